@@ -1,0 +1,198 @@
+//! Findings: what a policy says about a shipment, each citing its legal basis.
+
+use crate::PartyPath;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How severe a finding is. Ordered: `Allow < Review < LicenceRequired < Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// No objection.
+    Allow,
+    /// A human must look before release.
+    Review,
+    /// Lawful only with a licence the shipment does not cite.
+    LicenceRequired,
+    /// Prohibited; no licence cures it under the encoded law.
+    Deny,
+}
+
+impl Outcome {
+    /// The outcome as written in a verdict: `allow`, `review`, `licence_required`, `deny`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Allow => "allow",
+            Outcome::Review => "review",
+            Outcome::LicenceRequired => "licence_required",
+            Outcome::Deny => "deny",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule of a policy: a stable id and the legal basis it implements.
+///
+/// Declare each rule once, next to the function that implements it, and make its
+/// findings from it, so every finding cites its law:
+///
+/// ```
+/// use exportctl_sdk::{Outcome, Rule};
+/// /// Reg. (EU) 833/2014 Art. 2(1): dual-use goods to Russia.
+/// const ART_2_DUAL_USE: Rule = Rule::new("eu-art2-dual-use", "Reg. (EU) 833/2014 Art. 2(1)");
+///
+/// let f = ART_2_DUAL_USE.deny("dual-use goods to Russia").line(1);
+/// assert_eq!(f.outcome, Outcome::Deny);
+/// assert_eq!(f.legal_basis, "Reg. (EU) 833/2014 Art. 2(1)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Kebab-case rule id, stable across versions (e.g. `kz-military-suspension`).
+    pub id: &'static str,
+    /// The legal basis: regulation, article, annex, list version and date.
+    pub legal_basis: &'static str,
+}
+
+impl Rule {
+    /// Declares a rule. `id` must be kebab-case (checked by [`Rule::is_valid_id`]
+    /// in the policy's tests and by the host at run time).
+    pub const fn new(id: &'static str, legal_basis: &'static str) -> Rule {
+        Rule { id, legal_basis }
+    }
+
+    /// A finding of this rule with the given outcome and message.
+    pub fn finding(&self, outcome: Outcome, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: self.id.to_owned(),
+            outcome,
+            lines: Vec::new(),
+            parties: Vec::new(),
+            message: message.into(),
+            legal_basis: self.legal_basis.to_owned(),
+        }
+    }
+
+    /// A `deny` finding.
+    pub fn deny(&self, message: impl Into<String>) -> Finding {
+        self.finding(Outcome::Deny, message)
+    }
+
+    /// A `licence_required` finding.
+    pub fn licence_required(&self, message: impl Into<String>) -> Finding {
+        self.finding(Outcome::LicenceRequired, message)
+    }
+
+    /// A `review` finding.
+    pub fn review(&self, message: impl Into<String>) -> Finding {
+        self.finding(Outcome::Review, message)
+    }
+
+    /// Whether `id` is a valid rule id: 1–64 characters of lower-case ASCII letters,
+    /// digits and single hyphens, starting with a letter.
+    pub fn is_valid_id(id: &str) -> bool {
+        let b = id.as_bytes();
+        !b.is_empty()
+            && b.len() <= 64
+            && b[0].is_ascii_lowercase()
+            && !id.ends_with('-')
+            && !id.contains("--")
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+    }
+}
+
+/// One reason a policy objects to a shipment. Made from a [`Rule`], so it always has
+/// a rule id, outcome, message and legal basis; lines and parties are added with
+/// [`Finding::line`], [`Finding::lines`] and [`Finding::party`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule id.
+    pub rule: String,
+    /// How severe.
+    pub outcome: Outcome,
+    /// Line numbers concerned.
+    pub lines: Vec<u32>,
+    /// Party paths concerned (`consignee`, `other_parties[0]`, …).
+    pub parties: Vec<String>,
+    /// What is wrong, for a human.
+    pub message: String,
+    /// The law the finding rests on.
+    pub legal_basis: String,
+}
+
+impl Finding {
+    /// Adds a line number.
+    pub fn line(mut self, line: u32) -> Finding {
+        self.lines.push(line);
+        self
+    }
+
+    /// Adds line numbers.
+    pub fn lines(mut self, lines: impl IntoIterator<Item = u32>) -> Finding {
+        self.lines.extend(lines);
+        self
+    }
+
+    /// Adds a party.
+    pub fn party(mut self, path: PartyPath) -> Finding {
+        self.parties.push(path.to_string());
+        self
+    }
+
+    /// Replaces the legal basis with a more specific one (e.g. naming the list
+    /// version that matched), keeping the rule.
+    pub fn legal_basis(mut self, legal_basis: impl Into<String>) -> Finding {
+        self.legal_basis = legal_basis.into();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_are_ordered_by_severity() {
+        assert!(Outcome::Allow < Outcome::Review);
+        assert!(Outcome::Review < Outcome::LicenceRequired);
+        assert!(Outcome::LicenceRequired < Outcome::Deny);
+    }
+
+    #[test]
+    fn rule_ids_must_be_kebab_case() {
+        for good in ["a", "kz-military-suspension", "chpl-tier1-ru", "r2d2"] {
+            assert!(Rule::is_valid_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "Kz",
+            "kz_military",
+            "-kz",
+            "kz-",
+            "kz--x",
+            "1kz",
+            "kz x",
+            &"a".repeat(65),
+        ] {
+            assert!(!Rule::is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn builder_collects_lines_and_parties() {
+        const R: Rule = Rule::new("r", "Law 1 Art. 2");
+        let f = R
+            .review("m")
+            .line(2)
+            .lines([3, 4])
+            .party(PartyPath::Other(1));
+        assert_eq!(f.lines, vec![2, 3, 4]);
+        assert_eq!(f.parties, vec!["other_parties[1]".to_owned()]);
+        assert_eq!(f.outcome, Outcome::Review);
+    }
+}

@@ -1,0 +1,92 @@
+//! Write export-control policies as plain Rust and run them in the exportctl host.
+//!
+//! A policy is a type implementing [`Policy`]: it receives a validated, normalised
+//! [`Shipment`] and returns [`Finding`]s, each made from a [`Rule`] that cites the
+//! law it implements. One line, [`export_policy!`], turns the type into a
+//! WebAssembly component the host runs in a sandbox. The same crate compiles
+//! natively, so rules are unit-tested with `cargo test` like any Rust function.
+//!
+//! # Brief overview
+//!
+//! - [`Shipment`], [`Line`], [`Party`] — the input, already validated by the host.
+//! - [`Rule`], [`Finding`], [`Outcome`] — what a policy says, with legal basis.
+//! - [`Policy`], [`Metadata`], [`export_policy!`] — what a policy is.
+//! - Domain helpers: [`HsCode`] / [`HsList`] (chapter, heading, subheading and
+//!   national codes), [`Country`] and [`country_sets`] (EU27, EAEU, CIS, Annex VIII
+//!   partners, transshipment-risk countries), [`Date`] / [`Period`] (is a rule in
+//!   force?), [`ControlCode`] (EU/US dual-use entries, EAR99, ML1–ML22).
+//! - [`log()`] — the one message channel out of the sandbox.
+//!
+//! # Crate features
+//!
+//! - `input` (native only): `input` reads shipment files (JSON, JSON Lines,
+//!   TOML) and validates them into [`Shipment`]s; adds `Shipment::from_json`.
+//!
+//! # Example
+//!
+//! A rule is a function over the shipment; the policy calls its rules:
+//!
+//! ```
+//! use exportctl_sdk::{country_sets, Finding, HsCode, Rule, Shipment};
+//!
+//! /// CHPL Tier 1 integrated circuits.
+//! const TIER_1: &[&str] = &["854231", "854232", "854233", "854239"];
+//! const CHIPS_TO_RUSSIA: Rule =
+//!     Rule::new("chips-to-russia", "Reg. (EU) 833/2014 Art. 2a, Annex XL");
+//!
+//! fn chips_to_russia(shipment: &Shipment) -> Option<Finding> {
+//!     if !country_sets::RUSSIA_BELARUS.contains(shipment.destination_country) {
+//!         return None;
+//!     }
+//!     let lines: Vec<u32> = shipment
+//!         .lines
+//!         .iter()
+//!         .filter(|l| TIER_1.iter().any(|p| l.hs_code.matches(p)))
+//!         .map(|l| l.line)
+//!         .collect();
+//!     (!lines.is_empty()).then(|| CHIPS_TO_RUSSIA.deny("integrated circuits to Russia/Belarus").lines(lines))
+//! }
+//! ```
+
+// Lets the generated bindings name this crate by its public path from inside it.
+extern crate self as exportctl_sdk;
+
+mod control_code;
+mod country;
+mod date;
+mod finding;
+mod hs;
+mod log;
+mod policy;
+mod shipment;
+
+#[cfg(feature = "input")]
+pub mod input;
+
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod bindings;
+#[doc(hidden)]
+mod export;
+
+pub use control_code::{ControlCode, ListedCode, MilitaryCode, ProductGroup, Regime};
+pub use country::{Country, CountrySet, country_sets};
+pub use date::{Date, Period};
+pub use finding::{Finding, Outcome, Rule};
+pub use hs::{HsCode, HsList};
+pub use log::{Level, log};
+pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};
+pub use rust_decimal::Decimal;
+pub use shipment::{
+    Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,
+    Shipment, TransportMode, WireError,
+};
+
+/// Not public API: paths the generated code and [`export_policy!`] need.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(target_arch = "wasm32")]
+    pub use crate::export::{evaluate, install_panic_hook, metadata};
+    #[cfg(target_arch = "wasm32")]
+    pub use wit_bindgen;
+}

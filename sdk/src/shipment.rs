@@ -1,0 +1,384 @@
+//! The shipment a policy judges: the validated, normalised form of the input
+//! document (`shipment.md`, version 1).
+//!
+//! The host parses and validates the ERP's document, normalises it (HS codes as
+//! digits, country codes upper-case, dates typed, control codes classified) and
+//! hands this structure to every policy. A policy never sees unvalidated input.
+
+use crate::{ControlCode, Country, Date, HsCode};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// One shipment (an export document with its line items).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shipment {
+    /// The ERP's document id.
+    pub id: String,
+    /// Date of export.
+    pub date: Date,
+    /// The date whose law applies: `date`, unless the caller asked for another
+    /// (`exportctl check --as-of`). Policies decide what is in force by this date.
+    pub as_of: Date,
+    /// The exporter.
+    pub exporter: Party,
+    /// The consignee.
+    pub consignee: Party,
+    /// The end user, when the document names one (see [`Shipment::end_user`]).
+    pub end_user: Option<Party>,
+    /// Forwarders, intermediate consignees, banks and other parties.
+    pub other_parties: Vec<OtherParty>,
+    /// Country the goods are exported from.
+    pub origin_country: Country,
+    /// Country of final destination.
+    pub destination_country: Country,
+    /// Countries crossed, in order of travel, excluding origin and destination.
+    pub transit_countries: Vec<Country>,
+    /// How the goods travel.
+    pub transport_mode: Option<TransportMode>,
+    /// What the goods will be used for.
+    pub end_use: Option<EndUse>,
+    /// The sales contract.
+    pub contract: Option<Contract>,
+    /// Licences the shipment cites.
+    pub licences: Vec<Licence>,
+    /// The line items (at least one).
+    pub lines: Vec<Line>,
+}
+
+/// A party to the shipment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    /// Name as given.
+    pub name: String,
+    /// Country of the party.
+    pub country: Country,
+    /// ISO 3166-2 subdivision, upper-case (e.g. `UA-43`, Crimea).
+    pub region: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Date the company was founded.
+    pub registration_date: Option<Date>,
+    /// Registry identifiers (`bin`, `inn`, `vat`, …), sorted by key.
+    pub ids: Vec<(String, String)>,
+    /// Other names the party is known by.
+    pub aliases: Vec<String>,
+}
+
+/// A party other than exporter, consignee and end user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherParty {
+    /// What the party does in the transaction.
+    pub role: PartyRole,
+    /// The party.
+    pub party: Party,
+}
+
+/// Role of an [`OtherParty`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartyRole {
+    /// Freight forwarder.
+    FreightForwarder,
+    /// Intermediate consignee.
+    IntermediateConsignee,
+    /// Notify party.
+    NotifyParty,
+    /// The party paying for the goods.
+    Payer,
+    /// A bank in the transaction.
+    Bank,
+    /// Any other role.
+    Other,
+}
+
+impl PartyRole {
+    /// The role as written in the input document, e.g. `freight_forwarder`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PartyRole::FreightForwarder => "freight_forwarder",
+            PartyRole::IntermediateConsignee => "intermediate_consignee",
+            PartyRole::NotifyParty => "notify_party",
+            PartyRole::Payer => "payer",
+            PartyRole::Bank => "bank",
+            PartyRole::Other => "other",
+        }
+    }
+}
+
+/// How the goods travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransportMode {
+    /// By road.
+    Road,
+    /// By rail.
+    Rail,
+    /// By sea.
+    Sea,
+    /// By air.
+    Air,
+    /// By post or courier.
+    Post,
+    /// By pipeline.
+    Pipeline,
+    /// Any other way.
+    Other,
+}
+
+/// The declared end use.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EndUse {
+    /// The end-use statement as given.
+    pub statement: Option<String>,
+    /// Whether the end use is declared military.
+    pub military: Option<bool>,
+    /// Industry sector of the end use.
+    pub sector: Option<String>,
+}
+
+/// The sales contract.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Contract {
+    /// Contract reference.
+    pub reference: Option<String>,
+    /// Date the contract was concluded.
+    pub date: Option<Date>,
+    /// Whether the contract bans re-export to Russia/Belarus (Art. 12g of Reg. 833/2014).
+    pub no_russia_clause: Option<bool>,
+}
+
+/// A licence the shipment cites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Licence {
+    /// Licence number.
+    pub id: String,
+    /// Who issued it: `EU`, `US`, `UK` or an alpha-2 country code, upper-case.
+    pub jurisdiction: String,
+    /// Line numbers covered; `None` means every line.
+    pub lines: Option<Vec<u32>>,
+    /// Last day of validity.
+    pub valid_until: Option<Date>,
+}
+
+impl Licence {
+    /// Whether this licence, issued by `jurisdiction`, covers `line` on `date`.
+    pub fn covers(&self, jurisdiction: &str, line: u32, date: Date) -> bool {
+        self.jurisdiction.eq_ignore_ascii_case(jurisdiction)
+            && self
+                .lines
+                .as_ref()
+                .is_none_or(|lines| lines.contains(&line))
+            && self.valid_until.is_none_or(|until| date <= until)
+    }
+}
+
+/// One line item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// The line number, unique within the shipment.
+    pub line: u32,
+    /// What the goods are.
+    pub description: String,
+    /// The HS code.
+    pub hs_code: HsCode,
+    /// Control-list classifications, as given and classified.
+    pub control_codes: Vec<ControlCode>,
+    /// Country the goods were made in.
+    pub origin_country: Option<Country>,
+    /// Quantity, > 0.
+    #[serde(with = "decimal_wire")]
+    pub quantity: Decimal,
+    /// Unit of quantity.
+    pub unit: Option<String>,
+    /// Value of the line.
+    pub value: Money,
+    /// Share of US-origin content in percent, 0–100.
+    #[serde(with = "decimal_wire::option")]
+    pub us_content_percent: Option<Decimal>,
+}
+
+impl Line {
+    /// Whether any control code is a military item (see [`ControlCode::is_military`]).
+    pub fn is_military(&self) -> bool {
+        self.control_codes.iter().any(ControlCode::is_military)
+    }
+
+    /// Whether any control code is a dual-use entry (see [`ControlCode::is_dual_use`]).
+    pub fn is_dual_use(&self) -> bool {
+        self.control_codes.iter().any(ControlCode::is_dual_use)
+    }
+}
+
+/// An amount of money.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    /// The amount, ≥ 0, exact.
+    #[serde(with = "decimal_wire")]
+    pub amount: Decimal,
+    /// ISO 4217 currency code, upper-case.
+    pub currency: String,
+}
+
+/// A party of a shipment together with where it sits in the document, for citing
+/// it in a finding (`consignee`, `other_parties[1]`, …).
+#[derive(Debug, Clone, Copy)]
+pub struct PartyRef<'a> {
+    /// The party's path in the document, as used in [`crate::Finding::party`].
+    pub path: PartyPath,
+    /// The party.
+    pub party: &'a Party,
+}
+
+/// Where a party sits in the shipment document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartyPath {
+    /// `exporter`.
+    Exporter,
+    /// `consignee`.
+    Consignee,
+    /// `end_user`.
+    EndUser,
+    /// `other_parties[i]`.
+    Other(usize),
+}
+
+impl std::fmt::Display for PartyPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PartyPath::Exporter => f.write_str("exporter"),
+            PartyPath::Consignee => f.write_str("consignee"),
+            PartyPath::EndUser => f.write_str("end_user"),
+            PartyPath::Other(i) => write!(f, "other_parties[{i}]"),
+        }
+    }
+}
+
+impl Shipment {
+    /// The end user: the named end user, or the consignee when none is named (as the
+    /// input format defines).
+    pub fn end_user(&self) -> PartyRef<'_> {
+        match &self.end_user {
+            Some(party) => PartyRef {
+                path: PartyPath::EndUser,
+                party,
+            },
+            None => PartyRef {
+                path: PartyPath::Consignee,
+                party: &self.consignee,
+            },
+        }
+    }
+
+    /// Every party with its path: exporter, consignee, end user (if named), others.
+    pub fn parties(&self) -> impl Iterator<Item = PartyRef<'_>> {
+        let fixed = [
+            Some(PartyRef {
+                path: PartyPath::Exporter,
+                party: &self.exporter,
+            }),
+            Some(PartyRef {
+                path: PartyPath::Consignee,
+                party: &self.consignee,
+            }),
+            self.end_user.as_ref().map(|party| PartyRef {
+                path: PartyPath::EndUser,
+                party,
+            }),
+        ];
+        fixed
+            .into_iter()
+            .flatten()
+            .chain(
+                self.other_parties
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| PartyRef {
+                        path: PartyPath::Other(i),
+                        party: &o.party,
+                    }),
+            )
+    }
+
+    /// Whether the goods cross `country` on the way (a transit country).
+    pub fn transits(&self, country: Country) -> bool {
+        self.transit_countries.contains(&country)
+    }
+
+    /// Whether a licence issued by `jurisdiction` covers `line` on the shipment's date.
+    pub fn licence_covers(&self, jurisdiction: &str, line: u32) -> bool {
+        self.licences
+            .iter()
+            .any(|l| l.covers(jurisdiction, line, self.date))
+    }
+
+    /// Encodes the shipment in the wire format the host hands to plugins.
+    pub fn to_wire(&self) -> Result<Vec<u8>, WireError> {
+        postcard::to_allocvec(self).map_err(WireError)
+    }
+
+    /// Decodes a shipment from the wire format.
+    pub fn from_wire(bytes: &[u8]) -> Result<Shipment, WireError> {
+        postcard::from_bytes(bytes).map_err(WireError)
+    }
+}
+
+/// The wire bytes could not be encoded or decoded.
+#[derive(Debug)]
+pub struct WireError(postcard::Error);
+
+impl std::fmt::Display for WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "shipment wire encoding: {}", self.0)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// Decimals on the wire as their fixed 16-byte form: exact, and decodable by
+/// formats without self-description (rust_decimal's own serde impl needs
+/// `deserialize_any`, which postcard does not offer).
+mod decimal_wire {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        value.serialize().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        <[u8; 16]>::deserialize(d).map(Decimal::deserialize)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+            value.map(|v| v.serialize()).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            Option::<[u8; 16]>::deserialize(d).map(|o| o.map(Decimal::deserialize))
+        }
+    }
+}
+
+#[cfg(all(test, feature = "input"))]
+mod wire_tests {
+    use super::Shipment;
+
+    #[test]
+    fn wire_encoding_round_trips_a_full_shipment() {
+        let shipment = Shipment::from_json(
+            r#"{"id":"S-1","date":"2024-05-10","exporter":{"name":"A GmbH","country":"de","ids":{"vat":"DE1"},"aliases":["A"]},
+                "consignee":{"name":"B TOO","country":"KZ","registration_date":"2022-07-19","region":"KZ-75"},
+                "end_user":{"name":"C","country":"RU"},"other_parties":[{"role":"payer","name":"D","country":"AE"}],
+                "origin_country":"DE","destination_country":"KZ","transit_countries":["PL"],"transport_mode":"road",
+                "end_use":{"statement":"s","military":false,"sector":"telecom"},"contract":{"reference":"r","date":"2024-01-01","no_russia_clause":true},
+                "licences":[{"id":"L","jurisdiction":"eu","lines":[1],"valid_until":"2025-01-01"}],
+                "lines":[{"line":1,"description":"chips","hs_code":"8542.31","control_codes":["3A991.a","ML10","EAR99","PL5001"],
+                          "origin_country":"TW","quantity":"5000.5","unit":"pcs","value":{"amount":"41000.10","currency":"eur"},"us_content_percent":12.5}]}"#,
+        )
+        .unwrap();
+        let wire = shipment.to_wire().unwrap();
+        assert_eq!(Shipment::from_wire(&wire).unwrap(), shipment);
+        assert!(wire.len() < 512, "{} bytes", wire.len());
+    }
+}
