@@ -1,0 +1,244 @@
+//! Reading shipment documents (`shipment.md`, version 1) and validating them into
+//! [`Shipment`]s. Native only: the host validates, plugins receive the result.
+//!
+//! Enabled by the `input` feature. Two steps, so a file with one bad shipment
+//! still yields the others:
+//!
+//! 1. [`read_documents`] splits a file into [`Document`]s: one JSON object, a JSON
+//!    array of objects, JSON Lines, or TOML. Syntax errors, invalid UTF-8, over-deep
+//!    nesting and oversized files fail the whole file.
+//! 2. [`parse_shipment`] validates one document and normalises it (upper-case
+//!    country and currency codes, HS codes as digits, typed dates, exact decimals).
+//!
+//! [`Shipment::from_json`] does both for one JSON object, for tests.
+//!
+//! # Example
+//!
+//! ```
+//! use exportctl_sdk::input::{parse_shipment, read_documents, InputLimits};
+//!
+//! let file = r#"[
+//!   {"id": "SO-1", "date": "2024-05-10",
+//!    "exporter": {"name": "Rhein Elektronik GmbH", "country": "de"},
+//!    "consignee": {"name": "Astana Tech Supply TOO", "country": "KZ"},
+//!    "origin_country": "DE", "destination_country": "KZ",
+//!    "lines": [{"line": 1, "description": "microcontroller", "hs_code": "8542.31",
+//!               "quantity": 500, "value": {"amount": "4250.00", "currency": "eur"}}]},
+//!   {"id": "SO-2"}
+//! ]"#;
+//! let limits = InputLimits::default();
+//! let docs = read_documents(file.as_bytes(), "orders.json", &limits)?;
+//! assert_eq!(docs.len(), 2);
+//!
+//! let first = parse_shipment(&docs[0], None, &limits)?;
+//! assert_eq!(first.exporter.country.as_str(), "DE");
+//! assert_eq!(first.lines[0].value.currency, "EUR");
+//!
+//! let err = parse_shipment(&docs[1], None, &limits).unwrap_err();
+//! assert_eq!(err.to_string(), "orders.json[1]: shipment `SO-2`: date: required field is missing");
+//! # Ok::<(), exportctl_sdk::input::InputError>(())
+//! ```
+//!
+//! # Rules beyond the spec's wording
+//!
+//! - Unknown fields are ignored (and not kept in memory). A known field given
+//!   twice in one object is an error, since parsers disagree on which copy wins.
+//! - `null` for an optional field means the field is absent; `null` for a required
+//!   field is a type error.
+//! - `quantity`, `value.amount` and `us_content_percent` accept a JSON number or a
+//!   decimal string (`"4250.00"`); a number is read as the shortest decimal that
+//!   round-trips (`0.1` is exactly 0.1). Fractional numbers pass through 64-bit
+//!   floats, so beyond about 15 significant digits only a decimal string is exact.
+//! - `transit_countries` is not checked against the origin and destination: a
+//!   route that repeats them is still a valid route.
+//! - Enumerations (`role`, `transport_mode`) are lower-case as in the spec.
+//! - Country codes accept `XK` (Kosovo) besides assigned ISO 3166-1 codes.
+//! - `region` must be a subdivision of the party's country, or a Ukrainian
+//!   subdivision for a party in Russia (Crimea `UA-43` as sanctions lists write it).
+//! - Every list holds at most [`InputLimits::max_lines`] entries, every string at
+//!   most [`InputLimits::max_text_chars`] characters (the shipment `id` at most
+//!   128, names and aliases at most 512).
+
+mod error;
+mod read;
+mod validate;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::InputError;
+
+use crate::{Date, Shipment};
+use value::Value;
+
+/// Bounds on what a file may make the reader do.
+///
+/// Memory use is about the file size plus the known fields of its shipments:
+/// unknown fields and over-long strings and lists are not kept, and a file keeps
+/// at most one value per 8 bytes of `max_file_bytes` (a file packed with tiny
+/// values such as `[1,1,1,…]` is refused). At the default 64 MiB that bounds a
+/// hostile file to a few hundred MiB; lower `max_file_bytes` where that matters.
+///
+/// ```
+/// use exportctl_sdk::input::InputLimits;
+/// let strict = InputLimits { max_file_bytes: 1 << 20, ..InputLimits::default() };
+/// assert_eq!(strict.max_lines, 10_000);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputLimits {
+    /// Largest file accepted, in bytes (default 64 MiB). Checked while reading.
+    /// Also bounds the values kept from a file: one per 8 bytes of this limit.
+    pub max_file_bytes: u64,
+    /// Most characters in one free-text field (description, address, names,
+    /// references, …; default 4096). Names are also bounded by the spec's 512.
+    pub max_text_chars: usize,
+    /// Most line items in one shipment (the spec's 10,000), and most entries in
+    /// any other list of a shipment.
+    pub max_lines: usize,
+    /// Most shipments in one file (default 100,000).
+    pub max_documents: usize,
+    /// Deepest nesting of arrays and objects (default 64). JSON and TOML parsers
+    /// stop at 128 and 80 levels whatever this says.
+    pub max_depth: usize,
+}
+
+impl Default for InputLimits {
+    fn default() -> Self {
+        InputLimits {
+            max_file_bytes: 64 << 20,
+            max_text_chars: 4096,
+            max_lines: 10_000,
+            max_documents: 100_000,
+            max_depth: 64,
+        }
+    }
+}
+
+/// One shipment document found in a file, before validation.
+///
+/// ```
+/// use exportctl_sdk::input::{read_documents, InputLimits};
+/// let text = "{\"id\": \"SO-1\"}\n{\"id\": \"SO-2\"}\n";
+/// let docs = read_documents(text.as_bytes(), "day.jsonl", &InputLimits::default()).unwrap();
+/// assert_eq!(docs[1].origin, "day.jsonl:2");
+/// assert_eq!(docs[1].shipment_id(), Some("SO-2"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Where the document is: `file.json` (the whole file), `file.json[2]` (index in
+    /// a JSON array or TOML `[[shipment]]` list, from 0) or `file.jsonl:7` (line of a
+    /// JSON Lines file, from 1).
+    pub origin: String,
+    /// The known fields, as parsed (always a `Value::Record`).
+    value: Value,
+}
+
+impl Document {
+    /// The document's `id`, when it is a valid one (1–128 printable characters),
+    /// for reporting a document that fails validation.
+    ///
+    /// ```
+    /// use exportctl_sdk::input::{read_documents, InputLimits};
+    /// let docs = read_documents(&b"{\"id\": 17}"[..], "a.json", &InputLimits::default()).unwrap();
+    /// assert_eq!(docs[0].shipment_id(), None);
+    /// ```
+    pub fn shipment_id(&self) -> Option<&str> {
+        match self.value.field("id") {
+            Some(Value::Text(id)) if validate::valid_id(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Splits a file into shipment documents.
+///
+/// The format is chosen by `name`: `.toml` is TOML (one shipment as the top-level
+/// table, or several as `[[shipment]]` tables), `.jsonl` and `.ndjson` are JSON
+/// Lines, anything else is JSON: one object, an array of objects, or JSON Lines
+/// (one object a line, recognised when the first line holds one complete value).
+/// A UTF-8 byte order mark is skipped. Invalid UTF-8, syntax errors, nesting deeper
+/// than [`InputLimits::max_depth`], a file larger than
+/// [`InputLimits::max_file_bytes`], more than [`InputLimits::max_documents`]
+/// documents and a file with no document are errors naming the file (and line and
+/// column where known).
+///
+/// ```
+/// use exportctl_sdk::input::{read_documents, InputLimits};
+/// let err = read_documents(&b"{\"id\": \"SO-1\",\n  \"date\": }"[..], "a.json", &InputLimits::default())
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), "a.json:2:11: expected value");
+/// ```
+pub fn read_documents(
+    reader: impl std::io::Read,
+    name: &str,
+    limits: &InputLimits,
+) -> Result<Vec<Document>, InputError> {
+    read::read_documents(reader, name, limits)
+}
+
+/// Validates and normalises one document.
+///
+/// `as_of` sets [`Shipment::as_of`], the date whose law applies; it defaults to
+/// the shipment's `date`. The first problem found is returned, naming the
+/// document's origin, its id and the field path.
+///
+/// ```
+/// use exportctl_sdk::{input::{parse_shipment, read_documents, InputLimits}, Date};
+/// let text = r#"{"id": "SO-1", "date": "2024-05-10",
+///   "exporter": {"name": "Rhein Elektronik GmbH", "country": "DE"},
+///   "consignee": {"name": "Astana Tech Supply TOO", "country": "KZ"},
+///   "origin_country": "DE", "destination_country": "KZ",
+///   "lines": [{"line": 1, "description": "microcontroller", "hs_code": "8542 31",
+///              "quantity": 500, "value": {"amount": 4250, "currency": "EUR"}}]}"#;
+/// let limits = InputLimits::default();
+/// let docs = read_documents(text.as_bytes(), "so-1.json", &limits)?;
+/// let s = parse_shipment(&docs[0], Some(Date::ymd(2025, 1, 1)), &limits)?;
+/// assert_eq!((s.date, s.as_of), (Date::ymd(2024, 5, 10), Date::ymd(2025, 1, 1)));
+/// assert_eq!(s.lines[0].hs_code.as_str(), "854231");
+/// # Ok::<(), exportctl_sdk::input::InputError>(())
+/// ```
+pub fn parse_shipment(
+    doc: &Document,
+    as_of: Option<Date>,
+    limits: &InputLimits,
+) -> Result<Shipment, InputError> {
+    validate::shipment(&doc.value, as_of, limits).map_err(|issue| {
+        InputError::field(&doc.origin, doc.shipment_id(), issue.path, issue.message)
+    })
+}
+
+/// The origin [`Shipment::from_json`] reports in errors.
+const FROM_JSON: &str = "<json>";
+
+impl Shipment {
+    /// Reads and validates one shipment from a JSON object, with the default
+    /// [`InputLimits`] and `as_of` equal to the shipment's date. For policy tests
+    /// and tools; files with several shipments go through [`read_documents`].
+    ///
+    /// Available with the `input` feature.
+    ///
+    /// ```
+    /// use exportctl_sdk::{Country, Shipment};
+    /// let s = Shipment::from_json(r#"{
+    ///   "id": "SO-2024-00017", "date": "2024-05-10",
+    ///   "exporter": {"name": "Rhein Elektronik GmbH", "country": "DE"},
+    ///   "consignee": {"name": "Astana Tech Supply TOO", "country": "kz"},
+    ///   "origin_country": "DE", "destination_country": "KZ",
+    ///   "lines": [{"line": 1, "description": "ARM Cortex-M4 microcontroller",
+    ///              "hs_code": "8542.31", "control_codes": ["3A991.a"], "quantity": 500,
+    ///              "value": {"amount": "4250.00", "currency": "EUR"}}]
+    /// }"#)?;
+    /// assert_eq!(s.consignee.country, Country::KZ);
+    /// assert_eq!(s.as_of, s.date);
+    /// # Ok::<(), exportctl_sdk::input::InputError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Shipment, InputError> {
+        let limits = InputLimits::default();
+        let docs = read_documents(text.as_bytes(), FROM_JSON, &limits)?;
+        match docs.as_slice() {
+            [doc] if doc.origin == FROM_JSON => parse_shipment(doc, None, &limits),
+            _ => Err(InputError::file(FROM_JSON, "expected one shipment object")),
+        }
+    }
+}

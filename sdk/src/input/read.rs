@@ -1,0 +1,248 @@
+//! Splitting a file into shipment documents: JSON (one object or an array),
+//! JSON Lines, or TOML.
+
+use super::value::{Caps, SHIPMENT, Seed, Shape, Value};
+use super::{Document, InputError, InputLimits};
+use serde::de::DeserializeSeed;
+use std::cell::Cell;
+use std::io::Read;
+
+const BOM: &str = "\u{feff}";
+
+pub(crate) fn read_documents(
+    reader: impl Read,
+    name: &str,
+    limits: &InputLimits,
+) -> Result<Vec<Document>, InputError> {
+    let bytes = read_bounded(reader, name, limits.max_file_bytes)?;
+    let text = decode(&bytes, name)?;
+    let caps = caps(limits);
+    let documents = if has_extension(name, &["toml"]) {
+        read_toml(text, name, &caps)?
+    } else if has_extension(name, &["jsonl", "ndjson"]) {
+        read_json_lines(text, name, &caps)?
+    } else {
+        read_json(text, name, &caps)?
+    };
+    if documents.is_empty() {
+        return Err(InputError::file(name, "no shipment found"));
+    }
+    Ok(documents)
+}
+
+pub(crate) fn caps(limits: &InputLimits) -> Caps {
+    Caps {
+        // The id's 128 characters are checked even with a smaller text limit.
+        text: limits.max_text_chars.max(128),
+        list: limits.max_lines,
+        documents: limits.max_documents,
+        depth: limits.max_depth,
+        values_left: Cell::new(value_budget(limits.max_file_bytes)),
+    }
+}
+
+/// Values kept per file: one per 8 bytes of the size limit. Compact JSON
+/// shipments take about 16 bytes per value, so only a file that is both near
+/// the limit and packed with tiny values (`[1,1,1,…]`) reaches it.
+fn value_budget(max_file_bytes: u64) -> usize {
+    usize::try_from(max_file_bytes / 8)
+        .unwrap_or(usize::MAX)
+        .max(1024)
+}
+
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| extensions.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// Reads at most `max + 1` bytes, so an oversized file is refused without
+/// reading (or holding) more of it.
+fn read_bounded(reader: impl Read, name: &str, max: u64) -> Result<Vec<u8>, InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::file(name, format!("cannot read: {e}")))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        return Err(InputError::file(
+            name,
+            format!("file is larger than the limit of {max} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn decode<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, InputError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix(BOM).unwrap_or(text)),
+        Err(e) => {
+            let (line, column) = line_column(bytes, e.valid_up_to());
+            let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                " (the file looks like UTF-16; save it as UTF-8)"
+            } else {
+                ""
+            };
+            Err(InputError::at(
+                name,
+                line,
+                column,
+                format!("invalid UTF-8{hint}"),
+            ))
+        }
+    }
+}
+
+/// 1-based line and byte column of a byte offset.
+fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, offset - line_start + 1)
+}
+
+fn json_error(name: &str, e: &serde_json::Error, first_line: usize) -> InputError {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = one_line(message.strip_suffix(&suffix).unwrap_or(&message));
+    if e.line() == 0 {
+        return InputError::file(name, message);
+    }
+    InputError::at(name, e.line() + first_line - 1, e.column(), message)
+}
+
+/// A parser's message as one line, since every error renders as one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A document must be a shipment object.
+fn document(origin: String, value: Value) -> Result<Document, InputError> {
+    match value {
+        Value::Record(_) => Ok(Document { origin, value }),
+        other => Err(InputError::file(
+            &origin,
+            format!("expected a shipment object, found {}", other.kind_name()),
+        )),
+    }
+}
+
+fn read_json(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, InputError> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Seed::new(Shape::JsonRoot, caps)
+        .deserialize(&mut de)
+        .map_err(|e| json_error(name, &e, 1))?;
+    if let Err(e) = de.end() {
+        // More after the first value: JSON Lines, if the first value fits on its
+        // line; otherwise garbage after a (pretty-printed) document.
+        if first_line_is_one_value(text, caps) {
+            return read_json_lines(text, name, caps);
+        }
+        return Err(json_error(name, &e, 1));
+    }
+    match value {
+        Value::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| document(format!("{name}[{i}]"), item))
+            .collect(),
+        value => Ok(vec![document(name.to_owned(), value)?]),
+    }
+}
+
+fn first_line_is_one_value(text: &str, caps: &Caps) -> bool {
+    let Some(line) = text.lines().find(|l| !l.trim().is_empty()) else {
+        return false;
+    };
+    let mut de = serde_json::Deserializer::from_str(line);
+    Seed::new(Shape::Skip, caps).deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
+fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, InputError> {
+    let mut documents = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let number = i + 1;
+        if documents.len() >= caps.documents {
+            return Err(InputError::at(
+                name,
+                number,
+                1,
+                format!("more than {} shipments in one file", caps.documents),
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_str(line);
+        let value = Seed::new(Shape::Record(SHIPMENT), caps)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| json_error(name, &e, number))?;
+        documents.push(document(format!("{name}:{number}"), value)?);
+    }
+    Ok(documents)
+}
+
+/// A TOML file holds one shipment as its top-level table, or several as
+/// `[[shipment]]` tables (origins `file.toml[0]`, `file.toml[1]`, …).
+fn read_toml(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, InputError> {
+    let toml_error = |e: toml::de::Error| match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text.as_bytes(), span.start);
+            InputError::at(name, line, column, one_line(e.message()))
+        }
+        None => InputError::file(name, one_line(e.message())),
+    };
+    let de = toml::de::Deserializer::parse(text).map_err(toml_error)?;
+    let root = Seed::new(Shape::TomlRoot, caps)
+        .deserialize(de)
+        .map_err(toml_error)?;
+    let Value::Record(mut fields) = root else {
+        return Err(InputError::file(
+            name,
+            format!("expected a table, found {}", root.kind_name()),
+        ));
+    };
+    let Some(at) = fields.iter().position(|(key, _)| *key == "shipment") else {
+        // No known field at all: not a shipment (an empty or unrelated file).
+        return Ok(if fields.is_empty() {
+            Vec::new()
+        } else {
+            vec![document(name.to_owned(), Value::Record(fields))?]
+        });
+    };
+    let (_, shipments) = fields.swap_remove(at);
+    // Shipment fields next to `[[shipment]]` would form a document nobody checks.
+    if let Some((key, _)) = fields.first() {
+        return Err(InputError::file(
+            name,
+            format!(
+                "top-level field `{key}` next to [[shipment]] tables; put each shipment in its own [[shipment]] table"
+            ),
+        ));
+    }
+    match shipments {
+        Value::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| document(format!("{name}[{i}]"), item))
+            .collect(),
+        other => Err(InputError::file(
+            name,
+            format!(
+                "`shipment` must be an array of tables ([[shipment]]), found {}",
+                other.kind_name()
+            ),
+        )),
+    }
+}

@@ -1,0 +1,650 @@
+//! Validating a parsed document and normalising it into a [`Shipment`].
+//!
+//! The first problem found is reported, with the path of the field it is in.
+
+use super::InputLimits;
+use super::value::Value;
+use crate::{
+    Contract, ControlCode, Country, Date, Decimal, EndUse, HsCode, Licence, Line, Money,
+    OtherParty, Party, PartyRole, Shipment, TransportMode,
+};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The spec's limit for a party name (and each alias).
+const NAME_CHARS: usize = 512;
+/// The spec's limit for the shipment id.
+const ID_CHARS: usize = 128;
+
+/// A problem in one field.
+#[derive(Debug)]
+pub(crate) struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+type Res<T> = Result<T, Issue>;
+
+/// Where a value sits in the document; rendered only when reporting a problem.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+    /// A key of a free-form map (`ids`), which may need quoting.
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl<'a> Path<'a> {
+    fn field(&'a self, name: &'a str) -> Path<'a> {
+        Path::Field(self, name)
+    }
+
+    fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+
+    fn issue(&self, message: impl Into<String>) -> Issue {
+        Issue {
+            path: self.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn expected(&self, what: &str, found: &Value) -> Issue {
+        self.issue(format!("expected {what}, found {}", found.kind_name()))
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            Path::Key(parent, key) => {
+                if !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                {
+                    write!(f, "{parent}.{key}")
+                } else {
+                    write!(f, "{parent}[{}]", quote(key))
+                }
+            }
+        }
+    }
+}
+
+/// User text in a message: quoted, escaped (so the message stays one line) and
+/// shortened.
+fn quote(text: &str) -> String {
+    const SHOWN: usize = 40;
+    match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{:?}", format!("{}…", text.get(..end).unwrap_or(""))),
+        None => format!("{text:?}"),
+    }
+}
+
+/// A field of a record, `None` when absent. `null` counts as absent, so an ERP
+/// that writes `"end_user": null` means "no end user".
+fn optional<'v>(record: &'v Value, name: &str) -> Option<&'v Value> {
+    record.field(name).filter(|v| **v != Value::Null)
+}
+
+/// A required field; `null` is returned as is, for the field's parser to refuse
+/// with the field's expected type.
+fn required<'v>(record: &'v Value, path: &Path<'_>, name: &str) -> Res<&'v Value> {
+    record
+        .field(name)
+        .ok_or_else(|| path.field(name).issue("required field is missing"))
+}
+
+/// Runs `parse` on an optional field.
+fn opt<'v, T>(
+    record: &'v Value,
+    path: &Path<'_>,
+    name: &str,
+    parse: impl FnOnce(&'v Value, &Path<'_>) -> Res<T>,
+) -> Res<Option<T>> {
+    optional(record, name)
+        .map(|v| parse(v, &path.field(name)))
+        .transpose()
+}
+
+/// Runs `parse` on a required field.
+fn req<'v, T>(
+    record: &'v Value,
+    path: &Path<'_>,
+    name: &str,
+    parse: impl FnOnce(&'v Value, &Path<'_>) -> Res<T>,
+) -> Res<T> {
+    parse(required(record, path, name)?, &path.field(name))
+}
+
+fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn boolean(v: &Value, path: &Path<'_>) -> Res<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        other => Err(path.expected("true or false", other)),
+    }
+}
+
+/// A string that is a code of some kind; `what` completes "… is not ".
+fn code<'v>(v: &'v Value, path: &Path<'_>, what: &str) -> Res<&'v str> {
+    match v {
+        Value::Text(s) => Ok(s),
+        Value::LongText(n) => Err(path.issue(format!("a string of {n} characters is not {what}"))),
+        other => Err(path.expected("a string", other)),
+    }
+}
+
+fn id(v: &Value, path: &Path<'_>) -> Res<String> {
+    const WHAT: &str = "1–128 printable characters";
+    let s = code(v, path, WHAT)?;
+    if valid_id(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(path.issue(format!("{} is not {WHAT}", quote(s))))
+    }
+}
+
+pub(crate) fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= ID_CHARS * 4
+        && char_count(s) <= ID_CHARS
+        && !s.chars().any(char::is_control)
+}
+
+fn date(v: &Value, path: &Path<'_>) -> Res<Date> {
+    let s = code(v, path, "a date (YYYY-MM-DD)")?;
+    Date::parse(s)
+        .ok_or_else(|| path.issue(format!("{} is not a valid date (YYYY-MM-DD)", quote(s))))
+}
+
+/// An assigned ISO 3166-1 alpha-2 code, in either case. `XK` (Kosovo) is accepted
+/// too: it is user-assigned in ISO 3166 but used by the EU, customs and trade
+/// documents.
+fn country(v: &Value, path: &Path<'_>) -> Res<Country> {
+    const WHAT: &str = "an ISO 3166-1 alpha-2 country code";
+    let s = code(v, path, WHAT)?;
+    Country::parse(s)
+        .filter(|c| c.as_str() == "XK" || rust_iso3166::from_alpha2(c.as_str()).is_some())
+        .ok_or_else(|| path.issue(format!("{} is not {WHAT}", quote(s))))
+}
+
+/// An ISO 3166-2 subdivision of the party's country, upper-cased. A Ukrainian
+/// subdivision is also accepted for a party in Russia: sanctions documents place
+/// occupied regions such as Crimea (`UA-43`) and Sevastopol (`UA-40`) that way,
+/// and those are exactly the parties the rules must see.
+fn region(v: &Value, path: &Path<'_>, country: Country) -> Res<String> {
+    const WHAT: &str = "an ISO 3166-2 subdivision code";
+    let s = code(v, path, WHAT)?;
+    let upper = s.to_ascii_uppercase();
+    let Some(subdivision) = rust_iso3166::iso3166_2::from_code(&upper) else {
+        return Err(path.issue(format!("{} is not {WHAT}", quote(s))));
+    };
+    let of = subdivision.country_code;
+    let occupied = of == "UA" && country == Country::RU;
+    if of != country.as_str() && !occupied {
+        return Err(path.issue(format!(
+            "{} is a subdivision of {of}, not of {country}",
+            quote(s)
+        )));
+    }
+    Ok(upper)
+}
+
+fn one_of<T: Copy>(v: &Value, path: &Path<'_>, options: &[(&str, T)]) -> Res<T> {
+    let names = || {
+        options
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let s = code(v, path, "a known value")?;
+    options
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|(_, value)| *value)
+        .ok_or_else(|| path.issue(format!("{} is not one of {}", quote(s), names())))
+}
+
+fn hs_code(v: &Value, path: &Path<'_>) -> Res<HsCode> {
+    const WHAT: &str = "a 6–10 digit HS code";
+    let s = code(v, path, WHAT)?;
+    HsCode::parse(s).ok_or_else(|| path.issue(format!("{} is not {WHAT}", quote(s))))
+}
+
+/// An ISO 4217 code, in either case; returned upper-case.
+fn currency(v: &Value, path: &Path<'_>) -> Res<String> {
+    const WHAT: &str = "an ISO 4217 currency code";
+    let s = code(v, path, WHAT)?;
+    let upper = s.to_ascii_uppercase();
+    if s.len() == 3 && iso_currency::Currency::from_code(&upper).is_some() {
+        Ok(upper)
+    } else {
+        Err(path.issue(format!("{} is not {WHAT}", quote(s))))
+    }
+}
+
+/// A line number: a whole number from 1 to `u32::MAX` (`1.0` counts as whole).
+fn line_number(v: &Value, path: &Path<'_>) -> Res<u32> {
+    let bad = |shown: String| {
+        path.issue(format!(
+            "{shown} is not a line number (a whole number from 1 to {})",
+            u32::MAX
+        ))
+    };
+    match v {
+        Value::Int(n) => u32::try_from(*n)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| bad(n.to_string())),
+        Value::Float(f) if f.fract() == 0.0 && *f >= 1.0 && *f <= f64::from(u32::MAX) => {
+            Ok(*f as u32)
+        }
+        Value::Float(f) => Err(bad(format!("{f:?}"))),
+        other => Err(path.expected("a whole number", other)),
+    }
+}
+
+/// An exact decimal from a JSON/TOML number or a decimal string (`^\d+(\.\d+)?$`),
+/// with how the input showed it (for messages).
+fn decimal(v: &Value, path: &Path<'_>) -> Res<(Decimal, String)> {
+    const RANGE: &str = "is out of range for an exact decimal (at most 28 digits)";
+    let (d, shown) = match v {
+        Value::Int(n) => {
+            let d = Decimal::try_from_i128_with_scale(*n, 0)
+                .map_err(|_| path.issue(format!("{n} {RANGE}")))?;
+            (d, n.to_string())
+        }
+        Value::Float(f) => {
+            let shown = format!("{f:?}");
+            if !f.is_finite() {
+                return Err(path.issue(format!("{shown} is not a finite number")));
+            }
+            // Rust prints the shortest text that reads back as the same float, which
+            // is what the document said (`0.1` stays 0.1, not 0.1000000000000000055…).
+            let d = Decimal::from_str_exact(&f.to_string())
+                .map_err(|_| path.issue(format!("{shown} {RANGE}")))?;
+            (d, shown)
+        }
+        Value::Text(s) => {
+            let shown = quote(s);
+            if !is_decimal_text(s) {
+                return Err(path.issue(format!("{shown} is not a decimal number like \"4250.00\"")));
+            }
+            let d =
+                Decimal::from_str_exact(s).map_err(|_| path.issue(format!("{shown} {RANGE}")))?;
+            (d, shown)
+        }
+        Value::LongText(n) => {
+            return Err(path.issue(format!(
+                "a string of {n} characters is not a decimal number"
+            )));
+        }
+        other => return Err(path.expected("a number or a decimal string", other)),
+    };
+    // `-0` is zero.
+    Ok((if d.is_zero() { Decimal::ZERO } else { d }, shown))
+}
+
+fn is_decimal_text(s: &str) -> bool {
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    match s.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(s),
+    }
+}
+
+/// Checks made by the limits of one parse.
+struct Validator<'l> {
+    limits: &'l InputLimits,
+}
+
+impl Validator<'_> {
+    /// A free-text field of `min` to `max` characters (and never more than the
+    /// text limit).
+    fn text(&self, v: &Value, path: &Path<'_>, min: usize, max: usize) -> Res<String> {
+        let max = max.min(self.limits.max_text_chars);
+        let too_long = |n: usize| {
+            path.issue(format!(
+                "text of {n} characters is longer than the limit of {max}"
+            ))
+        };
+        match v {
+            Value::Text(s) => {
+                let n = char_count(s);
+                if n > max {
+                    Err(too_long(n))
+                } else if n < min {
+                    Err(path.issue(if min == 1 {
+                        "must not be empty".to_owned()
+                    } else {
+                        format!("{} is shorter than {min} characters", quote(s))
+                    }))
+                } else {
+                    Ok(s.clone())
+                }
+            }
+            Value::LongText(n) => Err(too_long(*n)),
+            other => Err(path.expected("a string", other)),
+        }
+    }
+
+    fn free_text(&self, v: &Value, path: &Path<'_>) -> Res<String> {
+        self.text(v, path, 0, usize::MAX)
+    }
+
+    fn list<'v>(&self, v: &'v Value, path: &Path<'_>, noun: &str) -> Res<&'v [Value]> {
+        match v {
+            Value::List(items) => Ok(items),
+            Value::LongList(n) => Err(path.issue(format!(
+                "{n} {noun} are more than the limit of {}",
+                self.limits.max_lines
+            ))),
+            other => Err(path.expected("an array", other)),
+        }
+    }
+
+    /// Parses every item of a list field.
+    fn each<T>(
+        &self,
+        v: &Value,
+        path: &Path<'_>,
+        mut parse: impl FnMut(&Value, &Path<'_>) -> Res<T>,
+    ) -> Res<Vec<T>> {
+        self.list(v, path, "entries")?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| parse(item, &path.index(i)))
+            .collect()
+    }
+
+    fn record<'v>(&self, v: &'v Value, path: &Path<'_>) -> Res<&'v Value> {
+        match v {
+            Value::Record(_) => Ok(v),
+            other => Err(path.expected("an object", other)),
+        }
+    }
+
+    fn shipment(&self, doc: &Value, as_of: Option<Date>) -> Res<Shipment> {
+        let p = &Path::Root;
+        let id = req(doc, p, "id", id)?;
+        let date = req(doc, p, "date", date)?;
+        let exporter = req(doc, p, "exporter", |v, p| self.party(v, p))?;
+        let consignee = req(doc, p, "consignee", |v, p| self.party(v, p))?;
+        let end_user = opt(doc, p, "end_user", |v, p| self.party(v, p))?;
+        let other_parties = opt(doc, p, "other_parties", |v, p| {
+            self.each(v, p, |v, p| self.other_party(v, p))
+        })?
+        .unwrap_or_default();
+        let origin_country = req(doc, p, "origin_country", country)?;
+        let destination_country = req(doc, p, "destination_country", country)?;
+        let transit_countries =
+            opt(doc, p, "transit_countries", |v, p| self.each(v, p, country))?.unwrap_or_default();
+        let transport_mode = opt(doc, p, "transport_mode", |v, p| {
+            one_of(v, p, TRANSPORT_MODES)
+        })?;
+        let end_use = opt(doc, p, "end_use", |v, p| self.end_use(v, p))?;
+        let contract = opt(doc, p, "contract", |v, p| self.contract(v, p))?;
+        let lines = req(doc, p, "lines", |v, p| self.lines(v, p))?;
+        let licences = opt(doc, p, "licences", |v, p| {
+            self.each(v, p, |v, p| self.licence(v, p, &lines))
+        })?
+        .unwrap_or_default();
+        Ok(Shipment {
+            id,
+            date,
+            as_of: as_of.unwrap_or(date),
+            exporter,
+            consignee,
+            end_user,
+            other_parties,
+            origin_country,
+            destination_country,
+            transit_countries,
+            transport_mode,
+            end_use,
+            contract,
+            licences,
+            lines,
+        })
+    }
+
+    fn party(&self, v: &Value, p: &Path<'_>) -> Res<Party> {
+        let r = self.record(v, p)?;
+        let name = req(r, p, "name", |v, p| self.text(v, p, 1, NAME_CHARS))?;
+        let country = req(r, p, "country", country)?;
+        let region = opt(r, p, "region", |v, p| region(v, p, country))?;
+        let address = opt(r, p, "address", |v, p| self.free_text(v, p))?;
+        let registration_date = opt(r, p, "registration_date", date)?;
+        let ids = opt(r, p, "ids", |v, p| self.ids(v, p))?.unwrap_or_default();
+        let aliases = opt(r, p, "aliases", |v, p| {
+            self.each(v, p, |v, p| self.text(v, p, 1, NAME_CHARS))
+        })?
+        .unwrap_or_default();
+        Ok(Party {
+            name,
+            country,
+            region,
+            address,
+            registration_date,
+            ids,
+            aliases,
+        })
+    }
+
+    fn other_party(&self, v: &Value, p: &Path<'_>) -> Res<OtherParty> {
+        let r = self.record(v, p)?;
+        let role = req(r, p, "role", |v, p| one_of(v, p, PARTY_ROLES))?;
+        Ok(OtherParty {
+            role,
+            party: self.party(r, p)?,
+        })
+    }
+
+    /// Registry identifiers, sorted by key; a key given twice is refused.
+    fn ids(&self, v: &Value, p: &Path<'_>) -> Res<Vec<(String, String)>> {
+        let entries = match v {
+            Value::Map(entries) => entries,
+            Value::LongList(n) => {
+                return Err(p.issue(format!(
+                    "{n} entries are more than the limit of {}",
+                    self.limits.max_lines
+                )));
+            }
+            other => return Err(p.expected("an object", other)),
+        };
+        let mut ids = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let key = self.key(key, p)?;
+            let value = self.free_text(value, &Path::Key(p, &key))?;
+            ids.push((key, value));
+        }
+        ids.sort();
+        if let Some(w) = ids.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
+            let key = w.first().map_or("", |(k, _)| k.as_str());
+            return Err(p.issue(format!("key {} is used twice", quote(key))));
+        }
+        Ok(ids)
+    }
+
+    fn key(&self, key: &Value, p: &Path<'_>) -> Res<String> {
+        let max = self.limits.max_text_chars;
+        match key {
+            Value::Text(k) if k.is_empty() => Err(p.issue("empty key")),
+            Value::Text(k) if char_count(k) <= max => Ok(k.clone()),
+            Value::Text(k) => Err(p.issue(format!(
+                "key of {} characters is longer than the limit of {max}",
+                char_count(k)
+            ))),
+            Value::LongText(n) => Err(p.issue(format!(
+                "key of {n} characters is longer than the limit of {max}"
+            ))),
+            other => Err(p.expected("a string key", other)),
+        }
+    }
+
+    fn end_use(&self, v: &Value, p: &Path<'_>) -> Res<EndUse> {
+        let r = self.record(v, p)?;
+        Ok(EndUse {
+            statement: opt(r, p, "statement", |v, p| self.free_text(v, p))?,
+            military: opt(r, p, "military", boolean)?,
+            sector: opt(r, p, "sector", |v, p| self.free_text(v, p))?,
+        })
+    }
+
+    fn contract(&self, v: &Value, p: &Path<'_>) -> Res<Contract> {
+        let r = self.record(v, p)?;
+        Ok(Contract {
+            reference: opt(r, p, "reference", |v, p| self.free_text(v, p))?,
+            date: opt(r, p, "date", date)?,
+            no_russia_clause: opt(r, p, "no_russia_clause", boolean)?,
+        })
+    }
+
+    fn licence(&self, v: &Value, p: &Path<'_>, lines: &[Line]) -> Res<Licence> {
+        let r = self.record(v, p)?;
+        let id = req(r, p, "id", |v, p| self.text(v, p, 1, usize::MAX))?;
+        let jurisdiction =
+            req(r, p, "jurisdiction", |v, p| self.text(v, p, 2, usize::MAX))?.to_uppercase();
+        let covered = opt(r, p, "lines", |v, p| {
+            self.each(v, p, |v, p| {
+                let n = line_number(v, p)?;
+                if lines.iter().any(|l| l.line == n) {
+                    Ok(n)
+                } else {
+                    Err(p.issue(format!("line {n} is not in this shipment")))
+                }
+            })
+        })?;
+        let valid_until = opt(r, p, "valid_until", date)?;
+        Ok(Licence {
+            id,
+            jurisdiction,
+            lines: covered,
+            valid_until,
+        })
+    }
+
+    fn lines(&self, v: &Value, p: &Path<'_>) -> Res<Vec<Line>> {
+        let items = self.list(v, p, "line items")?;
+        if items.is_empty() {
+            return Err(p.issue("at least one line item is required"));
+        }
+        // The list cap is max_lines, so only a list built by hand could be longer.
+        if items.len() > self.limits.max_lines {
+            return Err(p.issue(format!(
+                "{} line items are more than the limit of {}",
+                items.len(),
+                self.limits.max_lines
+            )));
+        }
+        let mut seen: HashMap<u32, usize> = HashMap::with_capacity(items.len());
+        let mut lines = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let ip = p.index(i);
+            let line = self.line(item, &ip)?;
+            if seen.insert(line.line, i).is_some() {
+                return Err(ip
+                    .field("line")
+                    .issue(format!("line number {} is used twice", line.line)));
+            }
+            lines.push(line);
+        }
+        Ok(lines)
+    }
+
+    fn line(&self, v: &Value, p: &Path<'_>) -> Res<Line> {
+        let r = self.record(v, p)?;
+        let line = req(r, p, "line", line_number)?;
+        let description = req(r, p, "description", |v, p| self.text(v, p, 1, usize::MAX))?;
+        let hs_code = req(r, p, "hs_code", hs_code)?;
+        let control_codes = opt(r, p, "control_codes", |v, p| {
+            self.each(v, p, |v, p| {
+                let text = self.text(v, p, 1, usize::MAX)?;
+                if text.trim().is_empty() {
+                    return Err(p.issue("must not be blank"));
+                }
+                Ok(ControlCode::parse(&text))
+            })
+        })?
+        .unwrap_or_default();
+        let origin_country = opt(r, p, "origin_country", country)?;
+        let quantity = req(r, p, "quantity", |v, p| {
+            let (d, shown) = decimal(v, p)?;
+            if d > Decimal::ZERO {
+                Ok(d)
+            } else {
+                Err(p.issue(format!("{shown} is not greater than 0")))
+            }
+        })?;
+        let unit = opt(r, p, "unit", |v, p| self.free_text(v, p))?;
+        let value = req(r, p, "value", |v, p| self.money(v, p))?;
+        let us_content_percent = opt(r, p, "us_content_percent", |v, p| {
+            let (d, shown) = decimal(v, p)?;
+            if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&d) {
+                Ok(d)
+            } else {
+                Err(p.issue(format!("{shown} is not between 0 and 100")))
+            }
+        })?;
+        Ok(Line {
+            line,
+            description,
+            hs_code,
+            control_codes,
+            origin_country,
+            quantity,
+            unit,
+            value,
+            us_content_percent,
+        })
+    }
+
+    fn money(&self, v: &Value, p: &Path<'_>) -> Res<Money> {
+        let r = self.record(v, p)?;
+        let amount = req(r, p, "amount", |v, p| {
+            let (d, shown) = decimal(v, p)?;
+            if d.is_sign_negative() {
+                Err(p.issue(format!("{shown} is negative")))
+            } else {
+                Ok(d)
+            }
+        })?;
+        let currency = req(r, p, "currency", currency)?;
+        Ok(Money { amount, currency })
+    }
+}
+
+const TRANSPORT_MODES: &[(&str, TransportMode)] = &[
+    ("road", TransportMode::Road),
+    ("rail", TransportMode::Rail),
+    ("sea", TransportMode::Sea),
+    ("air", TransportMode::Air),
+    ("post", TransportMode::Post),
+    ("pipeline", TransportMode::Pipeline),
+    ("other", TransportMode::Other),
+];
+
+const PARTY_ROLES: &[(&str, PartyRole)] = &[
+    ("freight_forwarder", PartyRole::FreightForwarder),
+    ("intermediate_consignee", PartyRole::IntermediateConsignee),
+    ("notify_party", PartyRole::NotifyParty),
+    ("payer", PartyRole::Payer),
+    ("bank", PartyRole::Bank),
+    ("other", PartyRole::Other),
+];
+
+/// Validates a parsed shipment document.
+pub(crate) fn shipment(doc: &Value, as_of: Option<Date>, limits: &InputLimits) -> Res<Shipment> {
+    Validator { limits }.shipment(doc, as_of)
+}
