@@ -1,0 +1,157 @@
+//! The export licence for military goods (Law No. 172-VII; before 28 Feb 2023 Law
+//! No. 300-III).
+//!
+//! Outside the Defence Industry Commission's suspension, exporting military goods
+//! from Kazakhstan is lawful with a Kazakh licence. The finding cites the law in
+//! force on `as_of`. During the suspension `military_suspension` denies instead,
+//! and for Russia-bound goods `russia_ban` decides, so this rule steps aside for
+//! both rather than report the same goods twice.
+
+use crate::goods::{self, Goods};
+use crate::military_suspension::SUSPENSION;
+use crate::{route, russia_ban, statute};
+use exportctl_sdk::{Finding, Rule, Shipment};
+
+/// Exports of military goods from Kazakhstan without a Kazakh licence. The
+/// declared basis names both laws; each finding cites the one in force.
+pub const MILITARY_EXPORT_LICENCE: Rule = Rule::new(
+    "kz-military-export-licence",
+    "Law of the Republic of Kazakhstan No. 172-VII of 28 Dec 2022 \"On control of specific goods\" \
+     (from 28 Feb 2023); before it Law No. 300-III \"On export control\" (2007): licence for the \
+     export of military goods",
+);
+
+/// Requires a Kazakh licence for the military lines of an export from Kazakhstan.
+pub fn check(shipment: &Shipment) -> Option<Finding> {
+    if !route::exported_from_kz(shipment)
+        || SUSPENSION.contains(shipment.as_of)
+        || russia_ban::applies(shipment)
+    {
+        return None;
+    }
+    let lines =
+        goods::without_kz_licence(shipment, goods::select(shipment, |g| g == Goods::Military));
+    if lines.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "military goods exported from Kazakhstan ({route}): {goods}; a Kazakh export licence is \
+         required and none cited covers these lines",
+        route = route::describe(shipment),
+        goods = goods::describe(&lines),
+    );
+    Some(
+        MILITARY_EXPORT_LICENCE
+            .licence_required(message)
+            .lines(goods::numbers(&lines))
+            .legal_basis(statute::export_licence(shipment.as_of)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::Doc;
+    use exportctl_sdk::Outcome;
+
+    #[test]
+    fn requires_a_licence_after_the_suspension_under_the_new_law() -> Result<(), String> {
+        let s = Doc::new("2023-09-01", "KZ>AM").shipment()?;
+        let finding = check(&s).ok_or("no finding")?;
+        assert_eq!(finding.outcome, Outcome::LicenceRequired);
+        assert_eq!(finding.rule, "kz-military-export-licence");
+        assert_eq!(finding.lines, [1]);
+        assert!(
+            finding.legal_basis.contains("No. 172-VII"),
+            "{}",
+            finding.legal_basis
+        );
+        assert!(
+            !finding.legal_basis.contains("No. 300-III"),
+            "{}",
+            finding.legal_basis
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn requires_a_licence_before_the_suspension_under_the_2007_law() -> Result<(), String> {
+        let s = Doc::new("2022-08-26", "KZ>AM").shipment()?;
+        let finding = check(&s).ok_or("no finding")?;
+        assert!(
+            finding.legal_basis.contains("No. 300-III"),
+            "{}",
+            finding.legal_basis
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn steps_aside_during_the_suspension() -> Result<(), String> {
+        for date in ["2022-08-27", "2023-08-31"] {
+            assert_eq!(check(&Doc::new(date, "KZ>AM").shipment()?), None, "{date}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn steps_aside_for_russia_bound_goods_once_the_russia_rule_applies() -> Result<(), String> {
+        assert_eq!(check(&Doc::new("2024-01-10", "KZ>RU").shipment()?), None);
+        assert_eq!(
+            check(&Doc::new("2024-01-10", "KZ>AM").end_user("RU").shipment()?),
+            None
+        );
+        let before = check(&Doc::new("2022-08-26", "KZ>RU").shipment()?).ok_or("no finding")?;
+        assert!(
+            before.legal_basis.contains("No. 300-III"),
+            "{}",
+            before.legal_basis
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_kazakh_licence_for_the_line_clears_it() -> Result<(), String> {
+        let s = Doc::new("2024-01-10", "KZ>AM")
+            .licence("KZ", Some(&[1]), Some("2024-12-31"))
+            .shipment()?;
+        assert_eq!(check(&s), None);
+        Ok(())
+    }
+
+    #[test]
+    fn foreign_expired_or_other_line_licences_do_not() -> Result<(), String> {
+        let docs = [
+            Doc::new("2024-01-10", "KZ>AM").licence("US", None, None),
+            Doc::new("2024-01-10", "KZ>AM").licence("KZ", None, Some("2024-01-09")),
+            Doc::new("2024-01-10", "KZ>AM")
+                .line(2, &["ML1"])
+                .licence("KZ", Some(&[2]), None),
+        ];
+        for doc in docs {
+            assert_eq!(check(&doc.shipment()?).map(|f| f.lines), Some(vec![1]));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn dual_use_goods_are_left_to_their_own_rule() -> Result<(), String> {
+        let s = Doc::new("2024-01-10", "KZ>AM")
+            .codes(&["3A001.a.2"])
+            .shipment()?;
+        assert_eq!(check(&s), None);
+        Ok(())
+    }
+
+    #[test]
+    fn only_exports_from_kazakhstan() -> Result<(), String> {
+        for route in ["CN>KZ>UZ", "DE>KZ", "DE>PL"] {
+            assert_eq!(
+                check(&Doc::new("2024-01-10", route).shipment()?),
+                None,
+                "{route}"
+            );
+        }
+        Ok(())
+    }
+}
