@@ -1,0 +1,57 @@
+//! `exportctl policies`: what a policy set would run.
+
+use super::{ExitStatus, Format, PoliciesArgs, load_host, print_error};
+use std::io::{self, Write};
+
+pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
+    let host = match load_host(args.policies.as_ref()) {
+        Ok(host) => host,
+        Err(e) => {
+            print_error(&e);
+            return ExitStatus::InvalidInput;
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let result = host.policies().try_for_each(|p| {
+        let m = p.plugin.metadata();
+        match args.format {
+            Format::Json => {
+                let value = serde_json::json!({
+                    "id": m.id, "name": m.name, "version": m.version.to_string(), "publisher": m.publisher,
+                    "jurisdiction": m.jurisdiction, "legal_basis": m.legal_basis,
+                    "valid_from": m.valid_from.to_string(), "valid_to": m.valid_to.map(|d| d.to_string()),
+                    "contract_version": m.contract_version, "sources": m.sources, "limitations": m.limitations,
+                    "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode,
+                    "limits": { "fuel": p.limits.fuel, "memory_mib": p.limits.memory_bytes >> 20 },
+                });
+                writeln!(out, "{value}")
+            }
+            Format::Text => {
+                writeln!(out, "{} {} — {}", m.id, m.version, m.name)?;
+                writeln!(out, "  publisher:    {} ({})", m.publisher, m.jurisdiction)?;
+                let until = m.valid_to.map_or_else(|| "open-ended".to_owned(), |d| d.to_string());
+                writeln!(out, "  in force:     {} to {until}", m.valid_from)?;
+                writeln!(out, "  mode:         {:?}", p.mode)?;
+                writeln!(out, "  plugin:       {} (contract {})", p.plugin.name(), m.contract_version)?;
+                writeln!(out, "  sha256:       {}", p.plugin.sha256())?;
+                writeln!(out, "  limits:       fuel {}, memory {} MiB", p.limits.fuel, p.limits.memory_bytes >> 20)?;
+                writeln!(out, "  legal basis:  {}", m.legal_basis)?;
+                for s in &m.sources {
+                    writeln!(out, "  source:       {s}")?;
+                }
+                for l in &m.limitations {
+                    writeln!(out, "  not covered:  {l}")?;
+                }
+                writeln!(out)
+            }
+        }
+    });
+    match result.and_then(|()| out.flush()) {
+        Ok(()) => ExitStatus::Allow,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Allow,
+        Err(e) => {
+            eprintln!("error: cannot write the policy list: {e}");
+            ExitStatus::Internal
+        }
+    }
+}

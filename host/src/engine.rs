@@ -1,0 +1,54 @@
+//! The one wasmtime engine a process uses: how plugins are compiled and how their
+//! instances are allocated.
+
+use crate::limits::Limits;
+use crate::plugin::bindings::Policy as PolicyWorld;
+use crate::sandbox::StoreState;
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+
+/// How many plugin instances may be alive at once (all threads, all policies).
+/// Each is a preallocated slot in the pooling allocator.
+const POOL_INSTANCES: u32 = 512;
+
+/// Pages of a freed instance's memory kept mapped for the next one: a fresh
+/// instance then touches no new pages for its stack and small heap.
+const KEEP_RESIDENT_BYTES: usize = 256 << 10;
+
+/// A compiled-code engine plus the linker that offers plugins their one import.
+pub(crate) struct Runtime {
+    pub(crate) engine: Engine,
+    pub(crate) linker: Linker<StoreState>,
+}
+
+impl Runtime {
+    /// Creates the engine: Cranelift, fuel metering, deterministic floating point,
+    /// the component model, and a pooling allocator sized for `max_memory_bytes`.
+    pub(crate) fn new(max_memory_bytes: u64) -> Result<Runtime, wasmtime::Error> {
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(POOL_INSTANCES)
+            .total_core_instances(POOL_INSTANCES * 4)
+            .total_memories(POOL_INSTANCES)
+            .total_tables(POOL_INSTANCES * 4)
+            .max_memory_size(
+                usize::try_from(max_memory_bytes.min(Limits::MAX_MEMORY_BYTES))
+                    .unwrap_or(usize::MAX),
+            )
+            .linear_memory_keep_resident(KEEP_RESIDENT_BYTES);
+
+        let mut config = Config::new();
+        config
+            .wasm_component_model(true)
+            .consume_fuel(true)
+            .cranelift_opt_level(OptLevel::Speed)
+            // The same plugin must give the same answer on every machine.
+            .cranelift_nan_canonicalization(true)
+            .relaxed_simd_deterministic(true)
+            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let engine = Engine::new(&config)?;
+
+        let mut linker = Linker::new(&engine);
+        PolicyWorld::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+        Ok(Runtime { engine, linker })
+    }
+}

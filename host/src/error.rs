@@ -1,0 +1,100 @@
+//! Errors that stop a policy set from loading. Evaluation never fails with an
+//! error: a failing policy becomes a finding (see [`crate::PolicyFailure`]).
+
+use std::path::PathBuf;
+
+/// A policy set could not be loaded. Every variant names the file or plugin and
+/// says why; none is ever swallowed into a partially loaded set.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The policy-set file could not be read.
+    #[error("cannot read policy set `{path}`")]
+    ReadPolicySet {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The policy-set file is not valid.
+    #[error("invalid policy set `{origin}`: {reason}")]
+    InvalidPolicySet {
+        /// The file.
+        origin: String,
+        /// What is wrong, with its place in the file.
+        reason: String,
+    },
+    /// A plugin named by the set is neither bundled nor readable.
+    #[error("cannot read plugin `{plugin}`: {reason}")]
+    ReadPlugin {
+        /// The plugin's path or name.
+        plugin: String,
+        /// Why.
+        reason: String,
+    },
+    /// The file is not a WebAssembly component.
+    #[error("plugin `{plugin}` is not a policy component: {reason}")]
+    NotAComponent {
+        /// The plugin.
+        plugin: String,
+        /// What it is instead.
+        reason: String,
+    },
+    /// The component could not be compiled (truncated, corrupt, unsupported feature).
+    #[error("plugin `{plugin}` could not be compiled: {reason}")]
+    Compile {
+        /// The plugin.
+        plugin: String,
+        /// The compiler's explanation.
+        reason: String,
+    },
+    /// The component imports something the policy contract does not offer.
+    #[error("plugin `{plugin}` imports {}, which the policy contract does not offer; a policy may import only `exportctl:policy/host` (log)", .imports.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "))]
+    ForbiddenImport {
+        /// The plugin.
+        plugin: String,
+        /// The forbidden imports.
+        imports: Vec<String>,
+    },
+    /// The component does not implement this host's contract version.
+    #[error("plugin `{plugin}` does not implement the policy contract: {reason}")]
+    Contract {
+        /// The plugin.
+        plugin: String,
+        /// What is missing or different.
+        reason: String,
+    },
+    /// The plugin's metadata is missing or invalid.
+    #[error("plugin `{plugin}` has invalid metadata: {reason}")]
+    Metadata {
+        /// The plugin.
+        plugin: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The plugin rejected its settings.
+    #[error("policy `{policy}` rejected its settings in `{origin}`: {reason}")]
+    Settings {
+        /// The policy id.
+        policy: String,
+        /// The policy-set file.
+        origin: String,
+        /// The plugin's message.
+        reason: String,
+    },
+    /// Two enabled policies of a set have the same id.
+    #[error("policy set `{origin}` enables policy `{id}` twice")]
+    DuplicatePolicy {
+        /// The policy-set file.
+        origin: String,
+        /// The id.
+        id: String,
+    },
+    /// The WebAssembly engine could not be created.
+    #[error("cannot create the WebAssembly engine: {reason}")]
+    Engine {
+        /// Why.
+        reason: String,
+    },
+}

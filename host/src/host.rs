@@ -1,0 +1,326 @@
+//! [`Host`]: a loaded policy set, ready to judge shipments.
+
+use crate::engine::Runtime;
+use crate::error::LoadError;
+use crate::limits::Limits;
+use crate::output;
+use crate::plugin::bindings::Policy as PolicyWorld;
+use crate::plugin::{self, Plugin};
+use crate::policy_set::{InstanceMode, Mode, PluginSource, PolicySetConfig};
+use crate::sandbox::{self, PolicyFailure, StoreState};
+use crate::verdict::{Finding, POLICY_ERROR_RULE, PolicyReport, Verdict};
+use exportctl_sdk::{Outcome, Shipment};
+use std::collections::HashMap;
+use std::sync::Arc;
+use wasmtime::Store;
+
+/// Largest plugin file the host reads.
+const MAX_PLUGIN_BYTES: u64 = 64 << 20;
+
+include!(concat!(env!("OUT_DIR"), "/bundled_plugins.rs"));
+
+/// The names of the plugins bundled in this binary.
+pub fn bundled_plugins() -> impl Iterator<Item = &'static str> {
+    BUNDLED_PLUGINS.iter().map(|(name, _)| *name)
+}
+
+/// A loaded policy set: every enabled plugin compiled, checked and configured.
+///
+/// `Host` is `Send + Sync`: share it between threads and give each thread its own
+/// [`Worker`]. Nothing mutable is shared between evaluations except the compiled
+/// code and the instance pool.
+pub struct Host {
+    runtime: Runtime,
+    policies: Vec<LoadedPolicy>,
+    fail_outcome: Outcome,
+    instance_mode: InstanceMode,
+}
+
+/// One enabled policy of the set.
+struct LoadedPolicy {
+    plugin: Arc<Plugin>,
+    mode: Mode,
+    settings_json: String,
+    limits: Limits,
+}
+
+/// A policy of a loaded set, for listing.
+pub struct PolicyInfo<'a> {
+    /// The plugin and its metadata.
+    pub plugin: &'a Plugin,
+    /// Enforce or monitor.
+    pub mode: Mode,
+    /// Limits per evaluation.
+    pub limits: Limits,
+}
+
+impl Host {
+    /// Loads a policy set: reads, compiles and checks every enabled plugin and hands
+    /// each its settings. Any failure stops the load; there is no partial set.
+    pub fn load(config: &PolicySetConfig) -> Result<Host, LoadError> {
+        let enabled: Vec<_> = config.policies.iter().filter(|p| p.enabled).collect();
+        let max_memory = enabled
+            .iter()
+            .map(|p| p.limits.memory_bytes)
+            .max()
+            .unwrap_or(Limits::DEFAULT_MEMORY_BYTES);
+        let runtime = Runtime::new(max_memory).map_err(|e| LoadError::Engine {
+            reason: format!("{e:#}"),
+        })?;
+
+        // Compile each distinct plugin once, even if several entries name it.
+        let mut compiled: HashMap<String, Arc<Plugin>> = HashMap::new();
+        let mut policies: Vec<LoadedPolicy> = Vec::with_capacity(enabled.len());
+        for entry in enabled {
+            let (name, bytes) = read_plugin(&entry.plugin)?;
+            let sha256 = plugin::sha256_hex(&bytes);
+            let plugin = match compiled.get(&sha256) {
+                Some(plugin) => plugin.clone(),
+                None => {
+                    let plugin = Arc::new(Plugin::load(&runtime, &name, &bytes, sha256.clone())?);
+                    compiled.insert(sha256, plugin.clone());
+                    plugin
+                }
+            };
+            let id = &plugin.metadata().id;
+            if policies.iter().any(|p| &p.plugin.metadata().id == id) {
+                return Err(LoadError::DuplicatePolicy {
+                    origin: config.origin.clone(),
+                    id: id.clone(),
+                });
+            }
+            configure(&runtime, &plugin, &entry.settings_json, entry.limits).map_err(|reason| {
+                LoadError::Settings {
+                    policy: id.clone(),
+                    origin: config.origin.clone(),
+                    reason,
+                }
+            })?;
+            policies.push(LoadedPolicy {
+                plugin,
+                mode: entry.mode,
+                settings_json: entry.settings_json.clone(),
+                limits: entry.limits,
+            });
+        }
+        Ok(Host {
+            runtime,
+            policies,
+            fail_outcome: config.fail_outcome,
+            instance_mode: config.instance_mode,
+        })
+    }
+
+    /// The enabled policies, in set order.
+    pub fn policies(&self) -> impl Iterator<Item = PolicyInfo<'_>> {
+        self.policies.iter().map(|p| PolicyInfo {
+            plugin: &p.plugin,
+            mode: p.mode,
+            limits: p.limits,
+        })
+    }
+
+    /// A worker to evaluate shipments on the current thread.
+    pub fn worker(&self) -> Worker<'_> {
+        self.worker_with(self.instance_mode)
+    }
+
+    /// A worker with an explicit instance mode (benchmarks compare both).
+    pub fn worker_with(&self, mode: InstanceMode) -> Worker<'_> {
+        Worker {
+            host: self,
+            mode,
+            instances: self.policies.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// Evaluates one shipment with a fresh worker.
+    pub fn evaluate(&self, shipment: &Shipment) -> Verdict {
+        self.worker().evaluate(shipment)
+    }
+}
+
+/// Evaluates shipments on one thread. In [`InstanceMode::Reused`] it keeps one
+/// sandbox per policy between shipments, and drops a sandbox as soon as its policy
+/// fails, so a poisoned instance is never reused.
+pub struct Worker<'h> {
+    host: &'h Host,
+    mode: InstanceMode,
+    instances: Vec<Option<Sandbox>>,
+}
+
+/// A live plugin instance and its store.
+struct Sandbox {
+    store: Store<StoreState>,
+    world: PolicyWorld,
+}
+
+impl Worker<'_> {
+    /// Judges one shipment against every enabled policy.
+    pub fn evaluate(&mut self, shipment: &Shipment) -> Verdict {
+        let wire = shipment.to_wire();
+        let mut reports = Vec::with_capacity(self.host.policies.len());
+        let mut findings = Vec::new();
+        for (i, policy) in self.host.policies.iter().enumerate() {
+            let meta = policy.plugin.metadata();
+            let mut report = PolicyReport {
+                id: meta.id.clone(),
+                version: meta.version.to_string(),
+                sha256: policy.plugin.sha256().to_owned(),
+                mode: policy.mode,
+                outcome: Outcome::Allow,
+                error: None,
+                in_force: meta.in_force().contains(shipment.as_of),
+            };
+            if report.in_force {
+                let result = match &wire {
+                    Ok(bytes) => self.run(i, policy, shipment, bytes),
+                    Err(e) => Err(PolicyFailure::Sandbox {
+                        reason: e.to_string(),
+                    }),
+                };
+                match result {
+                    Ok(found) => {
+                        report.outcome = found
+                            .iter()
+                            .map(|f| f.outcome)
+                            .max()
+                            .unwrap_or(Outcome::Allow);
+                        findings.extend(found);
+                    }
+                    Err(failure) => {
+                        let message = format!(
+                            "policy `{}` failed on shipment `{}`: {failure}",
+                            meta.id, shipment.id
+                        );
+                        report.outcome = self.host.fail_outcome;
+                        report.error = Some(failure.to_string());
+                        findings.push(Finding {
+                            policy: meta.id.clone(),
+                            rule: POLICY_ERROR_RULE.to_owned(),
+                            outcome: self.host.fail_outcome,
+                            lines: Vec::new(),
+                            parties: Vec::new(),
+                            message,
+                            legal_basis: "exportctl fail-closed rule: a policy that cannot judge a shipment never allows it".to_owned(),
+                        });
+                    }
+                }
+            }
+            reports.push(report);
+        }
+        Verdict::aggregate(shipment.id.clone(), shipment.as_of, reports, findings)
+    }
+
+    fn run(
+        &mut self,
+        i: usize,
+        policy: &LoadedPolicy,
+        shipment: &Shipment,
+        wire: &[u8],
+    ) -> Result<Vec<Finding>, PolicyFailure> {
+        let mut sandbox = match self.instances.get_mut(i).and_then(Option::take) {
+            Some(sandbox) => sandbox,
+            None => new_sandbox(&self.host.runtime, policy)?,
+        };
+        sandbox::refuel(&mut sandbox.store, policy.limits).map_err(|e| PolicyFailure::Sandbox {
+            reason: format!("{e:#}"),
+        })?;
+        let result = sandbox
+            .world
+            .exportctl_policy_evaluator()
+            .call_evaluate(&mut sandbox.store, wire);
+        let outcome = match result {
+            Err(e) => Err(PolicyFailure::from_call(&e, &sandbox.store, policy.limits)),
+            Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
+            Ok(Ok(raw)) => output::check(&policy.plugin.metadata().id, shipment, raw)
+                .map_err(|reason| PolicyFailure::BadOutput { reason }),
+        };
+        // Only a sandbox whose call succeeded may serve the next shipment.
+        if outcome.is_ok()
+            && self.mode == InstanceMode::Reused
+            && let Some(slot) = self.instances.get_mut(i)
+        {
+            *slot = Some(sandbox);
+        }
+        outcome
+    }
+}
+
+/// Instantiates a policy and hands it its settings.
+fn new_sandbox(runtime: &Runtime, policy: &LoadedPolicy) -> Result<Sandbox, PolicyFailure> {
+    let mut store =
+        sandbox::new_store(&runtime.engine, policy.limits).map_err(|e| PolicyFailure::Sandbox {
+            reason: format!("{e:#}"),
+        })?;
+    let world =
+        policy
+            .plugin
+            .pre()
+            .instantiate(&mut store)
+            .map_err(|e| PolicyFailure::Sandbox {
+                reason: format!("{e:#}"),
+            })?;
+    // An empty table is what the SDK assumes when never configured; skip the call.
+    if policy.settings_json != "{}" {
+        match world
+            .exportctl_policy_evaluator()
+            .call_configure(&mut store, &policy.settings_json)
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => return Err(PolicyFailure::PluginError { message }),
+            Err(e) => return Err(PolicyFailure::from_call(&e, &store, policy.limits)),
+        }
+    }
+    Ok(Sandbox { store, world })
+}
+
+/// Checks at load time that the plugin accepts its settings.
+fn configure(
+    runtime: &Runtime,
+    plugin: &Plugin,
+    settings_json: &str,
+    limits: Limits,
+) -> Result<(), String> {
+    let mut store = sandbox::new_store(&runtime.engine, limits).map_err(|e| format!("{e:#}"))?;
+    let world = plugin
+        .pre()
+        .instantiate(&mut store)
+        .map_err(|e| format!("{e:#}"))?;
+    match world
+        .exportctl_policy_evaluator()
+        .call_configure(&mut store, settings_json)
+    {
+        Ok(result) => result,
+        Err(e) => Err(PolicyFailure::from_call(&e, &store, limits).to_string()),
+    }
+}
+
+fn read_plugin(source: &PluginSource) -> Result<(String, Vec<u8>), LoadError> {
+    match source {
+        PluginSource::Bundled(name) => BUNDLED_PLUGINS
+            .iter()
+            .find(|(bundled, _)| bundled == name)
+            .map(|(bundled, bytes)| ((*bundled).to_owned(), bytes.to_vec()))
+            .ok_or_else(|| LoadError::ReadPlugin {
+                plugin: name.clone(),
+                reason: format!(
+                    "no such bundled plugin (bundled: {}); to load a file, give a path ending in `.wasm`",
+                    bundled_plugins().collect::<Vec<_>>().join(", ")
+                ),
+            }),
+        PluginSource::File(path) => {
+            use std::io::Read;
+            let name = path.display().to_string();
+            let file = std::fs::File::open(path).map_err(|e| LoadError::ReadPlugin { plugin: name.clone(), reason: e.to_string() })?;
+            let mut bytes = Vec::new();
+            file.take(MAX_PLUGIN_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| LoadError::ReadPlugin { plugin: name.clone(), reason: e.to_string() })?;
+            if bytes.len() as u64 > MAX_PLUGIN_BYTES {
+                return Err(LoadError::ReadPlugin { plugin: name, reason: format!("larger than {} MiB", MAX_PLUGIN_BYTES >> 20) });
+            }
+            Ok((name, bytes))
+        }
+    }
+}

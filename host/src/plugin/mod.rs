@@ -1,0 +1,185 @@
+//! A policy plugin: its bytes and hash, the compiled component, and the metadata
+//! it declares. Loading checks everything that can be checked before a shipment
+//! arrives: that it is a component, that it imports nothing but the contract's
+//! log, that it exports this contract version, and that its metadata is sound.
+
+pub(crate) mod bindings;
+mod metadata;
+
+pub use metadata::PluginMetadata;
+
+use crate::engine::Runtime;
+use crate::error::LoadError;
+use crate::limits::Limits;
+use crate::sandbox::{self, StoreState};
+use bindings::PolicyPre;
+use sha2::{Digest, Sha256};
+use wasmtime::component::Component;
+
+/// The interface every plugin must export, with its contract version.
+pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.0.0";
+
+/// What a plugin may import: the contract's log, and the contract's own type
+/// definitions. Nothing else: no WASI, no clock, no files, no network.
+const ALLOWED_IMPORTS: &[&str] = &[
+    "exportctl:policy/host@1.0.0",
+    "exportctl:policy/types@1.0.0",
+];
+
+/// A compiled, checked plugin, ready to be instantiated.
+pub struct Plugin {
+    name: String,
+    sha256: String,
+    pre: PolicyPre<StoreState>,
+    metadata: PluginMetadata,
+}
+
+impl Plugin {
+    /// Compiles and checks `bytes`, whose hash is `sha256` (see [`sha256_hex`]).
+    /// `name` is how errors refer to the plugin (its file path or bundled name).
+    pub(crate) fn load(
+        runtime: &Runtime,
+        name: &str,
+        bytes: &[u8],
+        sha256: String,
+    ) -> Result<Plugin, LoadError> {
+        check_header(name, bytes)?;
+        let component = Component::new(&runtime.engine, bytes).map_err(|e| LoadError::Compile {
+            plugin: name.to_owned(),
+            reason: format!("{e:#}"),
+        })?;
+        check_imports_and_exports(runtime, name, &component)?;
+        let pre = runtime
+            .linker
+            .instantiate_pre(&component)
+            .and_then(PolicyPre::new)
+            .map_err(|e| LoadError::Contract {
+                plugin: name.to_owned(),
+                reason: format!("{e:#}"),
+            })?;
+
+        let mut store = sandbox::new_store(&runtime.engine, Limits::default()).map_err(|e| {
+            LoadError::Contract {
+                plugin: name.to_owned(),
+                reason: format!("{e:#}"),
+            }
+        })?;
+        let raw = pre
+            .instantiate(&mut store)
+            .and_then(|world| world.exportctl_policy_evaluator().call_metadata(&mut store))
+            .map_err(|e| LoadError::Metadata {
+                plugin: name.to_owned(),
+                reason: format!("calling `metadata` failed: {e:#}"),
+            })?;
+        let metadata = PluginMetadata::from_raw(raw).map_err(|reason| LoadError::Metadata {
+            plugin: name.to_owned(),
+            reason,
+        })?;
+        Ok(Plugin {
+            name: name.to_owned(),
+            sha256,
+            pre,
+            metadata,
+        })
+    }
+
+    /// The file path or bundled name the plugin was loaded from.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Lower-case hex sha256 of the plugin's bytes.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// What the plugin declares about itself.
+    pub fn metadata(&self) -> &PluginMetadata {
+        &self.metadata
+    }
+
+    pub(crate) fn pre(&self) -> &PolicyPre<StoreState> {
+        &self.pre
+    }
+}
+
+/// Lower-case hex sha256 of plugin bytes: the plugin's identity in verdicts.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Tells a core module, a component and a non-wasm file apart before compiling,
+/// so each gets an error that says what to do.
+fn check_header(name: &str, bytes: &[u8]) -> Result<(), LoadError> {
+    const MAGIC: &[u8] = b"\0asm";
+    const CORE_MODULE: &[u8] = &[1, 0, 0, 0];
+    const COMPONENT: &[u8] = &[0x0d, 0, 1, 0];
+    match (bytes.get(..4), bytes.get(4..8)) {
+        (Some(MAGIC), Some(COMPONENT)) => Ok(()),
+        (Some(MAGIC), Some(CORE_MODULE)) => Err(LoadError::NotAComponent {
+            plugin: name.to_owned(),
+            reason: "it is a core WebAssembly module; build the policy with `exportctl-builder` (or `wasm-tools component new`) to make a component".to_owned(),
+        }),
+        (Some(MAGIC), _) => Err(LoadError::NotAComponent {
+            plugin: name.to_owned(),
+            reason: "unsupported WebAssembly binary version".to_owned(),
+        }),
+        _ => Err(LoadError::NotAComponent {
+            plugin: name.to_owned(),
+            reason: format!("not a WebAssembly file ({} bytes, no `\\0asm` header)", bytes.len()),
+        }),
+    }
+}
+
+fn check_imports_and_exports(
+    runtime: &Runtime,
+    name: &str,
+    component: &Component,
+) -> Result<(), LoadError> {
+    let ty = component.component_type();
+    let forbidden: Vec<String> = ty
+        .imports(&runtime.engine)
+        .map(|(import, _)| import.to_owned())
+        .filter(|import| !ALLOWED_IMPORTS.contains(&import.as_str()))
+        .collect();
+    if !forbidden.is_empty() {
+        return Err(LoadError::ForbiddenImport {
+            plugin: name.to_owned(),
+            imports: forbidden,
+        });
+    }
+    let exports: Vec<String> = ty
+        .exports(&runtime.engine)
+        .map(|(export, _)| export.to_owned())
+        .collect();
+    if exports.iter().any(|e| e == EVALUATOR_EXPORT) {
+        return Ok(());
+    }
+    let other_version = exports
+        .iter()
+        .find(|e| e.starts_with("exportctl:policy/evaluator@"));
+    Err(LoadError::Contract {
+        plugin: name.to_owned(),
+        reason: match other_version {
+            Some(found) => format!(
+                "it exports `{found}`, but this host implements `{EVALUATOR_EXPORT}`; rebuild it with a matching exportctl-sdk"
+            ),
+            None => format!(
+                "it does not export `{EVALUATOR_EXPORT}` (exports: {})",
+                list_or_none(&exports)
+            ),
+        },
+    })
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

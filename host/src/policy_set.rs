@@ -1,0 +1,309 @@
+//! Policy-set files: which plugins run, in which mode, with which settings and
+//! limits. TOML, every field checked; unknown keys are errors (a typo must not
+//! silently disable a control).
+//!
+//! ```toml
+//! [host]
+//! fail_outcome = "review"     # outcome of a policy that fails: "review" (default) or "deny"
+//! instance = "fresh"          # "fresh" (default): a new sandbox per evaluation; "reused"
+//!
+//! [host.limits]               # defaults for every policy
+//! fuel = 100_000_000
+//! memory_mib = 64
+//!
+//! [[policy]]
+//! plugin = "kz-export-control"   # a bundled plugin, or a path to a .wasm component
+//! enabled = true                 # default true
+//! mode = "enforce"               # "enforce" (default) or "monitor"
+//! [policy.settings]              # handed to the plugin as JSON
+//! russia_dual_use = "deny"
+//! [policy.limits]                # overrides [host.limits] for this policy
+//! fuel = 200_000_000
+//! ```
+//!
+//! A `plugin` value with no `/` and no `.wasm` suffix names a plugin bundled in the
+//! binary; anything else is a path, relative to the policy-set file.
+
+use crate::error::LoadError;
+use crate::limits::Limits;
+use exportctl_sdk::Outcome;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The bundled default policy set (`policies/default.toml`).
+pub const DEFAULT_POLICY_SET: &str = include_str!("../../policies/default.toml");
+
+/// Where a plugin comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PluginSource {
+    /// Bundled in the binary, by package name.
+    Bundled(String),
+    /// A component file.
+    File(PathBuf),
+}
+
+/// How a policy's findings count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Findings decide the shipment's outcome.
+    Enforce,
+    /// Findings are reported but do not count (for trying a policy out).
+    Monitor,
+}
+
+/// Whether each evaluation gets a new sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceMode {
+    /// A new instance for every evaluation: nothing survives between shipments.
+    #[default]
+    Fresh,
+    /// One instance per policy and worker, reused until it fails.
+    Reused,
+}
+
+/// One policy of a set.
+#[derive(Debug, Clone)]
+pub struct PolicyEntry {
+    /// Where the plugin comes from.
+    pub plugin: PluginSource,
+    /// Whether the policy runs at all.
+    pub enabled: bool,
+    /// Enforce or monitor.
+    pub mode: Mode,
+    /// The `settings` table as JSON text.
+    pub settings_json: String,
+    /// Limits for each evaluation.
+    pub limits: Limits,
+}
+
+/// A parsed policy-set file.
+#[derive(Debug, Clone)]
+pub struct PolicySetConfig {
+    /// The file it came from (`<bundled default>` for the built-in set).
+    pub origin: String,
+    /// Outcome of a policy that fails.
+    pub fail_outcome: Outcome,
+    /// Fresh or reused sandboxes.
+    pub instance_mode: InstanceMode,
+    /// The policies, in file order.
+    pub policies: Vec<PolicyEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicySetFile {
+    #[serde(default)]
+    host: HostSection,
+    #[serde(default)]
+    policy: Vec<PolicyFile>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct HostSection {
+    fail_outcome: Option<FailOutcome>,
+    instance: Option<InstanceMode>,
+    #[serde(default)]
+    limits: LimitsFile,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum FailOutcome {
+    Review,
+    Deny,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    plugin: String,
+    enabled: Option<bool>,
+    mode: Option<Mode>,
+    settings: Option<toml::Table>,
+    #[serde(default)]
+    limits: LimitsFile,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    fuel: Option<u64>,
+    memory_mib: Option<u64>,
+}
+
+impl LimitsFile {
+    fn over(self, base: Limits, at: &str) -> Result<Limits, String> {
+        let fuel = self.fuel.unwrap_or(base.fuel);
+        if fuel == 0 {
+            return Err(format!("{at}.fuel must be at least 1"));
+        }
+        let memory_bytes = match self.memory_mib {
+            None => base.memory_bytes,
+            Some(mib) if (1..=Limits::MAX_MEMORY_BYTES >> 20).contains(&mib) => mib << 20,
+            Some(mib) => {
+                return Err(format!(
+                    "{at}.memory_mib = {mib} is outside 1–{}",
+                    Limits::MAX_MEMORY_BYTES >> 20
+                ));
+            }
+        };
+        Ok(Limits { fuel, memory_bytes })
+    }
+}
+
+impl PolicySetConfig {
+    /// Reads and parses a policy-set file.
+    pub fn load(path: &Path) -> Result<PolicySetConfig, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::ReadPolicySet {
+            path: path.to_owned(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        PolicySetConfig::parse(&text, &path.display().to_string(), base)
+    }
+
+    /// The bundled default set.
+    pub fn bundled_default() -> Result<PolicySetConfig, LoadError> {
+        PolicySetConfig::parse(DEFAULT_POLICY_SET, "<bundled default>", Path::new("."))
+    }
+
+    /// Parses policy-set text; `origin` names it in errors, relative plugin paths are
+    /// resolved against `base`.
+    pub fn parse(text: &str, origin: &str, base: &Path) -> Result<PolicySetConfig, LoadError> {
+        let invalid = |reason: String| LoadError::InvalidPolicySet {
+            origin: origin.to_owned(),
+            reason,
+        };
+        let file: PolicySetFile =
+            toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
+        let host_limits = file
+            .host
+            .limits
+            .over(Limits::default(), "host.limits")
+            .map_err(invalid)?;
+        let mut policies = Vec::with_capacity(file.policy.len());
+        for (i, p) in file.policy.into_iter().enumerate() {
+            let at = format!("policy[{i}]");
+            let plugin = if p.plugin.contains('/') || p.plugin.ends_with(".wasm") {
+                PluginSource::File(base.join(&p.plugin))
+            } else if p.plugin.is_empty() {
+                return Err(invalid(format!("{at}.plugin is empty")));
+            } else {
+                PluginSource::Bundled(p.plugin)
+            };
+            let settings_json = serde_json::to_string(&p.settings.unwrap_or_default())
+                .map_err(|e| invalid(format!("{at}.settings cannot be passed on as JSON: {e}")))?;
+            policies.push(PolicyEntry {
+                plugin,
+                enabled: p.enabled.unwrap_or(true),
+                mode: p.mode.unwrap_or(Mode::Enforce),
+                settings_json,
+                limits: p
+                    .limits
+                    .over(host_limits, &format!("{at}.limits"))
+                    .map_err(invalid)?,
+            });
+        }
+        Ok(PolicySetConfig {
+            origin: origin.to_owned(),
+            fail_outcome: match file.host.fail_outcome {
+                None | Some(FailOutcome::Review) => Outcome::Review,
+                Some(FailOutcome::Deny) => Outcome::Deny,
+            },
+            instance_mode: file.host.instance.unwrap_or_default(),
+            policies,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<PolicySetConfig, String> {
+        PolicySetConfig::parse(text, "set.toml", Path::new("/etc/exportctl"))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_apply_and_policy_limits_override_host_limits() {
+        let set = parse(
+            "[host.limits]\nfuel = 5\n[[policy]]\nplugin = \"a\"\n[[policy]]\nplugin = \"x/b.wasm\"\nmode = \"monitor\"\nenabled = false\n[policy.limits]\nmemory_mib = 2\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.fail_outcome, Outcome::Review);
+        assert_eq!(set.instance_mode, InstanceMode::Fresh);
+        assert_eq!(set.policies[0].plugin, PluginSource::Bundled("a".into()));
+        assert_eq!(
+            set.policies[0].limits,
+            Limits {
+                fuel: 5,
+                memory_bytes: Limits::DEFAULT_MEMORY_BYTES
+            }
+        );
+        assert_eq!(
+            set.policies[1].plugin,
+            PluginSource::File("/etc/exportctl/x/b.wasm".into())
+        );
+        assert_eq!(
+            set.policies[1].limits,
+            Limits {
+                fuel: 5,
+                memory_bytes: 2 << 20
+            }
+        );
+        assert_eq!(
+            (set.policies[1].mode, set.policies[1].enabled),
+            (Mode::Monitor, false)
+        );
+        assert_eq!(set.policies[0].settings_json, "{}");
+    }
+
+    #[test]
+    fn settings_become_json() {
+        let set =
+            parse("[[policy]]\nplugin = \"a\"\n[policy.settings]\nx = [1, 2]\ny = \"deny\"\n")
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.policies[0].settings_json, r#"{"x":[1,2],"y":"deny"}"#);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors_naming_the_place() {
+        for (text, expected) in [
+            (
+                "[[policy]]\nplugin = \"a\"\nenabeld = true\n",
+                "unknown field `enabeld`",
+            ),
+            (
+                "[host]\nfail_outcome = \"allow\"\n",
+                "unknown variant `allow`",
+            ),
+            (
+                "[[policy]]\nplugin = \"a\"\nmode = \"audit\"\n",
+                "unknown variant `audit`",
+            ),
+            (
+                "[[policy]]\nplugin = \"a\"\n[policy.limits]\nmemory_mib = 0\n",
+                "policy[0].limits.memory_mib = 0 is outside",
+            ),
+            (
+                "[[policy]]\nplugin = \"a\"\n[policy.limits]\nfuel = 0\n",
+                "policy[0].limits.fuel must be at least 1",
+            ),
+            ("[[policy]]\nplugin = \"\"\n", "policy[0].plugin is empty"),
+            ("[[policy]\n", "set.toml"),
+        ] {
+            let err = parse(text).err().unwrap_or_default();
+            assert!(err.contains(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_bundled_default_set_parses() {
+        let set = PolicySetConfig::bundled_default().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!set.policies.is_empty());
+    }
+}
