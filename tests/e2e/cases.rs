@@ -1,0 +1,79 @@
+//! Every policy case under `tests/cases/<policy>/` run through the real binary with
+//! only that policy enabled: the outcome and the exact set of rule ids must match.
+
+use crate::support::{exit_code_for, exportctl, repo, rules, temp_dir, write};
+
+/// Runs every case of `policy`; returns how many ran. Reports all mismatches at once.
+fn run_cases(policy: &str) -> usize {
+    let dir = repo().join("tests/cases").join(policy);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let tmp = temp_dir();
+    let mut failures = Vec::new();
+    for file in &files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let case: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let settings = match case.get("settings") {
+            Some(s) => toml::to_string(s).unwrap_or_else(|e| panic!("{name}: settings: {e}")),
+            None => String::new(),
+        };
+        let set = write(
+            tmp.path(),
+            "set.toml",
+            format!("[[policy]]\nplugin = \"{policy}\"\n[policy.settings]\n{settings}"),
+        );
+        let shipment = write(tmp.path(), "shipment.json", case["shipment"].to_string());
+        let run = exportctl(&["check", "--policies", &set, &shipment]);
+        let expected_outcome = case["expect"]["outcome"].as_str().unwrap_or_default();
+        let mut expected_rules: Vec<String> = case["expect"]["rules"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        expected_rules.sort();
+        let Some(verdict) = run.verdicts().into_iter().next() else {
+            failures.push(format!("{name}: no verdict: {run:?}"));
+            continue;
+        };
+        let got_rules = rules(&verdict);
+        if verdict["outcome"] != expected_outcome
+            || got_rules != expected_rules
+            || run.code != exit_code_for(expected_outcome)
+        {
+            failures.push(format!(
+                "{name}: expected {expected_outcome} {expected_rules:?}, got {} {got_rules:?} (exit {})\n  {}",
+                verdict["outcome"], run.code, verdict
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+    files.len()
+}
+
+#[test]
+fn kz_export_control_cases() {
+    assert!(run_cases("kz-export-control") >= 10);
+}
+
+#[test]
+fn chpl_diversion_cases() {
+    assert!(run_cases("chpl-diversion") >= 10);
+}
