@@ -59,6 +59,14 @@ impl Host {
     /// each its settings. Any failure stops the load; there is no partial set.
     pub fn load(config: &PolicySetConfig) -> Result<Host, LoadError> {
         let enabled: Vec<_> = config.policies.iter().filter(|p| p.enabled).collect();
+        if enabled.is_empty() {
+            // A set that judges nothing would allow everything.
+            return Err(LoadError::InvalidPolicySet {
+                origin: config.origin.clone(),
+                reason: "it enables no policy, so every shipment would be allowed unchecked"
+                    .to_owned(),
+            });
+        }
         let max_memory = enabled
             .iter()
             .map(|p| p.limits.memory_bytes)

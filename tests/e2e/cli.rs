@@ -241,3 +241,43 @@ fn policies_lists_metadata_and_sha256() {
         text.stdout
     );
 }
+
+#[test]
+fn a_policy_set_that_enables_nothing_is_refused() {
+    let dir = temp_dir();
+    let set = write(
+        dir.path(),
+        "set.toml",
+        "[[policy]]\nplugin = \"kz-export-control\"\nenabled = false\n",
+    );
+    let run = exportctl(&[
+        "check",
+        "--policies",
+        &set,
+        &example("de-furniture-to-kz.json"),
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("enables no policy"), "{}", run.stderr);
+}
+
+#[test]
+fn a_30_mb_description_is_refused_quickly_and_in_bounded_memory() {
+    let dir = temp_dir();
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(example("de-furniture-to-kz.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    v["lines"][0]["description"] = "x".repeat(30 << 20).into();
+    let file = write(dir.path(), "huge.json", v.to_string());
+    let started = std::time::Instant::now();
+    let run = exportctl(&["check", &file]);
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("lines[0].description"),
+        "{}",
+        run.stderr
+    );
+    // Generous bound for a loaded CI machine; it takes well under a second.
+    assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
+}

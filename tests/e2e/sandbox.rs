@@ -105,6 +105,31 @@ fn an_infinite_loop_runs_out_of_fuel_and_fails_closed() {
 }
 
 #[test]
+fn reused_instances_give_the_same_verdicts_and_a_failed_one_is_not_reused() {
+    let dir = temp_dir();
+    let input = three_shipments(dir.path());
+    let fresh = set_with(
+        dir.path(),
+        "infinite-loop",
+        "instance = \"fresh\"",
+        "fuel = 20_000_000",
+    );
+    let fresh = exportctl(&["check", "--policies", &fresh, &input]);
+    let reused_dir = temp_dir();
+    let reused = set_with(
+        reused_dir.path(),
+        "infinite-loop",
+        "instance = \"reused\"",
+        "fuel = 20_000_000",
+    );
+    let reused = exportctl(&["check", "--policies", &reused, &input]);
+    assert_eq!(reused.code, fresh.code);
+    // Each shipment fails the same way: the instance that ran out of fuel was
+    // dropped, not handed the next shipment with its state half-changed.
+    assert_eq!(reused.stdout, fresh.stdout);
+}
+
+#[test]
 fn the_fail_outcome_can_be_deny() {
     let dir = temp_dir();
     let set = set_with(
