@@ -96,6 +96,7 @@ pub struct PluginBuild {
     workspace: PathBuf,
     target_dir: PathBuf,
     packages: Vec<String>,
+    features: Vec<String>,
 }
 
 impl PluginBuild {
@@ -107,12 +108,20 @@ impl PluginBuild {
             workspace: workspace.to_owned(),
             target_dir: target_dir.to_owned(),
             packages: Vec::new(),
+            features: Vec::new(),
         }
     }
 
     /// Adds a package to build.
     pub fn package(mut self, name: &str) -> PluginBuild {
         self.packages.push(name.to_owned());
+        self
+    }
+
+    /// Enables a cargo feature, as `package/feature` (e.g. to build another version
+    /// of a policy from the same crate).
+    pub fn feature(mut self, feature: &str) -> PluginBuild {
+        self.features.push(feature.to_owned());
         self
     }
 
@@ -131,6 +140,9 @@ impl PluginBuild {
             .arg(&self.target_dir);
         for p in &self.packages {
             cmd.args(["-p", p]);
+        }
+        if !self.features.is_empty() {
+            cmd.arg("--features").arg(self.features.join(","));
         }
         // A build script inherits the outer build's settings; none of them are meant
         // for the plugins (wrappers such as clippy-driver, host rustflags, targets).
