@@ -1,6 +1,7 @@
 //! The one wasmtime engine a process uses: how plugins are compiled and how their
 //! instances are allocated.
 
+use crate::cache::CodeCache;
 use crate::limits::Limits;
 use crate::plugin::bindings::Policy as PolicyWorld;
 use crate::sandbox::StoreState;
@@ -19,12 +20,17 @@ const KEEP_RESIDENT_BYTES: usize = 256 << 10;
 pub(crate) struct Runtime {
     pub(crate) engine: Engine,
     pub(crate) linker: Linker<StoreState>,
+    /// Where compiled plugins are kept between runs, if anywhere.
+    pub(crate) cache: Option<CodeCache>,
 }
 
 impl Runtime {
     /// Creates the engine: Cranelift, fuel metering, deterministic floating point,
     /// the component model, and a pooling allocator sized for `max_memory_bytes`.
-    pub(crate) fn new(max_memory_bytes: u64) -> Result<Runtime, wasmtime::Error> {
+    pub(crate) fn new(
+        max_memory_bytes: u64,
+        cache: Option<CodeCache>,
+    ) -> Result<Runtime, wasmtime::Error> {
         let mut pool = PoolingAllocationConfig::default();
         pool.total_component_instances(POOL_INSTANCES)
             .total_core_instances(POOL_INSTANCES * 4)
@@ -49,6 +55,10 @@ impl Runtime {
 
         let mut linker = Linker::new(&engine);
         PolicyWorld::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
-        Ok(Runtime { engine, linker })
+        Ok(Runtime {
+            engine,
+            linker,
+            cache,
+        })
     }
 }

@@ -83,13 +83,27 @@ pub enum LoadError {
         /// The plugin's message.
         reason: String,
     },
-    /// Two enabled policies of a set have the same id.
-    #[error("policy set `{origin}` enables policy `{id}` twice")]
-    DuplicatePolicy {
+    /// Two versions of one policy are in force on the same day.
+    #[error(
+        "policy set `{origin}` has versions of policy `{id}` whose periods in force overlap: {first} and {second}; exactly one version may be in force on any day"
+    )]
+    OverlappingVersions {
         /// The policy-set file.
         origin: String,
-        /// The id.
+        /// The policy id.
         id: String,
+        /// The earlier version and its period.
+        first: String,
+        /// The later version.
+        second: String,
+    },
+    /// A plugin's signature is missing, invalid, or by a publisher not trusted for it.
+    #[error("plugin `{plugin}` is not trusted: {reason}")]
+    Signature {
+        /// The plugin.
+        plugin: String,
+        /// Which check failed.
+        reason: String,
     },
     /// The WebAssembly engine could not be created.
     #[error("cannot create the WebAssembly engine: {reason}")]

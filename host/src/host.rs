@@ -1,5 +1,6 @@
 //! [`Host`]: a loaded policy set, ready to judge shipments.
 
+use crate::cache::CodeCache;
 use crate::engine::Runtime;
 use crate::error::LoadError;
 use crate::limits::Limits;
@@ -8,6 +9,7 @@ use crate::plugin::bindings::Policy as PolicyWorld;
 use crate::plugin::{self, Plugin};
 use crate::policy_set::{InstanceMode, Mode, PluginSource, PolicySetConfig};
 use crate::sandbox::{self, PolicyFailure, StoreState};
+use crate::trust::{MAX_SIGNATURE_BYTES, Signer};
 use crate::verdict::{Finding, POLICY_ERROR_RULE, PolicyReport, Verdict};
 use exportctl_sdk::{Outcome, Shipment};
 use std::collections::HashMap;
@@ -32,13 +34,18 @@ pub fn bundled_plugins() -> impl Iterator<Item = &'static str> {
 pub struct Host {
     runtime: Runtime,
     policies: Vec<LoadedPolicy>,
+    /// Indices into `policies` per policy id (in set order), the versions of an id
+    /// sorted by the day they come into force.
+    ids: Vec<Vec<usize>>,
     fail_outcome: Outcome,
     instance_mode: InstanceMode,
+    warnings: Vec<String>,
 }
 
-/// One enabled policy of the set.
+/// One enabled policy (version) of the set.
 struct LoadedPolicy {
     plugin: Arc<Plugin>,
+    signer: Signer,
     mode: Mode,
     settings_json: String,
     limits: Limits,
@@ -52,6 +59,8 @@ pub struct PolicyInfo<'a> {
     pub mode: Mode,
     /// Limits per evaluation.
     pub limits: Limits,
+    /// Who vouches for the plugin's bytes.
+    pub signer: &'a Signer,
 }
 
 impl Host {
@@ -72,15 +81,43 @@ impl Host {
             .map(|p| p.limits.memory_bytes)
             .max()
             .unwrap_or(Limits::DEFAULT_MEMORY_BYTES);
-        let runtime = Runtime::new(max_memory).map_err(|e| LoadError::Engine {
-            reason: format!("{e:#}"),
-        })?;
+        let runtime =
+            Runtime::new(max_memory, CodeCache::from_env()).map_err(|e| LoadError::Engine {
+                reason: format!("{e:#}"),
+            })?;
 
         // Compile each distinct plugin once, even if several entries name it.
         let mut compiled: HashMap<String, Arc<Plugin>> = HashMap::new();
         let mut policies: Vec<LoadedPolicy> = Vec::with_capacity(enabled.len());
+        let mut warnings = Vec::new();
         for entry in enabled {
             let (name, bytes) = read_plugin(&entry.plugin)?;
+            // The signature is checked before a byte of the plugin is compiled.
+            let signer = match &entry.signature {
+                None => Signer::Bundled,
+                Some(sig_path) => {
+                    let signature = read_signature(sig_path, &name)?;
+                    let sig_name = sig_path.display().to_string();
+                    match config.trust.verify(&bytes, signature.as_deref(), &sig_name) {
+                        Ok(Some(publisher)) => Signer::Publisher {
+                            name: publisher.name().to_owned(),
+                            key_id: publisher.key_id().to_owned(),
+                        },
+                        Ok(None) => {
+                            warnings.push(format!(
+                                "plugin `{name}` is loaded unsigned because `allow_unsigned = true`: never use such a policy set in production"
+                            ));
+                            Signer::Unsigned
+                        }
+                        Err(e) => {
+                            return Err(LoadError::Signature {
+                                plugin: name,
+                                reason: e.to_string(),
+                            });
+                        }
+                    }
+                }
+            };
             let sha256 = plugin::sha256_hex(&bytes);
             let plugin = match compiled.get(&sha256) {
                 Some(plugin) => plugin.clone(),
@@ -91,10 +128,23 @@ impl Host {
                 }
             };
             let id = &plugin.metadata().id;
-            if policies.iter().any(|p| &p.plugin.metadata().id == id) {
-                return Err(LoadError::DuplicatePolicy {
-                    origin: config.origin.clone(),
-                    id: id.clone(),
+            // A publisher's key vouches only for the policy ids it was trusted with.
+            if let Signer::Publisher {
+                name: publisher, ..
+            } = &signer
+                && let Some(p) = config
+                    .trust
+                    .publishers()
+                    .iter()
+                    .find(|p| p.name() == publisher)
+                && !p.allows(id)
+            {
+                return Err(LoadError::Signature {
+                    plugin: name,
+                    reason: format!(
+                        "publisher `{publisher}` signed it, but may sign only {}, not policy `{id}`",
+                        p.allowed()
+                    ),
                 });
             }
             configure(&runtime, &plugin, &entry.settings_json, entry.limits).map_err(|reason| {
@@ -106,17 +156,26 @@ impl Host {
             })?;
             policies.push(LoadedPolicy {
                 plugin,
+                signer,
                 mode: entry.mode,
                 settings_json: entry.settings_json.clone(),
                 limits: entry.limits,
             });
         }
+        let ids = group_versions(&config.origin, &policies)?;
         Ok(Host {
             runtime,
             policies,
+            ids,
             fail_outcome: config.fail_outcome,
             instance_mode: config.instance_mode,
+            warnings,
         })
+    }
+
+    /// Warnings about how the set was loaded (e.g. unsigned plugins allowed).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The enabled policies, in set order.
@@ -125,6 +184,7 @@ impl Host {
             plugin: &p.plugin,
             mode: p.mode,
             limits: p.limits,
+            signer: &p.signer,
         })
     }
 
@@ -167,9 +227,21 @@ impl Worker<'_> {
     /// Judges one shipment against every enabled policy.
     pub fn evaluate(&mut self, shipment: &Shipment) -> Verdict {
         let wire = shipment.to_wire();
-        let mut reports = Vec::with_capacity(self.host.policies.len());
+        let mut reports = Vec::with_capacity(self.host.ids.len());
         let mut findings = Vec::new();
-        for (i, policy) in self.host.policies.iter().enumerate() {
+        for versions in &self.host.ids {
+            // The version in force on the law date; if none is, the latest is named.
+            let in_force = versions.iter().copied().find(|&i| {
+                self.host.policies[i]
+                    .plugin
+                    .metadata()
+                    .in_force()
+                    .contains(shipment.as_of)
+            });
+            let Some(i) = in_force.or_else(|| versions.last().copied()) else {
+                continue;
+            };
+            let policy = &self.host.policies[i];
             let meta = policy.plugin.metadata();
             let mut report = PolicyReport {
                 id: meta.id.clone(),
@@ -178,7 +250,8 @@ impl Worker<'_> {
                 mode: policy.mode,
                 outcome: Outcome::Allow,
                 error: None,
-                in_force: meta.in_force().contains(shipment.as_of),
+                in_force: in_force.is_some(),
+                signed_by: policy.signer.to_string(),
             };
             if report.in_force {
                 let result = match &wire {
@@ -253,6 +326,75 @@ impl Worker<'_> {
         }
         outcome
     }
+}
+
+/// Groups the loaded versions by policy id, each group sorted by the day it comes
+/// into force, and refuses versions of one id whose periods overlap: exactly one
+/// version may decide a shipment.
+fn group_versions(origin: &str, policies: &[LoadedPolicy]) -> Result<Vec<Vec<usize>>, LoadError> {
+    let mut ids: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in policies.iter().enumerate() {
+        let id = &p.plugin.metadata().id;
+        match ids
+            .iter_mut()
+            .find(|g| &policies[g[0]].plugin.metadata().id == id)
+        {
+            Some(group) => group.push(i),
+            None => ids.push(vec![i]),
+        }
+    }
+    for group in &mut ids {
+        group.sort_by_key(|&i| policies[i].plugin.metadata().valid_from);
+        for pair in group.windows(2) {
+            let (a, b) = (
+                policies[pair[0]].plugin.metadata(),
+                policies[pair[1]].plugin.metadata(),
+            );
+            if a.valid_to.is_none_or(|to| to >= b.valid_from) {
+                return Err(LoadError::OverlappingVersions {
+                    origin: origin.to_owned(),
+                    id: a.id.clone(),
+                    first: format!(
+                        "{} ({} to {})",
+                        a.version,
+                        a.valid_from,
+                        a.valid_to.map_or("open end".to_owned(), |d| d.to_string())
+                    ),
+                    second: format!("{} (from {})", b.version, b.valid_from),
+                });
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Reads a detached signature; `None` if the file does not exist.
+fn read_signature(path: &std::path::Path, plugin: &str) -> Result<Option<String>, LoadError> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(LoadError::Signature {
+                plugin: plugin.to_owned(),
+                reason: format!("cannot read `{}`: {e}", path.display()),
+            });
+        }
+    };
+    let mut text = String::new();
+    file.take(MAX_SIGNATURE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| LoadError::Signature {
+            plugin: plugin.to_owned(),
+            reason: format!("cannot read `{}`: {e}", path.display()),
+        })?;
+    if text.len() as u64 > MAX_SIGNATURE_BYTES {
+        return Err(LoadError::Signature {
+            plugin: plugin.to_owned(),
+            reason: format!("`{}` is too large for a signature", path.display()),
+        });
+    }
+    Ok(Some(text))
 }
 
 /// Instantiates a policy and hands it its settings.

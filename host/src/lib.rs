@@ -35,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cache;
 mod engine;
 mod error;
 mod host;
@@ -43,11 +44,13 @@ mod output;
 mod plugin;
 mod policy_set;
 mod sandbox;
+mod trust;
 mod verdict;
 
 pub mod cli;
 pub mod report;
 
+pub use cache::CodeCache;
 pub use error::LoadError;
 pub use host::{Host, PolicyInfo, Worker, bundled_plugins};
 pub use limits::Limits;
@@ -56,4 +59,5 @@ pub use policy_set::{
     DEFAULT_POLICY_SET, InstanceMode, Mode, PluginSource, PolicyEntry, PolicySetConfig,
 };
 pub use sandbox::PolicyFailure;
+pub use trust::{IdPattern, Publisher, SignatureError, Signer, TrustStore};
 pub use verdict::{Finding, POLICY_ERROR_RULE, PolicyReport, Verdict};

@@ -11,8 +11,17 @@
 //! fuel = 100_000_000
 //! memory_mib = 64
 //!
+//! [trust]                       # who may publish file plugins (bundled ones are part of the binary)
+//! allow_unsigned = false         # authoring only: load unsigned file plugins, with a warning
+//!
+//! [[trust.publisher]]
+//! name = "Kazakh export control authority"
+//! public_key = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"  # or public_key_file = "keys/kz.pub"
+//! policies = ["kz-*"]            # policy ids, or prefixes ending in `*`
+//!
 //! [[policy]]
 //! plugin = "kz-export-control"   # a bundled plugin, or a path to a .wasm component
+//! signature = "kz.wasm.minisig"  # default: the plugin path + `.minisig`
 //! enabled = true                 # default true
 //! mode = "enforce"               # "enforce" (default) or "monitor"
 //! [policy.settings]              # handed to the plugin as JSON
@@ -23,9 +32,14 @@
 //!
 //! A `plugin` value with no `/` and no `.wasm` suffix names a plugin bundled in the
 //! binary; anything else is a path, relative to the policy-set file.
+//!
+//! Several versions of one policy may be listed; each declares the period it is in
+//! force, the periods must not overlap, and each shipment is judged by the version
+//! in force on its law date.
 
 use crate::error::LoadError;
 use crate::limits::Limits;
+use crate::trust::{Publisher, TrustStore};
 use exportctl_sdk::Outcome;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -68,6 +82,8 @@ pub enum InstanceMode {
 pub struct PolicyEntry {
     /// Where the plugin comes from.
     pub plugin: PluginSource,
+    /// The detached signature of a file plugin (`None` for bundled plugins).
+    pub signature: Option<PathBuf>,
     /// Whether the policy runs at all.
     pub enabled: bool,
     /// Enforce or monitor.
@@ -79,7 +95,7 @@ pub struct PolicyEntry {
 }
 
 /// A parsed policy-set file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PolicySetConfig {
     /// The file it came from (`<bundled default>` for the built-in set).
     pub origin: String,
@@ -89,6 +105,8 @@ pub struct PolicySetConfig {
     pub instance_mode: InstanceMode,
     /// The policies, in file order.
     pub policies: Vec<PolicyEntry>,
+    /// Who may publish file plugins.
+    pub trust: TrustStore,
 }
 
 #[derive(Deserialize)]
@@ -97,7 +115,26 @@ struct PolicySetFile {
     #[serde(default)]
     host: HostSection,
     #[serde(default)]
+    trust: TrustFile,
+    #[serde(default)]
     policy: Vec<PolicyFile>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TrustFile {
+    allow_unsigned: Option<bool>,
+    #[serde(default)]
+    publisher: Vec<PublisherFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublisherFile {
+    name: String,
+    public_key: Option<String>,
+    public_key_file: Option<String>,
+    policies: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -120,6 +157,7 @@ enum FailOutcome {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     plugin: String,
+    signature: Option<String>,
     enabled: Option<bool>,
     mode: Option<Mode>,
     settings: Option<toml::Table>,
@@ -184,20 +222,32 @@ impl PolicySetConfig {
             .limits
             .over(Limits::default(), "host.limits")
             .map_err(invalid)?;
+        let trust = parse_trust(file.trust, base).map_err(invalid)?;
         let mut policies = Vec::with_capacity(file.policy.len());
         for (i, p) in file.policy.into_iter().enumerate() {
             let at = format!("policy[{i}]");
-            let plugin = if p.plugin.contains('/') || p.plugin.ends_with(".wasm") {
-                PluginSource::File(base.join(&p.plugin))
+            let (plugin, signature) = if p.plugin.contains('/') || p.plugin.ends_with(".wasm") {
+                let path = base.join(&p.plugin);
+                let signature = match &p.signature {
+                    Some(sig) => base.join(sig),
+                    None => PathBuf::from(format!("{}.minisig", path.display())),
+                };
+                (PluginSource::File(path), Some(signature))
             } else if p.plugin.is_empty() {
                 return Err(invalid(format!("{at}.plugin is empty")));
+            } else if p.signature.is_some() {
+                return Err(invalid(format!(
+                    "{at}.signature: bundled plugin `{}` is part of the binary and takes no signature",
+                    p.plugin
+                )));
             } else {
-                PluginSource::Bundled(p.plugin)
+                (PluginSource::Bundled(p.plugin), None)
             };
             let settings_json = serde_json::to_string(&p.settings.unwrap_or_default())
                 .map_err(|e| invalid(format!("{at}.settings cannot be passed on as JSON: {e}")))?;
             policies.push(PolicyEntry {
                 plugin,
+                signature,
                 enabled: p.enabled.unwrap_or(true),
                 mode: p.mode.unwrap_or(Mode::Enforce),
                 settings_json,
@@ -215,8 +265,33 @@ impl PolicySetConfig {
             },
             instance_mode: file.host.instance.unwrap_or_default(),
             policies,
+            trust,
         })
     }
+}
+
+fn parse_trust(file: TrustFile, base: &Path) -> Result<TrustStore, String> {
+    let mut publishers = Vec::with_capacity(file.publisher.len());
+    for (i, p) in file.publisher.into_iter().enumerate() {
+        let at = format!("trust.publisher[{i}]");
+        let key = match (p.public_key, p.public_key_file) {
+            (Some(key), None) => key,
+            (None, Some(path)) => {
+                let path = base.join(path);
+                std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{at}.public_key_file `{}`: {e}", path.display()))?
+            }
+            _ => {
+                return Err(format!(
+                    "{at}: give exactly one of `public_key` and `public_key_file`"
+                ));
+            }
+        };
+        publishers
+            .push(Publisher::new(&p.name, &key, &p.policies).map_err(|e| format!("{at}: {e}"))?);
+    }
+    TrustStore::new(publishers, file.allow_unsigned.unwrap_or(false))
+        .map_err(|e| format!("trust: {e}"))
 }
 
 #[cfg(test)]

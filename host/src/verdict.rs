@@ -42,6 +42,8 @@ pub struct PolicyReport {
     /// Whether the policy's rules were in force on `as_of`; a policy not in force
     /// is not evaluated.
     pub in_force: bool,
+    /// Who vouches for the plugin: `bundled`, a trusted publisher, or `unsigned`.
+    pub signed_by: String,
 }
 
 /// One finding, attributed to its policy.
@@ -121,6 +123,7 @@ mod tests {
             outcome: Outcome::Allow,
             error: None,
             in_force: true,
+            signed_by: "bundled".into(),
         }
     }
 

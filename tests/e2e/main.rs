@@ -3,7 +3,8 @@
 //! - `examples` — the bundled examples give the outcomes their README states;
 //! - `cases` — every policy case under `tests/cases/` gives its expected outcome and rules;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
-//! - `sandbox` — hostile plugins fail closed or are refused at load.
+//! - `sandbox` — hostile plugins fail closed or are refused at load;
+//! - `distribution` — signatures, trust stores, bundles and policy versions over time.
 
 #![allow(
     clippy::panic,
@@ -14,6 +15,7 @@
 
 mod cases;
 mod cli;
+mod distribution;
 mod examples;
 mod sandbox;
 mod support;

@@ -7,6 +7,10 @@
 use crate::support::{exportctl, hostile, hostile_core_module, repo, temp_dir, write};
 use serde_json::Value;
 
+/// The hostile plugins are built by the tests, not published: their sets allow
+/// unsigned plugins (signatures are the subject of `distribution.rs`).
+const UNSIGNED_TEST_PLUGINS: &str = "[trust]\nallow_unsigned = true\n";
+
 fn example(name: &str) -> String {
     repo()
         .join("tests/examples")
@@ -21,7 +25,7 @@ fn set_with(dir: &std::path::Path, hostile_plugin: &str, host: &str, limits: &st
         dir,
         "set.toml",
         format!(
-            "[host]\n{host}\n[[policy]]\nplugin = \"kz-export-control\"\n[[policy]]\nplugin = \"{}\"\n[policy.limits]\n{limits}\n",
+            "[host]\n{host}\n{UNSIGNED_TEST_PLUGINS}[[policy]]\nplugin = \"kz-export-control\"\n[[policy]]\nplugin = \"{}\"\n[policy.limits]\n{limits}\n",
             hostile(hostile_plugin).display()
         ),
     )
@@ -160,7 +164,7 @@ fn a_failing_policy_in_monitor_mode_is_reported_but_does_not_block() {
         dir.path(),
         "set.toml",
         format!(
-            "[[policy]]\nplugin = \"{}\"\nmode = \"monitor\"\n[policy.limits]\nfuel = 5_000_000\n",
+            "{UNSIGNED_TEST_PLUGINS}[[policy]]\nplugin = \"{}\"\nmode = \"monitor\"\n[policy.limits]\nfuel = 5_000_000\n",
             hostile("infinite-loop").display()
         ),
     );
@@ -225,7 +229,7 @@ fn refused(plugin_path: &str) -> String {
         dir.path(),
         "set.toml",
         format!(
-            "[[policy]]\nplugin = \"kz-export-control\"\n[[policy]]\nplugin = \"{plugin_path}\"\n"
+            "{UNSIGNED_TEST_PLUGINS}[[policy]]\nplugin = \"kz-export-control\"\n[[policy]]\nplugin = \"{plugin_path}\"\n"
         ),
     );
     let run = exportctl(&[

@@ -4,8 +4,10 @@
 mod check;
 mod exit;
 mod policies;
+mod policy;
 
 pub use exit::ExitStatus;
+pub use policy::{BUNDLE_POLICY_SET, PolicyCommand};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use exportctl_sdk::Date;
@@ -28,6 +30,9 @@ pub enum Command {
     Check(CheckArgs),
     /// List the policies of a policy set with their metadata and plugin sha256.
     Policies(PoliciesArgs),
+    /// Create keys, sign, verify and inspect policy plugins.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 /// Arguments of `exportctl check`.
@@ -77,6 +82,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Policies(args) => policies::run(&args),
+        Command::Policy(command) => policy::run(&command),
     }
 }
 
@@ -86,7 +92,11 @@ fn load_host(path: Option<&PathBuf>) -> Result<crate::Host, crate::LoadError> {
         Some(path) => crate::PolicySetConfig::load(path)?,
         None => crate::PolicySetConfig::bundled_default()?,
     };
-    crate::Host::load(&config)
+    let host = crate::Host::load(&config)?;
+    for warning in host.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(host)
 }
 
 /// Prints an error with its causes, as one line each.

@@ -21,7 +21,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                     "jurisdiction": m.jurisdiction, "legal_basis": m.legal_basis,
                     "valid_from": m.valid_from.to_string(), "valid_to": m.valid_to.map(|d| d.to_string()),
                     "contract_version": m.contract_version, "sources": m.sources, "limitations": m.limitations,
-                    "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode,
+                    "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode, "signed_by": p.signer.to_string(),
                     "limits": { "fuel": p.limits.fuel, "memory_mib": p.limits.memory_bytes >> 20 },
                 });
                 writeln!(out, "{value}")
@@ -31,7 +31,8 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                 writeln!(out, "  publisher:    {} ({})", m.publisher, m.jurisdiction)?;
                 let until = m.valid_to.map_or_else(|| "open-ended".to_owned(), |d| d.to_string());
                 writeln!(out, "  in force:     {} to {until}", m.valid_from)?;
-                writeln!(out, "  mode:         {:?}", p.mode)?;
+                writeln!(out, "  mode:         {}", match p.mode { crate::Mode::Enforce => "enforce", crate::Mode::Monitor => "monitor" })?;
+                writeln!(out, "  signed by:    {}", p.signer)?;
                 writeln!(out, "  plugin:       {} (contract {})", p.plugin.name(), m.contract_version)?;
                 writeln!(out, "  sha256:       {}", p.plugin.sha256())?;
                 writeln!(out, "  limits:       fuel {}, memory {} MiB", p.limits.fuel, p.limits.memory_bytes >> 20)?;

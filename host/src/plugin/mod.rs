@@ -30,6 +30,8 @@ const ALLOWED_IMPORTS: &[&str] = &[
 pub struct Plugin {
     name: String,
     sha256: String,
+    imports: Vec<String>,
+    exports: Vec<String>,
     pre: PolicyPre<StoreState>,
     metadata: PluginMetadata,
 }
@@ -44,11 +46,15 @@ impl Plugin {
         sha256: String,
     ) -> Result<Plugin, LoadError> {
         check_header(name, bytes)?;
-        let component = Component::new(&runtime.engine, bytes).map_err(|e| LoadError::Compile {
+        let compiled = match &runtime.cache {
+            Some(cache) => cache.load_or_compile(&runtime.engine, bytes, &sha256),
+            None => Component::new(&runtime.engine, bytes),
+        };
+        let component = compiled.map_err(|e| LoadError::Compile {
             plugin: name.to_owned(),
             reason: format!("{e:#}"),
         })?;
-        check_imports_and_exports(runtime, name, &component)?;
+        let (imports, exports) = check_imports_and_exports(runtime, name, &component)?;
         let pre = runtime
             .linker
             .instantiate_pre(&component)
@@ -78,6 +84,8 @@ impl Plugin {
         Ok(Plugin {
             name: name.to_owned(),
             sha256,
+            imports,
+            exports,
             pre,
             metadata,
         })
@@ -96,6 +104,17 @@ impl Plugin {
     /// What the plugin declares about itself.
     pub fn metadata(&self) -> &PluginMetadata {
         &self.metadata
+    }
+
+    /// The component's imports (only those the contract allows, or it would not
+    /// have loaded).
+    pub fn imports(&self) -> &[String] {
+        &self.imports
+    }
+
+    /// The component's exports.
+    pub fn exports(&self) -> &[String] {
+        &self.exports
     }
 
     pub(crate) fn pre(&self) -> &PolicyPre<StoreState> {
@@ -135,12 +154,16 @@ fn check_imports_and_exports(
     runtime: &Runtime,
     name: &str,
     component: &Component,
-) -> Result<(), LoadError> {
+) -> Result<(Vec<String>, Vec<String>), LoadError> {
     let ty = component.component_type();
-    let forbidden: Vec<String> = ty
+    let imports: Vec<String> = ty
         .imports(&runtime.engine)
         .map(|(import, _)| import.to_owned())
+        .collect();
+    let forbidden: Vec<String> = imports
+        .iter()
         .filter(|import| !ALLOWED_IMPORTS.contains(&import.as_str()))
+        .cloned()
         .collect();
     if !forbidden.is_empty() {
         return Err(LoadError::ForbiddenImport {
@@ -153,7 +176,7 @@ fn check_imports_and_exports(
         .map(|(export, _)| export.to_owned())
         .collect();
     if exports.iter().any(|e| e == EVALUATOR_EXPORT) {
-        return Ok(());
+        return Ok((imports, exports));
     }
     let other_version = exports
         .iter()

@@ -1,0 +1,273 @@
+//! `exportctl policy keygen | sign | verify | inspect`: what a publisher needs to
+//! distribute a plugin, and what an operator needs to check one.
+
+use super::{ExitStatus, print_error};
+use crate::plugin::sha256_hex;
+use crate::{Host, PolicySetConfig};
+use clap::Subcommand;
+use minisign::{KeyPair, SecretKey, SecretKeyBox};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// The `policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Create a minisign key pair (`NAME.key`, `NAME.pub`) for signing plugins.
+    Keygen {
+        /// Base path of the key files.
+        #[arg(value_name = "NAME")]
+        name: PathBuf,
+        /// Do not protect the secret key with a password (for tests and automation
+        /// only; anyone who reads the file can sign as you).
+        #[arg(long)]
+        unencrypted: bool,
+    },
+    /// Sign a plugin, writing `PLUGIN.minisig` (interoperable with `minisign -Vm`).
+    Sign {
+        /// The secret key (`minisign -G` or `exportctl policy keygen`). An encrypted
+        /// key's password is read from `EXPORTCTL_KEY_PASSWORD` or asked for.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// The plugin component.
+        #[arg(value_name = "PLUGIN")]
+        plugin: PathBuf,
+        /// Where to write the signature (default: PLUGIN.minisig).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check a plugin against a policy set's trust store, or a whole bundle directory
+    /// (its `policies.toml`, plugins and signatures) as a host would load it.
+    Verify {
+        /// A plugin file, or a bundle directory holding `policies.toml`.
+        #[arg(value_name = "PLUGIN|DIR")]
+        target: PathBuf,
+        /// The policy set whose trust store applies (for a single plugin).
+        #[arg(long, value_name = "FILE")]
+        policies: Option<PathBuf>,
+    },
+    /// Show a plugin's metadata, sha256, contract version, imports, exports and
+    /// signature status.
+    Inspect {
+        /// The plugin component.
+        #[arg(value_name = "PLUGIN")]
+        plugin: PathBuf,
+        /// The policy set whose trust store judges the signature (optional).
+        #[arg(long, value_name = "FILE")]
+        policies: Option<PathBuf>,
+    },
+}
+
+/// The name of the policy-set file in a bundle directory.
+pub const BUNDLE_POLICY_SET: &str = "policies.toml";
+
+pub(super) fn run(command: &PolicyCommand) -> ExitStatus {
+    let result = match command {
+        PolicyCommand::Keygen { name, unencrypted } => keygen(name, *unencrypted),
+        PolicyCommand::Sign {
+            key,
+            plugin,
+            output,
+        } => sign(key, plugin, output.as_deref()),
+        PolicyCommand::Verify { target, policies } => verify(target, policies.as_deref()),
+        PolicyCommand::Inspect { plugin, policies } => inspect(plugin, policies.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitStatus::Allow,
+        Err(e) => {
+            print_error(e.as_ref());
+            ExitStatus::InvalidInput
+        }
+    }
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+fn keygen(name: &Path, unencrypted: bool) -> CliResult {
+    let (sk_path, pk_path) = (with_suffix(name, "key"), with_suffix(name, "pub"));
+    for path in [&sk_path, &pk_path] {
+        if path.exists() {
+            return Err(format!("`{}` exists; refusing to overwrite a key", path.display()).into());
+        }
+    }
+    let KeyPair { pk, sk } = if unencrypted {
+        KeyPair::generate_unencrypted_keypair()?
+    } else {
+        KeyPair::generate_encrypted_keypair(std::env::var("EXPORTCTL_KEY_PASSWORD").ok())?
+    };
+    std::fs::write(&sk_path, sk.to_box(None)?.to_bytes())?;
+    std::fs::write(&pk_path, pk.to_box()?.to_bytes())?;
+    println!("secret key: {} (keep it offline)", sk_path.display());
+    println!("public key: {}", pk_path.display());
+    println!("key ID:     {}", crate::trust::key_id_hex(pk.keynum()));
+    println!("trust it in a policy set with:");
+    println!(
+        "  [[trust.publisher]]\n  name = \"…\"\n  public_key = \"{}\"\n  policies = [\"…\"]",
+        pk.to_base64()
+    );
+    Ok(())
+}
+
+fn sign(key: &Path, plugin: &Path, output: Option<&Path>) -> CliResult {
+    let bytes =
+        std::fs::read(plugin).map_err(|e| format!("cannot read `{}`: {e}", plugin.display()))?;
+    // Sign only what a host would load, and say what it is in the signed comment.
+    let loaded = load_single(plugin, &bytes)?;
+    let meta = loaded.metadata();
+    let sk = read_secret_key(key)
+        .map_err(|e| format!("cannot use secret key `{}`: {e}", key.display()))?;
+    let trusted = format!(
+        "exportctl policy {} {} sha256:{}",
+        meta.id,
+        meta.version,
+        loaded.sha256()
+    );
+    let signature = minisign::sign(
+        None,
+        &sk,
+        Cursor::new(&bytes),
+        Some(&trusted),
+        Some("signature from exportctl policy sign"),
+    )?;
+    let out = output.map_or_else(|| with_suffix(plugin, "minisig"), Path::to_path_buf);
+    std::fs::write(&out, signature.to_string())?;
+    println!(
+        "signed {} {} ({}) → {}",
+        meta.id,
+        meta.version,
+        plugin.display(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn verify(target: &Path, policies: Option<&Path>) -> CliResult {
+    let config = if target.is_dir() {
+        PolicySetConfig::load(&target.join(BUNDLE_POLICY_SET))?
+    } else {
+        let set = policies.ok_or("verifying a single plugin needs `--policies FILE` (the trust store to check it against)")?;
+        let mut config = PolicySetConfig::load(set)?;
+        config.policies = vec![single_entry(target)];
+        config
+    };
+    let host = Host::load(&config)?;
+    for warning in host.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    for p in host.policies() {
+        let m = p.plugin.metadata();
+        println!(
+            "ok: {} {} sha256:{} signed by {}",
+            m.id,
+            m.version,
+            p.plugin.sha256(),
+            p.signer
+        );
+    }
+    Ok(())
+}
+
+fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
+    let bytes =
+        std::fs::read(plugin).map_err(|e| format!("cannot read `{}`: {e}", plugin.display()))?;
+    println!("file:      {}", plugin.display());
+    println!("size:      {} bytes", bytes.len());
+    println!("sha256:    {}", sha256_hex(&bytes));
+    match load_single(plugin, &bytes) {
+        Ok(loaded) => {
+            let m = loaded.metadata();
+            println!("policy:    {} {} — {}", m.id, m.version, m.name);
+            println!("publisher: {} ({})", m.publisher, m.jurisdiction);
+            println!(
+                "in force:  {} to {}",
+                m.valid_from,
+                m.valid_to.map_or("open end".to_owned(), |d| d.to_string())
+            );
+            println!("contract:  {}", m.contract_version);
+            println!("imports:   {}", list(loaded.imports()));
+            println!("exports:   {}", list(loaded.exports()));
+            for s in &m.sources {
+                println!("source:    {s}");
+            }
+            for l in &m.limitations {
+                println!("not covered: {l}");
+            }
+        }
+        Err(e) => println!("loadable:  no — {e}"),
+    }
+    let sig_path = with_suffix(plugin, "minisig");
+    let signature = std::fs::read_to_string(&sig_path).ok();
+    let status = match (&signature, policies) {
+        (None, _) => format!("none (no `{}`)", sig_path.display()),
+        (Some(text), None) => match minisign::SignatureBox::from_string(text) {
+            Ok(sig) => format!(
+                "present, key ID {}, trusted comment `{}` (give --policies to check it against a trust store)",
+                crate::trust::key_id_hex(sig.keynum()),
+                sig.trusted_comment().unwrap_or_default()
+            ),
+            Err(e) => format!("unreadable: {e}"),
+        },
+        (Some(text), Some(set)) => {
+            let config = PolicySetConfig::load(set)?;
+            match config
+                .trust
+                .verify(&bytes, Some(text), &sig_path.display().to_string())
+            {
+                Ok(Some(p)) => format!("valid, by `{}` (key ID {})", p.name(), p.key_id()),
+                Ok(None) => "not checked".to_owned(),
+                Err(e) => format!("INVALID: {e}"),
+            }
+        }
+    };
+    println!("signature: {status}");
+    Ok(())
+}
+
+/// Reads a minisign secret key, unencrypted or (with a password from
+/// `EXPORTCTL_KEY_PASSWORD`, or asked for) encrypted.
+fn read_secret_key(path: &Path) -> Result<SecretKey, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)?;
+    if let Ok(sk) = SecretKeyBox::from_string(&text)?.into_unencrypted_secret_key() {
+        return Ok(sk);
+    }
+    Ok(SecretKeyBox::from_string(&text)?
+        .into_secret_key(std::env::var("EXPORTCTL_KEY_PASSWORD").ok())?)
+}
+
+/// Compiles and checks one plugin file as a host would, without a trust store.
+fn load_single(path: &Path, bytes: &[u8]) -> Result<crate::Plugin, crate::LoadError> {
+    let runtime =
+        crate::engine::Runtime::new(crate::Limits::DEFAULT_MEMORY_BYTES, None).map_err(|e| {
+            crate::LoadError::Engine {
+                reason: format!("{e:#}"),
+            }
+        })?;
+    crate::Plugin::load(
+        &runtime,
+        &path.display().to_string(),
+        bytes,
+        sha256_hex(bytes),
+    )
+}
+
+fn single_entry(plugin: &Path) -> crate::PolicyEntry {
+    crate::PolicyEntry {
+        plugin: crate::PluginSource::File(plugin.to_path_buf()),
+        signature: Some(with_suffix(plugin, "minisig")),
+        enabled: true,
+        mode: crate::Mode::Enforce,
+        settings_json: "{}".to_owned(),
+        limits: crate::Limits::default(),
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}.{suffix}", path.display()))
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
