@@ -7,7 +7,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The policy crates bundled with the binary, by package name.
-const BUNDLED: &[&str] = &["kz-export-control", "chpl-diversion"];
+const BUNDLED: &[&str] = &[
+    "kz-export-control",
+    "chpl-diversion",
+    "eu-russia-belarus",
+    "company-rules",
+];
 
 fn main() {
     if let Err(e) = run() {

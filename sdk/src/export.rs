@@ -88,6 +88,7 @@ pub fn evaluate<P: crate::Policy>(
     Ok(policy
         .evaluate(&shipment)
         .into_iter()
+        .map(crate::Finding::within_host_limits)
         .map(|f| Finding {
             rule: f.rule,
             outcome: match f.outcome {

@@ -36,6 +36,29 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// Longest finding message the host accepts, in bytes. Longer messages are cut
+/// at a character boundary and end with `…` when they leave the plugin (see
+/// [`Finding::within_host_limits`]); the finding's `lines` still list every line.
+pub const MAX_MESSAGE_BYTES: usize = 4096;
+
+/// Longest legal basis the host accepts, in bytes (cut like messages).
+pub const MAX_LEGAL_BASIS_BYTES: usize = 1024;
+
+/// Cuts `text` to at most `max` bytes at a character boundary, marking the cut.
+fn bounded(mut text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    const MARK: &str = " …";
+    let mut end = max - MARK.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push_str(MARK);
+    text
+}
+
 /// A rule of a policy: a stable id and the legal basis it implements.
 ///
 /// Declare each rule once, next to the function that implements it, and make its
@@ -150,6 +173,16 @@ impl Finding {
         self.legal_basis = legal_basis.into();
         self
     }
+
+    /// The finding with message and legal basis cut to what the host accepts
+    /// ([`MAX_MESSAGE_BYTES`], [`MAX_LEGAL_BASIS_BYTES`]). The SDK applies this to
+    /// every finding a plugin returns, so a message listing 10,000 lines is cut
+    /// rather than failing the policy; `lines` keeps every line.
+    pub fn within_host_limits(mut self) -> Finding {
+        self.message = bounded(self.message, MAX_MESSAGE_BYTES);
+        self.legal_basis = bounded(self.legal_basis, MAX_LEGAL_BASIS_BYTES);
+        self
+    }
 }
 
 #[cfg(test)]
@@ -181,6 +214,21 @@ mod tests {
         ] {
             assert!(!Rule::is_valid_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn long_texts_are_cut_to_what_the_host_accepts() {
+        const R: Rule = Rule::new("r", "Law 1");
+        let long = "Лінія ".repeat(2000);
+        let f = R
+            .deny(long)
+            .legal_basis("§".repeat(2000))
+            .lines(1..=10_000)
+            .within_host_limits();
+        assert!(f.message.len() <= MAX_MESSAGE_BYTES && f.message.ends_with(" …"));
+        assert!(f.legal_basis.len() <= MAX_LEGAL_BASIS_BYTES && f.legal_basis.ends_with(" …"));
+        assert_eq!(f.lines.len(), 10_000, "lines are never cut");
+        assert_eq!(R.deny("short").within_host_limits().message, "short");
     }
 
     #[test]

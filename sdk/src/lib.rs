@@ -72,7 +72,7 @@ mod export;
 pub use control_code::{ControlCode, ListedCode, MilitaryCode, ProductGroup, Regime};
 pub use country::{Country, CountrySet, country_sets};
 pub use date::{Date, Period};
-pub use finding::{Finding, Outcome, Rule};
+pub use finding::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule};
 pub use hs::{HsCode, HsList};
 pub use log::{Level, log};
 pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};

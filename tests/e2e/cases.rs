@@ -22,14 +22,23 @@ fn run_cases(policy: &str) -> usize {
         let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{name}: {e}"));
         let case: serde_json::Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let settings = match case.get("settings") {
-            Some(s) => toml::to_string(s).unwrap_or_else(|e| panic!("{name}: settings: {e}")),
-            None => String::new(),
-        };
+        // The whole set as one TOML document, so nested settings tables stay nested.
+        let mut entry = toml::Table::new();
+        entry.insert("plugin".into(), policy.into());
+        if let Some(settings) = case.get("settings") {
+            let settings =
+                toml::Value::try_from(settings).unwrap_or_else(|e| panic!("{name}: settings: {e}"));
+            entry.insert("settings".into(), settings);
+        }
+        let mut set_table = toml::Table::new();
+        set_table.insert(
+            "policy".into(),
+            toml::Value::Array(vec![toml::Value::Table(entry)]),
+        );
         let set = write(
             tmp.path(),
             "set.toml",
-            format!("[[policy]]\nplugin = \"{policy}\"\n[policy.settings]\n{settings}"),
+            toml::to_string(&set_table).unwrap_or_else(|e| panic!("{name}: {e}")),
         );
         let shipment = write(tmp.path(), "shipment.json", case["shipment"].to_string());
         let run = exportctl(&["check", "--policies", &set, &shipment]);
@@ -76,4 +85,14 @@ fn kz_export_control_cases() {
 #[test]
 fn chpl_diversion_cases() {
     assert!(run_cases("chpl-diversion") >= 10);
+}
+
+#[test]
+fn eu_russia_belarus_cases() {
+    assert!(run_cases("eu-russia-belarus") >= 15);
+}
+
+#[test]
+fn company_rules_cases() {
+    assert!(run_cases("company-rules") >= 15);
 }

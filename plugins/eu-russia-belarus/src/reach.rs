@@ -1,0 +1,159 @@
+//! Where the EU rules reach, and who in a shipment is in Russia or Belarus.
+//!
+//! Reg. (EU) 833/2014 and Reg. (EC) 765/2006 bind the Union's territory and persons. A
+//! shipment document shows two links to the Union: an exporter established in a member
+//! state, or goods exported from one (`origin_country`). Without either the policy makes
+//! no finding. EU nationals and EU companies acting abroad are bound too, but the
+//! document does not show nationality, so they are not encoded.
+
+use exportctl_sdk::{Country, Party, PartyPath, PartyRole, Shipment, country_sets};
+use std::collections::BTreeSet;
+
+/// Whether the EU rules reach the shipment: exporter or origin country in the EU27.
+pub fn eu_reach(shipment: &Shipment) -> bool {
+    country_sets::EU27.contains(shipment.exporter.country)
+        || country_sets::EU27.contains(shipment.origin_country)
+}
+
+/// Whether the goods are exported from the Union (the origin country is a member state):
+/// what the transit bans require.
+pub fn exported_from_eu(shipment: &Shipment) -> bool {
+    country_sets::EU27.contains(shipment.origin_country)
+}
+
+/// Whether the destination is a third country that is neither Russia nor Belarus nor an
+/// Annex VIII partner: the sales Art. 12g and Art. 12gb are about.
+pub fn non_partner_third_country(shipment: &Shipment) -> bool {
+    let d = shipment.destination_country;
+    !country_sets::EU27.contains(d)
+        && !country_sets::RUSSIA_BELARUS.contains(d)
+        && !country_sets::ANNEX_VIII_PARTNERS.contains(d)
+}
+
+/// The receiving parties: consignee, the named end user and intermediate consignees.
+/// Goods delivered to any of them are supplied to that person; banks, payers and notify
+/// parties do not receive the goods.
+pub fn receiving_parties(shipment: &Shipment) -> Vec<(PartyPath, &'static str, &Party)> {
+    let mut parties = vec![(PartyPath::Consignee, "consignee", &shipment.consignee)];
+    if let Some(end_user) = &shipment.end_user {
+        parties.push((PartyPath::EndUser, "end user", end_user));
+    }
+    for (i, other) in shipment.other_parties.iter().enumerate() {
+        if other.role == PartyRole::IntermediateConsignee {
+            parties.push((PartyPath::Other(i), "intermediate consignee", &other.party));
+        }
+    }
+    parties
+}
+
+/// Why a shipment is "to Russia or Belarus, or for use there".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuByTarget {
+    /// Russia, Belarus or both.
+    pub countries: BTreeSet<Country>,
+    /// What makes it so, for a message: `destination RU`, `end user `AO X` in RU`.
+    pub reasons: Vec<String>,
+    /// The parties in Russia or Belarus.
+    pub parties: Vec<PartyPath>,
+}
+
+impl RuByTarget {
+    /// The reasons as one phrase.
+    pub fn describe(&self) -> String {
+        self.reasons.join("; ")
+    }
+}
+
+/// Whether the destination or a receiving party (consignee, named end user,
+/// intermediate consignee) is in Russia or Belarus. When no end user is named the
+/// consignee is the end user, as the input format defines.
+pub fn ru_by_target(shipment: &Shipment) -> Option<RuByTarget> {
+    let in_ru_by = |c: Country| country_sets::RUSSIA_BELARUS.contains(c);
+    let mut target = RuByTarget {
+        countries: BTreeSet::new(),
+        reasons: Vec::new(),
+        parties: Vec::new(),
+    };
+    if in_ru_by(shipment.destination_country) {
+        target
+            .reasons
+            .push(format!("destination {}", shipment.destination_country));
+        target.countries.insert(shipment.destination_country);
+    }
+    for (path, role, party) in receiving_parties(shipment) {
+        if in_ru_by(party.country) {
+            target
+                .reasons
+                .push(format!("{role} `{}` in {}", party.name, party.country));
+            target.parties.push(path);
+            target.countries.insert(party.country);
+        }
+    }
+    (!target.countries.is_empty()).then_some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::Doc;
+
+    #[test]
+    fn reaches_eu_exporters_and_goods_exported_from_the_eu() {
+        assert!(eu_reach(&Doc::new("2024-06-03", "DE>KZ").shipment()));
+        let mut kz_exporter_eu_goods = Doc::new("2024-06-03", "DE>KZ");
+        kz_exporter_eu_goods = kz_exporter_eu_goods.exporter("KZ");
+        assert!(eu_reach(&kz_exporter_eu_goods.shipment()));
+        assert!(eu_reach(
+            &Doc::new("2024-06-03", "CN>KZ").exporter("NL").shipment()
+        ));
+        assert!(!eu_reach(&Doc::new("2024-06-03", "CN>KZ").shipment()));
+        assert!(!eu_reach(&Doc::new("2024-06-03", "GB>RU").shipment()));
+    }
+
+    #[test]
+    fn finds_every_receiving_party_in_russia_or_belarus() {
+        let s = Doc::new("2024-06-03", "DE>KZ")
+            .end_user("RU")
+            .intermediate("BY")
+            .payer("RU")
+            .shipment();
+        let t = ru_by_target(&s).unwrap();
+        assert_eq!(t.countries, [Country::RU, Country::BY].into());
+        assert_eq!(t.parties, vec![PartyPath::EndUser, PartyPath::Other(0)]);
+        assert_eq!(
+            t.describe(),
+            "end user `End User` in RU; intermediate consignee `Intermediate` in BY"
+        );
+    }
+
+    #[test]
+    fn destination_alone_counts_and_payers_do_not() {
+        let t = ru_by_target(&Doc::new("2024-06-03", "DE>RU").shipment()).unwrap();
+        assert_eq!(
+            t.reasons,
+            vec!["destination RU", "consignee `Consignee` in RU"]
+        );
+        assert_eq!(
+            ru_by_target(&Doc::new("2024-06-03", "DE>KZ").payer("RU").shipment()),
+            None
+        );
+    }
+
+    #[test]
+    fn third_countries_exclude_the_eu_russia_belarus_and_partners() {
+        for (route, expected) in [
+            ("DE>KZ", true),
+            ("DE>AE", true),
+            ("DE>CN", true),
+            ("DE>US", false),
+            ("DE>CH", false),
+            ("DE>GB", false),
+            ("DE>FR", false),
+            ("DE>RU", false),
+            ("DE>BY", false),
+        ] {
+            let s = Doc::new("2024-06-03", route).shipment();
+            assert_eq!(non_partner_third_country(&s), expected, "{route}");
+        }
+    }
+}
