@@ -11,6 +11,7 @@ const BUNDLED: &[&str] = &[
     "kz-export-control",
     "chpl-diversion",
     "eu-russia-belarus",
+    "us-ear",
     "company-rules",
 ];
 
@@ -32,6 +33,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for dir in [
         "sdk/src",
         "sdk/wit",
+        "sdk/build.rs",
         "sdk/Cargo.toml",
         "plugins",
         "policies",

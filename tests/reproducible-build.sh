@@ -14,7 +14,10 @@ packages=(kz-export-control chpl-diversion)
 build() { # checkout-dir home-dir user
     git clone -q "$repo" "$1"
     mkdir -p "$2"
-    (cd "$1" && env HOME="$2" USER="$3" LOGNAME="$3" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" \
+    # The toolchain and the crate registry stay where they are; only the user,
+    # the home directory and every path of the build change.
+    (cd "$1" && env HOME="$2" USER="$3" LOGNAME="$3" \
+        CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
         cargo run -q --release --locked -p exportctl-builder --bin exportctl-build -- \
         --target-dir "$1/target/plugins" --out "$1/out" "${packages[@]}")
 }

@@ -1,5 +1,5 @@
-//! Export control list entries: EU dual-use codes and US ECCNs, EAR99 and the EU
-//! Common Military List.
+//! Export control list entries: EU dual-use codes and US ECCNs, EAR99, the EU
+//! Common Military List, and the entries of Annex VII of Reg. (EU) 833/2014.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,7 +24,9 @@ pub enum ControlCode {
     Ear99,
     /// An entry of the EU Common Military List, ML1 to ML22.
     Military(MilitaryCode),
-    /// Any other text (a national list code, a typo); kept as given, upper-cased.
+    /// Any other text (a national list code, an Annex VII entry such as `X.A.I.001`, a
+    /// typo); kept as given, upper-cased. [`ControlCode::annex_vii`] recognises Annex VII
+    /// entries in it.
     Other(String),
 }
 
@@ -154,6 +156,142 @@ impl ControlCode {
             ControlCode::Listed(l) => l.is_us_600_series() || l.is_us_x5zz(),
             _ => false,
         }
+    }
+}
+
+impl ControlCode {
+    /// The Annex VII entry this code is, if it is one (only [`ControlCode::Other`] can
+    /// hold one; see [`AnnexViiCode`]).
+    ///
+    /// ```
+    /// use exportctl_sdk::ControlCode;
+    /// let code = ControlCode::parse("x.a.i.001");
+    /// assert_eq!(code.annex_vii().map(|c| c.to_string()).as_deref(), Some("X.A.I.001"));
+    /// assert_eq!(ControlCode::parse("3A001").annex_vii(), None);
+    /// ```
+    pub fn annex_vii(&self) -> Option<AnnexViiCode> {
+        AnnexViiCode::from_control_code(self)
+    }
+}
+
+/// An entry of Annex VII of Reg. (EU) 833/2014 ("goods and technology which might
+/// contribute to Russia's military and technological enhancement"), e.g. `X.A.I.001` or
+/// `X.B.VIII.002.a`.
+///
+/// Annex VII numbers its entries `X.` + product group (A–E, as in Annex I of Reg. (EU)
+/// 2021/821) + a category in Roman numerals (I–XX) + three digits, optionally followed by
+/// a sub-paragraph.
+///
+/// [`ControlCode::parse`] keeps such a code as [`ControlCode::Other`] rather than giving it
+/// a variant of its own: the shipment's wire encoding (and so every plugin built against
+/// an earlier SDK) stays as it is, and policies that do not know Annex VII see the code as
+/// they always did. A policy that does asks [`ControlCode::annex_vii`].
+///
+/// ```
+/// use exportctl_sdk::{AnnexViiCode, ProductGroup};
+/// let code = AnnexViiCode::parse("X.B.VIII.002.a").unwrap();
+/// assert_eq!((code.group, code.category, code.number), (ProductGroup::B, 8, 2));
+/// assert_eq!(code.to_string(), "X.B.VIII.002.A");
+/// assert_eq!(AnnexViiCode::parse("X.A.XXI.001"), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AnnexViiCode {
+    /// Product group A–E.
+    pub group: ProductGroup,
+    /// The category, from its Roman numeral (1–20).
+    pub category: u8,
+    /// The three digits, 0–999.
+    pub number: u16,
+    /// Any sub-paragraph after the entry, e.g. `.A`; upper-cased.
+    pub paragraph: String,
+}
+
+impl AnnexViiCode {
+    /// Recognises an Annex VII entry in a classified control code: only
+    /// [`ControlCode::Other`] can hold one.
+    pub fn from_control_code(code: &ControlCode) -> Option<AnnexViiCode> {
+        match code {
+            ControlCode::Other(text) => AnnexViiCode::parse(text),
+            _ => None,
+        }
+    }
+
+    /// Parses `X.<A–E>.<Roman I–XX>.<3 digits>[.<paragraph>]` in either case, ignoring
+    /// surrounding white space. `None` for anything else.
+    pub fn parse(text: &str) -> Option<AnnexViiCode> {
+        let trimmed = text.trim();
+        // Most codes are not Annex VII entries: turn them away before copying.
+        if !trimmed
+            .get(..2)
+            .is_some_and(|start| start.eq_ignore_ascii_case("X."))
+        {
+            return None;
+        }
+        let upper = trimmed.to_ascii_uppercase();
+        let mut parts = upper.splitn(5, '.');
+        if parts.next()? != "X" {
+            return None;
+        }
+        let group = match parts.next()? {
+            "A" => ProductGroup::A,
+            "B" => ProductGroup::B,
+            "C" => ProductGroup::C,
+            "D" => ProductGroup::D,
+            "E" => ProductGroup::E,
+            _ => return None,
+        };
+        let category = roman(parts.next()?)?;
+        let digits = parts.next()?;
+        if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let number = digits.parse().ok()?;
+        let paragraph = match parts.next() {
+            None => String::new(),
+            Some(rest)
+                if !rest.is_empty()
+                    && !rest.starts_with('.')
+                    && !rest.ends_with('.')
+                    && !rest.contains("..")
+                    && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') =>
+            {
+                format!(".{rest}")
+            }
+            Some(_) => return None,
+        };
+        Some(AnnexViiCode {
+            group,
+            category,
+            number,
+            paragraph,
+        })
+    }
+}
+
+/// The category numerals Annex VII uses, I to XX, in canonical form.
+const NUMERALS: [&str; 20] = [
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV",
+    "XVI", "XVII", "XVIII", "XIX", "XX",
+];
+
+/// The value of a Roman numeral from I to XX written in canonical form; `None` otherwise.
+fn roman(text: &str) -> Option<u8> {
+    let index = NUMERALS.iter().position(|n| *n == text)?;
+    u8::try_from(index + 1).ok()
+}
+
+impl fmt::Display for AnnexViiCode {
+    /// The canonical form, e.g. `X.A.I.001.A`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let category = NUMERALS
+            .get(usize::from(self.category).saturating_sub(1))
+            .copied()
+            .unwrap_or("?");
+        write!(
+            f,
+            "X.{:?}.{category}.{:03}{}",
+            self.group, self.number, self.paragraph
+        )
     }
 }
 
@@ -300,6 +438,76 @@ mod tests {
     fn display_round_trips() {
         for text in ["3A001.A.2", "EAR99", "ML13.D", "PL5001", "5A992.C"] {
             assert_eq!(ControlCode::parse(text).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn parses_annex_vii_entries() {
+        let code = AnnexViiCode::parse("X.A.I.001").unwrap();
+        assert_eq!(
+            (
+                code.group,
+                code.category,
+                code.number,
+                code.paragraph.as_str()
+            ),
+            (ProductGroup::A, 1, 1, "")
+        );
+        let code = AnnexViiCode::parse("x.b.viii.002.a.1").unwrap();
+        assert_eq!(
+            (
+                code.group,
+                code.category,
+                code.number,
+                code.paragraph.as_str()
+            ),
+            (ProductGroup::B, 8, 2, ".A.1")
+        );
+        assert_eq!(code.to_string(), "X.B.VIII.002.A.1");
+        assert_eq!(
+            AnnexViiCode::parse("X.D.XX.999").map(|c| c.category),
+            Some(20)
+        );
+        assert_eq!(
+            AnnexViiCode::parse(" X.C.IV.010 ").map(|c| c.to_string()),
+            Some("X.C.IV.010".to_owned())
+        );
+    }
+
+    #[test]
+    fn rejects_other_annex_vii_shapes() {
+        for bad in [
+            "",
+            "X",
+            "X.",
+            "X.A.I",
+            "X.A.I.01",
+            "X.A.I.0001",
+            "X.F.I.001",
+            "X.A.IIII.001",
+            "X.A.XXI.001",
+            "X.A.0.001",
+            "Y.A.I.001",
+            "X.A.I.001.",
+            "X.A.I.001..A",
+            "X.A.I.001.A-1",
+            "3A001",
+            "ML10",
+            "XA.I.001",
+            "é.A.I.001",
+        ] {
+            assert_eq!(AnnexViiCode::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn annex_vii_entries_are_found_in_other_codes_only() {
+        let code = ControlCode::parse("X.A.I.001");
+        assert!(matches!(code, ControlCode::Other(_)));
+        assert!(code.annex_vii().is_some());
+        assert!(!code.is_dual_use() && !code.is_military() && !code.is_eu_dual_use());
+        for other in ["3A001", "EAR99", "ML10", "PL5001"] {
+            assert_eq!(ControlCode::parse(other).annex_vii(), None, "{other}");
         }
     }
 }

@@ -12,9 +12,19 @@
 //! - [`Rule`], [`Finding`], [`Outcome`] — what a policy says, with legal basis.
 //! - [`Policy`], [`Metadata`], [`export_policy!`] — what a policy is.
 //! - Domain helpers: [`HsCode`] / [`HsList`] (chapter, heading, subheading and
-//!   national codes), [`Country`] and [`country_sets`] (EU27, EAEU, CIS, Annex VIII
-//!   partners, transshipment-risk countries), [`Date`] / [`Period`] (is a rule in
-//!   force?), [`ControlCode`] (EU/US dual-use entries, EAR99, ML1–ML22).
+//!   national codes; sorted tables looked up by binary search), [`Country`] and
+//!   [`country_sets`] (EU27, EAEU, CIS, Annex VIII partners, transshipment-risk
+//!   countries), [`RegionSet`] and [`region_sets`] (ISO 3166-2 subdivisions: Crimea and
+//!   Sevastopol, the Donetsk/Luhansk and Zaporizhzhia/Kherson oblasts), [`Date`] /
+//!   [`Period`] (is a rule in force?), [`ControlCode`] (EU/US dual-use entries, EAR99,
+//!   ML1–ML22) and [`AnnexViiCode`] (Annex VII of Reg. (EU) 833/2014, `X.A.I.001`).
+//! - [`chpl`] — the Common High Priority Items List (23 Feb 2024): the 50 HS-6 codes
+//!   with their tiers, embedded at build time from
+//!   `policies/data/chpl/chpl_2024-02-23.csv`.
+//! - Questions about a shipment most policies ask: [`Shipment::receiving_parties`]
+//!   (consignee, end user, intermediate consignees), [`Shipment::role_name`],
+//!   [`Shipment::transit_countries_in`], [`Shipment::licence_covers`] and
+//!   [`Shipment::eu_licence_covering`] (a licence of the Union or a member state).
 //! - [`log()`] — the one message channel out of the sandbox.
 //!
 //! # Crate features
@@ -51,6 +61,7 @@
 // Lets the generated bindings name this crate by its public path from inside it.
 extern crate self as exportctl_sdk;
 
+pub mod chpl;
 mod control_code;
 mod country;
 mod date;
@@ -58,6 +69,7 @@ mod finding;
 mod hs;
 mod log;
 mod policy;
+mod region;
 mod shipment;
 
 #[cfg(feature = "input")]
@@ -69,13 +81,14 @@ pub mod bindings;
 #[doc(hidden)]
 mod export;
 
-pub use control_code::{ControlCode, ListedCode, MilitaryCode, ProductGroup, Regime};
+pub use control_code::{AnnexViiCode, ControlCode, ListedCode, MilitaryCode, ProductGroup, Regime};
 pub use country::{Country, CountrySet, country_sets};
 pub use date::{Date, Period};
 pub use finding::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule};
 pub use hs::{HsCode, HsList};
 pub use log::{Level, log};
 pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};
+pub use region::{RegionSet, region_sets};
 pub use rust_decimal::Decimal;
 pub use shipment::{
     Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,

@@ -5,7 +5,7 @@
 //! digits, country codes upper-case, dates typed, control codes classified) and
 //! hands this structure to every policy. A policy never sees unvalidated input.
 
-use crate::{ControlCode, Country, Date, HsCode};
+use crate::{ControlCode, Country, CountrySet, Date, HsCode, country_sets};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +102,19 @@ impl PartyRole {
             PartyRole::Other => "other",
         }
     }
+
+    /// The role in words, for a message: `freight forwarder`, `intermediate consignee`,
+    /// `notify party`, `payer`, `bank`, `other party`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PartyRole::FreightForwarder => "freight forwarder",
+            PartyRole::IntermediateConsignee => "intermediate consignee",
+            PartyRole::NotifyParty => "notify party",
+            PartyRole::Payer => "payer",
+            PartyRole::Bank => "bank",
+            PartyRole::Other => "other party",
+        }
+    }
 }
 
 /// How the goods travel.
@@ -167,6 +180,16 @@ impl Licence {
                 .as_ref()
                 .is_none_or(|lines| lines.contains(&line))
             && self.valid_until.is_none_or(|until| date <= until)
+    }
+
+    /// Whether the licence was issued in the EU: by the Union (`EU`) or by a member
+    /// state's authority (its alpha-2 code, e.g. `DE` for BAFA), either case.
+    ///
+    /// EU sanctions and dual-use controls are administered by the member states, so an
+    /// EU authorisation is usually cited with a member state as its jurisdiction.
+    pub fn is_issued_in_eu(&self) -> bool {
+        self.jurisdiction.eq_ignore_ascii_case("EU")
+            || Country::parse(&self.jurisdiction).is_some_and(|c| country_sets::EU27.contains(c))
     }
 }
 
@@ -297,9 +320,66 @@ impl Shipment {
             )
     }
 
+    /// The parties that receive the goods: the consignee, the named end user (if any) and
+    /// every intermediate consignee, in that order. Goods delivered to any of them are
+    /// supplied to that person; the exporter, forwarders, banks, payers and notify parties
+    /// do not receive them.
+    ///
+    /// ```
+    /// use exportctl_sdk::{country_sets, Shipment};
+    /// /// The receiving parties in Russia or Belarus, named for a message.
+    /// fn in_russia_belarus(shipment: &Shipment) -> Vec<String> {
+    ///     shipment
+    ///         .receiving_parties()
+    ///         .filter(|p| country_sets::RUSSIA_BELARUS.contains(p.party.country))
+    ///         .map(|p| format!("{} `{}`", shipment.role_name(p.path), p.party.name))
+    ///         .collect()
+    /// }
+    /// ```
+    pub fn receiving_parties(&self) -> impl Iterator<Item = PartyRef<'_>> {
+        self.parties().filter(|p| match p.path {
+            PartyPath::Consignee | PartyPath::EndUser => true,
+            PartyPath::Exporter => false,
+            PartyPath::Other(i) => self
+                .other_parties
+                .get(i)
+                .is_some_and(|o| o.role == PartyRole::IntermediateConsignee),
+        })
+    }
+
+    /// How a message names the role of the party at `path`: `exporter`, `consignee`,
+    /// `end user`, or another party's [`PartyRole::name`] (`intermediate consignee`, …).
+    pub fn role_name(&self, path: PartyPath) -> &'static str {
+        match path {
+            PartyPath::Exporter => "exporter",
+            PartyPath::Consignee => "consignee",
+            PartyPath::EndUser => "end user",
+            PartyPath::Other(i) => self
+                .other_parties
+                .get(i)
+                .map_or(PartyRole::Other.name(), |o| o.role.name()),
+        }
+    }
+
     /// Whether the goods cross `country` on the way (a transit country).
     pub fn transits(&self, country: Country) -> bool {
         self.transit_countries.contains(&country)
+    }
+
+    /// The transit countries that are in `set`, in order of travel.
+    ///
+    /// ```
+    /// use exportctl_sdk::{country_sets, Country, Shipment};
+    /// fn through_russia_belarus(shipment: &Shipment) -> Vec<Country> {
+    ///     shipment.transit_countries_in(&country_sets::RUSSIA_BELARUS).collect()
+    /// }
+    /// ```
+    pub fn transit_countries_in(&self, set: &CountrySet) -> impl Iterator<Item = Country> + '_ {
+        let set = *set;
+        self.transit_countries
+            .iter()
+            .copied()
+            .filter(move |c| set.contains(*c))
     }
 
     /// Whether a licence issued by `jurisdiction` covers `line` on the shipment's date.
@@ -307,6 +387,28 @@ impl Shipment {
         self.licences
             .iter()
             .any(|l| l.covers(jurisdiction, line, self.date))
+    }
+
+    /// The first licence issued in the EU ([`Licence::is_issued_in_eu`]) that covers
+    /// `line` on the shipment's date: its `lines` include the line or are absent, and it
+    /// has not expired. [`Shipment::licence_covers`] checks one jurisdiction; this one
+    /// accepts the Union and each of its member states.
+    ///
+    /// ```
+    /// use exportctl_sdk::Shipment;
+    /// fn eu_licensed(shipment: &Shipment) -> Vec<u32> {
+    ///     shipment
+    ///         .lines
+    ///         .iter()
+    ///         .filter(|l| shipment.eu_licence_covering(l.line).is_some())
+    ///         .map(|l| l.line)
+    ///         .collect()
+    /// }
+    /// ```
+    pub fn eu_licence_covering(&self, line: u32) -> Option<&Licence> {
+        self.licences.iter().find(|licence| {
+            licence.is_issued_in_eu() && licence.covers(&licence.jurisdiction, line, self.date)
+        })
     }
 
     /// Encodes the shipment in the wire format the host hands to plugins.
@@ -380,5 +482,167 @@ mod wire_tests {
         let wire = shipment.to_wire().unwrap();
         assert_eq!(Shipment::from_wire(&wire).unwrap(), shipment);
         assert!(wire.len() < 512, "{} bytes", wire.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn party(name: &str, country: Country) -> Party {
+        Party {
+            name: name.to_owned(),
+            country,
+            region: None,
+            address: None,
+            registration_date: None,
+            ids: Vec::new(),
+            aliases: Vec::new(),
+        }
+    }
+
+    fn other(role: PartyRole, name: &str, country: Country) -> OtherParty {
+        OtherParty {
+            role,
+            party: party(name, country),
+        }
+    }
+
+    fn licence(jurisdiction: &str, lines: Option<Vec<u32>>, valid_until: Option<Date>) -> Licence {
+        Licence {
+            id: format!("L-{jurisdiction}"),
+            jurisdiction: jurisdiction.to_owned(),
+            lines,
+            valid_until,
+        }
+    }
+
+    /// DE → PL → BY → RU → KZ, with an end user and four other parties.
+    fn shipment() -> Shipment {
+        let de = Country::parse("DE").unwrap();
+        let pl = Country::parse("PL").unwrap();
+        Shipment {
+            id: "S-1".into(),
+            date: Date::ymd(2024, 6, 3),
+            as_of: Date::ymd(2024, 6, 3),
+            exporter: party("Exporter", de),
+            consignee: party("Consignee", Country::KZ),
+            end_user: Some(party("End User", Country::RU)),
+            other_parties: vec![
+                other(PartyRole::Bank, "Bank", Country::RU),
+                other(PartyRole::IntermediateConsignee, "Hub", Country::BY),
+                other(PartyRole::FreightForwarder, "Forwarder", pl),
+                other(PartyRole::IntermediateConsignee, "Depot", Country::KZ),
+            ],
+            origin_country: de,
+            destination_country: Country::KZ,
+            transit_countries: vec![pl, Country::BY, Country::RU],
+            transport_mode: None,
+            end_use: None,
+            contract: None,
+            licences: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn receiving_parties_are_consignee_end_user_and_intermediate_consignees() {
+        let s = shipment();
+        let paths: Vec<PartyPath> = s.receiving_parties().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                PartyPath::Consignee,
+                PartyPath::EndUser,
+                PartyPath::Other(1),
+                PartyPath::Other(3)
+            ]
+        );
+        let mut no_end_user = shipment();
+        no_end_user.end_user = None;
+        no_end_user.other_parties.clear();
+        let names: Vec<&str> = no_end_user
+            .receiving_parties()
+            .map(|p| p.party.name.as_str())
+            .collect();
+        assert_eq!(names, ["Consignee"]);
+    }
+
+    #[test]
+    fn role_names_follow_the_party_path() {
+        let s = shipment();
+        let named: Vec<&str> = s.parties().map(|p| s.role_name(p.path)).collect();
+        assert_eq!(
+            named,
+            [
+                "exporter",
+                "consignee",
+                "end user",
+                "bank",
+                "intermediate consignee",
+                "freight forwarder",
+                "intermediate consignee"
+            ]
+        );
+        assert_eq!(s.role_name(PartyPath::Other(99)), "other party");
+    }
+
+    #[test]
+    fn transit_countries_in_a_set_keep_the_route_order() {
+        let s = shipment();
+        let through: Vec<Country> = s
+            .transit_countries_in(&country_sets::RUSSIA_BELARUS)
+            .collect();
+        assert_eq!(through, [Country::BY, Country::RU]);
+        assert_eq!(s.transit_countries_in(&country_sets::CIS).count(), 2);
+        assert_eq!(
+            s.transit_countries_in(&country_sets::ANNEX_VIII_PARTNERS)
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn the_union_and_member_states_issue_eu_licences() {
+        for j in ["EU", "eu", "DE", "fr", "PL", "CY"] {
+            assert!(licence(j, None, None).is_issued_in_eu(), "{j}");
+        }
+        for j in ["US", "UK", "GB", "KZ", "NO", "CH", "", "EUR"] {
+            assert!(!licence(j, None, None).is_issued_in_eu(), "{j}");
+        }
+    }
+
+    #[test]
+    fn an_eu_licence_covers_its_lines_until_it_expires() {
+        let mut s = shipment();
+        s.licences = vec![
+            licence("US", None, None),
+            licence("DE", Some(vec![2]), Some(Date::ymd(2024, 6, 2))),
+            licence("FR", Some(vec![2, 3]), Some(Date::ymd(2024, 6, 3))),
+            licence("eu", Some(vec![4]), None),
+        ];
+        assert_eq!(
+            s.eu_licence_covering(1),
+            None,
+            "the US licence is not an EU one"
+        );
+        assert_eq!(
+            s.eu_licence_covering(2).map(|l| l.id.as_str()),
+            Some("L-FR"),
+            "the German licence has expired"
+        );
+        assert_eq!(
+            s.eu_licence_covering(3).map(|l| l.id.as_str()),
+            Some("L-FR")
+        );
+        assert_eq!(
+            s.eu_licence_covering(4).map(|l| l.id.as_str()),
+            Some("L-eu")
+        );
+        s.licences.push(licence("IT", None, None));
+        assert_eq!(
+            s.eu_licence_covering(1).map(|l| l.id.as_str()),
+            Some("L-IT")
+        );
     }
 }

@@ -93,6 +93,11 @@ fn eu_russia_belarus_cases() {
 }
 
 #[test]
+fn us_ear_cases() {
+    assert!(run_cases("us-ear") >= 15);
+}
+
+#[test]
 fn company_rules_cases() {
     assert!(run_cases("company-rules") >= 15);
 }

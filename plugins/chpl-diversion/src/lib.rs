@@ -2,7 +2,8 @@
 //!
 //! The CHPL is the list of 50 HS-6 codes the EU, the United States, the United Kingdom and
 //! Japan agreed as the items Russia most needs for its weapons (version of 23 Feb 2024,
-//! embedded at build time, see [`chpl`]). For every shipment with at least one CHPL line
+//! embedded at build time in the SDK, see [`exportctl_sdk::chpl`]; [`chpl`] finds the
+//! shipment's CHPL lines). For every shipment with at least one CHPL line
 //! the policy runs three rules:
 //!
 //! - [`russia_belarus::TO_RUSSIA_BELARUS`] (`chpl-russia-belarus`, deny): destination,
@@ -27,6 +28,7 @@ pub mod transshipment;
 mod testing;
 
 use chpl::ChplLines;
+use exportctl_sdk::chpl::{LIST_DATE, LIST_VERSION, SOURCE};
 use exportctl_sdk::{Date, Finding, Metadata, Outcome, Policy, Shipment};
 pub use settings::Settings;
 
@@ -58,8 +60,7 @@ impl Policy for ChplDiversion {
             valid_from: ANNEX_XL_IN_FORCE,
             valid_to: None,
             sources: &[
-                "Common High Priority Items List (EU/US/UK/JP), version of 23 Feb 2024: 50 HS-6 codes in tiers 1, 2, 3.A, 3.B, 4.A, 4.B \
-                 (BIS bis.gov/node/6280; EU finance.ec.europa.eu), embedded from policies/data/chpl/chpl_2024-02-23.csv",
+                SOURCE,
                 "FinCEN & BIS joint alert FIN-2022-Alert003 (28 Jun 2022): 18 common transshipment points and red flags",
                 "FinCEN & BIS joint alert FIN-2023-Alert004 (19 May 2023): further red flags and priority HS codes",
             ],
@@ -104,7 +105,7 @@ impl Policy for ChplDiversion {
             transshipment::transshipment_risk(shipment, &lines, &self.settings),
         ];
         let findings = findings.into_iter().flatten();
-        if shipment.as_of < chpl::LIST_DATE {
+        if shipment.as_of < LIST_DATE {
             findings
                 .map(|f| before_list_version(f, shipment.as_of))
                 .collect()
@@ -118,8 +119,7 @@ impl Policy for ChplDiversion {
 fn before_list_version(mut finding: Finding, as_of: Date) -> Finding {
     finding.outcome = finding.outcome.min(Outcome::Review);
     finding.message.push_str(&format!(
-        " Checked against the CHPL version of {}, which post-dates the law date {as_of}: earlier list versions are not encoded, so this finding is at most review.",
-        chpl::LIST_VERSION
+        " Checked against the CHPL version of {LIST_VERSION}, which post-dates the law date {as_of}: earlier list versions are not encoded, so this finding is at most review.",
     ));
     finding
 }
@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(m.id, "chpl-diversion");
         assert_eq!(m.version, "1.0.0");
         assert_eq!(m.valid_from, ANNEX_XL_IN_FORCE);
-        assert!(m.valid_from < chpl::LIST_DATE);
+        assert!(m.valid_from < LIST_DATE);
         assert!(m.sources[0].contains("version of 23 Feb 2024"));
         assert!(m.limitations.iter().any(|l| l.contains("earlier versions")));
         assert!(m.limitations.iter().any(|l| l.contains("2024/1745")));

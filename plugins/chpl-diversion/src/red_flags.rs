@@ -239,12 +239,10 @@ fn forwarder_as_end_user(shipment: &Shipment, forwarder_words: &[String]) -> Opt
 /// denies such a shipment in its own right; the flag is listed so that the
 /// transshipment finding is complete.
 fn route_through_russia_belarus(shipment: &Shipment) -> Option<RedFlag> {
-    let through: Vec<&str> = shipment
-        .transit_countries
-        .iter()
-        .filter(|c| country_sets::RUSSIA_BELARUS.contains(**c))
-        .map(Country::as_str)
+    let through: Vec<Country> = shipment
+        .transit_countries_in(&country_sets::RUSSIA_BELARUS)
         .collect();
+    let through: Vec<&str> = through.iter().map(Country::as_str).collect();
     (!through.is_empty()).then(|| RedFlag {
         kind: RedFlagKind::RouteThroughRussiaBelarus,
         message: format!(

@@ -3,7 +3,7 @@
 //! (`chpl-transit-russia-belarus`). Both deny.
 
 use crate::chpl::ChplLines;
-use exportctl_sdk::{Country, Finding, PartyPath, PartyRole, Rule, Shipment, country_sets};
+use exportctl_sdk::{Country, Finding, Rule, Shipment, country_sets};
 use std::collections::BTreeSet;
 
 /// CHPL items sold, supplied or exported to a person in Russia or Belarus, or for use there.
@@ -31,29 +31,12 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Option<F
         reasons.push(format!("destination {}", shipment.destination_country));
         countries.insert(shipment.destination_country);
     }
-    let named = [
-        Some((PartyPath::Consignee, "consignee", &shipment.consignee)),
-        shipment
-            .end_user
-            .as_ref()
-            .map(|p| (PartyPath::EndUser, "end user", p)),
-    ];
-    let others = shipment
-        .other_parties
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            (o.role == PartyRole::IntermediateConsignee).then_some((
-                PartyPath::Other(i),
-                "intermediate consignee",
-                &o.party,
-            ))
-        });
-    for (path, role, party) in named.into_iter().flatten().chain(others) {
-        if in_ru_by(party.country) {
-            reasons.push(format!("{role} `{}` in {}", party.name, party.country));
-            parties.push(path);
-            countries.insert(party.country);
+    for p in shipment.receiving_parties() {
+        if in_ru_by(p.party.country) {
+            let role = shipment.role_name(p.path);
+            reasons.push(format!("{role} `{}` in {}", p.party.name, p.party.country));
+            parties.push(p.path);
+            countries.insert(p.party.country);
         }
     }
     if reasons.is_empty() {
@@ -83,10 +66,7 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Option<F
 /// there; the destination itself is the other rule's concern).
 pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Option<Finding> {
     let through: BTreeSet<Country> = shipment
-        .transit_countries
-        .iter()
-        .copied()
-        .filter(|c| country_sets::RUSSIA_BELARUS.contains(*c))
+        .transit_countries_in(&country_sets::RUSSIA_BELARUS)
         .collect();
     if through.is_empty() {
         return None;

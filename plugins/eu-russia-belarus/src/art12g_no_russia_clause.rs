@@ -18,10 +18,10 @@
 //! rule (false, absent, or no contract do not). The outcome is `review`: a missing clause
 //! is an obligation to fix before the sale, not a ban on the goods.
 
-use crate::chpl::{self, Tier};
 use crate::goods::{Goods, Note, Selection};
 use crate::reach;
 use crate::tables::OtherAnnex;
+use exportctl_sdk::chpl::{self, Tier};
 use exportctl_sdk::{Date, Finding, PartyPath, Rule, Shipment};
 
 /// Sales of Art. 12g goods to a non-partner third country without a no-Russia clause.

@@ -9,9 +9,9 @@
 //! assessment, so every such sale gets a `review` reminding of it. Art. 8a (best efforts
 //! for non-EU subsidiaries) is not encoded, nor is any Belarus counterpart.
 
-use crate::chpl::{self, Tier};
 use crate::goods::{Goods, Note, Selection};
 use crate::reach;
+use exportctl_sdk::chpl::{self, Tier};
 use exportctl_sdk::{Date, Finding, PartyPath, Rule, Shipment};
 
 /// Sales of Annex XL (CHPL) items to a non-partner third country.

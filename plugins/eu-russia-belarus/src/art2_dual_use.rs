@@ -23,7 +23,6 @@
 use crate::goods::{Goods, Note, RuByClass, Selection};
 use crate::provision::{self, Provision};
 use crate::reach::RuByTarget;
-use crate::sdk_ext::eu_licence;
 use exportctl_sdk::{Country, Date, Finding, Shipment};
 use exportctl_sdk::{Outcome, Rule};
 
@@ -80,7 +79,7 @@ fn banned(
     basis: &str,
 ) -> Vec<Finding> {
     let (licensed, unlicensed) =
-        lines.partition(|l| eu_licence::covering(shipment, l.line).is_some());
+        lines.partition(|l| shipment.eu_licence_covering(l.line).is_some());
     let mut findings = Vec::new();
     if !unlicensed.is_empty() {
         findings.push(
@@ -149,7 +148,7 @@ fn before_the_ban(shipment: &Shipment, target: &RuByTarget, lines: &Selection<'_
 pub fn licence_ids(shipment: &Shipment, lines: &Selection<'_>) -> String {
     let mut ids: Vec<&str> = Vec::new();
     for line in lines.lines() {
-        if let Some(licence) = eu_licence::covering(shipment, line.line)
+        if let Some(licence) = shipment.eu_licence_covering(line.line)
             && !ids.contains(&licence.id.as_str())
         {
             ids.push(&licence.id);

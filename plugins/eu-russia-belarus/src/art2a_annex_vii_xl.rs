@@ -19,11 +19,10 @@
 //! competent authority); nothing is allowed.
 
 use crate::art2_dual_use::licence_ids;
-use crate::chpl::{self, Tier};
 use crate::goods::{Goods, Note, RuByClass, Selection};
 use crate::provision::{self, Provision};
 use crate::reach::RuByTarget;
-use crate::sdk_ext::eu_licence;
+use exportctl_sdk::chpl::{self, Tier};
 use exportctl_sdk::{Country, Date, Finding, Outcome, Rule, Shipment};
 
 /// Annex VII and Annex XL (CHPL) goods to Russia or Belarus.
@@ -101,7 +100,7 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
         findings.push(before_list_version(shipment, target, &chpl_only, &basis));
     }
     let (licensed, unlicensed) =
-        denied.partition(|l| eu_licence::covering(shipment, l.line).is_some());
+        denied.partition(|l| shipment.eu_licence_covering(l.line).is_some());
     if !unlicensed.is_empty() {
         findings.push(
             ART_2A

@@ -9,14 +9,13 @@
 //! Annex XXIII covers).
 //!
 //! Shipments may have 10,000 lines and a plugin runs on a fuel budget, so every line is
-//! classified once per evaluation ([`Goods::of`]), HS tables are searched through
-//! integer indexes ([`crate::sdk_ext::hs_index::HsIndex`]), and the text about a line is
+//! classified once per evaluation ([`Goods::of`]), HS tables are searched by binary search
+//! ([`exportctl_sdk::HsList::lookup`]), and the text about a line is
 //! only produced for the lines a message names ([`Note`], [`MAX_NAMED_LINES`]).
 
-use crate::chpl::{self, Tier};
-use crate::sdk_ext::annex_vii_code::AnnexViiCode;
 use crate::tables::{self, OtherAnnex, Sector};
-use exportctl_sdk::{ControlCode, Line, Shipment};
+use exportctl_sdk::chpl::{self, Tier};
+use exportctl_sdk::{AnnexViiCode, ControlCode, Line, Shipment};
 
 /// How many lines a message names before it summarises the rest; a finding's `lines`
 /// always lists all of them. Keeps messages of very long shipments within the host's
@@ -54,10 +53,10 @@ impl<'a> LineFacts<'a> {
             eu_dual_use: false,
             annex_vii: false,
             other_codes: false,
-            chpl: chpl::CHPL_INDEX.lookup(&line.hs_code),
-            annex_xxiii: tables::ANNEX_XXIII_GROUNDED_INDEX.lookup(&line.hs_code),
-            art12g_other: tables::ART_12G_OTHER_GOODS_INDEX.lookup(&line.hs_code),
-            annex_ii: tables::ANNEX_II_GROUNDED_INDEX.lookup(&line.hs_code),
+            chpl: chpl::tier(&line.hs_code),
+            annex_xxiii: tables::ANNEX_XXIII_GROUNDED.lookup(&line.hs_code).copied(),
+            art12g_other: tables::ART_12G_OTHER_GOODS.lookup(&line.hs_code).copied(),
+            annex_ii: tables::ANNEX_II_GROUNDED.lookup(&line.hs_code).copied(),
         };
         for code in &line.control_codes {
             if code.is_eu_dual_use() {
@@ -169,12 +168,12 @@ impl Note {
             Note::Codes => codes(line, |c| c.is_eu_dual_use() || is_annex_vii(c)).join(", "),
             Note::AnnexViiXl => {
                 let mut parts = codes(line, is_annex_vii);
-                if let Some(tier) = chpl::CHPL_INDEX.lookup(&line.hs_code) {
+                if let Some(tier) = chpl::tier(&line.hs_code) {
                     parts.push(format!("CHPL {tier}"));
                 }
                 parts.join(", ")
             }
-            Note::Chpl { prefix, suffix } => match chpl::CHPL_INDEX.lookup(&line.hs_code) {
+            Note::Chpl { prefix, suffix } => match chpl::tier(&line.hs_code) {
                 Some(tier) => format!("{prefix}CHPL {tier}{suffix}"),
                 None => String::new(),
             },
@@ -315,39 +314,18 @@ mod tests {
         assert_eq!(class("4901.99", &[]), None);
     }
 
-    #[test]
-    fn indexes_are_sorted_and_hold_every_entry_of_their_list() {
-        fn check<T: Copy + PartialEq + std::fmt::Debug>(
-            index: &crate::sdk_ext::hs_index::HsIndex<T>,
-            list: &exportctl_sdk::HsList<T>,
-        ) {
-            for slice in [index.chapters, index.headings, index.subheadings] {
-                assert!(slice.windows(2).all(|w| w[0].0 < w[1].0));
-            }
-            let mut from_index: Vec<(String, T)> = index.entries().collect();
-            let mut from_list: Vec<(String, T)> = list
-                .entries()
-                .iter()
-                .map(|(p, v)| ((*p).to_owned(), *v))
-                .collect();
-            from_index.sort_by(|a, b| a.0.cmp(&b.0));
-            from_list.sort_by(|a, b| a.0.cmp(&b.0));
-            assert_eq!(from_index, from_list);
-        }
-        check(&chpl::CHPL_INDEX, &chpl::CHPL);
-        check(&tables::ANNEX_II_GROUNDED_INDEX, &tables::ANNEX_II_GROUNDED);
-        check(
-            &tables::ANNEX_XXIII_GROUNDED_INDEX,
-            &tables::ANNEX_XXIII_GROUNDED,
-        );
-        check(
-            &tables::ART_12G_OTHER_GOODS_INDEX,
-            &tables::ART_12G_OTHER_GOODS,
-        );
+    /// The value of the longest pattern of `list` that `hs` matches, comparing every
+    /// pattern: what the binary search of `HsList::lookup` must give.
+    fn linear<T: Copy>(list: &exportctl_sdk::HsList<T>, hs: &HsCode) -> Option<T> {
+        list.entries()
+            .iter()
+            .filter(|(pattern, _)| hs.matches(pattern))
+            .max_by_key(|(pattern, _)| pattern.len())
+            .map(|(_, value)| *value)
     }
 
     #[test]
-    fn index_lookup_agrees_with_the_sdk_on_every_table_entry_and_neighbours() {
+    fn table_lookups_agree_with_matching_every_pattern_on_entries_and_neighbours() {
         let mut codes: Vec<String> = Vec::new();
         for (p, _) in chpl::CHPL.entries() {
             codes.push((*p).to_owned());
@@ -357,28 +335,38 @@ mod tests {
             codes.push(format!("{p:0<6}"));
             codes.push(format!("{:0<6}", &p[..2]));
         }
+        let other_patterns = tables::ANNEX_XXIII_GROUNDED
+            .entries()
+            .iter()
+            .map(|(p, _)| *p)
+            .chain(
+                tables::ART_12G_OTHER_GOODS
+                    .entries()
+                    .iter()
+                    .map(|(p, _)| *p),
+            );
+        for p in other_patterns {
+            codes.push(format!("{p:9<6}"));
+            codes.push(format!("{p:0<8}"));
+        }
         codes
             .extend(["940360", "490199", "880240", "930591", "852872", "730690"].map(String::from));
         for code in codes {
             let hs = HsCode::parse(&code).unwrap();
+            assert_eq!(chpl::tier(&hs), linear(&chpl::CHPL, &hs), "{code}");
             assert_eq!(
-                chpl::CHPL_INDEX.lookup(&hs),
-                chpl::CHPL.lookup(&hs).copied(),
-                "{code}"
-            );
-            assert_eq!(
-                tables::ANNEX_II_GROUNDED_INDEX.lookup(&hs),
                 tables::ANNEX_II_GROUNDED.lookup(&hs).copied(),
+                linear(&tables::ANNEX_II_GROUNDED, &hs),
                 "{code}"
             );
             assert_eq!(
-                tables::ANNEX_XXIII_GROUNDED_INDEX.lookup(&hs),
                 tables::ANNEX_XXIII_GROUNDED.lookup(&hs).copied(),
+                linear(&tables::ANNEX_XXIII_GROUNDED, &hs),
                 "{code}"
             );
             assert_eq!(
-                tables::ART_12G_OTHER_GOODS_INDEX.lookup(&hs),
                 tables::ART_12G_OTHER_GOODS.lookup(&hs).copied(),
+                linear(&tables::ART_12G_OTHER_GOODS, &hs),
                 "{code}"
             );
         }

@@ -20,20 +20,21 @@
 //! - [`region_embargoes`] (`eu-crimea-sevastopol`, `eu-ukraine-ngca`).
 //!
 //! Shared vocabulary: [`reach`] (where EU rules reach; who is in Russia/Belarus),
-//! [`goods`] (what a line is), [`provision`] (dated, per-country citations), [`chpl`]
-//! and [`tables`] (embedded HS tables). [`sdk_ext`] holds helpers meant for the SDK.
+//! [`goods`] (what a line is), [`provision`] (dated, per-country citations) and
+//! [`tables`] (the policy's own embedded HS tables). The CHPL (Annex XL as far as the
+//! policy can ground it), the Ukrainian region sets, Annex VII codes and EU licences come
+//! from the SDK: [`exportctl_sdk::chpl`], [`exportctl_sdk::region_sets`],
+//! [`exportctl_sdk::AnnexViiCode`], [`exportctl_sdk::Shipment::eu_licence_covering`].
 
 pub mod art12g_no_russia_clause;
 pub mod art12gb_due_diligence;
 pub mod art2_dual_use;
 pub mod art2a_annex_vii_xl;
 pub mod art3k_annex_xxiii;
-pub mod chpl;
 pub mod goods;
 pub mod provision;
 pub mod reach;
 pub mod region_embargoes;
-pub mod sdk_ext;
 pub mod settings;
 pub mod tables;
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! no finding. EU nationals and EU companies acting abroad are bound too, but the
 //! document does not show nationality, so they are not encoded.
 
-use exportctl_sdk::{Country, Party, PartyPath, PartyRole, Shipment, country_sets};
+use exportctl_sdk::{Country, PartyPath, Shipment, country_sets};
 use std::collections::BTreeSet;
 
 /// Whether the EU rules reach the shipment: exporter or origin country in the EU27.
@@ -28,22 +28,6 @@ pub fn non_partner_third_country(shipment: &Shipment) -> bool {
     !country_sets::EU27.contains(d)
         && !country_sets::RUSSIA_BELARUS.contains(d)
         && !country_sets::ANNEX_VIII_PARTNERS.contains(d)
-}
-
-/// The receiving parties: consignee, the named end user and intermediate consignees.
-/// Goods delivered to any of them are supplied to that person; banks, payers and notify
-/// parties do not receive the goods.
-pub fn receiving_parties(shipment: &Shipment) -> Vec<(PartyPath, &'static str, &Party)> {
-    let mut parties = vec![(PartyPath::Consignee, "consignee", &shipment.consignee)];
-    if let Some(end_user) = &shipment.end_user {
-        parties.push((PartyPath::EndUser, "end user", end_user));
-    }
-    for (i, other) in shipment.other_parties.iter().enumerate() {
-        if other.role == PartyRole::IntermediateConsignee {
-            parties.push((PartyPath::Other(i), "intermediate consignee", &other.party));
-        }
-    }
-    parties
 }
 
 /// Why a shipment is "to Russia or Belarus, or for use there".
@@ -80,13 +64,14 @@ pub fn ru_by_target(shipment: &Shipment) -> Option<RuByTarget> {
             .push(format!("destination {}", shipment.destination_country));
         target.countries.insert(shipment.destination_country);
     }
-    for (path, role, party) in receiving_parties(shipment) {
-        if in_ru_by(party.country) {
+    for p in shipment.receiving_parties() {
+        if in_ru_by(p.party.country) {
+            let role = shipment.role_name(p.path);
             target
                 .reasons
-                .push(format!("{role} `{}` in {}", party.name, party.country));
-            target.parties.push(path);
-            target.countries.insert(party.country);
+                .push(format!("{role} `{}` in {}", p.party.name, p.party.country));
+            target.parties.push(p.path);
+            target.countries.insert(p.party.country);
         }
     }
     (!target.countries.is_empty()).then_some(target)

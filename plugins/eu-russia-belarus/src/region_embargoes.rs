@@ -27,11 +27,9 @@
 //! an EU licence does not change these outcomes.
 
 use crate::goods::{Goods, Note, Selection};
-use crate::reach;
-use crate::sdk_ext::regions::{RegionSet, region_sets};
 use crate::settings::NgcaTreatment;
 use crate::tables::Sector;
-use exportctl_sdk::{Date, Finding, PartyPath, Rule, Shipment};
+use exportctl_sdk::{Date, Finding, PartyPath, RegionSet, Rule, Shipment, region_sets};
 
 /// Goods for a party in Crimea or Sevastopol.
 pub const CRIMEA_SEVASTOPOL: Rule = Rule::new(
@@ -80,12 +78,13 @@ pub fn declared_sector(shipment: &Shipment) -> Option<Sector> {
 
 /// The receiving parties in a region of `sets`, with a phrase for each.
 fn parties_in(shipment: &Shipment, sets: &[RegionSet]) -> Vec<(PartyPath, String)> {
-    reach::receiving_parties(shipment)
-        .into_iter()
-        .filter(|(_, _, party)| sets.iter().any(|s| s.holds(party)))
-        .map(|(path, role, party)| {
-            let region = party.region.as_deref().unwrap_or_default();
-            (path, format!("{role} `{}` in {region}", party.name))
+    shipment
+        .receiving_parties()
+        .filter(|p| sets.iter().any(|s| s.holds(p.party)))
+        .map(|p| {
+            let region = p.party.region.as_deref().unwrap_or_default();
+            let role = shipment.role_name(p.path);
+            (p.path, format!("{role} `{}` in {region}", p.party.name))
         })
         .collect()
 }

@@ -2,7 +2,6 @@
 //! (see `policies/data/eu/SOURCE.md` for how each is grounded). Each is a grounded part
 //! or an approximation of an annex, never the annex itself; the findings say so.
 
-use crate::sdk_ext::hs_index::HsIndex;
 use exportctl_sdk::HsList;
 use std::fmt;
 

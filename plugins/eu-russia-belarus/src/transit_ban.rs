@@ -74,10 +74,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let through: BTreeSet<Country> = shipment
-        .transit_countries
-        .iter()
-        .copied()
-        .filter(|c| country_sets::RUSSIA_BELARUS.contains(*c))
+        .transit_countries_in(&country_sets::RUSSIA_BELARUS)
         .collect();
     if through.is_empty() {
         return Vec::new();

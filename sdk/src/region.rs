@@ -1,36 +1,57 @@
-//! Named, sourced sets of ISO 3166-2 subdivisions, for region embargoes.
+//! Named, sourced sets of ISO 3166-2 subdivisions, for measures that name part of a
+//! country (Crimea, the Ukrainian oblasts) rather than the whole of it.
 //!
-//! The SDK has `CountrySet` for countries; sanctions also name parts of a country
-//! (Crimea, the Ukrainian oblasts), which a shipment gives as a party's `region`.
+//! A shipment gives a party's subdivision as [`Party::region`]; [`CountrySet`] is the
+//! counterpart for whole countries.
+//!
+//! [`CountrySet`]: crate::CountrySet
 
-use exportctl_sdk::Party;
+use crate::Party;
 
 /// A named, sourced set of ISO 3166-2 subdivision codes (upper-case, e.g. `UA-43`).
+///
+/// Like a [`crate::CountrySet`], every set says where its membership comes from, so a
+/// finding can cite it.
+///
+/// ```
+/// use exportctl_sdk::region_sets;
+/// assert!(region_sets::CRIMEA_SEVASTOPOL.contains("UA-43"));
+/// assert!(!region_sets::CRIMEA_SEVASTOPOL.contains("UA-14"));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RegionSet {
     /// Short name, e.g. `"Crimea and Sevastopol"`.
     pub name: &'static str,
-    /// Where the membership comes from.
+    /// Where the membership comes from, with its date.
     pub source: &'static str,
     /// The members, sorted.
     pub members: &'static [&'static str],
 }
 
 impl RegionSet {
-    /// Whether `code` is a member. Codes compare without regard to case, since the
-    /// host upper-cases regions but a set built elsewhere might not.
+    /// Whether `code` is a member. Codes compare without regard to case: the host
+    /// upper-cases regions, but a code from elsewhere might not be.
     pub fn contains(&self, code: &str) -> bool {
         self.members.iter().any(|m| m.eq_ignore_ascii_case(code))
     }
 
-    /// Whether `party` sits in a member region. A party without a region is not in
-    /// the set: the document does not say where in the country it is.
+    /// Whether `party` sits in a member region. A party without a region is not in the
+    /// set: the document does not say where in the country it is.
+    ///
+    /// ```
+    /// use exportctl_sdk::{region_sets, Shipment};
+    /// # fn check(shipment: &Shipment) -> bool {
+    /// shipment
+    ///     .receiving_parties()
+    ///     .any(|p| region_sets::CRIMEA_SEVASTOPOL.holds(p.party))
+    /// # }
+    /// ```
     pub fn holds(&self, party: &Party) -> bool {
         party.region.as_deref().is_some_and(|r| self.contains(r))
     }
 }
 
-/// The region sets of the EU region embargoes in Ukraine.
+/// The subdivision sets export-control rules refer to, each with its source.
 pub mod region_sets {
     use super::RegionSet;
 
@@ -71,6 +92,7 @@ mod tests {
                 "{}",
                 set.name
             );
+            assert!(!set.source.is_empty(), "{}", set.name);
         }
     }
 
@@ -83,5 +105,24 @@ mod tests {
         assert!(DONETSK_LUHANSK.contains("UA-14") && DONETSK_LUHANSK.contains("UA-09"));
         assert!(ZAPORIZHZHIA_KHERSON.contains("UA-23") && ZAPORIZHZHIA_KHERSON.contains("UA-65"));
         assert!(!ZAPORIZHZHIA_KHERSON.contains("UA-30"), "Kyiv city");
+    }
+
+    #[test]
+    fn a_party_is_held_by_its_region_only() {
+        let party = |region: Option<&str>| crate::Party {
+            name: "P".into(),
+            country: crate::Country::UA,
+            region: region.map(str::to_owned),
+            address: None,
+            registration_date: None,
+            ids: Vec::new(),
+            aliases: Vec::new(),
+        };
+        assert!(CRIMEA_SEVASTOPOL.holds(&party(Some("UA-40"))));
+        assert!(!CRIMEA_SEVASTOPOL.holds(&party(Some("UA-65"))));
+        assert!(
+            !CRIMEA_SEVASTOPOL.holds(&party(None)),
+            "no region, not in the set"
+        );
     }
 }
