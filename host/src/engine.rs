@@ -46,6 +46,7 @@ impl Runtime {
         config
             .wasm_component_model(true)
             .consume_fuel(true)
+            .max_wasm_stack(Limits::WASM_STACK_BYTES)
             .cranelift_opt_level(OptLevel::Speed)
             // The same plugin must give the same answer on every machine.
             .cranelift_nan_canonicalization(true)

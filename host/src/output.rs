@@ -1,6 +1,17 @@
 //! Checking what a plugin returns before it reaches a verdict. A plugin's output is
 //! untrusted: anything outside the contract fails the policy (closed), it is never
 //! trimmed or dropped silently.
+//!
+//! Two bounds hold before this module sees anything: the engine reads at most
+//! [`Limits::MAX_OUTPUT_BYTES`](crate::Limits::MAX_OUTPUT_BYTES) out of the sandbox
+//! per call, and refuses values the contract's types cannot hold (an `outcome`
+//! outside the enum, strings that are not UTF-8, pointers outside the plugin's
+//! memory); both fail the policy (`sandbox.rs`). Here: at most [`MAX_FINDINGS`]
+//! findings; rule ids kebab-case, at most 64 bytes and not `policy-error`;
+//! messages and legal bases non-blank and bounded; every line number a line of the
+//! shipment and every party path a party of it. Repeated line numbers and party
+//! paths within a finding are merged, so a verdict is never larger than the
+//! shipment allows.
 
 use crate::plugin::bindings::exportctl::policy::types::{
     Finding as RawFinding, Outcome as RawOutcome,
@@ -49,7 +60,10 @@ fn check_one(
     f: RawFinding,
 ) -> Result<Finding, String> {
     if !Rule::is_valid_id(&f.rule) {
-        return Err(format!("rule id `{}` is not kebab-case", truncate(&f.rule)));
+        return Err(format!(
+            "rule id `{}` is not kebab-case (lower-case letters, digits and single hyphens, at most 64 bytes)",
+            truncate(&f.rule)
+        ));
     }
     if f.rule == crate::verdict::POLICY_ERROR_RULE {
         return Err("rule id `policy-error` is reserved for the host".to_owned());
@@ -88,12 +102,19 @@ fn check_one(
     let mut lines = f.lines;
     lines.sort_unstable();
     lines.dedup();
+    // Party paths keep the plugin's order; repeats are merged.
+    let mut seen = std::collections::HashSet::with_capacity(f.parties.len());
+    let parties: Vec<String> = f
+        .parties
+        .into_iter()
+        .filter(|p| seen.insert(p.clone()))
+        .collect();
     Ok(Finding {
         policy: policy.to_owned(),
         rule: f.rule,
         outcome,
         lines,
-        parties: f.parties,
+        parties,
         message: f.message,
         legal_basis: f.legal_basis,
     })
@@ -149,9 +170,22 @@ mod tests {
     }
 
     #[test]
-    fn accepts_a_valid_finding_and_dedupes_lines() {
-        let found = check("p", &shipment(), vec![raw()]).unwrap();
+    fn accepts_a_valid_finding_and_dedupes_lines_and_parties() {
+        let found = check(
+            "p",
+            &shipment(),
+            vec![RawFinding {
+                parties: vec![
+                    "other_parties[0]".into(),
+                    "consignee".into(),
+                    "other_parties[0]".into(),
+                ],
+                ..raw()
+            }],
+        )
+        .unwrap();
         assert_eq!(found[0].lines, vec![7]);
+        assert_eq!(found[0].parties, ["other_parties[0]", "consignee"]);
         assert_eq!(
             (found[0].policy.as_str(), found[0].outcome),
             ("p", Outcome::Review)

@@ -175,8 +175,11 @@ struct LimitsFile {
 impl LimitsFile {
     fn over(self, base: Limits, at: &str) -> Result<Limits, String> {
         let fuel = self.fuel.unwrap_or(base.fuel);
-        if fuel == 0 {
-            return Err(format!("{at}.fuel must be at least 1"));
+        if fuel == 0 || fuel > Limits::MAX_FUEL {
+            return Err(format!(
+                "{at}.fuel = {fuel} is outside 1–{}",
+                Limits::MAX_FUEL
+            ));
         }
         let memory_bytes = match self.memory_mib {
             None => base.memory_bytes,
@@ -366,7 +369,7 @@ mod tests {
             ),
             (
                 "[[policy]]\nplugin = \"a\"\n[policy.limits]\nfuel = 0\n",
-                "policy[0].limits.fuel must be at least 1",
+                "policy[0].limits.fuel = 0 is outside 1–10000000000",
             ),
             ("[[policy]]\nplugin = \"\"\n", "policy[0].plugin is empty"),
             ("[[policy]\n", "set.toml"),

@@ -16,6 +16,10 @@ const MAX_LOG_MESSAGE_BYTES: usize = 1024;
 pub(crate) struct StoreState {
     limiter: MemoryCap,
     log: Vec<String>,
+    /// Bytes and calls of `log` in the current evaluation.
+    log_bytes: usize,
+    log_calls: usize,
+    log_exceeded: bool,
 }
 
 /// Creates the store for one sandbox with `limits` applied.
@@ -31,15 +35,24 @@ pub(crate) fn new_store(
                 exceeded: false,
             },
             log: Vec::new(),
+            log_bytes: 0,
+            log_calls: 0,
+            log_exceeded: false,
         },
     );
     store.limiter(|state| &mut state.limiter);
     store.set_fuel(limits.fuel)?;
+    // Bounds what reading the plugin's results (and each log message) may make
+    // the host copy and allocate, whatever the plugin's pointers alias.
+    store.set_hostcall_fuel(Limits::MAX_OUTPUT_BYTES);
     Ok(store)
 }
 
 /// Refills the store's fuel before a call, so each call gets the same budget.
 pub(crate) fn refuel(store: &mut Store<StoreState>, limits: Limits) -> Result<(), wasmtime::Error> {
+    let state = store.data_mut();
+    state.log_bytes = 0;
+    state.log_calls = 0;
     store.set_fuel(limits.fuel)
 }
 
@@ -81,9 +94,17 @@ impl ResourceLimiter for MemoryCap {
 impl crate::plugin::bindings::exportctl::policy::types::Host for StoreState {}
 
 impl LogHost for StoreState {
-    fn log(&mut self, level: LogLevel, message: String) {
+    fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
+        // Copying a log string costs the plugin no fuel, so the log has a budget of
+        // its own; past it the plugin is stopped (a policy-error), never throttled.
+        self.log_bytes = self.log_bytes.saturating_add(message.len());
+        self.log_calls += 1;
+        if self.log_bytes > Limits::MAX_LOG_BYTES || self.log_calls > Limits::MAX_LOG_CALLS {
+            self.log_exceeded = true;
+            return Err(wasmtime::Error::msg("log limit exceeded"));
+        }
         if self.log.len() >= MAX_LOG_MESSAGES {
-            return;
+            return Ok(());
         }
         let level = match level {
             LogLevel::Debug => "debug",
@@ -95,6 +116,7 @@ impl LogHost for StoreState {
             end -= 1;
         }
         self.log.push(format!("{level}: {}", &message[..end]));
+        Ok(())
     }
 }
 
@@ -111,6 +133,30 @@ pub enum PolicyFailure {
     MemoryLimit {
         /// The cap in bytes.
         bytes: u64,
+    },
+    /// The plugin's call stack in the engine overflowed (recursion too deep).
+    StackOverflow {
+        /// The stack limit in bytes.
+        bytes: usize,
+    },
+    /// The plugin logged more than an evaluation may.
+    LogLimit {
+        /// The budget in bytes.
+        bytes: usize,
+        /// The budget in calls.
+        calls: usize,
+    },
+    /// The plugin handed back more data in one call than the host reads.
+    OutputLimit {
+        /// The limit in bytes.
+        bytes: usize,
+    },
+    /// What the plugin handed back breaks the component ABI of the contract: an
+    /// enum case that does not exist, a string that is not UTF-8, a pointer
+    /// outside its memory. A well-typed plugin cannot do this; a forged one can.
+    Abi {
+        /// What the engine found wrong.
+        reason: String,
     },
     /// The plugin trapped (a panic, stack overflow, out-of-bounds access, …).
     Trap {
@@ -146,10 +192,27 @@ impl PolicyFailure {
                 bytes: limits.memory_bytes,
             };
         }
+        if store.data().log_exceeded {
+            return PolicyFailure::LogLimit {
+                bytes: Limits::MAX_LOG_BYTES,
+                calls: Limits::MAX_LOG_CALLS,
+            };
+        }
         match error.downcast_ref::<Trap>() {
             Some(Trap::OutOfFuel) => PolicyFailure::OutOfFuel { fuel: limits.fuel },
+            Some(Trap::StackOverflow) => PolicyFailure::StackOverflow {
+                bytes: Limits::WASM_STACK_BYTES,
+            },
             Some(trap) => {
                 let mut reason = trap.to_string();
+                if matches!(trap, Trap::MemoryOutOfBounds) {
+                    // Safe Rust bounds-checks its own accesses (and panics), so in
+                    // a plugin built with the SDK this is almost always its stack in
+                    // linear memory running out.
+                    reason.push_str(
+                        " (e.g. its own stack in linear memory overflowed: recursion too deep for the plugin's stack size)",
+                    );
+                }
                 if let Some(panic) = store
                     .data()
                     .log
@@ -157,16 +220,33 @@ impl PolicyFailure {
                     .rev()
                     .find(|m| m.starts_with("warn: panic:"))
                 {
-                    reason = format!("{reason} ({})", panic.trim_start_matches("warn: "));
+                    // Panic messages span lines ("panicked at …:\nmessage"); a
+                    // finding's message is one line.
+                    let panic = panic.trim_start_matches("warn: ").replace('\n', " ");
+                    reason = format!("{reason} ({panic})");
                 }
                 PolicyFailure::Trap { reason }
             }
-            None => PolicyFailure::Trap {
-                reason: format!("{error:#}"),
-            },
+            // Not a trap: the engine refused what the plugin handed back while
+            // reading it (lifting), before any of it reached the host's types.
+            None => {
+                let reason = format!("{error:#}");
+                if reason.contains(HOSTCALL_FUEL_EXHAUSTED) {
+                    PolicyFailure::OutputLimit {
+                        bytes: Limits::MAX_OUTPUT_BYTES,
+                    }
+                } else {
+                    PolicyFailure::Abi { reason }
+                }
+            }
         }
     }
 }
+
+/// How wasmtime reports that reading a call's data exceeded the store's hostcall
+/// fuel (`Store::set_hostcall_fuel`); its error type is private, so the message is
+/// matched (and pinned by the end-to-end tests).
+const HOSTCALL_FUEL_EXHAUSTED: &str = "fuel allocated for hostcalls has been exhausted";
 
 impl fmt::Display for PolicyFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,6 +259,33 @@ impl fmt::Display for PolicyFailure {
                     f,
                     "memory limit of {} MiB exceeded (`limits.memory_mib`)",
                     bytes >> 20
+                )
+            }
+            PolicyFailure::StackOverflow { bytes } => {
+                write!(
+                    f,
+                    "stack limit of {} KiB exhausted: recursion too deep",
+                    bytes >> 10
+                )
+            }
+            PolicyFailure::LogLimit { bytes, calls } => {
+                write!(
+                    f,
+                    "log limit of {} KiB or {calls} messages per evaluation exceeded",
+                    bytes >> 10
+                )
+            }
+            PolicyFailure::OutputLimit { bytes } => {
+                write!(
+                    f,
+                    "output limit of {} MiB exceeded: the plugin handed the host more data in one call than it reads",
+                    bytes >> 20
+                )
+            }
+            PolicyFailure::Abi { reason } => {
+                write!(
+                    f,
+                    "plugin returned data outside the policy contract: {reason}"
                 )
             }
             PolicyFailure::Trap { reason } => write!(f, "plugin trapped: {reason}"),

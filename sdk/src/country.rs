@@ -15,7 +15,23 @@ use std::fmt;
 /// assert_eq!(kz.as_str(), "KZ");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// Decoding re-checks the shape: `as_str` relies on two upper-case ASCII letters.
+#[serde(try_from = "[u8; 2]")]
 pub struct Country([u8; 2]);
+
+impl TryFrom<[u8; 2]> for Country {
+    type Error = String;
+
+    fn try_from(code: [u8; 2]) -> Result<Country, String> {
+        if code.iter().all(u8::is_ascii_uppercase) {
+            Ok(Country(code))
+        } else {
+            Err(format!(
+                "{code:?} is not an upper-case alpha-2 country code"
+            ))
+        }
+    }
+}
 
 impl Country {
     /// Builds a code from two upper-case ASCII letters; for constants.

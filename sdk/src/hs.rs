@@ -20,7 +20,22 @@ use std::fmt;
 /// assert!(!hs.matches("8541"));
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// Decoding re-checks the shape, so a forged wire encoding cannot make `chapter()`
+// and friends slice out of bounds.
+#[serde(try_from = "String")]
 pub struct HsCode(String);
+
+impl TryFrom<String> for HsCode {
+    type Error = String;
+
+    fn try_from(digits: String) -> Result<HsCode, String> {
+        if (6..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(HsCode(digits))
+        } else {
+            Err(format!("{digits:?} is not a 6–10 digit HS code"))
+        }
+    }
+}
 
 impl HsCode {
     /// Parses a code of 6–10 digits; dots and spaces between digits are dropped.

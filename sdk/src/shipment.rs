@@ -483,6 +483,28 @@ mod wire_tests {
         assert_eq!(Shipment::from_wire(&wire).unwrap(), shipment);
         assert!(wire.len() < 512, "{} bytes", wire.len());
     }
+
+    #[test]
+    fn decoding_refuses_values_the_types_cannot_hold() {
+        let shipment = Shipment::from_json(
+            r#"{"id":"S","date":"2024-05-10","exporter":{"name":"A","country":"DE"},"consignee":{"name":"B","country":"KZ"},
+                "origin_country":"DE","destination_country":"KZ",
+                "lines":[{"line":1,"description":"d","hs_code":"940360","quantity":1,"value":{"amount":"1","currency":"EUR"}}]}"#,
+        )
+        .unwrap();
+        let wire = shipment.to_wire().unwrap();
+        // The HS code travels as length-prefixed text: shorten it to "94036".
+        let at = wire.windows(7).position(|w| w == b"\x06940360").unwrap();
+        let mut forged = wire.clone();
+        forged[at] = 5;
+        forged.remove(at + 6);
+        assert!(Shipment::from_wire(&forged).is_err());
+        // A lower-case country code.
+        let at = wire.windows(2).position(|w| w == b"DE").unwrap();
+        let mut forged = wire.clone();
+        forged[at] = b'd';
+        assert!(Shipment::from_wire(&forged).is_err());
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,11 @@
 //! - `cases` — every policy case under `tests/cases/` gives its expected outcome and rules;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
+//! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
+//!   policy, in bounded memory, the same way on every run;
+//! - `inputs` — malformed and oversized shipment files exit 2 with one line naming
+//!   the field, in bounded time and memory;
+//! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
 //! - `distribution` — signatures, trust stores, bundles and policy versions over time.
 
 #![allow(
@@ -15,7 +20,10 @@
 
 mod cases;
 mod cli;
+mod concurrency;
 mod distribution;
 mod examples;
+mod hostile;
+mod inputs;
 mod sandbox;
 mod support;

@@ -179,18 +179,6 @@ fn a_failing_policy_in_monitor_mode_is_reported_but_does_not_block() {
     assert!(policy_error(v, "hostile-infinite-loop").is_some(), "{v}");
 }
 
-/// Peak resident memory of the largest finished child process, in KiB (Linux
-/// `getrusage(RUSAGE_CHILDREN)`: the maximum over every `exportctl` this test binary ran).
-#[expect(unsafe_code, reason = "getrusage has no safe wrapper in std")]
-fn children_max_rss_kib() -> i64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a complete `rusage` into the pointer we pass.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
-    assert_eq!(rc, 0);
-    // SAFETY: initialised by the successful call above.
-    unsafe { usage.assume_init() }.ru_maxrss
-}
-
 #[test]
 fn a_memory_bomb_hits_the_memory_cap_and_the_host_stays_small() {
     let dir = temp_dir();
@@ -209,18 +197,12 @@ fn a_memory_bomb_hits_the_memory_cap_and_the_host_stays_small() {
         );
     }
     assert_eq!(verdicts[1]["outcome"], "review");
-    assert_eq!(
-        exportctl(&["check", "--policies", &set, &input]).stdout,
-        run.stdout,
-        "deterministic"
-    );
-    // The whole host process, plugins included, peaked far below what an unbounded
+    // The whole host process, plugins included, peaks far below what an unbounded
     // guest would take (it would grow to the 4 GiB wasm limit).
-    let peak_mib = children_max_rss_kib() / 1024;
-    assert!(
-        peak_mib < 256,
-        "peak RSS of exportctl runs was {peak_mib} MiB"
-    );
+    let measured = crate::support::exportctl_measured(&["check", "--policies", &set, &input]);
+    assert_eq!(measured.run.stdout, run.stdout, "deterministic");
+    let peak_mib = measured.peak_rss_kib / 1024;
+    assert!(peak_mib < 64, "exportctl peaked at {peak_mib} MiB");
 }
 
 fn refused(plugin_path: &str) -> String {

@@ -70,6 +70,125 @@ pub fn exportctl(args: &[&str]) -> Run {
     exportctl_in(&repo(), args, None)
 }
 
+/// A finished run of `exportctl` with what it cost.
+#[derive(Debug)]
+pub struct Measured {
+    pub run: Run,
+    /// Peak resident memory of the `exportctl` process alone, in KiB.
+    pub peak_rss_kib: i64,
+    /// Wall-clock time from start to exit of the `exportctl` process.
+    pub elapsed: std::time::Duration,
+}
+
+/// Tells a child of this test binary to act as the launcher of
+/// [`measure_launcher`]: the value is the arguments and an output directory, as JSON.
+const LAUNCH: &str = "EXPORTCTL_E2E_MEASURE";
+
+/// Runs `exportctl` from the repository root and measures the peak resident
+/// memory of that process alone.
+///
+/// Linux charges a new process with the peak memory of the process it was forked
+/// from, so a child of this (large, multi-threaded) test binary would report the
+/// test binary's own peak. The run therefore goes through a small launcher (this
+/// binary started afresh, running only [`measure_launcher`]), which starts
+/// `exportctl` and reads its peak with `wait4`.
+pub fn exportctl_measured(args: &[&str]) -> Measured {
+    let dir = temp_dir();
+    let spec = serde_json::json!({ "args": args, "dir": dir.path() }).to_string();
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let status = Command::new(exe)
+        .args([
+            "--exact",
+            "support::measure_launcher",
+            "--test-threads",
+            "1",
+        ])
+        .env(LAUNCH, spec)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("cannot start the launcher: {e}"));
+    assert!(status.success(), "the launcher failed: {status}");
+    let read = |name: &str| {
+        std::fs::read(dir.path().join(name))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let result = read("result");
+    let numbers: Vec<i64> = result
+        .split_whitespace()
+        .map(|n| n.parse().unwrap_or_else(|e| panic!("{result}: {e}")))
+        .collect();
+    let [code, peak_rss_kib, micros] = numbers[..] else {
+        panic!("launcher result: {result}");
+    };
+    Measured {
+        run: Run {
+            code: i32::try_from(code).unwrap_or(-1),
+            stdout: read("stdout"),
+            stderr: read("stderr"),
+        },
+        peak_rss_kib,
+        elapsed: std::time::Duration::from_micros(u64::try_from(micros).unwrap_or(0)),
+    }
+}
+
+/// Not a test: the launcher of [`exportctl_measured`], a no-op unless the test
+/// binary was started as one. Runs `exportctl` with its output in files, reaps it
+/// with `wait4`, and writes `exit-code peak-rss-kib microseconds` to `result`.
+#[test]
+#[expect(unsafe_code, reason = "wait4 has no safe wrapper in std")]
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which `Child` cannot see"
+)]
+fn measure_launcher() {
+    let Ok(spec) = std::env::var(LAUNCH) else {
+        return;
+    };
+    let spec: serde_json::Value = serde_json::from_str(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let dir = PathBuf::from(spec["dir"].as_str().unwrap_or_default());
+    let args: Vec<&str> = spec["args"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let file = |name: &str| {
+        std::fs::File::create(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let started = std::time::Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args(&args)
+        .current_dir(repo())
+        .stdin(Stdio::null())
+        .stdout(file("stdout"))
+        .stderr(file("stderr"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start exportctl: {e}"));
+    let pid = libc::pid_t::try_from(child.id()).unwrap_or_else(|e| panic!("{e}"));
+    let mut status = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `pid` is our unwaited child; wait4 fills `status` and `usage`. The
+    // `Child` is not waited on afterwards, so the pid is reaped exactly once.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
+    assert_eq!(rc, pid, "wait4 failed: {}", std::io::Error::last_os_error());
+    let elapsed = started.elapsed();
+    // SAFETY: initialised by the successful call above.
+    let usage = unsafe { usage.assume_init() };
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    std::fs::write(
+        dir.join("result"),
+        format!("{code} {} {}", usage.ru_maxrss, elapsed.as_micros()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// Path of a hostile plugin component, built on first use.
 pub fn hostile(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
@@ -82,6 +201,13 @@ pub fn hostile(name: &str) -> PathBuf {
             "hostile-infinite-loop",
             "hostile-memory-bomb",
             "hostile-wasi-clock",
+            "hostile-deep-recursion",
+            "hostile-panic",
+            "hostile-flood",
+            "hostile-forged-output",
+            "hostile-slow",
+            "hostile-extra-host-fn",
+            "hostile-contract-v2",
         ]
         .iter()
         .fold(

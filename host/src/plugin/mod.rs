@@ -156,6 +156,10 @@ fn check_imports_and_exports(
     component: &Component,
 ) -> Result<(Vec<String>, Vec<String>), LoadError> {
     let ty = component.component_type();
+    let exports: Vec<String> = ty
+        .exports(&runtime.engine)
+        .map(|(export, _)| export.to_owned())
+        .collect();
     let imports: Vec<String> = ty
         .imports(&runtime.engine)
         .map(|(import, _)| import.to_owned())
@@ -165,33 +169,38 @@ fn check_imports_and_exports(
         .filter(|import| !ALLOWED_IMPORTS.contains(&import.as_str()))
         .cloned()
         .collect();
+    // A plugin of another contract version names this package at that version;
+    // say so, rather than listing its imports as unknown.
+    let other_version = imports
+        .iter()
+        .chain(&exports)
+        .filter_map(|name| name.strip_prefix("exportctl:policy/")?.split_once('@'))
+        .map(|(_, version)| version)
+        .find(|version| *version != exportctl_sdk::CONTRACT_VERSION);
+    if let Some(version) = other_version {
+        return Err(LoadError::Contract {
+            plugin: name.to_owned(),
+            reason: format!(
+                "it is built for policy contract version {version}, but this host implements {}; rebuild it with a matching exportctl-sdk",
+                exportctl_sdk::CONTRACT_VERSION
+            ),
+        });
+    }
     if !forbidden.is_empty() {
         return Err(LoadError::ForbiddenImport {
             plugin: name.to_owned(),
             imports: forbidden,
         });
     }
-    let exports: Vec<String> = ty
-        .exports(&runtime.engine)
-        .map(|(export, _)| export.to_owned())
-        .collect();
     if exports.iter().any(|e| e == EVALUATOR_EXPORT) {
         return Ok((imports, exports));
     }
-    let other_version = exports
-        .iter()
-        .find(|e| e.starts_with("exportctl:policy/evaluator@"));
     Err(LoadError::Contract {
         plugin: name.to_owned(),
-        reason: match other_version {
-            Some(found) => format!(
-                "it exports `{found}`, but this host implements `{EVALUATOR_EXPORT}`; rebuild it with a matching exportctl-sdk"
-            ),
-            None => format!(
-                "it does not export `{EVALUATOR_EXPORT}` (exports: {})",
-                list_or_none(&exports)
-            ),
-        },
+        reason: format!(
+            "it does not export `{EVALUATOR_EXPORT}` (exports: {})",
+            list_or_none(&exports)
+        ),
     })
 }
 
