@@ -12,6 +12,7 @@ const BUNDLED: &[&str] = &[
     "chpl-diversion",
     "eu-russia-belarus",
     "us-ear",
+    "party-screening",
     "company-rules",
 ];
 

@@ -98,6 +98,11 @@ fn us_ear_cases() {
 }
 
 #[test]
+fn party_screening_cases() {
+    assert!(run_cases("party-screening") >= 15);
+}
+
+#[test]
 fn company_rules_cases() {
     assert!(run_cases("company-rules") >= 15);
 }

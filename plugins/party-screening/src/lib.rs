@@ -1,0 +1,207 @@
+//! `party-screening`: restricted-party screening against the full US Consolidated
+//! Screening List (CSL).
+//!
+//! Every party of a shipment (exporter, consignee, end user, every other party, and
+//! each one's aliases) is compared with all 25,921 entries of the CSL edition generated
+//! on 31 Jul 2026, their list names and alternative names. The list is prepared at
+//! build time and embedded ([`table`]); nothing is parsed when a shipment is judged.
+//!
+//! - [`normalize`]: what a name is for matching (transliteration, case, punctuation,
+//!   legal forms, transliteration-independent word skeletons).
+//! - [`matcher`]: candidate lookup in the embedded index and the similarity score.
+//! - [`screen`]: one party against the list, the party's country raising or lowering
+//!   each match.
+//! - [`lists`]: what a strong match on each of the twelve lists means, with its legal
+//!   basis (DPL and SDN deny, Entity List and MEU licence required, UVL review, …).
+//! - [`findings`]: one finding per party and list for strong matches, one per party
+//!   for possible (weak) matches.
+//! - [`settings`]: thresholds, lists, outcomes per list, country adjustment.
+//!
+//! See README.md for the list-to-outcome mapping, the measured false-positive rate and
+//! speed.
+
+pub mod findings;
+pub mod lists;
+pub mod matcher;
+pub mod normalize;
+pub mod screen;
+pub mod settings;
+pub mod source_lists;
+pub mod table;
+
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use screen::Screener;
+pub use settings::Settings;
+
+/// The day the embedded CSL edition was generated; the policy is in force from it.
+pub const LIST_DATE: Date = Date::ymd(2026, 7, 31);
+
+/// The first law date the policy screens: the lists it applies (DPL, Entity List,
+/// SDN, …) long predate the edition it embeds.
+pub const SCREENED_FROM: Date = Date::ymd(2000, 1, 1);
+
+/// The `party-screening` policy: built from [`Settings`], screens every party.
+#[derive(Debug, Clone)]
+pub struct PartyScreening {
+    settings: Settings,
+    screener: Screener,
+}
+
+impl Policy for PartyScreening {
+    type Settings = Settings;
+
+    fn metadata() -> Metadata {
+        Metadata {
+            id: "party-screening",
+            name: "Restricted-party screening: US Consolidated Screening List",
+            version: env!("CARGO_PKG_VERSION"),
+            publisher: "exportctl bundled policies",
+            jurisdiction: "US",
+            legal_basis: "EAR: 15 CFR 744.11 and 744.16 with Supp. No. 4 to part 744 (Entity List), 744.15 and \
+                Supp. No. 6 (Unverified List), 744.21 and Supp. No. 7 (Military End-User List), part 764 and \
+                736.2(b)(4) (Denied Persons List), 744.8 (Russia/Belarus SDNs); OFAC: 31 CFR chapter V (SDN \
+                and non-SDN lists: SSI, PLC, CMIC, NS-MBS, CAPTA); ITAR: 22 CFR 127.7 (debarred parties); \
+                State Department nonproliferation sanctions (ISN); BIS Know Your Customer guidance, \
+                Supp. No. 3 to part 732",
+            // The day the embedded edition was generated. The list says who is listed
+            // on that day, not since when (listing dates are not in the data), so for
+            // an earlier law date the policy could only guess; it is not in force then,
+            // which the host reports. Re-screen a past shipment against this edition
+            // with `exportctl check --as-of`.
+            // Restricted-party rules are far older than the list edition; shipments
+            // dated before the edition are still screened, at most as review.
+            valid_from: SCREENED_FROM,
+            valid_to: None,
+            sources: &[table::SOURCE],
+            limitations: &[
+                "only the US Consolidated Screening List: EU, UK, UN, Kazakh and other national sanctions lists \
+                 are not screened",
+                "one edition, generated 2026-07-31: parties listed or delisted later are not known; listing \
+                 dates are not in the data, so for a law date before the edition a match means \"listed on \
+                 2026-07-31\", not \"listed then\", and is at most review; screening applies from 1 Jan 2000",
+                "only names and address countries are compared: addresses, registry identifiers (BIN, INN, \
+                 VAT), dates of birth and the party's region are not used",
+                "ownership is not known: entities owned 50 % or more by blocked persons (OFAC 50 % rule) and \
+                 affiliates of Entity List parties are not caught unless listed by name",
+                "an Entity List match is licence_required whatever its licence-requirement scope (all items \
+                 subject to the EAR, or only some ECCNs) and whatever licence the shipment cites; the \
+                 requirement is quoted in the finding for a person to apply",
+                "a Military End-User List match is licence_required for every line: whether the items are in \
+                 Supplement No. 2 to part 744 is not checked",
+                "an ITAR debarred party is deny only with a military line (EU ML1-ML22, US 600-series, 0x5zz, \
+                 9x515 control codes), else review: USML categories are not in the shipment format",
+                "SSI, ISN, PLC, CMIC, NS-MBS and CAPTA matches are review (measures vary by entry); OFAC \
+                 general licences are not evaluated",
+                "vessels and aircraft of the SDN list are not screened by default \
+                 (setting screen_vessels_and_aircraft)",
+                "fuzzy matching: a person with a missing middle name or patronymic, or a company name \
+                 abbreviated differently from the list, may score below the thresholds; Chinese names are \
+                 compared in toneless pinyin, so different characters with the same reading match",
+            ],
+        }
+    }
+
+    fn new(settings: Settings) -> Result<Self, String> {
+        settings.validate()?;
+        let screener = Screener::new(&settings);
+        Ok(PartyScreening { settings, screener })
+    }
+
+    /// Screens every party (with its aliases) and reports its matches.
+    fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
+        let findings = shipment.parties().flat_map(|party| {
+            let matches = self.screener.screen(party.party);
+            findings::for_party(party, &matches, &self.settings, shipment)
+        });
+        if shipment.as_of < LIST_DATE {
+            findings
+                .map(|f| before_edition(f, shipment.as_of))
+                .collect()
+        } else {
+            findings.collect()
+        }
+    }
+}
+
+/// Caps a match at review for a law date before the list edition: the data do not
+/// say whether the party was listed then.
+fn before_edition(mut finding: Finding, as_of: Date) -> Finding {
+    finding.outcome = finding.outcome.min(exportctl_sdk::Outcome::Review);
+    finding.message.push_str(&format!(
+        " Listed in the edition of {LIST_DATE}; whether it was listed on the law date {as_of} is not in the data, so this match is at most review."
+    ));
+    finding
+}
+
+exportctl_sdk::export_policy!(PartyScreening);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use exportctl_sdk::{Outcome, Rule, configure};
+
+    #[test]
+    fn metadata_names_the_policy_its_list_and_its_limits() {
+        let m = PartyScreening::metadata();
+        assert_eq!(m.id, "party-screening");
+        assert!(Rule::is_valid_id(m.id));
+        assert_eq!(m.version, "1.0.0");
+        assert_eq!(m.jurisdiction, "US");
+        assert_eq!(m.valid_from, SCREENED_FROM);
+        assert_eq!(table::GENERATED_ON, LIST_DATE.to_string());
+        assert!(
+            m.sources[0].contains("generated 2026-07-31"),
+            "{}",
+            m.sources[0]
+        );
+        assert!(m.sources[0].contains("25,921 entries"));
+        assert!(m.sources[0].contains("EL 3,420"));
+        for basis in [
+            "744.11", "744.15", "744.21", "part 764", "744.8", "31 CFR", "127.7",
+        ] {
+            assert!(m.legal_basis.contains(basis), "{basis}");
+        }
+        assert!(
+            m.limitations
+                .iter()
+                .any(|l| l.contains("no EU") || l.contains("EU, UK, UN"))
+        );
+        assert!(m.limitations.iter().any(|l| l.contains("listing dates")));
+    }
+
+    #[test]
+    fn every_party_role_is_screened() {
+        let doc = serde_json::json!({
+            "id": "T-2", "date": "2026-09-01",
+            "exporter": { "name": "Juzhoi Electronic LLC", "country": "TJ" },
+            "consignee": { "name": "FC Marakanda 7777", "country": "UZ" },
+            "end_user": { "name": "Blue Airways", "country": "AM" },
+            "other_parties": [
+                { "role": "payer", "name": "Clean Payer Ltd", "country": "GB" },
+                { "role": "bank", "name": "Bank of Kunlun", "country": "CN" }
+            ],
+            "origin_country": "TJ", "destination_country": "UZ",
+            "lines": [{ "line": 1, "description": "goods", "hs_code": "8413.30", "quantity": 1,
+                        "value": { "amount": "10.00", "currency": "EUR" } }]
+        });
+        let s = Shipment::from_json(&doc.to_string()).unwrap();
+        let f = configure::<PartyScreening>("{}").unwrap().evaluate(&s);
+        let parties: std::collections::BTreeSet<&str> = f
+            .iter()
+            .flat_map(|f| f.parties.iter().map(String::as_str))
+            .collect();
+        assert_eq!(
+            parties,
+            ["consignee", "end_user", "exporter", "other_parties[1]"].into()
+        );
+        assert_eq!(f.iter().map(|f| f.outcome).max(), Some(Outcome::Deny));
+    }
+
+    #[test]
+    fn invalid_settings_are_refused_by_name() {
+        let e = configure::<PartyScreening>(r#"{"weak_threshold": 0.99}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("`weak_threshold`"), "{e}");
+    }
+}

@@ -1,0 +1,657 @@
+//! Finding listed names similar to a party name: candidate lookup in the embedded
+//! index, then a similarity score per candidate.
+//!
+//! # Candidates
+//!
+//! Every listed name is indexed at build time under a few keys ([`name_keys`]): the
+//! [`skeleton`] of each word, and the first and last four letters of each long word
+//! (a typo rarely hits both). A query looks up the same keys, plus each pair of its
+//! neighbouring words written as one and, for a word no listed name has, its splits
+//! into two listed words. It does not look up every word: words are taken
+//! from the rarest up, until the words found hold at least [`COVER`] of the query's
+//! weight. A listed name sharing none of those words lacks most of the query's
+//! weight, so it cannot reach a match score; skipping common words ("trading",
+//! "technology") keeps the lookup to a few short postings lists instead of thousands
+//! of names.
+//!
+//! # Score
+//!
+//! [`ListedName::similarity`] is a weighted soft Dice coefficient over words: each
+//! query word is paired with its most similar unpaired listed word (1 for
+//! equal words, [`SKELETON_SIMILARITY`] for transliteration variants with the same
+//! skeleton, the Jaro-Winkler similarity from [`WORD_JW_MIN`] up), and
+//!
+//! ```text
+//! score = Σ similarity × (weight_query + weight_listed) / (Σ weights_query + Σ weights_listed)
+//! ```
+//!
+//! Weights are inverse document frequencies over the listed names, so a shared rare
+//! word counts for much, a shared "trading" for little, and every unpaired word on
+//! either side pulls the score down. Word order does not matter. When the two names
+//! split into a different number of words (`Intertraid` / `Inter-Traid`), the Indel
+//! ratio of the names written as one word is used if it is higher ([`COMPACT_MIN`],
+//! scaled by [`COMPACT_FACTOR`]).
+//!
+//! [`name_keys`]: crate::normalize::name_keys
+//! [`skeleton`]: crate::normalize::skeleton
+
+use crate::normalize::{self, KeyFamily};
+use crate::table::{self, ListedWord};
+use rapidfuzz::distance::jaro_winkler;
+
+/// Share of a query's weight the looked-up words must hold (rarest words first).
+pub const COVER: f32 = 0.6;
+/// Postings lists up to this long are always read, however much weight is covered:
+/// they are cheap and add recall for misspelt rare words.
+pub const CHEAP_DF: u32 = 64;
+/// A word in more listed names than this is not looked up (it is generic), unless no
+/// rarer word of the query was.
+pub const MAX_DF: u32 = 1500;
+/// At most this many candidates are scored per query: those sharing the most
+/// weight with it.
+pub const MAX_CANDIDATES: usize = 64;
+/// Candidates must share at least this share of the key weight the best candidate
+/// shares with the query.
+pub const RELATIVE_MIN: f32 = 0.35;
+/// A word in more listed names than this is not also looked up by its affixes.
+pub const AFFIX_WORD_MAX_DF: u32 = 8;
+/// An affix key shared by more listed names than this (`-ein`, `-ort`) is not looked
+/// up: it says too little about which name a misspelt word belongs to.
+pub const AFFIX_MAX_DF: u32 = 300;
+
+/// Similarity of two different words with the same skeleton, at least five letters
+/// long each: transliteration variants such as `Treid` / `Trade`.
+pub const SKELETON_SIMILARITY: f64 = 0.95;
+/// Jaro-Winkler similarity below which two words do not pair at all.
+pub const WORD_JW_MIN: f64 = 0.90;
+/// Shortest words compared by Jaro-Winkler; shorter ones must be equal.
+pub const WORD_JW_MIN_LEN: usize = 4;
+/// Indel ratio of two names written as one word from which it counts.
+pub const COMPACT_MIN: f64 = 0.92;
+/// The compact ratio is scaled by this: it knows nothing of word weights.
+pub const COMPACT_FACTOR: f64 = 0.97;
+
+/// One word of a query.
+struct QueryWord {
+    text: String,
+    skeleton: String,
+    key: String,
+    weight: f32,
+    df: u32,
+    /// Jaro-Winkler against this word, its pattern table built once per query.
+    jw: jaro_winkler::BatchComparator<u8>,
+    /// How often each byte value's class occurs, for [`jw_could_reach`].
+    letters: [u8; 37],
+}
+
+impl std::fmt::Debug for QueryWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}({:.2}, df {})", self.text, self.weight, self.df)
+    }
+}
+
+/// A party name, normalised and weighted, ready to be looked up.
+#[derive(Debug)]
+pub struct Query {
+    words: Vec<QueryWord>,
+    total_weight: f32,
+    compact: String,
+}
+
+impl Query {
+    /// Prepares `name` for lookup. `None` if nothing of it is left to match (a name of
+    /// punctuation only).
+    pub fn new(name: &str) -> Option<Query> {
+        Query::from_tokens(normalize::tokens(name))
+    }
+
+    /// The ways to read `name`: as written and, when a word of it is two words some
+    /// listed name joins by punctuation (`gazoil` for `Gaz-Oil`, `alaqsa` for
+    /// `Al-Aqsa`), with that word split. Both readings are searched and the better
+    /// score counts.
+    pub fn readings(name: &str) -> Vec<Query> {
+        let Some(plain) = Query::from_tokens(normalize::tokens(name)) else {
+            return Vec::new();
+        };
+        let mut split = Vec::with_capacity(plain.words.len() + 1);
+        let mut any = false;
+        for word in &plain.words {
+            match split_joined(word) {
+                Some(parts) => {
+                    split.extend(parts);
+                    any = true;
+                }
+                None => split.push(word.text.clone()),
+            }
+        }
+        let mut readings = vec![plain];
+        if any {
+            readings.extend(Query::from_tokens(split));
+        }
+        readings
+    }
+
+    fn from_tokens(tokens: Vec<String>) -> Option<Query> {
+        if tokens.is_empty() {
+            return None;
+        }
+        let n = table::NAME_COUNT as u32;
+        let words: Vec<QueryWord> = tokens
+            .into_iter()
+            .map(|text| {
+                let skeleton = normalize::skeleton(&text);
+                let key = if text.len() >= normalize::SKELETON_MIN_LEN {
+                    format!("~{skeleton}")
+                } else {
+                    text.clone()
+                };
+                let df = word_df(&key);
+                // Quantised like the stored weights, so equal words weigh the same on
+                // both sides.
+                let weight = (normalize::weight(df, n) * normalize::WEIGHT_SCALE)
+                    .round()
+                    .clamp(1.0, 255.0)
+                    / normalize::WEIGHT_SCALE;
+                QueryWord {
+                    jw: jaro_winkler::BatchComparator::new(text.clone().into_bytes()),
+                    letters: letter_counts(&text),
+                    text,
+                    skeleton,
+                    key,
+                    weight,
+                    df,
+                }
+            })
+            .collect();
+        let total_weight = words.iter().map(|w| w.weight).sum();
+        let compact = words.iter().map(|w| w.text.as_str()).collect();
+        Some(Query {
+            words,
+            total_weight,
+            compact,
+        })
+    }
+
+    /// The normalised words, for messages and tests.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|w| w.text.as_str())
+    }
+}
+
+/// In how many listed names a word with this [`normalize::word_key`] occurs.
+fn word_df(key: &str) -> u32 {
+    table::document_frequency(normalize::key_hash(KeyFamily::Word, key.as_bytes()))
+}
+
+/// A word some listed name writes as two words joined by punctuation (`Gaz-Oil`,
+/// `T-Komponent`, `Al-Aqsa`), split back into them (`gazoil` → `gaz oil`); an article
+/// or legal form among them is dropped as [`normalize::tokens`] would (`alaqsa` →
+/// `aqsa`). `None` if no listed name joins such words.
+fn split_joined(w: &QueryWord) -> Option<Vec<String>> {
+    if w.text.len() < normalize::JOIN_MIN_LEN {
+        return None;
+    }
+    let split = table::joined_split(&w.text)?;
+    let (a, b) = (w.text.get(..split)?, w.text.get(split..)?);
+    let parts: Vec<String> = [a, b]
+        .into_iter()
+        .filter(|p| !normalize::is_filler(p) && !normalize::is_legal_form(p))
+        .map(str::to_owned)
+        .collect();
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// A listed name scored against a query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// The entry the name belongs to.
+    pub entry: u32,
+    /// Which of the entry's names (0 = the list name).
+    pub variant: u32,
+    /// Name similarity, 0 to 1.
+    pub score: f64,
+}
+
+/// Every listed name scoring at least `min_score` against `query`, best first, one per
+/// entry (its best name). `keep` filters names before they are scored.
+pub fn search(
+    query: &Query,
+    min_score: f64,
+    keep: impl Fn(&table::IndexedName) -> bool,
+) -> Vec<Scored> {
+    let mut found: Vec<Scored> = Vec::new();
+    let mut listed = ListedName::default();
+    for id in candidates(query) {
+        let Some(name) = table::name(id) else {
+            continue;
+        };
+        if !keep(&name) {
+            continue;
+        }
+        listed.load(name);
+        if listed.bound(query) < min_score {
+            continue;
+        }
+        let score = listed.similarity(query);
+        if score < min_score {
+            continue;
+        }
+        match found.iter_mut().find(|s| s.entry == name.entry) {
+            Some(s) if s.score >= score => {}
+            Some(s) => {
+                s.variant = name.variant;
+                s.score = score;
+            }
+            None => found.push(Scored {
+                entry: name.entry,
+                variant: name.variant,
+                score,
+            }),
+        }
+    }
+    found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    found
+}
+
+/// The ids of the listed names worth scoring against `query` (see the module
+/// documentation), at most [`MAX_CANDIDATES`], ascending.
+pub fn candidates(query: &Query) -> Vec<u32> {
+    // (name id, weight of the query words it shares a key with)
+    let mut hits: Vec<(u32, f32)> = Vec::new();
+    let mut order: Vec<&QueryWord> = query.words.iter().collect();
+    order.sort_by_key(|w| w.df);
+    let mut covered = 0.0f32;
+    let mut rest: Vec<&QueryWord> = Vec::new();
+    for w in order {
+        let enough = covered >= COVER * query.total_weight;
+        if (enough && w.df > CHEAP_DF) || (w.df > MAX_DF && covered > 0.0) {
+            rest.push(w);
+            continue;
+        }
+        let mut found = extend(&mut hits, KeyFamily::Word, w.key.as_bytes(), w.weight);
+        // Affixes find a word with a typo, which few or no listed names have as such
+        // (a typo may land on another word's skeleton: `interuest` ~ `interest`).
+        if w.df <= AFFIX_WORD_MAX_DF
+            && let Some(affixes) = normalize::affix_keys(&w.text)
+        {
+            for key in affixes {
+                found |= extend_key(&mut hits, key, w.weight * 0.5, AFFIX_MAX_DF);
+            }
+        }
+        // A word that found nothing covers nothing: names lacking it may still have
+        // it misspelt, so the next word must be looked up too.
+        if found {
+            covered += w.weight;
+        }
+    }
+    // A name written as one word in the list but apart in the query (`Inter Traid` /
+    // `Intertraid`): look up each neighbouring pair joined.
+    for pair in query.words.windows(2) {
+        let joined = normalize::word_key(&format!("{}{}", pair[0].text, pair[1].text));
+        extend(
+            &mut hits,
+            KeyFamily::Word,
+            joined.as_bytes(),
+            pair[0].weight + pair[1].weight,
+        );
+    }
+    hits.sort_unstable_by_key(|(id, _)| *id);
+    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(hits.len());
+    for (id, w) in hits {
+        match merged.last_mut() {
+            Some((last, sum)) if *last == id => *sum += w,
+            _ => merged.push((id, w)),
+        }
+    }
+    // Names sharing much less key weight with the query than the best one are
+    // leftovers of generic keys and affixes: drop them.
+    let best = merged.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
+    merged.retain(|(_, w)| *w >= RELATIVE_MIN * best);
+    if merged.len() > MAX_CANDIDATES {
+        // Too many: rank by the weight shared with the whole query, so the words not
+        // looked up now count for the candidates that have them.
+        for w in rest.iter().filter(|w| w.df <= MAX_DF) {
+            let Some(postings) =
+                table::postings(normalize::key_hash(KeyFamily::Word, w.key.as_bytes()))
+            else {
+                continue;
+            };
+            for id in postings {
+                if let Ok(i) = merged.binary_search_by_key(&id, |(id, _)| *id) {
+                    merged[i].1 += w.weight;
+                }
+            }
+        }
+        merged.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+        merged.truncate(MAX_CANDIDATES);
+        merged.sort_unstable_by_key(|(id, _)| *id);
+    }
+    merged.into_iter().map(|(id, _)| id).collect()
+}
+
+/// Appends the names under one key, each with `weight`; long lists (generic keys) are
+/// skipped. Returns whether any name was appended.
+fn extend(hits: &mut Vec<(u32, f32)>, family: KeyFamily, key: &[u8], weight: f32) -> bool {
+    extend_key(hits, normalize::key_hash(family, key), weight, MAX_DF)
+}
+
+/// [`extend`] for a hashed key, skipping lists longer than `max_df`.
+fn extend_key(hits: &mut Vec<(u32, f32)>, hash: u32, weight: f32, max_df: u32) -> bool {
+    match table::postings(hash) {
+        Some(postings) if postings.len() <= max_df => {
+            hits.extend(postings.map(|id| (id, weight)));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A listed name's words, loaded for scoring (buffers reused across candidates).
+#[derive(Debug, Default)]
+pub struct ListedName {
+    words: Vec<ListedWord<'static>>,
+    total_weight: f32,
+    compact_len: usize,
+    /// Word pairings with a positive similarity: `(similarity, query word, listed word)`.
+    pairs: Vec<(f64, usize, usize)>,
+    /// Scratch for [`ListedName::bound`].
+    heaviest: Vec<f32>,
+    compact: String,
+}
+
+impl ListedName {
+    /// Loads `name`'s words (text, skeleton and weight, all stored in the table).
+    pub fn load(&mut self, name: table::IndexedName) {
+        self.words.clear();
+        self.words.extend(name.words());
+        self.total_weight = self.words.iter().map(|w| w.weight).sum();
+        self.compact_len = self.words.iter().map(|w| w.text.len()).sum();
+    }
+
+    /// Builds a listed name from raw text, normalised like the build script does, with
+    /// every word weighted 1 (for tests of the scoring alone).
+    #[cfg(test)]
+    pub fn from_text(text: &str) -> ListedName {
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let words: Vec<ListedWord<'static>> = normalize::tokens(text)
+            .into_iter()
+            .map(|w| ListedWord {
+                skeleton: leak(normalize::skeleton(&w)),
+                text: leak(w),
+                weight: 1.0,
+            })
+            .collect();
+        let total_weight = words.len() as f32;
+        let compact_len = words.iter().map(|w| w.text.len()).sum();
+        ListedName {
+            words,
+            total_weight,
+            compact_len,
+            ..ListedName::default()
+        }
+    }
+
+    /// An upper bound of [`ListedName::similarity`] from weights and lengths alone, to
+    /// skip a candidate without comparing any letters: at best every query word pairs
+    /// perfectly with one of the heaviest listed words; and the compact ratio can reach
+    /// at most `2 min / (a + b)` of the two lengths.
+    pub fn bound(&mut self, query: &Query) -> f64 {
+        let paired = query.words.len().min(self.words.len());
+        let listed_best: f32 = if paired >= self.words.len() {
+            self.total_weight
+        } else {
+            self.heaviest.clear();
+            self.heaviest.extend(self.words.iter().map(|w| w.weight));
+            self.heaviest.sort_unstable_by(|a, b| b.total_cmp(a));
+            self.heaviest.iter().take(paired).sum()
+        };
+        let total = f64::from(query.total_weight + self.total_weight);
+        let dice = if total > 0.0 {
+            f64::from(query.total_weight + listed_best) / total
+        } else {
+            0.0
+        };
+        if query.words.len() == self.words.len() {
+            return dice.min(1.0);
+        }
+        let (a, b) = (query.compact.len(), self.compact_len);
+        let compact = 2.0 * a.min(b) as f64 / (a + b).max(1) as f64 * COMPACT_FACTOR;
+        dice.max(compact).min(1.0)
+    }
+
+    /// Similarity of `query` and this name, 0 to 1 (see the module documentation).
+    pub fn similarity(&mut self, query: &Query) -> f64 {
+        self.pairs.clear();
+        for (i, q) in query.words.iter().enumerate() {
+            for (j, l) in self.words.iter().enumerate() {
+                let s = word_similarity(q, l);
+                if s > 0.0 {
+                    self.pairs.push((s, i, j));
+                }
+            }
+        }
+        self.pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut query_used = 0u64;
+        let mut listed_used = 0u64;
+        let mut matched = 0.0f64;
+        for &(s, i, j) in &self.pairs {
+            let (qi, lj) = (1u64 << i.min(63), 1u64 << j.min(63));
+            if query_used & qi != 0 || listed_used & lj != 0 {
+                continue;
+            }
+            query_used |= qi;
+            listed_used |= lj;
+            matched += s * f64::from(query.words[i].weight + self.words[j].weight);
+        }
+        let total = f64::from(query.total_weight + self.total_weight);
+        let dice = if total > 0.0 {
+            (matched / total).min(1.0)
+        } else {
+            0.0
+        };
+        if query.words.len() == self.words.len() {
+            return dice;
+        }
+        // Different word counts: perhaps the same letters split differently.
+        let (a, b) = (query.compact.len(), self.compact_len);
+        if (2.0 * a.min(b) as f64 / (a + b).max(1) as f64) < COMPACT_MIN {
+            return dice;
+        }
+        self.compact.clear();
+        for w in &self.words {
+            self.compact.push_str(w.text);
+        }
+        let compact = rapidfuzz::fuzz::ratio(query.compact.bytes(), self.compact.bytes());
+        if compact >= COMPACT_MIN {
+            dice.max(compact * COMPACT_FACTOR)
+        } else {
+            dice
+        }
+    }
+}
+
+/// Similarity of a query word and a listed word, 0 to 1 (see the module
+/// documentation).
+fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
+    if q.text == l.text {
+        return 1.0;
+    }
+    let shorter = q.text.len().min(l.text.len());
+    if shorter >= normalize::SKELETON_MIN_LEN && q.skeleton == l.skeleton {
+        return SKELETON_SIMILARITY;
+    }
+    if shorter >= WORD_JW_MIN_LEN && jw_could_reach(q, l.text, WORD_JW_MIN) {
+        let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
+        if let Some(jw) = q.jw.normalized_similarity_with_args(l.text.bytes(), &args) {
+            return jw;
+        }
+    }
+    0.0
+}
+
+/// The letter class of a byte of a normalised word: `a`–`z`, `0`–`9`, anything else.
+fn letter_class(b: u8) -> usize {
+    match b {
+        b'a'..=b'z' => usize::from(b - b'a'),
+        b'0'..=b'9' => 26 + usize::from(b - b'0'),
+        _ => 36,
+    }
+}
+
+/// How often each letter class occurs in `word` (saturating).
+fn letter_counts(word: &str) -> [u8; 37] {
+    let mut counts = [0u8; 37];
+    for b in word.bytes() {
+        let c = &mut counts[letter_class(b)];
+        *c = c.saturating_add(1);
+    }
+    counts
+}
+
+/// Whether the Jaro-Winkler similarity of `q` and `listed` could reach `min`: an upper
+/// bound from the letters they have in common (Jaro counts at most that many matches,
+/// with no transpositions) and their common prefix. Spares the full computation for
+/// most pairs of unrelated words.
+fn jw_could_reach(q: &QueryWord, listed: &str, min: f64) -> bool {
+    let mut left = q.letters;
+    let mut common = 0usize;
+    for b in listed.bytes() {
+        let c = &mut left[letter_class(b)];
+        if *c > 0 {
+            *c -= 1;
+            common += 1;
+        }
+    }
+    if common == 0 {
+        return false;
+    }
+    let (a, b, m) = (q.text.len() as f64, listed.len() as f64, common as f64);
+    let jaro = (m / a + m / b + 1.0) / 3.0;
+    let prefix = q
+        .text
+        .bytes()
+        .zip(listed.bytes())
+        .take(4)
+        .take_while(|(x, y)| x == y)
+        .count() as f64;
+    jaro + 0.1 * prefix * (1.0 - jaro) >= min
+}
+
+/// Similarity of two normalised words given as text, 0 to 1: [`word_similarity`] for
+/// callers without a query (tests, diagnostics).
+pub fn text_similarity(a: &str, b: &str) -> f64 {
+    let Some(q) = Query::from_tokens(vec![a.to_owned()]) else {
+        return 0.0;
+    };
+    let skeleton = normalize::skeleton(b);
+    let l = ListedWord {
+        text: b,
+        skeleton: &skeleton,
+        weight: 1.0,
+    };
+    q.words.first().map_or(0.0, |q| word_similarity(q, &l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim(query: &str, listed: &str) -> f64 {
+        let q = Query::new(query).unwrap();
+        ListedName::from_text(listed).similarity(&q)
+    }
+
+    fn best(query: &str) -> Vec<(String, f64)> {
+        let q = Query::new(query).unwrap();
+        search(&q, 0.8, |_| true)
+            .into_iter()
+            .map(|s| {
+                let e = table::entry(s.entry).unwrap();
+                (e.name(s.variant).unwrap().to_owned(), s.score)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn equal_words_and_transliteration_variants() {
+        let sim = text_similarity;
+        assert_eq!(sim("trade", "trade"), 1.0);
+        assert_eq!(sim("treid", "trade"), SKELETON_SIMILARITY);
+        assert_eq!(sim("elektro", "electro"), SKELETON_SIMILARITY);
+        let jw = sim("electronics", "electronic");
+        assert!(jw > 0.95 && jw < 1.0, "{jw}");
+        // Short words must be equal: pinyin syllables differ by a vowel.
+        assert_eq!(sim("xin", "xun"), 0.0);
+        assert_eq!(sim("almaty", "bishkek"), 0.0);
+        assert_eq!(sim("trade", "tired"), 0.0);
+    }
+
+    #[test]
+    fn word_order_and_legal_forms_do_not_matter() {
+        assert!(sim("Electro Inter Trade LLP", "TOO Inter-Trade Electro") > 0.999);
+        assert!(sim("Inter-Trade Electro, L.L.P.", "Inter-Trade Electro") > 0.999);
+    }
+
+    #[test]
+    fn unpaired_words_pull_the_score_down() {
+        let full = sim("Inter Trade Electro", "Inter Trade Electro");
+        let extra = sim("Inter Trade Electro Almaty", "Inter Trade Electro");
+        let missing = sim("Inter Electro", "Inter Trade Electro");
+        assert!(extra < full && missing < full, "{full} {extra} {missing}");
+    }
+
+    #[test]
+    fn joined_words_match_through_the_compact_form() {
+        let s = sim("Intertraid Electro", "Inter-Traid Electro");
+        assert!(s >= 0.95, "{s}");
+    }
+
+    #[test]
+    fn the_inter_traid_variants_find_each_other_in_the_index() {
+        // The four Unverified List spellings of one Kazakh company, plus its Cyrillic
+        // name: each finds all four as strong matches on the name alone (before the
+        // country raises the score).
+        let listed = [
+            "Inter-Traid Electro",
+            "Inter-Trade Electro LLP",
+            "TOO “Inter-Treid Elektro”",
+            "“Inter-Treid Elektro” J Sh S",
+        ];
+        for query in listed.iter().copied().chain(["ТОО «Интер-Трейд Электро»"])
+        {
+            let found = best(query);
+            for name in listed {
+                let score = found.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+                assert!(
+                    score.is_some_and(|s| s >= crate::settings::DEFAULT_STRONG),
+                    "{query} ~ {name}: {score:?} in {found:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_are_few_for_a_distinctive_name() {
+        let q = Query::new("Rosoboronexport").unwrap();
+        let c = candidates(&q);
+        assert!(!c.is_empty() && c.len() < 50, "{}", c.len());
+    }
+
+    #[test]
+    fn candidates_are_bounded_for_a_generic_name() {
+        let q = Query::new("International Trading Company Limited").unwrap();
+        assert!(candidates(&q).len() <= MAX_CANDIDATES);
+    }
+
+    #[test]
+    fn a_misspelt_rare_word_is_still_found() {
+        // `Rosoboroneksport` without its `k`: another skeleton, found by its prefix key.
+        let found = best("Rosoboronesport");
+        assert!(
+            found
+                .iter()
+                .any(|(n, s)| n == "ROSOBORONEKSPORT OAO" && *s > 0.9),
+            "{found:?}"
+        );
+    }
+}

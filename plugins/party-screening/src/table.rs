@@ -1,0 +1,510 @@
+//! The embedded Consolidated Screening List, read in place.
+//!
+//! `build.rs` turns the CSL JSON into a handful of byte tables (layout in its module
+//! documentation) that are `include_bytes!`-ed here, so they sit in the plugin's data
+//! segment. Nothing is decoded up front: [`entry`], [`name`] and [`postings`] read the
+//! few bytes a lookup needs, with bounds-checked slices, so a fresh instance costs no
+//! more than an old one. A corrupt table (impossible short of a build bug) reads as a
+//! missing record, never a panic.
+//!
+//! Why not rkyv or static Rust arrays: rkyv's safe access validates the whole archive
+//! first (about 1 ms for 20k records, on every fresh instance), and its unchecked
+//! access needs `unsafe`, which the workspace denies; 26k-element Rust array literals
+//! make `rustc` slow and the wasm larger than these varint-packed bytes.
+
+use crate::lists::List;
+use exportctl_sdk::Country;
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/csl_tables.rs"));
+}
+
+pub use generated::{COUNTS, ENTRY_COUNT, GENERATED_ON, KEY_COUNT, NAME_COUNT, SOURCE, WORD_COUNT};
+use generated::{
+    ENTRY_DATA, ENTRY_INDEX, KEY_RADIX, KEYS, LICENCE_POLICIES, LICENCE_REQUIREMENTS, NAME_DATA,
+    OFFSET_BITS, POSTINGS, PROGRAMMES, RADIX_BITS, URLS, WORD_DATA,
+};
+
+/// Total bytes of the embedded tables (for the README's size accounting and a test).
+pub fn embedded_bytes() -> usize {
+    [
+        ENTRY_INDEX,
+        ENTRY_DATA,
+        WORD_DATA,
+        NAME_DATA,
+        KEYS,
+        KEY_RADIX,
+        POSTINGS,
+    ]
+    .iter()
+    .map(|t| t.len())
+    .sum()
+}
+
+/// What kind of thing an entry is (`type` in the CSL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// The list gives no type (DPL, EL, UVL, MEU, ISN and DTC entries).
+    Unspecified,
+    /// A company or organisation.
+    Entity,
+    /// A natural person.
+    Individual,
+    /// A ship.
+    Vessel,
+    /// An aircraft.
+    Aircraft,
+}
+
+impl EntryKind {
+    fn from_index(i: u8) -> EntryKind {
+        match i {
+            1 => EntryKind::Entity,
+            2 => EntryKind::Individual,
+            3 => EntryKind::Vessel,
+            4 => EntryKind::Aircraft,
+            _ => EntryKind::Unspecified,
+        }
+    }
+}
+
+/// One entry of the list, borrowed from the embedded table.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Position in the CSL file (0-based), stable for one edition.
+    pub index: u32,
+    /// The list it is on.
+    pub list: List,
+    /// Entity, individual, vessel, aircraft or unspecified.
+    pub kind: EntryKind,
+    /// Countries of its addresses (ISO alpha-2), possibly none.
+    pub countries: Vec<Country>,
+    /// The list's entry number (`entity_number`), when it has one.
+    pub entity_number: Option<&'static str>,
+    /// Sanctions programmes (`programs`), e.g. `RUSSIA-EO14024`.
+    pub programmes: Option<&'static str>,
+    /// The Entity List's licence requirement for this entry.
+    pub licence_requirement: Option<&'static str>,
+    /// The Entity List's licence review policy for this entry.
+    pub licence_policy: Option<&'static str>,
+    /// The source list's URL.
+    pub url: Option<&'static str>,
+    /// The Federal Register notice(s) that listed it.
+    pub federal_register: Option<&'static str>,
+    /// Its names: the list name first, then alternative names.
+    names: &'static [u8],
+}
+
+impl Entry {
+    /// Name number `variant`: 0 is the list name, 1.. the alternative names.
+    pub fn name(&self, variant: u32) -> Option<&'static str> {
+        let mut r = Reader::new(self.names);
+        let count = r.varint()?;
+        if variant >= count {
+            return None;
+        }
+        for _ in 0..variant {
+            r.str()?;
+        }
+        r.str()
+    }
+
+    /// The list name.
+    pub fn primary_name(&self) -> &'static str {
+        self.name(0).unwrap_or("")
+    }
+}
+
+/// The entry at `index`, or `None` past the end.
+pub fn entry(index: u32) -> Option<Entry> {
+    let start = u32_at(ENTRY_INDEX, index as usize)? as usize;
+    let end = u32_at(ENTRY_INDEX, index as usize + 1)? as usize;
+    let mut r = Reader::new(ENTRY_DATA.get(start..end)?);
+    let list = List::from_index(r.u8()?)?;
+    let kind = EntryKind::from_index(r.u8()?);
+    let n_countries = r.u8()?;
+    let mut countries = Vec::with_capacity(n_countries as usize);
+    for _ in 0..n_countries {
+        let code = r.bytes(2)?;
+        countries.push(Country::from_bytes([*code.first()?, *code.get(1)?]));
+    }
+    let entity_number = r.str().filter(|s| !s.is_empty());
+    let programmes = table(PROGRAMMES, r.varint()?);
+    let licence_requirement = table(LICENCE_REQUIREMENTS, r.varint()?);
+    let licence_policy = table(LICENCE_POLICIES, r.varint()?);
+    let url = table(URLS, r.varint()?);
+    let federal_register = r.str().filter(|s| !s.is_empty());
+    Some(Entry {
+        index,
+        list,
+        kind,
+        countries,
+        entity_number,
+        programmes,
+        licence_requirement,
+        licence_policy,
+        url,
+        federal_register,
+        names: r.rest(),
+    })
+}
+
+/// A string table entry by its stored number (index + 1; 0 means none).
+fn table(t: &'static [&'static str], stored: u32) -> Option<&'static str> {
+    stored
+        .checked_sub(1)
+        .and_then(|i| t.get(i as usize))
+        .copied()
+}
+
+/// One indexed name: a distinct word list of an entry.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexedName {
+    /// The entry it belongs to.
+    pub entry: u32,
+    /// Which of the entry's names it is (0 = the list name).
+    pub variant: u32,
+    /// The entry's list.
+    pub list: List,
+    /// The entry's kind.
+    pub kind: EntryKind,
+    words: &'static [u8],
+    count: u8,
+}
+
+impl IndexedName {
+    /// The name's words and their weights, in name order.
+    pub fn words(&self) -> Words {
+        Words {
+            r: Reader::new(self.words),
+            left: self.count,
+        }
+    }
+}
+
+/// One word of an indexed name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListedWord<'a> {
+    /// The normalised word.
+    pub text: &'a str,
+    /// Its [`crate::normalize::skeleton`].
+    pub skeleton: &'a str,
+    /// Its weight (inverse document frequency).
+    pub weight: f32,
+}
+
+/// Iterator over an indexed name's words.
+pub struct Words {
+    r: Reader,
+    left: u8,
+}
+
+impl Iterator for Words {
+    type Item = ListedWord<'static>;
+
+    fn next(&mut self) -> Option<ListedWord<'static>> {
+        self.left = self.left.checked_sub(1)?;
+        let v = self.r.varint()?;
+        if v & 1 == 0 {
+            return word(v >> 1);
+        }
+        // A word of this name only, written in place.
+        let weight = self.r.u8()?;
+        let text = std::str::from_utf8(self.r.bytes((v >> 1) as usize)?).ok()?;
+        let len = self.r.u8()?;
+        let skeleton = std::str::from_utf8(self.r.bytes(len as usize)?).ok()?;
+        Some(ListedWord {
+            text,
+            skeleton,
+            weight: f32::from(weight) / crate::normalize::WEIGHT_SCALE,
+        })
+    }
+}
+
+/// The dictionary word at byte `offset`.
+fn word(offset: u32) -> Option<ListedWord<'static>> {
+    let mut r = Reader::new(WORD_DATA.get(offset as usize..)?);
+    let weight = r.u8()?;
+    let len = r.u8()?;
+    let text = std::str::from_utf8(r.bytes(len as usize)?).ok()?;
+    let len = r.u8()?;
+    let skeleton = std::str::from_utf8(r.bytes(len as usize)?).ok()?;
+    Some(ListedWord {
+        text,
+        skeleton,
+        weight: f32::from(weight) / crate::normalize::WEIGHT_SCALE,
+    })
+}
+
+/// The indexed name at byte `offset` of the name table (as postings give them), or
+/// `None` for an offset that is not one.
+pub fn name(offset: u32) -> Option<IndexedName> {
+    let mut r = Reader::new(NAME_DATA.get(offset as usize..)?);
+    let entry = r.varint()?;
+    let variant = r.varint()?;
+    let list_kind = r.u8()?;
+    let count = r.u8()?;
+    Some(IndexedName {
+        entry,
+        variant,
+        list: List::from_index(list_kind & 0x0f)?,
+        kind: EntryKind::from_index(list_kind >> 4),
+        words: r.rest(),
+        count,
+    })
+}
+
+/// Every indexed name with its offset, in table order (for tests and statistics).
+pub fn names() -> impl Iterator<Item = (u32, IndexedName)> {
+    let mut offset = 0u32;
+    std::iter::from_fn(move || {
+        let n = name(offset)?;
+        let here = offset;
+        let mut words = n.words();
+        while words.next().is_some() {}
+        let len = n.words.len() - words.r.rest().len();
+        let header = NAME_DATA.len() - offset as usize - n.words.len();
+        offset = offset.checked_add(u32::try_from(header + len).ok()?)?;
+        Some((here, n))
+    })
+}
+
+/// Where to split `word` if some listed name writes it as two words joined by
+/// punctuation (`gazoil` → 3, from `Gaz-Oil`): the length of the first word.
+pub fn joined_split(word: &str) -> Option<usize> {
+    let hash = crate::normalize::key_hash(crate::normalize::KeyFamily::Joined, word.as_bytes());
+    let key = key(hash)?;
+    let split = key.value as usize;
+    (key.start == key.end && split > 0 && split < word.len()).then_some(split)
+}
+
+/// In how many listed names a key occurs (capped at 4,095), read from the key table
+/// alone; 0 for a key no listed name has.
+pub fn document_frequency(hash: u32) -> u32 {
+    key(hash).map_or(0, |k| if k.start < k.end { k.value } else { 0 })
+}
+
+/// The names that have key `hash` (ascending offsets), or `None` for a key no listed
+/// name has.
+pub fn postings(hash: u32) -> Option<Postings> {
+    let key = key(hash)?;
+    let mut r = Reader::new(POSTINGS.get(key.start..key.end)?);
+    let len = r.varint()?;
+    Some(Postings { r, len, last: 0 })
+}
+
+/// One entry of the key table.
+struct Key {
+    start: usize,
+    end: usize,
+    value: u32,
+}
+
+/// The key table entry for `hash`: its radix bucket, then a binary search among the
+/// few keys in it.
+fn key(hash: u32) -> Option<Key> {
+    let bucket = (hash >> (32 - RADIX_BITS)) as usize;
+    let (mut lo, mut hi) = (
+        u32_at(KEY_RADIX, bucket)? as usize,
+        u32_at(KEY_RADIX, bucket + 1)? as usize,
+    );
+    let offset_mask = (1u32 << OFFSET_BITS) - 1;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let h = u32_at(KEYS, 2 * mid)?;
+        if h < hash {
+            lo = mid + 1;
+        } else if h > hash {
+            hi = mid;
+        } else {
+            let packed = u32_at(KEYS, 2 * mid + 1)?;
+            let next = u32_at(KEYS, 2 * mid + 3)?;
+            return Some(Key {
+                start: (packed & offset_mask) as usize,
+                end: (next & offset_mask) as usize,
+                value: packed >> OFFSET_BITS,
+            });
+        }
+    }
+    None
+}
+
+/// The offsets of the names with one key; [`Postings::len`] is known before decoding.
+pub struct Postings {
+    r: Reader,
+    len: u32,
+    last: u32,
+}
+
+impl Postings {
+    /// How many names have the key (its document frequency).
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// Whether no name has the key (never true for a stored key).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Iterator for Postings {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let delta = self.r.varint()?;
+        self.last = self.last.checked_add(delta)?;
+        Some(self.last)
+    }
+}
+
+/// The `i`-th little-endian `u32` of `bytes`.
+fn u32_at(bytes: &[u8], i: usize) -> Option<u32> {
+    let b = bytes.get(i.checked_mul(4)?..i.checked_mul(4)?.checked_add(4)?)?;
+    Some(u32::from_le_bytes(b.try_into().ok()?))
+}
+
+/// A cursor over an embedded byte table.
+struct Reader {
+    bytes: &'static [u8],
+    pos: usize,
+}
+
+impl Reader {
+    fn new(bytes: &'static [u8]) -> Reader {
+        Reader { bytes, pos: 0 }
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u32> {
+        let mut v: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = self.u8()?;
+            v |= u32::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn bytes(&mut self, len: usize) -> Option<&'static [u8]> {
+        let b = self.bytes.get(self.pos..self.pos.checked_add(len)?)?;
+        self.pos += len;
+        Some(b)
+    }
+
+    fn str(&mut self) -> Option<&'static str> {
+        let len = self.varint()? as usize;
+        std::str::from_utf8(self.bytes(len)?).ok()
+    }
+
+    fn rest(&self) -> &'static [u8] {
+        self.bytes.get(self.pos..).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_match_the_csl_file() {
+        assert_eq!(ENTRY_COUNT, 25_921);
+        assert_eq!(COUNTS.iter().sum::<usize>(), ENTRY_COUNT);
+        // SOURCE_LISTS order: SDN, EL, DPL, DTC, SSI, UVL, ISN, PLC, MEU, CMIC, NS-MBS, CAP.
+        assert_eq!(
+            COUNTS,
+            [19_181, 3_420, 1_596, 787, 286, 222, 161, 78, 70, 68, 51, 1]
+        );
+        assert_eq!(GENERATED_ON, "2026-07-31");
+        assert!(SOURCE.contains("25,921 entries"), "{SOURCE}");
+        assert!(SOURCE.contains("SDN 19,181"), "{SOURCE}");
+    }
+
+    #[test]
+    fn every_entry_reads_back() {
+        for i in 0..ENTRY_COUNT as u32 {
+            let e = entry(i).unwrap_or_else(|| panic!("entry {i}"));
+            assert!(!e.primary_name().is_empty(), "entry {i}");
+        }
+        assert!(entry(ENTRY_COUNT as u32).is_none());
+    }
+
+    #[test]
+    fn first_entry_is_the_bank_of_kunlun() {
+        let e = entry(0).unwrap();
+        assert_eq!(e.primary_name(), "BANK OF KUNLUN CO LTD");
+        assert_eq!(e.name(1), Some("KARAMAY URBAN CREDIT COOPERATIVES"));
+        assert_eq!(e.name(2), Some("KARAMAY CITY COMMERCIAL BANK CO LTD."));
+        assert_eq!(e.name(3), None);
+        assert_eq!(e.list, List::Capta);
+        assert_eq!(e.kind, EntryKind::Entity);
+        assert_eq!(e.countries, vec![Country::from_bytes(*b"CN")]);
+        assert_eq!(e.entity_number, Some("15268"));
+    }
+
+    #[test]
+    fn every_name_reads_back_with_weighted_words() {
+        let all: Vec<(u32, IndexedName)> = names().collect();
+        assert_eq!(all.len(), NAME_COUNT);
+        for (id, n) in all {
+            let e = entry(n.entry).unwrap();
+            assert_eq!((n.list, n.kind), (e.list, e.kind), "name {id}");
+            assert!(entry(n.entry).and_then(|e| e.name(n.variant)).is_some());
+            let words: Vec<_> = n.words().collect();
+            assert!(!words.is_empty(), "name {id}");
+            for w in words {
+                assert!(!w.text.is_empty() && w.weight > 0.0, "name {id}");
+                assert_eq!(w.skeleton, crate::normalize::skeleton(w.text));
+            }
+        }
+    }
+
+    #[test]
+    fn postings_are_sorted_and_point_at_names() {
+        let hash = crate::normalize::key_hash(crate::normalize::KeyFamily::Word, b"bank");
+        let p = postings(hash).unwrap();
+        let len = p.len();
+        let offsets: Vec<u32> = p.collect();
+        assert_eq!(offsets.len() as u32, len);
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]));
+        let starts: std::collections::BTreeSet<u32> = names().map(|(o, _)| o).collect();
+        assert!(offsets.iter().all(|o| starts.contains(o)));
+        assert!(
+            offsets
+                .iter()
+                .all(|&o| name(o).unwrap().words().any(|w| w.text == "bank"))
+        );
+    }
+
+    #[test]
+    fn words_joined_by_punctuation_split_back() {
+        assert_eq!(joined_split("gazoil"), Some(3));
+        assert_eq!(joined_split("tkomponent"), Some(1));
+        assert_eq!(joined_split("intertraid"), Some(5));
+        assert_eq!(joined_split("gazprom"), None);
+    }
+
+    #[test]
+    fn every_key_is_found_through_the_radix_directory() {
+        let n = KEYS.len() / 8 - 1;
+        assert_eq!(n, KEY_COUNT);
+        for i in 0..n {
+            let hash = u32_at(KEYS, 2 * i).unwrap();
+            let k = key(hash).unwrap_or_else(|| panic!("key {i}"));
+            if k.start < k.end {
+                let p = postings(hash).unwrap();
+                assert_eq!(p.len().min(4095), k.value, "key {i}");
+                assert_eq!(document_frequency(hash), k.value);
+            } else {
+                assert!(k.value > 0, "join key {i} without a split");
+            }
+        }
+    }
+}
