@@ -31,13 +31,12 @@ const SEED: u64 = 0x00E5_C0DE_2022_0001;
 /// Shipments in the corpus.
 const SHIPMENTS: usize = 10_000;
 /// Repetitions of a timed pass (after one warm-up pass); the median is reported.
-const REPS: usize = 7;
+const REPS: usize = 5;
 /// Host loads timed for the load table.
-const LOAD_REPS: usize = 5;
-/// Calls per repetition in the single-shipment tables.
-const MICRO_REUSED: usize = 10_000;
-const MICRO_FRESH: usize = 2_000;
-const MICRO_NATIVE: usize = 20_000;
+const LOAD_REPS: usize = 3;
+/// CPU time one timed pass of a single-shipment measurement aims at (the
+/// number of calls per pass is calibrated to it).
+const PASS_NS: f64 = 20e6;
 
 /// HS 2022 subheadings (section, code, description), from policies/data/hs/.
 const HS_2022: &str = include_str!("../../policies/data/hs/hs2022_subheadings.csv");
@@ -298,16 +297,12 @@ fn main() -> Result<(), BoxError> {
     let mut codec = Vec::new();
     for (name, s) in samples.all() {
         let wire = s.to_wire()?;
-        let encode = time_per_item(REPS, MICRO_NATIVE, || {
-            for _ in 0..MICRO_NATIVE {
-                black_box(black_box(s).to_wire()?);
-            }
+        let encode = time_calls(|| {
+            black_box(black_box(s).to_wire()?);
             Ok(())
         })?;
-        let decode = time_per_item(REPS, MICRO_NATIVE, || {
-            for _ in 0..MICRO_NATIVE {
-                black_box(Shipment::from_wire(black_box(&wire))?);
-            }
+        let decode = time_calls(|| {
+            black_box(Shipment::from_wire(black_box(&wire))?);
             Ok(())
         })?;
         row(
@@ -333,17 +328,13 @@ fn main() -> Result<(), BoxError> {
     for p in &policies {
         for ((name, s), &(encode, decode)) in samples.all().into_iter().zip(&codec) {
             let mut worker = p.host.worker_with(InstanceMode::Fresh);
-            let fresh = time_per_item(REPS, MICRO_FRESH, || {
-                for _ in 0..MICRO_FRESH {
-                    black_box(worker.evaluate(black_box(s)));
-                }
+            let fresh = time_calls(|| {
+                black_box(worker.evaluate(black_box(s)));
                 Ok(())
             })?;
             let mut worker = p.host.worker_with(InstanceMode::Reused);
-            let reused = time_per_item(REPS, MICRO_REUSED, || {
-                for _ in 0..MICRO_REUSED {
-                    black_box(worker.evaluate(black_box(s)));
-                }
+            let reused = time_calls(|| {
+                black_box(worker.evaluate(black_box(s)));
                 Ok(())
             })?;
             let outcome = p.host.worker_with(InstanceMode::Reused).evaluate(s).outcome;
@@ -352,17 +343,13 @@ fn main() -> Result<(), BoxError> {
                 row(&label, &[us(fresh), us(reused), "no native".into()]);
                 continue;
             };
-            let rules = time_per_item(REPS, MICRO_NATIVE, || {
-                for _ in 0..MICRO_NATIVE {
-                    black_box(native(black_box(s)));
-                }
+            let rules = time_calls(|| {
+                black_box(native(black_box(s)));
                 Ok(())
             })?;
-            let with_wire = time_per_item(REPS, MICRO_NATIVE, || {
-                for _ in 0..MICRO_NATIVE {
-                    let wire = black_box(s).to_wire()?;
-                    black_box(native(&Shipment::from_wire(&wire)?));
-                }
+            let with_wire = time_calls(|| {
+                let wire = black_box(s).to_wire()?;
+                black_box(native(&Shipment::from_wire(&wire)?));
                 Ok(())
             })?;
             row(
@@ -754,11 +741,11 @@ fn corpus_report(
 /// Per policy: id, fresh, reused, native rules, native + wire.
 type PolicyTimes = (String, Stat, Stat, Stat, Stat);
 
-/// Fuel budgets each policy finishes every corpus shipment within: the default
-/// budget is 100 million units; a policy that needs a large share of it would
-/// make the limit a source of spurious failures.
+/// Fuel budgets each policy finishes every corpus shipment within, against the
+/// default budget ([`exportctl::Limits::DEFAULT_FUEL`]): a policy that needs a
+/// large share of it would make the limit a source of spurious failures.
 fn fuel_headroom(config: &PolicySetConfig, corpus: &[Shipment]) -> Result<(), BoxError> {
-    const BUDGETS: [u64; 4] = [1_000_000, 300_000, 100_000, 30_000];
+    const BUDGETS: [u64; 4] = [10_000_000, 1_000_000, 300_000, 100_000];
     // Policy id → failures at each budget, in set order.
     let mut failures: Vec<(String, Vec<usize>)> = Vec::new();
     for budget in BUDGETS {
@@ -876,6 +863,24 @@ fn time_per_item(
     Ok(Stat {
         median: samples[samples.len() / 2],
         min: samples[0],
+    })
+}
+
+/// Times one call repeated: calibrates the calls per pass to [`PASS_NS`], then
+/// [`time_per_item`] over that many calls.
+fn time_calls(mut call: impl FnMut() -> Result<(), BoxError>) -> Result<Stat, BoxError> {
+    const PROBE: usize = 20;
+    let start = thread_cpu_ns();
+    for _ in 0..PROBE {
+        call()?;
+    }
+    let per_call = ((thread_cpu_ns() - start) / PROBE as f64).max(1.0);
+    let calls = ((PASS_NS / per_call) as usize).clamp(100, 200_000);
+    time_per_item(REPS, calls, || {
+        for _ in 0..calls {
+            call()?;
+        }
+        Ok(())
     })
 }
 
