@@ -30,7 +30,8 @@
 //! # Crate features
 //!
 //! - `input` (native only): `input` reads shipment files (JSON, JSON Lines,
-//!   TOML) and validates them into [`Shipment`]s; adds `Shipment::from_json`.
+//!   TOML) and validates them into [`Shipment`]s; adds `Shipment::from_json`, and
+//!   `testing`, which runs a policy's case files natively.
 //!
 //! # Example
 //!
@@ -74,6 +75,8 @@ mod shipment;
 
 #[cfg(feature = "input")]
 pub mod input;
+#[cfg(feature = "input")]
+pub mod testing;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

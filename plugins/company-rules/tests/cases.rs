@@ -7,82 +7,29 @@
 #![allow(clippy::panic, reason = "a failing case fails the test")]
 
 use company_rules::CompanyRules;
-use exportctl_sdk::{Outcome, Policy, Shipment, configure};
-use serde::Deserialize;
+use exportctl_sdk::testing::{load_cases, run_cases};
+use exportctl_sdk::{Finding, Outcome};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The case directory, relative to this crate.
 const CASES: &str = "../../tests/cases/company-rules";
 
-/// One case file (format: `tests/cases/README.md`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    description: String,
-    #[serde(default)]
-    settings: Option<serde_json::Value>,
-    expect: Expect,
-    shipment: serde_json::Value,
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES)
 }
 
-/// What the case expects from this policy alone.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    outcome: Outcome,
-    rules: BTreeSet<String>,
-}
-
-fn case_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) => panic!("cannot read `{}`: {e}", dir.display()),
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn read_case(path: &Path) -> Result<Case, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("bad case file: {e}"))
-}
-
-/// Runs one case; `Err` describes how it failed.
-fn run(path: &Path) -> Result<(), String> {
-    let case = read_case(path)?;
-    if case.description.trim().is_empty() {
-        return Err("empty description".into());
-    }
-    // Every case states its settings, so it reads on its own.
-    let Some(settings) = &case.settings else {
-        return Err("no `settings` object".into());
-    };
-    let policy =
-        configure::<CompanyRules>(&settings.to_string()).map_err(|e| format!("settings: {e}"))?;
-    let shipment =
-        Shipment::from_json(&case.shipment.to_string()).map_err(|e| format!("shipment: {e}"))?;
-
-    let findings = policy.evaluate(&shipment);
-    let outcome = findings
-        .iter()
-        .map(|f| f.outcome)
-        .max()
-        .unwrap_or(Outcome::Allow);
-    let rules: BTreeSet<String> = findings.iter().map(|f| f.rule.clone()).collect();
-    if outcome != case.expect.outcome || rules != case.expect.rules {
-        return Err(format!(
-            "expected {} {:?}, got {outcome} {rules:?}; findings: {findings:#?}",
-            case.expect.outcome, case.expect.rules
-        ));
-    }
-    for f in &findings {
+#[test]
+fn every_case_gives_its_expected_outcome_and_rules() {
+    let runs =
+        run_cases::<CompanyRules>(cases_dir()).unwrap_or_else(|failures| panic!("{failures}"));
+    assert!(
+        runs.len() >= 15,
+        "expected at least 15 cases, found {}",
+        runs.len()
+    );
+    // Beyond what every policy's findings must satisfy: how this policy cites.
+    let check = |f: &Finding| -> Result<(), String> {
         let cites_icp = f.legal_basis.starts_with("ICP §")
             && f.legal_basis.contains("(internal rule, rev. 2024-01)");
         if !cites_icp || (f.lines.is_empty() && f.parties.is_empty()) {
@@ -90,45 +37,28 @@ fn run(path: &Path) -> Result<(), String> {
                 "finding without an ICP citation, lines or parties: {f:#?}"
             ));
         }
+        Ok(())
+    };
+    for run in &runs {
+        // Every case states its settings, so it reads on its own.
+        assert!(
+            run.case.settings.is_some(),
+            "{}: no `settings` object",
+            run.case.name
+        );
+        for f in &run.findings {
+            if let Err(e) = check(f) {
+                panic!("{}: {e}", run.case.name);
+            }
+        }
     }
-    Ok(())
-}
-
-#[test]
-fn every_case_gives_its_expected_outcome_and_rules() {
-    let files = case_files();
-    assert!(
-        files.len() >= 15,
-        "expected at least 15 cases, found {}",
-        files.len()
-    );
-    let failures: Vec<String> = files
-        .iter()
-        .filter_map(|path| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            run(path).err().map(|e| format!("{name}: {e}"))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        files.len(),
-        failures.join("\n\n")
-    );
 }
 
 #[test]
 fn the_cases_cover_every_rule_and_outcome() {
     let mut rules = BTreeSet::new();
     let mut outcomes = BTreeSet::new();
-    for path in case_files() {
-        let Ok(case) = read_case(&path) else {
-            continue;
-        };
+    for case in load_cases(cases_dir()).unwrap_or_else(|e| panic!("{e}")) {
         rules.extend(case.expect.rules);
         outcomes.insert(case.expect.outcome);
     }

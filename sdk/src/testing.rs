@@ -1,0 +1,170 @@
+//! Policy cases for native tests: the files under `tests/cases/<policy>/` (format in
+//! `tests/cases/README.md`) run against a policy as plain Rust, exactly as the
+//! end-to-end suite runs them through the `exportctl` binary.
+//!
+//! ```no_run
+//! # use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Shipment};
+//! # struct MyPolicy;
+//! # impl Policy for MyPolicy {
+//! #     type Settings = NoSettings;
+//! #     fn metadata() -> Metadata { unimplemented!() }
+//! #     fn new(_: NoSettings) -> Result<Self, String> { Ok(MyPolicy) }
+//! #     fn evaluate(&self, _: &Shipment) -> Vec<Finding> { Vec::new() }
+//! # }
+//! use exportctl_sdk::testing::run_cases;
+//!
+//! let runs = run_cases::<MyPolicy>(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases"))
+//!     .unwrap_or_else(|failures| panic!("{failures}"));
+//! assert!(runs.len() >= 10);
+//! ```
+
+use crate::{Finding, Outcome, Policy, Shipment, configure};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// One case file: a shipment, optional settings, and what the policy must say.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The file name, e.g. `seed-drones-kg-via-kz-to-ru.json` (not in the file).
+    #[serde(skip)]
+    pub name: String,
+    /// What the case shows, and the law it exercises.
+    pub description: String,
+    /// Settings for the policy; absent means its defaults.
+    #[serde(default)]
+    pub settings: Option<serde_json::Value>,
+    /// The expected result.
+    pub expect: Expect,
+    /// The shipment document, as in `shipment.md`.
+    pub shipment: serde_json::Value,
+}
+
+/// What a case expects when its policy runs alone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The worst outcome among the findings (`allow` when there are none).
+    pub outcome: Outcome,
+    /// The exact set of rule ids among the findings.
+    pub rules: BTreeSet<String>,
+}
+
+/// A case that passed, with what the policy found.
+#[derive(Debug, Clone)]
+pub struct CaseRun {
+    /// The case.
+    pub case: Case,
+    /// The validated shipment.
+    pub shipment: Shipment,
+    /// The policy's findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads every `*.json` case in `dir`, sorted by file name.
+pub fn load_cases(dir: impl AsRef<Path>) -> Result<Vec<Case>, String> {
+    let dir = dir.as_ref();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+            let mut case: Case =
+                serde_json::from_str(&text).map_err(|e| format!("{name}: not a case file: {e}"))?;
+            case.name = name;
+            Ok(case)
+        })
+        .collect()
+}
+
+/// Runs every case in `dir` against `P`: settings through [`configure`], the
+/// shipment through the host's validation ([`Shipment::from_json`]), then the
+/// worst outcome and the exact rule set are compared with the case. Every finding
+/// must name lines of the shipment and cite a legal basis. Returns the passing
+/// runs, or every failure at once.
+pub fn run_cases<P: Policy>(dir: impl AsRef<Path>) -> Result<Vec<CaseRun>, String> {
+    let cases = load_cases(dir)?;
+    let total = cases.len();
+    let mut runs = Vec::with_capacity(total);
+    let mut failures = Vec::new();
+    for case in cases {
+        match run_case::<P>(&case) {
+            Ok((shipment, findings)) => runs.push(CaseRun {
+                case,
+                shipment,
+                findings,
+            }),
+            Err(e) => failures.push(format!("{}: {e}", case.name)),
+        }
+    }
+    if failures.is_empty() {
+        Ok(runs)
+    } else {
+        Err(format!(
+            "{} of {total} cases failed:\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        ))
+    }
+}
+
+fn run_case<P: Policy>(case: &Case) -> Result<(Shipment, Vec<Finding>), String> {
+    if case.description.trim().is_empty() {
+        return Err("empty description".into());
+    }
+    let settings = case
+        .settings
+        .as_ref()
+        .map_or_else(|| "{}".to_owned(), ToString::to_string);
+    let policy = configure::<P>(&settings).map_err(|e| format!("settings: {e}"))?;
+    let shipment =
+        Shipment::from_json(&case.shipment.to_string()).map_err(|e| format!("shipment: {e}"))?;
+    let findings = policy.evaluate(&shipment);
+    let outcome = findings
+        .iter()
+        .map(|f| f.outcome)
+        .max()
+        .unwrap_or(Outcome::Allow);
+    let rules: BTreeSet<String> = findings.iter().map(|f| f.rule.clone()).collect();
+    if outcome != case.expect.outcome || rules != case.expect.rules {
+        let got: Vec<String> = findings
+            .iter()
+            .map(|f| format!("{} {}: {}", f.outcome, f.rule, f.message))
+            .collect();
+        return Err(format!(
+            "expected {} {:?}, got {outcome} {rules:?}\n    {}",
+            case.expect.outcome,
+            case.expect.rules,
+            got.join("\n    ")
+        ));
+    }
+    for f in &findings {
+        if let Some(bad) = f
+            .lines
+            .iter()
+            .find(|n| !shipment.lines.iter().any(|l| l.line == **n))
+        {
+            return Err(format!(
+                "finding {} names line {bad}, which the shipment does not have",
+                f.rule
+            ));
+        }
+        if f.legal_basis.trim().is_empty() {
+            return Err(format!("finding {} cites no legal basis", f.rule));
+        }
+    }
+    Ok((shipment, findings))
+}
