@@ -85,35 +85,26 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// checking the header, the shape of each row, tiers, codes, uniqueness, and that every
 /// tier has codes and one definition.
 fn parse(text: &str) -> Result<(Vec<Row>, Vec<String>), String> {
-    let mut lines = text.lines().map(|l| l.trim_end_matches('\r')).enumerate();
-    let header = match lines.next() {
-        Some((_, header)) => split(header).map_err(|e| format!("line 1: {e}"))?,
-        None => return Err("the file is empty".into()),
-    };
-    if header != HEADER {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| e.to_string())?;
+    if !header.iter().eq(HEADER) {
         return Err(format!(
             "line 1: expected header `{}`, found `{}`",
             HEADER.join(","),
-            header.join(",")
+            header.iter().collect::<Vec<_>>().join(",")
         ));
     }
 
     let mut rows = Vec::new();
     let mut seen = BTreeSet::new();
     let mut definitions: [Option<String>; 6] = Default::default();
-    for (index, line) in lines {
-        let n = index + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields = split(line).map_err(|e| format!("line {n}: {e}"))?;
-        let [tier, hs6, description, definition] = fields.as_slice() else {
-            return Err(format!(
-                "line {n}: expected 4 fields, found {}",
-                fields.len()
-            ));
-        };
-        let Some(t) = TIERS.iter().position(|(code, _)| code == tier) else {
+    for record in reader.records() {
+        // The reader checks quoting and that every record has the header's 4 fields.
+        let record = record.map_err(|e| e.to_string())?;
+        let n = record.position().map_or(0, csv::Position::line);
+        let [tier, hs6, description, definition] =
+            [0, 1, 2, 3].map(|i| record.get(i).unwrap_or(""));
+        let Some(t) = TIERS.iter().position(|(code, _)| *code == tier) else {
             return Err(format!("line {n}: unknown tier `{tier}`"));
         };
         if hs6.len() != 6 || !hs6.bytes().all(|b| b.is_ascii_digit()) {
@@ -126,7 +117,7 @@ fn parse(text: &str) -> Result<(Vec<Row>, Vec<String>), String> {
             return Err(format!("line {n}: empty tier definition for `{hs6}`"));
         }
         match &definitions[t] {
-            None => definitions[t] = Some(definition.clone()),
+            None => definitions[t] = Some(definition.to_owned()),
             Some(first) if first == definition => {}
             Some(first) => {
                 return Err(format!(
@@ -134,12 +125,12 @@ fn parse(text: &str) -> Result<(Vec<Row>, Vec<String>), String> {
                 ));
             }
         }
-        if !seen.insert(hs6.clone()) {
+        if !seen.insert(hs6.to_owned()) {
             return Err(format!("line {n}: duplicate code `{hs6}`"));
         }
         rows.push(Row {
             variant: TIERS[t].1,
-            hs6: hs6.clone(),
+            hs6: hs6.to_owned(),
         });
     }
     let definitions = definitions
@@ -148,41 +139,4 @@ fn parse(text: &str) -> Result<(Vec<Row>, Vec<String>), String> {
         .map(|(d, (tier, _))| d.ok_or_else(|| format!("tier {tier} has no codes")))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, definitions))
-}
-
-/// Splits one CSV record (RFC 4180 quoting, no embedded line breaks).
-fn split(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' if quoted => {
-                quoted = false;
-                if !matches!(chars.peek(), None | Some(',')) {
-                    return Err("text after a closing quote".into());
-                }
-            }
-            '"' if at_start => quoted = true,
-            '"' => return Err("quote inside an unquoted field".into()),
-            ',' if !quoted => {
-                fields.push(std::mem::take(&mut field));
-                at_start = true;
-                continue;
-            }
-            c => field.push(c),
-        }
-        at_start = false;
-    }
-    if quoted {
-        return Err("unterminated quoted field".into());
-    }
-    fields.push(field);
-    Ok(fields)
 }

@@ -111,26 +111,25 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
-/// Iterates over the non-empty records after a checked header, with 1-based line numbers.
-fn records<'a>(
-    text: &'a str,
-    header: &[&str],
-) -> Result<impl Iterator<Item = (usize, &'a str)>, String> {
-    let mut lines = text.lines().map(|l| l.trim_end_matches('\r')).enumerate();
-    let found = match lines.next() {
-        Some((_, first)) => split(first).map_err(|e| format!("line 1: {e}"))?,
-        None => return Err("the file is empty".into()),
-    };
-    if found != header {
+/// The records after a checked header; the reader checks quoting and that every
+/// record has the header's number of fields, and skips blank lines.
+fn records(text: &str, header: &[&str]) -> Result<Vec<(usize, csv::StringRecord)>, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let found = reader.headers().map_err(|e| e.to_string())?;
+    if !found.iter().eq(header.iter().copied()) {
         return Err(format!(
             "line 1: expected header `{}`, found `{}`",
             header.join(","),
-            found.join(",")
+            found.iter().collect::<Vec<_>>().join(",")
         ));
     }
-    Ok(lines
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| (index + 1, line)))
+    reader
+        .records()
+        .map(|r| {
+            let r = r.map_err(|e| e.to_string())?;
+            Ok((r.position().map_or(0, csv::Position::line) as usize, r))
+        })
+        .collect()
 }
 
 /// Parses one of the policy's tables into `(code, value expression)` rows: codes of 2, 4
@@ -138,69 +137,26 @@ fn records<'a>(
 fn parse_table(text: &str, table: &Table) -> Result<Vec<(String, &'static str)>, String> {
     let mut rows = Vec::new();
     let mut seen = BTreeSet::new();
-    for (n, line) in records(text, &table.header)? {
-        let fields = split(line).map_err(|e| format!("line {n}: {e}"))?;
-        let [code, label, description] = fields.as_slice() else {
-            return Err(format!(
-                "line {n}: expected 3 fields, found {}",
-                fields.len()
-            ));
-        };
+    for (n, record) in records(text, &table.header)? {
+        let [code, label, description] = [0, 1, 2].map(|i| record.get(i).unwrap_or(""));
         if ![2, 4, 6].contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!(
                 "line {n}: `{code}` is not an HS chapter, heading or subheading"
             ));
         }
-        let Some((_, value)) = table.labels.iter().find(|(l, _)| l == label) else {
+        let Some((_, value)) = table.labels.iter().find(|(l, _)| *l == label) else {
             return Err(format!("line {n}: unknown label `{label}`"));
         };
         if description.trim().is_empty() {
             return Err(format!("line {n}: empty description for `{code}`"));
         }
-        if !seen.insert(code.clone()) {
+        if !seen.insert(code.to_owned()) {
             return Err(format!("line {n}: duplicate code `{code}`"));
         }
-        rows.push((code.clone(), *value));
+        rows.push((code.to_owned(), *value));
     }
     if rows.is_empty() {
         return Err("no codes after the header".into());
     }
     Ok(rows)
-}
-
-/// Splits one CSV record (RFC 4180 quoting, no embedded line breaks).
-fn split(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' if quoted => {
-                quoted = false;
-                if !matches!(chars.peek(), None | Some(',')) {
-                    return Err("text after a closing quote".into());
-                }
-            }
-            '"' if at_start => quoted = true,
-            '"' => return Err("quote inside an unquoted field".into()),
-            ',' if !quoted => {
-                fields.push(std::mem::take(&mut field));
-                at_start = true;
-                continue;
-            }
-            c => field.push(c),
-        }
-        at_start = false;
-    }
-    if quoted {
-        return Err("unterminated quoted field".into());
-    }
-    fields.push(field);
-    Ok(fields)
 }
