@@ -62,6 +62,8 @@
 // Lets the generated bindings name this crate by its public path from inside it.
 extern crate self as exportctl_sdk;
 
+#[cfg(target_arch = "wasm32")]
+mod allocator;
 pub mod chpl;
 mod control_code;
 mod country;
