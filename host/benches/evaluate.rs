@@ -995,9 +995,9 @@ fn ratio(a: Stat, b: Stat) -> String {
 
 /// Hand-written shipments for the single-shipment tables.
 struct Samples {
-    clean: Shipment,
-    flagged: Shipment,
-    trivial: Shipment,
+    clean: Shipment<'static>,
+    flagged: Shipment<'static>,
+    trivial: Shipment<'static>,
 }
 
 impl Samples {
@@ -1055,7 +1055,7 @@ impl Samples {
         })
     }
 
-    fn all(&self) -> [(&'static str, &Shipment); 3] {
+    fn all(&self) -> [(&'static str, &Shipment<'static>); 3] {
         [
             ("5 lines DE→KZ machinery", &self.clean),
             ("5 lines KZ→RU electronics", &self.flagged),

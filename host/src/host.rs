@@ -290,7 +290,7 @@ impl Worker<'_> {
             }
             reports.push(report);
         }
-        Verdict::aggregate(shipment.id.clone(), shipment.as_of, reports, findings)
+        Verdict::aggregate(shipment.id.to_string(), shipment.as_of, reports, findings)
     }
 
     fn run(

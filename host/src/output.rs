@@ -144,7 +144,7 @@ fn truncate(text: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn shipment() -> Shipment {
+    fn shipment() -> Shipment<'static> {
         Shipment::from_json(
             r#"{"id":"S","date":"2024-01-02","exporter":{"name":"E","country":"DE"},"consignee":{"name":"C","country":"KZ"},
                 "other_parties":[{"role":"bank","name":"B","country":"KZ"}],"origin_country":"DE","destination_country":"KZ",

@@ -19,21 +19,67 @@ use std::fmt;
 /// assert!(hs.matches("8542"));
 /// assert!(!hs.matches("8541"));
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-// Decoding re-checks the shape, so a forged wire encoding cannot make `chapter()`
-// and friends slice out of bounds.
-#[serde(try_from = "String")]
-pub struct HsCode(String);
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HsCode {
+    /// ASCII digits, then zeros: a code fits in place, so reading one allocates
+    /// nothing.
+    digits: [u8; HsCode::MAX_DIGITS],
+    len: u8,
+}
 
-impl TryFrom<String> for HsCode {
-    type Error = String;
+impl HsCode {
+    const MAX_DIGITS: usize = 10;
 
-    fn try_from(digits: String) -> Result<HsCode, String> {
-        if (6..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(HsCode(digits))
-        } else {
-            Err(format!("{digits:?} is not a 6–10 digit HS code"))
+    /// A code from 6–10 ASCII digits; `None` for anything else. Decoding goes
+    /// through here too, so a forged wire encoding cannot make `chapter()` and
+    /// friends slice out of bounds.
+    fn from_digits(digits: &[u8]) -> Option<HsCode> {
+        if !(6..=HsCode::MAX_DIGITS).contains(&digits.len())
+            || !digits.iter().all(u8::is_ascii_digit)
+        {
+            return None;
         }
+        let mut code = HsCode {
+            digits: [0; HsCode::MAX_DIGITS],
+            len: digits.len() as u8,
+        };
+        code.digits[..digits.len()].copy_from_slice(digits);
+        Some(code)
+    }
+}
+
+impl Ord for HsCode {
+    fn cmp(&self, other: &HsCode) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for HsCode {
+    fn partial_cmp(&self, other: &HsCode) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for HsCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for HsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<HsCode, D::Error> {
+        struct Digits;
+        impl serde::de::Visitor<'_> for Digits {
+            type Value = HsCode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a 6–10 digit HS code")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<HsCode, E> {
+                HsCode::from_digits(s.as_bytes())
+                    .ok_or_else(|| E::custom(format!("{s:?} is not a 6–10 digit HS code")))
+            }
+        }
+        d.deserialize_str(Digits)
     }
 }
 
@@ -47,45 +93,47 @@ impl HsCode {
         {
             return None;
         }
-        let mut digits = String::with_capacity(10);
-        for c in trimmed.chars() {
-            match c {
-                '0'..='9' => digits.push(c),
-                '.' | ' ' => {}
+        let mut digits = [0u8; HsCode::MAX_DIGITS];
+        let mut len = 0;
+        for b in trimmed.bytes() {
+            match b {
+                b'0'..=b'9' => {
+                    *digits.get_mut(len)? = b;
+                    len += 1;
+                }
+                b'.' | b' ' => {}
                 _ => return None,
             }
-            if digits.len() > 10 {
-                return None;
-            }
         }
-        (digits.len() >= 6).then_some(HsCode(digits))
+        HsCode::from_digits(&digits[..len])
     }
 
     /// All digits, e.g. `"85423190"`.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Always ASCII digits (`from_digits`), so never the fallback.
+        std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or_default()
     }
 
     /// The 2-digit chapter.
     pub fn chapter(&self) -> &str {
-        &self.0[..2]
+        &self.as_str()[..2]
     }
 
     /// The 4-digit heading.
     pub fn heading(&self) -> &str {
-        &self.0[..4]
+        &self.as_str()[..4]
     }
 
     /// The 6-digit subheading, the most precise internationally harmonised level.
     pub fn subheading(&self) -> &str {
-        &self.0[..6]
+        &self.as_str()[..6]
     }
 
     /// Whether the code falls under `pattern`: a chapter (2 digits), heading (4),
     /// subheading (6) or national code (8 or 10). Dots and spaces in `pattern` are
     /// ignored, so `"8542.31"` works.
     pub fn matches(&self, pattern: &str) -> bool {
-        let mut code = self.0.bytes();
+        let mut code = self.as_str().bytes();
         let mut seen = 0;
         for p in pattern.bytes().filter(|b| *b != b'.' && *b != b' ') {
             if code.next() != Some(p) {
@@ -100,7 +148,7 @@ impl HsCode {
 impl fmt::Display for HsCode {
     /// Shows the code in the usual dotted form, e.g. `8542.31.90`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = &self.0;
+        let d = self.as_str();
         write!(f, "{}.{}", &d[..4], &d[4..6])?;
         if d.len() > 6 {
             write!(f, ".{}", &d[6..])?;
@@ -111,7 +159,7 @@ impl fmt::Display for HsCode {
 
 impl fmt::Debug for HsCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HsCode({})", self.0)
+        write!(f, "HsCode({})", self.as_str())
     }
 }
 

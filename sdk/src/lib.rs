@@ -8,7 +8,8 @@
 //!
 //! # Brief overview
 //!
-//! - [`Shipment`], [`Line`], [`Party`] — the input, already validated by the host.
+//! - [`Shipment`], [`Line`], [`Party`] — the input, already validated by the host;
+//!   its strings are [`Text`], read in place from the bytes the host hands over.
 //! - [`Rule`], [`Finding`], [`Outcome`] — what a policy says, with legal basis.
 //! - [`Policy`], [`Metadata`], [`export_policy!`] — what a policy is.
 //! - Domain helpers: [`HsCode`] / [`HsList`] (chapter, heading, subheading and
@@ -58,6 +59,23 @@
 //!     (!lines.is_empty()).then(|| CHIPS_TO_RUSSIA.deny("integrated circuits to Russia/Belarus").lines(lines))
 //! }
 //! ```
+//!
+//! # Borrowed shipments
+//!
+//! Inside the sandbox a [`Shipment`] is read in place: its [`Text`] fields point into
+//! the bytes the host handed over rather than being copied, which is why the types
+//! carry a lifetime (`Shipment<'a>`, `Line<'a>`). Rules that take `&Shipment` and
+//! return findings never need to write it. A helper that hands back parts of the
+//! shipment names one:
+//!
+//! ```
+//! use exportctl_sdk::{Line, Shipment};
+//!
+//! /// The lines with a control-list classification.
+//! fn classified<'a>(shipment: &'a Shipment<'a>) -> Vec<&'a Line<'a>> {
+//!     shipment.lines.iter().filter(|l| !l.control_codes.is_empty()).collect()
+//! }
+//! ```
 
 // Lets the generated bindings name this crate by its public path from inside it.
 extern crate self as exportctl_sdk;
@@ -74,6 +92,7 @@ mod log;
 mod policy;
 mod region;
 mod shipment;
+mod text;
 
 #[cfg(feature = "input")]
 pub mod input;
@@ -99,6 +118,7 @@ pub use shipment::{
     Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,
     Shipment, TransportMode, WireError,
 };
+pub use text::Text;
 
 /// Not public API: paths the generated code and [`export_policy!`] need.
 #[doc(hidden)]

@@ -109,10 +109,10 @@ mod tests {
 
     #[test]
     fn a_party_is_held_by_its_region_only() {
-        let party = |region: Option<&str>| crate::Party {
+        let party = |region: Option<&'static str>| crate::Party {
             name: "P".into(),
             country: crate::Country::UA,
-            region: region.map(str::to_owned),
+            region: region.map(Into::into),
             address: None,
             registration_date: None,
             ids: Vec::new(),

@@ -4,29 +4,39 @@
 //! The host parses and validates the ERP's document, normalises it (HS codes as
 //! digits, country codes upper-case, dates typed, control codes classified) and
 //! hands this structure to every policy. A policy never sees unvalidated input.
+//!
+//! The host encodes it once per shipment ([`Shipment::to_wire`]); each plugin
+//! decodes it with [`Shipment::from_wire`], which borrows every string from the
+//! buffer instead of copying it ([`Text`]): the decoded shipment costs a handful of
+//! allocations (its lists), not one per field.
 
-use crate::{ControlCode, Country, CountrySet, Date, HsCode, country_sets};
+use crate::{ControlCode, Country, CountrySet, Date, HsCode, Text, country_sets};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// One shipment (an export document with its line items).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Shipment {
+pub struct Shipment<'a> {
     /// The ERP's document id.
-    pub id: String,
+    #[serde(borrow)]
+    pub id: Text<'a>,
     /// Date of export.
     pub date: Date,
     /// The date whose law applies: `date`, unless the caller asked for another
     /// (`exportctl check --as-of`). Policies decide what is in force by this date.
     pub as_of: Date,
     /// The exporter.
-    pub exporter: Party,
+    #[serde(borrow)]
+    pub exporter: Party<'a>,
     /// The consignee.
-    pub consignee: Party,
+    #[serde(borrow)]
+    pub consignee: Party<'a>,
     /// The end user, when the document names one (see [`Shipment::end_user`]).
-    pub end_user: Option<Party>,
+    #[serde(borrow)]
+    pub end_user: Option<Party<'a>>,
     /// Forwarders, intermediate consignees, banks and other parties.
-    pub other_parties: Vec<OtherParty>,
+    #[serde(borrow)]
+    pub other_parties: Vec<OtherParty<'a>>,
     /// Country the goods are exported from.
     pub origin_country: Country,
     /// Country of final destination.
@@ -36,41 +46,51 @@ pub struct Shipment {
     /// How the goods travel.
     pub transport_mode: Option<TransportMode>,
     /// What the goods will be used for.
-    pub end_use: Option<EndUse>,
+    #[serde(borrow)]
+    pub end_use: Option<EndUse<'a>>,
     /// The sales contract.
-    pub contract: Option<Contract>,
+    #[serde(borrow)]
+    pub contract: Option<Contract<'a>>,
     /// Licences the shipment cites.
-    pub licences: Vec<Licence>,
+    #[serde(borrow)]
+    pub licences: Vec<Licence<'a>>,
     /// The line items (at least one).
-    pub lines: Vec<Line>,
+    #[serde(borrow)]
+    pub lines: Vec<Line<'a>>,
 }
 
 /// A party to the shipment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Party {
+pub struct Party<'a> {
     /// Name as given.
-    pub name: String,
+    #[serde(borrow)]
+    pub name: Text<'a>,
     /// Country of the party.
     pub country: Country,
     /// ISO 3166-2 subdivision, upper-case (e.g. `UA-43`, Crimea).
-    pub region: Option<String>,
+    #[serde(borrow)]
+    pub region: Option<Text<'a>>,
     /// Postal address.
-    pub address: Option<String>,
+    #[serde(borrow)]
+    pub address: Option<Text<'a>>,
     /// Date the company was founded.
     pub registration_date: Option<Date>,
     /// Registry identifiers (`bin`, `inn`, `vat`, …), sorted by key.
-    pub ids: Vec<(String, String)>,
+    #[serde(borrow)]
+    pub ids: Vec<(Text<'a>, Text<'a>)>,
     /// Other names the party is known by.
-    pub aliases: Vec<String>,
+    #[serde(borrow)]
+    pub aliases: Vec<Text<'a>>,
 }
 
 /// A party other than exporter, consignee and end user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OtherParty {
+pub struct OtherParty<'a> {
     /// What the party does in the transaction.
     pub role: PartyRole,
     /// The party.
-    pub party: Party,
+    #[serde(borrow)]
+    pub party: Party<'a>,
 }
 
 /// Role of an [`OtherParty`].
@@ -138,20 +158,23 @@ pub enum TransportMode {
 
 /// The declared end use.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct EndUse {
+pub struct EndUse<'a> {
     /// The end-use statement as given.
-    pub statement: Option<String>,
+    #[serde(borrow)]
+    pub statement: Option<Text<'a>>,
     /// Whether the end use is declared military.
     pub military: Option<bool>,
     /// Industry sector of the end use.
-    pub sector: Option<String>,
+    #[serde(borrow)]
+    pub sector: Option<Text<'a>>,
 }
 
 /// The sales contract.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Contract {
+pub struct Contract<'a> {
     /// Contract reference.
-    pub reference: Option<String>,
+    #[serde(borrow)]
+    pub reference: Option<Text<'a>>,
     /// Date the contract was concluded.
     pub date: Option<Date>,
     /// Whether the contract bans re-export to Russia/Belarus (Art. 12g of Reg. 833/2014).
@@ -160,18 +183,20 @@ pub struct Contract {
 
 /// A licence the shipment cites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Licence {
+pub struct Licence<'a> {
     /// Licence number.
-    pub id: String,
+    #[serde(borrow)]
+    pub id: Text<'a>,
     /// Who issued it: `EU`, `US`, `UK` or an alpha-2 country code, upper-case.
-    pub jurisdiction: String,
+    #[serde(borrow)]
+    pub jurisdiction: Text<'a>,
     /// Line numbers covered; `None` means every line.
     pub lines: Option<Vec<u32>>,
     /// Last day of validity.
     pub valid_until: Option<Date>,
 }
 
-impl Licence {
+impl Licence<'_> {
     /// Whether this licence, issued by `jurisdiction`, covers `line` on `date`.
     pub fn covers(&self, jurisdiction: &str, line: u32, date: Date) -> bool {
         self.jurisdiction.eq_ignore_ascii_case(jurisdiction)
@@ -195,11 +220,12 @@ impl Licence {
 
 /// One line item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Line {
+pub struct Line<'a> {
     /// The line number, unique within the shipment.
     pub line: u32,
     /// What the goods are.
-    pub description: String,
+    #[serde(borrow)]
+    pub description: Text<'a>,
     /// The HS code.
     pub hs_code: HsCode,
     /// Control-list classifications, as given and classified.
@@ -210,15 +236,17 @@ pub struct Line {
     #[serde(with = "decimal_wire")]
     pub quantity: Decimal,
     /// Unit of quantity.
-    pub unit: Option<String>,
+    #[serde(borrow)]
+    pub unit: Option<Text<'a>>,
     /// Value of the line.
-    pub value: Money,
+    #[serde(borrow)]
+    pub value: Money<'a>,
     /// Share of US-origin content in percent, 0–100.
     #[serde(with = "decimal_wire::option")]
     pub us_content_percent: Option<Decimal>,
 }
 
-impl Line {
+impl Line<'_> {
     /// Whether any control code is a military item (see [`ControlCode::is_military`]).
     pub fn is_military(&self) -> bool {
         self.control_codes.iter().any(ControlCode::is_military)
@@ -232,12 +260,13 @@ impl Line {
 
 /// An amount of money.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Money {
+pub struct Money<'a> {
     /// The amount, ≥ 0, exact.
     #[serde(with = "decimal_wire")]
     pub amount: Decimal,
     /// ISO 4217 currency code, upper-case.
-    pub currency: String,
+    #[serde(borrow)]
+    pub currency: Text<'a>,
 }
 
 /// A party of a shipment together with where it sits in the document, for citing
@@ -247,7 +276,7 @@ pub struct PartyRef<'a> {
     /// The party's path in the document, as used in [`crate::Finding::party`].
     pub path: PartyPath,
     /// The party.
-    pub party: &'a Party,
+    pub party: &'a Party<'a>,
 }
 
 /// Where a party sits in the shipment document.
@@ -274,7 +303,7 @@ impl std::fmt::Display for PartyPath {
     }
 }
 
-impl Shipment {
+impl<'a> Shipment<'a> {
     /// The end user: the named end user, or the consignee when none is named (as the
     /// input format defines).
     pub fn end_user(&self) -> PartyRef<'_> {
@@ -405,7 +434,7 @@ impl Shipment {
     ///         .collect()
     /// }
     /// ```
-    pub fn eu_licence_covering(&self, line: u32) -> Option<&Licence> {
+    pub fn eu_licence_covering(&self, line: u32) -> Option<&Licence<'a>> {
         self.licences.iter().find(|licence| {
             licence.is_issued_in_eu() && licence.covers(&licence.jurisdiction, line, self.date)
         })
@@ -413,11 +442,20 @@ impl Shipment {
 
     /// Encodes the shipment in the wire format the host hands to plugins.
     pub fn to_wire(&self) -> Result<Vec<u8>, WireError> {
-        postcard::to_allocvec(self).map_err(WireError)
+        self.to_wire_in(Vec::new())
     }
 
-    /// Decodes a shipment from the wire format.
-    pub fn from_wire(bytes: &[u8]) -> Result<Shipment, WireError> {
+    /// Encodes the shipment into `buffer`, replacing what it held: a caller that
+    /// encodes many shipments keeps one buffer and stops allocating once it is
+    /// large enough.
+    pub fn to_wire_in(&self, mut buffer: Vec<u8>) -> Result<Vec<u8>, WireError> {
+        buffer.clear();
+        postcard::to_extend(self, buffer).map_err(WireError)
+    }
+
+    /// Decodes a shipment from the wire format. Its text is borrowed from `bytes`,
+    /// not copied.
+    pub fn from_wire(bytes: &'a [u8]) -> Result<Shipment<'a>, WireError> {
         postcard::from_bytes(bytes).map_err(WireError)
     }
 }
@@ -434,30 +472,59 @@ impl std::fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// Decimals on the wire as their fixed 16-byte form: exact, and decodable by
-/// formats without self-description (rust_decimal's own serde impl needs
-/// `deserialize_any`, which postcard does not offer).
+/// Decimals on the wire as their fixed 16-byte form, as one byte string: exact,
+/// decodable by formats without self-description (rust_decimal's own serde impl
+/// needs `deserialize_any`, which postcard does not offer), and read in one step
+/// rather than as sixteen separate bytes.
 mod decimal_wire {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::fmt;
+
+    /// One decimal in its wire form.
+    pub(super) struct Wire(pub(super) Decimal);
+
+    impl Serialize for Wire {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(&self.0.serialize())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Wire {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Wire, D::Error> {
+            struct Bytes;
+            impl serde::de::Visitor<'_> for Bytes {
+                type Value = Wire;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a decimal as 16 bytes")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Wire, E> {
+                    <[u8; 16]>::try_from(bytes)
+                        .map(|b| Wire(Decimal::deserialize(b)))
+                        .map_err(|_| E::invalid_length(bytes.len(), &self))
+                }
+            }
+            d.deserialize_bytes(Bytes)
+        }
+    }
 
     pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        value.serialize().serialize(s)
+        Wire(*value).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        <[u8; 16]>::deserialize(d).map(Decimal::deserialize)
+        Wire::deserialize(d).map(|w| w.0)
     }
 
     pub mod option {
         use super::*;
 
         pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-            value.map(|v| v.serialize()).serialize(s)
+            value.map(Wire).serialize(s)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-            Option::<[u8; 16]>::deserialize(d).map(|o| o.map(Decimal::deserialize))
+            Option::<Wire>::deserialize(d).map(|o| o.map(|w| w.0))
         }
     }
 }
@@ -511,9 +578,9 @@ mod wire_tests {
 mod tests {
     use super::*;
 
-    fn party(name: &str, country: Country) -> Party {
+    fn party(name: &str, country: Country) -> Party<'static> {
         Party {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             country,
             region: None,
             address: None,
@@ -523,24 +590,28 @@ mod tests {
         }
     }
 
-    fn other(role: PartyRole, name: &str, country: Country) -> OtherParty {
+    fn other(role: PartyRole, name: &str, country: Country) -> OtherParty<'static> {
         OtherParty {
             role,
             party: party(name, country),
         }
     }
 
-    fn licence(jurisdiction: &str, lines: Option<Vec<u32>>, valid_until: Option<Date>) -> Licence {
+    fn licence(
+        jurisdiction: &str,
+        lines: Option<Vec<u32>>,
+        valid_until: Option<Date>,
+    ) -> Licence<'static> {
         Licence {
-            id: format!("L-{jurisdiction}"),
-            jurisdiction: jurisdiction.to_owned(),
+            id: format!("L-{jurisdiction}").into(),
+            jurisdiction: jurisdiction.to_owned().into(),
             lines,
             valid_until,
         }
     }
 
     /// DE → PL → BY → RU → KZ, with an end user and four other parties.
-    fn shipment() -> Shipment {
+    fn shipment() -> Shipment<'static> {
         let de = Country::parse("DE").unwrap();
         let pl = Country::parse("PL").unwrap();
         Shipment {

@@ -57,7 +57,7 @@ pub struct CaseRun {
     /// The case.
     pub case: Case,
     /// The validated shipment.
-    pub shipment: Shipment,
+    pub shipment: Shipment<'static>,
     /// The policy's findings.
     pub findings: Vec<Finding>,
 }
@@ -121,7 +121,7 @@ pub fn run_cases<P: Policy>(dir: impl AsRef<Path>) -> Result<Vec<CaseRun>, Strin
     }
 }
 
-fn run_case<P: Policy>(case: &Case) -> Result<(Shipment, Vec<Finding>), String> {
+fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>), String> {
     if case.description.trim().is_empty() {
         return Err("empty description".into());
     }

@@ -152,7 +152,10 @@ fn shipment() -> impl Strategy<Value = Value> {
 }
 
 /// Reads and validates every document of a file.
-fn read_all(bytes: &[u8], name: &str) -> Result<Vec<Result<Shipment, InputError>>, InputError> {
+fn read_all(
+    bytes: &[u8],
+    name: &str,
+) -> Result<Vec<Result<Shipment<'static>, InputError>>, InputError> {
     let limits = InputLimits::default();
     let docs = read_documents(bytes, name, &limits)?;
     Ok(docs
@@ -183,7 +186,7 @@ fn read_anything(bytes: &[u8], name: &str) {
     }
 }
 
-fn one(value: &Value) -> Result<Shipment, InputError> {
+fn one(value: &Value) -> Result<Shipment<'static>, InputError> {
     let mut results = read_all(value.to_string().as_bytes(), "s.json")?;
     assert_eq!(results.len(), 1);
     results.remove(0)

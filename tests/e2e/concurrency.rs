@@ -15,7 +15,7 @@ use std::time::Instant;
 const THREADS: usize = 8;
 
 /// Every shipment of `tests/cases/*/*.json` and `tests/examples/*.json`.
-fn shipments() -> Vec<Shipment> {
+fn shipments() -> Vec<Shipment<'static>> {
     let mut files = Vec::new();
     let cases = repo().join("tests/cases");
     for dir in std::fs::read_dir(&cases).unwrap_or_else(|e| panic!("{e}")) {

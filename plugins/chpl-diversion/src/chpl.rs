@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Copy)]
 pub struct ChplLine<'a> {
     /// The line.
-    pub line: &'a Line,
+    pub line: &'a Line<'a>,
     /// Its tier.
     pub tier: Tier,
 }

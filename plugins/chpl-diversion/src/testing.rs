@@ -30,7 +30,7 @@ pub(crate) fn with_hs(hs_code: &str) -> Value {
 }
 
 /// Validates and normalises a test document, as the host does.
-pub(crate) fn shipment(document: Value) -> Shipment {
+pub(crate) fn shipment(document: Value) -> Shipment<'static> {
     match Shipment::from_json(&document.to_string()) {
         Ok(shipment) => shipment,
         Err(e) => panic!("invalid test shipment: {e}"),

@@ -35,7 +35,7 @@ pub(crate) fn with_lines(lines: &[Value]) -> Value {
 }
 
 /// Validates and normalises a test document, as the host does before a policy sees it.
-pub(crate) fn shipment(document: Value) -> Shipment {
+pub(crate) fn shipment(document: Value) -> Shipment<'static> {
     match Shipment::from_json(&document.to_string()) {
         Ok(shipment) => shipment,
         Err(e) => panic!("invalid test shipment: {e}"),

@@ -26,7 +26,7 @@ pub const MAX_NAMED_LINES: usize = 20;
 #[derive(Debug, Clone, Copy)]
 pub struct LineFacts<'a> {
     /// The line.
-    pub line: &'a Line,
+    pub line: &'a Line<'a>,
     /// It carries an EU Annex I code ([`ControlCode::is_eu_dual_use`]). US-only ECCNs
     /// such as `3A991` or `5A992` are not Annex I entries and do not count.
     pub eu_dual_use: bool,
@@ -216,7 +216,7 @@ pub fn describe_other_code(code: &ControlCode) -> String {
 /// Lines picked for one finding, in document order.
 #[derive(Debug, Clone, Default)]
 pub struct Selection<'a> {
-    picked: Vec<(&'a Line, Note)>,
+    picked: Vec<(&'a Line<'a>, Note)>,
 }
 
 impl<'a> Selection<'a> {
@@ -236,7 +236,7 @@ impl<'a> Selection<'a> {
     }
 
     /// The picked lines.
-    pub fn lines(&self) -> impl Iterator<Item = &'a Line> + '_ {
+    pub fn lines(&self) -> impl Iterator<Item = &'a Line<'a>> + '_ {
         self.picked.iter().map(|(line, _)| *line)
     }
 

@@ -300,7 +300,7 @@ fn review_other(who: &str, other: &Selection<'_>, caveat: &str, basis: &str) -> 
 }
 
 /// The region of the party at `path`.
-fn party_region(shipment: &Shipment, path: PartyPath) -> Option<&str> {
+fn party_region<'a>(shipment: &'a Shipment<'_>, path: PartyPath) -> Option<&'a str> {
     shipment
         .parties()
         .find(|p| p.path == path)

@@ -151,7 +151,7 @@ impl Doc {
 
     /// Validates and normalises the document; a test document that does not validate is
     /// a broken test.
-    pub fn shipment(self) -> Shipment {
+    pub fn shipment(self) -> Shipment<'static> {
         match Shipment::from_json(&self.0.to_string()) {
             Ok(s) => s,
             Err(e) => panic!("invalid test shipment: {e}"),

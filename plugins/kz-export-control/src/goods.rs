@@ -39,7 +39,7 @@ pub fn classify(shipment: &Shipment, line: &Line) -> Option<Goods> {
 }
 
 /// The lines whose classification satisfies `wanted`, in document order.
-pub fn select(shipment: &Shipment, wanted: impl Fn(Goods) -> bool) -> Vec<&Line> {
+pub fn select<'a>(shipment: &'a Shipment<'a>, wanted: impl Fn(Goods) -> bool) -> Vec<&'a Line<'a>> {
     shipment
         .lines
         .iter()
@@ -48,13 +48,13 @@ pub fn select(shipment: &Shipment, wanted: impl Fn(Goods) -> bool) -> Vec<&Line>
 }
 
 /// The military and dual-use lines: every line the Kazakh statute controls.
-pub fn specific_goods(shipment: &Shipment) -> Vec<&Line> {
+pub fn specific_goods<'a>(shipment: &'a Shipment<'a>) -> Vec<&'a Line<'a>> {
     select(shipment, |_| true)
 }
 
 /// Drops the lines a Kazakh licence or permit cited on the shipment covers.
 /// Licences of other jurisdictions (EU, US, …) say nothing about Kazakh law.
-pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<&'a Line>) -> Vec<&'a Line> {
+pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<&'a Line<'a>>) -> Vec<&'a Line<'a>> {
     lines
         .into_iter()
         .filter(|line| !shipment.licence_covers("KZ", line.line))

@@ -90,7 +90,7 @@ impl Doc {
     }
 
     /// Validates and normalises the document.
-    pub fn shipment(self) -> Result<Shipment, String> {
+    pub fn shipment(self) -> Result<Shipment<'static>, String> {
         Shipment::from_json(&self.0.to_string()).map_err(|e| e.to_string())
     }
 }

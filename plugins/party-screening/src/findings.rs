@@ -259,7 +259,7 @@ mod tests {
     use crate::screen::Screener;
     use exportctl_sdk::{PartyPath, Policy};
 
-    fn shipment(consignee: &str, country: &str, control_code: Option<&str>) -> Shipment {
+    fn shipment(consignee: &str, country: &str, control_code: Option<&str>) -> Shipment<'static> {
         let mut line = serde_json::json!({ "line": 1, "description": "goods", "hs_code": "8413.30",
             "quantity": 1, "value": { "amount": "10.00", "currency": "EUR" } });
         if let Some(code) = control_code {

@@ -147,15 +147,15 @@ mod tests {
     use super::*;
     use crate::settings::Settings;
 
-    fn party(name: &str, country: &str, aliases: &[&str]) -> Party {
+    fn party(name: &str, country: &str, aliases: &[&str]) -> Party<'static> {
         Party {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             country: Country::parse(country).unwrap(),
             region: None,
             address: None,
             registration_date: None,
             ids: Vec::new(),
-            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            aliases: aliases.iter().map(|a| (*a).to_owned().into()).collect(),
         }
     }
 

@@ -28,7 +28,7 @@ fn clean_names() -> Vec<(String, String)> {
         .collect()
 }
 
-fn shipment(name: &str, country: &str) -> Shipment {
+fn shipment(name: &str, country: &str) -> Shipment<'static> {
     let doc = serde_json::json!({
         "id": "FP-1",
         "date": "2026-09-01",

@@ -119,7 +119,7 @@ fn listed_companies_are_found_under_other_spellings() {
         tried += 1;
         for (kind, counts) in found.iter_mut().enumerate() {
             let party = Party {
-                name: variant(kind, name),
+                name: variant(kind, name).into(),
                 country: entry.countries.first().copied().unwrap_or(Country::US),
                 region: None,
                 address: None,

@@ -550,7 +550,7 @@ impl<'a> Classification<'a> {
 }
 
 /// The line's ECCNs that are on the CCL, with their entries, without allocating.
-pub fn ccl_codes(line: &Line) -> impl Iterator<Item = (&ListedCode, &'static Entry)> {
+pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (&'a ListedCode, &'static Entry)> {
     line.control_codes.iter().filter_map(|code| match code {
         ControlCode::Listed(listed) => entry(listed).map(|e| (listed, e)),
         _ => None,

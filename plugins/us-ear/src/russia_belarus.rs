@@ -182,7 +182,7 @@ fn ear99_finding(
 
 /// Lines collected for one finding, each with why it is subject to the EAR.
 #[derive(Default)]
-struct Lines<'a>(Vec<(&'a Line, Basis)>);
+struct Lines<'a>(Vec<(&'a Line<'a>, Basis)>);
 
 impl Lines<'_> {
     fn is_empty(&self) -> bool {

@@ -97,7 +97,7 @@ impl Doc {
     }
 
     /// Validates and normalises the document, as the host does.
-    pub(crate) fn shipment(self) -> Shipment {
+    pub(crate) fn shipment(self) -> Shipment<'static> {
         match Shipment::from_json(&self.0.to_string()) {
             Ok(shipment) => shipment,
             Err(e) => panic!("invalid test shipment: {e}"),

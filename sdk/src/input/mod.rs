@@ -202,7 +202,7 @@ pub fn parse_shipment(
     doc: &Document,
     as_of: Option<Date>,
     limits: &InputLimits,
-) -> Result<Shipment, InputError> {
+) -> Result<Shipment<'static>, InputError> {
     validate::shipment(&doc.value, as_of, limits).map_err(|issue| {
         InputError::field(&doc.origin, doc.shipment_id(), issue.path, issue.message)
     })
@@ -211,7 +211,7 @@ pub fn parse_shipment(
 /// The origin [`Shipment::from_json`] reports in errors.
 const FROM_JSON: &str = "<json>";
 
-impl Shipment {
+impl Shipment<'static> {
     /// Reads and validates one shipment from a JSON object, with the default
     /// [`InputLimits`] and `as_of` equal to the shipment's date. For policy tests
     /// and tools; files with several shipments go through [`read_documents`].
@@ -233,7 +233,7 @@ impl Shipment {
     /// assert_eq!(s.as_of, s.date);
     /// # Ok::<(), exportctl_sdk::input::InputError>(())
     /// ```
-    pub fn from_json(text: &str) -> Result<Shipment, InputError> {
+    pub fn from_json(text: &str) -> Result<Shipment<'static>, InputError> {
         let limits = InputLimits::default();
         let docs = read_documents(text.as_bytes(), FROM_JSON, &limits)?;
         match docs.as_slice() {

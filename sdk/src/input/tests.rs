@@ -69,11 +69,11 @@ fn without(pointer: &str) -> Json {
     doc
 }
 
-fn parse(doc: &Json) -> Result<Shipment, InputError> {
+fn parse(doc: &Json) -> Result<Shipment<'static>, InputError> {
     parse_with(doc, &InputLimits::default())
 }
 
-fn parse_with(doc: &Json, limits: &InputLimits) -> Result<Shipment, InputError> {
+fn parse_with(doc: &Json, limits: &InputLimits) -> Result<Shipment<'static>, InputError> {
     let docs = read_documents(doc.to_string().as_bytes(), "s.json", limits)?;
     assert_eq!(docs.len(), 1);
     parse_shipment(&docs[0], None, limits)
@@ -478,7 +478,7 @@ fn region_must_exist_and_belong_to_the_party_country() {
         let mut doc = with("/consignee/country", json!(country));
         set(&mut doc, "/consignee/region", json!(region));
         parse(&doc)
-            .map(|s| s.consignee.region.unwrap())
+            .map(|s| String::from(s.consignee.region.unwrap()))
             .map_err(|e| e.to_string())
     };
     assert_eq!(region("DE", "de-by"), Ok("DE-BY".to_owned()));

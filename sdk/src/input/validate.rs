@@ -6,7 +6,7 @@ use super::InputLimits;
 use super::value::Value;
 use crate::{
     Contract, ControlCode, Country, Date, Decimal, EndUse, HsCode, Licence, Line, Money,
-    OtherParty, Party, PartyRole, Shipment, TransportMode,
+    OtherParty, Party, PartyRole, Shipment, Text, TransportMode,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -375,7 +375,7 @@ impl Validator<'_> {
         }
     }
 
-    fn shipment(&self, doc: &Value, as_of: Option<Date>) -> Res<Shipment> {
+    fn shipment(&self, doc: &Value, as_of: Option<Date>) -> Res<Shipment<'static>> {
         let p = &Path::Root;
         let id = req(doc, p, "id", id)?;
         let date = req(doc, p, "date", date)?;
@@ -401,7 +401,7 @@ impl Validator<'_> {
         })?
         .unwrap_or_default();
         Ok(Shipment {
-            id,
+            id: id.into(),
             date,
             as_of: as_of.unwrap_or(date),
             exporter,
@@ -419,7 +419,7 @@ impl Validator<'_> {
         })
     }
 
-    fn party(&self, v: &Value, p: &Path<'_>) -> Res<Party> {
+    fn party(&self, v: &Value, p: &Path<'_>) -> Res<Party<'static>> {
         let r = self.record(v, p)?;
         let name = req(r, p, "name", |v, p| self.text(v, p, 1, NAME_CHARS))?;
         let country = req(r, p, "country", country)?;
@@ -432,17 +432,17 @@ impl Validator<'_> {
         })?
         .unwrap_or_default();
         Ok(Party {
-            name,
+            name: name.into(),
             country,
-            region,
-            address,
+            region: region.map(Text::from),
+            address: address.map(Text::from),
             registration_date,
-            ids,
-            aliases,
+            ids: ids.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            aliases: aliases.into_iter().map(Text::from).collect(),
         })
     }
 
-    fn other_party(&self, v: &Value, p: &Path<'_>) -> Res<OtherParty> {
+    fn other_party(&self, v: &Value, p: &Path<'_>) -> Res<OtherParty<'static>> {
         let r = self.record(v, p)?;
         let role = req(r, p, "role", |v, p| one_of(v, p, PARTY_ROLES))?;
         Ok(OtherParty {
@@ -493,25 +493,25 @@ impl Validator<'_> {
         }
     }
 
-    fn end_use(&self, v: &Value, p: &Path<'_>) -> Res<EndUse> {
+    fn end_use(&self, v: &Value, p: &Path<'_>) -> Res<EndUse<'static>> {
         let r = self.record(v, p)?;
         Ok(EndUse {
-            statement: opt(r, p, "statement", |v, p| self.free_text(v, p))?,
+            statement: opt(r, p, "statement", |v, p| self.free_text(v, p))?.map(Text::from),
             military: opt(r, p, "military", boolean)?,
-            sector: opt(r, p, "sector", |v, p| self.free_text(v, p))?,
+            sector: opt(r, p, "sector", |v, p| self.free_text(v, p))?.map(Text::from),
         })
     }
 
-    fn contract(&self, v: &Value, p: &Path<'_>) -> Res<Contract> {
+    fn contract(&self, v: &Value, p: &Path<'_>) -> Res<Contract<'static>> {
         let r = self.record(v, p)?;
         Ok(Contract {
-            reference: opt(r, p, "reference", |v, p| self.free_text(v, p))?,
+            reference: opt(r, p, "reference", |v, p| self.free_text(v, p))?.map(Text::from),
             date: opt(r, p, "date", date)?,
             no_russia_clause: opt(r, p, "no_russia_clause", boolean)?,
         })
     }
 
-    fn licence(&self, v: &Value, p: &Path<'_>, lines: &[Line]) -> Res<Licence> {
+    fn licence(&self, v: &Value, p: &Path<'_>, lines: &[Line<'_>]) -> Res<Licence<'static>> {
         let r = self.record(v, p)?;
         let id = req(r, p, "id", |v, p| self.text(v, p, 1, usize::MAX))?;
         let jurisdiction =
@@ -528,14 +528,14 @@ impl Validator<'_> {
         })?;
         let valid_until = opt(r, p, "valid_until", date)?;
         Ok(Licence {
-            id,
-            jurisdiction,
+            id: id.into(),
+            jurisdiction: jurisdiction.into(),
             lines: covered,
             valid_until,
         })
     }
 
-    fn lines(&self, v: &Value, p: &Path<'_>) -> Res<Vec<Line>> {
+    fn lines(&self, v: &Value, p: &Path<'_>) -> Res<Vec<Line<'static>>> {
         let items = self.list(v, p, "line items")?;
         if items.is_empty() {
             return Err(p.issue("at least one line item is required"));
@@ -563,7 +563,7 @@ impl Validator<'_> {
         Ok(lines)
     }
 
-    fn line(&self, v: &Value, p: &Path<'_>) -> Res<Line> {
+    fn line(&self, v: &Value, p: &Path<'_>) -> Res<Line<'static>> {
         let r = self.record(v, p)?;
         let line = req(r, p, "line", line_number)?;
         let description = req(r, p, "description", |v, p| self.text(v, p, 1, usize::MAX))?;
@@ -599,18 +599,18 @@ impl Validator<'_> {
         })?;
         Ok(Line {
             line,
-            description,
+            description: description.into(),
             hs_code,
             control_codes,
             origin_country,
             quantity,
-            unit,
+            unit: unit.map(Text::from),
             value,
             us_content_percent,
         })
     }
 
-    fn money(&self, v: &Value, p: &Path<'_>) -> Res<Money> {
+    fn money(&self, v: &Value, p: &Path<'_>) -> Res<Money<'static>> {
         let r = self.record(v, p)?;
         let amount = req(r, p, "amount", |v, p| {
             let (d, shown) = decimal(v, p)?;
@@ -621,7 +621,10 @@ impl Validator<'_> {
             }
         })?;
         let currency = req(r, p, "currency", currency)?;
-        Ok(Money { amount, currency })
+        Ok(Money {
+            amount,
+            currency: currency.into(),
+        })
     }
 }
 
@@ -645,6 +648,10 @@ const PARTY_ROLES: &[(&str, PartyRole)] = &[
 ];
 
 /// Validates a parsed shipment document.
-pub(crate) fn shipment(doc: &Value, as_of: Option<Date>, limits: &InputLimits) -> Res<Shipment> {
+pub(crate) fn shipment(
+    doc: &Value,
+    as_of: Option<Date>,
+    limits: &InputLimits,
+) -> Res<Shipment<'static>> {
     Validator { limits }.shipment(doc, as_of)
 }
