@@ -49,18 +49,21 @@ fn main() -> Result<(), BoxError> {
     if std::env::args().any(|a| a == MEASURE_LOAD) {
         return measure_load(&config);
     }
+    let single_only = std::env::args().any(|a| a == SINGLE_ONLY);
     println!(
         "exportctl evaluation benchmark: one thread; times are CPU time of that thread, median [min] of {REPS} passes after a warm-up"
     );
 
     // ---- 1. Load ---------------------------------------------------------------------------
-    section("1. Load + compile (Host::load; a new Host, engine and instance pool each time)");
-    header(&["compile", "code cache hit"]);
-    let compile = load_times(&[("EXPORTCTL_CACHE", "off")])?;
-    let cache = tempfile::tempdir()?;
-    let cached = load_times(&[("EXPORTCTL_CACHE_DIR", &cache.path().display().to_string())])?;
-    for ((label, compile), (_, cached)) in compile.iter().zip(&cached) {
-        row(label, &[ms(*compile), ms(*cached)]);
+    if !single_only {
+        section("1. Load + compile (Host::load; a new Host, engine and instance pool each time)");
+        header(&["compile", "code cache hit"]);
+        let compile = load_times(&[("EXPORTCTL_CACHE", "off")])?;
+        let cache = tempfile::tempdir()?;
+        let cached = load_times(&[("EXPORTCTL_CACHE_DIR", &cache.path().display().to_string())])?;
+        for ((label, compile), (_, cached)) in compile.iter().zip(&cached) {
+            row(label, &[ms(*compile), ms(*cached)]);
+        }
     }
     let mut policies = Vec::new();
     for entry in &config.policies {
@@ -87,6 +90,12 @@ fn main() -> Result<(), BoxError> {
             native: native_policy(name, &entry.settings_json)?,
             host,
         });
+    }
+
+    if single_only {
+        let samples = Samples::new()?;
+        let codec = sample_codec(&samples)?;
+        return single_shipment(&policies, &samples, &codec);
     }
 
     // ---- 2. Corpus ---------------------------------------------------------------------------
@@ -294,6 +303,37 @@ fn main() -> Result<(), BoxError> {
         "corpus average (native)",
         &["".into(), us(encode), us(decode)],
     );
+    let codec = sample_codec(&samples)?;
+
+    single_shipment(&policies, &samples, &codec)?;
+
+    section("Summary");
+    summary(
+        &report,
+        &per_policy,
+        (set_fresh, set_reused),
+        (cmp_fresh, cmp_reused, native_set),
+    );
+    let (cpu, wall) = CONTENTION.with(|c| (c.cpu_ns.get(), c.wall_ns.get()));
+    println!(
+        "\n  timed passes: {:.0} s CPU in {:.0} s wall ({:.0} % of the wall time on a CPU; the rest went to other processes)",
+        cpu / 1e9,
+        wall / 1e9,
+        100.0 * cpu / wall
+    );
+    println!(
+        "  total benchmark time {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Argument that runs only the single-shipment measurements (section 6), for a
+/// quick comparison while changing the sandbox or the SDK.
+const SINGLE_ONLY: &str = "--single";
+
+/// Times encoding and decoding each sample shipment natively, printing a row each.
+fn sample_codec(samples: &Samples) -> Result<Vec<(Stat, Stat)>, BoxError> {
     let mut codec = Vec::new();
     for (name, s) in samples.all() {
         let wire = s.to_wire()?;
@@ -311,7 +351,16 @@ fn main() -> Result<(), BoxError> {
         );
         codec.push((encode, decode));
     }
+    Ok(codec)
+}
 
+/// Section 6: each sample shipment against each policy alone, fresh and reused,
+/// with native figures and where the time goes.
+fn single_shipment(
+    policies: &[OnePolicy],
+    samples: &Samples,
+    codec: &[(Stat, Stat)],
+) -> Result<(), BoxError> {
     // ---- 6. One shipment, one policy ---------------------------------------------------------------
     section(
         "6. One shipment, one policy: Worker::evaluate on a one-policy Host (targets: reused ≤ 1 µs, fresh ≤ 10 µs)",
@@ -325,8 +374,8 @@ fn main() -> Result<(), BoxError> {
         "reused/native",
     ]);
     let mut breakdown = Vec::new();
-    for p in &policies {
-        for ((name, s), &(encode, decode)) in samples.all().into_iter().zip(&codec) {
+    for p in policies {
+        for ((name, s), &(encode, decode)) in samples.all().into_iter().zip(codec) {
             let mut worker = p.host.worker_with(InstanceMode::Fresh);
             let fresh = time_calls(|| {
                 black_box(worker.evaluate(black_box(s)));
@@ -393,25 +442,6 @@ fn main() -> Result<(), BoxError> {
             ],
         );
     }
-
-    section("Summary");
-    summary(
-        &report,
-        &per_policy,
-        (set_fresh, set_reused),
-        (cmp_fresh, cmp_reused, native_set),
-    );
-    let (cpu, wall) = CONTENTION.with(|c| (c.cpu_ns.get(), c.wall_ns.get()));
-    println!(
-        "\n  timed passes: {:.0} s CPU in {:.0} s wall ({:.0} % of the wall time on a CPU; the rest went to other processes)",
-        cpu / 1e9,
-        wall / 1e9,
-        100.0 * cpu / wall
-    );
-    println!(
-        "  total benchmark time {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
     Ok(())
 }
 
@@ -639,7 +669,7 @@ fn corpus_report(
             let wasm: Vec<_> = v
                 .findings
                 .iter()
-                .filter(|f| f.policy == p.id)
+                .filter(|f| *f.policy == *p.id)
                 .map(|f| {
                     (
                         f.rule.clone(),
@@ -697,7 +727,7 @@ fn corpus_report(
         let worst = |v: &Verdict| {
             v.policies
                 .iter()
-                .find(|r| r.id == id)
+                .find(|r| &*r.id == id)
                 .map_or(Outcome::Allow, |r| r.outcome)
         };
         let cols: Vec<String> = std::iter::once(format!("{in_force} in force"))

@@ -49,6 +49,9 @@ struct LoadedPolicy {
     mode: Mode,
     settings_json: String,
     limits: Limits,
+    /// What its verdict entry says before it is evaluated: built once, so a
+    /// report per shipment copies no strings.
+    report: PolicyReport,
 }
 
 /// A policy of a loaded set, for listing.
@@ -154,12 +157,23 @@ impl Host {
                     reason,
                 }
             })?;
+            let report = PolicyReport {
+                id: plugin.metadata().id.as_str().into(),
+                version: plugin.metadata().version.to_string().into(),
+                sha256: plugin.sha256().into(),
+                mode: entry.mode,
+                outcome: Outcome::Allow,
+                error: None,
+                in_force: true,
+                signed_by: signer.to_string().into(),
+            };
             policies.push(LoadedPolicy {
                 plugin,
                 signer,
                 mode: entry.mode,
                 settings_json: entry.settings_json.clone(),
                 limits: entry.limits,
+                report,
             });
         }
         let ids = group_versions(&config.origin, &policies)?;
@@ -199,6 +213,7 @@ impl Host {
             host: self,
             mode,
             instances: self.policies.iter().map(|_| None).collect(),
+            wire: Vec::new(),
         }
     }
 
@@ -215,6 +230,9 @@ pub struct Worker<'h> {
     host: &'h Host,
     mode: InstanceMode,
     instances: Vec<Option<Sandbox>>,
+    /// The encoded shipment, reused so that encoding allocates only when a
+    /// shipment is larger than any before it.
+    wire: Vec<u8>,
 }
 
 /// A live plugin instance and its store.
@@ -226,7 +244,9 @@ struct Sandbox {
 impl Worker<'_> {
     /// Judges one shipment against every enabled policy.
     pub fn evaluate(&mut self, shipment: &Shipment) -> Verdict {
-        let wire = shipment.to_wire();
+        let wire = shipment
+            .to_wire_in(std::mem::take(&mut self.wire))
+            .map_err(|e| e.to_string());
         let mut reports = Vec::with_capacity(self.host.ids.len());
         let mut findings = Vec::new();
         for versions in &self.host.ids {
@@ -242,22 +262,13 @@ impl Worker<'_> {
                 continue;
             };
             let policy = &self.host.policies[i];
-            let meta = policy.plugin.metadata();
-            let mut report = PolicyReport {
-                id: meta.id.clone(),
-                version: meta.version.to_string(),
-                sha256: policy.plugin.sha256().to_owned(),
-                mode: policy.mode,
-                outcome: Outcome::Allow,
-                error: None,
-                in_force: in_force.is_some(),
-                signed_by: policy.signer.to_string(),
-            };
+            let mut report = policy.report.clone();
+            report.in_force = in_force.is_some();
             if report.in_force {
                 let result = match &wire {
                     Ok(bytes) => self.run(i, policy, shipment, bytes),
-                    Err(e) => Err(PolicyFailure::Sandbox {
-                        reason: e.to_string(),
+                    Err(reason) => Err(PolicyFailure::Sandbox {
+                        reason: reason.clone(),
                     }),
                 };
                 match result {
@@ -272,12 +283,12 @@ impl Worker<'_> {
                     Err(failure) => {
                         let message = format!(
                             "policy `{}` failed on shipment `{}`: {failure}",
-                            meta.id, shipment.id
+                            report.id, shipment.id
                         );
                         report.outcome = self.host.fail_outcome;
                         report.error = Some(failure.to_string());
                         findings.push(Finding {
-                            policy: meta.id.clone(),
+                            policy: report.id.clone(),
                             rule: POLICY_ERROR_RULE.to_owned(),
                             outcome: self.host.fail_outcome,
                             lines: Vec::new(),
@@ -289,6 +300,9 @@ impl Worker<'_> {
                 }
             }
             reports.push(report);
+        }
+        if let Ok(bytes) = wire {
+            self.wire = bytes;
         }
         Verdict::aggregate(shipment.id.to_string(), shipment.as_of, reports, findings)
     }
@@ -314,7 +328,7 @@ impl Worker<'_> {
         let outcome = match result {
             Err(e) => Err(PolicyFailure::from_call(&e, &sandbox.store, policy.limits)),
             Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
-            Ok(Ok(raw)) => output::check(&policy.plugin.metadata().id, shipment, raw)
+            Ok(Ok(raw)) => output::check(&policy.report.id, shipment, raw)
                 .map_err(|reason| PolicyFailure::BadOutput { reason }),
         };
         // Only a sandbox whose call succeeded may serve the next shipment.

@@ -18,6 +18,7 @@ use crate::plugin::bindings::exportctl::policy::types::{
 };
 use crate::verdict::Finding;
 use exportctl_sdk::{Outcome, Rule, Shipment};
+use std::sync::Arc;
 
 /// Most findings one policy may return for one shipment: one per rule and line of
 /// a maximal 10,000-line shipment is far below this.
@@ -29,7 +30,7 @@ pub const MAX_LEGAL_BASIS_BYTES: usize = 1024;
 
 /// Converts and checks raw findings; the error says which finding broke which rule.
 pub(crate) fn check(
-    policy: &str,
+    policy: &Arc<str>,
     shipment: &Shipment,
     raw: Vec<RawFinding>,
 ) -> Result<Vec<Finding>, String> {
@@ -54,7 +55,7 @@ pub(crate) fn check(
 }
 
 fn check_one(
-    policy: &str,
+    policy: &Arc<str>,
     shipment: &Shipment,
     known_lines: &[u32],
     f: RawFinding,
@@ -110,7 +111,7 @@ fn check_one(
         .filter(|p| seen.insert(p.clone()))
         .collect();
     Ok(Finding {
-        policy: policy.to_owned(),
+        policy: policy.clone(),
         rule: f.rule,
         outcome,
         lines,
@@ -165,14 +166,14 @@ mod tests {
     }
 
     fn rejects(f: RawFinding, expected: &str) {
-        let err = check("p", &shipment(), vec![f]).unwrap_err();
+        let err = check(&"p".into(), &shipment(), vec![f]).unwrap_err();
         assert!(err.contains(expected), "{err}");
     }
 
     #[test]
     fn accepts_a_valid_finding_and_dedupes_lines_and_parties() {
         let found = check(
-            "p",
+            &"p".into(),
             &shipment(),
             vec![RawFinding {
                 parties: vec![
@@ -187,7 +188,7 @@ mod tests {
         assert_eq!(found[0].lines, vec![7]);
         assert_eq!(found[0].parties, ["other_parties[0]", "consignee"]);
         assert_eq!(
-            (found[0].policy.as_str(), found[0].outcome),
+            (&*found[0].policy, found[0].outcome),
             ("p", Outcome::Review)
         );
     }
@@ -254,7 +255,7 @@ mod tests {
 
     #[test]
     fn rejects_too_many_findings() {
-        let err = check("p", &shipment(), vec![raw(); MAX_FINDINGS + 1]).unwrap_err();
+        let err = check(&"p".into(), &shipment(), vec![raw(); MAX_FINDINGS + 1]).unwrap_err();
         assert!(err.contains("more than the 10000 allowed"), "{err}");
     }
 }

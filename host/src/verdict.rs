@@ -4,6 +4,7 @@
 use crate::policy_set::Mode;
 use exportctl_sdk::{Date, Outcome};
 use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
 /// The rule id of the finding a failing policy gets.
 pub const POLICY_ERROR_RULE: &str = "policy-error";
@@ -25,14 +26,17 @@ pub struct Verdict {
 }
 
 /// What one policy did with the shipment.
+///
+/// The strings that are the same for every shipment are shared (`Arc<str>`), so a
+/// report costs no copies of them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PolicyReport {
     /// Policy id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Policy version.
-    pub version: String,
+    pub version: Arc<str>,
     /// sha256 of the plugin bytes.
-    pub sha256: String,
+    pub sha256: Arc<str>,
     /// Enforce or monitor.
     pub mode: Mode,
     /// The policy's own worst outcome (counted only in enforce mode).
@@ -43,14 +47,14 @@ pub struct PolicyReport {
     /// is not evaluated.
     pub in_force: bool,
     /// Who vouches for the plugin: `bundled`, a trusted publisher, or `unsigned`.
-    pub signed_by: String,
+    pub signed_by: Arc<str>,
 }
 
 /// One finding, attributed to its policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Policy id.
-    pub policy: String,
+    pub policy: Arc<str>,
     /// Rule id (`policy-error` when the policy failed).
     pub rule: String,
     /// Outcome.
@@ -118,7 +122,7 @@ mod tests {
         PolicyReport {
             id: id.into(),
             version: "1.0.0".into(),
-            sha256: String::new(),
+            sha256: "".into(),
             mode,
             outcome: Outcome::Allow,
             error: None,
