@@ -386,6 +386,28 @@ mod tests {
     }
 
     #[test]
+    fn codes_order_and_compare_as_their_digits() {
+        let code = |t: &str| HsCode::parse(t).unwrap();
+        let mut codes = [
+            code("854232"),
+            code("85423190"),
+            code("854231"),
+            code("8542319010"),
+        ];
+        codes.sort();
+        let sorted: Vec<&str> = codes.iter().map(HsCode::as_str).collect();
+        assert_eq!(sorted, ["854231", "85423190", "8542319010", "854232"]);
+        assert_eq!(code("8542 31"), code("854231"));
+        assert_ne!(code("854231"), code("85423100"));
+        let wire = postcard::to_allocvec(&code("8542.31.90")).unwrap();
+        assert_eq!(wire, b"\x0885423190");
+        assert_eq!(
+            postcard::from_bytes::<HsCode>(&wire).unwrap(),
+            code("85423190")
+        );
+    }
+
+    #[test]
     fn rejects_bad_shapes() {
         for bad in [
             "85A2",

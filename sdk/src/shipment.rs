@@ -552,6 +552,33 @@ mod wire_tests {
     }
 
     #[test]
+    fn encoding_into_a_used_buffer_gives_the_same_bytes() {
+        let doc = |lines: usize| {
+            let lines: Vec<String> = (1..=lines)
+                .map(|n| format!(r#"{{"line":{n},"description":"item {n}","hs_code":"940360","quantity":1,"value":{{"amount":"1","currency":"EUR"}}}}"#))
+                .collect();
+            Shipment::from_json(&format!(
+                r#"{{"id":"S","date":"2024-05-10","exporter":{{"name":"A","country":"DE"}},"consignee":{{"name":"B","country":"KZ"}},
+                    "origin_country":"DE","destination_country":"KZ","lines":[{}]}}"#,
+                lines.join(",")
+            ))
+            .unwrap()
+        };
+        let (large, small) = (doc(50), doc(1));
+        let buffer = large.to_wire_in(Vec::new()).unwrap();
+        let capacity = buffer.capacity();
+        let reused = small.to_wire_in(buffer).unwrap();
+        assert_eq!(reused, small.to_wire().unwrap());
+        assert_eq!(
+            reused.capacity(),
+            capacity,
+            "the buffer is kept, not replaced"
+        );
+        let back = Shipment::from_wire(&reused).unwrap();
+        assert_eq!(back, small);
+    }
+
+    #[test]
     fn decoding_refuses_values_the_types_cannot_hold() {
         let shipment = Shipment::from_json(
             r#"{"id":"S","date":"2024-05-10","exporter":{"name":"A","country":"DE"},"consignee":{"name":"B","country":"KZ"},
