@@ -12,10 +12,30 @@ use std::fmt;
 /// assert_eq!(d.to_string(), "2022-08-27");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// Decoding re-checks the day exists, as for HS codes and countries: a forged wire
+// encoding cannot hand a policy the 31st of February.
+#[serde(try_from = "DateParts")]
 pub struct Date {
     year: u16,
     month: u8,
     day: u8,
+}
+
+/// A date's fields as they are encoded, before the check.
+#[derive(Deserialize)]
+struct DateParts {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl TryFrom<DateParts> for Date {
+    type Error = String;
+
+    fn try_from(p: DateParts) -> Result<Date, String> {
+        Date::new(p.year, p.month, p.day)
+            .ok_or_else(|| format!("{:04}-{:02}-{:02} is not a date", p.year, p.month, p.day))
+    }
 }
 
 impl Date {
@@ -133,6 +153,22 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_refuses_days_that_do_not_exist() {
+        let wire = postcard::to_allocvec(&Date::ymd(2023, 2, 28)).unwrap();
+        assert_eq!(
+            postcard::from_bytes::<Date>(&wire).unwrap(),
+            Date::ymd(2023, 2, 28)
+        );
+        let mut forged = wire.clone();
+        *forged.last_mut().unwrap() = 29;
+        assert!(postcard::from_bytes::<Date>(&forged).is_err(), "2023-02-29");
+        let mut forged = wire;
+        let month = forged.len() - 2;
+        forged[month] = 13;
+        assert!(postcard::from_bytes::<Date>(&forged).is_err(), "month 13");
+    }
 
     #[test]
     fn parses_iso_dates_and_rejects_impossible_ones() {
