@@ -4,7 +4,7 @@
 //! memory for its very first allocation. In a fresh sandbox that `memory.grow` is
 //! the most expensive thing an evaluation does: the host has to change page
 //! protections twice (at instantiation and at the grow) for every shipment
-//! (BENCHMARKS.md, "What would close the gaps"). Here every plugin instead starts
+//! (BENCHMARKS.md, "Changes measured", 2). Here every plugin instead starts
 //! with a heap already inside its initial memory — a zero-filled static region,
 //! which costs no data in the plugin file and no page the evaluation does not
 //! touch — and grows memory only once that is used up. [`talc`] manages it: a
@@ -22,8 +22,8 @@ use talc::source::Source;
 use talc::wasm::WasmBinning;
 
 /// Bytes of heap inside the initial memory. A light policy's evaluation of an
-/// ordinary shipment uses a few KiB; 1 MiB covers large shipments too, and pages
-/// of it that are never touched cost nothing.
+/// ordinary shipment uses a few KiB; 1 MiB covers shipments of hundreds of lines,
+/// and pages of it that are never touched cost nothing.
 const INITIAL_HEAP_BYTES: usize = 1 << 20;
 
 /// WebAssembly pages are 64 KiB.

@@ -16,9 +16,11 @@ use serde::{Deserialize, Serialize};
 
 /// One shipment (an export document with its line items).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Decoding borrows every `Text` from the input bytes, which must outlive the
+// shipment; the same bound on each part below.
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct Shipment<'a> {
     /// The ERP's document id.
-    #[serde(borrow)]
     pub id: Text<'a>,
     /// Date of export.
     pub date: Date,
@@ -26,16 +28,12 @@ pub struct Shipment<'a> {
     /// (`exportctl check --as-of`). Policies decide what is in force by this date.
     pub as_of: Date,
     /// The exporter.
-    #[serde(borrow)]
     pub exporter: Party<'a>,
     /// The consignee.
-    #[serde(borrow)]
     pub consignee: Party<'a>,
     /// The end user, when the document names one (see [`Shipment::end_user`]).
-    #[serde(borrow)]
     pub end_user: Option<Party<'a>>,
     /// Forwarders, intermediate consignees, banks and other parties.
-    #[serde(borrow)]
     pub other_parties: Vec<OtherParty<'a>>,
     /// Country the goods are exported from.
     pub origin_country: Country,
@@ -46,50 +44,42 @@ pub struct Shipment<'a> {
     /// How the goods travel.
     pub transport_mode: Option<TransportMode>,
     /// What the goods will be used for.
-    #[serde(borrow)]
     pub end_use: Option<EndUse<'a>>,
     /// The sales contract.
-    #[serde(borrow)]
     pub contract: Option<Contract<'a>>,
     /// Licences the shipment cites.
-    #[serde(borrow)]
     pub licences: Vec<Licence<'a>>,
     /// The line items (at least one).
-    #[serde(borrow)]
     pub lines: Vec<Line<'a>>,
 }
 
 /// A party to the shipment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct Party<'a> {
     /// Name as given.
-    #[serde(borrow)]
     pub name: Text<'a>,
     /// Country of the party.
     pub country: Country,
     /// ISO 3166-2 subdivision, upper-case (e.g. `UA-43`, Crimea).
-    #[serde(borrow)]
     pub region: Option<Text<'a>>,
     /// Postal address.
-    #[serde(borrow)]
     pub address: Option<Text<'a>>,
     /// Date the company was founded.
     pub registration_date: Option<Date>,
     /// Registry identifiers (`bin`, `inn`, `vat`, …), sorted by key.
-    #[serde(borrow)]
     pub ids: Vec<(Text<'a>, Text<'a>)>,
     /// Other names the party is known by.
-    #[serde(borrow)]
     pub aliases: Vec<Text<'a>>,
 }
 
 /// A party other than exporter, consignee and end user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct OtherParty<'a> {
     /// What the party does in the transaction.
     pub role: PartyRole,
     /// The party.
-    #[serde(borrow)]
     pub party: Party<'a>,
 }
 
@@ -158,22 +148,21 @@ pub enum TransportMode {
 
 /// The declared end use.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct EndUse<'a> {
     /// The end-use statement as given.
-    #[serde(borrow)]
     pub statement: Option<Text<'a>>,
     /// Whether the end use is declared military.
     pub military: Option<bool>,
     /// Industry sector of the end use.
-    #[serde(borrow)]
     pub sector: Option<Text<'a>>,
 }
 
 /// The sales contract.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct Contract<'a> {
     /// Contract reference.
-    #[serde(borrow)]
     pub reference: Option<Text<'a>>,
     /// Date the contract was concluded.
     pub date: Option<Date>,
@@ -183,12 +172,11 @@ pub struct Contract<'a> {
 
 /// A licence the shipment cites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct Licence<'a> {
     /// Licence number.
-    #[serde(borrow)]
     pub id: Text<'a>,
     /// Who issued it: `EU`, `US`, `UK` or an alpha-2 country code, upper-case.
-    #[serde(borrow)]
     pub jurisdiction: Text<'a>,
     /// Line numbers covered; `None` means every line.
     pub lines: Option<Vec<u32>>,
@@ -220,11 +208,11 @@ impl Licence<'_> {
 
 /// One line item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct Line<'a> {
     /// The line number, unique within the shipment.
     pub line: u32,
     /// What the goods are.
-    #[serde(borrow)]
     pub description: Text<'a>,
     /// The HS code.
     pub hs_code: HsCode,
@@ -236,10 +224,8 @@ pub struct Line<'a> {
     #[serde(with = "decimal_wire")]
     pub quantity: Decimal,
     /// Unit of quantity.
-    #[serde(borrow)]
     pub unit: Option<Text<'a>>,
     /// Value of the line.
-    #[serde(borrow)]
     pub value: Money<'a>,
     /// Share of US-origin content in percent, 0–100.
     #[serde(with = "decimal_wire::option")]
@@ -260,12 +246,12 @@ impl Line<'_> {
 
 /// An amount of money.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
 pub struct Money<'a> {
     /// The amount, ≥ 0, exact.
     #[serde(with = "decimal_wire")]
     pub amount: Decimal,
     /// ISO 4217 currency code, upper-case.
-    #[serde(borrow)]
     pub currency: Text<'a>,
 }
 
@@ -547,8 +533,23 @@ mod wire_tests {
         )
         .unwrap();
         let wire = shipment.to_wire().unwrap();
-        assert_eq!(Shipment::from_wire(&wire).unwrap(), shipment);
+        let back = Shipment::from_wire(&wire).unwrap();
+        assert_eq!(back, shipment);
         assert!(wire.len() < 512, "{} bytes", wire.len());
+        // The decoded text points into the wire bytes: nothing was copied.
+        let inside = |t: &str| wire.as_ptr_range().contains(&t.as_ptr());
+        assert!(
+            inside(&back.id) && inside(&back.exporter.name) && inside(&back.lines[0].description)
+        );
+        assert!(back.exporter.aliases.iter().all(|a| inside(a)));
+        assert!(
+            back.exporter
+                .ids
+                .iter()
+                .all(|(k, v)| inside(k) && inside(v))
+        );
+        assert!(inside(back.consignee.region.as_deref().unwrap()));
+        assert!(inside(&back.lines[0].value.currency));
     }
 
     #[test]
