@@ -46,11 +46,10 @@ pub struct Host {
 struct LoadedPolicy {
     plugin: Arc<Plugin>,
     signer: Signer,
-    mode: Mode,
     settings_json: String,
     limits: Limits,
-    /// What its verdict entry says before it is evaluated: built once, so a
-    /// report per shipment copies no strings.
+    /// What its verdict entry says before it is evaluated (id, version, hash,
+    /// mode, signer): built once, so a report per shipment copies no strings.
     report: PolicyReport,
 }
 
@@ -170,7 +169,6 @@ impl Host {
             policies.push(LoadedPolicy {
                 plugin,
                 signer,
-                mode: entry.mode,
                 settings_json: entry.settings_json.clone(),
                 limits: entry.limits,
                 report,
@@ -196,7 +194,7 @@ impl Host {
     pub fn policies(&self) -> impl Iterator<Item = PolicyInfo<'_>> {
         self.policies.iter().map(|p| PolicyInfo {
             plugin: &p.plugin,
-            mode: p.mode,
+            mode: p.report.mode,
             limits: p.limits,
             signer: &p.signer,
         })
