@@ -121,6 +121,47 @@ pub fn run_cases<P: Policy>(dir: impl AsRef<Path>) -> Result<Vec<CaseRun>, Strin
     }
 }
 
+/// Applies a policy's own rule for its findings (how it cites the law, what it
+/// must name) to every finding of `runs`; the first finding that breaks it fails,
+/// named with its case.
+///
+/// ```
+/// use exportctl_sdk::testing::check_findings;
+/// // With no runs there is nothing to break the rule.
+/// assert_eq!(check_findings(&[], |f| if f.lines.is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
+/// ```
+pub fn check_findings(
+    runs: &[CaseRun],
+    check: impl Fn(&Finding) -> Result<(), String>,
+) -> Result<(), String> {
+    for run in runs {
+        for f in &run.findings {
+            check(f).map_err(|e| format!("{}: {e}", run.case.name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every rule id and outcome the cases of a directory expect between them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// The rule ids.
+    pub rules: BTreeSet<String>,
+    /// The outcomes.
+    pub outcomes: BTreeSet<Outcome>,
+}
+
+/// What the cases in `dir` exercise, to check that every rule of a policy and every
+/// outcome it can give has a case.
+pub fn coverage(dir: impl AsRef<Path>) -> Result<Coverage, String> {
+    let mut covered = Coverage::default();
+    for case in load_cases(dir)? {
+        covered.rules.extend(case.expect.rules);
+        covered.outcomes.insert(case.expect.outcome);
+    }
+    Ok(covered)
+}
+
 fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>), String> {
     if case.description.trim().is_empty() {
         return Err("empty description".into());

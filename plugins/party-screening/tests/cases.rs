@@ -6,7 +6,7 @@
 
 #![allow(clippy::panic, reason = "a failing case fails the test")]
 
-use exportctl_sdk::testing::{load_cases, run_cases};
+use exportctl_sdk::testing::{Coverage, check_findings, coverage, run_cases};
 use exportctl_sdk::{Finding, Outcome};
 use party_screening::PartyScreening;
 use party_screening::lists::RULES;
@@ -46,23 +46,14 @@ fn every_case_gives_its_expected_outcome_and_rules() {
         }
         Ok(())
     };
-    for run in &runs {
-        for f in &run.findings {
-            if let Err(e) = check(f) {
-                panic!("{}: {e}", run.case.name);
-            }
-        }
+    if let Err(e) = check_findings(&runs, check) {
+        panic!("{e}");
     }
 }
 
 #[test]
 fn the_cases_cover_every_outcome_and_rule() {
-    let mut rules = BTreeSet::new();
-    let mut outcomes = BTreeSet::new();
-    for case in load_cases(cases_dir()).unwrap_or_else(|e| panic!("{e}")) {
-        rules.extend(case.expect.rules);
-        outcomes.insert(case.expect.outcome);
-    }
+    let Coverage { rules, outcomes } = coverage(cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         outcomes,
         [

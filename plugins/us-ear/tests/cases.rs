@@ -6,7 +6,7 @@
 
 #![allow(clippy::panic, reason = "a failing case fails the test")]
 
-use exportctl_sdk::testing::{load_cases, run_cases};
+use exportctl_sdk::testing::{Coverage, check_findings, coverage, run_cases};
 use exportctl_sdk::{Finding, Outcome, Policy, Shipment, configure};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -34,23 +34,14 @@ fn every_case_gives_its_expected_outcome_and_rules() {
         }
         Ok(())
     };
-    for run in &runs {
-        for f in &run.findings {
-            if let Err(e) = check(f) {
-                panic!("{}: {e}", run.case.name);
-            }
-        }
+    if let Err(e) = check_findings(&runs, check) {
+        panic!("{e}");
     }
 }
 
 #[test]
 fn the_cases_cover_every_rule_and_outcome() {
-    let mut rules = BTreeSet::new();
-    let mut outcomes = BTreeSet::new();
-    for case in load_cases(cases_dir()).unwrap_or_else(|e| panic!("{e}")) {
-        rules.extend(case.expect.rules);
-        outcomes.insert(case.expect.outcome);
-    }
+    let Coverage { rules, outcomes } = coverage(cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     let expected_rules: BTreeSet<String> = [
         "us-ear-country-chart",
         "us-ear-eccn-destinations",
