@@ -26,6 +26,8 @@
 //!   (consignee, end user, intermediate consignees), [`Shipment::role_name`],
 //!   [`Shipment::transit_countries_in`], [`Shipment::licence_covers`] and
 //!   [`Shipment::eu_licence_covering`] (a licence of the Union or a member state).
+//! - [`reach`] — whether the EU's rules reach a shipment (exporter or origin in the
+//!   EU27), the one answer every EU policy shares.
 //! - [`log()`] — the one message channel out of the sandbox.
 //!
 //! # Crate features
@@ -90,6 +92,7 @@ mod finding;
 mod hs;
 mod log;
 mod policy;
+pub mod reach;
 mod region;
 mod shipment;
 mod text;

@@ -19,7 +19,8 @@
 //!   countries, review.
 //! - [`region_embargoes`] (`eu-crimea-sevastopol`, `eu-ukraine-ngca`).
 //!
-//! Shared vocabulary: [`reach`] (where EU rules reach; who is in Russia/Belarus),
+//! Shared vocabulary: [`reach`] (who is in Russia/Belarus; whether EU rules reach at
+//! all is the SDK's [`exportctl_sdk::reach`], shared with `eu-dual-use`),
 //! [`goods`] (what a line is), [`provision`] (dated, per-country citations) and
 //! [`tables`] (the policy's own embedded HS tables). The CHPL (Annex XL as far as the
 //! policy can ground it), the Ukrainian region sets, Annex VII codes and EU licences come
@@ -158,7 +159,7 @@ impl Policy for EuRussiaBelarus {
 
     /// Runs every rule; a shipment the EU rules do not reach gets no finding.
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        if !reach::eu_reach(shipment) {
+        if !exportctl_sdk::reach::eu_reach(shipment) {
             return Vec::new();
         }
         let goods = Goods::of(shipment);

@@ -1,25 +1,12 @@
-//! Where the EU rules reach, and who in a shipment is in Russia or Belarus.
+//! Who in a shipment is in Russia or Belarus, and which third countries Art. 12g and
+//! Art. 12gb are about.
 //!
-//! Reg. (EU) 833/2014 and Reg. (EC) 765/2006 bind the Union's territory and persons. A
-//! shipment document shows two links to the Union: an exporter established in a member
-//! state, or goods exported from one (`origin_country`). Without either the policy makes
-//! no finding. EU nationals and EU companies acting abroad are bound too, but the
-//! document does not show nationality, so they are not encoded.
+//! Whether the EU rules reach a shipment at all (exporter or origin country in the
+//! EU27) is the SDK's [`exportctl_sdk::reach`], shared with the other EU policies:
+//! without that link the policy makes no finding.
 
 use exportctl_sdk::{Country, PartyPath, Shipment, country_sets};
 use std::collections::BTreeSet;
-
-/// Whether the EU rules reach the shipment: exporter or origin country in the EU27.
-pub fn eu_reach(shipment: &Shipment) -> bool {
-    country_sets::EU27.contains(shipment.exporter.country)
-        || country_sets::EU27.contains(shipment.origin_country)
-}
-
-/// Whether the goods are exported from the Union (the origin country is a member state):
-/// what the transit bans require.
-pub fn exported_from_eu(shipment: &Shipment) -> bool {
-    country_sets::EU27.contains(shipment.origin_country)
-}
 
 /// Whether the destination is a third country that is neither Russia nor Belarus nor an
 /// Annex VIII partner: the sales Art. 12g and Art. 12gb are about.
@@ -81,19 +68,6 @@ pub fn ru_by_target(shipment: &Shipment) -> Option<RuByTarget> {
 mod tests {
     use super::*;
     use crate::test_support::Doc;
-
-    #[test]
-    fn reaches_eu_exporters_and_goods_exported_from_the_eu() {
-        assert!(eu_reach(&Doc::new("2024-06-03", "DE>KZ").shipment()));
-        let mut kz_exporter_eu_goods = Doc::new("2024-06-03", "DE>KZ");
-        kz_exporter_eu_goods = kz_exporter_eu_goods.exporter("KZ");
-        assert!(eu_reach(&kz_exporter_eu_goods.shipment()));
-        assert!(eu_reach(
-            &Doc::new("2024-06-03", "CN>KZ").exporter("NL").shipment()
-        ));
-        assert!(!eu_reach(&Doc::new("2024-06-03", "CN>KZ").shipment()));
-        assert!(!eu_reach(&Doc::new("2024-06-03", "GB>RU").shipment()));
-    }
 
     #[test]
     fn finds_every_receiving_party_in_russia_or_belarus() {

@@ -25,8 +25,8 @@
 
 use crate::goods::{Goods, Note, Selection};
 use crate::provision::{self, Provision};
-use crate::reach;
 use crate::tables::OtherAnnex;
+use exportctl_sdk::reach;
 use exportctl_sdk::{Country, Date, Finding, Rule, Shipment, country_sets};
 use std::collections::BTreeSet;
 
