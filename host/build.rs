@@ -11,6 +11,7 @@ const BUNDLED: &[&str] = &[
     "kz-export-control",
     "chpl-diversion",
     "eu-russia-belarus",
+    "eu-dual-use",
     "us-ear",
     "party-screening",
     "company-rules",

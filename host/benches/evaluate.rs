@@ -562,6 +562,10 @@ fn native_policy(name: &str, settings_json: &str) -> Result<Option<NativePolicy>
             let p = configure::<eu_russia_belarus::EuRussiaBelarus>(settings_json)?;
             Some(Box::new(move |s: &Shipment| p.evaluate(s)))
         }
+        "eu-dual-use" => {
+            let p = configure::<eu_dual_use::EuDualUse>(settings_json)?;
+            Some(Box::new(move |s: &Shipment| p.evaluate(s)))
+        }
         "us-ear" => {
             let p = configure::<us_ear::UsEar>(settings_json)?;
             Some(Box::new(move |s: &Shipment| p.evaluate(s)))

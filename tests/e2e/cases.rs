@@ -93,6 +93,11 @@ fn eu_russia_belarus_cases() {
 }
 
 #[test]
+fn eu_dual_use_cases() {
+    assert!(run_cases("eu-dual-use") >= 20);
+}
+
+#[test]
 fn us_ear_cases() {
     assert!(run_cases("us-ear") >= 15);
 }

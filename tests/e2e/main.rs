@@ -9,7 +9,8 @@
 //! - `inputs` — malformed and oversized shipment files exit 2 with one line naming
 //!   the field, in bounded time and memory;
 //! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
-//! - `distribution` — signatures, trust stores, bundles and policy versions over time.
+//! - `distribution` — signatures, trust stores, bundles and policy versions over time;
+//! - `eu_dual_use` — the EU dual-use policy in the default set (issue 12).
 
 #![allow(
     clippy::panic,
@@ -22,6 +23,7 @@ mod cases;
 mod cli;
 mod concurrency;
 mod distribution;
+mod eu_dual_use;
 mod examples;
 mod hostile;
 mod inputs;
