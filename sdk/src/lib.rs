@@ -112,7 +112,7 @@ pub use finding::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Ru
 pub use hs::{HsCode, HsList};
 pub use log::{Level, log};
 pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};
-pub use region::{RegionSet, region_sets};
+pub use region::{NamedRegion, RegionSet, region_sets};
 pub use rust_decimal::Decimal;
 pub use shipment::{
     Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,
