@@ -108,7 +108,9 @@ impl Policy for UsEar {
                 "ECCN-shaped codes are read as ECCNs when the item is subject to the EAR (EU Annex I codes share the shape \
                  but may classify differently); Military List (ML) codes are ignored; an ECCN row whose coverage is not \
                  an exact list of the entry's paragraphs (technical parameters, end uses, software for other entries) or a \
-                 line that gives no paragraph yields review, not licence_required",
+                 line that gives no paragraph yields review, not licence_required; a row confined by its text to named \
+                 paragraphs is read as covering nothing outside them (37 rows; a row with a clause that names none stays \
+                 conditional)",
                 "requirements the CCL refers elsewhere (742.15 encryption, 742.18 CWC, 742.14 significant items, 746.1(b) \
                  UN controls, short supply, ITAR entries) are not encoded and are reported for review \
                  (us-ear-not-determined) unless another finding already requires a licence for the line",
@@ -117,9 +119,11 @@ impl Policy for UsEar {
                 "North Korea and the Crimea/covered regions exempt food and medicine designated EAR99: lines in HS chapters \
                  01-22 or 30 are reported for review instead; EAR99 internet-communications software is not recognised",
                 "the covered regions are found by the ISO 3166-2 region of the consignee, end user or an intermediate \
-                 consignee: UA-43, UA-40 (Crimea), UA-14, UA-09 (whole oblasts stand for the so-called DNR/LNR regions, \
-                 from 24 Feb 2022); Iran's EAR99 items may need OFAC rather than BIS authorisation, which the policy does \
-                 not distinguish",
+                 consignee: UA-43, UA-40 (Crimea: licence required); UA-14, UA-09 name whole oblasts of which 746.6 covers \
+                 only the so-called DNR/LNR regions (from 24 Feb 2022), so they give review; without such a region, an \
+                 address naming Crimea, Sevastopol or the so-called DNR/LNR (a short list of place names, Latin or \
+                 Cyrillic) gives review quoting it; Iran's EAR99 items may need OFAC rather than BIS authorisation, which \
+                 the policy does not distinguish",
             ],
         }
     }
