@@ -9,7 +9,8 @@
 //! - `inputs` — malformed and oversized shipment files exit 2 with one line naming
 //!   the field, in bounded time and memory;
 //! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
-//! - `distribution` — signatures, trust stores, bundles and policy versions over time.
+//! - `distribution` — signatures, trust stores, bundles and policy versions over time;
+//! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
     clippy::panic,
@@ -25,5 +26,6 @@ mod distribution;
 mod examples;
 mod hostile;
 mod inputs;
+mod readmes;
 mod sandbox;
 mod support;
