@@ -50,16 +50,6 @@ pub fn is_multilateral_dual_use(code: &ControlCode) -> bool {
     }
 }
 
-/// Whether `code` is a US-only classification (a Commerce Control List entry of no
-/// multilateral list, or EAR99) that says nothing about Kazakh control.
-pub fn is_us_only(code: &ControlCode) -> bool {
-    match code {
-        ControlCode::Ear99 => true,
-        ControlCode::Listed(_) => !code.is_military() && !is_multilateral_dual_use(code),
-        _ => false,
-    }
-}
-
 /// Whether the shipment declares a military end use (`end_use.military = true`).
 pub fn declared_military_end_use(shipment: &Shipment) -> bool {
     shipment.end_use.as_ref().and_then(|e| e.military) == Some(true)
@@ -196,7 +186,6 @@ mod tests {
         for code in us_only {
             let s = Doc::new("2024-01-10", "KZ>AM").codes(&[code]).shipment()?;
             assert_eq!(classify(&s, &s.lines[0]), None, "{code}");
-            assert!(is_us_only(&s.lines[0].control_codes[0]), "{code}");
         }
         for code in ["5A002.a", "3A001.b.1.a", "4A003", "1C350", "9A012", "0B001"] {
             let s = Doc::new("2024-01-10", "KZ>AM").codes(&[code]).shipment()?;
