@@ -132,26 +132,30 @@ impl Policy for UsEar {
         Ok(UsEar { settings })
     }
 
-    /// Runs the rules in order; the not-determined rule last, skipping lines another
-    /// finding already requires a licence for.
+    /// Runs the rules; the Chart rules report first. A review that only says a row may
+    /// apply is not given for a line another finding already requires a licence for: the
+    /// Chart rules skip lines the part 746 rules decide, and the not-determined rule (last)
+    /// skips lines any rule decides.
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let mut findings = licence_determination::check(shipment);
-        findings.extend(russia_belarus::check(
-            shipment,
-            self.settings.ear99_russia_belarus,
-        ));
-        findings.extend(embargoes::check(shipment));
-        findings.extend(covered_regions::check(shipment));
+        let mut part_746 = russia_belarus::check(shipment, self.settings.ear99_russia_belarus);
+        part_746.extend(embargoes::check(shipment));
+        part_746.extend(covered_regions::check(shipment));
+        let mut findings = licence_determination::check(shipment, &licensed(&part_746));
+        findings.extend(part_746);
         if self.settings.undetermined == Undetermined::Review {
-            let decided: BTreeSet<u32> = findings
-                .iter()
-                .filter(|f| f.outcome >= Outcome::LicenceRequired)
-                .flat_map(|f| f.lines.iter().copied())
-                .collect();
-            findings.extend(not_determined::check(shipment, &decided));
+            findings.extend(not_determined::check(shipment, &licensed(&findings)));
         }
         findings
     }
+}
+
+/// The lines `findings` require a licence for (or deny).
+fn licensed(findings: &[Finding]) -> BTreeSet<u32> {
+    findings
+        .iter()
+        .filter(|f| f.outcome >= Outcome::LicenceRequired)
+        .flat_map(|f| f.lines.iter().copied())
+        .collect()
 }
 
 exportctl_sdk::export_policy!(UsEar);
@@ -238,6 +242,20 @@ mod tests {
             Doc::us("2024-06-03", "CA", &["5A002.a"]),
         );
         assert!(f.is_empty());
+    }
+
+    #[test]
+    fn no_chart_review_for_a_line_the_russia_rule_requires_a_licence_for() {
+        // 0A502 shotguns to Russia: every Chart row of the entry depends on the barrel
+        // length (review on its own), but 746.8 requires a licence for every CCL item.
+        let f = evaluate("{}", Doc::us("2024-06-03", "RU", &["0A502"]));
+        assert_eq!(rules(&f), ["us-ear-russia-belarus"], "{f:#?}");
+        let f = evaluate("{}", Doc::us("2024-06-03", "CN", &["0A502"]));
+        assert!(
+            f.iter()
+                .any(|f| f.rule == "us-ear-country-chart" && f.outcome == Outcome::Review),
+            "without the 746.8 requirement the doubt is reported: {f:#?}"
+        );
     }
 
     #[test]

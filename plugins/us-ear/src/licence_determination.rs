@@ -45,13 +45,15 @@ pub const ECCN_DESTINATIONS: Rule = Rule::new(
 );
 
 /// Runs both rules on every line subject to the EAR and not covered by a US licence.
+/// `decided` are the lines another rule already requires a licence for: a row that only
+/// may cover one of them adds no review for it.
 ///
 /// Lines that get the same finding (same destination, ECCN with paragraph, row, coverage
 /// and reason for being subject to the EAR) share one finding, so a 10,000-line shipment of
 /// one item gives one finding per row, not 10,000. A shipment with more than
 /// [`MAX_FINDINGS`] such findings gets one per destination, requirement and coverage
 /// instead, listing the ECCNs.
-pub fn check(shipment: &Shipment) -> Vec<Finding> {
+pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let destinations = destinations(shipment);
     // Per-ECCN groups, dropped once there are too many; per-requirement groups always.
     let mut fine: Option<(Vec<Group<'_>>, BTreeMap<Key<'_>, usize>)> =
@@ -157,7 +159,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
     }
     match fine {
         Some((mut groups, _)) => {
-            let decided = decided(groups.iter().map(|g| (g.covers, &g.lines)));
+            let decided = with_licence(groups.iter().map(|g| (g.covers, &g.lines)), decided);
             groups
                 .iter_mut()
                 .for_each(|g| drop_decided(g.covers, &mut g.lines, &decided));
@@ -168,7 +170,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
                 .collect()
         }
         None => {
-            let decided = decided(coarse.iter().map(|c| (c.first.covers, &c.lines)));
+            let decided = with_licence(coarse.iter().map(|c| (c.first.covers, &c.lines)), decided);
             coarse
                 .into_iter()
                 .filter_map(|mut c| {
@@ -180,11 +182,16 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
     }
 }
 
-/// The lines some row or footnote certainly requires a licence for.
-fn decided<'a>(groups: impl Iterator<Item = (Covers, &'a Vec<u32>)>) -> BTreeSet<u32> {
+/// The lines some row or footnote certainly requires a licence for, and those another
+/// rule does (`decided`).
+fn with_licence<'a>(
+    groups: impl Iterator<Item = (Covers, &'a Vec<u32>)>,
+    decided: &BTreeSet<u32>,
+) -> BTreeSet<u32> {
     groups
         .filter(|(covers, _)| *covers == Covers::Yes)
         .flat_map(|(_, lines)| lines.iter().copied())
+        .chain(decided.iter().copied())
         .collect()
 }
 
@@ -559,7 +566,7 @@ mod tests {
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {
-        check(&doc.shipment())
+        check(&doc.shipment(), &BTreeSet::new())
     }
 
     fn summary(f: &[Finding]) -> Vec<(String, Outcome)> {
