@@ -13,7 +13,8 @@
 //! licence-requirement row of an ECCN becomes a `Control`: its reason, the paragraphs it
 //! covers (parsed from the row's "… applies to …" text; anything the parser cannot read
 //! exactly becomes `Scope::Conditional` and keeps its text, except that paragraphs an
-//! exception list names outright are kept as `Scope::ExceptAndMore`) and where it applies (a
+//! exception list names outright are kept as `Scope::ExceptAndMore`, and a row every clause
+//! of which names paragraphs of the entry is kept as `Scope::Within` them) and where it applies (a
 //! Country Chart column, or a destination list the ECCN states itself). Data that does not
 //! fit the expected shape fails the build with the file and the reason.
 
@@ -483,6 +484,8 @@ fn scope_kind(scope: &str) -> &'static str {
         "only"
     } else if scope.starts_with("Scope::ExceptAndMore") {
         "except-and-more"
+    } else if scope.starts_with("Scope::Within") {
+        "within"
     } else if scope.starts_with("Scope::Except") {
         "except"
     } else {
@@ -593,7 +596,9 @@ fn parse_control(
         control_text = control[..i].trim().to_owned();
     }
     let scope = parse_scope(eccn, &control_text);
-    let conditional = scope == "Scope::Conditional" || scope.starts_with("Scope::ExceptAndMore");
+    let conditional = scope == "Scope::Conditional"
+        || scope.starts_with("Scope::ExceptAndMore")
+        || scope.starts_with("Scope::Within");
 
     let (target, cite) = if empty_cell {
         ("Target::Referred".to_owned(), String::new())
@@ -800,8 +805,87 @@ fn parse_scope(eccn: &str, control: &str) -> String {
     }
     match parse_list(eccn, list) {
         Some(paras) => format!("Scope::Only(&[{}])", paras.join(", ")),
-        None => CONDITIONAL.into(),
+        None => match parse_within(eccn, rest) {
+            Some(paras) => format!("Scope::Within(&[{}])", paras.join(", ")),
+            None => CONDITIONAL.into(),
+        },
     }
+}
+
+/// For a row whose coverage is not an exact list: the paragraphs of `eccn` it is confined
+/// to, when every clause of its text names one of them ("MMIC amplifiers in 3A001.b.2 and
+/// discrete microwave transistors in 3A001.b.3, except … for civil telecommunications";
+/// "3A001.a.1.a when usable in missiles; and to 3A001.a.5.a when …; and 3A001.z.2"). The
+/// row's condition still decides inside them, but a line outside them is not covered.
+///
+/// `None` when a clause names no paragraph of the entry ("spin-forming machines …; and
+/// flow-forming machines that meet the parameters of 2B009.a"), or the text speaks of the
+/// whole entry. Every word that could be a paragraph reference (`b.3`, `.c`, a lone
+/// letter) is taken into the set, so the set can only be too wide, never too narrow.
+fn parse_within(eccn: &str, body: &str) -> Option<Vec<String>> {
+    let lower = body.to_ascii_lowercase();
+    if lower.contains("entire entry") || lower.contains("this entry") {
+        return None;
+    }
+    let mentions = |clause: &str| {
+        clause.match_indices(eccn).any(|(i, _)| {
+            clause[i + eccn.len()..]
+                .trim_start()
+                .strip_prefix('.')
+                .is_some_and(|rest| {
+                    rest.trim_start()
+                        .starts_with(|c: char| c.is_ascii_lowercase())
+                })
+        })
+    };
+    let clauses = split_words(body, &["; ", ". ", " AND ", " and to ", ", as well as "]);
+    if !clauses.iter().all(|c| c.trim().is_empty() || mentions(c)) {
+        return None;
+    }
+    let mut paths: Vec<String> = Vec::new();
+    let mut add = |path: String| {
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    };
+    // "3A001.b.2" as one word, "3A001 .g" as two: join a code with a following paragraph.
+    let text = body.replace(&format!("{eccn} ."), &format!("{eccn}."));
+    // The last path seen, while the words after it may still continue its list.
+    let mut previous: Option<(String, u8)> = None;
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')')) {
+        let word = word.trim_end_matches('.');
+        let bare = word.trim_start_matches('.');
+        // A bare last component right after a path continues its list: ".16" after
+        // "d.15 and" is "d.16"; ".b" after "a.1.a" may be "a.1.b" as well as "b". Both
+        // readings are taken.
+        let component = bare.len() == 1 && bare.bytes().all(|c| c.is_ascii_lowercase())
+            || (1..=3).contains(&bare.len()) && bare.bytes().all(|c| c.is_ascii_digit());
+        let sibling = previous.as_ref().filter(|_| component).and_then(|(p, _)| {
+            let (parent, last) = p.rsplit_once('.')?;
+            let digits = |t: &str| t.bytes().all(|c| c.is_ascii_digit());
+            (digits(bare) == digits(last))
+                .then(|| format!("{parent}.{}", bare.to_ascii_uppercase()))
+        });
+        if let Some(sibling) = sibling {
+            add(sibling);
+        }
+        // Two-letter words ("in", "or", "to") are English, not paragraphs.
+        let english = bare.len() == 2 && !bare.contains('.');
+        match parse_path(eccn, word).filter(|_| !english) {
+            Some(path) => {
+                add(path.clone());
+                previous = Some((path, 0));
+            }
+            // "and", "or" may stand between the items of a list; more words end it.
+            None => {
+                previous = previous
+                    .filter(|(_, gap)| *gap < 1)
+                    .map(|(p, gap)| (p, gap + 1));
+            }
+        }
+    }
+    let paras: Vec<String> = paths.iter().map(|p| format!("Para::At({p:?})")).collect();
+    (!paras.is_empty()).then_some(paras)
 }
 
 /// Parses `0A505.a, .d, and .x`, `3B001.a.1 to a.3, b, e`, `.b (except .b.5), .c` into

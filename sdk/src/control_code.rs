@@ -191,7 +191,7 @@ impl ControlCode {
 /// use exportctl_sdk::{AnnexViiCode, ProductGroup};
 /// let code = AnnexViiCode::parse("X.B.VIII.002.a").unwrap();
 /// assert_eq!((code.group, code.category, code.number), (ProductGroup::B, 8, 2));
-/// assert_eq!(code.to_string(), "X.B.VIII.002.A");
+/// assert_eq!(code.to_string(), "X.B.VIII.002.a");
 /// assert_eq!(AnnexViiCode::parse("X.A.XXI.001"), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -281,7 +281,8 @@ fn roman(text: &str) -> Option<u8> {
 }
 
 impl fmt::Display for AnnexViiCode {
-    /// The canonical form, e.g. `X.A.I.001.A`.
+    /// The form the Annex prints, e.g. `X.A.I.001.a`: the entry upper-case, its
+    /// sub-paragraphs lower-case.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let category = NUMERALS
             .get(usize::from(self.category).saturating_sub(1))
@@ -290,7 +291,9 @@ impl fmt::Display for AnnexViiCode {
         write!(
             f,
             "X.{:?}.{category}.{:03}{}",
-            self.group, self.number, self.paragraph
+            self.group,
+            self.number,
+            Paragraph(&self.paragraph)
         )
     }
 }
@@ -332,13 +335,37 @@ impl ListedCode {
 }
 
 impl fmt::Display for ControlCode {
+    /// The code as the control lists print it: entry upper-case, sub-paragraphs
+    /// lower-case (`5A002.a`, `ML13.d`, `X.A.I.001.a`). Other text is shown as kept.
+    ///
+    /// ```
+    /// use exportctl_sdk::ControlCode;
+    /// assert_eq!(ControlCode::parse("5A002.A.1").to_string(), "5A002.a.1");
+    /// assert_eq!(ControlCode::parse("ml13.D").to_string(), "ML13.d");
+    /// assert_eq!(ControlCode::parse("x.a.i.001.A").to_string(), "X.A.I.001.a");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ControlCode::Listed(l) => write!(f, "{}{}", l.entry(), l.paragraph),
+            ControlCode::Listed(l) => write!(f, "{}{}", l.entry(), Paragraph(&l.paragraph)),
             ControlCode::Ear99 => f.write_str("EAR99"),
-            ControlCode::Military(m) => write!(f, "ML{}{}", m.item, m.paragraph),
-            ControlCode::Other(text) => f.write_str(text),
+            ControlCode::Military(m) => write!(f, "ML{}{}", m.item, Paragraph(&m.paragraph)),
+            ControlCode::Other(text) => match AnnexViiCode::parse(text) {
+                Some(code) => code.fmt(f),
+                None => f.write_str(text),
+            },
         }
+    }
+}
+
+/// A sub-paragraph as the lists print it: `.A.2` is shown `.a.2`. The parsed codes keep
+/// it upper-case so that comparisons need not care how a shipment wrote it.
+struct Paragraph<'a>(&'a str);
+
+impl fmt::Display for Paragraph<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0
+            .chars()
+            .try_for_each(|c| fmt::Write::write_char(f, c.to_ascii_lowercase()))
     }
 }
 
@@ -435,9 +462,24 @@ mod tests {
     }
 
     #[test]
-    fn display_round_trips() {
-        for text in ["3A001.A.2", "EAR99", "ML13.D", "PL5001", "5A992.C"] {
+    fn display_round_trips_the_lists_own_spelling() {
+        for text in [
+            "3A001.a.2",
+            "EAR99",
+            "ML13.d",
+            "ML10.h.1",
+            "PL5001",
+            "5A992.c",
+            "5A002",
+            "X.A.I.001",
+            "X.B.VIII.002.a.1",
+        ] {
             assert_eq!(ControlCode::parse(text).to_string(), text);
+            assert_eq!(
+                ControlCode::parse(&text.to_ascii_uppercase()).to_string(),
+                text,
+                "upper-cased on the shipment"
+            );
         }
     }
 
@@ -463,7 +505,7 @@ mod tests {
             ),
             (ProductGroup::B, 8, 2, ".A.1")
         );
-        assert_eq!(code.to_string(), "X.B.VIII.002.A.1");
+        assert_eq!(code.to_string(), "X.B.VIII.002.a.1");
         assert_eq!(
             AnnexViiCode::parse("X.D.XX.999").map(|c| c.category),
             Some(20)

@@ -16,7 +16,8 @@
 //!   national codes; sorted tables looked up by binary search), [`Country`] and
 //!   [`country_sets`] (EU27, EAEU, CIS, Annex VIII partners, transshipment-risk
 //!   countries), [`RegionSet`] and [`region_sets`] (ISO 3166-2 subdivisions: Crimea and
-//!   Sevastopol, the Donetsk/Luhansk and Zaporizhzhia/Kherson oblasts), [`Date`] /
+//!   Sevastopol, the Donetsk/Luhansk and Zaporizhzhia/Kherson oblasts; with
+//!   [`RegionSet::named_in`], also found by name in address text), [`Date`] /
 //!   [`Period`] (is a rule in force?), [`ControlCode`] (EU/US dual-use entries, EAR99,
 //!   ML1–ML22) and [`AnnexViiCode`] (Annex VII of Reg. (EU) 833/2014, `X.A.I.001`).
 //! - [`chpl`] — the Common High Priority Items List (23 Feb 2024): the 50 HS-6 codes
@@ -115,7 +116,7 @@ pub use finding::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Ru
 pub use hs::{HsCode, HsList};
 pub use log::{Level, log};
 pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};
-pub use region::{RegionSet, region_sets};
+pub use region::{NamedRegion, RegionSet, region_sets};
 pub use rust_decimal::Decimal;
 pub use shipment::{
     Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,

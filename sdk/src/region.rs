@@ -49,7 +49,211 @@ impl RegionSet {
     pub fn holds(&self, party: &Party) -> bool {
         party.region.as_deref().is_some_and(|r| self.contains(r))
     }
+
+    /// The first member region that `text` names, in Latin or Cyrillic script: the
+    /// region itself (`Crimea`, `Krym`, `Крым`), its capital or a city in it
+    /// (`Sevastopol`, `Simferopol`), or the name the occupying authorities give it
+    /// (`DNR`, `ЛНР`). Whole words only, in any case: `Krymskaya` (a street name in many
+    /// Russian towns) is not `Krym`. `Donetsk` next to `Rostov` is the town of the Rostov
+    /// oblast of Russia, not the Ukrainian city, and is not counted.
+    ///
+    /// This is an inference from free text, not a classification: a policy that acts on
+    /// it should say so and show the text (e.g. as a review quoting the address).
+    ///
+    /// ```
+    /// use exportctl_sdk::region_sets;
+    /// let found = region_sets::CRIMEA_SEVASTOPOL.named_in("ul. Lenina 5, Sevastopol, Crimea");
+    /// assert_eq!(found.map(|n| (n.code, n.word)), Some(("UA-40", "Sevastopol".to_owned())));
+    /// assert!(region_sets::CRIMEA_SEVASTOPOL.named_in("Krymsky Val 9, Moscow").is_none());
+    /// assert!(region_sets::DONETSK_LUHANSK.named_in("г. Донецк, ДНР").is_some());
+    /// ```
+    pub fn named_in(&self, text: &str) -> Option<NamedRegion> {
+        let words = || {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+        };
+        let all: Vec<String> = words().map(str::to_lowercase).collect();
+        words().zip(&all).find_map(|(word, folded)| {
+            PLACE_NAMES
+                .iter()
+                .filter(|p| self.contains(p.code))
+                .find(|p| {
+                    p.words.contains(&folded.as_str())
+                        && !p.unless.iter().any(|u| all.iter().any(|w| w == u))
+                })
+                .map(|p| NamedRegion {
+                    code: p.code,
+                    region: p.region,
+                    word: word.to_owned(),
+                })
+        })
+    }
+
+    /// Where a party's address places it in the set when its `region` does not: the
+    /// first member region [`RegionSet::named_in`] finds in `address`. `None` when the
+    /// party's `region` is already a member (the document says so outright) or it has
+    /// no address.
+    ///
+    /// ```
+    /// use exportctl_sdk::{region_sets, Country, Party};
+    /// let party = Party {
+    ///     name: "OOO Yug".into(),
+    ///     country: Country::UA,
+    ///     region: None,
+    ///     address: Some("Bolshaya Morskaya 1, Sevastopol, Crimea".into()),
+    ///     registration_date: None,
+    ///     ids: Vec::new(),
+    ///     aliases: Vec::new(),
+    /// };
+    /// let named = region_sets::CRIMEA_SEVASTOPOL.named_in_address(&party);
+    /// assert_eq!(named.map(|n| n.region), Some("Sevastopol"));
+    /// ```
+    pub fn named_in_address(&self, party: &Party) -> Option<NamedRegion> {
+        if self.holds(party) {
+            return None;
+        }
+        self.named_in(party.address.as_deref()?)
+    }
 }
+
+/// A region found by name in free text (see [`RegionSet::named_in`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedRegion {
+    /// The ISO 3166-2 code of the region named, e.g. `UA-43`.
+    pub code: &'static str,
+    /// The region's English name, e.g. `Crimea`, `Donetsk oblast`.
+    pub region: &'static str,
+    /// The word as the text writes it, e.g. `Sevastopol` or `ДНР`: the evidence.
+    pub word: String,
+}
+
+/// Names of a region, lower-case, whole words.
+struct PlaceNames {
+    code: &'static str,
+    region: &'static str,
+    words: &'static [&'static str],
+    /// Words that, anywhere in the same text, mean a name is another place's.
+    unless: &'static [&'static str],
+}
+
+/// The regions of [`region_sets`] by name: the region, its capital and larger towns, in
+/// English, Ukrainian and Russian transliteration and in Cyrillic, and the names the
+/// occupying authorities use. Names shared with other places (`Sebastopol`, California;
+/// `Yalta` is kept, being in occupied Donetsk oblast too) are left out.
+const PLACE_NAMES: &[PlaceNames] = &[
+    PlaceNames {
+        code: "UA-43",
+        region: "Crimea",
+        words: &[
+            "crimea",
+            "crimean",
+            "krym",
+            "krim",
+            "qirim",
+            "qırım",
+            "крым",
+            "крим",
+            "къырым",
+            "simferopol",
+            "simferopil",
+            "симферополь",
+            "сімферополь",
+            "kerch",
+            "керчь",
+            "керч",
+            "yevpatoria",
+            "yevpatoriya",
+            "evpatoria",
+            "evpatoriya",
+            "евпатория",
+            "євпаторія",
+            "feodosia",
+            "feodosiya",
+            "феодосия",
+            "феодосія",
+            "dzhankoi",
+            "dzhankoy",
+            "джанкой",
+            "yalta",
+            "ялта",
+        ],
+        unless: &[],
+    },
+    PlaceNames {
+        code: "UA-40",
+        region: "Sevastopol",
+        words: &["sevastopol", "sevastopil", "севастополь", "севастопіль"],
+        unless: &[],
+    },
+    PlaceNames {
+        code: "UA-14",
+        region: "Donetsk oblast",
+        words: &[
+            "donetsk",
+            "донецк",
+            "донецьк",
+            "dnr",
+            "dpr",
+            "днр",
+            "makiivka",
+            "makeevka",
+            "makeyevka",
+            "макеевка",
+            "макіївка",
+            "horlivka",
+            "gorlovka",
+            "горловка",
+            "горлівка",
+            "mariupol",
+            "мариуполь",
+            "маріуполь",
+        ],
+        unless: &["rostov", "ростов", "ростовская", "rostovskaya"],
+    },
+    PlaceNames {
+        code: "UA-09",
+        region: "Luhansk oblast",
+        words: &[
+            "luhansk",
+            "lugansk",
+            "луганск",
+            "луганськ",
+            "lnr",
+            "lpr",
+            "лнр",
+            "alchevsk",
+            "алчевск",
+            "алчевськ",
+        ],
+        unless: &[],
+    },
+    PlaceNames {
+        code: "UA-23",
+        region: "Zaporizhzhia oblast",
+        words: &[
+            "zaporizhzhia",
+            "zaporizhia",
+            "zaporozhye",
+            "zaporozhie",
+            "запорожье",
+            "запоріжжя",
+            "melitopol",
+            "мелитополь",
+            "мелітополь",
+            "berdyansk",
+            "berdiansk",
+            "бердянск",
+            "бердянськ",
+        ],
+        unless: &[],
+    },
+    PlaceNames {
+        code: "UA-65",
+        region: "Kherson oblast",
+        words: &["kherson", "херсон", "henichesk", "геническ", "генічеськ"],
+        unless: &[],
+    },
+];
 
 /// The subdivision sets export-control rules refer to, each with its source.
 pub mod region_sets {
@@ -105,6 +309,78 @@ mod tests {
         assert!(DONETSK_LUHANSK.contains("UA-14") && DONETSK_LUHANSK.contains("UA-09"));
         assert!(ZAPORIZHZHIA_KHERSON.contains("UA-23") && ZAPORIZHZHIA_KHERSON.contains("UA-65"));
         assert!(!ZAPORIZHZHIA_KHERSON.contains("UA-30"), "Kyiv city");
+    }
+
+    #[test]
+    fn names_in_text_are_whole_words_of_the_sets_members() {
+        let found = |set: crate::RegionSet, text: &str| set.named_in(text).map(|n| n.code);
+        assert_eq!(
+            found(CRIMEA_SEVASTOPOL, "Simferopol, Republic of Crimea"),
+            Some("UA-43")
+        );
+        assert_eq!(found(CRIMEA_SEVASTOPOL, "SEVASTOPOL"), Some("UA-40"));
+        assert_eq!(
+            found(CRIMEA_SEVASTOPOL, "Республика Крым, г. Керчь"),
+            Some("UA-43")
+        );
+        assert_eq!(found(CRIMEA_SEVASTOPOL, "м. Севастопіль"), Some("UA-40"));
+        assert_eq!(found(CRIMEA_SEVASTOPOL, "Krymskaya ul. 4, Krasnodar"), None);
+        assert_eq!(found(CRIMEA_SEVASTOPOL, "Sebastopol, CA 95472"), None);
+        assert_eq!(
+            found(CRIMEA_SEVASTOPOL, "Donetsk People's Republic"),
+            None,
+            "not a member"
+        );
+        assert_eq!(
+            found(DONETSK_LUHANSK, "Donetsk People's Republic"),
+            Some("UA-14")
+        );
+        assert_eq!(found(DONETSK_LUHANSK, "LNR, Alchevsk"), Some("UA-09"));
+        assert_eq!(found(DONETSK_LUHANSK, "г. Луганск"), Some("UA-09"));
+        assert_eq!(
+            found(DONETSK_LUHANSK, "Donetsk, Rostov oblast, Russia"),
+            None,
+            "the Russian town"
+        );
+        assert_eq!(found(DONETSK_LUHANSK, "Kramatorsk, Ukraine"), None);
+        assert_eq!(found(ZAPORIZHZHIA_KHERSON, "Melitopol"), Some("UA-23"));
+        let word = CRIMEA_SEVASTOPOL
+            .named_in("ul. Lenina 1, KRYM")
+            .map(|n| (n.word, n.region));
+        assert_eq!(
+            word,
+            Some(("KRYM".to_owned(), "Crimea")),
+            "the word as written"
+        );
+    }
+
+    #[test]
+    fn an_address_counts_only_when_the_region_does_not() {
+        let party = |region: Option<&'static str>| crate::Party {
+            name: "P".into(),
+            country: crate::Country::UA,
+            region: region.map(Into::into),
+            address: Some("Sevastopol, Crimea".into()),
+            registration_date: None,
+            ids: Vec::new(),
+            aliases: Vec::new(),
+        };
+        assert!(CRIMEA_SEVASTOPOL.named_in_address(&party(None)).is_some());
+        assert!(
+            CRIMEA_SEVASTOPOL
+                .named_in_address(&party(Some("UA-30")))
+                .is_some()
+        );
+        assert!(
+            CRIMEA_SEVASTOPOL
+                .named_in_address(&party(Some("UA-40")))
+                .is_none()
+        );
+        let no_address = crate::Party {
+            address: None,
+            ..party(None)
+        };
+        assert!(CRIMEA_SEVASTOPOL.named_in_address(&no_address).is_none());
     }
 
     #[test]

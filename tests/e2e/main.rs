@@ -10,7 +10,8 @@
 //!   the field, in bounded time and memory;
 //! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
 //! - `distribution` — signatures, trust stores, bundles and policy versions over time;
-//! - `eu_dual_use` — the EU dual-use policy in the default set (issue 12).
+//! - `eu_dual_use` — the EU dual-use policy in the default set;
+//! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
     clippy::panic,
@@ -27,5 +28,6 @@ mod eu_dual_use;
 mod examples;
 mod hostile;
 mod inputs;
+mod readmes;
 mod sandbox;
 mod support;

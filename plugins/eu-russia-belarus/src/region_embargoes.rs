@@ -14,7 +14,10 @@
 //!   oblasts.
 //!
 //! A party is "there" when the consignee, the named end user or an intermediate
-//! consignee gives one of those regions. Annex II is not machine-readable in our data;
+//! consignee gives one of those regions. A receiving party with no such region whose
+//! address names one (`Sevastopol, Crimea`, `ДНР`, `Melitopol`; see
+//! [`RegionSet::named_in_address`]) is reviewed, whatever the goods and the settings:
+//! the location is inferred from text, and the finding quotes the address. Annex II is not machine-readable in our data;
 //! a line is an Annex II good when its HS code's own description names one of the four
 //! sectors (`policies/data/eu/crimea_annex_ii_grounded_hs2022.csv`), or when the shipment
 //! declares an end-use sector among them (`end_use.sector`; then every line).
@@ -89,6 +92,67 @@ fn parties_in(shipment: &Shipment, sets: &[RegionSet]) -> Vec<(PartyPath, String
         .collect()
 }
 
+/// The receiving parties that no region code places in a region of `sets` but whose
+/// address names one ([`RegionSet::named_in_address`]), with a phrase quoting the address
+/// and the ISO 3166-2 code of the region named.
+fn parties_by_address(
+    shipment: &Shipment,
+    sets: &[RegionSet],
+) -> Vec<(PartyPath, String, &'static str)> {
+    shipment
+        .receiving_parties()
+        .filter(|p| !sets.iter().any(|s| s.holds(p.party)))
+        .filter_map(|p| {
+            let named = sets.iter().find_map(|s| s.named_in_address(p.party))?;
+            let address = p.party.address.as_deref().unwrap_or_default();
+            let role = shipment.role_name(p.path);
+            let phrase = format!(
+                "{role} `{}`, address `{address}` naming `{}` ({}, {})",
+                p.party.name, named.word, named.region, named.code
+            );
+            Some((p.path, phrase, named.code))
+        })
+        .collect()
+}
+
+/// The review for parties placed in a region only by their address: every line, since
+/// the location is an inference from text and the prohibition depends on it.
+fn review_by_address(
+    rule: Rule,
+    shipment: &Shipment,
+    goods: &Goods<'_>,
+    parties: &[(PartyPath, String, &'static str)],
+    region: &str,
+    basis: &str,
+) -> Finding {
+    let who = parties
+        .iter()
+        .map(|(_, text, _)| text.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let Lines { all, annex_ii, .. } = lines(shipment, goods);
+    let mut message = format!(
+        "goods for a party whose address names {region} ({who}): {}. No region code places the party \
+         there; this rests on the address text: establish where the party is before release.",
+        all.describe()
+    );
+    if !annex_ii.is_empty() {
+        message.push_str(&format!(
+            " Annex II goods among them ({}) are prohibited if it is there.",
+            annex_ii
+                .numbers()
+                .iter()
+                .map(|n| format!("line {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    parties.iter().fold(
+        rule.review(message).lines(all.numbers()).legal_basis(basis),
+        |f, (path, _, _)| f.party(*path),
+    )
+}
+
 /// The shipment's lines: all of them in document order, the Annex II goods among them
 /// (noting the sector), and the rest. A line is an Annex II good when its HS code names
 /// a sector or the shipment declares an Annex II end-use sector.
@@ -139,15 +203,32 @@ pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding>
     if shipment.as_of < REG_692_2014 {
         return Vec::new();
     }
+    let mut findings = Vec::new();
+    let by_address = parties_by_address(shipment, &[region_sets::CRIMEA_SEVASTOPOL]);
+    if !by_address.is_empty() {
+        let basis = if shipment.as_of < ART_2B_FROM {
+            "Reg. (EU) 692/2014 (23 Jun 2014), before Art. 2b (Reg. (EU) 1351/2014 of 18 Dec 2014)"
+        } else {
+            CRIMEA_SEVASTOPOL.legal_basis
+        };
+        findings.push(review_by_address(
+            CRIMEA_SEVASTOPOL,
+            shipment,
+            goods,
+            &by_address,
+            "Crimea/Sevastopol",
+            basis,
+        ));
+    }
     let parties = parties_in(shipment, &[region_sets::CRIMEA_SEVASTOPOL]);
     if parties.is_empty() {
-        return Vec::new();
+        return findings;
     }
     let who = describe(&parties);
-    let mut findings = Vec::new();
+    let mut by_code = Vec::new();
     if shipment.as_of < ART_2B_FROM {
         let all = lines(shipment, goods).all;
-        findings.push(
+        by_code.push(
             CRIMEA_SEVASTOPOL
                 .review(format!(
                     "goods for Crimea/Sevastopol ({who}): {}. On {} Art. 2b (Annex II goods, from 18 Dec 2014) \
@@ -163,7 +244,7 @@ pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding>
             annex_ii, other, ..
         } = lines(shipment, goods);
         if !annex_ii.is_empty() {
-            findings.push(
+            by_code.push(
                 CRIMEA_SEVASTOPOL
                     .deny(format!(
                         "Annex II goods for Crimea/Sevastopol ({who}): {}. The sale, supply, transfer or export of \
@@ -176,7 +257,7 @@ pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding>
             );
         }
         if !other.is_empty() {
-            findings.push(
+            by_code.push(
                 CRIMEA_SEVASTOPOL
                     .review(format!(
                         "goods for Crimea/Sevastopol ({who}): {}. Not among the Annex II goods this policy \
@@ -189,10 +270,8 @@ pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding>
             );
         }
     }
+    findings.extend(by_code.into_iter().map(|f| with_parties(f, &parties)));
     findings
-        .into_iter()
-        .map(|f| with_parties(f, &parties))
-        .collect()
 }
 
 /// Judges goods for a party in the Donetsk or Luhansk oblast (from 23 Feb 2022) or the
@@ -204,21 +283,86 @@ pub fn ukraine_ngca(
     treatment: NgcaTreatment,
 ) -> Vec<Finding> {
     let mut sets = Vec::new();
-    let mut basis = Vec::new();
     if shipment.as_of >= DONETSK_LUHANSK_FROM {
         sets.push(region_sets::DONETSK_LUHANSK);
     }
     if shipment.as_of >= ZAPORIZHZHIA_KHERSON_FROM {
         sets.push(region_sets::ZAPORIZHZHIA_KHERSON);
     }
+    let mut findings = Vec::new();
+    let by_address = parties_by_address(shipment, &sets);
+    if !by_address.is_empty() {
+        let codes: Vec<&str> = by_address.iter().map(|(_, _, code)| *code).collect();
+        findings.push(review_by_address(
+            UKRAINE_NGCA,
+            shipment,
+            goods,
+            &by_address,
+            "an oblast with non-government-controlled areas",
+            &ngca_basis(&codes),
+        ));
+    }
     let parties = parties_in(shipment, &sets);
     if parties.is_empty() {
-        return Vec::new();
+        return findings;
     }
     let regions: Vec<&str> = parties
         .iter()
         .filter_map(|(path, _)| party_region(shipment, *path))
         .collect();
+    let basis = ngca_basis(&regions);
+    let who = describe(&parties);
+    let Lines {
+        all,
+        annex_ii,
+        other,
+    } = lines(shipment, goods);
+    let mut by_code = Vec::new();
+    let caveat = "Only the non-government-controlled areas are covered, and the document gives the oblast, not \
+                  the side of the line of contact";
+    match treatment {
+        NgcaTreatment::Deny if !annex_ii.is_empty() => {
+            by_code.push(
+                UKRAINE_NGCA
+                    .deny(format!(
+                        "Annex II goods for an oblast with non-government-controlled areas ({who}): {}. {caveat}; \
+                         denied because the settings treat the party as in the non-government-controlled area.",
+                        annex_ii.describe()
+                    ))
+                    .lines(annex_ii.numbers())
+                    .legal_basis(basis.clone()),
+            );
+            if !other.is_empty() {
+                by_code.push(review_other(&who, &other, caveat, &basis));
+            }
+        }
+        _ => {
+            let mut message = format!(
+                "goods for an oblast with non-government-controlled areas ({who}): {}. {caveat}: establish where \
+                 the party is before release.",
+                all.describe()
+            );
+            if !annex_ii.is_empty() {
+                message.push_str(&format!(
+                    " Annex II goods among them ({}) are prohibited if the party is in the non-government-controlled area.",
+                    annex_ii.numbers().iter().map(|n| format!("line {n}")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            by_code.push(
+                UKRAINE_NGCA
+                    .review(message)
+                    .lines(all.numbers())
+                    .legal_basis(basis.clone()),
+            );
+        }
+    }
+    findings.extend(by_code.into_iter().map(|f| with_parties(f, &parties)));
+    findings
+}
+
+/// The legal basis for parties in the oblasts `regions` (ISO 3166-2 codes).
+fn ngca_basis(regions: &[&str]) -> String {
+    let mut basis = Vec::new();
     if regions
         .iter()
         .any(|r| region_sets::DONETSK_LUHANSK.contains(r))
@@ -235,56 +379,7 @@ pub fn ukraine_ngca(
             "Reg. (EU) 2022/263 Art. 4 and Annex II as extended by Reg. (EU) 2022/1903 (6 Oct 2022) to the non-government-controlled areas of the Zaporizhzhia and Kherson oblasts",
         );
     }
-    let basis = basis.join("; ");
-    let who = describe(&parties);
-    let Lines {
-        all,
-        annex_ii,
-        other,
-    } = lines(shipment, goods);
-    let mut findings = Vec::new();
-    let caveat = "Only the non-government-controlled areas are covered, and the document gives the oblast, not \
-                  the side of the line of contact";
-    match treatment {
-        NgcaTreatment::Deny if !annex_ii.is_empty() => {
-            findings.push(
-                UKRAINE_NGCA
-                    .deny(format!(
-                        "Annex II goods for an oblast with non-government-controlled areas ({who}): {}. {caveat}; \
-                         denied because the settings treat the party as in the non-government-controlled area.",
-                        annex_ii.describe()
-                    ))
-                    .lines(annex_ii.numbers())
-                    .legal_basis(basis.clone()),
-            );
-            if !other.is_empty() {
-                findings.push(review_other(&who, &other, caveat, &basis));
-            }
-        }
-        _ => {
-            let mut message = format!(
-                "goods for an oblast with non-government-controlled areas ({who}): {}. {caveat}: establish where \
-                 the party is before release.",
-                all.describe()
-            );
-            if !annex_ii.is_empty() {
-                message.push_str(&format!(
-                    " Annex II goods among them ({}) are prohibited if the party is in the non-government-controlled area.",
-                    annex_ii.numbers().iter().map(|n| format!("line {n}")).collect::<Vec<_>>().join(", ")
-                ));
-            }
-            findings.push(
-                UKRAINE_NGCA
-                    .review(message)
-                    .lines(all.numbers())
-                    .legal_basis(basis.clone()),
-            );
-        }
-    }
-    findings
-        .into_iter()
-        .map(|f| with_parties(f, &parties))
-        .collect()
+    basis.join("; ")
 }
 
 fn review_other(who: &str, other: &Selection<'_>, caveat: &str, basis: &str) -> Finding {
@@ -407,6 +502,86 @@ mod tests {
             let s = Doc::new("2024-06-03", "DE>UA").sector(text).shipment();
             assert_eq!(declared_sector(&s), sector, "{text}");
         }
+    }
+
+    fn with_address(doc: Doc, address: &str) -> Shipment<'static> {
+        let mut s = doc.shipment();
+        s.consignee.address = Some(address.to_owned().into());
+        s
+    }
+
+    #[test]
+    fn an_address_in_crimea_without_a_region_is_reviewed_quoting_it() {
+        let s = with_address(two_lines("2024-06-03"), "ul. Lenina 5, Sevastopol, Crimea");
+        let f = crimea_sevastopol(&s, &Goods::of(&s));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            (f[0].outcome, f[0].lines.clone()),
+            (Outcome::Review, vec![1, 2])
+        );
+        assert_eq!(f[0].parties, ["consignee"]);
+        assert!(
+            f[0].message.starts_with(
+                "goods for a party whose address names Crimea/Sevastopol (consignee `Consignee`, address \
+                 `ul. Lenina 5, Sevastopol, Crimea` naming `Sevastopol` (Sevastopol, UA-40))"
+            ),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message
+                .ends_with("Annex II goods among them (line 2) are prohibited if it is there."),
+            "{}",
+            f[0].message
+        );
+        // Cyrillic; a region code that says so decides instead; other towns are not Crimea.
+        let s = with_address(two_lines("2024-06-03"), "Республика Крым, г. Симферополь");
+        assert_eq!(crimea_sevastopol(&s, &Goods::of(&s)).len(), 1);
+        let s = with_address(
+            two_lines("2024-06-03").consignee_region("UA-43"),
+            "Simferopol, Crimea",
+        );
+        let outcomes: Vec<Outcome> = crimea_sevastopol(&s, &Goods::of(&s))
+            .iter()
+            .map(|f| f.outcome)
+            .collect();
+        assert_eq!(outcomes, [Outcome::Deny, Outcome::Review]);
+        let s = with_address(two_lines("2024-06-03"), "Krymsky Val 9, Moscow");
+        assert!(crimea_sevastopol(&s, &Goods::of(&s)).is_empty());
+        let s = with_address(two_lines("2014-06-22"), "Sevastopol");
+        assert!(
+            crimea_sevastopol(&s, &Goods::of(&s)).is_empty(),
+            "before the regime"
+        );
+    }
+
+    #[test]
+    fn an_address_in_the_occupied_oblasts_is_reviewed_even_under_the_deny_setting() {
+        let s = with_address(
+            two_lines("2024-06-03"),
+            "Donetsk People's Republic, Makiivka",
+        );
+        let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Deny);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            (f[0].outcome, f[0].lines.clone()),
+            (Outcome::Review, vec![1, 2])
+        );
+        assert!(
+            f[0].message.contains("naming `Donetsk`"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].legal_basis.contains("Donetsk and Luhansk"));
+        let s = with_address(two_lines("2022-10-05"), "Melitopol");
+        assert!(ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review).is_empty());
+        let s = with_address(two_lines("2022-10-06"), "Melitopol");
+        let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review);
+        assert!(
+            f[0].legal_basis.contains("2022/1903"),
+            "{}",
+            f[0].legal_basis
+        );
     }
 
     #[test]

@@ -59,7 +59,8 @@ mod tests {
         assert_eq!(finding.outcome, Outcome::LicenceRequired);
         assert_eq!(finding.rule, "kz-dual-use-export-licence");
         assert!(
-            finding.message.contains("3A001.A.2") && finding.message.contains("KZ → UZ"),
+            finding.message.contains("line 1 (3A001.a.2, HS 8806.23)")
+                && finding.message.contains("KZ → UZ"),
             "{}",
             finding.message
         );
@@ -126,6 +127,15 @@ mod tests {
             .line(4, &["5A002"])
             .shipment()?;
         assert_eq!(check(&s).map(|f| f.lines), Some(vec![4]));
+        Ok(())
+    }
+
+    #[test]
+    fn us_only_classifications_need_no_kazakh_licence() -> Result<(), String> {
+        for code in ["5A992.c", "4A994.b", "3A991.a", "0A919", "5D992.c", "EAR99"] {
+            let s = Doc::new("2024-01-10", "KZ>KG").codes(&[code]).shipment()?;
+            assert_eq!(check(&s), None, "{code}");
+        }
         Ok(())
     }
 

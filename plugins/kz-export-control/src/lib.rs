@@ -1,6 +1,6 @@
 //! `kz-export-control`: Kazakhstan's control of military and dual-use goods.
 //!
-//! Four measures, one module each (see README.md for coverage, limits and the legal
+//! Five measures, one module each (see README.md for coverage, limits and the legal
 //! basis of every rule):
 //!
 //! - [`military_suspension`]: the Defence Industry Commission's suspension of
@@ -9,12 +9,16 @@
 //!   No. 172-VII (before 28 Feb 2023, Law No. 300-III) (licence required).
 //! - [`transit_permit`]: the transit permit (Law No. 172-VII, Order No. 308)
 //!   (licence required).
+//! - [`catch_all`]: goods on no list for a declared military end use (the catch-all of
+//!   Law No. 172-VII) (licence required; review before the law).
 //! - [`russia_ban`]: military and dual-use goods for Russia from or across
 //!   Kazakhstan: the stated ban (deny) or, by setting, the statute's permit.
 //!
-//! Shared vocabulary: [`goods`] (which lines are military or dual-use), [`route`]
+//! Shared vocabulary: [`goods`] (which lines are military, dual-use or caught by the
+//! catch-all; US-only classifications are none of these), [`route`]
 //! (export, transit, import; Russia-bound) and [`statute`] (which law is in force).
 
+pub mod catch_all;
 pub mod dual_use_licence;
 pub mod goods;
 pub mod military_licence;
@@ -52,11 +56,9 @@ impl Policy for KzExportControl {
                  28 Apr 2023 (transit permits); Defence Industry Commission decision of 27 Aug 2022 \
                  (military export suspension to 31 Aug 2023); Kazakhstan's stated policy since 2022 on \
                  military and dual-use goods to Russia (not a published statute)",
-            // The first dated measure of 2022 in our sources (the military export
-            // suspension); the Russia rule is applied from the same day because
-            // the founding article dates that ban only to "2022".
             // The licence and permit rules reach back to Law No. 300-III (21 Jul 2007);
-            // the suspension and the Russia rule check their own dates.
+            // the suspension (from 27 Aug 2022) and the Russia rule (applied from the same
+            // day) check their own dates.
             valid_from: Date::ymd(2007, 7, 21),
             valid_to: None,
             sources: &[
@@ -82,10 +84,11 @@ impl Policy for KzExportControl {
             limitations: &[
                 "the Kazakh control list (Government Decree No. 592 of 14 Jul 2023; Decree No. 104 of \
                  2008 before it) is not machine-readable in our data: lines are classified by the shape of \
-                 their EU/US control codes (ML1-ML22 and US 600-series/0x5zz/9x515 as military; EU Annex I \
-                 entries and US ECCNs, including US-only x9xx entries such as 3A991, as dual-use); an item \
-                 listed in Kazakhstan but carrying no such code is missed, and a US-only entry may be \
-                 flagged although the Kazakh list does not hold it",
+                 their EU/US control codes (ML1-ML22 and US 600-series/0x5zz/9x515 as military; codes of the \
+                 multilateral lists, EU Annex I entries and ECCNs numbered 0xx-4xx, as dual-use); US-only \
+                 classifications (x9xx ECCNs such as 0A919, 3A991, 4A994, 5A992, 5D992; 3A090, 4A090, 4D090, \
+                 4E091; EAR99) have no counterpart on the multilateral-based Kazakh list and make no finding; \
+                 an item listed only nationally in Kazakhstan, or carrying no such code, is missed",
                 "the reported list of \"104/106 dual-use goods\" banned for Russia (2023) is unverified \
                  and disowned by the ministry: not encoded",
                 "the ban on military and dual-use goods to Russia (default deny) rests on stated policy \
@@ -93,9 +96,11 @@ impl Policy for KzExportControl {
                  sources say only \"2022\"); setting russia_military_dual_use = \"licence_required\" \
                  applies the statute's permit requirement instead",
                 "the catch-all of Law No. 172-VII for unlisted goods is encoded only for a declared \
-                 military end use (end_use.military = true), which makes every line military goods for \
-                 every rule, including before 28 Feb 2023; notification by the authority and WMD end uses \
-                 are not encoded",
+                 military end use (end_use.military = true): such lines need a Kazakh licence or transit \
+                 permit (licence_required), are not military products under the 2022-2023 suspension, and \
+                 count as controlled goods for the Russia rule; before 28 Feb 2023 they are reviewed, the \
+                 reach of Law No. 300-III over unlisted goods not being in our sources; notification by the \
+                 authority and WMD end uses are not encoded",
                 "the military export suspension is taken to end on 31 Aug 2023: no source reports an \
                  extension",
                 "import, brokering and technical assistance under Law No. 172-VII are not encoded; goods \
@@ -127,6 +132,7 @@ impl Policy for KzExportControl {
             russia_ban::check(shipment, self.settings.russia_military_dual_use),
             dual_use_licence::check(shipment),
             transit_permit::check(shipment),
+            catch_all::check(shipment),
         ]
         .into_iter()
         .flatten()
@@ -142,12 +148,13 @@ mod tests {
     use crate::test_support::Doc;
     use exportctl_sdk::{Outcome, Rule, configure};
 
-    const RULES: [Rule; 5] = [
+    const RULES: [Rule; 6] = [
         military_suspension::MILITARY_EXPORT_SUSPENSION,
         military_licence::MILITARY_EXPORT_LICENCE,
         russia_ban::RUSSIA_MILITARY_DUAL_USE,
         dual_use_licence::DUAL_USE_EXPORT_LICENCE,
         transit_permit::TRANSIT_PERMIT,
+        catch_all::MILITARY_END_USE_CATCH_ALL,
     ];
 
     #[test]

@@ -102,16 +102,22 @@ mod tests {
     }
 
     #[test]
-    fn declared_military_end_use_counts_as_military_goods() -> Result<(), String> {
-        let s = Doc::new("2023-01-10", "KZ>AM")
+    fn a_declared_military_end_use_does_not_make_unlisted_goods_military_products()
+    -> Result<(), String> {
+        let trucks = Doc::new("2023-05-15", "KZ>AM")
             .codes(&[])
             .military_end_use()
             .shipment()?;
-        let finding = check(&s).ok_or("no finding")?;
-        assert!(
-            finding.message.contains("declared military end use"),
-            "{}",
-            finding.message
+        assert_eq!(check(&trucks), None);
+        let listed = Doc::new("2023-05-15", "KZ>AM")
+            .line(2, &[])
+            .military_end_use()
+            .shipment()?;
+        let finding = check(&listed).ok_or("no finding")?;
+        assert_eq!(
+            finding.lines,
+            [1],
+            "only the ML10 line is a military product"
         );
         Ok(())
     }

@@ -234,7 +234,7 @@ mod tests {
     fn import_into_kazakhstan_for_a_russian_end_user_is_a_planned_re_export() -> Result<(), String>
     {
         let s = Doc::new("2024-06-03", "DE>KZ")
-            .codes(&["3A991.a"])
+            .codes(&["3A001.b.1.a"])
             .end_user("RU")
             .shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
@@ -274,6 +274,39 @@ mod tests {
             .shipment()?;
         assert!(applies(&s), "the route is covered; the goods are not");
         assert_eq!(check(&s, DENY), None);
+        Ok(())
+    }
+
+    #[test]
+    fn us_only_classifications_to_russia_are_neither_denied_nor_licensed() -> Result<(), String> {
+        // Smartphones (5A992.c, mass-market encryption) from a Kazakh distributor to a
+        // Russian retailer; computers (4A994.b) across Kazakhstan.
+        for (route, code) in [
+            ("KZ>RU", "5A992.c"),
+            ("KG>KZ>RU", "4A994.b"),
+            ("KZ>RU", "3A991.a"),
+        ] {
+            let s = Doc::new("2024-03-01", route).codes(&[code]).shipment()?;
+            assert_eq!(check(&s, DENY), None, "{route} {code}");
+            assert_eq!(check(&s, LICENCE), None, "{route} {code}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn unlisted_goods_for_a_military_end_use_in_russia_count_as_controlled() -> Result<(), String> {
+        let s = Doc::new("2023-05-15", "KZ>RU")
+            .codes(&[])
+            .military_end_use()
+            .shipment()?;
+        let finding = check(&s, DENY).ok_or("no finding")?;
+        assert!(
+            finding.message.starts_with(
+                "unlisted goods for a military end use exported from Kazakhstan for Russia"
+            ),
+            "{}",
+            finding.message
+        );
         Ok(())
     }
 

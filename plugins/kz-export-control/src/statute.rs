@@ -33,6 +33,23 @@ const TRANSIT_2023: &str = "Law of the Republic of Kazakhstan No. 172-VII of 28 
      specific goods\" (in force 28 Feb 2023): permit for the transit of specific goods; Order No. 308 of \
      the Ministry of Industry and Infrastructure Development of 28 Apr 2023 (transit permits)";
 
+const CATCH_ALL_2007: &str = "Law of the Republic of Kazakhstan No. 300-III \"On export control\" (2007), in \
+     force until 27 Feb 2023: its control of unlisted goods for a military end use was not read in the primary \
+     source";
+
+const CATCH_ALL_2022: &str = "Law of the Republic of Kazakhstan No. 172-VII of 28 Dec 2022 \"On control of \
+     specific goods\" (in force 28 Feb 2023): catch-all control of goods not on the control list intended for a \
+     military end use";
+
+/// The legal basis for controlling unlisted goods for a military end use on `as_of`.
+pub fn catch_all(as_of: Date) -> &'static str {
+    if as_of < LAW_172_VII_IN_FORCE {
+        CATCH_ALL_2007
+    } else {
+        CATCH_ALL_2022
+    }
+}
+
 /// The legal basis for a licence to export (or re-export) military or dual-use
 /// goods from Kazakhstan on `as_of`.
 pub fn export_licence(as_of: Date) -> &'static str {

@@ -5,9 +5,11 @@
 //! military and dual-use goods are specific goods, so both need a Kazakh transit
 //! permit. The military export suspension did not reach transit. The finding cites
 //! the law in force on `as_of`. Goods crossing towards Russia are judged by
-//! `russia_ban` while that rule applies, and this rule steps aside for them.
+//! `russia_ban` while that rule applies, and this rule steps aside for them; unlisted
+//! goods for a military end use are the `catch_all` rule's.
 
-use crate::{goods, route, russia_ban, statute};
+use crate::goods::{self, Goods};
+use crate::{route, russia_ban, statute};
 use exportctl_sdk::{Finding, Rule, Shipment};
 
 /// Military or dual-use goods in transit across Kazakhstan without a Kazakh permit.
@@ -27,7 +29,9 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
     if !route::transits_kz(shipment) || russia_ban::applies(shipment) {
         return None;
     }
-    let lines = goods::without_kz_licence(shipment, goods::specific_goods(shipment));
+    // Unlisted goods for a military end use: the catch-all rule.
+    let listed = goods::select(shipment, |g| g != Goods::CatchAll);
+    let lines = goods::without_kz_licence(shipment, listed);
     if lines.is_empty() {
         return None;
     }
@@ -121,6 +125,26 @@ mod tests {
             .licence("CN", None, None)
             .shipment()?;
         assert!(check(&foreign).is_some());
+        Ok(())
+    }
+
+    #[test]
+    fn us_only_classifications_in_transit_need_no_permit() -> Result<(), String> {
+        let s = Doc::new("2024-01-10", "CN>KZ>UZ")
+            .codes(&["4A994.b"])
+            .line(2, &["5A992.c"])
+            .shipment()?;
+        assert_eq!(check(&s), None);
+        Ok(())
+    }
+
+    #[test]
+    fn unlisted_goods_for_a_military_end_use_are_left_to_the_catch_all() -> Result<(), String> {
+        let s = Doc::new("2024-01-10", "CN>KZ>UZ")
+            .line(2, &[])
+            .military_end_use()
+            .shipment()?;
+        assert_eq!(check(&s).map(|f| f.lines), Some(vec![1]));
         Ok(())
     }
 

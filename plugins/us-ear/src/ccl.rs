@@ -205,6 +205,11 @@ pub enum Scope {
     /// Coverage the code cannot decide: technical parameters, end uses, items of other
     /// entries. The row's text says what.
     Conditional,
+    /// Coverage the code cannot decide inside the listed paragraphs (the row's text gives
+    /// the condition, e.g. "except … for use in civil telecommunications applications"),
+    /// and none outside them: a line whose paragraph is elsewhere in the entry is not
+    /// covered.
+    Within(&'static [Para]),
 }
 
 /// Where a row requires a licence.
@@ -246,8 +251,8 @@ pub struct Control {
     pub scope: Scope,
     /// Where a licence is required.
     pub target: Target,
-    /// The row's text, kept only for [`Scope::Conditional`] and [`Scope::ExceptAndMore`]
-    /// rows.
+    /// The row's text, kept only for [`Scope::Conditional`], [`Scope::ExceptAndMore`] and
+    /// [`Scope::Within`] rows.
     pub text: &'static str,
     /// The section the row cites (`§ 742.6(a)(6)(iii)(B)`), or the source's words when it
     /// cites none; empty for Country Chart columns.
@@ -365,6 +370,15 @@ pub fn covers(scope: Scope, code: &ListedCode) -> Covers {
     let (paras, only) = match scope {
         Scope::Entire => return Covers::Yes,
         Scope::Conditional => return Covers::Maybe,
+        Scope::Within(paras) => {
+            // At the precision the line gives: a paragraph inside (or above) one the row
+            // names may be covered; one beside them all is not.
+            let inside = paragraph.is_empty()
+                || paras
+                    .iter()
+                    .any(|p| para_covers(p, paragraph) != Covers::No);
+            return if inside { Covers::Maybe } else { Covers::No };
+        }
         Scope::ExceptAndMore(paras) => {
             let excepted = !paragraph.is_empty()
                 && paras.iter().any(
@@ -401,7 +415,9 @@ fn why(scope: Scope, who: &str, conditional: impl FnOnce() -> String, code: &Lis
             "{who} applies to the entire entry except {}",
             describe(&eccn, paras)
         ),
-        Scope::Entire | Scope::ExceptAndMore(_) | Scope::Conditional => return conditional(),
+        Scope::Entire | Scope::ExceptAndMore(_) | Scope::Conditional | Scope::Within(_) => {
+            return conditional();
+        }
     };
     if paragraph.is_empty() {
         format!("{listed} and the line gives no paragraph")
@@ -695,6 +711,61 @@ mod tests {
             "{}",
             ns.text
         );
+    }
+
+    #[test]
+    fn conditional_rows_naming_paragraphs_are_confined_to_them() {
+        let row = |eccn: &str, reason: Reason| {
+            controls(eccn)
+                .iter()
+                .find(|c| c.reason == reason && matches!(c.target, Target::Column(_)))
+                .map(|c| c.scope)
+        };
+        let ns1 = controls("3A001")
+            .iter()
+            .find(|c| c.target == Target::Column(Column::Ns1))
+            .unwrap();
+        assert_eq!(
+            ns1.scope,
+            Scope::Within(&[Para::At("B.2"), Para::At("B.3")])
+        );
+        assert!(
+            ns1.text.contains("civil telecommunications"),
+            "{}",
+            ns1.text
+        );
+        assert_eq!(ns1.covers(&listed("3A001.b.1.a")), Coverage::No);
+        assert!(
+            matches!(ns1.covers(&listed("3A001.b.2")), Coverage::Maybe(m) if m.contains("civil"))
+        );
+        assert!(matches!(ns1.covers(&listed("3A001.b")), Coverage::Maybe(_)));
+        assert!(matches!(ns1.covers(&listed("3A001")), Coverage::Maybe(_)));
+        assert_eq!(
+            row("3A001", Reason::Mt),
+            Some(Scope::Within(&[
+                Para::At("A.1.A"),
+                Para::At("A.5.A"),
+                Para::At("Z.2")
+            ]))
+        );
+        // ".16" continues "1C351.d.15"; "b (carbon …)" and "e.1" continue "1C010.a".
+        assert_eq!(
+            row("1C351", Reason::Cb),
+            Some(Scope::Within(&[Para::At("D.15"), Para::At("D.16")]))
+        );
+        assert_eq!(
+            row("1C010", Reason::Np),
+            Some(Scope::Within(&[
+                Para::At("A"),
+                Para::At("B"),
+                Para::At("E.1")
+            ]))
+        );
+        // A clause with no paragraph of the entry ("spin-forming machines …") keeps the
+        // row open; so does one that speaks of the entry as a whole.
+        assert_eq!(row("2B009", Reason::Mt), Some(Scope::Conditional));
+        assert_eq!(row("1B001", Reason::Np), Some(Scope::Conditional));
+        assert_eq!(row("9D604", Reason::Mt), Some(Scope::Conditional));
     }
 
     #[test]

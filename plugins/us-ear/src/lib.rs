@@ -108,7 +108,9 @@ impl Policy for UsEar {
                 "ECCN-shaped codes are read as ECCNs when the item is subject to the EAR (EU Annex I codes share the shape \
                  but may classify differently); Military List (ML) codes are ignored; an ECCN row whose coverage is not \
                  an exact list of the entry's paragraphs (technical parameters, end uses, software for other entries) or a \
-                 line that gives no paragraph yields review, not licence_required",
+                 line that gives no paragraph yields review, not licence_required; a row confined by its text to named \
+                 paragraphs is read as covering nothing outside them (37 rows; a row with a clause that names none stays \
+                 conditional)",
                 "requirements the CCL refers elsewhere (742.15 encryption, 742.18 CWC, 742.14 significant items, 746.1(b) \
                  UN controls, short supply, ITAR entries) are not encoded and are reported for review \
                  (us-ear-not-determined) unless another finding already requires a licence for the line",
@@ -117,9 +119,11 @@ impl Policy for UsEar {
                 "North Korea and the Crimea/covered regions exempt food and medicine designated EAR99: lines in HS chapters \
                  01-22 or 30 are reported for review instead; EAR99 internet-communications software is not recognised",
                 "the covered regions are found by the ISO 3166-2 region of the consignee, end user or an intermediate \
-                 consignee: UA-43, UA-40 (Crimea), UA-14, UA-09 (whole oblasts stand for the so-called DNR/LNR regions, \
-                 from 24 Feb 2022); Iran's EAR99 items may need OFAC rather than BIS authorisation, which the policy does \
-                 not distinguish",
+                 consignee: UA-43, UA-40 (Crimea: licence required); UA-14, UA-09 name whole oblasts of which 746.6 covers \
+                 only the so-called DNR/LNR regions (from 24 Feb 2022), so they give review; without such a region, an \
+                 address naming Crimea, Sevastopol or the so-called DNR/LNR (a short list of place names, Latin or \
+                 Cyrillic) gives review quoting it; Iran's EAR99 items may need OFAC rather than BIS authorisation, which \
+                 the policy does not distinguish",
             ],
         }
     }
@@ -128,26 +132,30 @@ impl Policy for UsEar {
         Ok(UsEar { settings })
     }
 
-    /// Runs the rules in order; the not-determined rule last, skipping lines another
-    /// finding already requires a licence for.
+    /// Runs the rules; the Chart rules report first. A review that only says a row may
+    /// apply is not given for a line another finding already requires a licence for: the
+    /// Chart rules skip lines the part 746 rules decide, and the not-determined rule (last)
+    /// skips lines any rule decides.
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let mut findings = licence_determination::check(shipment);
-        findings.extend(russia_belarus::check(
-            shipment,
-            self.settings.ear99_russia_belarus,
-        ));
-        findings.extend(embargoes::check(shipment));
-        findings.extend(covered_regions::check(shipment));
+        let mut part_746 = russia_belarus::check(shipment, self.settings.ear99_russia_belarus);
+        part_746.extend(embargoes::check(shipment));
+        part_746.extend(covered_regions::check(shipment));
+        let mut findings = licence_determination::check(shipment, &licensed(&part_746));
+        findings.extend(part_746);
         if self.settings.undetermined == Undetermined::Review {
-            let decided: BTreeSet<u32> = findings
-                .iter()
-                .filter(|f| f.outcome >= Outcome::LicenceRequired)
-                .flat_map(|f| f.lines.iter().copied())
-                .collect();
-            findings.extend(not_determined::check(shipment, &decided));
+            findings.extend(not_determined::check(shipment, &licensed(&findings)));
         }
         findings
     }
+}
+
+/// The lines `findings` require a licence for (or deny).
+fn licensed(findings: &[Finding]) -> BTreeSet<u32> {
+    findings
+        .iter()
+        .filter(|f| f.outcome >= Outcome::LicenceRequired)
+        .flat_map(|f| f.lines.iter().copied())
+        .collect()
 }
 
 exportctl_sdk::export_policy!(UsEar);
@@ -234,6 +242,20 @@ mod tests {
             Doc::us("2024-06-03", "CA", &["5A002.a"]),
         );
         assert!(f.is_empty());
+    }
+
+    #[test]
+    fn no_chart_review_for_a_line_the_russia_rule_requires_a_licence_for() {
+        // 0A502 shotguns to Russia: every Chart row of the entry depends on the barrel
+        // length (review on its own), but 746.8 requires a licence for every CCL item.
+        let f = evaluate("{}", Doc::us("2024-06-03", "RU", &["0A502"]));
+        assert_eq!(rules(&f), ["us-ear-russia-belarus"], "{f:#?}");
+        let f = evaluate("{}", Doc::us("2024-06-03", "CN", &["0A502"]));
+        assert!(
+            f.iter()
+                .any(|f| f.rule == "us-ear-country-chart" && f.outcome == Outcome::Review),
+            "without the 746.8 requirement the doubt is reported: {f:#?}"
+        );
     }
 
     #[test]

@@ -10,9 +10,12 @@
 //!   destination specified in Country Group D:5": a licence is required when the
 //!   destination is among them ([`ECCN_DESTINATIONS`]).
 //!
-//! A row that covers only some paragraphs applies when the line's paragraph is among them.
-//! When the line gives no paragraph, a broader one, or the row's coverage is conditional,
-//! the finding is `review` and quotes why. No X, no finding: the AT columns carry no X for
+//! A row that covers only some paragraphs applies when the line's paragraph is among them,
+//! at the precision the line gives: a row whose text confines it to some paragraphs (with a
+//! condition, such as "except … for use in civil telecommunications applications") does not
+//! apply to a line whose paragraph lies outside them. When the line gives no paragraph, a
+//! broader one, or the row's coverage is conditional, the finding is `review` and quotes
+//! why; a line another row already requires a licence for gets no such review as well. No X, no finding: the AT columns carry no X for
 //! any graded row, so AT-only (x9xx) items need no licence under this rule; the embargoed
 //! destinations whose rows point to part 746 are judged by the embargo rule.
 
@@ -25,7 +28,7 @@ use crate::de_minimis::{self, Basis};
 use crate::destination::{Destination, destinations};
 use crate::text;
 use exportctl_sdk::{Country, Finding, ListedCode, Outcome, Rule, Shipment};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A Country Chart column of the ECCN has an X for the destination.
 pub const COUNTRY_CHART: Rule = Rule::new(
@@ -42,13 +45,15 @@ pub const ECCN_DESTINATIONS: Rule = Rule::new(
 );
 
 /// Runs both rules on every line subject to the EAR and not covered by a US licence.
+/// `decided` are the lines another rule already requires a licence for: a row that only
+/// may cover one of them adds no review for it.
 ///
 /// Lines that get the same finding (same destination, ECCN with paragraph, row, coverage
 /// and reason for being subject to the EAR) share one finding, so a 10,000-line shipment of
 /// one item gives one finding per row, not 10,000. A shipment with more than
 /// [`MAX_FINDINGS`] such findings gets one per destination, requirement and coverage
 /// instead, listing the ECCNs.
-pub fn check(shipment: &Shipment) -> Vec<Finding> {
+pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let destinations = destinations(shipment);
     // Per-ECCN groups, dropped once there are too many; per-requirement groups always.
     let mut fine: Option<(Vec<Group<'_>>, BTreeMap<Key<'_>, usize>)> =
@@ -153,8 +158,49 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
         }
     }
     match fine {
-        Some((groups, _)) => groups.iter().map(finding).collect(),
-        None => coarse.into_iter().map(coarse_finding).collect(),
+        Some((mut groups, _)) => {
+            let decided = with_licence(groups.iter().map(|g| (g.covers, &g.lines)), decided);
+            groups
+                .iter_mut()
+                .for_each(|g| drop_decided(g.covers, &mut g.lines, &decided));
+            groups
+                .iter()
+                .filter(|g| !g.lines.is_empty())
+                .map(finding)
+                .collect()
+        }
+        None => {
+            let decided = with_licence(coarse.iter().map(|c| (c.first.covers, &c.lines)), decided);
+            coarse
+                .into_iter()
+                .filter_map(|mut c| {
+                    drop_decided(c.first.covers, &mut c.lines, &decided);
+                    (!c.lines.is_empty()).then(|| coarse_finding(c))
+                })
+                .collect()
+        }
+    }
+}
+
+/// The lines some row or footnote certainly requires a licence for, and those another
+/// rule does (`decided`).
+fn with_licence<'a>(
+    groups: impl Iterator<Item = (Covers, &'a Vec<u32>)>,
+    decided: &BTreeSet<u32>,
+) -> BTreeSet<u32> {
+    groups
+        .filter(|(covers, _)| *covers == Covers::Yes)
+        .flat_map(|(_, lines)| lines.iter().copied())
+        .chain(decided.iter().copied())
+        .collect()
+}
+
+/// Takes out of a review the lines another row already requires a licence for: the
+/// licence is needed whatever the doubtful row decides, and its application names every
+/// reason for control, so a second finding for the same line adds nothing.
+fn drop_decided(covers: Covers, lines: &mut Vec<u32>, decided: &BTreeSet<u32>) {
+    if covers == Covers::Maybe {
+        lines.retain(|line| !decided.contains(line));
     }
 }
 
@@ -520,7 +566,7 @@ mod tests {
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {
-        check(&doc.shipment())
+        check(&doc.shipment(), &BTreeSet::new())
     }
 
     fn summary(f: &[Finding]) -> Vec<(String, Outcome)> {
@@ -706,6 +752,65 @@ mod tests {
         assert!(
             f.iter()
                 .any(|f| f.message.contains("barrel length less than 18 inches")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn rows_confined_to_other_paragraphs_do_not_reach_the_line() {
+        // Türkiye: NS1, MT1, RS1 (and CB1). 3A001's NS1/RS1 rows name only b.2 and b.3
+        // (with a civil-telecommunications exception), MT1 a.1.a, a.5.a and z.2.
+        assert!(run(Doc::us("2024-06-03", "TR", &["3A001.b.1.a"])).is_empty());
+        let columns = |code: &str| {
+            run(Doc::us("2024-06-03", "TR", &[code]))
+                .iter()
+                .map(|f| {
+                    assert_eq!(f.outcome, Outcome::Review, "{f:#?}");
+                    f.message
+                        .split(", reason ")
+                        .nth(1)
+                        .and_then(|m| m.split(' ').next())
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+        };
+        // Inside the row's paragraphs its condition decides: review, quoting it.
+        assert_eq!(columns("3A001.b.2"), ["NS1", "RS1"]);
+        let f = run(Doc::us("2024-06-03", "TR", &["3A001.b.2"]));
+        assert!(
+            f[0].message
+                .contains("civil telecommunications applications"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(columns("3A001.a.1.a"), ["MT1"]);
+        // Less precise than the rows: every row that may apply.
+        assert_eq!(columns("3A001.b"), ["NS1", "RS1"]);
+        // (RS: the worldwide row of 3A001.z.1.a, z.2.a, … may apply as well.)
+        assert_eq!(columns("3A001"), ["NS1", "RS1", "RS", "MT1"]);
+    }
+
+    #[test]
+    fn no_review_beside_a_licence_requirement_for_the_same_line() {
+        // 3A001.e.2 to China: NS2 covers the entire entry (licence required); the NP1 row
+        // (pulse discharge capacitors meeting 3A201.a) only may.
+        let f = run(Doc::us("2024-06-03", "CN", &["3A001.e.2"]).line(2, &["3A001.z.3"]));
+        let summary: Vec<(Outcome, Vec<u32>)> =
+            f.iter().map(|f| (f.outcome, f.lines.clone())).collect();
+        assert!(
+            f.iter().all(|f| f.outcome == Outcome::LicenceRequired),
+            "{f:#?}"
+        );
+        assert!(
+            summary.iter().any(|(_, lines)| lines.contains(&1)),
+            "{f:#?}"
+        );
+        // Without the NS2 requirement the NP1 doubt is reported: to India (NP1, no NS2).
+        let f = run(Doc::us("2024-06-03", "IN", &["3A001.e.2"]));
+        assert!(
+            f.iter()
+                .any(|f| f.outcome == Outcome::Review && f.message.contains("reason NP1")),
             "{f:#?}"
         );
     }

@@ -73,6 +73,12 @@ impl Doc {
         self
     }
 
+    /// Gives the consignee a postal address (and no region).
+    pub(crate) fn consignee_address(mut self, address: &str) -> Doc {
+        self.0["consignee"]["address"] = json!(address);
+        self
+    }
+
     /// Cites a licence of `jurisdiction` covering `lines` (all when `None`), valid until
     /// `valid_until` (open when `None`).
     pub(crate) fn licence(
