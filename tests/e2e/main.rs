@@ -9,7 +9,9 @@
 //! - `inputs` — malformed and oversized shipment files exit 2 with one line naming
 //!   the field, in bounded time and memory;
 //! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
-//! - `distribution` — signatures, trust stores, bundles and policy versions over time.
+//! - `distribution` — signatures, trust stores, bundles and policy versions over time;
+//! - `never_silent` — no allow or exit 0 for a shipment not really checked (typos,
+//!   nothing in force, closed pipes, broken lines), and the CLI around it.
 
 #![allow(
     clippy::panic,
@@ -25,5 +27,6 @@ mod distribution;
 mod examples;
 mod hostile;
 mod inputs;
+mod never_silent;
 mod sandbox;
 mod support;
