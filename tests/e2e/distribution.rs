@@ -568,7 +568,10 @@ fn the_version_in_force_on_the_shipment_date_decides() {
                     report["in_force"], false,
                     "{date}: no version was law yet: {v}"
                 );
-                assert_eq!((v["outcome"].as_str(), run.code), (Some("allow"), 0));
+                assert_eq!(report["outcome"], "not_in_force", "{date}: {v}");
+                // Nothing judged it, so it is not allowed (`verdict.md`).
+                assert_eq!(v["findings"][0]["rule"], "not-judged", "{date}: {v}");
+                assert_eq!((v["outcome"].as_str(), run.code), (Some("review"), 3));
             }
         }
     }

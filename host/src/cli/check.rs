@@ -131,8 +131,13 @@ fn judge(
     };
     if strict && !unknown.is_empty() {
         for field in &unknown {
+            let hint = field
+                .suggestion
+                .map(|known| format!("; did you mean `{known}`?"))
+                .unwrap_or_default();
             eprintln!(
-                "error: {shipment}: {field} (unknown fields are invalid input in strict mode)"
+                "error: {shipment}: {}: unknown field (strict mode: unknown fields are invalid input){hint}",
+                field.path
             );
         }
     }
