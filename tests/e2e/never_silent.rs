@@ -96,6 +96,24 @@ fn a_typo_in_an_optional_field_is_reported_and_strict_mode_refuses_it() {
     let by_set = exportctl(&["check", "--policies", &set, &file]);
     assert_eq!(by_set.code, 2, "{by_set:?}");
 
+    // Thousands of unknown fields do not flood the output: 20 named, the rest counted.
+    let mut many = example("de-furniture-to-kz.json");
+    for i in 0..2000 {
+        many[format!("erp_field_{i}")] = json!(i);
+    }
+    let many = write(dir.path(), "many.json", many.to_string());
+    let run = exportctl(&["check", &many]);
+    let warnings = run.verdicts()[0]["warnings"].clone();
+    let unknown: Vec<&Value> = warnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "unknown-field")
+        .collect();
+    assert_eq!(unknown.len(), 21, "{warnings}");
+    assert_eq!(unknown[20]["message"], "and 1980 more unknown fields");
+    assert!(run.stderr.lines().count() < 40, "{}", run.stderr);
+
     // A correct document has no warnings.
     let clean = exportctl(&["check", &example_path("de-furniture-to-kz.json")]);
     assert_eq!(clean.verdicts()[0]["warnings"], json!([]), "{clean:?}");

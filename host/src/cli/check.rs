@@ -80,7 +80,7 @@ pub(super) fn run(args: &CheckArgs) -> ExitStatus {
                     continue;
                 }
             };
-            let Some(mut verdict) = judge(&doc, args, strict, &limits, &mut worker) else {
+            let Some(verdict) = judge(&doc, args, strict, &limits, &mut worker) else {
                 tally.invalid += 1;
                 continue;
             };
@@ -99,7 +99,6 @@ pub(super) fn run(args: &CheckArgs) -> ExitStatus {
                 Format::Json => write_json(&mut out, &verdict),
                 Format::Text => write_text(&mut out, &verdict),
             };
-            verdict.warnings.clear();
             if let Err(e) = written {
                 return write_failed(&e, tally.status());
             }
@@ -124,11 +123,16 @@ fn judge(
     limits: &InputLimits,
     worker: &mut crate::Worker<'_>,
 ) -> Option<Verdict> {
-    let unknown = doc.unknown_fields();
+    let mut unknown = doc.unknown_fields();
+    // A document of thousands of unknown keys must not flood the output: the
+    // first ones are named, the rest counted.
+    let more = unknown.len().saturating_sub(MAX_UNKNOWN_REPORTED);
+    unknown.truncate(MAX_UNKNOWN_REPORTED);
     let shipment = match doc.shipment_id() {
         Some(id) => format!("{}: shipment `{id}`", doc.origin),
         None => doc.origin.clone(),
     };
+    let more_line = (more > 0).then(|| format!("{shipment}: and {more} more unknown fields"));
     if strict && !unknown.is_empty() {
         for field in &unknown {
             let hint = field
@@ -139,6 +143,9 @@ fn judge(
                 "error: {shipment}: {}: unknown field (strict mode: unknown fields are invalid input){hint}",
                 field.path
             );
+        }
+        if let Some(line) = &more_line {
+            eprintln!("error: {line}");
         }
     }
     let parsed = input::parse_shipment_all(doc, args.as_of, limits);
@@ -155,6 +162,9 @@ fn judge(
     for field in &unknown {
         eprintln!("warning: {shipment}: {field}");
     }
+    if let Some(line) = &more_line {
+        eprintln!("warning: {line}");
+    }
     let mut verdict = worker.evaluate(&parsed);
     let mut warnings: Vec<Warning> = unknown
         .into_iter()
@@ -165,10 +175,21 @@ fn judge(
             message: field.to_string(),
         })
         .collect();
+    if more > 0 {
+        warnings.push(Warning {
+            kind: "unknown-field",
+            path: "…".to_owned(),
+            suggestion: None,
+            message: format!("and {more} more unknown fields"),
+        });
+    }
     warnings.append(&mut verdict.warnings);
     verdict.warnings = warnings;
     Some(verdict)
 }
+
+/// Most unknown fields named per shipment; the rest are counted.
+const MAX_UNKNOWN_REPORTED: usize = 20;
 
 /// What a run judged, for the exit status and the summary line.
 #[derive(Default)]
