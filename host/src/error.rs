@@ -74,12 +74,14 @@ pub enum LoadError {
         reason: String,
     },
     /// The plugin rejected its settings.
-    #[error("policy `{policy}` rejected its settings in `{origin}`: {reason}")]
+    #[error("policy `{policy}` rejected its settings in `{origin}`{place}: {reason}")]
     Settings {
         /// The policy id.
         policy: String,
         /// The policy-set file.
         origin: String,
+        /// Where in it: ` line 12, policy[0].settings.key` (empty if unknown).
+        place: String,
         /// The plugin's message.
         reason: String,
     },

@@ -11,7 +11,7 @@ use crate::policy_set::{InstanceMode, Mode, PluginSource, PolicySetConfig};
 use crate::sandbox::{self, PolicyFailure, StoreState};
 use crate::trust::{MAX_SIGNATURE_BYTES, Signer};
 use crate::verdict::{Finding, POLICY_ERROR_RULE, PolicyReport, Verdict};
-use exportctl_sdk::{Outcome, Shipment};
+use exportctl_sdk::{Date, Outcome, Shipment};
 use std::collections::HashMap;
 use std::sync::Arc;
 use wasmtime::Store;
@@ -40,6 +40,11 @@ pub struct Host {
     fail_outcome: Outcome,
     instance_mode: InstanceMode,
     warnings: Vec<String>,
+    /// Warn when a dated data source is this many days older than the law date
+    /// (0: never).
+    data_age_days: u32,
+    /// Unknown shipment fields are invalid input, not warnings.
+    strict_input: bool,
 }
 
 /// One enabled policy (version) of the set.
@@ -51,6 +56,8 @@ struct LoadedPolicy {
     /// What its verdict entry says before it is evaluated (id, version, hash,
     /// mode, signer): built once, so a report per shipment copies no strings.
     report: PolicyReport,
+    /// The dated data sources the policy declares: (source, edition date).
+    editions: Vec<(String, Date)>,
 }
 
 /// A policy of a loaded set, for listing.
@@ -63,6 +70,8 @@ pub struct PolicyInfo<'a> {
     pub limits: Limits,
     /// Who vouches for the plugin's bytes.
     pub signer: &'a Signer,
+    /// The settings it runs with, as JSON (`{}` when none).
+    pub settings_json: &'a str,
 }
 
 impl Host {
@@ -92,7 +101,13 @@ impl Host {
         let mut compiled: HashMap<String, Arc<Plugin>> = HashMap::new();
         let mut policies: Vec<LoadedPolicy> = Vec::with_capacity(enabled.len());
         let mut warnings = Vec::new();
-        for entry in enabled {
+        let mut overrides_used = vec![false; config.overrides.len()];
+        for (index, entry) in config
+            .policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.enabled)
+        {
             let (name, bytes) = read_plugin(&entry.plugin)?;
             // The signature is checked before a byte of the plugin is compiled.
             let signer = match &entry.signature {
@@ -149,10 +164,24 @@ impl Host {
                     ),
                 });
             }
-            configure(&runtime, &plugin, &entry.settings_json, entry.limits).map_err(|reason| {
+            let mut settings_json = entry.settings_json.clone();
+            for (o, used) in config.overrides.iter().zip(&mut overrides_used) {
+                if &o.policy == id {
+                    settings_json =
+                        o.apply(&settings_json)
+                            .map_err(|reason| LoadError::InvalidPolicySet {
+                                origin: config.origin.clone(),
+                                reason,
+                            })?;
+                    *used = true;
+                }
+            }
+            configure(&runtime, &plugin, &settings_json, entry.limits).map_err(|reason| {
+                let (place, reason) = config.settings_place(index, &settings_json, &reason);
                 LoadError::Settings {
                     policy: id.clone(),
                     origin: config.origin.clone(),
+                    place,
                     reason,
                 }
             })?;
@@ -165,13 +194,31 @@ impl Host {
                 error: None,
                 in_force: true,
                 signed_by: signer.to_string().into(),
+                name: plugin.metadata().name.as_str().into(),
+                limitations: plugin.metadata().limitations.len(),
             };
+            let editions = crate::data_age::editions(&plugin.metadata().sources);
             policies.push(LoadedPolicy {
                 plugin,
                 signer,
-                settings_json: entry.settings_json.clone(),
+                settings_json,
                 limits: entry.limits,
                 report,
+                editions,
+            });
+        }
+        if let Some((o, _)) = config
+            .overrides
+            .iter()
+            .zip(&overrides_used)
+            .find(|(_, used)| !**used)
+        {
+            return Err(LoadError::InvalidPolicySet {
+                origin: config.origin.clone(),
+                reason: format!(
+                    "`--set {}.{}` names no enabled policy of the set",
+                    o.policy, o.key
+                ),
             });
         }
         let ids = group_versions(&config.origin, &policies)?;
@@ -182,7 +229,15 @@ impl Host {
             fail_outcome: config.fail_outcome,
             instance_mode: config.instance_mode,
             warnings,
+            data_age_days: config.data_age_days,
+            strict_input: config.strict_input,
         })
+    }
+
+    /// Whether the set makes unknown shipment fields invalid input
+    /// (`[host] unknown_fields = "invalid"`).
+    pub fn strict_input(&self) -> bool {
+        self.strict_input
     }
 
     /// Warnings about how the set was loaded (e.g. unsigned plugins allowed).
@@ -197,6 +252,7 @@ impl Host {
             mode: p.report.mode,
             limits: p.limits,
             signer: &p.signer,
+            settings_json: &p.settings_json,
         })
     }
 
@@ -302,7 +358,34 @@ impl Worker<'_> {
         if let Ok(bytes) = wire {
             self.wire = bytes;
         }
-        Verdict::aggregate(shipment.id.to_string(), shipment.as_of, reports, findings)
+        let mut warnings = Vec::new();
+        for (report, versions) in reports.iter().zip(&self.host.ids) {
+            if !report.in_force {
+                continue;
+            }
+            let Some(policy) = versions
+                .iter()
+                .map(|&i| &self.host.policies[i])
+                .find(|p| p.report.version == report.version)
+            else {
+                continue;
+            };
+            warnings.extend(crate::data_age::stale(
+                &report.id,
+                &policy.editions,
+                shipment.as_of,
+                self.host.data_age_days,
+            ));
+        }
+        let mut verdict = Verdict::aggregate(
+            shipment.id.to_string(),
+            shipment.date,
+            shipment.as_of,
+            reports,
+            findings,
+        );
+        verdict.warnings = warnings;
+        verdict
     }
 
     fn run(

@@ -13,7 +13,8 @@
 //!    (`sandbox.rs`: fuel, memory cap, a bounded log as the only import) and checks
 //!    what it returns (`output.rs`);
 //! 4. **aggregate** — [`Verdict`]: the worst enforce-mode outcome wins, monitor-mode
-//!    findings are reported but not counted, a failing policy fails closed;
+//!    findings are reported but not counted, a failing policy fails closed, and a
+//!    shipment no enforce-mode policy in force judged goes to review (`not-judged`);
 //! 5. **report** — [`report`] writes JSON Lines or a readable text report.
 //!
 //! # Core concepts
@@ -36,6 +37,7 @@
 //! ```
 
 mod cache;
+mod data_age;
 mod engine;
 mod error;
 mod host;
@@ -57,7 +59,10 @@ pub use limits::Limits;
 pub use plugin::{EVALUATOR_EXPORT, Plugin, PluginMetadata};
 pub use policy_set::{
     DEFAULT_POLICY_SET, InstanceMode, Mode, PluginSource, PolicyEntry, PolicySetConfig,
+    SettingOverride,
 };
 pub use sandbox::PolicyFailure;
 pub use trust::{IdPattern, Publisher, SignatureError, Signer, TrustStore};
-pub use verdict::{Finding, POLICY_ERROR_RULE, PolicyReport, Verdict};
+pub use verdict::{
+    Finding, HOST_POLICY, NOT_JUDGED_RULE, POLICY_ERROR_RULE, PolicyReport, Verdict, Warning,
+};

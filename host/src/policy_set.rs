@@ -6,6 +6,8 @@
 //! [host]
 //! fail_outcome = "review"     # outcome of a policy that fails: "review" (default) or "deny"
 //! instance = "fresh"          # "fresh" (default): a new sandbox per evaluation; "reused"
+//! unknown_fields = "warn"     # unknown shipment fields: "warn" (default) or "invalid" (exit 2)
+//! data_age_warning_days = 90  # warn when a policy's dated data is older than the law date by more (0: never)
 //!
 //! [host.limits]               # defaults for every policy
 //! fuel = 100_000_000
@@ -96,6 +98,7 @@ pub struct PolicyEntry {
 
 /// A parsed policy-set file.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct PolicySetConfig {
     /// The file it came from (`<bundled default>` for the built-in set).
     pub origin: String,
@@ -107,6 +110,84 @@ pub struct PolicySetConfig {
     pub policies: Vec<PolicyEntry>,
     /// Who may publish file plugins.
     pub trust: TrustStore,
+    /// Unknown shipment fields are invalid input (`unknown_fields = "invalid"`).
+    pub strict_input: bool,
+    /// Warn when a policy's dated data is more than this many days older than
+    /// the law date (0: never).
+    pub data_age_days: u32,
+    /// Settings given on the command line (`--set`), applied over the file's.
+    pub overrides: Vec<SettingOverride>,
+    /// The file's text, for pointing at the line of a setting a plugin rejects.
+    text: String,
+}
+
+/// One `--set POLICY.KEY=VALUE`: a setting of a policy, over the set's own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingOverride {
+    /// The policy id.
+    pub policy: String,
+    /// The key, dotted for a nested table (`a.b`).
+    pub key: String,
+    /// The value, as JSON.
+    pub value: serde_json::Value,
+}
+
+impl std::str::FromStr for SettingOverride {
+    type Err = String;
+
+    /// Parses `POLICY.KEY=VALUE`. VALUE is a TOML value (`"deny"`, `90`,
+    /// `["AE", "TR"]`, `true`); a bare word that is not one is taken as a string,
+    /// so `--set us-ear.ear99_russia_belarus=licence_required` works unquoted.
+    fn from_str(text: &str) -> Result<SettingOverride, String> {
+        let usage = || format!("`{text}` is not POLICY.KEY=VALUE");
+        let (target, value) = text.split_once('=').ok_or_else(usage)?;
+        let (policy, key) = target.trim().split_once('.').ok_or_else(usage)?;
+        if policy.is_empty() || key.is_empty() || key.split('.').any(str::is_empty) {
+            return Err(usage());
+        }
+        let value = value.trim();
+        let value = match toml::from_str::<toml::Table>(&format!("v = {value}")) {
+            Ok(mut table) => table
+                .remove("v")
+                .map(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
+                .transpose()?
+                .unwrap_or_default(),
+            Err(_) => serde_json::Value::String(value.to_owned()),
+        };
+        Ok(SettingOverride {
+            policy: policy.to_owned(),
+            key: key.to_owned(),
+            value,
+        })
+    }
+}
+
+impl SettingOverride {
+    /// The settings JSON with this setting put in.
+    pub(crate) fn apply(&self, settings_json: &str) -> Result<String, String> {
+        let mut settings: serde_json::Value =
+            serde_json::from_str(settings_json).map_err(|e| e.to_string())?;
+        let mut parts: Vec<&str> = self.key.split('.').collect();
+        let last = parts.pop().unwrap_or_default();
+        let mut table = &mut settings;
+        for part in parts {
+            table = table
+                .as_object_mut()
+                .ok_or_else(|| {
+                    format!(
+                        "--set {}.{}: `{part}` is not a table",
+                        self.policy, self.key
+                    )
+                })?
+                .entry(part)
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        }
+        table
+            .as_object_mut()
+            .ok_or_else(|| format!("--set {}.{}: not a table", self.policy, self.key))?
+            .insert(last.to_owned(), self.value.clone());
+        Ok(settings.to_string())
+    }
 }
 
 #[derive(Deserialize)]
@@ -142,8 +223,17 @@ struct PublisherFile {
 struct HostSection {
     fail_outcome: Option<FailOutcome>,
     instance: Option<InstanceMode>,
+    unknown_fields: Option<UnknownFields>,
+    data_age_warning_days: Option<u32>,
     #[serde(default)]
     limits: LimitsFile,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum UnknownFields {
+    Warn,
+    Invalid,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -269,8 +359,128 @@ impl PolicySetConfig {
             instance_mode: file.host.instance.unwrap_or_default(),
             policies,
             trust,
+            strict_input: file.host.unknown_fields == Some(UnknownFields::Invalid),
+            data_age_days: file
+                .host
+                .data_age_warning_days
+                .unwrap_or(crate::data_age::DEFAULT_DATA_AGE_DAYS),
+            overrides: Vec::new(),
+            text: text.to_owned(),
         })
     }
+
+    /// Where the settings of the `index`-th `[[policy]]` a plugin rejected are,
+    /// and its reason without a position in the JSON the plugin was handed
+    /// (which the user never wrote): `(" line 12, policy[0].settings.key", reason)`.
+    pub(crate) fn settings_place(
+        &self,
+        index: usize,
+        settings_json: &str,
+        reason: &str,
+    ) -> (String, String) {
+        let (reason, column) = split_json_position(reason);
+        let key = column.and_then(|c| json_key_at(settings_json, c));
+        let path = match &key {
+            Some(key) => format!("policy[{index}].settings.{key}"),
+            None => format!("policy[{index}].settings"),
+        };
+        let line = toml_setting_line(&self.text, index, key.as_deref());
+        let place = match line {
+            Some(line) => format!(" line {line}, {path}"),
+            None => format!(" {path}"),
+        };
+        (place, reason)
+    }
+}
+
+/// `reason` without a trailing `at line L column C`, and C if L is 1.
+fn split_json_position(reason: &str) -> (String, Option<usize>) {
+    if let Some(at) = reason.rfind(" at line ") {
+        let tail = &reason[at + " at line ".len()..];
+        if let Some((line, column)) = tail.split_once(" column ")
+            && let (Ok(line), Ok(column)) =
+                (line.trim().parse::<usize>(), column.trim().parse::<usize>())
+        {
+            return (reason[..at].to_owned(), (line == 1).then_some(column));
+        }
+    }
+    (reason.to_owned(), None)
+}
+
+/// The top-level key of a one-line JSON object whose entry holds 1-based
+/// `column`.
+fn json_key_at(json: &str, column: usize) -> Option<String> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut key_start = None;
+    let mut current: Option<String> = None;
+    for (i, c) in json.char_indices() {
+        if i + 1 > column {
+            break;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+                if let Some(start) = key_start.take() {
+                    current = serde_json::from_str::<String>(&json[start..=i]).ok();
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                let prev = json[..i].trim_end().chars().last();
+                if depth == 1 && matches!(prev, Some('{' | ',')) {
+                    key_start = Some(i);
+                }
+            }
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    current
+}
+
+/// The 1-based line of `key` in the settings of the `index`-th `[[policy]]`
+/// (or of its settings table when the key is not found).
+fn toml_setting_line(text: &str, index: usize, key: Option<&str>) -> Option<usize> {
+    let mut policy = None;
+    let mut in_settings = false;
+    let mut table_line = None;
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with("[[policy]]") {
+            policy = Some(policy.map_or(0, |p| p + 1));
+            in_settings = false;
+            continue;
+        }
+        if policy != Some(index) {
+            continue;
+        }
+        if t.starts_with('[') {
+            in_settings = t.starts_with("[policy.settings]");
+            if in_settings {
+                table_line = Some(n + 1);
+            }
+            continue;
+        }
+        let Some((name, _)) = t.split_once('=') else {
+            continue;
+        };
+        let name = name.trim().trim_matches('"');
+        if name == "settings" {
+            table_line = Some(n + 1);
+        }
+        if in_settings && key.is_some_and(|k| k == name) {
+            return Some(n + 1);
+        }
+    }
+    table_line
 }
 
 fn parse_trust(file: TrustFile, base: &Path) -> Result<TrustStore, String> {
@@ -377,6 +587,45 @@ mod tests {
             let err = parse(text).err().unwrap_or_default();
             assert!(err.contains(expected), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_rejected_setting_is_placed_by_file_line_and_key_path() {
+        let set = parse(
+            "[[policy]]\nplugin = \"a\"\n[[policy]]\nplugin = \"b\"\n[policy.settings]\nx = 1\nlists = \"SDN\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let json = &set.policies[1].settings_json;
+        assert_eq!(json, r#"{"lists":"SDN","x":1}"#);
+        let (place, reason) = set.settings_place(
+            1,
+            json,
+            "invalid type: string \"SDN\", expected a sequence at line 1 column 15",
+        );
+        assert_eq!(place, " line 7, policy[1].settings.lists");
+        assert_eq!(reason, "invalid type: string \"SDN\", expected a sequence");
+        let (place, _) = set.settings_place(1, json, "unknown setting");
+        assert_eq!(place, " line 5, policy[1].settings");
+    }
+
+    #[test]
+    fn set_parses_toml_values_and_bare_words() {
+        let o: SettingOverride = "us-ear.ear99_russia_belarus=licence_required"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (o.policy.as_str(), o.key.as_str()),
+            ("us-ear", "ear99_russia_belarus")
+        );
+        assert_eq!(o.value, serde_json::json!("licence_required"));
+        let o: SettingOverride = "c.a.b=[\"AE\", 2]"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            o.apply(r#"{"z":1}"#).unwrap_or_default(),
+            r#"{"a":{"b":["AE",2]},"z":1}"#
+        );
+        assert!("nodot=1".parse::<SettingOverride>().is_err());
     }
 
     #[test]

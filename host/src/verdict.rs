@@ -9,27 +9,58 @@ use std::sync::Arc;
 /// The rule id of the finding a failing policy gets.
 pub const POLICY_ERROR_RULE: &str = "policy-error";
 
+/// The `policy` of findings the host itself makes (not any plugin's id: plugin
+/// ids are kebab-case words, and the host refuses none, so this one is reserved
+/// by the verdict format instead).
+pub const HOST_POLICY: &str = "exportctl";
+
+/// The rule id of the host's finding on a shipment that no enforce-mode policy in
+/// force judged: such a shipment is not allowed, it goes to review.
+pub const NOT_JUDGED_RULE: &str = "not-judged";
+
 /// The result of evaluating one shipment against a policy set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     /// The shipment id.
     pub shipment: String,
-    /// The most severe outcome among enforce-mode findings; `allow` if none.
+    /// The most severe outcome among enforce-mode and host findings; `allow` if
+    /// none.
     pub outcome: Outcome,
     /// The date whose law was applied.
     #[serde(serialize_with = "serialize_display")]
     pub as_of: Date,
+    /// The shipment's own date (differs from `as_of` under `--as-of`).
+    #[serde(serialize_with = "serialize_display")]
+    pub date: Date,
     /// Every policy of the set that was evaluated (or was not in force).
     pub policies: Vec<PolicyReport>,
-    /// Every finding, in policy order.
+    /// Every finding, in policy order; host findings (policy `exportctl`) last.
     pub findings: Vec<Finding>,
+    /// What the reader should know that is not a finding: unknown fields of the
+    /// shipment that were ignored, old data behind a policy.
+    pub warnings: Vec<Warning>,
+}
+
+/// Something about a judged shipment that does not change its outcome but that
+/// a person must know, e.g. an ignored field that looks like a typo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// `unknown-field` or `data-age`.
+    pub kind: &'static str,
+    /// The field path (`unknown-field`) or the policy id (`data-age`).
+    pub path: String,
+    /// For an unknown field: the known field it most likely meant.
+    pub suggestion: Option<&'static str>,
+    /// One line for a person.
+    pub message: String,
 }
 
 /// What one policy did with the shipment.
 ///
 /// The strings that are the same for every shipment are shared (`Arc<str>`), so a
-/// report costs no copies of them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// report costs no copies of them. In JSON, the `outcome` of a policy that was
+/// not in force is `not_in_force`: it judged nothing, so it allowed nothing.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PolicyReport {
     /// Policy id.
     pub id: Arc<str>,
@@ -48,6 +79,54 @@ pub struct PolicyReport {
     pub in_force: bool,
     /// Who vouches for the plugin: `bundled`, a trusted publisher, or `unsigned`.
     pub signed_by: Arc<str>,
+    /// The policy's name (not serialised: the text report's coverage line).
+    pub name: Arc<str>,
+    /// How many limitations the policy declares (not serialised: the text
+    /// report's coverage line).
+    pub limitations: usize,
+}
+
+impl Serialize for PolicyReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            id: &'a str,
+            version: &'a str,
+            sha256: &'a str,
+            mode: Mode,
+            outcome: &'a str,
+            error: Option<&'a str>,
+            in_force: bool,
+            signed_by: &'a str,
+        }
+        Json {
+            id: &self.id,
+            version: &self.version,
+            sha256: &self.sha256,
+            mode: self.mode,
+            outcome: self.state(),
+            error: self.error.as_deref(),
+            in_force: self.in_force,
+            signed_by: &self.signed_by,
+        }
+        .serialize(s)
+    }
+}
+
+impl PolicyReport {
+    /// The policy's own result: its worst outcome, or `not_in_force`.
+    pub fn state(&self) -> &'static str {
+        if self.in_force {
+            self.outcome.as_str()
+        } else {
+            "not_in_force"
+        }
+    }
+
+    /// Whether the policy judged the shipment with findings that count.
+    fn judged(&self) -> bool {
+        self.in_force && self.mode == Mode::Enforce
+    }
 }
 
 /// One finding, attributed to its policy.
@@ -70,19 +149,27 @@ pub struct Finding {
 }
 
 impl Verdict {
-    /// The worst outcome among the enforce-mode policies' findings.
+    /// The worst outcome among the enforce-mode policies' findings and the
+    /// host's. A shipment that no enforce-mode policy in force judged (every
+    /// policy not in force on `as_of`, or in monitor mode) gets the host finding
+    /// `not-judged` (review): nothing checked it, so it is not allowed.
     pub(crate) fn aggregate(
         shipment: String,
+        date: Date,
         as_of: Date,
         policies: Vec<PolicyReport>,
-        findings: Vec<Finding>,
+        mut findings: Vec<Finding>,
     ) -> Verdict {
+        if !policies.iter().any(PolicyReport::judged) {
+            findings.push(not_judged(&policies, as_of));
+        }
         let outcome = findings
             .iter()
             .filter(|f| {
-                policies
-                    .iter()
-                    .any(|p| p.id == f.policy && p.mode == Mode::Enforce)
+                &*f.policy == HOST_POLICY
+                    || policies
+                        .iter()
+                        .any(|p| p.id == f.policy && p.mode == Mode::Enforce)
             })
             .map(|f| f.outcome)
             .max()
@@ -91,9 +178,51 @@ impl Verdict {
             shipment,
             outcome,
             as_of,
+            date,
             policies,
             findings,
+            warnings: Vec::new(),
         }
+    }
+
+    /// Whether the shipment was judged by at least one enforce-mode policy in force.
+    pub fn judged(&self) -> bool {
+        !self
+            .findings
+            .iter()
+            .any(|f| &*f.policy == HOST_POLICY && f.rule == NOT_JUDGED_RULE)
+    }
+}
+
+fn not_judged(policies: &[PolicyReport], as_of: Date) -> Finding {
+    let list = |pick: &dyn Fn(&PolicyReport) -> bool| {
+        policies
+            .iter()
+            .filter(|p| pick(p))
+            .map(|p| p.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut why = Vec::new();
+    let absent = list(&|p| !p.in_force);
+    if !absent.is_empty() {
+        why.push(format!("not in force on {as_of}: {absent}"));
+    }
+    let monitor = list(&|p| p.in_force && p.mode == Mode::Monitor);
+    if !monitor.is_empty() {
+        why.push(format!("in monitor mode: {monitor}"));
+    }
+    Finding {
+        policy: HOST_POLICY.into(),
+        rule: NOT_JUDGED_RULE.to_owned(),
+        outcome: Outcome::Review,
+        lines: Vec::new(),
+        parties: Vec::new(),
+        message: format!(
+            "no enforce-mode policy in force on {as_of} judged this shipment ({}); it was not checked, so it is not allowed",
+            why.join("; ")
+        ),
+        legal_basis: "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed".to_owned(),
     }
 }
 
@@ -128,6 +257,8 @@ mod tests {
             error: None,
             in_force: true,
             signed_by: "bundled".into(),
+            name: "".into(),
+            limitations: 0,
         }
     }
 
@@ -150,6 +281,7 @@ mod tests {
         let v = Verdict::aggregate(
             "s".into(),
             date,
+            date,
             policies.clone(),
             vec![
                 finding("a", Outcome::Review),
@@ -160,8 +292,42 @@ mod tests {
         assert_eq!(v.outcome, Outcome::LicenceRequired);
         assert_eq!(v.findings.len(), 3, "monitor findings are still reported");
         assert_eq!(
-            Verdict::aggregate("s".into(), date, policies, vec![]).outcome,
+            Verdict::aggregate("s".into(), date, date, policies, vec![]).outcome,
             Outcome::Allow
         );
+    }
+
+    #[test]
+    fn a_shipment_no_enforce_policy_in_force_judged_is_not_allowed() {
+        let date = Date::ymd(2024, 1, 1);
+        let mut absent = report("a", Mode::Enforce);
+        absent.in_force = false;
+        for policies in [
+            vec![absent.clone(), report("m", Mode::Monitor)],
+            vec![absent.clone()],
+            vec![report("m", Mode::Monitor)],
+        ] {
+            let v = Verdict::aggregate("s".into(), date, date, policies, vec![]);
+            assert_eq!(v.outcome, Outcome::Review);
+            assert!(!v.judged());
+            assert_eq!(v.findings[0].rule, NOT_JUDGED_RULE);
+        }
+        let v = Verdict::aggregate(
+            "s".into(),
+            date,
+            date,
+            vec![absent, report("a2", Mode::Enforce)],
+            vec![],
+        );
+        assert_eq!((v.outcome, v.judged()), (Outcome::Allow, true));
+    }
+
+    #[test]
+    fn a_policy_not_in_force_reports_not_in_force() {
+        let mut p = report("a", Mode::Enforce);
+        p.in_force = false;
+        let json = serde_json::to_value(&p).unwrap_or_default();
+        assert_eq!(json["outcome"], "not_in_force");
+        assert_eq!(json["in_force"], false);
     }
 }

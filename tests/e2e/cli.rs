@@ -202,7 +202,9 @@ fn monitor_mode_findings_are_reported_but_do_not_count() {
     let set = write(
         dir.path(),
         "set.toml",
-        "[[policy]]\nplugin = \"kz-export-control\"\nmode = \"monitor\"\n",
+        // us-ear in enforce mode judges the shipment (and finds nothing), so the
+        // outcome is its allow, not the host's not-judged review.
+        "[[policy]]\nplugin = \"kz-export-control\"\nmode = \"monitor\"\n[[policy]]\nplugin = \"us-ear\"\n",
     );
     let run = exportctl(&[
         "check",

@@ -335,6 +335,30 @@ fn bundled_plugins_take_no_signature() {
 /// minisign, the standard tool, where installed (CI installs it): a regulator can
 /// sign without our binary, and verify our signatures.
 #[test]
+fn a_secret_key_others_can_read_is_refused_for_signing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir();
+    let (key, _) = keygen(dir.path(), "kz");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let plugin = copy(dir.path(), 0, "kz.wasm");
+    let run = exportctl(&[
+        "policy",
+        "sign",
+        "--key",
+        &key,
+        &plugin.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("readable or writable by group or others (mode 644)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("kz.wasm.minisig").exists());
+}
+
+#[test]
 fn signatures_interoperate_with_the_minisign_tool() {
     let Ok(found) = std::process::Command::new("minisign").arg("-v").output() else {
         assert!(
@@ -544,7 +568,10 @@ fn the_version_in_force_on_the_shipment_date_decides() {
                     report["in_force"], false,
                     "{date}: no version was law yet: {v}"
                 );
-                assert_eq!((v["outcome"].as_str(), run.code), (Some("allow"), 0));
+                assert_eq!(report["outcome"], "not_in_force", "{date}: {v}");
+                // Nothing judged it, so it is not allowed (`verdict.md`).
+                assert_eq!(v["findings"][0]["rule"], "not-judged", "{date}: {v}");
+                assert_eq!((v["outcome"].as_str(), run.code), (Some("review"), 3));
             }
         }
     }

@@ -11,6 +11,8 @@
 //! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
 //! - `distribution` — signatures, trust stores, bundles and policy versions over time;
 //! - `eu_dual_use` — the EU dual-use policy in the default set;
+//! - `never_silent` — no allow or exit 0 for a shipment not really checked (typos,
+//!   nothing in force, closed pipes, broken lines), and the CLI around it;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -28,6 +30,7 @@ mod eu_dual_use;
 mod examples;
 mod hostile;
 mod inputs;
+mod never_silent;
 mod readmes;
 mod sandbox;
 mod support;

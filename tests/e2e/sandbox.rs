@@ -164,7 +164,9 @@ fn a_failing_policy_in_monitor_mode_is_reported_but_does_not_block() {
         dir.path(),
         "set.toml",
         format!(
-            "{UNSIGNED_TEST_PLUGINS}[[policy]]\nplugin = \"{}\"\nmode = \"monitor\"\n[policy.limits]\nfuel = 5_000_000\n",
+            // company-rules in enforce mode judges the shipment, so the outcome
+            // is its allow, not the host's not-judged review.
+            "{UNSIGNED_TEST_PLUGINS}[[policy]]\nplugin = \"company-rules\"\n[[policy]]\nplugin = \"{}\"\nmode = \"monitor\"\n[policy.limits]\nfuel = 5_000_000\n",
             hostile("infinite-loop").display()
         ),
     );

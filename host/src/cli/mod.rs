@@ -27,6 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Judge shipments: one verdict per shipment, exit status by the worst outcome
     /// (0 allow, 3 review, 4 licence_required, 5 deny, 2 invalid input, 1 internal error).
+    /// A shipment no enforce-mode policy in force judged is review (`not-judged`).
     Check(CheckArgs),
     /// List the policies of a policy set with their metadata and plugin sha256.
     Policies(PoliciesArgs),
@@ -41,16 +42,59 @@ pub struct CheckArgs {
     /// Policy-set file (TOML); without it the bundled default set is used.
     #[arg(long, value_name = "FILE")]
     pub policies: Option<PathBuf>,
+    /// Change one setting of a policy of the set: `POLICY.KEY=VALUE`, VALUE a
+    /// TOML value or a bare word (repeatable).
+    #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
+    pub set: Vec<crate::SettingOverride>,
     /// Output format: `json` (one verdict per line) or `text` (a readable report).
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub format: Format,
+    /// Default: `text` when standard output is a terminal, else `json`.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Apply the law in force on this date (YYYY-MM-DD) instead of each shipment's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// Unknown shipment fields are invalid input (exit 2) instead of warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print only verdicts at least this severe (the exit status still counts
+    /// every shipment): `review` prints what needs a person.
+    #[arg(long, value_enum, value_name = "OUTCOME")]
+    pub min_outcome: Option<MinOutcome>,
+    /// How to read the files: `auto` by file name (`.toml`, `.jsonl`; anything
+    /// else, standard input included, as JSON), or `json`, `jsonl`, `toml`.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    pub input_format: InputFormatArg,
     /// Shipment files: a JSON object, a JSON array, JSON Lines, or TOML (`.toml`);
     /// `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
+}
+
+/// `--min-outcome`: the least severe outcome printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinOutcome {
+    /// Every verdict (the default).
+    Allow,
+    /// Review and worse.
+    Review,
+    /// Licence required and deny.
+    #[value(name = "licence_required")]
+    LicenceRequired,
+    /// Deny only.
+    Deny,
+}
+
+/// `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// By file name.
+    Auto,
+    /// JSON: an object, an array, or JSON Lines.
+    Json,
+    /// JSON Lines.
+    Jsonl,
+    /// TOML.
+    Toml,
 }
 
 /// Arguments of `exportctl policies`.
@@ -59,6 +103,9 @@ pub struct PoliciesArgs {
     /// Policy-set file (TOML); without it the bundled default set is used.
     #[arg(long, value_name = "FILE")]
     pub policies: Option<PathBuf>,
+    /// Change one setting of a policy of the set: `POLICY.KEY=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
+    pub set: Vec<crate::SettingOverride>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -86,12 +133,17 @@ pub fn run(cli: Cli) -> ExitStatus {
     }
 }
 
-/// Loads the policy set named on the command line, or the bundled default.
-fn load_host(path: Option<&PathBuf>) -> Result<crate::Host, crate::LoadError> {
-    let config = match path {
+/// Loads the policy set named on the command line, or the bundled default, with
+/// the `--set` overrides.
+fn load_host(
+    path: Option<&PathBuf>,
+    overrides: &[crate::SettingOverride],
+) -> Result<crate::Host, crate::LoadError> {
+    let mut config = match path {
         Some(path) => crate::PolicySetConfig::load(path)?,
         None => crate::PolicySetConfig::bundled_default()?,
     };
+    config.overrides = overrides.to_vec();
     let host = crate::Host::load(&config)?;
     for warning in host.warnings() {
         eprintln!("warning: {warning}");

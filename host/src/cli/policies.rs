@@ -4,7 +4,7 @@ use super::{ExitStatus, Format, PoliciesArgs, load_host, print_error};
 use std::io::{self, Write};
 
 pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
-    let host = match load_host(args.policies.as_ref()) {
+    let host = match load_host(args.policies.as_ref(), &args.set) {
         Ok(host) => host,
         Err(e) => {
             print_error(&e);
@@ -23,6 +23,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                     "contract_version": m.contract_version, "sources": m.sources, "limitations": m.limitations,
                     "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode, "signed_by": p.signer.to_string(),
                     "limits": { "fuel": p.limits.fuel, "memory_mib": p.limits.memory_bytes >> 20 },
+                    "settings": serde_json::from_str::<serde_json::Value>(p.settings_json).unwrap_or_default(),
                 });
                 writeln!(out, "{value}")
             }
@@ -36,6 +37,8 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                 writeln!(out, "  plugin:       {} (contract {})", p.plugin.name(), m.contract_version)?;
                 writeln!(out, "  sha256:       {}", p.plugin.sha256())?;
                 writeln!(out, "  limits:       fuel {}, memory {} MiB", p.limits.fuel, p.limits.memory_bytes >> 20)?;
+                let settings = if p.settings_json == "{}" { "none (the policy's defaults)" } else { p.settings_json };
+                writeln!(out, "  settings:     {settings}")?;
                 writeln!(out, "  legal basis:  {}", m.legal_basis)?;
                 for s in &m.sources {
                     writeln!(out, "  source:       {s}")?;

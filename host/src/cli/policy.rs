@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 /// The `policy` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Create a minisign key pair (`NAME.key`, `NAME.pub`) for signing plugins.
+    /// Create a minisign key pair (`NAME.key`, readable by its owner only, and
+    /// `NAME.pub`) for signing plugins. The secret key is encrypted with a
+    /// password read from `EXPORTCTL_KEY_PASSWORD`, or asked for on the terminal.
     Keygen {
         /// Base path of the key files.
         #[arg(value_name = "NAME")]
@@ -24,8 +26,9 @@ pub enum PolicyCommand {
     },
     /// Sign a plugin, writing `PLUGIN.minisig` (interoperable with `minisign -Vm`).
     Sign {
-        /// The secret key (`minisign -G` or `exportctl policy keygen`). An encrypted
-        /// key's password is read from `EXPORTCTL_KEY_PASSWORD` or asked for.
+        /// The secret key (`minisign -G` or `exportctl policy keygen`), readable by
+        /// its owner only. An encrypted key's password is read from
+        /// `EXPORTCTL_KEY_PASSWORD` or asked for on the terminal.
         #[arg(long, value_name = "KEY")]
         key: PathBuf,
         /// The plugin component.
@@ -92,9 +95,10 @@ fn keygen(name: &Path, unencrypted: bool) -> CliResult {
     let KeyPair { pk, sk } = if unencrypted {
         KeyPair::generate_unencrypted_keypair()?
     } else {
-        KeyPair::generate_encrypted_keypair(std::env::var("EXPORTCTL_KEY_PASSWORD").ok())?
+        let password = password("protect the new secret key", "--unencrypted")?;
+        KeyPair::generate_encrypted_keypair(password)?
     };
-    std::fs::write(&sk_path, sk.to_box(None)?.to_bytes())?;
+    write_secret(&sk_path, &sk.to_box(None)?.to_bytes())?;
     std::fs::write(&pk_path, pk.to_box()?.to_bytes())?;
     println!("secret key: {} (keep it offline)", sk_path.display());
     println!("public key: {}", pk_path.display());
@@ -222,15 +226,65 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
     Ok(())
 }
 
+/// The password from `EXPORTCTL_KEY_PASSWORD`; `None` to have minisign ask on
+/// the terminal, which needs one: without it, say how else to give it.
+fn password(
+    purpose: &str,
+    alternative: &str,
+) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    use std::io::IsTerminal;
+    if let Ok(password) = std::env::var("EXPORTCTL_KEY_PASSWORD") {
+        return Ok(Some(password));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "a password is needed to {purpose} and there is no terminal to ask for it: set EXPORTCTL_KEY_PASSWORD, or use {alternative}"
+        )
+        .into());
+    }
+    Ok(None)
+}
+
+/// Writes a secret key readable and writable by its owner only (0600), never
+/// over an existing file.
+fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// Refuses a secret key that others can read: anyone who can read it can sign
+/// as its owner (the code cache refuses an unsafe directory the same way).
+fn check_secret_permissions(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "it is readable or writable by group or others (mode {:o}); anyone who can read it can sign as you: `chmod 600 {}`",
+                mode & 0o777,
+                path.display()
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Reads a minisign secret key, unencrypted or (with a password from
 /// `EXPORTCTL_KEY_PASSWORD`, or asked for) encrypted.
 fn read_secret_key(path: &Path) -> Result<SecretKey, Box<dyn std::error::Error>> {
+    check_secret_permissions(path)?;
     let text = std::fs::read_to_string(path)?;
     if let Ok(sk) = SecretKeyBox::from_string(&text)?.into_unencrypted_secret_key() {
         return Ok(sk);
     }
-    Ok(SecretKeyBox::from_string(&text)?
-        .into_secret_key(std::env::var("EXPORTCTL_KEY_PASSWORD").ok())?)
+    let password = password("decrypt it", "an unencrypted key")?;
+    Ok(SecretKeyBox::from_string(&text)?.into_secret_key(password)?)
 }
 
 /// Compiles and checks one plugin file as a host would, without a trust store.

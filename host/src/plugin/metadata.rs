@@ -45,6 +45,13 @@ impl PluginMetadata {
                 raw.id
             ));
         }
+        if raw.id == crate::verdict::HOST_POLICY {
+            // The verdict attributes the host's own findings (`not-judged`) to it.
+            return Err(format!(
+                "id `{}` is reserved for the host's own findings",
+                raw.id
+            ));
+        }
         let version = semver::Version::parse(&raw.version)
             .map_err(|e| format!("version `{}` is not a semantic version: {e}", raw.version))?;
         let date = |field: &str, text: &str| {
@@ -109,5 +116,35 @@ impl PluginMetadata {
             from: self.valid_from,
             until: self.valid_to,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(id: &str) -> RawMetadata {
+        RawMetadata {
+            id: id.to_owned(),
+            name: "n".to_owned(),
+            version: "1.0.0".to_owned(),
+            publisher: "p".to_owned(),
+            jurisdiction: "EU".to_owned(),
+            legal_basis: "Law 1".to_owned(),
+            valid_from: "2024-01-01".to_owned(),
+            valid_to: None,
+            contract_version: CONTRACT_VERSION.to_owned(),
+            sources: vec![],
+            limitations: vec![],
+        }
+    }
+
+    #[test]
+    fn the_host_policy_id_is_reserved() {
+        let err = PluginMetadata::from_raw(raw("exportctl"))
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("reserved for the host"), "{err}");
+        assert!(PluginMetadata::from_raw(raw("exportctl-rules")).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! Verdicts as a readable report: the outcome first, then each finding with the
-//! law it rests on.
+//! law it rests on, warnings, the policies, and last what the set did not check.
 
+use crate::policy_set::Mode;
 use crate::verdict::Verdict;
 use std::io::Write;
 
@@ -20,7 +21,7 @@ pub fn write_text(out: &mut impl Write, verdict: &Verdict) -> std::io::Result<()
         let monitor = verdict
             .policies
             .iter()
-            .any(|p| p.id == f.policy && p.mode == crate::policy_set::Mode::Monitor);
+            .any(|p| p.id == f.policy && p.mode == Mode::Monitor);
         writeln!(
             out,
             "  - {} [{}/{}]{}",
@@ -53,6 +54,9 @@ pub fn write_text(out: &mut impl Write, verdict: &Verdict) -> std::io::Result<()
         }
         writeln!(out, "    legal basis: {}", f.legal_basis)?;
     }
+    for w in &verdict.warnings {
+        writeln!(out, "  warning: {}", w.message)?;
+    }
     let policies: Vec<String> = verdict
         .policies
         .iter()
@@ -62,9 +66,49 @@ pub fn write_text(out: &mut impl Write, verdict: &Verdict) -> std::io::Result<()
             } else {
                 "not in force"
             };
-            format!("{} {} ({state})", p.id, p.version)
+            let monitor = if p.mode == Mode::Monitor {
+                ", monitor"
+            } else {
+                ""
+            };
+            format!("{} {} ({state}{monitor})", p.id, p.version)
         })
         .collect();
     writeln!(out, "  policies: {}", policies.join(", "))?;
+    writeln!(out, "  {}", not_checked(verdict))?;
     Ok(())
+}
+
+/// The report's last line: what the verdict does not cover. Only the law the
+/// enforce-mode policies in force encode was checked, and each declares what it
+/// leaves out; an allow says nothing about the rest.
+fn not_checked(verdict: &Verdict) -> String {
+    let judged: Vec<_> = verdict
+        .policies
+        .iter()
+        .filter(|p| p.in_force && p.mode == Mode::Enforce)
+        .collect();
+    if judged.is_empty() {
+        return "not checked: everything — no enforce-mode policy in force judged this shipment"
+            .to_owned();
+    }
+    let names: Vec<String> = judged
+        .iter()
+        .map(|p| format!("{} ({})", p.id, p.name))
+        .collect();
+    let limitations: usize = judged.iter().map(|p| p.limitations).sum();
+    let mut line = format!(
+        "not checked: any law beyond {}; nor the {limitations} limitations these policies declare (`exportctl policies` lists them)",
+        names.join(", ")
+    );
+    let others: Vec<&str> = verdict
+        .policies
+        .iter()
+        .filter(|p| !(p.in_force && p.mode == Mode::Enforce))
+        .map(|p| &*p.id)
+        .collect();
+    if !others.is_empty() {
+        line.push_str(&format!("; not counted: {}", others.join(", ")));
+    }
+    line
 }

@@ -68,6 +68,12 @@ impl InputError {
         }
     }
 
+    /// The same error with a hint for the likely cause appended to the message.
+    pub(crate) fn with_hint(mut self, hint: &str) -> InputError {
+        self.message = format!("{} ({hint})", self.message);
+        self
+    }
+
     /// Where the problem is: the file name, or the document within it
     /// (`file.json[2]`, `file.jsonl:7`).
     pub fn origin(&self) -> &str {

@@ -41,8 +41,14 @@
 //!
 //! # Rules beyond the spec's wording
 //!
-//! - Unknown fields are ignored (and not kept in memory). A known field given
-//!   twice in one object is an error, since parsers disagree on which copy wins.
+//! - Unknown fields are ignored (their values are not kept in memory), so a
+//!   document written for a later version still reads; their names are kept and
+//!   [`Document::unknown_fields`] reports each with its path and the known field
+//!   it most likely meant, so a typo never silently drops data. A known field
+//!   given twice in one object is an error, since parsers disagree on which copy
+//!   wins.
+//! - A JSON Lines file is read line by line: a broken line is an error naming
+//!   `file:line` ([`read_entries`]), and the other lines are still read.
 //! - `null` for an optional field means the field is absent; `null` for a required
 //!   field is a type error.
 //! - `quantity`, `value.amount` and `us_content_percent` accept a JSON number or a
@@ -61,6 +67,7 @@
 
 mod error;
 mod read;
+mod unknown;
 mod validate;
 mod value;
 
@@ -68,6 +75,7 @@ mod value;
 mod tests;
 
 pub use error::InputError;
+pub use unknown::UnknownField;
 
 use crate::{Date, Shipment};
 use value::Value;
@@ -149,6 +157,54 @@ impl Document {
             _ => None,
         }
     }
+
+    /// The fields of the document that the format does not know, with their
+    /// paths and the known field each most likely meant. They do not stop the
+    /// document from being read (a later version of the format may add fields);
+    /// a reader reports them, or refuses the document in a strict mode.
+    pub fn unknown_fields(&self) -> Vec<UnknownField> {
+        unknown::unknown_fields(&self.value)
+    }
+}
+
+/// How to read a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// By the file name: `.toml` is TOML, `.jsonl`/`.ndjson` JSON Lines, anything
+    /// else (standard input included) JSON — one object, an array, or JSON Lines.
+    #[default]
+    Auto,
+    /// JSON: one object, an array of objects, or JSON Lines.
+    Json,
+    /// JSON Lines: one object a line.
+    JsonLines,
+    /// TOML: one shipment, or several as `[[shipment]]` tables.
+    Toml,
+}
+
+/// Splits a file into shipment documents and broken JSON Lines lines.
+///
+/// Like [`read_documents`], but a line of a JSON Lines file that is not a
+/// shipment object does not stop the file: it becomes an `Err` entry naming
+/// `file:line`, in its place among the documents. Errors of the whole file
+/// (unreadable, invalid UTF-8, too large, a JSON or TOML syntax error outside
+/// JSON Lines) are still returned as the outer error.
+///
+/// ```
+/// use exportctl_sdk::input::{read_entries, InputFormat, InputLimits};
+/// let text = "{\"id\": \"SO-1\"}\n{\"id\": \n{\"id\": \"SO-3\"}\n";
+/// let entries = read_entries(text.as_bytes(), "day.jsonl", InputFormat::Auto, &InputLimits::default()).unwrap();
+/// assert_eq!(entries.len(), 3);
+/// assert_eq!(entries[1].as_ref().unwrap_err().to_string(), "day.jsonl:2:7: EOF while parsing a value");
+/// assert_eq!(entries[2].as_ref().unwrap().origin, "day.jsonl:3");
+/// ```
+pub fn read_entries(
+    reader: impl std::io::Read,
+    name: &str,
+    format: InputFormat,
+    limits: &InputLimits,
+) -> Result<Vec<Result<Document, InputError>>, InputError> {
+    read::read_entries(reader, name, format, limits)
 }
 
 /// Splits a file into shipment documents.
@@ -174,14 +230,17 @@ pub fn read_documents(
     name: &str,
     limits: &InputLimits,
 ) -> Result<Vec<Document>, InputError> {
-    read::read_documents(reader, name, limits)
+    read::read_entries(reader, name, InputFormat::Auto, limits)?
+        .into_iter()
+        .collect()
 }
 
 /// Validates and normalises one document.
 ///
 /// `as_of` sets [`Shipment::as_of`], the date whose law applies; it defaults to
 /// the shipment's `date`. The first problem found is returned, naming the
-/// document's origin, its id and the field path.
+/// document's origin, its id and the field path; [`parse_shipment_all`] returns
+/// every problem.
 ///
 /// ```
 /// use exportctl_sdk::{input::{parse_shipment, read_documents, InputLimits}, Date};
@@ -203,8 +262,37 @@ pub fn parse_shipment(
     as_of: Option<Date>,
     limits: &InputLimits,
 ) -> Result<Shipment<'static>, InputError> {
-    validate::shipment(&doc.value, as_of, limits).map_err(|issue| {
-        InputError::field(&doc.origin, doc.shipment_id(), issue.path, issue.message)
+    parse_shipment_all(doc, as_of, limits).map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Validates and normalises one document, reporting every problem: one error
+/// per top-level field that is wrong (the first problem within that field), in
+/// document-format order. The list is never empty.
+///
+/// ```
+/// use exportctl_sdk::input::{parse_shipment_all, read_documents, InputLimits};
+/// let text = r#"{"id": "SO-1", "date": "10.05.2024", "origin_country": "UK"}"#;
+/// let limits = InputLimits::default();
+/// let docs = read_documents(text.as_bytes(), "a.json", &limits)?;
+/// let errors = parse_shipment_all(&docs[0], None, &limits).unwrap_err();
+/// assert_eq!(errors[0].path(), Some("date"));
+/// assert!(errors[0].message().ends_with("write dates as YYYY-MM-DD, e.g. 2024-05-10"));
+/// assert!(errors.iter().any(|e| e.message().contains("the United Kingdom is `GB`")));
+/// assert!(errors.iter().any(|e| e.path() == Some("lines")));
+/// # Ok::<(), exportctl_sdk::input::InputError>(())
+/// ```
+pub fn parse_shipment_all(
+    doc: &Document,
+    as_of: Option<Date>,
+    limits: &InputLimits,
+) -> Result<Shipment<'static>, Vec<InputError>> {
+    validate::shipment(&doc.value, as_of, limits).map_err(|issues| {
+        issues
+            .into_iter()
+            .map(|issue| {
+                InputError::field(&doc.origin, doc.shipment_id(), issue.path, issue.message)
+            })
+            .collect()
     })
 }
 

@@ -1,33 +1,58 @@
 //! Splitting a file into shipment documents: JSON (one object or an array),
 //! JSON Lines, or TOML.
 
-use super::value::{Caps, SHIPMENT, Seed, Shape, Value};
-use super::{Document, InputError, InputLimits};
+use super::value::{Caps, SHIPMENT, Seed, Shape, TOO_MANY_VALUES, UNKNOWN_FIELD, Value};
+use super::{Document, InputError, InputFormat, InputLimits};
 use serde::de::DeserializeSeed;
 use std::cell::Cell;
 use std::io::Read;
 
 const BOM: &str = "\u{feff}";
 
-pub(crate) fn read_documents(
+/// One entry of a file: a shipment document, or a JSON Lines line that could not
+/// be read (the other lines are still read).
+pub(crate) type Entry = Result<Document, InputError>;
+
+pub(crate) fn read_entries(
     reader: impl Read,
     name: &str,
+    format: InputFormat,
     limits: &InputLimits,
-) -> Result<Vec<Document>, InputError> {
+) -> Result<Vec<Entry>, InputError> {
     let bytes = read_bounded(reader, name, limits.max_file_bytes)?;
     let text = decode(&bytes, name)?;
     let caps = caps(limits);
-    let documents = if has_extension(name, &["toml"]) {
-        read_toml(text, name, &caps)?
-    } else if has_extension(name, &["jsonl", "ndjson"]) {
-        read_json_lines(text, name, &caps)?
-    } else {
-        read_json(text, name, &caps)?
+    let format = match format {
+        InputFormat::Auto if has_extension(name, &["toml"]) => InputFormat::Toml,
+        InputFormat::Auto if has_extension(name, &["jsonl", "ndjson"]) => InputFormat::JsonLines,
+        other => other,
     };
-    if documents.is_empty() {
+    let entries = match format {
+        InputFormat::Toml => ok_all(read_toml(text, name, &caps)?),
+        InputFormat::JsonLines => read_json_lines(text, name, &caps)?,
+        InputFormat::Auto | InputFormat::Json => read_json(text, name, &caps)
+            .map_err(|e| with_toml_hint(e, text, format == InputFormat::Auto))?,
+    };
+    if entries.is_empty() {
         return Err(InputError::file(name, "no shipment found"));
     }
-    Ok(documents)
+    Ok(entries)
+}
+
+fn ok_all(documents: Vec<Document>) -> Vec<Entry> {
+    documents.into_iter().map(Ok).collect()
+}
+
+/// A JSON syntax error on text that parses as TOML: say so, since a file whose
+/// name does not end in `.toml` (standard input) is read as JSON.
+fn with_toml_hint(e: InputError, text: &str, auto: bool) -> InputError {
+    let looks_toml =
+        !text.trim_start().starts_with(['{', '[']) || text.trim_start().starts_with("[[");
+    if auto && looks_toml && toml::from_str::<toml::Table>(text).is_ok() {
+        e.with_hint("this looks like TOML, which is read only from files ending in `.toml` or with `--input-format toml`")
+    } else {
+        e
+    }
 }
 
 pub(crate) fn caps(limits: &InputLimits) -> Caps {
@@ -134,7 +159,7 @@ fn document(origin: String, value: Value) -> Result<Document, InputError> {
     }
 }
 
-fn read_json(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, InputError> {
+fn read_json(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, InputError> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
@@ -150,14 +175,15 @@ fn read_json(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, Input
         }
         return Err(json_error(name, &e, 1));
     }
-    match value {
+    let documents = match value {
         Value::List(items) => items
             .into_iter()
             .enumerate()
             .map(|(i, item)| document(format!("{name}[{i}]"), item))
-            .collect(),
-        value => Ok(vec![document(name.to_owned(), value)?]),
-    }
+            .collect::<Result<_, _>>()?,
+        value => vec![document(name.to_owned(), value)?],
+    };
+    Ok(ok_all(documents))
 }
 
 fn first_line_is_one_value(text: &str, caps: &Caps) -> bool {
@@ -168,7 +194,9 @@ fn first_line_is_one_value(text: &str, caps: &Caps) -> bool {
     Seed::new(Shape::Skip, caps).deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
-fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, InputError> {
+/// Every line is read on its own: a line that is not a shipment object becomes an
+/// error entry naming `file:line`, and the lines after it are still read.
+fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, InputError> {
     let mut documents = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -184,11 +212,18 @@ fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>,
             ));
         }
         let mut de = serde_json::Deserializer::from_str(line);
-        let value = Seed::new(Shape::Record(SHIPMENT), caps)
+        let entry = Seed::new(Shape::Record(SHIPMENT), caps)
             .deserialize(&mut de)
             .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| json_error(name, &e, number))?;
-        documents.push(document(format!("{name}:{number}"), value)?);
+            .map_err(|e| json_error(name, &e, number))
+            .and_then(|value| document(format!("{name}:{number}"), value));
+        if let Err(e) = &entry
+            && e.message() == TOO_MANY_VALUES
+        {
+            // A limit of the whole file stops it, whichever line reached it.
+            return Err(e.clone());
+        }
+        documents.push(entry);
     }
     Ok(documents)
 }
@@ -215,7 +250,7 @@ fn read_toml(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, Input
     };
     let Some(at) = fields.iter().position(|(key, _)| *key == "shipment") else {
         // No known field at all: not a shipment (an empty or unrelated file).
-        return Ok(if fields.is_empty() {
+        return Ok(if fields.iter().all(|(key, _)| *key == UNKNOWN_FIELD) {
             Vec::new()
         } else {
             vec![document(name.to_owned(), Value::Record(fields))?]
@@ -223,7 +258,7 @@ fn read_toml(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, Input
     };
     let (_, shipments) = fields.swap_remove(at);
     // Shipment fields next to `[[shipment]]` would form a document nobody checks.
-    if let Some((key, _)) = fields.first() {
+    if let Some((key, _)) = fields.iter().find(|(key, _)| *key != UNKNOWN_FIELD) {
         return Err(InputError::file(
             name,
             format!(

@@ -249,6 +249,117 @@ fn unknown_fields_are_ignored_everywhere() {
         );
     }
     assert_eq!(parse(&doc).unwrap(), parse(&example()).unwrap());
+    // Ignored, but each reported with its path.
+    let docs = read(doc.to_string(), "s.json").unwrap();
+    let mut paths: Vec<String> = docs[0]
+        .unknown_fields()
+        .into_iter()
+        .map(|u| u.path)
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "erp_batch",
+            "exporter.erp_ref",
+            "licences[0].note",
+            "lines[0].value.fx_rate",
+            "lines[0].weight_kg",
+        ]
+    );
+    assert!(
+        read(example().to_string(), "s.json").unwrap()[0]
+            .unknown_fields()
+            .is_empty()
+    );
+}
+
+#[test]
+fn unknown_fields_suggest_the_field_a_typo_meant() {
+    let mut doc = example();
+    set(&mut doc, "/enduser", json!({"name": "X", "country": "RU"}));
+    set(&mut doc, "/transit_countires", json!(["BY", "RU"]));
+    set(&mut doc, "/lines/0/hs_cod", json!("8542"));
+    let docs = read(doc.to_string(), "s.json").unwrap();
+    let found: Vec<(String, Option<&str>)> = docs[0]
+        .unknown_fields()
+        .into_iter()
+        .map(|u| (u.path, u.suggestion))
+        .collect();
+    for expected in [
+        ("enduser".to_owned(), Some("end_user")),
+        ("transit_countires".to_owned(), Some("transit_countries")),
+        ("lines[0].hs_cod".to_owned(), Some("hs_code")),
+    ] {
+        assert!(found.contains(&expected), "{found:?}");
+    }
+}
+
+#[test]
+fn a_broken_json_lines_line_does_not_hide_the_others() {
+    let text = format!("{}\n{{\"id\": \n{}\n", example(), example());
+    let entries = read_entries(
+        text.as_bytes(),
+        "day.jsonl",
+        InputFormat::Auto,
+        &InputLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert!(entries[0].is_ok() && entries[2].is_ok());
+    assert!(
+        entries[1]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .starts_with("day.jsonl:2:"),
+        "{entries:?}"
+    );
+    // A line that is valid JSON but not an object is broken too.
+    let text = format!("{}\n17\n", example());
+    let entries = read_entries(
+        text.as_bytes(),
+        "day.json",
+        InputFormat::Auto,
+        &InputLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        entries[1].as_ref().unwrap_err().to_string(),
+        "day.json:2: expected a shipment object, found a number"
+    );
+}
+
+#[test]
+fn toml_read_as_json_says_so() {
+    let err = read_entries(
+        &b"id = \"SO-1\"\ndate = 2024-05-10\n"[..],
+        "<stdin>",
+        InputFormat::Auto,
+        &InputLimits::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("this looks like TOML"), "{err}");
+    let docs = read_entries(
+        &b"id = \"SO-1\"\n"[..],
+        "<stdin>",
+        InputFormat::Toml,
+        &InputLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(docs.len(), 1);
+}
+
+#[test]
+fn every_wrong_field_is_reported_at_once() {
+    let mut doc = example();
+    set(&mut doc, "/date", json!("2024/05/10"));
+    set(&mut doc, "/origin_country", json!("UK"));
+    set(&mut doc, "/lines/0/hs_code", json!("85A2"));
+    let docs = read(doc.to_string(), "s.json").unwrap();
+    let errors = parse_shipment_all(&docs[0], None, &InputLimits::default()).unwrap_err();
+    let paths: Vec<&str> = errors.iter().filter_map(|e| e.path()).collect();
+    assert_eq!(paths, ["date", "origin_country", "lines[0].hs_code"]);
 }
 
 #[test]
@@ -412,13 +523,22 @@ fn dates_are_real_days_in_yyyy_mm_dd() {
         "2024-5-10",
         "2023-02-29",
         "2024-05-10T00:00:00Z",
-        "10.05.2024",
         "",
         "2024-13-01",
     ] {
         assert_eq!(
             error(&with("/date", json!(bad))),
             format!("date: {bad:?} is not a valid date (YYYY-MM-DD)"),
+            "{bad}"
+        );
+    }
+    // Local forms get a hint.
+    for bad in ["10.05.2024", "10/05/2024", "2024/05/10", "20240510"] {
+        assert_eq!(
+            error(&with("/date", json!(bad))),
+            format!(
+                "date: {bad:?} is not a valid date (YYYY-MM-DD); write dates as YYYY-MM-DD, e.g. 2024-05-10"
+            ),
             "{bad}"
         );
     }
@@ -450,10 +570,25 @@ fn country_codes_are_assigned_iso_codes_in_either_case() {
     assert_eq!(s.destination_country, Country::KZ);
     let s = parse(&with("/lines/0/origin_country", json!("Cn"))).unwrap();
     assert_eq!(s.lines[0].origin_country.unwrap().as_str(), "CN");
-    for bad in ["XX", "UK", "EU", "DEU", "D", "", "1A"] {
+    for bad in ["XX", "DEU", "D", "", "1A"] {
         assert_eq!(
             error(&with("/origin_country", json!(bad))),
             format!("origin_country: {bad:?} is not an ISO 3166-1 alpha-2 country code")
+        );
+    }
+    // Codes people write for GB, GR and the EU get a hint.
+    for (bad, hint) in [
+        ("UK", "the United Kingdom is `GB`"),
+        ("uk", "the United Kingdom is `GB`"),
+        ("EL", "Greece is `GR`"),
+        ("EU", "name a country"),
+    ] {
+        let err = error(&with("/origin_country", json!(bad)));
+        assert!(
+            err.starts_with(&format!(
+                "origin_country: {bad:?} is not an ISO 3166-1 alpha-2 country code ("
+            )) && err.contains(hint),
+            "{err}"
         );
     }
     assert_eq!(

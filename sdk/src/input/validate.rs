@@ -1,6 +1,7 @@
 //! Validating a parsed document and normalising it into a [`Shipment`].
 //!
-//! The first problem found is reported, with the path of the field it is in.
+//! One problem per top-level field is reported, each with the path of the field
+//! it is in.
 
 use super::InputLimits;
 use super::value::Value;
@@ -124,6 +125,11 @@ fn req<'v, T>(
     parse(required(record, path, name)?, &path.field(name))
 }
 
+/// Keeps a field's issue and goes on with the next field.
+fn note<T>(issues: &mut Vec<Issue>, result: Res<T>) -> Option<T> {
+    result.map_err(|issue| issues.push(issue)).ok()
+}
+
 fn char_count(text: &str) -> usize {
     text.chars().count()
 }
@@ -163,8 +169,19 @@ pub(crate) fn valid_id(s: &str) -> bool {
 
 fn date(v: &Value, path: &Path<'_>) -> Res<Date> {
     let s = code(v, path, "a date (YYYY-MM-DD)")?;
-    Date::parse(s)
-        .ok_or_else(|| path.issue(format!("{} is not a valid date (YYYY-MM-DD)", quote(s))))
+    Date::parse(s).ok_or_else(|| {
+        // `10.05.2024`, `10/05/2024`, `2024/05/10`: the usual local forms.
+        let hint =
+            if s.contains(['.', '/']) || (s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())) {
+                "; write dates as YYYY-MM-DD, e.g. 2024-05-10"
+            } else {
+                ""
+            };
+        path.issue(format!(
+            "{} is not a valid date (YYYY-MM-DD){hint}",
+            quote(s)
+        ))
+    })
 }
 
 /// An assigned ISO 3166-1 alpha-2 code, in either case. `XK` (Kosovo) is accepted
@@ -175,7 +192,16 @@ fn country(v: &Value, path: &Path<'_>) -> Res<Country> {
     let s = code(v, path, WHAT)?;
     Country::parse(s)
         .filter(|c| c.as_str() == "XK" || rust_iso3166::from_alpha2(c.as_str()).is_some())
-        .ok_or_else(|| path.issue(format!("{} is not {WHAT}", quote(s))))
+        .ok_or_else(|| {
+            // Codes people write that ISO 3166-1 spells differently.
+            let hint = match s.to_ascii_uppercase().as_str() {
+                "UK" => " (the United Kingdom is `GB`)",
+                "EL" => " (Greece is `GR`; `EL` is the EU's own abbreviation)",
+                "EU" => " (name a country, not the European Union)",
+                _ => "",
+            };
+            path.issue(format!("{} is not {WHAT}{hint}", quote(s)))
+        })
 }
 
 /// An ISO 3166-2 subdivision of the party's country, upper-cased. A Ukrainian
@@ -375,35 +401,79 @@ impl Validator<'_> {
         }
     }
 
-    fn shipment(&self, doc: &Value, as_of: Option<Date>) -> Res<Shipment<'static>> {
+    /// Every top-level field is checked, so a document with several mistakes
+    /// gets one issue per field in one run (the first issue within a field).
+    fn shipment(&self, doc: &Value, as_of: Option<Date>) -> Result<Shipment<'static>, Vec<Issue>> {
         let p = &Path::Root;
-        let id = req(doc, p, "id", id)?;
-        let date = req(doc, p, "date", date)?;
-        let exporter = req(doc, p, "exporter", |v, p| self.party(v, p))?;
-        let consignee = req(doc, p, "consignee", |v, p| self.party(v, p))?;
-        let end_user = opt(doc, p, "end_user", |v, p| self.party(v, p))?;
-        let other_parties = opt(doc, p, "other_parties", |v, p| {
-            self.each(v, p, |v, p| self.other_party(v, p))
-        })?
-        .unwrap_or_default();
-        let origin_country = req(doc, p, "origin_country", country)?;
-        let destination_country = req(doc, p, "destination_country", country)?;
-        let transit_countries =
-            opt(doc, p, "transit_countries", |v, p| self.each(v, p, country))?.unwrap_or_default();
-        let transport_mode = opt(doc, p, "transport_mode", |v, p| {
-            one_of(v, p, TRANSPORT_MODES)
-        })?;
-        let end_use = opt(doc, p, "end_use", |v, p| self.end_use(v, p))?;
-        let contract = opt(doc, p, "contract", |v, p| self.contract(v, p))?;
-        let lines = req(doc, p, "lines", |v, p| self.lines(v, p))?;
-        let licences = opt(doc, p, "licences", |v, p| {
-            self.each(v, p, |v, p| self.licence(v, p, &lines))
-        })?
-        .unwrap_or_default();
-        Ok(Shipment {
-            id: id.into(),
+        let mut issues = Vec::new();
+        let id = note(&mut issues, req(doc, p, "id", id));
+        let date = note(&mut issues, req(doc, p, "date", date));
+        let exporter = note(
+            &mut issues,
+            req(doc, p, "exporter", |v, p| self.party(v, p)),
+        );
+        let consignee = note(
+            &mut issues,
+            req(doc, p, "consignee", |v, p| self.party(v, p)),
+        );
+        let end_user = note(
+            &mut issues,
+            opt(doc, p, "end_user", |v, p| self.party(v, p)),
+        );
+        let other_parties = note(
+            &mut issues,
+            opt(doc, p, "other_parties", |v, p| {
+                self.each(v, p, |v, p| self.other_party(v, p))
+            }),
+        );
+        let origin_country = note(&mut issues, req(doc, p, "origin_country", country));
+        let destination_country = note(&mut issues, req(doc, p, "destination_country", country));
+        let transit_countries = note(
+            &mut issues,
+            opt(doc, p, "transit_countries", |v, p| self.each(v, p, country)),
+        );
+        let transport_mode = note(
+            &mut issues,
+            opt(doc, p, "transport_mode", |v, p| {
+                one_of(v, p, TRANSPORT_MODES)
+            }),
+        );
+        let end_use = note(
+            &mut issues,
+            opt(doc, p, "end_use", |v, p| self.end_use(v, p)),
+        );
+        let contract = note(
+            &mut issues,
+            opt(doc, p, "contract", |v, p| self.contract(v, p)),
+        );
+        let lines = note(&mut issues, req(doc, p, "lines", |v, p| self.lines(v, p)));
+        // Licences name lines: they can be checked only against valid lines.
+        let licences = lines.as_ref().and_then(|lines| {
+            note(
+                &mut issues,
+                opt(doc, p, "licences", |v, p| {
+                    self.each(v, p, |v, p| self.licence(v, p, lines))
+                }),
+            )
+        });
+        let (
+            Some(id),
+            Some(date),
+            Some(exporter),
+            Some(consignee),
+            Some(end_user),
+            Some(other_parties),
+            Some(origin_country),
+            Some(destination_country),
+            Some(transit_countries),
+            Some(transport_mode),
+            Some(end_use),
+            Some(contract),
+            Some(lines),
+            Some(licences),
+        ) = (
+            id,
             date,
-            as_of: as_of.unwrap_or(date),
             exporter,
             consignee,
             end_user,
@@ -414,7 +484,27 @@ impl Validator<'_> {
             transport_mode,
             end_use,
             contract,
+            lines,
             licences,
+        )
+        else {
+            return Err(issues);
+        };
+        Ok(Shipment {
+            id: id.into(),
+            date,
+            as_of: as_of.unwrap_or(date),
+            exporter,
+            consignee,
+            end_user,
+            other_parties: other_parties.unwrap_or_default(),
+            origin_country,
+            destination_country,
+            transit_countries: transit_countries.unwrap_or_default(),
+            transport_mode,
+            end_use,
+            contract,
+            licences: licences.unwrap_or_default(),
             lines,
         })
     }
@@ -652,6 +742,6 @@ pub(crate) fn shipment(
     doc: &Value,
     as_of: Option<Date>,
     limits: &InputLimits,
-) -> Res<Shipment<'static>> {
+) -> Result<Shipment<'static>, Vec<Issue>> {
     Validator { limits }.shipment(doc, as_of)
 }

@@ -25,7 +25,10 @@ pub(crate) enum Value {
     List(Vec<Value>),
     /// A list longer than the list limit: only its length.
     LongList(usize),
-    /// An object of a known kind: its known fields, in document order.
+    /// An object of a known kind: its known fields, in document order. The name
+    /// of each unknown field is kept too, as an [`UNKNOWN_FIELD`] entry holding
+    /// the name as `Text` (or `LongText` for a name too long to be a field), so
+    /// it can be reported; its value is not kept.
     Record(Vec<(&'static str, Value)>),
     /// A free-form map (a party's `ids`): every entry, keys as `Text` or `LongText`.
     Map(Vec<(Value, Value)>),
@@ -61,6 +64,13 @@ impl Value {
         }
     }
 }
+
+/// The entry name under which a record keeps the name of an unknown field. No
+/// field of the format has this name, so a lookup by name never finds it.
+pub(crate) const UNKNOWN_FIELD: &str = "\0unknown";
+
+/// The error of a file that keeps more values than its budget allows.
+pub(crate) const TOO_MANY_VALUES: &str = "too many values in one file; split it into smaller files";
 
 /// What the seed expects at a place in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,9 +259,7 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
         if self.shape != Shape::Skip {
             let left = self.caps.values_left.get();
             if left == 0 {
-                return Err(de::Error::custom(
-                    "too many values in one file; split it into smaller files",
-                ));
+                return Err(de::Error::custom(TOO_MANY_VALUES));
             }
             self.caps.values_left.set(left - 1);
         }
@@ -379,8 +387,9 @@ impl<'de> Visitor<'de> for Seed<'_> {
         let mut first = true;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let Some(key) = key else {
-                // An over-long key is never a known field.
+                // An over-long key is never a known field; only its length is kept.
                 map.next_value_seed(self.inner(Shape::Skip))?;
+                self.keep_unknown(&mut record, Value::LongText(MAX_FIELD_NAME + 1))?;
                 continue;
             };
             if first && key == TOML_DATETIME {
@@ -410,6 +419,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 }
                 None => {
                     map.next_value_seed(self.inner(Shape::Skip))?;
+                    self.keep_unknown(&mut record, Value::Text(key))?;
                 }
             }
         }
@@ -418,6 +428,22 @@ impl<'de> Visitor<'de> for Seed<'_> {
 }
 
 impl Seed<'_> {
+    /// Keeps the name of an unknown field, counted against the file's value
+    /// budget like any kept value, so a file of many unknown keys stays bounded.
+    fn keep_unknown<E: de::Error>(
+        &self,
+        record: &mut Vec<(&'static str, Value)>,
+        name: Value,
+    ) -> Result<(), E> {
+        let left = self.caps.values_left.get();
+        if left == 0 {
+            return Err(E::custom(TOO_MANY_VALUES));
+        }
+        self.caps.values_left.set(left - 1);
+        record.push((UNKNOWN_FIELD, name));
+        Ok(())
+    }
+
     fn visit_free_map<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key_seed(TextSeed(self))? {
