@@ -13,6 +13,7 @@
 //! ([`exportctl_sdk::HsList::lookup`]), and the text about a line is
 //! only produced for the lines a message names ([`Note`], [`MAX_NAMED_LINES`]).
 
+use crate::annexes::{Annex, Verdict};
 use crate::tables::{self, OtherAnnex, Sector};
 use exportctl_sdk::chpl::{self, Tier};
 use exportctl_sdk::{AnnexViiCode, ControlCode, Line, Shipment};
@@ -157,6 +158,10 @@ pub enum Note {
     Sector(Sector),
     /// The Annex II sector the shipment declares.
     DeclaredSector(Sector),
+    /// What a CN-code annex says about the line's code.
+    Annex(Annex, Verdict),
+    /// A fixed text, then what a CN-code annex says about the line's code.
+    TextAnnex(&'static str, Annex, Verdict),
 }
 
 impl Note {
@@ -187,6 +192,10 @@ impl Note {
             Note::Other12g(annex) => annex.to_string(),
             Note::Sector(sector) => sector.to_string(),
             Note::DeclaredSector(sector) => format!("declared end-use sector: {sector}"),
+            Note::Annex(annex, verdict) => verdict.describe(*annex, &line.hs_code),
+            Note::TextAnnex(text, annex, verdict) => {
+                format!("{text}; {}", verdict.describe(*annex, &line.hs_code))
+            }
         }
     }
 }
