@@ -279,6 +279,13 @@ fn no_russia_clause(shipment: &Shipment, eu_bound: bool) -> Option<RedFlag> {
             ),
             Some("Reg. (EU) 833/2014 Art. 12g"),
         )
+    } else if !eu_bound {
+        (
+            format!(
+                "{what} (a general red flag, FIN-2023-Alert004 of 19 May 2023; the Art. 12g obligation does not bind this exporter)"
+            ),
+            None,
+        )
     } else {
         (
             format!(

@@ -309,6 +309,42 @@ mod tests {
     }
 
     #[test]
+    fn eu_articles_are_cited_only_where_eu_rules_bind_the_exporter() {
+        let mut v = flagged(base());
+        v["date"] = json!("2025-01-10");
+        v["exporter"] = json!({ "name": "Bishkek Trade OsOO", "country": "KG" });
+        v["origin_country"] = json!("CN");
+        let f = check(v).unwrap();
+        assert!(!f.legal_basis.contains("833/2014"), "{}", f.legal_basis);
+        assert!(
+            f.message
+                .contains("No listed regime binds the exporter directly")
+        );
+        assert!(
+            f.message
+                .contains("the Art. 12g obligation does not bind this exporter"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn before_alert003_the_points_are_named_as_later_evidence() {
+        let mut v = base();
+        v["date"] = json!("2022-03-01");
+        let f = check(v.clone()).unwrap();
+        assert_eq!(f.outcome, Outcome::Review);
+        assert!(
+            f.message
+                .contains("named on 28 Jun 2022, after the law date"),
+            "{}",
+            f.message
+        );
+        v["date"] = json!("2022-06-28");
+        assert!(!check(v).unwrap().message.contains("after the law date"));
+    }
+
+    #[test]
     fn every_tier_is_reviewed_and_named() {
         for (hs, tier) in [
             ("8542.33", "Tier 1"),

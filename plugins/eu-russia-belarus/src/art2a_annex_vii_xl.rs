@@ -389,7 +389,7 @@ mod tests {
         assert_eq!((f.outcome, f.lines.clone()), (Outcome::Review, vec![1, 2]));
         assert!(
             f.message
-                .contains("line 1 (8517.13, 5A992.C: US-only ECCN, not in EU Annex I)"),
+                .contains("line 1 (8517.13, 5A992.c: US-only ECCN, not in EU Annex I)"),
             "{}",
             f.message
         );
