@@ -202,6 +202,7 @@ fn annex_versions(dir: &Path) -> Result<String, String> {
         let text = read(&path)?;
         let mut entries = String::new();
         let mut rows = 0;
+        let mut chapters: u128 = 0;
         let mut sorted = records(&text, &ANNEX_HEADER).map_err(|e| format!("`{file}`: {e}"))?;
         // Sorted by CN digits (stable), so lookups can binary-search.
         sorted.sort_by(|(_, a), (_, b)| a.get(7).cmp(&b.get(7)));
@@ -219,11 +220,20 @@ fn annex_versions(dir: &Path) -> Result<String, String> {
                 "false" => false,
                 other => return Err(format!("`{file}` line {m}: ex is `{other}`")),
             };
+            let chapter: u32 = digits[..2]
+                .parse()
+                .map_err(|_| format!("`{file}` line {m}: bad chapter"))?;
+            chapters |= 1u128 << chapter;
             // Only an ex entry needs its description: it says which goods of the code it covers.
             let goods = if ex { description } else { "" };
+            // The digits padded to eight, then their count: sorts as the digits do.
+            let padded: u64 = format!("{digits:0<8}")
+                .parse()
+                .map_err(|_| format!("`{file}` line {m}: bad code"))?;
+            let key = padded * 16 + digits.len() as u64;
             writeln!(
                 entries,
-                "        AnnexEntry {{ digits: {digits:?}, ex: {ex}, printed: {printed:?}, goods: {goods:?} }},"
+                "        AnnexEntry {{ key: {key}, digits: {digits:?}, ex: {ex}, printed: {printed:?}, goods: {goods:?} }},"
             )
             .map_err(|e| e.to_string())?;
             rows += 1;
@@ -234,7 +244,7 @@ fn annex_versions(dir: &Path) -> Result<String, String> {
         writeln!(
             out,
             "    AnnexVersion {{\n        annex: {variant},\n        file: {file:?},\n        from: {from},\n        until: {until},\n        \
-             regulation: {:?},\n        entries: &[\n{entries}        ],\n    }},",
+             regulation: {:?},\n        chapters: {chapters:#x},\n        entries: &[\n{entries}        ],\n    }},",
             field(5)
         )
         .map_err(|e| e.to_string())?;

@@ -58,6 +58,9 @@ impl fmt::Display for Annex {
 /// One row of an annex version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnnexEntry {
+    /// The digits padded with zeros to eight, times 16, plus the number of digits: entries
+    /// sorted by key are sorted by digits, and a lookup compares integers.
+    pub key: u64,
     /// The CN digits: 2, 4, 6 or 8 of them.
     pub digits: &'static str,
     /// Whether it is an `ex` entry, covering only the goods described.
@@ -69,7 +72,7 @@ pub struct AnnexEntry {
 }
 
 /// One version of an annex: its entries and the days it applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct AnnexVersion {
     /// Which annex.
     pub annex: Annex,
@@ -81,9 +84,21 @@ pub struct AnnexVersion {
     pub until: Option<Date>,
     /// The Regulation that created this version.
     pub regulation: &'static str,
+    /// Bit `c` is set when a row is in chapter `c`: most codes are decided by this alone.
+    pub chapters: u128,
     /// Its rows, sorted by digits.
     pub entries: &'static [AnnexEntry],
 }
+
+/// Versions are the same when they come from the same file (the index names each file
+/// once): comparing the entries would cost a comparison per row.
+impl PartialEq for AnnexVersion {
+    fn eq(&self, other: &AnnexVersion) -> bool {
+        self.file == other.file
+    }
+}
+
+impl Eq for AnnexVersion {}
 
 /// What an annex version says about a shipment's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,14 +123,16 @@ impl AnnexVersion {
     /// per prefix of the code (chapter, heading, subheading, CN code) and one for the
     /// entries beneath it.
     pub fn judge(&self, hs: &HsCode) -> Option<Verdict> {
+        if !self.lists_codes_in_chapter(hs.chapter()) {
+            return None;
+        }
         let code = hs.as_str();
+        let len = code.len().min(8);
+        let padded = padded_key(&code[..len]);
         let mut best: Option<Verdict> = None;
-        for len in [2, 4, 6, 8].into_iter().filter(|l| *l <= code.len()) {
-            let prefix = &code[..len];
-            for entry in self
-                .entries_at_or_after(prefix)
-                .take_while(|e| e.digits == prefix)
-            {
+        for prefix_len in [2, 4, 6, 8].into_iter().filter(|l| *l <= len) {
+            let key = padded_key(&code[..prefix_len]) * 16 + prefix_len as u64;
+            for entry in self.entries_from(key).take_while(|e| e.key == key) {
                 let verdict = if entry.ex {
                     Verdict::ExEntry(entry)
                 } else {
@@ -126,26 +143,30 @@ impl AnnexVersion {
                 }
             }
         }
-        best.or_else(|| {
-            self.entries_at_or_after(code)
-                .take_while(|e| e.digits.starts_with(code))
-                .find(|e| e.digits.len() > code.len())
-                .map(Verdict::TooCoarse)
-        })
+        if best.is_some() || code.len() >= 8 {
+            return best;
+        }
+        // Entries beneath a code of fewer than eight digits share its padded digits up to
+        // its length: keys from `padded` to `padded` + 10^(8 - len) - 1.
+        let span = 10u64.pow(8 - len as u32);
+        self.entries_from(padded * 16)
+            .take_while(|e| e.key < (padded + span) * 16)
+            .find(|e| e.digits.len() > code.len())
+            .map(Verdict::TooCoarse)
     }
 
-    /// The entries from the first whose digits are not below `digits`, in order.
-    fn entries_at_or_after(&self, digits: &str) -> impl Iterator<Item = &'static AnnexEntry> {
+    /// The entries from the first whose key is not below `key`, in order.
+    fn entries_from(&self, key: u64) -> impl Iterator<Item = &'static AnnexEntry> {
         let entries: &'static [AnnexEntry] = self.entries;
-        let start = entries.partition_point(|e| e.digits < digits);
+        let start = entries.partition_point(|e| e.key < key);
         entries[start..].iter()
     }
 
     /// Whether the version lists any code of `chapter` (two digits).
     pub fn lists_codes_in_chapter(&self, chapter: &str) -> bool {
-        self.entries_at_or_after(chapter)
-            .next()
-            .is_some_and(|e| e.digits.starts_with(chapter))
+        chapter
+            .parse::<u32>()
+            .is_ok_and(|c| c < 128 && self.chapters & (1u128 << c) != 0)
     }
 
     /// `Annex XXIII as applying from 2024-06-25 (Council Regulation (EU) 2024/1745)`.
@@ -157,6 +178,16 @@ impl AnnexVersion {
             self.regulation.replace("Council Regulation", "Reg.")
         )
     }
+}
+
+/// Up to eight digits, padded with zeros to eight, as a number (what [`AnnexEntry::key`]
+/// is built from).
+fn padded_key(digits: &str) -> u64 {
+    digits
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(8)
+        .fold(0, |n, b| n * 10 + u64::from(b - b'0'))
 }
 
 fn rank(v: Verdict) -> u8 {

@@ -92,8 +92,9 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
         basis.push_str(&chpl::citation(tiers));
     }
 
+    let annex_xl = annexes::version_on(Annex::Xl, shipment.as_of);
     let listed = |l: &exportctl_sdk::Line| {
-        annexes::version_on(Annex::Xl, shipment.as_of)
+        annex_xl
             .and_then(|v| v.judge(&l.hs_code))
             .is_some_and(|v| matches!(v, Verdict::Listed(_)))
     };

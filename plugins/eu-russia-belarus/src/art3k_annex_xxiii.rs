@@ -22,11 +22,11 @@
 //! kinds the law summary names (`policies/data/eu/annex_xxiii_grounded_hs2022.csv`) are
 //! reviewed, with the Russian date.
 
-use crate::annexes::{self, Annex, AnnexVersion, Verdict};
+use crate::annexes::{self, Annex, AnnexVersion, Missing, Verdict};
 use crate::goods::{Goods, LineFacts, Note, RuByClass, Selection};
 use crate::provision::{self, Provision};
 use crate::reach::RuByTarget;
-use exportctl_sdk::{Country, Date, Finding, Outcome, Rule, Shipment};
+use exportctl_sdk::{Country, Date, Finding, HsCode, Line, Outcome, Rule, Shipment};
 
 /// Goods of Annex XXIII for Russia; kinds of goods it covers for Belarus.
 pub const ART_3K: Rule = Rule::new(
@@ -64,14 +64,80 @@ const WIND_DOWN: [(Annex, &str, Option<Date>); 4] = [
     (Annex::Xxiiid, "Art. 3k(3ag)", None),
 ];
 
-/// How Annex XXIII stands for one line on the law date.
+/// How Annex XXIII stands for one line on the law date. Only what a message needs is
+/// kept; the text is rendered for the lines a message names ([`Why::render`]).
 enum Standing {
     /// Listed: deny (or licence_required), citing this version.
     Listed(&'static AnnexVersion, Verdict),
-    /// Listed, but an earlier contract may be executed under a wind-down paragraph.
-    WindDown(&'static AnnexVersion, Verdict, String),
-    /// The code cannot decide (ex entry, less precise code) or the data lack the list.
-    Review(String),
+    /// Review, and why.
+    Review(Why),
+}
+
+/// Why a line is reviewed.
+#[derive(Clone, Copy)]
+enum Why {
+    /// The code cannot decide (an ex entry, an entry more precise than the code).
+    Undecided(&'static AnnexVersion, Verdict),
+    /// Listed, but a contract concluded before a wind-down list applied may be executed.
+    WindDown {
+        version: &'static AnnexVersion,
+        verdict: Verdict,
+        list: &'static AnnexVersion,
+        paragraph: &'static str,
+        until: Option<Date>,
+    },
+    /// The list in force is missing; the previous version said this about the line.
+    Missing(&'static Missing, &'static AnnexVersion, Option<Verdict>),
+}
+
+impl Why {
+    /// The message text for a line of code `hs`.
+    fn render(&self, hs: &HsCode) -> String {
+        match *self {
+            Why::Undecided(version, verdict) => {
+                format!(
+                    "{} ({})",
+                    verdict.describe(version.annex, hs),
+                    version.citation()
+                )
+            }
+            Why::WindDown {
+                version,
+                verdict,
+                list,
+                paragraph,
+                until,
+            } => {
+                let end = until.map_or_else(
+                    || "an end date not in the policy's data".to_owned(),
+                    |u| u.to_string(),
+                );
+                format!(
+                    "{}; {} lists it and the contract predates {}: {paragraph} allows executing such contracts \
+                     until {end}",
+                    verdict.describe(version.annex, hs),
+                    list.annex,
+                    list.from
+                )
+            }
+            Why::Missing(missing, previous, verdict) => {
+                let until = previous.until.map_or_else(String::new, |d| d.to_string());
+                match verdict {
+                    Some(verdict) => format!(
+                        "{} in the version applying until {until}; {}: check the line against the current list",
+                        verdict.describe(Annex::Xxiii, hs),
+                        missing.what
+                    ),
+                    None => format!(
+                        "not listed in the version applying until {until}, which listed codes of chapter {}; {}: \
+                         check the line against the current list",
+                        hs.chapter(),
+                        missing.what
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// Judges the lines for Russia against Annex XXIII as in force on the law date, and the
@@ -101,109 +167,111 @@ fn judged(facts: &LineFacts<'_>) -> bool {
     )
 }
 
-fn standing(shipment: &Shipment, facts: &LineFacts<'_>) -> Option<Standing> {
-    let as_of = shipment.as_of;
-    let hs = &facts.line.hs_code;
-    if let Some(version) = annexes::version_on(Annex::Xxiii, as_of) {
-        let verdict = version.judge(hs)?;
-        return Some(match verdict {
-            Verdict::Listed(_) => listed(shipment, facts, version, verdict),
-            _ => Standing::Review(format!(
-                "{} ({})",
-                verdict.describe(Annex::Xxiii, hs),
-                version.citation()
-            )),
-        });
-    }
-    let missing = annexes::missing_on(Annex::Xxiii, as_of)?;
-    if let Some(d) = annexes::version_on(Annex::Xxiiid, as_of)
-        && let Some(verdict @ Verdict::Listed(_)) = d.judge(hs)
-    {
-        return Some(listed(shipment, facts, d, verdict));
-    }
-    let previous = annexes::last_before(Annex::Xxiii, as_of)?;
-    let text = match previous.judge(hs) {
-        Some(verdict) => format!(
-            "{} in the version applying until {}; {}: check the line against the current list",
-            verdict.describe(Annex::Xxiii, hs),
-            previous.until.map_or_else(String::new, |d| d.to_string()),
-            missing.what
-        ),
-        None if previous.lists_codes_in_chapter(hs.chapter()) => format!(
-            "not listed in the version applying until {}, which listed codes of chapter {}; {}: check the line \
-             against the current list",
-            previous.until.map_or_else(String::new, |d| d.to_string()),
-            hs.chapter(),
-            missing.what
-        ),
-        None => return None,
-    };
-    Some(Standing::Review(text))
+/// The annex versions that apply on the law date, looked up once per shipment.
+struct Lists {
+    /// Annex XXIII in force, when the data hold it.
+    xxiii: Option<&'static AnnexVersion>,
+    /// What the data lack when they do not.
+    missing: Option<&'static Missing>,
+    /// Annex XXIIID in force.
+    xxiiid: Option<&'static AnnexVersion>,
+    /// The last Annex XXIII version the data hold before the law date.
+    previous: Option<&'static AnnexVersion>,
+    /// The wind-down lists in force, with their paragraph and end.
+    wind_down: Vec<(&'static AnnexVersion, &'static str, Option<Date>)>,
+    /// The contract date, which decides whether a wind-down can apply.
+    contract: Option<Date>,
 }
 
-/// A listed line, unless a wind-down list and an earlier contract make it a review.
-fn listed(
-    shipment: &Shipment,
-    facts: &LineFacts<'_>,
-    version: &'static AnnexVersion,
-    verdict: Verdict,
-) -> Standing {
-    let as_of = shipment.as_of;
-    let contract = shipment.contract.as_ref().and_then(|c| c.date);
-    for (annex, paragraph, until) in WIND_DOWN {
-        let Some(list) = annexes::version_on(annex, as_of) else {
-            continue;
-        };
-        let earlier = contract.is_some_and(|c| c < list.from);
-        if earlier
-            && until.is_none_or(|u| as_of <= u)
-            && matches!(list.judge(&facts.line.hs_code), Some(Verdict::Listed(_)))
-        {
-            let end = until.map_or_else(
-                || "an end date not in the policy's data".to_owned(),
-                |u| u.to_string(),
-            );
-            return Standing::WindDown(
-                version,
-                verdict,
-                format!(
-                    "{annex} lists it and the contract predates {}: {paragraph} allows executing such contracts \
-                     until {end}",
-                    list.from
-                ),
-            );
+impl Lists {
+    fn on(shipment: &Shipment) -> Lists {
+        let as_of = shipment.as_of;
+        Lists {
+            xxiii: annexes::version_on(Annex::Xxiii, as_of),
+            missing: annexes::missing_on(Annex::Xxiii, as_of),
+            xxiiid: annexes::version_on(Annex::Xxiiid, as_of),
+            previous: annexes::last_before(Annex::Xxiii, as_of),
+            wind_down: WIND_DOWN
+                .iter()
+                .filter(|(_, _, until)| until.is_none_or(|u| as_of <= u))
+                .filter_map(|(annex, paragraph, until)| {
+                    Some((annexes::version_on(*annex, as_of)?, *paragraph, *until))
+                })
+                .collect(),
+            contract: shipment.contract.as_ref().and_then(|c| c.date),
         }
     }
-    Standing::Listed(version, verdict)
+
+    fn standing(&self, facts: &LineFacts<'_>) -> Option<Standing> {
+        let hs = &facts.line.hs_code;
+        if let Some(version) = self.xxiii {
+            let verdict = version.judge(hs)?;
+            return Some(match verdict {
+                Verdict::Listed(_) => self.listed(facts, version, verdict),
+                _ => Standing::Review(Why::Undecided(version, verdict)),
+            });
+        }
+        let missing = self.missing?;
+        if let Some(d) = self.xxiiid
+            && let Some(verdict @ Verdict::Listed(_)) = d.judge(hs)
+        {
+            return Some(self.listed(facts, d, verdict));
+        }
+        let previous = self.previous?;
+        match previous.judge(hs) {
+            Some(verdict) => Some(Standing::Review(Why::Missing(
+                missing,
+                previous,
+                Some(verdict),
+            ))),
+            None if previous.lists_codes_in_chapter(hs.chapter()) => {
+                Some(Standing::Review(Why::Missing(missing, previous, None)))
+            }
+            None => None,
+        }
+    }
+
+    /// A listed line, unless a wind-down list and an earlier contract make it a review.
+    fn listed(
+        &self,
+        facts: &LineFacts<'_>,
+        version: &'static AnnexVersion,
+        verdict: Verdict,
+    ) -> Standing {
+        let Some(contract) = self.contract else {
+            return Standing::Listed(version, verdict);
+        };
+        for &(list, paragraph, until) in &self.wind_down {
+            if contract < list.from
+                && matches!(list.judge(&facts.line.hs_code), Some(Verdict::Listed(_)))
+            {
+                return Standing::Review(Why::WindDown {
+                    version,
+                    verdict,
+                    list,
+                    paragraph,
+                    until,
+                });
+            }
+        }
+        Standing::Listed(version, verdict)
+    }
 }
 
 fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Finding> {
     let mut denied = Selection::new();
-    let mut reviewed: Vec<(u32, String)> = Vec::new();
+    let mut reviewed: Vec<(&Line, Why)> = Vec::new();
     let mut versions: Vec<&'static AnnexVersion> = Vec::new();
+    let lists = Lists::on(shipment);
     for facts in goods.iter().filter(|f| judged(f)) {
-        match standing(shipment, facts) {
+        match lists.standing(facts) {
             Some(Standing::Listed(version, verdict)) => {
                 denied.push(facts.line, Note::Annex(Annex::Xxiii, verdict));
                 if !versions.contains(&version) {
                     versions.push(version);
                 }
             }
-            Some(Standing::WindDown(version, verdict, text)) => {
-                reviewed.push((
-                    facts.line.line,
-                    format!(
-                        "line {} ({}, {}; {text})",
-                        facts.line.line,
-                        facts.line.hs_code,
-                        verdict.describe(version.annex, &facts.line.hs_code)
-                    ),
-                ));
-            }
-            Some(Standing::Review(text)) => reviewed.push((
-                facts.line.line,
-                format!("line {} ({}, {text})", facts.line.line, facts.line.hs_code),
-            )),
+            Some(Standing::Review(why)) => reviewed.push((facts.line, why)),
             None => {}
         }
     }
@@ -243,10 +311,17 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
         );
     }
     if !reviewed.is_empty() {
-        let shown: Vec<&str> = reviewed
+        let shown: Vec<String> = reviewed
             .iter()
             .take(crate::goods::MAX_NAMED_LINES)
-            .map(|(_, t)| t.as_str())
+            .map(|(line, why)| {
+                format!(
+                    "line {} ({}, {})",
+                    line.line,
+                    line.hs_code,
+                    why.render(&line.hs_code)
+                )
+            })
             .collect();
         let rest = reviewed.len().saturating_sub(crate::goods::MAX_NAMED_LINES);
         let more = if rest > 0 {
@@ -261,7 +336,7 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
                     target.describe(),
                     shown.join(", ")
                 ))
-                .lines(reviewed.iter().map(|(n, _)| *n))
+                .lines(reviewed.iter().map(|(line, _)| line.line))
                 .legal_basis(RUSSIA.citation),
         );
     }

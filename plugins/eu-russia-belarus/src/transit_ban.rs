@@ -69,6 +69,28 @@ pub const BY_ALL: Provision = Provision {
     from: Date::ymd(2024, 7, 1),
 };
 
+/// Something a finding cites: provisions (Russian ones only, or all), or an annex version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cited<'p> {
+    Provisions(&'p [Provision], bool),
+    Version(&'static AnnexVersion),
+}
+
+/// The legal basis from what was noted, in the order noted.
+fn cite(basis: &[Cited<'_>]) -> String {
+    basis
+        .iter()
+        .map(|c| match c {
+            Cited::Provisions(provisions, true) => {
+                provision::cite(provisions.iter().filter(|p| p.country == Country::RU))
+            }
+            Cited::Provisions(provisions, false) => provision::cite(*provisions),
+            Cited::Version(version) => version.citation(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The version of `annex` to apply on `as_of` once its transit ban is in force: the one
 /// in force, or the first one when the ban's date precedes it by a day (Annex XXXVII:
 /// ban from 18 Dec 2023, list in force from 19 Dec 2023).
@@ -107,46 +129,48 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
     // Through Russia, the annexes decide; through Belarus alone they stand in for the
     // counterpart lists, so they can only raise a review.
     let russian = |provisions: &[Provision]| provisions.iter().any(|p| p.country == Country::RU);
-    let mut lists: Vec<(Annex, &[Provision])> = Vec::new();
-    if !aviation.is_empty() {
-        lists.push((Annex::Xi, &aviation));
-        lists.push((Annex::Xx, &aviation));
-    }
-    if !industrial.is_empty() {
-        lists.push((Annex::Xxxvii, &industrial));
+    // The annex versions to apply, looked up once per shipment.
+    let mut lists: Vec<(&'static AnnexVersion, &[Provision])> = Vec::new();
+    for (annex, provisions) in [
+        (Annex::Xi, &aviation),
+        (Annex::Xx, &aviation),
+        (Annex::Xxxvii, &industrial),
+    ] {
+        if !provisions.is_empty()
+            && let Some(version) = version_for(annex, as_of)
+        {
+            lists.push((version, provisions));
+        }
     }
 
     let mut denied = Selection::new();
     let mut reviewed = Selection::new();
-    let mut deny_basis: Vec<String> = Vec::new();
-    let mut review_basis: Vec<String> = Vec::new();
-    let add = |basis: &mut Vec<String>, text: String| {
-        if !basis.contains(&text) {
-            basis.push(text);
+    // What each finding cites, noted per line and written out once at the end.
+    let mut deny_basis: Vec<Cited<'_>> = Vec::new();
+    let mut review_basis: Vec<Cited<'_>> = Vec::new();
+    fn add<'p>(basis: &mut Vec<Cited<'p>>, cited: Cited<'p>) {
+        if !basis.contains(&cited) {
+            basis.push(cited);
         }
-    };
+    }
     for facts in goods.iter() {
         let line = facts.line;
         if facts.eu_dual_use || facts.annex_vii {
             if !core.is_empty() {
                 denied.push(line, Note::Codes);
-                add(&mut deny_basis, provision::cite(&core));
+                add(&mut deny_basis, Cited::Provisions(&core, false));
             }
             continue;
         }
-        let judged = lists.iter().find_map(|(annex, provisions)| {
-            let version = version_for(*annex, as_of)?;
+        let judged = lists.iter().find_map(|(version, provisions)| {
             let verdict = version.judge(&line.hs_code)?;
             Some((version, verdict, *provisions))
         });
         match judged {
             Some((version, verdict @ Verdict::Listed(_), provisions)) if russian(provisions) => {
                 denied.push(line, Note::Annex(version.annex, verdict));
-                add(
-                    &mut deny_basis,
-                    provision::cite(provisions.iter().filter(|p| p.country == Country::RU)),
-                );
-                add(&mut deny_basis, version.citation());
+                add(&mut deny_basis, Cited::Provisions(provisions, true));
+                add(&mut deny_basis, Cited::Version(version));
             }
             Some((version, verdict, provisions)) => {
                 let note = if russian(provisions) {
@@ -159,8 +183,8 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
                     )
                 };
                 reviewed.push(line, note);
-                add(&mut review_basis, provision::cite(provisions));
-                add(&mut review_basis, version.citation());
+                add(&mut review_basis, Cited::Provisions(provisions, false));
+                add(&mut review_basis, Cited::Version(version));
             }
             None if !core.is_empty() && facts.chpl.is_some() => {
                 let note = Note::Chpl {
@@ -168,11 +192,11 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
                     suffix: ", possibly Annex VII (not listed by CN code)",
                 };
                 reviewed.push(line, note);
-                add(&mut review_basis, provision::cite(&core));
+                add(&mut review_basis, Cited::Provisions(&core, false));
             }
             None if !core.is_empty() && facts.other_codes => {
                 reviewed.push(line, Note::OtherCodes);
-                add(&mut review_basis, provision::cite(&core));
+                add(&mut review_basis, Cited::Provisions(&core, false));
             }
             None => {}
         }
@@ -191,7 +215,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
                     denied.describe()
                 ))
                 .lines(denied.numbers())
-                .legal_basis(deny_basis.join("; ")),
+                .legal_basis(cite(&deny_basis)),
         );
     }
     if !reviewed.is_empty() {
@@ -204,7 +228,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
                     reviewed.describe()
                 ))
                 .lines(reviewed.numbers())
-                .legal_basis(review_basis.join("; ")),
+                .legal_basis(cite(&review_basis)),
         );
     }
     findings
