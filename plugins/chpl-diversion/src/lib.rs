@@ -274,6 +274,35 @@ mod tests {
     }
 
     #[test]
+    fn a_long_shipment_names_twenty_lines_and_counts_the_rest() {
+        let mut v = kyrgyz_microcontrollers_to_russia(Date::ymd(2023, 6, 1));
+        let line = v["lines"][0].clone();
+        v["lines"] = json!(
+            (1..=25)
+                .map(|n| {
+                    let mut l = line.clone();
+                    l["line"] = json!(n);
+                    l
+                })
+                .collect::<Vec<_>>()
+        );
+        let f = evaluate(v);
+        assert_eq!(f[0].lines.len(), 25);
+        assert!(
+            f[0].message
+                .contains("line 20 (8542.31, Tier 1), and 5 more lines;"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("; and 5 more lines."),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("line 21"));
+    }
+
+    #[test]
     fn an_exporter_no_regime_binds_is_reviewed_and_never_cited_eu_or_us_law() {
         let f = evaluate(kyrgyz_microcontrollers_to_russia(Date::ymd(2025, 3, 1)));
         assert_eq!(f.len(), 1);

@@ -110,14 +110,17 @@ pub const ANNEX_XL_2024: ListVersion = ListVersion {
 /// Every list with codes, oldest first.
 pub const LISTS: [ListVersion; 4] = [FIN_2023_ALERT004, ANNEX_XL_2023, CHPL_2024, ANNEX_XL_2024];
 
-/// The lists in force on `date` (the latest Annex XL version only) that name `hs`.
-pub fn naming(hs: &HsCode, date: Date) -> Vec<&'static ListVersion> {
+/// The lists in force on `date`, oldest first (of Annex XL, the version in force only).
+pub fn in_force_on(date: Date) -> impl Iterator<Item = &'static ListVersion> {
     let xl = annex_xl_on(date);
     LISTS
         .iter()
-        .filter(|l| l.from <= date && l.covers(hs))
-        .filter(|l| l.issuer != Issuer::EuAnnexXl || Some(*l) == xl)
-        .collect()
+        .filter(move |l| l.from <= date && (l.issuer != Issuer::EuAnnexXl || Some(*l) == xl))
+}
+
+/// The lists in force on `date` (the latest Annex XL version only) that name `hs`.
+pub fn naming(hs: &HsCode, date: Date) -> Vec<&'static ListVersion> {
+    in_force_on(date).filter(|l| l.covers(hs)).collect()
 }
 
 /// The Annex XL version in force on `date`, if any.

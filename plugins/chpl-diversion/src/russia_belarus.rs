@@ -9,7 +9,7 @@
 //! the evidence. There is no third outcome: a line the pattern shows is never left out,
 //! whatever the date.
 
-use crate::chpl::{ChplLine, ChplLines};
+use crate::chpl::{ChplLine, ChplLines, MAX_NAMED_LINES};
 use crate::lists::{self, FIN_2022_ALERT003, Issuer, ListVersion};
 use crate::regimes::Regimes;
 use exportctl_sdk::{Country, Date, Finding, PartyPath, Rule, Shipment, country_sets};
@@ -38,28 +38,37 @@ pub const BY_TRANSIT_BAN_FROM: Date = Date::ymd(2024, 7, 1);
 
 /// How one CHPL line stands on the law date. Only two standings exist, so a line the
 /// pattern shows always gives a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Standing {
-    /// A list binding this exporter names the line: deny, citing these laws.
-    Prohibited(Vec<String>),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing<'l> {
+    /// A list binding this exporter names the line: deny, citing these laws (one or two:
+    /// EU and US).
+    Prohibited([Option<&'l str>; 2]),
     /// Nothing binding names it yet (or binds the exporter at all): review, with the
     /// lists that name it on the law date as evidence.
     Evidence,
 }
 
 /// Splits the lines into the denied ones (with the laws, once each) and the reviewed ones.
-fn split<'s, 'a>(
+/// `prohibiting` gives the laws (computed once per shipment) that prohibit a line.
+fn split<'s, 'a, 'l>(
     lines: &'s ChplLines<'a>,
-    prohibiting: impl Fn(&ChplLine<'a>) -> Vec<String>,
-) -> (Vec<&'s ChplLine<'a>>, Vec<String>, Vec<&'s ChplLine<'a>>) {
+    prohibiting: impl Fn(&ChplLine<'a>) -> [Option<&'l str>; 2],
+) -> (Vec<&'s ChplLine<'a>>, Vec<&'l str>, Vec<&'s ChplLine<'a>>) {
     let mut denied = Vec::new();
-    let mut laws: Vec<String> = Vec::new();
+    let mut laws: Vec<&str> = Vec::new();
     let mut reviewed = Vec::new();
     for line in lines.iter() {
-        match standing(line, &prohibiting) {
+        let standing = match prohibiting(line) {
+            [None, None] => Standing::Evidence,
+            found => Standing::Prohibited(found),
+        };
+        match standing {
             Standing::Prohibited(found) => {
-                for law in found {
-                    if !laws.contains(&law) {
+                for law in found.into_iter().flatten() {
+                    // The laws are the few strings `prohibiting` was built with: the same
+                    // law is the same string, so comparing addresses is enough (and
+                    // cheaper than comparing texts once per line).
+                    if !laws.iter().any(|l| std::ptr::eq(*l, law)) {
                         laws.push(law);
                     }
                 }
@@ -71,18 +80,6 @@ fn split<'s, 'a>(
     (denied, laws, reviewed)
 }
 
-fn standing<'a>(
-    line: &ChplLine<'a>,
-    prohibiting: &impl Fn(&ChplLine<'a>) -> Vec<String>,
-) -> Standing {
-    let laws = prohibiting(line);
-    if laws.is_empty() {
-        Standing::Evidence
-    } else {
-        Standing::Prohibited(laws)
-    }
-}
-
 /// The lists naming `line` on `as_of` that a finding for this exporter may cite as
 /// evidence: Annex XL only where EU rules bind the exporter.
 fn naming(line: &ChplLine<'_>, as_of: Date, regimes: &Regimes) -> Vec<&'static ListVersion> {
@@ -92,19 +89,28 @@ fn naming(line: &ChplLine<'_>, as_of: Date, regimes: &Regimes) -> Vec<&'static L
         .collect()
 }
 
-/// `line 1 (8542.31, Tier 1)` for each line.
+/// `and 3 more lines` when `lines` holds more than [`MAX_NAMED_LINES`].
+fn more(lines: &[&ChplLine<'_>], sep: &str) -> String {
+    match lines.len().saturating_sub(MAX_NAMED_LINES) {
+        0 => String::new(),
+        rest => format!("{sep}and {rest} more lines"),
+    }
+}
+
+/// `line 1 (8542.31, Tier 1)` for each named line.
 fn describe(lines: &[&ChplLine<'_>]) -> String {
-    lines
+    let named: Vec<String> = lines
         .iter()
+        .take(MAX_NAMED_LINES)
         .map(|l| format!("line {} ({}, {})", l.line.line, l.line.hs_code, l.tier))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    format!("{}{}", named.join(", "), more(lines, ", "))
 }
 
 /// What names each reviewed line on the law date, or the later list that names it.
 fn evidence(lines: &[&ChplLine<'_>], as_of: Date, regimes: &Regimes) -> String {
     let mut parts = Vec::new();
-    for l in lines {
+    for l in lines.iter().take(MAX_NAMED_LINES) {
         let naming = naming(l, as_of, regimes);
         let text = if naming.is_empty() {
             match lists::first_naming(&l.line.hs_code) {
@@ -126,7 +132,11 @@ fn evidence(lines: &[&ChplLine<'_>], as_of: Date, regimes: &Regimes) -> String {
     } else {
         ""
     };
-    format!("Evidence: {}.{alert}", parts.join("; "))
+    format!(
+        "Evidence: {}{}.{alert}",
+        parts.join("; "),
+        more(lines, "; ")
+    )
 }
 
 /// The legal basis of a review: the laws binding the exporter (not yet naming the lines),
@@ -148,12 +158,12 @@ fn review_basis(
     if as_of >= FIN_2022_ALERT003 {
         basis.push("FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022)".to_owned());
     }
-    for l in reviewed {
-        for list in naming(l, as_of, regimes) {
-            let citation = list.citation.to_owned();
-            if !basis.contains(&citation) {
-                basis.push(citation);
-            }
+    // Each list once, if it names any reviewed line: a few checks, not one per line.
+    for list in
+        lists::in_force_on(as_of).filter(|l| l.issuer != Issuer::EuAnnexXl || regimes.eu.is_some())
+    {
+        if reviewed.iter().any(|l| list.covers(&l.line.hs_code)) {
+            basis.push(list.citation.to_owned());
         }
     }
     basis
@@ -200,18 +210,17 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec<Find
     }
     let eu_law = eu_law.join("; ");
     let us_law = "15 CFR 746.8";
+    let xl = lists::annex_xl_on(as_of).filter(|_| regimes.eu.is_some());
+    let eu_deny = xl.map(|xl| format!("{eu_law}; {}", xl.citation));
+    let us_deny = (regimes.us.is_some() && as_of >= lists::CHPL_2024.from)
+        .then(|| format!("{us_law} ({})", lists::CHPL_2024.citation));
     let (denied, laws, reviewed) = split(lines, |l| {
-        let mut laws = Vec::new();
-        if regimes.eu.is_some()
-            && let Some(xl) = lists::annex_xl_on(as_of)
-            && xl.covers(&l.line.hs_code)
-        {
-            laws.push(format!("{eu_law}; {}", xl.citation));
-        }
-        if regimes.us.is_some() && as_of >= lists::CHPL_2024.from {
-            laws.push(format!("{us_law} ({})", lists::CHPL_2024.citation));
-        }
-        laws
+        [
+            eu_deny
+                .as_deref()
+                .filter(|_| xl.is_some_and(|xl| xl.covers(&l.line.hs_code))),
+            us_deny.as_deref(),
+        ]
     });
 
     let mut findings = Vec::new();
@@ -276,11 +285,14 @@ pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec
     if through.contains(&Country::BY) && as_of >= BY_TRANSIT_BAN_FROM {
         bans.push("Reg. (EC) 765/2006 ban on transit via Belarus (Reg. (EU) 2024/1865)");
     }
-    let (denied, laws, reviewed) = split(lines, |l| match lists::annex_xl_on(as_of) {
-        Some(xl) if regimes.eu.is_some() && !bans.is_empty() && xl.covers(&l.line.hs_code) => {
-            vec![format!("{} and {}", bans.join("; "), xl.citation)]
-        }
-        _ => Vec::new(),
+    let xl = lists::annex_xl_on(as_of).filter(|_| regimes.eu.is_some() && !bans.is_empty());
+    let ban = xl.map(|xl| format!("{} and {}", bans.join("; "), xl.citation));
+    let (denied, laws, reviewed) = split(lines, |l| {
+        [
+            ban.as_deref()
+                .filter(|_| xl.is_some_and(|xl| xl.covers(&l.line.hs_code))),
+            None,
+        ]
     });
     let shown: Vec<&str> = through.iter().map(Country::as_str).collect();
     let route = format!(
