@@ -6,17 +6,19 @@
 //! shipment's CHPL lines). For every shipment with at least one CHPL line
 //! the policy runs three rules:
 //!
-//! - [`russia_belarus::TO_RUSSIA_BELARUS`] (`chpl-russia-belarus`, deny): destination,
-//!   consignee, end user or intermediate consignee in Russia or Belarus.
-//! - [`russia_belarus::TRANSIT_RUSSIA_BELARUS`] (`chpl-transit-russia-belarus`, deny): the
-//!   route passes through Russia or Belarus.
+//! - [`russia_belarus::TO_RUSSIA_BELARUS`] (`chpl-russia-belarus`, deny or review):
+//!   destination, consignee, end user or intermediate consignee in Russia or Belarus.
+//! - [`russia_belarus::TRANSIT_RUSSIA_BELARUS`] (`chpl-transit-russia-belarus`, deny or
+//!   review): the route passes through Russia or Belarus.
 //! - [`transshipment::TRANSSHIPMENT_RISK`] (`chpl-transshipment-risk`, review, or deny by
 //!   setting): destination, consignee or end user in one of the 18 transshipment points of
 //!   FIN-2022-Alert003, with the [`red_flags`] the document shows.
 //!
 //! Lines not on the CHPL are never named; a shipment without a CHPL line gets no finding.
-//! For a law date (`as_of`) before 23 Feb 2024 every finding is capped at `review`, because
-//! the list versions in force then are not encoded (see [`ChplDiversion::evaluate`]).
+//! The policy is in force from 24 Feb 2022 and each list it relies on has its own period
+//! ([`lists`]). A line is denied only where a list binding this exporter ([`regimes`]:
+//! EU, EAR, or neither) names it on the law date; every other line the pattern shows is
+//! reviewed with the evidence, so the policy never falls silent on a diversion it sees.
 
 pub mod chpl;
 pub mod lists;
