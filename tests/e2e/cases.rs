@@ -124,3 +124,71 @@ fn party_screening_cases() {
 fn company_rules_cases() {
     assert!(run_cases("company-rules") >= 15);
 }
+
+/// A Kyrgyz company founded after February 2022 sends Tier 1 microcontrollers by road
+/// across Kazakhstan to a Russian buyer: through the real binary, `chpl-diversion` is in
+/// force and gives at least review on every day from 24 Feb 2022 to 2 Dec 2026.
+#[test]
+fn the_chpl_diversion_pattern_is_at_least_review_on_every_day() {
+    let days_in = |y: u32, m: u32| match m {
+        2 if y % 4 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let mut lines = String::new();
+    let mut dates = Vec::new();
+    let (mut y, mut m, mut d) = (2022, 2, 24);
+    while (y, m, d) <= (2026, 12, 2) {
+        let date = format!("{y:04}-{m:02}-{d:02}");
+        let shipment = serde_json::json!({
+            "id": format!("KG-MCU-{date}"),
+            "date": date,
+            "exporter": { "name": "Ala-Too Electronics OsOO", "country": "KG",
+                          "registration_date": "2022-09-14" },
+            "consignee": { "name": "OOO Vostok Komponent", "country": "RU" },
+            "origin_country": "CN",
+            "destination_country": "RU",
+            "transit_countries": ["KZ"],
+            "transport_mode": "road",
+            "lines": [{ "line": 1, "description": "32-bit microcontrollers", "hs_code": "8542.31",
+                        "quantity": 20000, "unit": "pcs",
+                        "value": { "amount": "64000.00", "currency": "USD" } }]
+        });
+        lines.push_str(&shipment.to_string());
+        lines.push('\n');
+        dates.push(date);
+        (y, m, d) = match (d < days_in(y, m), m < 12) {
+            (true, _) => (y, m, d + 1),
+            (false, true) => (y, m + 1, 1),
+            (false, false) => (y + 1, 1, 1),
+        };
+    }
+    assert_eq!(dates.len(), 1743);
+    let tmp = temp_dir();
+    let set = write(
+        tmp.path(),
+        "set.toml",
+        "[[policy]]\nplugin = \"chpl-diversion\"\n",
+    );
+    let input = write(tmp.path(), "shipments.jsonl", &lines);
+    let run = exportctl(&["check", "--policies", &set, &input]);
+    let verdicts = run.verdicts();
+    assert_eq!(verdicts.len(), dates.len(), "{}", run.stderr);
+    for (verdict, date) in verdicts.iter().zip(&dates) {
+        assert_eq!(
+            verdict["policies"][0]["in_force"], true,
+            "{date}: {verdict}"
+        );
+        assert!(
+            ["review", "licence_required", "deny"]
+                .contains(&verdict["outcome"].as_str().unwrap_or_default()),
+            "{date}: {verdict}"
+        );
+        assert!(
+            rules(verdict).contains(&"chpl-russia-belarus".to_owned()),
+            "{date}: {verdict}"
+        );
+    }
+    assert_eq!(run.code, exit_code_for("review"), "{}", run.stderr);
+}

@@ -9,6 +9,9 @@ use exportctl_sdk::chpl::{self, Tier};
 use exportctl_sdk::{Line, Shipment};
 use std::collections::BTreeSet;
 
+/// At most this many lines are named in a message; the rest are counted.
+pub const MAX_NAMED_LINES: usize = 20;
+
 /// One shipment line whose HS code falls under a CHPL subheading.
 #[derive(Debug, Clone, Copy)]
 pub struct ChplLine<'a> {
@@ -56,13 +59,21 @@ impl<'a> ChplLines<'a> {
         self.lines.iter().map(|l| l.tier).collect()
     }
 
-    /// The lines for a message: `line 1 (8542.31, Tier 1), line 4 (8482.10.10, Tier 3.B)`.
+    /// The lines for a message: `line 1 (8542.31, Tier 1), line 4 (8482.10.10, Tier 3.B)`,
+    /// naming at most [`MAX_NAMED_LINES`] and counting the rest (a finding's `lines` lists
+    /// them all).
     pub fn describe(&self) -> String {
-        self.lines
+        let mut named: Vec<String> = self
+            .lines
             .iter()
+            .take(MAX_NAMED_LINES)
             .map(|l| format!("line {} ({}, {})", l.line.line, l.line.hs_code, l.tier))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        let rest = self.lines.len().saturating_sub(MAX_NAMED_LINES);
+        if rest > 0 {
+            named.push(format!("and {rest} more lines"));
+        }
+        named.join(", ")
     }
 
     /// The list citation for a legal basis: `CHPL (23 Feb 2024) Tier 1, Tier 3.B`.
@@ -99,5 +110,28 @@ mod tests {
             "line 7 (8482.10.10, Tier 3.B), line 3 (8542.31, Tier 1)"
         );
         assert_eq!(lines.citation(), "CHPL (23 Feb 2024) Tier 1, Tier 3.B");
+    }
+
+    #[test]
+    fn describe_names_twenty_lines_and_counts_the_rest() {
+        let mut v = base();
+        let line = v["lines"][0].clone();
+        v["lines"] = serde_json::json!(
+            (1..=23)
+                .map(|n| {
+                    let mut l = line.clone();
+                    l["line"] = serde_json::json!(n);
+                    l
+                })
+                .collect::<Vec<_>>()
+        );
+        let s = shipment(v);
+        let lines = ChplLines::of(&s);
+        let text = lines.describe();
+        assert!(
+            text.ends_with("line 20 (8542.31, Tier 1), and 3 more lines"),
+            "{text}"
+        );
+        assert_eq!(lines.numbers().len(), 23);
     }
 }

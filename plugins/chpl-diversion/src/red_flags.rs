@@ -6,6 +6,7 @@
 //! [`transshipment`](crate::transshipment) rule lists them in its finding. A red flag is
 //! an indicator for a person to weigh, not a prohibition.
 
+use crate::regimes::Regimes;
 use crate::settings::Settings;
 use exportctl_sdk::{Country, Date, Party, PartyPath, PartyRef, PartyRole, Shipment, country_sets};
 
@@ -14,7 +15,7 @@ pub const INVASION: Date = Date::ymd(2022, 2, 24);
 
 /// FinCEN/BIS joint alert FIN-2023-Alert004, the date from which a missing no-Russia
 /// clause is listed as a general red flag.
-pub const FIN_2023_ALERT004: Date = Date::ymd(2023, 5, 19);
+pub const FIN_2023_ALERT004: Date = crate::lists::FIN_2023_ALERT004.from;
 
 /// Art. 12g of Reg. (EU) 833/2014 (inserted by Reg. 2023/2878) applies from this day.
 pub const ART_12G_FROM: Date = Date::ymd(2024, 3, 20);
@@ -59,12 +60,12 @@ pub struct RedFlag {
 }
 
 /// Every red flag the shipment shows, in [`RedFlagKind::ALL`] order.
-pub fn find(shipment: &Shipment, settings: &Settings) -> Vec<RedFlag> {
+pub fn find(shipment: &Shipment, regimes: &Regimes, settings: &Settings) -> Vec<RedFlag> {
     [
         founded_after_invasion(shipment),
         forwarder_as_end_user(shipment, &settings.forwarder_name_words),
         route_through_russia_belarus(shipment),
-        no_russia_clause(shipment),
+        no_russia_clause(shipment, regimes.eu.is_some()),
         third_country_payer(shipment),
     ]
     .into_iter()
@@ -246,7 +247,7 @@ fn route_through_russia_belarus(shipment: &Shipment) -> Option<RedFlag> {
     (!through.is_empty()).then(|| RedFlag {
         kind: RedFlagKind::RouteThroughRussiaBelarus,
         message: format!(
-            "the route passes through {} (denied in its own right by rule `chpl-transit-russia-belarus`)",
+            "the route passes through {} (judged in its own right by rule `chpl-transit-russia-belarus`)",
             through.join(", ")
         ),
         parties: Vec::new(),
@@ -255,10 +256,10 @@ fn route_through_russia_belarus(shipment: &Shipment) -> Option<RedFlag> {
 }
 
 /// The contract does not show a no-Russia clause (`contract.no_russia_clause` is not
-/// `true`). From 20 Mar 2024 it cites Art. 12g of Reg. (EU) 833/2014 (not for Annex VIII
-/// partner destinations, which need no clause); from 19 May 2023 it is a general red flag
+/// `true`). From 20 Mar 2024 it cites Art. 12g of Reg. (EU) 833/2014 where EU rules bind the
+/// exporter (not for Annex VIII partner destinations, which need no clause); from 19 May 2023 it is a general red flag
 /// of FIN-2023-Alert004; before that it is not flagged.
-fn no_russia_clause(shipment: &Shipment) -> Option<RedFlag> {
+fn no_russia_clause(shipment: &Shipment, eu_bound: bool) -> Option<RedFlag> {
     let clause = shipment.contract.as_ref().and_then(|c| c.no_russia_clause);
     if clause == Some(true) || shipment.as_of < FIN_2023_ALERT004 {
         return None;
@@ -268,7 +269,8 @@ fn no_russia_clause(shipment: &Shipment) -> Option<RedFlag> {
         (Some(_), None) => "the contract does not say whether it has a no-Russia clause",
         (Some(_), Some(_)) => "the contract has no no-Russia clause",
     };
-    let art_12g = shipment.as_of >= ART_12G_FROM
+    let art_12g = eu_bound
+        && shipment.as_of >= ART_12G_FROM
         && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country);
     let (message, legal_basis) = if art_12g {
         (
@@ -276,6 +278,13 @@ fn no_russia_clause(shipment: &Shipment) -> Option<RedFlag> {
                 "{what}: required since 20 Mar 2024 when selling Annex XL goods to a third country (Reg. (EU) 833/2014 Art. 12g; Reg. (EC) 765/2006 Art. 8g for Belarus)"
             ),
             Some("Reg. (EU) 833/2014 Art. 12g"),
+        )
+    } else if !eu_bound {
+        (
+            format!(
+                "{what} (a general red flag, FIN-2023-Alert004 of 19 May 2023; the Art. 12g obligation does not bind this exporter)"
+            ),
+            None,
         )
     } else {
         (
@@ -332,7 +341,13 @@ mod tests {
     use serde_json::json;
 
     fn flags(v: serde_json::Value) -> Vec<RedFlag> {
-        find(&shipment(v), &Settings::default())
+        find_with(v, &Settings::default())
+    }
+
+    fn find_with(v: serde_json::Value, settings: &Settings) -> Vec<RedFlag> {
+        let s = shipment(v);
+        let regimes = Regimes::of(&s, &crate::chpl::ChplLines::of(&s));
+        find(&s, &regimes, settings)
     }
 
     fn kinds(v: serde_json::Value) -> Vec<RedFlagKind> {
@@ -486,13 +501,13 @@ mod tests {
             forwarder_name_words: vec![],
             ..Settings::default()
         };
-        assert_eq!(find(&shipment(v.clone()), &s), vec![]);
+        assert_eq!(find_with(v.clone(), &s), vec![]);
         v["end_user"]["name"] = json!("Steppe Transit Hub");
         let s = Settings {
             forwarder_name_words: vec!["transit".into()],
             ..Settings::default()
         };
-        assert_eq!(find(&shipment(v), &s).len(), 1);
+        assert_eq!(find_with(v, &s).len(), 1);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! at least `review`, with every red flag found listed in the message.
 
 use crate::chpl::ChplLines;
+use crate::lists::FIN_2022_ALERT003;
 use crate::red_flags::{self, RedFlag};
+use crate::regimes::Regimes;
 use crate::settings::Settings;
 use exportctl_sdk::{Date, Finding, PartyPath, Rule, Shipment, country_sets};
 
@@ -22,6 +24,7 @@ pub const TRANSSHIPMENT_RISK: Rule = Rule::new(
 pub fn transshipment_risk(
     shipment: &Shipment,
     lines: &ChplLines<'_>,
+    regimes: &Regimes,
     settings: &Settings,
 ) -> Option<Finding> {
     let risky = |c| country_sets::TRANSSHIPMENT_RISK.contains(c);
@@ -55,7 +58,7 @@ pub fn transshipment_risk(
         return None;
     }
 
-    let flags = red_flags::find(shipment, settings);
+    let flags = red_flags::find(shipment, regimes, settings);
     for path in flags.iter().flat_map(|f| f.parties.iter().copied()) {
         if !parties.contains(&path) {
             parties.push(path);
@@ -71,6 +74,14 @@ pub fn transshipment_risk(
         lines.describe(),
         describe_flags(&flags),
     );
+    message.push(' ');
+    message.push_str(&regimes.describe());
+    if shipment.as_of < FIN_2022_ALERT003 {
+        message.push_str(
+            " The transshipment points are those FinCEN/BIS FIN-2022-Alert003 named on 28 Jun 2022, after the \
+             law date: evidence of risk, not a list in force then.",
+        );
+    }
     let finding = match denied_at {
         Some(n) => {
             message.push_str(&format!(
@@ -82,7 +93,7 @@ pub fn transshipment_risk(
     };
     let finding = finding
         .lines(lines.numbers())
-        .legal_basis(legal_basis(shipment, lines, &flags));
+        .legal_basis(legal_basis(shipment, lines, regimes, &flags));
     Some(parties.into_iter().fold(finding, Finding::party))
 }
 
@@ -96,16 +107,23 @@ fn describe_flags(flags: &[RedFlag]) -> String {
     format!("Red flags ({}): {}.", flags.len(), listed.join("; "))
 }
 
-/// The alerts in force on the shipment's date, the EU articles the flags and the date
-/// bring in, and the CHPL tiers.
-fn legal_basis(shipment: &Shipment, lines: &ChplLines<'_>, flags: &[RedFlag]) -> String {
+/// The alerts (FIN-2022-Alert003 always: it names the transshipment points, even as
+/// later evidence), the EU articles the flags and the date bring in where EU rules bind
+/// the exporter, and the CHPL tiers.
+fn legal_basis(
+    shipment: &Shipment,
+    lines: &ChplLines<'_>,
+    regimes: &Regimes,
+    flags: &[RedFlag],
+) -> String {
     let mut basis = vec!["FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022) transshipment points"];
     if shipment.as_of >= red_flags::FIN_2023_ALERT004 {
         basis.push("FIN-2023-Alert004 (19 May 2023)");
     }
     basis.push("15 CFR 732 Supp. 3");
     basis.extend(flags.iter().filter_map(|f| f.legal_basis));
-    if shipment.as_of >= ART_12GB_FROM
+    if regimes.eu.is_some()
+        && shipment.as_of >= ART_12GB_FROM
         && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country)
     {
         basis.push("Reg. (EU) 833/2014 Art. 12gb");
@@ -126,7 +144,8 @@ mod tests {
 
     fn check_with(v: Value, settings: &Settings) -> Option<Finding> {
         let s = shipment(v);
-        transshipment_risk(&s, &ChplLines::of(&s), settings)
+        let lines = ChplLines::of(&s);
+        transshipment_risk(&s, &lines, &Regimes::of(&s, &lines), settings)
     }
 
     fn flagged(mut v: Value) -> Value {
@@ -151,7 +170,8 @@ mod tests {
         assert_eq!(
             f.message,
             "CHPL items to a transshipment point for Russia (destination KZ): line 1 (8542.31, Tier 1). \
-             No red flags found in the document; confirm end use and end user before release."
+             No red flags found in the document; confirm end use and end user before release. \
+             EU rules bind the exporter (exporter in DE)."
         );
         assert_eq!(
             f.legal_basis,
@@ -286,6 +306,42 @@ mod tests {
                 .legal_basis
                 .contains("; Reg. (EU) 833/2014 Art. 12gb; CHPL")
         );
+    }
+
+    #[test]
+    fn eu_articles_are_cited_only_where_eu_rules_bind_the_exporter() {
+        let mut v = flagged(base());
+        v["date"] = json!("2025-01-10");
+        v["exporter"] = json!({ "name": "Bishkek Trade OsOO", "country": "KG" });
+        v["origin_country"] = json!("CN");
+        let f = check(v).unwrap();
+        assert!(!f.legal_basis.contains("833/2014"), "{}", f.legal_basis);
+        assert!(
+            f.message
+                .contains("No listed regime binds the exporter directly")
+        );
+        assert!(
+            f.message
+                .contains("the Art. 12g obligation does not bind this exporter"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn before_alert003_the_points_are_named_as_later_evidence() {
+        let mut v = base();
+        v["date"] = json!("2022-03-01");
+        let f = check(v.clone()).unwrap();
+        assert_eq!(f.outcome, Outcome::Review);
+        assert!(
+            f.message
+                .contains("named on 28 Jun 2022, after the law date"),
+            "{}",
+            f.message
+        );
+        v["date"] = json!("2022-06-28");
+        assert!(!check(v).unwrap().message.contains("after the law date"));
     }
 
     #[test]

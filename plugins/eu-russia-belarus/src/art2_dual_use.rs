@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(
             f[0].message,
             "dual-use goods (EU Annex I) for Russia/Belarus (destination RU; consignee `Consignee` in RU): \
-             line 1 (9403.60, 3A001.A.2). Prohibited whatever the end use; no EU licence covering these lines is cited."
+             line 1 (9403.60, 3A001.a.2). Prohibited whatever the end use; no EU licence covering these lines is cited."
         );
         assert_eq!(f[0].parties, ["consignee"]);
         assert!(f[0].legal_basis.starts_with("Reg. (EU) 833/2014 Art. 2(1)"));

@@ -9,15 +9,17 @@
 //! - a line that carries an Annex VII code (`X.A.I.001`, …), from 25 Feb 2022 (Reg. (EU)
 //!   2022/328 inserted Art. 2a; Belarus: Reg. (EU) 2022/355 of 2 Mar 2022);
 //! - a line whose HS code falls under a CHPL subheading: the common high-priority items,
-//!   which Annex XL lists by HS code (Annex XL inserted by Reg. (EU) 2023/1214 of 23 Jun
-//!   2023; for Belarus, Annex XXX). The encoded CHPL is the version of 23 Feb 2024, so for
-//!   an earlier law date a CHPL line is at most `review`, saying the list then in force is
-//!   not encoded.
+//!   which Annex XL lists by HS code (for Belarus, Annex XXX). Annex XL is encoded by
+//!   version ([`crate::annexes`]): 45 codes as inserted by Reg. (EU) 2023/2878 (from
+//!   19 Dec 2023), 50 as replaced by Reg. (EU) 2024/1745 (from 25 Jun 2024). A CHPL line
+//!   the version in force lists is denied; before Annex XL, or when the version in force
+//!   does not list the code yet, it is `review`: Annex VII (not encoded) may still cover it.
 //!
 //! Licences work as in Art. 2: an EU licence covering a line turns `deny` into
 //! `licence_required` (the exemptions and authorisations of Art. 2a(3)–(4) require the
 //! competent authority); nothing is allowed.
 
+use crate::annexes::{self, Annex, Verdict};
 use crate::art2_dual_use::licence_ids;
 use crate::goods::{Goods, Note, RuByClass, Selection};
 use crate::provision::{self, Provision};
@@ -29,7 +31,7 @@ use exportctl_sdk::{Country, Date, Finding, Outcome, Rule, Shipment};
 pub const ART_2A: Rule = Rule::new(
     "eu-art2a-annex-vii-xl",
     "Reg. (EU) 833/2014 Art. 2a and Annex VII (Reg. (EU) 2022/328 of 25 Feb 2022) and Annex XL (Reg. (EU) \
-     2023/1214 of 23 Jun 2023, amended by Reg. (EU) 2024/1745); Reg. (EC) 765/2006 Art. 1f, Annexes Va and \
+     2023/2878 from 19 Dec 2023, replaced by Reg. (EU) 2024/1745 from 25 Jun 2024); Reg. (EC) 765/2006 Art. 1f, Annexes Va and \
      XXX (Belarus, Reg. (EU) 2022/355 of 2 Mar 2022); CHPL (23 Feb 2024)",
 );
 
@@ -53,8 +55,9 @@ pub const PROVISIONS: [Provision; 2] = [
     },
 ];
 
-/// The day Reg. (EU) 2023/1214 inserted Annex XL into Reg. (EU) 833/2014.
-pub const ANNEX_XL_FROM: Date = Date::ymd(2023, 6, 23);
+/// The day Annex XL first applied (Reg. (EU) 2023/2878, in force 19 Dec 2023), as
+/// transcribed in `policies/data/eu/annex_xl_2023-12-19.csv`.
+pub const ANNEX_XL_FROM: Date = Date::ymd(2023, 12, 19);
 
 /// Judges the Annex VII and CHPL lines of a shipment bound for Russia or Belarus.
 pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Finding> {
@@ -89,15 +92,20 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
         basis.push_str(&chpl::citation(tiers));
     }
 
-    let list_in_force = shipment.as_of >= chpl::LIST_DATE;
+    let annex_xl = annexes::version_on(Annex::Xl, shipment.as_of);
+    let listed = |l: &exportctl_sdk::Line| {
+        annex_xl
+            .and_then(|v| v.judge(&l.hs_code))
+            .is_some_and(|v| matches!(v, Verdict::Listed(_)))
+    };
+    let (in_annex_xl, not_yet) = chpl_only.partition(listed);
     let mut denied = coded;
     let mut findings = Vec::new();
-    if list_in_force {
-        for line in chpl_only.lines() {
-            denied.push(line, Note::AnnexViiXl);
-        }
-    } else if !chpl_only.is_empty() {
-        findings.push(before_list_version(shipment, target, &chpl_only, &basis));
+    for line in in_annex_xl.lines() {
+        denied.push(line, Note::AnnexViiXl);
+    }
+    if !not_yet.is_empty() {
+        findings.push(before_list_version(shipment, target, &not_yet, &basis));
     }
     let (licensed, unlicensed) =
         denied.partition(|l| shipment.eu_licence_covering(l.line).is_some());
@@ -146,7 +154,7 @@ fn annex_xl_citation(target: &RuByTarget) -> String {
     let mut parts = Vec::new();
     if target.countries.contains(&Country::RU) {
         parts.push(
-            "Reg. (EU) 833/2014 Annex XL (common high-priority items, inserted by Reg. (EU) 2023/1214 of 23 Jun 2023, amended by Reg. (EU) 2024/1745)",
+            "Reg. (EU) 833/2014 Annex XL (common high-priority items, inserted by Reg. (EU) 2023/2878 from 19 Dec 2023, replaced by Reg. (EU) 2024/1745 from 25 Jun 2024)",
         );
     }
     if target.countries.contains(&Country::BY) {
@@ -162,18 +170,18 @@ fn before_list_version(
     basis: &str,
 ) -> Finding {
     let then = if shipment.as_of >= ANNEX_XL_FROM {
-        "Annex XL as then in force"
+        "Annex XL as then in force does not list these codes yet"
     } else {
-        "Annex XL did not exist yet (from 23 Jun 2023); Annex VII as then in force"
+        "Annex XL did not exist yet (from 19 Dec 2023)"
     };
     ART_2A
         .review(format!(
-            "common high-priority items (CHPL) for Russia/Belarus ({}): {}. The encoded CHPL version ({}) \
-             post-dates the law date {}; {} is not encoded: classify these lines against Annex VII and Annex XL. \
-             At most review.",
+            "common high-priority items (CHPL {}) for Russia/Belarus ({}): {}. On the law date {} {}; Annex VII, \
+             which may cover them, is not encoded by CN code: classify these lines against Annex VII. At most \
+             review.",
+            chpl::LIST_VERSION,
             target.describe(),
             lines.describe(),
-            chpl::LIST_VERSION,
             shipment.as_of,
             then
         ))
@@ -271,8 +279,8 @@ mod tests {
         assert_eq!(
             f[0].legal_basis,
             "Reg. (EU) 833/2014 Art. 2a and Annex VII (inserted by Reg. (EU) 2022/328 of 25 Feb 2022); \
-             Reg. (EU) 833/2014 Annex XL (common high-priority items, inserted by Reg. (EU) 2023/1214 of 23 Jun 2023, \
-             amended by Reg. (EU) 2024/1745); CHPL (23 Feb 2024) Tier 1"
+             Reg. (EU) 833/2014 Annex XL (common high-priority items, inserted by Reg. (EU) 2023/2878 from 19 Dec \
+             2023, replaced by Reg. (EU) 2024/1745 from 25 Jun 2024); CHPL (23 Feb 2024) Tier 1"
         );
     }
 
@@ -294,18 +302,28 @@ mod tests {
     }
 
     #[test]
-    fn chpl_lines_are_review_before_the_encoded_list_version() {
-        let before = run(Doc::new("2024-02-22", "DE>RU").hs("8482.10"));
-        assert_eq!(outcomes(&before), [(Outcome::Review, vec![1])]);
+    fn chpl_lines_are_denied_from_the_annex_xl_version_that_lists_them() {
+        let before_xl = run(Doc::new("2023-12-18", "DE>RU").hs("8482.10"));
+        assert_eq!(outcomes(&before_xl), [(Outcome::Review, vec![1])]);
         assert!(
-            before[0].message.contains("Annex XL as then in force"),
-            "{}",
-            before[0].message
+            before_xl[0]
+                .message
+                .contains("Annex XL did not exist yet (from 19 Dec 2023)")
         );
-        let first_day = run(Doc::new("2024-02-23", "DE>RU").hs("8482.10"));
+        let first_day = run(Doc::new("2023-12-19", "DE>RU").hs("8482.10"));
         assert_eq!(outcomes(&first_day), [(Outcome::Deny, vec![1])]);
-        let before_xl = run(Doc::new("2023-06-22", "DE>RU").hs("8482.10"));
-        assert!(before_xl[0].message.contains("Annex XL did not exist yet"));
+        // CNC lathes joined Annex XL with Reg. (EU) 2024/1745 (25 Jun 2024).
+        let lathe = run(Doc::new("2024-06-24", "DE>RU").hs("8458.11"));
+        assert_eq!(outcomes(&lathe), [(Outcome::Review, vec![1])]);
+        assert!(
+            lathe[0]
+                .message
+                .contains("Annex XL as then in force does not list these codes yet"),
+            "{}",
+            lathe[0].message
+        );
+        let lathe = run(Doc::new("2024-06-25", "DE>RU").hs("8458.11"));
+        assert_eq!(outcomes(&lathe), [(Outcome::Deny, vec![1])]);
     }
 
     #[test]
@@ -372,7 +390,7 @@ mod tests {
         assert_eq!((f.outcome, f.lines.clone()), (Outcome::Review, vec![1, 2]));
         assert!(
             f.message
-                .contains("line 1 (8517.13, 5A992.C: US-only ECCN, not in EU Annex I)"),
+                .contains("line 1 (8517.13, 5A992.c: US-only ECCN, not in EU Annex I)"),
             "{}",
             f.message
         );

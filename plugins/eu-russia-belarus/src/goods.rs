@@ -13,6 +13,7 @@
 //! ([`exportctl_sdk::HsList::lookup`]), and the text about a line is
 //! only produced for the lines a message names ([`Note`], [`MAX_NAMED_LINES`]).
 
+use crate::annexes::{Annex, Verdict};
 use crate::tables::{self, OtherAnnex, Sector};
 use exportctl_sdk::chpl::{self, Tier};
 use exportctl_sdk::{AnnexViiCode, ControlCode, Line, Shipment};
@@ -157,6 +158,10 @@ pub enum Note {
     Sector(Sector),
     /// The Annex II sector the shipment declares.
     DeclaredSector(Sector),
+    /// What a CN-code annex says about the line's code.
+    Annex(Annex, Verdict),
+    /// A fixed text, then what a CN-code annex says about the line's code.
+    TextAnnex(&'static str, Annex, Verdict),
 }
 
 impl Note {
@@ -187,6 +192,10 @@ impl Note {
             Note::Other12g(annex) => annex.to_string(),
             Note::Sector(sector) => sector.to_string(),
             Note::DeclaredSector(sector) => format!("declared end-use sector: {sector}"),
+            Note::Annex(annex, verdict) => verdict.describe(*annex, &line.hs_code),
+            Note::TextAnnex(text, annex, verdict) => {
+                format!("{text}; {}", verdict.describe(*annex, &line.hs_code))
+            }
         }
     }
 }
@@ -199,17 +208,32 @@ fn codes(line: &Line, wanted: impl Fn(&ControlCode) -> bool) -> Vec<String> {
         .filter(|c| wanted(c))
         .map(|c| match AnnexViiCode::from_control_code(c) {
             Some(vii) => vii.to_string(),
-            None => c.to_string(),
+            None => printed(c),
         })
         .collect()
 }
 
 /// What an unclassified control code is, for a message.
 pub fn describe_other_code(code: &ControlCode) -> String {
+    let shown = printed(code);
     match code {
-        ControlCode::Listed(_) => format!("{code}: US-only ECCN, not in EU Annex I"),
-        ControlCode::Military(_) => format!("{code}: Common Military List item"),
-        _ => format!("{code}: not a recognised EU control code"),
+        ControlCode::Listed(_) => format!("{shown}: US-only ECCN, not in EU Annex I"),
+        ControlCode::Military(_) => format!("{shown}: Common Military List item"),
+        _ => format!("{shown}: not a recognised EU control code"),
+    }
+}
+
+/// A control code as Annex I, the Commerce Control List and the Common Military List
+/// print it: the entry in capitals, its sub-paragraphs in lower case (`3A001.a.2`,
+/// `5A992.c`, `ML13.d`). The SDK keeps codes upper-cased for matching.
+pub fn printed(code: &ControlCode) -> String {
+    let text = code.to_string();
+    match code {
+        ControlCode::Listed(_) | ControlCode::Military(_) => match text.split_once('.') {
+            Some((entry, paragraph)) => format!("{entry}.{}", paragraph.to_ascii_lowercase()),
+            None => text,
+        },
+        _ => text,
     }
 }
 
@@ -382,9 +406,18 @@ mod tests {
         assert_eq!(Note::Codes.render(&s.lines[0]), "1C350");
         assert_eq!(
             Note::OtherCodes.render(&s.lines[0]),
-            "3A991.A: US-only ECCN, not in EU Annex I; 0A501: US-only ECCN, not in EU Annex I; \
-             9A610: US-only ECCN, not in EU Annex I; 9A515.X: US-only ECCN, not in EU Annex I"
+            "3A991.a: US-only ECCN, not in EU Annex I; 0A501: US-only ECCN, not in EU Annex I; \
+             9A610: US-only ECCN, not in EU Annex I; 9A515.x: US-only ECCN, not in EU Annex I"
         );
+    }
+
+    #[test]
+    fn control_codes_are_printed_as_the_lists_print_them() {
+        let s = Doc::new("2024-06-03", "DE>RU")
+            .codes(&["3a001.a.2", "ML13.D", "5A002", "x.a.i.001"])
+            .shipment();
+        let shown: Vec<String> = s.lines[0].control_codes.iter().map(printed).collect();
+        assert_eq!(shown, ["3A001.a.2", "ML13.d", "5A002", "X.A.I.001"]);
     }
 
     #[test]

@@ -10,10 +10,10 @@
 //! - [`art2a_annex_vii_xl`] (`eu-art2a-annex-vii-xl`, `eu-art2a-classification`): Annex
 //!   VII goods and the common high-priority items of Annex XL (CHPL) to Russia/Belarus,
 //!   deny; other controlled lines, review.
-//! - [`art3k_annex_xxiii`] (`eu-art3k-annex-xxiii`): kinds of goods Annex XXIII covers,
-//!   review.
+//! - [`art3k_annex_xxiii`] (`eu-art3k-annex-xxiii`): Annex XXIII goods to Russia by CN
+//!   code and version, deny; review where the code cannot decide or the list is missing.
 //! - [`transit_ban`] (`eu-transit-ban`): goods exported from the Union routed through
-//!   Russia or Belarus.
+//!   Russia or Belarus, judged against Annexes XI, XX and XXXVII by CN code.
 //! - [`art12g_no_russia_clause`] (`eu-art12g-no-russia-clause`) and
 //!   [`art12gb_due_diligence`] (`eu-art12gb-due-diligence`): sales to non-partner third
 //!   countries, review.
@@ -22,11 +22,13 @@
 //! Shared vocabulary: [`reach`] (who is in Russia/Belarus; whether EU rules reach at
 //! all is the SDK's [`exportctl_sdk::reach`], shared with `eu-dual-use`),
 //! [`goods`] (what a line is), [`provision`] (dated, per-country citations) and
-//! [`tables`] (the policy's own embedded HS tables). The CHPL (Annex XL as far as the
+//! [`tables`] (the policy's own embedded HS tables), [`annexes`] (the CN-code annexes by
+//! version). The CHPL (Annex XL as far as the
 //! policy can ground it), the Ukrainian region sets, Annex VII codes and EU licences come
 //! from the SDK: [`exportctl_sdk::chpl`], [`exportctl_sdk::region_sets`],
 //! [`exportctl_sdk::AnnexViiCode`], [`exportctl_sdk::Shipment::eu_licence_covering`].
 
+pub mod annexes;
 pub mod art12g_no_russia_clause;
 pub mod art12gb_due_diligence;
 pub mod art2_dual_use;
@@ -68,8 +70,9 @@ impl Policy for EuRussiaBelarus {
             jurisdiction: "EU",
             legal_basis: "Council Regulation (EU) No 833/2014 of 31 Jul 2014 (Russia): Art. 2 (dual-use goods, regardless of \
                  end use since Reg. (EU) 2022/328 of 25 Feb 2022), Art. 2a with Annex VII (Reg. (EU) 2022/328) and Annex XL \
-                 (Reg. (EU) 2023/1214, amended by Reg. (EU) 2024/1745), Art. 3k with Annex XXIII (Reg. (EU) 2022/576), \
-                 transit bans (Reg. (EU) 2023/427, 2023/1214, 2023/2878), Art. 12g (Reg. (EU) 2023/2878, from 20 Mar 2024) \
+                 (Reg. (EU) 2023/2878, replaced by Reg. (EU) 2024/1745), Art. 3k with Annexes XXIII and XXIIIA-D (Reg. (EU) \
+                 2022/576 and the versions after it, by CN code), transit bans with Annexes XI, XX and XXXVII (Reg. (EU) \
+                 2023/427, 2023/1214, 2023/2878), Art. 12g (Reg. (EU) 2023/2878, from 20 Mar 2024) \
                  and Art. 12gb (Reg. (EU) 2024/1745, from 26 Dec 2024); Council Regulation (EC) No 765/2006 (Belarus): \
                  Art. 1e and 1f with Annex Va (Reg. (EU) 2022/355 of 2 Mar 2022), transit ban and Art. 8g (Reg. (EU) \
                  2024/1865, in force 1 Jul 2024); Council Regulation (EU) No 692/2014 Art. 2b and Annex II (Crimea and \
@@ -97,6 +100,9 @@ impl Policy for EuRussiaBelarus {
                  2022 (OJ L 259I, 6 Oct 2022)",
                 "Common High Priority Items List (EU/US/UK/JP), version of 23 Feb 2024: 50 HS-6 codes, embedded from \
                  policies/data/chpl/chpl_2024-02-23.csv (the Annex XL codes the policy can ground)",
+                "Annexes XI, XX, XXIII, XXIIIA-D, XXXVII and XL of Reg. (EU) 833/2014, every version from 26 Feb 2022 to \
+                 the changes of Reg. (EU) 2025/395, by CN code as transcribed from the amending Regulations: \
+                 policies/data/eu/annex_*.csv and index.csv (see policies/data/eu/SOURCE.md)",
                 "policies/data/eu/crimea_annex_ii_grounded_hs2022.csv, annex_xxiii_grounded_hs2022.csv, \
                  art12g_other_goods_hs2022.csv: HS 2022 codes chosen by their HS descriptions to approximate Annex II \
                  (Reg. 692/2014), Annex XXIII and the Art. 12g annexes (see policies/data/eu/SOURCE.md); HS 2022 \
@@ -113,19 +119,26 @@ impl Policy for EuRussiaBelarus {
                 "Annex VII is not machine-readable: a line is an Annex VII good only when it carries an Annex VII code \
                  (X.A.I.001 …) or its HS code is a CHPL code; other Annex VII items are missed unless their control codes \
                  trigger the classification review",
-                "Annex XL is encoded as the 50 CHPL codes of 23 Feb 2024; codes added to Annex XL by Reg. (EU) 2024/1745 \
-                 and earlier CHPL versions are not encoded, so CHPL findings for a law date before 23 Feb 2024 are at \
-                 most review; Annex XL's start (23 Jun 2023, Reg. (EU) 2023/1214) is not stated in the law summary",
-                "Annex XXIII is approximated by the HS chapters and headings of the kinds of goods the law summary names \
-                 (chemicals: ch. 28, 29, 38; plastics: ch. 39; excavating machinery: 8429, 8430; monitors: 8528.42/49/52/59; \
-                 electrical equipment: ch. 85); the annex lists CN codes and its chapter list is unverified, so these \
-                 findings are review and other Annex XXIII goods are missed; Art. 3k's start (8 Apr 2022, Reg. (EU) \
-                 2022/576) is not stated in the law summary",
-                "Annexes XI, XX, XXXV and XXXVII are not machine-readable: transit findings other than for dual-use and \
-                 Annex VII codes are review (CHPL lines from 25 Feb 2023, HS chapter 88 from 23 Jun 2023, any other line \
-                 from 18 Dec 2023); for Art. 12g, Annex XI is approximated by HS chapter 88 and firearms of Annex I to \
-                 Reg. (EU) 258/2012 by HS 9302, 9303, 9305 (not 9305.91) and 9306.21/29/30; Annex XX and Annex XXXV goods \
-                 are not flagged",
+                "Annex XL is encoded by version (45 codes from 19 Dec 2023, 50 from 25 Jun 2024); a CHPL line the version \
+                 in force does not list (before 19 Dec 2023, or a machine tool before 25 Jun 2024) is review, since \
+                 Annex VII may cover it; for Belarus Annex XXX is treated as Annex XL",
+                "Annex XXIII is encoded by CN code in every version from 9 Apr 2022 to 24 Feb 2025 (complete): a listed \
+                 line is deny (licence_required with an EU licence), an unlisted line gets no finding, an ex entry or an \
+                 entry more precise than the line's code (an HS-6 code against an 8-digit entry) is review saying which; \
+                 the Annex XXIII list of Reg. (EU) 2025/395 (from 25 Feb 2025) is missing: after that date a line the \
+                 previous version listed, or of a chapter it listed codes in, is review saying so, and only Annex XXIIID \
+                 lines are denied; the wind-down periods of Art. 3k(3aa)/(3ab) are applied to contracts concluded before \
+                 the list, those of 3k(3ad)/(3ag) are review without an end date; the Belarus counterpart list is not \
+                 in the data (lines of the kinds the law summary names are review)",
+                "transit bans: Annexes XI, XX and XXXVII are encoded by CN code from each package's date (complete), so \
+                 a listed line is deny and an unlisted one (printed books, furniture) gets no finding; Annex VII is not \
+                 listed by CN code, so CHPL lines and lines with other control codes are review from 25 Feb 2023; \
+                 through Belarus the counterpart lists are not in the data and lines the Russian annexes list are \
+                 review; for Art. 12g, Annex XI is still approximated by HS chapter 88 and firearms of Annex I to Reg. \
+                 (EU) 258/2012 by HS 9302, 9303, 9305 (not 9305.91) and 9306.21/29/30; Annex XX and XXXV goods are not \
+                 flagged under Art. 12g",
+                "amendments of the annexes after Reg. (EU) 2025/395 (2025/981, 2025/1494, 2025/2033, ...) were not \
+                 checked: the versions open at the end are applied as still in force",
                 "exemptions and derogations (Art. 2(3)-(4), Art. 2a(3)-(4) and their Belarus counterparts) are not \
                  evaluated: a line covered by an EU licence (jurisdiction EU or a member state, valid on the shipment \
                  date) becomes licence_required, never allow; the transit bans and region embargoes ignore licences",
@@ -225,6 +238,8 @@ mod tests {
             "licence_required",
             "non-government-controlled",
             "EU nationals",
+            "2025/395",
+            "no finding",
         ] {
             assert!(
                 m.limitations.iter().any(|l| l.contains(needle)),
@@ -264,8 +279,9 @@ mod tests {
             .codes(&["3A001"])
             .line(2, "8542.31", &["3A991.a"])
             .line(3, "8517.13", &["5A992.c"])
-            .line(4, "3926.90", &[])
+            .line(4, "8429.52", &[])
             .line(5, "9403.60", &[])
+            .line(6, "3926.90", &[])
             .clause(Some(true));
         let f = evaluate(doc);
         let summary: Vec<(&str, Outcome, Vec<u32>)> = f
@@ -278,7 +294,7 @@ mod tests {
                 ("eu-art2-dual-use", Outcome::Deny, vec![1]),
                 ("eu-art2a-annex-vii-xl", Outcome::Deny, vec![2]),
                 ("eu-art2a-classification", Outcome::Review, vec![3]),
-                ("eu-art3k-annex-xxiii", Outcome::Review, vec![4]),
+                ("eu-art3k-annex-xxiii", Outcome::Deny, vec![4]),
             ]
         );
     }
