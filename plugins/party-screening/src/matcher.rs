@@ -559,9 +559,12 @@ pub fn max_edits(longer: usize) -> usize {
     }
 }
 
-/// Most Levenshtein edits between two words with the same skeleton (at least this,
-/// or a third of the longer word): `Yuriy` / `Iurii`, `Treid` / `Trade`.
-pub const SKELETON_MAX_EDITS: usize = 2;
+/// By how many letters two words with the same skeleton may differ in length and
+/// still be transliteration variants: one (`Tekhnologiya` / `Tehnologiia`), two from
+/// nine letters (`Khodorkovskiy` / `Hodorkovsky`).
+pub fn skeleton_length_slack(shorter: usize) -> usize {
+    if shorter >= 9 { 2 } else { 1 }
+}
 
 /// Similarity of a query word and a listed word, 0 to 1 (see the module
 /// documentation).
@@ -598,12 +601,12 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
         rapidfuzz::distance::levenshtein::distance_with_args(q.text.bytes(), l.text.bytes(), &args)
             .is_some()
     };
-    // The same skeleton is a transliteration variant only a few letters apart: a
-    // skeleton keeps where vowels are, not which, so `Interrouse` and `Antares` share
-    // one.
+    // The same skeleton is a transliteration variant when the lengths agree: a
+    // skeleton keeps where vowels are, not which or how many, so `Interrouse` and
+    // `Antares`, `Saidaika` and `Sidiki` share one.
     if shorter >= normalize::SKELETON_MIN_LEN
         && q.skeleton == l.skeleton
-        && edits(SKELETON_MAX_EDITS.max(longer / 3))
+        && longer - shorter <= skeleton_length_slack(shorter)
     {
         return SKELETON_SIMILARITY;
     }
