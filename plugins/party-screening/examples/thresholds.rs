@@ -185,7 +185,7 @@ fn print_table(rows: &[Row], labels: &[&str], positives: usize) {
     println!();
     for r in rows.iter().filter(|r| {
         let h = (r.t * 100.0).round() as u32;
-        h % 2 == 0 || h == 85
+        h.is_multiple_of(2) || h == 85
     }) {
         print!(
             "| {:.2} | {:.2} % | {:.2} % | {:.2} % |",

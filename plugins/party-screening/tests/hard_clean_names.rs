@@ -85,6 +85,9 @@ fn screen(file: &str) -> (usize, Vec<String>, Vec<String>) {
     for r in review.iter().take(5) {
         println!("  review: {}", r.chars().take(300).collect::<String>());
     }
+    for r in &strong {
+        println!("  strong: {}", r.chars().take(300).collect::<String>());
+    }
     (n, review, strong)
 }
 
