@@ -176,6 +176,47 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_header_agrees_with_the_metadata() {
+        let readme = include_str!("../README.md");
+        let m = PartyScreening::metadata();
+        let row = |key: &str| -> &str {
+            readme
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("| {key} | ")))
+                .and_then(|rest| rest.strip_suffix(" |"))
+                .unwrap_or_else(|| panic!("no `{key}` row in README.md"))
+        };
+        assert_eq!(row("id"), format!("`{}`", m.id));
+        assert_eq!(row("version"), m.version);
+        assert_eq!(row("jurisdiction"), m.jurisdiction);
+        let valid_from = row("valid from");
+        assert!(
+            valid_from.starts_with(&m.valid_from.to_string()),
+            "README valid from `{valid_from}`, metadata {}",
+            m.valid_from
+        );
+        // The Dates section says what the policy does before the CSL edition.
+        let dates = readme
+            .split("## Dates")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            dates.contains("in force from **1 Jan 2000** (`valid_from`)"),
+            "{dates}"
+        );
+        assert!(
+            dates.contains("For a law date before 31 Jul 2026 a CSL match is at most **review**"),
+            "{dates}"
+        );
+        assert_eq!(m.valid_from, SCREENED_FROM);
+        assert_eq!(LIST_DATE.to_string(), "2026-07-31");
+    }
+
+    #[test]
     fn every_party_role_is_screened() {
         let doc = serde_json::json!({
             "id": "T-2", "date": "2026-09-01",
