@@ -12,8 +12,9 @@
 //! - [`matcher`]: candidate lookup in the embedded index and the similarity score.
 //! - [`screen`]: one party against the list, the party's country raising or lowering
 //!   each match.
-//! - [`lists`]: what a strong match on each of the twelve lists means, with its legal
-//!   basis (DPL and SDN deny, Entity List and MEU licence required, UVL review, …).
+//! - [`lists`]: what a strong match on each of the thirteen lists means, with its legal
+//!   basis (DPL and SDN deny, Entity List and MEU licence required, UVL review, UN deny
+//!   under an asset freeze, …).
 //! - [`reach`]: whether the law behind a list binds this exporter (US links of the
 //!   shipment; the UN list binds everyone).
 //! - [`un_regimes`]: the UN sanctions regimes, their resolutions and measures.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// [settings]
 /// strong_threshold = 0.92          # score from which a match counts as the listed party
 /// weak_threshold = 0.85            # score from which a match is a possible match (review)
-/// lists = ["SDN", "EL", "DPL", "UVL", "MEU"]   # default: all twelve CSL lists
+/// lists = ["SDN", "EL", "DPL", "UVL", "MEU", "UN"]   # default: the twelve CSL lists and UN
 /// country_match_bonus = 0.03       # added when the party's country is an address country of the entry
 /// country_mismatch_penalty = 0.10  # subtracted when the entry has address countries but not the party's
 /// screen_vessels_and_aircraft = false

@@ -84,7 +84,8 @@ pub struct Entry {
     pub countries: Vec<Country>,
     /// The list's entry number (`entity_number`), when it has one.
     pub entity_number: Option<&'static str>,
-    /// Sanctions programmes (`programs`), e.g. `RUSSIA-EO14024`.
+    /// Sanctions programmes (`programs`), e.g. `RUSSIA-EO14024`; for a UN entry its regime
+    /// code (`DPRK`, see [`crate::un_regimes`]).
     pub programmes: Option<&'static str>,
     /// The Entity List's licence requirement for this entry.
     pub licence_requirement: Option<&'static str>,
@@ -92,7 +93,8 @@ pub struct Entry {
     pub licence_policy: Option<&'static str>,
     /// The source list's URL.
     pub url: Option<&'static str>,
-    /// The Federal Register notice(s) that listed it.
+    /// The Federal Register notice(s) that listed it; for a UN entry its UN listing
+    /// date (`LISTED_ON`, `YYYY-MM-DD`).
     pub federal_register: Option<&'static str>,
     /// Its names: the list name first, then alternative names.
     names: &'static [u8],
