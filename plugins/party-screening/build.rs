@@ -51,6 +51,9 @@ mod normalize;
 #[path = "src/source_lists.rs"]
 #[allow(dead_code, reason = "the build script uses only part of the module")]
 mod source_lists;
+#[path = "src/un_regimes.rs"]
+#[allow(dead_code, reason = "the build script uses only part of the module")]
+mod un_regimes;
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,6 +63,13 @@ use std::path::{Path, PathBuf};
 
 /// The list file, relative to this crate's manifest directory.
 const LIST: &str = "../../policies/data/screening/csl_compact_2026-07-31.json";
+
+/// The UN Security Council Consolidated List (XML), relative to the manifest directory.
+const UN_LIST: &str = "../../policies/data/screening/un_consolidated_2026-02-27.xml";
+/// Where the UN publishes that file.
+const UN_URL: &str = "https://scsanctions.un.org/resources/xml/en/consolidated.xml";
+/// The UN list's code in `source_lists::SOURCE_LISTS`.
+const UN_CODE: &str = "UN";
 
 /// The CSL file (compact field names, see its `fieldKey`).
 #[derive(Deserialize)]
@@ -148,15 +158,156 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/normalize.rs");
     println!("cargo:rerun-if-changed=src/source_lists.rs");
+    println!("cargo:rerun-if-changed=src/un_regimes.rs");
+    println!("cargo:rerun-if-changed={UN_LIST}");
 
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let file: CslFile =
+    let mut file: CslFile =
         serde_json::from_str(&text).map_err(|e| format!("`{}`: {e}", path.display()))?;
-    let lists = check(&file).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    check(&file).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let csl_entries = file.entries.len();
+    let un_path = manifest_dir.join(UN_LIST);
+    let un_text = std::fs::read_to_string(&un_path)
+        .map_err(|e| format!("cannot read `{}`: {e}", un_path.display()))?;
+    let un_date =
+        add_un_list(&mut file, &un_text).map_err(|e| format!("`{}`: {e}", un_path.display()))?;
+    let lists = check(&file).map_err(|e| format!("`{}` with the UN list: {e}", path.display()))?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
-    write_table(&file, &lists, &out)?;
+    write_table(&file, &lists, csl_entries, &un_date, &out)?;
     Ok(())
+}
+
+/// Appends the entries of the UN Security Council Consolidated List to the CSL file's
+/// entries, as entries of the source list `UN` (names, type, reference number as entry
+/// number, regime as programme, listing date in the notice field). Returns the day the
+/// UN list was generated.
+///
+/// Aliases of low quality (the UN's own grading: too vague to identify a person) are not
+/// indexed. Address countries are not taken: the list names countries in words, and a
+/// UN match is not lowered by a country the data cannot state reliably.
+fn add_un_list(file: &mut CslFile, xml: &str) -> Result<String, String> {
+    let doc = roxmltree::Document::parse(xml).map_err(|e| e.to_string())?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "CONSOLIDATED_LIST" {
+        return Err(format!(
+            "root element `{}`, not CONSOLIDATED_LIST",
+            root.tag_name().name()
+        ));
+    }
+    let generated = root
+        .attribute("dateGenerated")
+        .and_then(|d| d.get(..10))
+        .ok_or("no dateGenerated")?
+        .to_owned();
+    let source_name = source_lists::SOURCE_LISTS
+        .iter()
+        .find(|(code, _)| *code == UN_CODE)
+        .map(|(_, name)| (*name).to_owned())
+        .ok_or("the UN list is not in src/source_lists.rs")?;
+    let source = file.tables.sources.len();
+    file.tables.sources.push(source_name.clone());
+    let url = file.tables.urls.len();
+    file.tables.urls.push(UN_URL.to_owned());
+    file.list_authority.insert(
+        source_name.clone(),
+        serde_json::Value::String("United Nations Security Council".to_owned()),
+    );
+    let text_of = |node: roxmltree::Node<'_, '_>, tag: &str| -> Option<String> {
+        node.children()
+            .find(|c| c.has_tag_name(tag))
+            .and_then(|c| c.text())
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| !t.is_empty())
+    };
+    let mut count = 0usize;
+    for record in root
+        .descendants()
+        .filter(|n| n.has_tag_name("INDIVIDUAL") || n.has_tag_name("ENTITY"))
+    {
+        let individual = record.has_tag_name("INDIVIDUAL");
+        let reference =
+            text_of(record, "REFERENCE_NUMBER").ok_or("an entry without REFERENCE_NUMBER")?;
+        let at = |what: &str| format!("UN entry {reference}: {what}");
+        let name = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
+            .iter()
+            .filter_map(|tag| text_of(record, tag))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if name.is_empty() {
+            return Err(at("no name"));
+        }
+        let code = text_of(record, "UN_LIST_TYPE").ok_or_else(|| at("no UN_LIST_TYPE"))?;
+        let regime = un_regimes::regime(&code).ok_or_else(|| {
+            at(&format!(
+                "unknown regime `{code}`: add its resolutions and measures to src/un_regimes.rs"
+            ))
+        })?;
+        // A date, a few with a time-zone offset (`2015-04-07-04:00`): the day counts.
+        let listed_on = text_of(record, "LISTED_ON")
+            .and_then(|d| d.get(..10).map(str::to_owned))
+            .ok_or_else(|| at("no LISTED_ON"))?;
+        let is_date = listed_on.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+        if !is_date || listed_on > generated {
+            return Err(at(&format!(
+                "LISTED_ON `{listed_on}` is not a date before the edition"
+            )));
+        }
+        let alias_tag = if individual {
+            "INDIVIDUAL_ALIAS"
+        } else {
+            "ENTITY_ALIAS"
+        };
+        let mut aliases: Vec<String> = record
+            .children()
+            .filter(|c| c.has_tag_name(alias_tag))
+            .filter(|a| text_of(*a, "QUALITY").as_deref() != Some("Low"))
+            .filter_map(|a| text_of(a, "ALIAS_NAME"))
+            .collect();
+        // `KHATIBA AL-TAWHID WAL-JIHAD (KTJ)`: the name is also written without its
+        // bracketed acronym, which a document rarely repeats.
+        if let Some((before, _)) = name.split_once('(') {
+            let plain = before.trim();
+            if !plain.is_empty() && !aliases.iter().any(|a| a == plain) {
+                aliases.push(plain.to_owned());
+            }
+        }
+        let programme = match file.tables.programmes.iter().position(|p| p == regime.code) {
+            Some(i) => i,
+            None => {
+                file.tables.programmes.push(regime.code.to_owned());
+                file.tables.programmes.len() - 1
+            }
+        };
+        file.entries.push(Entry {
+            n: name,
+            a: aliases,
+            s: source,
+            t: Some(if individual { "Individual" } else { "Entity" }.to_owned()),
+            c: Vec::new(),
+            e: Some(reference),
+            lr: None,
+            lp: None,
+            pg: Some(programme),
+            fr: Some(listed_on),
+            u: url,
+        });
+        count += 1;
+    }
+    if count < 900 {
+        return Err(format!(
+            "only {count} entries: not the full Consolidated List"
+        ));
+    }
+    file.counts_by_source.insert(source_name, count);
+    file.entry_count += count;
+    Ok(generated)
 }
 
 /// Checks the file's shape and counts; returns each entry's list index.
@@ -250,7 +401,13 @@ struct IndexedName {
     tokens: Vec<String>,
 }
 
-fn write_table(file: &CslFile, lists: &[u8], out: &Path) -> Result<(), Box<dyn Error>> {
+fn write_table(
+    file: &CslFile,
+    lists: &[u8],
+    csl_entries: usize,
+    un_date: &str,
+    out: &Path,
+) -> Result<(), Box<dyn Error>> {
     // Entries.
     let mut entry_index = Vec::new();
     let mut entry_data = Vec::new();
@@ -478,15 +635,33 @@ fn write_table(file: &CslFile, lists: &[u8], out: &Path) -> Result<(), Box<dyn E
     let per_list: Vec<String> = counts
         .iter()
         .enumerate()
+        .filter(|(i, _)| source_lists::SOURCE_LISTS[*i].0 != UN_CODE)
         .map(|(i, n)| format!("{} {}", source_lists::SOURCE_LISTS[i].0, thousands(*n)))
         .collect();
     let source = format!(
         "U.S. Consolidated Screening List (Departments of Commerce, State and the Treasury), trade.gov bulk download, generated {date} ({}), {} entries: {}; embedded from policies/data/screening/csl_compact_{date}.json",
         file.source_generated_at,
-        thousands(file.entries.len()),
+        thousands(csl_entries),
         per_list.join(", ")
     );
     writeln!(rs, "pub const SOURCE: &str = {source:?};")?;
+    let un_count = file.entries.len() - csl_entries;
+    writeln!(
+        rs,
+        "/// Day the UN Security Council Consolidated List was generated (`dateGenerated`)."
+    )?;
+    writeln!(rs, "pub const UN_GENERATED_ON: &str = {un_date:?};")?;
+    writeln!(rs, "/// Entries of the CSL; the UN entries follow them.")?;
+    writeln!(rs, "pub const CSL_ENTRY_COUNT: usize = {csl_entries};")?;
+    let un_source = format!(
+        "UN Security Council Consolidated List ({UN_URL}), generated {un_date}, {} entries; embedded from policies/data/screening/un_consolidated_{un_date}.xml",
+        thousands(un_count)
+    );
+    writeln!(
+        rs,
+        "/// The embedded UN list, as the policy metadata cites it."
+    )?;
+    writeln!(rs, "pub const UN_SOURCE: &str = {un_source:?};")?;
     for (name, table) in [
         ("PROGRAMMES", &file.tables.programmes),
         ("LICENCE_REQUIREMENTS", &file.tables.licence_requirements),

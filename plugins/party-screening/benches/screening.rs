@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 /// Parties per shipment in both shipments.
 const PARTIES: f64 = 4.0;
 
-fn shipment(consignee: &str, end_user: &str) -> Shipment {
+fn shipment(consignee: &str, end_user: &str) -> Shipment<'static> {
     let doc = serde_json::json!({
         "id": "BENCH-1",
         "date": "2026-09-01",

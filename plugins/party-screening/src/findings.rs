@@ -1,11 +1,18 @@
 //! Turning a party's matches into findings: one per party and list for strong matches
 //! (the list's outcome and rule), one per party for possible matches (`review`).
+//!
+//! Each finding says whether the list binds this exporter ([`reach`]): a US list the
+//! shipment has no US link to gives a risk finding, at most review; the UN list binds
+//! every exporter. And each says what the law date means for the listing: before the
+//! CSL edition a CSL match is at most review (listing dates are not in the data); a UN
+//! entry listed after the law date is at most review.
 
 use crate::lists::{self, List, POSSIBLE_MATCH, StrongOutcome};
+use crate::reach::{self, Authority};
 use crate::screen::{CountryEffect, PartyMatch};
 use crate::settings::Settings;
-use crate::table;
-use exportctl_sdk::{Finding, Outcome, PartyRef, Shipment};
+use crate::{table, un_regimes};
+use exportctl_sdk::{Date, Finding, Outcome, PartyRef, Shipment};
 use std::fmt::Write as _;
 
 /// Most other matches named in one finding besides the best one.
@@ -16,7 +23,10 @@ const MAX_QUOTE: usize = 300;
 const MAX_MESSAGE_BYTES: usize = 4096;
 const MAX_LEGAL_BASIS_BYTES: usize = 1024;
 
-/// What a strong match on `list` leads to for this shipment under these settings.
+/// What a strong match on `list` leads to for this shipment under these settings,
+/// before who the list binds and the law date are taken into account ([`for_party`]).
+/// A UN match counts as under an asset freeze here; [`entry_outcome`] looks at the
+/// entry's regime.
 pub fn strong_outcome(list: List, settings: &Settings, shipment: &Shipment) -> Outcome {
     if let Some(o) = settings.list_outcomes.get(list.code()) {
         return (*o).into();
@@ -30,10 +40,109 @@ pub fn strong_outcome(list: List, settings: &Settings, shipment: &Shipment) -> O
                 Outcome::Review
             }
         }
+        StrongOutcome::DenyUnderAssetFreeze => Outcome::Deny,
     }
 }
 
-/// The findings for one party's matches (best first, all at least weak).
+/// [`strong_outcome`] for one matched entry: a UN entry of a regime without an asset
+/// freeze (a travel ban only) is review unless the settings fix the UN outcome.
+pub fn entry_outcome(m: &PartyMatch, settings: &Settings, shipment: &Shipment) -> Outcome {
+    let list = m.entry.list;
+    let outcome = strong_outcome(list, settings, shipment);
+    if list == List::Un
+        && !settings.list_outcomes.contains_key(list.code())
+        && un_regime(m).is_some_and(|r| !r.asset_freeze)
+    {
+        return outcome.min(Outcome::Review);
+    }
+    outcome
+}
+
+/// The UN regime of a UN entry.
+fn un_regime(m: &PartyMatch) -> Option<&'static un_regimes::Regime> {
+    (m.entry.list == List::Un)
+        .then_some(m.entry.programmes)
+        .flatten()
+        .and_then(un_regimes::regime)
+}
+
+/// The outcome and message of a match once who the list binds ([`reach`]) and the law
+/// date are known: a US list the shipment has no link to, or a listing the law date
+/// precedes, gives at most review.
+struct Bound {
+    outcome: Outcome,
+    /// Sentences for the message: who the list binds, and the date.
+    note: String,
+    /// Whether the list binds this exporter for this shipment.
+    binding: bool,
+}
+
+fn bind(list_outcome: Outcome, m: &PartyMatch, settings: &Settings, shipment: &Shipment) -> Bound {
+    let authority = m.entry.list.authority();
+    let links = reach::us_links(authority, shipment);
+    let binding = authority == Authority::UnSecurityCouncil || !links.is_empty();
+    let mut outcome = list_outcome;
+    let mut note = format!(" {}", reach::statement(authority, &links, shipment));
+    if !binding {
+        if settings.apply_us_lists_without_us_nexus {
+            note.push_str(
+                " The company applies the US lists as its own policy (setting \
+                 `apply_us_lists_without_us_nexus`), so the list's outcome stands.",
+            );
+        } else if outcome > Outcome::Review {
+            let _ = write!(
+                note,
+                " Outcome review instead of {outcome}: the list's own consequence binds only where US law \
+                 reaches the shipment."
+            );
+            outcome = Outcome::Review;
+        }
+    }
+    let as_of = shipment.as_of;
+    match m.entry.list {
+        List::Un => {
+            if let Some(listed) = m.entry.federal_register.and_then(Date::parse) {
+                if as_of < listed {
+                    if outcome > Outcome::Review {
+                        outcome = Outcome::Review;
+                    }
+                    let _ = write!(
+                        note,
+                        " Listed by the UN on {listed}, after the law date {as_of}: not listed then, so at most \
+                         review."
+                    );
+                } else {
+                    let _ = write!(
+                        note,
+                        " Listed by the UN on {listed}, before the law date {as_of}, and still listed on {}.",
+                        table::UN_GENERATED_ON
+                    );
+                }
+            }
+        }
+        _ if as_of < crate::LIST_DATE => {
+            if outcome > Outcome::Review {
+                outcome = Outcome::Review;
+            }
+            let _ = write!(
+                note,
+                " Listed in the edition of {}; whether it was listed on the law date {as_of} is not in the \
+                 data, so this match is at most review.",
+                crate::LIST_DATE
+            );
+        }
+        _ => {}
+    }
+    Bound {
+        outcome,
+        note,
+        binding,
+    }
+}
+
+/// The findings for one party's matches (best first, all at least weak). A match is
+/// strong when its score reaches the strong threshold and the names can be the same
+/// name ([`PartyMatch::same_name`]); every other match is a possible match.
 pub fn for_party(
     party: PartyRef<'_>,
     matches: &[PartyMatch],
@@ -43,7 +152,7 @@ pub fn for_party(
     let mut findings = Vec::new();
     let (strong, weak): (Vec<&PartyMatch>, Vec<&PartyMatch>) = matches
         .iter()
-        .partition(|m| m.score >= settings.strong_threshold);
+        .partition(|m| m.same_name && m.score >= settings.strong_threshold);
     for list in List::ALL {
         let on_list: Vec<&PartyMatch> = strong
             .iter()
@@ -53,7 +162,12 @@ pub fn for_party(
         let Some((best, others)) = on_list.split_first() else {
             continue;
         };
-        let outcome = strong_outcome(list, settings, shipment);
+        let bound = bind(
+            entry_outcome(best, settings, shipment),
+            best,
+            settings,
+            shipment,
+        );
         let mut message = format!(
             "{} {} matches {}: {}.",
             party.path,
@@ -63,25 +177,42 @@ pub fn for_party(
         );
         let by_default = !settings.list_outcomes.contains_key(list.code());
         message.push_str(&list_details(best, by_default, shipment));
+        message.push_str(&bound.note);
         also(&mut message, others);
         let rule = list.rule();
         findings.push(
-            rule.finding(outcome, clip(message, MAX_MESSAGE_BYTES))
+            rule.finding(bound.outcome, clip(message, MAX_MESSAGE_BYTES))
                 .party(party.path)
-                .legal_basis(legal_basis(rule.legal_basis, best)),
+                .legal_basis(legal_basis(rule.legal_basis, best, bound.binding)),
         );
     }
     if let Some((best, others)) = weak.split_first() {
-        let strong_would_be = strong_outcome(best.entry.list, settings, shipment);
+        let strong_would_be = entry_outcome(best, settings, shipment);
+        let bound = bind(strong_would_be, best, settings, shipment);
+        let why = if best.score >= settings.strong_threshold {
+            format!(
+                "its score reaches the strong-match threshold {:.3}, but not every distinctive word of \
+                 the shorter name is a word of the other (a word that only begins or ends like a listed \
+                 word is another word), so it is not the same name",
+                settings.strong_threshold
+            )
+        } else {
+            format!(
+                "below the strong-match threshold {:.3}",
+                settings.strong_threshold
+            )
+        };
         let mut message = format!(
-            "{} {} possibly matches {}: below the strong-match threshold {:.3}, so a person must decide \
-             whether this is the listed party (as a strong match: {strong_would_be}; {}).",
+            "{} {} possibly matches {}: {why}, so a person must decide whether this is the listed party \
+             (as a strong match: {}; {}).",
             party.path,
             party_names(party, best),
             describe(best),
-            settings.strong_threshold,
+            bound.outcome,
             best.entry.list.effect()
         );
+        message.push_str(&list_details(best, true, shipment));
+        message.push_str(&bound.note);
         also(&mut message, others);
         findings.push(
             POSSIBLE_MATCH
@@ -94,6 +225,7 @@ pub fn for_party(
                         best.entry.list.rule().legal_basis
                     ),
                     best,
+                    bound.binding,
                 )),
         );
     }
@@ -162,7 +294,18 @@ fn list_details(m: &PartyMatch, by_default: bool, shipment: &Shipment) -> String
     if let Some(p) = e.licence_policy {
         let _ = write!(s, " Licence policy: {}", quote(p));
     }
-    if let Some(p) = e.programmes {
+    if let Some(regime) = un_regime(m) {
+        let _ = write!(
+            s,
+            " Regime: {} ({}): {}.",
+            regime.name, regime.resolutions, regime.measures
+        );
+        if !regime.asset_freeze {
+            s.push_str(
+                " No asset freeze, so trade with the person is not itself prohibited: review.",
+            );
+        }
+    } else if let Some(p) = e.programmes {
         let _ = write!(s, " Programmes: {}.", quote(p));
         if e.list == List::Sdn && lists::under_744_8(p) {
             let _ = write!(s, " The EAR also require a licence: {}.", lists::SDN_744_8);
@@ -181,7 +324,7 @@ fn list_details(m: &PartyMatch, by_default: bool, shipment: &Shipment) -> String
             let _ = write!(s, " Military item lines: {}.", military.join(", "));
         }
     }
-    if let Some(fr) = e.federal_register {
+    if let Some(fr) = e.federal_register.filter(|_| e.list != List::Un) {
         let _ = write!(s, " Federal Register: {}.", quote(fr));
     }
     s
@@ -215,13 +358,24 @@ fn also(message: &mut String, others: &[&PartyMatch]) {
     message.push('.');
 }
 
-/// The rule's legal basis with the list edition and the entry's Federal Register notice.
-fn legal_basis(basis: &str, m: &PartyMatch) -> String {
-    let mut s = format!(
-        "{basis}; U.S. Consolidated Screening List generated {}",
-        table::GENERATED_ON
-    );
-    if let Some(fr) = m.entry.federal_register {
+/// The rule's legal basis with the list edition and the entry's Federal Register
+/// notice or UN regime; for a US list that does not bind this exporter, saying so
+/// first.
+fn legal_basis(basis: &str, m: &PartyMatch, binding: bool) -> String {
+    let mut s = String::new();
+    if !binding {
+        s.push_str(
+            "risk finding, not binding on this exporter (no US nexus: 15 CFR 734.3-734.4, 31 CFR chapter V \
+             US-person jurisdiction); ",
+        );
+    }
+    let _ = write!(s, "{basis}; {}", m.entry.list.edition());
+    if let Some(regime) = un_regime(m) {
+        let _ = write!(s, "; {}: {}", regime.name, regime.resolutions);
+        if let Some(listed) = m.entry.federal_register {
+            let _ = write!(s, "; listed on {listed}");
+        }
+    } else if let Some(fr) = m.entry.federal_register {
         let _ = write!(s, "; listed by {}", quote(fr));
     }
     clip(s, MAX_LEGAL_BASIS_BYTES)
@@ -259,19 +413,241 @@ mod tests {
     use crate::screen::Screener;
     use exportctl_sdk::{PartyPath, Policy};
 
+    /// A German exporter's shipment of a US-origin line (so the US lists bind).
     fn shipment(consignee: &str, country: &str, control_code: Option<&str>) -> Shipment<'static> {
         let mut line = serde_json::json!({ "line": 1, "description": "goods", "hs_code": "8413.30",
-            "quantity": 1, "value": { "amount": "10.00", "currency": "EUR" } });
+            "origin_country": "US", "quantity": 1, "value": { "amount": "10.00", "currency": "EUR" } });
         if let Some(code) = control_code {
             line["control_codes"] = serde_json::json!([code]);
         }
+        shipment_from(
+            serde_json::json!({ "name": "Rhein Elektronik GmbH", "country": "DE" }),
+            consignee,
+            country,
+            "2026-09-01",
+            line,
+        )
+    }
+
+    /// An exporter's shipment of its own goods, in euros, on `date`.
+    fn own_goods(exporter: &str, consignee: &str, country: &str, date: &str) -> Shipment<'static> {
+        let line = serde_json::json!({ "line": 1, "description": "wheat", "hs_code": "1001.99",
+            "quantity": 1, "value": { "amount": "10.00", "currency": "EUR" } });
+        let doc = shipment_from(
+            serde_json::json!({ "name": "Steppe Grain", "country": exporter }),
+            consignee,
+            country,
+            date,
+            line,
+        );
+        assert_eq!(doc.origin_country.as_str(), exporter);
+        doc
+    }
+
+    fn shipment_from(
+        exporter: serde_json::Value,
+        consignee: &str,
+        country: &str,
+        date: &str,
+        line: serde_json::Value,
+    ) -> Shipment<'static> {
+        let origin = exporter["country"].clone();
         let doc = serde_json::json!({
-            "id": "T-1", "date": "2026-09-01",
-            "exporter": { "name": "Rhein Elektronik GmbH", "country": "DE" },
+            "id": "T-1", "date": date, "exporter": exporter,
             "consignee": { "name": consignee, "country": country },
-            "origin_country": "DE", "destination_country": country, "lines": [line]
+            "origin_country": origin, "destination_country": country, "lines": [line]
         });
         Shipment::from_json(&doc.to_string()).unwrap()
+    }
+
+    fn rule<'a>(f: &'a [Finding], id: &str) -> &'a Finding {
+        f.iter()
+            .find(|f| f.rule == id)
+            .unwrap_or_else(|| panic!("no {id} in {f:#?}"))
+    }
+
+    #[test]
+    fn a_us_list_without_a_us_link_is_a_risk_finding_at_most_review() {
+        // A German exporter of German goods, paid in euros: OFAC does not bind it.
+        let s = own_goods("DE", "Rosoboronexport", "RU", "2026-09-01");
+        let f = findings(&Settings::default(), &s);
+        let sdn = rule(&f, "csl-sdn");
+        assert_eq!(sdn.outcome, Outcome::Review);
+        for part in [
+            "US law does not reach this shipment",
+            "does not bind the exporter directly",
+            "risk finding",
+            "Outcome review instead of deny",
+        ] {
+            assert!(sdn.message.contains(part), "{part}: {}", sdn.message);
+        }
+        assert!(
+            sdn.legal_basis.starts_with("risk finding, not binding"),
+            "{}",
+            sdn.legal_basis
+        );
+        // A company applying the US lists as its own policy keeps the list's outcome.
+        let strict = Settings {
+            apply_us_lists_without_us_nexus: true,
+            ..Settings::default()
+        };
+        let f = findings(&strict, &s);
+        assert_eq!(rule(&f, "csl-sdn").outcome, Outcome::Deny);
+    }
+
+    #[test]
+    fn a_us_link_makes_the_us_list_bind() {
+        let f = findings(
+            &Settings::default(),
+            &shipment("Rosoboronexport", "RU", None),
+        );
+        let sdn = rule(&f, "csl-sdn");
+        assert_eq!(sdn.outcome, Outcome::Deny);
+        assert!(
+            sdn.message
+                .contains("US law reaches this shipment: line 1 is of US origin"),
+            "{}",
+            sdn.message
+        );
+        assert!(
+            sdn.legal_basis.starts_with(lists::SDN.legal_basis),
+            "{}",
+            sdn.legal_basis
+        );
+        // A US exporter, or a price in dollars for the OFAC list.
+        let us = own_goods("US", "Rosoboronexport", "RU", "2026-09-01");
+        assert_eq!(
+            rule(&findings(&Settings::default(), &us), "csl-sdn").outcome,
+            Outcome::Deny
+        );
+    }
+
+    #[test]
+    fn a_un_match_binds_a_kazakh_exporter_and_denies_under_an_asset_freeze() {
+        let s = own_goods(
+            "KZ",
+            "Korea Mining Development Trading Corporation",
+            "KP",
+            "2026-09-01",
+        );
+        let f = findings(&Settings::default(), &s);
+        let un = rule(&f, "un-security-council");
+        assert_eq!(un.outcome, Outcome::Deny);
+        for part in [
+            "KPe.001",
+            "Democratic People's Republic of Korea sanctions",
+            "1718 (2006)",
+            "asset freeze",
+            "bind every UN member state, KZ included",
+            "Listed by the UN on 2009-04-24",
+        ] {
+            assert!(un.message.contains(part), "{part}: {}", un.message);
+        }
+        assert!(
+            un.legal_basis.starts_with(lists::UN.legal_basis),
+            "{}",
+            un.legal_basis
+        );
+        assert!(
+            un.legal_basis
+                .contains("UN Security Council Consolidated List generated 2026-02-27"),
+            "{}",
+            un.legal_basis
+        );
+        // The same party's SDN entry does not bind a Kazakh exporter of Kazakh goods.
+        if let Some(sdn) = f.iter().find(|f| f.rule == "csl-sdn") {
+            assert_eq!(sdn.outcome, Outcome::Review, "{sdn:#?}");
+        }
+    }
+
+    #[test]
+    fn a_un_travel_ban_alone_is_review() {
+        let s = own_goods("KZ", "Mamadu Ture", "GW", "2026-09-01");
+        let un = findings(&Settings::default(), &s);
+        let un = rule(&un, "un-security-council");
+        assert_eq!(un.outcome, Outcome::Review);
+        assert!(un.message.contains("travel ban only"), "{}", un.message);
+    }
+
+    #[test]
+    fn a_un_listing_after_the_law_date_is_at_most_review() {
+        // KHATIBA AL-TAWHID WAL-JIHAD, listed 7 Mar 2022.
+        let before = own_goods("KZ", "Khatiba al-Tawhid wal-Jihad", "SY", "2022-03-06");
+        let after = own_goods("KZ", "Khatiba al-Tawhid wal-Jihad", "SY", "2022-03-07");
+        let f = findings(&Settings::default(), &before);
+        let un = rule(&f, "un-security-council");
+        assert_eq!(un.outcome, Outcome::Review);
+        assert!(
+            un.message
+                .contains("Listed by the UN on 2022-03-07, after the law date 2022-03-06"),
+            "{}",
+            un.message
+        );
+        let f = findings(&Settings::default(), &after);
+        assert_eq!(rule(&f, "un-security-council").outcome, Outcome::Deny);
+    }
+
+    #[test]
+    fn a_csl_match_before_the_edition_is_at_most_review() {
+        let mut s = shipment("Rosoboronexport", "RU", None);
+        s.as_of = exportctl_sdk::Date::ymd(2026, 7, 30);
+        let f = findings(&Settings::default(), &s);
+        let sdn = rule(&f, "csl-sdn");
+        assert_eq!(sdn.outcome, Outcome::Review);
+        assert!(
+            sdn.message.contains("Listed in the edition of 2026-07-31"),
+            "{}",
+            sdn.message
+        );
+        s.as_of = crate::LIST_DATE;
+        assert_eq!(
+            rule(&findings(&Settings::default(), &s), "csl-sdn").outcome,
+            Outcome::Deny
+        );
+    }
+
+    #[test]
+    fn a_word_extending_a_listed_word_is_never_a_strong_match() {
+        for (name, country) in [
+            ("OOO Mikroelement", "RU"),
+            ("OOO Sibavtoresursika", "RU"),
+            ("Alfakomponentnova LLC", "RU"),
+        ] {
+            let s = shipment(name, country, None);
+            let f = findings(&Settings::default(), &s);
+            assert!(
+                f.iter().all(|f| f.outcome <= Outcome::Review),
+                "{name}: {f:#?}"
+            );
+            // Not even with the thresholds lowered: the words are not the same.
+            let loose = Settings {
+                strong_threshold: 0.8,
+                weak_threshold: 0.8,
+                ..Settings::default()
+            };
+            let f = findings(&loose, &s);
+            assert!(
+                f.iter()
+                    .all(|f| f.rule == "csl-possible-match" || f.outcome <= Outcome::Review),
+                "{name}: {f:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_listed_names_themselves_stay_strong_matches() {
+        for (name, list) in [
+            ("AO Mikroem", "csl-sdn"),
+            ("Sibavtoresurs OOO", "csl-sdn"),
+            ("PJSC Mikron", "csl-entity-list"),
+        ] {
+            let f = findings(&Settings::default(), &shipment(name, "RU", None));
+            assert!(
+                f.iter()
+                    .any(|f| f.rule == list && f.outcome > Outcome::Review),
+                "{name}: {f:#?}"
+            );
+        }
     }
 
     fn findings(settings: &Settings, s: &Shipment) -> Vec<Finding> {

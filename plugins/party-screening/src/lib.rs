@@ -1,18 +1,23 @@
 //! `party-screening`: restricted-party screening against the full US Consolidated
-//! Screening List (CSL).
+//! Screening List (CSL) and the UN Security Council Consolidated List.
 //!
 //! Every party of a shipment (exporter, consignee, end user, every other party, and
 //! each one's aliases) is compared with all 25,921 entries of the CSL edition generated
-//! on 31 Jul 2026, their list names and alternative names. The list is prepared at
-//! build time and embedded ([`table`]); nothing is parsed when a shipment is judged.
+//! on 31 Jul 2026 and the 1,003 entries of the UN list generated on 27 Feb 2026, their
+//! list names and alternative names. The lists are prepared at build time and embedded
+//! ([`table`]); nothing is parsed when a shipment is judged.
 //!
 //! - [`normalize`]: what a name is for matching (transliteration, case, punctuation,
 //!   legal forms, transliteration-independent word skeletons).
 //! - [`matcher`]: candidate lookup in the embedded index and the similarity score.
 //! - [`screen`]: one party against the list, the party's country raising or lowering
 //!   each match.
-//! - [`lists`]: what a strong match on each of the twelve lists means, with its legal
-//!   basis (DPL and SDN deny, Entity List and MEU licence required, UVL review, …).
+//! - [`lists`]: what a strong match on each of the thirteen lists means, with its legal
+//!   basis (DPL and SDN deny, Entity List and MEU licence required, UVL review, UN deny
+//!   under an asset freeze, …).
+//! - [`reach`]: whether the law behind a list binds this exporter (US links of the
+//!   shipment; the UN list binds everyone).
+//! - [`un_regimes`]: the UN sanctions regimes, their resolutions and measures.
 //! - [`findings`]: one finding per party and list for strong matches, one per party
 //!   for possible (weak) matches.
 //! - [`settings`]: thresholds, lists, outcomes per list, country adjustment.
@@ -24,20 +29,25 @@ pub mod findings;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;
+pub mod reach;
 pub mod screen;
 pub mod settings;
 pub mod source_lists;
 pub mod table;
+pub mod un_regimes;
 
 use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
 use screen::Screener;
 pub use settings::Settings;
 
-/// The day the embedded CSL edition was generated; the policy is in force from it.
+/// The day the embedded CSL edition was generated. For an earlier law date a CSL match
+/// is at most review: the list says who is listed on this day, not since when.
 pub const LIST_DATE: Date = Date::ymd(2026, 7, 31);
 
-/// The first law date the policy screens: the lists it applies (DPL, Entity List,
-/// SDN, …) long predate the edition it embeds.
+/// The first law date the policy screens (its `valid_from`): the lists it applies
+/// (DPL, Entity List, SDN, the UN list, …) long predate the editions it embeds, so a
+/// past shipment is screened too, with the limits of [`LIST_DATE`] and the UN listing
+/// dates.
 pub const SCREENED_FROM: Date = Date::ymd(2000, 1, 1);
 
 /// The `party-screening` policy: built from [`Settings`], screens every party.
@@ -53,32 +63,44 @@ impl Policy for PartyScreening {
     fn metadata() -> Metadata {
         Metadata {
             id: "party-screening",
-            name: "Restricted-party screening: US Consolidated Screening List",
+            name: "Restricted-party screening: US Consolidated Screening List and UN Security Council Consolidated List",
             version: env!("CARGO_PKG_VERSION"),
             publisher: "exportctl bundled policies",
-            jurisdiction: "US",
+            jurisdiction: "US/UN",
             legal_basis: "EAR: 15 CFR 744.11 and 744.16 with Supp. No. 4 to part 744 (Entity List), 744.15 and \
                 Supp. No. 6 (Unverified List), 744.21 and Supp. No. 7 (Military End-User List), part 764 and \
-                736.2(b)(4) (Denied Persons List), 744.8 (Russia/Belarus SDNs); OFAC: 31 CFR chapter V (SDN \
-                and non-SDN lists: SSI, PLC, CMIC, NS-MBS, CAPTA); ITAR: 22 CFR 127.7 (debarred parties); \
-                State Department nonproliferation sanctions (ISN); BIS Know Your Customer guidance, \
-                Supp. No. 3 to part 732",
-            // The day the embedded edition was generated. The list says who is listed
-            // on that day, not since when (listing dates are not in the data), so for
-            // an earlier law date the policy could only guess; it is not in force then,
-            // which the host reports. Re-screen a past shipment against this edition
-            // with `exportctl check --as-of`.
-            // Restricted-party rules are far older than the list edition; shipments
-            // dated before the edition are still screened, at most as review.
+                736.2(b)(4) (Denied Persons List), 744.8 (Russia/Belarus SDNs), 734.3-734.4 (items subject \
+                to the EAR); OFAC: 31 CFR chapter V (SDN and non-SDN lists: SSI, PLC, CMIC, NS-MBS, CAPTA); \
+                ITAR: 22 CFR 127.7 (debarred parties); State Department nonproliferation sanctions (ISN); \
+                BIS Know Your Customer guidance, Supp. No. 3 to part 732; UN Charter Art. 25 and 41 with \
+                the UN Security Council resolutions of each sanctions regime (1267/1989/2253 ISIL and \
+                Al-Qaida, 1988 Taliban, 1718 DPRK, 1737 and 2231 Iran, 1483 Iraq, 1970 Libya, 751/2713 \
+                Somalia, 1533 DRC, 2127 CAR, 1591 Sudan, 2206 South Sudan, 2140 Yemen, 2653 Haiti, 2048 \
+                Guinea-Bissau)",
+            // Screened from 1 Jan 2000: the lists long predate their editions. For a law
+            // date before the CSL edition a CSL match is at most review (listing dates
+            // are not in the CSL data); a UN entry listed after the law date is at most
+            // review (the UN list gives its listing date).
             valid_from: SCREENED_FROM,
             valid_to: None,
-            sources: &[table::SOURCE],
+            sources: &[table::SOURCE, table::UN_SOURCE],
             limitations: &[
-                "only the US Consolidated Screening List: EU, UK, UN, Kazakh and other national sanctions lists \
-                 are not screened",
-                "one edition, generated 2026-07-31: parties listed or delisted later are not known; listing \
-                 dates are not in the data, so for a law date before the edition a match means \"listed on \
-                 2026-07-31\", not \"listed then\", and is at most review; screening applies from 1 Jan 2000",
+                "only the US Consolidated Screening List and the UN Security Council Consolidated List: EU, UK, \
+                 Kazakh and other national sanctions lists are not screened",
+                "the US lists bind only where US law reaches the shipment (US exporter, goods leaving the US, \
+                 US-origin lines, US content above de minimis; for OFAC lists also a party in the US or a \
+                 price in US dollars); otherwise a US-list match is a risk finding, at most review, unless \
+                 the setting apply_us_lists_without_us_nexus is set; US persons among staff or owners and the \
+                 foreign direct product rules are not in the data",
+                "one CSL edition, generated 2026-07-31: parties listed or delisted later are not known; CSL \
+                 listing dates are not in the data, so for a law date before the edition a CSL match means \
+                 \"listed on 2026-07-31\", not \"listed then\", and is at most review; screening applies \
+                 from 1 Jan 2000",
+                "one UN list edition, generated 2026-02-27: a UN entry listed after the law date is at most \
+                 review; entries delisted before the edition are not known; low-quality UN aliases and the \
+                 UN entries' addresses are not used (a UN match is not lowered by the party's country)",
+                "a UN match is deny for every regime with an asset freeze, review for Guinea-Bissau (travel \
+                 ban only); Libya individuals under the travel ban only are not distinguished and are deny",
                 "only names and address countries are compared: addresses, registry identifiers (BIN, INN, \
                  VAT), dates of birth and the party's region are not used",
                 "ownership is not known: entities owned 50 % or more by blocked persons (OFAC 50 % rule) and \
@@ -109,28 +131,14 @@ impl Policy for PartyScreening {
 
     /// Screens every party (with its aliases) and reports its matches.
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let findings = shipment.parties().flat_map(|party| {
-            let matches = self.screener.screen(party.party);
-            findings::for_party(party, &matches, &self.settings, shipment)
-        });
-        if shipment.as_of < LIST_DATE {
-            findings
-                .map(|f| before_edition(f, shipment.as_of))
-                .collect()
-        } else {
-            findings.collect()
-        }
+        shipment
+            .parties()
+            .flat_map(|party| {
+                let matches = self.screener.screen(party.party);
+                findings::for_party(party, &matches, &self.settings, shipment)
+            })
+            .collect()
     }
-}
-
-/// Caps a match at review for a law date before the list edition: the data do not
-/// say whether the party was listed then.
-fn before_edition(mut finding: Finding, as_of: Date) -> Finding {
-    finding.outcome = finding.outcome.min(exportctl_sdk::Outcome::Review);
-    finding.message.push_str(&format!(
-        " Listed in the edition of {LIST_DATE}; whether it was listed on the law date {as_of} is not in the data, so this match is at most review."
-    ));
-    finding
 }
 
 exportctl_sdk::export_policy!(PartyScreening);
@@ -146,7 +154,7 @@ mod tests {
         assert_eq!(m.id, "party-screening");
         assert!(Rule::is_valid_id(m.id));
         assert_eq!(m.version, "1.0.0");
-        assert_eq!(m.jurisdiction, "US");
+        assert_eq!(m.jurisdiction, "US/UN");
         assert_eq!(m.valid_from, SCREENED_FROM);
         assert_eq!(table::GENERATED_ON, LIST_DATE.to_string());
         assert!(
@@ -161,12 +169,52 @@ mod tests {
         ] {
             assert!(m.legal_basis.contains(basis), "{basis}");
         }
-        assert!(
-            m.limitations
-                .iter()
-                .any(|l| l.contains("no EU") || l.contains("EU, UK, UN"))
-        );
+        assert!(m.sources[1].contains("UN Security Council Consolidated List"));
+        assert!(m.sources[1].contains("generated 2026-02-27"));
+        assert!(m.legal_basis.contains("UN Charter Art. 25"));
+        assert!(m.limitations.iter().any(|l| l.contains("EU, UK")));
         assert!(m.limitations.iter().any(|l| l.contains("listing dates")));
+    }
+
+    #[test]
+    fn the_readme_header_agrees_with_the_metadata() {
+        let readme = include_str!("../README.md");
+        let m = PartyScreening::metadata();
+        let row = |key: &str| -> &str {
+            readme
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("| {key} | ")))
+                .and_then(|rest| rest.strip_suffix(" |"))
+                .unwrap_or_else(|| panic!("no `{key}` row in README.md"))
+        };
+        assert_eq!(row("id"), format!("`{}`", m.id));
+        assert_eq!(row("version"), m.version);
+        assert_eq!(row("jurisdiction"), m.jurisdiction);
+        let valid_from = row("valid from");
+        assert!(
+            valid_from.starts_with(&m.valid_from.to_string()),
+            "README valid from `{valid_from}`, metadata {}",
+            m.valid_from
+        );
+        // The Dates section says what the policy does before the CSL edition.
+        let dates = readme
+            .split("## Dates")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            dates.contains("in force from **1 Jan 2000** (`valid_from`)"),
+            "{dates}"
+        );
+        assert!(
+            dates.contains("For a law date before 31 Jul 2026 a CSL match is at most **review**"),
+            "{dates}"
+        );
+        assert_eq!(m.valid_from, SCREENED_FROM);
+        assert_eq!(LIST_DATE.to_string(), "2026-07-31");
     }
 
     #[test]
@@ -182,7 +230,7 @@ mod tests {
             ],
             "origin_country": "TJ", "destination_country": "UZ",
             "lines": [{ "line": 1, "description": "goods", "hs_code": "8413.30", "quantity": 1,
-                        "value": { "amount": "10.00", "currency": "EUR" } }]
+                        "origin_country": "US", "value": { "amount": "10.00", "currency": "EUR" } }]
         });
         let s = Shipment::from_json(&doc.to_string()).unwrap();
         let f = configure::<PartyScreening>("{}").unwrap().evaluate(&s);

@@ -1,5 +1,6 @@
-//! The twelve source lists of the Consolidated Screening List: what a strong match on
-//! each means, and the law it rests on.
+//! The twelve source lists of the Consolidated Screening List and the UN Security
+//! Council Consolidated List: what a strong match on each means, and the law it rests
+//! on.
 //!
 //! | list | strong match | legal basis |
 //! |---|---|---|
@@ -10,10 +11,15 @@
 //! | DTC | deny with a military line, else review | 22 CFR 127.7 (ITAR debarment) |
 //! | UVL | review | 15 CFR 744.15, Supp. No. 6 to part 744 |
 //! | SSI, ISN, PLC, CMIC, NS-MBS, CAP | review | the programme's measures (see each [`List::rule`]) |
+//! | UN | deny under an asset freeze, review for a travel ban only | UN Charter Art. 25, 41; the regime's resolutions |
+//!
+//! The US lists bind only where US law reaches the shipment ([`crate::reach`]); without
+//! that link their outcome is at most review.
 //!
 //! A weak match on any list is `review` under [`POSSIBLE_MATCH`]. The strong-match
 //! outcome of each list can be changed with the `list_outcomes` setting.
 
+use crate::reach::Authority;
 use exportctl_sdk::{Outcome, Rule};
 
 /// A source list of the CSL. The discriminant is the list's index in
@@ -45,6 +51,8 @@ pub enum List {
     /// OFAC list of foreign financial institutions subject to correspondent or
     /// payable-through account sanctions (CAPTA).
     Capta = 11,
+    /// The UN Security Council Consolidated List (not part of the CSL).
+    Un = 12,
 }
 
 /// What a strong match on a list leads to.
@@ -55,6 +63,9 @@ pub enum StrongOutcome {
     /// `deny` when the shipment has a military line (an ITAR defence article or its EU
     /// or 600-series equivalent), otherwise `review`.
     DenyForDefenceArticles,
+    /// `deny` when the entry's UN regime freezes assets, `review` when it imposes a
+    /// travel ban only (see [`crate::un_regimes`]).
+    DenyUnderAssetFreeze,
 }
 
 /// A weak match on any list: a person must decide whether the party is the listed one.
@@ -66,7 +77,7 @@ pub const POSSIBLE_MATCH: Rule = Rule::new(
 
 impl List {
     /// Every list, in table order.
-    pub const ALL: [List; 12] = [
+    pub const ALL: [List; 13] = [
         List::Sdn,
         List::EntityList,
         List::DeniedPersons,
@@ -79,6 +90,7 @@ impl List {
         List::ChineseMilitaryIndustrial,
         List::MenuBasedSanctions,
         List::Capta,
+        List::Un,
     ];
 
     /// The list with table index `i`.
@@ -109,6 +121,7 @@ impl List {
             List::DeniedPersons | List::Sdn => StrongOutcome::Fixed(Deny),
             List::EntityList | List::MilitaryEndUser => StrongOutcome::Fixed(LicenceRequired),
             List::ItarDebarred => StrongOutcome::DenyForDefenceArticles,
+            List::Un => StrongOutcome::DenyUnderAssetFreeze,
             List::Unverified
             | List::SectoralSanctions
             | List::Nonproliferation
@@ -134,6 +147,7 @@ impl List {
             List::ChineseMilitaryIndustrial => CMIC,
             List::MenuBasedSanctions => NS_MBS,
             List::Capta => CAP,
+            List::Un => UN,
         }
     }
 
@@ -181,6 +195,43 @@ impl List {
             List::Capta => {
                 "correspondent and payable-through account relationships with it are restricted"
             }
+            List::Un => {
+                "the UN Security Council measures of its regime apply in every UN member state; under an \
+                 asset freeze no funds or economic resources, goods included, may be made available to it"
+            }
+        }
+    }
+
+    /// Which body of law the list rests on, for who it binds ([`crate::reach`]).
+    pub fn authority(self) -> Authority {
+        match self {
+            List::DeniedPersons
+            | List::EntityList
+            | List::MilitaryEndUser
+            | List::Unverified
+            | List::ItarDebarred
+            | List::Nonproliferation => Authority::UsExportControls,
+            List::Sdn
+            | List::SectoralSanctions
+            | List::PalestinianLegislativeCouncil
+            | List::ChineseMilitaryIndustrial
+            | List::MenuBasedSanctions
+            | List::Capta => Authority::UsSanctions,
+            List::Un => Authority::UnSecurityCouncil,
+        }
+    }
+
+    /// The edition cited with a finding of this list.
+    pub fn edition(self) -> String {
+        match self {
+            List::Un => format!(
+                "UN Security Council Consolidated List generated {}",
+                crate::table::UN_GENERATED_ON
+            ),
+            _ => format!(
+                "U.S. Consolidated Screening List generated {}",
+                crate::table::GENERATED_ON
+            ),
         }
     }
 }
@@ -258,8 +309,16 @@ pub const CAP: Rule = Rule::new(
      payable-through account sanctions (CAPTA list)",
 );
 
+/// UN Security Council Consolidated List. The regime's resolutions are added per
+/// finding.
+pub const UN: Rule = Rule::new(
+    "un-security-council",
+    "UN Charter Art. 25 and 41 and the UN Security Council resolutions of the entry's sanctions regime, \
+     binding on every UN member state and applied through its implementing law",
+);
+
 /// Every rule of the policy.
-pub const RULES: [Rule; 13] = [
+pub const RULES: [Rule; 14] = [
     DPL,
     SDN,
     ENTITY_LIST,
@@ -272,6 +331,7 @@ pub const RULES: [Rule; 13] = [
     CMIC,
     NS_MBS,
     CAP,
+    UN,
     POSSIBLE_MATCH,
 ];
 
@@ -308,7 +368,7 @@ mod tests {
             assert!(Rule::is_valid_id(list.rule().id), "{}", list.rule().id);
             assert!(!list.effect().is_empty());
         }
-        assert_eq!(List::from_index(12), None);
+        assert_eq!(List::from_index(13), None);
         assert_eq!(List::from_code("FSE"), None);
     }
 
@@ -316,7 +376,11 @@ mod tests {
     fn rule_ids_are_unique_and_prefixed() {
         for (i, rule) in RULES.iter().enumerate() {
             assert!(Rule::is_valid_id(rule.id), "{}", rule.id);
-            assert!(rule.id.starts_with("csl-"), "{}", rule.id);
+            assert!(
+                rule.id.starts_with("csl-") || rule.id == "un-security-council",
+                "{}",
+                rule.id
+            );
             assert!(RULES[..i].iter().all(|r| r.id != rule.id), "{}", rule.id);
             assert!(rule.legal_basis.len() < 400, "{}", rule.id);
         }
@@ -327,7 +391,7 @@ mod tests {
         use Outcome::*;
         let fixed = |l: List| match l.default_outcome() {
             StrongOutcome::Fixed(o) => Some(o),
-            StrongOutcome::DenyForDefenceArticles => None,
+            StrongOutcome::DenyForDefenceArticles | StrongOutcome::DenyUnderAssetFreeze => None,
         };
         assert_eq!(fixed(List::DeniedPersons), Some(Deny));
         assert_eq!(fixed(List::Sdn), Some(Deny));

@@ -19,7 +19,10 @@
 //! [`ListedName::similarity`] is a weighted soft Dice coefficient over words: each
 //! query word is paired with its most similar unpaired listed word (1 for
 //! equal words, [`SKELETON_SIMILARITY`] for transliteration variants with the same
-//! skeleton, the Jaro-Winkler similarity from [`WORD_JW_MIN`] up), and
+//! skeleton, the Jaro-Winkler similarity from [`WORD_JW_MIN`] up for a small spelling
+//! variant — at most [`max_edits`] Levenshtein edits — and at most
+//! [`EXTENSION_SIMILARITY`] for a word that begins or ends with the other and is at
+//! least two letters longer, such as `Sibavtoresursika` / `Sibavtoresurs`), and
 //!
 //! ```text
 //! score = Σ similarity × (weight_query + weight_listed) / (Σ weights_query + Σ weights_listed)
@@ -30,7 +33,17 @@
 //! either side pulls the score down. Word order does not matter. When the two names
 //! split into a different number of words (`Intertraid` / `Inter-Traid`), the Indel
 //! ratio of the names written as one word is used if it is higher ([`COMPACT_MIN`],
-//! scaled by [`COMPACT_FACTOR`]).
+//! scaled by [`COMPACT_FACTOR`]); it makes the names the same name only when their
+//! letters are as many, give or take one.
+//!
+//! # Same name
+//!
+//! A score says how alike two names are; [`Similarity::same_name`] says whether they
+//! can be the same name: every distinctive word ([`DISTINCTIVE_WEIGHT`]) of the name
+//! with fewer words pairs with a word of the other at [`SAME_WORD_MIN`] or more. A word
+//! that merely begins with a listed word (`Mikroelement` / `Mikroem`,
+//! `Alfakomponentnova` / `Alfakomponent`) never does, so such a name can be a possible
+//! match (review), never a strong one.
 //!
 //! [`name_keys`]: crate::normalize::name_keys
 //! [`skeleton`]: crate::normalize::skeleton
@@ -66,6 +79,20 @@ pub const SKELETON_SIMILARITY: f64 = 0.95;
 pub const WORD_JW_MIN: f64 = 0.90;
 /// Shortest words compared by Jaro-Winkler; shorter ones must be equal.
 pub const WORD_JW_MIN_LEN: usize = 4;
+/// A pair of different words counts as the same word (a spelling variant) from this
+/// similarity; below it, at most as a related word.
+pub const SAME_WORD_MIN: f64 = 0.90;
+/// Similarity at most of a word that begins or ends with another and is two or more
+/// letters longer (`Sibavtoresursika` / `Sibavtoresurs`): a different word with a
+/// shared stem, perhaps an evasion, so worth a look, but below [`SAME_WORD_MIN`].
+pub const EXTENSION_SIMILARITY: f64 = 0.88;
+/// An extension pairs at all only when the shorter word has at least this share of
+/// the longer one's letters (`Alfa` is not a form of `Alfakomponent`).
+pub const EXTENSION_MIN_SHARE: f64 = 0.75;
+/// Words of at least this weight (inverse document frequency; a word in fewer than
+/// about 1,600 of the 53,000 listed names) are distinctive: each of them in the name
+/// with fewer words must pair as the same word for a strong match.
+pub const DISTINCTIVE_WEIGHT: f32 = 3.5;
 /// Indel ratio of two names written as one word from which it counts.
 pub const COMPACT_MIN: f64 = 0.92;
 /// The compact ratio is scaled by this: it knows nothing of word weights.
@@ -210,6 +237,20 @@ pub struct Scored {
     pub variant: u32,
     /// Name similarity, 0 to 1.
     pub score: f64,
+    /// Whether the names can be the same name (see [`Similarity::same_name`]).
+    pub same_name: bool,
+}
+
+/// How alike a query and a listed name are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// The weighted soft Dice coefficient (or compact ratio), 0 to 1.
+    pub score: f64,
+    /// Whether every distinctive word of the name with fewer words pairs with a word of
+    /// the other as the same word (equal, a transliteration or a small spelling
+    /// variant), or the names are the same letters split differently. Only such a
+    /// match can be strong.
+    pub same_name: bool,
 }
 
 /// Every listed name scoring at least `min_score` against `query`, best first, one per
@@ -232,20 +273,22 @@ pub fn search(
         if listed.bound(query) < min_score {
             continue;
         }
-        let score = listed.similarity(query);
+        let Similarity { score, same_name } = listed.similarity(query);
         if score < min_score {
             continue;
         }
         match found.iter_mut().find(|s| s.entry == name.entry) {
-            Some(s) if s.score >= score => {}
+            Some(s) if (s.same_name, s.score) >= (same_name, score) => {}
             Some(s) => {
                 s.variant = name.variant;
                 s.score = score;
+                s.same_name = same_name;
             }
             None => found.push(Scored {
                 entry: name.entry,
                 variant: name.variant,
                 score,
+                same_name,
             }),
         }
     }
@@ -419,8 +462,8 @@ impl ListedName {
         dice.max(compact).min(1.0)
     }
 
-    /// Similarity of `query` and this name, 0 to 1 (see the module documentation).
-    pub fn similarity(&mut self, query: &Query) -> f64 {
+    /// Similarity of `query` and this name (see the module documentation).
+    pub fn similarity(&mut self, query: &Query) -> Similarity {
         self.pairs.clear();
         for (i, q) in query.words.iter().enumerate() {
             for (j, l) in self.words.iter().enumerate() {
@@ -433,6 +476,8 @@ impl ListedName {
         self.pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut query_used = 0u64;
         let mut listed_used = 0u64;
+        let mut query_same = 0u64;
+        let mut listed_same = 0u64;
         let mut matched = 0.0f64;
         for &(s, i, j) in &self.pairs {
             let (qi, lj) = (1u64 << i.min(63), 1u64 << j.min(63));
@@ -441,6 +486,10 @@ impl ListedName {
             }
             query_used |= qi;
             listed_used |= lj;
+            if s >= SAME_WORD_MIN {
+                query_same |= qi;
+                listed_same |= lj;
+            }
             matched += s * f64::from(query.words[i].weight + self.words[j].weight);
         }
         let total = f64::from(query.total_weight + self.total_weight);
@@ -449,25 +498,72 @@ impl ListedName {
         } else {
             0.0
         };
+        let query_complete =
+            || all_distinctive_paired(query.words.iter().map(|w| w.weight), query_same);
+        let listed_complete =
+            || all_distinctive_paired(self.words.iter().map(|w| w.weight), listed_same);
+        let same_name = match query.words.len().cmp(&self.words.len()) {
+            std::cmp::Ordering::Less => query_complete(),
+            std::cmp::Ordering::Greater => listed_complete(),
+            std::cmp::Ordering::Equal => query_complete() && listed_complete(),
+        };
+        let words = Similarity {
+            score: dice,
+            same_name,
+        };
         if query.words.len() == self.words.len() {
-            return dice;
+            return words;
         }
-        // Different word counts: perhaps the same letters split differently.
+        // Different word counts: perhaps the same letters split differently. The
+        // names are then the same name if their letters are as many, give or take
+        // one; a longer name (one more word, or a word extended) keeps the answer of
+        // its words.
         let (a, b) = (query.compact.len(), self.compact_len);
         if (2.0 * a.min(b) as f64 / (a + b).max(1) as f64) < COMPACT_MIN {
-            return dice;
+            return words;
         }
         self.compact.clear();
         for w in &self.words {
             self.compact.push_str(w.text);
         }
         let compact = rapidfuzz::fuzz::ratio(query.compact.bytes(), self.compact.bytes());
-        if compact >= COMPACT_MIN {
-            dice.max(compact * COMPACT_FACTOR)
+        if compact >= COMPACT_MIN && compact * COMPACT_FACTOR > dice {
+            Similarity {
+                score: compact * COMPACT_FACTOR,
+                same_name: same_name || a.abs_diff(b) <= 1,
+            }
         } else {
-            dice
+            words
         }
     }
+}
+
+/// Whether every distinctive word (by weight, in name order) is among the `paired`
+/// bits; a name with no distinctive word needs every word paired.
+fn all_distinctive_paired(weights: impl Iterator<Item = f32> + Clone, paired: u64) -> bool {
+    let distinctive = weights.clone().any(|w| w >= DISTINCTIVE_WEIGHT);
+    weights
+        .enumerate()
+        .filter(|(_, w)| !distinctive || *w >= DISTINCTIVE_WEIGHT)
+        .all(|(i, _)| paired & (1u64 << i.min(63)) != 0)
+}
+
+/// Most Levenshtein edits two words may differ by and still be spelling variants of
+/// one word, by the longer word's length: one up to nine letters, two up to fourteen,
+/// three from fifteen.
+pub fn max_edits(longer: usize) -> usize {
+    match longer {
+        0..=9 => 1,
+        10..=14 => 2,
+        _ => 3,
+    }
+}
+
+/// By how many letters two words with the same skeleton may differ in length and
+/// still be transliteration variants: one (`Tekhnologiya` / `Tehnologiia`), two from
+/// nine letters (`Khodorkovskiy` / `Hodorkovsky`).
+pub fn skeleton_length_slack(shorter: usize) -> usize {
+    if shorter >= 9 { 2 } else { 1 }
 }
 
 /// Similarity of a query word and a listed word, 0 to 1 (see the module
@@ -477,16 +573,54 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
         return 1.0;
     }
     let shorter = q.text.len().min(l.text.len());
-    if shorter >= normalize::SKELETON_MIN_LEN && q.skeleton == l.skeleton {
+    if shorter < WORD_JW_MIN_LEN {
+        return 0.0;
+    }
+    let longer = q.text.len().max(l.text.len());
+    let (short, long, short_skeleton, long_skeleton) = if q.text.len() <= l.text.len() {
+        (q.text.as_str(), l.text, q.skeleton.as_str(), l.skeleton)
+    } else {
+        (l.text, q.text.as_str(), l.skeleton, q.skeleton.as_str())
+    };
+    // A longer word built on the other, as written or as pronounced
+    // (`Pskovnefteproduktex` / `Pskovnefteproduct`): a related word, never the same.
+    let extends = |long: &str, short: &str| long.starts_with(short) || long.ends_with(short);
+    if longer - shorter >= 2
+        && (extends(long, short)
+            || (long_skeleton.len() >= short_skeleton.len() + 2
+                && extends(long_skeleton, short_skeleton)))
+    {
+        return if shorter as f64 >= EXTENSION_MIN_SHARE * longer as f64 {
+            EXTENSION_SIMILARITY
+        } else {
+            0.0
+        };
+    }
+    let edits = |max: usize| {
+        let args = rapidfuzz::distance::levenshtein::Args::default().score_cutoff(max);
+        rapidfuzz::distance::levenshtein::distance_with_args(q.text.bytes(), l.text.bytes(), &args)
+            .is_some()
+    };
+    // The same skeleton is a transliteration variant when the lengths agree: a
+    // skeleton keeps where vowels are, not which or how many, so `Interrouse` and
+    // `Antares`, `Saidaika` and `Sidiki` share one.
+    if shorter >= normalize::SKELETON_MIN_LEN
+        && q.skeleton == l.skeleton
+        && longer - shorter <= skeleton_length_slack(shorter)
+    {
         return SKELETON_SIMILARITY;
     }
-    if shorter >= WORD_JW_MIN_LEN && jw_could_reach(q, l.text, WORD_JW_MIN) {
-        let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
-        if let Some(jw) = q.jw.normalized_similarity_with_args(l.text.bytes(), &args) {
-            return jw;
-        }
+    // Jaro-Winkler rewards a shared beginning however the words go on; only words a
+    // few edits apart are spelling variants.
+    if longer - shorter > max_edits(longer)
+        || !jw_could_reach(q, l.text, WORD_JW_MIN)
+        || !edits(max_edits(longer))
+    {
+        return 0.0;
     }
-    0.0
+    let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
+    q.jw.normalized_similarity_with_args(l.text.bytes(), &args)
+        .unwrap_or(0.0)
 }
 
 /// The letter class of a byte of a normalised word: `a`–`z`, `0`–`9`, anything else.
@@ -557,6 +691,10 @@ mod tests {
     use super::*;
 
     fn sim(query: &str, listed: &str) -> f64 {
+        similarity(query, listed).score
+    }
+
+    fn similarity(query: &str, listed: &str) -> Similarity {
         let q = Query::new(query).unwrap();
         ListedName::from_text(listed).similarity(&q)
     }

@@ -29,6 +29,10 @@ pub struct PartyMatch {
     pub party_name: usize,
     /// Similarity of the two names, 0 to 1.
     pub name_score: f64,
+    /// Whether the names can be the same name: every distinctive word of the shorter
+    /// pairs as the same word ([`matcher::Similarity::same_name`]). Only then can the
+    /// match be strong.
+    pub same_name: bool,
     /// What the party's country did.
     pub country: CountryEffect,
     /// The score after the country adjustment, 0 to 1: what the thresholds compare.
@@ -86,7 +90,7 @@ impl Screener {
         // A name can gain at most the country bonus, so names below this never reach
         // the weak threshold.
         let floor = self.weak - self.bonus;
-        let mut best: Vec<(u32, u32, usize, f64)> = Vec::new();
+        let mut best: Vec<(u32, u32, usize, f64, bool)> = Vec::new();
         let names = std::iter::once(&party.name).chain(&party.aliases);
         for (party_name, text) in names.enumerate() {
             let found = Query::readings(text)
@@ -94,16 +98,17 @@ impl Screener {
                 .flat_map(|query| matcher::search(query, floor, |n| self.screens(n)))
                 .collect::<Vec<_>>();
             for s in found {
+                let found = (s.entry, s.variant, party_name, s.score, s.same_name);
                 match best.iter_mut().find(|b| b.0 == s.entry) {
-                    Some(b) if b.3 >= s.score => {}
-                    Some(b) => *b = (s.entry, s.variant, party_name, s.score),
-                    None => best.push((s.entry, s.variant, party_name, s.score)),
+                    Some(b) if (b.4, b.3) >= (s.same_name, s.score) => {}
+                    Some(b) => *b = found,
+                    None => best.push(found),
                 }
             }
         }
         let mut matches: Vec<PartyMatch> = best
             .into_iter()
-            .filter_map(|(index, variant, party_name, name_score)| {
+            .filter_map(|(index, variant, party_name, name_score, same_name)| {
                 let entry = table::entry(index)?;
                 let (country, score) = self.adjust(name_score, party.country, &entry.countries);
                 (score >= self.weak).then_some(PartyMatch {
@@ -111,6 +116,7 @@ impl Screener {
                     variant,
                     party_name,
                     name_score,
+                    same_name,
                     country,
                     score,
                 })

@@ -12,10 +12,11 @@ use std::collections::BTreeMap;
 /// [settings]
 /// strong_threshold = 0.92          # score from which a match counts as the listed party
 /// weak_threshold = 0.85            # score from which a match is a possible match (review)
-/// lists = ["SDN", "EL", "DPL", "UVL", "MEU"]   # default: all twelve CSL lists
+/// lists = ["SDN", "EL", "DPL", "UVL", "MEU", "UN"]   # default: the twelve CSL lists and UN
 /// country_match_bonus = 0.03       # added when the party's country is an address country of the entry
 /// country_mismatch_penalty = 0.10  # subtracted when the entry has address countries but not the party's
 /// screen_vessels_and_aircraft = false
+/// apply_us_lists_without_us_nexus = false  # true: US-list outcomes even without a US link
 /// [settings.list_outcomes]         # outcome of a strong match, per list
 /// ISN = "licence_required"
 /// ```
@@ -28,8 +29,9 @@ pub struct Settings {
     /// Score from which a match is reported as a possible match (`review`); must not
     /// exceed `strong_threshold`. Default [`DEFAULT_WEAK`].
     pub weak_threshold: f64,
-    /// Short codes of the CSL lists to screen against: `SDN`, `EL`, `DPL`, `DTC`, `SSI`,
-    /// `UVL`, `ISN`, `PLC`, `MEU`, `CMIC`, `NS-MBS`, `CAP`. Default: all of them.
+    /// Short codes of the lists to screen against: the CSL lists `SDN`, `EL`, `DPL`,
+    /// `DTC`, `SSI`, `UVL`, `ISN`, `PLC`, `MEU`, `CMIC`, `NS-MBS`, `CAP`, and `UN`.
+    /// Default: all of them.
     pub lists: Vec<String>,
     /// Outcome of a strong match per list code, replacing the default of
     /// `lists.rs` (`review`, `licence_required` or `deny`).
@@ -45,6 +47,11 @@ pub struct Settings {
     /// are companies and people; a ship's name is not a party name, and the 1,868 vessel
     /// and aircraft names ("OCEAN STAR", "ORION") would match ordinary company names.
     pub screen_vessels_and_aircraft: bool,
+    /// Give a US-list match its list's outcome even when US law does not reach the
+    /// shipment (no US exporter, origin, content above de minimis, party or dollar
+    /// price; see [`crate::reach`]), for a company that applies the US lists as its own
+    /// policy. Default `false`: such a match is a risk finding, at most `review`.
+    pub apply_us_lists_without_us_nexus: bool,
 }
 
 /// The outcome a strong match on a list can be given.
@@ -88,6 +95,7 @@ impl Default for Settings {
             country_match_bonus: DEFAULT_COUNTRY_BONUS,
             country_mismatch_penalty: DEFAULT_COUNTRY_PENALTY,
             screen_vessels_and_aircraft: false,
+            apply_us_lists_without_us_nexus: false,
         }
     }
 }
@@ -136,7 +144,7 @@ impl Settings {
         for (i, code) in self.lists.iter().enumerate() {
             if List::from_code(code).is_none() {
                 problems.push(format!(
-                    "`lists` entry `{code}` is not a CSL list (one of {})",
+                    "`lists` entry `{code}` is not a screened list (one of {})",
                     known()
                 ));
             } else if self.lists[..i].contains(code) {
@@ -146,7 +154,7 @@ impl Settings {
         for code in self.list_outcomes.keys() {
             if List::from_code(code).is_none() {
                 problems.push(format!(
-                    "`list_outcomes` key `{code}` is not a CSL list (one of {})",
+                    "`list_outcomes` key `{code}` is not a screened list (one of {})",
                     known()
                 ));
             } else if !self.lists.contains(code) {
@@ -176,7 +184,7 @@ mod tests {
     #[test]
     fn defaults_screen_every_list() {
         let s = Settings::default();
-        assert_eq!(s.lists.len(), 12);
+        assert_eq!(s.lists.len(), 13);
         assert!(s.validate().is_ok());
         assert!(configure::<PartyScreening>("{}").is_ok());
         const { assert!(DEFAULT_WEAK < DEFAULT_STRONG) };
@@ -208,7 +216,10 @@ mod tests {
     #[test]
     fn rejects_unknown_or_repeated_lists() {
         let e = error(r#"{"lists": ["SDN", "FSE", "SDN"]}"#);
-        assert!(e.contains("`lists` entry `FSE` is not a CSL list"), "{e}");
+        assert!(
+            e.contains("`lists` entry `FSE` is not a screened list"),
+            "{e}"
+        );
         assert!(e.contains("`lists` names `SDN` twice"), "{e}");
         assert!(error(r#"{"lists": []}"#).contains("`lists` is empty"));
     }
@@ -221,7 +232,7 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.contains("`list_outcomes` key `XX` is not a CSL list"),
+            e.contains("`list_outcomes` key `XX` is not a screened list"),
             "{e}"
         );
         let e = error(r#"{"list_outcomes": {"EL": "allow"}}"#);

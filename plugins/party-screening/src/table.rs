@@ -19,7 +19,10 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/csl_tables.rs"));
 }
 
-pub use generated::{COUNTS, ENTRY_COUNT, GENERATED_ON, KEY_COUNT, NAME_COUNT, SOURCE, WORD_COUNT};
+pub use generated::{
+    COUNTS, CSL_ENTRY_COUNT, ENTRY_COUNT, GENERATED_ON, KEY_COUNT, NAME_COUNT, SOURCE,
+    UN_GENERATED_ON, UN_SOURCE, WORD_COUNT,
+};
 use generated::{
     ENTRY_DATA, ENTRY_INDEX, KEY_RADIX, KEYS, LICENCE_POLICIES, LICENCE_REQUIREMENTS, NAME_DATA,
     OFFSET_BITS, POSTINGS, PROGRAMMES, RADIX_BITS, URLS, WORD_DATA,
@@ -81,7 +84,8 @@ pub struct Entry {
     pub countries: Vec<Country>,
     /// The list's entry number (`entity_number`), when it has one.
     pub entity_number: Option<&'static str>,
-    /// Sanctions programmes (`programs`), e.g. `RUSSIA-EO14024`.
+    /// Sanctions programmes (`programs`), e.g. `RUSSIA-EO14024`; for a UN entry its regime
+    /// code (`DPRK`, see [`crate::un_regimes`]).
     pub programmes: Option<&'static str>,
     /// The Entity List's licence requirement for this entry.
     pub licence_requirement: Option<&'static str>,
@@ -89,7 +93,8 @@ pub struct Entry {
     pub licence_policy: Option<&'static str>,
     /// The source list's URL.
     pub url: Option<&'static str>,
-    /// The Federal Register notice(s) that listed it.
+    /// The Federal Register notice(s) that listed it; for a UN entry its UN listing
+    /// date (`LISTED_ON`, `YYYY-MM-DD`).
     pub federal_register: Option<&'static str>,
     /// Its names: the list name first, then alternative names.
     names: &'static [u8],
@@ -414,17 +419,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_match_the_csl_file() {
-        assert_eq!(ENTRY_COUNT, 25_921);
+    fn counts_match_the_csl_and_un_files() {
+        assert_eq!(CSL_ENTRY_COUNT, 25_921);
+        assert_eq!(ENTRY_COUNT, 25_921 + 1_003);
         assert_eq!(COUNTS.iter().sum::<usize>(), ENTRY_COUNT);
-        // SOURCE_LISTS order: SDN, EL, DPL, DTC, SSI, UVL, ISN, PLC, MEU, CMIC, NS-MBS, CAP.
+        // SOURCE_LISTS order: SDN, EL, DPL, DTC, SSI, UVL, ISN, PLC, MEU, CMIC, NS-MBS, CAP, UN.
         assert_eq!(
             COUNTS,
-            [19_181, 3_420, 1_596, 787, 286, 222, 161, 78, 70, 68, 51, 1]
+            [
+                19_181, 3_420, 1_596, 787, 286, 222, 161, 78, 70, 68, 51, 1, 1_003
+            ]
         );
         assert_eq!(GENERATED_ON, "2026-07-31");
         assert!(SOURCE.contains("25,921 entries"), "{SOURCE}");
         assert!(SOURCE.contains("SDN 19,181"), "{SOURCE}");
+        assert!(!SOURCE.contains("UN "), "{SOURCE}");
+        assert_eq!(UN_GENERATED_ON, "2026-02-27");
+        assert!(UN_SOURCE.contains("1,003 entries"), "{UN_SOURCE}");
+    }
+
+    #[test]
+    fn un_entries_follow_the_csl_with_regime_and_listing_date() {
+        let e = entry(CSL_ENTRY_COUNT as u32).unwrap();
+        assert_eq!(e.list, List::Un);
+        assert_eq!(e.primary_name(), "ERIC BADEGE");
+        assert_eq!(e.entity_number, Some("CDi.001"));
+        assert_eq!(e.programmes, Some("DRC"));
+        assert_eq!(e.federal_register, Some("2012-12-31"));
+        assert!(e.countries.is_empty());
     }
 
     #[test]
