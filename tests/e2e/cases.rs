@@ -131,7 +131,7 @@ fn company_rules_cases() {
 #[test]
 fn the_chpl_diversion_pattern_is_at_least_review_on_every_day() {
     let days_in = |y: u32, m: u32| match m {
-        2 if y % 4 == 0 => 29,
+        2 if y.is_multiple_of(4) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

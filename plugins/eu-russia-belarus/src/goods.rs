@@ -139,7 +139,7 @@ pub enum Note {
     Empty,
     /// A fixed text, e.g. `plastics`.
     Text(&'static str),
-    /// The line's EU dual-use and Annex VII codes, e.g. `3A001.A.2, X.A.I.001`.
+    /// The line's EU dual-use and Annex VII codes, e.g. `3A001.a.2, X.A.I.001`.
     Codes,
     /// The line's Annex VII codes and its CHPL tier, e.g. `X.A.I.001, CHPL Tier 1`.
     AnnexViiXl,
@@ -208,32 +208,18 @@ fn codes(line: &Line, wanted: impl Fn(&ControlCode) -> bool) -> Vec<String> {
         .filter(|c| wanted(c))
         .map(|c| match AnnexViiCode::from_control_code(c) {
             Some(vii) => vii.to_string(),
-            None => printed(c),
+            None => c.to_string(),
         })
         .collect()
 }
 
 /// What an unclassified control code is, for a message.
 pub fn describe_other_code(code: &ControlCode) -> String {
-    let shown = printed(code);
+    let shown = code.to_string();
     match code {
         ControlCode::Listed(_) => format!("{shown}: US-only ECCN, not in EU Annex I"),
         ControlCode::Military(_) => format!("{shown}: Common Military List item"),
         _ => format!("{shown}: not a recognised EU control code"),
-    }
-}
-
-/// A control code as Annex I, the Commerce Control List and the Common Military List
-/// print it: the entry in capitals, its sub-paragraphs in lower case (`3A001.a.2`,
-/// `5A992.c`, `ML13.d`). The SDK keeps codes upper-cased for matching.
-pub fn printed(code: &ControlCode) -> String {
-    let text = code.to_string();
-    match code {
-        ControlCode::Listed(_) | ControlCode::Military(_) => match text.split_once('.') {
-            Some((entry, paragraph)) => format!("{entry}.{}", paragraph.to_ascii_lowercase()),
-            None => text,
-        },
-        _ => text,
     }
 }
 
@@ -416,7 +402,11 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3a001.a.2", "ML13.D", "5A002", "x.a.i.001"])
             .shipment();
-        let shown: Vec<String> = s.lines[0].control_codes.iter().map(printed).collect();
+        let shown: Vec<String> = s.lines[0]
+            .control_codes
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(shown, ["3A001.a.2", "ML13.d", "5A002", "X.A.I.001"]);
     }
 
@@ -427,8 +417,8 @@ mod tests {
             .codes(&["x.a.i.001.a", "3A001"])
             .shipment();
         let line = &s.lines[0];
-        assert_eq!(Note::Codes.render(line), "X.A.I.001.A, 3A001");
-        assert_eq!(Note::AnnexViiXl.render(line), "X.A.I.001.A, CHPL Tier 1");
+        assert_eq!(Note::Codes.render(line), "X.A.I.001.a, 3A001");
+        assert_eq!(Note::AnnexViiXl.render(line), "X.A.I.001.a, CHPL Tier 1");
         assert_eq!(
             Note::Chpl {
                 prefix: "Annex XL, ",
