@@ -666,8 +666,10 @@ fn corpus_report(
         for p in policies.iter().filter(|p| p.in_force.contains(s.as_of)) {
             let Some(native) = &p.native else { continue };
             evaluations += 1;
+            // The SDK bounds every finding leaving the sandbox; the native call does too.
             let native: Vec<_> = native(s)
                 .into_iter()
+                .map(Finding::within_host_limits)
                 .map(|f| (f.rule, f.outcome, f.lines, f.parties, f.message))
                 .collect();
             let wasm: Vec<_> = v
@@ -684,7 +686,15 @@ fn corpus_report(
                     )
                 })
                 .collect();
-            native_same += usize::from(native == wasm);
+            if native == wasm {
+                native_same += 1;
+            } else if native_same + 3 > evaluations {
+                // The first disagreements, so a failing check says where to look.
+                eprintln!(
+                    "  {} on {}: native {native:?}\n    wasm {wasm:?}",
+                    p.id, s.id
+                );
+            }
         }
     }
 

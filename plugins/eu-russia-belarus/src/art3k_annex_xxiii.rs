@@ -120,19 +120,17 @@ impl Why {
                     list.from
                 )
             }
-            Why::Missing(missing, previous, verdict) => {
+            // What the missing list is, and what to do, is said once per finding.
+            Why::Missing(_, previous, verdict) => {
                 let until = previous.until.map_or_else(String::new, |d| d.to_string());
                 match verdict {
                     Some(verdict) => format!(
-                        "{} in the version applying until {until}; {}: check the line against the current list",
-                        verdict.describe(Annex::Xxiii, hs),
-                        missing.what
+                        "{} in the version applying until {until}",
+                        verdict.describe(Annex::Xxiii, hs)
                     ),
                     None => format!(
-                        "not listed in the version applying until {until}, which listed codes of chapter {}; {}: \
-                         check the line against the current list",
-                        hs.chapter(),
-                        missing.what
+                        "not listed in the version applying until {until}, which listed codes of chapter {}",
+                        hs.chapter()
                     ),
                 }
             }
@@ -329,10 +327,21 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
         } else {
             String::new()
         };
+        let missing = reviewed
+            .iter()
+            .find_map(|(_, why)| match why {
+                Why::Missing(missing, ..) => Some(format!(
+                    " {}: check these lines against the current list.",
+                    missing.what
+                )),
+                _ => None,
+            })
+            .unwrap_or_default();
         findings.push(
             ART_3K
                 .review(format!(
-                    "goods for Russia ({}) that Annex XXIII may list: {}{more}. If listed, the export is prohibited.",
+                    "goods for Russia ({}) that Annex XXIII may list: {}{more}.{missing} If listed, the export is \
+                     prohibited.",
                     target.describe(),
                     shown.join(", ")
                 ))
@@ -464,6 +473,9 @@ mod tests {
             "{}",
             f[1].message
         );
+        // Said once, not for each of the four lines: a long shipment keeps every line
+        // within the message limit.
+        assert_eq!(f[1].message.matches("is not transcribed").count(), 1);
         assert!(f[1].message.contains("line 3 (8418.10, not listed in the version applying until 2025-02-24, which listed codes of chapter 84"));
     }
 
