@@ -113,6 +113,7 @@ fn main() -> Result<(), BoxError> {
             (kind, doc.to_string())
         })
         .collect();
+    corpus_digest(&documents)?;
     let parse_start = thread_cpu_ns();
     let mut corpus = Vec::with_capacity(SHIPMENTS);
     for (_, text) in &documents {
@@ -325,6 +326,32 @@ fn main() -> Result<(), BoxError> {
         "  total benchmark time {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// sha256 of the generated corpus (each document's JSON text followed by a
+/// newline, in order) for [`SEED`] and [`SHIPMENTS`]: the generator's output is
+/// part of what the tables mean, so a change to it must be deliberate.
+const CORPUS_SHA256: &str = "a96217741824c6a3e38216d6cd9336c913159ff081bc2a5382b7861352ae41bb";
+
+/// Prints the digest of the generated documents and fails if it is not
+/// [`CORPUS_SHA256`]: figures from different corpora are not comparable.
+fn corpus_digest(documents: &[(Kind, String)]) -> Result<(), BoxError> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (_, text) in documents {
+        hasher.update(text.as_bytes());
+        hasher.update(b"\n");
+    }
+    let digest = hex::encode(hasher.finalize());
+    println!("  corpus sha256 (JSON Lines of every shipment): {digest}");
+    if digest != CORPUS_SHA256 {
+        return Err(format!(
+            "the generated corpus changed (sha256 {digest}, expected {CORPUS_SHA256}); \
+             if the generator was changed on purpose, update CORPUS_SHA256 and BENCHMARKS.md"
+        )
+        .into());
+    }
     Ok(())
 }
 
