@@ -1,0 +1,121 @@
+//! How fast the host judges shipments, and what the sandbox costs.
+//!
+//! Run with `cargo bench -p exportctl --bench evaluate` (release build). One run
+//! prints every table of `BENCHMARKS.md`:
+//!
+//! 1. load + compile time of the bundled default policy set;
+//! 2. a generated corpus (fixed seed) of HS-2022 shipments and the verdicts the
+//!    default set gives it, so a reader sees which rules it exercises;
+//! 3. shipments/s for the whole set, fresh and reused sandboxes;
+//! 4. µs per shipment-policy evaluation for each policy, in both modes;
+//! 5. the same policies compiled natively, and the wasm/native ratios;
+//! 6. one 5-line shipment against one policy: the latency targets.
+//!
+//! Everything is timed on one thread, as that thread's CPU time, so other
+//! processes on a small shared machine do not inflate the figures; the ratios
+//! within one run are what the tables are for. Before timing, the benchmark
+//! checks that the generated corpus is the recorded one (its sha256) and that
+//! fresh, reused and native evaluation agree on every shipment.
+//! Results and their analysis: `BENCHMARKS.md`.
+//!
+//! The modules follow the output: [`load`] (1), [`corpus`] with [`scenario`],
+//! [`hs_codes`] and [`dates`] (2, the generated shipments), [`report`] (2, what
+//! the default set makes of them, the checks, the summary), [`fuel`],
+//! [`throughput`] (3 to 5), [`wire`] (the boundary), [`latency`] (6, on the
+//! [`samples`]); [`policies`] holds each policy alone in wasm and natively,
+//! [`timing`] how everything is measured and [`table`] how it is printed.
+
+mod corpus;
+mod dates;
+mod fuel;
+mod hs_codes;
+mod latency;
+mod load;
+mod policies;
+mod report;
+mod samples;
+mod scenario;
+mod table;
+mod throughput;
+mod timing;
+mod wire;
+
+use corpus::{SEED, SHIPMENTS};
+use exportctl::{Host, PolicySetConfig};
+use exportctl_sdk::Shipment;
+use hs_codes::HsCodes;
+use samples::Samples;
+use scenario::Kind;
+use std::time::Instant;
+use table::section;
+use timing::{REPS, thread_cpu_ns};
+
+/// Any error ends the run with its message: a benchmark has no caller to
+/// recover.
+type BoxError = Box<dyn std::error::Error>;
+
+/// Argument that runs only the single-shipment measurements (section 6), for a
+/// quick comparison while changing the sandbox or the SDK.
+const SINGLE_ONLY: &str = "--single";
+
+fn main() -> Result<(), BoxError> {
+    let started = Instant::now();
+    let config = PolicySetConfig::bundled_default()?;
+    if std::env::args().any(|a| a == load::MEASURE_LOAD) {
+        return load::measure_load(&config);
+    }
+    let single_only = std::env::args().any(|a| a == SINGLE_ONLY);
+    println!(
+        "exportctl evaluation benchmark: one thread; times are CPU time of that thread, median [min] of {REPS} passes after a warm-up"
+    );
+
+    if !single_only {
+        load::table()?;
+    }
+    let policies = policies::each_alone(&config)?;
+    if single_only {
+        let samples = Samples::new()?;
+        let codec = wire::sample_codec(&samples)?;
+        return latency::single_shipment(&policies, &samples, &codec);
+    }
+
+    section(&format!(
+        "2. Corpus: {SHIPMENTS} generated shipments (splitmix64, seed {SEED:#x}), HS 2022 subheadings"
+    ));
+    let hs_codes = HsCodes::load()?;
+    let documents = corpus::generate(&hs_codes);
+    corpus::check_digest(&documents)?;
+    let parse_start = thread_cpu_ns();
+    let mut corpus = Vec::with_capacity(SHIPMENTS);
+    for (_, text) in &documents {
+        corpus.push(Shipment::from_json(text)?);
+    }
+    let parse_ns = (thread_cpu_ns() - parse_start) / SHIPMENTS as f64;
+    let kinds: Vec<Kind> = documents.iter().map(|(k, _)| *k).collect();
+    let host = Host::load(&config)?;
+    let report =
+        report::corpus_report(&host, &policies, &corpus, &kinds, &hs_codes.chpl, parse_ns)?;
+    fuel::headroom(&config, &corpus)?;
+
+    let set = throughput::whole_set(&config, &host, &policies, &corpus)?;
+    let per_policy = throughput::per_policy(&policies, &corpus, &set)?;
+
+    let samples = Samples::new()?;
+    let codec = wire::boundary(&corpus, &samples)?;
+    latency::single_shipment(&policies, &samples, &codec)?;
+
+    section("Summary");
+    report::summary(&report, &set, &per_policy);
+    let (cpu, wall) = timing::cpu_and_wall_ns();
+    println!(
+        "\n  timed passes: {:.0} s CPU in {:.0} s wall ({:.0} % of the wall time on a CPU; the rest went to other processes)",
+        cpu / 1e9,
+        wall / 1e9,
+        100.0 * cpu / wall
+    );
+    println!(
+        "  total benchmark time {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
