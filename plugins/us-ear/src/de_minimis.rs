@@ -113,7 +113,7 @@ pub fn subject(shipment: &Shipment, line: &Line, destination: Country) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
 
     fn c(code: &str) -> Country {
         Country::parse(code).unwrap()
@@ -124,7 +124,7 @@ mod tests {
     fn subject_at(date: &str, destination: &str, codes: &[&str], percent: &str) -> bool {
         let s = Doc::new(date, "DE", destination, codes)
             .us_content(1, percent)
-            .set(1, "origin_country", serde_json::json!("DE"))
+            .set_line(1, "origin_country", serde_json::json!("DE"))
             .shipment();
         subject(&s, &s.lines[0], c(destination)).is_some()
     }
@@ -137,7 +137,7 @@ mod tests {
         s.origin_country = Country::US;
         assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsShipment));
         let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
-            .set(1, "origin_country", serde_json::json!("US"))
+            .set_line(1, "origin_country", serde_json::json!("US"))
             .shipment();
         assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsOrigin));
     }

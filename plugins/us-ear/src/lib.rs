@@ -163,7 +163,7 @@ exportctl_sdk::export_policy!(UsEar);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::{Rule, configure};
 
     const RULES: [Rule; 6] = [

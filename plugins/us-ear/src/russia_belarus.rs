@@ -206,7 +206,7 @@ impl Lines<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn ear99_lines_are_reviewed_because_the_supplements_are_not_encoded() {
-        let f = run(Doc::us("2024-06-03", "BY", &["EAR99"]).hs(1, "8471.30"));
+        let f = run(Doc::us("2024-06-03", "BY", &["EAR99"]).line_hs(1, "8471.30"));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].outcome, Outcome::Review);
         assert!(
