@@ -1,5 +1,6 @@
 //! The policy's settings, from the `settings` table of its policy-set entry.
 
+pub use crate::red_flags::DEFAULT_FORWARDER_WORDS;
 use crate::red_flags::RedFlagKind;
 use exportctl_sdk::settings::Problems;
 use serde::Deserialize;
@@ -28,21 +29,6 @@ pub struct Settings {
     /// "Logistika". Default: [`DEFAULT_FORWARDER_WORDS`].
     pub forwarder_name_words: Vec<String>,
 }
-
-/// Name words of freight forwarders in English, German and transliterated Russian.
-///
-/// Deliberately narrow: "transport", "trade" or "express" are left out, because carriers
-/// and trading companies are legitimate end users far more often than they are fronts.
-pub const DEFAULT_FORWARDER_WORDS: &[&str] = &[
-    "logisti",
-    "forwarding",
-    "forwarder",
-    "freight",
-    "cargo",
-    "shipping",
-    "spedition",
-    "ekspedit",
-];
 
 impl Default for Settings {
     fn default() -> Settings {
