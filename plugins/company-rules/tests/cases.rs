@@ -1,48 +1,46 @@
 //! Runs every policy case in `tests/cases/company-rules/` against the policy as plain
-//! Rust (the SDK's `CaseSuite`); the end-to-end suite runs the same files through the
+//! Rust (the SDK's `case_tests!`); the end-to-end suite runs the same files through the
 //! `exportctl` binary.
 
 use company_rules::CompanyRules;
-use exportctl_sdk::Outcome;
-use exportctl_sdk::testing::CaseSuite;
+use exportctl_sdk::Finding;
+use exportctl_sdk::testing::load_cases;
 
-fn suite() -> CaseSuite<CompanyRules> {
-    CaseSuite::new(env!("CARGO_MANIFEST_DIR"), "company-rules")
+/// How this policy cites: the ICP section and its revision, and the lines or parties.
+fn cites_the_icp(f: &Finding) -> Result<(), String> {
+    let cites_icp = f.legal_basis.starts_with("ICP §")
+        && f.legal_basis.contains("(internal rule, rev. 2024-01)");
+    if !cites_icp || (f.lines.is_empty() && f.parties.is_empty()) {
+        return Err(format!(
+            "finding without an ICP citation, lines or parties: {f:#?}"
+        ));
+    }
+    Ok(())
+}
+
+// `licence_required` cannot occur: the settings refuse it for a company rule.
+exportctl_sdk::case_tests! {
+    policy: CompanyRules,
+    cases: "company-rules",
+    at_least: 15,
+    findings: cites_the_icp,
+    rules: [
+        "icp-4-2-restricted-goods",
+        "icp-4-3-review-destination",
+        "icp-5-1-end-use-statement",
+        "icp-5-1-other-currency",
+    ],
+    outcomes: [Allow, Review, Deny],
 }
 
 #[test]
-fn every_case_gives_its_expected_outcome_and_rules() {
-    // Beyond what every policy's findings must satisfy: how this policy cites.
-    let runs = suite().run(15, |f| {
-        let cites_icp = f.legal_basis.starts_with("ICP §")
-            && f.legal_basis.contains("(internal rule, rev. 2024-01)");
-        if !cites_icp || (f.lines.is_empty() && f.parties.is_empty()) {
-            return Err(format!(
-                "finding without an ICP citation, lines or parties: {f:#?}"
-            ));
-        }
-        Ok(())
-    });
-    for run in &runs {
-        // Every case states its settings, so it reads on its own.
+fn every_case_states_its_settings_so_it_reads_on_its_own() {
+    let cases = load_cases(suite().dir()).unwrap_or_else(|e| panic!("{e}"));
+    for case in &cases {
         assert!(
-            run.case.settings.is_some(),
+            case.settings.is_some(),
             "{}: no `settings` object",
-            run.case.name
+            case.name
         );
     }
-}
-
-#[test]
-fn the_cases_cover_every_rule_and_outcome() {
-    // `licence_required` cannot occur: the settings refuse it for a company rule.
-    suite().assert_covers(
-        &[
-            "icp-4-2-restricted-goods",
-            "icp-4-3-review-destination",
-            "icp-5-1-end-use-statement",
-            "icp-5-1-other-currency",
-        ],
-        &[Outcome::Allow, Outcome::Review, Outcome::Deny],
-    );
 }

@@ -1,14 +1,9 @@
 //! Runs every policy case in `tests/cases/eu-dual-use/` against the policy as plain
-//! Rust (the SDK's `CaseSuite`); the end-to-end suite runs the same files through the
+//! Rust (the SDK's `case_tests!`); the end-to-end suite runs the same files through the
 //! real binary.
 
 use eu_dual_use::EuDualUse;
-use exportctl_sdk::testing::CaseSuite;
 use exportctl_sdk::{Finding, Outcome};
-
-fn suite() -> CaseSuite<EuDualUse> {
-    CaseSuite::new(env!("CARGO_MANIFEST_DIR"), "eu-dual-use")
-}
 
 /// How this policy cites: every finding names its lines and Reg. (EU) 2021/821, and the
 /// findings about Annex I items say that codes are recognised by their form.
@@ -30,24 +25,20 @@ fn cites_the_regulation(f: &Finding) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn every_case_gives_its_expected_outcome_and_rules() {
-    suite().run(20, cites_the_regulation);
-}
-
-#[test]
-fn the_cases_cover_every_rule_and_outcome() {
-    // The policy never denies: Reg. (EU) 2021/821 requires authorisations.
-    suite().assert_covers(
-        &[
-            "eu-dual-use-art3-export",
-            "eu-dual-use-eu001",
-            "eu-dual-use-art4-catch-all",
-            "eu-dual-use-art11-annex-iv",
-            "eu-dual-use-classification",
-        ],
-        &[Outcome::Allow, Outcome::Review, Outcome::LicenceRequired],
-    );
+// The policy never denies: Reg. (EU) 2021/821 requires authorisations.
+exportctl_sdk::case_tests! {
+    policy: EuDualUse,
+    cases: "eu-dual-use",
+    at_least: 20,
+    findings: cites_the_regulation,
+    rules: [
+        "eu-dual-use-art3-export",
+        "eu-dual-use-eu001",
+        "eu-dual-use-art4-catch-all",
+        "eu-dual-use-art11-annex-iv",
+        "eu-dual-use-classification",
+    ],
+    outcomes: [Allow, Review, LicenceRequired],
 }
 
 #[test]

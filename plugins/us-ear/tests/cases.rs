@@ -1,39 +1,32 @@
 //! Runs every policy case in `tests/cases/us-ear/` against the policy as plain Rust (the
-//! SDK's `CaseSuite`). The end-to-end suite feeds the same files to the real binary, so a
+//! SDK's `case_tests!`). The end-to-end suite feeds the same files to the real binary, so a
 //! case that fails here fails there too, and is quicker to debug here.
 
-use exportctl_sdk::Outcome;
-use exportctl_sdk::testing::CaseSuite;
+use exportctl_sdk::Finding;
 use us_ear::UsEar;
 
-fn suite() -> CaseSuite<UsEar> {
-    CaseSuite::new(env!("CARGO_MANIFEST_DIR"), "us-ear")
+/// How this policy cites: the lines and 15 CFR.
+fn cites_the_cfr(f: &Finding) -> Result<(), String> {
+    if f.lines.is_empty() || !f.legal_basis.contains("15 CFR") {
+        return Err(format!("finding without lines or CFR citation: {f:#?}"));
+    }
+    Ok(())
 }
 
-#[test]
-fn every_case_gives_its_expected_outcome_and_rules() {
-    // Beyond what every policy's findings must satisfy: how this policy cites.
-    suite().run(15, |f| {
-        if f.lines.is_empty() || !f.legal_basis.contains("15 CFR") {
-            return Err(format!("finding without lines or CFR citation: {f:#?}"));
-        }
-        Ok(())
-    });
-}
-
-#[test]
-fn the_cases_cover_every_rule_and_outcome() {
-    suite().assert_covers(
-        &[
-            "us-ear-country-chart",
-            "us-ear-eccn-destinations",
-            "us-ear-russia-belarus",
-            "us-ear-embargo",
-            "us-ear-ukraine-covered-regions",
-            "us-ear-not-determined",
-        ],
-        &[Outcome::Allow, Outcome::Review, Outcome::LicenceRequired],
-    );
+exportctl_sdk::case_tests! {
+    policy: UsEar,
+    cases: "us-ear",
+    at_least: 15,
+    findings: cites_the_cfr,
+    rules: [
+        "us-ear-country-chart",
+        "us-ear-eccn-destinations",
+        "us-ear-russia-belarus",
+        "us-ear-embargo",
+        "us-ear-ukraine-covered-regions",
+        "us-ear-not-determined",
+    ],
+    outcomes: [Allow, Review, LicenceRequired],
 }
 
 #[test]

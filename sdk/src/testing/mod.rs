@@ -7,7 +7,8 @@
 //!   `tests/cases/README.md`) against a policy as plain Rust, exactly as the end-to-end
 //!   suite runs them through the `exportctl` binary, and panics with expected against
 //!   actual findings for every case that fails. [`run_cases`], [`check_findings`] and
-//!   [`coverage`] are the steps it is made of.
+//!   [`coverage`] are the steps it is made of; [`case_tests!`](crate::case_tests) writes
+//!   the usual tests of a policy's `tests/cases.rs` with it in one invocation.
 //! - [`Doc`] builds a valid shipment document field by field, so a rule's unit test
 //!   states only what matters to it.
 //!
@@ -24,7 +25,7 @@
 //!
 //! let suite = CaseSuite::<MyPolicy>::new(env!("CARGO_MANIFEST_DIR"), "my-policy");
 //! suite.run(10, |_finding| Ok(()));
-//! suite.assert_covers(&["my-rule"], &[Outcome::Allow, Outcome::Deny]);
+//! suite.assert_covers(["my-rule"], &[Outcome::Allow, Outcome::Deny]);
 //! ```
 
 #![allow(

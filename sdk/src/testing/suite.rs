@@ -63,12 +63,16 @@ impl<P: Policy> CaseSuite<P> {
     /// Asserts that the cases between them expect exactly these rule ids and outcomes,
     /// so every rule of the policy and every outcome it can give has a case.
     #[track_caller]
-    pub fn assert_covers(&self, rules: &[&str], outcomes: &[Outcome]) {
+    pub fn assert_covers<'r>(
+        &self,
+        rules: impl IntoIterator<Item = &'r str>,
+        outcomes: &[Outcome],
+    ) {
         let Coverage {
             rules: covered,
             outcomes: reached,
         } = self.coverage();
-        let rules: BTreeSet<String> = rules.iter().map(|r| (*r).to_owned()).collect();
+        let rules: BTreeSet<String> = rules.into_iter().map(str::to_owned).collect();
         assert_eq!(covered, rules, "rule ids the cases expect");
         let outcomes: BTreeSet<Outcome> = outcomes.iter().copied().collect();
         assert_eq!(reached, outcomes, "outcomes the cases expect");
@@ -106,4 +110,78 @@ impl<P: Policy> CaseSuite<P> {
             assert_eq!(worst, *outcome, "{file}: {findings:#?}");
         }
     }
+}
+
+/// The case-file tests of a policy crate, in one invocation: in `tests/cases.rs`,
+///
+/// ```no_run
+/// # use exportctl_sdk::{Finding, Metadata, NoSettings, Policy, Shipment};
+/// # struct ChplDiversion;
+/// # impl Policy for ChplDiversion {
+/// #     type Settings = NoSettings;
+/// #     fn metadata() -> Metadata { unimplemented!() }
+/// #     fn new(_: NoSettings) -> Result<Self, String> { Ok(ChplDiversion) }
+/// #     fn evaluate(&self, _: &Shipment) -> Vec<Finding> { Vec::new() }
+/// # }
+/// /// How this policy cites.
+/// fn cites_a_chpl_tier(f: &Finding) -> Result<(), String> {
+///     if f.legal_basis.contains("CHPL (23 Feb 2024) Tier") {
+///         Ok(())
+///     } else {
+///         Err(format!("finding without a tier citation: {f:#?}"))
+///     }
+/// }
+///
+/// exportctl_sdk::case_tests! {
+///     policy: ChplDiversion,
+///     cases: "chpl-diversion",
+///     at_least: 14,
+///     findings: cites_a_chpl_tier,
+///     rules: ["chpl-russia-belarus", "chpl-transit-russia-belarus", "chpl-transshipment-risk"],
+///     outcomes: [Allow, Review, Deny],
+///     examples: [("de-furniture-to-kz.json", Allow)],
+/// }
+/// # fn main() { let _ = suite(); }
+/// ```
+///
+/// defines `suite()` (the policy's [`CaseSuite`], for further tests of the file) and the
+/// tests `every_case_gives_its_expected_outcome_and_rules` ([`CaseSuite::run`] with at
+/// least `at_least` cases, `findings` checking each finding: how this policy cites),
+/// `the_cases_cover_every_rule_and_outcome` ([`CaseSuite::assert_covers`]; `rules` is
+/// anything that iterates over `&str`) and, when `examples` is given,
+/// `the_shared_examples_match_their_expected_outcomes` ([`CaseSuite::assert_examples`]).
+#[macro_export]
+macro_rules! case_tests {
+    (
+        policy: $policy:ty,
+        cases: $cases:literal,
+        at_least: $at_least:literal,
+        findings: $check:expr,
+        rules: $rules:expr,
+        outcomes: [$($outcome:ident),* $(,)?]
+        $(, examples: [$(($file:literal, $expected:ident)),* $(,)?])?
+        $(,)?
+    ) => {
+        /// The case files of this policy.
+        fn suite() -> $crate::testing::CaseSuite<$policy> {
+            $crate::testing::CaseSuite::new(env!("CARGO_MANIFEST_DIR"), $cases)
+        }
+
+        #[test]
+        fn every_case_gives_its_expected_outcome_and_rules() {
+            suite().run($at_least, $check);
+        }
+
+        #[test]
+        fn the_cases_cover_every_rule_and_outcome() {
+            suite().assert_covers($rules, &[$($crate::Outcome::$outcome),*]);
+        }
+
+        $(
+            #[test]
+            fn the_shared_examples_match_their_expected_outcomes() {
+                suite().assert_examples(&[$(($file, $crate::Outcome::$expected)),*]);
+            }
+        )?
+    };
 }
