@@ -4,7 +4,7 @@
 //! The plugin never parses the list at run time. This script reads the JSON once,
 //! checks it (entry count, per-list counts, every source list known, every table index
 //! in range), normalises every listed name with the same code the plugin uses for
-//! party names (`src/normalize.rs`, included by path), and writes a compact binary
+//! party names (`src/normalize.rs`, included by path, over the SDK's `entity_name`), and writes a compact binary
 //! layout into `OUT_DIR`, which `src/table.rs` embeds with `include_bytes!`. The bytes
 //! land in the wasm data segment: a fresh plugin instance reads them in place and
 //! builds nothing.
@@ -46,7 +46,11 @@
 //!   `include_bytes!` of the files above.
 
 #[path = "src/normalize.rs"]
-#[allow(dead_code, reason = "the build script uses only part of the module")]
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "the build script uses only part of the module"
+)]
 mod normalize;
 #[path = "src/source_lists.rs"]
 #[allow(dead_code, reason = "the build script uses only part of the module")]
@@ -157,6 +161,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo:rerun-if-changed={LIST}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/normalize.rs");
+    println!("cargo:rerun-if-changed=../../sdk/src/entity_name.rs");
     println!("cargo:rerun-if-changed=src/source_lists.rs");
     println!("cargo:rerun-if-changed=src/un_regimes.rs");
     println!("cargo:rerun-if-changed={UN_LIST}");

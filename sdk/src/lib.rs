@@ -29,13 +29,19 @@
 //!   [`Shipment::eu_licence_covering`] (a licence of the Union or a member state).
 //! - [`reach`] — whether the EU's rules reach a shipment (exporter or origin in the
 //!   EU27), the one answer every EU policy shares.
+//! - [`entity_name`] — company names reduced for comparison (transliteration, case,
+//!   punctuation, the legal-form list: LLP, TOO, OOO, GmbH, …), shared by every policy
+//!   that compares names.
+//! - [`settings`] — [`settings::Problems`], every problem of a policy's settings at once.
 //! - [`log()`] — the one message channel out of the sandbox.
 //!
 //! # Crate features
 //!
 //! - `input` (native only): `input` reads shipment files (JSON, JSON Lines,
-//!   TOML) and validates them into [`Shipment`]s; adds `Shipment::from_json`, and
-//!   `testing`, which runs a policy's case files natively.
+//!   TOML) and validates them into [`Shipment`]s; adds `Shipment::from_json`.
+//! - `testing` (native only, implies `input`): `testing` runs a policy's case files
+//!   natively and builds test shipments. Enable it in a plugin's
+//!   `[dev-dependencies]` only, so it is never compiled into the plugin.
 //!
 //! # Example
 //!
@@ -89,18 +95,20 @@ pub mod chpl;
 mod control_code;
 mod country;
 mod date;
+pub mod entity_name;
 mod finding;
 mod hs;
 mod log;
 mod policy;
 pub mod reach;
 mod region;
+pub mod settings;
 mod shipment;
 mod text;
 
 #[cfg(feature = "input")]
 pub mod input;
-#[cfg(feature = "input")]
+#[cfg(feature = "testing")]
 pub mod testing;
 
 #[cfg(target_arch = "wasm32")]

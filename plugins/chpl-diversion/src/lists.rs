@@ -21,7 +21,7 @@ use exportctl_sdk::{Date, HsCode};
 /// The day Russia's full-scale invasion of Ukraine began: the policy's first day in force.
 /// From this day the US controls of 15 CFR 746.8 were extended to Russia, and the red flags
 /// the alerts describe (e.g. a consignee founded after it) are counted from it.
-pub use crate::red_flags::INVASION;
+pub const INVASION: Date = Date::ymd(2022, 2, 24);
 
 /// FinCEN/BIS joint alert FIN-2022-Alert003: the 18 common transshipment points.
 pub const FIN_2022_ALERT003: Date = Date::ymd(2022, 6, 28);

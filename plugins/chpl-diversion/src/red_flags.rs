@@ -6,12 +6,25 @@
 //! [`transshipment`](crate::transshipment) rule lists them in its finding. A red flag is
 //! an indicator for a person to weigh, not a prohibition.
 
+use crate::lists::INVASION;
 use crate::regimes::Regimes;
-use crate::settings::Settings;
+use exportctl_sdk::entity_name;
 use exportctl_sdk::{Country, Date, Party, PartyPath, PartyRef, PartyRole, Shipment, country_sets};
 
-/// Russia's full-scale invasion of Ukraine; companies founded after this day are a red flag.
-pub const INVASION: Date = Date::ymd(2022, 2, 24);
+/// Name words of freight forwarders in English, German and transliterated Russian.
+///
+/// Deliberately narrow: "transport", "trade" or "express" are left out, because carriers
+/// and trading companies are legitimate end users far more often than they are fronts.
+pub const DEFAULT_FORWARDER_WORDS: &[&str] = &[
+    "logisti",
+    "forwarding",
+    "forwarder",
+    "freight",
+    "cargo",
+    "shipping",
+    "spedition",
+    "ekspedit",
+];
 
 /// FinCEN/BIS joint alert FIN-2023-Alert004, the date from which a missing no-Russia
 /// clause is listed as a general red flag.
@@ -59,11 +72,12 @@ pub struct RedFlag {
     pub legal_basis: Option<&'static str>,
 }
 
-/// Every red flag the shipment shows, in [`RedFlagKind::ALL`] order.
-pub fn find(shipment: &Shipment, regimes: &Regimes, settings: &Settings) -> Vec<RedFlag> {
+/// Every red flag the shipment shows, in [`RedFlagKind::ALL`] order. `forwarder_words`
+/// are the name words that mark a freight forwarder (setting `forwarder_name_words`).
+pub fn find(shipment: &Shipment, regimes: &Regimes, forwarder_words: &[String]) -> Vec<RedFlag> {
     [
         founded_after_invasion(shipment),
-        forwarder_as_end_user(shipment, &settings.forwarder_name_words),
+        forwarder_as_end_user(shipment, forwarder_words),
         route_through_russia_belarus(shipment),
         no_russia_clause(shipment, regimes.eu.is_some()),
         third_country_payer(shipment),
@@ -122,61 +136,28 @@ fn founded_after_invasion(shipment: &Shipment) -> Option<RedFlag> {
     })
 }
 
-/// Legal-form words dropped before names are compared.
-const LEGAL_FORMS: &[&str] = &[
-    "ag",
-    "ao",
-    "bv",
-    "cjsc",
-    "co",
-    "company",
-    "corp",
-    "corporation",
-    "gmbh",
-    "inc",
-    "ip",
-    "jsc",
-    "llc",
-    "llp",
-    "ltd",
-    "limited",
-    "oao",
-    "ooo",
-    "osoo",
-    "pao",
-    "pjsc",
-    "plc",
-    "sa",
-    "too",
-    "tov",
-    "zao",
-];
-
-/// The lower-case alphanumeric words of a name.
+/// The lower-case words of a name, as written (Cyrillic stays Cyrillic) and
+/// transliterated to ASCII ([`entity_name::words`]), so a forwarder word of the settings
+/// finds `Экспедиция` as `ekspedit…` and a Cyrillic setting word still finds it as written.
 fn words(name: &str) -> impl Iterator<Item = String> + '_ {
     name.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
+        .chain(entity_name::words(name))
 }
 
-/// A name reduced for comparison: lower case, punctuation and legal-form words dropped.
-fn name_key(name: &str) -> String {
-    words(name)
-        .filter(|w| !LEGAL_FORMS.contains(&w.as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Every name of a party (name and aliases), reduced by [`name_key`], empty keys dropped.
+/// Every name of a party (name and aliases), reduced by [`entity_name::comparison_key`]
+/// (case, punctuation, script and legal forms dropped); a name of legal forms only has
+/// none.
 fn name_keys(party: &Party) -> Vec<String> {
     std::iter::once(&party.name)
         .chain(&party.aliases)
-        .map(|n| name_key(n))
-        .filter(|k| !k.is_empty())
+        .filter_map(|n| entity_name::comparison_key(n))
         .collect()
 }
 
-/// Whether two parties are the same company: a name or alias equal after [`name_key`],
+/// Whether two parties are the same company: a name or alias equal after
+/// [`entity_name::comparison_key`],
 /// or a registry identifier of the same kind with the same value.
 fn same_entity(a: &Party, b: &Party) -> bool {
     let (ka, kb) = (name_keys(a), name_keys(b));
@@ -341,13 +322,17 @@ mod tests {
     use serde_json::json;
 
     fn flags(v: serde_json::Value) -> Vec<RedFlag> {
-        find_with(v, &Settings::default())
+        let words: Vec<String> = DEFAULT_FORWARDER_WORDS
+            .iter()
+            .map(|w| (*w).to_owned())
+            .collect();
+        find_with(v, &words)
     }
 
-    fn find_with(v: serde_json::Value, settings: &Settings) -> Vec<RedFlag> {
+    fn find_with(v: serde_json::Value, forwarder_words: &[String]) -> Vec<RedFlag> {
         let s = shipment(v);
         let regimes = Regimes::of(&s, &crate::chpl::ChplLines::of(&s));
-        find(&s, &regimes, settings)
+        find(&s, &regimes, forwarder_words)
     }
 
     fn kinds(v: serde_json::Value) -> Vec<RedFlagKind> {
@@ -447,6 +432,30 @@ mod tests {
     }
 
     #[test]
+    fn a_forwarder_written_in_another_script_is_the_same_company() {
+        // The SDK's entity-name normaliser transliterates, so the Cyrillic registration
+        // name and the Latin trading name of one Kazakh company compare equal.
+        let mut v = base();
+        v["end_user"] = json!({ "name": "ТОО «Шёлковый Путь»", "country": "KZ" });
+        v["other_parties"] =
+            json!([{ "role": "freight_forwarder", "name": "Shelkovyy Put LLP", "country": "KZ" }]);
+        assert_eq!(kinds(v), vec![RedFlagKind::ForwarderAsEndUser]);
+    }
+
+    #[test]
+    fn a_cyrillic_name_with_a_forwarder_word_is_flagged() {
+        let mut v = base();
+        v["end_user"] = json!({ "name": "ТОО «Астана Экспедиция»", "country": "KZ" });
+        let f = flags(v);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("(`ekspeditsiya`)"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
     fn an_end_user_with_a_forwarders_name_is_flagged() {
         for name in [
             "Steppe Logistics LLP",
@@ -497,17 +506,9 @@ mod tests {
     fn forwarder_words_come_from_the_settings() {
         let mut v = base();
         v["end_user"] = json!({ "name": "Steppe Logistics LLP", "country": "KZ" });
-        let s = Settings {
-            forwarder_name_words: vec![],
-            ..Settings::default()
-        };
-        assert_eq!(find_with(v.clone(), &s), vec![]);
+        assert_eq!(find_with(v.clone(), &[]), vec![]);
         v["end_user"]["name"] = json!("Steppe Transit Hub");
-        let s = Settings {
-            forwarder_name_words: vec!["transit".into()],
-            ..Settings::default()
-        };
-        assert_eq!(find_with(v, &s).len(), 1);
+        assert_eq!(find_with(v, &["transit".to_owned()]).len(), 1);
     }
 
     #[test]
@@ -642,14 +643,17 @@ mod tests {
 
     #[test]
     fn names_are_compared_without_case_punctuation_or_legal_form() {
+        let key = |name| entity_name::comparison_key(name);
         assert_eq!(
-            name_key("TOO «Silk-Route Logistics»"),
-            "silk route logistics"
+            key("TOO «Silk-Route Logistics»").as_deref(),
+            Some("silk route logistics")
         );
         assert_eq!(
-            name_key("Silk Route Logistics, LLP"),
-            "silk route logistics"
+            key("Silk Route Logistics, LLP").as_deref(),
+            Some("silk route logistics")
         );
-        assert_eq!(name_key("LLP"), "");
+        assert_eq!(key("LLP"), None);
+        // Cyrillic and Latin spellings of one Kazakh company are the same company.
+        assert_eq!(key("ТОО «Шёлковый Путь»"), key("Shelkovyy Put LLP"));
     }
 }

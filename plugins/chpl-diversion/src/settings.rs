@@ -1,6 +1,8 @@
 //! The policy's settings, from the `settings` table of its policy-set entry.
 
+pub use crate::red_flags::DEFAULT_FORWARDER_WORDS;
 use crate::red_flags::RedFlagKind;
+use exportctl_sdk::settings::Problems;
 use serde::Deserialize;
 
 /// Settings of the `chpl-diversion` policy. Every field is optional; unknown fields are
@@ -28,21 +30,6 @@ pub struct Settings {
     pub forwarder_name_words: Vec<String>,
 }
 
-/// Name words of freight forwarders in English, German and transliterated Russian.
-///
-/// Deliberately narrow: "transport", "trade" or "express" are left out, because carriers
-/// and trading companies are legitimate end users far more often than they are fronts.
-pub const DEFAULT_FORWARDER_WORDS: &[&str] = &[
-    "logisti",
-    "forwarding",
-    "forwarder",
-    "freight",
-    "cargo",
-    "shipping",
-    "spedition",
-    "ekspedit",
-];
-
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
@@ -58,13 +45,12 @@ impl Default for Settings {
 impl Settings {
     /// Checks every setting and reports all problems at once, joined by `; `.
     pub fn validate(&self) -> Result<(), String> {
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         let kinds = RedFlagKind::ALL.len();
         if let Some(n) = self.deny_at_red_flags {
             if n == 0 {
                 problems.push(
-                    "`deny_at_red_flags` must be at least 1: 0 would deny every CHPL shipment to a transshipment-risk country"
-                        .to_owned(),
+                    "`deny_at_red_flags` must be at least 1: 0 would deny every CHPL shipment to a transshipment-risk country",
                 );
             } else if n as usize > kinds {
                 problems.push(format!(
@@ -79,11 +65,7 @@ impl Settings {
                 ));
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
-        }
+        problems.into_result()
     }
 }
 

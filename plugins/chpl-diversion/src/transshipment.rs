@@ -58,7 +58,7 @@ pub fn transshipment_risk(
         return None;
     }
 
-    let flags = red_flags::find(shipment, regimes, settings);
+    let flags = red_flags::find(shipment, regimes, &settings.forwarder_name_words);
     for path in flags.iter().flat_map(|f| f.parties.iter().copied()) {
         if !parties.contains(&path) {
             parties.push(path);

@@ -21,6 +21,7 @@
 //!    [`Config`] the rules use, or reports every problem at once, each naming the
 //!    setting (and the list index) it is about.
 
+use exportctl_sdk::settings::Problems;
 use exportctl_sdk::{Country, Decimal, Outcome};
 use serde::Deserialize;
 
@@ -97,28 +98,28 @@ impl Settings {
     /// restricted_hs_headings[2]: "85A1" is not an HS chapter, heading or subheading (2, 4 or 6 digits)
     /// ```
     pub fn validate(&self) -> Result<Config, String> {
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
 
         let mut restricted_hs_headings = Vec::new();
         for (i, entry) in self.restricted_hs_headings.iter().enumerate() {
             match hs_pattern(entry) {
                 Ok(digits) => restricted_hs_headings.push(digits),
-                Err(problem) => problems.push(format!("restricted_hs_headings[{i}]: {problem}")),
+                Err(problem) => problems.at(&format!("restricted_hs_headings[{i}]"), problem),
             }
         }
 
         match self.restricted_outcome {
             Outcome::Review | Outcome::Deny => {}
-            Outcome::LicenceRequired => problems.push(
-                "restricted_outcome: \"licence_required\" is not available to a company rule: only \
-                 the law can require a licence, and no licence clears a company restriction (use \
-                 \"review\" or \"deny\")"
-                    .to_owned(),
+            Outcome::LicenceRequired => problems.at(
+                "restricted_outcome",
+                "\"licence_required\" is not available to a company rule: only the law can \
+                 require a licence, and no licence clears a company restriction (use \"review\" \
+                 or \"deny\")",
             ),
-            Outcome::Allow => problems.push(
-                "restricted_outcome: \"allow\" would pass restricted goods without a finding \
-                 (remove their entries from restricted_hs_headings instead)"
-                    .to_owned(),
+            Outcome::Allow => problems.at(
+                "restricted_outcome",
+                "\"allow\" would pass restricted goods without a finding (remove their entries \
+                 from restricted_hs_headings instead)",
             ),
         }
 
@@ -126,28 +127,35 @@ impl Settings {
         for (i, code) in self.review_destinations.iter().enumerate() {
             match Country::parse(code) {
                 Some(country) => review_destinations.push(country),
-                None => problems.push(format!(
-                    "review_destinations[{i}]: {code:?} is not an ISO 3166-1 alpha-2 country code \
-                     (two letters, e.g. \"AE\")"
-                )),
+                None => problems.at(
+                    &format!("review_destinations[{i}]"),
+                    format!(
+                        "{code:?} is not an ISO 3166-1 alpha-2 country code (two letters, e.g. \"AE\")"
+                    ),
+                ),
             }
         }
 
         let mut end_use_statement_threshold = None;
         if let Some(threshold) = &self.end_use_statement_threshold {
             if threshold.amount < Decimal::ZERO {
-                problems.push(format!(
-                    "end_use_statement_threshold.amount: {} is negative (use 0 to require an \
-                     end-use statement for every shipment with a value)",
-                    threshold.amount
-                ));
+                problems.at(
+                    "end_use_statement_threshold.amount",
+                    format!(
+                        "{} is negative (use 0 to require an end-use statement for every shipment \
+                         with a value)",
+                        threshold.amount
+                    ),
+                );
             }
             let currency = &threshold.currency;
             if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_alphabetic()) {
-                problems.push(format!(
-                    "end_use_statement_threshold.currency: {currency:?} is not an ISO 4217 currency \
-                     code (three letters, e.g. \"EUR\")"
-                ));
+                problems.at(
+                    "end_use_statement_threshold.currency",
+                    format!(
+                        "{currency:?} is not an ISO 4217 currency code (three letters, e.g. \"EUR\")"
+                    ),
+                );
             }
             end_use_statement_threshold = Some(Threshold {
                 amount: threshold.amount,
@@ -155,16 +163,12 @@ impl Settings {
             });
         }
 
-        if problems.is_empty() {
-            Ok(Config {
-                restricted_hs_headings,
-                restricted_outcome: self.restricted_outcome,
-                review_destinations,
-                end_use_statement_threshold,
-            })
-        } else {
-            Err(problems.join("; "))
-        }
+        problems.into_result_with(Config {
+            restricted_hs_headings,
+            restricted_outcome: self.restricted_outcome,
+            review_destinations,
+            end_use_statement_threshold,
+        })
     }
 }
 

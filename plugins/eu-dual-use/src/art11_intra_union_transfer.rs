@@ -75,7 +75,7 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<(Outcome, Vec<u32>)> {
@@ -96,8 +96,8 @@ mod tests {
     fn annex_iv_items_need_a_transfer_licence_and_possible_ones_a_review() {
         let doc = Doc::export("DE", "FR")
             .codes(&["1C001"])
-            .line(2, "2844.20", &["0C002"])
-            .line(3, "9013.20", &["6A005"]);
+            .add_line(2, "2844.20", &["0C002"])
+            .add_line(3, "9013.20", &["6A005"]);
         assert_eq!(
             run(doc),
             [

@@ -119,7 +119,7 @@ pub fn check_classification(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc, use_eu001: bool) -> Vec<Finding> {
@@ -172,7 +172,7 @@ mod tests {
         let doc = || {
             Doc::export("DE", "CN")
                 .codes(&["3A001"])
-                .line(2, "8471.50", &["4A003"])
+                .add_line(2, "8471.50", &["4A003"])
         };
         assert!(run(doc().licence("DE", None, None), true).is_empty());
         assert!(run(doc().licence("EU", None, None), true).is_empty());
@@ -231,8 +231,8 @@ mod tests {
         let f = run(
             Doc::export("DE", "US")
                 .codes(&["1C001"])
-                .line(2, "3824.99", &["1C351"])
-                .line(3, "9013.20", &["6A005"]),
+                .add_line(2, "3824.99", &["1C351"])
+                .add_line(3, "9013.20", &["6A005"]),
             true,
         );
         assert_eq!(
@@ -295,8 +295,8 @@ mod tests {
     fn unrecognised_codes_get_a_classification_review() {
         let s = Doc::export("DE", "CN")
             .codes(&["6A05"])
-            .line(2, "9013.20", &["6A005", "PL5001"])
-            .line(3, "9306.30", &["ML3", "XYZ"])
+            .add_line(2, "9013.20", &["6A005", "PL5001"])
+            .add_line(3, "9306.30", &["ML3", "XYZ"])
             .shipment();
         let facts = goods::classify(&s.lines);
         let f = check_classification(&s, &facts);

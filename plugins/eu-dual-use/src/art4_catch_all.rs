@@ -120,7 +120,7 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Option<Finding> {

@@ -138,7 +138,7 @@ pub fn note(shipment: &Shipment, lines: &[&LineFacts<'_>]) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     fn usable(doc: Doc, use_eu001: bool) -> Eu001 {
         eu001(&doc.shipment(), &Settings { use_eu001 })

@@ -143,7 +143,7 @@ fn join(items: impl IntoIterator<Item = String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     #[test]
     fn classifies_each_kind_of_code() {
@@ -182,7 +182,7 @@ mod tests {
     fn messages_name_twenty_lines_and_count_the_rest() {
         let mut doc = Doc::export("DE", "CN").codes(&["3A001"]);
         for n in 2..=23 {
-            doc = doc.line(n, "8542.31", &[&format!("3A{n:03}")]);
+            doc = doc.add_line(n, "8542.31", &[&format!("3A{n:03}")]);
         }
         let s = doc.shipment();
         let facts = classify(&s.lines);

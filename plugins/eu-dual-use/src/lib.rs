@@ -151,7 +151,7 @@ exportctl_sdk::export_policy!(EuDualUse);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::{Outcome, Rule, configure};
 
     fn evaluate(doc: Doc) -> Vec<(String, Outcome)> {
@@ -236,8 +236,8 @@ mod tests {
         let doc = Doc::export("DE", "RU")
             .military(true)
             .codes(&["6A005.b.6"])
-            .line(2, "8471.50", &["3A991"])
-            .line(3, "8471.50", &["4A03"]);
+            .add_line(2, "8471.50", &["3A991"])
+            .add_line(3, "8471.50", &["4A03"]);
         assert_eq!(
             evaluate(doc),
             vec![

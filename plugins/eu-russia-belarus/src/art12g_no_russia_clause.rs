@@ -140,7 +140,7 @@ fn capitalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Option<Finding> {
@@ -216,8 +216,8 @@ mod tests {
     fn aviation_and_firearms_count_and_other_goods_do_not() {
         let f = run(Doc::new("2024-06-03", "IT>AE")
             .hs("8803.20")
-            .line(2, "9303.30", &[])
-            .line(3, "9403.60", &[]))
+            .add_line(2, "9303.30", &[])
+            .add_line(3, "9403.60", &[]))
         .unwrap();
         assert_eq!(f.lines, vec![1, 2]);
         assert!(

@@ -64,7 +64,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Option<Finding> {
@@ -103,8 +103,8 @@ mod tests {
     #[test]
     fn names_only_the_chpl_lines() {
         let f = run(Doc::new("2025-02-01", "DE>AM")
-            .line(2, "8482.10", &[])
-            .line(3, "8542.39", &[]))
+            .add_line(2, "8482.10", &[])
+            .add_line(3, "8542.39", &[]))
         .unwrap();
         assert_eq!(f.lines, vec![2, 3]);
         assert!(f.legal_basis.ends_with("Tier 1, Tier 3.B"));

@@ -164,7 +164,7 @@ pub fn licence_ids(shipment: &Shipment, lines: &Selection<'_>) -> String {
 mod tests {
     use super::*;
     use crate::reach;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     fn run(doc: Doc) -> Vec<Finding> {
         let s = doc.shipment();
@@ -263,7 +263,7 @@ mod tests {
     fn an_eu_licence_turns_deny_into_licence_required_never_allow() {
         let f = run(Doc::new("2024-06-03", "DE>RU")
             .codes(&["3A001"])
-            .line(2, "8471.30", &["5A002"])
+            .add_line(2, "8471.30", &["5A002"])
             .licence("DE", Some(&[2]), None));
         assert_eq!(
             outcomes(&f),
@@ -300,7 +300,7 @@ mod tests {
             ),
             Doc::new("2024-06-03", "DE>RU")
                 .codes(&["3A001"])
-                .line(2, "9403.60", &[])
+                .add_line(2, "9403.60", &[])
                 .licence("DE", Some(&[2]), None),
         ] {
             assert_eq!(outcomes(&run(doc)), [(Outcome::Deny, vec![1])]);

@@ -239,7 +239,7 @@ pub fn check_classification(
 mod tests {
     use super::*;
     use crate::reach;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     fn run(doc: Doc) -> Vec<Finding> {
         let s = doc.shipment();
@@ -340,7 +340,7 @@ mod tests {
     fn annex_vii_codes_deny_even_before_the_list_version() {
         let f = run(Doc::new("2023-01-10", "DE>RU")
             .codes(&["X.A.I.001"])
-            .line(2, "8542.31", &[]));
+            .add_line(2, "8542.31", &[]));
         assert_eq!(
             outcomes(&f),
             [(Outcome::Deny, vec![1]), (Outcome::Review, vec![2])]
@@ -361,7 +361,7 @@ mod tests {
     fn an_eu_licence_makes_it_licence_required() {
         let f = run(Doc::new("2024-06-03", "DE>RU")
             .hs("8542.31")
-            .line(2, "8542.32", &[])
+            .add_line(2, "8542.32", &[])
             .licence("IT", Some(&[2]), None));
         assert_eq!(
             outcomes(&f),
@@ -383,8 +383,8 @@ mod tests {
                 .end_user("RU")
                 .hs("8517.13")
                 .codes(&["5A992.c"])
-                .line(2, "8806.23", &["ML10"])
-                .line(3, "9403.60", &["EAR99"]),
+                .add_line(2, "8806.23", &["ML10"])
+                .add_line(3, "9403.60", &["EAR99"]),
         )
         .unwrap();
         assert_eq!((f.outcome, f.lines.clone()), (Outcome::Review, vec![1, 2]));

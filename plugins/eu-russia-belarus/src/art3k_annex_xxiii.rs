@@ -386,7 +386,7 @@ fn belarus(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Optio
 mod tests {
     use super::*;
     use crate::reach;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     fn run(doc: Doc) -> Vec<Finding> {
         let s = doc.shipment();
@@ -409,7 +409,7 @@ mod tests {
     fn an_excavator_to_russia_in_2024_is_denied_and_books_are_not_touched() {
         let f = run(Doc::new("2024-05-14", "DE>RU")
             .hs("8429.52")
-            .line(2, "4901.99", &[]));
+            .add_line(2, "4901.99", &[]));
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![1]));
         assert!(
@@ -446,10 +446,10 @@ mod tests {
     fn after_25_february_2025_the_missing_list_leaves_review_in_the_annex_chapters() {
         let f = run(Doc::new("2025-03-03", "DE>RU")
             .hs("8429.52")
-            .line(2, "8429.52", &[])
-            .line(3, "8418.10", &[])
-            .line(4, "4901.99", &[])
-            .line(5, "2519.90", &[]));
+            .add_line(2, "8429.52", &[])
+            .add_line(3, "8418.10", &[])
+            .add_line(4, "4901.99", &[])
+            .add_line(5, "2519.90", &[]));
         let got: Vec<_> = f.iter().map(|f| (f.outcome, f.lines.clone())).collect();
         // 2519 90 is on Annex XXIIID (complete): deny. 8429 was listed, 8418 10 was not
         // but chapter 84 was: review. Chapter 49 held 4906 (plans and drawings), so

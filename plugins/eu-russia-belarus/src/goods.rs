@@ -288,7 +288,7 @@ impl<'a> Selection<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::HsCode;
 
     fn class(hs: &str, codes: &[&str]) -> Option<RuByClass> {
@@ -435,7 +435,7 @@ mod tests {
     fn describe_names_twenty_lines_and_counts_the_rest() {
         let mut doc = Doc::new("2024-06-03", "DE>RU");
         for n in 2..=25 {
-            doc = doc.line(n, "8542.31", &[]);
+            doc = doc.add_line(n, "8542.31", &[]);
         }
         let s = doc.shipment();
         let mut sel = Selection::new();

@@ -203,7 +203,7 @@ exportctl_sdk::export_policy!(EuRussiaBelarus);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::{Outcome, Rule, configure};
 
     fn evaluate(doc: Doc) -> Vec<Finding> {
@@ -259,7 +259,7 @@ mod tests {
             .codes(&["3A001"]);
         assert_eq!(evaluate(via_russia), vec![]);
         let crimea = Doc::new("2024-06-03", "TR>UA")
-            .consignee_region("UA-43")
+            .consignee_region("UA", "UA-43")
             .hs("8517.61");
         assert_eq!(evaluate(crimea), vec![]);
     }
@@ -277,11 +277,11 @@ mod tests {
         let doc = Doc::new("2024-06-03", "DE>KZ")
             .end_user("RU")
             .codes(&["3A001"])
-            .line(2, "8542.31", &["3A991.a"])
-            .line(3, "8517.13", &["5A992.c"])
-            .line(4, "8429.52", &[])
-            .line(5, "9403.60", &[])
-            .line(6, "3926.90", &[])
+            .add_line(2, "8542.31", &["3A991.a"])
+            .add_line(3, "8517.13", &["5A992.c"])
+            .add_line(4, "8429.52", &[])
+            .add_line(5, "9403.60", &[])
+            .add_line(6, "3926.90", &[])
             .clause(Some(true));
         let f = evaluate(doc);
         let summary: Vec<(&str, Outcome, Vec<u32>)> = f
@@ -319,7 +319,7 @@ mod tests {
     fn the_setting_reaches_the_oblast_rule() {
         let doc = || {
             Doc::new("2024-06-03", "DE>UA")
-                .consignee_region("UA-23")
+                .consignee_region("UA", "UA-23")
                 .hs("8502.31")
         };
         assert_eq!(
@@ -345,11 +345,11 @@ mod tests {
             ("8517.61", &["X.A.I.001"][..]),
         ];
         let mut doc = Doc::new("2025-02-01", "DE>PL>BY>RU>KZ")
-            .consignee_region("UA-43")
+            .consignee_region("UA", "UA-43")
             .end_user("RU");
         for n in 2..=10_000u32 {
             let (hs, codes) = kinds[n as usize % kinds.len()];
-            doc = doc.line(n, hs, codes);
+            doc = doc.add_line(n, hs, codes);
         }
         let findings = evaluate(doc);
         assert_eq!(findings.len(), 10);

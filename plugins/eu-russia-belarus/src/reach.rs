@@ -67,7 +67,7 @@ pub fn ru_by_target(shipment: &Shipment) -> Option<RuByTarget> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     #[test]
     fn finds_every_receiving_party_in_russia_or_belarus() {

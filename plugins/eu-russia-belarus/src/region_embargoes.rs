@@ -405,7 +405,7 @@ fn party_region<'a>(shipment: &'a Shipment<'_>, path: PartyPath) -> Option<&'a s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn crimea(doc: Doc) -> Vec<(Outcome, Vec<u32>)> {
@@ -426,7 +426,7 @@ mod tests {
 
     /// Line 1 furniture, line 2 a base station (telecommunications).
     fn two_lines(date: &str) -> Doc {
-        Doc::new(date, "DE>UA").line(2, "8517.61", &[])
+        Doc::new(date, "DE>UA").add_line(2, "8517.61", &[])
     }
 
     #[test]
@@ -437,7 +437,9 @@ mod tests {
 
     #[test]
     fn crimea_denies_annex_ii_goods_and_reviews_the_rest() {
-        let s = two_lines("2024-06-03").consignee_region("UA-43").shipment();
+        let s = two_lines("2024-06-03")
+            .consignee_region("UA", "UA-43")
+            .shipment();
         let f = crimea_sevastopol(&s, &Goods::of(&s));
         assert_eq!(f.len(), 2);
         assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![2]));
@@ -459,7 +461,7 @@ mod tests {
     #[test]
     fn sevastopol_and_an_end_user_there_count() {
         assert_eq!(
-            crimea(two_lines("2024-06-03").end_user_region("UA-40")),
+            crimea(two_lines("2024-06-03").end_user_region("UA", "UA-40")),
             [(Outcome::Deny, vec![2]), (Outcome::Review, vec![1])]
         );
     }
@@ -467,15 +469,15 @@ mod tests {
     #[test]
     fn crimea_boundary_18_december_2014() {
         assert_eq!(
-            crimea(two_lines("2014-12-17").consignee_region("UA-43")),
+            crimea(two_lines("2014-12-17").consignee_region("UA", "UA-43")),
             [(Outcome::Review, vec![1, 2])]
         );
         assert_eq!(
-            crimea(two_lines("2014-12-18").consignee_region("UA-43")),
+            crimea(two_lines("2014-12-18").consignee_region("UA", "UA-43")),
             [(Outcome::Deny, vec![2]), (Outcome::Review, vec![1])]
         );
         assert_eq!(
-            crimea(two_lines("2014-06-22").consignee_region("UA-43")),
+            crimea(two_lines("2014-06-22").consignee_region("UA", "UA-43")),
             []
         );
     }
@@ -485,7 +487,7 @@ mod tests {
         assert_eq!(
             crimea(
                 two_lines("2024-06-03")
-                    .consignee_region("UA-43")
+                    .consignee_region("UA", "UA-43")
                     .sector("Oil and gas exploration")
             ),
             [(Outcome::Deny, vec![1, 2])]
@@ -538,7 +540,7 @@ mod tests {
         let s = with_address(two_lines("2024-06-03"), "Республика Крым, г. Симферополь");
         assert_eq!(crimea_sevastopol(&s, &Goods::of(&s)).len(), 1);
         let s = with_address(
-            two_lines("2024-06-03").consignee_region("UA-43"),
+            two_lines("2024-06-03").consignee_region("UA", "UA-43"),
             "Simferopol, Crimea",
         );
         let outcomes: Vec<Outcome> = crimea_sevastopol(&s, &Goods::of(&s))
@@ -587,11 +589,11 @@ mod tests {
     #[test]
     fn other_regions_are_not_crimea() {
         assert_eq!(
-            crimea(two_lines("2024-06-03").consignee_region("UA-30")),
+            crimea(two_lines("2024-06-03").consignee_region("UA", "UA-30")),
             []
         );
         assert_eq!(
-            crimea(two_lines("2024-06-03").consignee_region("UA-14")),
+            crimea(two_lines("2024-06-03").consignee_region("UA", "UA-14")),
             []
         );
         assert_eq!(crimea(two_lines("2024-06-03")), []);
@@ -599,7 +601,9 @@ mod tests {
 
     #[test]
     fn oblasts_are_review_by_default_naming_annex_ii_lines() {
-        let s = two_lines("2024-06-03").consignee_region("UA-14").shipment();
+        let s = two_lines("2024-06-03")
+            .consignee_region("UA", "UA-14")
+            .shipment();
         let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review);
         assert_eq!(f.len(), 1);
         assert_eq!(
@@ -621,14 +625,14 @@ mod tests {
     fn the_deny_setting_denies_annex_ii_goods_only() {
         assert_eq!(
             ngca(
-                two_lines("2024-06-03").consignee_region("UA-09"),
+                two_lines("2024-06-03").consignee_region("UA", "UA-09"),
                 NgcaTreatment::Deny
             ),
             [(Outcome::Deny, vec![2]), (Outcome::Review, vec![1])]
         );
         assert_eq!(
             ngca(
-                Doc::new("2024-06-03", "DE>UA").consignee_region("UA-09"),
+                Doc::new("2024-06-03", "DE>UA").consignee_region("UA", "UA-09"),
                 NgcaTreatment::Deny
             ),
             [(Outcome::Review, vec![1])]
@@ -639,14 +643,14 @@ mod tests {
     fn oblast_dates() {
         assert_eq!(
             ngca(
-                two_lines("2022-02-22").consignee_region("UA-14"),
+                two_lines("2022-02-22").consignee_region("UA", "UA-14"),
                 NgcaTreatment::Review
             ),
             []
         );
         assert_eq!(
             ngca(
-                two_lines("2022-02-23").consignee_region("UA-14"),
+                two_lines("2022-02-23").consignee_region("UA", "UA-14"),
                 NgcaTreatment::Review
             )
             .len(),
@@ -654,12 +658,14 @@ mod tests {
         );
         assert_eq!(
             ngca(
-                two_lines("2022-10-05").consignee_region("UA-23"),
+                two_lines("2022-10-05").consignee_region("UA", "UA-23"),
                 NgcaTreatment::Review
             ),
             []
         );
-        let s = two_lines("2022-10-06").end_user_region("UA-65").shipment();
+        let s = two_lines("2022-10-06")
+            .end_user_region("UA", "UA-65")
+            .shipment();
         let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review);
         assert_eq!(f.len(), 1);
         assert!(f[0].legal_basis.contains("2022/1903"));

@@ -237,7 +237,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn outcomes(doc: Doc) -> Vec<(Outcome, Vec<u32>)> {
@@ -252,9 +252,9 @@ mod tests {
     fn mixed(date: &str, route: &str) -> Doc {
         Doc::new(date, route)
             .codes(&["3A001"])
-            .line(2, "8542.31", &[])
-            .line(3, "8807.30", &[])
-            .line(4, "9403.60", &[])
+            .add_line(2, "8542.31", &[])
+            .add_line(3, "8807.30", &[])
+            .add_line(4, "9403.60", &[])
     }
 
     #[test]
@@ -273,7 +273,7 @@ mod tests {
         );
         // From the second package Annex XI (chapter 88) decides the aircraft parts.
         assert_eq!(
-            outcomes(mixed("2023-06-23", "DE>RU>MN").line(5, "8802.40", &[])),
+            outcomes(mixed("2023-06-23", "DE>RU>MN").add_line(5, "8802.40", &[])),
             [(Deny, vec![1, 3, 5]), (Review, vec![2])]
         );
         // Furniture is on none of the annexes: never held.

@@ -150,7 +150,7 @@ pub fn describe(lines: &[&Line]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     #[test]
     fn classifies_by_control_code_shape() -> Result<(), String> {
@@ -161,7 +161,7 @@ mod tests {
             .line(4, &[])
             .line(5, &["9A610.a"])
             .line(6, &["ML10", "9A012"])
-            .shipment()?;
+            .try_shipment()?;
         let kinds: Vec<_> = s.lines.iter().map(|l| classify(&s, l)).collect();
         assert_eq!(
             kinds,
@@ -184,16 +184,20 @@ mod tests {
             "EAR99",
         ];
         for code in us_only {
-            let s = Doc::new("2024-01-10", "KZ>AM").codes(&[code]).shipment()?;
+            let s = Doc::new("2024-01-10", "KZ>AM")
+                .codes(&[code])
+                .try_shipment()?;
             assert_eq!(classify(&s, &s.lines[0]), None, "{code}");
         }
         for code in ["5A002.a", "3A001.b.1.a", "4A003", "1C350", "9A012", "0B001"] {
-            let s = Doc::new("2024-01-10", "KZ>AM").codes(&[code]).shipment()?;
+            let s = Doc::new("2024-01-10", "KZ>AM")
+                .codes(&[code])
+                .try_shipment()?;
             assert_eq!(classify(&s, &s.lines[0]), Some(Goods::DualUse), "{code}");
         }
         let both = Doc::new("2024-01-10", "KZ>AM")
             .codes(&["5A992.c", "5A002.a"])
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(classify(&both, &both.lines[0]), Some(Goods::DualUse));
         assert_eq!(
             describe(&specific_goods(&both)),
@@ -210,7 +214,7 @@ mod tests {
             .line(3, &["ML13.d"])
             .line(4, &["5A992.c"])
             .military_end_use()
-            .shipment()?;
+            .try_shipment()?;
         let kinds: Vec<_> = s.lines.iter().map(|l| classify(&s, l)).collect();
         assert_eq!(
             kinds,
@@ -234,7 +238,7 @@ mod tests {
     fn names_the_kinds_of_goods() -> Result<(), String> {
         let s = Doc::new("2024-01-10", "KZ>AM")
             .line(2, &["5A002"])
-            .shipment()?;
+            .try_shipment()?;
         let lines = specific_goods(&s);
         assert_eq!(noun(&s, &lines), "military and dual-use goods");
         assert_eq!(noun(&s, &lines[..1]), "military goods");
@@ -242,7 +246,7 @@ mod tests {
         let s = Doc::new("2024-01-10", "KZ>AM")
             .codes(&[])
             .military_end_use()
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(
             noun(&s, &specific_goods(&s)),
             "unlisted goods for a military end use"
@@ -256,7 +260,7 @@ mod tests {
             .line(2, &["ML10"])
             .licence("EU", Some(&[1, 2]), None)
             .licence("KZ", Some(&[2]), None)
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(numbers(&without_kz_licence(&s, specific_goods(&s))), [1]);
         Ok(())
     }

@@ -145,7 +145,7 @@ exportctl_sdk::export_policy!(KzExportControl);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::{Outcome, Rule, configure};
 
     const RULES: [Rule; 6] = [
@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn suspension_and_russia_ban_both_report_military_exports_to_russia() -> Result<(), String> {
         let policy = configure::<KzExportControl>("{}")?;
-        let findings = policy.evaluate(&Doc::new("2022-11-14", "KZ>RU").shipment()?);
+        let findings = policy.evaluate(&Doc::new("2022-11-14", "KZ>RU").try_shipment()?);
         let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(
             rules,
@@ -210,7 +210,7 @@ mod tests {
         let findings = policy.evaluate(
             &Doc::new("2024-01-10", "KZ>RU")
                 .codes(&["5A002"])
-                .shipment()?,
+                .try_shipment()?,
         );
         assert_eq!(findings.len(), 1);
         assert_eq!(
@@ -227,7 +227,7 @@ mod tests {
         let findings = policy.evaluate(
             &Doc::new("2023-03-01", "KZ>AM")
                 .line(2, &["5A002"])
-                .shipment()?,
+                .try_shipment()?,
         );
         let summary: Vec<(&str, Outcome, Vec<u32>)> = findings
             .iter()

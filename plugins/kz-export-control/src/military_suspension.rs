@@ -50,11 +50,11 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn on(date: &str) -> Result<Option<Finding>, String> {
-        Ok(check(&Doc::new(date, "KZ>AM").shipment()?))
+        Ok(check(&Doc::new(date, "KZ>AM").try_shipment()?))
     }
 
     #[test]
@@ -84,7 +84,7 @@ mod tests {
     fn denies_even_with_a_kazakh_licence() -> Result<(), String> {
         let s = Doc::new("2023-01-10", "KZ>AM")
             .licence("KZ", None, None)
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s).map(|f| f.outcome), Some(Outcome::Deny));
         Ok(())
     }
@@ -95,7 +95,7 @@ mod tests {
             .line(2, &["3A001.a.2"])
             .line(3, &["ML13.d"])
             .line(4, &["9A610.a"])
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s).ok_or("no finding")?;
         assert_eq!(finding.lines, [1, 3, 4]);
         Ok(())
@@ -107,12 +107,12 @@ mod tests {
         let trucks = Doc::new("2023-05-15", "KZ>AM")
             .codes(&[])
             .military_end_use()
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&trucks), None);
         let listed = Doc::new("2023-05-15", "KZ>AM")
             .line(2, &[])
             .military_end_use()
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&listed).ok_or("no finding")?;
         assert_eq!(
             finding.lines,
@@ -126,7 +126,7 @@ mod tests {
     fn only_exports_from_kazakhstan() -> Result<(), String> {
         for route in ["KG>KZ>RU", "DE>KZ", "CN>KZ>UZ"] {
             assert_eq!(
-                check(&Doc::new("2023-01-10", route).shipment()?),
+                check(&Doc::new("2023-01-10", route).try_shipment()?),
                 None,
                 "{route}"
             );
@@ -139,7 +139,7 @@ mod tests {
         let s = Doc::new("2023-01-10", "KZ>AM")
             .codes(&["5A002"])
             .line(2, &[])
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s), None);
         Ok(())
     }

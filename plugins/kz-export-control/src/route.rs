@@ -74,7 +74,7 @@ pub fn describe(shipment: &Shipment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
 
     #[test]
     fn tells_export_transit_and_import_apart() -> Result<(), String> {
@@ -88,7 +88,7 @@ mod tests {
             ("KZ>KZ", None),
         ];
         for (route, expected) in cases {
-            let s = Doc::new("2024-01-10", route).shipment()?;
+            let s = Doc::new("2024-01-10", route).try_shipment()?;
             assert_eq!(movement(&s), expected, "{route}");
         }
         Ok(())
@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn russia_bound_by_destination_consignee_or_end_user() -> Result<(), String> {
-        let to_ru = Doc::new("2024-01-10", "KZ>RU").shipment()?;
+        let to_ru = Doc::new("2024-01-10", "KZ>RU").try_shipment()?;
         assert!(bound_for_russia(&to_ru));
         assert_eq!(
             russian_parties(&to_ru),
@@ -104,24 +104,28 @@ mod tests {
             "the consignee is at the destination"
         );
 
-        let end_user = Doc::new("2024-01-10", "KZ>AM").end_user("RU").shipment()?;
+        let end_user = Doc::new("2024-01-10", "KZ>AM")
+            .end_user("RU")
+            .try_shipment()?;
         assert!(bound_for_russia(&end_user));
         assert_eq!(russian_parties(&end_user), [PartyPath::EndUser]);
 
         let consignee = Doc::new("2024-01-10", "KZ>AM")
             .consignee("RU")
             .end_user("AM")
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(russian_parties(&consignee), [PartyPath::Consignee]);
 
-        let neither = Doc::new("2024-01-10", "KZ>AM").end_user("AM").shipment()?;
+        let neither = Doc::new("2024-01-10", "KZ>AM")
+            .end_user("AM")
+            .try_shipment()?;
         assert!(!bound_for_russia(&neither));
         Ok(())
     }
 
     #[test]
     fn describes_the_route_in_order() -> Result<(), String> {
-        let s = Doc::new("2022-11-14", "KG>KZ>RU").shipment()?;
+        let s = Doc::new("2022-11-14", "KG>KZ>RU").try_shipment()?;
         assert_eq!(describe(&s), "KG → KZ → RU");
         Ok(())
     }

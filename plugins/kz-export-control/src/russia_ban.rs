@@ -122,7 +122,7 @@ fn describe_parties(parties: &[PartyPath]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::Doc;
+    use crate::test_support::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     const DENY: RussiaTreatment = RussiaTreatment::Deny;
@@ -132,7 +132,7 @@ mod tests {
     fn denies_the_founding_case_drones_from_kyrgyzstan_across_kazakhstan() -> Result<(), String> {
         let s = Doc::new("2022-11-14", "KG>KZ>RU")
             .military_end_use()
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
         assert_eq!(finding.outcome, Outcome::Deny);
         assert_eq!(finding.rule, "kz-russia-military-dual-use");
@@ -163,19 +163,19 @@ mod tests {
     fn applies_from_27_august_2022() -> Result<(), String> {
         let before = Doc::new("2022-08-26", "KZ>RU")
             .codes(&["3A001.a.2"])
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&before, DENY), None);
         assert!(!applies(&before));
         let first = Doc::new("2022-08-27", "KZ>RU")
             .codes(&["3A001.a.2"])
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&first, DENY).map(|f| f.outcome), Some(Outcome::Deny));
         Ok(())
     }
 
     #[test]
     fn still_applies_after_the_military_suspension_ends() -> Result<(), String> {
-        let s = Doc::new("2023-09-01", "KZ>RU").shipment()?;
+        let s = Doc::new("2023-09-01", "KZ>RU").try_shipment()?;
         assert_eq!(check(&s, DENY).map(|f| f.outcome), Some(Outcome::Deny));
         Ok(())
     }
@@ -185,7 +185,7 @@ mod tests {
         let s = Doc::new("2024-03-01", "KZ>RU")
             .codes(&["5A002"])
             .licence("KZ", None, None)
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s, DENY).map(|f| f.outcome), Some(Outcome::Deny));
         Ok(())
     }
@@ -195,7 +195,7 @@ mod tests {
         let s = Doc::new("2024-03-01", "KZ>AM")
             .codes(&["3A001.a.2"])
             .end_user("RU")
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
         assert_eq!(finding.parties, ["end_user"]);
         assert!(
@@ -212,7 +212,7 @@ mod tests {
             .codes(&["3A001.a.2"])
             .consignee("RU")
             .end_user("AM")
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(
             check(&s, DENY).map(|f| f.parties),
             Some(vec!["consignee".to_owned()])
@@ -225,7 +225,7 @@ mod tests {
         let s = Doc::new("2024-03-01", "CN>KZ>KG")
             .codes(&["3A001.a.2"])
             .end_user("RU")
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s, DENY).map(|f| f.outcome), Some(Outcome::Deny));
         Ok(())
     }
@@ -236,7 +236,7 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>KZ")
             .codes(&["3A001.b.1.a"])
             .end_user("RU")
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
         assert!(
             finding.message.contains("re-export to Russia"),
@@ -251,7 +251,7 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>KZ")
             .codes(&["3A001.a.2"])
             .end_user("KZ")
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s, DENY), None);
         Ok(())
     }
@@ -260,7 +260,7 @@ mod tests {
     fn no_finding_for_routes_that_avoid_kazakhstan() -> Result<(), String> {
         let s = Doc::new("2024-03-01", "CN>MN>RU")
             .codes(&["3A001.a.2"])
-            .shipment()?;
+            .try_shipment()?;
         assert!(!applies(&s));
         assert_eq!(check(&s, DENY), None);
         Ok(())
@@ -271,7 +271,7 @@ mod tests {
         let s = Doc::new("2024-03-01", "KZ>RU")
             .codes(&[])
             .line(2, &["EAR99"])
-            .shipment()?;
+            .try_shipment()?;
         assert!(applies(&s), "the route is covered; the goods are not");
         assert_eq!(check(&s, DENY), None);
         Ok(())
@@ -286,7 +286,9 @@ mod tests {
             ("KG>KZ>RU", "4A994.b"),
             ("KZ>RU", "3A991.a"),
         ] {
-            let s = Doc::new("2024-03-01", route).codes(&[code]).shipment()?;
+            let s = Doc::new("2024-03-01", route)
+                .codes(&[code])
+                .try_shipment()?;
             assert_eq!(check(&s, DENY), None, "{route} {code}");
             assert_eq!(check(&s, LICENCE), None, "{route} {code}");
         }
@@ -298,7 +300,7 @@ mod tests {
         let s = Doc::new("2023-05-15", "KZ>RU")
             .codes(&[])
             .military_end_use()
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
         assert!(
             finding.message.starts_with(
@@ -316,7 +318,7 @@ mod tests {
             .codes(&[])
             .line(2, &["9A012"])
             .line(3, &["ML13.d"])
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s, DENY).map(|f| f.lines), Some(vec![2, 3]));
         Ok(())
     }
@@ -325,7 +327,7 @@ mod tests {
     fn licence_required_setting_cites_the_statute_for_export() -> Result<(), String> {
         let s = Doc::new("2024-03-01", "KZ>RU")
             .codes(&["5A002"])
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert_eq!(finding.outcome, Outcome::LicenceRequired);
         assert!(
@@ -350,7 +352,7 @@ mod tests {
     fn licence_required_setting_cites_order_308_for_transit() -> Result<(), String> {
         let s = Doc::new("2023-05-02", "KG>KZ>RU")
             .codes(&["9A012"])
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert!(
             finding.legal_basis.contains("Order No. 308"),
@@ -371,7 +373,7 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>KZ")
             .codes(&["3A001.a.2"])
             .end_user("RU")
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert!(
             finding.message.contains("re-export licence"),
@@ -390,7 +392,7 @@ mod tests {
     fn licence_required_setting_cites_the_2007_law_before_28_february_2023() -> Result<(), String> {
         let s = Doc::new("2022-12-01", "KZ>RU")
             .codes(&["5A002"])
-            .shipment()?;
+            .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert!(
             finding.legal_basis.contains("No. 300-III"),
@@ -406,7 +408,7 @@ mod tests {
         let covered = Doc::new("2024-03-01", "KZ>RU")
             .codes(&["5A002"])
             .licence("KZ", Some(&[1]), None)
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&covered, LICENCE), None);
         Ok(())
     }
@@ -429,7 +431,7 @@ mod tests {
                 .licence("KZ", Some(&[2]), None),
         ];
         for doc in docs {
-            let finding = check(&doc.shipment()?, LICENCE).ok_or("no finding")?;
+            let finding = check(&doc.try_shipment()?, LICENCE).ok_or("no finding")?;
             assert_eq!(finding.outcome, Outcome::LicenceRequired);
             assert_eq!(finding.lines, [1]);
         }
@@ -441,7 +443,7 @@ mod tests {
         let s = Doc::new("2024-03-01", "KZ>RU")
             .codes(&["5A002"])
             .licence("KZ", None, Some("2024-03-01"))
-            .shipment()?;
+            .try_shipment()?;
         assert_eq!(check(&s, LICENCE), None);
         Ok(())
     }

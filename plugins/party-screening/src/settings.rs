@@ -2,6 +2,7 @@
 
 use crate::lists::List;
 use exportctl_sdk::Outcome;
+use exportctl_sdk::settings::Problems;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -104,7 +105,7 @@ impl Settings {
     /// Checks every setting and reports all problems at once, joined by `; `, each
     /// naming its setting.
     pub fn validate(&self) -> Result<(), String> {
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         for (name, value, low, high) in [
             ("strong_threshold", self.strong_threshold, 0.5, 1.0),
             ("weak_threshold", self.weak_threshold, 0.5, 1.0),
@@ -163,11 +164,7 @@ impl Settings {
                 ));
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems.join("; "))
-        }
+        problems.into_result()
     }
 }
 

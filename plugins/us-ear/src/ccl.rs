@@ -903,8 +903,12 @@ mod tests {
 
     #[test]
     fn classification_reads_eccns_and_ear99_and_ignores_other_lists() {
-        let s = crate::testing::Doc::us("2024-06-03", "DE", &["5A002.a", "3A777", "ML10", "EAR99"])
-            .shipment();
+        let s = <crate::testing::Doc as crate::testing::DocExt>::us(
+            "2024-06-03",
+            "DE",
+            &["5A002.a", "3A777", "ML10", "EAR99"],
+        )
+        .shipment();
         let c = Classification::of(&s.lines[0]);
         assert!(c.is_ccl());
         assert_eq!(c.eccns(), "5A002.a");

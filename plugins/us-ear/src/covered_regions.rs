@@ -340,7 +340,7 @@ fn describe(lines: &[(&Line, Basis)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {
@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn every_item_to_crimea_needs_a_licence() {
         let f = run(Doc::us("2024-06-03", "UA", &["EAR99"])
-            .hs(1, "8471.30")
+            .line_hs(1, "8471.30")
             .consignee_region("UA", "UA-43"));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].outcome, Outcome::LicenceRequired);
@@ -373,9 +373,9 @@ mod tests {
     #[test]
     fn food_medicine_and_internet_software_are_reviewed() {
         let f = run(Doc::us("2024-06-03", "UA", &["EAR99"])
-            .hs(1, "3004.90")
+            .line_hs(1, "3004.90")
             .line(2, &["5D992.c"])
-            .hs(2, "8523.49")
+            .line_hs(2, "8523.49")
             .consignee_region("UA", "UA-43"));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].outcome, Outcome::Review);
@@ -386,7 +386,7 @@ mod tests {
     fn donetsk_and_luhansk_oblasts_from_24_february_2022_are_reviewed() {
         let doc = |date| {
             Doc::us(date, "UA", &["EAR99"])
-                .hs(1, "8471.30")
+                .line_hs(1, "8471.30")
                 .consignee_region("UA", "UA-14")
         };
         assert!(run(doc("2022-02-23")).is_empty());
@@ -394,7 +394,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].outcome, Outcome::Review);
         let crimea = Doc::us("2022-02-23", "UA", &["EAR99"])
-            .hs(1, "8471.30")
+            .line_hs(1, "8471.30")
             .consignee_region("UA", "UA-43");
         assert_eq!(run(crimea)[0].outcome, Outcome::LicenceRequired);
     }
@@ -403,9 +403,9 @@ mod tests {
     fn a_hospital_in_kramatorsk_is_reviewed_not_licensed() {
         // Medical equipment for a hospital in government-controlled Donetsk oblast.
         let f = run(Doc::us("2024-06-03", "UA", &["EAR99"])
-            .hs(1, "9018.19")
+            .line_hs(1, "9018.19")
             .line(2, &["EAR99"])
-            .hs(2, "3004.90")
+            .line_hs(2, "3004.90")
             .consignee_region("UA", "UA-14"));
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].outcome, Outcome::Review);
@@ -430,7 +430,7 @@ mod tests {
     #[test]
     fn an_address_in_sevastopol_without_a_region_is_reviewed_quoting_it() {
         let f = run(Doc::us("2024-06-03", "UA", &["EAR99"])
-            .hs(1, "8471.30")
+            .line_hs(1, "8471.30")
             .consignee_address("ul. Bolshaya Morskaya 10, Sevastopol, Crimea"));
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].outcome, Outcome::Review);
@@ -452,7 +452,7 @@ mod tests {
     #[test]
     fn an_address_is_not_read_when_the_region_code_decides_or_names_elsewhere() {
         let coded = run(Doc::us("2024-06-03", "UA", &["EAR99"])
-            .hs(1, "8471.30")
+            .line_hs(1, "8471.30")
             .consignee_region("UA", "UA-43")
             .consignee_address("Simferopol, Crimea"));
         assert_eq!(coded.len(), 1);
@@ -482,7 +482,7 @@ mod tests {
     #[test]
     fn a_us_licence_clears_the_line() {
         let doc = Doc::us("2024-06-03", "UA", &["EAR99"])
-            .hs(1, "8471.30")
+            .line_hs(1, "8471.30")
             .consignee_region("UA", "UA-43")
             .licence("US", None, None);
         assert!(run(doc).is_empty());

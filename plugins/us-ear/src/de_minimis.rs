@@ -15,7 +15,7 @@
 //! line without it is taken to have none. The foreign direct product rules (734.9) are not
 //! encoded: an item they catch without US content is not recognised.
 
-use crate::{country_groups, russia_belarus};
+use crate::{country_groups, sanctioned_destinations};
 use exportctl_sdk::{ControlCode, Country, Date, Decimal, Line, Shipment};
 use std::fmt;
 
@@ -69,7 +69,7 @@ impl fmt::Display for Basis {
 
 /// The de minimis level for `line` bound for `destination` on `as_of`.
 pub fn threshold(destination: Country, line: &Line, as_of: Date) -> Threshold {
-    let sanctioned = russia_belarus::in_force(destination, as_of).is_some();
+    let sanctioned = sanctioned_destinations::in_force(destination, as_of).is_some();
     let military = line.control_codes.iter().any(|code| match code {
         ControlCode::Listed(l) if l.is_us_600_series() || (l.is_us_x5zz() && l.category == 9) => {
             !l.paragraph.starts_with(".Y") || as_of >= Y_ITEMS_ZERO_FROM
@@ -113,7 +113,7 @@ pub fn subject(shipment: &Shipment, line: &Line, destination: Country) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
 
     fn c(code: &str) -> Country {
         Country::parse(code).unwrap()
@@ -124,7 +124,7 @@ mod tests {
     fn subject_at(date: &str, destination: &str, codes: &[&str], percent: &str) -> bool {
         let s = Doc::new(date, "DE", destination, codes)
             .us_content(1, percent)
-            .set(1, "origin_country", serde_json::json!("DE"))
+            .set_line(1, "origin_country", serde_json::json!("DE"))
             .shipment();
         subject(&s, &s.lines[0], c(destination)).is_some()
     }
@@ -137,7 +137,7 @@ mod tests {
         s.origin_country = Country::US;
         assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsShipment));
         let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
-            .set(1, "origin_country", serde_json::json!("US"))
+            .set_line(1, "origin_country", serde_json::json!("US"))
             .shipment();
         assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsOrigin));
     }

@@ -51,7 +51,7 @@ impl fmt::Display for Destination {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
 
     #[test]
     fn the_end_user_country_is_judged_too() {

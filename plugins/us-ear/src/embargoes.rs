@@ -208,7 +208,7 @@ fn basis(embargo: Embargoed, as_of: Date) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {
@@ -240,13 +240,13 @@ mod tests {
     #[test]
     fn north_korea_exempts_ear99_food_and_medicine_so_those_are_reviewed() {
         let doc = Doc::us("2024-06-03", "KP", &["EAR99"])
-            .hs(1, "1006.30")
+            .line_hs(1, "1006.30")
             .line(2, &["EAR99"])
-            .hs(2, "3004.90")
+            .line_hs(2, "3004.90")
             .line(3, &["EAR99"])
-            .hs(3, "8471.30")
+            .line_hs(3, "8471.30")
             .line(4, &["3A991.a"])
-            .hs(4, "1006.30");
+            .line_hs(4, "1006.30");
         let f = run(doc);
         assert_eq!(
             outcomes(&f),
@@ -311,7 +311,7 @@ mod tests {
     fn food_and_medicine_chapters() {
         let line = |hs: &str| {
             Doc::us("2024-06-03", "KP", &["EAR99"])
-                .hs(1, hs)
+                .line_hs(1, hs)
                 .shipment()
                 .lines[0]
                 .clone()

@@ -8,7 +8,8 @@
 //!   Country Chart row (`us-ear-country-chart`), and destinations the ECCN names itself
 //!   (`us-ear-eccn-destinations`) (15 CFR 738.4);
 //! - [`russia_belarus`]: every CCL item to Russia or Belarus, EAR99 items for review
-//!   (`us-ear-russia-belarus`, 15 CFR 746.8);
+//!   (`us-ear-russia-belarus`, 15 CFR 746.8), from the dates in
+//!   [`sanctioned_destinations`], which the de minimis levels read too;
 //! - [`embargoes`]: Cuba, Iran, North Korea, Syria (`us-ear-embargo`, part 746);
 //! - [`covered_regions`]: Crimea and the covered regions of Ukraine by party region
 //!   (`us-ear-ukraine-covered-regions`, 15 CFR 746.6);
@@ -29,6 +30,7 @@ pub mod embargoes;
 pub mod licence_determination;
 pub mod not_determined;
 pub mod russia_belarus;
+pub mod sanctioned_destinations;
 pub mod settings;
 pub mod text;
 
@@ -163,7 +165,7 @@ exportctl_sdk::export_policy!(UsEar);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::{Rule, configure};
 
     const RULES: [Rule; 6] = [

@@ -562,7 +562,7 @@ fn coarse_finding(mut c: Coarse<'_>) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {

@@ -262,7 +262,7 @@ fn describe(group: &Group<'_>, destination: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {

@@ -14,9 +14,10 @@
 use crate::ccl::{ccl_codes, item};
 use crate::de_minimis::{self, Basis};
 use crate::destination::{Destination, destinations};
+use crate::sanctioned_destinations::in_force;
 use crate::settings::Ear99Treatment;
 use crate::text;
-use exportctl_sdk::{ControlCode, Country, Date, Finding, Line, Rule, Shipment};
+use exportctl_sdk::{ControlCode, Date, Finding, Line, Rule, Shipment};
 
 /// Items subject to the EAR bound for Russia or Belarus.
 pub const RUSSIA_BELARUS: Rule = Rule::new(
@@ -24,25 +25,10 @@ pub const RUSSIA_BELARUS: Rule = Rule::new(
     "15 CFR 746.8 (sanctions against Russia and Belarus)",
 );
 
-/// The Russia rule of 24 Feb 2022 (87 FR 12226): CCL categories 3–9.
-pub const RUSSIA_FROM: Date = Date::ymd(2022, 2, 24);
-/// The Belarus rule of 2 Mar 2022 (87 FR 13048): the same for Belarus.
-pub const BELARUS_FROM: Date = Date::ymd(2022, 3, 2);
 /// 87 FR 22130, in force 8 Apr 2022: every CCL category (0–2 added).
 pub const ALL_CATEGORIES_FROM: Date = Date::ymd(2022, 4, 8);
 /// 89 FR 51644, 12 Jun 2024: all Russia/Belarus sanctions consolidated in 746.8.
 pub const CONSOLIDATED_FROM: Date = Date::ymd(2024, 6, 12);
-
-/// The sanctioned country's name if 746.8 applies to `country` on `as_of`.
-pub fn in_force(country: Country, as_of: Date) -> Option<&'static str> {
-    if country == Country::RU && as_of >= RUSSIA_FROM {
-        Some("Russia")
-    } else if country == Country::BY && as_of >= BELARUS_FROM {
-        Some("Belarus")
-    } else {
-        None
-    }
-}
 
 /// The findings of 746.8 for each destination in Russia or Belarus: one for the CCL lines
 /// (licence required), one for the EAR99 and unclassified lines (review, or as set).
@@ -206,7 +192,7 @@ impl Lines<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::Doc;
+    use crate::testing::{Doc, DocExt as _};
     use exportctl_sdk::Outcome;
 
     fn run(doc: Doc) -> Vec<Finding> {
@@ -235,7 +221,7 @@ mod tests {
 
     #[test]
     fn ear99_lines_are_reviewed_because_the_supplements_are_not_encoded() {
-        let f = run(Doc::us("2024-06-03", "BY", &["EAR99"]).hs(1, "8471.30"));
+        let f = run(Doc::us("2024-06-03", "BY", &["EAR99"]).line_hs(1, "8471.30"));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].outcome, Outcome::Review);
         assert!(

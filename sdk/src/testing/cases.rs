@@ -1,22 +1,5 @@
-//! Policy cases for native tests: the files under `tests/cases/<policy>/` (format in
-//! `tests/cases/README.md`) run against a policy as plain Rust, exactly as the
-//! end-to-end suite runs them through the `exportctl` binary.
-//!
-//! ```no_run
-//! # use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Shipment};
-//! # struct MyPolicy;
-//! # impl Policy for MyPolicy {
-//! #     type Settings = NoSettings;
-//! #     fn metadata() -> Metadata { unimplemented!() }
-//! #     fn new(_: NoSettings) -> Result<Self, String> { Ok(MyPolicy) }
-//! #     fn evaluate(&self, _: &Shipment) -> Vec<Finding> { Vec::new() }
-//! # }
-//! use exportctl_sdk::testing::run_cases;
-//!
-//! let runs = run_cases::<MyPolicy>(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases"))
-//!     .unwrap_or_else(|failures| panic!("{failures}"));
-//! assert!(runs.len() >= 10);
-//! ```
+//! Reading case files and running them against a policy: the steps
+//! [`CaseSuite`](super::CaseSuite) is made of.
 
 use crate::{Finding, Outcome, Policy, Shipment, configure};
 use serde::Deserialize;
@@ -181,16 +164,7 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
         .unwrap_or(Outcome::Allow);
     let rules: BTreeSet<String> = findings.iter().map(|f| f.rule.clone()).collect();
     if outcome != case.expect.outcome || rules != case.expect.rules {
-        let got: Vec<String> = findings
-            .iter()
-            .map(|f| format!("{} {}: {}", f.outcome, f.rule, f.message))
-            .collect();
-        return Err(format!(
-            "expected {} {:?}, got {outcome} {rules:?}\n    {}",
-            case.expect.outcome,
-            case.expect.rules,
-            got.join("\n    ")
-        ));
+        return Err(mismatch(&case.expect, outcome, &rules, &findings));
     }
     for f in &findings {
         if let Some(bad) = f
@@ -208,4 +182,61 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
         }
     }
     Ok((shipment, findings))
+}
+
+/// The failure message of a case whose findings differ from its `expect`: expected
+/// against actual outcome and rules, the rules missing and unexpected, then every
+/// finding the policy gave.
+fn mismatch(
+    expect: &Expect,
+    outcome: Outcome,
+    rules: &BTreeSet<String>,
+    findings: &[Finding],
+) -> String {
+    let missing: Vec<&String> = expect.rules.difference(rules).collect();
+    let unexpected: Vec<&String> = rules.difference(&expect.rules).collect();
+    let mut text = format!(
+        "findings differ from the case\n  expected: {} {:?}\n  actual:   {outcome} {rules:?}",
+        expect.outcome, expect.rules
+    );
+    if !missing.is_empty() {
+        text.push_str(&format!("\n  missing rules:    {missing:?}"));
+    }
+    if !unexpected.is_empty() {
+        text.push_str(&format!("\n  unexpected rules: {unexpected:?}"));
+    }
+    if findings.is_empty() {
+        text.push_str("\n  actual findings: none");
+    } else {
+        text.push_str("\n  actual findings:");
+        for f in findings {
+            text.push_str(&format!(
+                "\n    {} {} (lines {:?}): {}",
+                f.outcome, f.rule, f.lines, f.message
+            ));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Rule;
+
+    #[test]
+    fn a_mismatch_shows_expected_and_actual_findings() {
+        let expect = Expect {
+            outcome: Outcome::Deny,
+            rules: ["a".to_owned(), "b".to_owned()].into(),
+        };
+        let findings = vec![Rule::new("c", "law").review("looks odd").lines([2])];
+        let rules: BTreeSet<String> = ["c".to_owned()].into();
+        let text = mismatch(&expect, Outcome::Review, &rules, &findings);
+        assert!(text.contains("expected: deny {\"a\", \"b\"}"), "{text}");
+        assert!(text.contains("actual:   review {\"c\"}"), "{text}");
+        assert!(text.contains("missing rules:    [\"a\", \"b\"]"), "{text}");
+        assert!(text.contains("unexpected rules: [\"c\"]"), "{text}");
+        assert!(text.contains("review c (lines [2]): looks odd"), "{text}");
+    }
 }
