@@ -23,6 +23,7 @@
 
 pub mod canonical;
 pub mod checkpoint;
+pub mod export;
 
 pub mod merkle;
 pub mod proof;
@@ -39,5 +40,6 @@ pub use record::{
 pub use recorder::{Receipt, RecordError, Recorder, RecorderConfig};
 pub use store::{Store, StoreError};
 
+pub use export::{ExportError, export, verify_export};
 pub use proof::{InclusionProof, ProofError, Prover, prove, verify_proof};
 pub use verify::{VerifyError, VerifyReport, verify, verify_log};

@@ -301,4 +301,18 @@ pub(crate) mod tests {
         assert_eq!(t.len(), "2026-12-02T10:15:30.123456Z".len(), "{t}");
         assert!(t.ends_with('Z'));
     }
+
+    /// Golden: the spec's example record always encodes to these bytes and this leaf hash
+    /// (`sdk/spec/audit-record.md`; checked independently with Python's json + hashlib).
+    #[test]
+    fn golden_example_bytes_and_leaf_hash() {
+        let enc = example().encode().unwrap();
+        assert_eq!(String::from_utf8(enc.bytes).unwrap(), GOLDEN_BYTES);
+        assert_eq!(
+            hex::encode(enc.leaf_hash),
+            "de64e8013d619cbcde47cca657391aa4b61c0e1ad4418683c9b17796b87fa4eb"
+        );
+    }
+
+    const GOLDEN_BYTES: &str = r#"{"as_of":"2026-12-01","decision_id":"01938a4c-5e00-7000-8000-000000000001","engine_config_hash":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","host_version":"0.1.0","input":{"sha256":"a1f37e4537ada7fddd43f366e2c04153db6f5061074895623d286905ecffe95b","store":"digest"},"kind":"decision","policies":[{"error":null,"id":"eu-russia-belarus","mode":"enforce","outcome":"deny","plugin_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","settings_digest":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","signer":"regulator.example","version":"0.1.0"}],"policy_set":{"digest":"4e1243bd22c66e76c2ba9eddc1f91394e57f9f83","generation":3},"request_id":"erp-4711","requested_by":"cli:alice","shipment_id":"SHP-2026-0042","time":"2026-12-02T10:15:30.123456Z","verdict":{"outcome":"deny","reasons":[{"citation":"Regulation (EU) No 833/2014, Art. 2(1)","policy":"eu-russia-belarus","rule":"art-2"}]}}"#;
 }

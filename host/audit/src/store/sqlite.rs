@@ -426,3 +426,64 @@ pub(crate) fn open_at_version(path: &Path, version: usize) -> SqliteStore {
     s.migrate(version).unwrap();
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::tests::example;
+
+    #[test]
+    fn wal_and_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let s =
+            SqliteStore::open(&format!("sqlite:{}", dir.path().join("a.db").display())).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = s
+            .conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            (mode.as_str(), sync),
+            ("wal", 2),
+            "WAL with synchronous = FULL (2)"
+        );
+    }
+
+    #[test]
+    fn migrates_from_schema_1_keeping_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut v1 = open_at_version(&path, 1);
+        assert_eq!(v1.schema_version().unwrap(), 1);
+        let rec = example().encode().unwrap();
+        let res = v1.insert_batch(0, &[&rec]).unwrap();
+        assert!(matches!(res[..], [Inserted::New(0)]));
+        assert!(
+            v1.conn().prepare("SELECT * FROM plugins").is_err(),
+            "v1 has no plugins table"
+        );
+        drop(v1);
+        let s = SqliteStore::open(&format!("sqlite:{}", path.display())).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(
+            s.find(&rec.decision_id).unwrap().unwrap(),
+            (0, rec.bytes.clone())
+        );
+        let sha = s.put_plugin(b"wasm").unwrap();
+        assert_eq!(s.plugin(&sha).unwrap().unwrap(), b"wasm");
+        let versions: Vec<i64> = {
+            let mut st = s
+                .conn()
+                .prepare("SELECT version FROM schema_migrations ORDER BY version")
+                .unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(versions, vec![1, 2]);
+    }
+}
