@@ -144,7 +144,7 @@ impl Tree {
     /// Merkle tree hash of leaves `lo..hi` (non-empty, `lo` aligned as RFC 6962 splits are).
     fn subtree(&self, lo: u64, hi: u64) -> Hash {
         let n = hi - lo;
-        if n.is_power_of_two() && lo % n == 0 {
+        if n.is_power_of_two() && lo.is_multiple_of(n) {
             let k = n.trailing_zeros() as usize;
             return self.levels[k][(lo >> k) as usize];
         }

@@ -1,5 +1,7 @@
 //! Shared helpers for the store tests.
 #![allow(dead_code)]
+// Test helpers fail the test by unwrapping, as #[test] functions do (clippy.toml).
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
