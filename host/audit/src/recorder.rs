@@ -1,6 +1,8 @@
 //! Group commit: callers hand records to one writer thread through a bounded queue; the writer
 //! commits them in batches and acknowledges each record only after its batch is synced.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -68,9 +70,17 @@ pub enum RecordError {
         /// The store.
         store: String,
     },
-    /// The batch holding this record could not be committed.
-    #[error("record not stored: {0}")]
+    /// The store could not be used (e.g. for plugin bytes).
+    #[error(transparent)]
     Store(#[from] StoreError),
+    /// The batch holding this record could not be committed; nothing of it was stored.
+    #[error("audit store {store}: record not committed: {cause}")]
+    NotCommitted {
+        /// The store.
+        store: String,
+        /// Why the commit failed.
+        cause: String,
+    },
     /// The request id was recorded before with a different input.
     #[error(
         "audit store {store}: request id `{request_id}` was already used for a different input"
@@ -101,9 +111,28 @@ enum Job {
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
 }
 
+/// Counters of a running [`Recorder`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecorderStats {
+    /// Records committed (new leaves).
+    pub records: u64,
+    /// Successful batch commits (each one sync).
+    pub commits: u64,
+    /// Checkpoints written.
+    pub checkpoints: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    records: AtomicU64,
+    commits: AtomicU64,
+    checkpoints: AtomicU64,
+}
+
 /// Records decisions durably with group commit. Share it by reference between threads.
 pub struct Recorder {
     name: String,
+    counters: Arc<Counters>,
     capacity: usize,
     tx: Option<SyncSender<Job>>,
     writer: Option<JoinHandle<Result<(), StoreError>>>,
@@ -131,6 +160,8 @@ impl Recorder {
         let (tx, rx) = mpsc::sync_channel(config.queue.max(1));
         let name = store.name().to_owned();
         let capacity = config.queue.max(1);
+        let counters = Arc::new(Counters::default());
+        let shared = Arc::clone(&counters);
         let writer = std::thread::Builder::new()
             .name("audit-writer".into())
             .spawn(move || {
@@ -141,6 +172,7 @@ impl Recorder {
                     tree,
                     last_checkpoint,
                     last_time: Instant::now(),
+                    counters: shared,
                 }
                 .run(rx)
             })
@@ -150,6 +182,7 @@ impl Recorder {
             })?;
         Ok(Self {
             name,
+            counters,
             capacity,
             tx: Some(tx),
             writer: Some(writer),
@@ -195,6 +228,15 @@ impl Recorder {
         })
     }
 
+    /// Records, commits and checkpoints so far (since start).
+    pub fn stats(&self) -> RecorderStats {
+        RecorderStats {
+            records: self.counters.records.load(Ordering::Relaxed),
+            commits: self.counters.commits.load(Ordering::Relaxed),
+            checkpoints: self.counters.checkpoints.load(Ordering::Relaxed),
+        }
+    }
+
     /// Drains the queue, writes a final checkpoint and stops the writer.
     pub fn close(mut self) -> Result<(), StoreError> {
         self.shutdown()
@@ -228,6 +270,7 @@ struct Writer {
     tree: Tree,
     last_checkpoint: u64,
     last_time: Instant,
+    counters: Arc<Counters>,
 }
 
 impl Writer {
@@ -271,10 +314,12 @@ impl Writer {
         let name = self.store.name().to_owned();
         match self.store.insert_batch(self.tree.len(), &batch) {
             Ok(results) => {
+                self.counters.commits.fetch_add(1, Ordering::Relaxed);
                 for ((rec, ack), result) in records.into_iter().zip(results) {
                     let reply = match result {
                         Inserted::New(leaf_index) => {
                             self.tree.push(rec.leaf_hash);
+                            self.counters.records.fetch_add(1, Ordering::Relaxed);
                             Ok(Receipt {
                                 leaf_index,
                                 decision_id: rec.decision_id,
@@ -300,13 +345,16 @@ impl Writer {
                 }
             }
             Err(e) => {
-                let msg = e.to_string();
+                // The error is shared by every record of the batch; keep its text for each.
+                let cause = match &e {
+                    StoreError::Sql { action, source, .. } => format!("{action}: {source}"),
+                    other => other.to_string(),
+                };
                 for (_, ack) in records {
-                    let _ = ack.send(Err(StoreError::Damaged {
+                    let _ = ack.send(Err(RecordError::NotCommitted {
                         store: name.clone(),
-                        detail: msg.clone(),
-                    }
-                    .into()));
+                        cause: cause.clone(),
+                    }));
                 }
             }
         }
@@ -322,6 +370,7 @@ impl Writer {
             let cp = self.key.sign_checkpoint(size, &self.tree.root());
             self.store.put_checkpoint(size, &cp.note)?;
             self.last_checkpoint = size;
+            self.counters.checkpoints.fetch_add(1, Ordering::Relaxed);
         }
         if due || timer_or_close {
             self.last_time = Instant::now();

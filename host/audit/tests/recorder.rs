@@ -31,6 +31,9 @@ fn concurrent_records_get_distinct_contiguous_leaves_and_verify() {
             .collect()
     });
     assert_eq!(leaves, (0..100).collect());
+    let stats = rec.stats();
+    assert_eq!(stats.records, 100);
+    assert!(stats.commits >= 1 && stats.commits <= 100, "{stats:?}");
     rec.close().unwrap();
     let store = Store::open_existing(&url(&path)).unwrap();
     let report = verify(&store, &key.verifier(), None).unwrap();
@@ -140,7 +143,7 @@ fn a_store_that_cannot_write_and_a_full_queue_give_errors_never_a_receipt() {
         "back-pressure"
     );
     let store_err = results.iter().find_map(|r| match r {
-        Err(e @ RecordError::Store(_)) => Some(e.to_string()),
+        Err(e @ RecordError::NotCommitted { .. }) => Some(e.to_string()),
         _ => None,
     });
     let msg = store_err.expect("the batch that reached the writer fails");
@@ -222,4 +225,37 @@ fn plugin_bytes_are_kept_by_sha256() {
     let store = Store::open_existing(&url(&path)).unwrap();
     assert_eq!(store.plugin(&sha).unwrap().unwrap(), b"\0asm plugin bytes");
     assert!(store.plugin(&"ff".repeat(32)).unwrap().is_none());
+}
+
+#[test]
+fn concurrent_callers_share_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = Recorder::start(
+        Store::open(&url(&dir.path().join("a.db"))).unwrap(),
+        key,
+        config(100_000),
+    )
+    .unwrap();
+    // Hold the writer on a lock so callers pile up in the queue, then let it go.
+    let blocker = raw(&dir.path().join("a.db"));
+    rec.record(&record(0, None)).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    std::thread::scope(|s| {
+        for t in 0..32 {
+            let rec = &rec;
+            s.spawn(move || rec.record(&record(t + 1, None)).unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        blocker.execute_batch("COMMIT").unwrap();
+    });
+    let stats = rec.stats();
+    assert_eq!(stats.records, 33);
+    // The first record alone, the writer's blocked batch, then the rest together: far fewer
+    // syncs than records.
+    assert!(
+        stats.commits <= 4,
+        "33 records in {} commits",
+        stats.commits
+    );
 }
