@@ -1,0 +1,69 @@
+//! Decision records for exportctl: durable, tamper-evident evidence of every verdict.
+//!
+//! One [`DecisionRecord`] per judged shipment is encoded canonically (RFC 8785, see
+//! `sdk/spec/audit-record.md`), appended to an RFC 6962 Merkle log kept in a SQLite file, and
+//! sealed by Ed25519-signed checkpoints in the C2SP `tlog-checkpoint` format. Anyone holding the
+//! public key can [`verify`] the whole log, or check one decision offline with [`verify_proof`].
+//!
+//! ```
+//! use exportctl_audit::{
+//!     CheckpointKey, DecisionId, DecisionRecord, PolicySetRef, RecordKind, RecordedInput,
+//!     Recorder, RecorderConfig, Store,
+//! };
+//! use serde_json::json;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! # let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+//! let key = CheckpointKey::generate("audit.example.com/decisions")?;
+//! let recorder = Recorder::start(Store::open(&url)?, key.clone(), RecorderConfig::default())?;
+//!
+//! let shipment = json!({"id": "SHP-1", "destination": "KZ"});
+//! let record = DecisionRecord {
+//!     kind: RecordKind::Decision,
+//!     decision_id: DecisionId::new(),
+//!     time: exportctl_audit::record::now(),
+//!     requested_by: "cli:alice".into(),
+//!     request_id: Some("erp-4711".into()),
+//!     shipment_id: "SHP-1".into(),
+//!     as_of: "2026-12-01".into(),
+//!     input: RecordedInput::full(shipment)?,
+//!     policy_set: PolicySetRef { digest: "4e12…".into(), generation: 1 },
+//!     policies: vec![],
+//!     verdict: json!({"outcome": "allow", "reasons": []}),
+//!     host_version: "0.1.0".into(),
+//!     engine_config_hash: "e3b0…".into(),
+//! };
+//! let receipt = recorder.record(&record)?; // returns once the record is committed and synced
+//! recorder.close()?; // writes the final checkpoint
+//!
+//! let store = Store::open_existing(&url)?;
+//! let report = exportctl_audit::verify(&store, &key.verifier(), None)?;
+//! assert_eq!((report.records, report.unsealed), (1, 0));
+//! let proof = exportctl_audit::prove(&store, &receipt.decision_id)?;
+//! let proven = exportctl_audit::verify_proof(&proof, &key.verifier())?;
+//! assert_eq!(proven, record);
+//! # Ok(()) }
+//! ```
+
+pub mod canonical;
+pub mod checkpoint;
+pub mod export;
+
+pub mod merkle;
+pub mod proof;
+pub mod record;
+pub mod recorder;
+pub mod store;
+pub mod verify;
+
+pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerifier, KeyError};
+
+pub use record::{
+    DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind, RecordedInput,
+};
+pub use recorder::{Receipt, RecordError, Recorder, RecorderConfig, RecorderStats};
+pub use store::{Store, StoreError};
+
+pub use export::{ExportError, export, verify_export};
+pub use proof::{InclusionProof, ProofError, Prover, prove, verify_proof};
+pub use verify::{VerifyError, VerifyReport, verify, verify_log};

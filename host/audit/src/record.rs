@@ -1,0 +1,318 @@
+//! One decision record: everything needed to show later which checks ran on a shipment, under
+//! which rules and plugin bytes, with what result, and to re-run it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::canonical::{CanonicalError, sha256_hex, to_canonical_bytes};
+use crate::merkle::{Hash, leaf_hash};
+
+/// A time-ordered decision id (UUIDv7): ids sort by creation time, so a range of ids is a
+/// range of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DecisionId(uuid::Uuid);
+
+impl DecisionId {
+    /// A new id for a decision made now.
+    pub fn new() -> Self {
+        Self(uuid::Uuid::now_v7())
+    }
+}
+
+impl Default for DecisionId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for DecisionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// A string that is not a UUIDv7 decision id.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a decision id (a UUIDv7 such as 01936f3e-8b1c-7a5e-9d1f-2b3c4d5e6f70)")]
+pub struct BadDecisionId(pub String);
+
+impl FromStr for DecisionId {
+    type Err = BadDecisionId;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match uuid::Uuid::parse_str(s) {
+            Ok(u) if u.get_version_num() == 7 => Ok(Self(u)),
+            _ => Err(BadDecisionId(s.to_owned())),
+        }
+    }
+}
+
+impl TryFrom<String> for DecisionId {
+    type Error = BadDecisionId;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<DecisionId> for String {
+    fn from(id: DecisionId) -> Self {
+        id.to_string()
+    }
+}
+
+/// What a record is about. Only decisions exist today; hold actions come later and get their
+/// own kind, so a reader can tell records apart before looking at other fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A verdict on one shipment.
+    Decision,
+}
+
+/// The judged input, kept in full or as its digest only (`store_input = "full" | "digest"`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "store", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RecordedInput {
+    /// The canonical validated shipment, with its SHA-256.
+    Full {
+        /// SHA-256 (hex) of the shipment's canonical bytes.
+        sha256: String,
+        /// The validated shipment.
+        shipment: Value,
+    },
+    /// Only the SHA-256 of the canonical shipment; a replay needs the caller's copy.
+    Digest {
+        /// SHA-256 (hex) of the shipment's canonical bytes.
+        sha256: String,
+    },
+}
+
+impl RecordedInput {
+    /// Keeps the whole shipment.
+    pub fn full(shipment: Value) -> Result<Self, CanonicalError> {
+        let sha256 = sha256_hex(&to_canonical_bytes("shipment", &shipment)?);
+        Ok(Self::Full { sha256, shipment })
+    }
+
+    /// Keeps only the shipment's digest.
+    pub fn digest_of(shipment: &Value) -> Result<Self, CanonicalError> {
+        let sha256 = sha256_hex(&to_canonical_bytes("shipment", shipment)?);
+        Ok(Self::Digest { sha256 })
+    }
+
+    /// SHA-256 (hex) of the canonical shipment; equal inputs have equal digests.
+    pub fn sha256(&self) -> &str {
+        match self {
+            Self::Full { sha256, .. } | Self::Digest { sha256 } => sha256,
+        }
+    }
+}
+
+/// The policy set a decision was judged under.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySetRef {
+    /// Digest of the policy set (its plugins, settings and modes).
+    pub digest: String,
+    /// The host's policy-set generation (increases on every reload).
+    pub generation: u64,
+}
+
+/// One policy's part in a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEntry {
+    /// Policy id.
+    pub id: String,
+    /// Policy version.
+    pub version: String,
+    /// SHA-256 (hex) of the exact plugin bytes run; the store keeps those bytes.
+    pub plugin_sha256: String,
+    /// Who signed the plugin, if it was signed.
+    pub signer: Option<String>,
+    /// Mode the policy ran in (e.g. `enforce`, `monitor`).
+    pub mode: String,
+    /// SHA-256 (hex) of the policy's canonical settings.
+    pub settings_digest: String,
+    /// The policy's outcome, if it produced one.
+    pub outcome: Option<String>,
+    /// The policy's error, if it failed (it then failed closed).
+    pub error: Option<String>,
+}
+
+/// One decision record. Field names and meaning are specified in `sdk/spec/audit-record.md`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRecord {
+    /// Record kind (always `decision` here).
+    pub kind: RecordKind,
+    /// Time-ordered id of this decision.
+    pub decision_id: DecisionId,
+    /// When the decision was made, RFC 3339 UTC with microseconds (see [`now`]).
+    pub time: String,
+    /// Who asked: CLI user or API client name.
+    pub requested_by: String,
+    /// The caller's request id, for idempotent retries.
+    pub request_id: Option<String>,
+    /// The shipment's own id.
+    pub shipment_id: String,
+    /// The law date the shipment was judged at.
+    pub as_of: String,
+    /// The judged input, in full or as a digest.
+    pub input: RecordedInput,
+    /// The policy set.
+    pub policy_set: PolicySetRef,
+    /// Every policy that took part.
+    pub policies: Vec<PolicyEntry>,
+    /// The full verdict as returned to the caller.
+    pub verdict: Value,
+    /// Version of the host that judged.
+    pub host_version: String,
+    /// Hash of the engine configuration (limits, features) the plugins ran under.
+    pub engine_config_hash: String,
+}
+
+/// The current time in the record format: `YYYY-MM-DDTHH:MM:SS.ffffffZ`. Fixed width, so
+/// times sort as strings (export ranges rely on it).
+pub fn now() -> String {
+    let ts = jiff::Timestamp::now();
+    format!(
+        "{}.{:06}Z",
+        ts.strftime("%Y-%m-%dT%H:%M:%S"),
+        ts.subsec_microsecond()
+    )
+}
+
+/// A record in its canonical bytes, with what the store indexes.
+#[derive(Clone, Debug)]
+pub struct EncodedRecord {
+    /// The record's decision id.
+    pub decision_id: DecisionId,
+    /// The caller's request id.
+    pub request_id: Option<String>,
+    /// Digest of the judged input (idempotency compares it).
+    pub input_sha256: String,
+    /// The record's time.
+    pub time: String,
+    /// Canonical bytes (RFC 8785).
+    pub bytes: Vec<u8>,
+    /// RFC 6962 leaf hash of `bytes`.
+    pub leaf_hash: Hash,
+}
+
+impl DecisionRecord {
+    /// The record's canonical bytes and leaf hash.
+    pub fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
+        let bytes = to_canonical_bytes("decision record", self)?;
+        Ok(EncodedRecord {
+            decision_id: self.decision_id,
+            request_id: self.request_id.clone(),
+            input_sha256: self.input.sha256().to_owned(),
+            time: self.time.clone(),
+            leaf_hash: leaf_hash(&bytes),
+            bytes,
+        })
+    }
+
+    /// Parses canonical record bytes; `None`-free: unknown fields are rejected.
+    pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The example record of `sdk/spec/audit-record.md`.
+    pub(crate) fn example() -> DecisionRecord {
+        DecisionRecord {
+            kind: RecordKind::Decision,
+            decision_id: "01938a4c-5e00-7000-8000-000000000001".parse().unwrap(),
+            time: "2026-12-02T10:15:30.123456Z".into(),
+            requested_by: "cli:alice".into(),
+            request_id: Some("erp-4711".into()),
+            shipment_id: "SHP-2026-0042".into(),
+            as_of: "2026-12-01".into(),
+            input: RecordedInput::digest_of(&json!({"id": "SHP-2026-0042"})).unwrap(),
+            policy_set: PolicySetRef {
+                digest: "4e1243bd22c66e76c2ba9eddc1f91394e57f9f83".into(),
+                generation: 3,
+            },
+            policies: vec![PolicyEntry {
+                id: "eu-russia-belarus".into(),
+                version: "0.1.0".into(),
+                plugin_sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                    .into(),
+                signer: Some("regulator.example".into()),
+                mode: "enforce".into(),
+                settings_digest: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+                    .into(),
+                outcome: Some("deny".into()),
+                error: None,
+            }],
+            verdict: json!({"outcome": "deny", "reasons": [{"policy": "eu-russia-belarus",
+                "rule": "art-2", "citation": "Regulation (EU) No 833/2014, Art. 2(1)"}]}),
+            host_version: "0.1.0".into(),
+            engine_config_hash: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                .into(),
+        }
+    }
+
+    #[test]
+    fn decision_ids_are_v7_and_time_ordered() {
+        let a = DecisionId::new();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = DecisionId::new();
+        assert!(a < b);
+        assert!(a.to_string() < b.to_string());
+        assert!(
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+                .parse::<DecisionId>()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn record_round_trips_through_canonical_bytes() {
+        let r = example();
+        let enc = r.encode().unwrap();
+        let back = DecisionRecord::decode(&enc.bytes).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.encode().unwrap().bytes, enc.bytes);
+    }
+
+    #[test]
+    fn full_and_digest_inputs_share_the_digest() {
+        let s = json!({"b": 1, "a": 2});
+        let full = RecordedInput::full(s.clone()).unwrap();
+        let dig = RecordedInput::digest_of(&s).unwrap();
+        assert_eq!(full.sha256(), dig.sha256());
+        assert_eq!(dig.sha256(), sha256_hex(br#"{"a":2,"b":1}"#));
+    }
+
+    #[test]
+    fn now_is_fixed_width() {
+        let t = now();
+        assert_eq!(t.len(), "2026-12-02T10:15:30.123456Z".len(), "{t}");
+        assert!(t.ends_with('Z'));
+    }
+
+    /// Golden: the spec's example record always encodes to these bytes and this leaf hash
+    /// (`sdk/spec/audit-record.md`; checked independently with Python's json + hashlib).
+    #[test]
+    fn golden_example_bytes_and_leaf_hash() {
+        let enc = example().encode().unwrap();
+        assert_eq!(String::from_utf8(enc.bytes).unwrap(), GOLDEN_BYTES);
+        assert_eq!(
+            hex::encode(enc.leaf_hash),
+            "de64e8013d619cbcde47cca657391aa4b61c0e1ad4418683c9b17796b87fa4eb"
+        );
+    }
+
+    const GOLDEN_BYTES: &str = r#"{"as_of":"2026-12-01","decision_id":"01938a4c-5e00-7000-8000-000000000001","engine_config_hash":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","host_version":"0.1.0","input":{"sha256":"a1f37e4537ada7fddd43f366e2c04153db6f5061074895623d286905ecffe95b","store":"digest"},"kind":"decision","policies":[{"error":null,"id":"eu-russia-belarus","mode":"enforce","outcome":"deny","plugin_sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","settings_digest":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","signer":"regulator.example","version":"0.1.0"}],"policy_set":{"digest":"4e1243bd22c66e76c2ba9eddc1f91394e57f9f83","generation":3},"request_id":"erp-4711","requested_by":"cli:alice","shipment_id":"SHP-2026-0042","time":"2026-12-02T10:15:30.123456Z","verdict":{"outcome":"deny","reasons":[{"citation":"Regulation (EU) No 833/2014, Art. 2(1)","policy":"eu-russia-belarus","rule":"art-2"}]}}"#;
+}

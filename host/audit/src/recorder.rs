@@ -1,0 +1,380 @@
+//! Group commit: callers hand records to one writer thread through a bounded queue; the writer
+//! commits them in batches and acknowledges each record only after its batch is synced.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::canonical::CanonicalError;
+use crate::checkpoint::CheckpointKey;
+use crate::merkle::Tree;
+use crate::record::{DecisionId, DecisionRecord, EncodedRecord};
+use crate::store::sqlite::Inserted;
+use crate::store::{Store, StoreError};
+
+/// Tuning of a [`Recorder`].
+#[derive(Clone, Debug)]
+pub struct RecorderConfig {
+    /// Records waiting for the writer; when full, [`Recorder::record`] fails at once.
+    pub queue: usize,
+    /// Most records in one commit.
+    pub max_batch: usize,
+    /// Write a checkpoint after this many new records …
+    pub checkpoint_every: u64,
+    /// … or this long after the last one, whichever comes first (and always on close).
+    pub checkpoint_interval: Duration,
+    /// How long a commit waits for another connection's lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl Default for RecorderConfig {
+    fn default() -> Self {
+        Self {
+            queue: 8192,
+            max_batch: 1024,
+            checkpoint_every: 10_000,
+            checkpoint_interval: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Proof that a record is durable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// The record's leaf index in the log.
+    pub leaf_index: u64,
+    /// The recorded decision id (the original one for a repeated request id).
+    pub decision_id: DecisionId,
+    /// True when the request id was already recorded with the same input: nothing new was
+    /// written and this is the original decision.
+    pub repeated: bool,
+}
+
+/// A record was not made durable. The caller must not return a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The queue is full: back-pressure (retry later, e.g. HTTP 503).
+    #[error("audit store {store}: record queue full ({capacity} waiting); retry later")]
+    QueueFull {
+        /// The store.
+        store: String,
+        /// Queue capacity.
+        capacity: usize,
+    },
+    /// The writer has stopped (after an earlier failure or close).
+    #[error("audit store {store}: the writer has stopped")]
+    Stopped {
+        /// The store.
+        store: String,
+    },
+    /// The store could not be used (e.g. for plugin bytes).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The batch holding this record could not be committed; nothing of it was stored.
+    #[error("audit store {store}: record not committed: {cause}")]
+    NotCommitted {
+        /// The store.
+        store: String,
+        /// Why the commit failed.
+        cause: String,
+    },
+    /// The request id was recorded before with a different input.
+    #[error(
+        "audit store {store}: request id `{request_id}` was already used for a different input"
+    )]
+    RequestIdConflict {
+        /// The store.
+        store: String,
+        /// The request id.
+        request_id: String,
+    },
+    /// The decision id is already in the log.
+    #[error("audit store {store}: decision {decision_id} is already recorded")]
+    DuplicateDecision {
+        /// The store.
+        store: String,
+        /// The decision id.
+        decision_id: DecisionId,
+    },
+    /// The record could not be encoded.
+    #[error(transparent)]
+    Encode(#[from] CanonicalError),
+}
+
+type Ack = SyncSender<Result<Receipt, RecordError>>;
+
+enum Job {
+    Record(EncodedRecord, Ack),
+    Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
+}
+
+/// Counters of a running [`Recorder`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecorderStats {
+    /// Records committed (new leaves).
+    pub records: u64,
+    /// Successful batch commits (each one sync).
+    pub commits: u64,
+    /// Checkpoints written.
+    pub checkpoints: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    records: AtomicU64,
+    commits: AtomicU64,
+    checkpoints: AtomicU64,
+}
+
+/// Records decisions durably with group commit. Share it by reference between threads.
+pub struct Recorder {
+    name: String,
+    counters: Arc<Counters>,
+    capacity: usize,
+    tx: Option<SyncSender<Job>>,
+    writer: Option<JoinHandle<Result<(), StoreError>>>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Recorder({})", self.name)
+    }
+}
+
+impl Recorder {
+    /// Starts the writer thread on `store`; checkpoints are signed with `key`.
+    pub fn start(
+        store: Store,
+        key: CheckpointKey,
+        config: RecorderConfig,
+    ) -> Result<Self, StoreError> {
+        store.set_busy_timeout(config.busy_timeout)?;
+        let tree = store.tree()?;
+        let last_checkpoint = store
+            .checkpoint_notes()?
+            .last()
+            .map_or(0, |(size, _)| *size);
+        let (tx, rx) = mpsc::sync_channel(config.queue.max(1));
+        let name = store.name().to_owned();
+        let capacity = config.queue.max(1);
+        let counters = Arc::new(Counters::default());
+        let shared = Arc::clone(&counters);
+        let writer = std::thread::Builder::new()
+            .name("audit-writer".into())
+            .spawn(move || {
+                Writer {
+                    store,
+                    key,
+                    config,
+                    tree,
+                    last_checkpoint,
+                    last_time: Instant::now(),
+                    counters: shared,
+                }
+                .run(rx)
+            })
+            .map_err(|e| StoreError::Damaged {
+                store: name.clone(),
+                detail: format!("cannot start the writer: {e}"),
+            })?;
+        Ok(Self {
+            name,
+            counters,
+            capacity,
+            tx: Some(tx),
+            writer: Some(writer),
+        })
+    }
+
+    /// Records one decision and blocks until it is committed and synced.
+    pub fn record(&self, record: &DecisionRecord) -> Result<Receipt, RecordError> {
+        let encoded = record.encode()?;
+        let (ack, done) = mpsc::sync_channel(1);
+        self.submit(Job::Record(encoded, ack))?;
+        done.recv().unwrap_or_else(|_| {
+            Err(RecordError::Stopped {
+                store: self.name.clone(),
+            })
+        })
+    }
+
+    /// Keeps plugin bytes in the store (content-addressed); returns their SHA-256 (hex).
+    pub fn keep_plugin(&self, bytes: &[u8]) -> Result<String, RecordError> {
+        let (ack, done) = mpsc::sync_channel(1);
+        self.submit(Job::Plugin(bytes.to_vec(), ack))?;
+        match done.recv() {
+            Ok(r) => r.map_err(RecordError::from),
+            Err(_) => Err(RecordError::Stopped {
+                store: self.name.clone(),
+            }),
+        }
+    }
+
+    fn submit(&self, job: Job) -> Result<(), RecordError> {
+        let tx = self.tx.as_ref().ok_or_else(|| RecordError::Stopped {
+            store: self.name.clone(),
+        })?;
+        tx.try_send(job).map_err(|e| match e {
+            TrySendError::Full(_) => RecordError::QueueFull {
+                store: self.name.clone(),
+                capacity: self.capacity,
+            },
+            TrySendError::Disconnected(_) => RecordError::Stopped {
+                store: self.name.clone(),
+            },
+        })
+    }
+
+    /// Records, commits and checkpoints so far (since start).
+    pub fn stats(&self) -> RecorderStats {
+        RecorderStats {
+            records: self.counters.records.load(Ordering::Relaxed),
+            commits: self.counters.commits.load(Ordering::Relaxed),
+            checkpoints: self.counters.checkpoints.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Drains the queue, writes a final checkpoint and stops the writer.
+    pub fn close(mut self) -> Result<(), StoreError> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> Result<(), StoreError> {
+        self.tx.take();
+        match self.writer.take() {
+            Some(h) => h.join().unwrap_or_else(|_| {
+                Err(StoreError::Damaged {
+                    store: self.name.clone(),
+                    detail: "the writer panicked".into(),
+                })
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        // Closing writes the final checkpoint; an error here has no caller left to see it.
+        let _ = self.shutdown();
+    }
+}
+
+struct Writer {
+    store: Store,
+    key: CheckpointKey,
+    config: RecorderConfig,
+    tree: Tree,
+    last_checkpoint: u64,
+    last_time: Instant,
+    counters: Arc<Counters>,
+}
+
+impl Writer {
+    fn run(mut self, rx: Receiver<Job>) -> Result<(), StoreError> {
+        loop {
+            let wait = self
+                .config
+                .checkpoint_interval
+                .saturating_sub(self.last_time.elapsed());
+            let first = match rx.recv_timeout(wait.max(Duration::from_millis(1))) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.maybe_checkpoint(true)?;
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            let mut records = Vec::new();
+            let mut job = Some(first);
+            while let Some(j) = job.take() {
+                match j {
+                    Job::Record(rec, ack) => records.push((rec, ack)),
+                    Job::Plugin(bytes, ack) => {
+                        let _ = ack.send(self.store.put_plugin(&bytes));
+                    }
+                }
+                if records.len() < self.config.max_batch {
+                    job = rx.try_recv().ok();
+                }
+            }
+            if !records.is_empty() {
+                self.commit(records);
+            }
+            self.maybe_checkpoint(false)?;
+        }
+        self.maybe_checkpoint(true)
+    }
+
+    fn commit(&mut self, records: Vec<(EncodedRecord, Ack)>) {
+        let batch: Vec<&EncodedRecord> = records.iter().map(|(r, _)| r).collect();
+        let name = self.store.name().to_owned();
+        match self.store.insert_batch(self.tree.len(), &batch) {
+            Ok(results) => {
+                self.counters.commits.fetch_add(1, Ordering::Relaxed);
+                for ((rec, ack), result) in records.into_iter().zip(results) {
+                    let reply = match result {
+                        Inserted::New(leaf_index) => {
+                            self.tree.push(rec.leaf_hash);
+                            self.counters.records.fetch_add(1, Ordering::Relaxed);
+                            Ok(Receipt {
+                                leaf_index,
+                                decision_id: rec.decision_id,
+                                repeated: false,
+                            })
+                        }
+                        Inserted::Existing(leaf_index, decision_id) => Ok(Receipt {
+                            leaf_index,
+                            decision_id,
+                            repeated: true,
+                        }),
+                        Inserted::Conflict(request_id) => Err(RecordError::RequestIdConflict {
+                            store: name.clone(),
+                            request_id,
+                        }),
+                        Inserted::DuplicateDecision => Err(RecordError::DuplicateDecision {
+                            store: name.clone(),
+                            decision_id: rec.decision_id,
+                        }),
+                    };
+                    // A caller that went away still has its record stored; nothing to undo.
+                    let _ = ack.send(reply);
+                }
+            }
+            Err(e) => {
+                // The error is shared by every record of the batch; keep its text for each.
+                let cause = match &e {
+                    StoreError::Sql { action, source, .. } => format!("{action}: {source}"),
+                    other => other.to_string(),
+                };
+                for (_, ack) in records {
+                    let _ = ack.send(Err(RecordError::NotCommitted {
+                        store: name.clone(),
+                        cause: cause.clone(),
+                    }));
+                }
+            }
+        }
+    }
+
+    fn maybe_checkpoint(&mut self, timer_or_close: bool) -> Result<(), StoreError> {
+        let pending = self.tree.len() - self.last_checkpoint;
+        let due = pending >= self.config.checkpoint_every
+            || (pending > 0
+                && (timer_or_close || self.last_time.elapsed() >= self.config.checkpoint_interval));
+        if due {
+            let size = self.tree.len();
+            let cp = self.key.sign_checkpoint(size, &self.tree.root());
+            self.store.put_checkpoint(size, &cp.note)?;
+            self.last_checkpoint = size;
+            self.counters.checkpoints.fetch_add(1, Ordering::Relaxed);
+        }
+        if due || timer_or_close {
+            self.last_time = Instant::now();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,489 @@
+//! The SQLite store: one file, WAL, `synchronous = FULL`, versioned schema.
+
+#[cfg(test)]
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
+
+use super::{SCHEMA_VERSION, StoreError, parse_url};
+use crate::merkle::{Hash, Tree};
+use crate::record::{DecisionId, EncodedRecord};
+
+/// Schema migrations, applied in order; index + 1 is the version. Never edit a released one.
+const MIGRATIONS: &[&str] = &[
+    // 1: records (sequence = leaf index) and signed checkpoints.
+    "CREATE TABLE records (
+        seq INTEGER PRIMARY KEY,
+        decision_id TEXT NOT NULL UNIQUE,
+        request_id TEXT UNIQUE,
+        input_sha256 TEXT NOT NULL,
+        time TEXT NOT NULL,
+        body BLOB NOT NULL,
+        leaf_hash BLOB NOT NULL
+     );
+     CREATE TABLE checkpoints (
+        tree_size INTEGER PRIMARY KEY,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+     );",
+    // 2: content-addressed plugin bytes, and an index for time-range exports.
+    "CREATE TABLE plugins (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+     CREATE INDEX records_time ON records(time);",
+];
+
+/// One stored record row.
+#[derive(Clone, Debug)]
+pub struct StoredRecord {
+    /// Leaf index.
+    pub index: u64,
+    /// Canonical record bytes.
+    pub bytes: Vec<u8>,
+    /// The leaf hash stored beside them.
+    pub leaf_hash: Hash,
+}
+
+/// What happened to one record of a committed batch.
+pub(crate) enum Inserted {
+    New(u64),
+    Existing(u64, DecisionId),
+    Conflict(String),
+    DuplicateDecision,
+}
+
+/// An open audit store.
+pub struct SqliteStore {
+    name: String,
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.name)
+    }
+}
+
+fn classify(store: &str, action: &'static str, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            store: store.to_owned(),
+            source: e,
+        },
+        _ => StoreError::Sql {
+            store: store.to_owned(),
+            action,
+            source: e,
+        },
+    }
+}
+
+impl SqliteStore {
+    /// Opens the store at `url` (`sqlite:PATH`), creating and migrating it as needed.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    /// let store = exportctl_audit::Store::open(&url).unwrap();
+    /// assert_eq!(store.record_count().unwrap(), 0);
+    /// ```
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, true)
+    }
+
+    /// Opens an existing store (for verify, proofs, export); a missing file is an error.
+    pub fn open_existing(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, false)
+    }
+
+    fn open_with(url: &str, create: bool) -> Result<Self, StoreError> {
+        let path = parse_url(url)?;
+        let name = path.display().to_string();
+        if !create && !path.exists() {
+            return Err(StoreError::Missing { store: name });
+        }
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|source| StoreError::Open {
+                store: name.clone(),
+                source,
+            })?;
+        let mut store = Self { name, conn };
+        store.configure()?;
+        store.migrate(MIGRATIONS.len())?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        let err = |e| classify(&self.name, "configure", e);
+        // WAL keeps readers off the writer's back; FULL syncs the WAL on every commit, so an
+        // acknowledged record survives power loss.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Damaged {
+                store: self.name.clone(),
+                detail: format!("cannot use WAL (journal mode {mode})"),
+            });
+        }
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        self.set_busy_timeout(Duration::from_secs(5))
+    }
+
+    /// How long a write waits for another connection's lock before failing.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(timeout)
+            .map_err(|e| classify(&self.name, "set busy timeout", e))
+    }
+
+    /// Brings the schema to version `target` (tests start from older versions).
+    pub(crate) fn migrate(&mut self, target: usize) -> Result<(), StoreError> {
+        let name = self.name.clone();
+        let err = |action: &'static str| {
+            let name = name.clone();
+            move |e| classify(&name, action, e)
+        };
+        self.conn
+            .execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .map_err(err("create the migrations table"))?;
+        let found: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err("read the schema version"))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                store: self.name.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(target)
+            .skip(found as usize)
+        {
+            let tx = self.conn.transaction().map_err(err("begin a migration"))?;
+            tx.execute_batch(sql).map_err(err("apply a migration"))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![i as i64 + 1, crate::record::now()],
+            )
+            .map_err(err("record a migration"))?;
+            tx.commit().map_err(err("commit a migration"))?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| classify(&self.name, "read the schema version", e))
+    }
+
+    /// The store's name (its path), used in every message.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of records.
+    pub fn record_count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM records", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| classify(&self.name, "count records", e))
+    }
+
+    fn hash_of(&self, index: u64, v: Vec<u8>) -> Result<Hash, StoreError> {
+        v.try_into().map_err(|_| StoreError::Damaged {
+            store: self.name.clone(),
+            detail: format!("leaf hash of record {index} is not 32 bytes"),
+        })
+    }
+
+    /// Calls `f` on every record in leaf-index order, without holding them all in memory.
+    pub fn for_each_record<E>(
+        &self,
+        from_time: Option<&str>,
+        to_time: Option<&str>,
+        mut f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        let err = |e| classify(&self.name, "read records", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, body, leaf_hash FROM records
+                 WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time < ?2) ORDER BY seq",
+            )
+            .map_err(err)?;
+        let mut rows = stmt.query(params![from_time, to_time]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            let index = row.get::<_, i64>(0).map_err(err)? as u64;
+            let bytes: Vec<u8> = row.get(1).map_err(err)?;
+            let leaf_hash = self.hash_of(index, row.get(2).map_err(err)?)?;
+            if let Err(e) = f(StoredRecord {
+                index,
+                bytes,
+                leaf_hash,
+            }) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The Merkle tree of the stored leaf hashes (as stored, not recomputed).
+    pub fn tree(&self) -> Result<Tree, StoreError> {
+        let err = |e| classify(&self.name, "read leaf hashes", e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, leaf_hash FROM records ORDER BY seq")
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        let mut tree = Tree::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            let index = row.get::<_, i64>(0).map_err(err)? as u64;
+            if index != tree.len() {
+                return Err(StoreError::Damaged {
+                    store: self.name.clone(),
+                    detail: format!("record {} is missing", tree.len()),
+                });
+            }
+            tree.push(self.hash_of(index, row.get(1).map_err(err)?)?);
+        }
+        Ok(tree)
+    }
+
+    /// The record for `decision_id`: its leaf index and canonical bytes.
+    pub fn find(&self, decision_id: &DecisionId) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT seq, body FROM records WHERE decision_id = ?1",
+                [decision_id.to_string()],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| classify(&self.name, "find a record", e))
+    }
+
+    /// Every stored checkpoint note with its tree size, smallest first (unverified).
+    pub fn checkpoint_notes(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        let err = |e| classify(&self.name, "read checkpoints", e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
+    /// Stores a signed checkpoint note for `size` records.
+    pub(crate) fn put_checkpoint(&self, size: u64, note: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO checkpoints (tree_size, note, created_at) VALUES (?1, ?2, ?3)",
+                params![size as i64, note, crate::record::now()],
+            )
+            .map(|_| ())
+            .map_err(|e| classify(&self.name, "write a checkpoint", e))
+    }
+
+    /// Keeps plugin bytes, content-addressed by their SHA-256; returns the hex digest.
+    pub fn put_plugin(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        let sha = crate::canonical::sha256_hex(bytes);
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO plugins (sha256, bytes) VALUES (?1, ?2)",
+                params![sha, bytes],
+            )
+            .map_err(|e| classify(&self.name, "keep plugin bytes", e))?;
+        Ok(sha)
+    }
+
+    /// The plugin bytes with this SHA-256 (hex), if kept.
+    pub fn plugin(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT bytes FROM plugins WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&self.name, "read plugin bytes", e))
+    }
+
+    /// Inserts a batch in one synced transaction; leaf indices continue from `next_index`.
+    /// On `Err` nothing of the batch is stored.
+    pub(crate) fn insert_batch(
+        &mut self,
+        next_index: u64,
+        batch: &[&EncodedRecord],
+    ) -> Result<Vec<Inserted>, StoreError> {
+        let name = self.name.clone();
+        let err = |action: &'static str| {
+            let name = name.clone();
+            move |e| classify(&name, action, e)
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err("begin a batch"))?;
+        let mut out = Vec::with_capacity(batch.len());
+        let mut index = next_index;
+        {
+            let mut by_request = tx
+                .prepare_cached(
+                    "SELECT seq, decision_id, input_sha256 FROM records WHERE request_id = ?1",
+                )
+                .map_err(err("prepare"))?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(err("prepare"))?;
+            for rec in batch {
+                if let Some(request_id) = &rec.request_id {
+                    let found = by_request
+                        .query_row([request_id], |r| {
+                            Ok((
+                                r.get::<_, i64>(0)? as u64,
+                                r.get::<_, String>(1)?,
+                                r.get::<_, String>(2)?,
+                            ))
+                        })
+                        .optional()
+                        .map_err(err("look up a request id"))?;
+                    if let Some((seq, id, input)) = found {
+                        out.push(if input == rec.input_sha256 {
+                            match id.parse() {
+                                Ok(id) => Inserted::Existing(seq, id),
+                                Err(_) => Inserted::Conflict(request_id.clone()),
+                            }
+                        } else {
+                            Inserted::Conflict(request_id.clone())
+                        });
+                        continue;
+                    }
+                }
+                let res = insert.execute(params![
+                    index as i64,
+                    rec.decision_id.to_string(),
+                    rec.request_id,
+                    rec.input_sha256,
+                    rec.time,
+                    rec.bytes,
+                    &rec.leaf_hash[..],
+                ]);
+                match res {
+                    Ok(_) => {
+                        out.push(Inserted::New(index));
+                        index += 1;
+                    }
+                    Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                        out.push(Inserted::DuplicateDecision);
+                    }
+                    Err(e) => return Err(err("insert a record")(e)),
+                }
+            }
+        }
+        tx.commit().map_err(err("commit a batch"))?;
+        Ok(out)
+    }
+
+    /// Raw access for tests that tamper with the file.
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Opens a store at exactly schema `version` (for migration tests).
+#[cfg(test)]
+pub(crate) fn open_at_version(path: &Path, version: usize) -> SqliteStore {
+    let conn = Connection::open(path).unwrap();
+    let mut s = SqliteStore {
+        name: path.display().to_string(),
+        conn,
+    };
+    s.configure().unwrap();
+    s.migrate(version).unwrap();
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::tests::example;
+
+    #[test]
+    fn wal_and_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let s =
+            SqliteStore::open(&format!("sqlite:{}", dir.path().join("a.db").display())).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let sync: i64 = s
+            .conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            (mode.as_str(), sync),
+            ("wal", 2),
+            "WAL with synchronous = FULL (2)"
+        );
+    }
+
+    #[test]
+    fn migrates_from_schema_1_keeping_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut v1 = open_at_version(&path, 1);
+        assert_eq!(v1.schema_version().unwrap(), 1);
+        let rec = example().encode().unwrap();
+        let res = v1.insert_batch(0, &[&rec]).unwrap();
+        assert!(matches!(res[..], [Inserted::New(0)]));
+        assert!(
+            v1.conn().prepare("SELECT * FROM plugins").is_err(),
+            "v1 has no plugins table"
+        );
+        drop(v1);
+        let s = SqliteStore::open(&format!("sqlite:{}", path.display())).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(
+            s.find(&rec.decision_id).unwrap().unwrap(),
+            (0, rec.bytes.clone())
+        );
+        let sha = s.put_plugin(b"wasm").unwrap();
+        assert_eq!(s.plugin(&sha).unwrap().unwrap(), b"wasm");
+        let versions: Vec<i64> = {
+            let mut st = s
+                .conn()
+                .prepare("SELECT version FROM schema_migrations ORDER BY version")
+                .unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(versions, vec![1, 2]);
+    }
+}

@@ -1,0 +1,313 @@
+//! Verification of a whole log: recompute the Merkle tree from the records, check every
+//! checkpoint's signature and root, and (optionally) that the log extends a checkpoint the
+//! verifier kept from earlier.
+
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
+use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
+use crate::record::DecisionRecord;
+use crate::store::sqlite::StoredRecord;
+use crate::store::{Store, StoreError};
+
+/// What a successful verification covered.
+#[derive(Clone, Debug)]
+pub struct VerifyReport {
+    /// Records checked.
+    pub records: u64,
+    /// Checkpoints checked.
+    pub checkpoints: usize,
+    /// The newest checkpoint, if any.
+    pub latest: Option<Checkpoint>,
+    /// Records after the newest checkpoint (intact in the tree, but not yet sealed by a signature).
+    pub unsealed: u64,
+}
+
+/// The log is not intact. Each variant names the log and where the damage is.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The log could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A leaf index is missing.
+    #[error("audit log {log}: record at leaf index {index} is missing (deleted)")]
+    Missing {
+        /// The log.
+        log: String,
+        /// First missing index.
+        index: u64,
+    },
+    /// A record's bytes do not hash to its stored leaf hash.
+    #[error(
+        "audit log {log}: record at leaf index {index} was edited (its bytes do not match its leaf hash)"
+    )]
+    Edited {
+        /// The log.
+        log: String,
+        /// Leaf index.
+        index: u64,
+    },
+    /// A record is not a decision record.
+    #[error("audit log {log}: record at leaf index {index} is not a valid record: {reason}")]
+    Unreadable {
+        /// The log.
+        log: String,
+        /// Leaf index.
+        index: u64,
+        /// Why.
+        reason: String,
+    },
+    /// A checkpoint's signature, key or format is wrong (a replaced or forged checkpoint).
+    #[error("audit log {log}: checkpoint at tree size {size}: {source}")]
+    Checkpoint {
+        /// The log.
+        log: String,
+        /// The checkpoint's stored tree size.
+        size: u64,
+        /// Cause.
+        #[source]
+        source: CheckpointError,
+    },
+    /// A checkpoint seals more records than the log has.
+    #[error(
+        "audit log {log}: truncated: checkpoint at tree size {checkpoint_size} but only {records} records"
+    )]
+    Truncated {
+        /// The log.
+        log: String,
+        /// The checkpoint's size.
+        checkpoint_size: u64,
+        /// Records present.
+        records: u64,
+    },
+    /// The records do not hash to a checkpoint's root: edited, inserted, deleted or reordered.
+    #[error(
+        "audit log {log}: records 0..{size} do not match the signed checkpoint at tree size {size} (the change is at or after leaf index {after}: a record edited, inserted, deleted or reordered)"
+    )]
+    RootMismatch {
+        /// The log.
+        log: String,
+        /// The checkpoint's size.
+        size: u64,
+        /// Size of the last checkpoint that matched (the change is after it).
+        after: u64,
+    },
+    /// Two checkpoints (or the held one and the log) are not consistent.
+    #[error(
+        "audit log {log}: not an extension of the checkpoint at tree size {old_size} (rewritten?): {source}"
+    )]
+    Inconsistent {
+        /// The log.
+        log: String,
+        /// The older checkpoint's size.
+        old_size: u64,
+        /// Cause.
+        #[source]
+        source: MerkleError,
+    },
+    /// The held checkpoint is bigger than the log (records were removed).
+    #[error(
+        "audit log {log}: the held checkpoint is at tree size {held_size} but the log has only {records} records (truncated or rewritten)"
+    )]
+    ShorterThanHeld {
+        /// The log.
+        log: String,
+        /// Held checkpoint size.
+        held_size: u64,
+        /// Records present.
+        records: u64,
+    },
+}
+
+/// Incremental verifier: feed records in leaf order, then checkpoints.
+pub(crate) struct LogCheck {
+    log: String,
+    tree: Tree,
+    check_records: bool,
+}
+
+impl LogCheck {
+    pub(crate) fn new(log: &str) -> Self {
+        Self {
+            log: log.to_owned(),
+            tree: Tree::new(),
+            check_records: false,
+        }
+    }
+
+    /// Also parse every record (slower; catches bytes that are not a record at all).
+    #[allow(dead_code)]
+    pub(crate) fn parse_records(mut self) -> Self {
+        self.check_records = true;
+        self
+    }
+
+    pub(crate) fn push(&mut self, rec: &StoredRecord) -> Result<(), VerifyError> {
+        if rec.index != self.tree.len() {
+            return Err(VerifyError::Missing {
+                log: self.log.clone(),
+                index: self.tree.len(),
+            });
+        }
+        let hash: Hash = leaf_hash(&rec.bytes);
+        if hash != rec.leaf_hash {
+            return Err(VerifyError::Edited {
+                log: self.log.clone(),
+                index: rec.index,
+            });
+        }
+        if self.check_records {
+            DecisionRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
+                log: self.log.clone(),
+                index: rec.index,
+                reason: e.to_string(),
+            })?;
+        }
+        self.tree.push(hash);
+        Ok(())
+    }
+
+    pub(crate) fn finish(
+        self,
+        notes: &[(u64, String)],
+        verifier: &CheckpointVerifier,
+        held: Option<&Checkpoint>,
+    ) -> Result<VerifyReport, VerifyError> {
+        let log = self.log;
+        let tree = self.tree;
+        let n = tree.len();
+        let mut previous: Option<Checkpoint> = None;
+        for (size, note) in notes {
+            let cp = verifier
+                .open_checkpoint(note)
+                .map_err(|source| VerifyError::Checkpoint {
+                    log: log.clone(),
+                    size: *size,
+                    source,
+                })?;
+            if cp.size != *size {
+                return Err(VerifyError::Checkpoint {
+                    log: log.clone(),
+                    size: *size,
+                    source: CheckpointError::Malformed(format!(
+                        "stored for size {size} but signs size {}",
+                        cp.size
+                    )),
+                });
+            }
+            if cp.size > n {
+                return Err(VerifyError::Truncated {
+                    log: log.clone(),
+                    checkpoint_size: cp.size,
+                    records: n,
+                });
+            }
+            let after = previous.as_ref().map_or(0, |p| p.size);
+            let root = tree
+                .root_at(cp.size)
+                .map_err(|source| VerifyError::Inconsistent {
+                    log: log.clone(),
+                    old_size: after,
+                    source,
+                })?;
+            if root != cp.root {
+                return Err(VerifyError::RootMismatch {
+                    log: log.clone(),
+                    size: cp.size,
+                    after,
+                });
+            }
+            if let Some(p) = &previous {
+                let proof = tree.consistency_proof(p.size, cp.size).map_err(|source| {
+                    VerifyError::Inconsistent {
+                        log: log.clone(),
+                        old_size: p.size,
+                        source,
+                    }
+                })?;
+                verify_consistency(p.size, &p.root, cp.size, &cp.root, &proof).map_err(
+                    |source| VerifyError::Inconsistent {
+                        log: log.clone(),
+                        old_size: p.size,
+                        source,
+                    },
+                )?;
+            }
+            previous = Some(cp);
+        }
+        if let Some(held) = held {
+            let held =
+                verifier
+                    .open_checkpoint(&held.note)
+                    .map_err(|source| VerifyError::Checkpoint {
+                        log: format!("{log} (held checkpoint)"),
+                        size: held.size,
+                        source,
+                    })?;
+            if held.size > n {
+                return Err(VerifyError::ShorterThanHeld {
+                    log: log.clone(),
+                    held_size: held.size,
+                    records: n,
+                });
+            }
+            // Prove the log as it is now extends what the verifier saw before.
+            let proof = tree.consistency_proof(held.size, n).map_err(|source| {
+                VerifyError::Inconsistent {
+                    log: log.clone(),
+                    old_size: held.size,
+                    source,
+                }
+            })?;
+            verify_consistency(held.size, &held.root, n, &tree.root(), &proof).map_err(
+                |source| VerifyError::Inconsistent {
+                    log: log.clone(),
+                    old_size: held.size,
+                    source,
+                },
+            )?;
+        }
+        let sealed = previous.as_ref().map_or(0, |p| p.size);
+        Ok(VerifyReport {
+            records: n,
+            checkpoints: notes.len(),
+            latest: previous,
+            unsealed: n - sealed,
+        })
+    }
+}
+
+/// Verifies a whole store against the checkpoint key, and against a checkpoint the verifier
+/// holds from earlier, if any.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let public_key = "";
+/// let store = exportctl_audit::Store::open_existing("sqlite:audit.db")?;
+/// let key = exportctl_audit::CheckpointVerifier::from_key_string(public_key)?;
+/// let report = exportctl_audit::verify(&store, &key, None)?;
+/// println!("{} records, {} checkpoints", report.records, report.checkpoints);
+/// # Ok(()) }
+/// ```
+pub fn verify(
+    store: &Store,
+    verifier: &CheckpointVerifier,
+    held: Option<&Checkpoint>,
+) -> Result<VerifyReport, VerifyError> {
+    let mut check = LogCheck::new(store.name());
+    store.for_each_record(None, None, |rec| check.push(&rec))??;
+    check.finish(&store.checkpoint_notes()?, verifier, held)
+}
+
+/// Verifies a log given as records (in leaf order) and checkpoint notes, e.g. from an export.
+pub fn verify_log(
+    log: &str,
+    records: impl IntoIterator<Item = StoredRecord>,
+    notes: &[(u64, String)],
+    verifier: &CheckpointVerifier,
+    held: Option<&Checkpoint>,
+) -> Result<VerifyReport, VerifyError> {
+    let mut check = LogCheck::new(log);
+    for rec in records {
+        check.push(&rec)?;
+    }
+    check.finish(notes, verifier, held)
+}
