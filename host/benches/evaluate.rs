@@ -17,11 +17,12 @@
 //! checks that fresh, reused and native evaluation agree on every shipment.
 //! Results and their analysis: `BENCHMARKS.md`.
 
-use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig, Verdict};
+use exportctl::{CodeCache, Host, InstanceMode, PluginSource, PolicySetConfig, Verdict};
 use exportctl_sdk::{Finding, Outcome, Period, Policy, Shipment, configure};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Instant;
 
 type BoxError = Box<dyn std::error::Error>;
@@ -497,13 +498,18 @@ fn measure_load(config: &PolicySetConfig) -> Result<(), BoxError> {
             sets.push((format!("{name} alone"), one_policy(config, entry)));
         }
     }
-    let cached = exportctl::CodeCache::from_env().is_some();
+    let cached = CodeCache::from_env().is_some();
+    let load = |set: &PolicySetConfig| {
+        Host::builder(set.clone())
+            .code_cache(CodeCache::from_env())
+            .build()
+    };
     for (label, set) in &sets {
         if cached {
-            black_box(Host::load(set)?);
+            black_box(load(set)?);
         }
         let stat = time_each(LOAD_REPS, || {
-            black_box(Host::load(set)?);
+            black_box(load(set)?);
             Ok(())
         })?;
         println!("{label}\t{}\t{}", stat.median, stat.min);
@@ -512,7 +518,7 @@ fn measure_load(config: &PolicySetConfig) -> Result<(), BoxError> {
 }
 
 /// Evaluates the whole corpus with a worker of `host`; µs per shipment.
-fn time_set(host: &Host, mode: InstanceMode, corpus: &[Shipment]) -> Result<Stat, BoxError> {
+fn time_set(host: &Arc<Host>, mode: InstanceMode, corpus: &[Shipment]) -> Result<Stat, BoxError> {
     let mut worker = host.worker_with(mode);
     time_per_item(REPS, corpus.len(), || {
         for s in corpus {
@@ -522,7 +528,11 @@ fn time_set(host: &Host, mode: InstanceMode, corpus: &[Shipment]) -> Result<Stat
     })
 }
 
-fn time_subset(host: &Host, mode: InstanceMode, subset: &[&Shipment]) -> Result<Stat, BoxError> {
+fn time_subset(
+    host: &Arc<Host>,
+    mode: InstanceMode,
+    subset: &[&Shipment],
+) -> Result<Stat, BoxError> {
     let mut worker = host.worker_with(mode);
     time_per_item(REPS, subset.len(), || {
         for &s in subset {
@@ -540,7 +550,7 @@ struct OnePolicy {
     id: String,
     in_force: Period,
     native: Option<NativePolicy>,
-    host: Host,
+    host: Arc<Host>,
 }
 
 type NativePolicy = Box<dyn Fn(&Shipment) -> Vec<Finding>>;
@@ -599,7 +609,7 @@ struct CorpusReport {
 /// Prints what the corpus holds and what the default set makes of it, and checks
 /// that fresh, reused and native evaluation agree on every shipment.
 fn corpus_report(
-    host: &Host,
+    host: &Arc<Host>,
     policies: &[OnePolicy],
     corpus: &[Shipment],
     kinds: &[Kind],

@@ -39,7 +39,7 @@
 //! force, the periods must not overlap, and each shipment is judged by the version
 //! in force on its law date.
 
-use crate::error::LoadError;
+use crate::error::{LoadError, SetError};
 use crate::limits::Limits;
 use crate::trust::{Publisher, TrustStore};
 use exportctl_sdk::Outcome;
@@ -306,7 +306,7 @@ impl PolicySetConfig {
     pub fn parse(text: &str, origin: &str, base: &Path) -> Result<PolicySetConfig, LoadError> {
         let invalid = |reason: String| LoadError::InvalidPolicySet {
             origin: origin.to_owned(),
-            reason,
+            source: SetError::Parse(reason),
         };
         let file: PolicySetFile =
             toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
@@ -512,8 +512,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<PolicySetConfig, String> {
-        PolicySetConfig::parse(text, "set.toml", Path::new("/etc/exportctl"))
-            .map_err(|e| e.to_string())
+        PolicySetConfig::parse(text, "set.toml", Path::new("/etc/exportctl")).map_err(|e| {
+            // The message and its cause, as `exportctl` prints them.
+            let cause = std::error::Error::source(&e).map(ToString::to_string);
+            format!("{e}: {}", cause.unwrap_or_default())
+        })
     }
 
     #[test]
