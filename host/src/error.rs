@@ -240,8 +240,10 @@ pub enum ContractError {
         expected: &'static str,
     },
     /// It does not export the evaluator.
-    #[error("it does not export `{}` (exports: {})", crate::plugin::EVALUATOR_EXPORT, list_or_none(.exports))]
+    #[error("it does not export `{expected}` (exports: {})", list_or_none(.exports))]
     MissingExport {
+        /// The interface the host needs (`exportctl:policy/evaluator@1.0.0`).
+        expected: &'static str,
         /// What it exports.
         exports: Vec<String>,
     },
@@ -293,3 +295,61 @@ fn list_or_none(items: &[String]) -> String {
 }
 
 pub use crate::trust::SignatureError;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message and its causes, as `exportctl` prints them.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut line = e.to_string();
+        let mut source = e.source();
+        while let Some(cause) = source {
+            line.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        line
+    }
+
+    #[test]
+    fn the_subject_is_in_the_message_the_cause_in_the_source_the_fix_in_help() {
+        let e = LoadError::Contract {
+            plugin: "p.wasm".to_owned(),
+            source: ContractError::OtherVersion {
+                found: "2.0.0".to_owned(),
+                expected: "1.0.0",
+            },
+        };
+        assert_eq!(
+            e.to_string(),
+            "plugin `p.wasm` does not implement the policy contract"
+        );
+        assert!(matches!(
+            std::error::Error::source(&e).and_then(|s| s.downcast_ref::<ContractError>()),
+            Some(ContractError::OtherVersion { .. })
+        ));
+        assert_eq!(
+            format!("{}; {}", chain(&e), e.help().unwrap_or_default()),
+            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0; rebuild it with a matching exportctl-sdk"
+        );
+        let e = LoadError::ReadPlugin {
+            plugin: "nope".to_owned(),
+            source: ReadPluginError::NotBundled {
+                bundled: vec!["a", "b"],
+            },
+        };
+        assert_eq!(
+            chain(&e),
+            "cannot read plugin `nope`: no such bundled plugin (bundled: a, b)"
+        );
+        assert_eq!(
+            e.help(),
+            Some("to load a file, give a path ending in `.wasm`")
+        );
+        let e = LoadError::NotAComponent {
+            plugin: "m.wasm".to_owned(),
+            found: NotAComponent::NotWasm { bytes: 3 },
+        };
+        assert_eq!(e.help(), None);
+    }
+}

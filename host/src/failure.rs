@@ -128,3 +128,24 @@ impl Serialize for PolicyFailure {
 }
 
 impl std::error::Error for PolicyFailure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_serialises_to_its_message() {
+        let failure = PolicyFailure::OutOfFuel { fuel: 5 };
+        assert_eq!(
+            serde_json::to_string(&failure).unwrap(),
+            r#""fuel limit of 5 exhausted (`limits.fuel`)""#
+        );
+        let failure = PolicyFailure::BadOutput {
+            reason: "finding 0: x".to_owned(),
+        };
+        assert_eq!(
+            serde_json::to_string(&failure).unwrap(),
+            r#""plugin returned invalid findings: finding 0: x""#
+        );
+    }
+}

@@ -1,23 +1,23 @@
 //! [`Host`]: a loaded policy set, ready to judge shipments. Built by
-//! [`HostBuilder`](crate::HostBuilder) (`load.rs`); evaluated by a
-//! [`Worker`] (`worker.rs`).
+//! [`HostBuilder`](crate::HostBuilder) (`load.rs`, where `Host::builder` is);
+//! evaluated by a [`Worker`](crate::Worker) (`worker.rs`, where `Host::worker` is).
+//! This module depends on neither, so loading, holding and evaluating a set form
+//! no dependency circle.
 
-use crate::LoadError;
 use crate::engine::Runtime;
 use crate::limits::Limits;
-use crate::load::HostBuilder;
 use crate::plugin::Plugin;
-use crate::policy_set::{InstanceMode, Mode, PolicySetConfig};
+use crate::policy_set::{InstanceMode, Mode};
 use crate::trust::Signer;
-use crate::verdict::{Generation, PolicyReport, Verdict};
-use crate::worker::Worker;
-use exportctl_sdk::{Date, Outcome, Shipment};
+use crate::verdict::{Generation, PolicyReport};
+use exportctl_sdk::Date;
+use exportctl_sdk::Outcome;
 use std::sync::Arc;
 
 /// A loaded policy set: every enabled plugin compiled, checked and configured.
 ///
 /// A `Host` is immutable and lives in an [`Arc`]: share it between threads and
-/// give each thread its own [`Worker`], which holds the `Arc` itself. A server
+/// give each thread its own [`Worker`](crate::Worker), which holds the `Arc` itself. A server
 /// that loads a new set swaps the `Arc` it hands out; workers made from the old
 /// one keep it alive and finish on it, and each verdict names the
 /// [`generation`](Host::generation) it was reached with. Nothing mutable is
@@ -68,18 +68,6 @@ pub struct PolicyInfo<'a> {
 }
 
 impl Host {
-    /// A builder that loads `config`: pass a code cache, engine settings and a
-    /// generation number, then [`build`](HostBuilder::build).
-    pub fn builder(config: PolicySetConfig) -> HostBuilder {
-        HostBuilder::new(config)
-    }
-
-    /// Loads `config` with the defaults: no code cache, default engine settings,
-    /// the process's next generation number.
-    pub fn load(config: &PolicySetConfig) -> Result<Arc<Host>, LoadError> {
-        Host::builder(config.clone()).build()
-    }
-
     /// The generation number this host was loaded under and the digest of its
     /// policy set; every verdict it gives carries both.
     pub fn generation(&self) -> &Generation {
@@ -106,21 +94,5 @@ impl Host {
             signer: &p.signer,
             settings_json: &p.settings_json,
         })
-    }
-
-    /// A worker to evaluate shipments on the current thread, in the set's
-    /// instance mode. It keeps this host alive for as long as it lives.
-    pub fn worker(self: &Arc<Host>) -> Worker {
-        Worker::new(self.clone(), self.instance_mode)
-    }
-
-    /// A worker with an explicit instance mode (benchmarks compare both).
-    pub fn worker_with(self: &Arc<Host>, mode: InstanceMode) -> Worker {
-        Worker::new(self.clone(), mode)
-    }
-
-    /// Evaluates one shipment with a fresh worker.
-    pub fn evaluate(self: &Arc<Host>, shipment: &Shipment) -> Verdict {
-        self.worker().evaluate(shipment)
     }
 }

@@ -57,6 +57,8 @@ mod engine;
 mod failure;
 mod host;
 mod judge;
+#[cfg(test)]
+mod layering;
 mod limits;
 mod load;
 mod output;

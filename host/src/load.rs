@@ -29,6 +29,20 @@ pub fn bundled_plugins() -> impl Iterator<Item = &'static str> {
     BUNDLED_PLUGINS.iter().map(|(name, _)| *name)
 }
 
+impl Host {
+    /// A builder that loads `config`: pass a code cache, engine settings and a
+    /// generation number, then [`build`](HostBuilder::build).
+    pub fn builder(config: PolicySetConfig) -> HostBuilder {
+        HostBuilder::new(config)
+    }
+
+    /// Loads `config` with the defaults: no code cache, default engine settings,
+    /// the process's next generation number.
+    pub fn load(config: &PolicySetConfig) -> Result<Arc<Host>, LoadError> {
+        Host::builder(config.clone()).build()
+    }
+}
+
 /// The generation the next builder without an explicit one gets: distinct sets
 /// loaded by one process are told apart even if the caller numbers nothing.
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -54,7 +68,7 @@ pub struct HostBuilder {
 }
 
 impl HostBuilder {
-    pub(crate) fn new(config: PolicySetConfig) -> HostBuilder {
+    fn new(config: PolicySetConfig) -> HostBuilder {
         HostBuilder {
             config,
             cache: None,

@@ -46,8 +46,12 @@ use exportctl_sdk::Outcome;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+/// The default of `[host] data_age_warning_days`: how many days a policy's data
+/// edition may be older than the law date before a verdict warns about it.
+const DEFAULT_DATA_AGE_DAYS: u32 = 90;
+
 /// The bundled default policy set (`policies/default.toml`).
-pub const DEFAULT_POLICY_SET: &str = include_str!("../../policies/default.toml");
+pub(crate) const DEFAULT_POLICY_SET: &str = include_str!("../../policies/default.toml");
 
 /// Where a plugin comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,7 +367,7 @@ impl PolicySetConfig {
             data_age_days: file
                 .host
                 .data_age_warning_days
-                .unwrap_or(crate::data_age::DEFAULT_DATA_AGE_DAYS),
+                .unwrap_or(DEFAULT_DATA_AGE_DAYS),
             overrides: Vec::new(),
             text: text.to_owned(),
         })

@@ -346,6 +346,19 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_finding_is_written_as_before_policy_first_mode_left_out() {
+        let f = finding("p", Mode::Monitor, Outcome::Review);
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"policy":"p","rule":"r","outcome":"review","lines":[],"parties":[],"message":"","legal_basis":""}"#
+        );
+        let mut failed = report("p", Mode::Enforce);
+        failed.error = Some(PolicyFailure::OutOfFuel { fuel: 7 });
+        let json = serde_json::to_value(&failed).unwrap();
+        assert_eq!(json["error"], "fuel limit of 7 exhausted (`limits.fuel`)");
+    }
+
+    #[test]
     fn a_policy_not_in_force_reports_not_in_force() {
         let mut p = report("a", Mode::Enforce);
         p.in_force = false;

@@ -34,6 +34,24 @@ pub struct Worker {
     on_log: Option<LogSink>,
 }
 
+impl Host {
+    /// A worker to evaluate shipments on the current thread, in the set's
+    /// instance mode. It keeps this host alive for as long as it lives.
+    pub fn worker(self: &Arc<Host>) -> Worker {
+        Worker::new(self.clone(), self.instance_mode)
+    }
+
+    /// A worker with an explicit instance mode (benchmarks compare both).
+    pub fn worker_with(self: &Arc<Host>, mode: InstanceMode) -> Worker {
+        Worker::new(self.clone(), mode)
+    }
+
+    /// Evaluates one shipment with a fresh worker.
+    pub fn evaluate(self: &Arc<Host>, shipment: &Shipment) -> Verdict {
+        self.worker().evaluate(shipment)
+    }
+}
+
 /// A live plugin instance and its store.
 struct Sandbox {
     store: Store<StoreState>,

@@ -214,6 +214,9 @@ fn check_imports_and_exports(
     }
     Err(LoadError::Contract {
         plugin: name.to_owned(),
-        source: ContractError::MissingExport { exports },
+        source: ContractError::MissingExport {
+            expected: EVALUATOR_EXPORT,
+            exports,
+        },
     })
 }
