@@ -82,6 +82,41 @@ fn cycle(
 }
 
 #[test]
+fn only_the_code_cache_constructor_the_caller_picks_reads_the_environment() {
+    // A library user passes everything a host is loaded with; `CodeCache::from_env`
+    // is one constructor among others, called by the binary, never by the library.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut readers = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            if rel.starts_with("cli") || rel == "main.rs" || rel == "layering.rs" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            if code.contains("env::var") {
+                readers.push(rel.clone());
+            }
+            if rel != "cache.rs" && code.contains("from_env()") {
+                readers.push(format!("{rel} (calls from_env)"));
+            }
+        }
+    }
+    assert_eq!(readers, ["cache.rs"]);
+}
+
+#[test]
 fn no_module_depends_on_itself_through_others() {
     let graph = dependencies();
     // The modules the circles of issue 9 ran through are all read.
