@@ -13,7 +13,7 @@ use std::io;
 
 /// Most unknown fields named per shipment; the rest are counted, so that a
 /// document of thousands of unknown keys cannot flood the output.
-pub const MAX_UNKNOWN_REPORTED: usize = 20;
+const MAX_UNKNOWN_REPORTED: usize = 20;
 
 /// How documents become shipments.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,7 +49,7 @@ pub enum InvalidInput {
     Shipment {
         /// `file.json[2]: shipment `S-1`` (or just the place, if it has no valid id).
         label: String,
-        /// Unknown fields refused in strict mode (at most [`MAX_UNKNOWN_REPORTED`]).
+        /// Unknown fields refused in strict mode (the first 20).
         unknown: Vec<UnknownField>,
         /// How many more unknown fields there were.
         more_unknown: usize,
