@@ -45,7 +45,7 @@ pub enum InvalidInput {
     #[error(transparent)]
     Read(#[from] InputError),
     /// A document is not a valid shipment.
-    #[error("{}", .errors.first().map_or_else(|| format!("{label}: unknown fields (strict mode)"), ToString::to_string))]
+    #[error("{}", shipment_lines(.label, .unknown, *.more_unknown, .errors).join("; "))]
     Shipment {
         /// `file.json[2]: shipment `S-1`` (or just the place, if it has no valid id).
         label: String,
@@ -60,7 +60,7 @@ pub enum InvalidInput {
 
 impl InvalidInput {
     /// Every problem as one line, in the order `exportctl check` prints them
-    /// after `error: `.
+    /// after `error: ` (the message joins them with `; `).
     pub fn messages(&self) -> Vec<String> {
         match self {
             InvalidInput::Shipment {
@@ -68,29 +68,38 @@ impl InvalidInput {
                 unknown,
                 more_unknown,
                 errors,
-            } => {
-                let mut lines: Vec<String> = unknown
-                    .iter()
-                    .map(|field| {
-                        let hint = field
-                            .suggestion
-                            .map(|known| format!("; did you mean `{known}`?"))
-                            .unwrap_or_default();
-                        format!(
-                            "{label}: {}: unknown field (strict mode: unknown fields are invalid input){hint}",
-                            field.path
-                        )
-                    })
-                    .collect();
-                if *more_unknown > 0 {
-                    lines.push(format!("{label}: and {more_unknown} more unknown fields"));
-                }
-                lines.extend(errors.iter().map(ToString::to_string));
-                lines
-            }
+            } => shipment_lines(label, unknown, *more_unknown, errors),
             other => vec![other.to_string()],
         }
     }
+}
+
+/// The lines of an invalid shipment: refused unknown fields first, then every
+/// validation error.
+fn shipment_lines(
+    label: &str,
+    unknown: &[UnknownField],
+    more_unknown: usize,
+    errors: &[InputError],
+) -> Vec<String> {
+    let mut lines: Vec<String> = unknown
+        .iter()
+        .map(|field| {
+            let hint = field
+                .suggestion
+                .map(|known| format!("; did you mean `{known}`?"))
+                .unwrap_or_default();
+            format!(
+                "{label}: {}: unknown field (strict mode: unknown fields are invalid input){hint}",
+                field.path
+            )
+        })
+        .collect();
+    if more_unknown > 0 {
+        lines.push(format!("{label}: and {more_unknown} more unknown fields"));
+    }
+    lines.extend(errors.iter().map(ToString::to_string));
+    lines
 }
 
 /// Where verdicts and invalid inputs go. A sink that fails to write stops the
