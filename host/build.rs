@@ -6,7 +6,9 @@ use exportctl_builder::PluginBuild;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The policy crates bundled with the binary, by package name.
+/// The policy crates bundled with the binary, by package name: the one list of
+/// them. The host and its tests read the table generated from it
+/// (`exportctl::bundled_plugins`), never a copy.
 const BUNDLED: &[&str] = &[
     "kz-export-control",
     "chpl-diversion",

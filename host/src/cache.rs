@@ -24,7 +24,9 @@ pub struct CodeCache {
 impl CodeCache {
     /// The cache of this user: `$EXPORTCTL_CACHE_DIR`, else `$XDG_CACHE_HOME/exportctl`,
     /// else `$HOME/.cache/exportctl`. `None` when `EXPORTCTL_CACHE=off` or no
-    /// directory can be found.
+    /// directory can be found. The library never calls this itself: the caller
+    /// picks a cache and passes it to [`HostBuilder::code_cache`](crate::HostBuilder::code_cache)
+    /// (`exportctl` uses this one).
     pub fn from_env() -> Option<CodeCache> {
         if std::env::var_os("EXPORTCTL_CACHE").is_some_and(|v| v == "off") {
             return None;

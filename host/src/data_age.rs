@@ -7,10 +7,6 @@
 use crate::verdict::Warning;
 use exportctl_sdk::Date;
 
-/// The default number of days a data edition may be older than the law date
-/// before a verdict warns about it.
-pub const DEFAULT_DATA_AGE_DAYS: u32 = 90;
-
 /// The dated sources among `sources`: (a short name of the source, its edition).
 pub(crate) fn editions(sources: &[String]) -> Vec<(String, Date)> {
     sources

@@ -1,16 +1,29 @@
 //! The one wasmtime engine a process uses: how plugins are compiled and how their
 //! instances are allocated.
 
+use crate::bindings::Policy as PolicyWorld;
 use crate::cache::CodeCache;
 use crate::limits::Limits;
-use crate::plugin::bindings::Policy as PolicyWorld;
 use crate::sandbox::StoreState;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 
-/// How many plugin instances may be alive at once (all threads, all policies).
-/// Each is a preallocated slot in the pooling allocator.
-const POOL_INSTANCES: u32 = 512;
+/// How the engine of a loaded set is built, as far as its user may choose
+/// (everything that decides a verdict — fuel, determinism — is fixed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineSettings {
+    /// How many plugin instances may be alive at once (all threads, all
+    /// policies). Each is a preallocated slot in the pooling allocator, so this
+    /// bounds the threads that can evaluate at once times the policies of the
+    /// set; an evaluation that finds no free slot fails closed (`policy-error`).
+    pub instance_pool: u32,
+}
+
+impl Default for EngineSettings {
+    fn default() -> EngineSettings {
+        EngineSettings { instance_pool: 512 }
+    }
+}
 
 /// Pages of a freed instance's memory kept mapped for the next one: a fresh
 /// instance then touches no new pages for its stack and small heap.
@@ -29,13 +42,15 @@ impl Runtime {
     /// the component model, and a pooling allocator sized for `max_memory_bytes`.
     pub(crate) fn new(
         max_memory_bytes: u64,
+        settings: &EngineSettings,
         cache: Option<CodeCache>,
     ) -> Result<Runtime, wasmtime::Error> {
+        let instances = settings.instance_pool.max(1);
         let mut pool = PoolingAllocationConfig::default();
-        pool.total_component_instances(POOL_INSTANCES)
-            .total_core_instances(POOL_INSTANCES * 4)
-            .total_memories(POOL_INSTANCES)
-            .total_tables(POOL_INSTANCES * 4)
+        pool.total_component_instances(instances)
+            .total_core_instances(instances.saturating_mul(4))
+            .total_memories(instances)
+            .total_tables(instances.saturating_mul(4))
             .max_memory_size(
                 usize::try_from(max_memory_bytes.min(Limits::MAX_MEMORY_BYTES))
                     .unwrap_or(usize::MAX),

@@ -1,9 +1,13 @@
-//! The `exportctl` binary: parse the command line, run, exit with the contract's status.
+//! The `exportctl` binary: parse the command line, run, exit with the contract's
+//! status. The command line is not part of the `exportctl` library: it is one
+//! front end of it, in `cli/` (one module per subcommand).
+
+mod cli;
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = exportctl::cli::Cli::parse();
-    exportctl::cli::run(cli).into()
+    let cli = cli::Cli::parse();
+    cli::run(cli).into()
 }

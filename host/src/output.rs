@@ -13,27 +13,15 @@
 //! paths within a finding are merged, so a verdict is never larger than the
 //! shipment allows.
 
-use crate::plugin::bindings::exportctl::policy::types::{
-    Finding as RawFinding, Outcome as RawOutcome,
-};
-use crate::verdict::Finding;
-use exportctl_sdk::{Outcome, Rule, Shipment};
-use std::sync::Arc;
+use crate::bindings::exportctl::policy::types::{Finding as RawFinding, Outcome as RawOutcome};
+use exportctl_sdk::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule, Shipment};
 
 /// Most findings one policy may return for one shipment: one per rule and line of
 /// a maximal 10,000-line shipment is far below this.
-pub const MAX_FINDINGS: usize = 10_000;
-/// Longest message, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 4096;
-/// Longest legal basis, in bytes.
-pub const MAX_LEGAL_BASIS_BYTES: usize = 1024;
+pub(crate) const MAX_FINDINGS: usize = 10_000;
 
 /// Converts and checks raw findings; the error says which finding broke which rule.
-pub(crate) fn check(
-    policy: &Arc<str>,
-    shipment: &Shipment,
-    raw: Vec<RawFinding>,
-) -> Result<Vec<Finding>, String> {
+pub(crate) fn check(shipment: &Shipment, raw: Vec<RawFinding>) -> Result<Vec<Finding>, String> {
     if raw.len() > MAX_FINDINGS {
         return Err(format!(
             "{} findings, more than the {MAX_FINDINGS} allowed",
@@ -48,18 +36,12 @@ pub(crate) fn check(
     raw.into_iter()
         .enumerate()
         .map(|(i, f)| {
-            check_one(policy, shipment, &known_lines, f)
-                .map_err(|reason| format!("finding {i}: {reason}"))
+            check_one(shipment, &known_lines, f).map_err(|reason| format!("finding {i}: {reason}"))
         })
         .collect()
 }
 
-fn check_one(
-    policy: &Arc<str>,
-    shipment: &Shipment,
-    known_lines: &[u32],
-    f: RawFinding,
-) -> Result<Finding, String> {
+fn check_one(shipment: &Shipment, known_lines: &[u32], f: RawFinding) -> Result<Finding, String> {
     if !Rule::is_valid_id(&f.rule) {
         return Err(format!(
             "rule id `{}` is not kebab-case (lower-case letters, digits and single hyphens, at most 64 bytes)",
@@ -111,7 +93,6 @@ fn check_one(
         .filter(|p| seen.insert(p.clone()))
         .collect();
     Ok(Finding {
-        policy: policy.clone(),
         rule: f.rule,
         outcome,
         lines,
@@ -166,14 +147,13 @@ mod tests {
     }
 
     fn rejects(f: RawFinding, expected: &str) {
-        let err = check(&"p".into(), &shipment(), vec![f]).unwrap_err();
+        let err = check(&shipment(), vec![f]).unwrap_err();
         assert!(err.contains(expected), "{err}");
     }
 
     #[test]
     fn accepts_a_valid_finding_and_dedupes_lines_and_parties() {
         let found = check(
-            &"p".into(),
             &shipment(),
             vec![RawFinding {
                 parties: vec![
@@ -187,10 +167,7 @@ mod tests {
         .unwrap();
         assert_eq!(found[0].lines, vec![7]);
         assert_eq!(found[0].parties, ["other_parties[0]", "consignee"]);
-        assert_eq!(
-            (&*found[0].policy, found[0].outcome),
-            ("p", Outcome::Review)
-        );
+        assert_eq!(found[0].outcome, Outcome::Review);
     }
 
     #[test]
@@ -255,7 +232,7 @@ mod tests {
 
     #[test]
     fn rejects_too_many_findings() {
-        let err = check(&"p".into(), &shipment(), vec![raw(); MAX_FINDINGS + 1]).unwrap_err();
+        let err = check(&shipment(), vec![raw(); MAX_FINDINGS + 1]).unwrap_err();
         assert!(err.contains("more than the 10000 allowed"), "{err}");
     }
 }

@@ -39,15 +39,19 @@
 //! force, the periods must not overlap, and each shipment is judged by the version
 //! in force on its law date.
 
-use crate::error::LoadError;
+use crate::error::{LoadError, SetError};
 use crate::limits::Limits;
 use crate::trust::{Publisher, TrustStore};
 use exportctl_sdk::Outcome;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+/// The default of `[host] data_age_warning_days`: how many days a policy's data
+/// edition may be older than the law date before a verdict warns about it.
+const DEFAULT_DATA_AGE_DAYS: u32 = 90;
+
 /// The bundled default policy set (`policies/default.toml`).
-pub const DEFAULT_POLICY_SET: &str = include_str!("../../policies/default.toml");
+pub(crate) const DEFAULT_POLICY_SET: &str = include_str!("../../policies/default.toml");
 
 /// Where a plugin comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,7 +310,7 @@ impl PolicySetConfig {
     pub fn parse(text: &str, origin: &str, base: &Path) -> Result<PolicySetConfig, LoadError> {
         let invalid = |reason: String| LoadError::InvalidPolicySet {
             origin: origin.to_owned(),
-            reason,
+            source: SetError::Parse(reason),
         };
         let file: PolicySetFile =
             toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_owned()))?;
@@ -363,7 +367,7 @@ impl PolicySetConfig {
             data_age_days: file
                 .host
                 .data_age_warning_days
-                .unwrap_or(crate::data_age::DEFAULT_DATA_AGE_DAYS),
+                .unwrap_or(DEFAULT_DATA_AGE_DAYS),
             overrides: Vec::new(),
             text: text.to_owned(),
         })
@@ -512,8 +516,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<PolicySetConfig, String> {
-        PolicySetConfig::parse(text, "set.toml", Path::new("/etc/exportctl"))
-            .map_err(|e| e.to_string())
+        PolicySetConfig::parse(text, "set.toml", Path::new("/etc/exportctl")).map_err(|e| {
+            // The message and its cause, as `exportctl` prints them.
+            let cause = std::error::Error::source(&e).map(ToString::to_string);
+            format!("{e}: {}", cause.unwrap_or_default())
+        })
     }
 
     #[test]

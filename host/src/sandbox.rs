@@ -2,9 +2,10 @@
 //! a memory cap, the only host function a plugin may call (a bounded log), and the
 //! translation of whatever stopped the plugin into a [`PolicyFailure`].
 
+use crate::bindings::exportctl::policy::host::{Host as LogHost, LogLevel as RawLevel};
+use crate::failure::PolicyFailure;
 use crate::limits::Limits;
-use crate::plugin::bindings::exportctl::policy::host::{Host as LogHost, LogLevel};
-use std::fmt;
+use crate::plugin_log::LogLevel;
 use wasmtime::{ResourceLimiter, Store, Trap};
 
 /// At most this many log messages are kept per evaluation…
@@ -15,7 +16,9 @@ const MAX_LOG_MESSAGE_BYTES: usize = 1024;
 /// Everything a plugin's store holds: its limiter and its log.
 pub(crate) struct StoreState {
     limiter: MemoryCap,
-    log: Vec<String>,
+    /// What the plugin logged in the current evaluation (bounded), taken by the
+    /// worker after each call.
+    log: Vec<(LogLevel, String)>,
     /// Bytes and calls of `log` in the current evaluation.
     log_bytes: usize,
     log_calls: usize,
@@ -48,9 +51,15 @@ pub(crate) fn new_store(
     Ok(store)
 }
 
+/// Takes what the plugin logged since the last call of [`refuel`].
+pub(crate) fn take_log(store: &mut Store<StoreState>) -> Vec<(LogLevel, String)> {
+    std::mem::take(&mut store.data_mut().log)
+}
+
 /// Refills the store's fuel before a call, so each call gets the same budget.
 pub(crate) fn refuel(store: &mut Store<StoreState>, limits: Limits) -> Result<(), wasmtime::Error> {
     let state = store.data_mut();
+    state.log.clear();
     state.log_bytes = 0;
     state.log_calls = 0;
     store.set_fuel(limits.fuel)
@@ -91,10 +100,10 @@ impl ResourceLimiter for MemoryCap {
 }
 
 /// The contract's type-only interface has no functions to provide.
-impl crate::plugin::bindings::exportctl::policy::types::Host for StoreState {}
+impl crate::bindings::exportctl::policy::types::Host for StoreState {}
 
 impl LogHost for StoreState {
-    fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
+    fn log(&mut self, level: RawLevel, message: String) -> wasmtime::Result<()> {
         // Copying a log string costs the plugin no fuel, so the log has a budget of
         // its own; past it the plugin is stopped (a policy-error), never throttled.
         self.log_bytes = self.log_bytes.saturating_add(message.len());
@@ -107,137 +116,77 @@ impl LogHost for StoreState {
             return Ok(());
         }
         let level = match level {
-            LogLevel::Debug => "debug",
-            LogLevel::Info => "info",
-            LogLevel::Warn => "warn",
+            RawLevel::Debug => LogLevel::Debug,
+            RawLevel::Info => LogLevel::Info,
+            RawLevel::Warn => LogLevel::Warn,
         };
         let mut end = message.len().min(MAX_LOG_MESSAGE_BYTES);
         while !message.is_char_boundary(end) {
             end -= 1;
         }
-        self.log.push(format!("{level}: {}", &message[..end]));
+        let mut message = message;
+        message.truncate(end);
+        self.log.push((level, message));
         Ok(())
     }
 }
 
-/// Why a policy produced no usable result. Each becomes a `policy-error` finding
-/// with the host's fail outcome; it never turns into an allow.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PolicyFailure {
-    /// The fuel budget ran out.
-    OutOfFuel {
-        /// The budget.
-        fuel: u64,
-    },
-    /// The plugin tried to grow its memory beyond the cap.
-    MemoryLimit {
-        /// The cap in bytes.
-        bytes: u64,
-    },
-    /// The plugin's call stack in the engine overflowed (recursion too deep).
-    StackOverflow {
-        /// The stack limit in bytes.
-        bytes: usize,
-    },
-    /// The plugin logged more than an evaluation may.
-    LogLimit {
-        /// The budget in bytes.
-        bytes: usize,
-        /// The budget in calls.
-        calls: usize,
-    },
-    /// The plugin handed back more data in one call than the host reads.
-    OutputLimit {
-        /// The limit in bytes.
-        bytes: usize,
-    },
-    /// What the plugin handed back breaks the component ABI of the contract: an
-    /// enum case that does not exist, a string that is not UTF-8, a pointer
-    /// outside its memory. A well-typed plugin cannot do this; a forged one can.
-    Abi {
-        /// What the engine found wrong.
-        reason: String,
-    },
-    /// The plugin trapped (a panic, stack overflow, out-of-bounds access, …).
-    Trap {
-        /// What trapped, and the plugin's last log message when it says more.
-        reason: String,
-    },
-    /// The plugin returned an error instead of findings.
-    PluginError {
-        /// The plugin's message.
-        message: String,
-    },
-    /// The plugin returned findings that break the contract.
-    BadOutput {
-        /// What is wrong with them.
-        reason: String,
-    },
-    /// The sandbox could not be set up (e.g. the instance pool is exhausted).
-    Sandbox {
-        /// Why.
-        reason: String,
-    },
-}
-
-impl PolicyFailure {
-    /// Classifies an error from a call into the plugin.
-    pub(crate) fn from_call(
-        error: &wasmtime::Error,
-        store: &Store<StoreState>,
-        limits: Limits,
-    ) -> PolicyFailure {
-        if store.data().limiter.exceeded {
-            return PolicyFailure::MemoryLimit {
-                bytes: limits.memory_bytes,
-            };
-        }
-        if store.data().log_exceeded {
-            return PolicyFailure::LogLimit {
-                bytes: Limits::MAX_LOG_BYTES,
-                calls: Limits::MAX_LOG_CALLS,
-            };
-        }
-        match error.downcast_ref::<Trap>() {
-            Some(Trap::OutOfFuel) => PolicyFailure::OutOfFuel { fuel: limits.fuel },
-            Some(Trap::StackOverflow) => PolicyFailure::StackOverflow {
-                bytes: Limits::WASM_STACK_BYTES,
-            },
-            Some(trap) => {
-                let mut reason = trap.to_string();
-                if matches!(trap, Trap::MemoryOutOfBounds) {
-                    // Safe Rust bounds-checks its own accesses (and panics), so in
-                    // a plugin built with the SDK this is almost always its stack in
-                    // linear memory running out.
-                    reason.push_str(
-                        " (e.g. its own stack in linear memory overflowed: recursion too deep for the plugin's stack size)",
-                    );
-                }
-                if let Some(panic) = store
-                    .data()
-                    .log
-                    .iter()
-                    .rev()
-                    .find(|m| m.starts_with("warn: panic:"))
-                {
-                    // Panic messages span lines ("panicked at …:\nmessage"); a
-                    // finding's message is one line.
-                    let panic = panic.trim_start_matches("warn: ").replace('\n', " ");
-                    reason = format!("{reason} ({panic})");
-                }
-                PolicyFailure::Trap { reason }
+/// Classifies an error from a call into the plugin.
+pub(crate) fn classify(
+    error: &wasmtime::Error,
+    store: &Store<StoreState>,
+    limits: Limits,
+) -> PolicyFailure {
+    if store.data().limiter.exceeded {
+        return PolicyFailure::MemoryLimit {
+            bytes: limits.memory_bytes,
+        };
+    }
+    if store.data().log_exceeded {
+        return PolicyFailure::LogLimit {
+            bytes: Limits::MAX_LOG_BYTES,
+            calls: Limits::MAX_LOG_CALLS,
+        };
+    }
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => PolicyFailure::OutOfFuel { fuel: limits.fuel },
+        Some(Trap::StackOverflow) => PolicyFailure::StackOverflow {
+            bytes: Limits::WASM_STACK_BYTES,
+        },
+        Some(trap) => {
+            let mut reason = trap.to_string();
+            if matches!(trap, Trap::MemoryOutOfBounds) {
+                // Safe Rust bounds-checks its own accesses (and panics), so in
+                // a plugin built with the SDK this is almost always its stack in
+                // linear memory running out.
+                reason.push_str(
+                    " (e.g. its own stack in linear memory overflowed: recursion too deep for the plugin's stack size)",
+                );
             }
-            // Not a trap: the engine refused what the plugin handed back while
-            // reading it (lifting), before any of it reached the host's types.
-            None => {
-                let reason = format!("{error:#}");
-                if reason.contains(HOSTCALL_FUEL_EXHAUSTED) {
-                    PolicyFailure::OutputLimit {
-                        bytes: Limits::MAX_OUTPUT_BYTES,
-                    }
-                } else {
-                    PolicyFailure::Abi { reason }
+            if let Some((_, panic)) = store
+                .data()
+                .log
+                .iter()
+                .rev()
+                .find(|(level, m)| *level == LogLevel::Warn && m.starts_with("panic:"))
+            {
+                // Panic messages span lines ("panicked at …:\nmessage"); a
+                // finding's message is one line.
+                let panic = panic.replace('\n', " ");
+                reason = format!("{reason} ({panic})");
+            }
+            PolicyFailure::Trap { reason }
+        }
+        // Not a trap: the engine refused what the plugin handed back while
+        // reading it (lifting), before any of it reached the host's types.
+        None => {
+            let reason = format!("{error:#}");
+            if reason.contains(HOSTCALL_FUEL_EXHAUSTED) {
+                PolicyFailure::OutputLimit {
+                    bytes: Limits::MAX_OUTPUT_BYTES,
                 }
+            } else {
+                PolicyFailure::Abi { reason }
             }
         }
     }
@@ -247,57 +196,3 @@ impl PolicyFailure {
 /// fuel (`Store::set_hostcall_fuel`); its error type is private, so the message is
 /// matched (and pinned by the end-to-end tests).
 const HOSTCALL_FUEL_EXHAUSTED: &str = "fuel allocated for hostcalls has been exhausted";
-
-impl fmt::Display for PolicyFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PolicyFailure::OutOfFuel { fuel } => {
-                write!(f, "fuel limit of {fuel} exhausted (`limits.fuel`)")
-            }
-            PolicyFailure::MemoryLimit { bytes } => {
-                write!(
-                    f,
-                    "memory limit of {} MiB exceeded (`limits.memory_mib`)",
-                    bytes >> 20
-                )
-            }
-            PolicyFailure::StackOverflow { bytes } => {
-                write!(
-                    f,
-                    "stack limit of {} KiB exhausted: recursion too deep",
-                    bytes >> 10
-                )
-            }
-            PolicyFailure::LogLimit { bytes, calls } => {
-                write!(
-                    f,
-                    "log limit of {} KiB or {calls} messages per evaluation exceeded",
-                    bytes >> 10
-                )
-            }
-            PolicyFailure::OutputLimit { bytes } => {
-                write!(
-                    f,
-                    "output limit of {} MiB exceeded: the plugin handed the host more data in one call than it reads",
-                    bytes >> 20
-                )
-            }
-            PolicyFailure::Abi { reason } => {
-                write!(
-                    f,
-                    "plugin returned data outside the policy contract: {reason}"
-                )
-            }
-            PolicyFailure::Trap { reason } => write!(f, "plugin trapped: {reason}"),
-            PolicyFailure::PluginError { message } => {
-                write!(f, "plugin reported an error: {message}")
-            }
-            PolicyFailure::BadOutput { reason } => {
-                write!(f, "plugin returned invalid findings: {reason}")
-            }
-            PolicyFailure::Sandbox { reason } => {
-                write!(f, "sandbox could not be created: {reason}")
-            }
-        }
-    }
-}

@@ -17,6 +17,7 @@
 use minisign::{PublicKey, SignatureBox};
 use std::fmt;
 use std::io::Cursor;
+use std::path::{Path, PathBuf};
 
 /// Who vouches for a loaded plugin's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +46,7 @@ impl fmt::Display for Signer {
 }
 
 /// Largest signature file accepted (a minisign signature is ~300 bytes).
-pub const MAX_SIGNATURE_BYTES: u64 = 16 << 10;
+pub(crate) const MAX_SIGNATURE_BYTES: u64 = 16 << 10;
 
 /// The publishers a policy set trusts.
 #[derive(Clone, Default)]
@@ -153,6 +154,16 @@ impl Publisher {
         &self.key_id
     }
 
+    /// The id of a minisign key number as this host prints key ids.
+    pub fn key_id_of(keynum: &[u8]) -> String {
+        key_id_hex(keynum)
+    }
+
+    /// The policy ids (or prefixes) the key may sign.
+    pub(crate) fn patterns(&self) -> &[IdPattern] {
+        &self.policies
+    }
+
     /// Whether this publisher may sign the policy `id`.
     pub fn allows(&self, id: &str) -> bool {
         self.policies.iter().any(|p| p.matches(id))
@@ -229,7 +240,90 @@ impl fmt::Display for SignatureError {
     }
 }
 
+impl std::error::Error for SignatureError {}
+
+/// Why a plugin's bytes are not trusted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// The signature is missing or does not verify.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The signature file could not be read.
+    #[error("cannot read `{path}`")]
+    ReadSignature {
+        /// The signature file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The signature file is larger than any signature.
+    #[error("`{path}` is too large for a signature")]
+    SignatureTooLarge {
+        /// The signature file.
+        path: PathBuf,
+    },
+    /// The publisher's key may not sign this policy id.
+    #[error(
+        "publisher `{publisher}` signed it, but may sign only {allowed}, not policy `{policy}`"
+    )]
+    OutOfScope {
+        /// The publisher.
+        publisher: String,
+        /// The ids it may sign.
+        allowed: String,
+        /// The policy id of the plugin.
+        policy: String,
+    },
+}
+
+/// Reads a detached signature; `None` if the file does not exist.
+pub(crate) fn read_signature(path: &Path) -> Result<Option<String>, TrustError> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(TrustError::ReadSignature {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    let mut text = String::new();
+    file.take(MAX_SIGNATURE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|source| TrustError::ReadSignature {
+            path: path.to_owned(),
+            source,
+        })?;
+    if text.len() as u64 > MAX_SIGNATURE_BYTES {
+        return Err(TrustError::SignatureTooLarge {
+            path: path.to_owned(),
+        });
+    }
+    Ok(Some(text))
+}
+
 impl TrustStore {
+    /// Checks that whoever signed a plugin may sign its policy id: a publisher's
+    /// key vouches only for the ids it was trusted with. Bundled and (allowed)
+    /// unsigned plugins have no publisher to check.
+    pub(crate) fn check_scope(&self, signer: &Signer, policy: &str) -> Result<(), TrustError> {
+        let Signer::Publisher { name, .. } = signer else {
+            return Ok(());
+        };
+        match self.publishers.iter().find(|p| &p.name == name) {
+            Some(p) if !p.allows(policy) => Err(TrustError::OutOfScope {
+                publisher: name.clone(),
+                allowed: p.allowed(),
+                policy: policy.to_owned(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// A trust store of `publishers`. Two publishers sharing one key are refused:
     /// the signature could not say which of them signed.
     pub fn new(publishers: Vec<Publisher>, allow_unsigned: bool) -> Result<TrustStore, String> {
@@ -307,7 +401,7 @@ impl TrustStore {
 }
 
 /// A key id as minisign prints it: the 8 key-number bytes, little-endian, as hex.
-pub fn key_id_hex(keynum: &[u8]) -> String {
+pub(crate) fn key_id_hex(keynum: &[u8]) -> String {
     keynum.iter().rev().map(|b| format!("{b:02X}")).collect()
 }
 

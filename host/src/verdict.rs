@@ -1,8 +1,9 @@
 //! The verdict on one shipment (`verdict.md`, version 1): one outcome, every
 //! evaluated policy with version and plugin hash, every finding with its law.
 
+use crate::failure::PolicyFailure;
 use crate::policy_set::Mode;
-use exportctl_sdk::{Date, Outcome};
+use exportctl_sdk::{Date, Finding, Outcome};
 use serde::{Serialize, Serializer};
 use std::sync::Arc;
 
@@ -27,18 +28,34 @@ pub struct Verdict {
     /// none.
     pub outcome: Outcome,
     /// The date whose law was applied.
-    #[serde(serialize_with = "serialize_display")]
+    #[serde(serialize_with = "crate::date_text::serialize")]
     pub as_of: Date,
     /// The shipment's own date (differs from `as_of` under `--as-of`).
-    #[serde(serialize_with = "serialize_display")]
+    #[serde(serialize_with = "crate::date_text::serialize")]
     pub date: Date,
     /// Every policy of the set that was evaluated (or was not in force).
     pub policies: Vec<PolicyReport>,
     /// Every finding, in policy order; host findings (policy `exportctl`) last.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<PolicyFinding>,
     /// What the reader should know that is not a finding: unknown fields of the
     /// shipment that were ignored, old data behind a policy.
     pub warnings: Vec<Warning>,
+    /// The loaded policy set that judged: not written to the verdict's JSON
+    /// (`verdict.md` is unchanged), for the caller's records, e.g. to tell which
+    /// generation of a hot-reloaded set an in-flight shipment ran on.
+    #[serde(skip)]
+    pub generation: Generation,
+}
+
+/// Which loaded policy set (see [`Host::generation`](crate::Host::generation))
+/// a verdict was reached with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Generation {
+    /// The number the set was loaded under.
+    pub number: u64,
+    /// The set's digest (lower-case hex sha256; `sdk/spec/policy-set.md`,
+    /// "Digest").
+    pub set_digest: Arc<str>,
 }
 
 /// Something about a judged shipment that does not change its outcome but that
@@ -72,8 +89,8 @@ pub struct PolicyReport {
     pub mode: Mode,
     /// The policy's own worst outcome (counted only in enforce mode).
     pub outcome: Outcome,
-    /// Why the policy failed, if it did.
-    pub error: Option<String>,
+    /// Why the policy failed, if it did (in JSON: its one-line message).
+    pub error: Option<PolicyFailure>,
     /// Whether the policy's rules were in force on `as_of`; a policy not in force
     /// is not evaluated.
     pub in_force: bool,
@@ -95,7 +112,7 @@ impl Serialize for PolicyReport {
             sha256: &'a str,
             mode: Mode,
             outcome: &'a str,
-            error: Option<&'a str>,
+            error: Option<&'a PolicyFailure>,
             in_force: bool,
             signed_by: &'a str,
         }
@@ -105,7 +122,7 @@ impl Serialize for PolicyReport {
             sha256: &self.sha256,
             mode: self.mode,
             outcome: self.state(),
-            error: self.error.as_deref(),
+            error: self.error.as_ref(),
             in_force: self.in_force,
             signed_by: &self.signed_by,
         }
@@ -129,23 +146,37 @@ impl PolicyReport {
     }
 }
 
-/// One finding, attributed to its policy.
+/// A plugin's [`Finding`] (the SDK's type: rule, outcome, lines, parties, message,
+/// legal basis) attributed to the policy that made it. In JSON the policy id
+/// comes first and the finding's fields follow (`verdict.md`); the mode is not
+/// written (the policy's entry in `policies` carries it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Policy id.
+pub struct PolicyFinding {
+    /// Policy id (`exportctl` for the host's own findings).
     pub policy: Arc<str>,
-    /// Rule id (`policy-error` when the policy failed).
-    pub rule: String,
-    /// Outcome.
-    pub outcome: Outcome,
-    /// Lines concerned.
-    pub lines: Vec<u32>,
-    /// Parties concerned.
-    pub parties: Vec<String>,
-    /// Explanation.
-    pub message: String,
-    /// The law.
-    pub legal_basis: String,
+    /// The policy's mode, stored once here so that nothing has to look the
+    /// policy up again: a monitor-mode finding does not count.
+    #[serde(skip)]
+    pub mode: Mode,
+    /// What the policy found.
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+/// A policy finding reads as the finding it wraps (`f.rule`, `f.outcome`, …).
+impl std::ops::Deref for PolicyFinding {
+    type Target = Finding;
+    fn deref(&self) -> &Finding {
+        &self.finding
+    }
+}
+
+impl PolicyFinding {
+    /// Whether the finding counts towards the verdict's outcome: an enforce-mode
+    /// policy's, or the host's own.
+    pub fn counts(&self) -> bool {
+        self.mode == Mode::Enforce
+    }
 }
 
 impl Verdict {
@@ -158,19 +189,14 @@ impl Verdict {
         date: Date,
         as_of: Date,
         policies: Vec<PolicyReport>,
-        mut findings: Vec<Finding>,
+        mut findings: Vec<PolicyFinding>,
     ) -> Verdict {
         if !policies.iter().any(PolicyReport::judged) {
             findings.push(not_judged(&policies, as_of));
         }
         let outcome = findings
             .iter()
-            .filter(|f| {
-                &*f.policy == HOST_POLICY
-                    || policies
-                        .iter()
-                        .any(|p| p.id == f.policy && p.mode == Mode::Enforce)
-            })
+            .filter(|f| f.counts())
             .map(|f| f.outcome)
             .max()
             .unwrap_or(Outcome::Allow);
@@ -182,6 +208,7 @@ impl Verdict {
             policies,
             findings,
             warnings: Vec::new(),
+            generation: Generation::default(),
         }
     }
 
@@ -194,7 +221,7 @@ impl Verdict {
     }
 }
 
-fn not_judged(policies: &[PolicyReport], as_of: Date) -> Finding {
+fn not_judged(policies: &[PolicyReport], as_of: Date) -> PolicyFinding {
     let list = |pick: &dyn Fn(&PolicyReport) -> bool| {
         policies
             .iter()
@@ -212,8 +239,7 @@ fn not_judged(policies: &[PolicyReport], as_of: Date) -> Finding {
     if !monitor.is_empty() {
         why.push(format!("in monitor mode: {monitor}"));
     }
-    Finding {
-        policy: HOST_POLICY.into(),
+    PolicyFinding::host(Finding {
         rule: NOT_JUDGED_RULE.to_owned(),
         outcome: Outcome::Review,
         lines: Vec::new(),
@@ -223,23 +249,17 @@ fn not_judged(policies: &[PolicyReport], as_of: Date) -> Finding {
             why.join("; ")
         ),
         legal_basis: "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed".to_owned(),
-    }
+    })
 }
 
-pub(crate) fn serialize_display<S: Serializer, T: std::fmt::Display>(
-    value: &T,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.collect_str(value)
-}
-
-pub(crate) fn serialize_opt_display<S: Serializer, T: std::fmt::Display>(
-    value: &Option<T>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => s.collect_str(v),
-        None => s.serialize_none(),
+impl PolicyFinding {
+    /// A finding of the host itself (policy `exportctl`); it always counts.
+    pub(crate) fn host(finding: Finding) -> PolicyFinding {
+        PolicyFinding {
+            policy: HOST_POLICY.into(),
+            mode: Mode::Enforce,
+            finding,
+        }
     }
 }
 
@@ -262,15 +282,18 @@ mod tests {
         }
     }
 
-    fn finding(policy: &str, outcome: Outcome) -> Finding {
-        Finding {
+    fn finding(policy: &str, mode: Mode, outcome: Outcome) -> PolicyFinding {
+        PolicyFinding {
             policy: policy.into(),
-            rule: "r".into(),
-            outcome,
-            lines: vec![],
-            parties: vec![],
-            message: String::new(),
-            legal_basis: String::new(),
+            mode,
+            finding: Finding {
+                rule: "r".into(),
+                outcome,
+                lines: vec![],
+                parties: vec![],
+                message: String::new(),
+                legal_basis: String::new(),
+            },
         }
     }
 
@@ -284,9 +307,9 @@ mod tests {
             date,
             policies.clone(),
             vec![
-                finding("a", Outcome::Review),
-                finding("m", Outcome::Deny),
-                finding("a", Outcome::LicenceRequired),
+                finding("a", Mode::Enforce, Outcome::Review),
+                finding("m", Mode::Monitor, Outcome::Deny),
+                finding("a", Mode::Enforce, Outcome::LicenceRequired),
             ],
         );
         assert_eq!(v.outcome, Outcome::LicenceRequired);
@@ -320,6 +343,19 @@ mod tests {
             vec![],
         );
         assert_eq!((v.outcome, v.judged()), (Outcome::Allow, true));
+    }
+
+    #[test]
+    fn a_policy_finding_is_written_as_before_policy_first_mode_left_out() {
+        let f = finding("p", Mode::Monitor, Outcome::Review);
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"policy":"p","rule":"r","outcome":"review","lines":[],"parties":[],"message":"","legal_basis":""}"#
+        );
+        let mut failed = report("p", Mode::Enforce);
+        failed.error = Some(PolicyFailure::OutOfFuel { fuel: 7 });
+        let json = serde_json::to_value(&failed).unwrap();
+        assert_eq!(json["error"], "fuel limit of 7 exhausted (`limits.fuel`)");
     }
 
     #[test]

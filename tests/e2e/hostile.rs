@@ -568,3 +568,46 @@ fn a_plugin_built_for_another_contract_version_is_refused_at_load() {
         "{err}"
     );
 }
+
+#[test]
+fn verbose_prints_what_a_plugin_logs_tagged_with_policy_version_and_shipment() {
+    // `hostile-flood` logs (debug) on shipments to Russia only: the first and
+    // last of the three. Within its budget, the log changes no verdict.
+    let dir = temp_dir();
+    let set = write(
+        dir.path(),
+        "set.toml",
+        format!(
+            "{UNSIGNED}[[policy]]\nplugin = \"{}\"\n[policy.settings]\nlog_calls = 3\nlog_bytes = 12\n",
+            hostile("flood").display()
+        ),
+    );
+    let quiet = exportctl(&["check", "--policies", &set, three_shipments()]);
+    let verbose = exportctl(&["check", "--verbose", "--policies", &set, three_shipments()]);
+    assert_eq!(verbose.stdout, quiet.stdout, "logging changes no verdict");
+    assert_eq!(verbose.code, quiet.code);
+    assert!(!quiet.stderr.contains("log: "), "{}", quiet.stderr);
+    let verdicts = verbose.verdicts();
+    let ids: Vec<&str> = verdicts
+        .iter()
+        .map(|v| v["shipment"].as_str().unwrap_or_default())
+        .collect();
+    let logged: Vec<&str> = verbose
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("log: "))
+        .collect();
+    let expected: Vec<String> = [ids[0], ids[2]]
+        .iter()
+        .flat_map(|id| {
+            std::iter::repeat_n(
+                format!(
+                    "log: policy `hostile-flood` 0.1.0 on shipment `{id}`: debug: {}",
+                    "l".repeat(12)
+                ),
+                3,
+            )
+        })
+        .collect();
+    assert_eq!(logged, expected, "{}", verbose.stderr);
+}

@@ -8,7 +8,9 @@
 //!   policy, in bounded memory, the same way on every run;
 //! - `inputs` — malformed and oversized shipment files exit 2 with one line naming
 //!   the field, in bounded time and memory;
-//! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts;
+//! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts, and
+//!   a second generation swapped in under 4 threads gives each verdict it gives alone;
+//! - `library` — `judge()` in process with a sink of the caller's own;
 //! - `distribution` — signatures, trust stores, bundles and policy versions over time;
 //! - `eu_dual_use` — the EU dual-use policy in the default set;
 //! - `never_silent` — no allow or exit 0 for a shipment not really checked (typos,
@@ -30,6 +32,7 @@ mod eu_dual_use;
 mod examples;
 mod hostile;
 mod inputs;
+mod library;
 mod never_silent;
 mod readmes;
 mod sandbox;

@@ -6,6 +6,7 @@
 use crate::BoxError;
 use exportctl::{Host, PluginSource, PolicyEntry, PolicySetConfig};
 use exportctl_sdk::{Finding, Period, Policy, Shipment, configure};
+use std::sync::Arc;
 
 /// A policy of the default set: loaded alone in wasm, and built natively when
 /// this benchmark knows its crate.
@@ -17,7 +18,7 @@ pub struct OnePolicy {
     /// The native build, if this benchmark knows the policy's crate.
     pub native: Option<NativePolicy>,
     /// A host with this policy alone.
-    pub host: Host,
+    pub host: Arc<Host>,
 }
 
 /// A policy built natively: the rules as the plugin runs them, without the sandbox.
@@ -62,8 +63,9 @@ pub fn one_policy(config: &PolicySetConfig, entry: &PolicyEntry) -> PolicySetCon
 }
 
 /// Builds a bundled policy natively with its settings from the policy set, as the
-/// plugin's `configure` does inside the sandbox. `None` for a plugin this benchmark
-/// has no native build of (add its crate as a dev-dependency and a case here).
+/// plugin's `configure` does inside the sandbox. A bundled plugin (the host's one
+/// list, `bundled_plugins()`) without a case here is an error, so this table
+/// cannot fall behind that list: add its crate as a dev-dependency and a case.
 pub fn native_policy(name: &str, settings_json: &str) -> Result<Option<NativePolicy>, BoxError> {
     match name {
         "kz-export-control" => native::<kz_export_control::KzExportControl>(settings_json),
@@ -73,7 +75,11 @@ pub fn native_policy(name: &str, settings_json: &str) -> Result<Option<NativePol
         "us-ear" => native::<us_ear::UsEar>(settings_json),
         "company-rules" => native::<company_rules::CompanyRules>(settings_json),
         "party-screening" => native::<party_screening::PartyScreening>(settings_json),
-        _ => Ok(None),
+        _ => Err(format!(
+            "bundled plugin `{name}` has no native build in the benchmark: add its crate to \
+             host/Cargo.toml's dev-dependencies and a case to `native_policy`"
+        )
+        .into()),
     }
 }
 

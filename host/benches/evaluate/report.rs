@@ -12,6 +12,7 @@ use crate::throughput::{PolicyTimes, SetTimes};
 use exportctl::{Host, InstanceMode, Verdict};
 use exportctl_sdk::{Finding, Outcome, Shipment};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What the summary quotes from the corpus report.
 pub struct CorpusReport {
@@ -22,7 +23,7 @@ pub struct CorpusReport {
 /// Prints what the corpus holds and what the default set makes of it, and checks
 /// that fresh, reused and native evaluation agree on every shipment.
 pub fn corpus_report(
-    host: &Host,
+    host: &Arc<Host>,
     policies: &[OnePolicy],
     corpus: &[Shipment],
     kinds: &[Kind],

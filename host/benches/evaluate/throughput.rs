@@ -11,6 +11,7 @@ use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig};
 use exportctl_sdk::Shipment;
 use std::borrow::Borrow;
 use std::hint::black_box;
+use std::sync::Arc;
 
 /// Section 3's figures, per shipment.
 pub struct SetTimes {
@@ -47,7 +48,7 @@ pub struct PolicyTimes {
 /// native builds of its policies.
 pub fn whole_set(
     config: &PolicySetConfig,
-    host: &Host,
+    host: &Arc<Host>,
     policies: &[OnePolicy],
     corpus: &[Shipment],
 ) -> Result<SetTimes, BoxError> {
@@ -192,7 +193,7 @@ pub fn per_policy(
 
 /// Evaluates every one of `shipments` with one worker of `host`; time per shipment.
 fn time_worker<'s, S: Borrow<Shipment<'s>>>(
-    host: &Host,
+    host: &Arc<Host>,
     mode: InstanceMode,
     shipments: &[S],
 ) -> Result<Stat, BoxError> {

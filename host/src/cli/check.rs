@@ -7,23 +7,24 @@
 //! closes early (`| head -1`), the run stops and exits with the status of what
 //! it judged so far, never 0 after a verdict that was not allow.
 
-use super::{CheckArgs, ExitStatus, Format, InputFormatArg, MinOutcome, load_host, print_error};
-use crate::report::{write_json, write_text};
-use crate::verdict::{Verdict, Warning};
+use super::{
+    CheckArgs, ExitStatus, Format, InputFormatArg, MinOutcome, load_host, print_load_error,
+};
+use exportctl::report::{JsonLines, TextReport};
+use exportctl::{InvalidInput, JudgeOptions, Sink, Summary, Verdict, judge, read_file};
 use exportctl_sdk::Outcome;
-use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
+use exportctl_sdk::input::{InputFormat, InputLimits};
 use std::collections::HashSet;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 pub(super) fn run(args: &CheckArgs) -> ExitStatus {
     let host = match load_host(args.policies.as_ref(), &args.set) {
         Ok(host) => host,
         Err(e) => {
-            print_error(&e);
+            print_load_error(&e);
             return ExitStatus::InvalidInput;
         }
     };
-    let strict = args.strict || host.strict_input();
     let format = args.format.unwrap_or_else(|| {
         if io::stdout().is_terminal() {
             Format::Text
@@ -43,195 +44,94 @@ pub(super) fn run(args: &CheckArgs) -> ExitStatus {
         Some(MinOutcome::LicenceRequired) => Outcome::LicenceRequired,
         Some(MinOutcome::Deny) => Outcome::Deny,
     };
-    let limits = InputLimits::default();
+    let options = JudgeOptions {
+        as_of: args.as_of,
+        strict: args.strict,
+        limits: InputLimits::default(),
+    };
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let out = io::BufWriter::new(stdout.lock());
     let mut worker = host.worker();
-    let mut tally = Tally::default();
-    let mut data_age_said = HashSet::new();
-
-    for file in &args.files {
-        let entries = if file == "-" {
-            input::read_entries(io::stdin().lock(), "<stdin>", input_format, &limits)
-        } else {
-            match std::fs::File::open(file) {
-                Ok(f) => input::read_entries(f, file, input_format, &limits),
-                Err(e) => {
-                    eprintln!("error: cannot read `{file}`: {e}");
-                    tally.invalid += 1;
-                    continue;
-                }
-            }
-        };
-        let entries = match entries {
-            Ok(entries) => entries,
-            Err(e) => {
-                eprintln!("error: {e}");
-                tally.invalid += 1;
-                continue;
-            }
-        };
-        for entry in entries {
-            let doc = match entry {
-                Ok(doc) => doc,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    tally.invalid += 1;
-                    continue;
-                }
-            };
-            let Some(verdict) = judge(&doc, args, strict, &limits, &mut worker) else {
-                tally.invalid += 1;
-                continue;
-            };
-            for w in verdict.warnings.iter().filter(|w| w.kind == "data-age") {
-                // Once per policy, source and edition, not once per shipment.
-                let source = w.message.split_once(": ").map_or(&*w.message, |(s, _)| s);
-                if data_age_said.insert(source.to_owned()) {
-                    eprintln!("warning: {}: {}", verdict.shipment, w.message);
-                }
-            }
-            tally.count(&verdict);
-            if verdict.outcome < min_outcome {
-                continue;
-            }
-            let written = match format {
-                Format::Json => write_json(&mut out, &verdict),
-                Format::Text => write_text(&mut out, &verdict),
-            };
-            if let Err(e) = written {
-                return write_failed(&e, tally.status());
-            }
-        }
+    if args.verbose {
+        worker = worker.on_log(|log| eprintln!("log: {log}"));
     }
-    if let Err(e) = out.flush() {
-        return write_failed(&e, tally.status());
+    let verdicts: Box<dyn Sink> = match format {
+        Format::Json => Box::new(JsonLines(out)),
+        Format::Text => Box::new(TextReport(out)),
+    };
+    let mut sink = Terminal {
+        verdicts,
+        min_outcome,
+        data_age_said: HashSet::new(),
+    };
+    // Files are read one at a time, as the run reaches them.
+    let source = args
+        .files
+        .iter()
+        .flat_map(|file| read_file(file, input_format, &options.limits));
+    let summary = match judge(source, &mut worker, &options, &mut sink) {
+        Ok(summary) => summary,
+        Err(stopped) => return write_failed(&stopped.error, status(&stopped.summary)),
+    };
+    if let Err(e) = sink.flush() {
+        return write_failed(&e, status(&summary));
     }
-    if tally.judged + tally.invalid > 1 {
-        eprintln!("{}", tally.summary());
+    if summary.judged + summary.invalid > 1 {
+        eprintln!("{summary}");
     }
-    tally.status()
+    status(&summary)
 }
 
-/// Validates one document and judges it; `None` (errors printed) when it is
-/// invalid input. Unknown fields are warnings (on standard error and in the
-/// verdict), or errors under `--strict`.
-fn judge(
-    doc: &Document,
-    args: &CheckArgs,
-    strict: bool,
-    limits: &InputLimits,
-    worker: &mut crate::Worker<'_>,
-) -> Option<Verdict> {
-    let mut unknown = doc.unknown_fields();
-    // A document of thousands of unknown keys must not flood the output: the
-    // first ones are named, the rest counted.
-    let more = unknown.len().saturating_sub(MAX_UNKNOWN_REPORTED);
-    unknown.truncate(MAX_UNKNOWN_REPORTED);
-    let shipment = match doc.shipment_id() {
-        Some(id) => format!("{}: shipment `{id}`", doc.origin),
-        None => doc.origin.clone(),
-    };
-    let more_line = (more > 0).then(|| format!("{shipment}: and {more} more unknown fields"));
-    if strict && !unknown.is_empty() {
-        for field in &unknown {
-            let hint = field
-                .suggestion
-                .map(|known| format!("; did you mean `{known}`?"))
-                .unwrap_or_default();
-            eprintln!(
-                "error: {shipment}: {}: unknown field (strict mode: unknown fields are invalid input){hint}",
-                field.path
-            );
+/// The sink of `check`: verdicts at least `min_outcome` to standard output (JSON
+/// Lines or text); invalid input as errors, and unknown fields and old data as
+/// warnings, on standard error.
+struct Terminal {
+    verdicts: Box<dyn Sink>,
+    min_outcome: Outcome,
+    /// Data-age warnings already printed: once per policy, source and edition,
+    /// not once per shipment.
+    data_age_said: HashSet<String>,
+}
+
+impl Sink for Terminal {
+    fn verdict(&mut self, label: &str, verdict: &Verdict) -> io::Result<()> {
+        for w in verdict
+            .warnings
+            .iter()
+            .filter(|w| w.kind == "unknown-field")
+        {
+            eprintln!("warning: {label}: {}", w.message);
         }
-        if let Some(line) = &more_line {
+        for w in verdict.warnings.iter().filter(|w| w.kind == "data-age") {
+            let source = w.message.split_once(": ").map_or(&*w.message, |(s, _)| s);
+            if self.data_age_said.insert(source.to_owned()) {
+                eprintln!("warning: {}: {}", verdict.shipment, w.message);
+            }
+        }
+        if verdict.outcome < self.min_outcome {
+            return Ok(());
+        }
+        self.verdicts.verdict(label, verdict)
+    }
+
+    fn invalid(&mut self, error: &InvalidInput) -> io::Result<()> {
+        for line in error.messages() {
             eprintln!("error: {line}");
         }
+        Ok(())
     }
-    let parsed = input::parse_shipment_all(doc, args.as_of, limits);
-    let parsed = match parsed {
-        Ok(_) if strict && !unknown.is_empty() => return None,
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("error: {e}");
-            }
-            return None;
-        }
-    };
-    for field in &unknown {
-        eprintln!("warning: {shipment}: {field}");
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.verdicts.flush()
     }
-    if let Some(line) = &more_line {
-        eprintln!("warning: {line}");
-    }
-    let mut verdict = worker.evaluate(&parsed);
-    let mut warnings: Vec<Warning> = unknown
-        .into_iter()
-        .map(|field| Warning {
-            kind: "unknown-field",
-            path: field.path.clone(),
-            suggestion: field.suggestion,
-            message: field.to_string(),
-        })
-        .collect();
-    if more > 0 {
-        warnings.push(Warning {
-            kind: "unknown-field",
-            path: "…".to_owned(),
-            suggestion: None,
-            message: format!("and {more} more unknown fields"),
-        });
-    }
-    warnings.append(&mut verdict.warnings);
-    verdict.warnings = warnings;
-    Some(verdict)
 }
 
-/// Most unknown fields named per shipment; the rest are counted.
-const MAX_UNKNOWN_REPORTED: usize = 20;
-
-/// What a run judged, for the exit status and the summary line.
-#[derive(Default)]
-struct Tally {
-    judged: usize,
-    invalid: usize,
-    not_judged: usize,
-    by_outcome: [usize; 4],
-    worst: Option<Outcome>,
-}
-
-impl Tally {
-    fn count(&mut self, verdict: &Verdict) {
-        self.judged += 1;
-        if !verdict.judged() {
-            self.not_judged += 1;
-        }
-        let i = match verdict.outcome {
-            Outcome::Allow => 0,
-            Outcome::Review => 1,
-            Outcome::LicenceRequired => 2,
-            Outcome::Deny => 3,
-        };
-        self.by_outcome[i] += 1;
-        self.worst = self.worst.max(Some(verdict.outcome));
-    }
-
-    /// Invalid input wins, then the worst outcome judged.
-    fn status(&self) -> ExitStatus {
-        if self.invalid > 0 {
-            ExitStatus::InvalidInput
-        } else {
-            ExitStatus::from_outcome(self.worst.unwrap_or(Outcome::Allow))
-        }
-    }
-
-    fn summary(&self) -> String {
-        let [allow, review, licence, deny] = self.by_outcome;
-        format!(
-            "summary: {} judged: {allow} allow, {review} review, {licence} licence_required, {deny} deny; {} invalid; {} not judged by any enforce-mode policy in force",
-            self.judged, self.invalid, self.not_judged
-        )
+/// Invalid input wins, then the worst outcome judged.
+fn status(summary: &Summary) -> ExitStatus {
+    if summary.invalid > 0 {
+        ExitStatus::InvalidInput
+    } else {
+        ExitStatus::from_outcome(summary.worst.unwrap_or(Outcome::Allow))
     }
 }
 

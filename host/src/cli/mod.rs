@@ -7,11 +7,13 @@ mod policies;
 mod policy;
 
 pub use exit::ExitStatus;
-pub use policy::{BUNDLE_POLICY_SET, PolicyCommand};
+pub use policy::PolicyCommand;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use exportctl::{CodeCache, Host, LoadError};
 use exportctl_sdk::Date;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Evaluate shipments against export-control policies, each running in a WebAssembly sandbox.
 #[derive(Debug, Parser)]
@@ -45,7 +47,7 @@ pub struct CheckArgs {
     /// Change one setting of a policy of the set: `POLICY.KEY=VALUE`, VALUE a
     /// TOML value or a bare word (repeatable).
     #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
-    pub set: Vec<crate::SettingOverride>,
+    pub set: Vec<exportctl::SettingOverride>,
     /// Output format: `json` (one verdict per line) or `text` (a readable report).
     /// Default: `text` when standard output is a terminal, else `json`.
     #[arg(long, value_enum)]
@@ -56,6 +58,10 @@ pub struct CheckArgs {
     /// Unknown shipment fields are invalid input (exit 2) instead of warnings.
     #[arg(long)]
     pub strict: bool,
+    /// Print what the policies log while judging, on standard error, each line
+    /// naming the policy, its version and the shipment.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Print only verdicts at least this severe (the exit status still counts
     /// every shipment): `review` prints what needs a person.
     #[arg(long, value_enum, value_name = "OUTCOME")]
@@ -105,7 +111,7 @@ pub struct PoliciesArgs {
     pub policies: Option<PathBuf>,
     /// Change one setting of a policy of the set: `POLICY.KEY=VALUE` (repeatable).
     #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
-    pub set: Vec<crate::SettingOverride>,
+    pub set: Vec<exportctl::SettingOverride>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -135,31 +141,52 @@ pub fn run(cli: Cli) -> ExitStatus {
 
 /// Loads the policy set named on the command line, or the bundled default, with
 /// the `--set` overrides.
+/// The code cache comes from the environment here, in the binary, never in the
+/// library (`EXPORTCTL_CACHE`, `EXPORTCTL_CACHE_DIR`).
 fn load_host(
     path: Option<&PathBuf>,
-    overrides: &[crate::SettingOverride],
-) -> Result<crate::Host, crate::LoadError> {
+    overrides: &[exportctl::SettingOverride],
+) -> Result<Arc<Host>, LoadError> {
     let mut config = match path {
-        Some(path) => crate::PolicySetConfig::load(path)?,
-        None => crate::PolicySetConfig::bundled_default()?,
+        Some(path) => exportctl::PolicySetConfig::load(path)?,
+        None => exportctl::PolicySetConfig::bundled_default()?,
     };
     config.overrides = overrides.to_vec();
-    let host = crate::Host::load(&config)?;
+    let host = Host::builder(config)
+        .code_cache(CodeCache::from_env())
+        .build()?;
     for warning in host.warnings() {
         eprintln!("warning: {warning}");
     }
     Ok(host)
 }
 
-/// Prints an error with its causes, as one line each.
+/// Prints an error and its causes on one line, joined by `: `.
 fn print_error(error: &dyn std::error::Error) {
-    let mut line = format!("error: {error}");
+    eprintln!("error: {}", with_causes(error));
+}
+
+/// Prints a load error with its causes and, after `; `, what to do about it.
+fn print_load_error(error: &LoadError) {
+    eprintln!("error: {}", load_error_line(error));
+}
+
+/// A load error with its causes and, after `; `, what to do about it.
+fn load_error_line(error: &LoadError) -> String {
+    match error.help() {
+        Some(help) => format!("{}; {help}", with_causes(error)),
+        None => with_causes(error),
+    }
+}
+
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
         line.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    eprintln!("{line}");
+    line
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! `exportctl policies`: what a policy set would run.
 
-use super::{ExitStatus, Format, PoliciesArgs, load_host, print_error};
+use super::{ExitStatus, Format, PoliciesArgs, load_host, print_load_error};
 use std::io::{self, Write};
 
 pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
     let host = match load_host(args.policies.as_ref(), &args.set) {
         Ok(host) => host,
         Err(e) => {
-            print_error(&e);
+            print_load_error(&e);
             return ExitStatus::InvalidInput;
         }
     };
@@ -32,7 +32,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                 writeln!(out, "  publisher:    {} ({})", m.publisher, m.jurisdiction)?;
                 let until = m.valid_to.map_or_else(|| "open-ended".to_owned(), |d| d.to_string());
                 writeln!(out, "  in force:     {} to {until}", m.valid_from)?;
-                writeln!(out, "  mode:         {}", match p.mode { crate::Mode::Enforce => "enforce", crate::Mode::Monitor => "monitor" })?;
+                writeln!(out, "  mode:         {}", match p.mode { exportctl::Mode::Enforce => "enforce", exportctl::Mode::Monitor => "monitor" })?;
                 writeln!(out, "  signed by:    {}", p.signer)?;
                 writeln!(out, "  plugin:       {} (contract {})", p.plugin.name(), m.contract_version)?;
                 writeln!(out, "  sha256:       {}", p.plugin.sha256())?;

@@ -1,10 +1,9 @@
 //! `exportctl policy keygen | sign | verify | inspect`: what a publisher needs to
 //! distribute a plugin, and what an operator needs to check one.
 
-use super::{ExitStatus, print_error};
-use crate::plugin::sha256_hex;
-use crate::{Host, PolicySetConfig};
+use super::{ExitStatus, load_error_line, print_error, print_load_error};
 use clap::Subcommand;
+use exportctl::{CodeCache, Host, LoadError, Plugin, PolicySetConfig, Publisher};
 use minisign::{KeyPair, SecretKey, SecretKeyBox};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -77,7 +76,10 @@ pub(super) fn run(command: &PolicyCommand) -> ExitStatus {
     match result {
         Ok(()) => ExitStatus::Allow,
         Err(e) => {
-            print_error(e.as_ref());
+            match e.downcast_ref::<LoadError>() {
+                Some(e) => print_load_error(e),
+                None => print_error(e.as_ref()),
+            }
             ExitStatus::InvalidInput
         }
     }
@@ -102,7 +104,7 @@ fn keygen(name: &Path, unencrypted: bool) -> CliResult {
     std::fs::write(&pk_path, pk.to_box()?.to_bytes())?;
     println!("secret key: {} (keep it offline)", sk_path.display());
     println!("public key: {}", pk_path.display());
-    println!("key ID:     {}", crate::trust::key_id_hex(pk.keynum()));
+    println!("key ID:     {}", Publisher::key_id_of(pk.keynum()));
     println!("trust it in a policy set with:");
     println!(
         "  [[trust.publisher]]\n  name = \"…\"\n  public_key = \"{}\"\n  policies = [\"…\"]",
@@ -153,7 +155,9 @@ fn verify(target: &Path, policies: Option<&Path>) -> CliResult {
         config.policies = vec![single_entry(target)];
         config
     };
-    let host = Host::load(&config)?;
+    let host = Host::builder(config)
+        .code_cache(CodeCache::from_env())
+        .build()?;
     for warning in host.warnings() {
         eprintln!("warning: {warning}");
     }
@@ -175,7 +179,7 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
         std::fs::read(plugin).map_err(|e| format!("cannot read `{}`: {e}", plugin.display()))?;
     println!("file:      {}", plugin.display());
     println!("size:      {} bytes", bytes.len());
-    println!("sha256:    {}", sha256_hex(&bytes));
+    println!("sha256:    {}", Plugin::sha256_of(&bytes));
     match load_single(plugin, &bytes) {
         Ok(loaded) => {
             let m = loaded.metadata();
@@ -196,7 +200,7 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
                 println!("not covered: {l}");
             }
         }
-        Err(e) => println!("loadable:  no — {e}"),
+        Err(e) => println!("loadable:  no — {}", load_error_line(&e)),
     }
     let sig_path = with_suffix(plugin, "minisig");
     let signature = std::fs::read_to_string(&sig_path).ok();
@@ -205,7 +209,7 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
         (Some(text), None) => match minisign::SignatureBox::from_string(text) {
             Ok(sig) => format!(
                 "present, key ID {}, trusted comment `{}` (give --policies to check it against a trust store)",
-                crate::trust::key_id_hex(sig.keynum()),
+                Publisher::key_id_of(sig.keynum()),
                 sig.trusted_comment().unwrap_or_default()
             ),
             Err(e) => format!("unreadable: {e}"),
@@ -288,29 +292,18 @@ fn read_secret_key(path: &Path) -> Result<SecretKey, Box<dyn std::error::Error>>
 }
 
 /// Compiles and checks one plugin file as a host would, without a trust store.
-fn load_single(path: &Path, bytes: &[u8]) -> Result<crate::Plugin, crate::LoadError> {
-    let runtime =
-        crate::engine::Runtime::new(crate::Limits::DEFAULT_MEMORY_BYTES, None).map_err(|e| {
-            crate::LoadError::Engine {
-                reason: format!("{e:#}"),
-            }
-        })?;
-    crate::Plugin::load(
-        &runtime,
-        &path.display().to_string(),
-        bytes,
-        sha256_hex(bytes),
-    )
+fn load_single(path: &Path, bytes: &[u8]) -> Result<Plugin, LoadError> {
+    Plugin::inspect(&path.display().to_string(), bytes)
 }
 
-fn single_entry(plugin: &Path) -> crate::PolicyEntry {
-    crate::PolicyEntry {
-        plugin: crate::PluginSource::File(plugin.to_path_buf()),
+fn single_entry(plugin: &Path) -> exportctl::PolicyEntry {
+    exportctl::PolicyEntry {
+        plugin: exportctl::PluginSource::File(plugin.to_path_buf()),
         signature: Some(with_suffix(plugin, "minisig")),
         enabled: true,
-        mode: crate::Mode::Enforce,
+        mode: exportctl::Mode::Enforce,
         settings_json: "{}".to_owned(),
-        limits: crate::Limits::default(),
+        limits: exportctl::Limits::default(),
     }
 }
 

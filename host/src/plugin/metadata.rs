@@ -1,6 +1,6 @@
 //! The metadata a plugin declares, checked at load.
 
-use super::bindings::exportctl::policy::types::PolicyMetadata as RawMetadata;
+use crate::bindings::exportctl::policy::types::PolicyMetadata as RawMetadata;
 use exportctl_sdk::{CONTRACT_VERSION, Date, Period, Rule};
 use serde::Serialize;
 
@@ -23,10 +23,10 @@ pub struct PluginMetadata {
     /// Summary of the legal basis.
     pub legal_basis: String,
     /// First day in force.
-    #[serde(serialize_with = "crate::verdict::serialize_display")]
+    #[serde(serialize_with = "crate::date_text::serialize")]
     pub valid_from: Date,
     /// Last day in force, if any.
-    #[serde(serialize_with = "crate::verdict::serialize_opt_display")]
+    #[serde(serialize_with = "crate::date_text::serialize_opt")]
     pub valid_to: Option<Date>,
     /// Contract version the plugin was built for.
     pub contract_version: String,

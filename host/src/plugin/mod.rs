@@ -3,16 +3,15 @@
 //! arrives: that it is a component, that it imports nothing but the contract's
 //! log, that it exports this contract version, and that its metadata is sound.
 
-pub(crate) mod bindings;
 mod metadata;
 
 pub use metadata::PluginMetadata;
 
-use crate::engine::Runtime;
-use crate::error::LoadError;
+use crate::bindings::PolicyPre;
+use crate::engine::{EngineSettings, Runtime};
+use crate::error::{ContractError, LoadError, MetadataError, NotAComponent};
 use crate::limits::Limits;
 use crate::sandbox::{self, StoreState};
-use bindings::PolicyPre;
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
@@ -52,7 +51,7 @@ impl Plugin {
         };
         let component = compiled.map_err(|e| LoadError::Compile {
             plugin: name.to_owned(),
-            reason: format!("{e:#}"),
+            source: e.into(),
         })?;
         let (imports, exports) = check_imports_and_exports(runtime, name, &component)?;
         let pre = runtime
@@ -61,13 +60,13 @@ impl Plugin {
             .and_then(PolicyPre::new)
             .map_err(|e| LoadError::Contract {
                 plugin: name.to_owned(),
-                reason: format!("{e:#}"),
+                source: ContractError::Link(e.into()),
             })?;
 
         let mut store = sandbox::new_store(&runtime.engine, Limits::default()).map_err(|e| {
             LoadError::Contract {
                 plugin: name.to_owned(),
-                reason: format!("{e:#}"),
+                source: ContractError::Link(e.into()),
             }
         })?;
         let raw = pre
@@ -75,11 +74,11 @@ impl Plugin {
             .and_then(|world| world.exportctl_policy_evaluator().call_metadata(&mut store))
             .map_err(|e| LoadError::Metadata {
                 plugin: name.to_owned(),
-                reason: format!("calling `metadata` failed: {e:#}"),
+                source: MetadataError::Call(e.into()),
             })?;
         let metadata = PluginMetadata::from_raw(raw).map_err(|reason| LoadError::Metadata {
             plugin: name.to_owned(),
-            reason,
+            source: MetadataError::Invalid(reason),
         })?;
         Ok(Plugin {
             name: name.to_owned(),
@@ -91,9 +90,27 @@ impl Plugin {
         })
     }
 
+    /// Compiles and checks one plugin on its own, as a policy set would load it
+    /// but with no trust store, no settings and no code cache: what
+    /// `exportctl policy inspect` shows. `name` is how errors refer to it.
+    pub fn inspect(name: &str, bytes: &[u8]) -> Result<Plugin, LoadError> {
+        let runtime = Runtime::new(
+            Limits::DEFAULT_MEMORY_BYTES,
+            &EngineSettings::default(),
+            None,
+        )
+        .map_err(|e| LoadError::Engine { source: e.into() })?;
+        Plugin::load(&runtime, name, bytes, sha256_hex(bytes))
+    }
+
     /// The file path or bundled name the plugin was loaded from.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Lower-case hex sha256 of plugin bytes, as verdicts name plugins.
+    pub fn sha256_of(bytes: &[u8]) -> String {
+        sha256_hex(bytes)
     }
 
     /// Lower-case hex sha256 of the plugin's bytes.
@@ -137,15 +154,15 @@ fn check_header(name: &str, bytes: &[u8]) -> Result<(), LoadError> {
         (Some(MAGIC), Some(COMPONENT)) => Ok(()),
         (Some(MAGIC), Some(CORE_MODULE)) => Err(LoadError::NotAComponent {
             plugin: name.to_owned(),
-            reason: "it is a core WebAssembly module; build the policy with `exportctl-builder` (or `wasm-tools component new`) to make a component".to_owned(),
+            found: NotAComponent::CoreModule,
         }),
         (Some(MAGIC), _) => Err(LoadError::NotAComponent {
             plugin: name.to_owned(),
-            reason: "unsupported WebAssembly binary version".to_owned(),
+            found: NotAComponent::UnsupportedVersion,
         }),
         _ => Err(LoadError::NotAComponent {
             plugin: name.to_owned(),
-            reason: format!("not a WebAssembly file ({} bytes, no `\\0asm` header)", bytes.len()),
+            found: NotAComponent::NotWasm { bytes: bytes.len() },
         }),
     }
 }
@@ -180,10 +197,10 @@ fn check_imports_and_exports(
     if let Some(version) = other_version {
         return Err(LoadError::Contract {
             plugin: name.to_owned(),
-            reason: format!(
-                "it is built for policy contract version {version}, but this host implements {}; rebuild it with a matching exportctl-sdk",
-                exportctl_sdk::CONTRACT_VERSION
-            ),
+            source: ContractError::OtherVersion {
+                found: version.to_owned(),
+                expected: exportctl_sdk::CONTRACT_VERSION,
+            },
         });
     }
     if !forbidden.is_empty() {
@@ -197,21 +214,9 @@ fn check_imports_and_exports(
     }
     Err(LoadError::Contract {
         plugin: name.to_owned(),
-        reason: format!(
-            "it does not export `{EVALUATOR_EXPORT}` (exports: {})",
-            list_or_none(&exports)
-        ),
+        source: ContractError::MissingExport {
+            expected: EVALUATOR_EXPORT,
+            exports,
+        },
     })
-}
-
-fn list_or_none(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".to_owned()
-    } else {
-        items
-            .iter()
-            .map(|i| format!("`{i}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }

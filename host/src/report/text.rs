@@ -18,10 +18,7 @@ pub fn write_text(out: &mut impl Write, verdict: &Verdict) -> std::io::Result<()
         writeln!(out, "  no findings")?;
     }
     for f in &verdict.findings {
-        let monitor = verdict
-            .policies
-            .iter()
-            .any(|p| p.id == f.policy && p.mode == Mode::Monitor);
+        let monitor = f.mode == Mode::Monitor;
         writeln!(
             out,
             "  - {} [{}/{}]{}",

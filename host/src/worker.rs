@@ -1,0 +1,264 @@
+//! [`Worker`]: evaluates shipments on one thread against a loaded [`Host`] —
+//! encode once, run each policy in force in its sandbox, check its output,
+//! aggregate one [`Verdict`].
+
+use crate::bindings::Policy as PolicyWorld;
+use crate::engine::Runtime;
+use crate::failure::PolicyFailure;
+use crate::host::{Host, LoadedPolicy};
+use crate::output;
+use crate::plugin_log::PluginLog;
+use crate::policy_set::InstanceMode;
+use crate::sandbox::{self, StoreState};
+use crate::verdict::{POLICY_ERROR_RULE, PolicyFinding, Verdict};
+use exportctl_sdk::{Finding, Outcome, Shipment};
+use std::sync::Arc;
+use wasmtime::Store;
+
+/// Where a worker hands what plugins log.
+type LogSink = Box<dyn FnMut(&PluginLog<'_>) + Send>;
+
+/// Evaluates shipments on one thread. In [`InstanceMode::Reused`] it keeps one
+/// sandbox per policy between shipments, and drops a sandbox as soon as its policy
+/// fails, so a poisoned instance is never reused.
+///
+/// A worker owns an `Arc` of its [`Host`]: the host it was made from stays loaded
+/// while the worker lives, whatever set the caller loads meanwhile.
+pub struct Worker {
+    host: Arc<Host>,
+    mode: InstanceMode,
+    instances: Vec<Option<Sandbox>>,
+    /// The encoded shipment, reused so that encoding allocates only when a
+    /// shipment is larger than any before it.
+    wire: Vec<u8>,
+    on_log: Option<LogSink>,
+}
+
+impl Host {
+    /// A worker to evaluate shipments on the current thread, in the set's
+    /// instance mode. It keeps this host alive for as long as it lives.
+    pub fn worker(self: &Arc<Host>) -> Worker {
+        Worker::new(self.clone(), self.instance_mode)
+    }
+
+    /// A worker with an explicit instance mode (benchmarks compare both).
+    pub fn worker_with(self: &Arc<Host>, mode: InstanceMode) -> Worker {
+        Worker::new(self.clone(), mode)
+    }
+
+    /// Evaluates one shipment with a fresh worker.
+    pub fn evaluate(self: &Arc<Host>, shipment: &Shipment) -> Verdict {
+        self.worker().evaluate(shipment)
+    }
+}
+
+/// A live plugin instance and its store.
+struct Sandbox {
+    store: Store<StoreState>,
+    world: PolicyWorld,
+}
+
+impl Worker {
+    /// A worker of `host` in instance mode `mode` (see also [`Host::worker`]).
+    pub fn new(host: Arc<Host>, mode: InstanceMode) -> Worker {
+        let instances = host.policies.iter().map(|_| None).collect();
+        Worker {
+            host,
+            mode,
+            instances,
+            wire: Vec::new(),
+            on_log: None,
+        }
+    }
+
+    /// Hands every message a plugin logs while evaluating a shipment to `sink`,
+    /// tagged with the policy id, version and shipment id (by default they are
+    /// dropped). Messages logged while a sandbox reads its settings are not
+    /// passed on; a plugin that logs past its budget fails closed.
+    pub fn on_log(mut self, sink: impl FnMut(&PluginLog<'_>) + Send + 'static) -> Worker {
+        self.on_log = Some(Box::new(sink));
+        self
+    }
+
+    /// The host this worker evaluates with.
+    pub fn host(&self) -> &Arc<Host> {
+        &self.host
+    }
+
+    /// Judges one shipment against every enabled policy. Never fails: a policy
+    /// that cannot judge adds a `policy-error` finding with the set's fail
+    /// outcome.
+    pub fn evaluate(&mut self, shipment: &Shipment) -> Verdict {
+        let host = self.host.clone();
+        let wire = shipment
+            .to_wire_in(std::mem::take(&mut self.wire))
+            .map_err(|e| e.to_string());
+        let mut reports = Vec::with_capacity(host.ids.len());
+        let mut findings: Vec<PolicyFinding> = Vec::new();
+        for versions in &host.ids {
+            // The version in force on the law date; if none is, the latest is named.
+            let in_force = versions.iter().copied().find(|&i| {
+                host.policies[i]
+                    .plugin
+                    .metadata()
+                    .in_force()
+                    .contains(shipment.as_of)
+            });
+            let Some(i) = in_force.or_else(|| versions.last().copied()) else {
+                continue;
+            };
+            let policy = &host.policies[i];
+            let mut report = policy.report.clone();
+            report.in_force = in_force.is_some();
+            if report.in_force {
+                let result = match &wire {
+                    Ok(bytes) => self.run(i, policy, shipment, bytes),
+                    Err(reason) => Err(PolicyFailure::Sandbox {
+                        reason: reason.clone(),
+                    }),
+                };
+                match result {
+                    Ok(found) => {
+                        report.outcome = found
+                            .iter()
+                            .map(|f| f.outcome)
+                            .max()
+                            .unwrap_or(Outcome::Allow);
+                        findings.extend(found.into_iter().map(|finding| PolicyFinding {
+                            policy: report.id.clone(),
+                            mode: report.mode,
+                            finding,
+                        }));
+                    }
+                    Err(failure) => {
+                        let message = format!(
+                            "policy `{}` failed on shipment `{}`: {failure}",
+                            report.id, shipment.id
+                        );
+                        report.outcome = host.fail_outcome;
+                        report.error = Some(failure);
+                        findings.push(PolicyFinding {
+                            policy: report.id.clone(),
+                            mode: report.mode,
+                            finding: Finding {
+                                rule: POLICY_ERROR_RULE.to_owned(),
+                                outcome: host.fail_outcome,
+                                lines: Vec::new(),
+                                parties: Vec::new(),
+                                message,
+                                legal_basis: "exportctl fail-closed rule: a policy that cannot judge a shipment never allows it".to_owned(),
+                            },
+                        });
+                    }
+                }
+            }
+            reports.push(report);
+        }
+        if let Ok(bytes) = wire {
+            self.wire = bytes;
+        }
+        let mut warnings = Vec::new();
+        for (report, versions) in reports.iter().zip(&host.ids) {
+            if !report.in_force {
+                continue;
+            }
+            let Some(policy) = versions
+                .iter()
+                .map(|&i| &host.policies[i])
+                .find(|p| p.report.version == report.version)
+            else {
+                continue;
+            };
+            warnings.extend(crate::data_age::stale(
+                &report.id,
+                &policy.editions,
+                shipment.as_of,
+                host.data_age_days,
+            ));
+        }
+        let mut verdict = Verdict::aggregate(
+            shipment.id.to_string(),
+            shipment.date,
+            shipment.as_of,
+            reports,
+            findings,
+        );
+        verdict.warnings = warnings;
+        verdict.generation = host.generation.clone();
+        verdict
+    }
+
+    fn run(
+        &mut self,
+        i: usize,
+        policy: &LoadedPolicy,
+        shipment: &Shipment,
+        wire: &[u8],
+    ) -> Result<Vec<Finding>, PolicyFailure> {
+        let mut sandbox = match self.instances.get_mut(i).and_then(Option::take) {
+            Some(sandbox) => sandbox,
+            None => new_sandbox(&self.host.runtime, policy)?,
+        };
+        sandbox::refuel(&mut sandbox.store, policy.limits).map_err(|e| PolicyFailure::Sandbox {
+            reason: format!("{e:#}"),
+        })?;
+        let result = sandbox
+            .world
+            .exportctl_policy_evaluator()
+            .call_evaluate(&mut sandbox.store, wire);
+        let outcome = match result {
+            Err(e) => Err(sandbox::classify(&e, &sandbox.store, policy.limits)),
+            Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
+            Ok(Ok(raw)) => {
+                output::check(shipment, raw).map_err(|reason| PolicyFailure::BadOutput { reason })
+            }
+        };
+        if let Some(sink) = &mut self.on_log {
+            for (level, message) in sandbox::take_log(&mut sandbox.store) {
+                sink(&PluginLog {
+                    policy: &policy.report.id,
+                    version: &policy.report.version,
+                    shipment: &shipment.id,
+                    level,
+                    message: &message,
+                });
+            }
+        }
+        // Only a sandbox whose call succeeded may serve the next shipment.
+        if outcome.is_ok()
+            && self.mode == InstanceMode::Reused
+            && let Some(slot) = self.instances.get_mut(i)
+        {
+            *slot = Some(sandbox);
+        }
+        outcome
+    }
+}
+
+/// Instantiates a policy and hands it its settings.
+fn new_sandbox(runtime: &Runtime, policy: &LoadedPolicy) -> Result<Sandbox, PolicyFailure> {
+    let mut store =
+        sandbox::new_store(&runtime.engine, policy.limits).map_err(|e| PolicyFailure::Sandbox {
+            reason: format!("{e:#}"),
+        })?;
+    let world =
+        policy
+            .plugin
+            .pre()
+            .instantiate(&mut store)
+            .map_err(|e| PolicyFailure::Sandbox {
+                reason: format!("{e:#}"),
+            })?;
+    // An empty table is what the SDK assumes when never configured; skip the call.
+    if policy.settings_json != "{}" {
+        match world
+            .exportctl_policy_evaluator()
+            .call_configure(&mut store, &policy.settings_json)
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => return Err(PolicyFailure::PluginError { message }),
+            Err(e) => return Err(sandbox::classify(&e, &store, policy.limits)),
+        }
+    }
+    Ok(Sandbox { store, world })
+}

@@ -1,0 +1,79 @@
+//! The host as a library, in process: `judge()` with a sink of the caller's own,
+//! the way a server or a batch runner uses it. Verdicts are those `exportctl
+//! check` prints; invalid documents arrive as typed errors naming the shipment
+//! and the field path.
+
+use crate::support::repo;
+use exportctl::{
+    Host, InvalidInput, JudgeOptions, PolicySetConfig, Sink, Verdict, judge, read_file,
+};
+use exportctl_sdk::Outcome;
+use exportctl_sdk::input::InputFormat;
+use std::io;
+
+/// Keeps everything it is handed.
+#[derive(Default)]
+struct Collect {
+    verdicts: Vec<(String, Verdict)>,
+    invalid: Vec<InvalidInput>,
+}
+
+impl Sink for Collect {
+    fn verdict(&mut self, label: &str, verdict: &Verdict) -> io::Result<()> {
+        self.verdicts.push((label.to_owned(), verdict.clone()));
+        Ok(())
+    }
+
+    fn invalid(&mut self, error: &InvalidInput) -> io::Result<()> {
+        // `InvalidInput` holds an io::Error, so it is not Clone: keep its lines.
+        self.invalid.push(InvalidInput::Read(match error {
+            InvalidInput::Shipment { errors, .. } => errors[0].clone(),
+            InvalidInput::Read(e) => e.clone(),
+            other => panic!("unexpected {other}"),
+        }));
+        Ok(())
+    }
+}
+
+#[test]
+fn judge_hands_verdicts_and_typed_input_errors_to_the_sink_and_counts_them() {
+    let host = Host::builder(PolicySetConfig::bundled_default().unwrap())
+        .generation(41)
+        .build()
+        .unwrap();
+    let file = |name: &str| repo().join(name).display().to_string();
+    let options = JudgeOptions::default();
+    let source = [
+        file("tests/examples/de-furniture-to-kz.json"),
+        file("tests/inputs/invalid-country.json"),
+        file("tests/examples/seed-drones-kg-via-kz-to-ru.json"),
+    ]
+    .into_iter()
+    .flat_map(|f| read_file(&f, InputFormat::Auto, &options.limits));
+    let mut sink = Collect::default();
+    let summary = judge(source, &mut host.worker(), &options, &mut sink).unwrap();
+
+    assert_eq!((summary.judged, summary.invalid), (2, 1), "{summary}");
+    assert_eq!(summary.by_outcome.iter().sum::<usize>(), 2);
+    assert_eq!(summary.worst, Some(Outcome::Deny));
+    let [(label, allow), (_, deny)] = sink.verdicts.as_slice() else {
+        panic!("two verdicts expected");
+    };
+    assert!(
+        label.ends_with("de-furniture-to-kz.json: shipment `SO-2024-00310`"),
+        "{label}"
+    );
+    assert_eq!(
+        (allow.outcome, deny.outcome),
+        (Outcome::Allow, Outcome::Deny)
+    );
+    assert!(sink.verdicts.iter().all(|(_, v)| v.generation.number == 41));
+    let [InvalidInput::Read(error)] = sink.invalid.as_slice() else {
+        panic!("one invalid input expected");
+    };
+    assert!(
+        error.path().is_some_and(|p| p.contains("country")),
+        "{error}"
+    );
+    assert!(error.shipment_id().is_some(), "{error}");
+}
