@@ -19,9 +19,8 @@ use std::fmt::Write as _;
 const MAX_ALSO: usize = 3;
 /// Longest quoted text from the list (names, licence requirements), in characters.
 const MAX_QUOTE: usize = 300;
-/// The host's limits on a finding (`host/src/output.rs`).
-const MAX_MESSAGE_BYTES: usize = 4096;
-const MAX_LEGAL_BASIS_BYTES: usize = 1024;
+// The host's limits on a finding, as the SDK states them.
+use exportctl_sdk::{MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES};
 
 /// What a strong match on `list` leads to for this shipment under these settings,
 /// before who the list binds and the law date are taken into account ([`for_party`]).

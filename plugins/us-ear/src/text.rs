@@ -4,8 +4,8 @@
 //! 10,000 lines. Findings therefore list lines and items only up to a count and say how
 //! many more there are; the finding's `lines` field always names every line.
 
-/// The longest message the host accepts, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 4096;
+/// The longest message the host accepts, in bytes (the SDK's limit).
+pub use exportctl_sdk::MAX_MESSAGE_BYTES;
 
 /// How many items (line descriptions) a message spells out.
 pub const MAX_ITEMS: usize = 10;
