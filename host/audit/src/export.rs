@@ -196,6 +196,7 @@ pub fn verify_export(
                         index: leaf_index,
                         bytes,
                         leaf_hash: stored,
+                        columns: None,
                     })?;
                     continue;
                 }

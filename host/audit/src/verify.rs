@@ -2,10 +2,12 @@
 //! checkpoint's signature and root, and (optionally) that the log extends a checkpoint the
 //! verifier kept from earlier.
 
+use std::borrow::Cow;
+
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
 use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
 use crate::record::DecisionRecord;
-use crate::store::sqlite::StoredRecord;
+use crate::store::sqlite::{IndexColumns, StoredRecord};
 use crate::store::{Store, StoreError};
 
 /// What a successful verification covered.
@@ -44,6 +46,18 @@ pub enum VerifyError {
         log: String,
         /// Leaf index.
         index: u64,
+    },
+    /// An index column beside a record does not match the record (only the column was edited).
+    #[error(
+        "audit log {log}: record at leaf index {index}: the `{column}` column was edited (it does not match the signed record)"
+    )]
+    ColumnEdited {
+        /// The log.
+        log: String,
+        /// Leaf index.
+        index: u64,
+        /// The column.
+        column: &'static str,
     },
     /// A record is not a decision record.
     #[error("audit log {log}: record at leaf index {index} is not a valid record: {reason}")]
@@ -117,6 +131,25 @@ pub enum VerifyError {
     },
 }
 
+/// The record fields the store copies into index columns; serde skips the rest unparsed.
+#[derive(serde::Deserialize)]
+struct IndexedFields<'a> {
+    #[serde(borrow)]
+    decision_id: Cow<'a, str>,
+    #[serde(borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    time: Cow<'a, str>,
+    #[serde(borrow)]
+    input: InputDigest<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct InputDigest<'a> {
+    #[serde(borrow)]
+    sha256: Cow<'a, str>,
+}
+
 /// Incremental verifier: feed records in leaf order, then checkpoints.
 pub(crate) struct LogCheck {
     log: String,
@@ -154,6 +187,9 @@ impl LogCheck {
                 index: rec.index,
             });
         }
+        if let Some(columns) = &rec.columns {
+            self.check_columns(rec.index, &rec.bytes, columns)?;
+        }
         if self.check_records {
             DecisionRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
                 log: self.log.clone(),
@@ -163,6 +199,41 @@ impl LogCheck {
         }
         self.tree.push(hash);
         Ok(())
+    }
+
+    /// Compares the index columns with the record's own fields, read by a partial parse that
+    /// skips everything else (a full decode would cost the verify rate).
+    fn check_columns(
+        &self,
+        index: u64,
+        bytes: &[u8],
+        columns: &IndexColumns,
+    ) -> Result<(), VerifyError> {
+        let fields: IndexedFields<'_> =
+            serde_json::from_slice(bytes).map_err(|e| VerifyError::Unreadable {
+                log: self.log.clone(),
+                index,
+                reason: e.to_string(),
+            })?;
+        let edited = if fields.decision_id != columns.decision_id {
+            Some("decision_id")
+        } else if fields.request_id.as_deref() != columns.request_id.as_deref() {
+            Some("request_id")
+        } else if fields.time != columns.time {
+            Some("time")
+        } else if fields.input.sha256 != columns.input_sha256 {
+            Some("input_sha256")
+        } else {
+            None
+        };
+        match edited {
+            Some(column) => Err(VerifyError::ColumnEdited {
+                log: self.log.clone(),
+                index,
+                column,
+            }),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn finish(

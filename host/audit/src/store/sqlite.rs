@@ -41,6 +41,23 @@ pub struct StoredRecord {
     pub bytes: Vec<u8>,
     /// The leaf hash stored beside them.
     pub leaf_hash: Hash,
+    /// The index columns stored beside them (`None` where a log has none, e.g. an export).
+    pub columns: Option<IndexColumns>,
+}
+
+/// The columns a store keeps beside the record bytes to find records. They are copies of
+/// fields of the hashed record, so `verify` compares them with the record: an edited column
+/// (say a request id pointing a retry at another decision's receipt) is caught.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexColumns {
+    /// `decision_id` column.
+    pub decision_id: String,
+    /// `request_id` column.
+    pub request_id: Option<String>,
+    /// `time` column.
+    pub time: String,
+    /// `input_sha256` column.
+    pub input_sha256: String,
 }
 
 /// What happened to one record of a committed batch.
@@ -226,7 +243,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, body, leaf_hash FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
                  WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time < ?2) ORDER BY seq",
             )
             .map_err(err)?;
@@ -235,10 +252,17 @@ impl SqliteStore {
             let index = row.get::<_, i64>(0).map_err(err)? as u64;
             let bytes: Vec<u8> = row.get(1).map_err(err)?;
             let leaf_hash = self.hash_of(index, row.get(2).map_err(err)?)?;
+            let columns = IndexColumns {
+                decision_id: row.get(3).map_err(err)?,
+                request_id: row.get(4).map_err(err)?,
+                time: row.get(5).map_err(err)?,
+                input_sha256: row.get(6).map_err(err)?,
+            };
             if let Err(e) = f(StoredRecord {
                 index,
                 bytes,
                 leaf_hash,
+                columns: Some(columns),
             }) {
                 return Ok(Err(e));
             }
