@@ -111,6 +111,29 @@ enum Job {
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
 }
 
+/// A record handed to the writer and not yet known to be durable.
+#[must_use = "a verdict may be released only after its ticket resolves"]
+#[derive(Debug)]
+pub struct Ticket {
+    store: String,
+    decision_id: DecisionId,
+    done: Receiver<Result<Receipt, RecordError>>,
+}
+
+impl Ticket {
+    /// The decision id of the submitted record.
+    pub fn decision_id(&self) -> DecisionId {
+        self.decision_id
+    }
+
+    /// Blocks until the record is committed and synced (or failed).
+    pub fn wait(self) -> Result<Receipt, RecordError> {
+        self.done
+            .recv()
+            .unwrap_or(Err(RecordError::Stopped { store: self.store }))
+    }
+}
+
 /// Counters of a running [`Recorder`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RecorderStats {
@@ -191,20 +214,30 @@ impl Recorder {
 
     /// Records one decision and blocks until it is committed and synced.
     pub fn record(&self, record: &DecisionRecord) -> Result<Receipt, RecordError> {
+        self.submit(record)?.wait()
+    }
+
+    /// Queues one decision for the writer and returns at once; [`Ticket::wait`] gives its
+    /// [`Receipt`] once it is committed and synced. A caller judging many shipments keeps
+    /// judging while earlier records commit, and releases each verdict only after its ticket
+    /// resolves. A full queue is an error here, as for [`Recorder::record`]: nothing is
+    /// dropped, and an unresolved ticket never counts as recorded.
+    pub fn submit(&self, record: &DecisionRecord) -> Result<Ticket, RecordError> {
         let encoded = record.encode()?;
+        let decision_id = encoded.decision_id;
         let (ack, done) = mpsc::sync_channel(1);
-        self.submit(Job::Record(encoded, ack))?;
-        done.recv().unwrap_or_else(|_| {
-            Err(RecordError::Stopped {
-                store: self.name.clone(),
-            })
+        self.enqueue(Job::Record(encoded, ack))?;
+        Ok(Ticket {
+            store: self.name.clone(),
+            decision_id,
+            done,
         })
     }
 
     /// Keeps plugin bytes in the store (content-addressed); returns their SHA-256 (hex).
     pub fn keep_plugin(&self, bytes: &[u8]) -> Result<String, RecordError> {
         let (ack, done) = mpsc::sync_channel(1);
-        self.submit(Job::Plugin(bytes.to_vec(), ack))?;
+        self.enqueue(Job::Plugin(bytes.to_vec(), ack))?;
         match done.recv() {
             Ok(r) => r.map_err(RecordError::from),
             Err(_) => Err(RecordError::Stopped {
@@ -213,7 +246,7 @@ impl Recorder {
         }
     }
 
-    fn submit(&self, job: Job) -> Result<(), RecordError> {
+    fn enqueue(&self, job: Job) -> Result<(), RecordError> {
         let tx = self.tx.as_ref().ok_or_else(|| RecordError::Stopped {
             store: self.name.clone(),
         })?;
