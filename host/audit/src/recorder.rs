@@ -11,8 +11,7 @@ use crate::canonical::CanonicalError;
 use crate::checkpoint::CheckpointKey;
 use crate::merkle::Tree;
 use crate::record::{DecisionId, DecisionRecord, EncodedRecord};
-use crate::store::sqlite::Inserted;
-use crate::store::{Store, StoreError};
+use crate::store::{Inserted, Store, StoreError};
 
 /// Tuning of a [`Recorder`].
 #[derive(Clone, Debug)]
@@ -196,6 +195,7 @@ impl Recorder {
                     last_checkpoint,
                     last_time: Instant::now(),
                     counters: shared,
+                    stale: false,
                 }
                 .run(rx)
             })
@@ -304,6 +304,8 @@ struct Writer {
     last_checkpoint: u64,
     last_time: Instant,
     counters: Arc<Counters>,
+    /// The in-memory tree missed leaves written by another writer; reload it from the store.
+    stale: bool,
 }
 
 impl Writer {
@@ -345,13 +347,16 @@ impl Writer {
     fn commit(&mut self, records: Vec<(EncodedRecord, Ack)>) {
         let batch: Vec<&EncodedRecord> = records.iter().map(|(r, _)| r).collect();
         let name = self.store.name().to_owned();
-        match self.store.insert_batch(self.tree.len(), &batch) {
+        match self.store.insert_batch(&batch) {
             Ok(results) => {
                 self.counters.commits.fetch_add(1, Ordering::Relaxed);
                 for ((rec, ack), result) in records.into_iter().zip(results) {
                     let reply = match result {
                         Inserted::New(leaf_index) => {
-                            self.tree.push(rec.leaf_hash);
+                            self.catch_up(leaf_index);
+                            if leaf_index == self.tree.len() {
+                                self.tree.push(rec.leaf_hash);
+                            }
                             self.counters.records.fetch_add(1, Ordering::Relaxed);
                             Ok(Receipt {
                                 leaf_index,
@@ -381,6 +386,7 @@ impl Writer {
                 // The error is shared by every record of the batch; keep its text for each.
                 let cause = match &e {
                     StoreError::Sql { action, source, .. } => format!("{action}: {source}"),
+                    StoreError::Postgres { action, source, .. } => format!("{action}: {source}"),
                     other => other.to_string(),
                 };
                 for (_, ack) in records {
@@ -393,7 +399,28 @@ impl Writer {
         }
     }
 
+    /// Another writer (another host on PostgreSQL, another process on SQLite) may have added
+    /// leaves since ours; bring the in-memory tree up to `leaf_index` from the store before
+    /// adding ours. If that read fails, the tree is reloaded before the next checkpoint.
+    fn catch_up(&mut self, leaf_index: u64) {
+        if self.stale || leaf_index <= self.tree.len() {
+            return;
+        }
+        match self.store.leaf_hashes(self.tree.len(), leaf_index) {
+            Ok(hashes) if hashes.len() as u64 == leaf_index - self.tree.len() => {
+                for h in hashes {
+                    self.tree.push(h);
+                }
+            }
+            _ => self.stale = true,
+        }
+    }
+
     fn maybe_checkpoint(&mut self, timer_or_close: bool) -> Result<(), StoreError> {
+        if self.stale {
+            self.tree = self.store.tree()?;
+            self.stale = false;
+        }
         let pending = self.tree.len() - self.last_checkpoint;
         let due = pending >= self.config.checkpoint_every
             || (pending > 0

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
 use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
 use crate::record::DecisionRecord;
-use crate::store::sqlite::{IndexColumns, StoredRecord};
+use crate::store::{IndexColumns, StoredRecord};
 use crate::store::{Store, StoreError};
 
 /// What a successful verification covered.

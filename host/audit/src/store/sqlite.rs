@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
-use super::{SCHEMA_VERSION, StoreError, parse_url};
+use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, parse_url};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
 
@@ -32,43 +32,7 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX records_time ON records(time);",
 ];
 
-/// One stored record row.
-#[derive(Clone, Debug)]
-pub struct StoredRecord {
-    /// Leaf index.
-    pub index: u64,
-    /// Canonical record bytes.
-    pub bytes: Vec<u8>,
-    /// The leaf hash stored beside them.
-    pub leaf_hash: Hash,
-    /// The index columns stored beside them (`None` where a log has none, e.g. an export).
-    pub columns: Option<IndexColumns>,
-}
-
-/// The columns a store keeps beside the record bytes to find records. They are copies of
-/// fields of the hashed record, so `verify` compares them with the record: an edited column
-/// (say a request id pointing a retry at another decision's receipt) is caught.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IndexColumns {
-    /// `decision_id` column.
-    pub decision_id: String,
-    /// `request_id` column.
-    pub request_id: Option<String>,
-    /// `time` column.
-    pub time: String,
-    /// `input_sha256` column.
-    pub input_sha256: String,
-}
-
-/// What happened to one record of a committed batch.
-pub(crate) enum Inserted {
-    New(u64),
-    Existing(u64, DecisionId),
-    Conflict(String),
-    DuplicateDecision,
-}
-
-/// An open audit store.
+/// An open SQLite audit store.
 pub struct SqliteStore {
     name: String,
     conn: Connection,
@@ -292,6 +256,28 @@ impl SqliteStore {
         Ok(tree)
     }
 
+    /// Stored leaf hashes of leaves `from..to`.
+    pub(crate) fn leaf_hashes(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
+        let err = |e| classify(&self.name, "read leaf hashes", e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, leaf_hash FROM records WHERE seq >= ?1 AND seq < ?2 ORDER BY seq")
+            .map_err(err)?;
+        let mut rows = stmt.query(params![from as i64, to as i64]).map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            let index = row.get::<_, i64>(0).map_err(err)? as u64;
+            if index != from + out.len() as u64 {
+                return Err(StoreError::Damaged {
+                    store: self.name.clone(),
+                    detail: format!("record {} is missing", from + out.len() as u64),
+                });
+            }
+            out.push(self.hash_of(index, row.get(1).map_err(err)?)?);
+        }
+        Ok(out)
+    }
+
     /// The record for `decision_id`: its leaf index and canonical bytes.
     pub fn find(&self, decision_id: &DecisionId) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
         self.conn
@@ -352,11 +338,10 @@ impl SqliteStore {
             .map_err(|e| classify(&self.name, "read plugin bytes", e))
     }
 
-    /// Inserts a batch in one synced transaction; leaf indices continue from `next_index`.
-    /// On `Err` nothing of the batch is stored.
+    /// Inserts a batch in one synced transaction; leaf indices continue from the largest
+    /// stored one, read under the write lock. On `Err` nothing of the batch is stored.
     pub(crate) fn insert_batch(
         &mut self,
-        next_index: u64,
         batch: &[&EncodedRecord],
     ) -> Result<Vec<Inserted>, StoreError> {
         let name = self.name.clone();
@@ -369,7 +354,11 @@ impl SqliteStore {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err("begin a batch"))?;
         let mut out = Vec::with_capacity(batch.len());
-        let mut index = next_index;
+        let mut index = tx
+            .query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM records", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(err("read the next leaf index"))? as u64;
         {
             let mut by_request = tx
                 .prepare_cached(
@@ -483,7 +472,7 @@ mod tests {
         let mut v1 = open_at_version(&path, 1);
         assert_eq!(v1.schema_version().unwrap(), 1);
         let rec = example().encode().unwrap();
-        let res = v1.insert_batch(0, &[&rec]).unwrap();
+        let res = v1.insert_batch(&[&rec]).unwrap();
         assert!(matches!(res[..], [Inserted::New(0)]));
         assert!(
             v1.conn().prepare("SELECT * FROM plugins").is_err(),
