@@ -93,3 +93,5 @@ pub fn exec_sql(store_url: &str, sql: &str) {
         raw(Path::new(path)).execute_batch(sql).unwrap();
     }
 }
+
+pub mod crash;
