@@ -363,8 +363,46 @@ pub fn verify(
     verifier: &CheckpointVerifier,
     held: Option<&Checkpoint>,
 ) -> Result<VerifyReport, VerifyError> {
-    let mut check = LogCheck::new(store.name());
-    store.for_each_record(None, None, |rec| check.push(&rec))??;
+    // Reading rows and hashing/parsing them cost about the same; the store is read on this
+    // thread while another checks, in chunks, so the two overlap.
+    const CHUNK: usize = 256;
+    let check = std::thread::scope(|s| -> Result<LogCheck, VerifyError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StoredRecord>>(8);
+        let name = store.name().to_owned();
+        let checker = s.spawn(move || -> Result<LogCheck, VerifyError> {
+            let mut check = LogCheck::new(&name);
+            for chunk in rx {
+                for rec in &chunk {
+                    check.push(rec)?;
+                }
+            }
+            Ok(check)
+        });
+        let mut chunk = Vec::with_capacity(CHUNK);
+        // The only error here is a checker that stopped (it found damage): its error wins.
+        let read = store.for_each_record(None, None, |rec| -> Result<(), ()> {
+            chunk.push(rec);
+            if chunk.len() == CHUNK {
+                tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                    .map_err(|_| ())?;
+            }
+            Ok(())
+        });
+        if !chunk.is_empty() {
+            let _ = tx.send(chunk);
+        }
+        drop(tx);
+        let check = checker
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        read?.map_err(|()| {
+            VerifyError::Store(StoreError::Damaged {
+                store: store.name().to_owned(),
+                detail: "verification stopped while reading".into(),
+            })
+        })?;
+        Ok(check)
+    })?;
     check.finish(&store.checkpoint_notes()?, verifier, held)
 }
 
