@@ -11,6 +11,11 @@ use exportctl_audit::{
 };
 use serde_json::json;
 
+// Bench code fails by panicking, like a test.
+#[allow(clippy::unwrap_used, dead_code)]
+#[path = "../tests/common/postgres_server.rs"]
+mod postgres_server;
+
 type BenchResult = Result<(), Box<dyn std::error::Error>>;
 
 /// A record shaped like a real decision: seven policies, a verdict with reasons.
@@ -262,6 +267,32 @@ fn main() -> BenchResult {
             n as f64 / elapsed.as_secs_f64()
         );
     }
+
+    println!("\n== PostgreSQL (throw-away local server, loopback, synchronous_commit=on) ==");
+    let pg = postgres_server::PgServer::start();
+    for (threads, per_thread) in [(1u64, 1_000u64), (2, 1_000)] {
+        let url = pg.database(&format!("rec{threads}"));
+        let elapsed = record_run(&url, &key, threads, per_thread, true)?;
+        let n = threads * per_thread;
+        println!(
+            "blocking, {threads} caller thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+        );
+    }
+    for threads in [1u64, 2] {
+        let url = pg.database(&format!("pipe{threads}"));
+        let per_thread = 10_000 / threads;
+        let elapsed = pipelined_run(&url, &key, threads, per_thread, 1024)?;
+        let n = threads * per_thread;
+        println!(
+            "pipelined, {threads} submitting thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised ({:.0} decisions/s)",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+            n as f64 / elapsed.as_secs_f64()
+        );
+    }
+    drop(pg);
 
     println!("\n== a {log_size}-record log ==");
     let path = dir.path().join("big.db");

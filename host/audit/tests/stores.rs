@@ -59,13 +59,40 @@ fn record_verify_prove(url: &str) {
         matches!(other, RecordError::RequestIdConflict { .. }),
         "{other}"
     );
+    // The same, pipelined (likely within one batch): a retry, a conflicting reuse of the
+    // request id, and the same decision twice.
+    let a = record(20, Some("erp-3"));
+    let mut a_retry = record(20, Some("erp-3"));
+    a_retry.input = a.input.clone();
+    let b = record(21, Some("erp-3"));
+    let c = record(22, None);
+    let tickets: Vec<_> = [&a, &a_retry, &b, &c, &c]
+        .into_iter()
+        .map(|r| rec.submit(r).unwrap())
+        .collect();
+    let results: Vec<_> = tickets.into_iter().map(|t| t.wait()).collect();
+    let got = results[0].as_ref().unwrap();
+    let retried = results[1].as_ref().unwrap();
+    assert!(!got.repeated && got.leaf_index == 81);
+    assert!(retried.repeated && retried.decision_id == a.decision_id && retried.leaf_index == 81);
+    assert!(
+        matches!(&results[2], Err(RecordError::RequestIdConflict { .. })),
+        "{:?}",
+        results[2]
+    );
+    assert_eq!(results[3].as_ref().unwrap().leaf_index, 82);
+    assert!(
+        matches!(&results[4], Err(RecordError::DuplicateDecision { .. })),
+        "{:?}",
+        results[4]
+    );
     let sha = rec.keep_plugin(b"\0asm bytes").unwrap();
     rec.close().unwrap();
 
     let store = Store::open_existing(url).unwrap();
     assert_eq!(store.plugin(&sha).unwrap().unwrap(), b"\0asm bytes");
     let report = verify(&store, &key.verifier(), None).unwrap();
-    assert_eq!((report.records, report.unsealed), (81, 0));
+    assert_eq!((report.records, report.unsealed), (83, 0));
     assert!(report.checkpoints >= 3, "{}", report.checkpoints);
     let proof = prove(&store, &first.decision_id).unwrap();
     assert_eq!(verify_proof(&proof, &key.verifier()).unwrap(), first);

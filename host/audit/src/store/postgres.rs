@@ -16,6 +16,7 @@
 //! are plain TCP or Unix sockets without TLS; use it on loopback or a trusted network.
 
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
@@ -361,56 +362,104 @@ impl PostgresStore {
             .query_one("SELECT COALESCE(MAX(seq) + 1, 0)::BIGINT FROM records", &[])
             .map_err(err("read the next leaf index"))?
             .get(0);
-        let by_request = tx
-            .prepare("SELECT seq, decision_id, input_sha256 FROM records WHERE request_id = $1")
-            .map_err(err("prepare"))?;
-        let insert = tx
-            .prepare(
-                "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (decision_id) DO NOTHING",
+        // One round trip per step, not per record: the batch's request ids and decision ids
+        // already stored, then one multi-row insert of the new records.
+        let request_ids: Vec<&str> = batch
+            .iter()
+            .filter_map(|r| r.request_id.as_deref())
+            .collect();
+        let decision_ids: Vec<String> = batch.iter().map(|r| r.decision_id.to_string()).collect();
+        let mut by_request: HashMap<String, (u64, String, String)> = tx
+            .query(
+                "SELECT request_id, seq, decision_id, input_sha256 FROM records
+                 WHERE request_id = ANY($1)",
+                &[&request_ids],
             )
-            .map_err(err("prepare"))?;
+            .map_err(err("look up request ids"))?
+            .into_iter()
+            .map(|r| (r.get(0), (r.get::<_, i64>(1) as u64, r.get(2), r.get(3))))
+            .collect();
+        let mut known: HashSet<String> = tx
+            .query(
+                "SELECT decision_id FROM records WHERE decision_id = ANY($1)",
+                &[&decision_ids],
+            )
+            .map_err(err("look up decision ids"))?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
         let mut out = Vec::with_capacity(batch.len());
+        let mut new = NewRows::default();
         let mut index = next as u64;
-        for rec in batch {
-            if let Some(request_id) = &rec.request_id {
-                let found = tx
-                    .query_opt(&by_request, &[request_id])
-                    .map_err(err("look up a request id"))?;
-                if let Some(row) = found {
-                    let seq = row.get::<_, i64>(0) as u64;
-                    let id: String = row.get(1);
-                    let input: String = row.get(2);
-                    out.push(match id.parse() {
-                        Ok(id) if input == rec.input_sha256 => Inserted::Existing(seq, id),
-                        _ => Inserted::Conflict(request_id.clone()),
-                    });
-                    continue;
-                }
+        for (rec, id) in batch.iter().zip(decision_ids) {
+            if let Some(request_id) = &rec.request_id
+                && let Some((seq, first_id, input)) = by_request.get(request_id)
+            {
+                out.push(match first_id.parse() {
+                    Ok(first_id) if *input == rec.input_sha256 => {
+                        Inserted::Existing(*seq, first_id)
+                    }
+                    _ => Inserted::Conflict(request_id.clone()),
+                });
+                continue;
             }
-            let inserted = tx
-                .execute(
-                    &insert,
-                    &[
-                        &(index as i64),
-                        &rec.decision_id.to_string(),
-                        &rec.request_id,
-                        &rec.input_sha256,
-                        &rec.time,
-                        &rec.bytes,
-                        &&rec.leaf_hash[..],
-                    ],
-                )
-                .map_err(err("insert a record"))?;
-            if inserted == 1 {
-                out.push(Inserted::New(index));
-                index += 1;
-            } else {
+            if !known.insert(id.clone()) {
                 out.push(Inserted::DuplicateDecision);
+                continue;
             }
+            if let Some(request_id) = &rec.request_id {
+                by_request.insert(
+                    request_id.clone(),
+                    (index, id.clone(), rec.input_sha256.clone()),
+                );
+            }
+            new.push(index, id, rec);
+            out.push(Inserted::New(index));
+            index += 1;
+        }
+        if !new.seq.is_empty() {
+            tx.execute(
+                "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                                      $6::BYTEA[], $7::BYTEA[])",
+                &[
+                    &new.seq,
+                    &new.decision_id,
+                    &new.request_id,
+                    &new.input_sha256,
+                    &new.time,
+                    &new.body,
+                    &new.leaf_hash,
+                ],
+            )
+            .map_err(err("insert records"))?;
         }
         tx.commit().map_err(err("commit a batch"))?;
         Ok(out)
+    }
+}
+
+/// The new rows of a batch, column by column, for one `INSERT … SELECT FROM UNNEST(…)`.
+#[derive(Default)]
+struct NewRows<'a> {
+    seq: Vec<i64>,
+    decision_id: Vec<String>,
+    request_id: Vec<Option<&'a str>>,
+    input_sha256: Vec<&'a str>,
+    time: Vec<&'a str>,
+    body: Vec<&'a [u8]>,
+    leaf_hash: Vec<&'a [u8]>,
+}
+
+impl<'a> NewRows<'a> {
+    fn push(&mut self, index: u64, decision_id: String, rec: &'a EncodedRecord) {
+        self.seq.push(index as i64);
+        self.decision_id.push(decision_id);
+        self.request_id.push(rec.request_id.as_deref());
+        self.input_sha256.push(&rec.input_sha256);
+        self.time.push(&rec.time);
+        self.body.push(&rec.bytes);
+        self.leaf_hash.push(&rec.leaf_hash);
     }
 }
 
