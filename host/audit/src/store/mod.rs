@@ -55,8 +55,8 @@ pub(crate) enum Inserted {
 pub enum Store {
     /// `sqlite:PATH`.
     Sqlite(SqliteStore),
-    /// `postgres://…`.
-    Postgres(PostgresStore),
+    /// `postgres://…` (boxed: its client is much larger than a SQLite connection).
+    Postgres(Box<PostgresStore>),
 }
 
 macro_rules! each {
@@ -79,7 +79,7 @@ impl Store {
     /// ```
     pub fn open(url: &str) -> Result<Self, StoreError> {
         if is_postgres(url) {
-            PostgresStore::open(url).map(Self::Postgres)
+            PostgresStore::open(url).map(|s| Self::Postgres(Box::new(s)))
         } else {
             SqliteStore::open(url).map(Self::Sqlite)
         }
@@ -88,7 +88,7 @@ impl Store {
     /// Opens an existing store (for verify, proofs, export); a missing SQLite file is an error.
     pub fn open_existing(url: &str) -> Result<Self, StoreError> {
         if is_postgres(url) {
-            PostgresStore::open(url).map(Self::Postgres)
+            PostgresStore::open(url).map(|s| Self::Postgres(Box::new(s)))
         } else {
             SqliteStore::open_existing(url).map(Self::Sqlite)
         }

@@ -15,7 +15,7 @@
 //! is one dedicated thread, so an async client would only add a runtime to drive. Connections
 //! are plain TCP or Unix sockets without TLS; use it on loopback or a trusted network.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -55,9 +55,32 @@ const BATCH_LOCK: i64 = 0x6578_706f_7274_6374;
 /// Advisory lock key serialising schema migrations across hosts starting at once.
 const MIGRATION_LOCK: i64 = BATCH_LOCK + 1;
 
+/// Connects and sets up the session.
+fn connect(url: &str, name: &str, lock_timeout: Option<Duration>) -> Result<Client, StoreError> {
+    let err = |action| {
+        move |source| StoreError::Postgres {
+            store: name.to_owned(),
+            action,
+            source,
+        }
+    };
+    let mut client = Client::connect(url, NoTls).map_err(err("connect"))?;
+    // An acknowledged record must be on the server's disk: refuse a session default of
+    // `synchronous_commit = off`.
+    let mut setup = "SET synchronous_commit = on;".to_owned();
+    if let Some(t) = lock_timeout {
+        setup += &format!("SET lock_timeout = {};", t.as_millis().max(1));
+    }
+    client.batch_execute(&setup).map_err(err("configure"))?;
+    Ok(client)
+}
+
 /// An open PostgreSQL audit store.
 pub struct PostgresStore {
     name: String,
+    /// The URL as given (with any password), to connect again.
+    url: String,
+    lock_timeout: Cell<Option<Duration>>,
     // The client's calls take `&mut`; the store's read API takes `&self` like SQLite's.
     client: RefCell<Client>,
 }
@@ -84,26 +107,26 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:port/db`) and migrates the schema.
     pub fn open(url: &str) -> Result<Self, StoreError> {
         let name = display_name(url);
-        let mut client = Client::connect(url, NoTls).map_err(|source| StoreError::Postgres {
-            store: name.clone(),
-            action: "connect",
-            source,
-        })?;
-        // An acknowledged record must be on the server's disk: refuse a session default of
-        // `synchronous_commit = off`.
-        client
-            .batch_execute("SET synchronous_commit = on")
-            .map_err(|source| StoreError::Postgres {
-                store: name.clone(),
-                action: "configure",
-                source,
-            })?;
+        let client = connect(url, &name, None)?;
         let store = Self {
             name,
+            url: url.to_owned(),
+            lock_timeout: Cell::new(None),
             client: RefCell::new(client),
         };
         store.migrate(MIGRATIONS.len())?;
         Ok(store)
+    }
+
+    /// The client, connected again if the server closed the connection (it restarted, or a
+    /// network hiccup): a store that went away is an error for the batch in flight, and
+    /// usable again once the server is back.
+    fn live(&self) -> Result<RefMut<'_, Client>, StoreError> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() {
+            *client = connect(&self.url, &self.name, self.lock_timeout.get())?;
+        }
+        Ok(client)
     }
 
     fn err(&self, action: &'static str) -> impl Fn(postgres::Error) -> StoreError + '_ {
@@ -117,7 +140,7 @@ impl PostgresStore {
     /// Brings the schema to version `target`, under an advisory lock so hosts starting
     /// together migrate once.
     pub(crate) fn migrate(&self, target: usize) -> Result<(), StoreError> {
-        let mut client = self.client.borrow_mut();
+        let mut client = self.live()?;
         let mut tx = client
             .transaction()
             .map_err(self.err("begin a migration"))?;
@@ -160,8 +183,8 @@ impl PostgresStore {
 
     /// How long a batch commit waits for another host's lock before failing.
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
-        self.client
-            .borrow_mut()
+        self.lock_timeout.set(Some(timeout));
+        self.live()?
             .batch_execute(&format!(
                 "SET lock_timeout = {}",
                 timeout.as_millis().max(1)
@@ -172,8 +195,7 @@ impl PostgresStore {
     /// The schema version of the open store.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self
-            .client
-            .borrow_mut()
+            .live()?
             .query_one("SELECT MAX(version) FROM schema_migrations", &[])
             .map_err(self.err("read the schema version"))?
             .get(0))
@@ -187,8 +209,7 @@ impl PostgresStore {
     /// Number of records.
     pub fn record_count(&self) -> Result<u64, StoreError> {
         let n: i64 = self
-            .client
-            .borrow_mut()
+            .live()?
             .query_one("SELECT COUNT(*) FROM records", &[])
             .map_err(self.err("count records"))?
             .get(0);
@@ -210,7 +231,7 @@ impl PostgresStore {
         mut f: impl FnMut(StoredRecord) -> Result<(), E>,
     ) -> Result<Result<(), E>, StoreError> {
         let err = self.err("read records");
-        let mut client = self.client.borrow_mut();
+        let mut client = self.live()?;
         let params: [&(dyn ToSql + Sync); 2] = [&from_time, &to_time];
         let mut rows = client
             .query_raw(
@@ -243,8 +264,7 @@ impl PostgresStore {
     /// Stored leaf hashes of leaves `from..to`; a gap is damage.
     pub(crate) fn leaf_hashes(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
         let rows = self
-            .client
-            .borrow_mut()
+            .live()?
             .query(
                 "SELECT seq, leaf_hash FROM records WHERE seq >= $1 AND seq < $2 ORDER BY seq",
                 &[&(from as i64), &(to as i64)],
@@ -276,8 +296,7 @@ impl PostgresStore {
     /// The record for `decision_id`: its leaf index and canonical bytes.
     pub fn find(&self, decision_id: &DecisionId) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
         Ok(self
-            .client
-            .borrow_mut()
+            .live()?
             .query_opt(
                 "SELECT seq, body FROM records WHERE decision_id = $1",
                 &[&decision_id.to_string()],
@@ -289,8 +308,7 @@ impl PostgresStore {
     /// Every stored checkpoint note with its tree size, smallest first (unverified).
     pub fn checkpoint_notes(&self) -> Result<Vec<(u64, String)>, StoreError> {
         Ok(self
-            .client
-            .borrow_mut()
+            .live()?
             .query(
                 "SELECT tree_size, note FROM checkpoints ORDER BY tree_size",
                 &[],
@@ -304,8 +322,7 @@ impl PostgresStore {
     /// Stores a signed checkpoint note for `size` records (another host may have stored one
     /// for the same size already; the first stays).
     pub(crate) fn put_checkpoint(&self, size: u64, note: &str) -> Result<(), StoreError> {
-        self.client
-            .borrow_mut()
+        self.live()?
             .execute(
                 "INSERT INTO checkpoints (tree_size, note, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (tree_size) DO NOTHING",
@@ -318,8 +335,7 @@ impl PostgresStore {
     /// Keeps plugin bytes, content-addressed by their SHA-256; returns the hex digest.
     pub fn put_plugin(&self, bytes: &[u8]) -> Result<String, StoreError> {
         let sha = crate::canonical::sha256_hex(bytes);
-        self.client
-            .borrow_mut()
+        self.live()?
             .execute(
                 "INSERT INTO plugins (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
                 &[&sha, &bytes],
@@ -331,8 +347,7 @@ impl PostgresStore {
     /// The plugin bytes with this SHA-256 (hex), if kept.
     pub fn plugin(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
-            .client
-            .borrow_mut()
+            .live()?
             .query_opt("SELECT bytes FROM plugins WHERE sha256 = $1", &[&sha256])
             .map_err(self.err("read plugin bytes"))?
             .map(|r| r.get(0)))
@@ -354,7 +369,7 @@ impl PostgresStore {
                 source,
             }
         };
-        let client = self.client.get_mut();
+        let mut client = self.live()?;
         let mut tx = client.transaction().map_err(err("begin a batch"))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&BATCH_LOCK])
             .map_err(err("take the batch lock"))?;

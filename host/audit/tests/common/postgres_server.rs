@@ -104,17 +104,23 @@ impl PgServer {
                 "--no-instructions",
             ],
         );
-        let opts = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on",
-            server.dir.path().display()
-        );
-        let log = server.dir.path().join("server.log").display().to_string();
-        server.stopped.set(false);
-        server.run(
-            "pg_ctl",
-            &["-D", &data, "-l", &log, "-o", &opts, "-w", "start"],
-        );
+        server.restart();
         server
+    }
+
+    /// Starts the (stopped) server again on the same data and port.
+    pub fn restart(&self) {
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("server.log").display().to_string();
+        self.stopped.set(false);
+        self.run(
+            "pg_ctl",
+            &["-D", &self.data(), "-l", &log, "-o", &opts, "-w", "start"],
+        );
     }
 
     fn data(&self) -> String {
