@@ -1,7 +1,9 @@
-//! Decision-record costs: recording with group commit on SQLite (1 and 2 caller threads, and
-//! 16 and 64 to show batching), proof generation and verification on a 1,000,000-record log, and
+//! Decision-record costs: recording with group commit on SQLite (blocking at 1, 2, 16 and 64
+//! caller threads; pipelined submits at 1 and 2) and on a throw-away local PostgreSQL (blocking
+//! and pipelined at 1 and 2), proof generation and verification on a 1,000,000-record log, and
 //! verify throughput. Prints numbers; run with
-//! `cargo bench -p exportctl-audit --bench record` (AUDIT_BENCH_LOG=N changes the log size).
+//! `cargo bench -p exportctl-audit --bench record` (AUDIT_BENCH_LOG=N changes the log size;
+//! AUDIT_BENCH_PG=0 skips PostgreSQL).
 
 use std::time::{Duration, Instant};
 
@@ -216,6 +218,36 @@ fn pipelined_run(
     Ok(elapsed)
 }
 
+/// Recording on a throw-away local PostgreSQL server (needs the server binaries, found as
+/// the tests find them).
+fn postgres_run(key: &CheckpointKey) -> BenchResult {
+    println!("\n== PostgreSQL (throw-away local server, loopback, synchronous_commit=on) ==");
+    let pg = postgres_server::PgServer::start();
+    for (threads, per_thread) in [(1u64, 1_000u64), (2, 1_000)] {
+        let url = pg.database(&format!("rec{threads}"));
+        let elapsed = record_run(&url, key, threads, per_thread, true)?;
+        let n = threads * per_thread;
+        println!(
+            "blocking, {threads} caller thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+        );
+    }
+    for threads in [1u64, 2] {
+        let url = pg.database(&format!("pipe{threads}"));
+        let per_thread = 10_000 / threads;
+        let elapsed = pipelined_run(&url, key, threads, per_thread, 1024)?;
+        let n = threads * per_thread;
+        println!(
+            "pipelined, {threads} submitting thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised ({:.0} decisions/s)",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+            n as f64 / elapsed.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 fn main() -> BenchResult {
     let log_size: u64 = std::env::var("AUDIT_BENCH_LOG")
         .ok()
@@ -268,33 +300,14 @@ fn main() -> BenchResult {
         );
     }
 
-    println!("\n== PostgreSQL (throw-away local server, loopback, synchronous_commit=on) ==");
-    let pg = postgres_server::PgServer::start();
-    for (threads, per_thread) in [(1u64, 1_000u64), (2, 1_000)] {
-        let url = pg.database(&format!("rec{threads}"));
-        let elapsed = record_run(&url, &key, threads, per_thread, true)?;
-        let n = threads * per_thread;
-        println!(
-            "blocking, {threads} caller thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised",
-            elapsed.as_secs_f64(),
-            elapsed.as_secs_f64() * 1e6 / n as f64,
-        );
+    if std::env::var("AUDIT_BENCH_PG").as_deref() == Ok("0") {
+        println!("\n(PostgreSQL skipped: AUDIT_BENCH_PG=0)");
+    } else {
+        postgres_run(&key)?;
     }
-    for threads in [1u64, 2] {
-        let url = pg.database(&format!("pipe{threads}"));
-        let per_thread = 10_000 / threads;
-        let elapsed = pipelined_run(&url, &key, threads, per_thread, 1024)?;
-        let n = threads * per_thread;
-        println!(
-            "pipelined, {threads} submitting thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised ({:.0} decisions/s)",
-            elapsed.as_secs_f64(),
-            elapsed.as_secs_f64() * 1e6 / n as f64,
-            n as f64 / elapsed.as_secs_f64()
-        );
-    }
-    drop(pg);
 
     println!("\n== a {log_size}-record log ==");
+
     let path = dir.path().join("big.db");
     let url = format!("sqlite:{}", path.display());
     let build = build_log(&url, &key, 32, log_size / 32)?;
