@@ -2,11 +2,9 @@
 //! checkpoint's signature and root, and (optionally) that the log extends a checkpoint the
 //! verifier kept from earlier.
 
-use std::borrow::Cow;
-
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
 use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
-use crate::record::DecisionRecord;
+use crate::record::{DecisionRecord, IndexedFields};
 use crate::store::{IndexColumns, StoredRecord};
 use crate::store::{Store, StoreError};
 
@@ -131,25 +129,6 @@ pub enum VerifyError {
     },
 }
 
-/// The record fields the store copies into index columns; serde skips the rest unparsed.
-#[derive(serde::Deserialize)]
-struct IndexedFields<'a> {
-    #[serde(borrow)]
-    decision_id: Cow<'a, str>,
-    #[serde(borrow)]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    time: Cow<'a, str>,
-    #[serde(borrow)]
-    input: InputDigest<'a>,
-}
-
-#[derive(serde::Deserialize)]
-struct InputDigest<'a> {
-    #[serde(borrow)]
-    sha256: Cow<'a, str>,
-}
-
 /// Incremental verifier: feed records in leaf order, then checkpoints.
 pub(crate) struct LogCheck {
     log: String,
@@ -209,24 +188,12 @@ impl LogCheck {
         bytes: &[u8],
         columns: &IndexColumns,
     ) -> Result<(), VerifyError> {
-        let fields: IndexedFields<'_> =
-            serde_json::from_slice(bytes).map_err(|e| VerifyError::Unreadable {
-                log: self.log.clone(),
-                index,
-                reason: e.to_string(),
-            })?;
-        let edited = if fields.decision_id != columns.decision_id {
-            Some("decision_id")
-        } else if fields.request_id.as_deref() != columns.request_id.as_deref() {
-            Some("request_id")
-        } else if fields.time != columns.time {
-            Some("time")
-        } else if fields.input.sha256 != columns.input_sha256 {
-            Some("input_sha256")
-        } else {
-            None
-        };
-        match edited {
+        let fields = IndexedFields::read(bytes).map_err(|e| VerifyError::Unreadable {
+            log: self.log.clone(),
+            index,
+            reason: e.to_string(),
+        })?;
+        match fields.differs_from(columns) {
             Some(column) => Err(VerifyError::ColumnEdited {
                 log: self.log.clone(),
                 index,

@@ -114,6 +114,20 @@ fn record_verify_prove(url: &str) {
         ),
         "{err}"
     );
+    // A retry with the edited request id must not get that decision's receipt.
+    let rec = start(url, &key, 10);
+    // Same input as the edited row's record, so without the check it would be answered
+    // as a repeat of that decision.
+    let mut retry = record(9, Some("erp-2"));
+    retry.input = first.input.clone();
+    let err = rec.record(&retry).unwrap_err();
+    assert!(
+        matches!(err, RecordError::NotCommitted { .. })
+            && err.to_string().contains("leaf index 80")
+            && err.to_string().contains("`request_id` column"),
+        "{err}"
+    );
+    rec.close().unwrap();
     exec_sql(
         url,
         "UPDATE records SET request_id = 'erp-1' WHERE request_id = 'erp-2'",

@@ -42,6 +42,29 @@ pub struct IndexColumns {
     pub input_sha256: String,
 }
 
+/// Checks a stored record found through its index columns against those columns, so a
+/// retry is never answered with another decision's receipt through an edited column.
+pub(crate) fn check_found(
+    store: &str,
+    index: u64,
+    body: &[u8],
+    columns: &IndexColumns,
+) -> Result<(), StoreError> {
+    let edited = match crate::record::IndexedFields::read(body) {
+        Ok(fields) => fields.differs_from(columns),
+        Err(_) => Some("body"),
+    };
+    match edited {
+        None => Ok(()),
+        Some(column) => Err(StoreError::Damaged {
+            store: store.to_owned(),
+            detail: format!(
+                "record at leaf index {index} does not match its `{column}` column (edited?); run audit verify"
+            ),
+        }),
+    }
+}
+
 /// What happened to one record of a committed batch.
 pub(crate) enum Inserted {
     New(u64),

@@ -23,7 +23,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
-use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord};
+use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
 
@@ -384,16 +384,27 @@ impl PostgresStore {
             .filter_map(|r| r.request_id.as_deref())
             .collect();
         let decision_ids: Vec<String> = batch.iter().map(|r| r.decision_id.to_string()).collect();
-        let mut by_request: HashMap<String, (u64, String, String)> = tx
+        let mut by_request: HashMap<String, (u64, String, String)> = HashMap::new();
+        for r in tx
             .query(
-                "SELECT request_id, seq, decision_id, input_sha256 FROM records
+                "SELECT request_id, seq, decision_id, input_sha256, time, body FROM records
                  WHERE request_id = ANY($1)",
                 &[&request_ids],
             )
             .map_err(err("look up request ids"))?
-            .into_iter()
-            .map(|r| (r.get(0), (r.get::<_, i64>(1) as u64, r.get(2), r.get(3))))
-            .collect();
+        {
+            let seq = r.get::<_, i64>(1) as u64;
+            let columns = IndexColumns {
+                request_id: r.get(0),
+                decision_id: r.get(2),
+                input_sha256: r.get(3),
+                time: r.get(4),
+            };
+            check_found(&name, seq, r.get(5), &columns)?;
+            if let Some(request_id) = columns.request_id {
+                by_request.insert(request_id, (seq, columns.decision_id, columns.input_sha256));
+            }
+        }
         let mut known: HashSet<String> = tx
             .query(
                 "SELECT decision_id FROM records WHERE decision_id = ANY($1)",

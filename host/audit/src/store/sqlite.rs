@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
-use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, parse_url};
+use super::{
+    IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found, parse_url,
+};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
 
@@ -362,7 +364,7 @@ impl SqliteStore {
         {
             let mut by_request = tx
                 .prepare_cached(
-                    "SELECT seq, decision_id, input_sha256 FROM records WHERE request_id = ?1",
+                    "SELECT seq, decision_id, input_sha256, time, body FROM records WHERE request_id = ?1",
                 )
                 .map_err(err("prepare"))?;
             let mut insert = tx
@@ -377,15 +379,21 @@ impl SqliteStore {
                         .query_row([request_id], |r| {
                             Ok((
                                 r.get::<_, i64>(0)? as u64,
-                                r.get::<_, String>(1)?,
-                                r.get::<_, String>(2)?,
+                                IndexColumns {
+                                    decision_id: r.get(1)?,
+                                    request_id: Some(request_id.clone()),
+                                    input_sha256: r.get(2)?,
+                                    time: r.get(3)?,
+                                },
+                                r.get::<_, Vec<u8>>(4)?,
                             ))
                         })
                         .optional()
                         .map_err(err("look up a request id"))?;
-                    if let Some((seq, id, input)) = found {
-                        out.push(if input == rec.input_sha256 {
-                            match id.parse() {
+                    if let Some((seq, columns, body)) = found {
+                        check_found(&name, seq, &body, &columns)?;
+                        out.push(if columns.input_sha256 == rec.input_sha256 {
+                            match columns.decision_id.parse() {
                                 Ok(id) => Inserted::Existing(seq, id),
                                 Err(_) => Inserted::Conflict(request_id.clone()),
                             }
