@@ -1,15 +1,22 @@
-//! Decision-record costs: recording with group commit on SQLite (1 and 2 caller threads, and
-//! 16 and 64 to show batching), proof generation and verification on a 1,000,000-record log, and
+//! Decision-record costs: recording with group commit on SQLite (blocking at 1, 2, 16 and 64
+//! caller threads; pipelined submits at 1 and 2) and on a throw-away local PostgreSQL (blocking
+//! and pipelined at 1 and 2), proof generation and verification on a 1,000,000-record log, and
 //! verify throughput. Prints numbers; run with
-//! `cargo bench -p exportctl-audit --bench record` (AUDIT_BENCH_LOG=N changes the log size).
+//! `cargo bench -p exportctl-audit --bench record` (AUDIT_BENCH_LOG=N changes the log size;
+//! AUDIT_BENCH_PG=0 skips PostgreSQL).
 
 use std::time::{Duration, Instant};
 
 use exportctl_audit::{
     CheckpointKey, DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, Prover, RecordKind,
-    RecordedInput, Recorder, RecorderConfig, Store, verify, verify_proof,
+    RecordedInput, Recorder, RecorderConfig, Store, Ticket, verify, verify_proof,
 };
 use serde_json::json;
+
+// Bench code fails by panicking, like a test.
+#[allow(clippy::unwrap_used, dead_code)]
+#[path = "../tests/common/postgres_server.rs"]
+mod postgres_server;
 
 type BenchResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -156,6 +163,91 @@ fn record_run(
     Ok(elapsed)
 }
 
+/// Like [`record_run`], but each caller submits without waiting and keeps up to `window`
+/// tickets in flight, waiting for the oldest before submitting more (a batch runner releasing
+/// verdicts in order, each only after its ticket resolves). Includes waiting for the last.
+fn pipelined_run(
+    url: &str,
+    key: &CheckpointKey,
+    threads: u64,
+    per_thread: u64,
+    window: usize,
+) -> Result<Duration, Box<dyn std::error::Error>> {
+    let config = RecorderConfig {
+        queue: 65_536,
+        checkpoint_every: 100_000,
+        ..RecorderConfig::default()
+    };
+    let rec = Recorder::start(Store::open(url)?, key.clone(), config)?;
+    let batches = (0..threads)
+        .map(|t| {
+            (0..per_thread)
+                .map(|i| record(t * per_thread + i, true))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let start = Instant::now();
+    std::thread::scope(|s| -> BenchResult {
+        let handles: Vec<_> = batches
+            .iter()
+            .map(|batch| {
+                let rec = &rec;
+                s.spawn(move || -> Result<(), String> {
+                    let mut in_flight = std::collections::VecDeque::with_capacity(window);
+                    for r in batch {
+                        if in_flight.len() >= window {
+                            let t: Ticket = in_flight.pop_front().ok_or("empty window")?;
+                            std::hint::black_box(t.wait().map_err(|e| e.to_string())?);
+                        }
+                        in_flight.push_back(rec.submit(r).map_err(|e| e.to_string())?);
+                    }
+                    for t in in_flight {
+                        std::hint::black_box(t.wait().map_err(|e| e.to_string())?);
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().map_err(|_| "bench thread panicked")??;
+        }
+        Ok(())
+    })?;
+    let elapsed = start.elapsed();
+    rec.close()?;
+    Ok(elapsed)
+}
+
+/// Recording on a throw-away local PostgreSQL server (needs the server binaries, found as
+/// the tests find them).
+fn postgres_run(key: &CheckpointKey) -> BenchResult {
+    println!("\n== PostgreSQL (throw-away local server, loopback, synchronous_commit=on) ==");
+    let pg = postgres_server::PgServer::start();
+    for (threads, per_thread) in [(1u64, 1_000u64), (2, 1_000)] {
+        let url = pg.database(&format!("rec{threads}"));
+        let elapsed = record_run(&url, key, threads, per_thread, true)?;
+        let n = threads * per_thread;
+        println!(
+            "blocking, {threads} caller thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+        );
+    }
+    for threads in [1u64, 2] {
+        let url = pg.database(&format!("pipe{threads}"));
+        let per_thread = 10_000 / threads;
+        let elapsed = pipelined_run(&url, key, threads, per_thread, 1024)?;
+        let n = threads * per_thread;
+        println!(
+            "pipelined, {threads} submitting thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised ({:.0} decisions/s)",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+            n as f64 / elapsed.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 fn main() -> BenchResult {
     let log_size: u64 = std::env::var("AUDIT_BENCH_LOG")
         .ok()
@@ -191,7 +283,31 @@ fn main() -> BenchResult {
         );
     }
 
+    println!("\n== pipelined: submit, keep up to 1,024 tickets in flight per thread ==");
+    for threads in [1u64, 2] {
+        let url = format!(
+            "sqlite:{}",
+            dir.path().join(format!("pipe-{threads}.db")).display()
+        );
+        let per_thread = 20_000 / threads;
+        let elapsed = pipelined_run(&url, &key, threads, per_thread, 1024)?;
+        let n = threads * per_thread;
+        println!(
+            "{threads:>2} submitting thread(s): {n} decisions in {:.2} s = {:.1} µs/decision amortised ({:.0} decisions/s)",
+            elapsed.as_secs_f64(),
+            elapsed.as_secs_f64() * 1e6 / n as f64,
+            n as f64 / elapsed.as_secs_f64()
+        );
+    }
+
+    if std::env::var("AUDIT_BENCH_PG").as_deref() == Ok("0") {
+        println!("\n(PostgreSQL skipped: AUDIT_BENCH_PG=0)");
+    } else {
+        postgres_run(&key)?;
+    }
+
     println!("\n== a {log_size}-record log ==");
+
     let path = dir.path().join("big.db");
     let url = format!("sqlite:{}", path.display());
     let build = build_log(&url, &key, 32, log_size / 32)?;

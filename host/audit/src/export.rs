@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::canonical::{CanonicalError, to_canonical_bytes};
 use crate::checkpoint::{Checkpoint, CheckpointVerifier};
 use crate::merkle::{Hash, MerkleError, verify_inclusion};
-use crate::store::sqlite::StoredRecord;
+use crate::store::StoredRecord;
 use crate::store::{Store, StoreError};
 use crate::verify::{LogCheck, VerifyError, VerifyReport};
 
@@ -196,6 +196,7 @@ pub fn verify_export(
                         index: leaf_index,
                         bytes,
                         leaf_hash: stored,
+                        columns: None,
                     })?;
                     continue;
                 }

@@ -1,9 +1,11 @@
 //! Decision records for exportctl: durable, tamper-evident evidence of every verdict.
 //!
 //! One [`DecisionRecord`] per judged shipment is encoded canonically (RFC 8785, see
-//! `sdk/spec/audit-record.md`), appended to an RFC 6962 Merkle log kept in a SQLite file, and
-//! sealed by Ed25519-signed checkpoints in the C2SP `tlog-checkpoint` format. Anyone holding the
-//! public key can [`verify`] the whole log, or check one decision offline with [`verify_proof`].
+//! `sdk/spec/audit-record.md`), appended to an RFC 6962 Merkle log kept in a SQLite file or a
+//! PostgreSQL database shared by several hosts, and sealed by Ed25519-signed checkpoints in the
+//! C2SP `tlog-checkpoint` format. Anyone holding the public key can [`verify`] the whole log, or
+//! check one decision offline with [`verify_proof`]. A batch runner records with
+//! [`Recorder::submit`] and releases each verdict only when its [`Ticket`] resolves.
 //!
 //! ```
 //! use exportctl_audit::{
@@ -61,7 +63,7 @@ pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerif
 pub use record::{
     DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind, RecordedInput,
 };
-pub use recorder::{Receipt, RecordError, Recorder, RecorderConfig, RecorderStats};
+pub use recorder::{Receipt, RecordError, Recorder, RecorderConfig, RecorderStats, Ticket};
 pub use store::{Store, StoreError};
 
 pub use export::{ExportError, export, verify_export};

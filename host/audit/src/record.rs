@@ -1,6 +1,7 @@
 //! One decision record: everything needed to show later which checks ran on a shipment, under
 //! which rules and plugin bytes, with what result, and to re-run it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::canonical::{CanonicalError, sha256_hex, to_canonical_bytes};
 use crate::merkle::{Hash, leaf_hash};
+use crate::store::IndexColumns;
 
 /// A time-ordered decision id (UUIDv7): ids sort by creation time, so a range of ids is a
 /// range of time.
@@ -220,6 +222,47 @@ impl DecisionRecord {
     /// Parses canonical record bytes; `None`-free: unknown fields are rejected.
     pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
         serde_json::from_slice(bytes)
+    }
+}
+
+/// The record fields the store copies into index columns; serde skips the rest unparsed.
+#[derive(serde::Deserialize)]
+pub(crate) struct IndexedFields<'a> {
+    #[serde(borrow)]
+    decision_id: Cow<'a, str>,
+    #[serde(borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    time: Cow<'a, str>,
+    #[serde(borrow)]
+    input: InputDigest<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct InputDigest<'a> {
+    #[serde(borrow)]
+    sha256: Cow<'a, str>,
+}
+
+impl<'a> IndexedFields<'a> {
+    /// Reads the indexed fields of canonical record bytes.
+    pub(crate) fn read(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
+    /// The first index column that does not match these fields, if any.
+    pub(crate) fn differs_from(&self, columns: &IndexColumns) -> Option<&'static str> {
+        if self.decision_id != columns.decision_id {
+            Some("decision_id")
+        } else if self.request_id.as_deref() != columns.request_id.as_deref() {
+            Some("request_id")
+        } else if self.time != columns.time {
+            Some("time")
+        } else if self.input.sha256 != columns.input_sha256 {
+            Some("input_sha256")
+        } else {
+            None
+        }
     }
 }
 

@@ -11,8 +11,7 @@ use crate::canonical::CanonicalError;
 use crate::checkpoint::CheckpointKey;
 use crate::merkle::Tree;
 use crate::record::{DecisionId, DecisionRecord, EncodedRecord};
-use crate::store::sqlite::Inserted;
-use crate::store::{Store, StoreError};
+use crate::store::{Inserted, Store, StoreError};
 
 /// Tuning of a [`Recorder`].
 #[derive(Clone, Debug)]
@@ -111,6 +110,29 @@ enum Job {
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
 }
 
+/// A record handed to the writer and not yet known to be durable.
+#[must_use = "a verdict may be released only after its ticket resolves"]
+#[derive(Debug)]
+pub struct Ticket {
+    store: String,
+    decision_id: DecisionId,
+    done: Receiver<Result<Receipt, RecordError>>,
+}
+
+impl Ticket {
+    /// The decision id of the submitted record.
+    pub fn decision_id(&self) -> DecisionId {
+        self.decision_id
+    }
+
+    /// Blocks until the record is committed and synced (or failed).
+    pub fn wait(self) -> Result<Receipt, RecordError> {
+        self.done
+            .recv()
+            .unwrap_or(Err(RecordError::Stopped { store: self.store }))
+    }
+}
+
 /// Counters of a running [`Recorder`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RecorderStats {
@@ -173,6 +195,7 @@ impl Recorder {
                     last_checkpoint,
                     last_time: Instant::now(),
                     counters: shared,
+                    stale: false,
                 }
                 .run(rx)
             })
@@ -191,20 +214,30 @@ impl Recorder {
 
     /// Records one decision and blocks until it is committed and synced.
     pub fn record(&self, record: &DecisionRecord) -> Result<Receipt, RecordError> {
+        self.submit(record)?.wait()
+    }
+
+    /// Queues one decision for the writer and returns at once; [`Ticket::wait`] gives its
+    /// [`Receipt`] once it is committed and synced. A caller judging many shipments keeps
+    /// judging while earlier records commit, and releases each verdict only after its ticket
+    /// resolves. A full queue is an error here, as for [`Recorder::record`]: nothing is
+    /// dropped, and an unresolved ticket never counts as recorded.
+    pub fn submit(&self, record: &DecisionRecord) -> Result<Ticket, RecordError> {
         let encoded = record.encode()?;
+        let decision_id = encoded.decision_id;
         let (ack, done) = mpsc::sync_channel(1);
-        self.submit(Job::Record(encoded, ack))?;
-        done.recv().unwrap_or_else(|_| {
-            Err(RecordError::Stopped {
-                store: self.name.clone(),
-            })
+        self.enqueue(Job::Record(encoded, ack))?;
+        Ok(Ticket {
+            store: self.name.clone(),
+            decision_id,
+            done,
         })
     }
 
     /// Keeps plugin bytes in the store (content-addressed); returns their SHA-256 (hex).
     pub fn keep_plugin(&self, bytes: &[u8]) -> Result<String, RecordError> {
         let (ack, done) = mpsc::sync_channel(1);
-        self.submit(Job::Plugin(bytes.to_vec(), ack))?;
+        self.enqueue(Job::Plugin(bytes.to_vec(), ack))?;
         match done.recv() {
             Ok(r) => r.map_err(RecordError::from),
             Err(_) => Err(RecordError::Stopped {
@@ -213,7 +246,7 @@ impl Recorder {
         }
     }
 
-    fn submit(&self, job: Job) -> Result<(), RecordError> {
+    fn enqueue(&self, job: Job) -> Result<(), RecordError> {
         let tx = self.tx.as_ref().ok_or_else(|| RecordError::Stopped {
             store: self.name.clone(),
         })?;
@@ -271,6 +304,8 @@ struct Writer {
     last_checkpoint: u64,
     last_time: Instant,
     counters: Arc<Counters>,
+    /// The in-memory tree missed leaves written by another writer; reload it from the store.
+    stale: bool,
 }
 
 impl Writer {
@@ -312,13 +347,16 @@ impl Writer {
     fn commit(&mut self, records: Vec<(EncodedRecord, Ack)>) {
         let batch: Vec<&EncodedRecord> = records.iter().map(|(r, _)| r).collect();
         let name = self.store.name().to_owned();
-        match self.store.insert_batch(self.tree.len(), &batch) {
+        match self.store.insert_batch(&batch) {
             Ok(results) => {
                 self.counters.commits.fetch_add(1, Ordering::Relaxed);
                 for ((rec, ack), result) in records.into_iter().zip(results) {
                     let reply = match result {
                         Inserted::New(leaf_index) => {
-                            self.tree.push(rec.leaf_hash);
+                            self.catch_up(leaf_index);
+                            if leaf_index == self.tree.len() {
+                                self.tree.push(rec.leaf_hash);
+                            }
                             self.counters.records.fetch_add(1, Ordering::Relaxed);
                             Ok(Receipt {
                                 leaf_index,
@@ -348,6 +386,7 @@ impl Writer {
                 // The error is shared by every record of the batch; keep its text for each.
                 let cause = match &e {
                     StoreError::Sql { action, source, .. } => format!("{action}: {source}"),
+                    StoreError::Postgres { action, source, .. } => format!("{action}: {source}"),
                     other => other.to_string(),
                 };
                 for (_, ack) in records {
@@ -360,7 +399,28 @@ impl Writer {
         }
     }
 
+    /// Another writer (another host on PostgreSQL, another process on SQLite) may have added
+    /// leaves since ours; bring the in-memory tree up to `leaf_index` from the store before
+    /// adding ours. If that read fails, the tree is reloaded before the next checkpoint.
+    fn catch_up(&mut self, leaf_index: u64) {
+        if self.stale || leaf_index <= self.tree.len() {
+            return;
+        }
+        match self.store.leaf_hashes(self.tree.len(), leaf_index) {
+            Ok(hashes) if hashes.len() as u64 == leaf_index - self.tree.len() => {
+                for h in hashes {
+                    self.tree.push(h);
+                }
+            }
+            _ => self.stale = true,
+        }
+    }
+
     fn maybe_checkpoint(&mut self, timer_or_close: bool) -> Result<(), StoreError> {
+        if self.stale {
+            self.tree = self.store.tree()?;
+            self.stale = false;
+        }
         let pending = self.tree.len() - self.last_checkpoint;
         let due = pending >= self.config.checkpoint_every
             || (pending > 0

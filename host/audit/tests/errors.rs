@@ -37,9 +37,23 @@ fn unwritable_store() {
 
 #[test]
 fn bad_url() {
-    let err = Store::open("postgres://db/audit").unwrap_err();
+    let err = Store::open("mysql://db/audit").unwrap_err();
     assert!(matches!(err, StoreError::BadUrl { .. }), "{err}");
-    assert!(err.to_string().contains("postgres://db/audit"));
+    assert!(err.to_string().contains("mysql://db/audit"));
+}
+
+#[test]
+fn unreachable_postgres_names_the_store_without_its_password() {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    let err = Store::open("postgres://audit:s3cret@127.0.0.1:1/audit").unwrap_err();
+    assert!(matches!(err, StoreError::Postgres { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("postgres://audit@127.0.0.1:1/audit")
+            && msg.contains("connect")
+            && !msg.contains("s3cret"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -259,3 +259,62 @@ fn concurrent_callers_share_commits() {
         stats.commits
     );
 }
+
+/// `submit` returns while the writer is still busy, tickets resolve once their records are
+/// synced, in submission order, sharing commits; a full queue refuses a submission (never a
+/// silent drop) and only the tickets handed out become receipts.
+#[test]
+fn pipelined_submit_tickets_and_back_pressure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let cfg = RecorderConfig {
+        queue: 40,
+        ..config(100_000)
+    };
+    let rec = Recorder::start(Store::open(&url(&path)).unwrap(), key.clone(), cfg).unwrap();
+    let blocker = raw(&path);
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // The writer takes the first job and blocks on the lock; the rest wait in the queue.
+    let mut tickets = Vec::new();
+    let mut refused = 0;
+    for i in 0..60 {
+        match rec.submit(&record(i, None)) {
+            Ok(t) => tickets.push(t),
+            Err(RecordError::QueueFull { capacity: 40, .. }) => refused += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(
+        (40..=42).contains(&tickets.len()) && refused == 60 - tickets.len(),
+        "{} submitted, {refused} refused",
+        tickets.len()
+    );
+    let stored: i64 = blocker
+        .query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "submit did not wait for a commit");
+    blocker.execute_batch("COMMIT").unwrap();
+    let ids: Vec<_> = tickets.iter().map(|t| t.decision_id()).collect();
+    let receipts: Vec<_> = tickets.into_iter().map(|t| t.wait().unwrap()).collect();
+    assert_eq!(
+        receipts.iter().map(|r| r.leaf_index).collect::<Vec<_>>(),
+        (0..receipts.len() as u64).collect::<Vec<_>>(),
+        "leaves in submission order"
+    );
+    assert!(
+        receipts
+            .iter()
+            .zip(&ids)
+            .all(|(r, id)| r.decision_id == *id)
+    );
+    assert!(rec.stats().commits <= 3, "{:?}", rec.stats());
+    rec.close().unwrap();
+    let report = verify(
+        &Store::open_existing(&url(&path)).unwrap(),
+        &key.verifier(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(report.records, receipts.len() as u64);
+}

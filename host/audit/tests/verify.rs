@@ -316,3 +316,52 @@ fn grown_log_extends_a_held_checkpoint() {
     .unwrap();
     assert_eq!(r.records, 11);
 }
+
+/// Editing only an index column beside a record (not the hashed bytes) is caught too: a
+/// changed request id could otherwise make a retry return another decision's receipt.
+#[test]
+fn edited_index_column_alone() {
+    let edits: [(&str, &str); 6] = [
+        ("decision_id", "'01938a4c-5e00-7000-8000-0000000000ff'"),
+        ("request_id", "'req-other'"),
+        ("request_id", "NULL"),
+        ("time", "'2020-01-01T00:00:00.000000Z'"),
+        ("input_sha256", "'00'"),
+        // A record without a request id given one.
+        ("request_id", "'req-new'"),
+    ];
+    for (i, (column, value)) in edits.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = CheckpointKey::generate(ORIGIN).unwrap();
+        let path = dir.path().join("log.db");
+        let rec = exportctl_audit::Recorder::start(
+            Store::open(&url(&path)).unwrap(),
+            key.clone(),
+            config(4),
+        )
+        .unwrap();
+        for n in 0..8u64 {
+            let req = format!("req-{n}");
+            let with_id = i != 5 || n != 5;
+            rec.record(&record(n, with_id.then_some(req.as_str())))
+                .unwrap();
+        }
+        rec.close().unwrap();
+        check(&path, &key).unwrap();
+        raw(&path)
+            .execute(
+                &format!("UPDATE records SET {column} = {value} WHERE seq = 5"),
+                [],
+            )
+            .unwrap();
+        let err = check(&path, &key).unwrap_err();
+        assert!(
+            matches!(err, VerifyError::ColumnEdited { index: 5, column: c, .. } if c == *column),
+            "{column} = {value}: {err}"
+        );
+        assert!(
+            err.to_string().contains("log.db") && err.to_string().contains(column),
+            "{err}"
+        );
+    }
+}

@@ -1,12 +1,202 @@
-//! Where records live. Selected by URL; `sqlite:PATH` is the embedded default.
+//! Where records live. Selected by URL: `sqlite:PATH` (the embedded default) or
+//! `postgres://…` (several hosts sharing one log).
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::checkpoint::CheckpointError;
+use crate::merkle::{Hash, Tree};
+use crate::record::{DecisionId, EncodedRecord};
 
-pub use sqlite::SqliteStore as Store;
+pub use self::postgres::PostgresStore;
+pub use self::sqlite::SqliteStore;
+
+/// One stored record row.
+#[derive(Clone, Debug)]
+pub struct StoredRecord {
+    /// Leaf index.
+    pub index: u64,
+    /// Canonical record bytes.
+    pub bytes: Vec<u8>,
+    /// The leaf hash stored beside them.
+    pub leaf_hash: Hash,
+    /// The index columns stored beside them (`None` where a log has none, e.g. an export).
+    pub columns: Option<IndexColumns>,
+}
+
+/// The columns a store keeps beside the record bytes to find records. They are copies of
+/// fields of the hashed record, so `verify` compares them with the record: an edited column
+/// (say a request id pointing a retry at another decision's receipt) is caught.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexColumns {
+    /// `decision_id` column.
+    pub decision_id: String,
+    /// `request_id` column.
+    pub request_id: Option<String>,
+    /// `time` column.
+    pub time: String,
+    /// `input_sha256` column.
+    pub input_sha256: String,
+}
+
+/// Checks a stored record found through its index columns against those columns, so a
+/// retry is never answered with another decision's receipt through an edited column.
+pub(crate) fn check_found(
+    store: &str,
+    index: u64,
+    body: &[u8],
+    columns: &IndexColumns,
+) -> Result<(), StoreError> {
+    let edited = match crate::record::IndexedFields::read(body) {
+        Ok(fields) => fields.differs_from(columns),
+        Err(_) => Some("body"),
+    };
+    match edited {
+        None => Ok(()),
+        Some(column) => Err(StoreError::Damaged {
+            store: store.to_owned(),
+            detail: format!(
+                "record at leaf index {index} does not match its `{column}` column (edited?); run audit verify"
+            ),
+        }),
+    }
+}
+
+/// What happened to one record of a committed batch.
+pub(crate) enum Inserted {
+    New(u64),
+    Existing(u64, DecisionId),
+    Conflict(String),
+    DuplicateDecision,
+}
+
+/// An open audit store, SQLite or PostgreSQL; every operation means the same on both.
+#[derive(Debug)]
+pub enum Store {
+    /// `sqlite:PATH`.
+    Sqlite(SqliteStore),
+    /// `postgres://…` (boxed: its client is much larger than a SQLite connection).
+    Postgres(Box<PostgresStore>),
+}
+
+macro_rules! each {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            Store::Postgres($s) => $e,
+        }
+    };
+}
+
+impl Store {
+    /// Opens the store at `url`, creating (SQLite) and migrating it as needed.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    /// let store = exportctl_audit::Store::open(&url).unwrap();
+    /// assert_eq!(store.record_count().unwrap(), 0);
+    /// ```
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        if is_postgres(url) {
+            PostgresStore::open(url).map(|s| Self::Postgres(Box::new(s)))
+        } else {
+            SqliteStore::open(url).map(Self::Sqlite)
+        }
+    }
+
+    /// Opens an existing store (for verify, proofs, export); a missing SQLite file is an error.
+    pub fn open_existing(url: &str) -> Result<Self, StoreError> {
+        if is_postgres(url) {
+            PostgresStore::open(url).map(|s| Self::Postgres(Box::new(s)))
+        } else {
+            SqliteStore::open_existing(url).map(Self::Sqlite)
+        }
+    }
+
+    /// The store's name (path, or URL without password), used in every message.
+    pub fn name(&self) -> &str {
+        each!(self, s => s.name())
+    }
+
+    /// How long a write waits for another writer's lock before failing.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        each!(self, s => s.set_busy_timeout(timeout))
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        each!(self, s => s.schema_version())
+    }
+
+    /// Number of records.
+    pub fn record_count(&self) -> Result<u64, StoreError> {
+        each!(self, s => s.record_count())
+    }
+
+    /// Calls `f` on every record (optionally in a time range) in leaf-index order, without
+    /// holding them all in memory.
+    pub fn for_each_record<E>(
+        &self,
+        from_time: Option<&str>,
+        to_time: Option<&str>,
+        f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        each!(self, s => s.for_each_record(from_time, to_time, f))
+    }
+
+    /// The Merkle tree of the stored leaf hashes (as stored, not recomputed).
+    pub fn tree(&self) -> Result<Tree, StoreError> {
+        each!(self, s => s.tree())
+    }
+
+    /// Stored leaf hashes of leaves `from..to` (a writer catching up with other hosts).
+    pub(crate) fn leaf_hashes(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
+        each!(self, s => s.leaf_hashes(from, to))
+    }
+
+    /// The record for `decision_id`: its leaf index and canonical bytes.
+    pub fn find(&self, decision_id: &DecisionId) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        each!(self, s => s.find(decision_id))
+    }
+
+    /// Every stored checkpoint note with its tree size, smallest first (unverified).
+    pub fn checkpoint_notes(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        each!(self, s => s.checkpoint_notes())
+    }
+
+    /// Stores a signed checkpoint note for `size` records.
+    pub(crate) fn put_checkpoint(&self, size: u64, note: &str) -> Result<(), StoreError> {
+        each!(self, s => s.put_checkpoint(size, note))
+    }
+
+    /// Keeps plugin bytes, content-addressed by their SHA-256; returns the hex digest.
+    pub fn put_plugin(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        each!(self, s => s.put_plugin(bytes))
+    }
+
+    /// The plugin bytes with this SHA-256 (hex), if kept.
+    pub fn plugin(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        each!(self, s => s.plugin(sha256))
+    }
+
+    /// Inserts a batch in one synced transaction; leaf indices continue from the last stored
+    /// one (read inside the transaction, so other writers are accounted for). On `Err`
+    /// nothing of the batch is stored.
+    pub(crate) fn insert_batch(
+        &mut self,
+        batch: &[&EncodedRecord],
+    ) -> Result<Vec<Inserted>, StoreError> {
+        each!(self, s => s.insert_batch(batch))
+    }
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
 
 /// The schema version this build writes; a store with a higher version is refused.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -15,7 +205,7 @@ pub const SCHEMA_VERSION: i64 = 2;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The URL names no supported store.
-    #[error("audit store `{url}`: unsupported URL (expected sqlite:PATH)")]
+    #[error("audit store `{url}`: unsupported URL (expected sqlite:PATH or postgres://…)")]
     BadUrl {
         /// The URL given.
         url: String,
@@ -66,6 +256,18 @@ pub enum StoreError {
         /// Cause.
         #[source]
         source: rusqlite::Error,
+    },
+    /// A PostgreSQL server could not be reached, or a statement on it failed (including a
+    /// server that went away).
+    #[error("audit store {store}: {action}: {source}")]
+    Postgres {
+        /// The store (URL without password).
+        store: String,
+        /// What was being done.
+        action: &'static str,
+        /// Cause.
+        #[source]
+        source: ::postgres::Error,
     },
     /// A stored value has the wrong shape (e.g. a leaf hash that is not 32 bytes).
     #[error("audit store {store}: {detail}")]

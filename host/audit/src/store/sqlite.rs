@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
-use super::{SCHEMA_VERSION, StoreError, parse_url};
+use super::{
+    IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found, parse_url,
+};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
 
@@ -32,26 +34,7 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX records_time ON records(time);",
 ];
 
-/// One stored record row.
-#[derive(Clone, Debug)]
-pub struct StoredRecord {
-    /// Leaf index.
-    pub index: u64,
-    /// Canonical record bytes.
-    pub bytes: Vec<u8>,
-    /// The leaf hash stored beside them.
-    pub leaf_hash: Hash,
-}
-
-/// What happened to one record of a committed batch.
-pub(crate) enum Inserted {
-    New(u64),
-    Existing(u64, DecisionId),
-    Conflict(String),
-    DuplicateDecision,
-}
-
-/// An open audit store.
+/// An open SQLite audit store.
 pub struct SqliteStore {
     name: String,
     conn: Connection,
@@ -226,7 +209,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, body, leaf_hash FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
                  WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time < ?2) ORDER BY seq",
             )
             .map_err(err)?;
@@ -235,10 +218,17 @@ impl SqliteStore {
             let index = row.get::<_, i64>(0).map_err(err)? as u64;
             let bytes: Vec<u8> = row.get(1).map_err(err)?;
             let leaf_hash = self.hash_of(index, row.get(2).map_err(err)?)?;
+            let columns = IndexColumns {
+                decision_id: row.get(3).map_err(err)?,
+                request_id: row.get(4).map_err(err)?,
+                time: row.get(5).map_err(err)?,
+                input_sha256: row.get(6).map_err(err)?,
+            };
             if let Err(e) = f(StoredRecord {
                 index,
                 bytes,
                 leaf_hash,
+                columns: Some(columns),
             }) {
                 return Ok(Err(e));
             }
@@ -266,6 +256,28 @@ impl SqliteStore {
             tree.push(self.hash_of(index, row.get(1).map_err(err)?)?);
         }
         Ok(tree)
+    }
+
+    /// Stored leaf hashes of leaves `from..to`.
+    pub(crate) fn leaf_hashes(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
+        let err = |e| classify(&self.name, "read leaf hashes", e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, leaf_hash FROM records WHERE seq >= ?1 AND seq < ?2 ORDER BY seq")
+            .map_err(err)?;
+        let mut rows = stmt.query(params![from as i64, to as i64]).map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            let index = row.get::<_, i64>(0).map_err(err)? as u64;
+            if index != from + out.len() as u64 {
+                return Err(StoreError::Damaged {
+                    store: self.name.clone(),
+                    detail: format!("record {} is missing", from + out.len() as u64),
+                });
+            }
+            out.push(self.hash_of(index, row.get(1).map_err(err)?)?);
+        }
+        Ok(out)
     }
 
     /// The record for `decision_id`: its leaf index and canonical bytes.
@@ -328,11 +340,10 @@ impl SqliteStore {
             .map_err(|e| classify(&self.name, "read plugin bytes", e))
     }
 
-    /// Inserts a batch in one synced transaction; leaf indices continue from `next_index`.
-    /// On `Err` nothing of the batch is stored.
+    /// Inserts a batch in one synced transaction; leaf indices continue from the largest
+    /// stored one, read under the write lock. On `Err` nothing of the batch is stored.
     pub(crate) fn insert_batch(
         &mut self,
-        next_index: u64,
         batch: &[&EncodedRecord],
     ) -> Result<Vec<Inserted>, StoreError> {
         let name = self.name.clone();
@@ -345,11 +356,15 @@ impl SqliteStore {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err("begin a batch"))?;
         let mut out = Vec::with_capacity(batch.len());
-        let mut index = next_index;
+        let mut index = tx
+            .query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM records", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(err("read the next leaf index"))? as u64;
         {
             let mut by_request = tx
                 .prepare_cached(
-                    "SELECT seq, decision_id, input_sha256 FROM records WHERE request_id = ?1",
+                    "SELECT seq, decision_id, input_sha256, time, body FROM records WHERE request_id = ?1",
                 )
                 .map_err(err("prepare"))?;
             let mut insert = tx
@@ -364,15 +379,21 @@ impl SqliteStore {
                         .query_row([request_id], |r| {
                             Ok((
                                 r.get::<_, i64>(0)? as u64,
-                                r.get::<_, String>(1)?,
-                                r.get::<_, String>(2)?,
+                                IndexColumns {
+                                    decision_id: r.get(1)?,
+                                    request_id: Some(request_id.clone()),
+                                    input_sha256: r.get(2)?,
+                                    time: r.get(3)?,
+                                },
+                                r.get::<_, Vec<u8>>(4)?,
                             ))
                         })
                         .optional()
                         .map_err(err("look up a request id"))?;
-                    if let Some((seq, id, input)) = found {
-                        out.push(if input == rec.input_sha256 {
-                            match id.parse() {
+                    if let Some((seq, columns, body)) = found {
+                        check_found(&name, seq, &body, &columns)?;
+                        out.push(if columns.input_sha256 == rec.input_sha256 {
+                            match columns.decision_id.parse() {
                                 Ok(id) => Inserted::Existing(seq, id),
                                 Err(_) => Inserted::Conflict(request_id.clone()),
                             }
@@ -459,7 +480,7 @@ mod tests {
         let mut v1 = open_at_version(&path, 1);
         assert_eq!(v1.schema_version().unwrap(), 1);
         let rec = example().encode().unwrap();
-        let res = v1.insert_batch(0, &[&rec]).unwrap();
+        let res = v1.insert_batch(&[&rec]).unwrap();
         assert!(matches!(res[..], [Inserted::New(0)]));
         assert!(
             v1.conn().prepare("SELECT * FROM plugins").is_err(),

@@ -78,3 +78,20 @@ pub fn log_with(dir: &Path, name: &str, key: &CheckpointKey, n: u64, every: u64)
 pub fn raw(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
 }
+
+pub mod postgres_server;
+
+/// Runs SQL on a store behind the recorder's back (tampering), whatever its kind.
+pub fn exec_sql(store_url: &str, sql: &str) {
+    if store_url.starts_with("postgres://") {
+        postgres::Client::connect(store_url, postgres::NoTls)
+            .unwrap()
+            .batch_execute(sql)
+            .unwrap();
+    } else {
+        let path = store_url.strip_prefix("sqlite:").unwrap();
+        raw(Path::new(path)).execute_batch(sql).unwrap();
+    }
+}
+
+pub mod crash;

@@ -1,0 +1,507 @@
+//! The PostgreSQL store (`postgres://…`): the SQLite schema in PostgreSQL types, for several
+//! hosts writing one log.
+//!
+//! Leaf assignment across hosts: every batch commit takes one transaction-scoped advisory lock
+//! ([`BATCH_LOCK`]) and reads the next leaf index as `MAX(seq) + 1` under it. Commits are thus
+//! serialised, so leaves are contiguous and in commit order, and a rolled-back batch leaves no
+//! gap. A sequence would not do: its values are handed out before commit (so a slower
+//! transaction commits a smaller index after a larger one, and a reader or checkpoint could
+//! see a hole) and are lost on rollback. The lock is held only for one batch's inserts, and a
+//! batch carries every record that queued up meanwhile, so hosts share it cheaply. The same
+//! lock serialises request-id look-ups with inserts, so `UNIQUE(request_id)` idempotency holds
+//! across hosts (the constraint stays as a last guard).
+//!
+//! The client is the blocking `postgres` crate (over `tokio-postgres`): the recorder's writer
+//! is one dedicated thread, so an async client would only add a runtime to drive. Connections
+//! are plain TCP or Unix sockets without TLS; use it on loopback or a trusted network.
+
+use std::cell::{Cell, RefCell, RefMut};
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls};
+
+use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found};
+use crate::merkle::{Hash, Tree};
+use crate::record::{DecisionId, EncodedRecord};
+
+/// Schema migrations, applied in order; index + 1 is the version. The same versions as the
+/// SQLite store, in PostgreSQL types. Never edit a released one.
+const MIGRATIONS: &[&str] = &[
+    // 1: records (sequence = leaf index) and signed checkpoints.
+    "CREATE TABLE records (
+        seq BIGINT PRIMARY KEY,
+        decision_id TEXT NOT NULL UNIQUE,
+        request_id TEXT UNIQUE,
+        input_sha256 TEXT NOT NULL,
+        time TEXT NOT NULL,
+        body BYTEA NOT NULL,
+        leaf_hash BYTEA NOT NULL
+     );
+     CREATE TABLE checkpoints (
+        tree_size BIGINT PRIMARY KEY,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+     );",
+    // 2: content-addressed plugin bytes, and an index for time-range exports.
+    "CREATE TABLE plugins (sha256 TEXT PRIMARY KEY, bytes BYTEA NOT NULL);
+     CREATE INDEX records_time ON records(time);",
+];
+
+/// Advisory lock key serialising batch commits (leaf assignment) across hosts: "exportct".
+const BATCH_LOCK: i64 = 0x6578_706f_7274_6374;
+/// Advisory lock key serialising schema migrations across hosts starting at once.
+const MIGRATION_LOCK: i64 = BATCH_LOCK + 1;
+
+/// Connects and sets up the session.
+fn connect(url: &str, name: &str, lock_timeout: Option<Duration>) -> Result<Client, StoreError> {
+    let err = |action| {
+        move |source| StoreError::Postgres {
+            store: name.to_owned(),
+            action,
+            source,
+        }
+    };
+    let mut client = Client::connect(url, NoTls).map_err(err("connect"))?;
+    // An acknowledged record must be on the server's disk: refuse a session default of
+    // `synchronous_commit = off`.
+    let mut setup = "SET synchronous_commit = on;".to_owned();
+    if let Some(t) = lock_timeout {
+        setup += &format!("SET lock_timeout = {};", t.as_millis().max(1));
+    }
+    client.batch_execute(&setup).map_err(err("configure"))?;
+    Ok(client)
+}
+
+/// An open PostgreSQL audit store.
+pub struct PostgresStore {
+    name: String,
+    /// The URL as given (with any password), to connect again.
+    url: String,
+    lock_timeout: Cell<Option<Duration>>,
+    // The client's calls take `&mut`; the store's read API takes `&self` like SQLite's.
+    client: RefCell<Client>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.name)
+    }
+}
+
+/// The URL without its password, for messages.
+fn display_name(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user = &url[scheme + 3..at];
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/db`) and migrates the schema.
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let name = display_name(url);
+        let client = connect(url, &name, None)?;
+        let store = Self {
+            name,
+            url: url.to_owned(),
+            lock_timeout: Cell::new(None),
+            client: RefCell::new(client),
+        };
+        store.migrate(MIGRATIONS.len())?;
+        Ok(store)
+    }
+
+    /// The client, connected again if the server closed the connection (it restarted, or a
+    /// network hiccup): a store that went away is an error for the batch in flight, and
+    /// usable again once the server is back.
+    fn live(&self) -> Result<RefMut<'_, Client>, StoreError> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() {
+            *client = connect(&self.url, &self.name, self.lock_timeout.get())?;
+        }
+        Ok(client)
+    }
+
+    fn err(&self, action: &'static str) -> impl Fn(postgres::Error) -> StoreError + '_ {
+        move |source| StoreError::Postgres {
+            store: self.name.clone(),
+            action,
+            source,
+        }
+    }
+
+    /// Brings the schema to version `target`, under an advisory lock so hosts starting
+    /// together migrate once.
+    pub(crate) fn migrate(&self, target: usize) -> Result<(), StoreError> {
+        let mut client = self.live()?;
+        let mut tx = client
+            .transaction()
+            .map_err(self.err("begin a migration"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .map_err(self.err("lock for migration"))?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .map_err(self.err("create the migrations table"))?;
+        let found: i64 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_migrations",
+                &[],
+            )
+            .map_err(self.err("read the schema version"))?
+            .get(0);
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                store: self.name.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(target)
+            .skip(found as usize)
+        {
+            tx.batch_execute(sql)
+                .map_err(self.err("apply a migration"))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                &[&(i as i64 + 1), &crate::record::now()],
+            )
+            .map_err(self.err("record a migration"))?;
+        }
+        tx.commit().map_err(self.err("commit a migration"))
+    }
+
+    /// How long a batch commit waits for another host's lock before failing.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        self.lock_timeout.set(Some(timeout));
+        self.live()?
+            .batch_execute(&format!(
+                "SET lock_timeout = {}",
+                timeout.as_millis().max(1)
+            ))
+            .map_err(self.err("set the lock timeout"))
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .live()?
+            .query_one("SELECT MAX(version) FROM schema_migrations", &[])
+            .map_err(self.err("read the schema version"))?
+            .get(0))
+    }
+
+    /// The store's name (its URL without password), used in every message.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of records.
+    pub fn record_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .live()?
+            .query_one("SELECT COUNT(*) FROM records", &[])
+            .map_err(self.err("count records"))?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn hash_of(&self, index: u64, v: Vec<u8>) -> Result<Hash, StoreError> {
+        v.try_into().map_err(|_| StoreError::Damaged {
+            store: self.name.clone(),
+            detail: format!("leaf hash of record {index} is not 32 bytes"),
+        })
+    }
+
+    /// Calls `f` on every record in leaf-index order, streaming rows from the server.
+    pub fn for_each_record<E>(
+        &self,
+        from_time: Option<&str>,
+        to_time: Option<&str>,
+        mut f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        let err = self.err("read records");
+        let mut client = self.live()?;
+        let params: [&(dyn ToSql + Sync); 2] = [&from_time, &to_time];
+        let mut rows = client
+            .query_raw(
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                 WHERE ($1::TEXT IS NULL OR time >= $1::TEXT) AND ($2::TEXT IS NULL OR time < $2::TEXT)
+                 ORDER BY seq",
+                params.iter().map(|p| *p as &dyn ToSql),
+            )
+            .map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
+            let record = StoredRecord {
+                index,
+                bytes: row.try_get(1).map_err(&err)?,
+                leaf_hash: self.hash_of(index, row.try_get(2).map_err(&err)?)?,
+                columns: Some(IndexColumns {
+                    decision_id: row.try_get(3).map_err(&err)?,
+                    request_id: row.try_get(4).map_err(&err)?,
+                    time: row.try_get(5).map_err(&err)?,
+                    input_sha256: row.try_get(6).map_err(&err)?,
+                }),
+            };
+            if let Err(e) = f(record) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Stored leaf hashes of leaves `from..to`; a gap is damage.
+    pub(crate) fn leaf_hashes(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
+        let rows = self
+            .live()?
+            .query(
+                "SELECT seq, leaf_hash FROM records WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+                &[&(from as i64), &(to as i64)],
+            )
+            .map_err(self.err("read leaf hashes"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let index = row.get::<_, i64>(0) as u64;
+            if index != from + out.len() as u64 {
+                return Err(StoreError::Damaged {
+                    store: self.name.clone(),
+                    detail: format!("record {} is missing", from + out.len() as u64),
+                });
+            }
+            out.push(self.hash_of(index, row.get(1))?);
+        }
+        Ok(out)
+    }
+
+    /// The Merkle tree of the stored leaf hashes (as stored, not recomputed).
+    pub fn tree(&self) -> Result<Tree, StoreError> {
+        let mut tree = Tree::new();
+        for hash in self.leaf_hashes(0, i64::MAX as u64)? {
+            tree.push(hash);
+        }
+        Ok(tree)
+    }
+
+    /// The record for `decision_id`: its leaf index and canonical bytes.
+    pub fn find(&self, decision_id: &DecisionId) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        Ok(self
+            .live()?
+            .query_opt(
+                "SELECT seq, body FROM records WHERE decision_id = $1",
+                &[&decision_id.to_string()],
+            )
+            .map_err(self.err("find a record"))?
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1))))
+    }
+
+    /// Every stored checkpoint note with its tree size, smallest first (unverified).
+    pub fn checkpoint_notes(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        Ok(self
+            .live()?
+            .query(
+                "SELECT tree_size, note FROM checkpoints ORDER BY tree_size",
+                &[],
+            )
+            .map_err(self.err("read checkpoints"))?
+            .into_iter()
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+            .collect())
+    }
+
+    /// Stores a signed checkpoint note for `size` records (another host may have stored one
+    /// for the same size already; the first stays).
+    pub(crate) fn put_checkpoint(&self, size: u64, note: &str) -> Result<(), StoreError> {
+        self.live()?
+            .execute(
+                "INSERT INTO checkpoints (tree_size, note, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (tree_size) DO NOTHING",
+                &[&(size as i64), &note, &crate::record::now()],
+            )
+            .map(|_| ())
+            .map_err(self.err("write a checkpoint"))
+    }
+
+    /// Keeps plugin bytes, content-addressed by their SHA-256; returns the hex digest.
+    pub fn put_plugin(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        let sha = crate::canonical::sha256_hex(bytes);
+        self.live()?
+            .execute(
+                "INSERT INTO plugins (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                &[&sha, &bytes],
+            )
+            .map_err(self.err("keep plugin bytes"))?;
+        Ok(sha)
+    }
+
+    /// The plugin bytes with this SHA-256 (hex), if kept.
+    pub fn plugin(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .live()?
+            .query_opt("SELECT bytes FROM plugins WHERE sha256 = $1", &[&sha256])
+            .map_err(self.err("read plugin bytes"))?
+            .map(|r| r.get(0)))
+    }
+
+    /// Inserts a batch in one transaction under the batch lock; leaf indices continue from the
+    /// largest stored one. Returns after the commit, which PostgreSQL has flushed to its WAL
+    /// (`synchronous_commit = on`). On `Err` nothing of the batch is stored.
+    pub(crate) fn insert_batch(
+        &mut self,
+        batch: &[&EncodedRecord],
+    ) -> Result<Vec<Inserted>, StoreError> {
+        let name = self.name.clone();
+        let err = |action: &'static str| {
+            let name = name.clone();
+            move |source| StoreError::Postgres {
+                store: name.clone(),
+                action,
+                source,
+            }
+        };
+        let mut client = self.live()?;
+        let mut tx = client.transaction().map_err(err("begin a batch"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&BATCH_LOCK])
+            .map_err(err("take the batch lock"))?;
+        let next: i64 = tx
+            .query_one("SELECT COALESCE(MAX(seq) + 1, 0)::BIGINT FROM records", &[])
+            .map_err(err("read the next leaf index"))?
+            .get(0);
+        // One round trip per step, not per record: the batch's request ids and decision ids
+        // already stored, then one multi-row insert of the new records.
+        let request_ids: Vec<&str> = batch
+            .iter()
+            .filter_map(|r| r.request_id.as_deref())
+            .collect();
+        let decision_ids: Vec<String> = batch.iter().map(|r| r.decision_id.to_string()).collect();
+        let mut by_request: HashMap<String, (u64, String, String)> = HashMap::new();
+        for r in tx
+            .query(
+                "SELECT request_id, seq, decision_id, input_sha256, time, body FROM records
+                 WHERE request_id = ANY($1)",
+                &[&request_ids],
+            )
+            .map_err(err("look up request ids"))?
+        {
+            let seq = r.get::<_, i64>(1) as u64;
+            let columns = IndexColumns {
+                request_id: r.get(0),
+                decision_id: r.get(2),
+                input_sha256: r.get(3),
+                time: r.get(4),
+            };
+            check_found(&name, seq, r.get(5), &columns)?;
+            if let Some(request_id) = columns.request_id {
+                by_request.insert(request_id, (seq, columns.decision_id, columns.input_sha256));
+            }
+        }
+        let mut known: HashSet<String> = tx
+            .query(
+                "SELECT decision_id FROM records WHERE decision_id = ANY($1)",
+                &[&decision_ids],
+            )
+            .map_err(err("look up decision ids"))?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut out = Vec::with_capacity(batch.len());
+        let mut new = NewRows::default();
+        let mut index = next as u64;
+        for (rec, id) in batch.iter().zip(decision_ids) {
+            if let Some(request_id) = &rec.request_id
+                && let Some((seq, first_id, input)) = by_request.get(request_id)
+            {
+                out.push(match first_id.parse() {
+                    Ok(first_id) if *input == rec.input_sha256 => {
+                        Inserted::Existing(*seq, first_id)
+                    }
+                    _ => Inserted::Conflict(request_id.clone()),
+                });
+                continue;
+            }
+            if !known.insert(id.clone()) {
+                out.push(Inserted::DuplicateDecision);
+                continue;
+            }
+            if let Some(request_id) = &rec.request_id {
+                by_request.insert(
+                    request_id.clone(),
+                    (index, id.clone(), rec.input_sha256.clone()),
+                );
+            }
+            new.push(index, id, rec);
+            out.push(Inserted::New(index));
+            index += 1;
+        }
+        if !new.seq.is_empty() {
+            tx.execute(
+                "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                                      $6::BYTEA[], $7::BYTEA[])",
+                &[
+                    &new.seq,
+                    &new.decision_id,
+                    &new.request_id,
+                    &new.input_sha256,
+                    &new.time,
+                    &new.body,
+                    &new.leaf_hash,
+                ],
+            )
+            .map_err(err("insert records"))?;
+        }
+        tx.commit().map_err(err("commit a batch"))?;
+        Ok(out)
+    }
+}
+
+/// The new rows of a batch, column by column, for one `INSERT … SELECT FROM UNNEST(…)`.
+#[derive(Default)]
+struct NewRows<'a> {
+    seq: Vec<i64>,
+    decision_id: Vec<String>,
+    request_id: Vec<Option<&'a str>>,
+    input_sha256: Vec<&'a str>,
+    time: Vec<&'a str>,
+    body: Vec<&'a [u8]>,
+    leaf_hash: Vec<&'a [u8]>,
+}
+
+impl<'a> NewRows<'a> {
+    fn push(&mut self, index: u64, decision_id: String, rec: &'a EncodedRecord) {
+        self.seq.push(index as i64);
+        self.decision_id.push(decision_id);
+        self.request_id.push(rec.request_id.as_deref());
+        self.input_sha256.push(&rec.input_sha256);
+        self.time.push(&rec.time);
+        self.body.push(&rec.bytes);
+        self.leaf_hash.push(&rec.leaf_hash);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_name;
+
+    #[test]
+    fn password_is_not_shown() {
+        assert_eq!(
+            display_name("postgres://audit:s3cret@db.example:5432/log"),
+            "postgres://audit@db.example:5432/log"
+        );
+        assert_eq!(
+            display_name("postgres://127.0.0.1:5433/log"),
+            "postgres://127.0.0.1:5433/log"
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! The same recorder, verify and proof tests against both stores: SQLite and a real
+//! PostgreSQL server started by the test (see `common/postgres_server.rs`).
+
+// The shared bodies fail the test by unwrapping and panicking, as #[test] functions do.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::postgres_server::PgServer;
+use common::*;
+use exportctl_audit::{
+    CheckpointKey, RecordError, Recorder, RecorderConfig, Store, VerifyError, prove, verify,
+    verify_proof,
+};
+
+fn start(url: &str, key: &CheckpointKey, every: u64) -> Recorder {
+    Recorder::start(Store::open(url).unwrap(), key.clone(), config(every)).unwrap()
+}
+
+/// Concurrent and pipelined recording, idempotency, plugin bytes, checkpoints, verify, an
+/// offline proof, and tampering with the bytes or only an index column.
+fn record_verify_prove(url: &str) {
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(url, &key, 10);
+    let leaves: BTreeSet<u64> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|t| {
+                let rec = &rec;
+                s.spawn(move || {
+                    (0..15)
+                        .map(|i| rec.record(&record(t * 100 + i, None)).unwrap().leaf_index)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(leaves, (0..60).collect());
+    let tickets: Vec<_> = (0..20)
+        .map(|i| rec.submit(&record(1000 + i, None)).unwrap())
+        .collect();
+    let pipelined: Vec<u64> = tickets
+        .into_iter()
+        .map(|t| t.wait().unwrap().leaf_index)
+        .collect();
+    assert_eq!(pipelined, (60..80).collect::<Vec<_>>());
+
+    let first = record(7, Some("erp-1"));
+    let original = rec.record(&first).unwrap();
+    let mut retry = record(7, Some("erp-1"));
+    retry.input = first.input.clone();
+    let again = rec.record(&retry).unwrap();
+    assert!(again.repeated && again.decision_id == first.decision_id);
+    assert_eq!(again.leaf_index, original.leaf_index);
+    let other = rec.record(&record(8, Some("erp-1"))).unwrap_err();
+    assert!(
+        matches!(other, RecordError::RequestIdConflict { .. }),
+        "{other}"
+    );
+    // The same, pipelined (likely within one batch): a retry, a conflicting reuse of the
+    // request id, and the same decision twice.
+    let a = record(20, Some("erp-3"));
+    let mut a_retry = record(20, Some("erp-3"));
+    a_retry.input = a.input.clone();
+    let b = record(21, Some("erp-3"));
+    let c = record(22, None);
+    let tickets: Vec<_> = [&a, &a_retry, &b, &c, &c]
+        .into_iter()
+        .map(|r| rec.submit(r).unwrap())
+        .collect();
+    let results: Vec<_> = tickets.into_iter().map(|t| t.wait()).collect();
+    let got = results[0].as_ref().unwrap();
+    let retried = results[1].as_ref().unwrap();
+    assert!(!got.repeated && got.leaf_index == 81);
+    assert!(retried.repeated && retried.decision_id == a.decision_id && retried.leaf_index == 81);
+    assert!(
+        matches!(&results[2], Err(RecordError::RequestIdConflict { .. })),
+        "{:?}",
+        results[2]
+    );
+    assert_eq!(results[3].as_ref().unwrap().leaf_index, 82);
+    assert!(
+        matches!(&results[4], Err(RecordError::DuplicateDecision { .. })),
+        "{:?}",
+        results[4]
+    );
+    let sha = rec.keep_plugin(b"\0asm bytes").unwrap();
+    rec.close().unwrap();
+
+    let store = Store::open_existing(url).unwrap();
+    assert_eq!(store.plugin(&sha).unwrap().unwrap(), b"\0asm bytes");
+    let report = verify(&store, &key.verifier(), None).unwrap();
+    assert_eq!((report.records, report.unsealed), (83, 0));
+    assert!(report.checkpoints >= 3, "{}", report.checkpoints);
+    let proof = prove(&store, &first.decision_id).unwrap();
+    assert_eq!(verify_proof(&proof, &key.verifier()).unwrap(), first);
+    drop(store);
+
+    exec_sql(
+        url,
+        "UPDATE records SET request_id = 'erp-2' WHERE request_id = 'erp-1'",
+    );
+    let err = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            VerifyError::ColumnEdited {
+                index: 80,
+                column: "request_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // A retry with the edited request id must not get that decision's receipt.
+    let rec = start(url, &key, 10);
+    // Same input as the edited row's record, so without the check it would be answered
+    // as a repeat of that decision.
+    let mut retry = record(9, Some("erp-2"));
+    retry.input = first.input.clone();
+    let err = rec.record(&retry).unwrap_err();
+    assert!(
+        matches!(err, RecordError::NotCommitted { .. })
+            && err.to_string().contains("leaf index 80")
+            && err.to_string().contains("`request_id` column"),
+        "{err}"
+    );
+    rec.close().unwrap();
+    exec_sql(
+        url,
+        "UPDATE records SET request_id = 'erp-1' WHERE request_id = 'erp-2'",
+    );
+    exec_sql(url, "DELETE FROM records WHERE seq = 30");
+    let err = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap_err();
+    assert!(
+        matches!(err, VerifyError::Missing { index: 30, .. }),
+        "{err}"
+    );
+}
+
+/// Two writers (two hosts, or two processes) on one store: leaves stay contiguous, each
+/// writer's checkpoints cover the other's records, and the log verifies.
+fn two_writers_share_one_log(url: &str) {
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let a = start(url, &key, 7);
+    let b = start(url, &key, 5);
+    let leaves: BTreeSet<u64> = std::thread::scope(|s| {
+        let hs: Vec<_> = [&a, &b]
+            .into_iter()
+            .enumerate()
+            .map(|(w, rec)| {
+                s.spawn(move || {
+                    (0..30)
+                        .map(|i| {
+                            let t = rec.submit(&record(w as u64 * 100 + i, None)).unwrap();
+                            t.wait().unwrap().leaf_index
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(leaves, (0..60).collect());
+    a.close().unwrap();
+    b.close().unwrap();
+    let report = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap();
+    assert_eq!((report.records, report.unsealed), (60, 0));
+    assert!(report.checkpoints >= 4, "{}", report.checkpoints);
+}
+
+fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    url(&dir.path().join("audit.db"))
+}
+
+#[test]
+fn sqlite_record_verify_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    record_verify_prove(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_record_verify_prove() {
+    let pg = PgServer::start();
+    record_verify_prove(&pg.database("audit"));
+}
+
+#[test]
+fn sqlite_two_writers_share_one_log() {
+    let dir = tempfile::tempdir().unwrap();
+    two_writers_share_one_log(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_two_writers_share_one_log() {
+    let pg = PgServer::start();
+    two_writers_share_one_log(&pg.database("audit"));
+}
+
+/// A PostgreSQL server that goes away under a running recorder: every later record is an
+/// error, never a receipt; once the server is back the recorder reconnects and the log,
+/// with everything acknowledged before, continues and verifies.
+#[test]
+fn postgres_going_away_mid_run_gives_errors_not_receipts() {
+    let pg = PgServer::start();
+    let url = pg.database("audit");
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let cfg = RecorderConfig {
+        queue: 64,
+        ..config(1000)
+    };
+    let rec = Recorder::start(Store::open(&url).unwrap(), key.clone(), cfg).unwrap();
+    for i in 0..5 {
+        assert_eq!(rec.record(&record(i, None)).unwrap().leaf_index, i);
+    }
+    pg.stop();
+    for i in 5..10 {
+        match rec.submit(&record(i, None)).and_then(|t| t.wait()) {
+            Ok(r) => panic!("a receipt ({r:?}) from a server that is gone"),
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(
+                    msg.contains(&format!("127.0.0.1:{}", pg.port)),
+                    "names the store: {msg}"
+                );
+            }
+        }
+    }
+    assert_eq!(rec.stats().records, 5);
+    // Back again: the recorder reconnects, the log continues where the acknowledged
+    // records end, and verifies.
+    pg.restart();
+    assert_eq!(rec.record(&record(10, None)).unwrap().leaf_index, 5);
+    rec.close().unwrap();
+    let report = verify(&Store::open_existing(&url).unwrap(), &key.verifier(), None).unwrap();
+    assert_eq!((report.records, report.unsealed), (6, 0));
+}
+
+#[test]
+fn postgres_schema_is_versioned_and_newer_is_refused() {
+    let pg = PgServer::start();
+    let url = pg.database("audit");
+    let store = Store::open(&url).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        exportctl_audit::store::SCHEMA_VERSION
+    );
+    drop(store);
+    exec_sql(&url, "INSERT INTO schema_migrations VALUES (99, 'later')");
+    let err = Store::open(&url).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            exportctl_audit::StoreError::NewerSchema { found: 99, .. }
+        ),
+        "{err}"
+    );
+}
