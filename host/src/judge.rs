@@ -7,7 +7,7 @@
 use crate::verdict::{Verdict, Warning};
 use crate::worker::Worker;
 use exportctl_sdk::input::{self, Document, InputError, InputLimits, UnknownField};
-use exportctl_sdk::{Date, Outcome};
+use exportctl_sdk::{Date, Outcome, Shipment};
 use std::fmt;
 use std::io;
 
@@ -108,6 +108,16 @@ pub trait Sink {
     /// A judged shipment. `label` says where it came from (`file.json[2]:
     /// shipment `S-1``), for messages about it.
     fn verdict(&mut self, label: &str, verdict: &Verdict) -> io::Result<()>;
+    /// A judged shipment with the validated shipment it was judged on, for a
+    /// sink that records decisions; by default just [`Sink::verdict`].
+    fn judged(
+        &mut self,
+        label: &str,
+        _shipment: &Shipment<'_>,
+        verdict: &Verdict,
+    ) -> io::Result<()> {
+        self.verdict(label, verdict)
+    }
     /// An input that was not judged.
     fn invalid(&mut self, error: &InvalidInput) -> io::Result<()>;
     /// Writes out what is buffered; [`judge`] leaves this to its caller.
@@ -185,11 +195,17 @@ pub fn judge(
     let strict = options.strict || worker.host().strict_input();
     let mut summary = Summary::default();
     for entry in source {
-        let written = match entry.and_then(|doc| judge_one(&doc, worker, options, strict)) {
-            Ok((label, verdict)) => {
-                summary.count(&verdict);
-                sink.verdict(&label, &verdict)
-            }
+        let written = match entry {
+            Ok(doc) => match judge_one(&doc, worker, options, strict) {
+                Ok((label, shipment, verdict)) => {
+                    summary.count(&verdict);
+                    sink.judged(&label, &shipment, &verdict)
+                }
+                Err(invalid) => {
+                    summary.invalid += 1;
+                    sink.invalid(&invalid)
+                }
+            },
             Err(invalid) => {
                 summary.invalid += 1;
                 sink.invalid(&invalid)
@@ -203,12 +219,12 @@ pub fn judge(
 }
 
 /// Validates one document and judges it.
-fn judge_one(
-    doc: &Document,
+fn judge_one<'d>(
+    doc: &'d Document,
     worker: &mut Worker,
     options: &JudgeOptions,
     strict: bool,
-) -> Result<(String, Verdict), InvalidInput> {
+) -> Result<(String, Shipment<'d>, Verdict), InvalidInput> {
     let mut unknown = doc.unknown_fields();
     let more = unknown.len().saturating_sub(MAX_UNKNOWN_REPORTED);
     unknown.truncate(MAX_UNKNOWN_REPORTED);
@@ -253,7 +269,7 @@ fn judge_one(
     }
     warnings.append(&mut verdict.warnings);
     verdict.warnings = warnings;
-    Ok((label, verdict))
+    Ok((label, shipment, verdict))
 }
 
 /// The documents of one file (or `-` for standard input), read in `format`:

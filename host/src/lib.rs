@@ -65,6 +65,7 @@ mod output;
 mod plugin;
 mod plugin_log;
 mod policy_set;
+mod record;
 mod sandbox;
 mod set_digest;
 mod trust;
@@ -83,7 +84,8 @@ pub use limits::Limits;
 pub use load::{HostBuilder, bundled_plugins};
 pub use plugin::{Plugin, PluginMetadata};
 pub use policy_set::{
-    InstanceMode, Mode, PluginSource, PolicyEntry, PolicySetConfig, SettingOverride,
+    AuditSettings, InstanceMode, Mode, PluginSource, PolicyEntry, PolicySetConfig, SettingOverride,
+    StoreInput,
 };
 pub use trust::{Publisher, Signer, TrustStore};
 
@@ -91,6 +93,9 @@ pub use trust::{Publisher, Signer, TrustStore};
 pub use judge::{InvalidInput, JudgeOptions, Sink, Stopped, Summary, judge, read_file};
 pub use plugin_log::{LogLevel, PluginLog};
 pub use worker::Worker;
+
+// Record decisions.
+pub use record::{DecisionRecorder, HOST_VERSION, RecordBuildError};
 
 // Read verdicts.
 pub use exportctl_sdk::Finding;

@@ -121,8 +121,46 @@ pub struct PolicySetConfig {
     pub data_age_days: u32,
     /// Settings given on the command line (`--set`), applied over the file's.
     pub overrides: Vec<SettingOverride>,
+    /// Decision recording (`[audit]`), if the set asks for it. Not part of the
+    /// set's digest: where verdicts are recorded does not change them.
+    pub audit: Option<AuditSettings>,
     /// The file's text, for pointing at the line of a setting a plugin rejects.
     text: String,
+}
+
+/// The `[audit]` table of a policy set: where and how decisions are recorded
+/// (`sdk/spec/policy-set.md`, "Audit").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditSettings {
+    /// The store: `sqlite:PATH` or `postgres://…`.
+    pub store: String,
+    /// Keep the whole validated shipment or only its digest.
+    pub store_input: StoreInput,
+    /// The checkpoint signing key (a secret key file), resolved against the
+    /// set's directory.
+    pub checkpoint_key: Option<PathBuf>,
+    /// Sign a checkpoint after this many new records …
+    pub checkpoint_every: u64,
+    /// … or this many seconds after the last one (and always at the end).
+    pub checkpoint_seconds: u64,
+}
+
+/// What a decision record keeps of the judged shipment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreInput {
+    /// The canonical validated shipment (replay needs nothing else).
+    #[default]
+    Full,
+    /// Only its SHA-256 (replay needs the caller's copy).
+    Digest,
+}
+
+impl AuditSettings {
+    /// Records per checkpoint when the set does not say.
+    pub const DEFAULT_CHECKPOINT_EVERY: u64 = 10_000;
+    /// Seconds between checkpoints when the set does not say.
+    pub const DEFAULT_CHECKPOINT_SECONDS: u64 = 10;
 }
 
 /// One `--set POLICY.KEY=VALUE`: a setting of a policy, over the set's own.
@@ -203,6 +241,17 @@ struct PolicySetFile {
     trust: TrustFile,
     #[serde(default)]
     policy: Vec<PolicyFile>,
+    audit: Option<AuditFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    store: String,
+    store_input: Option<StoreInput>,
+    checkpoint_key: Option<String>,
+    checkpoint_every: Option<u64>,
+    checkpoint_seconds: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -369,6 +418,11 @@ impl PolicySetConfig {
                 .data_age_warning_days
                 .unwrap_or(DEFAULT_DATA_AGE_DAYS),
             overrides: Vec::new(),
+            audit: file
+                .audit
+                .map(|a| parse_audit(a, base))
+                .transpose()
+                .map_err(invalid)?,
             text: text.to_owned(),
         })
     }
@@ -485,6 +539,38 @@ fn toml_setting_line(text: &str, index: usize, key: Option<&str>) -> Option<usiz
         }
     }
     table_line
+}
+
+fn parse_audit(file: AuditFile, base: &Path) -> Result<AuditSettings, String> {
+    if file.store.is_empty() {
+        return Err("audit.store is empty (expected sqlite:PATH or postgres://…)".into());
+    }
+    let positive = |value: Option<u64>, key: &str, default: u64| match value {
+        Some(0) => Err(format!("audit.{key} = 0: must be at least 1")),
+        other => Ok(other.unwrap_or(default)),
+    };
+    // A relative SQLite path is relative to the set file, like plugin paths.
+    let store = match file.store.strip_prefix("sqlite:") {
+        Some(path) if !Path::new(path).is_absolute() => {
+            format!("sqlite:{}", base.join(path).display())
+        }
+        _ => file.store,
+    };
+    Ok(AuditSettings {
+        store,
+        store_input: file.store_input.unwrap_or_default(),
+        checkpoint_key: file.checkpoint_key.map(|k| base.join(k)),
+        checkpoint_every: positive(
+            file.checkpoint_every,
+            "checkpoint_every",
+            AuditSettings::DEFAULT_CHECKPOINT_EVERY,
+        )?,
+        checkpoint_seconds: positive(
+            file.checkpoint_seconds,
+            "checkpoint_seconds",
+            AuditSettings::DEFAULT_CHECKPOINT_SECONDS,
+        )?,
+    })
 }
 
 fn parse_trust(file: TrustFile, base: &Path) -> Result<TrustStore, String> {

@@ -7,19 +7,25 @@
 //! closes early (`| head -1`), the run stops and exits with the status of what
 //! it judged so far, never 0 after a verdict that was not allow.
 
+use super::recording::{NotRecorded, Recording};
 use super::{
-    CheckArgs, ExitStatus, Format, InputFormatArg, MinOutcome, load_host, print_load_error,
+    CheckArgs, ExitStatus, Format, InputFormatArg, MinOutcome, load_host_and_audit,
+    print_load_error,
 };
 use exportctl::report::{JsonLines, TextReport};
+use exportctl::{AuditSettings, DecisionRecorder, Host, StoreInput};
 use exportctl::{InvalidInput, JudgeOptions, Sink, Summary, Verdict, judge, read_file};
+use exportctl_audit::{CheckpointKey, Recorder, RecorderConfig, Store, StoreError};
 use exportctl_sdk::Outcome;
 use exportctl_sdk::input::{InputFormat, InputLimits};
 use std::collections::HashSet;
 use std::io::{self, IsTerminal};
+use std::sync::Arc;
+use std::time::Duration;
 
 pub(super) fn run(args: &CheckArgs) -> ExitStatus {
-    let host = match load_host(args.policies.as_ref(), &args.set) {
-        Ok(host) => host,
+    let (host, audit) = match load_host_and_audit(args.policies.as_ref(), &args.set) {
+        Ok(loaded) => loaded,
         Err(e) => {
             print_load_error(&e);
             return ExitStatus::InvalidInput;
@@ -59,17 +65,24 @@ pub(super) fn run(args: &CheckArgs) -> ExitStatus {
         Format::Json => Box::new(JsonLines(out)),
         Format::Text => Box::new(TextReport(out)),
     };
-    let mut sink = Terminal {
+    let terminal = Terminal {
         verdicts,
         min_outcome,
         data_age_said: HashSet::new(),
+    };
+    // With recording on, nothing is judged before the store has accepted the
+    // set's plugins: a store that cannot record stops the run before any verdict.
+    let mut sink: Box<dyn Sink> = match recording(args, audit, &host) {
+        Ok(None) => Box::new(terminal),
+        Ok(Some((recorder, records))) => Box::new(Recording::new(terminal, recorder, records)),
+        Err(status) => return status,
     };
     // Files are read one at a time, as the run reaches them.
     let source = args
         .files
         .iter()
         .flat_map(|file| read_file(file, input_format, &options.limits));
-    let summary = match judge(source, &mut worker, &options, &mut sink) {
+    let summary = match judge(source, &mut worker, &options, &mut *sink) {
         Ok(summary) => summary,
         Err(stopped) => return write_failed(&stopped.error, status(&stopped.summary)),
     };
@@ -136,6 +149,12 @@ fn status(summary: &Summary) -> ExitStatus {
 }
 
 fn write_failed(e: &io::Error, status: ExitStatus) -> ExitStatus {
+    if let Some(not_recorded) = NotRecorded::of(e) {
+        eprintln!(
+            "error: the decision was not recorded, so its verdict is withheld: {not_recorded}"
+        );
+        return ExitStatus::Internal;
+    }
     // A reader that went away (`| head`) is not our error, but what was judged
     // still decides the status: never 0 after a verdict that was not allow.
     if e.kind() == io::ErrorKind::BrokenPipe {
@@ -143,4 +162,82 @@ fn write_failed(e: &io::Error, status: ExitStatus) -> ExitStatus {
     }
     eprintln!("error: cannot write the verdict: {e}");
     ExitStatus::Internal
+}
+
+/// The recorder `--audit` or the set's `[audit]` asks for, with every plugin of
+/// the set kept in its store; `None` when decisions are not recorded. A bad URL
+/// or key is a usage error (2), a store that cannot be opened or written an
+/// internal one (1); either way the error names the store and the cause.
+fn recording(
+    args: &CheckArgs,
+    audit: Option<AuditSettings>,
+    host: &Arc<Host>,
+) -> Result<Option<(Recorder, DecisionRecorder)>, ExitStatus> {
+    let url = match (&args.audit, &audit) {
+        (Some(url), _) => url.clone(),
+        (None, Some(settings)) => settings.store.clone(),
+        (None, None) => return Ok(None),
+    };
+    let usage = |message: String| {
+        eprintln!("error: {message}");
+        ExitStatus::InvalidInput
+    };
+    let key_path = args
+        .checkpoint_key
+        .clone()
+        .or_else(|| audit.as_ref().and_then(|a| a.checkpoint_key.clone()))
+        .ok_or_else(|| {
+            usage(format!(
+                "audit store {url}: recording needs a checkpoint key: --checkpoint-key FILE or `checkpoint_key` in the set's [audit] table (create one with `exportctl audit keygen`)"
+            ))
+        })?;
+    let key = CheckpointKey::load(&key_path)
+        .map_err(|e| usage(format!("audit store {url}: checkpoint key: {e}")))?;
+    let store = Store::open(&url).map_err(|e| store_failed(&e))?;
+    let config = RecorderConfig {
+        checkpoint_every: audit
+            .as_ref()
+            .map_or(AuditSettings::DEFAULT_CHECKPOINT_EVERY, |a| {
+                a.checkpoint_every
+            }),
+        checkpoint_interval: Duration::from_secs(
+            audit
+                .as_ref()
+                .map_or(AuditSettings::DEFAULT_CHECKPOINT_SECONDS, |a| {
+                    a.checkpoint_seconds
+                }),
+        ),
+        ..RecorderConfig::default()
+    };
+    let recorder = Recorder::start(store, key, config).map_err(|e| store_failed(&e))?;
+    for bytes in DecisionRecorder::plugin_bytes(host) {
+        recorder.keep_plugin(bytes).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitStatus::Internal
+        })?;
+    }
+    let store_input = audit.map_or(StoreInput::Full, |a| a.store_input);
+    let records = DecisionRecorder::new(host, requested_by(), store_input).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitStatus::Internal
+    })?;
+    Ok(Some((recorder, records)))
+}
+
+/// A store that cannot be used: a bad URL is a usage error, anything else internal.
+fn store_failed(error: &StoreError) -> ExitStatus {
+    eprintln!("error: {error}");
+    match error {
+        StoreError::BadUrl { .. } => ExitStatus::InvalidInput,
+        _ => ExitStatus::Internal,
+    }
+}
+
+/// Who asks, in a record: `cli:` and the login name (from the environment, as
+/// the binary is the edge where the environment is read).
+fn requested_by() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{user}")
 }

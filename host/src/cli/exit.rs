@@ -16,8 +16,12 @@ pub enum ExitStatus {
     Deny,
     /// 2: invalid input or usage; the input named on standard error was not judged.
     InvalidInput,
-    /// 1: an internal error (a bug, or the output could not be written).
+    /// 1: an internal error (a bug, or the output could not be written), or an
+    /// audit store that could not record a decision.
     Internal,
+    /// 6: `exportctl audit verify` / `verify-proof` found the log, export or proof
+    /// tampered with (or signed by another key).
+    Tampered,
 }
 
 impl ExitStatus {
@@ -40,6 +44,7 @@ impl ExitStatus {
             ExitStatus::Review => 3,
             ExitStatus::LicenceRequired => 4,
             ExitStatus::Deny => 5,
+            ExitStatus::Tampered => 6,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! The `exportctl` command line (`verdict.md`): argument definitions, one module
 //! per subcommand, and the exit status contract.
 
+mod audit;
 mod check;
 mod exit;
 mod policies;
 mod policy;
+mod recording;
 
+pub use audit::AuditCommand;
 pub use exit::ExitStatus;
 pub use policy::PolicyCommand;
 
@@ -36,6 +39,12 @@ pub enum Command {
     /// Create keys, sign, verify and inspect policy plugins.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Decision records (`check --audit`): checkpoint keys, verifying a log or an
+    /// export, inclusion proofs, export and the latest checkpoint. Exit status 0 ok,
+    /// 1 internal or store error, 2 usage or configuration, 6 verification found
+    /// tampering.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// Arguments of `exportctl check`.
@@ -70,6 +79,16 @@ pub struct CheckArgs {
     /// else, standard input included, as JSON), or `json`, `jsonl`, `toml`.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub input_format: InputFormatArg,
+    /// Record every decision in this audit store (`sqlite:PATH` or
+    /// `postgres://…`), overriding the set's `[audit] store`: each verdict is
+    /// printed only after its record is committed, and a shipment whose record
+    /// fails gets no verdict (exit 1).
+    #[arg(long, value_name = "URL")]
+    pub audit: Option<String>,
+    /// The secret key that signs the audit log's checkpoints (`exportctl audit
+    /// keygen`), overriding the set's `[audit] checkpoint_key`.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint_key: Option<PathBuf>,
     /// Shipment files: a JSON object, a JSON array, JSON Lines, or TOML (`.toml`);
     /// `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
@@ -136,6 +155,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Check(args) => check::run(&args),
         Command::Policies(args) => policies::run(&args),
         Command::Policy(command) => policy::run(&command),
+        Command::Audit(command) => audit::run(&command),
     }
 }
 
@@ -147,18 +167,27 @@ fn load_host(
     path: Option<&PathBuf>,
     overrides: &[exportctl::SettingOverride],
 ) -> Result<Arc<Host>, LoadError> {
+    load_host_and_audit(path, overrides).map(|(host, _)| host)
+}
+
+/// [`load_host`], with the set's `[audit]` table.
+fn load_host_and_audit(
+    path: Option<&PathBuf>,
+    overrides: &[exportctl::SettingOverride],
+) -> Result<(Arc<Host>, Option<exportctl::AuditSettings>), LoadError> {
     let mut config = match path {
         Some(path) => exportctl::PolicySetConfig::load(path)?,
         None => exportctl::PolicySetConfig::bundled_default()?,
     };
     config.overrides = overrides.to_vec();
+    let audit = config.audit.clone();
     let host = Host::builder(config)
         .code_cache(CodeCache::from_env())
         .build()?;
     for warning in host.warnings() {
         eprintln!("warning: {warning}");
     }
-    Ok(host)
+    Ok((host, audit))
 }
 
 /// Prints an error and its causes on one line, joined by `: `.

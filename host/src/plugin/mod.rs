@@ -29,6 +29,8 @@ const ALLOWED_IMPORTS: &[&str] = &[
 pub struct Plugin {
     name: String,
     sha256: String,
+    /// The exact bytes, kept so a decision record can store what ran.
+    bytes: std::sync::Arc<[u8]>,
     imports: Vec<String>,
     exports: Vec<String>,
     pre: PolicyPre<StoreState>,
@@ -83,6 +85,7 @@ impl Plugin {
         Ok(Plugin {
             name: name.to_owned(),
             sha256,
+            bytes: bytes.into(),
             imports,
             exports,
             pre,
@@ -116,6 +119,11 @@ impl Plugin {
     /// Lower-case hex sha256 of the plugin's bytes.
     pub fn sha256(&self) -> &str {
         &self.sha256
+    }
+
+    /// The plugin's bytes as loaded (what [`sha256`](Plugin::sha256) hashes).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// What the plugin declares about itself.

@@ -1,0 +1,225 @@
+//! Decision records from verdicts: what `exportctl check --audit` (and later a
+//! server) hands to an [`exportctl_audit::Recorder`] for each judged shipment
+//! (`sdk/spec/audit-record.md`).
+//!
+//! What is the same for every shipment judged by one loaded set (each policy's
+//! signer and settings digest, the engine configuration hash) is computed once,
+//! in [`DecisionRecorder::new`]; a record then copies it and adds the shipment,
+//! the verdict and the per-policy outcomes.
+
+use crate::host::Host;
+use crate::policy_set::{InstanceMode, Mode, StoreInput};
+use crate::verdict::Verdict;
+use exportctl_audit::canonical::{CanonicalError, sha256_hex, to_canonical_bytes};
+use exportctl_audit::{
+    DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind, RecordedInput,
+};
+use exportctl_sdk::Shipment;
+use std::collections::HashMap;
+
+/// The host's version, as records name it.
+pub const HOST_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A record could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordBuildError {
+    /// Settings, shipment or verdict could not be encoded canonically.
+    #[error(transparent)]
+    Encode(#[from] CanonicalError),
+    /// The shipment or verdict could not be turned into JSON.
+    #[error("{what} of shipment `{shipment}` cannot be encoded as JSON: {source}")]
+    Json {
+        /// `shipment` or `verdict`.
+        what: &'static str,
+        /// The shipment id.
+        shipment: String,
+        /// Cause.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The verdict names a policy the host did not load (a verdict of another set).
+    #[error(
+        "verdict on shipment `{shipment}` names policy `{policy}` {version} ({sha256}), which this host did not load"
+    )]
+    UnknownPolicy {
+        /// The shipment id.
+        shipment: String,
+        /// Policy id.
+        policy: String,
+        /// Policy version.
+        version: String,
+        /// Plugin sha256.
+        sha256: String,
+    },
+}
+
+/// What a record says of one loaded policy, whatever the shipment.
+struct PolicyStatic {
+    signer: Option<String>,
+    settings_digest: String,
+}
+
+/// Builds the [`DecisionRecord`] of each verdict of one loaded set.
+pub struct DecisionRecorder {
+    requested_by: String,
+    store_input: StoreInput,
+    /// Keyed by (id, version, plugin sha256), the identity a verdict gives.
+    policies: HashMap<(String, String, String), PolicyStatic>,
+    engine_config_hash: String,
+}
+
+impl DecisionRecorder {
+    /// Prepares records for verdicts of `host`, asked for by `requested_by`
+    /// (`cli:USER`, an API client's name), keeping the input as `store_input` says.
+    pub fn new(
+        host: &Host,
+        requested_by: impl Into<String>,
+        store_input: StoreInput,
+    ) -> Result<DecisionRecorder, RecordBuildError> {
+        let mut policies = HashMap::new();
+        for p in &host.policies {
+            let settings: serde_json::Value =
+                serde_json::from_str(&p.settings_json).map_err(|source| {
+                    RecordBuildError::Json {
+                        what: "settings",
+                        shipment: String::new(),
+                        source,
+                    }
+                })?;
+            let settings_digest = sha256_hex(&to_canonical_bytes("policy settings", &settings)?);
+            let signer = match &*p.report.signed_by {
+                "unsigned" => None,
+                other => Some(other.to_owned()),
+            };
+            policies.insert(
+                (
+                    p.report.id.to_string(),
+                    p.report.version.to_string(),
+                    p.report.sha256.to_string(),
+                ),
+                PolicyStatic {
+                    signer,
+                    settings_digest,
+                },
+            );
+        }
+        Ok(DecisionRecorder {
+            requested_by: requested_by.into(),
+            store_input,
+            policies,
+            engine_config_hash: engine_config_hash(host)?,
+        })
+    }
+
+    /// The bytes of every plugin of `host`, each once: what a store keeps so a
+    /// replay runs the exact code a record names.
+    pub fn plugin_bytes(host: &Host) -> impl Iterator<Item = &[u8]> {
+        let mut seen = std::collections::HashSet::new();
+        host.policies
+            .iter()
+            .filter(move |p| seen.insert(p.plugin.sha256()))
+            .map(|p| p.plugin.bytes())
+    }
+
+    /// The record of `verdict` on `shipment`: a new decision id, the time now.
+    /// `verdict` must come from the host this recorder was made for.
+    pub fn record(
+        &self,
+        shipment: &Shipment<'_>,
+        verdict: &Verdict,
+        request_id: Option<String>,
+    ) -> Result<DecisionRecord, RecordBuildError> {
+        let json = |what, r: Result<serde_json::Value, serde_json::Error>| {
+            r.map_err(|source| RecordBuildError::Json {
+                what,
+                shipment: verdict.shipment.clone(),
+                source,
+            })
+        };
+        let shipment_json = json("shipment", serde_json::to_value(shipment))?;
+        let input = match self.store_input {
+            StoreInput::Full => RecordedInput::full(shipment_json)?,
+            StoreInput::Digest => RecordedInput::digest_of(&shipment_json)?,
+        };
+        let mut policies = Vec::with_capacity(verdict.policies.len());
+        for report in &verdict.policies {
+            let key = (
+                report.id.to_string(),
+                report.version.to_string(),
+                report.sha256.to_string(),
+            );
+            let Some(known) = self.policies.get(&key) else {
+                return Err(RecordBuildError::UnknownPolicy {
+                    shipment: verdict.shipment.clone(),
+                    policy: key.0,
+                    version: key.1,
+                    sha256: key.2,
+                });
+            };
+            policies.push(PolicyEntry {
+                id: key.0,
+                version: key.1,
+                plugin_sha256: key.2,
+                signer: known.signer.clone(),
+                mode: match report.mode {
+                    Mode::Enforce => "enforce",
+                    Mode::Monitor => "monitor",
+                }
+                .to_owned(),
+                settings_digest: known.settings_digest.clone(),
+                outcome: Some(report.state().to_owned()),
+                error: report.error.as_ref().map(ToString::to_string),
+            });
+        }
+        Ok(DecisionRecord {
+            kind: RecordKind::Decision,
+            decision_id: DecisionId::new(),
+            time: exportctl_audit::record::now(),
+            requested_by: self.requested_by.clone(),
+            request_id,
+            shipment_id: verdict.shipment.clone(),
+            as_of: verdict.as_of.to_string(),
+            input,
+            policy_set: PolicySetRef {
+                digest: verdict.generation.set_digest.to_string(),
+                generation: verdict.generation.number,
+            },
+            policies,
+            verdict: json("verdict", serde_json::to_value(verdict))?,
+            host_version: HOST_VERSION.to_owned(),
+            engine_config_hash: self.engine_config_hash.clone(),
+        })
+    }
+}
+
+/// SHA-256 of the canonical JSON of everything about how plugins ran that is
+/// not in the set digest's policy entries: the host version, what a failing
+/// policy yields, sandbox reuse, strict input, and each policy's limits.
+fn engine_config_hash(host: &Host) -> Result<String, CanonicalError> {
+    let limits: Vec<serde_json::Value> = host
+        .policies
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "policy": &*p.report.id,
+                "version": &*p.report.version,
+                "fuel": p.limits.fuel,
+                "memory_bytes": p.limits.memory_bytes,
+            })
+        })
+        .collect();
+    let config = serde_json::json!({
+        "host_version": HOST_VERSION,
+        "fail_outcome": host.fail_outcome.as_str(),
+        "instance_mode": match host.instance_mode {
+            InstanceMode::Fresh => "fresh",
+            InstanceMode::Reused => "reused",
+        },
+        "strict_input": host.strict_input,
+        "limits": limits,
+    });
+    Ok(sha256_hex(&to_canonical_bytes(
+        "engine configuration",
+        &config,
+    )?))
+}
