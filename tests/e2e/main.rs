@@ -2,6 +2,8 @@
 //!
 //! - `examples` — the bundled examples give the outcomes their README states;
 //! - `cases` — every policy case under `tests/cases/` gives its expected outcome and rules;
+//! - `audit` — decision records: `check --audit`, `audit verify` / `proof` / `export`, and
+//!   a run killed at 20 random moments that never printed a verdict it did not record;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
 //! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
@@ -24,6 +26,7 @@
     reason = "a test binary: failing loudly is its job"
 )]
 
+mod audit;
 mod cases;
 mod cli;
 mod concurrency;
