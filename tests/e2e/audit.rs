@@ -92,8 +92,34 @@ fn every_printed_verdict_is_recorded_and_the_log_verifies() {
             "the record holds the verdict exactly as printed"
         );
     }
-    // Every plugin the records name is kept in the store, by its sha256.
+    // The record names who asked, the set, every policy's plugin and settings, and
+    // keeps the validated shipment.
     let c = rusqlite::Connection::open(&db).unwrap();
+    let body: Vec<u8> = c
+        .query_row("SELECT body FROM records ORDER BY seq LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let record: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(record["requested_by"].as_str().unwrap().starts_with("cli:"));
+    assert_eq!(record["request_id"], serde_json::Value::Null);
+    assert_eq!(record["input"]["store"], "full");
+    assert_eq!(record["input"]["shipment"]["id"], printed[0]["shipment"]);
+    assert_eq!(record["as_of"], printed[0]["as_of"]);
+    assert_eq!(record["policy_set"]["digest"].as_str().unwrap().len(), 64);
+    assert_eq!(record["host_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(record["engine_config_hash"].as_str().unwrap().len(), 64);
+    let entries = record["policies"].as_array().unwrap();
+    let reports = printed[0]["policies"].as_array().unwrap();
+    assert_eq!(entries.len(), reports.len());
+    for (entry, report) in entries.iter().zip(reports) {
+        assert_eq!(entry["id"], report["id"]);
+        assert_eq!(entry["plugin_sha256"], report["sha256"]);
+        assert_eq!(entry["outcome"], report["outcome"]);
+        assert_eq!(entry["signer"], "bundled");
+        assert_eq!(entry["settings_digest"].as_str().unwrap().len(), 64);
+    }
+    // Every plugin the records name is kept in the store, by its sha256.
     for policy in printed[0]["policies"].as_array().unwrap() {
         let sha = policy["sha256"].as_str().unwrap();
         let n: i64 = c
