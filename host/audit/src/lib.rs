@@ -63,7 +63,9 @@ pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerif
 pub use record::{
     DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind, RecordedInput,
 };
-pub use recorder::{Receipt, RecordError, Recorder, RecorderConfig, RecorderStats, Ticket};
+pub use recorder::{
+    Receipt, RecordBuilder, RecordError, Recorder, RecorderConfig, RecorderStats, Ticket,
+};
 pub use store::{Store, StoreError};
 
 pub use export::{ExportError, export, verify_export};

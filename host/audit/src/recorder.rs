@@ -24,6 +24,13 @@ pub struct RecorderConfig {
     pub checkpoint_every: u64,
     /// … or this long after the last one, whichever comes first (and always on close).
     pub checkpoint_interval: Duration,
+    /// How long the writer waits, after a [`Recorder::submit`]ted record arrives, for more to
+    /// share its commit. Records that arrive while a commit is under way share the next one
+    /// anyway; lingering matters to one caller that judges faster than a sync but slower
+    /// than a write, such as a batch run, which would otherwise sync (and wake the writer
+    /// for) each record alone. A commit started by a blocking [`Recorder::record`] does not
+    /// linger; one that arrives during the wait is held back at most this long.
+    pub linger: Duration,
     /// How long a commit waits for another connection's lock before failing.
     pub busy_timeout: Duration,
 }
@@ -35,6 +42,7 @@ impl Default for RecorderConfig {
             max_batch: 1024,
             checkpoint_every: 10_000,
             checkpoint_interval: Duration::from_secs(10),
+            linger: Duration::from_millis(2),
             busy_timeout: Duration::from_secs(5),
         }
     }
@@ -101,12 +109,29 @@ pub enum RecordError {
     /// The record could not be encoded.
     #[error(transparent)]
     Encode(#[from] CanonicalError),
+    /// The record handed over as a [`Recorder::submit_with`] builder could not be built.
+    #[error("audit store {store}: decision {decision_id} could not be built: {cause}")]
+    NotBuilt {
+        /// The store.
+        store: String,
+        /// The decision id.
+        decision_id: DecisionId,
+        /// Why.
+        cause: String,
+    },
 }
+
+/// Builds a record on the writer's thread (see [`Recorder::submit_with`]).
+pub type RecordBuilder = Box<dyn FnOnce() -> Result<DecisionRecord, String> + Send>;
 
 type Ack = SyncSender<Result<Receipt, RecordError>>;
 
 enum Job {
-    Record(EncodedRecord, Ack),
+    /// A record; `waiting` when its caller blocks on it ([`Recorder::record`]), so the
+    /// commit holding it must not linger.
+    Record(EncodedRecord, Ack, bool),
+    /// A record still to be built and encoded, by the writer.
+    Build(DecisionId, RecordBuilder, Ack),
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
 }
 
@@ -214,7 +239,7 @@ impl Recorder {
 
     /// Records one decision and blocks until it is committed and synced.
     pub fn record(&self, record: &DecisionRecord) -> Result<Receipt, RecordError> {
-        self.submit(record)?.wait()
+        self.queue(record, true)?.wait()
     }
 
     /// Queues one decision for the writer and returns at once; [`Ticket::wait`] gives its
@@ -223,10 +248,33 @@ impl Recorder {
     /// resolves. A full queue is an error here, as for [`Recorder::record`]: nothing is
     /// dropped, and an unresolved ticket never counts as recorded.
     pub fn submit(&self, record: &DecisionRecord) -> Result<Ticket, RecordError> {
+        self.queue(record, false)
+    }
+
+    /// Like [`Recorder::submit`], but the record is built and encoded by the writer's thread:
+    /// a caller judging on one thread hands over what it has (the shipment, its verdict) and
+    /// goes on judging while the writer does the encoding, which costs about as much as the
+    /// store's write. `decision_id` must be the id `build` gives its record (the writer
+    /// refuses a record with another id).
+    pub fn submit_with(
+        &self,
+        decision_id: DecisionId,
+        build: RecordBuilder,
+    ) -> Result<Ticket, RecordError> {
+        let (ack, done) = mpsc::sync_channel(1);
+        self.enqueue(Job::Build(decision_id, build, ack))?;
+        Ok(Ticket {
+            store: self.name.clone(),
+            decision_id,
+            done,
+        })
+    }
+
+    fn queue(&self, record: &DecisionRecord, waiting: bool) -> Result<Ticket, RecordError> {
         let encoded = record.encode()?;
         let decision_id = encoded.decision_id;
         let (ack, done) = mpsc::sync_channel(1);
-        self.enqueue(Job::Record(encoded, ack))?;
+        self.enqueue(Job::Record(encoded, ack, waiting))?;
         Ok(Ticket {
             store: self.name.clone(),
             decision_id,
@@ -323,11 +371,24 @@ impl Writer {
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
             };
+            // A submitted record (nobody blocks on it) lets the writer sleep a little before
+            // it gathers the batch: what arrives meanwhile shares the commit, and senders do
+            // not have to wake a writer that is not waiting on the queue.
+            let lingers = matches!(first, Job::Record(_, _, false) | Job::Build(..));
+            if lingers && !self.config.linger.is_zero() {
+                std::thread::sleep(self.config.linger);
+            }
             let mut records = Vec::new();
             let mut job = Some(first);
             while let Some(j) = job.take() {
                 match j {
-                    Job::Record(rec, ack) => records.push((rec, ack)),
+                    Job::Record(rec, ack, _) => records.push((rec, ack)),
+                    Job::Build(decision_id, build, ack) => match self.build(decision_id, build) {
+                        Ok(rec) => records.push((rec, ack)),
+                        Err(e) => {
+                            let _ = ack.send(Err(e));
+                        }
+                    },
                     Job::Plugin(bytes, ack) => {
                         let _ = ack.send(self.store.put_plugin(&bytes));
                     }
@@ -342,6 +403,27 @@ impl Writer {
             self.maybe_checkpoint(false)?;
         }
         self.maybe_checkpoint(true)
+    }
+
+    /// Builds and encodes a record handed over by [`Recorder::submit_with`].
+    fn build(
+        &self,
+        decision_id: DecisionId,
+        build: RecordBuilder,
+    ) -> Result<EncodedRecord, RecordError> {
+        let not_built = |cause: String| RecordError::NotBuilt {
+            store: self.store.name().to_owned(),
+            decision_id,
+            cause,
+        };
+        let record = build().map_err(not_built)?;
+        if record.decision_id != decision_id {
+            return Err(not_built(format!(
+                "the builder made decision {}",
+                record.decision_id
+            )));
+        }
+        record.encode().map_err(|e| not_built(e.to_string()))
     }
 
     fn commit(&mut self, records: Vec<(EncodedRecord, Ack)>) {

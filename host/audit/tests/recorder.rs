@@ -321,3 +321,108 @@ fn pipelined_submit_tickets_and_back_pressure() {
     .unwrap();
     assert_eq!(report.records, receipts.len() as u64);
 }
+
+/// A record handed over as a builder is built, encoded and committed by the writer; one
+/// whose builder fails, or builds another decision than announced, gets an error and no
+/// leaf; records submitted in a burst share commits (the writer lingers for them).
+#[test]
+fn records_built_on_the_writer_commit_and_a_failed_build_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = Recorder::start(
+        Store::open(&url(&path)).unwrap(),
+        key.clone(),
+        config(100_000),
+    )
+    .unwrap();
+    let mut tickets = Vec::new();
+    for i in 0..200 {
+        let r = record(i, None);
+        tickets.push(
+            rec.submit_with(r.decision_id, Box::new(move || Ok(r)))
+                .unwrap(),
+        );
+    }
+    let failing = record(500, None);
+    let failed = rec
+        .submit_with(
+            failing.decision_id,
+            Box::new(|| Err("the verdict names an unknown policy".to_owned())),
+        )
+        .unwrap();
+    let other = record(501, None);
+    let mismatched = rec
+        .submit_with(record(502, None).decision_id, Box::new(move || Ok(other)))
+        .unwrap();
+    let receipts: Vec<u64> = tickets
+        .into_iter()
+        .map(|t| t.wait().unwrap().leaf_index)
+        .collect();
+    assert_eq!(receipts, (0..200).collect::<Vec<u64>>());
+    match failed.wait() {
+        Err(RecordError::NotBuilt { cause, .. }) => {
+            assert!(cause.contains("unknown policy"), "{cause}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match mismatched.wait() {
+        Err(RecordError::NotBuilt { cause, .. }) => {
+            assert!(cause.contains("the builder made decision"), "{cause}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let stats = rec.stats();
+    assert_eq!(stats.records, 200);
+    assert!(
+        stats.commits < 50,
+        "200 submitted records took {} commits",
+        stats.commits
+    );
+    rec.close().unwrap();
+    let report = verify(
+        &Store::open_existing(&url(&path)).unwrap(),
+        &key.verifier(),
+        None,
+    )
+    .unwrap();
+    assert_eq!((report.records, report.unsealed), (200, 0));
+}
+
+/// Records submitted one by one, slower than a write but within the linger time, share a
+/// commit; a blocking `record` does not wait for the linger time.
+#[test]
+fn the_writer_lingers_for_submitted_records_but_not_for_a_waiting_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let path = dir.path().join("linger.db");
+    let cfg = RecorderConfig {
+        linger: Duration::from_millis(400),
+        ..config(100_000)
+    };
+    let rec = Recorder::start(Store::open(&url(&path)).unwrap(), key.clone(), cfg).unwrap();
+    let tickets: Vec<_> = (0..10)
+        .map(|i| {
+            std::thread::sleep(Duration::from_millis(5));
+            rec.submit(&record(i, None)).unwrap()
+        })
+        .collect();
+    for t in tickets {
+        t.wait().unwrap();
+    }
+    assert_eq!(rec.stats().commits, 1, "{:?}", rec.stats());
+
+    let cfg = RecorderConfig {
+        linger: Duration::from_secs(30),
+        ..config(100_000)
+    };
+    let path = dir.path().join("waiting.db");
+    let rec = Recorder::start(Store::open(&url(&path)).unwrap(), key, cfg).unwrap();
+    let start = std::time::Instant::now();
+    rec.record(&record(0, None)).unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
