@@ -95,7 +95,7 @@ pub use plugin_log::{LogLevel, PluginLog};
 pub use worker::Worker;
 
 // Record decisions.
-pub use record::{DecisionRecorder, HOST_VERSION, RecordBuildError};
+pub use record::{CapturedDecision, DecisionRecorder, HOST_VERSION, RecordBuildError};
 
 // Read verdicts.
 pub use exportctl_sdk::Finding;

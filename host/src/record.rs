@@ -16,6 +16,7 @@ use exportctl_audit::{
 };
 use exportctl_sdk::Shipment;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The host's version, as records name it.
 pub const HOST_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -60,12 +61,30 @@ struct PolicyStatic {
 }
 
 /// Builds the [`DecisionRecord`] of each verdict of one loaded set.
+#[derive(Clone)]
 pub struct DecisionRecorder {
+    fixed: Arc<Fixed>,
+}
+
+/// What every record of one loaded set shares.
+struct Fixed {
     requested_by: String,
     store_input: StoreInput,
     /// Keyed by (id, version, plugin sha256), the identity a verdict gives.
     policies: HashMap<(String, String, String), PolicyStatic>,
     engine_config_hash: String,
+}
+
+/// A decision taken down at the moment it was made — its id, time, shipment and
+/// verdict — whose record is built later, perhaps on another thread
+/// ([`DecisionRecorder::capture`], [`CapturedDecision::build`]).
+pub struct CapturedDecision {
+    fixed: Arc<Fixed>,
+    decision_id: DecisionId,
+    time: String,
+    request_id: Option<String>,
+    shipment: serde_json::Value,
+    verdict: Arc<Verdict>,
 }
 
 impl DecisionRecorder {
@@ -104,10 +123,12 @@ impl DecisionRecorder {
             );
         }
         Ok(DecisionRecorder {
-            requested_by: requested_by.into(),
-            store_input,
-            policies,
-            engine_config_hash: engine_config_hash(host)?,
+            fixed: Arc::new(Fixed {
+                requested_by: requested_by.into(),
+                store_input,
+                policies,
+                engine_config_hash: engine_config_hash(host)?,
+            }),
         })
     }
 
@@ -129,17 +150,55 @@ impl DecisionRecorder {
         verdict: &Verdict,
         request_id: Option<String>,
     ) -> Result<DecisionRecord, RecordBuildError> {
-        let json = |what, r: Result<serde_json::Value, serde_json::Error>| {
-            r.map_err(|source| RecordBuildError::Json {
-                what,
-                shipment: verdict.shipment.clone(),
-                source,
-            })
-        };
-        let shipment_json = json("shipment", serde_json::to_value(shipment))?;
-        let input = match self.store_input {
-            StoreInput::Full => RecordedInput::full(shipment_json)?,
-            StoreInput::Digest => RecordedInput::digest_of(&shipment_json)?,
+        self.capture(shipment, Arc::new(verdict.clone()), request_id)?
+            .build()
+    }
+
+    /// Takes down a decision now (a new decision id, the time, the shipment as
+    /// JSON, the verdict) and leaves the rest of its record — the per-policy
+    /// entries, the canonical encoding — to [`CapturedDecision::build`], which
+    /// a caller judging on one thread runs on another.
+    pub fn capture(
+        &self,
+        shipment: &Shipment<'_>,
+        verdict: Arc<Verdict>,
+        request_id: Option<String>,
+    ) -> Result<CapturedDecision, RecordBuildError> {
+        let shipment = serde_json::to_value(shipment).map_err(|source| RecordBuildError::Json {
+            what: "shipment",
+            shipment: verdict.shipment.clone(),
+            source,
+        })?;
+        Ok(CapturedDecision {
+            fixed: Arc::clone(&self.fixed),
+            decision_id: DecisionId::new(),
+            time: exportctl_audit::record::now(),
+            request_id,
+            shipment,
+            verdict,
+        })
+    }
+}
+
+impl CapturedDecision {
+    /// The id the record will carry.
+    pub fn decision_id(&self) -> DecisionId {
+        self.decision_id
+    }
+
+    /// The decision's record.
+    pub fn build(self) -> Result<DecisionRecord, RecordBuildError> {
+        let CapturedDecision {
+            fixed,
+            decision_id,
+            time,
+            request_id,
+            shipment,
+            verdict,
+        } = self;
+        let input = match fixed.store_input {
+            StoreInput::Full => RecordedInput::full(shipment)?,
+            StoreInput::Digest => RecordedInput::digest_of(&shipment)?,
         };
         let mut policies = Vec::with_capacity(verdict.policies.len());
         for report in &verdict.policies {
@@ -148,7 +207,7 @@ impl DecisionRecorder {
                 report.version.to_string(),
                 report.sha256.to_string(),
             );
-            let Some(known) = self.policies.get(&key) else {
+            let Some(known) = fixed.policies.get(&key) else {
                 return Err(RecordBuildError::UnknownPolicy {
                     shipment: verdict.shipment.clone(),
                     policy: key.0,
@@ -171,11 +230,17 @@ impl DecisionRecorder {
                 error: report.error.as_ref().map(ToString::to_string),
             });
         }
+        let verdict_json =
+            serde_json::to_value(&*verdict).map_err(|source| RecordBuildError::Json {
+                what: "verdict",
+                shipment: verdict.shipment.clone(),
+                source,
+            })?;
         Ok(DecisionRecord {
             kind: RecordKind::Decision,
-            decision_id: DecisionId::new(),
-            time: exportctl_audit::record::now(),
-            requested_by: self.requested_by.clone(),
+            decision_id,
+            time,
+            requested_by: fixed.requested_by.clone(),
             request_id,
             shipment_id: verdict.shipment.clone(),
             as_of: verdict.as_of.to_string(),
@@ -185,9 +250,9 @@ impl DecisionRecorder {
                 generation: verdict.generation.number,
             },
             policies,
-            verdict: json("verdict", serde_json::to_value(verdict))?,
+            verdict: verdict_json,
             host_version: HOST_VERSION.to_owned(),
-            engine_config_hash: self.engine_config_hash.clone(),
+            engine_config_hash: fixed.engine_config_hash.clone(),
         })
     }
 }

@@ -12,6 +12,7 @@ use exportctl_audit::{RecordError, Recorder, Ticket};
 use exportctl_sdk::Shipment;
 use std::collections::VecDeque;
 use std::io;
+use std::sync::Arc;
 
 /// Verdicts waiting for their record's commit before they may be printed.
 const WINDOW: usize = 256;
@@ -41,7 +42,7 @@ pub(super) struct Recording<S: Sink> {
     inner: S,
     recorder: Option<Recorder>,
     records: DecisionRecorder,
-    pending: VecDeque<(Ticket, String, Verdict)>,
+    pending: VecDeque<(Ticket, String, Arc<Verdict>)>,
 }
 
 impl<S: Sink> Recording<S> {
@@ -103,15 +104,19 @@ impl<S: Sink> Sink for Recording<S> {
                 store: String::from("(closed)"),
             })));
         };
-        let record = self
+        // The record is built and encoded on the writer's thread; this one goes on judging.
+        let verdict = Arc::new(verdict.clone());
+        let captured = self
             .records
-            .record(shipment, verdict, None)
+            .capture(shipment, Arc::clone(&verdict), None)
             .map_err(|e| io::Error::other(NotRecorded::from(e)))?;
         let ticket = recorder
-            .submit(&record)
+            .submit_with(
+                captured.decision_id(),
+                Box::new(move || captured.build().map_err(|e| e.to_string())),
+            )
             .map_err(|e| io::Error::other(NotRecorded::from(e)))?;
-        self.pending
-            .push_back((ticket, label.to_owned(), verdict.clone()));
+        self.pending.push_back((ticket, label.to_owned(), verdict));
         if self.pending.len() >= WINDOW {
             self.release_oldest()?;
         }
