@@ -12,6 +12,9 @@ use std::time::Duration;
 
 #[path = "../../host/audit/tests/common/crash.rs"]
 mod crash;
+#[allow(dead_code)]
+#[path = "../../host/audit/tests/common/postgres_server.rs"]
+mod postgres_server;
 
 /// Exit status of `audit verify` / `verify-proof` when the evidence was tampered with.
 const TAMPERED: i32 = 6;
@@ -348,14 +351,65 @@ fn the_sets_audit_table_records_with_relative_paths_and_digest_input() {
 /// the death is in the store, exactly as printed.
 #[test]
 fn check_audit_killed_at_20_random_moments_loses_no_printed_verdict() {
-    const SHIPMENTS: usize = 4000;
     let dir = temp_dir();
-    let (_, public) = keygen(dir.path());
-    let set = set_with_audit(
+    let db = dir.path().join("audit.db");
+    crash_rounds(
         dir.path(),
-        "store = \"sqlite:audit.db\"\ncheckpoint_key = \"checkpoint.key\"\ncheckpoint_every = 200",
+        "sqlite:audit.db",
+        &format!("sqlite:{}", db.display()),
+        || {
+            records(&db)
+                .into_iter()
+                .map(|(_, shipment, verdict)| (shipment, verdict))
+                .collect()
+        },
     );
-    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+}
+
+/// The same against PostgreSQL: a throw-away server started by the test.
+#[test]
+fn check_audit_on_postgres_killed_at_20_random_moments_loses_no_printed_verdict() {
+    let dir = temp_dir();
+    let pg = postgres_server::PgServer::start();
+    let url = pg.database("crash");
+    crash_rounds(dir.path(), &url, &url, || pg_records(&url));
+}
+
+/// Every record of a PostgreSQL store: shipment id → verdict.
+fn pg_records(url: &str) -> HashMap<String, serde_json::Value> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.query("SELECT body FROM records ORDER BY seq", &[])
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            let record: serde_json::Value =
+                serde_json::from_slice(&row.get::<_, Vec<u8>>(0)).unwrap();
+            (
+                record["shipment_id"].as_str().unwrap().to_owned(),
+                record["verdict"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Runs `check` with a set recording to `set_store` (as the set's `[audit]`
+/// table names it) over many shipments, kills it at 20 random moments, and after
+/// each checks the store at `url`: `audit verify` passes, extending the
+/// checkpoint of the round before, and `stored()` holds every printed verdict.
+fn crash_rounds(
+    dir: &Path,
+    set_store: &str,
+    url: &str,
+    stored: impl Fn() -> HashMap<String, serde_json::Value>,
+) {
+    const SHIPMENTS: usize = 4000;
+    let (_, public) = keygen(dir);
+    let set = set_with_audit(
+        dir,
+        &format!(
+            "store = \"{set_store}\"\ncheckpoint_key = \"checkpoint.key\"\ncheckpoint_every = 200"
+        ),
+    );
     let template: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             repo().join("tests/examples/de-microcontrollers-kz-end-user-ru.json"),
@@ -363,7 +417,7 @@ fn check_audit_killed_at_20_random_moments_loses_no_printed_verdict() {
         .unwrap(),
     )
     .unwrap();
-    let held = dir.path().join("held.checkpoint");
+    let held = dir.join("held.checkpoint");
     let mut round = 0;
     let mut printed_total = 0;
     let mut rounds_with_output = 0;
@@ -380,24 +434,21 @@ fn check_audit_killed_at_20_random_moments_loses_no_printed_verdict() {
                 lines.push_str(&serde_json::to_string(&s).unwrap());
                 lines.push('\n');
             }
-            let file = write(dir.path(), "shipments.jsonl", lines);
+            let file = write(dir, "shipments.jsonl", lines);
             round += 1;
             let mut c = Command::new(env!("CARGO_BIN_EXE_exportctl"));
             c.args(["check", "--format", "json", "--policies", &set, &file]);
             c
         },
         |round, lines| {
-            let mut args = vec!["audit", "verify", &url, "--key", &public];
+            let mut args = vec!["audit", "verify", url, "--key", &public];
             let held_arg = held.display().to_string();
             if held.exists() {
                 args.extend(["--checkpoint", &held_arg]);
             }
             let verify = exportctl(&args);
             assert_eq!(verify.code, 0, "round {round}: {}", verify.stderr);
-            let stored: HashMap<String, serde_json::Value> = records(&dir.path().join("audit.db"))
-                .into_iter()
-                .map(|(_, shipment, verdict)| (shipment, verdict))
-                .collect();
+            let stored = stored();
             for line in lines {
                 // A line cut by the kill is not a printed verdict.
                 let Ok(verdict) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -415,7 +466,7 @@ fn check_audit_killed_at_20_random_moments_loses_no_printed_verdict() {
                 printed_total += 1;
             }
             rounds_with_output += usize::from(!lines.is_empty());
-            let cp = exportctl(&["audit", "checkpoint", "--store", &url]);
+            let cp = exportctl(&["audit", "checkpoint", "--store", url]);
             if cp.code == 0 {
                 std::fs::write(&held, &cp.stdout).unwrap();
             }
@@ -425,4 +476,94 @@ fn check_audit_killed_at_20_random_moments_loses_no_printed_verdict() {
         rounds_with_output >= 10 && printed_total > 1000,
         "the kills must land while verdicts are printed: {printed_total} in {rounds_with_output} rounds"
     );
+}
+
+/// PostgreSQL stopped (as if it crashed) while `check --audit` is judging: the
+/// run ends with one error line naming the store and exit 1, and every verdict
+/// it printed before is in the store once the server is back.
+#[test]
+fn postgres_going_away_mid_run_stops_the_run_and_loses_no_printed_verdict() {
+    let dir = temp_dir();
+    let (key, public) = keygen(dir.path());
+    let pg = postgres_server::PgServer::start();
+    let url = pg.database("away");
+    let template: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/examples/de-furniture-to-kz.json")).unwrap(),
+    )
+    .unwrap();
+    let mut lines = String::new();
+    for n in 0..20_000 {
+        let mut s = template.clone();
+        s["id"] = format!("AWAY-{n}").into();
+        lines.push_str(&serde_json::to_string(&s).unwrap());
+        lines.push('\n');
+    }
+    let file = write(dir.path(), "shipments.jsonl", lines);
+    let out = dir.path().join("out.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+            &file,
+        ])
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Stop the server once verdicts are being printed (bounded wait).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::fs::metadata(&out).map_or(0, |m| m.len()) < 100_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no verdict printed in 60 s"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before the server stopped"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pg.stop();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("check did not stop within 60 s of the store going away");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line: {stderr}");
+    assert!(
+        errors[0].contains(&format!("audit store {url}")),
+        "{stderr}"
+    );
+
+    pg.restart();
+    let verify = exportctl(&["audit", "verify", &url, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    let stored = pg_records(&url);
+    let printed = std::fs::read_to_string(&out).unwrap();
+    let mut n = 0;
+    for line in printed.lines() {
+        let verdict: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = verdict["shipment"].as_str().unwrap();
+        assert!(
+            stored.get(id) == Some(&verdict),
+            "printed verdict on {id} is not in the store as printed"
+        );
+        n += 1;
+    }
+    assert!(n > 0 && n < 20_000, "{n} verdicts printed");
 }
