@@ -6,8 +6,11 @@
 
 use std::cmp::Ordering;
 
+use std::io;
+
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 use sha2::{Digest, Sha256};
 
 /// A value could not be encoded canonically.
@@ -23,26 +26,336 @@ pub struct CanonicalError {
 
 /// Encodes `value` as RFC 8785 canonical JSON.
 ///
-/// The value goes through a `serde_json::Value` once and is written by [`write_canonical`],
-/// which sorts each object's keys by UTF-16 code units itself; only non-integer numbers (and
-/// integers beyond ±2^53, which JCS writes as doubles) are handed to the full canonicalizer,
-/// which implements the ECMAScript number format. Parsing keys back out of serialised text,
-/// as a canonicalizer of arbitrary `Serialize` values must, was most of the cost of a record.
+/// `value` is serialised once, straight to bytes, by serde_json with a [`JcsFormatter`]:
+/// each object's members are gathered as they are written and put in JCS key order when the
+/// object ends, so no `serde_json::Value` copy of the value is built. The bytes equal those
+/// of [`write_canonical`] on the value's `serde_json::Value` (a test compares them).
 ///
 /// ```
 /// let bytes = exportctl_audit::canonical::to_canonical_bytes(
 ///     "example", &serde_json::json!({"b": 1, "a": [true, null]})).unwrap();
 /// assert_eq!(bytes, br#"{"a":[true,null],"b":1}"#);
 /// ```
-pub fn to_canonical_bytes<T: Serialize>(
+pub fn to_canonical_bytes<T: Serialize + ?Sized>(
     what: &'static str,
     value: &T,
 ) -> Result<Vec<u8>, CanonicalError> {
-    let err = |source| CanonicalError { what, source };
-    let value = serde_json::to_value(value).map_err(err)?;
     let mut out = Vec::with_capacity(4096);
-    write_canonical(&value, &mut out).map_err(err)?;
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, JcsFormatter::default());
+    value
+        .serialize(&mut ser)
+        .map_err(|source| CanonicalError { what, source })?;
     Ok(out)
+}
+
+/// A serde_json [`Formatter`] that writes RFC 8785 JSON: no whitespace, serde_json's string
+/// escaping (which is JCS's), ECMAScript number form for non-integers and integers beyond
+/// ±2^53, and each object's members sorted by their keys' UTF-16 code units.
+///
+/// Inside an object everything is written to a buffer of that object; when the object ends
+/// its members are sorted and copied out to the enclosing object's buffer, or to the writer
+/// at the top level.
+#[derive(Default)]
+pub struct JcsFormatter {
+    /// The objects being written, innermost last.
+    objects: Vec<ObjectBuffer>,
+    /// Spare buffers of objects already written, reused by the next ones.
+    spare: Vec<ObjectBuffer>,
+}
+
+/// The members of one object being written: their bytes one after the other, and where each
+/// member's key and value lie among them.
+#[derive(Default)]
+struct ObjectBuffer {
+    bytes: Vec<u8>,
+    /// (key start, value start, value end) in `bytes`; the key is written quoted.
+    members: Vec<(usize, usize, usize)>,
+}
+
+impl JcsFormatter {
+    /// Where output goes now: the innermost object's buffer, or the writer.
+    fn target<'a, W: ?Sized + io::Write>(
+        &'a mut self,
+        writer: &'a mut W,
+    ) -> Box<dyn io::Write + 'a> {
+        match self.objects.last_mut() {
+            Some(object) => Box::new(&mut object.bytes),
+            None => Box::new(writer),
+        }
+    }
+
+    fn write_number<W: ?Sized + io::Write, N: Serialize>(
+        &mut self,
+        writer: &mut W,
+        n: N,
+    ) -> io::Result<()> {
+        let text = serde_json_canonicalizer::to_vec(&n).map_err(io::Error::other)?;
+        self.raw(writer, &text)
+    }
+
+    fn raw<W: ?Sized + io::Write>(&mut self, writer: &mut W, bytes: &[u8]) -> io::Result<()> {
+        match self.objects.last_mut() {
+            Some(object) => {
+                object.bytes.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => writer.write_all(bytes),
+        }
+    }
+}
+
+/// Integers are written as serde_json writes them while a double holds them exactly, as JCS
+/// does; beyond that JCS writes the nearest double.
+macro_rules! integer {
+    ($name:ident, $t:ty) => {
+        fn $name<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: $t) -> io::Result<()> {
+            #[allow(clippy::cast_lossless, trivial_numeric_casts)]
+            let exact = (value as i128).unsigned_abs() <= u128::from(EXACT_INTEGER);
+            if exact {
+                let mut buf = itoa_buffer();
+                self.raw(writer, format_integer(&mut buf, value as i128))
+            } else {
+                self.write_number(writer, value)
+            }
+        }
+    };
+}
+
+impl Formatter for JcsFormatter {
+    fn write_null<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.raw(writer, b"null")
+    }
+
+    fn write_bool<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: bool) -> io::Result<()> {
+        self.raw(writer, if value { b"true" } else { b"false" })
+    }
+
+    integer!(write_i8, i8);
+    integer!(write_i16, i16);
+    integer!(write_i32, i32);
+    integer!(write_i64, i64);
+    integer!(write_i128, i128);
+    integer!(write_u8, u8);
+    integer!(write_u16, u16);
+    integer!(write_u32, u32);
+    integer!(write_u64, u64);
+
+    fn write_u128<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: u128) -> io::Result<()> {
+        if value <= u128::from(EXACT_INTEGER) {
+            self.raw(writer, value.to_string().as_bytes())
+        } else {
+            self.write_number(writer, value)
+        }
+    }
+
+    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
+        self.write_number(writer, f64::from(value))
+    }
+
+    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        self.write_number(writer, value)
+    }
+
+    fn write_number_str<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: &str,
+    ) -> io::Result<()> {
+        self.raw(writer, value.as_bytes())
+    }
+
+    fn begin_string<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.raw(writer, b"\"")
+    }
+
+    fn end_string<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.raw(writer, b"\"")
+    }
+
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        self.raw(writer, fragment.as_bytes())
+    }
+
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        char_escape: CharEscape,
+    ) -> io::Result<()> {
+        CompactFormatter.write_char_escape(&mut *self.target(writer), char_escape)
+    }
+
+    fn write_byte_array<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: &[u8],
+    ) -> io::Result<()> {
+        CompactFormatter.write_byte_array(&mut *self.target(writer), value)
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.raw(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.raw(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            self.raw(writer, b",")
+        }
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        let mut object = self.spare.pop().unwrap_or_default();
+        object.bytes.clear();
+        object.members.clear();
+        self.objects.push(object);
+        Ok(())
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        _writer: &mut W,
+        _first: bool,
+    ) -> io::Result<()> {
+        let object = self.objects.last_mut().ok_or_else(outside_object)?;
+        let at = object.bytes.len();
+        object.members.push((at, at, at));
+        Ok(())
+    }
+
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        let object = self.objects.last_mut().ok_or_else(outside_object)?;
+        let at = object.bytes.len();
+        if let Some(member) = object.members.last_mut() {
+            member.1 = at;
+        }
+        Ok(())
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        let object = self.objects.last_mut().ok_or_else(outside_object)?;
+        let at = object.bytes.len();
+        if let Some(member) = object.members.last_mut() {
+            member.2 = at;
+        }
+        Ok(())
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        let mut object = self.objects.pop().ok_or_else(outside_object)?;
+        let bytes = &object.bytes;
+        let key = |&(start, end, _): &(usize, usize, usize)| &bytes[start..end];
+        object
+            .members
+            .sort_unstable_by(|a, b| quoted_key_order(key(a), key(b)));
+        let mut out = Vec::with_capacity(bytes.len() + object.members.len() + 2);
+        out.push(b'{');
+        for (i, &(start, mid, end)) in object.members.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&bytes[start..mid]);
+            out.push(b':');
+            out.extend_from_slice(&bytes[mid..end]);
+        }
+        out.push(b'}');
+        self.raw(writer, &out)?;
+        self.spare.push(object);
+        Ok(())
+    }
+}
+
+fn outside_object() -> io::Error {
+    io::Error::other("object member outside an object")
+}
+
+/// Orders two keys as written (quoted, escaped) by the UTF-16 code units of their text. Keys
+/// without escapes compare by their UTF-8 bytes, which give the same order unless a key holds
+/// a character from U+E000 up (UTF-8 lead byte 0xEE or more), where UTF-16's surrogate pairs
+/// sort differently; such keys, and escaped ones, are compared as text.
+fn quoted_key_order(a: &[u8], b: &[u8]) -> Ordering {
+    let plain = |k: &[u8]| !k.iter().any(|&c| c == b'\\' || c >= 0xEE);
+    if plain(a) && plain(b) {
+        // Without the quotes: a key's closing quote must not sort before its longer keys.
+        inner(a).cmp(inner(b))
+    } else {
+        let text = |k: &[u8]| serde_json::from_slice::<String>(k).unwrap_or_default();
+        utf16_order(&text(a), &text(b))
+    }
+}
+
+/// A quoted key's bytes between its quotes.
+fn inner(key: &[u8]) -> &[u8] {
+    key.get(1..key.len().saturating_sub(1)).unwrap_or_default()
+}
+
+/// A buffer for [`format_integer`].
+fn itoa_buffer() -> [u8; 40] {
+    [0; 40]
+}
+
+/// Decimal digits of `value` in `buf`, as serde_json writes integers.
+fn format_integer(buf: &mut [u8; 40], value: i128) -> &[u8] {
+    let mut n = value.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+/// JSON bytes in RFC 8785 form, made by [`CanonicalJson::of`]: a part of a record encoded
+/// once, where it is made, and copied into the record as is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanonicalJson(Vec<u8>);
+
+impl CanonicalJson {
+    /// The canonical form of `value` (`what` names it in an error).
+    pub fn of<T: Serialize + ?Sized>(
+        what: &'static str,
+        value: &T,
+    ) -> Result<Self, CanonicalError> {
+        to_canonical_bytes(what, value).map(Self)
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// SHA-256 (hex) of the bytes.
+    pub fn sha256(&self) -> String {
+        sha256_hex(&self.0)
+    }
 }
 
 /// Largest integer magnitude an IEEE 754 double holds exactly; JCS writes integers within it
@@ -196,6 +509,69 @@ mod tests {
                 "{v}"
             );
         }
+    }
+
+    /// The streaming formatter gives the bytes of the `Value` route for typed values: fields
+    /// declared out of order, nested and flattened objects, options, enums, keys that are
+    /// prefixes of others, escaped and astral keys, large and negative integers, floats.
+    #[test]
+    fn streaming_formatter_equals_the_value_route() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Unit,
+            Tuple(u8, i64),
+            Struct { z: bool, a: Option<f64> },
+        }
+        #[derive(Serialize)]
+        struct Inner {
+            zeta: Vec<Kind>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            alpha: Option<String>,
+        }
+        #[derive(Serialize)]
+        struct Outer {
+            ab: u64,
+            #[serde(rename = "ab ")]
+            ab_space: i128,
+            a: Inner,
+            #[serde(flatten)]
+            extra: std::collections::HashMap<String, serde_json::Value>,
+            b: f32,
+        }
+        let mut extra = std::collections::HashMap::new();
+        extra.insert("\u{1f600}".to_owned(), serde_json::json!(1));
+        extra.insert(
+            "\u{fb33}".to_owned(),
+            serde_json::json!({"y": [], "\n": -0.0}),
+        );
+        extra.insert("ctl\u{1}".to_owned(), serde_json::json!("\u{7f}/\"\\"));
+        let value = Outer {
+            ab: u64::MAX,
+            ab_space: -9_007_199_254_740_993,
+            a: Inner {
+                zeta: vec![
+                    Kind::Unit,
+                    Kind::Tuple(7, i64::MIN),
+                    Kind::Struct {
+                        z: true,
+                        a: Some(1e21),
+                    },
+                    Kind::Struct { z: false, a: None },
+                ],
+                skipped: None,
+                alpha: Some("é😀\t".into()),
+            },
+            extra,
+            b: 0.1,
+        };
+        let mut via_value = Vec::new();
+        write_canonical(&serde_json::to_value(&value).unwrap(), &mut via_value).unwrap();
+        assert_eq!(
+            String::from_utf8(to_canonical_bytes("test", &value).unwrap()).unwrap(),
+            String::from_utf8(via_value).unwrap()
+        );
     }
 
     #[test]
