@@ -61,7 +61,7 @@ enum Build {
     None,
     /// On the store's writer thread (`Recorder::submit_with`), as the CLI does.
     Writer,
-    /// On the judging thread (`DecisionRecorder::record` + `Recorder::submit`).
+    /// On the judging thread (`CapturedDecision::encode` there).
     Caller,
 }
 
@@ -98,16 +98,19 @@ fn main() -> Result<(), BoxError> {
         ));
     }
 
+    parts(&host, &corpus, &dir, &key)?;
+
     let mut run = 0;
     for (store_name, url_of) in &stores {
-        println!("\n== {store_name} ==");
+        println!("\n== {store_name}: judging and recording at full speed ==");
         println!(
-            "{:<44} {:>8} {:>11} {:>12} {:>9} {:>8}",
+            "{:<44} {:>8} {:>11} {:>10} {:>9} {:>10} {:>8}",
             "threads, where the record is built",
             "µs/dec",
             "decisions/s",
-            "cost µs/dec",
-            "× plain",
+            "wall cost",
+            "CPU µs",
+            "CPU cost",
             "commits"
         );
         for threads in [1usize, 2] {
@@ -118,9 +121,8 @@ fn main() -> Result<(), BoxError> {
             };
             let mut plain = Vec::new();
             let mut recorded = vec![Vec::new(); builds.len()];
-            let mut commits = vec![0; builds.len()];
             for _ in 0..PASSES {
-                plain.push(judge_all(&host, &corpus, threads, Build::None, None)?.0);
+                plain.push(judge_all(&host, &corpus, threads, Build::None, None)?);
                 for (i, build) in builds.iter().enumerate() {
                     run += 1;
                     let url = url_of(&format!("run{run}"));
@@ -129,45 +131,160 @@ fn main() -> Result<(), BoxError> {
                         key.clone(),
                         RecorderConfig::default(),
                     )?;
-                    let (elapsed, stats) =
-                        judge_all(&host, &corpus, threads, *build, Some(recorder))?;
-                    recorded[i].push(elapsed);
-                    commits[i] = stats;
+                    recorded[i].push(judge_all(&host, &corpus, threads, *build, Some(recorder))?);
                 }
             }
             let n = corpus.len() as f64;
-            let plain = median(&mut plain);
-            print_row(&format!("{threads}, not recorded"), plain, n, None, None);
+            let plain = Pass::median(&mut plain);
+            plain.print(&format!("{threads}, not recorded"), n, None);
             for (i, build) in builds.iter().enumerate() {
                 let label = match build {
                     Build::Writer => "record built on the writer (check --audit)",
                     _ => "record built on the judging thread",
                 };
-                let t = median(&mut recorded[i]);
-                print_row(
+                Pass::median(&mut recorded[i]).print(
                     &format!("{threads}, {label}"),
-                    t,
                     n,
-                    Some(plain),
-                    Some(commits[i]),
+                    Some(&plain),
                 );
             }
         }
     }
+
+    // `audit verify` over a log of the corpus's real records.
+    let url = format!("sqlite:{}", dir.path().join("verify.db").display());
+    let recorder = Recorder::start(Store::open(&url)?, key.clone(), RecorderConfig::default())?;
+    judge_all(&host, &corpus, 1, Build::Writer, Some(recorder))?;
+    let store = Store::open_existing(&url)?;
+    let start = Instant::now();
+    let report = exportctl_audit::verify(&store, &key.verifier(), None)?;
+    let elapsed = start.elapsed();
+    println!(
+        "\n== audit verify over these records ==\n{} records ({:.0} MB) verified in {:.2} s: {:.0} records/s",
+        report.records,
+        std::fs::metadata(dir.path().join("verify.db"))?.len() as f64 / 1e6,
+        elapsed.as_secs_f64(),
+        report.records as f64 / elapsed.as_secs_f64()
+    );
     Ok(())
+}
+
+/// Section 1: the CPU time of each step of a record, over the corpus's real
+/// verdicts: taking the decision down on the judging thread, building and
+/// encoding the record (RFC 8785 bytes and leaf hash), and the store's commit of
+/// it (pipelined, the process's CPU time while only the store works).
+fn parts(
+    host: &Arc<Host>,
+    corpus: &[Shipment],
+    dir: &tempfile::TempDir,
+    key: &CheckpointKey,
+) -> Result<(), BoxError> {
+    let records = DecisionRecorder::new(host, "bench:record", StoreInput::Full)?;
+    let mut worker = host.worker();
+    let verdicts: Vec<Arc<exportctl::Verdict>> = corpus
+        .iter()
+        .map(|s| Arc::new(worker.evaluate(s)))
+        .collect();
+    let n = corpus.len() as f64;
+
+    let t = thread_cpu_ns();
+    let captured: Vec<_> = corpus
+        .iter()
+        .zip(&verdicts)
+        .map(|(s, v)| records.capture(s, Arc::clone(v), None))
+        .collect::<Result<_, _>>()?;
+    let capture = (thread_cpu_ns() - t) / n;
+
+    let t = thread_cpu_ns();
+    let encoded: Vec<_> = captured
+        .into_iter()
+        .map(|c| c.encode())
+        .collect::<Result<_, _>>()?;
+    let encode = (thread_cpu_ns() - t) / n;
+    let bytes = encoded.iter().map(|e| e.bytes.len()).sum::<usize>() as f64 / n;
+
+    let url = format!("sqlite:{}", dir.path().join("parts.db").display());
+    let recorder = Recorder::start(Store::open(&url)?, key.clone(), RecorderConfig::default())?;
+    let t = process_cpu_ns();
+    let mut pending = VecDeque::new();
+    for e in encoded {
+        pending.push_back(recorder.submit_with(e.decision_id, Box::new(move || Ok(e)))?);
+        if pending.len() >= WINDOW {
+            pending.pop_front().map(Ticket::wait).transpose()?;
+        }
+    }
+    for ticket in pending {
+        ticket.wait()?;
+    }
+    recorder.close()?;
+    let store = (process_cpu_ns() - t) / n;
+    println!(
+        "\n== 1. One record, CPU time per decision (one thread; {bytes:.0} bytes canonical on average) =="
+    );
+    println!(
+        "take the decision down (judging thread)  {:>7.1} µs",
+        capture / 1e3
+    );
+    println!(
+        "build and encode (RFC 8785, leaf hash)    {:>7.1} µs",
+        encode / 1e3
+    );
+    println!(
+        "commit to SQLite (writer, kernel)        {:>7.1} µs",
+        store / 1e3
+    );
+    println!(
+        "total                                    {:>7.1} µs",
+        (capture + encode + store) / 1e3
+    );
+    Ok(())
+}
+
+/// One pass: wall time, process CPU time, commits.
+#[derive(Clone, Copy)]
+struct Pass {
+    wall: Duration,
+    cpu_ns: f64,
+    commits: u64,
+}
+
+impl Pass {
+    /// The pass of median wall time.
+    fn median(passes: &mut [Pass]) -> Pass {
+        passes.sort_by_key(|p| p.wall);
+        passes[passes.len() / 2]
+    }
+
+    fn print(&self, label: &str, n: f64, plain: Option<&Pass>) {
+        let us = self.wall.as_secs_f64() * 1e6 / n;
+        let cpu = self.cpu_ns / 1e3 / n;
+        let (cost, cpu_cost, commits) = match plain {
+            Some(p) => (
+                format!("{:.1}", us - p.wall.as_secs_f64() * 1e6 / n),
+                format!("{:.1}", cpu - p.cpu_ns / 1e3 / n),
+                self.commits.to_string(),
+            ),
+            None => ("—".into(), "—".into(), "—".into()),
+        };
+        println!(
+            "{label:<44} {us:>8.1} {:>11.0} {cost:>10} {cpu:>9.1} {cpu_cost:>10} {commits:>8}",
+            1e6 / us
+        );
+    }
 }
 
 /// Judges the whole corpus on `threads` threads (shipment i on thread i mod
 /// threads), recording each decision when a recorder is given. Returns the wall
-/// time (until the last record is synced) and the number of commits.
+/// time (until the last record is synced), the CPU time and the commits.
 fn judge_all(
     host: &Arc<Host>,
     corpus: &[Shipment],
     threads: usize,
     build: Build,
     recorder: Option<Recorder>,
-) -> Result<(Duration, u64), BoxError> {
+) -> Result<Pass, BoxError> {
     let records = DecisionRecorder::new(host, "bench:record", StoreInput::Full)?;
+    let cpu = process_cpu_ns();
     let start = Instant::now();
     std::thread::scope(|s| -> Result<(), BoxError> {
         let handles: Vec<_> = (0..threads)
@@ -183,27 +300,21 @@ fn judge_all(
                             black_box(&verdict);
                             continue;
                         };
+                        let captured = records
+                            .capture(shipment, Arc::clone(&verdict), None)
+                            .map_err(|e| e.to_string())?;
+                        let id = captured.decision_id();
                         let ticket = match build {
-                            Build::Writer => {
-                                let captured = records
-                                    .capture(shipment, Arc::clone(&verdict), None)
-                                    .map_err(|e| e.to_string())?;
-                                recorder
-                                    .submit_with(
-                                        captured.decision_id(),
-                                        Box::new(move || {
-                                            captured.build().map_err(|e| e.to_string())
-                                        }),
-                                    )
-                                    .map_err(|e| e.to_string())?
-                            }
+                            Build::Writer => recorder.submit_with(
+                                id,
+                                Box::new(move || captured.encode().map_err(|e| e.to_string())),
+                            ),
                             _ => {
-                                let record = records
-                                    .record(shipment, &verdict, None)
-                                    .map_err(|e| e.to_string())?;
-                                recorder.submit(&record).map_err(|e| e.to_string())?
+                                let encoded = captured.encode().map_err(|e| e.to_string())?;
+                                recorder.submit_with(id, Box::new(move || Ok(encoded)))
                             }
-                        };
+                        }
+                        .map_err(|e| e.to_string())?;
                         pending.push_back((ticket, verdict));
                         if pending.len() >= WINDOW {
                             release(&mut pending)?;
@@ -221,12 +332,17 @@ fn judge_all(
         }
         Ok(())
     })?;
-    let elapsed = start.elapsed();
+    let wall = start.elapsed();
+    let cpu_ns = process_cpu_ns() - cpu;
     let commits = recorder.as_ref().map_or(0, |r| r.stats().commits);
     if let Some(recorder) = recorder {
         recorder.close()?;
     }
-    Ok((elapsed, commits))
+    Ok(Pass {
+        wall,
+        cpu_ns,
+        commits,
+    })
 }
 
 /// Waits for the oldest record; its verdict could now be printed.
@@ -238,22 +354,41 @@ fn release(pending: &mut VecDeque<(Ticket, Arc<exportctl::Verdict>)>) -> Result<
     Ok(())
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[times.len() / 2]
+/// CPU time of the whole process (every thread: judging, writer, kernel on their
+/// behalf), in nanoseconds: the work recording adds, however contended the machine.
+fn process_cpu_ns() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant.
+    #[expect(
+        unsafe_code,
+        reason = "clock_gettime is the only precise process CPU clock"
+    )]
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    if rc == 0 {
+        t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
+    } else {
+        f64::NAN
+    }
 }
 
-fn print_row(label: &str, t: Duration, n: f64, plain: Option<Duration>, commits: Option<u64>) {
-    let us = t.as_secs_f64() * 1e6 / n;
-    let cost = plain.map_or(String::from("—"), |p| {
-        format!("{:.1}", (t.as_secs_f64() - p.as_secs_f64()) * 1e6 / n)
-    });
-    let ratio = plain.map_or(String::from("1.00"), |p| {
-        format!("{:.2}", t.as_secs_f64() / p.as_secs_f64())
-    });
-    let commits = commits.map_or(String::from("—"), |c| c.to_string());
-    println!(
-        "{label:<44} {us:>8.1} {:>11.0} {cost:>12} {ratio:>9} {commits:>8}",
-        1e6 / us
-    );
+/// CPU time of the calling thread, in nanoseconds.
+fn thread_cpu_ns() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant.
+    #[expect(
+        unsafe_code,
+        reason = "clock_gettime is the only precise per-thread CPU clock"
+    )]
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    if rc == 0 {
+        t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
+    } else {
+        f64::NAN
+    }
 }

@@ -12,7 +12,8 @@ use crate::policy_set::{InstanceMode, Mode, StoreInput};
 use crate::verdict::Verdict;
 use exportctl_audit::canonical::{CanonicalError, sha256_hex, to_canonical_bytes};
 use exportctl_audit::{
-    DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind, RecordedInput,
+    CanonicalJson, DecisionId, DecisionRecord, EncodedRecord, PolicyEntry, PolicySetRef,
+    PreparedRecord, RecordKind,
 };
 use exportctl_sdk::Shipment;
 use std::collections::HashMap;
@@ -77,13 +78,13 @@ struct Fixed {
 
 /// A decision taken down at the moment it was made — its id, time, shipment and
 /// verdict — whose record is built later, perhaps on another thread
-/// ([`DecisionRecorder::capture`], [`CapturedDecision::build`]).
+/// ([`DecisionRecorder::capture`], [`CapturedDecision::encode`]).
 pub struct CapturedDecision {
     fixed: Arc<Fixed>,
     decision_id: DecisionId,
     time: String,
     request_id: Option<String>,
-    shipment: serde_json::Value,
+    shipment: CanonicalJson,
     verdict: Arc<Verdict>,
 }
 
@@ -150,31 +151,34 @@ impl DecisionRecorder {
         verdict: &Verdict,
         request_id: Option<String>,
     ) -> Result<DecisionRecord, RecordBuildError> {
-        self.capture(shipment, Arc::new(verdict.clone()), request_id)?
-            .build()
+        let encoded = self
+            .capture(shipment, Arc::new(verdict.clone()), request_id)?
+            .encode()?;
+        DecisionRecord::decode(&encoded.bytes).map_err(|source| RecordBuildError::Json {
+            what: "record",
+            shipment: verdict.shipment.clone(),
+            source,
+        })
     }
 
-    /// Takes down a decision now (a new decision id, the time, the shipment as
-    /// JSON, the verdict) and leaves the rest of its record — the per-policy
-    /// entries, the canonical encoding — to [`CapturedDecision::build`], which
-    /// a caller judging on one thread runs on another.
+    /// Takes down a decision now: a new decision id, the time, the shipment in
+    /// canonical JSON (the one thing that cannot wait, as it borrows the
+    /// caller's document) and the verdict. The rest of its record — the
+    /// per-policy entries, the verdict's encoding, the leaf hash — is left to
+    /// [`CapturedDecision::encode`], which a caller judging on one thread runs on
+    /// another.
     pub fn capture(
         &self,
         shipment: &Shipment<'_>,
         verdict: Arc<Verdict>,
         request_id: Option<String>,
     ) -> Result<CapturedDecision, RecordBuildError> {
-        let shipment = serde_json::to_value(shipment).map_err(|source| RecordBuildError::Json {
-            what: "shipment",
-            shipment: verdict.shipment.clone(),
-            source,
-        })?;
         Ok(CapturedDecision {
             fixed: Arc::clone(&self.fixed),
             decision_id: DecisionId::new(),
             time: exportctl_audit::record::now(),
             request_id,
-            shipment,
+            shipment: CanonicalJson::of("shipment", shipment)?,
             verdict,
         })
     }
@@ -186,8 +190,8 @@ impl CapturedDecision {
         self.decision_id
     }
 
-    /// The decision's record.
-    pub fn build(self) -> Result<DecisionRecord, RecordBuildError> {
+    /// The decision's record, encoded: its canonical bytes and leaf hash.
+    pub fn encode(self) -> Result<EncodedRecord, RecordBuildError> {
         let CapturedDecision {
             fixed,
             decision_id,
@@ -196,10 +200,6 @@ impl CapturedDecision {
             shipment,
             verdict,
         } = self;
-        let input = match fixed.store_input {
-            StoreInput::Full => RecordedInput::full(shipment)?,
-            StoreInput::Digest => RecordedInput::digest_of(&shipment)?,
-        };
         let mut policies = Vec::with_capacity(verdict.policies.len());
         for report in &verdict.policies {
             let key = (
@@ -230,13 +230,7 @@ impl CapturedDecision {
                 error: report.error.as_ref().map(ToString::to_string),
             });
         }
-        let verdict_json =
-            serde_json::to_value(&*verdict).map_err(|source| RecordBuildError::Json {
-                what: "verdict",
-                shipment: verdict.shipment.clone(),
-                source,
-            })?;
-        Ok(DecisionRecord {
+        let record = PreparedRecord {
             kind: RecordKind::Decision,
             decision_id,
             time,
@@ -244,16 +238,18 @@ impl CapturedDecision {
             request_id,
             shipment_id: verdict.shipment.clone(),
             as_of: verdict.as_of.to_string(),
-            input,
+            shipment,
+            keep_shipment: fixed.store_input == StoreInput::Full,
             policy_set: PolicySetRef {
                 digest: verdict.generation.set_digest.to_string(),
                 generation: verdict.generation.number,
             },
             policies,
-            verdict: verdict_json,
+            verdict: CanonicalJson::of("verdict", &*verdict)?,
             host_version: HOST_VERSION.to_owned(),
             engine_config_hash: fixed.engine_config_hash.clone(),
-        })
+        };
+        Ok(record.encode()?)
     }
 }
 

@@ -60,8 +60,10 @@ pub mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerifier, KeyError};
 
+pub use canonical::CanonicalJson;
 pub use record::{
-    DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind, RecordedInput,
+    DecisionId, DecisionRecord, EncodedRecord, PolicyEntry, PolicySetRef, PreparedRecord,
+    RecordKind, RecordedInput,
 };
 pub use recorder::{
     Receipt, RecordBuilder, RecordError, Recorder, RecorderConfig, RecorderStats, Ticket,

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::canonical::{CanonicalError, sha256_hex, write_canonical};
+use crate::canonical::{CanonicalError, CanonicalJson, sha256_hex, write_canonical};
 use crate::merkle::{Hash, leaf_hash};
 use crate::store::IndexColumns;
 
@@ -220,50 +220,181 @@ pub struct EncodedRecord {
 impl DecisionRecord {
     /// The record's canonical bytes and leaf hash.
     pub fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
+        RecordView {
+            kind: self.kind,
+            decision_id: self.decision_id,
+            time: &self.time,
+            requested_by: &self.requested_by,
+            request_id: self.request_id.as_deref(),
+            shipment_id: &self.shipment_id,
+            as_of: &self.as_of,
+            input_sha256: self.input.sha256(),
+            shipment: match &self.input {
+                RecordedInput::Full { shipment, .. } => Some(shipment),
+                RecordedInput::Digest { .. } => None,
+            },
+            policy_set: &self.policy_set,
+            policies: &self.policies,
+            verdict: &self.verdict,
+            host_version: &self.host_version,
+            engine_config_hash: &self.engine_config_hash,
+        }
+        .encode()
+    }
+
+    /// Parses canonical record bytes; `None`-free: unknown fields are rejected.
+    pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+}
+
+/// A decision record whose shipment and verdict are already canonical JSON: what a host
+/// makes for each decision straight from its typed shipment and verdict, without a
+/// `serde_json::Value` of either. It encodes to the bytes of the [`DecisionRecord`] it
+/// decodes to (a test compares them).
+#[derive(Clone, Debug)]
+pub struct PreparedRecord {
+    /// Record kind.
+    pub kind: RecordKind,
+    /// Time-ordered id of this decision.
+    pub decision_id: DecisionId,
+    /// When the decision was made (see [`now`]).
+    pub time: String,
+    /// Who asked.
+    pub requested_by: String,
+    /// The caller's request id.
+    pub request_id: Option<String>,
+    /// The shipment's own id.
+    pub shipment_id: String,
+    /// The law date.
+    pub as_of: String,
+    /// The validated shipment, canonical; its digest is kept either way.
+    pub shipment: CanonicalJson,
+    /// Keep the whole shipment (`store_input = "full"`) or only its digest.
+    pub keep_shipment: bool,
+    /// The policy set.
+    pub policy_set: PolicySetRef,
+    /// Every policy that took part.
+    pub policies: Vec<PolicyEntry>,
+    /// The full verdict, canonical.
+    pub verdict: CanonicalJson,
+    /// Version of the host that judged.
+    pub host_version: String,
+    /// Hash of the engine configuration.
+    pub engine_config_hash: String,
+}
+
+impl PreparedRecord {
+    /// The record's canonical bytes and leaf hash.
+    pub fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
+        let input_sha256 = self.shipment.sha256();
+        RecordView {
+            kind: self.kind,
+            decision_id: self.decision_id,
+            time: &self.time,
+            requested_by: &self.requested_by,
+            request_id: self.request_id.as_deref(),
+            shipment_id: &self.shipment_id,
+            as_of: &self.as_of,
+            input_sha256: &input_sha256,
+            shipment: self.keep_shipment.then_some(&self.shipment),
+            policy_set: &self.policy_set,
+            policies: &self.policies,
+            verdict: &self.verdict,
+            host_version: &self.host_version,
+            engine_config_hash: &self.engine_config_hash,
+        }
+        .encode()
+    }
+}
+
+/// A JSON part of a record: written canonically when the record is.
+trait JsonPart {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+}
+
+impl JsonPart for Value {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        write_canonical(self, out)
+    }
+}
+
+impl JsonPart for CanonicalJson {
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(self.as_bytes());
+        Ok(())
+    }
+}
+
+/// Every field of a record, borrowed, whatever form its shipment and verdict are in.
+struct RecordView<'a, J: JsonPart> {
+    kind: RecordKind,
+    decision_id: DecisionId,
+    time: &'a str,
+    requested_by: &'a str,
+    request_id: Option<&'a str>,
+    shipment_id: &'a str,
+    as_of: &'a str,
+    input_sha256: &'a str,
+    shipment: Option<&'a J>,
+    policy_set: &'a PolicySetRef,
+    policies: &'a [PolicyEntry],
+    verdict: &'a J,
+    host_version: &'a str,
+    engine_config_hash: &'a str,
+}
+
+impl<J: JsonPart> RecordView<'_, J> {
+    fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
         let mut bytes = Vec::with_capacity(8192);
-        self.write_canonical(&mut bytes)
-            .map_err(|source| CanonicalError {
-                what: "decision record",
-                source,
-            })?;
+        self.write(&mut bytes).map_err(|source| CanonicalError {
+            what: "decision record",
+            source,
+        })?;
         Ok(EncodedRecord {
             decision_id: self.decision_id,
-            request_id: self.request_id.clone(),
-            input_sha256: self.input.sha256().to_owned(),
-            time: self.time.clone(),
+            request_id: self.request_id.map(str::to_owned),
+            input_sha256: self.input_sha256.to_owned(),
+            time: self.time.to_owned(),
             leaf_hash: leaf_hash(&bytes),
             bytes,
         })
     }
 
-    /// Writes the record's RFC 8785 form field by field, in the keys' sorted order, without
-    /// first copying the shipment and verdict into one `serde_json::Value` tree: that copy
-    /// was half the cost of a record. The bytes equal [`to_canonical_bytes`](crate::canonical::to_canonical_bytes) of the record
-    /// (a test compares them), so the leaf hash is the one the spec defines.
-    fn write_canonical(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    /// Writes the record's RFC 8785 form field by field, in the keys' sorted order (the
+    /// shipment and verdict canonical in themselves), so no copy of the whole record is
+    /// made. The bytes equal [`to_canonical_bytes`](crate::canonical::to_canonical_bytes)
+    /// of the record (a test compares them), so the leaf hash is the one the spec defines.
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         let mut obj = CanonicalObject::new(out);
-        obj.str("as_of", &self.as_of)?;
+        obj.str("as_of", self.as_of)?;
         obj.str("decision_id", &self.decision_id.to_string())?;
-        obj.str("engine_config_hash", &self.engine_config_hash)?;
-        obj.str("host_version", &self.host_version)?;
+        obj.str("engine_config_hash", self.engine_config_hash)?;
+        obj.str("host_version", self.host_version)?;
         obj.key("input")?;
         {
             let mut input = CanonicalObject::new(obj.out);
-            input.str("sha256", self.input.sha256())?;
-            if let RecordedInput::Full { shipment, .. } = &self.input {
+            input.str("sha256", self.input_sha256)?;
+            if let Some(shipment) = self.shipment {
                 input.key("shipment")?;
-                write_canonical(shipment, input.out)?;
+                shipment.write(input.out)?;
             }
             input.str(
                 "store",
-                match self.input {
-                    RecordedInput::Full { .. } => "full",
-                    RecordedInput::Digest { .. } => "digest",
+                if self.shipment.is_some() {
+                    "full"
+                } else {
+                    "digest"
                 },
             )?;
             input.end();
         }
-        obj.str("kind", "decision")?;
+        obj.str(
+            "kind",
+            match self.kind {
+                RecordKind::Decision => "decision",
+            },
+        )?;
         obj.key("policies")?;
         obj.out.push(b'[');
         for (i, p) in self.policies.iter().enumerate() {
@@ -290,19 +421,14 @@ impl DecisionRecord {
             write_canonical(&Value::from(self.policy_set.generation), set.out)?;
             set.end();
         }
-        obj.opt_str("request_id", self.request_id.as_deref())?;
-        obj.str("requested_by", &self.requested_by)?;
-        obj.str("shipment_id", &self.shipment_id)?;
-        obj.str("time", &self.time)?;
+        obj.opt_str("request_id", self.request_id)?;
+        obj.str("requested_by", self.requested_by)?;
+        obj.str("shipment_id", self.shipment_id)?;
+        obj.str("time", self.time)?;
         obj.key("verdict")?;
-        write_canonical(&self.verdict, obj.out)?;
+        self.verdict.write(obj.out)?;
         obj.end();
         Ok(())
-    }
-
-    /// Parses canonical record bytes; `None`-free: unknown fields are rejected.
-    pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(bytes)
     }
 }
 
@@ -477,6 +603,49 @@ pub(crate) mod tests {
                 String::from_utf8(r.encode().unwrap().bytes).unwrap(),
                 String::from_utf8(to_canonical_bytes("record", &r).unwrap()).unwrap()
             );
+        }
+    }
+
+    /// A prepared record (shipment and verdict canonical already) encodes to the bytes of the
+    /// decision record it decodes to, keeping the shipment or only its digest.
+    #[test]
+    fn prepared_records_encode_as_the_records_they_decode_to() {
+        let shipment = json!({"id": "SHP-é", "lines": [{"hs": "8542.31", "n": 2}], "a": null});
+        let verdict =
+            json!({"shipment": "SHP-é", "outcome": "deny", "findings": [{"z": 1, "a": 2}]});
+        for keep_shipment in [true, false] {
+            let r = example();
+            let prepared = PreparedRecord {
+                kind: r.kind,
+                decision_id: r.decision_id,
+                time: r.time.clone(),
+                requested_by: r.requested_by.clone(),
+                request_id: None,
+                shipment_id: r.shipment_id.clone(),
+                as_of: r.as_of.clone(),
+                shipment: CanonicalJson::of("shipment", &shipment).unwrap(),
+                keep_shipment,
+                policy_set: r.policy_set.clone(),
+                policies: r.policies.clone(),
+                verdict: CanonicalJson::of("verdict", &verdict).unwrap(),
+                host_version: r.host_version.clone(),
+                engine_config_hash: r.engine_config_hash.clone(),
+            };
+            let enc = prepared.encode().unwrap();
+            let decoded = DecisionRecord::decode(&enc.bytes).unwrap();
+            assert_eq!(decoded.verdict, verdict);
+            assert_eq!(
+                decoded.input.sha256(),
+                RecordedInput::digest_of(&shipment).unwrap().sha256()
+            );
+            match &decoded.input {
+                RecordedInput::Full { shipment: s, .. } => assert!(keep_shipment && s == &shipment),
+                RecordedInput::Digest { .. } => assert!(!keep_shipment),
+            }
+            let again = decoded.encode().unwrap();
+            assert_eq!(again.bytes, enc.bytes);
+            assert_eq!(again.leaf_hash, enc.leaf_hash);
+            assert_eq!(enc.input_sha256, decoded.input.sha256());
         }
     }
 

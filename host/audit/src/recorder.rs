@@ -121,8 +121,8 @@ pub enum RecordError {
     },
 }
 
-/// Builds a record on the writer's thread (see [`Recorder::submit_with`]).
-pub type RecordBuilder = Box<dyn FnOnce() -> Result<DecisionRecord, String> + Send>;
+/// Builds and encodes a record on the writer's thread (see [`Recorder::submit_with`]).
+pub type RecordBuilder = Box<dyn FnOnce() -> Result<EncodedRecord, String> + Send>;
 
 type Ack = SyncSender<Result<Receipt, RecordError>>;
 
@@ -423,7 +423,7 @@ impl Writer {
                 record.decision_id
             )));
         }
-        record.encode().map_err(|e| not_built(e.to_string()))
+        Ok(record)
     }
 
     fn commit(&mut self, records: Vec<(EncodedRecord, Ack)>) {

@@ -340,7 +340,7 @@ fn records_built_on_the_writer_commit_and_a_failed_build_is_an_error() {
     for i in 0..200 {
         let r = record(i, None);
         tickets.push(
-            rec.submit_with(r.decision_id, Box::new(move || Ok(r)))
+            rec.submit_with(r.decision_id, Box::new(move || Ok(r.encode().unwrap())))
                 .unwrap(),
         );
     }
@@ -353,7 +353,10 @@ fn records_built_on_the_writer_commit_and_a_failed_build_is_an_error() {
         .unwrap();
     let other = record(501, None);
     let mismatched = rec
-        .submit_with(record(502, None).decision_id, Box::new(move || Ok(other)))
+        .submit_with(
+            record(502, None).decision_id,
+            Box::new(move || Ok(other.encode().unwrap())),
+        )
         .unwrap();
     let receipts: Vec<u64> = tickets
         .into_iter()

@@ -113,7 +113,7 @@ impl<S: Sink> Sink for Recording<S> {
         let ticket = recorder
             .submit_with(
                 captured.decision_id(),
-                Box::new(move || captured.build().map_err(|e| e.to_string())),
+                Box::new(move || captured.encode().map_err(|e| e.to_string())),
             )
             .map_err(|e| io::Error::other(NotRecorded::from(e)))?;
         self.pending.push_back((ticket, label.to_owned(), verdict));
