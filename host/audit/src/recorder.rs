@@ -108,6 +108,7 @@ type Ack = SyncSender<Result<Receipt, RecordError>>;
 enum Job {
     Record(EncodedRecord, Ack),
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
+    PolicySet(String, SyncSender<Result<String, StoreError>>),
 }
 
 /// A record handed to the writer and not yet known to be durable.
@@ -246,6 +247,19 @@ impl Recorder {
         }
     }
 
+    /// Keeps a policy set's canonical form in the store (content-addressed by its digest);
+    /// returns the digest. A replay rebuilds the set a record names from it.
+    pub fn keep_policy_set(&self, form: &str) -> Result<String, RecordError> {
+        let (ack, done) = mpsc::sync_channel(1);
+        self.enqueue(Job::PolicySet(form.to_owned(), ack))?;
+        match done.recv() {
+            Ok(r) => r.map_err(RecordError::from),
+            Err(_) => Err(RecordError::Stopped {
+                store: self.name.clone(),
+            }),
+        }
+    }
+
     fn enqueue(&self, job: Job) -> Result<(), RecordError> {
         let tx = self.tx.as_ref().ok_or_else(|| RecordError::Stopped {
             store: self.name.clone(),
@@ -330,6 +344,9 @@ impl Writer {
                     Job::Record(rec, ack) => records.push((rec, ack)),
                     Job::Plugin(bytes, ack) => {
                         let _ = ack.send(self.store.put_plugin(&bytes));
+                    }
+                    Job::PolicySet(form, ack) => {
+                        let _ = ack.send(self.store.put_policy_set(&form));
                     }
                 }
                 if records.len() < self.config.max_batch {
