@@ -83,34 +83,36 @@ pub struct ShowArgs {
     pub key: Option<PathBuf>,
 }
 
-/// The records to replay, in leaf order.
-fn records(store: &Store, args: &ReplayArgs) -> Result<Vec<(u64, DecisionRecord)>, Failed> {
+/// Calls `f` on each record to replay, in leaf order, streaming: a long range is
+/// never held in memory. `f` must not use `store` (a PostgreSQL store streams
+/// on its one connection); lookups go through a second connection.
+fn each_record(
+    store: &Store,
+    args: &ReplayArgs,
+    mut f: impl FnMut(DecisionRecord) -> Result<(), Failed>,
+) -> Result<(), Failed> {
+    let name = store.name().to_owned();
     let decode = |index: u64, bytes: &[u8]| {
         DecisionRecord::decode(bytes).map_err(|e| {
             Failed::tampered(format!(
-                "audit store {}: record at leaf index {index} cannot be read: {e}",
-                store.name()
+                "audit store {name}: record at leaf index {index} cannot be read: {e}"
             ))
         })
     };
     if let Some(id) = &args.decision_id {
         let id: DecisionId = id.parse().map_err(Failed::usage)?;
         return match store.find(&id).map_err(|e| store_failed(&e))? {
-            Some((index, bytes)) => Ok(vec![(index, decode(index, &bytes)?)]),
+            Some((index, bytes)) => f(decode(index, &bytes)?),
             None => Err(Failed::usage(format!(
-                "audit store {}: no decision {id}",
-                store.name()
+                "audit store {name}: no decision {id}"
             ))),
         };
     }
-    let mut out = Vec::new();
     store
         .for_each_record(args.from.as_deref(), args.to.as_deref(), |r| {
-            out.push((r.index, decode(r.index, &r.bytes)?));
-            Ok(())
+            f(decode(r.index, &r.bytes)?)
         })
-        .map_err(|e| store_failed(&e))??;
-    Ok(out)
+        .map_err(|e| store_failed(&e))?
 }
 
 /// Shipments given with `--input`, found by the digest a record keeps.
@@ -345,14 +347,18 @@ fn verify_first(store: &Store, key: Option<&std::path::Path>) -> Result<(), Fail
 pub(super) fn replay(args: &ReplayArgs) -> Result<(), Failed> {
     let store = open_store(&args.store)?;
     verify_first(&store, args.key.as_deref())?;
-    let records = records(&store, args)?;
     let mut inputs = Inputs::read(&args.input)?;
     match &args.policies {
-        Some(_) => what_if(args, &records, &mut inputs),
+        Some(_) => what_if(args, &store, &mut inputs),
         None if !args.set.is_empty() => Err(Failed::usage(
             "--set changes the new set of a what-if: give --policies NEW_SET too",
         )),
-        None => against_recorded(args, &store, &records, &mut inputs),
+        None => {
+            // Plugins and set forms are read on a second connection while the
+            // first streams the records.
+            let lookups = open_store(&args.store)?;
+            against_recorded(args, &store, &lookups, &mut inputs)
+        }
     }
 }
 
@@ -360,17 +366,20 @@ pub(super) fn replay(args: &ReplayArgs) -> Result<(), Failed> {
 fn against_recorded(
     args: &ReplayArgs,
     store: &Store,
-    records: &[(u64, DecisionRecord)],
+    lookups: &Store,
     inputs: &mut Inputs,
 ) -> Result<(), Failed> {
     let mut hosts = Hosts {
-        store,
+        store: lookups,
         built: HashMap::new(),
     };
+    let mut decisions = 0usize;
     let (mut identical, mut differ, mut not_kept) = (0usize, 0usize, 0usize);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let write_err = |e: io::Error| Failed::internal(format!("cannot write the report: {e}"));
-    for (_, record) in records {
+    each_record(store, args, |record| {
+        let record = &record;
+        decisions += 1;
         let Some(shipment) = shipment_of(record, inputs)? else {
             not_kept += 1;
             match args.format {
@@ -389,7 +398,7 @@ fn against_recorded(
                 ),
             }
             .map_err(write_err)?;
-            continue;
+            return Ok(());
         };
         let verdict = hosts.worker(record)?.evaluate(&shipment);
         let replayed = replayed_json(&verdict, &record.verdict)?;
@@ -436,17 +445,17 @@ fn against_recorded(
             ),
         }
         .map_err(write_err)?;
-    }
+        Ok(())
+    })?;
     match args.format {
         Format::Text => writeln!(
             out,
-            "replayed {} decisions: {identical} identical, {differ} differ, {not_kept} input not kept",
-            records.len()
+            "replayed {decisions} decisions: {identical} identical, {differ} differ, {not_kept} input not kept"
         ),
         Format::Json => writeln!(
             out,
             "{}",
-            json!({"summary": {"decisions": records.len(), "identical": identical,
+            json!({"summary": {"decisions": decisions, "identical": identical,
                 "differ": differ, "input_not_kept": not_kept}})
         ),
     }
@@ -454,8 +463,7 @@ fn against_recorded(
     out.flush().map_err(write_err)?;
     if differ > 0 {
         Err(Failed::tampered(format!(
-            "{differ} of {} decisions do not replay identically: the log no longer reproduces them",
-            records.len()
+            "{differ} of {decisions} decisions do not replay identically: the log no longer reproduces them"
         )))
     } else if not_kept > 0 {
         Err(Failed::usage(format!(
@@ -521,11 +529,7 @@ struct RuleChange {
 }
 
 /// Judges the recorded inputs with a new set and reports what it decides differently.
-fn what_if(
-    args: &ReplayArgs,
-    records: &[(u64, DecisionRecord)],
-    inputs: &mut Inputs,
-) -> Result<(), Failed> {
+fn what_if(args: &ReplayArgs, store: &Store, inputs: &mut Inputs) -> Result<(), Failed> {
     let host = load_host(args.policies.as_ref(), &args.set)
         .map_err(|e| Failed::usage(super::load_error_line(&e)))?;
     let mut worker = host.worker();
@@ -533,14 +537,17 @@ fn what_if(
     let mut rules: BTreeMap<RuleChange, Group> = BTreeMap::new();
     let (mut changed, mut same) = (0usize, 0usize);
     let mut not_kept: Vec<Example> = Vec::new();
-    for (_, record) in records {
+    let mut decisions = 0usize;
+    each_record(store, args, |record| {
+        let record = &record;
+        decisions += 1;
         let example = Example {
             decision_id: record.decision_id.to_string(),
             shipment_id: record.shipment_id.clone(),
         };
         let Some(shipment) = shipment_of(record, inputs)? else {
             not_kept.push(example);
-            continue;
+            return Ok(());
         };
         let verdict = worker.evaluate(&shipment);
         let before: Option<Outcome> =
@@ -585,7 +592,8 @@ fn what_if(
         } else {
             same += 1;
         }
-    }
+        Ok(())
+    })?;
     let set_name = args
         .policies
         .as_ref()
@@ -601,7 +609,7 @@ fn what_if(
         Format::Json => json!({
             "policies": set_name,
             "set_digest": &*host.generation().set_digest,
-            "decisions": records.len(),
+            "decisions": decisions,
             "changed": changed,
             "unchanged": same,
             "input_not_kept": not_kept.len(),
@@ -625,8 +633,7 @@ fn what_if(
             };
             let o = |x: Option<Outcome>| x.map_or("-", |x| x.as_str());
             let mut t = format!(
-                "what-if {set_name} over {} recorded decisions: {changed} decided differently, {same} the same, {} input not kept",
-                records.len(),
+                "what-if {set_name} over {decisions} recorded decisions: {changed} decided differently, {same} the same, {} input not kept",
                 not_kept.len()
             );
             if !outcomes.is_empty() {
