@@ -351,6 +351,25 @@ fn digest_only_records_replay_with_their_input() {
         "{}",
         run.stdout
     );
+
+    // Judged under `--as-of`: the validated shipment (and so its digest) holds the law
+    // date, and the input is matched at the record's `as_of`.
+    let url = record(
+        dir.path(),
+        "as-of.db",
+        &key,
+        &file,
+        &["--policies", &set, "--as-of", "2025-01-01"],
+    );
+    assert!(stored(&url).iter().all(|(_, r)| r["as_of"] == "2025-01-01"));
+    let run = exportctl(&["audit", "replay", "--store", &url, "--input", &file]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    assert!(
+        run.stdout
+            .contains("replayed 30 decisions: 30 identical, 0 differ, 0 input not kept"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// Each (policy, rule) of a verdict's findings with its worst outcome.
