@@ -352,6 +352,75 @@ mod tests {
         assert_eq!(rebuilt.strict_input(), host.strict_input());
     }
 
+    /// Every host option and per-policy choice the form holds comes back: fail
+    /// outcome, reused instances, strict input, data age, a monitor-mode policy,
+    /// its own limits and changed settings.
+    #[test]
+    fn a_non_default_set_comes_back_with_its_options() {
+        let text = r#"
+[host]
+fail_outcome = "deny"
+instance = "reused"
+unknown_fields = "invalid"
+data_age_warning_days = 7
+
+[[policy]]
+plugin = "company-rules"
+mode = "monitor"
+[policy.limits]
+fuel = 123_456_789
+memory_mib = 32
+[policy.settings]
+review_destinations = ["AE", "TR"]
+
+[[policy]]
+plugin = "us-ear"
+"#;
+        let config = PolicySetConfig::parse(text, "t.toml", std::path::Path::new("."))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let host = Host::builder(config)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let bytes = bytes_of(&host);
+        let rebuilt = Host::rebuild(
+            RecordedSet {
+                digest: &host.generation().set_digest,
+                form: host.canonical_form(),
+                generation: 9,
+            },
+            None,
+            |sha| bytes.get(sha).cloned().ok_or_else(|| "not kept".to_owned()),
+            |_| Some("bundled".to_owned()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rebuilt.fail_outcome, Outcome::Deny);
+        assert_eq!(rebuilt.instance_mode, InstanceMode::Reused);
+        assert!(rebuilt.strict_input);
+        assert_eq!(rebuilt.data_age_days, 7);
+        let first = rebuilt
+            .policies()
+            .next()
+            .unwrap_or_else(|| panic!("no policy"));
+        assert_eq!(first.mode, Mode::Monitor);
+        assert_eq!(
+            first.limits,
+            Limits {
+                fuel: 123_456_789,
+                memory_bytes: 32 << 20
+            }
+        );
+        let settings: Value = serde_json::from_str(first.settings_json).unwrap_or_default();
+        assert_eq!(
+            settings["review_destinations"],
+            serde_json::json!(["AE", "TR"])
+        );
+        assert_eq!(rebuilt.generation().number, 9);
+        assert_eq!(
+            rebuilt.generation().set_digest,
+            host.generation().set_digest
+        );
+    }
+
     #[test]
     fn replaced_bytes_and_an_edited_form_are_refused() {
         let host = bundled_host();
