@@ -1,5 +1,5 @@
 //! `exportctl audit keygen | verify | proof | verify-proof | export | checkpoint`
-//! (and `replay`, `show` in `audit_replay.rs`):
+//! (and `replay`, `show` in `audit_replay.rs`, `audit_show.rs`):
 //! what an operator and an auditor do with the decision records `check --audit`
 //! writes (`sdk/spec/audit-record.md`).
 //!
@@ -8,7 +8,8 @@
 //! not verify (tampered with, or signed by another key).
 
 use super::ExitStatus;
-use super::audit_replay::{self, ReplayArgs, ShowArgs};
+use super::audit_replay::{self, ReplayArgs};
+use super::audit_show::{self, ShowArgs};
 use clap::Subcommand;
 use exportctl_audit::{
     Checkpoint, CheckpointKey, CheckpointVerifier, DecisionId, ExportError, InclusionProof,
@@ -118,7 +119,7 @@ pub(super) fn run(command: &AuditCommand) -> ExitStatus {
         AuditCommand::Export { store, from, to } => export(store, from.as_deref(), to.as_deref()),
         AuditCommand::Checkpoint { store } => checkpoint(store),
         AuditCommand::Replay(args) => audit_replay::replay(args),
-        AuditCommand::Show(args) => audit_replay::show(args),
+        AuditCommand::Show(args) => audit_show::show(args),
     };
     match result {
         Ok(()) => ExitStatus::Allow,

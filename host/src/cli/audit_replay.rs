@@ -1,7 +1,6 @@
-//! `exportctl audit replay` and `exportctl audit show`: re-judge recorded
-//! decisions with the set that reached them (does the log still reproduce?) or
-//! with a new set (what would it decide differently?), and print one recorded
-//! decision as `check --format text` does, with its facts and proof status.
+//! `exportctl audit replay`: re-judge recorded decisions with the set that
+//! reached them (does the log still reproduce?) or with a new set (what would it
+//! decide differently?).
 //!
 //! Replay rebuilds each record's host from the store (`Host::rebuild`: the set's
 //! canonical form and plugin bytes, each checked against its digest), one per
@@ -12,15 +11,13 @@
 //!
 //! Exit status: 0 every decision identical (replay) or the what-if report
 //! written; 6 a decision replays differently, or the store's plugin bytes or set
-//! form do not match their digests, or (`--key`) the log or a proof does not
-//! verify; 2 usage (an unknown decision, a missing `--input` for a record that
+//! form do not match their digests, or (`--key`) the log does not verify; 2 usage (an unknown decision, a missing `--input` for a record that
 //! keeps only its input's digest); 1 a store error or bytes not kept.
 
 use super::audit::{Failed, open_store, read_verifier, store_failed};
 use super::{Format, load_host};
-use exportctl::report::write_recorded_text;
 use exportctl::{CodeCache, Host, RebuildError, RecordedSet, SettingOverride, Verdict, Worker};
-use exportctl_audit::{DecisionId, DecisionRecord, ProofError, RecordedInput, Store};
+use exportctl_audit::{DecisionId, DecisionRecord, RecordedInput, Store};
 use exportctl_sdk::input::{Document, InputFormat, InputLimits, parse_shipment_all};
 use exportctl_sdk::{Outcome, Shipment};
 use serde::Deserialize;
@@ -67,20 +64,6 @@ pub struct ReplayArgs {
     /// What-if: examples listed per change.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub examples: usize,
-}
-
-/// Arguments of `exportctl audit show`.
-#[derive(Debug, clap::Args)]
-pub struct ShowArgs {
-    /// The decision id (a UUIDv7).
-    #[arg(value_name = "DECISION_ID")]
-    pub decision_id: String,
-    /// The store.
-    #[arg(long, value_name = "URL")]
-    pub store: String,
-    /// The log's public key: check the decision's inclusion proof with it.
-    #[arg(long, value_name = "PUBKEY")]
-    pub key: Option<PathBuf>,
 }
 
 /// Calls `f` on each record to replay, in leaf order, streaming: a long range is
@@ -213,7 +196,7 @@ impl Hosts<'_> {
 }
 
 /// The host that reached `record`, rebuilt from the store.
-fn rebuild(
+pub(super) fn rebuild(
     store: &Store,
     record: &DecisionRecord,
     signers: &[(String, String)],
@@ -677,102 +660,4 @@ fn what_if(args: &ReplayArgs, store: &Store, inputs: &mut Inputs) -> Result<(), 
     writeln!(out, "{text}")
         .and_then(|()| out.flush())
         .map_err(|e| Failed::internal(format!("cannot write the report: {e}")))
-}
-
-pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
-    let id: DecisionId = args.decision_id.parse().map_err(Failed::usage)?;
-    let store = open_store(&args.store)?;
-    let Some((index, bytes)) = store.find(&id).map_err(|e| store_failed(&e))? else {
-        return Err(Failed::usage(format!(
-            "audit store {}: no decision {id}",
-            store.name()
-        )));
-    };
-    let record = DecisionRecord::decode(&bytes).map_err(|e| {
-        Failed::tampered(format!(
-            "decision {id} at leaf index {index} cannot be read: {e}"
-        ))
-    })?;
-    let signers: Vec<(String, String)> = record
-        .policies
-        .iter()
-        .map(|p| {
-            (
-                p.plugin_sha256.clone(),
-                p.signer.clone().unwrap_or_else(|| "unsigned".to_owned()),
-            )
-        })
-        .collect();
-    let host = rebuild(&store, &record, &signers)?;
-    let mut out = Vec::new();
-    write_recorded_text(&mut out, &record.verdict, &host)
-        .map_err(|e| Failed::tampered(format!("decision {id}: {e}")))?;
-    let mut text = String::from_utf8_lossy(&out).into_owned();
-    text.push_str(&format!(
-        "record: decision {id}, leaf index {index}\n  time: {}\n  requested by: {}\n  request id: {}\n  input: {} (sha256 {})\n  policy set: {} (generation {})\n  host: {} (engine configuration {})\n",
-        record.time,
-        record.requested_by,
-        record.request_id.as_deref().unwrap_or("none"),
-        match record.input {
-            RecordedInput::Full { .. } => "kept in full",
-            RecordedInput::Digest { .. } => "digest only",
-        },
-        record.input.sha256(),
-        record.policy_set.digest,
-        record.policy_set.generation,
-        record.host_version,
-        record.engine_config_hash,
-    ));
-    for p in &record.policies {
-        text.push_str(&format!(
-            "  policy {} {}: {}, {}, plugin sha256 {}, signed by {}, settings digest {}{}\n",
-            p.id,
-            p.version,
-            p.mode,
-            p.outcome.as_deref().unwrap_or("-"),
-            p.plugin_sha256,
-            p.signer.as_deref().unwrap_or("unsigned"),
-            p.settings_digest,
-            p.error
-                .as_deref()
-                .map_or_else(String::new, |e| format!(", error: {e}")),
-        ));
-    }
-    let proof = match exportctl_audit::prove(&store, &id) {
-        Ok(proof) => Some(proof),
-        Err(ProofError::NotSealed { .. }) => None,
-        Err(ProofError::Store(e)) => return Err(store_failed(&e)),
-        Err(e) => return Err(Failed::tampered(format!("decision {id}: {e}"))),
-    };
-    let mut failed = None;
-    match (&proof, &args.key) {
-        (None, _) => text.push_str("  proof: not yet sealed by a checkpoint\n"),
-        (Some(p), None) => text.push_str(&format!(
-            "  proof: included in the checkpoint of tree size {} (leaf {}); not checked (pass --key to verify it)\n",
-            p.tree_size, p.leaf_index
-        )),
-        (Some(p), Some(key)) => {
-            let verifier = read_verifier(key)?;
-            match exportctl_audit::verify_proof(p, &verifier) {
-                Ok(_) => text.push_str(&format!(
-                    "  proof: included in the checkpoint of tree size {} (leaf {}); the inclusion proof verifies with {}\n",
-                    p.tree_size,
-                    p.leaf_index,
-                    key.display()
-                )),
-                Err(e) => {
-                    text.push_str(&format!("  proof: DOES NOT VERIFY: {e}\n"));
-                    failed = Some(Failed::tampered(format!(
-                        "decision {id}: the inclusion proof does not verify with {}: {e}",
-                        key.display()
-                    )));
-                }
-            }
-        }
-    }
-    print!("{text}");
-    io::stdout()
-        .flush()
-        .map_err(|e| Failed::internal(format!("cannot write: {e}")))?;
-    failed.map_or(Ok(()), Err)
 }

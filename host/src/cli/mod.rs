@@ -3,6 +3,7 @@
 
 mod audit;
 mod audit_replay;
+mod audit_show;
 mod check;
 mod exit;
 mod policies;
