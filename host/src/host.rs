@@ -38,6 +38,8 @@ pub struct Host {
     pub(crate) strict_input: bool,
     /// Its number and the digest of its set.
     pub(crate) generation: Generation,
+    /// The set's canonical form, whose sha256 is the digest (`set_digest.rs`).
+    pub(crate) canonical_form: String,
 }
 
 /// One enabled policy (version) of the set.
@@ -72,6 +74,14 @@ impl Host {
     /// policy set; every verdict it gives carries both.
     pub fn generation(&self) -> &Generation {
         &self.generation
+    }
+
+    /// The set's canonical form (`sdk/spec/policy-set.md`, "Digest"): every
+    /// plugin by sha256 with its settings, mode and limits, and the host options.
+    /// Its sha256 is [`Generation::set_digest`]; an audit store keeps it so a
+    /// replay can rebuild the set (`Host::rebuild`).
+    pub fn canonical_form(&self) -> &str {
+        &self.canonical_form
     }
 
     /// Whether the set makes unknown shipment fields invalid input

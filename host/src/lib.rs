@@ -66,6 +66,7 @@ mod plugin;
 mod plugin_log;
 mod policy_set;
 mod record;
+mod replay;
 mod sandbox;
 mod set_digest;
 mod trust;
@@ -96,6 +97,7 @@ pub use worker::Worker;
 
 // Record decisions.
 pub use record::{CapturedDecision, DecisionRecorder, HOST_VERSION, RecordBuildError};
+pub use replay::{RebuildError, RecordedSet};
 
 // Read verdicts.
 pub use exportctl_sdk::Finding;

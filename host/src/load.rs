@@ -65,6 +65,19 @@ pub struct HostBuilder {
     cache: Option<CodeCache>,
     engine: EngineSettings,
     generation: Option<u64>,
+    /// A set rebuilt from a record (`replay.rs`): per policy entry, its bytes and
+    /// recorded signer, used instead of reading and verifying a file.
+    replayed: Option<Vec<Option<GivenPlugin>>>,
+}
+
+/// A plugin handed to the builder with its signer (a replayed set).
+pub(crate) struct GivenPlugin {
+    /// The name errors use.
+    pub(crate) name: String,
+    /// Its bytes, already checked against their sha256.
+    pub(crate) bytes: Vec<u8>,
+    /// Who signed it, as recorded.
+    pub(crate) signer: Signer,
 }
 
 impl HostBuilder {
@@ -74,7 +87,15 @@ impl HostBuilder {
             cache: None,
             engine: EngineSettings::default(),
             generation: None,
+            replayed: None,
         }
+    }
+
+    /// Uses `plugins` (one per policy entry of the set, in order) instead of
+    /// reading and verifying plugin files.
+    pub(crate) fn given_plugins(mut self, plugins: Vec<Option<GivenPlugin>>) -> HostBuilder {
+        self.replayed = Some(plugins);
+        self
     }
 
     /// Where compiled plugins are kept between runs (`None`, the default:
@@ -105,6 +126,7 @@ impl HostBuilder {
             cache,
             engine,
             generation,
+            mut replayed,
         } = self;
         let invalid = |source: SetError| LoadError::InvalidPolicySet {
             origin: config.origin.clone(),
@@ -134,31 +156,23 @@ impl HostBuilder {
             .enumerate()
             .filter(|(_, p)| p.enabled)
         {
-            let (name, bytes) = read_plugin(&entry.plugin)?;
+            // A replayed set brings bytes identified by hash inside a verified log, and the
+            // signer recorded with them; a set loaded normally reads and verifies each file.
+            let given = replayed
+                .as_mut()
+                .and_then(|plugins| plugins.get_mut(index))
+                .and_then(Option::take);
+            let (name, bytes, signer) = match given {
+                Some(p) => (p.name, p.bytes, p.signer),
+                None => {
+                    let (name, bytes) = read_plugin(&entry.plugin)?;
+                    let signer = verify_signature(&config, entry, &name, &bytes, &mut warnings)?;
+                    (name, bytes, signer)
+                }
+            };
             let untrusted = |source| LoadError::Signature {
                 plugin: name.clone(),
                 source,
-            };
-            // The signature is checked before a byte of the plugin is compiled.
-            let signer = match &entry.signature {
-                None => Signer::Bundled,
-                Some(sig_path) => {
-                    let signature = trust::read_signature(sig_path).map_err(untrusted)?;
-                    let sig_name = sig_path.display().to_string();
-                    match config.trust.verify(&bytes, signature.as_deref(), &sig_name) {
-                        Ok(Some(publisher)) => Signer::Publisher {
-                            name: publisher.name().to_owned(),
-                            key_id: publisher.key_id().to_owned(),
-                        },
-                        Ok(None) => {
-                            warnings.push(format!(
-                                "plugin `{name}` is loaded unsigned because `allow_unsigned = true`: never use such a policy set in production"
-                            ));
-                            Signer::Unsigned
-                        }
-                        Err(e) => return Err(untrusted(e.into())),
-                    }
-                }
             };
             let sha256 = plugin::sha256_hex(&bytes);
             let plugin = match compiled.get(&sha256) {
@@ -170,7 +184,9 @@ impl HostBuilder {
                 }
             };
             let id = &plugin.metadata().id;
-            config.trust.check_scope(&signer, id).map_err(untrusted)?;
+            if replayed.is_none() {
+                config.trust.check_scope(&signer, id).map_err(untrusted)?;
+            }
             let mut settings_json = entry.settings_json.clone();
             for (o, used) in config.overrides.iter().zip(&mut overrides_used) {
                 if &o.policy == id {
@@ -251,6 +267,7 @@ impl HostBuilder {
             set_digest: set_digest::digest(&canonical).into(),
         };
         Ok(Arc::new(Host {
+            canonical_form: canonical,
             runtime,
             policies,
             ids,
@@ -262,6 +279,42 @@ impl HostBuilder {
             generation,
         }))
     }
+}
+
+/// Checks a file plugin's detached signature against the set's trust store,
+/// before a byte of the plugin is compiled, and returns who signed it.
+fn verify_signature(
+    config: &PolicySetConfig,
+    entry: &crate::policy_set::PolicyEntry,
+    name: &str,
+    bytes: &[u8],
+    warnings: &mut Vec<String>,
+) -> Result<Signer, LoadError> {
+    let untrusted = |source| LoadError::Signature {
+        plugin: name.to_owned(),
+        source,
+    };
+    let signer = match &entry.signature {
+        None => Signer::Bundled,
+        Some(sig_path) => {
+            let signature = trust::read_signature(sig_path).map_err(untrusted)?;
+            let sig_name = sig_path.display().to_string();
+            match config.trust.verify(bytes, signature.as_deref(), &sig_name) {
+                Ok(Some(publisher)) => Signer::Publisher {
+                    name: publisher.name().to_owned(),
+                    key_id: publisher.key_id().to_owned(),
+                },
+                Ok(None) => {
+                    warnings.push(format!(
+                        "plugin `{name}` is loaded unsigned because `allow_unsigned = true`: never use such a policy set in production"
+                    ));
+                    Signer::Unsigned
+                }
+                Err(e) => return Err(untrusted(e.into())),
+            }
+        }
+    };
+    Ok(signer)
 }
 
 /// Groups the loaded versions by policy id, each group sorted by the day it comes

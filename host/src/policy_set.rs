@@ -125,7 +125,7 @@ pub struct PolicySetConfig {
     /// set's digest: where verdicts are recorded does not change them.
     pub audit: Option<AuditSettings>,
     /// The file's text, for pointing at the line of a setting a plugin rejects.
-    text: String,
+    pub(crate) text: String,
 }
 
 /// The `[audit]` table of a policy set: where and how decisions are recorded

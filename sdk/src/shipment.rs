@@ -479,7 +479,7 @@ mod decimal_wire {
     impl<'de> Deserialize<'de> for Wire {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Wire, D::Error> {
             struct Bytes;
-            impl serde::de::Visitor<'_> for Bytes {
+            impl<'v> serde::de::Visitor<'v> for Bytes {
                 type Value = Wire;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     f.write_str("a decimal as 16 bytes")
@@ -488,6 +488,24 @@ mod decimal_wire {
                     <[u8; 16]>::try_from(bytes)
                         .map(|b| Wire(Decimal::deserialize(b)))
                         .map_err(|_| E::invalid_length(bytes.len(), &self))
+                }
+                // Self-describing formats such as JSON write bytes as a sequence of
+                // numbers: the shipment an audit record keeps reads back this way.
+                fn visit_seq<A: serde::de::SeqAccess<'v>>(
+                    self,
+                    mut seq: A,
+                ) -> Result<Wire, A::Error> {
+                    use serde::de::Error;
+                    let mut b = [0u8; 16];
+                    for (i, slot) in b.iter_mut().enumerate() {
+                        *slot = seq
+                            .next_element()?
+                            .ok_or_else(|| A::Error::invalid_length(i, &self))?;
+                    }
+                    if seq.next_element::<u8>()?.is_some() {
+                        return Err(A::Error::invalid_length(17, &self));
+                    }
+                    Ok(Wire(Decimal::deserialize(b)))
                 }
             }
             d.deserialize_bytes(Bytes)
@@ -550,6 +568,27 @@ mod wire_tests {
         );
         assert!(inside(back.consignee.region.as_deref().unwrap()));
         assert!(inside(&back.lines[0].value.currency));
+    }
+
+    /// The JSON form an audit record keeps (serde's, decimals as 16-number arrays)
+    /// reads back as the same shipment, so a replay judges exactly what was judged.
+    #[test]
+    fn serde_json_form_round_trips_a_full_shipment() {
+        let shipment = Shipment::from_json(
+            r#"{"id":"S-1","date":"2024-05-10","exporter":{"name":"A GmbH","country":"de","ids":{"vat":"DE1"}},
+                "consignee":{"name":"B \"TOO\"","country":"KZ"},"origin_country":"DE","destination_country":"KZ",
+                "lines":[{"line":1,"description":"chips","hs_code":"8542.31","quantity":"5000.5","unit":"pcs",
+                          "value":{"amount":"41000.10","currency":"eur"},"us_content_percent":12.5}]}"#,
+        )
+        .unwrap();
+        let value = serde_json::to_value(&shipment).unwrap();
+        let back = <Shipment<'_> as serde::Deserialize>::deserialize(&value).unwrap();
+        assert_eq!(back, shipment);
+        let short = serde_json::json!([1, 2, 3]);
+        assert!(
+            serde_json::from_value::<super::decimal_wire::Wire>(short).is_err(),
+            "a decimal needs all 16 bytes"
+        );
     }
 
     #[test]

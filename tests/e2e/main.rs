@@ -4,6 +4,8 @@
 //! - `cases` — every policy case under `tests/cases/` gives its expected outcome and rules;
 //! - `audit` — decision records: `check --audit`, `audit verify` / `proof` / `export`, and
 //!   a run killed at 20 random moments that never printed a verdict it did not record;
+//! - `replay` — `audit replay` (1,000 decisions bit-identical, tampering named, what-if
+//!   counts) and `audit show`;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
 //! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
@@ -38,5 +40,6 @@ mod inputs;
 mod library;
 mod never_silent;
 mod readmes;
+mod replay;
 mod sandbox;
 mod support;

@@ -133,6 +133,7 @@ enum Job {
     /// A record still to be built and encoded, by the writer.
     Build(DecisionId, RecordBuilder, Ack),
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
+    PolicySet(String, SyncSender<Result<String, StoreError>>),
 }
 
 /// A record handed to the writer and not yet known to be durable.
@@ -294,6 +295,19 @@ impl Recorder {
         }
     }
 
+    /// Keeps a policy set's canonical form in the store (content-addressed by its digest);
+    /// returns the digest. A replay rebuilds the set a record names from it.
+    pub fn keep_policy_set(&self, form: &str) -> Result<String, RecordError> {
+        let (ack, done) = mpsc::sync_channel(1);
+        self.enqueue(Job::PolicySet(form.to_owned(), ack))?;
+        match done.recv() {
+            Ok(r) => r.map_err(RecordError::from),
+            Err(_) => Err(RecordError::Stopped {
+                store: self.name.clone(),
+            }),
+        }
+    }
+
     fn enqueue(&self, job: Job) -> Result<(), RecordError> {
         let tx = self.tx.as_ref().ok_or_else(|| RecordError::Stopped {
             store: self.name.clone(),
@@ -391,6 +405,9 @@ impl Writer {
                     },
                     Job::Plugin(bytes, ack) => {
                         let _ = ack.send(self.store.put_plugin(&bytes));
+                    }
+                    Job::PolicySet(form, ack) => {
+                        let _ = ack.send(self.store.put_policy_set(&form));
                     }
                 }
                 if records.len() < self.config.max_batch {

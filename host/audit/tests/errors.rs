@@ -73,7 +73,7 @@ fn newer_schema() {
             err,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 2,
+                supported: exportctl_audit::store::SCHEMA_VERSION,
                 ..
             }
         ),

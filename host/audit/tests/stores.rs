@@ -258,3 +258,39 @@ fn postgres_schema_is_versioned_and_newer_is_refused() {
         "{err}"
     );
 }
+
+/// A PostgreSQL store of the first schema (records and checkpoints only) is migrated to the
+/// current one on open, its records kept, and then keeps plugins and policy sets.
+#[test]
+fn postgres_migrates_from_schema_1_keeping_records() {
+    let pg = PgServer::start();
+    let url = pg.database("audit");
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(&url, &key, 10);
+    let first = record(1, None);
+    rec.record(&first).unwrap();
+    rec.close().unwrap();
+    // Back to schema 1: what migrations 2 and 3 added is dropped, as a first-schema store
+    // never had it.
+    exec_sql(
+        &url,
+        "DROP TABLE policy_sets; DROP TABLE plugins; DROP INDEX records_time;
+         DELETE FROM schema_migrations WHERE version > 1;",
+    );
+    let store = Store::open(&url).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        exportctl_audit::store::SCHEMA_VERSION
+    );
+    assert_eq!(store.find(&first.decision_id).unwrap().unwrap().0, 0);
+    let sha = store.put_plugin(b"wasm").unwrap();
+    assert_eq!(store.plugin(&sha).unwrap().unwrap(), b"wasm");
+    let digest = store.put_policy_set(r#"{"format":"x"}"#).unwrap();
+    assert_eq!(
+        store.policy_set(&digest).unwrap().as_deref(),
+        Some(r#"{"format":"x"}"#)
+    );
+    assert_eq!(store.policy_set("00").unwrap(), None);
+    let report = verify(&store, &key.verifier(), None).unwrap();
+    assert_eq!(report.records, 1);
+}

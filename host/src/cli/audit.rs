@@ -1,4 +1,5 @@
-//! `exportctl audit keygen | verify | proof | verify-proof | export | checkpoint`:
+//! `exportctl audit keygen | verify | proof | verify-proof | export | checkpoint`
+//! (and `replay`, `show` in `audit_replay.rs`, `audit_show.rs`):
 //! what an operator and an auditor do with the decision records `check --audit`
 //! writes (`sdk/spec/audit-record.md`).
 //!
@@ -7,6 +8,8 @@
 //! not verify (tampered with, or signed by another key).
 
 use super::ExitStatus;
+use super::audit_replay::{self, ReplayArgs};
+use super::audit_show::{self, ShowArgs};
 use clap::Subcommand;
 use exportctl_audit::{
     Checkpoint, CheckpointKey, CheckpointVerifier, DecisionId, ExportError, InclusionProof,
@@ -79,19 +82,26 @@ pub enum AuditCommand {
         #[arg(long, value_name = "URL")]
         store: String,
     },
+    /// Re-judge recorded decisions with the recorded plugin bytes, settings and
+    /// input and report `identical` or the differences (exit 6 if any); or, with
+    /// `--policies NEW_SET`, report which decisions a new set decides differently.
+    Replay(ReplayArgs),
+    /// Print one recorded decision as `check --format text` does, with the
+    /// record's facts and its proof status.
+    Show(ShowArgs),
 }
 
 /// A failed command: its exit status and the message (without `error: `).
-struct Failed(ExitStatus, String);
+pub(super) struct Failed(ExitStatus, String);
 
 impl Failed {
-    fn usage(message: impl std::fmt::Display) -> Failed {
+    pub(super) fn usage(message: impl std::fmt::Display) -> Failed {
         Failed(ExitStatus::InvalidInput, message.to_string())
     }
-    fn internal(message: impl std::fmt::Display) -> Failed {
+    pub(super) fn internal(message: impl std::fmt::Display) -> Failed {
         Failed(ExitStatus::Internal, message.to_string())
     }
-    fn tampered(message: impl std::fmt::Display) -> Failed {
+    pub(super) fn tampered(message: impl std::fmt::Display) -> Failed {
         Failed(ExitStatus::Tampered, message.to_string())
     }
 }
@@ -108,6 +118,8 @@ pub(super) fn run(command: &AuditCommand) -> ExitStatus {
         AuditCommand::VerifyProof { file, key } => verify_proof(file, key),
         AuditCommand::Export { store, from, to } => export(store, from.as_deref(), to.as_deref()),
         AuditCommand::Checkpoint { store } => checkpoint(store),
+        AuditCommand::Replay(args) => audit_replay::replay(args),
+        AuditCommand::Show(args) => audit_show::show(args),
     };
     match result {
         Ok(()) => ExitStatus::Allow,
@@ -136,18 +148,18 @@ fn keygen(name: &str, out: &Path) -> Result<(), Failed> {
 }
 
 /// Opens an existing store: a bad URL or a missing file is a usage error.
-fn open_store(url: &str) -> Result<Store, Failed> {
+pub(super) fn open_store(url: &str) -> Result<Store, Failed> {
     Store::open_existing(url).map_err(|e| store_failed(&e))
 }
 
-fn store_failed(e: &StoreError) -> Failed {
+pub(super) fn store_failed(e: &StoreError) -> Failed {
     match e {
         StoreError::BadUrl { .. } | StoreError::Missing { .. } => Failed::usage(e),
         _ => Failed::internal(e),
     }
 }
 
-fn read_verifier(path: &Path) -> Result<CheckpointVerifier, Failed> {
+pub(super) fn read_verifier(path: &Path) -> Result<CheckpointVerifier, Failed> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failed::usage(format!("public key {}: {e}", path.display())))?;
     CheckpointVerifier::from_key_string(text.trim())

@@ -216,6 +216,13 @@ fn recording(
             ExitStatus::Internal
         })?;
     }
+    // The set's canonical form with its plugins: a replay rebuilds the set from both.
+    recorder
+        .keep_policy_set(host.canonical_form())
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            ExitStatus::Internal
+        })?;
     let store_input = audit.map_or(StoreInput::Full, |a| a.store_input);
     let records = DecisionRecorder::new(host, requested_by(), store_input).map_err(|e| {
         eprintln!("error: {e}");

@@ -19,8 +19,9 @@ pub enum ExitStatus {
     /// 1: an internal error (a bug, or the output could not be written), or an
     /// audit store that could not record a decision.
     Internal,
-    /// 6: `exportctl audit verify` / `verify-proof` found the log, export or proof
-    /// tampered with (or signed by another key).
+    /// 6: `exportctl audit verify` / `verify-proof` / `show --key` found the log,
+    /// export or proof tampered with (or signed by another key); `audit replay`
+    /// found a decision that no longer replays identically.
     Tampered,
 }
 

@@ -2,6 +2,8 @@
 //! per subcommand, and the exit status contract.
 
 mod audit;
+mod audit_replay;
+mod audit_show;
 mod check;
 mod exit;
 mod policies;
@@ -40,9 +42,9 @@ pub enum Command {
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Decision records (`check --audit`): checkpoint keys, verifying a log or an
-    /// export, inclusion proofs, export and the latest checkpoint. Exit status 0 ok,
-    /// 1 internal or store error, 2 usage or configuration, 6 verification found
-    /// tampering.
+    /// export, inclusion proofs, export, the latest checkpoint, replay and what-if,
+    /// one decision shown. Exit status 0 ok, 1 internal or store error, 2 usage or
+    /// configuration, 6 verification found tampering or a decision no longer replays.
     #[command(subcommand)]
     Audit(AuditCommand),
 }

@@ -2,9 +2,11 @@
 //! each as a function of one verdict and as a [`Sink`] for [`judge`](crate::judge).
 
 mod json;
+mod recorded;
 mod text;
 
 pub use json::write_json;
+pub use recorded::write_recorded_text;
 pub use text::write_text;
 
 use crate::judge::{InvalidInput, Sink};

@@ -183,6 +183,17 @@ impl Store {
         each!(self, s => s.plugin(sha256))
     }
 
+    /// Keeps a policy set's canonical form (`sdk/spec/policy-set.md`, "Digest"),
+    /// content-addressed by its digest; returns the digest (SHA-256 hex of the form).
+    pub fn put_policy_set(&self, form: &str) -> Result<String, StoreError> {
+        each!(self, s => s.put_policy_set(form))
+    }
+
+    /// The canonical form of the policy set with this digest, if kept.
+    pub fn policy_set(&self, digest: &str) -> Result<Option<String>, StoreError> {
+        each!(self, s => s.policy_set(digest))
+    }
+
     /// Inserts a batch in one synced transaction; leaf indices continue from the last stored
     /// one (read inside the transaction, so other writers are accounted for). On `Err`
     /// nothing of the batch is stored.
@@ -199,7 +210,7 @@ fn is_postgres(url: &str) -> bool {
 }
 
 /// The schema version this build writes; a store with a higher version is refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A store could not be opened, read or written. Every message names the store.
 #[derive(Debug, thiserror::Error)]

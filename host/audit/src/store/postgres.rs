@@ -48,6 +48,8 @@ const MIGRATIONS: &[&str] = &[
     // 2: content-addressed plugin bytes, and an index for time-range exports.
     "CREATE TABLE plugins (sha256 TEXT PRIMARY KEY, bytes BYTEA NOT NULL);
      CREATE INDEX records_time ON records(time);",
+    // 3: each policy set's canonical form, content-addressed by its digest.
+    "CREATE TABLE policy_sets (digest TEXT PRIMARY KEY, form TEXT NOT NULL);",
 ];
 
 /// Advisory lock key serialising batch commits (leaf assignment) across hosts: "exportct".
@@ -350,6 +352,27 @@ impl PostgresStore {
             .live()?
             .query_opt("SELECT bytes FROM plugins WHERE sha256 = $1", &[&sha256])
             .map_err(self.err("read plugin bytes"))?
+            .map(|r| r.get(0)))
+    }
+
+    /// Keeps a policy set's canonical form under its digest (SHA-256 hex of the form).
+    pub fn put_policy_set(&self, form: &str) -> Result<String, StoreError> {
+        let digest = crate::canonical::sha256_hex(form.as_bytes());
+        self.live()?
+            .execute(
+                "INSERT INTO policy_sets (digest, form) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING",
+                &[&digest, &form],
+            )
+            .map_err(self.err("keep a policy set"))?;
+        Ok(digest)
+    }
+
+    /// The canonical form of the policy set with this digest, if kept.
+    pub fn policy_set(&self, digest: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .live()?
+            .query_opt("SELECT form FROM policy_sets WHERE digest = $1", &[&digest])
+            .map_err(self.err("read a policy set"))?
             .map(|r| r.get(0)))
     }
 

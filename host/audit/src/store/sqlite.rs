@@ -32,6 +32,9 @@ const MIGRATIONS: &[&str] = &[
     // 2: content-addressed plugin bytes, and an index for time-range exports.
     "CREATE TABLE plugins (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
      CREATE INDEX records_time ON records(time);",
+    // 3: each policy set's canonical form, content-addressed by its digest, so a replay
+    // rebuilds the set a record names.
+    "CREATE TABLE policy_sets (digest TEXT PRIMARY KEY, form TEXT NOT NULL);",
 ];
 
 /// An open SQLite audit store.
@@ -340,6 +343,30 @@ impl SqliteStore {
             .map_err(|e| classify(&self.name, "read plugin bytes", e))
     }
 
+    /// Keeps a policy set's canonical form under its digest (SHA-256 hex of the form).
+    pub fn put_policy_set(&self, form: &str) -> Result<String, StoreError> {
+        let digest = crate::canonical::sha256_hex(form.as_bytes());
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO policy_sets (digest, form) VALUES (?1, ?2)",
+                params![digest, form],
+            )
+            .map_err(|e| classify(&self.name, "keep a policy set", e))?;
+        Ok(digest)
+    }
+
+    /// The canonical form of the policy set with this digest, if kept.
+    pub fn policy_set(&self, digest: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT form FROM policy_sets WHERE digest = ?1",
+                [digest],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&self.name, "read a policy set", e))
+    }
+
     /// Inserts a batch in one synced transaction; leaf indices continue from the largest
     /// stored one, read under the write lock. On `Err` nothing of the batch is stored.
     pub(crate) fn insert_batch(
@@ -486,6 +513,10 @@ mod tests {
             v1.conn().prepare("SELECT * FROM plugins").is_err(),
             "v1 has no plugins table"
         );
+        assert!(
+            v1.conn().prepare("SELECT * FROM policy_sets").is_err(),
+            "v1 has no policy_sets table"
+        );
         drop(v1);
         let s = SqliteStore::open(&format!("sqlite:{}", path.display())).unwrap();
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
@@ -495,6 +526,17 @@ mod tests {
         );
         let sha = s.put_plugin(b"wasm").unwrap();
         assert_eq!(s.plugin(&sha).unwrap().unwrap(), b"wasm");
+        let digest = s.put_policy_set(r#"{"format":"x"}"#).unwrap();
+        assert_eq!(
+            digest,
+            crate::canonical::sha256_hex(br#"{"format":"x"}"#),
+            "kept under the sha256 of the form"
+        );
+        assert_eq!(
+            s.policy_set(&digest).unwrap().as_deref(),
+            Some(r#"{"format":"x"}"#)
+        );
+        assert_eq!(s.policy_set("00").unwrap(), None);
         let versions: Vec<i64> = {
             let mut st = s
                 .conn()
@@ -505,6 +547,6 @@ mod tests {
                 .map(Result::unwrap)
                 .collect()
         };
-        assert_eq!(versions, vec![1, 2]);
+        assert_eq!(versions, vec![1, 2, 3]);
     }
 }

@@ -1,0 +1,126 @@
+//! `exportctl audit show`: one recorded decision as `check --format text` prints
+//! it (the verdict read from the record, not judged again), the record's facts,
+//! and its proof status.
+//!
+//! Exit status: 0 shown; 6 the inclusion proof does not verify with `--key`, or
+//! the record or the store's plugin bytes are damaged; 2 an unknown decision or
+//! a bad id; 1 a store error.
+
+use super::audit::{Failed, open_store, read_verifier, store_failed};
+use super::audit_replay::rebuild;
+use exportctl::report::write_recorded_text;
+use exportctl_audit::{DecisionId, DecisionRecord, ProofError, RecordedInput};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// Arguments of `exportctl audit show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The decision id (a UUIDv7).
+    #[arg(value_name = "DECISION_ID")]
+    pub decision_id: String,
+    /// The store.
+    #[arg(long, value_name = "URL")]
+    pub store: String,
+    /// The log's public key: check the decision's inclusion proof with it.
+    #[arg(long, value_name = "PUBKEY")]
+    pub key: Option<PathBuf>,
+}
+
+pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
+    let id: DecisionId = args.decision_id.parse().map_err(Failed::usage)?;
+    let store = open_store(&args.store)?;
+    let Some((index, bytes)) = store.find(&id).map_err(|e| store_failed(&e))? else {
+        return Err(Failed::usage(format!(
+            "audit store {}: no decision {id}",
+            store.name()
+        )));
+    };
+    let record = DecisionRecord::decode(&bytes).map_err(|e| {
+        Failed::tampered(format!(
+            "decision {id} at leaf index {index} cannot be read: {e}"
+        ))
+    })?;
+    let signers: Vec<(String, String)> = record
+        .policies
+        .iter()
+        .map(|p| {
+            (
+                p.plugin_sha256.clone(),
+                p.signer.clone().unwrap_or_else(|| "unsigned".to_owned()),
+            )
+        })
+        .collect();
+    let host = rebuild(&store, &record, &signers)?;
+    let mut out = Vec::new();
+    write_recorded_text(&mut out, &record.verdict, &host)
+        .map_err(|e| Failed::tampered(format!("decision {id}: {e}")))?;
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    text.push_str(&format!(
+        "record: decision {id}, leaf index {index}\n  time: {}\n  requested by: {}\n  request id: {}\n  input: {} (sha256 {})\n  policy set: {} (generation {})\n  host: {} (engine configuration {})\n",
+        record.time,
+        record.requested_by,
+        record.request_id.as_deref().unwrap_or("none"),
+        match record.input {
+            RecordedInput::Full { .. } => "kept in full",
+            RecordedInput::Digest { .. } => "digest only",
+        },
+        record.input.sha256(),
+        record.policy_set.digest,
+        record.policy_set.generation,
+        record.host_version,
+        record.engine_config_hash,
+    ));
+    for p in &record.policies {
+        text.push_str(&format!(
+            "  policy {} {}: {}, {}, plugin sha256 {}, signed by {}, settings digest {}{}\n",
+            p.id,
+            p.version,
+            p.mode,
+            p.outcome.as_deref().unwrap_or("-"),
+            p.plugin_sha256,
+            p.signer.as_deref().unwrap_or("unsigned"),
+            p.settings_digest,
+            p.error
+                .as_deref()
+                .map_or_else(String::new, |e| format!(", error: {e}")),
+        ));
+    }
+    let proof = match exportctl_audit::prove(&store, &id) {
+        Ok(proof) => Some(proof),
+        Err(ProofError::NotSealed { .. }) => None,
+        Err(ProofError::Store(e)) => return Err(store_failed(&e)),
+        Err(e) => return Err(Failed::tampered(format!("decision {id}: {e}"))),
+    };
+    let mut failed = None;
+    match (&proof, &args.key) {
+        (None, _) => text.push_str("  proof: not yet sealed by a checkpoint\n"),
+        (Some(p), None) => text.push_str(&format!(
+            "  proof: included in the checkpoint of tree size {} (leaf {}); not checked (pass --key to verify it)\n",
+            p.tree_size, p.leaf_index
+        )),
+        (Some(p), Some(key)) => {
+            let verifier = read_verifier(key)?;
+            match exportctl_audit::verify_proof(p, &verifier) {
+                Ok(_) => text.push_str(&format!(
+                    "  proof: included in the checkpoint of tree size {} (leaf {}); the inclusion proof verifies with {}\n",
+                    p.tree_size,
+                    p.leaf_index,
+                    key.display()
+                )),
+                Err(e) => {
+                    text.push_str(&format!("  proof: DOES NOT VERIFY: {e}\n"));
+                    failed = Some(Failed::tampered(format!(
+                        "decision {id}: the inclusion proof does not verify with {}: {e}",
+                        key.display()
+                    )));
+                }
+            }
+        }
+    }
+    print!("{text}");
+    io::stdout()
+        .flush()
+        .map_err(|e| Failed::internal(format!("cannot write: {e}")))?;
+    failed.map_or(Ok(()), Err)
+}
