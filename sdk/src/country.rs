@@ -14,10 +14,36 @@ use std::fmt;
 /// assert_eq!(kz, Country::KZ);
 /// assert_eq!(kz.as_str(), "KZ");
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-// Decoding re-checks the shape: `as_str` relies on two upper-case ASCII letters.
-#[serde(try_from = "[u8; 2]")]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Country([u8; 2]);
+
+/// In a human-readable format (JSON: a shipment kept in a decision record) a code is its
+/// text, `"KZ"`; on the wire it is its two bytes. Decoding re-checks the shape either way:
+/// `as_str` relies on two upper-case ASCII letters.
+impl Serialize for Country {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(self.as_str())
+        } else {
+            s.serialize_newtype_struct("Country", &self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Country {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Country, D::Error> {
+        use serde::de::Error;
+        let code = if d.is_human_readable() {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            let b = text.as_bytes();
+            <[u8; 2]>::try_from(b)
+                .map_err(|_| D::Error::custom(format!("{text:?} is not an alpha-2 country code")))?
+        } else {
+            <[u8; 2]>::deserialize(d)?
+        };
+        Country::try_from(code).map_err(D::Error::custom)
+    }
+}
 
 impl TryFrom<[u8; 2]> for Country {
     type Error = String;

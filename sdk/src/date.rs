@@ -11,22 +11,52 @@ use std::fmt;
 /// assert!(d < Date::new(2023, 8, 31).unwrap());
 /// assert_eq!(d.to_string(), "2022-08-27");
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-// Decoding re-checks the day exists, as for HS codes and countries: a forged wire
-// encoding cannot hand a policy the 31st of February.
-#[serde(try_from = "DateParts")]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     year: u16,
     month: u8,
     day: u8,
 }
 
-/// A date's fields as they are encoded, before the check.
-#[derive(Deserialize)]
+/// A date's fields as they are encoded on the wire, before the check.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Date")]
 struct DateParts {
     year: u16,
     month: u8,
     day: u8,
+}
+
+/// In a human-readable format (JSON: a shipment kept in a decision record) a date is its
+/// `YYYY-MM-DD` text; on the wire, its three fields. Decoding re-checks the day exists
+/// either way, as for HS codes and countries: a forged encoding cannot hand a policy the
+/// 31st of February.
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            DateParts {
+                year: self.year,
+                month: self.month,
+                day: self.day,
+            }
+            .serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        use serde::de::Error;
+        if d.is_human_readable() {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            Date::parse(&text)
+                .ok_or_else(|| D::Error::custom(format!("{text:?} is not a YYYY-MM-DD date")))
+        } else {
+            Date::try_from(DateParts::deserialize(d)?).map_err(D::Error::custom)
+        }
+    }
 }
 
 impl TryFrom<DateParts> for Date {

@@ -470,9 +470,15 @@ mod decimal_wire {
     /// One decimal in its wire form.
     pub(super) struct Wire(pub(super) Decimal);
 
+    /// In a human-readable format (JSON: a shipment kept in a decision record) a decimal
+    /// is its exact text, `"1250.50"`, as a string: a JSON number would be read as a double.
     impl Serialize for Wire {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_bytes(&self.0.serialize())
+            if s.is_human_readable() {
+                s.collect_str(&self.0)
+            } else {
+                s.serialize_bytes(&self.0.serialize())
+            }
         }
     }
 
@@ -489,26 +495,16 @@ mod decimal_wire {
                         .map(|b| Wire(Decimal::deserialize(b)))
                         .map_err(|_| E::invalid_length(bytes.len(), &self))
                 }
-                // Self-describing formats such as JSON write bytes as a sequence of
-                // numbers: the shipment an audit record keeps reads back this way.
-                fn visit_seq<A: serde::de::SeqAccess<'v>>(
-                    self,
-                    mut seq: A,
-                ) -> Result<Wire, A::Error> {
-                    use serde::de::Error;
-                    let mut b = [0u8; 16];
-                    for (i, slot) in b.iter_mut().enumerate() {
-                        *slot = seq
-                            .next_element()?
-                            .ok_or_else(|| A::Error::invalid_length(i, &self))?;
-                    }
-                    if seq.next_element::<u8>()?.is_some() {
-                        return Err(A::Error::invalid_length(17, &self));
-                    }
-                    Ok(Wire(Decimal::deserialize(b)))
-                }
             }
-            d.deserialize_bytes(Bytes)
+            if d.is_human_readable() {
+                use serde::de::Error;
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                text.parse::<Decimal>()
+                    .map(Wire)
+                    .map_err(|_| D::Error::custom(format!("{text:?} is not a decimal")))
+            } else {
+                d.deserialize_bytes(Bytes)
+            }
         }
     }
 
@@ -570,8 +566,9 @@ mod wire_tests {
         assert!(inside(&back.lines[0].value.currency));
     }
 
-    /// The JSON form an audit record keeps (serde's, decimals as 16-number arrays)
-    /// reads back as the same shipment, so a replay judges exactly what was judged.
+    /// The JSON form an audit record keeps reads as the input format does (countries,
+    /// dates and decimals as text; decimals exact, as strings) and reads back as the same
+    /// shipment, so a replay judges exactly what was judged.
     #[test]
     fn serde_json_form_round_trips_a_full_shipment() {
         let shipment = Shipment::from_json(
@@ -582,12 +579,29 @@ mod wire_tests {
         )
         .unwrap();
         let value = serde_json::to_value(&shipment).unwrap();
+        assert_eq!(value["date"], "2024-05-10");
+        assert_eq!(value["exporter"]["country"], "DE");
+        assert_eq!(value["lines"][0]["quantity"], "5000.5");
+        assert_eq!(value["lines"][0]["value"]["amount"], "41000.10");
         let back = <Shipment<'_> as serde::Deserialize>::deserialize(&value).unwrap();
         assert_eq!(back, shipment);
-        let short = serde_json::json!([1, 2, 3]);
+        for (bad, what) in [
+            (serde_json::json!("12x"), "decimal"),
+            (serde_json::json!([1, 2, 3]), "decimal"),
+        ] {
+            assert!(
+                serde_json::from_value::<super::decimal_wire::Wire>(bad).is_err(),
+                "{what}"
+            );
+        }
+        assert!(serde_json::from_value::<crate::Country>(serde_json::json!("kz")).is_err());
+        assert!(serde_json::from_value::<crate::Country>(serde_json::json!("KAZ")).is_err());
+        assert!(serde_json::from_value::<crate::Date>(serde_json::json!("2023-02-29")).is_err());
         assert!(
-            serde_json::from_value::<super::decimal_wire::Wire>(short).is_err(),
-            "a decimal needs all 16 bytes"
+            serde_json::from_value::<crate::Date>(
+                serde_json::json!({"year": 2024, "month": 1, "day": 1})
+            )
+            .is_err()
         );
     }
 
