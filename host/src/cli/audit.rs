@@ -79,6 +79,9 @@ pub enum AuditCommand {
         #[arg(long, value_name = "URL")]
         store: String,
     },
+    /// Count the decisions of a time range by day, outcome, destination, HS chapter,
+    /// policy and rule: tidy CSV, or one HTML page with charts readable offline.
+    Report(super::audit_report::ReportArgs),
 }
 
 /// A failed command: its exit status and the message (without `error: `).
@@ -108,6 +111,7 @@ pub(super) fn run(command: &AuditCommand) -> ExitStatus {
         AuditCommand::VerifyProof { file, key } => verify_proof(file, key),
         AuditCommand::Export { store, from, to } => export(store, from.as_deref(), to.as_deref()),
         AuditCommand::Checkpoint { store } => checkpoint(store),
+        AuditCommand::Report(args) => return super::audit_report::run(args),
     };
     match result {
         Ok(()) => ExitStatus::Allow,

@@ -2,6 +2,7 @@
 //! per subcommand, and the exit status contract.
 
 mod audit;
+mod audit_report;
 mod check;
 mod exit;
 mod policies;

@@ -351,10 +351,36 @@ fn findings_of(verdict: &Value) -> Result<Vec<(String, String, Outcome)>, FieldP
         .collect()
 }
 
+/// A country code: a string (`"KZ"`) or, as the host's validated shipment encodes it
+/// today, its two ASCII bytes (`[75, 90]`).
+fn country_at(object: &Value, path: &str, key: &str) -> Result<String, FieldProblem> {
+    let field = || format!("{path}.{key}");
+    let code = match object.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(bytes)) => bytes
+            .iter()
+            .map(|b| {
+                b.as_u64()
+                    .and_then(|b| u8::try_from(b).ok())
+                    .map(char::from)
+            })
+            .collect::<Option<String>>()
+            .ok_or_else(|| (field(), "not a country code".to_owned()))?,
+        _ => return Err((field(), "missing or not a country code".into())),
+    };
+    if code.len() != 2 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err((
+            field(),
+            format!("`{code}` is not a two-letter country code"),
+        ));
+    }
+    Ok(code.to_ascii_uppercase())
+}
+
 /// The destination country and the set of HS chapters of a recorded shipment.
 fn shipment_keys(shipment: &Value) -> Result<(String, BTreeSet<String>), FieldProblem> {
     let path = "input.shipment";
-    let destination = string_at(shipment, path, "destination_country")?.to_uppercase();
+    let destination = country_at(shipment, path, "destination_country")?;
     let Some(Value::Array(lines)) = shipment.get("lines") else {
         return Err((format!("{path}.lines"), "missing or not a list".into()));
     };

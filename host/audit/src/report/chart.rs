@@ -77,10 +77,10 @@ fn draw(
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(4);
-    let label_px = u32::try_from(longest.min(60) * 7 + 16).unwrap_or(436);
+    let label_px = u32::try_from(longest.min(60) * 7 + 20).unwrap_or(440);
     let (size, categories_area) = match direction {
         Direction::Up => ((720, 360), 0),
-        Direction::Right => ((720, 80 + 24 * n), label_px),
+        Direction::Right => ((720, (90 + 28 * n).max(200)), label_px),
     };
     let label = |v: &SegmentValue<u32>| match v {
         SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
@@ -92,6 +92,8 @@ fn draw(
         }
         SegmentValue::Last => String::new(),
     };
+    // A one-value range has no width to map onto, so one category gets an empty neighbour.
+    let last = (n - 1).max(1);
     let e = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE).map_err(e)?;
@@ -117,13 +119,14 @@ fn draw(
             let mut chart = builder
                 .x_label_area_size(40)
                 .y_label_area_size(50)
-                .build_cartesian_2d((0..n).into_segmented(), 0..max)
+                .build_cartesian_2d((0..last).into_segmented(), 0..max)
                 .map_err(e)?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
                 .x_labels(rows.len().min(12))
                 .x_label_formatter(&label)
+                .label_style(("sans-serif", 14))
                 .y_desc("decisions")
                 .draw()
                 .map_err(e)?;
@@ -145,13 +148,14 @@ fn draw(
             let mut chart = builder
                 .x_label_area_size(30)
                 .y_label_area_size(categories_area)
-                .build_cartesian_2d(0..max, (0..n).into_segmented())
+                .build_cartesian_2d(0..max, (0..last).into_segmented())
                 .map_err(e)?;
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .y_labels(rows.len())
                 .y_label_formatter(&label)
+                .label_style(("sans-serif", 14))
                 .draw()
                 .map_err(e)?;
             chart

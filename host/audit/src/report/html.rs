@@ -45,7 +45,7 @@ pub fn escape(text: &str) -> String {
 }
 
 const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222}\
-h1{font-size:22px}h2{font-size:18px;margin-top:32px}\
+h1{font-size:22px}h2{font-size:18px;margin-top:32px}figure{margin:0}\
 dl.summary{display:grid;grid-template-columns:max-content auto;gap:4px 16px}\
 dl.summary dt{font-weight:bold}dl.summary dd{margin:0;font-family:monospace}\
 .pair{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}\

@@ -307,3 +307,20 @@ fn html_is_self_contained_and_escapes_record_text() {
     assert_eq!(bars(Outcome::Allow), 1, "{page}");
     assert_eq!(bars(Outcome::Deny), 4);
 }
+
+#[test]
+fn a_country_kept_as_two_bytes_counts_as_its_code() {
+    let mut r = decision(
+        "2026-12-01T08:00:00.000000Z",
+        "deny",
+        "",
+        &["854231"],
+        &[],
+        false,
+    );
+    let shipment = json!({"destination_country": [75, 90], "lines": [{"hs_code": "854231"}]});
+    r.input = RecordedInput::full(shipment).unwrap();
+    let (_dir, url) = store_with(&[r]);
+    let rep = aggregate(&Store::open_existing(&url).unwrap(), &TimeRange::default()).unwrap();
+    assert_eq!(rep.held_by_destination["KZ"].get(Outcome::Deny), 1);
+}
