@@ -4,6 +4,8 @@
 //! - `cases` — every policy case under `tests/cases/` gives its expected outcome and rules;
 //! - `audit` — decision records: `check --audit`, `audit verify` / `proof` / `export`, and
 //!   a run killed at 20 random moments that never printed a verdict it did not record;
+//! - `audit_report` — `audit report` CSV against the verdicts, and its HTML page in headless
+//!   Chromium against the CSV;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
 //! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
@@ -27,6 +29,7 @@
 )]
 
 mod audit;
+mod audit_report;
 mod cases;
 mod cli;
 mod concurrency;

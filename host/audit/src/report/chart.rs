@@ -124,6 +124,7 @@ fn draw(
             chart
                 .configure_mesh()
                 .disable_x_mesh()
+                .light_line_style(WHITE)
                 .x_labels(rows.len().min(12))
                 .x_label_formatter(&label)
                 .label_style(("sans-serif", 14))
@@ -153,6 +154,7 @@ fn draw(
             chart
                 .configure_mesh()
                 .disable_y_mesh()
+                .light_line_style(WHITE)
                 .y_labels(rows.len())
                 .y_label_formatter(&label)
                 .label_style(("sans-serif", 14))

@@ -251,11 +251,11 @@ fn section(
             total += counts.get(o);
             let _ = write!(page, "<td>{}</td>", counts.get(o));
         }
-        let _ = write!(page, "<td>{total}</td></tr>\n");
+        let _ = writeln!(page, "<td>{total}</td></tr>");
     }
     if rows.is_empty() {
         let span = key_columns.len() + outcomes.len() + 1;
-        let _ = write!(page, "<tr><td colspan=\"{span}\">none</td></tr>\n");
+        let _ = writeln!(page, "<tr><td colspan=\"{span}\">none</td></tr>");
     }
     page.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }

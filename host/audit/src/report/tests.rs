@@ -324,3 +324,22 @@ fn a_country_kept_as_two_bytes_counts_as_its_code() {
     let rep = aggregate(&Store::open_existing(&url).unwrap(), &TimeRange::default()).unwrap();
     assert_eq!(rep.held_by_destination["KZ"].get(Outcome::Deny), 1);
 }
+
+#[test]
+fn the_spec_documents_this_header_and_every_table() {
+    let spec = include_str!("../../../../sdk/spec/audit-report.md");
+    assert!(spec.contains(&format!("\n{}\n", super::csv::HEADER.join(","))));
+    for table in [
+        super::csv::tables::SUMMARY,
+        super::csv::tables::DECISIONS_PER_DAY,
+        super::csv::tables::HELD_BY_DESTINATION,
+        super::csv::tables::HELD_BY_HS_CHAPTER,
+        super::csv::tables::FINDINGS,
+    ] {
+        assert!(spec.contains(&format!("| `{table}` |")), "{table}");
+    }
+    for outcome in Outcome::ALL {
+        let colour = super::chart::css_colour(outcome).to_uppercase();
+        assert!(spec.contains(&format!("{outcome} `{colour}`")), "{colour}");
+    }
+}
