@@ -181,6 +181,8 @@ pub struct Report {
     pub findings: BTreeMap<(String, String), Counts>,
     /// The newest checkpoint of the whole store, if any.
     pub checkpoint: Option<StoredCheckpoint>,
+    /// Records in the whole store (in any range), to compare with the checkpoint's size.
+    pub store_records: u64,
 }
 
 /// A report could not be made.
@@ -242,6 +244,7 @@ pub fn aggregate(store: &Store, range: &TimeRange) -> Result<Report, ReportError
         store: store.name().to_owned(),
         range: range.clone(),
         checkpoint: latest_checkpoint(store)?,
+        store_records: store.record_count()?,
         ..Report::default()
     };
     // The whole log is read and each record's own time decides, not the `time` column.
@@ -266,7 +269,13 @@ impl Report {
             field: field.to_owned(),
             reason: reason.to_owned(),
         };
-        let time = record_time("time", &record.time).map_err(|e| bad("time", &e.to_string()))?;
+        let time = record_time("time", &record.time).map_err(|e| match e {
+            ReportError::BadTime { value, reason, .. } => bad(
+                "time",
+                &format!("`{value}` is not an RFC 3339 time: {reason}"),
+            ),
+            other => bad("time", &other.to_string()),
+        })?;
         if !self.range.contains(&time) {
             return Ok(());
         }

@@ -68,8 +68,8 @@ pub fn write_html(report: &Report, mut out: impl Write) -> Result<(), HtmlError>
         || "none yet".to_owned(),
         |c| {
             format!(
-                "tree size {}, root {} (log {}; as stored, check it with exportctl audit verify)",
-                c.size, c.root, c.origin
+                "tree size {}, root {} (log {}; {} records in the store; as stored, check it with exportctl audit verify)",
+                c.size, c.root, c.origin, report.store_records
             )
         },
     );

@@ -296,6 +296,7 @@ fn html_is_self_contained_and_escapes_record_text() {
     assert!(page.contains(&format!("<title>Decision report: {}</title>", r.store)));
     assert!(page.contains("<dd id=\"records\">2</dd>"));
     assert!(page.contains("tree size 2, root "));
+    assert!(page.contains("2 records in the store;"));
     // One bar segment per non-zero count: 2 days, 1 destination, 1 chapter, 1 finding.
     let bars = |outcome: Outcome| {
         let fill = format!(
