@@ -30,7 +30,7 @@ fn decision(n: usize) -> DecisionRecord {
         request_id: None,
         shipment_id: format!("SHP-{n}"),
         as_of: "2026-12-01".into(),
-        input: if n % 5 == 0 {
+        input: if n.is_multiple_of(5) {
             RecordedInput::digest_of(&shipment).unwrap()
         } else {
             RecordedInput::full(shipment).unwrap()
@@ -82,7 +82,7 @@ fn sqlite_and_postgres_give_the_same_report() {
         "{csv}"
     );
     let held_expected = (0..200)
-        .filter(|n| (1..5).contains(&(n % 7)) && n % 4 != 0)
+        .filter(|n: &usize| (1..5).contains(&(n % 7)) && !n.is_multiple_of(4))
         .count() as u64;
     assert_eq!(held, held_expected);
     assert!(!csv.contains("decisions_per_day,2026-12-01,"));
