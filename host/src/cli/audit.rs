@@ -81,6 +81,9 @@ pub enum AuditCommand {
     },
     /// Count the decisions of a time range by day, outcome, destination, HS chapter,
     /// policy and rule: tidy CSV, or one HTML page with charts readable offline.
+    ///
+    /// Exit status 0 written; 2 a bad time, URL or `--out`, or a missing store; 1 a
+    /// store that cannot be read or holds a record the report cannot count.
     Report(super::audit_report::ReportArgs),
 }
 
