@@ -6,6 +6,8 @@
 //!   a run killed at 20 random moments that never printed a verdict it did not record;
 //! - `replay` — `audit replay` (1,000 decisions bit-identical, tampering named, what-if
 //!   counts) and `audit show`;
+//! - `audit_report` — `audit report` CSV against the verdicts, and its HTML page in headless
+//!   Chromium against the CSV;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
 //! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
@@ -29,6 +31,7 @@
 )]
 
 mod audit;
+mod audit_report;
 mod cases;
 mod cli;
 mod concurrency;

@@ -55,6 +55,7 @@ pub mod merkle;
 pub mod proof;
 pub mod record;
 pub mod recorder;
+pub mod report;
 pub mod store;
 pub mod verify;
 

@@ -89,6 +89,12 @@ pub enum AuditCommand {
     /// Print one recorded decision as `check --format text` does, with the
     /// record's facts and its proof status.
     Show(ShowArgs),
+    /// Count the decisions of a time range by day, outcome, destination, HS chapter,
+    /// policy and rule: tidy CSV, or one HTML page with charts readable offline.
+    ///
+    /// Exit status 0 written; 2 a bad time, URL or `--out`, or a missing store; 1 a
+    /// store that cannot be read or holds a record the report cannot count.
+    Report(super::audit_report::ReportArgs),
 }
 
 /// A failed command: its exit status and the message (without `error: `).
@@ -120,6 +126,7 @@ pub(super) fn run(command: &AuditCommand) -> ExitStatus {
         AuditCommand::Checkpoint { store } => checkpoint(store),
         AuditCommand::Replay(args) => audit_replay::replay(args),
         AuditCommand::Show(args) => audit_show::show(args),
+        AuditCommand::Report(args) => return super::audit_report::run(args),
     };
     match result {
         Ok(()) => ExitStatus::Allow,

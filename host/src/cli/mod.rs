@@ -4,6 +4,7 @@
 mod audit;
 mod audit_replay;
 mod audit_show;
+mod audit_report;
 mod check;
 mod exit;
 mod policies;
