@@ -268,18 +268,16 @@ impl Formatter for JcsFormatter {
         object
             .members
             .sort_unstable_by(|a, b| quoted_key_order(key(a), key(b)));
-        let mut out = Vec::with_capacity(bytes.len() + object.members.len() + 2);
-        out.push(b'{');
+        self.raw(writer, b"{")?;
         for (i, &(start, mid, end)) in object.members.iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                self.raw(writer, b",")?;
             }
-            out.extend_from_slice(&bytes[start..mid]);
-            out.push(b':');
-            out.extend_from_slice(&bytes[mid..end]);
+            self.raw(writer, &object.bytes[start..mid])?;
+            self.raw(writer, b":")?;
+            self.raw(writer, &object.bytes[mid..end])?;
         }
-        out.push(b'}');
-        self.raw(writer, &out)?;
+        self.raw(writer, b"}")?;
         self.spare.push(object);
         Ok(())
     }
