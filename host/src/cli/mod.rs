@@ -3,8 +3,8 @@
 
 mod audit;
 mod audit_replay;
-mod audit_show;
 mod audit_report;
+mod audit_show;
 mod check;
 mod exit;
 mod policies;
