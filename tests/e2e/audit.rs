@@ -4,6 +4,7 @@
 //! record withholds every verdict, and a run killed with SIGKILL at 20 random
 //! moments never printed a verdict the store does not hold.
 
+use crate::postgres_server;
 use crate::support::{exportctl, exportctl_in, repo, temp_dir, write};
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,9 +13,6 @@ use std::time::Duration;
 
 #[path = "../../host/audit/tests/common/crash.rs"]
 mod crash;
-#[allow(dead_code)]
-#[path = "../../host/audit/tests/common/postgres_server.rs"]
-mod postgres_server;
 
 /// Exit status of `audit verify` / `verify-proof` when the evidence was tampered with.
 const TAMPERED: i32 = 6;

@@ -42,6 +42,10 @@ mod hostile;
 mod inputs;
 mod library;
 mod never_silent;
+// The throw-away PostgreSQL server the audit crate's tests use.
+#[allow(dead_code)]
+#[path = "../../host/audit/tests/common/postgres_server.rs"]
+mod postgres_server;
 mod readmes;
 mod replay;
 mod sandbox;

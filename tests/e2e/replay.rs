@@ -9,10 +9,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-// The throw-away server the audit crate's tests use; only part of it is needed here.
-#[allow(dead_code)]
-#[path = "../../host/audit/tests/common/postgres_server.rs"]
-mod postgres_server;
+use crate::postgres_server;
 
 /// Exit status when the log no longer reproduces or was tampered with.
 const TAMPERED: i32 = 6;
