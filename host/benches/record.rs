@@ -28,6 +28,9 @@ mod hs_codes;
 #[allow(dead_code)]
 #[path = "evaluate/scenario.rs"]
 mod scenario;
+#[allow(dead_code)]
+#[path = "evaluate/timing.rs"]
+mod timing;
 
 // Bench code fails by panicking, like a test.
 #[allow(clippy::unwrap_used, dead_code)]
@@ -41,6 +44,7 @@ use std::collections::VecDeque;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use timing::{process_cpu_ns, thread_cpu_ns};
 
 /// Any error ends the run with its message.
 type BoxError = Box<dyn std::error::Error>;
@@ -376,43 +380,4 @@ fn release(pending: &mut VecDeque<(Ticket, Arc<exportctl::Verdict>)>) -> Result<
         black_box(verdict);
     }
     Ok(())
-}
-
-/// CPU time of the whole process (every thread: judging, writer, kernel on their
-/// behalf), in nanoseconds: the work recording adds, however contended the machine.
-fn process_cpu_ns() -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant.
-    #[expect(
-        unsafe_code,
-        reason = "clock_gettime is the only precise process CPU clock"
-    )]
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
-    if rc == 0 {
-        t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
-    } else {
-        f64::NAN
-    }
-}
-
-/// CPU time of the calling thread, in nanoseconds.
-fn thread_cpu_ns() -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant.
-    #[expect(
-        unsafe_code,
-        reason = "clock_gettime is the only precise per-thread CPU clock"
-    )]
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    if rc == 0 {
-        t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
-    } else {
-        f64::NAN
-    }
 }

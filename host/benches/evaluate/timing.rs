@@ -73,16 +73,28 @@ pub fn time_calls(mut call: impl FnMut() -> Result<(), BoxError>) -> Result<Stat
 
 /// CPU time consumed by the calling thread, in nanoseconds.
 pub fn thread_cpu_ns() -> f64 {
+    cpu_clock_ns(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// CPU time consumed by the whole process (every thread, and the kernel on
+/// their behalf), in nanoseconds.
+#[allow(dead_code, reason = "the record benchmark, which shares this module, uses it")]
+pub fn process_cpu_ns() -> f64 {
+    cpu_clock_ns(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+/// Reads one of the CPU-time clocks, in nanoseconds (NaN if it cannot be read).
+fn cpu_clock_ns(clock: libc::clockid_t) -> f64 {
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant.
+    // SAFETY: `t` is a valid, writable timespec; `clock` is one of the constant clock ids.
     #[expect(
         unsafe_code,
-        reason = "clock_gettime is the only precise per-thread CPU clock"
+        reason = "clock_gettime is the only precise CPU-time clock"
     )]
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    let rc = unsafe { libc::clock_gettime(clock, &mut t) };
     if rc == 0 {
         t.tv_sec as f64 * 1e9 + t.tv_nsec as f64
     } else {

@@ -174,16 +174,7 @@ struct Hosts<'s> {
 
 impl Hosts<'_> {
     fn worker(&mut self, record: &DecisionRecord) -> Result<&mut Worker, Failed> {
-        let signers: Vec<(String, String)> = record
-            .policies
-            .iter()
-            .map(|p| {
-                (
-                    p.plugin_sha256.clone(),
-                    p.signer.clone().unwrap_or_else(|| "unsigned".to_owned()),
-                )
-            })
-            .collect();
+        let signers = recorded_signers(record);
         let key = (record.policy_set.digest.clone(), signers);
         if !self.built.contains_key(&key) {
             let host = rebuild(self.store, record, &key.1)?;
@@ -193,6 +184,21 @@ impl Hosts<'_> {
             .get_mut(&key)
             .ok_or_else(|| Failed::internal("rebuilt host went missing"))
     }
+}
+
+/// Each plugin's sha256 with the signer the record names (`unsigned` if none):
+/// what a rebuilt host reports as `signed_by`.
+pub(super) fn recorded_signers(record: &DecisionRecord) -> Vec<(String, String)> {
+    record
+        .policies
+        .iter()
+        .map(|p| {
+            (
+                p.plugin_sha256.clone(),
+                p.signer.clone().unwrap_or_else(|| "unsigned".to_owned()),
+            )
+        })
+        .collect()
 }
 
 /// The host that reached `record`, rebuilt from the store.

@@ -7,7 +7,7 @@
 //! a bad id; 1 a store error.
 
 use super::audit::{Failed, open_store, read_verifier, store_failed};
-use super::audit_replay::rebuild;
+use super::audit_replay::{rebuild, recorded_signers};
 use exportctl::report::write_recorded_text;
 use exportctl_audit::{DecisionId, DecisionRecord, ProofError, RecordedInput};
 use std::io::{self, Write};
@@ -41,17 +41,7 @@ pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
             "decision {id} at leaf index {index} cannot be read: {e}"
         ))
     })?;
-    let signers: Vec<(String, String)> = record
-        .policies
-        .iter()
-        .map(|p| {
-            (
-                p.plugin_sha256.clone(),
-                p.signer.clone().unwrap_or_else(|| "unsigned".to_owned()),
-            )
-        })
-        .collect();
-    let host = rebuild(&store, &record, &signers)?;
+    let host = rebuild(&store, &record, &recorded_signers(&record))?;
     let mut out = Vec::new();
     write_recorded_text(&mut out, &record.verdict, &host)
         .map_err(|e| Failed::tampered(format!("decision {id}: {e}")))?;
