@@ -78,7 +78,10 @@ pub fn thread_cpu_ns() -> f64 {
 
 /// CPU time consumed by the whole process (every thread, and the kernel on
 /// their behalf), in nanoseconds.
-#[allow(dead_code, reason = "the record benchmark, which shares this module, uses it")]
+#[allow(
+    dead_code,
+    reason = "the record benchmark, which shares this module, uses it"
+)]
 pub fn process_cpu_ns() -> f64 {
     cpu_clock_ns(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
