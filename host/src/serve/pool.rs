@@ -27,7 +27,7 @@ pub enum PoolError {
     /// Every thread is busy and the queue is full: back-pressure.
     #[error("all {0} judging threads are busy and the queue is full")]
     Saturated(usize),
-    /// The pool is shutting down, or a job panicked.
+    /// The pool is shutting down, or the job panicked.
     #[error("the judging pool has stopped")]
     Stopped,
 }
@@ -102,12 +102,15 @@ fn run_thread(rx: &Mutex<Receiver<Job>>) {
         let Ok(Job { host, task }) = job else {
             return;
         };
-        let current = match worker.take() {
+        let mut current = match worker.take() {
             Some(w) if Arc::ptr_eq(w.host(), &host) => w,
             _ => host.worker(),
         };
-        let mut current = current;
-        task(&mut current);
-        worker = Some(current);
+        // A task that panics loses its answer (the caller sees `Stopped`), not
+        // the thread; its worker, perhaps half-way through, is not reused.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task(&mut current)));
+        if ran.is_ok() {
+            worker = Some(current);
+        }
     }
 }

@@ -3,10 +3,10 @@
 
 use super::config::ServeConfig;
 use super::pool::JudgePool;
+use super::routes::RequestLimits;
 use exportctl::{DecisionRecorder, Host};
 use exportctl_audit::{Recorder, Store};
 use std::sync::{Arc, Mutex, RwLock};
-use tokio::sync::Semaphore;
 
 /// One loaded policy set and how its decisions are recorded. Requests take an
 /// `Arc` of it when they start and finish on it, whatever is swapped in meanwhile.
@@ -38,8 +38,8 @@ pub struct AppState {
     pub audit: Option<Audit>,
     /// Limits and addresses.
     pub config: ServeConfig,
-    /// Requests in flight; a request that finds none free is refused with 503.
-    pub in_flight: Semaphore,
+    /// In-flight and time limits of API requests.
+    pub limits: Arc<RequestLimits>,
 }
 
 impl AppState {
@@ -50,13 +50,16 @@ impl AppState {
         audit: Option<Audit>,
         config: ServeConfig,
     ) -> AppState {
-        let permits = config.max_in_flight;
+        let limits = Arc::new(RequestLimits::new(
+            config.max_in_flight,
+            config.request_timeout,
+        ));
         AppState {
             active: RwLock::new(Arc::new(active)),
             pool,
             audit,
             config,
-            in_flight: Semaphore::new(permits),
+            limits,
         }
     }
 
