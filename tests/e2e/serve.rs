@@ -528,3 +528,75 @@ fn a_saturated_service_refuses_with_503_and_retry_after() {
     }
     verify(&url, &public, stored.len());
 }
+
+/// SIGTERM while 4 threads keep checking: the service stops accepting, answers
+/// what is in flight, closes the recorder; every 200 it gave is in the store
+/// and the log verifies (its final checkpoint covers every record).
+#[test]
+fn sigterm_under_load_loses_no_answered_decision() {
+    const THREADS: usize = 4;
+    const MAX_EACH: usize = 400;
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let body = std::fs::read(example(EXAMPLES[2])).unwrap();
+    let base = server.base.clone();
+    let (started, first_answers) = mpsc::channel();
+    let clients: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let body = body.clone();
+            let base = base.clone();
+            let started = started.clone();
+            std::thread::spawn(move || {
+                let agent = Server::agent();
+                let mut ok = Vec::new();
+                for i in 0..MAX_EACH {
+                    let sent = agent
+                        .post(format!("{base}/v1/check"))
+                        .header("content-type", "application/json")
+                        .send(&body[..]);
+                    // Once the service stops, connections are refused: that
+                    // request got no verdict, and no later one is sent.
+                    let Ok(response) = sent else { break };
+                    let answer = Server::answer(response);
+                    if answer.status != 200 {
+                        assert_eq!(answer.status, 503, "{t}/{i}: {}", answer.body);
+                        continue;
+                    }
+                    ok.push(answer.body["decision_id"].as_str().unwrap().to_owned());
+                    if ok.len() == 10 {
+                        let _ = started.send(());
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    // Stop once every client has had answers, i.e. mid-load.
+    for _ in 0..THREADS {
+        first_answers.recv_timeout(START_TIMEOUT).unwrap();
+    }
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let answered: Vec<String> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    assert!(
+        answered.len() < THREADS * MAX_EACH,
+        "the load outlasted the service"
+    );
+    let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
+    for id in &answered {
+        assert!(
+            stored.contains(id),
+            "decision {id} answered 200 but not stored"
+        );
+    }
+    eprintln!(
+        "serve: SIGTERM under load: {} answered, {} stored",
+        answered.len(),
+        stored.len()
+    );
+    verify(&url, &public, stored.len());
+}
