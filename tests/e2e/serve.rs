@@ -600,3 +600,37 @@ fn sigterm_under_load_loses_no_answered_decision() {
     );
     verify(&url, &public, stored.len());
 }
+
+/// A store that cannot commit (another connection holds it locked past the
+/// writer's busy timeout): the check is 503 with no verdict, /readyz says the
+/// store does not accept writes; once the lock is gone the service records
+/// again, and the store holds exactly the decisions answered 200.
+#[test]
+fn a_record_that_fails_withholds_the_verdict() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let body = std::fs::read(example(EXAMPLES[0])).unwrap();
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let refused = server.post("/v1/check", &body);
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.content_type, "application/problem+json");
+    assert_eq!(refused.body["type"], "urn:exportctl:problem:not-recorded");
+    assert!(refused.body.get("verdict").is_none());
+    let ready = server.get("/readyz");
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert_eq!(ready.body["audit"]["writable"], false);
+
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+    let answered = server.post("/v1/check", &body);
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let stored = records(&db);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].1, answered.body["decision_id"].as_str().unwrap());
+    verify(&url, &public, 1);
+}
