@@ -58,6 +58,7 @@ struct File {
 struct AuditFile {
     store: Option<String>,
     checkpoint_key: Option<PathBuf>,
+    linger_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +95,10 @@ pub struct ServeConfig {
     pub audit: Option<String>,
     /// The checkpoint signing key; `None` falls back to the set's `[audit]` table.
     pub checkpoint_key: Option<PathBuf>,
+    /// How long the recorder's writer waits for more records to share a commit
+    /// (default 0: concurrent requests share commits anyway, those arriving
+    /// while one syncs go in the next; a wait adds to every answer).
+    pub linger: Duration,
     /// Largest request body accepted (413 above it).
     pub body_bytes: usize,
     /// Longest a request may take before it is answered 503.
@@ -149,6 +154,7 @@ impl ServeConfig {
             checkpoint_key: overrides
                 .checkpoint_key
                 .or(audit_file.checkpoint_key.map(relative)),
+            linger: Duration::from_millis(audit_file.linger_ms.unwrap_or(0)),
             body_bytes: limits.body_bytes.unwrap_or(1 << 20),
             request_timeout: Duration::from_millis(limits.request_timeout_ms.unwrap_or(10_000)),
             max_in_flight: limits.max_in_flight.unwrap_or(1024),

@@ -36,7 +36,7 @@ use std::time::Duration;
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// Service configuration (TOML): `listen`, `expose`, `policies`, `workers`,
-    /// `[audit] store` and `checkpoint_key`, `[limits] body_bytes`,
+    /// `[audit] store`, `checkpoint_key` and `linger_ms`, `[limits] body_bytes`,
     /// `request_timeout_ms` and `max_in_flight`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -249,6 +249,7 @@ fn open_audit(
                 a.checkpoint_seconds
             }),
         ),
+        linger: config.linger,
         ..RecorderConfig::default()
     };
     let recorder = Recorder::start(store, key, recorder_config)
