@@ -634,3 +634,47 @@ fn a_record_that_fails_withholds_the_verdict() {
     assert_eq!(stored[0].1, answered.body["decision_id"].as_str().unwrap());
     verify(&url, &public, 1);
 }
+
+/// A service that cannot serve as configured does not start: a public address
+/// without `expose = true`, an unknown configuration key, a set that does not
+/// load, a store without a checkpoint key — each exit 2 naming the cause.
+#[test]
+fn a_service_that_cannot_serve_as_configured_does_not_start() {
+    let dir = temp_dir();
+    let run = |args: &[&str]| {
+        let mut all = vec!["serve"];
+        all.extend_from_slice(args);
+        exportctl(&all)
+    };
+    let public = run(&["--listen", "0.0.0.0:0"]);
+    assert_eq!(public.code, 2, "{}", public.stderr);
+    assert!(
+        public.stderr.contains("not a loopback address"),
+        "{}",
+        public.stderr
+    );
+    assert!(public.stdout.is_empty());
+
+    let config = write(
+        dir.path(),
+        "serve.toml",
+        "listen = \"127.0.0.1:0\"\nport = 80\n",
+    );
+    let unknown = run(&["--config", &config]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("port"), "{}", unknown.stderr);
+
+    let missing = dir.path().join("missing.toml").display().to_string();
+    let no_set = run(&["--listen", "127.0.0.1:0", "--policies", &missing]);
+    assert_eq!(no_set.code, 2, "{}", no_set.stderr);
+    assert!(no_set.stderr.contains("missing.toml"), "{}", no_set.stderr);
+
+    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let no_key = run(&["--listen", "127.0.0.1:0", "--audit", &url]);
+    assert_eq!(no_key.code, 2, "{}", no_key.stderr);
+    assert!(
+        no_key.stderr.contains("checkpoint key"),
+        "{}",
+        no_key.stderr
+    );
+}
