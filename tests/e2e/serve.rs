@@ -389,6 +389,18 @@ fn invalid_input_is_422_naming_the_field_and_a_large_body_413() {
     assert_eq!(large.content_type, "application/problem+json");
     assert!(large.body["detail"].as_str().unwrap().contains("16384"));
 
+    // Every error is a problem document, routing ones too.
+    let get = server.get("/v1/check");
+    assert_eq!(
+        (get.status, get.content_type.as_str()),
+        (405, "application/problem+json")
+    );
+    let nowhere = server.get("/v1/nowhere");
+    assert_eq!(
+        (nowhere.status, nowhere.content_type.as_str()),
+        (404, "application/problem+json")
+    );
+
     // No audit store: enforce is refused (never a verdict without a record),
     // simulate answers, and /readyz says what is wrong.
     let enforce = server.post("/v1/check", &std::fs::read(example(EXAMPLES[0])).unwrap());

@@ -30,6 +30,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(health::readyz))
         .merge(api)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
@@ -72,6 +73,18 @@ async fn limit(State(limits): State<Arc<RequestLimits>>, request: Request, next:
         ))
         .into_response(),
     }
+}
+
+async fn method_not_allowed(request: Request) -> Response {
+    Problem::http(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} does not take {}",
+            request.uri().path(),
+            request.method()
+        ),
+    )
+    .into_response()
 }
 
 async fn not_found(request: Request) -> Response {
