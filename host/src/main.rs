@@ -3,6 +3,7 @@
 //! front end of it, in `cli/` (one module per subcommand).
 
 mod cli;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

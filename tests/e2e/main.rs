@@ -21,6 +21,8 @@
 //! - `eu_dual_use` — the EU dual-use policy in the default set;
 //! - `never_silent` — no allow or exit 0 for a shipment not really checked (typos,
 //!   nothing in force, closed pipes, broken lines), and the CLI around it;
+//! - `serve` — `exportctl serve` over loopback HTTP: verdicts as `check`'s, recorded before
+//!   they are answered, idempotency, problem+json errors, limits, group commit;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -49,4 +51,5 @@ mod postgres_server;
 mod readmes;
 mod replay;
 mod sandbox;
+mod serve;
 mod support;

@@ -48,6 +48,9 @@ pub enum Command {
     /// configuration, 6 verification found tampering or a decision no longer replays.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Run the HTTP service an ERP calls before it releases an order
+    /// (`POST /v1/check`, `/healthz`, `/readyz`) until SIGTERM or SIGINT.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Arguments of `exportctl check`.
@@ -159,6 +162,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Policies(args) => policies::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Audit(command) => audit::run(&command),
+        Command::Serve(args) => crate::serve::run(&args),
     }
 }
 
@@ -204,7 +208,7 @@ fn print_load_error(error: &LoadError) {
 }
 
 /// A load error with its causes and, after `; `, what to do about it.
-fn load_error_line(error: &LoadError) -> String {
+pub(crate) fn load_error_line(error: &LoadError) -> String {
     match error.help() {
         Some(help) => format!("{}; {help}", with_causes(error)),
         None => with_causes(error),

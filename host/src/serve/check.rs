@@ -1,0 +1,518 @@
+//! `POST /v1/check`: one shipment in, one verdict out — in enforce mode only
+//! after its decision record is durable.
+//!
+//! The body is a shipment in the spec's format, or an envelope
+//! `{ "request_id": "...", "shipment": {...}, "mode": "enforce" | "simulate" }`.
+//! The shipment is read and validated by the SDK's reader and judged by the
+//! same [`judge`] loop as `exportctl check`, so its verdict is the one `check`
+//! prints. In enforce mode the record goes to the group-commit writer and the
+//! answer waits for its ticket; a record that fails withholds the verdict (503).
+//! A request id seen before with the same shipment answers the original
+//! decision, read back from the store; with another shipment it is 409.
+
+use super::problem::{FieldError, Problem};
+use super::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use exportctl::{
+    CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
+};
+use exportctl_audit::{DecisionId, DecisionRecord, Receipt, RecordError};
+use exportctl_sdk::Shipment;
+use exportctl_sdk::input::{self, InputFormat, InputLimits};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::io;
+use std::sync::Arc;
+
+/// The name the SDK's reader gives the request's shipment in messages.
+const ORIGIN: &str = "request";
+
+/// Longest request id accepted (the shipment id's bound in the spec).
+const MAX_REQUEST_ID: usize = 128;
+
+/// Whether a check is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CheckMode {
+    /// Judge and record; the verdict is answered only once the record is durable.
+    Enforce,
+    /// Judge only: nothing is recorded, and the answer says so.
+    Simulate,
+}
+
+impl CheckMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            CheckMode::Enforce => "enforce",
+            CheckMode::Simulate => "simulate",
+        }
+    }
+}
+
+/// A check request, read from its body.
+#[derive(Debug)]
+struct CheckRequest {
+    request_id: Option<String>,
+    mode: CheckMode,
+    /// The shipment document's bytes, exactly as sent.
+    shipment: Vec<u8>,
+    /// The shipment came in an envelope: its field paths start with `shipment.`.
+    enveloped: bool,
+}
+
+/// What the judging thread hands back.
+enum Judged {
+    /// A verdict and, in enforce mode, its decision taken down for the record.
+    Verdict {
+        verdict: Arc<Verdict>,
+        captured: Option<CapturedDecision>,
+    },
+    /// The shipment was not judged.
+    Invalid(Problem),
+}
+
+/// The answer to a check.
+#[derive(Serialize)]
+struct CheckResponse<V: Serialize> {
+    /// `enforce` or `simulate`.
+    mode: &'static str,
+    /// Whether a decision record exists for this verdict.
+    recorded: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    policy_set: PolicySetJson,
+    /// Where the record is in the audit log (enforce mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<RecordJson>,
+    /// The verdict exactly as `exportctl check` prints it (`verdict.md`).
+    verdict: V,
+}
+
+#[derive(Serialize)]
+struct PolicySetJson {
+    digest: String,
+    generation: u64,
+}
+
+#[derive(Serialize)]
+struct RecordJson {
+    leaf_index: u64,
+    /// True when the request id was seen before: this is the original decision.
+    repeated: bool,
+}
+
+/// `POST /v1/check`.
+pub async fn check(
+    State(state): State<Arc<AppState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    match check_inner(&state, body).await {
+        Ok(response) => response,
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn check_inner(
+    state: &Arc<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::too_large(state.config.body_bytes),
+        status => Problem::http(status, rejection.body_text()),
+    })?;
+    let request = parse_request(&body)?;
+    let active = state.active();
+    // Without a store an enforce-mode check is still read and judged, so that
+    // invalid input is 422 either way; its verdict is then withheld (503).
+    let (records, unrecordable) = match (request.mode, &active.records, &state.audit) {
+        (CheckMode::Simulate, _, _) => (None, false),
+        (CheckMode::Enforce, Some(records), Some(_)) => (Some(records.clone()), false),
+        (CheckMode::Enforce, _, _) => (None, true),
+    };
+    let limits = InputLimits {
+        max_file_bytes: state.config.body_bytes as u64,
+        ..InputLimits::default()
+    };
+    let request_id = request.request_id.clone();
+    let enveloped = request.enveloped;
+    let shipment = request.shipment;
+    let judged = state
+        .pool
+        .run(Arc::clone(&active.host), move |worker| {
+            judge_request(worker, &shipment, enveloped, &limits, records, request_id)
+        })
+        .await
+        .map_err(|e| match e {
+            super::pool::PoolError::Saturated(_) => Problem::overloaded(e.to_string()),
+            super::pool::PoolError::Stopped => Problem::internal(e.to_string()),
+        })?;
+    let (verdict, captured) = match judged {
+        Judged::Verdict { verdict, captured } => (verdict, captured),
+        Judged::Invalid(problem) => return Err(problem),
+    };
+    let policy_set = PolicySetJson {
+        digest: verdict.generation.set_digest.to_string(),
+        generation: verdict.generation.number,
+    };
+    if unrecordable {
+        return Err(Problem::not_recorded(
+            "no audit store is configured, so no enforce-mode verdict can be recorded; start the service with --audit URL --checkpoint-key FILE, or ask with \"mode\": \"simulate\"".to_owned(),
+        ));
+    }
+    let Some(captured) = captured else {
+        return Ok(Json(CheckResponse {
+            mode: CheckMode::Simulate.as_str(),
+            recorded: false,
+            decision_id: None,
+            request_id: request.request_id,
+            policy_set,
+            record: None,
+            verdict: &*verdict,
+        })
+        .into_response());
+    };
+    let receipt = record(state, captured).await?;
+    if receipt.repeated {
+        return original(state, receipt, request.request_id).await;
+    }
+    Ok(Json(CheckResponse {
+        mode: CheckMode::Enforce.as_str(),
+        recorded: true,
+        decision_id: Some(receipt.decision_id.to_string()),
+        request_id: request.request_id,
+        policy_set,
+        record: Some(RecordJson {
+            leaf_index: receipt.leaf_index,
+            repeated: false,
+        }),
+        verdict: &*verdict,
+    })
+    .into_response())
+}
+
+/// Hands the decision to the writer and waits, off the reactor, until it is durable.
+async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt, Problem> {
+    let Some(audit) = &state.audit else {
+        return Err(Problem::not_recorded(
+            "no audit store is configured".to_owned(),
+        ));
+    };
+    let ticket = {
+        let recorder = audit
+            .recorder
+            .read()
+            .map_err(|_| Problem::internal("the recorder's lock is poisoned".to_owned()))?;
+        let Some(recorder) = recorder.as_ref() else {
+            return Err(Problem::not_recorded(format!(
+                "audit store {}: the service is shutting down",
+                audit.url
+            )));
+        };
+        let decision_id = captured.decision_id();
+        recorder
+            .submit_with(
+                decision_id,
+                // The record is built and encoded on the writer's thread.
+                Box::new(move || captured.encode().map_err(|e| e.to_string())),
+            )
+            .map_err(|e| match e {
+                RecordError::QueueFull { .. } => Problem::overloaded(e.to_string()),
+                other => Problem::not_recorded(other.to_string()),
+            })?
+    };
+    let waited = tokio::task::spawn_blocking(move || ticket.wait())
+        .await
+        .map_err(|e| Problem::internal(format!("waiting for the record failed: {e}")))?;
+    waited.map_err(|e| match e {
+        RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
+        other => Problem::not_recorded(other.to_string()),
+    })
+}
+
+/// The answer to a repeated request id: the original decision, as recorded.
+async fn original(
+    state: &Arc<AppState>,
+    receipt: Receipt,
+    request_id: Option<String>,
+) -> Result<Response, Problem> {
+    let state = Arc::clone(state);
+    let decision_id: DecisionId = receipt.decision_id;
+    let found = tokio::task::spawn_blocking(move || {
+        let audit = state.audit.as_ref()?;
+        let reader = audit.reader.lock().ok()?;
+        Some(reader.find(&decision_id))
+    })
+    .await
+    .map_err(|e| Problem::internal(format!("reading the original decision failed: {e}")))?;
+    let body = match found {
+        Some(Ok(Some((_, body)))) => body,
+        Some(Ok(None)) => {
+            return Err(Problem::internal(format!(
+                "the store acknowledged decision {decision_id} but does not hold it"
+            )));
+        }
+        Some(Err(e)) => return Err(Problem::not_recorded(e.to_string())),
+        None => return Err(Problem::internal("no audit store to read".to_owned())),
+    };
+    let record = DecisionRecord::decode(&body).map_err(|e| {
+        Problem::internal(format!("decision {decision_id} cannot be read back: {e}"))
+    })?;
+    Ok(Json(CheckResponse {
+        mode: CheckMode::Enforce.as_str(),
+        recorded: true,
+        decision_id: Some(decision_id.to_string()),
+        request_id,
+        policy_set: PolicySetJson {
+            digest: record.policy_set.digest,
+            generation: record.policy_set.generation,
+        },
+        record: Some(RecordJson {
+            leaf_index: receipt.leaf_index,
+            repeated: true,
+        }),
+        verdict: record.verdict,
+    })
+    .into_response())
+}
+
+/// Reads the body: a bare shipment, or the envelope around one.
+fn parse_request(body: &[u8]) -> Result<CheckRequest, Problem> {
+    let bare = CheckRequest {
+        request_id: None,
+        mode: CheckMode::Enforce,
+        shipment: body.to_vec(),
+        enveloped: false,
+    };
+    // Anything that is not a JSON object with a `shipment` key is a bare
+    // shipment: the SDK's reader then reports what is wrong with it, with line
+    // and column for a syntax error.
+    let Ok(fields) = serde_json::from_slice::<BTreeMap<String, Box<RawValue>>>(body) else {
+        return Ok(bare);
+    };
+    if !fields.contains_key("shipment") {
+        return Ok(bare);
+    }
+    let mut errors = Vec::new();
+    let mut request = CheckRequest {
+        enveloped: true,
+        ..bare
+    };
+    for (key, value) in fields {
+        match key.as_str() {
+            "shipment" => request.shipment = value.get().as_bytes().to_vec(),
+            "request_id" => match serde_json::from_str::<String>(value.get()) {
+                Ok(id) if valid_request_id(&id) => request.request_id = Some(id),
+                _ => errors.push(FieldError {
+                    path: key,
+                    message: format!(
+                        "{} is not a request id: a string of 1–{MAX_REQUEST_ID} printable characters",
+                        value.get()
+                    ),
+                }),
+            },
+            "mode" => match serde_json::from_str::<String>(value.get()).as_deref() {
+                Ok("enforce") => request.mode = CheckMode::Enforce,
+                Ok("simulate") => request.mode = CheckMode::Simulate,
+                _ => errors.push(FieldError {
+                    path: key,
+                    message: format!(
+                        "{} is not a mode: `enforce` or `simulate`",
+                        value.get()
+                    ),
+                }),
+            },
+            _ => errors.push(FieldError {
+                path: key,
+                message: "unknown field: a check request has `request_id`, `shipment` and `mode`"
+                    .to_owned(),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        return Ok(request);
+    }
+    let detail = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.path, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(Problem::invalid_input(detail, errors))
+}
+
+fn valid_request_id(id: &str) -> bool {
+    let n = id.chars().count();
+    (1..=MAX_REQUEST_ID).contains(&n) && !id.chars().any(char::is_control)
+}
+
+/// Reads, validates and judges the request's shipment on a judging thread,
+/// through the same [`judge`] loop as `exportctl check`.
+fn judge_request(
+    worker: &mut Worker,
+    shipment: &[u8],
+    enveloped: bool,
+    limits: &InputLimits,
+    records: Option<DecisionRecorder>,
+    request_id: Option<String>,
+) -> Judged {
+    let field = |path: Option<&str>| match (enveloped, path) {
+        (true, Some(p)) => format!("shipment.{p}"),
+        (true, None) => "shipment".to_owned(),
+        (false, p) => p.unwrap_or_default().to_owned(),
+    };
+    let entries = match input::read_entries(shipment, ORIGIN, InputFormat::Json, limits) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let error = FieldError {
+                path: field(e.path()),
+                message: e.to_string(),
+            };
+            return Judged::Invalid(Problem::invalid_input(e.to_string(), vec![error]));
+        }
+    };
+    if entries.len() != 1 {
+        return Judged::Invalid(Problem::invalid_input(
+            format!(
+                "expected one shipment object, found {} documents",
+                entries.len()
+            ),
+            vec![FieldError {
+                path: field(None),
+                message: "expected one shipment object".to_owned(),
+            }],
+        ));
+    }
+    let source = entries
+        .into_iter()
+        .map(|entry| entry.map_err(InvalidInput::Read));
+    let mut sink = One {
+        records,
+        request_id,
+        field: &field,
+        out: None,
+    };
+    let options = JudgeOptions {
+        limits: *limits,
+        ..JudgeOptions::default()
+    };
+    match judge(source, worker, &options, &mut sink) {
+        Ok(_) => sink.out.unwrap_or_else(|| {
+            Judged::Invalid(Problem::internal(
+                "the shipment was neither judged nor refused".to_owned(),
+            ))
+        }),
+        Err(stopped) => Judged::Invalid(Problem::internal(format!(
+            "the decision could not be taken down: {}",
+            stopped.error
+        ))),
+    }
+}
+
+/// The sink of one request: keeps the verdict (and takes the decision down for
+/// its record while the shipment is at hand), or the reason it was not judged.
+struct One<'a> {
+    records: Option<DecisionRecorder>,
+    request_id: Option<String>,
+    field: &'a dyn Fn(Option<&str>) -> String,
+    out: Option<Judged>,
+}
+
+impl Sink for One<'_> {
+    fn verdict(&mut self, label: &str, _verdict: &Verdict) -> io::Result<()> {
+        // `judge` always calls `judged`, which has the shipment a record needs.
+        Err(io::Error::other(format!(
+            "{label}: a verdict without its shipment cannot be recorded"
+        )))
+    }
+
+    fn judged(
+        &mut self,
+        _label: &str,
+        shipment: &Shipment<'_>,
+        verdict: &Verdict,
+    ) -> io::Result<()> {
+        let verdict = Arc::new(verdict.clone());
+        let captured = match &self.records {
+            Some(records) => Some(
+                records
+                    .capture(shipment, Arc::clone(&verdict), self.request_id.take())
+                    .map_err(io::Error::other)?,
+            ),
+            None => None,
+        };
+        self.out = Some(Judged::Verdict { verdict, captured });
+        Ok(())
+    }
+
+    fn invalid(&mut self, error: &InvalidInput) -> io::Result<()> {
+        let errors = match error {
+            InvalidInput::Shipment {
+                unknown, errors, ..
+            } => unknown
+                .iter()
+                .map(|u| FieldError {
+                    path: (self.field)(Some(&u.path)),
+                    message: "unknown field (strict mode: unknown fields are invalid input)"
+                        .to_owned(),
+                })
+                .chain(errors.iter().map(|e| FieldError {
+                    path: (self.field)(e.path()),
+                    message: e.message().to_owned(),
+                }))
+                .collect(),
+            InvalidInput::Read(e) => vec![FieldError {
+                path: (self.field)(e.path()),
+                message: e.to_string(),
+            }],
+            other => vec![FieldError {
+                path: (self.field)(None),
+                message: other.to_string(),
+            }],
+        };
+        self.out = Some(Judged::Invalid(Problem::invalid_input(
+            error.messages().join("; "),
+            errors,
+        )));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_envelope_is_told_from_a_bare_shipment() {
+        let bare =
+            parse_request(br#"{"id": "S-1", "lines": []}"#).unwrap_or_else(|_| unreachable!());
+        assert!(!bare.enveloped);
+        assert_eq!(bare.mode, CheckMode::Enforce);
+        let wrapped = parse_request(
+            br#"{"request_id": "erp-1", "mode": "simulate", "shipment": {"id": "S-1", "amount": 4250.00}}"#,
+        )
+        .unwrap_or_else(|_| unreachable!());
+        assert!(wrapped.enveloped);
+        assert_eq!(wrapped.mode, CheckMode::Simulate);
+        assert_eq!(wrapped.request_id.as_deref(), Some("erp-1"));
+        // The shipment's bytes are passed on as sent: decimals keep their digits.
+        assert_eq!(wrapped.shipment, br#"{"id": "S-1", "amount": 4250.00}"#);
+    }
+
+    #[test]
+    fn a_bad_envelope_names_each_field() {
+        let Err(problem) =
+            parse_request(br#"{"shipment": {}, "mode": "dry", "request_id": "", "extra": 1}"#)
+        else {
+            unreachable!("accepted a bad envelope");
+        };
+        let paths: Vec<&str> = problem.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["extra", "mode", "request_id"]);
+        assert_eq!(problem.status, 422);
+    }
+}

@@ -1,0 +1,199 @@
+//! The service's configuration: a TOML file (`--config`), then the command
+//! line's flags over it. Paths in the file are relative to the file.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the service listens when nothing says otherwise: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the service configuration {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The file is not a valid configuration.
+    #[error("service configuration {path}: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: toml::de::Error,
+    },
+    /// The listen address is not `IP:PORT`.
+    #[error("listen address `{0}` is not IP:PORT, e.g. 127.0.0.1:8080")]
+    Listen(String),
+    /// A non-loopback address without `expose = true`.
+    #[error(
+        "listen address {0} is not a loopback address; set `expose = true` in the service configuration to serve other machines"
+    )]
+    NotLoopback(SocketAddr),
+    /// A limit that would refuse every request.
+    #[error("service configuration: `{0}` must be greater than 0")]
+    Zero(&'static str),
+}
+
+/// The configuration file (`exportctl serve --config FILE`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    listen: Option<String>,
+    expose: Option<bool>,
+    policies: Option<PathBuf>,
+    workers: Option<usize>,
+    audit: Option<AuditFile>,
+    limits: Option<LimitsFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    store: Option<String>,
+    checkpoint_key: Option<PathBuf>,
+    linger_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    body_bytes: Option<usize>,
+    request_timeout_ms: Option<u64>,
+    max_in_flight: Option<usize>,
+}
+
+/// What the command line may set over the file.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    /// `--listen`.
+    pub listen: Option<String>,
+    /// `--policies`.
+    pub policies: Option<PathBuf>,
+    /// `--audit`.
+    pub audit: Option<String>,
+    /// `--checkpoint-key`.
+    pub checkpoint_key: Option<PathBuf>,
+}
+
+/// The service's settings, resolved.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The address to bind (port 0: any free port, printed at start).
+    pub listen: SocketAddr,
+    /// The policy-set file; `None` for the bundled default set.
+    pub policies: Option<PathBuf>,
+    /// Judging threads; each owns one worker (default: one per core).
+    pub workers: usize,
+    /// The audit store URL; `None` falls back to the set's `[audit]` table.
+    pub audit: Option<String>,
+    /// The checkpoint signing key; `None` falls back to the set's `[audit]` table.
+    pub checkpoint_key: Option<PathBuf>,
+    /// How long the recorder's writer waits for more records to share a commit
+    /// (default 0: concurrent requests share commits anyway, those arriving
+    /// while one syncs go in the next; a wait adds to every answer).
+    pub linger: Duration,
+    /// Largest request body accepted (413 above it).
+    pub body_bytes: usize,
+    /// Longest a request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// Most requests handled at once; more are refused with 503 and `Retry-After`.
+    pub max_in_flight: usize,
+}
+
+impl ServeConfig {
+    /// Reads `file` (if any) and applies `overrides`.
+    pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<ServeConfig, ConfigError> {
+        let (parsed, base) = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                let parsed: File = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                (parsed, path.parent().map(Path::to_path_buf))
+            }
+            None => (File::default(), None),
+        };
+        // A path in the file is relative to the file; one on the command line is the caller's.
+        let relative = |p: PathBuf| match &base {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p,
+        };
+        let listen_text = overrides
+            .listen
+            .or(parsed.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen: SocketAddr = listen_text
+            .parse()
+            .map_err(|_| ConfigError::Listen(listen_text.clone()))?;
+        if !listen.ip().is_loopback() && !parsed.expose.unwrap_or(false) {
+            return Err(ConfigError::NotLoopback(listen));
+        }
+        let audit_file = parsed.audit.unwrap_or_default();
+        let limits = parsed.limits.unwrap_or_default();
+        let workers = match parsed.workers {
+            Some(0) => return Err(ConfigError::Zero("workers")),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, usize::from),
+        };
+        let config = ServeConfig {
+            listen,
+            policies: overrides.policies.or(parsed.policies.map(relative)),
+            workers,
+            audit: overrides.audit.or(audit_file.store),
+            checkpoint_key: overrides
+                .checkpoint_key
+                .or(audit_file.checkpoint_key.map(relative)),
+            linger: Duration::from_millis(audit_file.linger_ms.unwrap_or(0)),
+            body_bytes: limits.body_bytes.unwrap_or(1 << 20),
+            request_timeout: Duration::from_millis(limits.request_timeout_ms.unwrap_or(10_000)),
+            max_in_flight: limits.max_in_flight.unwrap_or(1024),
+        };
+        if config.body_bytes == 0 {
+            return Err(ConfigError::Zero("limits.body_bytes"));
+        }
+        if config.request_timeout.is_zero() {
+            return Err(ConfigError::Zero("limits.request_timeout_ms"));
+        }
+        if config.max_in_flight == 0 {
+            return Err(ConfigError::Zero("limits.max_in_flight"));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_listen_on_loopback() {
+        let config = ServeConfig::load(None, Overrides::default()).unwrap_or_else(|e| {
+            unreachable!("{e}");
+        });
+        assert_eq!(config.listen.to_string(), DEFAULT_LISTEN);
+        assert!(config.workers >= 1);
+    }
+
+    #[test]
+    fn a_public_address_needs_expose() {
+        let overrides = Overrides {
+            listen: Some("0.0.0.0:8080".into()),
+            ..Overrides::default()
+        };
+        assert!(matches!(
+            ServeConfig::load(None, overrides),
+            Err(ConfigError::NotLoopback(_))
+        ));
+    }
+}

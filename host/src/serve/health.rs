@@ -1,0 +1,100 @@
+//! `GET /healthz` (the process answers) and `GET /readyz` (a policy set is
+//! loaded and the audit store accepts writes; the body says what is wrong).
+
+use super::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the store's write probe may take before the service is not ready.
+const STORE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `GET /healthz`: alive.
+pub async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "alive" }))
+}
+
+/// What `/readyz` reports.
+#[derive(Serialize)]
+struct Readiness {
+    ready: bool,
+    policy_set: Value,
+    audit: Value,
+    /// Everything that keeps the service from being ready, one line each.
+    problems: Vec<String>,
+}
+
+/// `GET /readyz`: 200 when ready, else 503, with the same body either way.
+pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Value>) {
+    let active = state.active();
+    let generation = active.host.generation();
+    let policy_set = json!({
+        "digest": &*generation.set_digest,
+        "generation": generation.number,
+        "policies": active.host.policies().count(),
+    });
+    let mut problems = Vec::new();
+    let audit = match &state.audit {
+        None => {
+            problems
+                .push("no audit store is configured: enforce-mode checks are refused".to_owned());
+            json!({ "store": null, "writable": false })
+        }
+        Some(audit) => {
+            let url = audit.url.clone();
+            match probe_store(&state).await {
+                Ok(()) => json!({ "store": url, "writable": true }),
+                Err(e) => {
+                    problems.push(format!("audit store {url} does not accept writes: {e}"));
+                    json!({ "store": url, "writable": false, "error": e })
+                }
+            }
+        }
+    };
+    let ready = problems.is_empty();
+    let body = Readiness {
+        ready,
+        policy_set,
+        audit,
+        problems,
+    };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(serde_json::to_value(body).unwrap_or(Value::Null)),
+    )
+}
+
+/// A real write through the recorder's writer that adds no leaf: keeping the
+/// active set's canonical form again (content-addressed, so idempotent).
+async fn probe_store(state: &Arc<AppState>) -> Result<(), String> {
+    let state = Arc::clone(state);
+    let probe = tokio::task::spawn_blocking(move || {
+        let audit = state.audit.as_ref().ok_or("no audit store")?;
+        let recorder = audit
+            .recorder
+            .read()
+            .map_err(|_| "recorder lock poisoned")?;
+        let recorder = recorder.as_ref().ok_or("the service is shutting down")?;
+        recorder
+            .keep_policy_set(state.active().host.canonical_form())
+            .map(drop)
+            .map_err(|e| e.to_string())
+    });
+    match tokio::time::timeout(STORE_PROBE_TIMEOUT, probe).await {
+        Ok(Ok(result)) => result.map_err(|e: String| e),
+        Ok(Err(e)) => Err(format!("the probe failed: {e}")),
+        Err(_) => Err(format!(
+            "no answer within {} s",
+            STORE_PROBE_TIMEOUT.as_secs()
+        )),
+    }
+}

@@ -1,0 +1,173 @@
+//! The router, built in one place: every endpoint, and the limits every API
+//! request passes through (body size, in-flight requests, time).
+
+use super::check;
+use super::health;
+use super::problem::Problem;
+use super::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Every endpoint of the service.
+pub fn router(state: Arc<AppState>) -> Router {
+    // The API: limited in flight and in time. Probes are not, so that a
+    // saturated service still says it is alive.
+    let api = Router::new()
+        .route("/v1/check", post(check::check))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.limits),
+            limit,
+        ))
+        .layer(DefaultBodyLimit::max(state.config.body_bytes));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// How many API requests may be in flight, and for how long each.
+pub struct RequestLimits {
+    in_flight: Semaphore,
+    max_in_flight: usize,
+    timeout: Duration,
+}
+
+impl RequestLimits {
+    /// At most `max_in_flight` requests at once, each answered within `timeout`.
+    pub fn new(max_in_flight: usize, timeout: Duration) -> RequestLimits {
+        RequestLimits {
+            in_flight: Semaphore::new(max_in_flight),
+            max_in_flight,
+            timeout,
+        }
+    }
+}
+
+/// Refuses a request when `max_in_flight` are already being handled (503 with
+/// `Retry-After`: back-pressure, never a silent drop), and answers 503 when one
+/// takes longer than the request timeout.
+async fn limit(State(limits): State<Arc<RequestLimits>>, request: Request, next: Next) -> Response {
+    let Ok(_permit) = limits.in_flight.try_acquire() else {
+        return Problem::overloaded(format!(
+            "{} requests are in flight, the configured maximum",
+            limits.max_in_flight
+        ))
+        .into_response();
+    };
+    match tokio::time::timeout(limits.timeout, next.run(request)).await {
+        Ok(response) => response,
+        // A record already handed to the writer is still written: a retry with
+        // the same request id answers that decision.
+        Err(_) => Problem::timed_out(format!(
+            "no answer within {} ms; retry with the same request_id to get the decision if one was made",
+            limits.timeout.as_millis()
+        ))
+        .into_response(),
+    }
+}
+
+async fn method_not_allowed(request: Request) -> Response {
+    Problem::http(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} does not take {}",
+            request.uri().path(),
+            request.method()
+        ),
+    )
+    .into_response()
+}
+
+async fn not_found(request: Request) -> Response {
+    Problem::http(
+        axum::http::StatusCode::NOT_FOUND,
+        format!("no endpoint {} {}", request.method(), request.uri().path()),
+    )
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{StatusCode, header};
+    use tower::ServiceExt;
+
+    /// A route behind the limits whose handler takes `wait`.
+    fn slow(limits: RequestLimits, wait: Duration) -> Router {
+        Router::new()
+            .route(
+                "/slow",
+                get(move || async move {
+                    tokio::time::sleep(wait).await;
+                    "done"
+                }),
+            )
+            .layer(middleware::from_fn_with_state(Arc::new(limits), limit))
+    }
+
+    fn request() -> Request {
+        Request::builder()
+            .uri("/slow")
+            .body(Body::empty())
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[tokio::test]
+    async fn a_request_over_its_time_is_503_problem() {
+        let router = slow(
+            RequestLimits::new(4, Duration::from_millis(20)),
+            Duration::from_secs(5),
+        );
+        let response = router
+            .oneshot(request())
+            .await
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .map(|v| v.as_bytes()),
+            Some(super::super::problem::PROBLEM_JSON.as_bytes())
+        );
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+    }
+
+    #[tokio::test]
+    async fn a_request_past_the_in_flight_limit_is_refused_at_once() {
+        let router = slow(
+            RequestLimits::new(1, Duration::from_secs(5)),
+            Duration::from_millis(300),
+        );
+        let first = tokio::spawn(router.clone().oneshot(request()));
+        // Let the first request take the only permit.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let second = router
+            .oneshot(request())
+            .await
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            second
+                .headers()
+                .get(header::RETRY_AFTER)
+                .map(|v| v.as_bytes()),
+            Some(&b"1"[..])
+        );
+        let first = first
+            .await
+            .unwrap_or_else(|e| unreachable!("{e}"))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(first.status(), StatusCode::OK);
+    }
+}

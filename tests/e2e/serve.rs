@@ -1,0 +1,692 @@
+//! `exportctl serve` on loopback, called with a real HTTP client (ureq: blocking,
+//! no async runtime of its own in the test, a small dependency tree): verdicts
+//! equal `check`'s, every 200's decision is in the store after SIGTERM and the
+//! log verifies, simulate records nothing, a request id repeats its decision or
+//! conflicts (409), invalid input is 422 naming the field path, a large body 413,
+//! saturation 503 with `Retry-After`, and concurrent requests share commits.
+
+use crate::support::{exportctl, repo, temp_dir, write};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long the service may take to start (it compiles the set's plugins).
+const START_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long it may take to stop after SIGTERM.
+const STOP_TIMEOUT: Duration = Duration::from_secs(60);
+
+const EXAMPLES: [&str; 3] = [
+    "de-furniture-to-kz.json",
+    "de-microcontrollers-kz-end-user-ru.json",
+    "seed-drones-kg-via-kz-to-ru.json",
+];
+
+fn example(name: &str) -> PathBuf {
+    repo().join("tests/examples").join(name)
+}
+
+/// A running `exportctl serve`; killed if a test fails before stopping it.
+struct Server {
+    child: Option<Child>,
+    base: String,
+    stderr: PathBuf,
+}
+
+/// The service's answer: status, content type, `Retry-After`, body as JSON.
+struct Answer {
+    status: u16,
+    content_type: String,
+    retry_after: Option<String>,
+    body: Value,
+}
+
+impl Server {
+    /// Starts the binary on a free loopback port with `args` after `serve`.
+    fn start(dir: &Path, args: &[&str]) -> Server {
+        let stderr = dir.join(format!("serve-{}.log", std::process::id()));
+        let log = std::fs::File::create(&stderr).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let mut server = Server {
+            child: Some(child),
+            base: String::new(),
+            stderr,
+        };
+        let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_default();
+        let Some(base) = line.trim().strip_prefix("listening on ") else {
+            panic!(
+                "the service did not say where it listens (got {line:?}); stderr:\n{}",
+                server.log()
+            );
+        };
+        server.base = base.to_owned();
+        server
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into()
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> Answer {
+        self.post_with(&Server::agent(), path, body)
+    }
+
+    fn post_with(&self, agent: &ureq::Agent, path: &str, body: &[u8]) -> Answer {
+        let response = agent
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .send(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        Server::answer(response)
+    }
+
+    fn get(&self, path: &str) -> Answer {
+        let response = Server::agent()
+            .get(format!("{}{path}", self.base))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        Server::answer(response)
+    }
+
+    fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let retry_after = header("retry-after");
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap();
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text}"));
+        Answer {
+            status,
+            content_type,
+            retry_after,
+            body,
+        }
+    }
+
+    /// SIGTERM, then waits (bounded) for the exit; returns (exit code, stderr).
+    fn stop(mut self) -> (i32, String) {
+        let mut child = self.child.take().unwrap();
+        let pid = libc::pid_t::try_from(child.id()).unwrap();
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+        #[allow(unsafe_code)]
+        let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(sent, 0);
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return (status.code().unwrap_or(-1), self.log());
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the service did not stop within {STOP_TIMEOUT:?} of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// An audit store and checkpoint key in `dir`: (store URL, key, public key, db path).
+fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
+    let key = dir.join("checkpoint.key").display().to_string();
+    let run = exportctl(&[
+        "audit",
+        "keygen",
+        "--name",
+        "audit.example/serve",
+        "--out",
+        &key,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let db = dir.join("audit.db");
+    (
+        format!("sqlite:{}", db.display()),
+        key.clone(),
+        format!("{key}.pub"),
+        db,
+    )
+}
+
+/// Every record of the store: (leaf index, decision id, request id, verdict).
+fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = c
+        .prepare("SELECT seq, body FROM records ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .unwrap()
+        .map(|row| {
+            let (seq, body) = row.unwrap();
+            let record: Value = serde_json::from_slice(&body).unwrap();
+            (
+                u64::try_from(seq).unwrap(),
+                record["decision_id"].as_str().unwrap().to_owned(),
+                record["request_id"].as_str().map(str::to_owned),
+                record["verdict"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn verify(url: &str, public: &str, n: usize) {
+    let run = exportctl(&["audit", "verify", url, "--key", public]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!("{n} records")),
+        "{}",
+        run.stdout
+    );
+}
+
+fn envelope(request_id: &str, mode: &str, shipment: &Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "request_id": request_id, "mode": mode, "shipment": shipment }))
+        .unwrap()
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn serve_answers_checks_verdict_after_its_record_and_the_log_verifies() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+
+    let health = server.get("/healthz");
+    assert_eq!(
+        (health.status, &health.body["status"]),
+        (200, &json!("alive"))
+    );
+    let ready = server.get("/readyz");
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.body["ready"], true);
+    assert_eq!(ready.body["audit"]["writable"], true);
+
+    let mut answered = Vec::new();
+    for name in EXAMPLES {
+        let file = example(name);
+        let check = exportctl(&["check", file.to_str().unwrap()]);
+        let printed: Value = serde_json::from_str(check.stdout.trim()).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let answer = server.post("/v1/check", &bytes);
+        assert_eq!(answer.status, 200, "{name}: {}", answer.body);
+        assert_eq!(answer.content_type, "application/json");
+        assert_eq!(
+            answer.body["verdict"], printed,
+            "{name}: the verdict as `check` prints it"
+        );
+        assert_eq!(answer.body["mode"], "enforce");
+        assert_eq!(answer.body["recorded"], true);
+        assert_eq!(answer.body["record"]["repeated"], false);
+        assert_eq!(answer.body["policy_set"]["generation"], 1);
+        assert_eq!(
+            answer.body["policy_set"]["digest"].as_str().unwrap().len(),
+            64
+        );
+        answered.push(answer.body);
+
+        // Simulate: the same verdict, no record, and the answer says so.
+        let simulated = server.post("/v1/check", &envelope("sim", "simulate", &read_json(&file)));
+        assert_eq!(simulated.status, 200, "{}", simulated.body);
+        assert_eq!(simulated.body["verdict"], printed);
+        assert_eq!(simulated.body["mode"], "simulate");
+        assert_eq!(simulated.body["recorded"], false);
+        assert!(simulated.body.get("decision_id").is_none());
+        assert!(simulated.body.get("record").is_none());
+    }
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("final checkpoint written"), "{log}");
+    // Every 200's decision is in the store at the leaf it was told, with the
+    // verdict it was given; the simulated checks left nothing.
+    let stored = records(&db);
+    assert_eq!(stored.len(), EXAMPLES.len());
+    for (answer, (leaf, decision, _, verdict)) in answered.iter().zip(&stored) {
+        assert_eq!(answer["decision_id"].as_str().unwrap(), decision);
+        assert_eq!(answer["record"]["leaf_index"].as_u64().unwrap(), *leaf);
+        assert_eq!(&answer["verdict"], verdict);
+    }
+    verify(&url, &public, EXAMPLES.len());
+}
+
+#[test]
+fn a_request_id_repeats_its_decision_and_conflicts_with_another_shipment() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let furniture = read_json(&example(EXAMPLES[0]));
+    let first = server.post("/v1/check", &envelope("erp-4711", "enforce", &furniture));
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["request_id"], "erp-4711");
+    let again = server.post("/v1/check", &envelope("erp-4711", "enforce", &furniture));
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["decision_id"], first.body["decision_id"]);
+    assert_eq!(
+        again.body["record"]["leaf_index"],
+        first.body["record"]["leaf_index"]
+    );
+    assert_eq!(again.body["record"]["repeated"], true);
+    assert_eq!(again.body["verdict"], first.body["verdict"]);
+    assert_eq!(again.body["policy_set"], first.body["policy_set"]);
+
+    let drones = read_json(&example(EXAMPLES[2]));
+    let conflict = server.post("/v1/check", &envelope("erp-4711", "enforce", &drones));
+    assert_eq!(conflict.status, 409, "{}", conflict.body);
+    assert_eq!(conflict.content_type, "application/problem+json");
+    assert_eq!(conflict.body["status"], 409);
+    assert!(
+        conflict.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("erp-4711")
+    );
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let stored = records(&db);
+    assert_eq!(stored.len(), 1, "one decision for one request id");
+    assert_eq!(stored[0].2.as_deref(), Some("erp-4711"));
+    verify(&url, &public, 1);
+}
+
+#[test]
+fn invalid_input_is_422_naming_the_field_and_a_large_body_413() {
+    let dir = temp_dir();
+    let config = write(dir.path(), "serve.toml", "[limits]\nbody_bytes = 16384\n");
+    let server = Server::start(dir.path(), &["--config", &config]);
+    let mut shipment = read_json(&example(EXAMPLES[0]));
+    shipment["lines"][1]["hs_code"] = json!("94A1");
+
+    // Bare: the path is the shipment's own.
+    let bare = server.post("/v1/check", &serde_json::to_vec(&shipment).unwrap());
+    assert_eq!(bare.status, 422, "{}", bare.body);
+    assert_eq!(bare.content_type, "application/problem+json");
+    assert_eq!(bare.body["errors"][0]["path"], "lines[1].hs_code");
+    assert!(
+        bare.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("SO-2024-00310")
+    );
+    // In an envelope: the path within the request body.
+    let wrapped = server.post("/v1/check", &envelope("r-1", "simulate", &shipment));
+    assert_eq!(wrapped.status, 422, "{}", wrapped.body);
+    assert_eq!(
+        wrapped.body["errors"][0]["path"],
+        "shipment.lines[1].hs_code"
+    );
+    // The envelope's own fields.
+    let bad_mode = server.post(
+        "/v1/check",
+        br#"{"shipment": {"id": "S-1"}, "mode": "dry-run"}"#,
+    );
+    assert_eq!(bad_mode.status, 422, "{}", bad_mode.body);
+    assert_eq!(bad_mode.body["errors"][0]["path"], "mode");
+    // Not JSON at all: line and column.
+    let broken = server.post("/v1/check", b"{\"id\": ");
+    assert_eq!(broken.status, 422, "{}", broken.body);
+    assert!(
+        broken.body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("request:1:"),
+        "{}",
+        broken.body
+    );
+    // Two shipments are a batch, not a check.
+    let two = server.post("/v1/check", b"[{\"id\": \"A\"}, {\"id\": \"B\"}]");
+    assert_eq!(two.status, 422, "{}", two.body);
+
+    // Over the configured body limit: 413, as a problem.
+    let mut big = shipment.clone();
+    big["lines"][0]["description"] = json!("x".repeat(20_000));
+    let large = server.post("/v1/check", &serde_json::to_vec(&big).unwrap());
+    assert_eq!(large.status, 413, "{}", large.body);
+    assert_eq!(large.content_type, "application/problem+json");
+    assert!(large.body["detail"].as_str().unwrap().contains("16384"));
+
+    // Every error is a problem document, routing ones too.
+    let get = server.get("/v1/check");
+    assert_eq!(
+        (get.status, get.content_type.as_str()),
+        (405, "application/problem+json")
+    );
+    let nowhere = server.get("/v1/nowhere");
+    assert_eq!(
+        (nowhere.status, nowhere.content_type.as_str()),
+        (404, "application/problem+json")
+    );
+
+    // No audit store: enforce is refused (never a verdict without a record),
+    // simulate answers, and /readyz says what is wrong.
+    let enforce = server.post("/v1/check", &std::fs::read(example(EXAMPLES[0])).unwrap());
+    assert_eq!(enforce.status, 503, "{}", enforce.body);
+    assert!(enforce.body.get("verdict").is_none());
+    let ready = server.get("/readyz");
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert!(
+        ready.body["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("no audit store")
+    );
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}
+
+/// 8 threads × 50 requests: every one answered 200 with a distinct decision,
+/// every decision in the store, fewer commits than records (group commit).
+#[test]
+fn concurrent_checks_are_all_recorded_sharing_commits() {
+    const THREADS: usize = 8;
+    const EACH: usize = 50;
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let bodies: Vec<Value> = EXAMPLES.iter().map(|n| read_json(&example(n))).collect();
+    let answers: Vec<(String, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let server = &server;
+                let bodies = &bodies;
+                s.spawn(move || {
+                    let agent = Server::agent();
+                    (0..EACH)
+                        .map(|i| {
+                            let id = format!("load-{t}-{i}");
+                            let body = envelope(&id, "enforce", &bodies[i % bodies.len()]);
+                            let answer = server.post_with(&agent, "/v1/check", &body);
+                            assert_eq!(answer.status, 200, "{id}: {}", answer.body);
+                            (id, answer.body["decision_id"].as_str().unwrap().to_owned())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let stored = records(&db);
+    assert_eq!(stored.len(), THREADS * EACH);
+    let in_store: HashSet<(String, String)> = stored
+        .into_iter()
+        .map(|(_, decision, request, _)| (request.unwrap(), decision))
+        .collect();
+    for answer in &answers {
+        assert!(
+            in_store.contains(answer),
+            "{answer:?} answered 200 but not stored"
+        );
+    }
+    // "… N decisions recorded in C commits …" on stop.
+    let line = log
+        .lines()
+        .find(|l| l.contains("decisions recorded in"))
+        .unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "commits,").unwrap();
+    let commits: usize = words[at - 1].parse().unwrap();
+    assert!(commits < THREADS * EACH, "{line}");
+    eprintln!(
+        "serve: {} concurrent checks recorded in {commits} commits",
+        THREADS * EACH
+    );
+    verify(&url, &public, THREADS * EACH);
+}
+
+/// A service that allows one request in flight, under 8 threads: the others
+/// are refused with 503 and `Retry-After`, never dropped or answered without a
+/// record; every 200 is in the store.
+#[test]
+fn a_saturated_service_refuses_with_503_and_retry_after() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let config = write(dir.path(), "serve.toml", "[limits]\nmax_in_flight = 1\n");
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--config",
+            &config,
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+        ],
+    );
+    let body = std::fs::read(example(EXAMPLES[1])).unwrap();
+    let answers: Vec<Answer> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let agent = Server::agent();
+                    (0..20)
+                        .map(|_| server.post_with(&agent, "/v1/check", &body))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let ok: Vec<&Answer> = answers.iter().filter(|a| a.status == 200).collect();
+    let refused: Vec<&Answer> = answers.iter().filter(|a| a.status == 503).collect();
+    assert_eq!(ok.len() + refused.len(), answers.len());
+    assert!(
+        !ok.is_empty() && !refused.is_empty(),
+        "{} ok, {} refused",
+        ok.len(),
+        refused.len()
+    );
+    for r in &refused {
+        assert_eq!(r.retry_after.as_deref(), Some("1"));
+        assert_eq!(r.body["type"], "urn:exportctl:problem:overloaded");
+    }
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
+    assert_eq!(stored.len(), ok.len());
+    for a in ok {
+        assert!(stored.contains(a.body["decision_id"].as_str().unwrap()));
+    }
+    verify(&url, &public, stored.len());
+}
+
+/// SIGTERM while 4 threads keep checking: the service stops accepting, answers
+/// what is in flight, closes the recorder; every 200 it gave is in the store
+/// and the log verifies (its final checkpoint covers every record).
+#[test]
+fn sigterm_under_load_loses_no_answered_decision() {
+    const THREADS: usize = 4;
+    const MAX_EACH: usize = 400;
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let body = std::fs::read(example(EXAMPLES[2])).unwrap();
+    let base = server.base.clone();
+    let (started, first_answers) = mpsc::channel();
+    let clients: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let body = body.clone();
+            let base = base.clone();
+            let started = started.clone();
+            std::thread::spawn(move || {
+                let agent = Server::agent();
+                let mut ok = Vec::new();
+                for i in 0..MAX_EACH {
+                    let sent = agent
+                        .post(format!("{base}/v1/check"))
+                        .header("content-type", "application/json")
+                        .send(&body[..]);
+                    // Once the service stops, connections are refused: that
+                    // request got no verdict, and no later one is sent.
+                    let Ok(response) = sent else { break };
+                    let answer = Server::answer(response);
+                    if answer.status != 200 {
+                        assert_eq!(answer.status, 503, "{t}/{i}: {}", answer.body);
+                        continue;
+                    }
+                    ok.push(answer.body["decision_id"].as_str().unwrap().to_owned());
+                    if ok.len() == 10 {
+                        let _ = started.send(());
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    // Stop once every client has had answers, i.e. mid-load.
+    for _ in 0..THREADS {
+        first_answers.recv_timeout(START_TIMEOUT).unwrap();
+    }
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let answered: Vec<String> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    assert!(
+        answered.len() < THREADS * MAX_EACH,
+        "the load outlasted the service"
+    );
+    let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
+    for id in &answered {
+        assert!(
+            stored.contains(id),
+            "decision {id} answered 200 but not stored"
+        );
+    }
+    eprintln!(
+        "serve: SIGTERM under load: {} answered, {} stored",
+        answered.len(),
+        stored.len()
+    );
+    verify(&url, &public, stored.len());
+}
+
+/// A store that cannot commit (another connection holds it locked past the
+/// writer's busy timeout): the check is 503 with no verdict, /readyz says the
+/// store does not accept writes; once the lock is gone the service records
+/// again, and the store holds exactly the decisions answered 200.
+#[test]
+fn a_record_that_fails_withholds_the_verdict() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let body = std::fs::read(example(EXAMPLES[0])).unwrap();
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let refused = server.post("/v1/check", &body);
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.content_type, "application/problem+json");
+    assert_eq!(refused.body["type"], "urn:exportctl:problem:not-recorded");
+    assert!(refused.body.get("verdict").is_none());
+    let ready = server.get("/readyz");
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert_eq!(ready.body["audit"]["writable"], false);
+
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+    let answered = server.post("/v1/check", &body);
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let stored = records(&db);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].1, answered.body["decision_id"].as_str().unwrap());
+    verify(&url, &public, 1);
+}
+
+/// A service that cannot serve as configured does not start: a public address
+/// without `expose = true`, an unknown configuration key, a set that does not
+/// load, a store without a checkpoint key — each exit 2 naming the cause.
+#[test]
+fn a_service_that_cannot_serve_as_configured_does_not_start() {
+    let dir = temp_dir();
+    let run = |args: &[&str]| {
+        let mut all = vec!["serve"];
+        all.extend_from_slice(args);
+        exportctl(&all)
+    };
+    let public = run(&["--listen", "0.0.0.0:0"]);
+    assert_eq!(public.code, 2, "{}", public.stderr);
+    assert!(
+        public.stderr.contains("not a loopback address"),
+        "{}",
+        public.stderr
+    );
+    assert!(public.stdout.is_empty());
+
+    let config = write(
+        dir.path(),
+        "serve.toml",
+        "listen = \"127.0.0.1:0\"\nport = 80\n",
+    );
+    let unknown = run(&["--config", &config]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("port"), "{}", unknown.stderr);
+
+    let missing = dir.path().join("missing.toml").display().to_string();
+    let no_set = run(&["--listen", "127.0.0.1:0", "--policies", &missing]);
+    assert_eq!(no_set.code, 2, "{}", no_set.stderr);
+    assert!(no_set.stderr.contains("missing.toml"), "{}", no_set.stderr);
+
+    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let no_key = run(&["--listen", "127.0.0.1:0", "--audit", &url]);
+    assert_eq!(no_key.code, 2, "{}", no_key.stderr);
+    assert!(
+        no_key.stderr.contains("checkpoint key"),
+        "{}",
+        no_key.stderr
+    );
+}
