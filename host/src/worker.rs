@@ -13,10 +13,14 @@ use crate::sandbox::{self, StoreState};
 use crate::verdict::{POLICY_ERROR_RULE, PolicyFinding, Verdict};
 use exportctl_sdk::{Finding, Outcome, Shipment};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use wasmtime::Store;
 
 /// Where a worker hands what plugins log.
 type LogSink = Box<dyn FnMut(&PluginLog<'_>) + Send>;
+
+/// Where a worker hands how long each policy took on a shipment.
+type TimingSink = Box<dyn FnMut(&str, Duration) + Send>;
 
 /// Evaluates shipments on one thread. In [`InstanceMode::Reused`] it keeps one
 /// sandbox per policy between shipments, and drops a sandbox as soon as its policy
@@ -32,6 +36,7 @@ pub struct Worker {
     /// shipment is larger than any before it.
     wire: Vec<u8>,
     on_log: Option<LogSink>,
+    on_timing: Option<TimingSink>,
 }
 
 impl Host {
@@ -68,6 +73,7 @@ impl Worker {
             instances,
             wire: Vec::new(),
             on_log: None,
+            on_timing: None,
         }
     }
 
@@ -77,6 +83,22 @@ impl Worker {
     /// passed on; a plugin that logs past its budget fails closed.
     pub fn on_log(mut self, sink: impl FnMut(&PluginLog<'_>) + Send + 'static) -> Worker {
         self.on_log = Some(Box::new(sink));
+        self
+    }
+
+    /// Hands `sink` the policy id and the wall time of each policy run on a
+    /// shipment (sandbox set-up, the call and the output check), failed runs
+    /// included. Without a sink nothing is timed.
+    ///
+    /// ```no_run
+    /// # fn demo(host: std::sync::Arc<exportctl::Host>) {
+    /// let worker = host.worker().on_timing(|policy, took| {
+    ///     eprintln!("{policy}: {} µs", took.as_micros());
+    /// });
+    /// # }
+    /// ```
+    pub fn on_timing(mut self, sink: impl FnMut(&str, Duration) + Send + 'static) -> Worker {
+        self.on_timing = Some(Box::new(sink));
         self
     }
 
@@ -111,12 +133,16 @@ impl Worker {
             let mut report = policy.report.clone();
             report.in_force = in_force.is_some();
             if report.in_force {
+                let started = self.on_timing.is_some().then(Instant::now);
                 let result = match &wire {
                     Ok(bytes) => self.run(i, policy, shipment, bytes),
                     Err(reason) => Err(PolicyFailure::Sandbox {
                         reason: reason.clone(),
                     }),
                 };
+                if let (Some(started), Some(sink)) = (started, &mut self.on_timing) {
+                    sink(&report.id, started.elapsed());
+                }
                 match result {
                     Ok(found) => {
                         report.outcome = found

@@ -77,3 +77,32 @@ fn judge_hands_verdicts_and_typed_input_errors_to_the_sink_and_counts_them() {
     );
     assert!(error.shipment_id().is_some(), "{error}");
 }
+
+#[test]
+fn a_worker_times_each_policy_in_force_and_only_when_asked() {
+    use std::sync::{Arc, Mutex};
+    let host = Arc::new(
+        Host::builder(PolicySetConfig::bundled_default().unwrap())
+            .build()
+            .unwrap(),
+    );
+    let text =
+        std::fs::read_to_string(repo().join("tests/examples/de-furniture-to-kz.json")).unwrap();
+    let shipment = exportctl_sdk::Shipment::from_json(&text).unwrap();
+    let timed = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&timed);
+    let mut worker = host.worker().on_timing(move |policy, took| {
+        sink.lock().unwrap().push((policy.to_owned(), took));
+    });
+    let verdict = worker.evaluate(&shipment);
+    let timed = timed.lock().unwrap().clone();
+    let in_force: Vec<String> = verdict
+        .policies
+        .iter()
+        .filter(|p| p.in_force)
+        .map(|p| p.id.to_string())
+        .collect();
+    let named: Vec<String> = timed.iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(named, in_force, "one timing per policy in force, in order");
+    assert!(timed.iter().all(|(_, took)| !took.is_zero()));
+}
