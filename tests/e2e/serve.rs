@@ -531,6 +531,22 @@ fn a_saturated_service_refuses_with_503_and_retry_after() {
         assert_eq!(r.retry_after.as_deref(), Some("1"));
         assert_eq!(r.body["type"], "urn:exportctl:problem:overloaded");
     }
+    // Every refusal is counted.
+    let text = Server::agent()
+        .get(format!("{}/metrics", server.base))
+        .call()
+        .unwrap()
+        .into_body()
+        .read_to_string()
+        .unwrap();
+    assert_eq!(
+        sample(
+            &text,
+            "exportctl_requests_rejected_total{reason=\"overloaded\"}"
+        ),
+        Some(refused.len() as f64),
+        "{text}"
+    );
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
     let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
@@ -689,4 +705,166 @@ fn a_service_that_cannot_serve_as_configured_does_not_start() {
         "{}",
         no_key.stderr
     );
+}
+
+/// The value of one sample of an OpenMetrics text, e.g.
+/// `exportctl_decisions_total{outcome="deny",mode="enforce"}`; labels as written.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// `/metrics` counts what the service did: verdicts by outcome and mode, one
+/// evaluation-time observation per policy in force per shipment, one append
+/// time per record, the active generation, nothing in flight after the answers.
+#[test]
+fn metrics_count_decisions_policy_times_and_appends() {
+    let dir = temp_dir();
+    let (url, key, _, _) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let mut outcomes: std::collections::BTreeMap<(String, &str), f64> = Default::default();
+    let mut evaluations: std::collections::BTreeMap<String, f64> = Default::default();
+    for name in EXAMPLES {
+        let shipment = read_json(&example(name));
+        for (mode, body) in [
+            ("enforce", serde_json::to_vec(&shipment).unwrap()),
+            ("simulate", envelope("metrics", "simulate", &shipment)),
+        ] {
+            let answer = server.post("/v1/check", &body);
+            assert_eq!(answer.status, 200, "{name}: {}", answer.body);
+            let verdict = &answer.body["verdict"];
+            let outcome = verdict["outcome"].as_str().unwrap().to_owned();
+            *outcomes.entry((outcome, mode)).or_default() += 1.0;
+            for policy in verdict["policies"].as_array().unwrap() {
+                if policy["in_force"] != false {
+                    *evaluations
+                        .entry(policy["id"].as_str().unwrap().to_owned())
+                        .or_default() += 1.0;
+                }
+            }
+        }
+    }
+    let mut response = Server::agent()
+        .get(format!("{}/metrics", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/openmetrics-text"),
+        "{content_type}"
+    );
+    let text = response.body_mut().read_to_string().unwrap();
+    for ((outcome, mode), n) in &outcomes {
+        let name = format!("exportctl_decisions_total{{outcome=\"{outcome}\",mode=\"{mode}\"}}");
+        assert_eq!(sample(&text, &name), Some(*n), "{name} in\n{text}");
+    }
+    for (policy, n) in &evaluations {
+        let name = format!("exportctl_policy_evaluation_seconds_count{{policy=\"{policy}\"}}");
+        assert_eq!(sample(&text, &name), Some(*n), "{name} in\n{text}");
+    }
+    assert_eq!(
+        sample(&text, "exportctl_audit_append_seconds_count"),
+        Some(EXAMPLES.len() as f64),
+        "{text}"
+    );
+    assert_eq!(sample(&text, "exportctl_policy_set_generation"), Some(1.0));
+    assert_eq!(sample(&text, "exportctl_requests_in_flight"), Some(0.0));
+    assert_eq!(
+        sample(&text, "exportctl_audit_append_failures_total"),
+        Some(0.0)
+    );
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}
+
+/// SIGKILL while 4 threads keep checking, then a restart on the same store:
+/// every decision answered 200 before the kill is stored, the restarted
+/// service records again, and after it stops the whole log verifies.
+#[test]
+fn kill_9_under_load_loses_no_answered_decision() {
+    const THREADS: usize = 4;
+    const MAX_EACH: usize = 400;
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let mut server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let body = std::fs::read(example(EXAMPLES[1])).unwrap();
+    let base = server.base.clone();
+    let (started, first_answers) = mpsc::channel();
+    let clients: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let body = body.clone();
+            let base = base.clone();
+            let started = started.clone();
+            std::thread::spawn(move || {
+                let agent = Server::agent();
+                let mut ok = Vec::new();
+                for i in 0..MAX_EACH {
+                    let sent = agent
+                        .post(format!("{base}/v1/check"))
+                        .header("content-type", "application/json")
+                        .send(&body[..]);
+                    // After the kill, connections fail: that request got no verdict.
+                    let Ok(response) = sent else { break };
+                    let status = response.status().as_u16();
+                    let Ok(text) = response.into_body().read_to_string() else {
+                        break;
+                    };
+                    if status != 200 {
+                        assert_eq!(status, 503, "{t}/{i}: {text}");
+                        continue;
+                    }
+                    let answer: Value = serde_json::from_str(&text).unwrap();
+                    ok.push(answer["decision_id"].as_str().unwrap().to_owned());
+                    if ok.len() == 10 {
+                        let _ = started.send(());
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    for _ in 0..THREADS {
+        first_answers.recv_timeout(START_TIMEOUT).unwrap();
+    }
+    let mut child = server.child.take().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let answered: Vec<String> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    assert!(
+        answered.len() < THREADS * MAX_EACH,
+        "the load outlasted the service"
+    );
+    let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
+    for id in &answered {
+        assert!(
+            stored.contains(id),
+            "decision {id} answered 200 but not stored"
+        );
+    }
+    // Restart on the same store: it appends after what survived.
+    drop(server);
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let after = server.post("/v1/check", &body);
+    assert_eq!(after.status, 200, "{}", after.body);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let all = records(&db);
+    assert_eq!(all.len(), stored.len() + 1);
+    assert_eq!(
+        all.last().map(|r| r.1.as_str()),
+        after.body["decision_id"].as_str()
+    );
+    eprintln!(
+        "serve: SIGKILL under load: {} answered, {} stored before the restart",
+        answered.len(),
+        stored.len()
+    );
+    verify(&url, &public, all.len());
 }

@@ -10,6 +10,7 @@
 //! A request id seen before with the same shipment answers the original
 //! decision, read back from the store; with another shipment it is 409.
 
+use super::metrics::Rejection;
 use super::problem::{FieldError, Problem};
 use super::state::AppState;
 use axum::Json;
@@ -29,6 +30,7 @@ use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The name the SDK's reader gives the request's shipment in messages.
 const ORIGIN: &str = "request";
@@ -124,7 +126,10 @@ async fn check_inner(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Problem::too_large(state.config.body_bytes),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            state.metrics.rejected(Rejection::TooLarge);
+            Problem::too_large(state.config.body_bytes)
+        }
         status => Problem::http(status, rejection.body_text()),
     })?;
     let request = parse_request(&body)?;
@@ -150,7 +155,10 @@ async fn check_inner(
         })
         .await
         .map_err(|e| match e {
-            super::pool::PoolError::Saturated(_) => Problem::overloaded(e.to_string()),
+            super::pool::PoolError::Saturated(_) => {
+                state.metrics.rejected(Rejection::Overloaded);
+                Problem::overloaded(e.to_string())
+            }
             super::pool::PoolError::Stopped => Problem::internal(e.to_string()),
         })?;
     let (verdict, captured) = match judged {
@@ -167,6 +175,7 @@ async fn check_inner(
         ));
     }
     let Some(captured) = captured else {
+        state.metrics.judged(&verdict, CheckMode::Simulate.as_str());
         return Ok(Json(CheckResponse {
             mode: CheckMode::Simulate.as_str(),
             recorded: false,
@@ -182,6 +191,7 @@ async fn check_inner(
     if receipt.repeated {
         return original(state, receipt, request.request_id).await;
     }
+    state.metrics.judged(&verdict, CheckMode::Enforce.as_str());
     Ok(Json(CheckResponse {
         mode: CheckMode::Enforce.as_str(),
         recorded: true,
@@ -223,13 +233,25 @@ async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt,
                 Box::new(move || captured.encode().map_err(|e| e.to_string())),
             )
             .map_err(|e| match e {
-                RecordError::QueueFull { .. } => Problem::overloaded(e.to_string()),
-                other => Problem::not_recorded(other.to_string()),
+                RecordError::QueueFull { .. } => {
+                    state.metrics.rejected(Rejection::Overloaded);
+                    Problem::overloaded(e.to_string())
+                }
+                other => {
+                    state.metrics.append_failed();
+                    Problem::not_recorded(other.to_string())
+                }
             })?
     };
+    let handed = Instant::now();
     let waited = tokio::task::spawn_blocking(move || ticket.wait())
         .await
         .map_err(|e| Problem::internal(format!("waiting for the record failed: {e}")))?;
+    match &waited {
+        Ok(_) => state.metrics.appended(handed.elapsed()),
+        Err(RecordError::RequestIdConflict { .. }) => {}
+        Err(_) => state.metrics.append_failed(),
+    }
     waited.map_err(|e| match e {
         RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
         other => Problem::not_recorded(other.to_string()),

@@ -8,6 +8,7 @@
 //! - `routes` — the router, built in one place, and the request limits;
 //! - `check` — `POST /v1/check`;
 //! - `health` — `/healthz` and `/readyz`;
+//! - `metrics` — `/metrics`, in the OpenMetrics text format;
 //! - `problem` — RFC 9457 error bodies.
 //!
 //! Shutdown (SIGTERM, SIGINT): stop accepting, let requests in flight finish,
@@ -17,6 +18,7 @@
 mod check;
 mod config;
 mod health;
+mod metrics;
 mod pool;
 mod problem;
 mod routes;
@@ -110,14 +112,22 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
         }
         Err(status) => return status,
     };
-    let pool = match pool::JudgePool::start(config.workers, config.max_in_flight) {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("error: cannot start the judging threads: {e}");
-            return ExitStatus::Internal;
-        }
-    };
-    let state = Arc::new(AppState::new(Active { host, records }, pool, audit, config));
+    let metrics = Arc::new(metrics::Metrics::new());
+    let pool =
+        match pool::JudgePool::start(config.workers, config.max_in_flight, Arc::clone(&metrics)) {
+            Ok(pool) => pool,
+            Err(e) => {
+                eprintln!("error: cannot start the judging threads: {e}");
+                return ExitStatus::Internal;
+            }
+        };
+    let state = Arc::new(AppState::new(
+        Active { host, records },
+        pool,
+        audit,
+        config,
+        metrics,
+    ));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -7,6 +7,7 @@
 //! is picked up by each thread on its next job, and a job started on a
 //! generation finishes on it.
 
+use super::metrics::Metrics;
 use exportctl::{Host, Worker};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
@@ -39,16 +40,22 @@ pub struct JudgePool {
 }
 
 impl JudgePool {
-    /// Starts `threads` judging threads with a queue of `queue` jobs.
-    pub fn start(threads: usize, queue: usize) -> std::io::Result<JudgePool> {
+    /// Starts `threads` judging threads with a queue of `queue` jobs; each
+    /// policy's time on each shipment goes to `metrics`.
+    pub fn start(
+        threads: usize,
+        queue: usize,
+        metrics: Arc<Metrics>,
+    ) -> std::io::Result<JudgePool> {
         let (tx, rx) = mpsc::sync_channel::<Job>(queue);
         let rx = Arc::new(Mutex::new(rx));
         let handles = (0..threads)
             .map(|i| {
                 let rx = Arc::clone(&rx);
+                let metrics = Arc::clone(&metrics);
                 std::thread::Builder::new()
                     .name(format!("exportctl-judge-{i}"))
-                    .spawn(move || run_thread(&rx))
+                    .spawn(move || run_thread(&rx, &metrics))
             })
             .collect::<std::io::Result<Vec<_>>>()?;
         Ok(JudgePool {
@@ -91,7 +98,7 @@ impl Drop for JudgePool {
     }
 }
 
-fn run_thread(rx: &Mutex<Receiver<Job>>) {
+fn run_thread(rx: &Mutex<Receiver<Job>>, metrics: &Arc<Metrics>) {
     let mut worker: Option<Worker> = None;
     loop {
         // The lock is held only while taking a job, never while judging.
@@ -104,7 +111,11 @@ fn run_thread(rx: &Mutex<Receiver<Job>>) {
         };
         let mut current = match worker.take() {
             Some(w) if Arc::ptr_eq(w.host(), &host) => w,
-            _ => host.worker(),
+            _ => {
+                let metrics = Arc::clone(metrics);
+                host.worker()
+                    .on_timing(move |policy, took| metrics.evaluated(policy, took))
+            }
         };
         // A task that panics loses its answer (the caller sees `Stopped`), not
         // the thread; its worker, perhaps half-way through, is not reused.

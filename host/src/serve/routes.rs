@@ -3,6 +3,7 @@
 
 use super::check;
 use super::health;
+use super::metrics::{InFlight, Metrics, OPENMETRICS_TEXT, Rejection};
 use super::problem::Problem;
 use super::state::AppState;
 use axum::Router;
@@ -28,6 +29,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics))
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -39,15 +41,18 @@ pub struct RequestLimits {
     in_flight: Semaphore,
     max_in_flight: usize,
     timeout: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl RequestLimits {
-    /// At most `max_in_flight` requests at once, each answered within `timeout`.
-    pub fn new(max_in_flight: usize, timeout: Duration) -> RequestLimits {
+    /// At most `max_in_flight` requests at once, each answered within
+    /// `timeout`; requests in flight and refusals are counted in `metrics`.
+    pub fn new(max_in_flight: usize, timeout: Duration, metrics: Arc<Metrics>) -> RequestLimits {
         RequestLimits {
             in_flight: Semaphore::new(max_in_flight),
             max_in_flight,
             timeout,
+            metrics,
         }
     }
 }
@@ -57,22 +62,36 @@ impl RequestLimits {
 /// takes longer than the request timeout.
 async fn limit(State(limits): State<Arc<RequestLimits>>, request: Request, next: Next) -> Response {
     let Ok(_permit) = limits.in_flight.try_acquire() else {
+        limits.metrics.rejected(Rejection::Overloaded);
         return Problem::overloaded(format!(
             "{} requests are in flight, the configured maximum",
             limits.max_in_flight
         ))
         .into_response();
     };
+    let _counted: InFlight = limits.metrics.in_flight();
     match tokio::time::timeout(limits.timeout, next.run(request)).await {
         Ok(response) => response,
         // A record already handed to the writer is still written: a retry with
         // the same request id answers that decision.
-        Err(_) => Problem::timed_out(format!(
+        Err(_) => {
+            limits.metrics.rejected(Rejection::Timeout);
+            Problem::timed_out(format!(
             "no answer within {} ms; retry with the same request_id to get the decision if one was made",
             limits.timeout.as_millis()
         ))
-        .into_response(),
+            .into_response()
+        }
     }
+}
+
+/// `GET /metrics`: every counter, gauge and histogram of the service.
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, OPENMETRICS_TEXT)],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 async fn method_not_allowed(request: Request) -> Response {
@@ -125,7 +144,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_over_its_time_is_503_problem() {
         let router = slow(
-            RequestLimits::new(4, Duration::from_millis(20)),
+            RequestLimits::new(4, Duration::from_millis(20), Arc::default()),
             Duration::from_secs(5),
         );
         let response = router
@@ -146,7 +165,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_past_the_in_flight_limit_is_refused_at_once() {
         let router = slow(
-            RequestLimits::new(1, Duration::from_secs(5)),
+            RequestLimits::new(1, Duration::from_secs(5), Arc::default()),
             Duration::from_millis(300),
         );
         let first = tokio::spawn(router.clone().oneshot(request()));

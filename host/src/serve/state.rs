@@ -2,6 +2,7 @@
 //! pool, the decision recorder and the limits.
 
 use super::config::ServeConfig;
+use super::metrics::Metrics;
 use super::pool::JudgePool;
 use super::routes::RequestLimits;
 use exportctl::{DecisionRecorder, Host};
@@ -40,26 +41,32 @@ pub struct AppState {
     pub config: ServeConfig,
     /// In-flight and time limits of API requests.
     pub limits: Arc<RequestLimits>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    /// State serving `active`.
+    /// State serving `active`, counting into `metrics`.
     pub fn new(
         active: Active,
         pool: JudgePool,
         audit: Option<Audit>,
         config: ServeConfig,
+        metrics: Arc<Metrics>,
     ) -> AppState {
         let limits = Arc::new(RequestLimits::new(
             config.max_in_flight,
             config.request_timeout,
+            Arc::clone(&metrics),
         ));
+        metrics.serving(active.host.generation().number);
         AppState {
             active: RwLock::new(Arc::new(active)),
             pool,
             audit,
             config,
             limits,
+            metrics,
         }
     }
 
