@@ -868,3 +868,162 @@ fn kill_9_under_load_loses_no_answered_decision() {
     );
     verify(&url, &public, all.len());
 }
+
+/// Every endpoint the service serves, as (method, path); path parameters as
+/// `{name}`. The API document must describe exactly these.
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("get", "/api"),
+    ("get", "/healthz"),
+    ("get", "/metrics"),
+    ("get", "/openapi.json"),
+    ("get", "/readyz"),
+    ("post", "/v1/check"),
+];
+
+/// Checks that every key of `value` is a property of `schema` (resolving
+/// `$ref`s in `doc`) and every required property is present, down through
+/// objects and arrays: the document describes the JSON the service sends.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    let schema = match schema["$ref"].as_str() {
+        Some(target) => doc.pointer(target.trim_start_matches('#')).unwrap(),
+        None => schema,
+    };
+    // `Option<T>`: one of T or null; a value that is there is a T.
+    if let Some(alternatives) = schema["oneOf"].as_array()
+        && !value.is_null()
+    {
+        let some = alternatives.iter().find(|a| a["type"] != "null").unwrap();
+        return conforms(doc, some, value, at);
+    }
+    match value {
+        Value::Object(object) => {
+            let properties = schema["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{at}: the schema names no properties"));
+            for key in object.keys() {
+                let property = properties
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{at}.{key} is not in the document"));
+                conforms(doc, property, &object[key], &format!("{at}.{key}"));
+            }
+            for required in schema["required"].as_array().into_iter().flatten() {
+                let required = required.as_str().unwrap();
+                assert!(object.contains_key(required), "{at}.{required} missing");
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                conforms(doc, &schema["items"], item, &format!("{at}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `/openapi.json` describes exactly the endpoints served, every reference in
+/// it resolves, the answers of a check conform to it, and `/api` shows it as a
+/// page with nothing fetched from elsewhere.
+#[test]
+fn the_api_document_describes_what_is_served() {
+    let dir = temp_dir();
+    let (url, key, _, _) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let doc = server.get("/openapi.json");
+    assert_eq!(doc.status, 200);
+    let doc = doc.body;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut described: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            described.push((method.clone(), path.clone()));
+        }
+    }
+    described.sort();
+    let mut expected: Vec<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    expected.sort();
+    assert_eq!(described, expected);
+    // Every described operation is served (not 404/405).
+    for (method, path) in ENDPOINTS {
+        let path = path.replace('{', "x").replace('}', "");
+        let request = ureq::http::Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(format!("{}{path}", server.base))
+            .body(Vec::new())
+            .unwrap();
+        let status = Server::agent().run(request).unwrap().status().as_u16();
+        assert!(![404, 405].contains(&status), "{method} {path}: {status}");
+    }
+    // Every reference resolves.
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(o) => {
+                if let Some(Value::String(r)) = o.get("$ref") {
+                    out.push(r.clone());
+                }
+                o.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    for target in &targets {
+        assert!(
+            doc.pointer(target.trim_start_matches('#')).is_some(),
+            "{target}"
+        );
+    }
+    // Real answers conform: a verdict with findings and warnings, and a problem.
+    let answer_schema = &doc["paths"]["/v1/check"]["post"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    let mut shipment = read_json(&example(EXAMPLES[1]));
+    shipment["enduser"] = json!("a misspelt field, for a warning");
+    let answer = server.post("/v1/check", &serde_json::to_vec(&shipment).unwrap());
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        !answer.body["verdict"]["findings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !answer.body["verdict"]["warnings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    conforms(&doc, answer_schema, &answer.body, "answer");
+    let problem_schema = &doc["paths"]["/v1/check"]["post"]["responses"]["422"]["content"]["application/problem+json"]
+        ["schema"];
+    let invalid = server.post("/v1/check", br#"{"id": "SO-1", "date": "10.05.2024"}"#);
+    assert_eq!(invalid.status, 422);
+    conforms(&doc, problem_schema, &invalid.body, "problem");
+
+    let mut page = Server::agent()
+        .get(format!("{}/api", server.base))
+        .call()
+        .unwrap();
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = page.body_mut().read_to_string().unwrap();
+    for (method, path) in ENDPOINTS {
+        assert!(
+            page.contains(&format!(
+                "{}</span> <code>{path}</code>",
+                method.to_uppercase()
+            )),
+            "{method} {path} not on the page"
+        );
+    }
+    assert!(!page.contains("<script") && !page.contains("src=\"http"));
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}

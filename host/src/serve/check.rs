@@ -11,6 +11,7 @@
 //! decision, read back from the store; with another shipment it is 409.
 
 use super::metrics::Rejection;
+use super::openapi::{ShipmentDoc, VerdictDoc};
 use super::problem::{FieldError, Problem};
 use super::state::AppState;
 use axum::Json;
@@ -31,6 +32,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::sync::Arc;
 use std::time::Instant;
+use utoipa::openapi::schema::{OneOfBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 /// The name the SDK's reader gives the request's shipment in messages.
 const ORIGIN: &str = "request";
@@ -67,6 +71,42 @@ struct CheckRequest {
     enveloped: bool,
 }
 
+/// The body of a check as the API document describes it: a bare shipment or
+/// an [`Envelope`] (read by [`parse_request`], field by field).
+pub struct CheckBody;
+
+impl PartialSchema for CheckBody {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name(ShipmentDoc::name()))
+            .item(Ref::from_schema_name(Envelope::name()))
+            .description(Some("A shipment, or an envelope around one"))
+            .into()
+    }
+}
+
+impl ToSchema for CheckBody {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((ShipmentDoc::name().into_owned(), ShipmentDoc::schema()));
+        schemas.push((Envelope::name().into_owned(), Envelope::schema()));
+        Envelope::schemas(schemas);
+    }
+}
+
+/// A shipment with a request id and a mode.
+#[derive(ToSchema)]
+#[schema(as = CheckEnvelope)]
+#[allow(dead_code)] // Described, not built: `parse_request` reads the fields.
+struct Envelope {
+    /// 1–128 printable characters; the same id again answers the original decision.
+    request_id: Option<String>,
+    /// `enforce` (default): judge and record; `simulate`: judge only.
+    #[schema(value_type = Option<String>, pattern = "^(enforce|simulate)$")]
+    mode: Option<String>,
+    /// The shipment (`shipment.md`).
+    shipment: ShipmentDoc,
+}
+
 /// What the judging thread hands back.
 enum Judged {
     /// A verdict and, in enforce mode, its decision taken down for the record.
@@ -79,8 +119,9 @@ enum Judged {
 }
 
 /// The answer to a check.
-#[derive(Serialize)]
-struct CheckResponse<V: Serialize> {
+#[derive(Serialize, ToSchema)]
+#[schema(as = CheckAnswer)]
+struct CheckResponse {
     /// `enforce` or `simulate`.
     mode: &'static str,
     /// Whether a decision record exists for this verdict.
@@ -89,28 +130,78 @@ struct CheckResponse<V: Serialize> {
     decision_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<String>,
+    /// The policy set that judged.
     policy_set: PolicySetJson,
     /// Where the record is in the audit log (enforce mode).
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<RecordJson>,
     /// The verdict exactly as `exportctl check` prints it (`verdict.md`).
-    verdict: V,
+    #[schema(value_type = VerdictDoc)]
+    verdict: AnswerVerdict,
 }
 
-#[derive(Serialize)]
+/// The verdict of an answer: just judged, or read back from its record.
+enum AnswerVerdict {
+    Judged(Arc<Verdict>),
+    Recorded(serde_json::Value),
+}
+
+impl Serialize for AnswerVerdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AnswerVerdict::Judged(verdict) => verdict.serialize(s),
+            AnswerVerdict::Recorded(value) => value.serialize(s),
+        }
+    }
+}
+
+/// The policy set a verdict was reached with.
+#[derive(Serialize, ToSchema)]
+#[schema(as = PolicySetGeneration)]
 struct PolicySetJson {
+    /// The set's digest (lower-case hex SHA-256; `policy-set.md`, "Digest").
     digest: String,
+    /// The generation it was loaded as (1 at start, +1 per reload).
     generation: u64,
 }
 
-#[derive(Serialize)]
+/// Where a decision is in the audit log.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RecordPosition)]
 struct RecordJson {
+    /// The record's leaf index in the Merkle log.
     leaf_index: u64,
     /// True when the request id was seen before: this is the original decision.
     repeated: bool,
 }
 
-/// `POST /v1/check`.
+/// Judge one shipment.
+///
+/// The body is a shipment in the spec's format, or an envelope with a `request_id`
+/// (idempotency: the same id again answers the original decision; with another
+/// shipment it is 409) and a `mode`: `enforce` (default) records the decision and
+/// answers only once the record is durable; `simulate` judges without a record and
+/// says so.
+///
+/// For an ERP: release the order on `allow`; hold it on `review` (a compliance
+/// officer looks), `licence_required` (release only with a licence) and `deny`
+/// (never release).
+#[utoipa::path(
+    post,
+    path = "/v1/check",
+    tag = "check",
+    request_body(content = CheckBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The verdict, and in enforce mode its durable record", body = CheckResponse),
+        (status = 401, description = "No token, or not a valid one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the role", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request id was used for a different shipment", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid input: every problem with its field path", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Saturated, timed out, or the record could not be made: no verdict (Retry-After)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["check"]))
+)]
 pub async fn check(
     State(state): State<Arc<AppState>>,
     body: Result<Bytes, BytesRejection>,
@@ -183,7 +274,7 @@ async fn check_inner(
             request_id: request.request_id,
             policy_set,
             record: None,
-            verdict: &*verdict,
+            verdict: AnswerVerdict::Judged(Arc::clone(&verdict)),
         })
         .into_response());
     };
@@ -202,7 +293,7 @@ async fn check_inner(
             leaf_index: receipt.leaf_index,
             repeated: false,
         }),
-        verdict: &*verdict,
+        verdict: AnswerVerdict::Judged(Arc::clone(&verdict)),
     })
     .into_response())
 }
@@ -299,7 +390,7 @@ async fn original(
             leaf_index: receipt.leaf_index,
             repeated: true,
         }),
-        verdict: record.verdict,
+        verdict: AnswerVerdict::Recorded(record.verdict),
     })
     .into_response())
 }

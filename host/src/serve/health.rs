@@ -13,7 +13,15 @@ use std::time::Duration;
 /// How long the store's write probe may take before the service is not ready.
 const STORE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// `GET /healthz`: alive.
+/// The process answers.
+///
+/// `{"status": "alive"}`; for a liveness probe. Open: no token.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "Alive", body = Object))
+)]
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "alive" }))
 }
@@ -28,7 +36,19 @@ struct Readiness {
     problems: Vec<String>,
 }
 
-/// `GET /readyz`: 200 when ready, else 503, with the same body either way.
+/// Whether the service can judge and record.
+///
+/// 200 when a policy set is loaded and the audit store accepts writes, else 503;
+/// the body is the same either way and lists every problem. Open: no token.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Object),
+        (status = 503, description = "Not ready; `problems` says why", body = Object),
+    )
+)]
 pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Value>) {
     let active = state.active();
     let generation = active.host.generation();

@@ -15,6 +15,9 @@
 //! | `policy_set_generation` | gauge | — |
 //! | `requests_in_flight` | gauge | — |
 //! | `requests_rejected_total` | counter | `reason` (`overloaded`, `timeout`, `too_large`) |
+//!
+//! Series with fixed labels exist at zero from the start; a policy's series
+//! appear with its first evaluation.
 
 use exportctl::Verdict;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -179,6 +182,31 @@ impl Metrics {
             "API requests refused before an answer, by reason",
             rejected.clone(),
         );
+        // Every fixed label set at zero from the start, so a rate over a
+        // series that has not happened yet is 0, not absent.
+        for outcome in ["allow", "review", "licence_required", "deny"] {
+            for mode in ["enforce", "simulate"] {
+                decisions.get_or_create(&DecisionLabels { outcome, mode });
+            }
+        }
+        for result in [
+            ReloadResult::Loaded,
+            ReloadResult::Refused,
+            ReloadResult::RolledBack,
+        ] {
+            reloads.get_or_create(&ReloadLabels {
+                result: result.as_str(),
+            });
+        }
+        for reason in [
+            Rejection::Overloaded,
+            Rejection::Timeout,
+            Rejection::TooLarge,
+        ] {
+            rejected.get_or_create(&RejectionLabels {
+                reason: reason.as_str(),
+            });
+        }
         Metrics {
             registry,
             decisions,
@@ -292,8 +320,6 @@ mod tests {
         let text = Metrics::new().render();
         for family in [
             "exportctl_decisions",
-            "exportctl_policy_evaluation_seconds",
-            "exportctl_policy_errors",
             "exportctl_audit_append_seconds",
             "exportctl_audit_append_failures",
             "exportctl_reloads",
@@ -307,6 +333,13 @@ mod tests {
             );
         }
         assert!(text.ends_with("# EOF\n"));
+        assert_eq!(
+            sample(
+                &text,
+                "exportctl_decisions_total{outcome=\"deny\",mode=\"enforce\"}"
+            ),
+            Some(0.0)
+        );
     }
 
     #[test]

@@ -9,16 +9,19 @@
 //! - `check` — `POST /v1/check`;
 //! - `health` — `/healthz` and `/readyz`;
 //! - `metrics` — `/metrics`, in the OpenMetrics text format;
-//! - `problem` — RFC 9457 error bodies.
+//! - `problem` — RFC 9457 error bodies;
+//! - `openapi`, `api_page` — `/openapi.json` and `/api`, the API described.
 //!
 //! Shutdown (SIGTERM, SIGINT): stop accepting, let requests in flight finish,
 //! then close the recorder, which commits what is queued and writes the final
 //! checkpoint.
 
+mod api_page;
 mod check;
 mod config;
 mod health;
 mod metrics;
+mod openapi;
 mod pool;
 mod problem;
 mod routes;

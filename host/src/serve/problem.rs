@@ -9,7 +9,7 @@ use serde::Serialize;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One RFC 9457 problem document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// `urn:exportctl:problem:<kind>`: what kind of problem, stable for clients.
     #[serde(rename = "type")]
@@ -25,11 +25,12 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// Seconds after which a retry may succeed (also sent as `Retry-After`).
     #[serde(skip)]
+    #[schema(ignore)]
     pub retry_after: Option<u32>,
 }
 
 /// One invalid field of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The field path within the request body, e.g. `shipment.lines[0].hs_code`;
     /// empty for a problem with the body as a whole.

@@ -1,39 +1,89 @@
 //! The router, built in one place: every endpoint, and the limits every API
 //! request passes through (body size, in-flight requests, time).
+//!
+//! Endpoints are registered with `routes!` on an [`OpenApiRouter`], which
+//! collects each handler's `#[utoipa::path]` into the API document: what is
+//! served is what is described.
 
+use super::api_page;
 use super::check;
 use super::health;
 use super::metrics::{InFlight, Metrics, OPENMETRICS_TEXT, Rejection};
+use super::openapi::{self, ApiDoc};
 use super::problem::Problem;
 use super::state::AppState;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
+use axum::response::Html;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Every endpoint of the service.
 pub fn router(state: Arc<AppState>) -> Router {
+    let (router, api) = described(&state).split_for_parts();
+    let document = openapi::document(api);
+    let page = api_page::render(&document);
+    router
+        .layer(Extension(Arc::new(Described { document, page })))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// The finished API document and its page, made once at start.
+struct Described {
+    document: Value,
+    page: String,
+}
+
+/// Every described endpoint, with its limits.
+fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
     // The API: limited in flight and in time. Probes are not, so that a
     // saturated service still says it is alive.
-    let api = Router::new()
-        .route("/v1/check", post(check::check))
+    let api = OpenApiRouter::new()
+        .routes(routes!(check::check))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.limits),
             limit,
         ))
         .layer(DefaultBodyLimit::max(state.config.body_bytes));
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics))
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics))
+        .routes(routes!(openapi_json))
+        .routes(routes!(api_html))
         .merge(api)
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+}
+
+/// The API document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "This document (OpenAPI 3.1)", body = Object))
+)]
+async fn openapi_json(Extension(described): Extension<Arc<Described>>) -> Json<Value> {
+    Json(described.document.clone())
+}
+
+/// The API document as a page to read, served from the binary (no scripts, nothing
+/// fetched: works air-gapped).
+#[utoipa::path(
+    get,
+    path = "/api",
+    tag = "operations",
+    responses((status = 200, description = "HTML", content_type = "text/html"))
+)]
+async fn api_html(Extension(described): Extension<Arc<Described>>) -> Html<String> {
+    Html(described.page.clone())
 }
 
 /// How many API requests may be in flight, and for how long each.
@@ -85,7 +135,17 @@ async fn limit(State(limits): State<Arc<RequestLimits>>, request: Request, next:
     }
 }
 
-/// `GET /metrics`: every counter, gauge and histogram of the service.
+/// Every counter, gauge and histogram of the service.
+///
+/// Decisions by outcome and mode, evaluation time per policy, policy errors,
+/// audit append time and failures, reloads, the active generation, requests in
+/// flight and refused. Open, like the probes: it holds counts, never shipments.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text"))
+)]
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, OPENMETRICS_TEXT)],
@@ -119,6 +179,7 @@ mod tests {
     use super::*;
     use axum::body::Body;
     use axum::http::{StatusCode, header};
+    use axum::routing::get;
     use tower::ServiceExt;
 
     /// A route behind the limits whose handler takes `wait`.
