@@ -1027,3 +1027,41 @@ fn the_api_document_describes_what_is_served() {
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
 }
+
+/// HTTP/2 without TLS (prior knowledge, as a gateway in front of the service
+/// speaks it) answers the same verdict as HTTP/1.1. The client is curl with
+/// nghttp2, the one HTTP/2 client on every CI machine.
+#[test]
+fn http2_answers_the_same_verdict() {
+    let dir = temp_dir();
+    let (url, key, _, _) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let file = example(EXAMPLES[2]);
+    let over_http1 = server.post("/v1/check", &std::fs::read(&file).unwrap());
+    let out = Command::new("curl")
+        .args(["--silent", "--show-error", "--http2-prior-knowledge"])
+        .args([
+            "--max-time",
+            "60",
+            "--write-out",
+            "\n%{http_version} %{http_code}",
+        ])
+        .args(["-H", "content-type: application/json", "--data-binary"])
+        .arg(format!("@{}", file.display()))
+        .arg(format!("{}/v1/check", server.base))
+        .output()
+        .expect("curl is installed (.ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (body, versions) = text.rsplit_once('\n').unwrap();
+    assert_eq!(versions, "2 200", "{text}");
+    let over_http2: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(over_http2["verdict"], over_http1.body["verdict"]);
+    assert_ne!(over_http2["decision_id"], over_http1.body["decision_id"]);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}
