@@ -7,6 +7,8 @@
 //! - `pool` — judging on OS threads, one worker each, off the async reactor;
 //! - `routes` — the router, built in one place, and the request limits;
 //! - `check` — `POST /v1/check`;
+//! - `generations` — reload (and SIGHUP) and rollback of the policy set;
+//! - `policies` — `GET /v1/policies`;
 //! - `health` — `/healthz` and `/readyz`;
 //! - `problem` — RFC 9457 error bodies.
 //!
@@ -16,7 +18,9 @@
 
 mod check;
 mod config;
+mod generations;
 mod health;
+mod policies;
 mod pool;
 mod problem;
 mod routes;
@@ -117,7 +121,16 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
             return ExitStatus::Internal;
         }
     };
-    let state = Arc::new(AppState::new(Active { host, records }, pool, audit, config));
+    let state = Arc::new(AppState::new(
+        Active {
+            host,
+            records,
+            loaded_at: exportctl_audit::record::now(),
+        },
+        pool,
+        audit,
+        config,
+    ));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -163,6 +176,7 @@ async fn serve(state: Arc<AppState>) -> Result<(), String> {
         state.active().host.generation().number,
         state.config.workers
     );
+    tokio::spawn(generations::reload_on_sighup(Arc::clone(&state)));
     axum::serve(listener, routes::router(Arc::clone(&state)))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -254,18 +268,9 @@ fn open_audit(
     };
     let recorder = Recorder::start(store, key, recorder_config)
         .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
-    for bytes in DecisionRecorder::plugin_bytes(host) {
-        recorder
-            .keep_plugin(bytes)
-            .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
-    }
-    // The set's canonical form with its plugins: a replay rebuilds the set from both.
-    recorder
-        .keep_policy_set(host.canonical_form())
-        .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
     let store_input = settings.map_or(StoreInput::Full, |a| a.store_input);
-    let records = DecisionRecorder::new(host, REQUESTED_BY, store_input)
-        .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
+    let records = generations::keep_set(&recorder, host, store_input)
+        .map_err(|e| fail(ExitStatus::Internal, e))?;
     Ok(Some((
         Audit {
             url,

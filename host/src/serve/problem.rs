@@ -73,6 +73,16 @@ impl Problem {
         )
     }
 
+    /// 422: a policy set that did not load or verify; the running one keeps serving.
+    pub fn policy_set_refused(detail: String) -> Problem {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "policy-set-refused",
+            "Policy set refused; the running generation keeps serving",
+            detail,
+        )
+    }
+
     /// 413: the body is larger than the configured limit.
     pub fn too_large(limit: usize) -> Problem {
         Problem::new(

@@ -2,7 +2,9 @@
 //! request passes through (body size, in-flight requests, time).
 
 use super::check;
+use super::generations;
 use super::health;
+use super::policies;
 use super::problem::Problem;
 use super::state::AppState;
 use axum::Router;
@@ -18,17 +20,28 @@ use tokio::sync::Semaphore;
 pub fn router(state: Arc<AppState>) -> Router {
     // The API: limited in flight and in time. Probes are not, so that a
     // saturated service still says it is alive.
+    // Grouped by the role a caller will need, so each group can take its own
+    // access layer.
+    let check = Router::new().route("/v1/check", post(check::check));
+    let auditor = Router::new().route("/v1/policies", get(policies::policies));
     let api = Router::new()
-        .route("/v1/check", post(check::check))
+        .merge(check)
+        .merge(auditor)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.limits),
             limit,
         ))
         .layer(DefaultBodyLimit::max(state.config.body_bytes));
+    // Reloads run one at a time and may take longer than a check may (the set's
+    // plugins are compiled): not under the request timeout or in-flight limit.
+    let admin = Router::new()
+        .route("/v1/policies/reload", post(generations::reload_handler))
+        .route("/v1/policies/rollback", post(generations::rollback_handler));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(api)
+        .merge(admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

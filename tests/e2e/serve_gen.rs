@@ -1,0 +1,187 @@
+//! `exportctl serve`: policy-set generations (reload by call and by SIGHUP,
+//! refused sets, rollback) and `GET /v1/policies`.
+
+use crate::serve::{EXAMPLES, Server, audit_store, example, records, verify};
+use crate::support::{repo, temp_dir};
+use serde_json::Value;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The bundled default set's text: the first valid set of these tests.
+fn default_set() -> String {
+    std::fs::read_to_string(repo().join("policies/default.toml")).unwrap()
+}
+
+/// The default set with its first policy in monitor mode: another digest.
+fn monitor_set() -> String {
+    default_set().replacen("mode = \"enforce\"", "mode = \"monitor\"", 1)
+}
+
+/// Writes the policy-set file the service reloads (replaced whole, so a
+/// reload never reads half a file).
+fn put_set(path: &Path, text: &str) {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+fn problem_type(answer: &crate::serve::Answer) -> &str {
+    answer.body["type"].as_str().unwrap_or_default()
+}
+
+fn sighup(server: &Server) {
+    let pid = libc::pid_t::try_from(server.pid().unwrap()).unwrap();
+    // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+    #[allow(unsafe_code)]
+    let sent = unsafe { libc::kill(pid, libc::SIGHUP) };
+    assert_eq!(sent, 0);
+}
+
+/// The active generation and digest `GET /v1/policies` reports.
+fn active(server: &Server) -> (u64, String) {
+    let policies = server.get("/v1/policies");
+    assert_eq!(policies.status, 200, "{}", policies.body);
+    (
+        policies.body["generation"].as_u64().unwrap(),
+        policies.body["digest"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn generation_of(answer: &Value) -> (u64, String) {
+    (
+        answer["policy_set"]["generation"].as_u64().unwrap(),
+        answer["policy_set"]["digest"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn serve_reloads_refuses_a_bad_set_rolls_back_and_reloads_on_sighup() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let set = dir.path().join("set.toml");
+    put_set(&set, &default_set());
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--policies",
+            set.to_str().unwrap(),
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+        ],
+    );
+    let furniture = std::fs::read(example(EXAMPLES[0])).unwrap();
+
+    // The active set, as listed.
+    let listed = server.get("/v1/policies");
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let body = &listed.body;
+    assert_eq!(body["generation"], 1);
+    let first = body["digest"].as_str().unwrap().to_owned();
+    assert_eq!(first.len(), 64);
+    assert!(body["previous"].is_null());
+    assert!(body["loaded_at"].as_str().unwrap().contains('T'));
+    let policies = body["policies"].as_array().unwrap();
+    assert!(policies.len() >= 5, "{body}");
+    for p in policies {
+        assert_eq!(p["sha256"].as_str().unwrap().len(), 64, "{p}");
+        assert_eq!(p["signed_by"], "bundled", "{p}");
+        assert_eq!(p["mode"], "enforce", "{p}");
+        assert!(p["version"].as_str().unwrap().contains('.'), "{p}");
+    }
+    // The list editions the policies declare (e.g. the CHPL file's date), aged today.
+    let editions = body["editions"].as_array().unwrap();
+    assert!(!editions.is_empty(), "{body}");
+    assert!(
+        editions
+            .iter()
+            .all(|e| e["age_days"].as_i64().unwrap() > 0 && e["edition"].is_string()),
+        "{body}"
+    );
+    // Some are older than the set's `data_age_warning_days` (90 by default).
+    assert!(editions.iter().any(|e| e["stale"] == true), "{body}");
+
+    // Nothing to roll back to yet.
+    let none = server.post("/v1/policies/rollback", b"");
+    assert_eq!(none.status, 409, "{}", none.body);
+    assert_eq!(none.content_type, "application/problem+json");
+
+    // A valid new set: generation 2, another digest, the old one is previous.
+    put_set(&set, &monitor_set());
+    let reloaded = server.post("/v1/policies/reload", b"");
+    assert_eq!(reloaded.status, 200, "{}", reloaded.body);
+    assert_eq!(reloaded.body["active"]["generation"], 2);
+    let second = reloaded.body["active"]["digest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(second, first);
+    assert_eq!(reloaded.body["previous"]["generation"], 1);
+    assert_eq!(reloaded.body["previous"]["digest"], first.as_str());
+    let checked = server.post("/v1/check", &furniture);
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert_eq!(generation_of(&checked.body), (2, second.clone()));
+    let listed = server.get("/v1/policies");
+    assert_eq!(listed.body["policies"][0]["mode"], "monitor");
+
+    // A broken file: 422 with the reason, the running set keeps serving, and
+    // /readyz says so while staying ready.
+    put_set(&set, "[[policy]\nplugin = ");
+    let refused = server.post("/v1/policies/reload", b"");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(
+        problem_type(&refused),
+        "urn:exportctl:problem:policy-set-refused"
+    );
+    assert!(
+        refused.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("set.toml"),
+        "{}",
+        refused.body
+    );
+    let ready = server.get("/readyz");
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.body["last_reload"]["succeeded"], false);
+    assert!(
+        ready.body["last_reload"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("set.toml")
+    );
+    assert_eq!(active(&server), (2, second.clone()));
+    let checked = server.post("/v1/check", &furniture);
+    assert_eq!(generation_of(&checked.body), (2, second.clone()));
+
+    // Rollback: generation 1 serves again under its own number; twice undoes it.
+    let back = server.post("/v1/policies/rollback", b"");
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert_eq!(back.body["active"]["generation"], 1);
+    assert_eq!(back.body["active"]["digest"], first.as_str());
+    assert_eq!(back.body["previous"]["generation"], 2);
+    let checked = server.post("/v1/check", &furniture);
+    assert_eq!(generation_of(&checked.body), (1, first.clone()));
+    let forth = server.post("/v1/policies/rollback", b"");
+    assert_eq!(forth.body["active"]["generation"], 2);
+
+    // SIGHUP reloads the file too: generation 3, the default set's digest again.
+    put_set(&set, &default_set());
+    sighup(&server);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while active(&server).0 != 3 {
+        assert!(Instant::now() < deadline, "no reload after SIGHUP");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(active(&server), (3, first.clone()));
+    let ready = server.get("/readyz");
+    assert_eq!(ready.body["last_reload"]["succeeded"], true);
+    assert_eq!(ready.body["last_reload"]["generation"], 3);
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    // The three checks, each recorded.
+    assert_eq!(records(&db).len(), 3);
+    verify(&url, &public, 3);
+}
