@@ -1,9 +1,10 @@
 //! `exportctl serve`: policy-set generations (reload by call and by SIGHUP,
-//! refused sets, rollback) and `GET /v1/policies`.
+//! refused sets, rollback), `GET /v1/policies` and `POST /v1/check/batch`.
 
-use crate::serve::{EXAMPLES, Server, audit_store, example, records, verify};
-use crate::support::{repo, temp_dir};
-use serde_json::Value;
+use crate::serve::{EXAMPLES, Server, audit_store, example, read_json, records, verify};
+use crate::support::{exportctl, repo, temp_dir, write};
+use serde_json::{Value, json};
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -183,5 +184,100 @@ fn serve_reloads_refuses_a_bad_set_rolls_back_and_reloads_on_sighup() {
     assert_eq!(code, 0, "{log}");
     // The three checks, each recorded.
     assert_eq!(records(&db).len(), 3);
+    verify(&url, &public, 3);
+}
+
+#[test]
+fn serve_batch_answers_each_item_in_order_and_records_every_decision() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let config = write(dir.path(), "serve.toml", "[limits]\nbatch_items = 6\n");
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--config",
+            &config,
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+        ],
+    );
+    let shipments: Vec<Value> = EXAMPLES.iter().map(|n| read_json(&example(n))).collect();
+    let mut bad = shipments[0].clone();
+    bad["lines"][1]["hs_code"] = json!("94A1");
+    let items = json!({ "items": [
+        shipments[0],
+        bad,
+        { "request_id": "b-1", "mode": "simulate", "shipment": shipments[1] },
+        { "request_id": "b-2", "mode": "enforce", "shipment": shipments[2] },
+        42,
+        { "shipment": shipments[1], "mode": "later" },
+    ]});
+    let answer = server.post("/v1/check/batch", &serde_json::to_vec(&items).unwrap());
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let entries = answer.body["items"].as_array().unwrap();
+    let statuses: Vec<u64> = entries
+        .iter()
+        .map(|e| e["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [200, 422, 200, 200, 422, 422], "{}", answer.body);
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(e["index"], i);
+    }
+    // Each verdict is what /v1/check (and `check`) gives for that shipment.
+    for (entry, name) in [(&entries[0], EXAMPLES[0]), (&entries[3], EXAMPLES[2])] {
+        let check = exportctl(&["check", example(name).to_str().unwrap()]);
+        let printed: Value = serde_json::from_str(check.stdout.trim()).unwrap();
+        assert_eq!(entry["decision"]["verdict"], printed, "{name}");
+        assert_eq!(entry["decision"]["recorded"], true);
+    }
+    assert_eq!(entries[2]["decision"]["mode"], "simulate");
+    assert_eq!(entries[2]["decision"]["recorded"], false);
+    assert_eq!(entries[3]["decision"]["request_id"], "b-2");
+    // Problems name the path within the batch body.
+    assert_eq!(
+        entries[1]["problem"]["errors"][0]["path"],
+        "items[1].lines[1].hs_code"
+    );
+    assert_eq!(entries[4]["problem"]["errors"][0]["path"], "items[4]");
+    assert_eq!(entries[5]["problem"]["errors"][0]["path"], "items[5].mode");
+    assert_eq!(answer.body["summary"]["decisions"], 3);
+    assert_eq!(answer.body["summary"]["problems"], 3);
+    assert_eq!(answer.body["policy_set"]["generation"], 1);
+
+    // A bare array; a request id seen before answers its original decision.
+    let again = json!([{ "request_id": "b-2", "shipment": shipments[2] }, shipments[1]]);
+    let answer2 = server.post("/v1/check/batch", &serde_json::to_vec(&again).unwrap());
+    assert_eq!(answer2.status, 200, "{}", answer2.body);
+    let repeated = &answer2.body["items"][0]["decision"];
+    assert_eq!(
+        repeated["decision_id"],
+        entries[3]["decision"]["decision_id"]
+    );
+    assert_eq!(repeated["record"]["repeated"], true);
+    assert_eq!(answer2.body["items"][1]["status"], 200);
+    let conflict = json!([{ "request_id": "b-2", "shipment": shipments[0] }]);
+    let answer3 = server.post("/v1/check/batch", &serde_json::to_vec(&conflict).unwrap());
+    assert_eq!(answer3.body["items"][0]["status"], 409, "{}", answer3.body);
+
+    // More items than `batch_items`: 413; not a batch: 422.
+    let seven: Vec<&Value> = std::iter::repeat_n(&shipments[0], 7).collect();
+    let many = server.post("/v1/check/batch", &serde_json::to_vec(&seven).unwrap());
+    assert_eq!(many.status, 413, "{}", many.body);
+    assert_eq!(many.content_type, "application/problem+json");
+    assert!(many.body["detail"].as_str().unwrap().contains("limit of 6"));
+    let not_batch = server.post("/v1/check/batch", br#"{"things": []}"#);
+    assert_eq!(not_batch.status, 422, "{}", not_batch.body);
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    // Enforce decisions of the first batch (2) and the new one of the second (1).
+    let stored = records(&db);
+    assert_eq!(stored.len(), 3);
+    let ids: HashSet<&str> = stored.iter().map(|r| r.1.as_str()).collect();
+    for entry in [&entries[0], &entries[3], &answer2.body["items"][1]] {
+        assert!(ids.contains(entry["decision"]["decision_id"].as_str().unwrap()));
+    }
     verify(&url, &public, 3);
 }

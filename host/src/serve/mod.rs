@@ -7,6 +7,7 @@
 //! - `pool` — judging on OS threads, one worker each, off the async reactor;
 //! - `routes` — the router, built in one place, and the request limits;
 //! - `check` — `POST /v1/check`;
+//! - `batch` — `POST /v1/check/batch`;
 //! - `generations` — reload (and SIGHUP) and rollback of the policy set;
 //! - `policies` — `GET /v1/policies`;
 //! - `health` — `/healthz` and `/readyz`;
@@ -16,6 +17,7 @@
 //! then close the recorder, which commits what is queued and writes the final
 //! checkpoint.
 
+mod batch;
 mod check;
 mod config;
 mod generations;
@@ -41,7 +43,7 @@ use std::time::Duration;
 pub struct ServeArgs {
     /// Service configuration (TOML): `listen`, `expose`, `policies`, `workers`,
     /// `[audit] store`, `checkpoint_key` and `linger_ms`, `[limits] body_bytes`,
-    /// `request_timeout_ms` and `max_in_flight`.
+    /// `request_timeout_ms`, `max_in_flight` and `batch_items`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Address to listen on (default 127.0.0.1:8080; port 0 takes a free port).

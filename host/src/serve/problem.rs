@@ -93,6 +93,18 @@ impl Problem {
         )
     }
 
+    /// 413: a batch with more items than the configured limit.
+    pub fn too_many_items(found: usize, limit: usize) -> Problem {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-many-items",
+            "Too many items in the batch",
+            format!(
+                "the batch has {found} items, more than the limit of {limit} (`[limits] batch_items`); split it"
+            ),
+        )
+    }
+
     /// 503: the decision could not be recorded, so no verdict is given.
     pub fn not_recorded(detail: String) -> Problem {
         Problem {

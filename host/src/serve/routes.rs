@@ -1,6 +1,7 @@
 //! The router, built in one place: every endpoint, and the limits every API
 //! request passes through (body size, in-flight requests, time).
 
+use super::batch;
 use super::check;
 use super::generations;
 use super::health;
@@ -22,7 +23,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     // saturated service still says it is alive.
     // Grouped by the role a caller will need, so each group can take its own
     // access layer.
-    let check = Router::new().route("/v1/check", post(check::check));
+    let check = Router::new()
+        .route("/v1/check", post(check::check))
+        .route("/v1/check/batch", post(batch::batch));
     let auditor = Router::new().route("/v1/policies", get(policies::policies));
     let api = Router::new()
         .merge(check)
