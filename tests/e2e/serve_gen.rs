@@ -1,5 +1,6 @@
 //! `exportctl serve`: policy-set generations (reload by call and by SIGHUP,
-//! refused sets, rollback), `GET /v1/policies` and `POST /v1/check/batch`.
+//! refused sets, rollback), `GET /v1/policies`, `POST /v1/check/batch` and the
+//! decisions API.
 
 use crate::serve::{EXAMPLES, Server, audit_store, example, read_json, records, verify};
 use crate::support::{exportctl, repo, temp_dir, write};
@@ -16,6 +17,14 @@ fn default_set() -> String {
 /// The default set with its first policy in monitor mode: another digest.
 fn monitor_set() -> String {
     default_set().replacen("mode = \"enforce\"", "mode = \"monitor\"", 1)
+}
+
+/// The default set without its last policy (`us-ear`): verdicts list one
+/// policy fewer.
+fn without_us_ear() -> String {
+    let text = default_set();
+    let at = text.rfind("[[policy]]").unwrap();
+    text[..at].to_owned()
 }
 
 /// Writes the policy-set file the service reloads (replaced whole, so a
@@ -279,5 +288,150 @@ fn serve_batch_answers_each_item_in_order_and_records_every_decision() {
     for entry in [&entries[0], &entries[3], &answer2.body["items"][1]] {
         assert!(ids.contains(entry["decision"]["decision_id"].as_str().unwrap()));
     }
+    verify(&url, &public, 3);
+}
+
+#[test]
+fn serve_decisions_are_read_listed_proven_and_replayed() {
+    let dir = temp_dir();
+    let (url, key, public, _) = audit_store(dir.path());
+    // A checkpoint after every record, so each decision has a proof at once.
+    let set = dir.path().join("set.toml");
+    let audit_table =
+        format!("[audit]\nstore = \"{url}\"\ncheckpoint_key = \"{key}\"\ncheckpoint_every = 1\n\n");
+    put_set(&set, &format!("{audit_table}{}", default_set()));
+    let server = Server::start(dir.path(), &["--policies", set.to_str().unwrap()]);
+    let decided: Vec<Value> = EXAMPLES
+        .iter()
+        .map(|name| {
+            let answer = server.post("/v1/check", &std::fs::read(example(name)).unwrap());
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.body
+        })
+        .collect();
+    let id_of = |i: usize| decided[i]["decision_id"].as_str().unwrap().to_owned();
+
+    // One decision: the record as stored.
+    let one = server.get(&format!("/v1/decisions/{}", id_of(1)));
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(one.body["record"]["decision_id"], id_of(1).as_str());
+    assert_eq!(one.body["record"]["verdict"], decided[1]["verdict"]);
+    assert_eq!(one.body["leaf_index"], decided[1]["record"]["leaf_index"]);
+    let unknown = server.get("/v1/decisions/019ae000-0000-7000-8000-000000000000");
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert_eq!(unknown.content_type, "application/problem+json");
+    let bad = server.get("/v1/decisions/not-an-id");
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.body["errors"][0]["path"], "id");
+
+    // The listing: newest first, a page at a time through the cursor.
+    let all = server.get("/v1/decisions");
+    assert_eq!(all.status, 200, "{}", all.body);
+    let listed: Vec<&str> = all.body["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["decision_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [id_of(2), id_of(1), id_of(0)]);
+    assert!(all.body["next_cursor"].is_null());
+    let mut paged = Vec::new();
+    let mut next = "/v1/decisions?limit=1".to_owned();
+    for _ in 0..5 {
+        let page = server.get(&next);
+        assert_eq!(page.status, 200, "{}", page.body);
+        for d in page.body["decisions"].as_array().unwrap() {
+            paged.push(d["decision_id"].as_str().unwrap().to_owned());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => next = format!("/v1/decisions?limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, [id_of(2), id_of(1), id_of(0)]);
+    // Filters: the furniture shipment by party name, shipment id, destination, outcome.
+    let ids = |query: &str| -> Vec<String> {
+        let page = server.get(&format!("/v1/decisions?{query}"));
+        assert_eq!(page.status, 200, "{query}: {}", page.body);
+        page.body["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["decision_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("party=almaty%20interiors"), [id_of(0)]);
+    assert_eq!(ids("shipment=SO-2024-00310"), [id_of(0)]);
+    let outcome = decided[2]["verdict"]["outcome"].as_str().unwrap();
+    assert!(ids(&format!("outcome={outcome}")).contains(&id_of(2)));
+    let destination = read_json(&example(EXAMPLES[0]))["destination_country"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(ids(&format!("destination={destination}")).contains(&id_of(0)));
+    assert_eq!(ids("from=2999-01-01").len(), 0);
+    assert_eq!(ids("from=2000-01-01&to=2999-01-01").len(), 3);
+    for (query, name) in [
+        ("outcome=maybe", "outcome"),
+        ("order=asc", "order"),
+        ("limit=x", "limit"),
+    ] {
+        let refused = server.get(&format!("/v1/decisions?{query}"));
+        assert_eq!(refused.status, 400, "{query}: {}", refused.body);
+        assert_eq!(refused.body["errors"][0]["path"], name);
+    }
+
+    // The proof: as `audit proof` writes it, and `audit verify-proof` accepts it.
+    let proof = server.get(&format!("/v1/decisions/{}/proof", id_of(1)));
+    assert_eq!(proof.status, 200, "{}", proof.body);
+    let file = write(dir.path(), "proof.json", proof.body.to_string());
+    let verified = exportctl(&["audit", "verify-proof", &file, "--key", &public]);
+    assert_eq!(verified.code, 0, "{verified:?}");
+    let cli = exportctl(&["audit", "proof", &id_of(1), "--store", &url]);
+    assert_eq!(cli.code, 0, "{cli:?}");
+    assert_eq!(
+        proof.body,
+        serde_json::from_str::<Value>(&cli.stdout).unwrap()
+    );
+    let no_proof = server.get("/v1/decisions/019ae000-0000-7000-8000-000000000000/proof");
+    assert_eq!(no_proof.status, 404, "{}", no_proof.body);
+
+    // Replay with the recorded set: identical.
+    let replay = server.post(&format!("/v1/decisions/{}/replay", id_of(2)), b"");
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    assert_eq!(replay.body["result"], "identical", "{}", replay.body);
+    assert_eq!(replay.body["verdict"], decided[2]["verdict"]);
+    // With the active set after a reload to one without `us-ear`: the difference.
+    put_set(&set, &format!("{audit_table}{}", without_us_ear()));
+    let reloaded = server.post("/v1/policies/reload", b"");
+    assert_eq!(reloaded.status, 200, "{}", reloaded.body);
+    let what_if = server.post(
+        &format!("/v1/decisions/{}/replay", id_of(2)),
+        br#"{"policies": "active"}"#,
+    );
+    assert_eq!(what_if.status, 200, "{}", what_if.body);
+    assert_eq!(what_if.body["result"], "differs", "{}", what_if.body);
+    assert_eq!(what_if.body["policy_set"]["generation"], 2);
+    assert_eq!(what_if.body["recorded_policy_set"]["generation"], 1);
+    assert!(!what_if.body["differences"].as_array().unwrap().is_empty());
+    let recorded_again = server.post(
+        &format!("/v1/decisions/{}/replay", id_of(2)),
+        br#"{"policies": "recorded"}"#,
+    );
+    assert_eq!(recorded_again.body["result"], "identical");
+    let bad_body = server.post(
+        &format!("/v1/decisions/{}/replay", id_of(2)),
+        br#"{"policies": "tomorrow"}"#,
+    );
+    assert_eq!(bad_body.status, 422, "{}", bad_body.body);
+    assert_eq!(bad_body.body["errors"][0]["path"], "policies");
+    let replay_unknown = server.post(
+        "/v1/decisions/019ae000-0000-7000-8000-000000000000/replay",
+        b"",
+    );
+    assert_eq!(replay_unknown.status, 404, "{}", replay_unknown.body);
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
     verify(&url, &public, 3);
 }

@@ -10,6 +10,7 @@
 //! - `batch` — `POST /v1/check/batch`;
 //! - `generations` — reload (and SIGHUP) and rollback of the policy set;
 //! - `policies` — `GET /v1/policies`;
+//! - `decisions` — the recorded decisions: one, a listing, a proof, a replay;
 //! - `health` — `/healthz` and `/readyz`;
 //! - `problem` — RFC 9457 error bodies.
 //!
@@ -20,6 +21,7 @@
 mod batch;
 mod check;
 mod config;
+mod decisions;
 mod generations;
 mod health;
 mod policies;

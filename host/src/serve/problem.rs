@@ -83,6 +83,27 @@ impl Problem {
         )
     }
 
+    /// 404: no such resource (e.g. an unknown decision id).
+    pub fn not_found(detail: String) -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    /// 400: a bad query or path parameter, named in `errors`.
+    pub fn bad_parameter(name: &str, message: String) -> Problem {
+        Problem {
+            errors: vec![FieldError {
+                path: name.to_owned(),
+                message: message.clone(),
+            }],
+            ..Problem::new(
+                StatusCode::BAD_REQUEST,
+                "bad-parameter",
+                "Bad parameter",
+                format!("{name}: {message}"),
+            )
+        }
+    }
+
     /// 413: the body is larger than the configured limit.
     pub fn too_large(limit: usize) -> Problem {
         Problem::new(

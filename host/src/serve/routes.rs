@@ -3,6 +3,7 @@
 
 use super::batch;
 use super::check;
+use super::decisions;
 use super::generations;
 use super::health;
 use super::policies;
@@ -26,7 +27,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     let check = Router::new()
         .route("/v1/check", post(check::check))
         .route("/v1/check/batch", post(batch::batch));
-    let auditor = Router::new().route("/v1/policies", get(policies::policies));
+    let auditor = Router::new()
+        .route("/v1/decisions", get(decisions::list))
+        .route("/v1/decisions/{id}", get(decisions::show))
+        .route("/v1/decisions/{id}/proof", get(decisions::proof))
+        .route("/v1/decisions/{id}/replay", post(decisions::replay))
+        .route("/v1/policies", get(policies::policies));
     let api = Router::new()
         .merge(check)
         .merge(auditor)
