@@ -1,12 +1,14 @@
 //! `exportctl serve`: policy-set generations (reload by call and by SIGHUP,
 //! refused sets, rollback), `GET /v1/policies`, `POST /v1/check/batch` and the
-//! decisions API.
+//! decisions API — and, under load, 20 reloads of valid, invalid and hostile
+//! sets with no request failing and every verdict naming the set that judged it.
 
 use crate::serve::{EXAMPLES, Server, audit_store, example, read_json, records, verify};
-use crate::support::{exportctl, repo, temp_dir, write};
+use crate::support::{exportctl, hostile, repo, temp_dir, write};
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// The bundled default set's text: the first valid set of these tests.
@@ -434,4 +436,215 @@ fn serve_decisions_are_read_listed_proven_and_replayed() {
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
     verify(&url, &public, 3);
+}
+
+/// The sets the load test reloads, in turn: valid ones (two digests), a
+/// broken file, a missing plugin, a hostile plugin that loops (loads, and its
+/// verdicts carry a `policy-error`), a plugin whose signature is for other bytes.
+fn reload_sets(dir: &Path) -> Vec<(&'static str, String)> {
+    let bad_sig = dir.join("bad.wasm");
+    std::fs::copy(hostile("panic"), &bad_sig).unwrap();
+    let base = dir.join("publisher");
+    let run = exportctl(&["policy", "keygen", "--unencrypted", base.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let public = std::fs::read_to_string(format!("{}.pub", base.display())).unwrap();
+    let public = public.lines().last().unwrap().to_owned();
+    let sign = exportctl(&[
+        "policy",
+        "sign",
+        "--key",
+        &format!("{}.key", base.display()),
+        bad_sig.to_str().unwrap(),
+    ]);
+    assert_eq!(sign.code, 0, "{sign:?}");
+    // The signed bytes change afterwards: the signature no longer matches.
+    let mut bytes = std::fs::read(&bad_sig).unwrap();
+    bytes.push(0);
+    std::fs::write(&bad_sig, bytes).unwrap();
+    vec![
+        ("valid", default_set()),
+        ("invalid", "[[policy]\nplugin = ".to_owned()),
+        ("valid", monitor_set()),
+        (
+            "invalid",
+            format!(
+                "[[policy]]\nplugin = \"{}\"\n",
+                dir.join("missing.wasm").display()
+            ),
+        ),
+        (
+            "hostile",
+            format!(
+                "[trust]\nallow_unsigned = true\n[[policy]]\nplugin = \"kz-export-control\"\n[[policy]]\nplugin = \"{}\"\n[policy.limits]\nfuel = 20_000_000\n",
+                hostile("infinite-loop").display()
+            ),
+        ),
+        (
+            "invalid",
+            format!(
+                "[[trust.publisher]]\nname = \"Test publisher\"\npublic_key = \"{public}\"\npolicies = [\"hostile-*\"]\n[[policy]]\nplugin = \"{}\"\n",
+                bad_sig.display()
+            ),
+        ),
+    ]
+}
+
+/// One check's answer as the load clients keep it.
+struct Checked {
+    status: u16,
+    generation: Option<(u64, String)>,
+    decision_id: Option<String>,
+    policy_error: bool,
+    body: Value,
+}
+
+#[test]
+fn serve_reloads_20_times_under_load_without_failing_a_request() {
+    const CLIENTS: usize = 3;
+    const RELOADS: usize = 20;
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let sets = reload_sets(dir.path());
+    let set = dir.path().join("set.toml");
+    put_set(&set, &default_set());
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--policies",
+            set.to_str().unwrap(),
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+        ],
+    );
+    // Generation → digest of every set that served.
+    let mut digests: HashMap<u64, String> = HashMap::new();
+    let (first_generation, first_digest) = active(&server);
+    digests.insert(first_generation, first_digest);
+    let mut hostile_generations = HashSet::new();
+    let body = std::fs::read(example(EXAMPLES[2])).unwrap();
+    let stop = AtomicBool::new(false);
+    let (answers, outcomes) = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                let (server, body, stop) = (&server, &body, &stop);
+                s.spawn(move || {
+                    let agent = Server::agent();
+                    let mut got = Vec::new();
+                    // Bounded: stops when told, or after 20,000 requests.
+                    while !stop.load(Ordering::Relaxed) && got.len() < 20_000 {
+                        let a = server.post_with(&agent, "/v1/check", body);
+                        let policy_error = a.body["verdict"]["findings"]
+                            .as_array()
+                            .is_some_and(|f| f.iter().any(|f| f["rule"] == "policy-error"));
+                        got.push(Checked {
+                            status: a.status,
+                            generation: (a.status == 200).then(|| generation_of(&a.body)),
+                            decision_id: a.body["decision_id"].as_str().map(str::to_owned),
+                            policy_error,
+                            body: a.body,
+                        });
+                    }
+                    got
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for i in 0..RELOADS {
+            let (kind, text) = &sets[i % sets.len()];
+            put_set(&set, text);
+            let reload = server.post("/v1/policies/reload", b"");
+            match *kind {
+                "invalid" => {
+                    assert_eq!(reload.status, 422, "reload {i}: {}", reload.body);
+                    assert_eq!(
+                        problem_type(&reload),
+                        "urn:exportctl:problem:policy-set-refused"
+                    );
+                }
+                _ => {
+                    assert_eq!(reload.status, 200, "reload {i} ({kind}): {}", reload.body);
+                    let generation = reload.body["active"]["generation"].as_u64().unwrap();
+                    let digest = reload.body["active"]["digest"].as_str().unwrap();
+                    assert!(
+                        digests.insert(generation, digest.to_owned()).is_none(),
+                        "generation {generation} loaded twice"
+                    );
+                    if *kind == "hostile" {
+                        hostile_generations.insert(generation);
+                    }
+                }
+            }
+            outcomes.push((kind, reload.status));
+            // Let the clients be judged by this generation for a while.
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        // Rollback returns to the previous generation's set.
+        let (now, _) = active(&server);
+        let back = server.post("/v1/policies/rollback", b"");
+        assert_eq!(back.status, 200, "{}", back.body);
+        let previous = back.body["active"]["generation"].as_u64().unwrap();
+        assert!(previous < now);
+        assert_eq!(back.body["active"]["digest"], digests[&previous].as_str());
+        std::thread::sleep(Duration::from_millis(300));
+        stop.store(true, Ordering::Relaxed);
+        let answers: Vec<Checked> = clients
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect();
+        (answers, outcomes)
+    });
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+
+    // Zero failures: every request answered 200 with a verdict (a hostile
+    // plugin's failure is a `policy-error` finding in one).
+    for a in &answers {
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    // Every verdict names a generation that served, with that generation's digest.
+    let mut by_generation: HashMap<u64, usize> = HashMap::new();
+    for a in &answers {
+        let (generation, digest) = a.generation.as_ref().unwrap();
+        assert_eq!(
+            digests.get(generation),
+            Some(digest),
+            "a verdict names generation {generation} with digest {digest}"
+        );
+        *by_generation.entry(*generation).or_default() += 1;
+        // Only the hostile set fails a policy, and there every verdict carries it.
+        assert_eq!(
+            a.policy_error,
+            hostile_generations.contains(generation),
+            "generation {generation}: {}",
+            a.body
+        );
+    }
+    assert!(
+        hostile_generations
+            .iter()
+            .any(|g| by_generation.contains_key(g)),
+        "no check was judged by the hostile set: {by_generation:?}"
+    );
+    // Every 200 has its record, with the generation it named.
+    let stored: HashMap<String, Value> = records(&db)
+        .into_iter()
+        .map(|(_, id, _, verdict)| (id, verdict))
+        .collect();
+    for a in &answers {
+        let id = a.decision_id.as_ref().unwrap();
+        assert_eq!(
+            stored.get(id),
+            Some(&a.body["verdict"]),
+            "decision {id} answered 200 but not stored as answered"
+        );
+    }
+    assert_eq!(stored.len(), answers.len());
+    let refused = outcomes.iter().filter(|(_, status)| *status == 422).count();
+    eprintln!(
+        "serve: {} checks from {CLIENTS} clients across {RELOADS} reloads ({refused} refused), by generation: {by_generation:?}",
+        answers.len()
+    );
+    verify(&url, &public, stored.len());
 }
