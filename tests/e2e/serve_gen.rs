@@ -191,6 +191,28 @@ fn serve_reloads_refuses_a_bad_set_rolls_back_and_reloads_on_sighup() {
     assert_eq!(ready.body["last_reload"]["succeeded"], true);
     assert_eq!(ready.body["last_reload"]["generation"], 3);
 
+    // Four reloads at once run one at a time: four new numbers, each swapped
+    // in over the one just before it.
+    let swaps: Vec<(u64, u64)> = std::thread::scope(|s| {
+        let calls: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| server.post("/v1/policies/reload", b"")))
+            .collect();
+        calls
+            .into_iter()
+            .map(|c| {
+                let a = c.join().unwrap();
+                assert_eq!(a.status, 200, "{}", a.body);
+                (
+                    a.body["active"]["generation"].as_u64().unwrap(),
+                    a.body["previous"]["generation"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    });
+    let mut swaps = swaps;
+    swaps.sort_unstable();
+    assert_eq!(swaps, [(4, 3), (5, 4), (6, 5), (7, 6)]);
+
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
     // The three checks, each recorded.
@@ -647,4 +669,49 @@ fn serve_reloads_20_times_under_load_without_failing_a_request() {
         answers.len()
     );
     verify(&url, &public, stored.len());
+}
+
+/// 11 batches of 1,000: each batch's records share commits, and a listing
+/// whose filter matches nothing reads 10,000 records, says so, and its cursor
+/// reads the rest.
+#[test]
+fn serve_batches_share_commits_and_a_listing_page_reads_at_most_10000_records() {
+    const BATCHES: usize = 11;
+    let dir = temp_dir();
+    let (url, key, public, _) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let shipment = read_json(&example(EXAMPLES[0]));
+    let batch = serde_json::to_vec(&json!({ "items": vec![shipment; 1000] })).unwrap();
+    for i in 0..BATCHES {
+        let answer = server.post("/v1/check/batch", &batch);
+        assert_eq!(answer.status, 200, "batch {i}: {}", answer.body);
+        assert_eq!(answer.body["summary"]["decisions"], 1000);
+    }
+    let first = server.get("/v1/decisions?party=nobody%20at%20all");
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["scanned"], 10_000);
+    assert_eq!(first.body["scan_limit_reached"], true);
+    assert!(first.body["decisions"].as_array().unwrap().is_empty());
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let rest = server.get(&format!(
+        "/v1/decisions?party=nobody%20at%20all&cursor={cursor}"
+    ));
+    assert_eq!(rest.status, 200, "{}", rest.body);
+    assert_eq!(rest.body["scanned"], BATCHES * 1000 - 10_000);
+    assert_eq!(rest.body["scan_limit_reached"], false);
+    assert!(rest.body["next_cursor"].is_null());
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    // "… N decisions recorded in C commits …": far fewer commits than records.
+    let line = log
+        .lines()
+        .find(|l| l.contains("decisions recorded in"))
+        .unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "commits,").unwrap();
+    let commits: usize = words[at - 1].parse().unwrap();
+    assert!(commits <= BATCHES * 100, "{line}");
+    eprintln!("serve: {BATCHES} batches of 1,000 recorded in {commits} commits");
+    verify(&url, &public, BATCHES * 1000);
 }
