@@ -449,6 +449,17 @@ fn serve_decisions_are_read_listed_proven_and_replayed() {
     );
     assert_eq!(bad_body.status, 422, "{}", bad_body.body);
     assert_eq!(bad_body.body["errors"][0]["path"], "policies");
+    // A decision of the reloaded generation replays with its own set: the
+    // reload kept that set's plugins and canonical form in the store.
+    let later = server.post("/v1/check", &std::fs::read(example(EXAMPLES[2])).unwrap());
+    assert_eq!(later.status, 200, "{}", later.body);
+    assert_eq!(later.body["policy_set"]["generation"], 2);
+    let later_id = later.body["decision_id"].as_str().unwrap();
+    let own_set = server.post(&format!("/v1/decisions/{later_id}/replay"), b"");
+    assert_eq!(own_set.status, 200, "{}", own_set.body);
+    assert_eq!(own_set.body["result"], "identical", "{}", own_set.body);
+    assert_eq!(own_set.body["policy_set"]["generation"], 2);
+    assert_ne!(later.body["verdict"], decided[2]["verdict"]);
     let replay_unknown = server.post(
         "/v1/decisions/019ae000-0000-7000-8000-000000000000/replay",
         b"",
@@ -457,7 +468,7 @@ fn serve_decisions_are_read_listed_proven_and_replayed() {
 
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
-    verify(&url, &public, 3);
+    verify(&url, &public, 4);
 }
 
 /// The sets the load test reloads, in turn: valid ones (two digests), a
