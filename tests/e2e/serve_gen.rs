@@ -726,3 +726,44 @@ fn serve_batches_share_commits_and_a_listing_page_reads_at_most_10000_records() 
     eprintln!("serve: {BATCHES} batches of 1,000 recorded in {commits} commits");
     verify(&url, &public, BATCHES * 1000);
 }
+
+/// The decisions API on a PostgreSQL store: the same record, pages and replay.
+#[test]
+fn serve_decisions_on_postgresql() {
+    let pg = crate::postgres_server::PgServer::start();
+    let url = pg.database("serve");
+    let dir = temp_dir();
+    let (_, key, public, _) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let ids: Vec<String> = EXAMPLES
+        .iter()
+        .map(|name| {
+            let answer = server.post("/v1/check", &std::fs::read(example(name)).unwrap());
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.body["decision_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let one = server.get(&format!("/v1/decisions/{}", ids[0]));
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(one.body["record"]["decision_id"], ids[0].as_str());
+    let first = server.get("/v1/decisions?limit=2");
+    assert_eq!(first.status, 200, "{}", first.body);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = server.get(&format!("/v1/decisions?limit=2&cursor={cursor}"));
+    let paged: Vec<&str> = first.body["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second.body["decisions"].as_array().unwrap())
+        .map(|d| d["decision_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(paged, [&ids[2], &ids[1], &ids[0]]);
+    let party = server.get("/v1/decisions?party=almaty");
+    assert_eq!(party.body["decisions"][0]["decision_id"], ids[0].as_str());
+    let replay = server.post(&format!("/v1/decisions/{}/replay", ids[1]), b"");
+    assert_eq!(replay.status, 200, "{}", replay.body);
+    assert_eq!(replay.body["result"], "identical", "{}", replay.body);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    verify(&url, &public, 3);
+}
