@@ -45,6 +45,11 @@ pub(crate) fn stale(
         .collect()
 }
 
+/// Days from `edition` to `on` (negative when the edition is later).
+pub(crate) fn age_days(edition: Date, on: Date) -> i64 {
+    day_number(on) - day_number(edition)
+}
+
 /// Every valid `YYYY-MM-DD` in `text`.
 fn iso_dates(text: &str) -> impl Iterator<Item = Date> + '_ {
     let bytes = text.as_bytes();
@@ -90,6 +95,12 @@ fn day_number(date: Date) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edition_is_aged_in_days_to_the_day_asked_about() {
+        assert_eq!(age_days(Date::ymd(2024, 2, 23), Date::ymd(2024, 3, 1)), 7);
+        assert_eq!(age_days(Date::ymd(2024, 3, 1), Date::ymd(2024, 2, 23)), -7);
+    }
 
     #[test]
     fn finds_the_edition_of_a_dated_source_and_warns_past_the_limit() {

@@ -69,6 +69,23 @@ pub struct PolicyInfo<'a> {
     pub settings_json: &'a str,
 }
 
+/// A dated data source a policy of a loaded set declares (a list edition), and
+/// how old it is on a given day: the same reading of the sources as the
+/// verdict's `data-age` warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition<'a> {
+    /// The policy id.
+    pub policy: &'a str,
+    /// The source's short name.
+    pub source: &'a str,
+    /// The edition's date.
+    pub edition: Date,
+    /// Days from the edition to the day asked about.
+    pub age_days: i64,
+    /// Older than the set's `data_age_warning_days` (a verdict on that day warns).
+    pub stale: bool,
+}
+
 impl Host {
     /// The generation number this host was loaded under and the digest of its
     /// policy set; every verdict it gives carries both.
@@ -93,6 +110,25 @@ impl Host {
     /// Warnings about how the set was loaded (e.g. unsigned plugins allowed).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Every dated source of the enabled policies, with its age on `on`.
+    pub fn editions(&self, on: Date) -> Vec<Edition<'_>> {
+        self.policies
+            .iter()
+            .flat_map(|p| {
+                p.editions.iter().map(move |(source, edition)| {
+                    let age_days = crate::data_age::age_days(*edition, on);
+                    Edition {
+                        policy: &p.plugin.metadata().id,
+                        source,
+                        edition: *edition,
+                        age_days,
+                        stale: self.data_age_days > 0 && age_days > i64::from(self.data_age_days),
+                    }
+                })
+            })
+            .collect()
     }
 
     /// The enabled policies, in set order.

@@ -80,7 +80,7 @@ pub mod report;
 pub use cache::CodeCache;
 pub use engine::EngineSettings;
 pub use error::LoadError;
-pub use host::{Host, PolicyInfo};
+pub use host::{Edition, Host, PolicyInfo};
 pub use limits::Limits;
 pub use load::{HostBuilder, bundled_plugins};
 pub use plugin::{Plugin, PluginMetadata};

@@ -23,6 +23,8 @@
 //!   nothing in force, closed pipes, broken lines), and the CLI around it;
 //! - `serve` — `exportctl serve` over loopback HTTP: verdicts as `check`'s, recorded before
 //!   they are answered, idempotency, problem+json errors, limits, group commit;
+//! - `serve_gen` — policy-set generations (reload, SIGHUP, rollback, under load with
+//!   invalid and hostile sets), `GET /v1/policies`, batch checks and the decisions API;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -52,4 +54,5 @@ mod readmes;
 mod replay;
 mod sandbox;
 mod serve;
+mod serve_gen;
 mod support;

@@ -15,38 +15,38 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// How long the service may take to start (it compiles the set's plugins).
-const START_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long it may take to stop after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(60);
 
-const EXAMPLES: [&str; 3] = [
+pub(crate) const EXAMPLES: [&str; 3] = [
     "de-furniture-to-kz.json",
     "de-microcontrollers-kz-end-user-ru.json",
     "seed-drones-kg-via-kz-to-ru.json",
 ];
 
-fn example(name: &str) -> PathBuf {
+pub(crate) fn example(name: &str) -> PathBuf {
     repo().join("tests/examples").join(name)
 }
 
 /// A running `exportctl serve`; killed if a test fails before stopping it.
-struct Server {
+pub(crate) struct Server {
     child: Option<Child>,
-    base: String,
+    pub(crate) base: String,
     stderr: PathBuf,
 }
 
 /// The service's answer: status, content type, `Retry-After`, body as JSON.
-struct Answer {
-    status: u16,
-    content_type: String,
-    retry_after: Option<String>,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Value,
 }
 
 impl Server {
     /// Starts the binary on a free loopback port with `args` after `serve`.
-    fn start(dir: &Path, args: &[&str]) -> Server {
+    pub(crate) fn start(dir: &Path, args: &[&str]) -> Server {
         let stderr = dir.join(format!("serve-{}.log", std::process::id()));
         let log = std::fs::File::create(&stderr).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_exportctl"))
@@ -82,11 +82,16 @@ impl Server {
         server
     }
 
-    fn log(&self) -> String {
+    /// The service's process id (for signals).
+    pub(crate) fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
 
-    fn agent() -> ureq::Agent {
+    pub(crate) fn agent() -> ureq::Agent {
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
@@ -94,11 +99,11 @@ impl Server {
             .into()
     }
 
-    fn post(&self, path: &str, body: &[u8]) -> Answer {
+    pub(crate) fn post(&self, path: &str, body: &[u8]) -> Answer {
         self.post_with(&Server::agent(), path, body)
     }
 
-    fn post_with(&self, agent: &ureq::Agent, path: &str, body: &[u8]) -> Answer {
+    pub(crate) fn post_with(&self, agent: &ureq::Agent, path: &str, body: &[u8]) -> Answer {
         let response = agent
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
@@ -107,7 +112,7 @@ impl Server {
         Server::answer(response)
     }
 
-    fn get(&self, path: &str) -> Answer {
+    pub(crate) fn get(&self, path: &str) -> Answer {
         let response = Server::agent()
             .get(format!("{}{path}", self.base))
             .call()
@@ -115,7 +120,7 @@ impl Server {
         Server::answer(response)
     }
 
-    fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+    pub(crate) fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
         let header = |name: &str| {
             response
                 .headers()
@@ -138,7 +143,7 @@ impl Server {
     }
 
     /// SIGTERM, then waits (bounded) for the exit; returns (exit code, stderr).
-    fn stop(mut self) -> (i32, String) {
+    pub(crate) fn stop(mut self) -> (i32, String) {
         let mut child = self.child.take().unwrap();
         let pid = libc::pid_t::try_from(child.id()).unwrap();
         // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
@@ -169,7 +174,7 @@ impl Drop for Server {
 }
 
 /// An audit store and checkpoint key in `dir`: (store URL, key, public key, db path).
-fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
+pub(crate) fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
     let key = dir.join("checkpoint.key").display().to_string();
     let run = exportctl(&[
         "audit",
@@ -190,7 +195,7 @@ fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
 }
 
 /// Every record of the store: (leaf index, decision id, request id, verdict).
-fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
+pub(crate) fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut stmt = c
         .prepare("SELECT seq, body FROM records ORDER BY seq")
@@ -210,7 +215,7 @@ fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
         .collect()
 }
 
-fn verify(url: &str, public: &str, n: usize) {
+pub(crate) fn verify(url: &str, public: &str, n: usize) {
     let run = exportctl(&["audit", "verify", url, "--key", public]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -220,12 +225,12 @@ fn verify(url: &str, public: &str, n: usize) {
     );
 }
 
-fn envelope(request_id: &str, mode: &str, shipment: &Value) -> Vec<u8> {
+pub(crate) fn envelope(request_id: &str, mode: &str, shipment: &Value) -> Vec<u8> {
     serde_json::to_vec(&json!({ "request_id": request_id, "mode": mode, "shipment": shipment }))
         .unwrap()
 }
 
-fn read_json(path: &Path) -> Value {
+pub(crate) fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -878,6 +883,14 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/openapi.json"),
     ("get", "/readyz"),
     ("post", "/v1/check"),
+    ("post", "/v1/check/batch"),
+    ("get", "/v1/decisions"),
+    ("get", "/v1/decisions/{id}"),
+    ("get", "/v1/decisions/{id}/proof"),
+    ("post", "/v1/decisions/{id}/replay"),
+    ("get", "/v1/policies"),
+    ("post", "/v1/policies/reload"),
+    ("post", "/v1/policies/rollback"),
 ];
 
 /// Checks that every key of `value` is a property of `schema` (resolving

@@ -171,6 +171,47 @@ fn two_writers_share_one_log(url: &str) {
     assert!(report.checkpoints >= 4, "{}", report.checkpoints);
 }
 
+/// Newest-first pages: below a leaf index, in a time range, stopping when the caller has
+/// enough.
+fn newest_first_pages(url: &str) {
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(url, &key, 100);
+    for i in 0..10 {
+        rec.record(&record(i, None)).unwrap();
+    }
+    rec.close().unwrap();
+    let store = Store::open_existing(url).unwrap();
+    let page = |before: Option<u64>, from: Option<&str>, max: usize| {
+        let mut seen = Vec::new();
+        store
+            .for_each_record_newest_first(before, from, None, |r| {
+                seen.push(r.index);
+                if seen.len() == max { Err(()) } else { Ok(()) }
+            })
+            .unwrap()
+            .ok();
+        seen
+    };
+    assert_eq!(page(None, None, 3), [9, 8, 7]);
+    assert_eq!(page(Some(7), None, 3), [6, 5, 4]);
+    assert_eq!(page(Some(2), None, 3), [1, 0]);
+    // A time after every record: nothing.
+    assert!(page(None, Some("9999-01-01T00:00:00Z"), 3).is_empty());
+    assert_eq!(page(None, Some("2000-01-01T00:00:00Z"), 100).len(), 10);
+}
+
+#[test]
+fn sqlite_newest_first_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    newest_first_pages(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_newest_first_pages() {
+    let pg = PgServer::start();
+    newest_first_pages(&pg.database("audit"));
+}
+
 fn sqlite_url(dir: &tempfile::TempDir) -> String {
     url(&dir.path().join("audit.db"))
 }

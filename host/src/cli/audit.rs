@@ -110,6 +110,9 @@ impl Failed {
     pub(super) fn tampered(message: impl std::fmt::Display) -> Failed {
         Failed(ExitStatus::Tampered, message.to_string())
     }
+    pub(super) fn message(self) -> String {
+        self.1
+    }
 }
 
 pub(super) fn run(command: &AuditCommand) -> ExitStatus {

@@ -319,6 +319,51 @@ fn shown(v: &Option<Value>) -> String {
         .map_or_else(|| "(absent)".to_owned(), Value::to_string)
 }
 
+/// One decision replayed by the service (`POST /v1/decisions/{id}/replay`).
+pub(crate) struct Replayed {
+    /// The replayed verdict's JSON.
+    pub(crate) verdict: Value,
+    /// The generation that judged it: (set digest, number).
+    pub(crate) policy_set: (String, u64),
+    /// Every difference from the recorded verdict: (path, recorded, replayed).
+    pub(crate) differences: Vec<(String, Option<Value>, Option<Value>)>,
+}
+
+/// Replays `record` with `host`, or with the set that reached it (rebuilt from
+/// `store`) when `host` is `None`; `Ok(None)` when the record keeps only its
+/// input's digest. `Err` is the message.
+pub(crate) fn replay_one(
+    store: &Store,
+    record: &DecisionRecord,
+    host: Option<Arc<Host>>,
+) -> Result<Option<Replayed>, String> {
+    let mut no_inputs = Inputs {
+        docs: Vec::new(),
+        by_as_of: HashMap::new(),
+    };
+    let Some(shipment) = shipment_of(record, &mut no_inputs).map_err(|f| f.message())? else {
+        return Ok(None);
+    };
+    let host = match host {
+        Some(host) => host,
+        None => rebuild(store, record, &recorded_signers(record)).map_err(|f| f.message())?,
+    };
+    let verdict = host.evaluate(&shipment);
+    let replayed = replayed_json(&verdict, &record.verdict).map_err(|f| f.message())?;
+    let differences = differences(&record.verdict, &replayed)
+        .into_iter()
+        .map(|d| (d.path, d.recorded, d.replayed))
+        .collect();
+    Ok(Some(Replayed {
+        verdict: replayed,
+        policy_set: (
+            verdict.generation.set_digest.to_string(),
+            verdict.generation.number,
+        ),
+        differences,
+    }))
+}
+
 /// Verifies the whole log first when `--key` is given.
 fn verify_first(store: &Store, key: Option<&std::path::Path>) -> Result<(), Failed> {
     if let Some(key) = key {

@@ -12,6 +12,7 @@ mod policy;
 mod recording;
 
 pub use audit::AuditCommand;
+pub(crate) use audit_replay::replay_one;
 pub use exit::ExitStatus;
 pub use policy::PolicyCommand;
 

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use exportctl::{
     CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
 };
-use exportctl_audit::{DecisionId, DecisionRecord, Receipt, RecordError};
+use exportctl_audit::{DecisionId, DecisionRecord, Receipt, RecordError, Ticket};
 use exportctl_sdk::Shipment;
 use exportctl_sdk::input::{self, InputFormat, InputLimits};
 use serde::Serialize;
@@ -44,7 +44,7 @@ const MAX_REQUEST_ID: usize = 128;
 
 /// Whether a check is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CheckMode {
+pub(super) enum CheckMode {
     /// Judge and record; the verdict is answered only once the record is durable.
     Enforce,
     /// Judge only: nothing is recorded, and the answer says so.
@@ -52,7 +52,7 @@ enum CheckMode {
 }
 
 impl CheckMode {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             CheckMode::Enforce => "enforce",
             CheckMode::Simulate => "simulate",
@@ -62,13 +62,13 @@ impl CheckMode {
 
 /// A check request, read from its body.
 #[derive(Debug)]
-struct CheckRequest {
-    request_id: Option<String>,
-    mode: CheckMode,
+pub(super) struct CheckRequest {
+    pub(super) request_id: Option<String>,
+    pub(super) mode: CheckMode,
     /// The shipment document's bytes, exactly as sent.
-    shipment: Vec<u8>,
+    pub(super) shipment: Vec<u8>,
     /// The shipment came in an envelope: its field paths start with `shipment.`.
-    enveloped: bool,
+    pub(super) enveloped: bool,
 }
 
 /// The body of a check as the API document describes it: a bare shipment or
@@ -108,7 +108,7 @@ struct Envelope {
 }
 
 /// What the judging thread hands back.
-enum Judged {
+pub(super) enum Judged {
     /// A verdict and, in enforce mode, its decision taken down for the record.
     Verdict {
         verdict: Arc<Verdict>,
@@ -121,36 +121,37 @@ enum Judged {
 /// The answer to a check.
 #[derive(Serialize, ToSchema)]
 #[schema(as = CheckAnswer)]
-struct CheckResponse {
+pub(super) struct CheckResponse {
     /// `enforce` or `simulate`.
-    mode: &'static str,
+    pub(super) mode: &'static str,
     /// Whether a decision record exists for this verdict.
-    recorded: bool,
+    pub(super) recorded: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    decision_id: Option<String>,
+    pub(super) decision_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<String>,
+    pub(super) request_id: Option<String>,
     /// The policy set that judged.
-    policy_set: PolicySetJson,
+    pub(super) policy_set: PolicySetJson,
     /// Where the record is in the audit log (enforce mode).
     #[serde(skip_serializing_if = "Option::is_none")]
-    record: Option<RecordJson>,
+    pub(super) record: Option<RecordJson>,
     /// The verdict exactly as `exportctl check` prints it (`verdict.md`).
     #[schema(value_type = VerdictDoc)]
-    verdict: AnswerVerdict,
+    pub(super) verdict: AnswerVerdict,
 }
 
 /// The verdict of an answer: just judged, or read back from its record.
-enum AnswerVerdict {
+pub(super) enum AnswerVerdict {
     Judged(Arc<Verdict>),
-    Recorded(serde_json::Value),
+    /// Already JSON: read back from a record, or converted for a batch.
+    Json(serde_json::Value),
 }
 
 impl Serialize for AnswerVerdict {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             AnswerVerdict::Judged(verdict) => verdict.serialize(s),
-            AnswerVerdict::Recorded(value) => value.serialize(s),
+            AnswerVerdict::Json(value) => value.serialize(s),
         }
     }
 }
@@ -158,21 +159,21 @@ impl Serialize for AnswerVerdict {
 /// The policy set a verdict was reached with.
 #[derive(Serialize, ToSchema)]
 #[schema(as = PolicySetGeneration)]
-struct PolicySetJson {
+pub(super) struct PolicySetJson {
     /// The set's digest (lower-case hex SHA-256; `policy-set.md`, "Digest").
-    digest: String,
+    pub(super) digest: String,
     /// The generation it was loaded as (1 at start, +1 per reload).
-    generation: u64,
+    pub(super) generation: u64,
 }
 
 /// Where a decision is in the audit log.
 #[derive(Serialize, ToSchema)]
 #[schema(as = RecordPosition)]
-struct RecordJson {
+pub(super) struct RecordJson {
     /// The record's leaf index in the Merkle log.
-    leaf_index: u64,
+    pub(super) leaf_index: u64,
     /// True when the request id was seen before: this is the original decision.
-    repeated: bool,
+    pub(super) repeated: bool,
 }
 
 /// Judge one shipment.
@@ -280,7 +281,8 @@ async fn check_inner(
     };
     let receipt = record(state, captured).await?;
     if receipt.repeated {
-        return original(state, receipt, request.request_id).await;
+        let answer = original(state, receipt, request.request_id).await?;
+        return Ok(Json(answer).into_response());
     }
     state.metrics.judged(&verdict, CheckMode::Enforce.as_str());
     Ok(Json(CheckResponse {
@@ -300,61 +302,65 @@ async fn check_inner(
 
 /// Hands the decision to the writer and waits, off the reactor, until it is durable.
 async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt, Problem> {
+    let ticket = submit(state, captured)?;
+    let handed = Instant::now();
+    let waited = tokio::task::spawn_blocking(move || ticket.wait())
+        .await
+        .map_err(|e| Problem::internal(format!("waiting for the record failed: {e}")))?;
+    state.metrics.waited(&waited, handed.elapsed());
+    waited.map_err(receipt_problem)
+}
+
+/// What a record that was not committed means for its request.
+pub(super) fn receipt_problem(e: RecordError) -> Problem {
+    match e {
+        RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
+        other => Problem::not_recorded(other.to_string()),
+    }
+}
+
+/// Hands the decision to the writer; its ticket resolves once the record is durable.
+pub(super) fn submit(state: &AppState, captured: CapturedDecision) -> Result<Ticket, Problem> {
     let Some(audit) = &state.audit else {
         return Err(Problem::not_recorded(
             "no audit store is configured".to_owned(),
         ));
     };
-    let ticket = {
-        let recorder = audit
-            .recorder
-            .read()
-            .map_err(|_| Problem::internal("the recorder's lock is poisoned".to_owned()))?;
-        let Some(recorder) = recorder.as_ref() else {
-            return Err(Problem::not_recorded(format!(
-                "audit store {}: the service is shutting down",
-                audit.url
-            )));
-        };
-        let decision_id = captured.decision_id();
-        recorder
-            .submit_with(
-                decision_id,
-                // The record is built and encoded on the writer's thread.
-                Box::new(move || captured.encode().map_err(|e| e.to_string())),
-            )
-            .map_err(|e| match e {
-                RecordError::QueueFull { .. } => {
-                    state.metrics.rejected(Rejection::Overloaded);
-                    Problem::overloaded(e.to_string())
-                }
-                other => {
-                    state.metrics.append_failed();
-                    Problem::not_recorded(other.to_string())
-                }
-            })?
+    let recorder = audit
+        .recorder
+        .read()
+        .map_err(|_| Problem::internal("the recorder's lock is poisoned".to_owned()))?;
+    let Some(recorder) = recorder.as_ref() else {
+        return Err(Problem::not_recorded(format!(
+            "audit store {}: the service is shutting down",
+            audit.url
+        )));
     };
-    let handed = Instant::now();
-    let waited = tokio::task::spawn_blocking(move || ticket.wait())
-        .await
-        .map_err(|e| Problem::internal(format!("waiting for the record failed: {e}")))?;
-    match &waited {
-        Ok(_) => state.metrics.appended(handed.elapsed()),
-        Err(RecordError::RequestIdConflict { .. }) => {}
-        Err(_) => state.metrics.append_failed(),
-    }
-    waited.map_err(|e| match e {
-        RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
-        other => Problem::not_recorded(other.to_string()),
-    })
+    let decision_id = captured.decision_id();
+    recorder
+        .submit_with(
+            decision_id,
+            // The record is built and encoded on the writer's thread.
+            Box::new(move || captured.encode().map_err(|e| e.to_string())),
+        )
+        .map_err(|e| match e {
+            RecordError::QueueFull { .. } => {
+                state.metrics.rejected(Rejection::Overloaded);
+                Problem::overloaded(e.to_string())
+            }
+            other => {
+                state.metrics.append_failed();
+                Problem::not_recorded(other.to_string())
+            }
+        })
 }
 
 /// The answer to a repeated request id: the original decision, as recorded.
-async fn original(
+pub(super) async fn original(
     state: &Arc<AppState>,
     receipt: Receipt,
     request_id: Option<String>,
-) -> Result<Response, Problem> {
+) -> Result<CheckResponse, Problem> {
     let state = Arc::clone(state);
     let decision_id: DecisionId = receipt.decision_id;
     let found = tokio::task::spawn_blocking(move || {
@@ -377,7 +383,7 @@ async fn original(
     let record = DecisionRecord::decode(&body).map_err(|e| {
         Problem::internal(format!("decision {decision_id} cannot be read back: {e}"))
     })?;
-    Ok(Json(CheckResponse {
+    Ok(CheckResponse {
         mode: CheckMode::Enforce.as_str(),
         recorded: true,
         decision_id: Some(decision_id.to_string()),
@@ -390,13 +396,12 @@ async fn original(
             leaf_index: receipt.leaf_index,
             repeated: true,
         }),
-        verdict: AnswerVerdict::Recorded(record.verdict),
+        verdict: AnswerVerdict::Json(record.verdict),
     })
-    .into_response())
 }
 
 /// Reads the body: a bare shipment, or the envelope around one.
-fn parse_request(body: &[u8]) -> Result<CheckRequest, Problem> {
+pub(super) fn parse_request(body: &[u8]) -> Result<CheckRequest, Problem> {
     let bare = CheckRequest {
         request_id: None,
         mode: CheckMode::Enforce,
@@ -466,7 +471,7 @@ fn valid_request_id(id: &str) -> bool {
 
 /// Reads, validates and judges the request's shipment on a judging thread,
 /// through the same [`judge`] loop as `exportctl check`.
-fn judge_request(
+pub(super) fn judge_request(
     worker: &mut Worker,
     shipment: &[u8],
     enveloped: bool,

@@ -67,6 +67,7 @@ struct LimitsFile {
     body_bytes: Option<usize>,
     request_timeout_ms: Option<u64>,
     max_in_flight: Option<usize>,
+    batch_items: Option<usize>,
 }
 
 /// What the command line may set over the file.
@@ -105,6 +106,8 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Most requests handled at once; more are refused with 503 and `Retry-After`.
     pub max_in_flight: usize,
+    /// Most shipments in one `POST /v1/check/batch` (more: 413).
+    pub batch_items: usize,
 }
 
 impl ServeConfig {
@@ -158,6 +161,7 @@ impl ServeConfig {
             body_bytes: limits.body_bytes.unwrap_or(1 << 20),
             request_timeout: Duration::from_millis(limits.request_timeout_ms.unwrap_or(10_000)),
             max_in_flight: limits.max_in_flight.unwrap_or(1024),
+            batch_items: limits.batch_items.unwrap_or(1000),
         };
         if config.body_bytes == 0 {
             return Err(ConfigError::Zero("limits.body_bytes"));
@@ -167,6 +171,9 @@ impl ServeConfig {
         }
         if config.max_in_flight == 0 {
             return Err(ConfigError::Zero("limits.max_in_flight"));
+        }
+        if config.batch_items == 0 {
+            return Err(ConfigError::Zero("limits.batch_items"));
         }
         Ok(config)
     }

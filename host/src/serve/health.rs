@@ -1,7 +1,7 @@
 //! `GET /healthz` (the process answers) and `GET /readyz` (a policy set is
 //! loaded and the audit store accepts writes; the body says what is wrong).
 
-use super::state::AppState;
+use super::state::{AppState, LastReload};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -32,6 +32,9 @@ struct Readiness {
     ready: bool,
     policy_set: Value,
     audit: Value,
+    /// How the last reload went (a refused one leaves the old generation
+    /// serving: still ready, but said here with the reason).
+    last_reload: Option<LastReload>,
     /// Everything that keeps the service from being ready, one line each.
     problems: Vec<String>,
 }
@@ -80,6 +83,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Val
         ready,
         policy_set,
         audit,
+        last_reload: state.reloads.last(),
         problems,
     };
     let status = if ready {

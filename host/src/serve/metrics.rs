@@ -20,6 +20,7 @@
 //! appear with its first evaluation.
 
 use exportctl::Verdict;
+use exportctl_audit::RecordError;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -186,7 +187,7 @@ impl Metrics {
         // series that has not happened yet is 0, not absent.
         for outcome in ["allow", "review", "licence_required", "deny"] {
             for mode in ["enforce", "simulate"] {
-                decisions.get_or_create(&DecisionLabels { outcome, mode });
+                let _ = decisions.get_or_create(&DecisionLabels { outcome, mode });
             }
         }
         for result in [
@@ -194,7 +195,7 @@ impl Metrics {
             ReloadResult::Refused,
             ReloadResult::RolledBack,
         ] {
-            reloads.get_or_create(&ReloadLabels {
+            let _ = reloads.get_or_create(&ReloadLabels {
                 result: result.as_str(),
             });
         }
@@ -203,7 +204,7 @@ impl Metrics {
             Rejection::Timeout,
             Rejection::TooLarge,
         ] {
-            rejected.get_or_create(&RejectionLabels {
+            let _ = rejected.get_or_create(&RejectionLabels {
                 reason: reason.as_str(),
             });
         }
@@ -238,6 +239,28 @@ impl Metrics {
         }
     }
 
+    /// [`Metrics::judged`] for a verdict already in its JSON form (`verdict.md`).
+    pub fn judged_json(&self, verdict: &serde_json::Value, mode: &'static str) {
+        let outcome = match verdict["outcome"].as_str() {
+            Some("allow") => "allow",
+            Some("review") => "review",
+            Some("licence_required") => "licence_required",
+            _ => "deny",
+        };
+        self.decisions
+            .get_or_create(&DecisionLabels { outcome, mode })
+            .inc();
+        for report in verdict["policies"].as_array().into_iter().flatten() {
+            if !report["error"].is_null() {
+                self.policy_errors
+                    .get_or_create(&PolicyLabels {
+                        policy: report["id"].as_str().unwrap_or_default().to_owned(),
+                    })
+                    .inc();
+            }
+        }
+    }
+
     /// Records how long `policy` took on one shipment.
     pub fn evaluated(&self, policy: &str, took: Duration) {
         self.evaluation
@@ -250,6 +273,16 @@ impl Metrics {
     /// Records a decision record made durable after `took`.
     pub fn appended(&self, took: Duration) {
         self.audit_append.observe(took.as_secs_f64());
+    }
+
+    /// Records how waiting for a record handed over `took` ago ended: durable,
+    /// failed, or refused for its request id (the caller's mistake, not the store's).
+    pub fn waited<T>(&self, result: &Result<T, RecordError>, took: Duration) {
+        match result {
+            Ok(_) => self.appended(took),
+            Err(RecordError::RequestIdConflict { .. }) => {}
+            Err(_) => self.append_failed(),
+        }
     }
 
     /// Counts a decision record that could not be written.

@@ -7,6 +7,10 @@
 //! - `pool` — judging on OS threads, one worker each, off the async reactor;
 //! - `routes` — the router, built in one place, and the request limits;
 //! - `check` — `POST /v1/check`;
+//! - `batch` — `POST /v1/check/batch`;
+//! - `generations` — reload (and SIGHUP) and rollback of the policy set;
+//! - `policies` — `GET /v1/policies`;
+//! - `decisions` — the recorded decisions: one, a listing, a proof, a replay;
 //! - `health` — `/healthz` and `/readyz`;
 //! - `metrics` — `/metrics`, in the OpenMetrics text format;
 //! - `problem` — RFC 9457 error bodies;
@@ -17,11 +21,15 @@
 //! checkpoint.
 
 mod api_page;
+mod batch;
 mod check;
 mod config;
+mod decisions;
+mod generations;
 mod health;
 mod metrics;
 mod openapi;
+mod policies;
 mod pool;
 mod problem;
 mod routes;
@@ -42,7 +50,7 @@ use std::time::Duration;
 pub struct ServeArgs {
     /// Service configuration (TOML): `listen`, `expose`, `policies`, `workers`,
     /// `[audit] store`, `checkpoint_key` and `linger_ms`, `[limits] body_bytes`,
-    /// `request_timeout_ms` and `max_in_flight`.
+    /// `request_timeout_ms`, `max_in_flight` and `batch_items`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Address to listen on (default 127.0.0.1:8080; port 0 takes a free port).
@@ -125,7 +133,11 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
             }
         };
     let state = Arc::new(AppState::new(
-        Active { host, records },
+        Active {
+            host,
+            records,
+            loaded_at: exportctl_audit::record::now(),
+        },
         pool,
         audit,
         config,
@@ -176,6 +188,7 @@ async fn serve(state: Arc<AppState>) -> Result<(), String> {
         state.active().host.generation().number,
         state.config.workers
     );
+    tokio::spawn(generations::reload_on_sighup(Arc::clone(&state)));
     axum::serve(listener, routes::router(Arc::clone(&state)))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -267,18 +280,9 @@ fn open_audit(
     };
     let recorder = Recorder::start(store, key, recorder_config)
         .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
-    for bytes in DecisionRecorder::plugin_bytes(host) {
-        recorder
-            .keep_plugin(bytes)
-            .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
-    }
-    // The set's canonical form with its plugins: a replay rebuilds the set from both.
-    recorder
-        .keep_policy_set(host.canonical_form())
-        .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
     let store_input = settings.map_or(StoreInput::Full, |a| a.store_input);
-    let records = DecisionRecorder::new(host, REQUESTED_BY, store_input)
-        .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
+    let records = generations::keep_set(&recorder, host, store_input)
+        .map_err(|e| fail(ExitStatus::Internal, e))?;
     Ok(Some((
         Audit {
             url,

@@ -74,6 +74,37 @@ impl Problem {
         )
     }
 
+    /// 422: a policy set that did not load or verify; the running one keeps serving.
+    pub fn policy_set_refused(detail: String) -> Problem {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "policy-set-refused",
+            "Policy set refused; the running generation keeps serving",
+            detail,
+        )
+    }
+
+    /// 404: no such resource (e.g. an unknown decision id).
+    pub fn not_found(detail: String) -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    /// 400: a bad query or path parameter, named in `errors`.
+    pub fn bad_parameter(name: &str, message: String) -> Problem {
+        Problem {
+            errors: vec![FieldError {
+                path: name.to_owned(),
+                message: message.clone(),
+            }],
+            ..Problem::new(
+                StatusCode::BAD_REQUEST,
+                "bad-parameter",
+                "Bad parameter",
+                format!("{name}: {message}"),
+            )
+        }
+    }
+
     /// 413: the body is larger than the configured limit.
     pub fn too_large(limit: usize) -> Problem {
         Problem::new(
@@ -81,6 +112,18 @@ impl Problem {
             "body-too-large",
             "Request body too large",
             format!("the request body is larger than the limit of {limit} bytes"),
+        )
+    }
+
+    /// 413: a batch with more items than the configured limit.
+    pub fn too_many_items(found: usize, limit: usize) -> Problem {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-many-items",
+            "Too many items in the batch",
+            format!(
+                "the batch has {found} items, more than the limit of {limit} (`[limits] batch_items`); split it"
+            ),
         )
     }
 

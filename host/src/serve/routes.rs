@@ -6,10 +6,14 @@
 //! served is what is described.
 
 use super::api_page;
+use super::batch;
 use super::check;
+use super::decisions;
+use super::generations;
 use super::health;
 use super::metrics::{InFlight, Metrics, OPENMETRICS_TEXT, Rejection};
 use super::openapi::{self, ApiDoc};
+use super::policies;
 use super::problem::Problem;
 use super::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -47,13 +51,30 @@ struct Described {
 fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
     // The API: limited in flight and in time. Probes are not, so that a
     // saturated service still says it is alive.
-    let api = OpenApiRouter::new()
+    // Grouped by the role a caller will need, so each group can take its own
+    // access layer.
+    let check = OpenApiRouter::new()
         .routes(routes!(check::check))
+        .routes(routes!(batch::batch));
+    let auditor = OpenApiRouter::new()
+        .routes(routes!(decisions::list))
+        .routes(routes!(decisions::show))
+        .routes(routes!(decisions::proof))
+        .routes(routes!(decisions::replay))
+        .routes(routes!(policies::policies));
+    let api = OpenApiRouter::new()
+        .merge(check)
+        .merge(auditor)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.limits),
             limit,
         ))
         .layer(DefaultBodyLimit::max(state.config.body_bytes));
+    // Reloads run one at a time and may take longer than a check may (the set's
+    // plugins are compiled): not under the request timeout or in-flight limit.
+    let admin = OpenApiRouter::new()
+        .routes(routes!(generations::reload_handler))
+        .routes(routes!(generations::rollback_handler));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
@@ -61,6 +82,7 @@ fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(openapi_json))
         .routes(routes!(api_html))
         .merge(api)
+        .merge(admin)
 }
 
 /// The API document.

@@ -148,6 +148,19 @@ impl Store {
         each!(self, s => s.for_each_record(from_time, to_time, f))
     }
 
+    /// Calls `f` on the records below leaf index `before` (all when `None`), optionally in
+    /// a time range, newest (highest leaf index) first, until `f` returns `Err`: a page of a
+    /// listing reads only as far as it needs.
+    pub fn for_each_record_newest_first<E>(
+        &self,
+        before: Option<u64>,
+        from_time: Option<&str>,
+        to_time: Option<&str>,
+        f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        each!(self, s => s.for_each_record_newest_first(before, from_time, to_time, f))
+    }
+
     /// The Merkle tree of the stored leaf hashes (as stored, not recomputed).
     pub fn tree(&self) -> Result<Tree, StoreError> {
         each!(self, s => s.tree())

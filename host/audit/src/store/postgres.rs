@@ -263,6 +263,47 @@ impl PostgresStore {
         Ok(Ok(()))
     }
 
+    /// Calls `f` on the records below leaf index `before`, newest first, streaming rows from
+    /// the server, until it returns `Err`.
+    pub fn for_each_record_newest_first<E>(
+        &self,
+        before: Option<u64>,
+        from_time: Option<&str>,
+        to_time: Option<&str>,
+        mut f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        let err = self.err("read records");
+        let mut client = self.live()?;
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let params: [&(dyn ToSql + Sync); 3] = [&before, &from_time, &to_time];
+        let mut rows = client
+            .query_raw(
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                 WHERE seq < $1 AND ($2::TEXT IS NULL OR time >= $2::TEXT) AND ($3::TEXT IS NULL OR time < $3::TEXT)
+                 ORDER BY seq DESC",
+                params.iter().map(|p| *p as &dyn ToSql),
+            )
+            .map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
+            let record = StoredRecord {
+                index,
+                bytes: row.try_get(1).map_err(&err)?,
+                leaf_hash: self.hash_of(index, row.try_get(2).map_err(&err)?)?,
+                columns: Some(IndexColumns {
+                    decision_id: row.try_get(3).map_err(&err)?,
+                    request_id: row.try_get(4).map_err(&err)?,
+                    time: row.try_get(5).map_err(&err)?,
+                    input_sha256: row.try_get(6).map_err(&err)?,
+                }),
+            };
+            if let Err(e) = f(record) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
     /// Stored leaf hashes of leaves `from..to`; a gap is damage.
     pub(crate) fn leaf_hashes(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
         let rows = self

@@ -239,6 +239,49 @@ impl SqliteStore {
         Ok(Ok(()))
     }
 
+    /// Calls `f` on the records below leaf index `before`, newest first, until it returns `Err`.
+    pub fn for_each_record_newest_first<E>(
+        &self,
+        before: Option<u64>,
+        from_time: Option<&str>,
+        to_time: Option<&str>,
+        mut f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        let err = |e| classify(&self.name, "read records", e);
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                 WHERE seq < ?1 AND (?2 IS NULL OR time >= ?2) AND (?3 IS NULL OR time < ?3)
+                 ORDER BY seq DESC",
+            )
+            .map_err(err)?;
+        let mut rows = stmt
+            .query(params![before, from_time, to_time])
+            .map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            let index = row.get::<_, i64>(0).map_err(err)? as u64;
+            let bytes: Vec<u8> = row.get(1).map_err(err)?;
+            let leaf_hash = self.hash_of(index, row.get(2).map_err(err)?)?;
+            let columns = IndexColumns {
+                decision_id: row.get(3).map_err(err)?,
+                request_id: row.get(4).map_err(err)?,
+                time: row.get(5).map_err(err)?,
+                input_sha256: row.get(6).map_err(err)?,
+            };
+            if let Err(e) = f(StoredRecord {
+                index,
+                bytes,
+                leaf_hash,
+                columns: Some(columns),
+            }) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
     /// The Merkle tree of the stored leaf hashes (as stored, not recomputed).
     pub fn tree(&self) -> Result<Tree, StoreError> {
         let err = |e| classify(&self.name, "read leaf hashes", e);
