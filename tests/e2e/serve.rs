@@ -714,7 +714,7 @@ fn a_service_that_cannot_serve_as_configured_does_not_start() {
 
 /// The value of one sample of an OpenMetrics text, e.g.
 /// `exportctl_decisions_total{outcome="deny",mode="enforce"}`; labels as written.
-fn sample(text: &str, name: &str) -> Option<f64> {
+pub(crate) fn sample(text: &str, name: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
 }

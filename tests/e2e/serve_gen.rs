@@ -190,6 +190,26 @@ fn serve_reloads_refuses_a_bad_set_rolls_back_and_reloads_on_sighup() {
     let ready = server.get("/readyz");
     assert_eq!(ready.body["last_reload"]["succeeded"], true);
     assert_eq!(ready.body["last_reload"]["generation"], 3);
+    // /metrics counts the reloads by result and names the active generation.
+    let metrics = ureq::get(format!("{}/metrics", server.base))
+        .call()
+        .unwrap()
+        .into_body()
+        .read_to_string()
+        .unwrap();
+    let count = |result: &str| {
+        crate::serve::sample(
+            &metrics,
+            &format!("exportctl_reloads_total{{result=\"{result}\"}}"),
+        )
+    };
+    assert_eq!(count("loaded"), Some(2.0), "{metrics}");
+    assert_eq!(count("rolled_back"), Some(2.0), "{metrics}");
+    assert!(count("refused") >= Some(1.0), "{metrics}");
+    assert_eq!(
+        crate::serve::sample(&metrics, "exportctl_policy_set_generation"),
+        Some(3.0)
+    );
 
     // Four reloads at once run one at a time: four new numbers, each swapped
     // in over the one just before it.
