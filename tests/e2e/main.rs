@@ -23,6 +23,8 @@
 //!   nothing in force, closed pipes, broken lines), and the CLI around it;
 //! - `serve` — `exportctl serve` over loopback HTTP: verdicts as `check`'s, recorded before
 //!   they are answered, idempotency, problem+json errors, limits, group commit;
+//! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
+//!   name in each record, first start and `serve token`;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -52,4 +54,5 @@ mod readmes;
 mod replay;
 mod sandbox;
 mod serve;
+mod serve_auth;
 mod support;

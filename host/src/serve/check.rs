@@ -10,14 +10,15 @@
 //! A request id seen before with the same shipment answers the original
 //! decision, read back from the store; with another shipment it is 409.
 
+use super::auth::Client;
 use super::problem::{FieldError, Problem};
 use super::state::AppState;
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use exportctl::{
     CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
 };
@@ -108,12 +109,14 @@ struct RecordJson {
     repeated: bool,
 }
 
-/// `POST /v1/check`.
+/// `POST /v1/check`, by an authenticated client (`auth`): its decision is
+/// recorded as asked for by `api:<token name>`.
 pub async fn check(
     State(state): State<Arc<AppState>>,
+    Extension(client): Extension<Client>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match check_inner(&state, body).await {
+    match check_inner(&state, &client, body).await {
         Ok(response) => response,
         Err(problem) => problem.into_response(),
     }
@@ -121,6 +124,7 @@ pub async fn check(
 
 async fn check_inner(
     state: &Arc<AppState>,
+    client: &Client,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| match rejection.status() {
@@ -133,7 +137,13 @@ async fn check_inner(
     // invalid input is 422 either way; its verdict is then withheld (503).
     let (records, unrecordable) = match (request.mode, &active.records, &state.audit) {
         (CheckMode::Simulate, _, _) => (None, false),
-        (CheckMode::Enforce, Some(records), Some(_)) => (Some(records.clone()), false),
+        (CheckMode::Enforce, Some(records), Some(_)) => (
+            Some(Requester {
+                records: records.clone(),
+                requested_by: client.requested_by(),
+            }),
+            false,
+        ),
         (CheckMode::Enforce, _, _) => (None, true),
     };
     let limits = InputLimits {
@@ -163,7 +173,7 @@ async fn check_inner(
     };
     if unrecordable {
         return Err(Problem::not_recorded(
-            "no audit store is configured, so no enforce-mode verdict can be recorded; start the service with --audit URL --checkpoint-key FILE, or ask with \"mode\": \"simulate\"".to_owned(),
+            "recording is off (`[audit] record = false`), so no enforce-mode verdict can be recorded; turn it on, or ask with \"mode\": \"simulate\"".to_owned(),
         ));
     }
     let Some(captured) = captured else {
@@ -204,6 +214,7 @@ async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt,
             "no audit store is configured".to_owned(),
         ));
     };
+    let decision_id = captured.decision_id();
     let ticket = {
         let recorder = audit
             .recorder
@@ -215,7 +226,6 @@ async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt,
                 audit.url
             )));
         };
-        let decision_id = captured.decision_id();
         recorder
             .submit_with(
                 decision_id,
@@ -358,7 +368,7 @@ fn judge_request(
     shipment: &[u8],
     enveloped: bool,
     limits: &InputLimits,
-    records: Option<DecisionRecorder>,
+    records: Option<Requester>,
     request_id: Option<String>,
 ) -> Judged {
     let field = |path: Option<&str>| match (enveloped, path) {
@@ -414,10 +424,17 @@ fn judge_request(
     }
 }
 
+/// How an enforce-mode decision is recorded: the set's recorder, and who asked.
+struct Requester {
+    records: DecisionRecorder,
+    /// `api:<token name>`.
+    requested_by: String,
+}
+
 /// The sink of one request: keeps the verdict (and takes the decision down for
 /// its record while the shipment is at hand), or the reason it was not judged.
 struct One<'a> {
-    records: Option<DecisionRecorder>,
+    records: Option<Requester>,
     request_id: Option<String>,
     field: &'a dyn Fn(Option<&str>) -> String,
     out: Option<Judged>,
@@ -439,9 +456,17 @@ impl Sink for One<'_> {
     ) -> io::Result<()> {
         let verdict = Arc::new(verdict.clone());
         let captured = match &self.records {
-            Some(records) => Some(
+            Some(Requester {
+                records,
+                requested_by,
+            }) => Some(
                 records
-                    .capture(shipment, Arc::clone(&verdict), self.request_id.take())
+                    .capture_as(
+                        requested_by.clone(),
+                        shipment,
+                        Arc::clone(&verdict),
+                        self.request_id.take(),
+                    )
                     .map_err(io::Error::other)?,
             ),
             None => None,

@@ -1,6 +1,7 @@
 //! The service's configuration: a TOML file (`--config`), then the command
 //! line's flags over it. Paths in the file are relative to the file.
 
+use super::auth::TokenEntry;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,31 @@ pub enum ConfigError {
     /// A limit that would refuse every request.
     #[error("service configuration: `{0}` must be greater than 0")]
     Zero(&'static str),
+    /// Nothing names a data directory and there is no home directory.
+    #[error(
+        "no data directory: set --data-dir, EXPORTCTL_DATA_DIR, `data_dir` in the service configuration, XDG_DATA_HOME or HOME"
+    )]
+    NoDataDir,
+}
+
+/// The variable naming the data directory (over the configuration file's `data_dir`).
+pub const DATA_DIR_ENV: &str = "EXPORTCTL_DATA_DIR";
+
+/// Where the service keeps what it creates itself — the audit store, the
+/// checkpoint key, the token file: `flag`, else `$EXPORTCTL_DATA_DIR`, else
+/// `file` (the configuration's `data_dir`), else the XDG user data directory
+/// (`$XDG_DATA_HOME/exportctl`, `~/.local/share/exportctl`).
+pub fn data_dir(flag: Option<PathBuf>, file: Option<PathBuf>) -> Result<PathBuf, ConfigError> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    flag.or_else(|| env(DATA_DIR_ENV))
+        .or(file)
+        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("exportctl")))
+        .or_else(|| env("HOME").map(|h| h.join(".local/share/exportctl")))
+        .ok_or(ConfigError::NoDataDir)
 }
 
 /// The configuration file (`exportctl serve --config FILE`).
@@ -49,8 +75,10 @@ struct File {
     expose: Option<bool>,
     policies: Option<PathBuf>,
     workers: Option<usize>,
+    data_dir: Option<PathBuf>,
     audit: Option<AuditFile>,
     limits: Option<LimitsFile>,
+    tokens: Option<Vec<TokenEntry>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,6 +87,7 @@ struct AuditFile {
     store: Option<String>,
     checkpoint_key: Option<PathBuf>,
     linger_ms: Option<u64>,
+    record: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +109,8 @@ pub struct Overrides {
     pub audit: Option<String>,
     /// `--checkpoint-key`.
     pub checkpoint_key: Option<PathBuf>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The service's settings, resolved.
@@ -105,6 +136,14 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Most requests handled at once; more are refused with 503 and `Retry-After`.
     pub max_in_flight: usize,
+    /// Where the default audit store, checkpoint key and token file live.
+    pub data_dir: PathBuf,
+    /// `[audit] record = false`: no store at all, so enforce-mode checks are
+    /// refused (503); otherwise decisions are recorded, by default in the data
+    /// directory's store.
+    pub record: bool,
+    /// Tokens named in the configuration (`[[tokens]]`), beside the token file's.
+    pub tokens: Vec<TokenEntry>,
 }
 
 impl ServeConfig {
@@ -147,6 +186,9 @@ impl ServeConfig {
             None => std::thread::available_parallelism().map_or(1, usize::from),
         };
         let config = ServeConfig {
+            data_dir: data_dir(overrides.data_dir, parsed.data_dir.map(relative))?,
+            record: audit_file.record.unwrap_or(true),
+            tokens: parsed.tokens.unwrap_or_default(),
             listen,
             policies: overrides.policies.or(parsed.policies.map(relative)),
             workers,

@@ -1,7 +1,9 @@
 //! `exportctl serve`: the long-running service an ERP calls before it releases
 //! an order (`POST /v1/check`), with the probes an orchestrator needs.
 //!
-//! - `config` — the configuration file and the flags over it;
+//! - `config` — the configuration file and the flags over it, and the data directory;
+//! - `auth` — bearer tokens, their roles, and the guard each route group declares;
+//! - `token_command` — `exportctl serve token add | revoke | list`;
 //! - `state` — the active policy-set generation, pool, recorder and limits every
 //!   request shares;
 //! - `pool` — judging on OS threads, one worker each, off the async reactor;
@@ -10,10 +12,17 @@
 //! - `health` — `/healthz` and `/readyz`;
 //! - `problem` — RFC 9457 error bodies.
 //!
+//! With no configuration the service still records: the data directory
+//! (`--data-dir`, `$EXPORTCTL_DATA_DIR`, else `~/.local/share/exportctl`) gets,
+//! on first start, a SQLite store, an unencrypted checkpoint key (a service
+//! starts unattended, with no one to type a passphrase) and one token per role,
+//! printed once. Only `[audit] record = false` turns recording off.
+//!
 //! Shutdown (SIGTERM, SIGINT): stop accepting, let requests in flight finish,
 //! then close the recorder, which commits what is queued and writes the final
 //! checkpoint.
 
+mod auth;
 mod check;
 mod config;
 mod health;
@@ -21,25 +30,40 @@ mod pool;
 mod problem;
 mod routes;
 mod state;
+mod token_command;
 
-use crate::cli::{ExitStatus, load_error_line};
+use crate::cli::{ExitStatus, create_checkpoint_key, load_error_line};
+use auth::{Role, TOKENS_FILE, Tokens};
 use config::{Overrides, ServeConfig};
 use exportctl::{AuditSettings, CodeCache, DecisionRecorder, Host, PolicySetConfig, StoreInput};
 use exportctl_audit::{CheckpointKey, Recorder, RecorderConfig, Store};
 use state::{Active, AppState, Audit};
 use std::io::Write;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 /// Arguments of `exportctl serve`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ServeArgs {
+    /// Manage the API tokens of the data directory instead of serving.
+    #[command(subcommand)]
+    pub command: Option<token_command::ServeCommand>,
     /// Service configuration (TOML): `listen`, `expose`, `policies`, `workers`,
-    /// `[audit] store`, `checkpoint_key` and `linger_ms`, `[limits] body_bytes`,
-    /// `request_timeout_ms` and `max_in_flight`.
+    /// `data_dir`, `[audit] store`, `checkpoint_key`, `linger_ms` and `record`,
+    /// `[limits] body_bytes`, `request_timeout_ms` and `max_in_flight`,
+    /// `[[tokens]] name`, `roles` and `sha256`.
+    /// Without one: 127.0.0.1:8080, the bundled policy set, and the data
+    /// directory's audit store, checkpoint key and tokens, created on first start.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Where the service keeps its audit store, checkpoint key and token file
+    /// (default: $EXPORTCTL_DATA_DIR, else $XDG_DATA_HOME/exportctl, else
+    /// ~/.local/share/exportctl).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     /// Address to listen on (default 127.0.0.1:8080; port 0 takes a free port).
     /// The bound address is printed on standard output.
     #[arg(long, value_name = "ADDR")]
@@ -49,23 +73,34 @@ pub struct ServeArgs {
     pub policies: Option<PathBuf>,
     /// Record every enforce-mode decision in this audit store (`sqlite:PATH` or
     /// `postgres://…`); a verdict is answered only once its record is committed.
+    /// Default: the set's `[audit] store`, else `audit.sqlite` in the data directory.
     #[arg(long, value_name = "URL")]
     pub audit: Option<String>,
-    /// The secret key that signs the audit log's checkpoints (`exportctl audit keygen`).
+    /// The secret key that signs the audit log's checkpoints (`exportctl audit
+    /// keygen`). The data directory's store is signed with its `checkpoint.key`,
+    /// created on first start.
     #[arg(long, value_name = "FILE")]
     pub checkpoint_key: Option<PathBuf>,
 }
 
-/// The name decisions of the service are recorded under, until clients authenticate.
-const REQUESTED_BY: &str = "api:anonymous";
+/// The name a recorder of the service is made with; every decision it records
+/// names the authenticated client instead (`api:<token name>`).
+const REQUESTED_BY: &str = "api:unknown";
 
-/// Runs the service until SIGTERM or SIGINT.
+/// The name of checkpoint keys a first start creates (the log's origin line).
+const KEY_NAME: &str = "exportctl.localhost/serve";
+
+/// Runs the service until SIGTERM or SIGINT, or a `token` subcommand.
 pub fn run(args: &ServeArgs) -> ExitStatus {
+    if let Some(command) = &args.command {
+        return token_command::run(command);
+    }
     let overrides = Overrides {
         listen: args.listen.clone(),
         policies: args.policies.clone(),
         audit: args.audit.clone(),
         checkpoint_key: args.checkpoint_key.clone(),
+        data_dir: args.data_dir.clone(),
     };
     let config = match ServeConfig::load(args.config.as_deref(), overrides) {
         Ok(config) => config,
@@ -104,10 +139,16 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
         Ok(Some((audit, records))) => (Some(audit), Some(records)),
         Ok(None) => {
             eprintln!(
-                "warning: no audit store configured: enforce-mode checks are refused (503) until the service runs with --audit URL --checkpoint-key FILE"
+                "warning: recording is off (`[audit] record = false`): enforce-mode checks are refused (503); only simulate answers"
             );
             (None, None)
         }
+        Err(status) => return status,
+    };
+    // Last of what is read at start, so that a service that cannot start
+    // anyway does not create tokens first.
+    let tokens = match load_tokens(&config) {
+        Ok(tokens) => tokens,
         Err(status) => return status,
     };
     let pool = match pool::JudgePool::start(config.workers, config.max_in_flight) {
@@ -117,7 +158,13 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
             return ExitStatus::Internal;
         }
     };
-    let state = Arc::new(AppState::new(Active { host, records }, pool, audit, config));
+    let state = Arc::new(AppState::new(
+        Active { host, records },
+        pool,
+        audit,
+        config,
+        tokens,
+    ));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -158,10 +205,11 @@ async fn serve(state: Arc<AppState>) -> Result<(), String> {
         .map_err(|e| format!("cannot write to standard output: {e}"))?;
     drop(out);
     eprintln!(
-        "exportctl serve: policy set {} generation {}, {} judging threads",
+        "exportctl serve: policy set {} generation {}, {} judging threads, {} API tokens",
         state.active().host.generation().set_digest,
         state.active().host.generation().number,
-        state.config.workers
+        state.config.workers,
+        state.tokens.len()
     );
     axum::serve(listener, routes::router(Arc::clone(&state)))
         .with_graceful_shutdown(shutdown_signal())
@@ -217,19 +265,35 @@ fn open_audit(
     settings: Option<&AuditSettings>,
     host: &Arc<Host>,
 ) -> Result<Option<(Audit, DecisionRecorder)>, ExitStatus> {
-    let url = match (&config.audit, settings) {
-        (Some(url), _) => url.clone(),
-        (None, Some(settings)) => settings.store.clone(),
-        (None, None) => return Ok(None),
+    if !config.record {
+        return Ok(None);
+    }
+    let (url, in_data_dir) = match (&config.audit, settings) {
+        (Some(url), _) => (url.clone(), false),
+        (None, Some(settings)) => (settings.store.clone(), false),
+        (None, None) => {
+            let db = config.data_dir.join("audit.sqlite");
+            (format!("sqlite:{}", db.display()), true)
+        }
     };
     let fail = |status: ExitStatus, message: String| {
         eprintln!("error: audit store {url}: {message}");
         status
     };
-    let key_path = config
+    let configured_key = config
         .checkpoint_key
         .clone()
-        .or_else(|| settings.and_then(|a| a.checkpoint_key.clone()))
+        .or_else(|| settings.and_then(|a| a.checkpoint_key.clone()));
+    let key_path = match configured_key {
+        Some(path) => Some(path),
+        // The data directory's store is signed with the data directory's key.
+        None if in_data_dir => Some(
+            data_dir_key(&config.data_dir)
+                .map_err(|message| fail(ExitStatus::Internal, message))?,
+        ),
+        None => None,
+    };
+    let key_path = key_path
         .ok_or_else(|| {
             fail(
                 ExitStatus::InvalidInput,
@@ -263,6 +327,10 @@ fn open_audit(
     recorder
         .keep_policy_set(host.canonical_form())
         .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
+    eprintln!(
+        "exportctl serve: recording decisions in {url}, checkpoints signed with {}",
+        key_path.display()
+    );
     let store_input = settings.map_or(StoreInput::Full, |a| a.store_input);
     let records = DecisionRecorder::new(host, REQUESTED_BY, store_input)
         .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
@@ -274,4 +342,85 @@ fn open_audit(
         },
         records,
     )))
+}
+
+/// Creates the data directory (mode 0700) if it is missing.
+fn ensure_data_dir(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))
+}
+
+/// The data directory's checkpoint key, created (with `audit keygen`'s code,
+/// unencrypted, mode 0600) if it is missing.
+fn data_dir_key(dir: &std::path::Path) -> Result<PathBuf, String> {
+    let path = dir.join("checkpoint.key");
+    if !path.exists() {
+        ensure_data_dir(dir)?;
+        let public = create_checkpoint_key(KEY_NAME, &path).map_err(|(_, message)| message)?;
+        eprintln!(
+            "exportctl serve: created the checkpoint key {} that signs the audit log; public key {public} (in {}.pub)",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// The tokens of the configuration and of the data directory's token file. On
+/// a first start — neither names any — one token per role is created, printed
+/// once on standard error and kept only as its digest.
+fn load_tokens(config: &ServeConfig) -> Result<Tokens, ExitStatus> {
+    let path = config.data_dir.join(TOKENS_FILE);
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitStatus::InvalidInput
+    };
+    let in_file = auth::read_file(&path).map_err(|e| fail(e.to_string()))?;
+    let in_file = match in_file {
+        Some(entries) => entries,
+        None if config.tokens.is_empty() => {
+            ensure_data_dir(&config.data_dir).map_err(fail)?;
+            let created = auth::create_first(&path).map_err(|e| fail(e.to_string()))?;
+            print_first_tokens(&path, &created);
+            auth::read_file(&path)
+                .map_err(|e| fail(e.to_string()))?
+                .unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let tokens = Tokens::new(config.tokens.iter().cloned().chain(in_file)).map_err(|e| {
+        fail(format!(
+            "{e} ({} and the service configuration)",
+            path.display()
+        ))
+    })?;
+    if tokens.is_empty() {
+        eprintln!(
+            "warning: no API tokens: every API request is refused (401); add one with `exportctl serve token add NAME --role check`"
+        );
+    }
+    Ok(tokens)
+}
+
+/// The one time the tokens of a first start are shown. Plain text on standard
+/// error, not a log event: they are for the person starting the service, and
+/// a log pipeline should not keep them.
+fn print_first_tokens(path: &std::path::Path, created: &[(String, Role, String)]) {
+    let mut text = format!(
+        "\nexportctl serve: first start: created one API token per role. They are shown\n\
+         only now; {} keeps only their SHA-256. Copy the ones you need:\n\n",
+        path.display()
+    );
+    for (name, role, token) in created {
+        text.push_str(&format!("  {name:<14} role {:<8} {token}\n", role.as_str()));
+    }
+    text.push_str(
+        "\nCall the API with `-H \"Authorization: Bearer <token>\"`; manage tokens with\n\
+         `exportctl serve token add NAME --role ROLE` and `exportctl serve token revoke NAME`.\n\n",
+    );
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }

@@ -1,6 +1,13 @@
-//! The router, built in one place: every endpoint, and the limits every API
-//! request passes through (body size, in-flight requests, time).
+//! The router, built in one place: every endpoint, the role each group of
+//! API endpoints needs, and the limits every API request passes through (body
+//! size, in-flight requests, time).
+//!
+//! Open without a token: the probes (an orchestrator has no token), and —
+//! added later — `/metrics` (counts and timings, no decision contents; a
+//! scraper is configured with an address, rarely a bearer token) and
+//! `/openapi.json` (the API's public description).
 
+use super::auth::{self, Role};
 use super::check;
 use super::health;
 use super::problem::Problem;
@@ -16,10 +23,17 @@ use tokio::sync::Semaphore;
 
 /// Every endpoint of the service.
 pub fn router(state: Arc<AppState>) -> Router {
+    // Who may call what: one group per role set, its roles named here only.
+    let checks = Router::new()
+        .route("/v1/check", post(check::check))
+        .route_layer(middleware::from_fn_with_state(
+            auth::require(&state.tokens, &[Role::Check]),
+            auth::authorize,
+        ));
     // The API: limited in flight and in time. Probes are not, so that a
     // saturated service still says it is alive.
     let api = Router::new()
-        .route("/v1/check", post(check::check))
+        .merge(checks)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.limits),
             limit,

@@ -1,6 +1,7 @@
 //! What every request shares: the active policy-set generation, the judging
 //! pool, the decision recorder and the limits.
 
+use super::auth::Tokens;
 use super::config::ServeConfig;
 use super::pool::JudgePool;
 use super::routes::RequestLimits;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub config: ServeConfig,
     /// In-flight and time limits of API requests.
     pub limits: Arc<RequestLimits>,
+    /// The tokens clients authenticate with.
+    pub tokens: Arc<Tokens>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
         pool: JudgePool,
         audit: Option<Audit>,
         config: ServeConfig,
+        tokens: Tokens,
     ) -> AppState {
         let limits = Arc::new(RequestLimits::new(
             config.max_in_flight,
@@ -60,6 +64,7 @@ impl AppState {
             audit,
             config,
             limits,
+            tokens: Arc::new(tokens),
         }
     }
 
