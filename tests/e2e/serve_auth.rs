@@ -2,7 +2,7 @@
 //! token and 403 without the role, for every endpoint (one table); the
 //! client's name in every record; a first start with no configuration that
 //! creates tokens, key and store, and a second that reuses them; `serve token
-//! add | revoke`.
+//! add | revoke`; JSON logs carrying the decision id.
 
 use crate::serve::{EXAMPLES, Server, envelope, example, read_json, records, verify, write_tokens};
 use crate::support::{exportctl, temp_dir};
@@ -336,4 +336,30 @@ fn token_add_and_revoke_round_trip() {
     assert_eq!(refused.status, 401, "{}", refused.body);
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
+}
+
+#[test]
+fn json_logs_name_the_decision_of_each_check() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path(), &["--log-format", "json"]);
+    let answer = server.post("/v1/check", &std::fs::read(example(EXAMPLES[2])).unwrap());
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let decision = answer.body["decision_id"].as_str().unwrap().to_owned();
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let lines: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(!lines.is_empty(), "no JSON log line: {log}");
+    let line = lines
+        .iter()
+        .find(|l| l["decision_id"] == decision.as_str())
+        .unwrap_or_else(|| panic!("no log line names decision {decision}:\n{log}"));
+    assert_eq!(line["method"], "POST");
+    assert_eq!(line["path"], "/v1/check");
+    assert_eq!(line["status"], 200);
+    assert_eq!(line["client"], "e2e");
+    assert!(line["duration_ms"].as_f64().is_some(), "{line}");
+    assert_eq!(line["level"], "INFO");
 }

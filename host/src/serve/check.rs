@@ -11,6 +11,7 @@
 //! decision, read back from the store; with another shipment it is 409.
 
 use super::auth::Client;
+use super::log::LoggedDecision;
 use super::problem::{FieldError, Problem};
 use super::state::AppState;
 use axum::body::Bytes;
@@ -192,7 +193,8 @@ async fn check_inner(
     if receipt.repeated {
         return original(state, receipt, request.request_id).await;
     }
-    Ok(Json(CheckResponse {
+    let logged = LoggedDecision(receipt.decision_id.to_string());
+    let mut response = Json(CheckResponse {
         mode: CheckMode::Enforce.as_str(),
         recorded: true,
         decision_id: Some(receipt.decision_id.to_string()),
@@ -204,7 +206,9 @@ async fn check_inner(
         }),
         verdict: &*verdict,
     })
-    .into_response())
+    .into_response();
+    response.extensions_mut().insert(logged);
+    Ok(response)
 }
 
 /// Hands the decision to the writer and waits, off the reactor, until it is durable.
@@ -226,23 +230,30 @@ async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt,
                 audit.url
             )));
         };
+        tracing::debug!(decision_id = %decision_id, "decision judged; recording it");
         recorder
             .submit_with(
                 decision_id,
                 // The record is built and encoded on the writer's thread.
                 Box::new(move || captured.encode().map_err(|e| e.to_string())),
             )
-            .map_err(|e| match e {
-                RecordError::QueueFull { .. } => Problem::overloaded(e.to_string()),
-                other => Problem::not_recorded(other.to_string()),
+            .map_err(|e| {
+                tracing::warn!(decision_id = %decision_id, error = %e, "decision not recorded; verdict withheld");
+                match e {
+                    RecordError::QueueFull { .. } => Problem::overloaded(e.to_string()),
+                    other => Problem::not_recorded(other.to_string()),
+                }
             })?
     };
     let waited = tokio::task::spawn_blocking(move || ticket.wait())
         .await
         .map_err(|e| Problem::internal(format!("waiting for the record failed: {e}")))?;
-    waited.map_err(|e| match e {
-        RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
-        other => Problem::not_recorded(other.to_string()),
+    waited.map_err(|e| {
+        tracing::warn!(decision_id = %decision_id, error = %e, "decision not recorded; verdict withheld");
+        match e {
+            RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
+            other => Problem::not_recorded(other.to_string()),
+        }
     })
 }
 
@@ -254,6 +265,7 @@ async fn original(
 ) -> Result<Response, Problem> {
     let state = Arc::clone(state);
     let decision_id: DecisionId = receipt.decision_id;
+    let logged = LoggedDecision(decision_id.to_string());
     let found = tokio::task::spawn_blocking(move || {
         let audit = state.audit.as_ref()?;
         let reader = audit.reader.lock().ok()?;
@@ -274,7 +286,7 @@ async fn original(
     let record = DecisionRecord::decode(&body).map_err(|e| {
         Problem::internal(format!("decision {decision_id} cannot be read back: {e}"))
     })?;
-    Ok(Json(CheckResponse {
+    let mut response = Json(CheckResponse {
         mode: CheckMode::Enforce.as_str(),
         recorded: true,
         decision_id: Some(decision_id.to_string()),
@@ -289,7 +301,9 @@ async fn original(
         }),
         verdict: record.verdict,
     })
-    .into_response())
+    .into_response();
+    response.extensions_mut().insert(logged);
+    Ok(response)
 }
 
 /// Reads the body: a bare shipment, or the envelope around one.

@@ -4,6 +4,7 @@
 //! - `config` — the configuration file and the flags over it, and the data directory;
 //! - `auth` — bearer tokens, their roles, and the guard each route group declares;
 //! - `token_command` — `exportctl serve token add | revoke | list`;
+//! - `log` — structured logs (text or JSON) and the request log;
 //! - `state` — the active policy-set generation, pool, recorder and limits every
 //!   request shares;
 //! - `pool` — judging on OS threads, one worker each, off the async reactor;
@@ -26,6 +27,7 @@ mod auth;
 mod check;
 mod config;
 mod health;
+mod log;
 mod pool;
 mod problem;
 mod routes;
@@ -64,6 +66,10 @@ pub struct ServeArgs {
     /// ~/.local/share/exportctl).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Log lines on standard error: `text` or `json` (one object per line);
+    /// filtered by RUST_LOG (default `info`).
+    #[arg(long, value_enum, default_value_t = log::LogFormat::Text)]
+    pub log_format: log::LogFormat,
     /// Address to listen on (default 127.0.0.1:8080; port 0 takes a free port).
     /// The bound address is printed on standard output.
     #[arg(long, value_name = "ADDR")]
@@ -95,6 +101,10 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     if let Some(command) = &args.command {
         return token_command::run(command);
     }
+    if let Err(e) = log::init(args.log_format) {
+        eprintln!("error: {e}");
+        return ExitStatus::Internal;
+    }
     let overrides = Overrides {
         listen: args.listen.clone(),
         policies: args.policies.clone(),
@@ -105,7 +115,7 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     let config = match ServeConfig::load(args.config.as_deref(), overrides) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("error: {e}");
+            tracing::error!("{e}");
             return ExitStatus::InvalidInput;
         }
     };
@@ -116,7 +126,7 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     let set = match set {
         Ok(set) => set,
         Err(e) => {
-            eprintln!("error: {}", load_error_line(&e));
+            tracing::error!("{}", load_error_line(&e));
             return ExitStatus::InvalidInput;
         }
     };
@@ -128,18 +138,18 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     {
         Ok(host) => host,
         Err(e) => {
-            eprintln!("error: {}", load_error_line(&e));
+            tracing::error!("{}", load_error_line(&e));
             return ExitStatus::InvalidInput;
         }
     };
     for warning in host.warnings() {
-        eprintln!("warning: {warning}");
+        tracing::warn!("{warning}");
     }
     let (audit, records) = match open_audit(&config, audit_settings.as_ref(), &host) {
         Ok(Some((audit, records))) => (Some(audit), Some(records)),
         Ok(None) => {
-            eprintln!(
-                "warning: recording is off (`[audit] record = false`): enforce-mode checks are refused (503); only simulate answers"
+            tracing::warn!(
+                "recording is off (`[audit] record = false`): enforce-mode checks are refused (503); only simulate answers"
             );
             (None, None)
         }
@@ -154,7 +164,7 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     let pool = match pool::JudgePool::start(config.workers, config.max_in_flight) {
         Ok(pool) => pool,
         Err(e) => {
-            eprintln!("error: cannot start the judging threads: {e}");
+            tracing::error!("cannot start the judging threads: {e}");
             return ExitStatus::Internal;
         }
     };
@@ -171,7 +181,7 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            tracing::error!("cannot start the async runtime: {e}");
             return ExitStatus::Internal;
         }
     };
@@ -182,7 +192,7 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     match (served, closed) {
         (Ok(()), Ok(())) => ExitStatus::Allow,
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+            tracing::error!("{e}");
             ExitStatus::Internal
         }
     }
@@ -204,12 +214,12 @@ async fn serve(state: Arc<AppState>) -> Result<(), String> {
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write to standard output: {e}"))?;
     drop(out);
-    eprintln!(
-        "exportctl serve: policy set {} generation {}, {} judging threads, {} API tokens",
-        state.active().host.generation().set_digest,
-        state.active().host.generation().number,
-        state.config.workers,
-        state.tokens.len()
+    tracing::info!(
+        policy_set = %state.active().host.generation().set_digest,
+        generation = state.active().host.generation().number,
+        workers = state.config.workers,
+        tokens = state.tokens.len(),
+        "exportctl serve: listening on http://{bound}"
     );
     axum::serve(listener, routes::router(Arc::clone(&state)))
         .with_graceful_shutdown(shutdown_signal())
@@ -232,7 +242,9 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         () = term => {}
     }
-    eprintln!("exportctl serve: shutting down: no new connections; finishing requests in flight");
+    tracing::info!(
+        "exportctl serve: shutting down: no new connections; finishing requests in flight"
+    );
 }
 
 /// Closes the recorder: commits what is queued and writes the final checkpoint.
@@ -251,9 +263,12 @@ fn close_recorder(state: &AppState) -> Result<(), String> {
     recorder
         .close()
         .map_err(|e| format!("audit store {}: closing: {e}", audit.url))?;
-    eprintln!(
+    tracing::info!(
+        records = stats.records,
+        commits = stats.commits,
         "exportctl serve: stopped; {} decisions recorded in {} commits, final checkpoint written",
-        stats.records, stats.commits
+        stats.records,
+        stats.commits
     );
     Ok(())
 }
@@ -277,7 +292,7 @@ fn open_audit(
         }
     };
     let fail = |status: ExitStatus, message: String| {
-        eprintln!("error: audit store {url}: {message}");
+        tracing::error!("audit store {url}: {message}");
         status
     };
     let configured_key = config
@@ -327,10 +342,7 @@ fn open_audit(
     recorder
         .keep_policy_set(host.canonical_form())
         .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
-    eprintln!(
-        "exportctl serve: recording decisions in {url}, checkpoints signed with {}",
-        key_path.display()
-    );
+    tracing::info!(store = %url, key = %key_path.display(), "recording decisions");
     let store_input = settings.map_or(StoreInput::Full, |a| a.store_input);
     let records = DecisionRecorder::new(host, REQUESTED_BY, store_input)
         .map_err(|e| fail(ExitStatus::Internal, e.to_string()))?;
@@ -360,9 +372,10 @@ fn data_dir_key(dir: &std::path::Path) -> Result<PathBuf, String> {
     if !path.exists() {
         ensure_data_dir(dir)?;
         let public = create_checkpoint_key(KEY_NAME, &path).map_err(|(_, message)| message)?;
-        eprintln!(
-            "exportctl serve: created the checkpoint key {} that signs the audit log; public key {public} (in {}.pub)",
-            path.display(),
+        tracing::info!(
+            key = %path.display(),
+            public = %public,
+            "created the checkpoint key that signs the audit log (public key in {}.pub)",
             path.display()
         );
     }
@@ -375,7 +388,7 @@ fn data_dir_key(dir: &std::path::Path) -> Result<PathBuf, String> {
 fn load_tokens(config: &ServeConfig) -> Result<Tokens, ExitStatus> {
     let path = config.data_dir.join(TOKENS_FILE);
     let fail = |message: String| {
-        eprintln!("error: {message}");
+        tracing::error!("{message}");
         ExitStatus::InvalidInput
     };
     let in_file = auth::read_file(&path).map_err(|e| fail(e.to_string()))?;
@@ -398,8 +411,8 @@ fn load_tokens(config: &ServeConfig) -> Result<Tokens, ExitStatus> {
         ))
     })?;
     if tokens.is_empty() {
-        eprintln!(
-            "warning: no API tokens: every API request is refused (401); add one with `exportctl serve token add NAME --role check`"
+        tracing::warn!(
+            "no API tokens: every API request is refused (401); add one with `exportctl serve token add NAME --role check`"
         );
     }
     Ok(tokens)

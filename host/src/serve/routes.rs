@@ -10,6 +10,7 @@
 use super::auth::{self, Role};
 use super::check;
 use super::health;
+use super::log;
 use super::problem::Problem;
 use super::state::AppState;
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(log::requests))
         .with_state(state)
 }
 
