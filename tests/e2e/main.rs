@@ -24,7 +24,7 @@
 //! - `serve` — `exportctl serve` over loopback HTTP: verdicts as `check`'s, recorded before
 //!   they are answered, idempotency, problem+json errors, limits, group commit;
 //! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
-//!   name in each record, first start, `serve token` and JSON logs;
+//!   name in each record, first start, `serve token`, JSON logs and TLS;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(

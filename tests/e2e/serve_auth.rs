@@ -2,10 +2,12 @@
 //! token and 403 without the role, for every endpoint (one table); the
 //! client's name in every record; a first start with no configuration that
 //! creates tokens, key and store, and a second that reuses them; `serve token
-//! add | revoke`; JSON logs carrying the decision id.
+//! add | revoke`; JSON logs carrying the decision id; HTTPS.
 
-use crate::serve::{EXAMPLES, Server, envelope, example, read_json, records, verify, write_tokens};
-use crate::support::{exportctl, temp_dir};
+use crate::serve::{
+    EXAMPLES, Server, TOKEN, envelope, example, read_json, records, verify, write_tokens,
+};
+use crate::support::{exportctl, temp_dir, write};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -362,4 +364,58 @@ fn json_logs_name_the_decision_of_each_check() {
     assert_eq!(line["client"], "e2e");
     assert!(line["duration_ms"].as_f64().is_some(), "{line}");
     assert_eq!(line["level"], "INFO");
+}
+
+#[test]
+fn tls_serves_probes_and_checks_over_https() {
+    let dir = temp_dir();
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    write(dir.path(), "cert.pem", cert.pem());
+    write(dir.path(), "key.pem", signing_key.serialize_pem());
+    let config = write(
+        dir.path(),
+        "serve.toml",
+        "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n",
+    );
+    let server = Server::start(dir.path(), &["--config", &config]);
+    assert!(
+        server.base.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+    let trusted = ureq::tls::Certificate::from_der(cert.der()).to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(vec![
+                    trusted,
+                ])))
+                .build(),
+        )
+        .build()
+        .into();
+    let health = server.request_with(&agent, "GET", "/healthz", None, None);
+    assert_eq!(health.status, 200, "{}", health.body);
+    let body = std::fs::read(example(EXAMPLES[0])).unwrap();
+    let check = server.request_with(&agent, "POST", "/v1/check", Some(TOKEN), Some(&body));
+    assert_eq!(check.status, 200, "{}", check.body);
+    assert_eq!(check.body["recorded"], true);
+    // Plain HTTP to the TLS port gets no answer.
+    let plain = ureq::get(server.base.replacen("https", "http", 1) + "/healthz").call();
+    assert!(plain.is_err(), "plain HTTP answered on the TLS port");
+    // A client that does not trust the certificate is refused.
+    let untrusted = ureq::get(format!("{}/healthz", server.base)).call();
+    assert!(untrusted.is_err(), "an untrusted certificate was accepted");
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+
+    // A key that is not a key: the service does not start (exit 2), naming the file.
+    write(dir.path(), "key.pem", "not a key\n");
+    let bad = exportctl(&["serve", "--listen", "127.0.0.1:0", "--config", &config]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("key.pem"), "{}", bad.stderr);
+    assert!(bad.stdout.is_empty(), "{}", bad.stdout);
 }

@@ -79,6 +79,17 @@ struct File {
     audit: Option<AuditFile>,
     limits: Option<LimitsFile>,
     tokens: Option<Vec<TokenEntry>>,
+    tls: Option<TlsFiles>,
+}
+
+/// `[tls]`: serve HTTPS with this certificate chain and private key (PEM files).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,6 +155,8 @@ pub struct ServeConfig {
     pub record: bool,
     /// Tokens named in the configuration (`[[tokens]]`), beside the token file's.
     pub tokens: Vec<TokenEntry>,
+    /// `[tls]`: HTTPS instead of HTTP.
+    pub tls: Option<TlsFiles>,
 }
 
 impl ServeConfig {
@@ -185,10 +198,15 @@ impl ServeConfig {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, usize::from),
         };
+        let tls = parsed.tls.map(|t| TlsFiles {
+            cert: relative(t.cert),
+            key: relative(t.key),
+        });
         let config = ServeConfig {
             data_dir: data_dir(overrides.data_dir, parsed.data_dir.map(relative))?,
             record: audit_file.record.unwrap_or(true),
             tokens: parsed.tokens.unwrap_or_default(),
+            tls,
             listen,
             policies: overrides.policies.or(parsed.policies.map(relative)),
             workers,

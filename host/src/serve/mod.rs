@@ -5,6 +5,7 @@
 //! - `auth` — bearer tokens, their roles, and the guard each route group declares;
 //! - `token_command` — `exportctl serve token add | revoke | list`;
 //! - `log` — structured logs (text or JSON) and the request log;
+//! - `tls` — optional HTTPS (rustls, ring);
 //! - `state` — the active policy-set generation, pool, recorder and limits every
 //!   request shares;
 //! - `pool` — judging on OS threads, one worker each, off the async reactor;
@@ -32,6 +33,7 @@ mod pool;
 mod problem;
 mod routes;
 mod state;
+mod tls;
 mod token_command;
 
 use crate::cli::{ExitStatus, create_checkpoint_key, load_error_line};
@@ -56,7 +58,7 @@ pub struct ServeArgs {
     /// Service configuration (TOML): `listen`, `expose`, `policies`, `workers`,
     /// `data_dir`, `[audit] store`, `checkpoint_key`, `linger_ms` and `record`,
     /// `[limits] body_bytes`, `request_timeout_ms` and `max_in_flight`,
-    /// `[[tokens]] name`, `roles` and `sha256`.
+    /// `[[tokens]] name`, `roles`, `sha256`, `[tls] cert` and `key` (PEM).
     /// Without one: 127.0.0.1:8080, the bundled policy set, and the data
     /// directory's audit store, checkpoint key and tokens, created on first start.
     #[arg(long, value_name = "FILE")]
@@ -145,6 +147,14 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
     for warning in host.warnings() {
         tracing::warn!("{warning}");
     }
+    // Read before anything is created: a certificate that does not load stops the start.
+    let acceptor = match config.tls.as_ref().map(tls::acceptor).transpose() {
+        Ok(acceptor) => acceptor,
+        Err(e) => {
+            tracing::error!("{e}");
+            return ExitStatus::InvalidInput;
+        }
+    };
     let (audit, records) = match open_audit(&config, audit_settings.as_ref(), &host) {
         Ok(Some((audit, records))) => (Some(audit), Some(records)),
         Ok(None) => {
@@ -185,7 +195,7 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
             return ExitStatus::Internal;
         }
     };
-    let served = runtime.block_on(serve(Arc::clone(&state)));
+    let served = runtime.block_on(serve(Arc::clone(&state), acceptor));
     // Every request has finished: nothing more reaches the writer.
     let closed = close_recorder(&state);
     runtime.shutdown_timeout(Duration::from_secs(5));
@@ -200,7 +210,10 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
 
 /// Binds, prints the bound address, serves until a shutdown signal, and waits
 /// for the requests in flight.
-async fn serve(state: Arc<AppState>) -> Result<(), String> {
+async fn serve(
+    state: Arc<AppState>,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+) -> Result<(), String> {
     let listen = state.config.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -208,9 +221,10 @@ async fn serve(state: Arc<AppState>) -> Result<(), String> {
     let bound = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
     // The one line on standard output: a caller that asked for port 0 reads it.
     let mut out = std::io::stdout().lock();
-    writeln!(out, "listening on http://{bound}")
+    writeln!(out, "listening on {scheme}://{bound}")
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write to standard output: {e}"))?;
     drop(out);
@@ -219,12 +233,24 @@ async fn serve(state: Arc<AppState>) -> Result<(), String> {
         generation = state.active().host.generation().number,
         workers = state.config.workers,
         tokens = state.tokens.len(),
-        "exportctl serve: listening on http://{bound}"
+        "exportctl serve: listening on {scheme}://{bound}"
     );
-    axum::serve(listener, routes::router(Arc::clone(&state)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("the service failed: {e}"))
+    let router = routes::router(Arc::clone(&state));
+    let served = match acceptor {
+        Some(acceptor) => {
+            let listener = tls::TlsListener::new(listener, acceptor)
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+        None => {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        }
+    };
+    served.map_err(|e| format!("the service failed: {e}"))
 }
 
 /// Resolves on SIGTERM or SIGINT.
