@@ -7,7 +7,7 @@
 //! scraper is configured with an address, rarely a bearer token) and
 //! `/openapi.json` (the API's public description).
 
-use super::auth::{self, Role};
+use super::auth::{self, Role, Tokens};
 use super::check;
 use super::health;
 use super::log;
@@ -24,13 +24,14 @@ use tokio::sync::Semaphore;
 
 /// Every endpoint of the service.
 pub fn router(state: Arc<AppState>) -> Router {
-    // Who may call what: one group per role set, its roles named here only.
-    let checks = Router::new()
-        .route("/v1/check", post(check::check))
-        .route_layer(middleware::from_fn_with_state(
-            auth::require(&state.tokens, &[Role::Check]),
-            auth::authorize,
-        ));
+    // Who may call what: one group per role set, its roles named here only
+    // (to come: `/v1/decisions*` auditor; GET `/v1/policies` auditor or admin;
+    // `/v1/policies/reload|rollback` admin).
+    let checks = guarded(
+        &state.tokens,
+        &[Role::Check],
+        Router::new().route("/v1/check", post(check::check)),
+    );
     // The API: limited in flight and in time. Probes are not, so that a
     // saturated service still says it is alive.
     let api = Router::new()
@@ -48,6 +49,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log::requests))
         .with_state(state)
+}
+
+/// `routes`, each answered only for a client with one of `any_of` (401/403 otherwise).
+fn guarded<S: Clone + Send + Sync + 'static>(
+    tokens: &Arc<Tokens>,
+    any_of: &'static [Role],
+    routes: Router<S>,
+) -> Router<S> {
+    routes.route_layer(middleware::from_fn_with_state(
+        auth::require(tokens, any_of),
+        auth::authorize,
+    ))
 }
 
 /// How many API requests may be in flight, and for how long each.
@@ -136,6 +149,42 @@ mod tests {
             .uri("/slow")
             .body(Body::empty())
             .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    /// A group needing `admin` or `auditor`, behind tokens for `check` and `auditor`.
+    #[tokio::test]
+    async fn a_group_answers_only_tokens_with_one_of_its_roles() {
+        use super::super::auth::{TokenEntry, token_digest};
+        let entry = |name: &str, role: Role| TokenEntry {
+            name: name.to_owned(),
+            roles: vec![role],
+            sha256: hex::encode(token_digest(name)),
+        };
+        let tokens = Tokens::new([entry("erp", Role::Check), entry("audit", Role::Auditor)])
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let router: Router = guarded(
+            &Arc::new(tokens),
+            &[Role::Admin, Role::Auditor],
+            Router::new().route("/v1/policies", get(|| async { "set" })),
+        );
+        let call = |token: Option<&str>| {
+            let mut request = Request::builder().uri("/v1/policies");
+            if let Some(token) = token {
+                request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            }
+            router.clone().oneshot(
+                request
+                    .body(Body::empty())
+                    .unwrap_or_else(|e| unreachable!("{e}")),
+            )
+        };
+        let status = |r: Result<Response, std::convert::Infallible>| {
+            r.unwrap_or_else(|e| unreachable!("{e}")).status()
+        };
+        assert_eq!(status(call(None).await), StatusCode::UNAUTHORIZED);
+        assert_eq!(status(call(Some("nobody")).await), StatusCode::UNAUTHORIZED);
+        assert_eq!(status(call(Some("erp")).await), StatusCode::FORBIDDEN);
+        assert_eq!(status(call(Some("audit")).await), StatusCode::OK);
     }
 
     #[tokio::test]
