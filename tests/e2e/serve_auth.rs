@@ -285,6 +285,12 @@ fn token_add_and_revoke_round_trip() {
     assert_eq!(added.code, 0, "{}", added.stderr);
     let token = added.stdout.trim().to_owned();
     assert!(token.starts_with("ecx_") && token.len() == 68, "{token}");
+    assert_eq!(
+        mode(&data),
+        0o700,
+        "the data directory holds the checkpoint key"
+    );
+    assert_eq!(mode(&data.join("tokens.toml")), 0o600);
     assert!(
         !std::fs::read_to_string(data.join("tokens.toml"))
             .unwrap()

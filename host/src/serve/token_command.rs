@@ -76,12 +76,7 @@ fn token(command: &TokenCommand) -> Result<(), (ExitStatus, String)> {
     };
     match command {
         TokenCommand::Add { name, roles, .. } => {
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                (
-                    ExitStatus::Internal,
-                    format!("cannot create the data directory {}: {e}", dir.display()),
-                )
-            })?;
+            super::ensure_data_dir(&dir).map_err(|e| (ExitStatus::Internal, e))?;
             let token = auth::add(&path, name, roles).map_err(failed)?;
             println!("{token}");
             eprintln!(
