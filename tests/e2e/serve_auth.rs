@@ -5,7 +5,8 @@
 //! add | revoke`; JSON logs carrying the decision id; HTTPS.
 
 use crate::serve::{
-    EXAMPLES, Server, TOKEN, envelope, example, read_json, records, verify, write_tokens,
+    EXAMPLES, Server, TOKEN, audit_store, envelope, example, read_json, records, verify,
+    write_tokens,
 };
 use crate::support::{exportctl, temp_dir, write};
 use serde_json::Value;
@@ -370,6 +371,57 @@ fn json_logs_name_the_decision_of_each_check() {
     assert_eq!(line["client"], "e2e");
     assert!(line["duration_ms"].as_f64().is_some(), "{line}");
     assert_eq!(line["level"], "INFO");
+}
+
+/// A record that fails: the warning and the request's line (503) both name the
+/// decision whose verdict was withheld.
+#[test]
+fn a_withheld_verdict_is_logged_with_its_decision_id() {
+    let dir = temp_dir();
+    let (url, key, _, db) = audit_store(dir.path());
+    let server = Server::start(
+        dir.path(),
+        &[
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+            "--log-format",
+            "json",
+        ],
+    );
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let refused = server.post("/v1/check", &std::fs::read(example(EXAMPLES[0])).unwrap());
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    lock.execute_batch("ROLLBACK").unwrap();
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let lines: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let request = lines
+        .iter()
+        .find(|l| l["path"] == "/v1/check")
+        .unwrap_or_else(|| panic!("no request line:\n{log}"));
+    assert_eq!(request["status"], 503);
+    assert_eq!(request["level"], "WARN");
+    let decision = request["decision_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the 503 line names no decision: {request}"));
+    let warning = lines
+        .iter()
+        .find(|l| l["message"] != "request" && l["decision_id"] == decision)
+        .unwrap_or_else(|| panic!("no warning names decision {decision}:\n{log}"));
+    assert_eq!(warning["level"], "WARN");
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("not recorded"),
+        "{warning}"
+    );
 }
 
 #[test]

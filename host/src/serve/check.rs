@@ -117,16 +117,24 @@ pub async fn check(
     Extension(client): Extension<Client>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match check_inner(&state, &client, body).await {
+    // The decision this request is about, for its log line, whether its
+    // verdict is answered or withheld.
+    let mut decision = None;
+    let mut response = match check_inner(&state, &client, body, &mut decision).await {
         Ok(response) => response,
         Err(problem) => problem.into_response(),
+    };
+    if let Some(id) = decision {
+        response.extensions_mut().insert(LoggedDecision(id));
     }
+    response
 }
 
 async fn check_inner(
     state: &Arc<AppState>,
     client: &Client,
     body: Result<Bytes, BytesRejection>,
+    decision: &mut Option<String>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => Problem::too_large(state.config.body_bytes),
@@ -189,12 +197,14 @@ async fn check_inner(
         })
         .into_response());
     };
+    *decision = Some(captured.decision_id().to_string());
     let receipt = record(state, captured).await?;
+    // A repeated request id answers the original decision: the log names that one.
+    *decision = Some(receipt.decision_id.to_string());
     if receipt.repeated {
         return original(state, receipt, request.request_id).await;
     }
-    let logged = LoggedDecision(receipt.decision_id.to_string());
-    let mut response = Json(CheckResponse {
+    Ok(Json(CheckResponse {
         mode: CheckMode::Enforce.as_str(),
         recorded: true,
         decision_id: Some(receipt.decision_id.to_string()),
@@ -206,9 +216,7 @@ async fn check_inner(
         }),
         verdict: &*verdict,
     })
-    .into_response();
-    response.extensions_mut().insert(logged);
-    Ok(response)
+    .into_response())
 }
 
 /// Hands the decision to the writer and waits, off the reactor, until it is durable.
@@ -265,7 +273,6 @@ async fn original(
 ) -> Result<Response, Problem> {
     let state = Arc::clone(state);
     let decision_id: DecisionId = receipt.decision_id;
-    let logged = LoggedDecision(decision_id.to_string());
     let found = tokio::task::spawn_blocking(move || {
         let audit = state.audit.as_ref()?;
         let reader = audit.reader.lock().ok()?;
@@ -286,7 +293,7 @@ async fn original(
     let record = DecisionRecord::decode(&body).map_err(|e| {
         Problem::internal(format!("decision {decision_id} cannot be read back: {e}"))
     })?;
-    let mut response = Json(CheckResponse {
+    Ok(Json(CheckResponse {
         mode: CheckMode::Enforce.as_str(),
         recorded: true,
         decision_id: Some(decision_id.to_string()),
@@ -301,9 +308,7 @@ async fn original(
         }),
         verdict: record.verdict,
     })
-    .into_response();
-    response.extensions_mut().insert(logged);
-    Ok(response)
+    .into_response())
 }
 
 /// Reads the body: a bare shipment, or the envelope around one.

@@ -6,7 +6,7 @@
 //! name and, for a check, its decision id — and one per event about a decision
 //! (a record that failed), each carrying the decision id, so a decision can be
 //! followed from the log to the audit store. Probes log at `debug`, so an
-//! orchestrator polling them does not drown the rest.
+//! orchestrator polling them does not drown the rest; a 5xx answer at `warn`.
 
 use super::auth::Client;
 use axum::extract::Request;
@@ -68,6 +68,17 @@ pub async fn requests(request: Request, next: Next) -> Response {
         .map(|d| d.0.clone());
     if matches!(path.as_str(), "/healthz" | "/readyz") {
         tracing::debug!(%method, path, status, duration_ms, "request");
+    } else if response.status().is_server_error() {
+        // The service could not answer (a withheld verdict, saturation): worth a look.
+        tracing::warn!(
+            %method,
+            path,
+            status,
+            duration_ms,
+            client = client.as_deref(),
+            decision_id = decision.as_deref(),
+            "request"
+        );
     } else {
         tracing::info!(
             %method,
