@@ -326,6 +326,30 @@ fn token_add_and_revoke_round_trip() {
     let body = std::fs::read(example(EXAMPLES[0])).unwrap();
     let ok = server.post("/v1/check", &body);
     assert_eq!(ok.status, 200, "{}", ok.body);
+
+    // Added while the service runs: accepted at once.
+    let later = exportctl(&[
+        "serve",
+        "token",
+        "add",
+        "erp-test",
+        "--role",
+        "check",
+        "--data-dir",
+        data_arg,
+    ]);
+    assert_eq!(later.code, 0, "{}", later.stderr);
+    let other = Server::agent();
+    let answer = server.request_with(
+        &other,
+        "POST",
+        "/v1/check",
+        Some(later.stdout.trim()),
+        Some(&body),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+
+    // Revoked while the service runs: refused from the next request.
     let revoked = exportctl(&[
         "serve",
         "token",
@@ -335,10 +359,12 @@ fn token_add_and_revoke_round_trip() {
         data_arg,
     ]);
     assert_eq!(revoked.code, 0, "{}", revoked.stderr);
+    let refused = server.post("/v1/check", &body);
+    assert_eq!(refused.status, 401, "{}", refused.body);
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
 
-    // After a restart the revoked token is refused.
+    // And after a restart.
     let mut server = Server::launch(dir.path(), &[]);
     server.token = Some(token);
     let refused = server.post("/v1/check", &body);

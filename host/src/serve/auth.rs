@@ -8,8 +8,13 @@
 //!
 //! Tokens come from the service configuration (`[[tokens]]`) and from the
 //! token file of the data directory (`tokens.toml`, mode 0600), which
-//! `exportctl serve token add | revoke` manage and a first start creates. Both
-//! are read at start: a revoked token is refused once the service restarts.
+//! `exportctl serve token add | revoke` manage and a first start creates. The
+//! service looks at the file's identity (inode, size, modification time: one
+//! `stat`) at each authentication and re-reads it when it changed, so a token
+//! added or revoked counts from the next request, no restart needed. A file
+//! changed into one that cannot be used leaves the last good tokens in force,
+//! with an error in the log (the CLI replaces the file atomically, so only a
+//! hand edit can do that).
 //!
 //! Each route group declares the roles it needs in one place (`routes.rs`,
 //! [`require`]); the authenticated [`Client`] is put in the request's
@@ -26,7 +31,7 @@ use std::fmt;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use subtle::ConstantTimeEq;
 
 /// What every token starts with, so a leaked one is recognisable (secret scanners).
@@ -193,15 +198,169 @@ impl Client {
     }
 }
 
-/// Every token the service accepts.
-#[derive(Debug, Default)]
+/// Every token the service accepts: the configuration's, and the token
+/// file's as it is now.
+#[derive(Debug)]
 pub struct Tokens {
-    known: Vec<([u8; 32], Client)>,
+    configured: Vec<TokenEntry>,
+    /// The token file, if tokens come from one too.
+    file: Option<PathBuf>,
+    current: RwLock<Loaded>,
+}
+
+/// The token set last read, and the identity of the file it was read from.
+#[derive(Debug)]
+struct Loaded {
+    stamp: Option<FileStamp>,
+    /// Whether an unchanged stamp proves an unchanged file: not while the
+    /// file's modification time is within a second of when it was read, as
+    /// a rewrite in the same clock tick, reusing the inode, with the same
+    /// size, would have the same stamp (git's "racily clean" problem).
+    settled: bool,
+    set: Arc<TokenSet>,
+}
+
+/// Whether a file stamped `stamp` and read now can be trusted to change stamp
+/// when it changes.
+fn settled(stamp: Option<FileStamp>) -> bool {
+    let Some(stamp) = stamp else {
+        return true;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    stamp.mtime.0 < now.saturating_sub(1)
+}
+
+/// What tells a changed token file: a replaced file has another inode, an
+/// edited one another size or modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+}
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some(FileStamp {
+        dev: m.dev(),
+        ino: m.ino(),
+        len: m.len(),
+        mtime: (m.mtime(), m.mtime_nsec()),
+    })
 }
 
 impl Tokens {
-    /// The tokens of `entries`: names unique and valid, each with roles and a digest.
+    /// Just the tokens of `entries`, fixed (tests of the guard).
+    #[cfg(test)]
     pub fn new(entries: impl IntoIterator<Item = TokenEntry>) -> Result<Tokens, TokenError> {
+        let configured: Vec<TokenEntry> = entries.into_iter().collect();
+        let set = TokenSet::new(configured.iter().cloned())?;
+        Ok(Tokens {
+            configured,
+            file: None,
+            current: RwLock::new(Loaded {
+                stamp: None,
+                settled: true,
+                set: Arc::new(set),
+            }),
+        })
+    }
+
+    /// The tokens of `configured` and of the token file `file` (none while it
+    /// does not exist), names unique across both.
+    pub fn with_file(configured: Vec<TokenEntry>, file: PathBuf) -> Result<Tokens, TokenError> {
+        let stamp = stamp(&file);
+        let set = TokenSet::read(&configured, &file)?;
+        Ok(Tokens {
+            configured,
+            file: Some(file),
+            current: RwLock::new(Loaded {
+                stamp,
+                settled: settled(stamp),
+                set: Arc::new(set),
+            }),
+        })
+    }
+
+    /// How many tokens are accepted now.
+    pub fn len(&self) -> usize {
+        self.current().len()
+    }
+
+    /// Whether no token is accepted now (every API request is then 401).
+    pub fn is_empty(&self) -> bool {
+        self.current().known.is_empty()
+    }
+
+    /// The client whose token this is, by the token file as it is now.
+    pub fn authenticate(&self, token: &str) -> Option<Client> {
+        self.current().authenticate(token).cloned()
+    }
+
+    /// The current set: re-read if the token file changed since it was read.
+    fn current(&self) -> Arc<TokenSet> {
+        let read = |lock: &RwLock<Loaded>| match lock.read() {
+            Ok(loaded) => (loaded.stamp, loaded.settled, Arc::clone(&loaded.set)),
+            Err(poisoned) => {
+                let loaded = poisoned.into_inner();
+                (loaded.stamp, loaded.settled, Arc::clone(&loaded.set))
+            }
+        };
+        let (seen, was_settled, set) = read(&self.current);
+        let Some(file) = &self.file else {
+            return set;
+        };
+        let now = stamp(file);
+        if now == seen && was_settled {
+            return set;
+        }
+        let mut loaded = match self.current.write() {
+            Ok(loaded) => loaded,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // Another request may have re-read it meanwhile.
+        if loaded.stamp != now || !loaded.settled {
+            // Logged once per change, not per re-read of a file not yet settled.
+            let changed = loaded.stamp != now;
+            match TokenSet::read(&self.configured, file) {
+                Ok(set) => {
+                    if changed {
+                        tracing::info!(tokens = set.len(), "token file {} re-read", file.display());
+                    }
+                    loaded.set = Arc::new(set);
+                }
+                Err(e) if changed => tracing::error!(
+                    "{e}: the tokens read before stay in force until the file is fixed"
+                ),
+                Err(_) => {}
+            }
+            // Noted either way, so that a broken file is reported once, not per request.
+            loaded.stamp = now;
+            loaded.settled = settled(now);
+        }
+        Arc::clone(&loaded.set)
+    }
+}
+
+/// The tokens accepted at one moment.
+#[derive(Debug, Default)]
+pub struct TokenSet {
+    known: Vec<([u8; 32], Client)>,
+}
+
+impl TokenSet {
+    /// The configuration's tokens and those of `file` (none if it does not exist).
+    fn read(configured: &[TokenEntry], file: &Path) -> Result<TokenSet, TokenError> {
+        let in_file = read_file(file)?.unwrap_or_default();
+        TokenSet::new(configured.iter().cloned().chain(in_file))
+    }
+
+    /// The tokens of `entries`: names unique and valid, each with roles and a digest.
+    fn new(entries: impl IntoIterator<Item = TokenEntry>) -> Result<TokenSet, TokenError> {
         let mut known: Vec<([u8; 32], Client)> = Vec::new();
         for entry in entries {
             check_entry(&entry)?;
@@ -219,17 +378,12 @@ impl Tokens {
                 },
             ));
         }
-        Ok(Tokens { known })
+        Ok(TokenSet { known })
     }
 
     /// How many tokens are accepted.
     pub fn len(&self) -> usize {
         self.known.len()
-    }
-
-    /// Whether no token is accepted (every API request is then 401).
-    pub fn is_empty(&self) -> bool {
-        self.known.is_empty()
     }
 
     /// The client whose token this is. Every digest is compared, each in
@@ -296,7 +450,6 @@ pub async fn authorize(State(guard): State<Guard>, mut request: Request, next: N
         ))
         .into_response();
     }
-    let client = client.clone();
     request.extensions_mut().insert(client.clone());
     let mut response = next.run(request).await;
     response.extensions_mut().insert(client);
@@ -432,7 +585,10 @@ mod tests {
         assert_eq!(token.len(), TOKEN_PREFIX.len() + 64);
         let tokens = Tokens::new([entry("erp", &[Role::Check], &token)])
             .unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!(tokens.authenticate(&token).map(|c| &*c.name), Some("erp"));
+        assert_eq!(
+            tokens.authenticate(&token).map(|c| c.name.to_string()),
+            Some("erp".to_owned())
+        );
         assert!(tokens.authenticate("ecx_wrong").is_none());
         assert!(tokens.authenticate(&token[..token.len() - 1]).is_none());
     }
@@ -457,6 +613,53 @@ mod tests {
         let mut bad = entry("a", &[Role::Check], "x");
         bad.sha256.pop();
         assert!(matches!(Tokens::new([bad]), Err(TokenError::BadDigest(_))));
+    }
+
+    #[test]
+    fn a_changed_token_file_counts_from_the_next_authentication() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let path = dir.path().join(TOKENS_FILE);
+        let erp = add(&path, "erp", &[Role::Check]).unwrap_or_else(|e| unreachable!("{e}"));
+        let configured = vec![entry("ops", &[Role::Admin], "ecx_ops")];
+        let tokens =
+            Tokens::with_file(configured, path.clone()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(tokens.len(), 2);
+        assert!(tokens.authenticate(&erp).is_some());
+        // Added and revoked while the service runs.
+        let audit = add(&path, "audit", &[Role::Auditor]).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(tokens.authenticate(&audit).is_some());
+        revoke(&path, "erp").unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(tokens.authenticate(&erp).is_none());
+        // A broken file keeps the last good tokens; the configuration's stay.
+        std::fs::write(&path, "[[tokens]]\nname = ").unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(tokens.authenticate(&audit).is_some());
+        assert!(tokens.authenticate("ecx_ops").is_some());
+        // Rewritten in place at once with the same size: the stamp may not
+        // change within a clock tick, the tokens still do.
+        let file_of = |token: &str| {
+            format!(
+                "[[tokens]]\nname = \"x\"\nroles = [\"check\"]\nsha256 = \"{}\"\n",
+                hex::encode(token_digest(token))
+            )
+        };
+        std::fs::write(&path, file_of("ecx_a")).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(tokens.authenticate("ecx_a").is_some());
+        let tick = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        std::fs::write(&path, file_of("ecx_b")).unwrap_or_else(|e| unreachable!("{e}"));
+        // As if in the same tick of a coarse file-system clock.
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(tick))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(tokens.authenticate("ecx_b").is_some());
+        assert!(tokens.authenticate("ecx_a").is_none());
+        // No file: only the configuration's.
+        std::fs::remove_file(&path).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(tokens.authenticate("ecx_b").is_none());
+        assert!(tokens.authenticate("ecx_ops").is_some());
     }
 
     #[test]

@@ -408,29 +408,23 @@ fn data_dir_key(dir: &std::path::Path) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// The tokens of the configuration and of the data directory's token file. On
-/// a first start — neither names any — one token per role is created, printed
-/// once on standard error and kept only as its digest.
+/// The tokens of the configuration and of the data directory's token file
+/// (re-read when it changes). On a first start — neither names any — one
+/// token per role is created, printed once on standard error and kept only as
+/// its digest.
 fn load_tokens(config: &ServeConfig) -> Result<Tokens, ExitStatus> {
     let path = config.data_dir.join(TOKENS_FILE);
     let fail = |message: String| {
         tracing::error!("{message}");
         ExitStatus::InvalidInput
     };
-    let in_file = auth::read_file(&path).map_err(|e| fail(e.to_string()))?;
-    let in_file = match in_file {
-        Some(entries) => entries,
-        None if config.tokens.is_empty() => {
-            ensure_data_dir(&config.data_dir).map_err(fail)?;
-            let created = auth::create_first(&path).map_err(|e| fail(e.to_string()))?;
-            print_first_tokens(&path, &created);
-            auth::read_file(&path)
-                .map_err(|e| fail(e.to_string()))?
-                .unwrap_or_default()
-        }
-        None => Vec::new(),
-    };
-    let tokens = Tokens::new(config.tokens.iter().cloned().chain(in_file)).map_err(|e| {
+    let first = config.tokens.is_empty() && !path.exists();
+    if first {
+        ensure_data_dir(&config.data_dir).map_err(fail)?;
+        let created = auth::create_first(&path).map_err(|e| fail(e.to_string()))?;
+        print_first_tokens(&path, &created);
+    }
+    let tokens = Tokens::with_file(config.tokens.clone(), path.clone()).map_err(|e| {
         fail(format!(
             "{e} ({} and the service configuration)",
             path.display()

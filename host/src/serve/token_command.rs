@@ -1,6 +1,6 @@
 //! `exportctl serve token add | revoke | list`: the data directory's token
-//! file, edited while the service runs or not. A running service reads the
-//! file at start only: a new or revoked token takes effect on its next start.
+//! file, edited while the service runs or not. A running service notices the
+//! change at its next request: a new or revoked token counts at once.
 
 use super::auth::{self, Role, TOKENS_FILE};
 use super::config;
@@ -19,7 +19,7 @@ pub enum ServeCommand {
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
     /// Create a token for a client: printed once on standard output, stored
-    /// only as its SHA-256. Takes effect when the service next starts.
+    /// only as its SHA-256. A running service accepts it from its next request.
     Add {
         /// The client's name (letters, digits, `-`, `_`, `.`); its decisions are
         /// recorded as asked for by `api:NAME`.
@@ -31,7 +31,7 @@ pub enum TokenCommand {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
-    /// Remove a token: the service refuses it (401) from its next start.
+    /// Remove a token: a running service refuses it (401) from its next request.
     Revoke {
         /// The token's name.
         name: String,
@@ -80,14 +80,14 @@ fn token(command: &TokenCommand) -> Result<(), (ExitStatus, String)> {
             let token = auth::add(&path, name, roles).map_err(failed)?;
             println!("{token}");
             eprintln!(
-                "token `{name}` added to {} (shown once; only its SHA-256 is kept); a running service accepts it from its next start",
+                "token `{name}` added to {} (shown once; only its SHA-256 is kept); a running service accepts it from its next request",
                 path.display()
             );
         }
         TokenCommand::Revoke { name, .. } => {
             auth::revoke(&path, name).map_err(failed)?;
             eprintln!(
-                "token `{name}` revoked in {}; a running service refuses it from its next start",
+                "token `{name}` revoked in {}; a running service refuses it from its next request",
                 path.display()
             );
         }
