@@ -81,6 +81,8 @@ struct Fixed {
 /// ([`DecisionRecorder::capture`], [`CapturedDecision::encode`]).
 pub struct CapturedDecision {
     fixed: Arc<Fixed>,
+    /// Who asked, when not the recorder's own `requested_by` (an API client).
+    requested_by: Option<String>,
     decision_id: DecisionId,
     time: String,
     request_id: Option<String>,
@@ -173,8 +175,32 @@ impl DecisionRecorder {
         verdict: Arc<Verdict>,
         request_id: Option<String>,
     ) -> Result<CapturedDecision, RecordBuildError> {
+        self.capture_for(None, shipment, verdict, request_id)
+    }
+
+    /// [`capture`](Self::capture) for a decision asked for by `requested_by`
+    /// (e.g. `api:erp-prod`, the authenticated client of one request) instead
+    /// of the name this recorder was made with.
+    pub fn capture_as(
+        &self,
+        requested_by: impl Into<String>,
+        shipment: &Shipment<'_>,
+        verdict: Arc<Verdict>,
+        request_id: Option<String>,
+    ) -> Result<CapturedDecision, RecordBuildError> {
+        self.capture_for(Some(requested_by.into()), shipment, verdict, request_id)
+    }
+
+    fn capture_for(
+        &self,
+        requested_by: Option<String>,
+        shipment: &Shipment<'_>,
+        verdict: Arc<Verdict>,
+        request_id: Option<String>,
+    ) -> Result<CapturedDecision, RecordBuildError> {
         Ok(CapturedDecision {
             fixed: Arc::clone(&self.fixed),
+            requested_by,
             decision_id: DecisionId::new(),
             time: exportctl_audit::record::now(),
             request_id,
@@ -194,6 +220,7 @@ impl CapturedDecision {
     pub fn encode(self) -> Result<EncodedRecord, RecordBuildError> {
         let CapturedDecision {
             fixed,
+            requested_by,
             decision_id,
             time,
             request_id,
@@ -234,7 +261,7 @@ impl CapturedDecision {
             kind: RecordKind::Decision,
             decision_id,
             time,
-            requested_by: fixed.requested_by.clone(),
+            requested_by: requested_by.unwrap_or_else(|| fixed.requested_by.clone()),
             request_id,
             shipment_id: verdict.shipment.clone(),
             as_of: verdict.as_of.to_string(),

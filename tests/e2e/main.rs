@@ -25,6 +25,8 @@
 //!   they are answered, idempotency, problem+json errors, limits, group commit;
 //! - `serve_gen` — policy-set generations (reload, SIGHUP, rollback, under load with
 //!   invalid and hostile sets), `GET /v1/policies`, batch checks and the decisions API;
+//! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
+//!   name in each record, first start, `serve token`, JSON logs and TLS;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -54,5 +56,6 @@ mod readmes;
 mod replay;
 mod sandbox;
 mod serve;
+mod serve_auth;
 mod serve_gen;
 mod support;

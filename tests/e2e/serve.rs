@@ -4,6 +4,8 @@
 //! log verifies, simulate records nothing, a request id repeats its decision or
 //! conflicts (409), invalid input is 422 naming the field path, a large body 413,
 //! saturation 503 with `Retry-After`, and concurrent requests share commits.
+//! Each service runs with its own data directory and a token with every role
+//! (`TOKEN`); `serve_auth` tests what happens without one.
 
 use crate::support::{exportctl, repo, temp_dir, write};
 use serde_json::{Value, json};
@@ -19,40 +21,78 @@ pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long it may take to stop after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub(crate) const EXAMPLES: [&str; 3] = [
+pub const EXAMPLES: [&str; 3] = [
     "de-furniture-to-kz.json",
     "de-microcontrollers-kz-end-user-ru.json",
     "seed-drones-kg-via-kz-to-ru.json",
 ];
 
-pub(crate) fn example(name: &str) -> PathBuf {
+/// The token of every test service (all four roles), named `e2e`.
+pub const TOKEN: &str = "ecx_0000000000000000000000000000000000000000000000000000000000e2e0";
+
+/// A token file in `dir/data` naming `tokens`: (name, roles, token).
+pub fn write_tokens(dir: &Path, tokens: &[(&str, &[&str], &str)]) {
+    use sha2::Digest;
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut text = String::new();
+    for (name, roles, token) in tokens {
+        let roles: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
+        text.push_str(&format!(
+            "[[tokens]]\nname = \"{name}\"\nroles = [{}]\nsha256 = \"{}\"\n\n",
+            roles.join(", "),
+            hex::encode(sha2::Sha256::digest(token.as_bytes()))
+        ));
+    }
+    std::fs::write(data.join("tokens.toml"), text).unwrap();
+}
+
+pub fn example(name: &str) -> PathBuf {
     repo().join("tests/examples").join(name)
 }
 
 /// A running `exportctl serve`; killed if a test fails before stopping it.
-pub(crate) struct Server {
+pub struct Server {
     child: Option<Child>,
-    pub(crate) base: String,
+    pub base: String,
     stderr: PathBuf,
+    /// Sent as `Authorization: Bearer …` by `get` and `post`.
+    pub token: Option<String>,
 }
 
 /// The service's answer: status, content type, `Retry-After`, body as JSON.
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) content_type: String,
-    pub(crate) retry_after: Option<String>,
-    pub(crate) body: Value,
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub retry_after: Option<String>,
+    pub www_authenticate: Option<String>,
+    pub body: Value,
 }
 
 impl Server {
-    /// Starts the binary on a free loopback port with `args` after `serve`.
-    pub(crate) fn start(dir: &Path, args: &[&str]) -> Server {
-        let stderr = dir.join(format!("serve-{}.log", std::process::id()));
+    /// Starts the binary on a free loopback port with `args` after `serve`,
+    /// its data directory `dir/data` holding the token `TOKEN` (every role).
+    pub fn start(dir: &Path, args: &[&str]) -> Server {
+        write_tokens(
+            dir,
+            &[("e2e", &["check", "officer", "auditor", "admin"], TOKEN)],
+        );
+        let mut server = Server::launch(dir, args);
+        server.token = Some(TOKEN.to_owned());
+        server
+    }
+
+    /// Starts the binary with the data directory `dir/data` as it is, sending no token.
+    pub fn launch(dir: &Path, args: &[&str]) -> Server {
+        static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let stderr = dir.join(format!("serve-{}-{n}.log", std::process::id()));
         let log = std::fs::File::create(&stderr).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_exportctl"))
             .arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
+            .env("EXPORTCTL_DATA_DIR", dir.join("data"))
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -70,6 +110,7 @@ impl Server {
             child: Some(child),
             base: String::new(),
             stderr,
+            token: None,
         };
         let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_default();
         let Some(base) = line.trim().strip_prefix("listening on ") else {
@@ -83,15 +124,15 @@ impl Server {
     }
 
     /// The service's process id (for signals).
-    pub(crate) fn pid(&self) -> Option<u32> {
+    pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
     }
 
-    pub(crate) fn log(&self) -> String {
+    pub fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
 
-    pub(crate) fn agent() -> ureq::Agent {
+    pub fn agent() -> ureq::Agent {
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
@@ -99,28 +140,46 @@ impl Server {
             .into()
     }
 
-    pub(crate) fn post(&self, path: &str, body: &[u8]) -> Answer {
+    pub fn post(&self, path: &str, body: &[u8]) -> Answer {
         self.post_with(&Server::agent(), path, body)
     }
 
-    pub(crate) fn post_with(&self, agent: &ureq::Agent, path: &str, body: &[u8]) -> Answer {
-        let response = agent
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .send(body)
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-        Server::answer(response)
+    pub fn post_with(&self, agent: &ureq::Agent, path: &str, body: &[u8]) -> Answer {
+        self.request_with(agent, "POST", path, self.token.as_deref(), Some(body))
     }
 
-    pub(crate) fn get(&self, path: &str) -> Answer {
-        let response = Server::agent()
-            .get(format!("{}{path}", self.base))
-            .call()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        Server::answer(response)
+    pub fn get(&self, path: &str) -> Answer {
+        self.request_with(&Server::agent(), "GET", path, self.token.as_deref(), None)
     }
 
-    pub(crate) fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+    /// `method path` with `token` as bearer token (none: no `Authorization`).
+    pub fn request_with(
+        &self,
+        agent: &ureq::Agent,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> Answer {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let sent = match body {
+            Some(body) => agent.run(
+                request
+                    .header("content-type", "application/json")
+                    .body(body.to_vec())
+                    .unwrap(),
+            ),
+            None => agent.run(request.body(()).unwrap()),
+        };
+        Server::answer(sent.unwrap_or_else(|e| panic!("{method} {path}: {e}")))
+    }
+
+    pub fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
         let header = |name: &str| {
             response
                 .headers()
@@ -130,20 +189,27 @@ impl Server {
         };
         let content_type = header("content-type").unwrap_or_default();
         let retry_after = header("retry-after");
+        let www_authenticate = header("www-authenticate");
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap();
-        let body = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text}"));
+        // A JSON answer must parse; another (metrics, the API page) is kept as text.
+        let body = if content_type.contains("json") || !text.starts_with(['#', '<']) {
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text}"))
+        } else {
+            Value::String(text)
+        };
         Answer {
             status,
             content_type,
             retry_after,
+            www_authenticate,
             body,
         }
     }
 
     /// SIGTERM, then waits (bounded) for the exit; returns (exit code, stderr).
-    pub(crate) fn stop(mut self) -> (i32, String) {
+    pub fn stop(mut self) -> (i32, String) {
         let mut child = self.child.take().unwrap();
         let pid = libc::pid_t::try_from(child.id()).unwrap();
         // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
@@ -174,7 +240,7 @@ impl Drop for Server {
 }
 
 /// An audit store and checkpoint key in `dir`: (store URL, key, public key, db path).
-pub(crate) fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
+pub fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
     let key = dir.join("checkpoint.key").display().to_string();
     let run = exportctl(&[
         "audit",
@@ -195,7 +261,7 @@ pub(crate) fn audit_store(dir: &Path) -> (String, String, String, PathBuf) {
 }
 
 /// Every record of the store: (leaf index, decision id, request id, verdict).
-pub(crate) fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
+pub fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut stmt = c
         .prepare("SELECT seq, body FROM records ORDER BY seq")
@@ -215,7 +281,7 @@ pub(crate) fn records(db: &Path) -> Vec<(u64, String, Option<String>, Value)> {
         .collect()
 }
 
-pub(crate) fn verify(url: &str, public: &str, n: usize) {
+pub fn verify(url: &str, public: &str, n: usize) {
     let run = exportctl(&["audit", "verify", url, "--key", public]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
@@ -225,12 +291,12 @@ pub(crate) fn verify(url: &str, public: &str, n: usize) {
     );
 }
 
-pub(crate) fn envelope(request_id: &str, mode: &str, shipment: &Value) -> Vec<u8> {
+pub fn envelope(request_id: &str, mode: &str, shipment: &Value) -> Vec<u8> {
     serde_json::to_vec(&json!({ "request_id": request_id, "mode": mode, "shipment": shipment }))
         .unwrap()
 }
 
-pub(crate) fn read_json(path: &Path) -> Value {
+pub fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -341,7 +407,12 @@ fn a_request_id_repeats_its_decision_and_conflicts_with_another_shipment() {
 #[test]
 fn invalid_input_is_422_naming_the_field_and_a_large_body_413() {
     let dir = temp_dir();
-    let config = write(dir.path(), "serve.toml", "[limits]\nbody_bytes = 16384\n");
+    // Recording explicitly off: the one way to a service without a store.
+    let config = write(
+        dir.path(),
+        "serve.toml",
+        "[limits]\nbody_bytes = 16384\n[audit]\nrecord = false\n",
+    );
     let server = Server::start(dir.path(), &["--config", &config]);
     let mut shipment = read_json(&example(EXAMPLES[0]));
     shipment["lines"][1]["hs_code"] = json!("94A1");
@@ -406,7 +477,7 @@ fn invalid_input_is_422_naming_the_field_and_a_large_body_413() {
         (404, "application/problem+json")
     );
 
-    // No audit store: enforce is refused (never a verdict without a record),
+    // Recording off: enforce is refused (never a verdict without a record),
     // simulate answers, and /readyz says what is wrong.
     let enforce = server.post("/v1/check", &std::fs::read(example(EXAMPLES[0])).unwrap());
     assert_eq!(enforce.status, 503, "{}", enforce.body);
@@ -417,7 +488,7 @@ fn invalid_input_is_422_naming_the_field_and_a_large_body_413() {
         ready.body["problems"][0]
             .as_str()
             .unwrap()
-            .contains("no audit store")
+            .contains("recording is off")
     );
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
@@ -587,6 +658,7 @@ fn sigterm_under_load_loses_no_answered_decision() {
                     let sent = agent
                         .post(format!("{base}/v1/check"))
                         .header("content-type", "application/json")
+                        .header("authorization", format!("Bearer {TOKEN}"))
                         .send(&body[..]);
                     // Once the service stops, connections are refused: that
                     // request got no verdict, and no later one is sent.
@@ -811,6 +883,7 @@ fn kill_9_under_load_loses_no_answered_decision() {
                     let sent = agent
                         .post(format!("{base}/v1/check"))
                         .header("content-type", "application/json")
+                        .header("authorization", format!("Bearer {TOKEN}"))
                         .send(&body[..]);
                     // After the kill, connections fail: that request got no verdict.
                     let Ok(response) = sent else { break };
@@ -1059,7 +1132,12 @@ fn http2_answers_the_same_verdict() {
             "--write-out",
             "\n%{http_version} %{http_code}",
         ])
-        .args(["-H", "content-type: application/json", "--data-binary"])
+        .args(["-H", "content-type: application/json"])
+        .args([
+            "-H",
+            &format!("authorization: Bearer {TOKEN}"),
+            "--data-binary",
+        ])
         .arg(format!("@{}", file.display()))
         .arg(format!("{}/v1/check", server.base))
         .output()

@@ -141,20 +141,35 @@ pub(super) fn run(command: &AuditCommand) -> ExitStatus {
 }
 
 fn keygen(name: &str, out: &Path) -> Result<(), Failed> {
-    let key = CheckpointKey::generate(name).map_err(Failed::usage)?;
+    let public =
+        create_checkpoint_key(name, out).map_err(|(status, message)| Failed(status, message))?;
+    println!("{public}");
+    Ok(())
+}
+
+/// Creates a checkpoint key named `name` at `out` (mode 0600, unencrypted)
+/// and its public key at `out.pub`; refuses to overwrite either. Returns the
+/// public key. `audit keygen` and a service's first start both make keys here.
+pub fn create_checkpoint_key(name: &str, out: &Path) -> Result<String, (ExitStatus, String)> {
+    let key =
+        CheckpointKey::generate(name).map_err(|e| (ExitStatus::InvalidInput, e.to_string()))?;
     let public = key.verifier().to_key_string();
     let pub_path = PathBuf::from(format!("{}.pub", out.display()));
     if pub_path.exists() {
-        return Err(Failed::usage(format!(
-            "{} exists; not overwriting it",
-            pub_path.display()
-        )));
+        return Err((
+            ExitStatus::InvalidInput,
+            format!("{} exists; not overwriting it", pub_path.display()),
+        ));
     }
-    key.save(out).map_err(Failed::usage)?;
-    std::fs::write(&pub_path, format!("{public}\n"))
-        .map_err(|e| Failed::internal(format!("cannot write {}: {e}", pub_path.display())))?;
-    println!("{public}");
-    Ok(())
+    key.save(out)
+        .map_err(|e| (ExitStatus::InvalidInput, e.to_string()))?;
+    std::fs::write(&pub_path, format!("{public}\n")).map_err(|e| {
+        (
+            ExitStatus::Internal,
+            format!("cannot write {}: {e}", pub_path.display()),
+        )
+    })?;
+    Ok(public)
 }
 
 /// Opens an existing store: a bad URL or a missing file is a usage error.

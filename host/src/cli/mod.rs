@@ -11,7 +11,7 @@ mod policies;
 mod policy;
 mod recording;
 
-pub use audit::AuditCommand;
+pub use audit::{AuditCommand, create_checkpoint_key};
 pub(crate) use audit_replay::replay_one;
 pub use exit::ExitStatus;
 pub use policy::PolicyCommand;
@@ -50,7 +50,9 @@ pub enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Run the HTTP service an ERP calls before it releases an order
-    /// (`POST /v1/check`, `/healthz`, `/readyz`) until SIGTERM or SIGINT.
+    /// (`POST /v1/check`, `/healthz`, `/readyz`) until SIGTERM or SIGINT; clients
+    /// send `Authorization: Bearer <token>` (a first start prints one token per
+    /// role). `serve token add | revoke | list` manages the tokens.
     Serve(crate::serve::ServeArgs),
 }
 

@@ -11,17 +11,18 @@
 //! enforce mode every decision goes to the writer before any is waited for, so
 //! they share commits, and the answer is sent once every record is durable.
 
+use super::auth::Client;
 use super::check::{
-    self, AnswerVerdict, CheckMode, CheckResponse, Judged, PolicySetJson, RecordJson,
+    self, AnswerVerdict, CheckMode, CheckResponse, Judged, PolicySetJson, RecordJson, Requester,
 };
 use super::problem::Problem;
 use super::state::AppState;
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use exportctl::CapturedDecision;
 use exportctl_audit::{Receipt, RecordError, Ticket};
 use exportctl_sdk::input::InputLimits;
@@ -72,9 +73,10 @@ enum Entry {
 )]
 pub async fn batch(
     State(state): State<Arc<AppState>>,
+    Extension(client): Extension<Client>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match batch_inner(&state, body).await {
+    match batch_inner(&state, &client, body).await {
         Ok(items) => Json(items).into_response(),
         Err(problem) => problem.into_response(),
     }
@@ -150,6 +152,7 @@ fn locate(mut problem: Problem, prefix: &str, index: usize) -> Problem {
 
 async fn batch_inner(
     state: &Arc<AppState>,
+    client: &Client,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Value, Problem> {
     let body = body.map_err(|rejection| match rejection.status() {
@@ -181,7 +184,11 @@ async fn batch_inner(
         let share: Vec<_> = rest.drain(..per_job.min(rest.len())).collect();
         let state = Arc::clone(state);
         let host = Arc::clone(&active.host);
-        let records = active.records.clone();
+        // Every decision of the batch is recorded as asked for by its client.
+        let records = active.records.clone().map(|records| Requester {
+            records,
+            requested_by: client.requested_by(),
+        });
         jobs.spawn(async move {
             let indices: Vec<usize> = share.iter().map(|(i, _)| *i).collect();
             let judged = state

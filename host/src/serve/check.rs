@@ -10,16 +10,18 @@
 //! A request id seen before with the same shipment answers the original
 //! decision, read back from the store; with another shipment it is 409.
 
+use super::auth::Client;
+use super::log::LoggedDecision;
 use super::metrics::Rejection;
 use super::openapi::{ShipmentDoc, VerdictDoc};
 use super::problem::{FieldError, Problem};
 use super::state::AppState;
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use exportctl::{
     CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
 };
@@ -184,6 +186,8 @@ pub(super) struct RecordJson {
 /// answers only once the record is durable; `simulate` judges without a record and
 /// says so.
 ///
+/// The decision is recorded as asked for by `api:<token name>`.
+///
 /// For an ERP: release the order on `allow`; hold it on `review` (a compliance
 /// officer looks), `licence_required` (release only with a licence) and `deny`
 /// (never release).
@@ -205,17 +209,27 @@ pub(super) struct RecordJson {
 )]
 pub async fn check(
     State(state): State<Arc<AppState>>,
+    Extension(client): Extension<Client>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match check_inner(&state, body).await {
+    // The decision this request is about, for its log line, whether its
+    // verdict is answered or withheld.
+    let mut decision = None;
+    let mut response = match check_inner(&state, &client, body, &mut decision).await {
         Ok(response) => response,
         Err(problem) => problem.into_response(),
+    };
+    if let Some(id) = decision {
+        response.extensions_mut().insert(LoggedDecision(id));
     }
+    response
 }
 
 async fn check_inner(
     state: &Arc<AppState>,
+    client: &Client,
     body: Result<Bytes, BytesRejection>,
+    decision: &mut Option<String>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -230,7 +244,13 @@ async fn check_inner(
     // invalid input is 422 either way; its verdict is then withheld (503).
     let (records, unrecordable) = match (request.mode, &active.records, &state.audit) {
         (CheckMode::Simulate, _, _) => (None, false),
-        (CheckMode::Enforce, Some(records), Some(_)) => (Some(records.clone()), false),
+        (CheckMode::Enforce, Some(records), Some(_)) => (
+            Some(Requester {
+                records: records.clone(),
+                requested_by: client.requested_by(),
+            }),
+            false,
+        ),
         (CheckMode::Enforce, _, _) => (None, true),
     };
     let limits = InputLimits {
@@ -263,7 +283,7 @@ async fn check_inner(
     };
     if unrecordable {
         return Err(Problem::not_recorded(
-            "no audit store is configured, so no enforce-mode verdict can be recorded; start the service with --audit URL --checkpoint-key FILE, or ask with \"mode\": \"simulate\"".to_owned(),
+            "recording is off (`[audit] record = false`), so no enforce-mode verdict can be recorded; turn it on, or ask with \"mode\": \"simulate\"".to_owned(),
         ));
     }
     let Some(captured) = captured else {
@@ -279,7 +299,10 @@ async fn check_inner(
         })
         .into_response());
     };
+    *decision = Some(captured.decision_id().to_string());
     let receipt = record(state, captured).await?;
+    // A repeated request id answers the original decision: the log names that one.
+    *decision = Some(receipt.decision_id.to_string());
     if receipt.repeated {
         let answer = original(state, receipt, request.request_id).await?;
         return Ok(Json(answer).into_response());
@@ -302,13 +325,17 @@ async fn check_inner(
 
 /// Hands the decision to the writer and waits, off the reactor, until it is durable.
 async fn record(state: &AppState, captured: CapturedDecision) -> Result<Receipt, Problem> {
+    let decision_id = captured.decision_id();
     let ticket = submit(state, captured)?;
     let handed = Instant::now();
     let waited = tokio::task::spawn_blocking(move || ticket.wait())
         .await
         .map_err(|e| Problem::internal(format!("waiting for the record failed: {e}")))?;
     state.metrics.waited(&waited, handed.elapsed());
-    waited.map_err(receipt_problem)
+    waited.map_err(|e| {
+        tracing::warn!(decision_id = %decision_id, error = %e, "decision not recorded; verdict withheld");
+        receipt_problem(e)
+    })
 }
 
 /// What a record that was not committed means for its request.
@@ -326,6 +353,7 @@ pub(super) fn submit(state: &AppState, captured: CapturedDecision) -> Result<Tic
             "no audit store is configured".to_owned(),
         ));
     };
+    let decision_id = captured.decision_id();
     let recorder = audit
         .recorder
         .read()
@@ -336,21 +364,24 @@ pub(super) fn submit(state: &AppState, captured: CapturedDecision) -> Result<Tic
             audit.url
         )));
     };
-    let decision_id = captured.decision_id();
+    tracing::debug!(decision_id = %decision_id, "decision judged; recording it");
     recorder
         .submit_with(
             decision_id,
             // The record is built and encoded on the writer's thread.
             Box::new(move || captured.encode().map_err(|e| e.to_string())),
         )
-        .map_err(|e| match e {
-            RecordError::QueueFull { .. } => {
-                state.metrics.rejected(Rejection::Overloaded);
-                Problem::overloaded(e.to_string())
-            }
-            other => {
-                state.metrics.append_failed();
-                Problem::not_recorded(other.to_string())
+        .map_err(|e| {
+            tracing::warn!(decision_id = %decision_id, error = %e, "decision not recorded; verdict withheld");
+            match e {
+                RecordError::QueueFull { .. } => {
+                    state.metrics.rejected(Rejection::Overloaded);
+                    Problem::overloaded(e.to_string())
+                }
+                other => {
+                    state.metrics.append_failed();
+                    Problem::not_recorded(other.to_string())
+                }
             }
         })
 }
@@ -476,7 +507,7 @@ pub(super) fn judge_request(
     shipment: &[u8],
     enveloped: bool,
     limits: &InputLimits,
-    records: Option<DecisionRecorder>,
+    records: Option<Requester>,
     request_id: Option<String>,
 ) -> Judged {
     let field = |path: Option<&str>| match (enveloped, path) {
@@ -532,10 +563,18 @@ pub(super) fn judge_request(
     }
 }
 
+/// How an enforce-mode decision is recorded: the set's recorder, and who asked.
+#[derive(Clone)]
+pub(super) struct Requester {
+    pub(super) records: DecisionRecorder,
+    /// `api:<token name>`.
+    pub(super) requested_by: String,
+}
+
 /// The sink of one request: keeps the verdict (and takes the decision down for
 /// its record while the shipment is at hand), or the reason it was not judged.
 struct One<'a> {
-    records: Option<DecisionRecorder>,
+    records: Option<Requester>,
     request_id: Option<String>,
     field: &'a dyn Fn(Option<&str>) -> String,
     out: Option<Judged>,
@@ -557,9 +596,17 @@ impl Sink for One<'_> {
     ) -> io::Result<()> {
         let verdict = Arc::new(verdict.clone());
         let captured = match &self.records {
-            Some(records) => Some(
+            Some(Requester {
+                records,
+                requested_by,
+            }) => Some(
                 records
-                    .capture(shipment, Arc::clone(&verdict), self.request_id.take())
+                    .capture_as(
+                        requested_by.clone(),
+                        shipment,
+                        Arc::clone(&verdict),
+                        self.request_id.take(),
+                    )
                     .map_err(io::Error::other)?,
             ),
             None => None,

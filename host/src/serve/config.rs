@@ -1,6 +1,7 @@
 //! The service's configuration: a TOML file (`--config`), then the command
 //! line's flags over it. Paths in the file are relative to the file.
 
+use super::auth::TokenEntry;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,31 @@ pub enum ConfigError {
     /// A limit that would refuse every request.
     #[error("service configuration: `{0}` must be greater than 0")]
     Zero(&'static str),
+    /// Nothing names a data directory and there is no home directory.
+    #[error(
+        "no data directory: set --data-dir, EXPORTCTL_DATA_DIR, `data_dir` in the service configuration, XDG_DATA_HOME or HOME"
+    )]
+    NoDataDir,
+}
+
+/// The variable naming the data directory (over the configuration file's `data_dir`).
+pub const DATA_DIR_ENV: &str = "EXPORTCTL_DATA_DIR";
+
+/// Where the service keeps what it creates itself — the audit store, the
+/// checkpoint key, the token file: `flag`, else `$EXPORTCTL_DATA_DIR`, else
+/// `file` (the configuration's `data_dir`), else the XDG user data directory
+/// (`$XDG_DATA_HOME/exportctl`, `~/.local/share/exportctl`).
+pub fn data_dir(flag: Option<PathBuf>, file: Option<PathBuf>) -> Result<PathBuf, ConfigError> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    flag.or_else(|| env(DATA_DIR_ENV))
+        .or(file)
+        .or_else(|| env("XDG_DATA_HOME").map(|d| d.join("exportctl")))
+        .or_else(|| env("HOME").map(|h| h.join(".local/share/exportctl")))
+        .ok_or(ConfigError::NoDataDir)
 }
 
 /// The configuration file (`exportctl serve --config FILE`).
@@ -49,8 +75,21 @@ struct File {
     expose: Option<bool>,
     policies: Option<PathBuf>,
     workers: Option<usize>,
+    data_dir: Option<PathBuf>,
     audit: Option<AuditFile>,
     limits: Option<LimitsFile>,
+    tokens: Option<Vec<TokenEntry>>,
+    tls: Option<TlsFiles>,
+}
+
+/// `[tls]`: serve HTTPS with this certificate chain and private key (PEM files).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,6 +98,7 @@ struct AuditFile {
     store: Option<String>,
     checkpoint_key: Option<PathBuf>,
     linger_ms: Option<u64>,
+    record: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +121,8 @@ pub struct Overrides {
     pub audit: Option<String>,
     /// `--checkpoint-key`.
     pub checkpoint_key: Option<PathBuf>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The service's settings, resolved.
@@ -108,6 +150,16 @@ pub struct ServeConfig {
     pub max_in_flight: usize,
     /// Most shipments in one `POST /v1/check/batch` (more: 413).
     pub batch_items: usize,
+    /// Where the default audit store, checkpoint key and token file live.
+    pub data_dir: PathBuf,
+    /// `[audit] record = false`: no store at all, so enforce-mode checks are
+    /// refused (503); otherwise decisions are recorded, by default in the data
+    /// directory's store.
+    pub record: bool,
+    /// Tokens named in the configuration (`[[tokens]]`), beside the token file's.
+    pub tokens: Vec<TokenEntry>,
+    /// `[tls]`: HTTPS instead of HTTP.
+    pub tls: Option<TlsFiles>,
 }
 
 impl ServeConfig {
@@ -149,7 +201,15 @@ impl ServeConfig {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, usize::from),
         };
+        let tls = parsed.tls.map(|t| TlsFiles {
+            cert: relative(t.cert),
+            key: relative(t.key),
+        });
         let config = ServeConfig {
+            data_dir: data_dir(overrides.data_dir, parsed.data_dir.map(relative))?,
+            record: audit_file.record.unwrap_or(true),
+            tokens: parsed.tokens.unwrap_or_default(),
+            tls,
             listen,
             policies: overrides.policies.or(parsed.policies.map(relative)),
             workers,

@@ -186,14 +186,15 @@ pub async fn reload_handler(State(state): State<Arc<AppState>>) -> Response {
     match reload(Arc::clone(&state)).await {
         Ok(active) => {
             let generation = active.host.generation();
-            eprintln!(
-                "exportctl serve: reloaded: policy set {} generation {}",
-                generation.set_digest, generation.number
+            tracing::info!(
+                policy_set = %generation.set_digest,
+                generation = generation.number,
+                "policy set reloaded"
             );
             Json(swapped(&state, &active)).into_response()
         }
         Err(e) => {
-            eprintln!("exportctl serve: reload refused; the running set keeps serving: {e}");
+            tracing::warn!(error = %e, "reload refused; the running set keeps serving");
             e.problem().into_response()
         }
     }
@@ -231,9 +232,10 @@ pub async fn rollback_handler(State(state): State<Arc<AppState>>) -> Response {
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     state.metrics.reloaded(ReloadResult::RolledBack);
     let generation = active.host.generation();
-    eprintln!(
-        "exportctl serve: rolled back to policy set {} generation {}",
-        generation.set_digest, generation.number
+    tracing::info!(
+        policy_set = %generation.set_digest,
+        generation = generation.number,
+        "rolled back"
     );
     Json(swapped(&state, &active)).into_response()
 }
@@ -242,18 +244,19 @@ pub async fn rollback_handler(State(state): State<Arc<AppState>>) -> Response {
 pub async fn reload_on_sighup(state: Arc<AppState>) {
     use tokio::signal::unix::{SignalKind, signal};
     let Ok(mut hangups) = signal(SignalKind::hangup()) else {
-        eprintln!("warning: no SIGHUP handler: reload with POST /v1/policies/reload");
+        tracing::warn!("no SIGHUP handler: reload with POST /v1/policies/reload");
         return;
     };
     while hangups.recv().await.is_some() {
         match reload(Arc::clone(&state)).await {
-            Ok(active) => eprintln!(
-                "exportctl serve: SIGHUP: reloaded: policy set {} generation {}",
-                active.host.generation().set_digest,
-                active.host.generation().number
+            Ok(active) => tracing::info!(
+                policy_set = %active.host.generation().set_digest,
+                generation = active.host.generation().number,
+                "SIGHUP: policy set reloaded"
             ),
-            Err(e) => eprintln!(
-                "exportctl serve: SIGHUP: reload refused; the running set keeps serving: {e}"
+            Err(e) => tracing::warn!(
+                error = %e,
+                "SIGHUP: reload refused; the running set keeps serving"
             ),
         }
     }

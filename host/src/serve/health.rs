@@ -63,8 +63,10 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Val
     let mut problems = Vec::new();
     let audit = match &state.audit {
         None => {
-            problems
-                .push("no audit store is configured: enforce-mode checks are refused".to_owned());
+            problems.push(
+                "recording is off (`[audit] record = false`): enforce-mode checks are refused"
+                    .to_owned(),
+            );
             json!({ "store": null, "writable": false })
         }
         Some(audit) => {

@@ -27,6 +27,9 @@ pub struct Problem {
     #[serde(skip)]
     #[schema(ignore)]
     pub retry_after: Option<u32>,
+    /// The `WWW-Authenticate` challenge of a 401 or 403 (RFC 6750).
+    #[serde(skip)]
+    pub challenge: Option<&'static str>,
 }
 
 /// One invalid field of a request.
@@ -48,6 +51,28 @@ impl Problem {
             detail,
             errors: Vec::new(),
             retry_after: None,
+            challenge: None,
+        }
+    }
+
+    /// 401: no bearer token, or one the service does not know.
+    pub fn unauthorized(detail: String) -> Problem {
+        Problem {
+            challenge: Some("Bearer realm=\"exportctl\""),
+            ..Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Authentication required",
+                detail,
+            )
+        }
+    }
+
+    /// 403: the client's token lacks the role the endpoint needs.
+    pub fn forbidden(detail: String) -> Problem {
+        Problem {
+            challenge: Some("Bearer realm=\"exportctl\", error=\"insufficient_scope\""),
+            ..Problem::new(StatusCode::FORBIDDEN, "forbidden", "Role missing", detail)
         }
     }
 
@@ -196,6 +221,12 @@ impl IntoResponse for Problem {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Some(challenge) = self.challenge {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }

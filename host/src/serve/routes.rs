@@ -1,16 +1,24 @@
-//! The router, built in one place: every endpoint, and the limits every API
-//! request passes through (body size, in-flight requests, time).
+//! The router, built in one place: every endpoint, the role each group of
+//! API endpoints needs, and the limits every API request passes through (body
+//! size, in-flight requests, time).
 //!
 //! Endpoints are registered with `routes!` on an [`OpenApiRouter`], which
 //! collects each handler's `#[utoipa::path]` into the API document: what is
 //! served is what is described.
+//!
+//! Open without a token: the probes (an orchestrator has no token),
+//! `/metrics` (counts and timings, no decision contents; a scraper is
+//! configured with an address, rarely a bearer token), `/openapi.json` and
+//! `/api` (the API's public description).
 
 use super::api_page;
+use super::auth::{self, Role, Tokens};
 use super::batch;
 use super::check;
 use super::decisions;
 use super::generations;
 use super::health;
+use super::log;
 use super::metrics::{InFlight, Metrics, OPENMETRICS_TEXT, Rejection};
 use super::openapi::{self, ApiDoc};
 use super::policies;
@@ -38,6 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(Extension(Arc::new(Described { document, page })))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(log::requests))
         .with_state(state)
 }
 
@@ -47,24 +56,36 @@ struct Described {
     page: String,
 }
 
-/// Every described endpoint, with its limits.
+/// Every described endpoint, with its roles and limits.
 fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
+    // Who may call what: one group per role set, its roles named here only.
+    let check = guarded(
+        &state.tokens,
+        &[Role::Check],
+        OpenApiRouter::new()
+            .routes(routes!(check::check))
+            .routes(routes!(batch::batch)),
+    );
+    let auditor = guarded(
+        &state.tokens,
+        &[Role::Auditor],
+        OpenApiRouter::new()
+            .routes(routes!(decisions::list))
+            .routes(routes!(decisions::show))
+            .routes(routes!(decisions::proof))
+            .routes(routes!(decisions::replay)),
+    );
+    let policies = guarded(
+        &state.tokens,
+        &[Role::Auditor, Role::Admin],
+        OpenApiRouter::new().routes(routes!(policies::policies)),
+    );
     // The API: limited in flight and in time. Probes are not, so that a
     // saturated service still says it is alive.
-    // Grouped by the role a caller will need, so each group can take its own
-    // access layer.
-    let check = OpenApiRouter::new()
-        .routes(routes!(check::check))
-        .routes(routes!(batch::batch));
-    let auditor = OpenApiRouter::new()
-        .routes(routes!(decisions::list))
-        .routes(routes!(decisions::show))
-        .routes(routes!(decisions::proof))
-        .routes(routes!(decisions::replay))
-        .routes(routes!(policies::policies));
     let api = OpenApiRouter::new()
         .merge(check)
         .merge(auditor)
+        .merge(policies)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.limits),
             limit,
@@ -72,9 +93,13 @@ fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
         .layer(DefaultBodyLimit::max(state.config.body_bytes));
     // Reloads run one at a time and may take longer than a check may (the set's
     // plugins are compiled): not under the request timeout or in-flight limit.
-    let admin = OpenApiRouter::new()
-        .routes(routes!(generations::reload_handler))
-        .routes(routes!(generations::rollback_handler));
+    let admin = guarded(
+        &state.tokens,
+        &[Role::Admin],
+        OpenApiRouter::new()
+            .routes(routes!(generations::reload_handler))
+            .routes(routes!(generations::rollback_handler)),
+    );
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
@@ -106,6 +131,18 @@ async fn openapi_json(Extension(described): Extension<Arc<Described>>) -> Json<V
 )]
 async fn api_html(Extension(described): Extension<Arc<Described>>) -> Html<String> {
     Html(described.page.clone())
+}
+
+/// `routes`, each answered only for a client with one of `any_of` (401/403 otherwise).
+fn guarded<S: Clone + Send + Sync + 'static>(
+    tokens: &Arc<Tokens>,
+    any_of: &'static [Role],
+    routes: OpenApiRouter<S>,
+) -> OpenApiRouter<S> {
+    routes.route_layer(middleware::from_fn_with_state(
+        auth::require(tokens, any_of),
+        auth::authorize,
+    ))
 }
 
 /// How many API requests may be in flight, and for how long each.
@@ -222,6 +259,43 @@ mod tests {
             .uri("/slow")
             .body(Body::empty())
             .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    /// A group needing `admin` or `auditor`, behind tokens for `check` and `auditor`.
+    #[tokio::test]
+    async fn a_group_answers_only_tokens_with_one_of_its_roles() {
+        use super::super::auth::{TokenEntry, token_digest};
+        let entry = |name: &str, role: Role| TokenEntry {
+            name: name.to_owned(),
+            roles: vec![role],
+            sha256: hex::encode(token_digest(name)),
+        };
+        let tokens = Tokens::new([entry("erp", Role::Check), entry("audit", Role::Auditor)])
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (router, _): (Router, _) = guarded(
+            &Arc::new(tokens),
+            &[Role::Admin, Role::Auditor],
+            OpenApiRouter::new().route("/v1/policies", get(|| async { "set" })),
+        )
+        .split_for_parts();
+        let call = |token: Option<&str>| {
+            let mut request = Request::builder().uri("/v1/policies");
+            if let Some(token) = token {
+                request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            }
+            router.clone().oneshot(
+                request
+                    .body(Body::empty())
+                    .unwrap_or_else(|e| unreachable!("{e}")),
+            )
+        };
+        let status = |r: Result<Response, std::convert::Infallible>| {
+            r.unwrap_or_else(|e| unreachable!("{e}")).status()
+        };
+        assert_eq!(status(call(None).await), StatusCode::UNAUTHORIZED);
+        assert_eq!(status(call(Some("nobody")).await), StatusCode::UNAUTHORIZED);
+        assert_eq!(status(call(Some("erp")).await), StatusCode::FORBIDDEN);
+        assert_eq!(status(call(Some("audit")).await), StatusCode::OK);
     }
 
     #[tokio::test]

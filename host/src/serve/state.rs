@@ -1,6 +1,7 @@
 //! What every request shares: the active policy-set generation (and the one
 //! before it), the judging pool, the decision recorder and the limits.
 
+use super::auth::Tokens;
 use super::config::ServeConfig;
 use super::metrics::Metrics;
 use super::pool::JudgePool;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub limits: Arc<RequestLimits>,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// The tokens clients authenticate with.
+    pub tokens: Arc<Tokens>,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
         audit: Option<Audit>,
         config: ServeConfig,
         metrics: Arc<Metrics>,
+        tokens: Tokens,
     ) -> AppState {
         let limits = Arc::new(RequestLimits::new(
             config.max_in_flight,
@@ -89,6 +93,7 @@ impl AppState {
             config,
             limits,
             metrics,
+            tokens: Arc::new(tokens),
         }
     }
 
