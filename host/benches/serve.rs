@@ -26,11 +26,15 @@
 //! service under load".
 
 use serde_json::Value;
+use sha2::Digest;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The load generator's token (role `check`), named in the service's configuration by digest.
+const TOKEN: &str = "ecx_bench_0000000000000000000000000000000000000000000000000000000000";
 
 /// Any error ends the run with its message.
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -121,7 +125,13 @@ impl Service {
         let log = std::fs::File::create(dir.join("serve.log"))?;
         let config = dir.join("serve.toml");
         // Room for the saturation search: refusals are counted, not hidden.
-        std::fs::write(&config, "[limits]\nmax_in_flight = 4096\n")?;
+        let digest = hex::encode(sha2::Sha256::digest(TOKEN.as_bytes()));
+        std::fs::write(
+            &config,
+            format!(
+                "[limits]\nmax_in_flight = 4096\n\n[[tokens]]\nname = \"bench\"\nroles = [\"check\"]\nsha256 = \"{digest}\"\n"
+            ),
+        )?;
         let mut child = Command::new(exe)
             .arg("serve")
             .arg("--config")
@@ -134,6 +144,7 @@ impl Service {
                 "--checkpoint-key",
             ])
             .arg(&key)
+            .env("EXPORTCTL_DATA_DIR", dir.join("data"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -187,6 +198,7 @@ fn send(agent: &ureq::Agent, url: &str, body: &[u8]) -> bool {
     match agent
         .post(url)
         .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {TOKEN}"))
         .send(body)
     {
         Ok(response) => {
