@@ -22,7 +22,9 @@
 //! its own CPU time is printed. Bounded: every step sends a fixed number of
 //! requests and stops; the service is stopped with SIGTERM at the end.
 //!
-//! `cargo bench -p exportctl --bench serve`. Results: `BENCHMARKS.md`, "The
+//! `cargo bench -p exportctl --bench serve`; `SERVE_BENCH_CONFIG="workers = 1"`
+//! adds top-level keys to the service's configuration; `SERVE_BENCH_STORE_DIR`
+//! puts the audit store elsewhere (e.g. `/dev/shm`). Results: `BENCHMARKS.md`, "The
 //! service under load".
 
 use serde_json::Value;
@@ -121,15 +123,26 @@ impl Service {
         if !keygen.status.success() {
             return Err(String::from_utf8_lossy(&keygen.stderr).into_owned().into());
         }
-        let store = format!("sqlite:{}", dir.join("audit.db").display());
+        // `SERVE_BENCH_STORE_DIR=/dev/shm` puts the store on memory, to tell the
+        // disk's sync time from the rest.
+        let store_dir = std::env::var_os("SERVE_BENCH_STORE_DIR")
+            .map_or_else(|| dir.to_path_buf(), PathBuf::from);
+        let store = format!(
+            "sqlite:{}",
+            store_dir
+                .join(format!("serve-bench-{}.db", std::process::id()))
+                .display()
+        );
         let log = std::fs::File::create(dir.join("serve.log"))?;
         let config = dir.join("serve.toml");
         // Room for the saturation search: refusals are counted, not hidden.
         let digest = hex::encode(sha2::Sha256::digest(TOKEN.as_bytes()));
+        // Top-level keys of the service configuration to try, e.g. `workers = 1`.
+        let extra = std::env::var("SERVE_BENCH_CONFIG").unwrap_or_default();
         std::fs::write(
             &config,
             format!(
-                "[limits]\nmax_in_flight = 4096\n\n[[tokens]]\nname = \"bench\"\nroles = [\"check\"]\nsha256 = \"{digest}\"\n"
+                "{extra}\n[limits]\nmax_in_flight = 4096\n\n[[tokens]]\nname = \"bench\"\nroles = [\"check\"]\nsha256 = \"{digest}\"\n"
             ),
         )?;
         let mut child = Command::new(exe)
