@@ -13,6 +13,10 @@ use crate::merkle::Tree;
 use crate::record::{DecisionId, DecisionRecord, EncodedRecord};
 use crate::store::{Inserted, Store, StoreError};
 
+/// How often a SQLite store's WAL is copied into its database file, beside the
+/// writer (`Store::checkpoint_in_background`).
+const WAL_CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
 /// Tuning of a [`Recorder`].
 #[derive(Clone, Debug)]
 pub struct RecorderConfig {
@@ -200,6 +204,9 @@ impl Recorder {
         config: RecorderConfig,
     ) -> Result<Self, StoreError> {
         store.set_busy_timeout(config.busy_timeout)?;
+        // The WAL is checkpointed beside the writer, so that no commit waits
+        // for the database file to be synced.
+        let checkpoints = store.checkpoint_in_background(WAL_CHECKPOINT_EVERY)?;
         let tree = store.tree()?;
         let last_checkpoint = store
             .checkpoint_notes()?
@@ -213,6 +220,8 @@ impl Recorder {
         let writer = std::thread::Builder::new()
             .name("audit-writer".into())
             .spawn(move || {
+                // Stops after the writer, with a last checkpoint.
+                let _checkpoints = checkpoints;
                 Writer {
                     store,
                     key,

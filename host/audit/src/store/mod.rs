@@ -4,6 +4,7 @@
 pub mod postgres;
 pub mod sqlite;
 
+use sqlite::Checkpointer;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -120,6 +121,19 @@ impl Store {
     /// The store's name (path, or URL without password), used in every message.
     pub fn name(&self) -> &str {
         each!(self, s => s.name())
+    }
+
+    /// SQLite: checkpoints the WAL on a thread of its own every `every`, not
+    /// inside a commit ([`SqliteStore::checkpoint_in_background`]), until the
+    /// returned guard is dropped. PostgreSQL has nothing to move: `None`.
+    pub fn checkpoint_in_background(
+        &self,
+        every: Duration,
+    ) -> Result<Option<Checkpointer>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.checkpoint_in_background(every).map(Some),
+            Store::Postgres(_) => Ok(None),
+        }
     }
 
     /// How long a write waits for another writer's lock before failing.

@@ -2,6 +2,9 @@
 
 #[cfg(test)]
 use std::path::Path;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
@@ -40,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
 /// An open SQLite audit store.
 pub struct SqliteStore {
     name: String,
+    path: PathBuf,
     conn: Connection,
 }
 
@@ -60,6 +64,24 @@ fn classify(store: &str, action: &'static str, e: rusqlite::Error) -> StoreError
             action,
             source: e,
         },
+    }
+}
+
+/// The thread that checkpoints a store's WAL (see
+/// [`SqliteStore::checkpoint_in_background`]); dropping it stops the thread
+/// after a last, truncating checkpoint.
+#[derive(Debug)]
+pub struct Checkpointer {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -96,7 +118,11 @@ impl SqliteStore {
                 store: name.clone(),
                 source,
             })?;
-        let mut store = Self { name, conn };
+        let mut store = Self {
+            name,
+            path: path.to_path_buf(),
+            conn,
+        };
         store.configure()?;
         store.migrate(MIGRATIONS.len())?;
         Ok(store)
@@ -120,6 +146,59 @@ impl SqliteStore {
             .pragma_update(None, "synchronous", "FULL")
             .map_err(err)?;
         self.set_busy_timeout(Duration::from_secs(5))
+    }
+
+    /// Moves the WAL checkpoints off this connection onto a thread of their own,
+    /// which every `every` copies what the WAL holds into the database file
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`: it never blocks a writer) until the
+    /// returned [`Checkpointer`] is dropped, then truncates the WAL.
+    ///
+    /// Without it, SQLite checkpoints inside whichever commit crosses 1,000 WAL
+    /// pages, and that commit waits for the database file to be synced: a
+    /// writer that must answer each commit quickly hands the work away.
+    /// Durability does not change: a commit is durable once its WAL frames are
+    /// synced, checkpointed or not.
+    pub fn checkpoint_in_background(&self, every: Duration) -> Result<Checkpointer, StoreError> {
+        let err = |e| classify(&self.name, "configure checkpoints", e);
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            store: self.name.clone(),
+            source,
+        })?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(err)?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        let checkpoint = move |mode: &str| {
+            // A checkpoint that cannot run now runs at the next tick; the WAL
+            // keeps every frame until then.
+            let _ = conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |_| Ok(()));
+        };
+        let thread = std::thread::Builder::new()
+            .name("audit-checkpoint".into())
+            .spawn(move || {
+                loop {
+                    match stopped.recv_timeout(every) {
+                        Err(RecvTimeoutError::Timeout) => checkpoint("PASSIVE"),
+                        Ok(()) | Err(RecvTimeoutError::Disconnected) => {
+                            checkpoint("TRUNCATE");
+                            return;
+                        }
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Damaged {
+                store: self.name.clone(),
+                detail: format!("cannot start the checkpoint thread: {e}"),
+            })?;
+        Ok(Checkpointer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
 
     /// How long a write waits for another connection's lock before failing.
@@ -511,6 +590,7 @@ pub(crate) fn open_at_version(path: &Path, version: usize) -> SqliteStore {
     let conn = Connection::open(path).unwrap();
     let mut s = SqliteStore {
         name: path.display().to_string(),
+        path: path.to_path_buf(),
         conn,
     };
     s.configure().unwrap();
@@ -541,6 +621,46 @@ mod tests {
             ("wal", 2),
             "WAL with synchronous = FULL (2)"
         );
+    }
+
+    /// With checkpoints in the background the writer's connection never
+    /// checkpoints, the WAL is emptied into the database file beside it, and a
+    /// record committed before is still there.
+    #[test]
+    fn wal_checkpoints_run_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let wal = dir.path().join("a.db-wal");
+        let mut s = SqliteStore::open(&format!("sqlite:{}", path.display())).unwrap();
+        let checkpoints = s
+            .checkpoint_in_background(Duration::from_millis(10))
+            .unwrap();
+        let auto: i64 = s
+            .conn()
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(auto, 0, "the writer's own commits do not checkpoint");
+        let before = std::fs::metadata(&path).unwrap().len();
+        let rec = example().encode().unwrap();
+        s.insert_batch(&[&rec]).unwrap();
+        // The record's pages reach the database file, copied by the other thread
+        // (this connection never checkpoints).
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::metadata(&path).unwrap().len() <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint copied the record into {}",
+                path.display()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(checkpoints);
+        assert_eq!(
+            std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0),
+            0,
+            "the last checkpoint truncates the WAL"
+        );
+        assert_eq!(s.find(&rec.decision_id).unwrap().unwrap().0, 0);
     }
 
     #[test]
