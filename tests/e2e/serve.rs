@@ -633,71 +633,103 @@ fn a_saturated_service_refuses_with_503_and_retry_after() {
     verify(&url, &public, stored.len());
 }
 
-/// SIGTERM while 4 threads keep checking: the service stops accepting, answers
-/// what is in flight, closes the recorder; every 200 it gave is in the store
-/// and the log verifies (its final checkpoint covers every record).
-#[test]
-fn sigterm_under_load_loses_no_answered_decision() {
+/// Clients checking one shipment back to back until the service goes away.
+struct Load {
+    clients: Vec<std::thread::JoinHandle<Vec<String>>>,
+}
+
+impl Load {
+    /// Threads sending checks.
     const THREADS: usize = 4;
+    /// Most checks one thread sends: the service must stop before they are done.
     const MAX_EACH: usize = 400;
-    let dir = temp_dir();
-    let (url, key, public, db) = audit_store(dir.path());
-    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
-    let body = std::fs::read(example(EXAMPLES[2])).unwrap();
-    let base = server.base.clone();
-    let (started, first_answers) = mpsc::channel();
-    let clients: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let body = body.clone();
-            let base = base.clone();
-            let started = started.clone();
-            std::thread::spawn(move || {
-                let agent = Server::agent();
-                let mut ok = Vec::new();
-                for i in 0..MAX_EACH {
-                    let sent = agent
-                        .post(format!("{base}/v1/check"))
-                        .header("content-type", "application/json")
-                        .header("authorization", format!("Bearer {TOKEN}"))
-                        .send(&body[..]);
-                    // Once the service stops, connections are refused: that
-                    // request got no verdict, and no later one is sent.
-                    let Ok(response) = sent else { break };
-                    let answer = Server::answer(response);
-                    if answer.status != 200 {
-                        assert_eq!(answer.status, 503, "{t}/{i}: {}", answer.body);
-                        continue;
+
+    /// Starts the clients and returns once each has had 10 answers, i.e. mid-load.
+    fn start(base: &str, body: &[u8]) -> Load {
+        let (started, first_answers) = mpsc::channel();
+        let clients = (0..Load::THREADS)
+            .map(|t| {
+                let body = body.to_vec();
+                let url = format!("{base}/v1/check");
+                let started = started.clone();
+                std::thread::spawn(move || {
+                    let agent = Server::agent();
+                    let mut ok = Vec::new();
+                    for i in 0..Load::MAX_EACH {
+                        let sent = agent
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .header("authorization", format!("Bearer {TOKEN}"))
+                            .send(&body[..]);
+                        // Once the service is gone, connections fail: that
+                        // request got no verdict, and no later one is sent.
+                        let Ok(response) = sent else { break };
+                        let status = response.status().as_u16();
+                        let Ok(text) = response.into_body().read_to_string() else {
+                            break;
+                        };
+                        if status != 200 {
+                            assert_eq!(status, 503, "{t}/{i}: {text}");
+                            continue;
+                        }
+                        let answer: Value = serde_json::from_str(&text).unwrap();
+                        ok.push(answer["decision_id"].as_str().unwrap().to_owned());
+                        if ok.len() == 10 {
+                            let _ = started.send(());
+                        }
                     }
-                    ok.push(answer.body["decision_id"].as_str().unwrap().to_owned());
-                    if ok.len() == 10 {
-                        let _ = started.send(());
-                    }
-                }
-                ok
+                    ok
+                })
             })
-        })
-        .collect();
-    // Stop once every client has had answers, i.e. mid-load.
-    for _ in 0..THREADS {
-        first_answers.recv_timeout(START_TIMEOUT).unwrap();
+            .collect();
+        for _ in 0..Load::THREADS {
+            first_answers.recv_timeout(START_TIMEOUT).unwrap();
+        }
+        Load { clients }
     }
-    let (code, log) = server.stop();
-    assert_eq!(code, 0, "{log}");
-    let answered: Vec<String> = clients
-        .into_iter()
-        .flat_map(|c| c.join().unwrap())
-        .collect();
-    assert!(
-        answered.len() < THREADS * MAX_EACH,
-        "the load outlasted the service"
-    );
-    let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
-    for id in &answered {
+
+    /// Every decision answered 200, once the service is gone.
+    fn answered(self) -> Vec<String> {
+        let answered: Vec<String> = self
+            .clients
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect();
+        assert!(
+            answered.len() < Load::THREADS * Load::MAX_EACH,
+            "the load outlasted the service"
+        );
+        answered
+    }
+}
+
+/// The decision ids in the store at `db`, after checking that every one of
+/// `answered` is among them.
+fn all_stored(answered: &[String], db: &Path) -> HashSet<String> {
+    let stored: HashSet<String> = records(db).into_iter().map(|r| r.1).collect();
+    for id in answered {
         assert!(
             stored.contains(id),
             "decision {id} answered 200 but not stored"
         );
     }
+    stored
+}
+
+/// SIGTERM while 4 threads keep checking: the service stops accepting, answers
+/// what is in flight, closes the recorder; every 200 it gave is in the store
+/// and the log verifies (its final checkpoint covers every record).
+#[test]
+fn sigterm_under_load_loses_no_answered_decision() {
+    let dir = temp_dir();
+    let (url, key, public, db) = audit_store(dir.path());
+    let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    let body = std::fs::read(example(EXAMPLES[2])).unwrap();
+    let load = Load::start(&server.base, &body);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    let answered = load.answered();
+    let stored = all_stored(&answered, &db);
     eprintln!(
         "serve: SIGTERM under load: {} answered, {} stored",
         answered.len(),
@@ -863,69 +895,16 @@ fn metrics_count_decisions_policy_times_and_appends() {
 /// service records again, and after it stops the whole log verifies.
 #[test]
 fn kill_9_under_load_loses_no_answered_decision() {
-    const THREADS: usize = 4;
-    const MAX_EACH: usize = 400;
     let dir = temp_dir();
     let (url, key, public, db) = audit_store(dir.path());
     let mut server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
     let body = std::fs::read(example(EXAMPLES[1])).unwrap();
-    let base = server.base.clone();
-    let (started, first_answers) = mpsc::channel();
-    let clients: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let body = body.clone();
-            let base = base.clone();
-            let started = started.clone();
-            std::thread::spawn(move || {
-                let agent = Server::agent();
-                let mut ok = Vec::new();
-                for i in 0..MAX_EACH {
-                    let sent = agent
-                        .post(format!("{base}/v1/check"))
-                        .header("content-type", "application/json")
-                        .header("authorization", format!("Bearer {TOKEN}"))
-                        .send(&body[..]);
-                    // After the kill, connections fail: that request got no verdict.
-                    let Ok(response) = sent else { break };
-                    let status = response.status().as_u16();
-                    let Ok(text) = response.into_body().read_to_string() else {
-                        break;
-                    };
-                    if status != 200 {
-                        assert_eq!(status, 503, "{t}/{i}: {text}");
-                        continue;
-                    }
-                    let answer: Value = serde_json::from_str(&text).unwrap();
-                    ok.push(answer["decision_id"].as_str().unwrap().to_owned());
-                    if ok.len() == 10 {
-                        let _ = started.send(());
-                    }
-                }
-                ok
-            })
-        })
-        .collect();
-    for _ in 0..THREADS {
-        first_answers.recv_timeout(START_TIMEOUT).unwrap();
-    }
+    let load = Load::start(&server.base, &body);
     let mut child = server.child.take().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
-    let answered: Vec<String> = clients
-        .into_iter()
-        .flat_map(|c| c.join().unwrap())
-        .collect();
-    assert!(
-        answered.len() < THREADS * MAX_EACH,
-        "the load outlasted the service"
-    );
-    let stored: HashSet<String> = records(&db).into_iter().map(|r| r.1).collect();
-    for id in &answered {
-        assert!(
-            stored.contains(id),
-            "decision {id} answered 200 but not stored"
-        );
-    }
+    let answered = load.answered();
+    let stored = all_stored(&answered, &db);
     // Restart on the same store: it appends after what survived.
     drop(server);
     let server = Server::start(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
