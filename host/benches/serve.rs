@@ -33,6 +33,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The load generator's token (role `check`), named in the service's configuration by digest.
@@ -246,46 +247,23 @@ fn server_totals(base: &str) -> Result<(f64, f64, f64, f64), BoxError> {
     ))
 }
 
-/// Sends `rate` requests/s for `duration`, open loop, and measures.
-fn open_loop(
+/// What one client thread did: latencies of the answered requests, and failures.
+type ClientResult = (Vec<Duration>, usize);
+
+/// Runs the client threads `spawn` starts (handed the start time) to their
+/// end and measures the step: latencies, achieved rate, and from the service's
+/// `/metrics` before and after, the mean time judging and recording a request.
+fn measure(
     base: &str,
-    body: &Arc<Vec<u8>>,
-    rate: u32,
-    duration: Duration,
+    spawn: impl FnOnce(Instant) -> Vec<JoinHandle<ClientResult>>,
 ) -> Result<Step, BoxError> {
-    let due = (f64::from(rate) * duration.as_secs_f64()).round() as usize;
-    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
-    let url = format!("{base}/v1/check");
     let before = server_totals(base)?;
     let cpu_before = process_cpu();
-    let start = Instant::now() + Duration::from_millis(20);
-    let senders: Vec<_> = (0..SENDERS)
-        .map(|k| {
-            let body = Arc::clone(body);
-            let url = url.clone();
-            std::thread::spawn(move || {
-                let agent = agent();
-                let mut latencies = Vec::new();
-                let mut failed = 0;
-                for j in (k..due).step_by(SENDERS) {
-                    let at = start + interval * u32::try_from(j).unwrap_or(u32::MAX);
-                    if let Some(wait) = at.checked_duration_since(Instant::now()) {
-                        std::thread::sleep(wait);
-                    }
-                    if send(&agent, &url, &body) {
-                        latencies.push(at.elapsed());
-                    } else {
-                        failed += 1;
-                    }
-                }
-                (latencies, failed)
-            })
-        })
-        .collect();
-    let mut latencies = Vec::with_capacity(due);
+    let start = Instant::now();
+    let mut latencies = Vec::new();
     let mut failed = 0;
-    for sender in senders {
-        let (l, f) = sender.join().map_err(|_| "a sender panicked")?;
+    for client in spawn(start) {
+        let (l, f) = client.join().map_err(|_| "a client thread panicked")?;
         latencies.extend(l);
         failed += f;
     }
@@ -296,7 +274,7 @@ fn open_loop(
     let judged = (after.1 - before.1).max(1.0);
     let recorded = after.3 - before.3;
     Ok(Step {
-        due,
+        due: latencies.len() + failed,
         ok: latencies.len(),
         failed,
         elapsed,
@@ -311,6 +289,44 @@ fn open_loop(
     })
 }
 
+/// Sends `rate` requests/s for `duration`, open loop: request `j` is due at
+/// `start + j / rate`, and its latency counts from then.
+fn open_loop(
+    base: &str,
+    body: &Arc<Vec<u8>>,
+    rate: u32,
+    duration: Duration,
+) -> Result<Step, BoxError> {
+    let due = (f64::from(rate) * duration.as_secs_f64()).round() as usize;
+    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
+    let url = format!("{base}/v1/check");
+    measure(base, |start| {
+        (0..SENDERS)
+            .map(|k| {
+                let body = Arc::clone(body);
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    let agent = agent();
+                    let mut latencies = Vec::new();
+                    let mut failed = 0;
+                    for j in (k..due).step_by(SENDERS) {
+                        let at = start + interval * u32::try_from(j).unwrap_or(u32::MAX);
+                        if let Some(wait) = at.checked_duration_since(Instant::now()) {
+                            std::thread::sleep(wait);
+                        }
+                        if send(&agent, &url, &body) {
+                            latencies.push(at.elapsed());
+                        } else {
+                            failed += 1;
+                        }
+                    }
+                    (latencies, failed)
+                })
+            })
+            .collect()
+    })
+}
+
 /// `clients` connections sending back to back for `duration`.
 fn closed_loop(
     base: &str,
@@ -319,52 +335,28 @@ fn closed_loop(
     duration: Duration,
 ) -> Result<Step, BoxError> {
     let url = format!("{base}/v1/check");
-    let before = server_totals(base)?;
-    let cpu_before = process_cpu();
-    let start = Instant::now();
-    let end = start + duration;
-    let threads: Vec<_> = (0..clients)
-        .map(|_| {
-            let body = Arc::clone(body);
-            let url = url.clone();
-            std::thread::spawn(move || {
-                let agent = agent();
-                let mut latencies = Vec::new();
-                let mut failed = 0;
-                while Instant::now() < end {
-                    let sent = Instant::now();
-                    if send(&agent, &url, &body) {
-                        latencies.push(sent.elapsed());
-                    } else {
-                        failed += 1;
+    measure(base, |start| {
+        let end = start + duration;
+        (0..clients)
+            .map(|_| {
+                let body = Arc::clone(body);
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    let agent = agent();
+                    let mut latencies = Vec::new();
+                    let mut failed = 0;
+                    while Instant::now() < end {
+                        let sent = Instant::now();
+                        if send(&agent, &url, &body) {
+                            latencies.push(sent.elapsed());
+                        } else {
+                            failed += 1;
+                        }
                     }
-                }
-                (latencies, failed)
+                    (latencies, failed)
+                })
             })
-        })
-        .collect();
-    let mut latencies = Vec::new();
-    let mut failed = 0;
-    for thread in threads {
-        let (l, f) = thread.join().map_err(|_| "a client panicked")?;
-        latencies.extend(l);
-        failed += f;
-    }
-    let elapsed = start.elapsed();
-    let client_cpu = process_cpu().saturating_sub(cpu_before);
-    latencies.sort();
-    let after = server_totals(base)?;
-    let judged = (after.1 - before.1).max(1.0);
-    let recorded = (after.3 - before.3).max(1.0);
-    Ok(Step {
-        due: latencies.len() + failed,
-        ok: latencies.len(),
-        failed,
-        elapsed,
-        latencies,
-        judging: (after.0 - before.0) / judged,
-        recording: (after.2 - before.2) / recorded,
-        client_cpu,
+            .collect()
     })
 }
 
