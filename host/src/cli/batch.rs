@@ -1,0 +1,308 @@
+//! `exportctl batch`: judge large files on several threads, one [`Worker`] each,
+//! and write the verdicts in input order.
+//!
+//! A reader thread numbers the documents and hands them to the workers; the
+//! writer (this thread) keeps the verdicts that arrive early in a reorder
+//! buffer and writes each as soon as all before it are written. The reader may
+//! only run [`WINDOW`] documents ahead of the writer, so queued, judging and
+//! buffered documents together stay bounded whatever the file's size.
+//! Invalid inputs are reported on standard error as `check` reports them; the
+//! summary at the end counts every input. Exit statuses are `check`'s.
+
+use super::batch_output::Output;
+use super::batch_resume::{Done, Resumed};
+use super::batch_summary::Tally;
+use super::{
+    BatchArgs, BatchFormat, ExitStatus, InputFormatArg, load_host_and_audit, print_load_error,
+};
+use exportctl::{Host, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge, read_file};
+use exportctl_sdk::Shipment;
+use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+/// Most documents between the reader and the writer: read but not yet written.
+const WINDOW: usize = 1024;
+
+/// What became of one input.
+pub(super) enum Judged {
+    /// A verdict, with where the shipment came from and, when the output keeps
+    /// it, the digest of the input as judged.
+    Verdict {
+        label: String,
+        verdict: Box<Verdict>,
+        digest: Option<String>,
+    },
+    /// Not judged: every problem, one per line.
+    Invalid(Vec<String>),
+    /// Already in the output of an earlier run (`--resume`).
+    Resumed(Resumed),
+}
+
+pub(super) fn run(args: &BatchArgs) -> ExitStatus {
+    let (host, audit) = match load_host_and_audit(args.policies.as_ref(), &args.set) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            print_load_error(&e);
+            return ExitStatus::InvalidInput;
+        }
+    };
+    // A set that asks for its decisions to be recorded must not be judged
+    // silently unrecorded.
+    if let Some(audit) = audit {
+        eprintln!(
+            "error: the policy set records decisions in {}, and `batch` does not record yet; use `exportctl check`",
+            audit.store
+        );
+        return ExitStatus::InvalidInput;
+    }
+    let options = JudgeOptions {
+        as_of: args.as_of,
+        strict: args.strict,
+        limits: InputLimits::default(),
+    };
+    let input_format = match args.input_format {
+        InputFormatArg::Auto => InputFormat::Auto,
+        InputFormatArg::Json => InputFormat::Json,
+        InputFormatArg::Jsonl => InputFormat::JsonLines,
+        InputFormatArg::Toml => InputFormat::Toml,
+    };
+    let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
+    let (done, append) = match (&args.out, args.resume) {
+        (Some(out), true) if args.format == BatchFormat::Jsonl => match Done::read(out) {
+            Ok(done) => (done, true),
+            Err(e) => {
+                eprintln!("error: cannot resume from {}: {e}", out.display());
+                return ExitStatus::InvalidInput;
+            }
+        },
+        (_, true) => {
+            eprintln!("error: --resume needs --out FILE in the jsonl format");
+            return ExitStatus::InvalidInput;
+        }
+        _ => (Done::default(), false),
+    };
+    let mut output = match Output::open(args.out.as_deref(), args.format, append) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", output_name(args));
+            return ExitStatus::Internal;
+        }
+    };
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let judging = Judging {
+        host,
+        options,
+        keeps_digest,
+        done: Mutex::new(done),
+    };
+    let mut tally = Tally::default();
+    let written = run_threads(
+        &judging,
+        jobs,
+        |files| {
+            for file in &args.files {
+                for entry in read_file(file, input_format, &options.limits) {
+                    if !files(entry) {
+                        return;
+                    }
+                }
+            }
+        },
+        |judged| {
+            tally.count(&judged);
+            output.write(&judged)
+        },
+    );
+    let written = written.and_then(|()| output.finish());
+    tally.print(&mut io::stderr().lock());
+    match written {
+        Ok(()) => tally.status(),
+        // A reader that went away (`| head`) is not our error, but what was
+        // judged still decides the status.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => tally.status(),
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", output_name(args));
+            ExitStatus::Internal
+        }
+    }
+}
+
+fn output_name(args: &BatchArgs) -> String {
+    args.out
+        .as_ref()
+        .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string())
+}
+
+/// What every worker thread shares.
+struct Judging {
+    host: Arc<Host>,
+    options: JudgeOptions,
+    keeps_digest: bool,
+    done: Mutex<Done>,
+}
+
+/// Runs `read` on a thread of its own, judges what it hands over on `jobs`
+/// threads, and gives each result to `write`, on this thread, in input order.
+/// `read` gets a function that queues one entry and says whether to go on.
+/// The first error of `write` stops the run and is returned.
+fn run_threads(
+    judging: &Judging,
+    jobs: usize,
+    read: impl FnOnce(&mut dyn FnMut(Result<Document, InvalidInput>) -> bool) + Send,
+    mut write: impl FnMut(Judged) -> io::Result<()>,
+) -> io::Result<()> {
+    let (work_tx, work_rx) = sync_channel::<(u64, Result<Document, InvalidInput>)>(jobs * 2);
+    let (result_tx, result_rx) = sync_channel::<(u64, Judged)>(WINDOW);
+    // One permit per document between reading and writing; the writer gives a
+    // permit back after each write. When the writer stops, the permits'
+    // sender goes, and the reader stops too.
+    let (permit_tx, permit_rx) = sync_channel::<()>(WINDOW);
+    for _ in 0..WINDOW {
+        let _ = permit_tx.send(());
+    }
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut next = 0u64;
+            read(&mut |entry| {
+                if permit_rx.recv().is_err() {
+                    return false;
+                }
+                let sent = work_tx.send((next, entry)).is_ok();
+                next += 1;
+                sent
+            });
+        });
+        for _ in 0..jobs {
+            let result_tx = result_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || {
+                let mut worker = judging.host.worker();
+                while let Some((seq, entry)) = next_job(work_rx) {
+                    let judged = judging.judge(&mut worker, entry);
+                    if result_tx.send((seq, judged)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(result_tx);
+        write_in_order(&result_rx, &permit_tx, &mut write)
+    })
+}
+
+fn next_job<T>(work: &Mutex<Receiver<T>>) -> Option<T> {
+    // A poisoned lock means another worker panicked; this one stops too.
+    work.lock().ok()?.recv().ok()
+}
+
+/// The reorder buffer: results as they come, written as their turn comes.
+fn write_in_order(
+    results: &Receiver<(u64, Judged)>,
+    permits: &SyncSender<()>,
+    write: &mut dyn FnMut(Judged) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut early: BTreeMap<u64, Judged> = BTreeMap::new();
+    let mut next = 0u64;
+    for (seq, judged) in results {
+        early.insert(seq, judged);
+        while let Some(judged) = early.remove(&next) {
+            write(judged)?;
+            next += 1;
+            let _ = permits.try_send(());
+        }
+    }
+    Ok(())
+}
+
+impl Judging {
+    /// Judges one entry as `check` would, unless the output already has it.
+    fn judge(&self, worker: &mut Worker, entry: Result<Document, InvalidInput>) -> Judged {
+        let doc = match entry {
+            Ok(doc) => doc,
+            Err(invalid) => return Judged::Invalid(invalid.messages()),
+        };
+        if let Some(resumed) = self.already_done(&doc) {
+            return Judged::Resumed(resumed);
+        }
+        let mut one = One {
+            keeps_digest: self.keeps_digest,
+            judged: None,
+        };
+        // `judge` on one document: the same validation, warnings and verdict as `check`.
+        if let Err(stopped) = judge(std::iter::once(Ok(doc)), worker, &self.options, &mut one) {
+            return Judged::Invalid(vec![stopped.to_string()]);
+        }
+        one.judged
+            .unwrap_or_else(|| Judged::Invalid(vec!["the document gave no verdict".to_owned()]))
+    }
+
+    /// The earlier verdict of this document, if the output of the run being
+    /// resumed holds one for the same shipment id and input digest.
+    fn already_done(&self, doc: &Document) -> Option<Resumed> {
+        let id = doc.shipment_id()?;
+        if !self.done.lock().ok()?.has_id(id) {
+            return None;
+        }
+        let shipment =
+            input::parse_shipment_all(doc, self.options.as_of, &self.options.limits).ok()?;
+        let digest = input_digest(&shipment).ok()?;
+        self.done.lock().ok()?.take(id, &digest)
+    }
+}
+
+/// The digest that identifies an input in a resumable output: sha256 of the
+/// validated shipment's canonical encoding, so that a re-read, re-formatted
+/// or re-ordered file still matches, and a changed shipment does not.
+pub(super) fn input_digest(shipment: &Shipment<'_>) -> io::Result<String> {
+    let wire = shipment.to_wire().map_err(io::Error::other)?;
+    Ok(hex::encode(Sha256::digest(&wire)))
+}
+
+/// A sink for one document.
+struct One {
+    keeps_digest: bool,
+    judged: Option<Judged>,
+}
+
+impl Sink for One {
+    fn verdict(&mut self, label: &str, verdict: &Verdict) -> io::Result<()> {
+        self.judged = Some(Judged::Verdict {
+            label: label.to_owned(),
+            verdict: Box::new(verdict.clone()),
+            digest: None,
+        });
+        Ok(())
+    }
+
+    fn judged(
+        &mut self,
+        label: &str,
+        shipment: &Shipment<'_>,
+        verdict: &Verdict,
+    ) -> io::Result<()> {
+        let digest = if self.keeps_digest {
+            Some(input_digest(shipment)?)
+        } else {
+            None
+        };
+        self.judged = Some(Judged::Verdict {
+            label: label.to_owned(),
+            verdict: Box::new(verdict.clone()),
+            digest,
+        });
+        Ok(())
+    }
+
+    fn invalid(&mut self, error: &InvalidInput) -> io::Result<()> {
+        self.judged = Some(Judged::Invalid(error.messages()));
+        Ok(())
+    }
+}
