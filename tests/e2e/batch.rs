@@ -267,3 +267,38 @@ fn resume_refuses_an_output_that_is_not_batchs() {
     );
     assert!(Path::new(&out).exists());
 }
+
+#[test]
+fn a_progress_bar_on_a_terminal_only() {
+    let dir = temp_dir();
+    let file = write(dir.path(), "day.jsonl", corpus(6_000));
+    let out = dir.path().join("out.jsonl");
+    let command = format!(
+        "{} batch --jobs 1 --out {} {file}",
+        env!("CARGO_BIN_EXE_exportctl"),
+        out.display()
+    );
+    // `script` runs the command with a pseudo-terminal as its standard streams.
+    let tty = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("`script` (util-linux) runs a command on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(shown.contains("/6,000 shipments, "), "{shown}");
+    assert!(shown.contains("ETA "), "{shown}");
+    let piped = exportctl(&[
+        "batch",
+        "--jobs",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        &file,
+    ]);
+    assert!(!piped.stderr.contains("shipments, "), "{}", piped.stderr);
+    assert!(
+        piped.stderr.contains("summary: 6000 inputs"),
+        "{}",
+        piped.stderr
+    );
+}

@@ -18,9 +18,10 @@ use super::{
 use exportctl::{Host, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge, read_file};
 use exportctl_sdk::Shipment;
 use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -103,12 +104,16 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         done: Mutex::new(done),
     };
     let mut tally = Tally::default();
+    let bar = progress_bar();
+    let reading = bar.clone();
     let written = run_threads(
         &judging,
         jobs,
         |files| {
             for file in &args.files {
-                for entry in read_file(file, input_format, &options.limits) {
+                let entries = read_file(file, input_format, &options.limits);
+                reading.inc_length(entries.len() as u64);
+                for entry in entries {
                     if !files(entry) {
                         return;
                     }
@@ -116,10 +121,16 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
             }
         },
         |judged| {
-            tally.count(&judged);
+            if Tally::prints(&judged) {
+                bar.suspend(|| tally.count(&judged));
+            } else {
+                tally.count(&judged);
+            }
+            bar.inc(1);
             output.write(&judged)
         },
     );
+    bar.finish_and_clear();
     let written = written.and_then(|()| output.finish());
     tally.print(&mut io::stderr().lock());
     match written {
@@ -132,6 +143,21 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
             ExitStatus::Internal
         }
     }
+}
+
+/// Shipments done, rate and time left, on standard error when it is a
+/// terminal; hidden otherwise, so logs and pipes get only the summary.
+fn progress_bar() -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{wide_bar} {human_pos}/{human_len} shipments, {per_sec}, ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn output_name(args: &BatchArgs) -> String {

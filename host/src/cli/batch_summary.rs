@@ -31,6 +31,16 @@ pub(super) struct Tally {
 }
 
 impl Tally {
+    /// Whether counting `judged` prints something (a progress bar is
+    /// suspended meanwhile).
+    pub(super) fn prints(judged: &Judged) -> bool {
+        match judged {
+            Judged::Verdict { verdict, .. } => !verdict.warnings.is_empty(),
+            Judged::Invalid(_) => true,
+            Judged::Resumed(_) => false,
+        }
+    }
+
     /// Counts one input, printing its errors or warnings.
     pub(super) fn count(&mut self, judged: &Judged) {
         match judged {
