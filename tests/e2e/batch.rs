@@ -302,3 +302,47 @@ fn a_progress_bar_on_a_terminal_only() {
         piped.stderr
     );
 }
+
+#[test]
+fn a_json_lines_file_beyond_checks_limits_is_streamed_in_bounded_memory() {
+    let dir = temp_dir();
+    let example =
+        std::fs::read_to_string(repo().join("tests/examples/de-furniture-to-kz.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&example).unwrap();
+    let mut lines = |count: usize| {
+        let mut text = String::new();
+        for i in 0..count {
+            doc["id"] = format!("H-{i:06}").into();
+            text.push_str(&doc.to_string());
+            text.push('\n');
+        }
+        text
+    };
+    // More than 100,000 shipments and more than 64 MiB: `check` refuses the file.
+    let huge = lines(110_000);
+    assert!(huge.len() > 64 << 20, "{} bytes", huge.len());
+    let huge = write(dir.path(), "year.jsonl", huge);
+    let small = write(dir.path(), "day.jsonl", lines(3_000));
+    let refused = exportctl(&["check", &huge]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+
+    let out = dir.path().join("out.jsonl");
+    let out = out.to_str().unwrap();
+    let day = crate::support::exportctl_measured(&["batch", "--jobs", "2", "--out", out, &small]);
+    let year = crate::support::exportctl_measured(&["batch", "--jobs", "2", "--out", out, &huge]);
+    assert_eq!(year.run.code, 0, "{}", year.run.stderr);
+    assert!(
+        year.run
+            .stderr
+            .contains("summary: 110000 inputs: 110000 judged"),
+        "{}",
+        year.run.stderr
+    );
+    // Memory does not grow with the file: a 71 MB file costs what a 2 MB one does.
+    assert!(
+        year.peak_rss_kib < day.peak_rss_kib + 16 * 1024,
+        "peak RSS {} KiB for 110,000 shipments, {} KiB for 3,000",
+        year.peak_rss_kib,
+        day.peak_rss_kib
+    );
+}

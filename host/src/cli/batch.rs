@@ -9,13 +9,14 @@
 //! Invalid inputs are reported on standard error as `check` reports them; the
 //! summary at the end counts every input. Exit statuses are `check`'s.
 
+use super::batch_input::read_each;
 use super::batch_output::Output;
 use super::batch_resume::{Done, Resumed};
 use super::batch_summary::Tally;
 use super::{
     BatchArgs, BatchFormat, ExitStatus, InputFormatArg, load_host_and_audit, print_load_error,
 };
-use exportctl::{Host, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge, read_file};
+use exportctl::{Host, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge};
 use exportctl_sdk::Shipment;
 use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -110,13 +111,10 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         &judging,
         jobs,
         |files| {
+            let expect = |n| reading.inc_length(n);
             for file in &args.files {
-                let entries = read_file(file, input_format, &options.limits);
-                reading.inc_length(entries.len() as u64);
-                for entry in entries {
-                    if !files(entry) {
-                        return;
-                    }
+                if !read_each(file, input_format, &options.limits, &expect, files) {
+                    return;
                 }
             }
         },

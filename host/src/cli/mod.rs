@@ -6,6 +6,7 @@ mod audit_replay;
 mod audit_report;
 mod audit_show;
 mod batch;
+mod batch_input;
 mod batch_output;
 mod batch_resume;
 mod batch_summary;
