@@ -346,3 +346,63 @@ fn a_json_lines_file_beyond_checks_limits_is_streamed_in_bounded_memory() {
         day.peak_rss_kib
     );
 }
+
+#[test]
+fn batch_audit_records_every_decision_before_its_verdict() {
+    let dir = temp_dir();
+    let file = write(dir.path(), "day.jsonl", corpus(40));
+    let key = dir.path().join("checkpoint.key");
+    let key = key.to_str().unwrap();
+    let keygen = exportctl(&[
+        "audit",
+        "keygen",
+        "--name",
+        "audit.example/batch",
+        "--out",
+        key,
+    ]);
+    assert_eq!(keygen.code, 0, "{}", keygen.stderr);
+    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let run = exportctl(&[
+        "batch",
+        "--jobs",
+        "2",
+        "--audit",
+        &url,
+        "--checkpoint-key",
+        key,
+        &file,
+    ]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.stdout, exportctl(&["check", &file]).stdout);
+    let verify = exportctl(&["audit", "verify", &url, "--key", &format!("{key}.pub")]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    assert!(verify.stdout.contains("40 records"), "{}", verify.stdout);
+    let export = exportctl(&["audit", "export", "--store", &url]);
+    let recorded: Vec<String> = export
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            v["record"]["verdict"]["shipment"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        recorded.len(),
+        40,
+        "{}",
+        &export.stdout[..export.stdout.len().min(2000)]
+    );
+
+    // Without a key nothing is judged: a usage error naming the store.
+    let run = exportctl(&["batch", "--audit", &url, &file]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("needs a checkpoint key"),
+        "{}",
+        run.stderr
+    );
+}

@@ -11,12 +11,17 @@
 
 use super::batch_input::read_each;
 use super::batch_output::Output;
+use super::batch_recording::Release;
 use super::batch_resume::{Done, Resumed};
 use super::batch_summary::Tally;
+use super::recording::NotRecorded;
 use super::{
     BatchArgs, BatchFormat, ExitStatus, InputFormatArg, load_host_and_audit, print_load_error,
 };
-use exportctl::{Host, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge};
+use exportctl::{
+    CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, RecordBuildError, Sink,
+    Verdict, Worker, judge,
+};
 use exportctl_sdk::Shipment;
 use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -35,9 +40,14 @@ pub(super) enum Judged {
     /// it, the digest of the input as judged.
     Verdict {
         label: String,
-        verdict: Box<Verdict>,
+        verdict: Arc<Verdict>,
         digest: Option<String>,
+        /// The decision, to be recorded before the verdict is written (`--audit`).
+        record: Option<CapturedDecision>,
     },
+    /// Judged, but its record could not be made: the run stops, the verdict
+    /// withheld.
+    NotRecorded(RecordBuildError),
     /// Not judged: every problem, one per line.
     Invalid(Vec<String>),
     /// Already in the output of an earlier run (`--resume`).
@@ -52,15 +62,18 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
             return ExitStatus::InvalidInput;
         }
     };
-    // A set that asks for its decisions to be recorded must not be judged
-    // silently unrecorded.
-    if let Some(audit) = audit {
-        eprintln!(
-            "error: the policy set records decisions in {}, and `batch` does not record yet; use `exportctl check`",
-            audit.store
-        );
-        return ExitStatus::InvalidInput;
-    }
+    // With recording on, nothing is judged before the store has accepted the
+    // set's plugins: a store that cannot record stops the run before any verdict.
+    let (recorder, records) = match super::check::recording(
+        args.audit.as_deref(),
+        args.checkpoint_key.as_deref(),
+        audit,
+        &host,
+    ) {
+        Ok(Some((recorder, records))) => (Some(recorder), Some(records)),
+        Ok(None) => (None, None),
+        Err(status) => return status,
+    };
     let options = JudgeOptions {
         as_of: args.as_of,
         strict: args.strict,
@@ -102,8 +115,10 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         host,
         options,
         keeps_digest,
+        records,
         done: Mutex::new(done),
     };
+    let mut release = Release::new(recorder);
     let mut tally = Tally::default();
     let bar = progress_bar();
     let reading = bar.clone();
@@ -119,15 +134,23 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
             }
         },
         |judged| {
-            if Tally::prints(&judged) {
-                bar.suspend(|| tally.count(&judged));
-            } else {
-                tally.count(&judged);
-            }
-            bar.inc(1);
-            output.write(&judged)
+            release.push(judged, &mut |judged| {
+                if Tally::prints(&judged) {
+                    bar.suspend(|| tally.count(&judged));
+                } else {
+                    tally.count(&judged);
+                }
+                bar.inc(1);
+                output.write(&judged)
+            })
         },
     );
+    let written = written.and_then(|()| {
+        release.finish(&mut |judged| {
+            tally.count(&judged);
+            output.write(&judged)
+        })
+    });
     bar.finish_and_clear();
     let written = written.and_then(|()| output.finish());
     tally.print(&mut io::stderr().lock());
@@ -137,7 +160,12 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         // judged still decides the status.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => tally.status(),
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", output_name(args));
+            match NotRecorded::of(&e) {
+                Some(not_recorded) => eprintln!(
+                    "error: the decision was not recorded, so its verdict is withheld: {not_recorded}"
+                ),
+                None => eprintln!("error: cannot write {}: {e}", output_name(args)),
+            }
             ExitStatus::Internal
         }
     }
@@ -169,6 +197,8 @@ struct Judging {
     host: Arc<Host>,
     options: JudgeOptions,
     keeps_digest: bool,
+    /// Captures each decision for its record (`--audit`).
+    records: Option<DecisionRecorder>,
     done: Mutex<Done>,
 }
 
@@ -258,6 +288,7 @@ impl Judging {
         }
         let mut one = One {
             keeps_digest: self.keeps_digest,
+            records: self.records.as_ref(),
             judged: None,
         };
         // `judge` on one document: the same validation, warnings and verdict as `check`.
@@ -291,17 +322,19 @@ pub(super) fn input_digest(shipment: &Shipment<'_>) -> io::Result<String> {
 }
 
 /// A sink for one document.
-struct One {
+struct One<'r> {
     keeps_digest: bool,
+    records: Option<&'r DecisionRecorder>,
     judged: Option<Judged>,
 }
 
-impl Sink for One {
+impl Sink for One<'_> {
     fn verdict(&mut self, label: &str, verdict: &Verdict) -> io::Result<()> {
         self.judged = Some(Judged::Verdict {
             label: label.to_owned(),
-            verdict: Box::new(verdict.clone()),
+            verdict: Arc::new(verdict.clone()),
             digest: None,
+            record: None,
         });
         Ok(())
     }
@@ -317,10 +350,23 @@ impl Sink for One {
         } else {
             None
         };
+        let verdict = Arc::new(verdict.clone());
+        let record = match self
+            .records
+            .map(|r| r.capture(shipment, Arc::clone(&verdict), None))
+        {
+            None => None,
+            Some(Ok(captured)) => Some(captured),
+            Some(Err(e)) => {
+                self.judged = Some(Judged::NotRecorded(e));
+                return Ok(());
+            }
+        };
         self.judged = Some(Judged::Verdict {
             label: label.to_owned(),
-            verdict: Box::new(verdict.clone()),
+            verdict,
             digest,
+            record,
         });
         Ok(())
     }

@@ -37,7 +37,7 @@ impl Tally {
         match judged {
             Judged::Verdict { verdict, .. } => !verdict.warnings.is_empty(),
             Judged::Invalid(_) => true,
-            Judged::Resumed(_) => false,
+            Judged::Resumed(_) | Judged::NotRecorded(_) => false,
         }
     }
 
@@ -71,6 +71,8 @@ impl Tally {
                     resumed.rules.iter().map(String::as_str).collect(),
                 );
             }
+            // Never released: the run stops on it.
+            Judged::NotRecorded(_) => {}
             Judged::Invalid(messages) => {
                 for line in messages {
                     eprintln!("error: {line}");

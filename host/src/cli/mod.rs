@@ -8,6 +8,7 @@ mod audit_show;
 mod batch;
 mod batch_input;
 mod batch_output;
+mod batch_recording;
 mod batch_resume;
 mod batch_summary;
 mod check;
@@ -137,6 +138,16 @@ pub struct BatchArgs {
     /// rewritten.
     #[arg(long, requires = "out")]
     pub resume: bool,
+    /// Record every decision in this audit store (`sqlite:PATH` or
+    /// `postgres://…`), overriding the set's `[audit] store`: each verdict is
+    /// written only after its record is committed; a decision that cannot be
+    /// recorded stops the run (exit 1).
+    #[arg(long, value_name = "URL")]
+    pub audit: Option<String>,
+    /// The secret key that signs the audit log's checkpoints, overriding the
+    /// set's `[audit] checkpoint_key`.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint_key: Option<PathBuf>,
     /// Apply the law in force on this date (YYYY-MM-DD) instead of each shipment's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
