@@ -33,6 +33,9 @@ use std::sync::{Arc, Mutex};
 
 /// Most documents between the reader and the writer: read but not yet written.
 const WINDOW: usize = 1024;
+/// Documents handed to a worker at a time: one hand-over (and wake-up) per
+/// chunk rather than per document.
+const CHUNK: usize = 16;
 
 /// What became of one input.
 pub(super) enum Judged {
@@ -212,35 +215,50 @@ fn run_threads(
     read: impl FnOnce(&mut dyn FnMut(Result<Document, InvalidInput>) -> bool) + Send,
     mut write: impl FnMut(Judged) -> io::Result<()>,
 ) -> io::Result<()> {
-    let (work_tx, work_rx) = sync_channel::<(u64, Result<Document, InvalidInput>)>(jobs * 2);
-    let (result_tx, result_rx) = sync_channel::<(u64, Judged)>(WINDOW);
-    // One permit per document between reading and writing; the writer gives a
-    // permit back after each write. When the writer stops, the permits'
-    // sender goes, and the reader stops too.
-    let (permit_tx, permit_rx) = sync_channel::<()>(WINDOW);
-    for _ in 0..WINDOW {
+    let (work_tx, work_rx) = sync_channel::<(u64, Vec<Result<Document, InvalidInput>>)>(jobs * 2);
+    let (result_tx, result_rx) = sync_channel::<(u64, Vec<Judged>)>(WINDOW / CHUNK);
+    // One permit per chunk between reading and writing; the writer gives a
+    // permit back after each chunk written. When the writer stops, the
+    // permits' sender goes, and the reader stops too.
+    let (permit_tx, permit_rx) = sync_channel::<()>(WINDOW / CHUNK);
+    for _ in 0..WINDOW / CHUNK {
         let _ = permit_tx.send(());
     }
     let work_rx = Mutex::new(work_rx);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut next = 0u64;
-            read(&mut |entry| {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut send = |chunk: Vec<_>| {
                 if permit_rx.recv().is_err() {
                     return false;
                 }
-                let sent = work_tx.send((next, entry)).is_ok();
+                let sent = work_tx.send((next, chunk)).is_ok();
                 next += 1;
                 sent
+            };
+            let mut going = true;
+            read(&mut |entry| {
+                chunk.push(entry);
+                if chunk.len() == CHUNK {
+                    going = send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                }
+                going
             });
+            if going && !chunk.is_empty() {
+                send(chunk);
+            }
         });
         for _ in 0..jobs {
             let result_tx = result_tx.clone();
             let work_rx = &work_rx;
             scope.spawn(move || {
                 let mut worker = judging.host.worker();
-                while let Some((seq, entry)) = next_job(work_rx) {
-                    let judged = judging.judge(&mut worker, entry);
+                while let Some((seq, entries)) = next_job(work_rx) {
+                    let judged = entries
+                        .into_iter()
+                        .map(|entry| judging.judge(&mut worker, entry))
+                        .collect();
                     if result_tx.send((seq, judged)).is_err() {
                         return;
                     }
@@ -257,18 +275,20 @@ fn next_job<T>(work: &Mutex<Receiver<T>>) -> Option<T> {
     work.lock().ok()?.recv().ok()
 }
 
-/// The reorder buffer: results as they come, written as their turn comes.
+/// The reorder buffer: chunks as they come, written as their turn comes.
 fn write_in_order(
-    results: &Receiver<(u64, Judged)>,
+    results: &Receiver<(u64, Vec<Judged>)>,
     permits: &SyncSender<()>,
     write: &mut dyn FnMut(Judged) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut early: BTreeMap<u64, Judged> = BTreeMap::new();
+    let mut early: BTreeMap<u64, Vec<Judged>> = BTreeMap::new();
     let mut next = 0u64;
-    for (seq, judged) in results {
-        early.insert(seq, judged);
-        while let Some(judged) = early.remove(&next) {
-            write(judged)?;
+    for (seq, chunk) in results {
+        early.insert(seq, chunk);
+        while let Some(chunk) = early.remove(&next) {
+            for judged in chunk {
+                write(judged)?;
+            }
             next += 1;
             let _ = permits.try_send(());
         }
