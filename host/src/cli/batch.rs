@@ -5,7 +5,10 @@
 //! writer (this thread) keeps the verdicts that arrive early in a reorder
 //! buffer and writes each as soon as all before it are written. The reader may
 //! only run [`WINDOW`] documents ahead of the writer, so queued, judging and
-//! buffered documents together stay bounded whatever the file's size.
+//! buffered documents together stay bounded whatever the file's size (with
+//! `--audit`, [`Release`] holds at most 256 more until their records commit).
+//! Documents travel in chunks of [`CHUNK`], so threads wake once per chunk.
+//! How files are read (JSON Lines streamed) is [`read_each`]'s.
 //! Invalid inputs are reported on standard error as `check` reports them; the
 //! summary at the end counts every input. Exit statuses are `check`'s.
 
