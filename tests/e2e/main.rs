@@ -8,6 +8,8 @@
 //!   counts) and `audit show`;
 //! - `audit_report` — `audit report` CSV against the verdicts, and its HTML page in headless
 //!   Chromium against the CSV;
+//! - `batch` — `exportctl batch`: `check`'s verdicts in input order from several threads,
+//!   CSV rows, the summary, and `--resume` after a SIGKILL at a random point;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
 //! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
@@ -38,6 +40,7 @@
 
 mod audit;
 mod audit_report;
+mod batch;
 mod cases;
 mod cli;
 mod concurrency;

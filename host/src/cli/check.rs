@@ -20,6 +20,7 @@ use exportctl_sdk::Outcome;
 use exportctl_sdk::input::{InputFormat, InputLimits};
 use std::collections::HashSet;
 use std::io::{self, IsTerminal};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,7 +73,13 @@ pub(super) fn run(args: &CheckArgs) -> ExitStatus {
     };
     // With recording on, nothing is judged before the store has accepted the
     // set's plugins: a store that cannot record stops the run before any verdict.
-    let mut sink: Box<dyn Sink> = match recording(args, audit, &host) {
+    let recorded = recording(
+        args.audit.as_deref(),
+        args.checkpoint_key.as_deref(),
+        audit,
+        &host,
+    );
+    let mut sink: Box<dyn Sink> = match recorded {
         Ok(None) => Box::new(terminal),
         Ok(Some((recorder, records))) => Box::new(Recording::new(terminal, recorder, records)),
         Err(status) => return status,
@@ -168,13 +175,14 @@ fn write_failed(e: &io::Error, status: ExitStatus) -> ExitStatus {
 /// the set kept in its store; `None` when decisions are not recorded. A bad URL
 /// or key is a usage error (2), a store that cannot be opened or written an
 /// internal one (1); either way the error names the store and the cause.
-fn recording(
-    args: &CheckArgs,
+pub(super) fn recording(
+    audit_url: Option<&str>,
+    checkpoint_key: Option<&Path>,
     audit: Option<AuditSettings>,
     host: &Arc<Host>,
 ) -> Result<Option<(Recorder, DecisionRecorder)>, ExitStatus> {
-    let url = match (&args.audit, &audit) {
-        (Some(url), _) => url.clone(),
+    let url = match (audit_url, &audit) {
+        (Some(url), _) => url.to_owned(),
         (None, Some(settings)) => settings.store.clone(),
         (None, None) => return Ok(None),
     };
@@ -182,9 +190,8 @@ fn recording(
         eprintln!("error: {message}");
         ExitStatus::InvalidInput
     };
-    let key_path = args
-        .checkpoint_key
-        .clone()
+    let key_path = checkpoint_key
+        .map(Path::to_path_buf)
         .or_else(|| audit.as_ref().and_then(|a| a.checkpoint_key.clone()))
         .ok_or_else(|| {
             usage(format!(

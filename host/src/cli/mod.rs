@@ -5,6 +5,12 @@ mod audit;
 mod audit_replay;
 mod audit_report;
 mod audit_show;
+mod batch;
+mod batch_input;
+mod batch_output;
+mod batch_recording;
+mod batch_resume;
+mod batch_summary;
 mod check;
 mod exit;
 mod policies;
@@ -38,6 +44,10 @@ pub enum Command {
     /// (0 allow, 3 review, 4 licence_required, 5 deny, 2 invalid input, 1 internal error).
     /// A shipment no enforce-mode policy in force judged is review (`not-judged`).
     Check(CheckArgs),
+    /// Judge large files on every core: verdicts in input order to `--out` or
+    /// standard output (JSON Lines, CSV or text), a summary on standard error,
+    /// exit statuses as `check`'s; `--resume` continues an interrupted run.
+    Batch(BatchArgs),
     /// List the policies of a policy set with their metadata and plugin sha256.
     Policies(PoliciesArgs),
     /// Create keys, sign, verify and inspect policy plugins.
@@ -104,6 +114,66 @@ pub struct CheckArgs {
     pub files: Vec<String>,
 }
 
+/// Arguments of `exportctl batch`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Policy-set file (TOML); without it the bundled default set is used.
+    #[arg(long, value_name = "FILE")]
+    pub policies: Option<PathBuf>,
+    /// Change one setting of a policy of the set: `POLICY.KEY=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
+    pub set: Vec<exportctl::SettingOverride>,
+    /// Write the verdicts to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Output format: `jsonl` (`check`'s JSON Lines), `csv` (one row per
+    /// shipment: shipment, outcome, rules, legal_basis) or `text`.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Jsonl)]
+    pub format: BatchFormat,
+    /// Threads judging, each with its own worker; default: the cores.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Skip the shipments `--out` (JSON Lines) already holds, matched by
+    /// shipment id and input digest, and append the rest; a torn last line is
+    /// rewritten.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Record every decision in this audit store (`sqlite:PATH` or
+    /// `postgres://…`), overriding the set's `[audit] store`: each verdict is
+    /// written only after its record is committed; a decision that cannot be
+    /// recorded stops the run (exit 1).
+    #[arg(long, value_name = "URL")]
+    pub audit: Option<String>,
+    /// The secret key that signs the audit log's checkpoints, overriding the
+    /// set's `[audit] checkpoint_key`.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint_key: Option<PathBuf>,
+    /// Apply the law in force on this date (YYYY-MM-DD) instead of each shipment's date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Unknown shipment fields are invalid input (exit 2) instead of warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to read the files, as `check --input-format`.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    pub input_format: InputFormatArg,
+    /// Shipment files: a JSON object, a JSON array, JSON Lines, or TOML (`.toml`);
+    /// `-` reads standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    pub files: Vec<String>,
+}
+
+/// `batch --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// JSON Lines, one verdict a line, as `check` prints them.
+    Jsonl,
+    /// CSV, one row per shipment (`verdict.md`).
+    Csv,
+    /// A readable report, as `check --format text`.
+    Text,
+}
+
 /// `--min-outcome`: the least severe outcome printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MinOutcome {
@@ -162,6 +232,7 @@ fn parse_date(text: &str) -> Result<Date, String> {
 pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::Policies(args) => policies::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Audit(command) => audit::run(&command),

@@ -207,6 +207,30 @@ pub fn read_entries(
     read::read_entries(reader, name, format, limits)
 }
 
+/// Reads one line of a JSON Lines file (`number` from 1) as [`read_entries`]
+/// reads each line of a whole file: the same document and origin
+/// (`file.jsonl:7`), or the same error naming `file:line:column`. A reader
+/// that streams a file line by line uses it, so that a file of any length is
+/// read in bounded memory; the caller skips blank lines, and the limits of a
+/// whole file (size, shipments) are its own to apply.
+///
+/// ```
+/// use exportctl_sdk::input::{read_json_line, InputLimits};
+/// let limits = InputLimits::default();
+/// let doc = read_json_line("{\"id\": \"SO-7\"}", "day.jsonl", 7, &limits).unwrap();
+/// assert_eq!((doc.origin.as_str(), doc.shipment_id()), ("day.jsonl:7", Some("SO-7")));
+/// let err = read_json_line("{\"id\": ", "day.jsonl", 2, &limits).unwrap_err();
+/// assert_eq!(err.to_string(), "day.jsonl:2:7: EOF while parsing a value");
+/// ```
+pub fn read_json_line(
+    line: &str,
+    name: &str,
+    number: usize,
+    limits: &InputLimits,
+) -> Result<Document, InputError> {
+    read::read_json_line(line, name, number, limits)
+}
+
 /// Splits a file into shipment documents.
 ///
 /// The format is chosen by `name`: `.toml` is TOML (one shipment as the top-level

@@ -194,6 +194,23 @@ fn first_line_is_one_value(text: &str, caps: &Caps) -> bool {
     Seed::new(Shape::Skip, caps).deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
+/// One line of a JSON Lines file, numbered from 1, as [`read_json_lines`]
+/// reads it; for a reader that streams a file line by line.
+pub(crate) fn read_json_line(line: &str, name: &str, number: usize, limits: &InputLimits) -> Entry {
+    let caps = caps(limits);
+    let line = if number == 1 {
+        line.strip_prefix(BOM).unwrap_or(line)
+    } else {
+        line
+    };
+    let mut de = serde_json::Deserializer::from_str(line);
+    Seed::new(Shape::Record(SHIPMENT), &caps)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| json_error(name, &e, number))
+        .and_then(|value| document(format!("{name}:{number}"), value))
+}
+
 /// Every line is read on its own: a line that is not a shipment object becomes an
 /// error entry naming `file:line`, and the lines after it are still read.
 fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, InputError> {

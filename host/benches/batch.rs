@@ -1,0 +1,132 @@
+//! `exportctl batch` throughput: shipments/s of the real binary on 1 and 2
+//! threads with the default set over the evaluation benchmark's corpus
+//! (10,000 generated shipments, fixed seed, `evaluate/corpus.rs`), the ratio
+//! 2/1, and the share of the 1-thread time spent reading and validating the
+//! input.
+//!
+//! Run with `cargo bench -p exportctl --bench batch`. Times are wall-clock
+//! medians of a few runs of the binary; the start-up (loading and compiling
+//! the set) is measured on a one-shipment file and taken off, so the figures
+//! are for judging. Result: `BENCHMARKS.md`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark: failing loudly is its job"
+)]
+
+#[allow(dead_code, reason = "shared with the evaluate benchmark")]
+#[path = "evaluate/corpus.rs"]
+mod corpus;
+#[allow(dead_code, reason = "shared with the evaluate benchmark")]
+#[path = "evaluate/dates.rs"]
+mod dates;
+#[allow(dead_code, reason = "shared with the evaluate benchmark")]
+#[path = "evaluate/hs_codes.rs"]
+mod hs_codes;
+#[allow(dead_code, reason = "shared with the evaluate benchmark")]
+#[path = "evaluate/scenario.rs"]
+mod scenario;
+
+use exportctl::{InvalidInput, read_file};
+use exportctl_sdk::input::{self, InputFormat, InputLimits};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+type BoxError = Box<dyn std::error::Error>;
+
+/// Runs of each measurement; the median is printed.
+const REPS: usize = 3;
+
+fn main() -> Result<(), BoxError> {
+    let codes = hs_codes::HsCodes::load()?;
+    let documents = corpus::generate(&codes);
+    corpus::check_digest(&documents)?;
+    let shipments = documents.len();
+    let dir = tempfile::tempdir()?;
+    let all = dir.path().join("corpus.jsonl");
+    let mut text = String::new();
+    for (_, doc) in &documents {
+        text.push_str(doc);
+        text.push('\n');
+    }
+    std::fs::write(&all, &text)?;
+    let one = dir.path().join("one.jsonl");
+    std::fs::write(&one, format!("{}\n", documents[0].1))?;
+
+    let startup = median(|| run_batch(&one, 1, dir.path()));
+    println!(
+        "exportctl batch, default set, {shipments} shipments (JSON Lines, {:.1} MB); wall-clock median of {REPS} runs",
+        text.len() as f64 / 1e6
+    );
+    println!(
+        "  start-up (load + compile the set, one shipment): {:.3} s",
+        startup.as_secs_f64()
+    );
+    let mut rates = Vec::new();
+    for jobs in [1, 2] {
+        let took = median(|| run_batch(&all, jobs, dir.path()));
+        let judging = took.saturating_sub(startup);
+        let rate = shipments as f64 / judging.as_secs_f64();
+        println!(
+            "  --jobs {jobs}: {:.3} s in all, {:.3} s judging: {rate:.0} shipments/s",
+            took.as_secs_f64(),
+            judging.as_secs_f64()
+        );
+        rates.push((judging, rate));
+    }
+    println!(
+        "  ratio 2 threads / 1 thread: {:.2}",
+        rates[1].1 / rates[0].1
+    );
+
+    // Reading and validating, alone, on this thread: the part of the work the
+    // judging threads do not share with the policies.
+    let limits = InputLimits::default();
+    let path = all.display().to_string();
+    let reading = median(|| {
+        let started = Instant::now();
+        let mut valid = 0usize;
+        for entry in read_file(&path, InputFormat::Auto, &limits) {
+            let doc = entry.map_err(|e: InvalidInput| e.to_string()).unwrap();
+            if input::parse_shipment_all(&doc, None, &limits).is_ok() {
+                valid += 1;
+            }
+        }
+        assert!(valid > 0);
+        started.elapsed()
+    });
+    println!(
+        "  reading + validating the input alone: {:.3} s, {:.1} % of the 1-thread judging time",
+        reading.as_secs_f64(),
+        100.0 * reading.as_secs_f64() / rates[0].0.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Wall time of `exportctl batch --jobs N --out … FILE`.
+fn run_batch(file: &Path, jobs: usize, dir: &Path) -> Duration {
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args(["batch", "--jobs", &jobs.to_string(), "--out"])
+        .arg(dir.join("out.jsonl"))
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("exportctl runs");
+    let took = started.elapsed();
+    // 0, 3, 4, 5: verdicts; 2 or 1 would mean the corpus was not judged.
+    assert!(
+        matches!(status.code(), Some(0 | 3 | 4 | 5)),
+        "exportctl batch failed: {status}"
+    );
+    took
+}
+
+fn median(mut measure: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..REPS).map(|_| measure()).collect();
+    times.sort();
+    times[REPS / 2]
+}
