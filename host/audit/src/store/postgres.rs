@@ -225,6 +225,24 @@ impl PostgresStore {
         })
     }
 
+    /// A row of `SELECT seq, body, leaf_hash, decision_id, request_id, time,
+    /// input_sha256 FROM records` as a stored record.
+    fn stored_record(&self, row: &postgres::Row) -> Result<StoredRecord, StoreError> {
+        let err = self.err("read records");
+        let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
+        Ok(StoredRecord {
+            index,
+            bytes: row.try_get(1).map_err(&err)?,
+            leaf_hash: self.hash_of(index, row.try_get(2).map_err(&err)?)?,
+            columns: Some(IndexColumns {
+                decision_id: row.try_get(3).map_err(&err)?,
+                request_id: row.try_get(4).map_err(&err)?,
+                time: row.try_get(5).map_err(&err)?,
+                input_sha256: row.try_get(6).map_err(&err)?,
+            }),
+        })
+    }
+
     /// Calls `f` on every record in leaf-index order, streaming rows from the server.
     pub fn for_each_record<E>(
         &self,
@@ -244,19 +262,7 @@ impl PostgresStore {
             )
             .map_err(&err)?;
         while let Some(row) = rows.next().map_err(&err)? {
-            let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
-            let record = StoredRecord {
-                index,
-                bytes: row.try_get(1).map_err(&err)?,
-                leaf_hash: self.hash_of(index, row.try_get(2).map_err(&err)?)?,
-                columns: Some(IndexColumns {
-                    decision_id: row.try_get(3).map_err(&err)?,
-                    request_id: row.try_get(4).map_err(&err)?,
-                    time: row.try_get(5).map_err(&err)?,
-                    input_sha256: row.try_get(6).map_err(&err)?,
-                }),
-            };
-            if let Err(e) = f(record) {
+            if let Err(e) = f(self.stored_record(&row)?) {
                 return Ok(Err(e));
             }
         }
@@ -285,19 +291,7 @@ impl PostgresStore {
             )
             .map_err(&err)?;
         while let Some(row) = rows.next().map_err(&err)? {
-            let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
-            let record = StoredRecord {
-                index,
-                bytes: row.try_get(1).map_err(&err)?,
-                leaf_hash: self.hash_of(index, row.try_get(2).map_err(&err)?)?,
-                columns: Some(IndexColumns {
-                    decision_id: row.try_get(3).map_err(&err)?,
-                    request_id: row.try_get(4).map_err(&err)?,
-                    time: row.try_get(5).map_err(&err)?,
-                    input_sha256: row.try_get(6).map_err(&err)?,
-                }),
-            };
-            if let Err(e) = f(record) {
+            if let Err(e) = f(self.stored_record(&row)?) {
                 return Ok(Err(e));
             }
         }

@@ -297,25 +297,29 @@ impl SqliteStore {
             .map_err(err)?;
         let mut rows = stmt.query(params![from_time, to_time]).map_err(err)?;
         while let Some(row) = rows.next().map_err(err)? {
-            let index = row.get::<_, i64>(0).map_err(err)? as u64;
-            let bytes: Vec<u8> = row.get(1).map_err(err)?;
-            let leaf_hash = self.hash_of(index, row.get(2).map_err(err)?)?;
-            let columns = IndexColumns {
-                decision_id: row.get(3).map_err(err)?,
-                request_id: row.get(4).map_err(err)?,
-                time: row.get(5).map_err(err)?,
-                input_sha256: row.get(6).map_err(err)?,
-            };
-            if let Err(e) = f(StoredRecord {
-                index,
-                bytes,
-                leaf_hash,
-                columns: Some(columns),
-            }) {
+            if let Err(e) = f(self.stored_record(row)?) {
                 return Ok(Err(e));
             }
         }
         Ok(Ok(()))
+    }
+
+    /// A row of `SELECT seq, body, leaf_hash, decision_id, request_id, time,
+    /// input_sha256 FROM records` as a stored record.
+    fn stored_record(&self, row: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
+        let err = |e| classify(&self.name, "read records", e);
+        let index = row.get::<_, i64>(0).map_err(err)? as u64;
+        Ok(StoredRecord {
+            index,
+            bytes: row.get(1).map_err(err)?,
+            leaf_hash: self.hash_of(index, row.get(2).map_err(err)?)?,
+            columns: Some(IndexColumns {
+                decision_id: row.get(3).map_err(err)?,
+                request_id: row.get(4).map_err(err)?,
+                time: row.get(5).map_err(err)?,
+                input_sha256: row.get(6).map_err(err)?,
+            }),
+        })
     }
 
     /// Calls `f` on the records below leaf index `before`, newest first, until it returns `Err`.
@@ -340,21 +344,7 @@ impl SqliteStore {
             .query(params![before, from_time, to_time])
             .map_err(err)?;
         while let Some(row) = rows.next().map_err(err)? {
-            let index = row.get::<_, i64>(0).map_err(err)? as u64;
-            let bytes: Vec<u8> = row.get(1).map_err(err)?;
-            let leaf_hash = self.hash_of(index, row.get(2).map_err(err)?)?;
-            let columns = IndexColumns {
-                decision_id: row.get(3).map_err(err)?,
-                request_id: row.get(4).map_err(err)?,
-                time: row.get(5).map_err(err)?,
-                input_sha256: row.get(6).map_err(err)?,
-            };
-            if let Err(e) = f(StoredRecord {
-                index,
-                bytes,
-                leaf_hash,
-                columns: Some(columns),
-            }) {
+            if let Err(e) = f(self.stored_record(row)?) {
                 return Ok(Err(e));
             }
         }
