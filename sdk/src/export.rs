@@ -15,46 +15,100 @@ macro_rules! export_policy {
     ($policy:ty) => {
         #[cfg(target_arch = "wasm32")]
         const _: () = {
-            use $crate::bindings::exports::exportctl::policy::evaluator as __evaluator;
+            struct __ExportctlGuest;
+            $crate::__evaluator_guest!(__ExportctlGuest, $policy, $crate::bindings::exports::exportctl::policy::evaluator);
+            // The evaluator alone: an ordinary policy offers no party screener.
+            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_1_0_cabi!(
+                __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::evaluator
+            );
+        };
+    };
+}
+
+/// Exports a [`Policy`](crate::Policy) that also implements
+/// [`ScreensParties`](crate::ScreensParties): the plugin then offers the
+/// contract's `party-screener` (1.1) besides the evaluator, and the host can
+/// screen a business partner with it on its own.
+///
+/// ```ignore
+/// exportctl_sdk::export_screening_policy!(PartyScreening);
+/// ```
+///
+/// Like [`export_policy!`](crate::export_policy), it expands to nothing when
+/// compiling natively.
+#[macro_export]
+macro_rules! export_screening_policy {
+    ($policy:ty) => {
+        #[cfg(target_arch = "wasm32")]
+        const _: () = {
+            use $crate::bindings::exports::exportctl::policy::party_screener as __screener;
 
             struct __ExportctlGuest;
+            $crate::__evaluator_guest!(__ExportctlGuest, $policy, $crate::bindings::exports::exportctl::policy::evaluator);
 
-            ::std::thread_local! {
-                static __POLICY: ::core::cell::RefCell<::core::option::Option<$policy>> =
-                    const { ::core::cell::RefCell::new(::core::option::Option::None) };
-            }
-
-            impl __evaluator::Guest for __ExportctlGuest {
-                fn metadata() -> __evaluator::PolicyMetadata {
-                    $crate::__private::metadata::<$policy>()
-                }
-
-                fn configure(settings: ::std::string::String) -> ::core::result::Result<(), ::std::string::String> {
-                    $crate::__private::install_panic_hook();
-                    let policy = $crate::configure::<$policy>(&settings)?;
-                    __POLICY.with(|slot| *slot.borrow_mut() = ::core::option::Option::Some(policy));
-                    ::core::result::Result::Ok(())
-                }
-
-                fn evaluate(
-                    shipment: ::std::vec::Vec<u8>,
-                ) -> ::core::result::Result<::std::vec::Vec<__evaluator::Finding>, ::std::string::String> {
-                    __POLICY.with(|slot| {
-                        let mut slot = slot.borrow_mut();
-                        if slot.is_none() {
-                            $crate::__private::install_panic_hook();
-                            *slot = ::core::option::Option::Some($crate::configure::<$policy>("{}")?);
-                        }
-                        match slot.as_ref() {
-                            ::core::option::Option::Some(policy) => $crate::__private::evaluate(policy, &shipment),
-                            ::core::option::Option::None => ::core::result::Result::Err("policy not configured".into()),
-                        }
-                    })
+            impl __screener::Guest for __ExportctlGuest {
+                fn screen_party(
+                    party: __screener::Party,
+                    date: ::std::string::String,
+                ) -> ::core::result::Result<::std::vec::Vec<__screener::PartyMatch>, ::std::string::String> {
+                    __with_policy(|policy| $crate::__private::screen_party(policy, party, &date))
                 }
             }
 
-            $crate::bindings::__export_policy_bindings!(__ExportctlGuest with_types_in $crate::bindings);
+            $crate::bindings::__export_screening_policy_bindings!(__ExportctlGuest with_types_in $crate::bindings);
         };
+    };
+}
+
+/// The evaluator half of both export macros: the policy kept per instance,
+/// configured on first use, and `metadata`, `configure` and `evaluate`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __evaluator_guest {
+    ($guest:ident, $policy:ty, $evaluator:path) => {
+        use $evaluator as __evaluator;
+
+        ::std::thread_local! {
+            static __POLICY: ::core::cell::RefCell<::core::option::Option<$policy>> =
+                const { ::core::cell::RefCell::new(::core::option::Option::None) };
+        }
+
+        /// Runs `f` on the configured policy, configuring it with `{}` if the
+        /// host has not (as a fresh instance judging without settings).
+        fn __with_policy<T>(
+            f: impl FnOnce(&$policy) -> ::core::result::Result<T, ::std::string::String>,
+        ) -> ::core::result::Result<T, ::std::string::String> {
+            __POLICY.with(|slot| {
+                let mut slot = slot.borrow_mut();
+                if slot.is_none() {
+                    $crate::__private::install_panic_hook();
+                    *slot = ::core::option::Option::Some($crate::configure::<$policy>("{}")?);
+                }
+                match slot.as_ref() {
+                    ::core::option::Option::Some(policy) => f(policy),
+                    ::core::option::Option::None => ::core::result::Result::Err("policy not configured".into()),
+                }
+            })
+        }
+
+        impl __evaluator::Guest for $guest {
+            fn metadata() -> __evaluator::PolicyMetadata {
+                $crate::__private::metadata::<$policy>()
+            }
+
+            fn configure(settings: ::std::string::String) -> ::core::result::Result<(), ::std::string::String> {
+                $crate::__private::install_panic_hook();
+                let policy = $crate::configure::<$policy>(&settings)?;
+                __POLICY.with(|slot| *slot.borrow_mut() = ::core::option::Option::Some(policy));
+                ::core::result::Result::Ok(())
+            }
+
+            fn evaluate(
+                shipment: ::std::vec::Vec<u8>,
+            ) -> ::core::result::Result<::std::vec::Vec<__evaluator::Finding>, ::std::string::String> {
+                __with_policy(|policy| $crate::__private::evaluate(policy, &shipment))
+            }
+        }
     };
 }
 
@@ -83,7 +137,7 @@ pub fn evaluate<P: crate::Policy>(
     policy: &P,
     shipment: &[u8],
 ) -> Result<Vec<crate::bindings::exportctl::policy::types::Finding>, String> {
-    use crate::bindings::exportctl::policy::types::{Finding, Outcome};
+    use crate::bindings::exportctl::policy::types::Finding;
     let shipment = crate::Shipment::from_wire(shipment).map_err(|e| e.to_string())?;
     Ok(policy
         .evaluate(&shipment)
@@ -91,18 +145,71 @@ pub fn evaluate<P: crate::Policy>(
         .map(crate::Finding::within_host_limits)
         .map(|f| Finding {
             rule: f.rule,
-            outcome: match f.outcome {
-                crate::Outcome::Allow => Outcome::Allow,
-                crate::Outcome::Review => Outcome::Review,
-                crate::Outcome::LicenceRequired => Outcome::LicenceRequired,
-                crate::Outcome::Deny => Outcome::Deny,
-            },
+            outcome: outcome(f.outcome),
             lines: f.lines,
             parties: f.parties,
             message: f.message,
             legal_basis: f.legal_basis,
         })
         .collect())
+}
+
+/// Turns the host's party record into the SDK's [`Party`](crate::Party), screens
+/// it and converts the matches. The host has validated the country and the date;
+/// they are checked again here so a malformed call is an error, not a guess.
+#[cfg(target_arch = "wasm32")]
+pub fn screen_party<P: crate::ScreensParties>(
+    policy: &P,
+    party: crate::bindings::exportctl::policy::types::Party,
+    date: &str,
+) -> Result<Vec<crate::bindings::exportctl::policy::types::PartyMatch>, String> {
+    use crate::bindings::exportctl::policy::types::PartyMatch;
+    let country = crate::Country::parse(&party.country).ok_or_else(|| {
+        format!(
+            "party `{}`: country `{}` is not an ISO 3166-1 alpha-2 code",
+            party.id, party.country
+        )
+    })?;
+    let date =
+        crate::Date::parse(date).ok_or_else(|| format!("date `{date}` is not YYYY-MM-DD"))?;
+    let party = crate::Party {
+        name: party.name.into(),
+        country,
+        region: None,
+        address: party.address.map(Into::into),
+        registration_date: None,
+        ids: Vec::new(),
+        aliases: party.aliases.into_iter().map(Into::into).collect(),
+    };
+    Ok(policy
+        .screen_party(&party, date)
+        .into_iter()
+        .map(|m| {
+            let f = m.finding.within_host_limits();
+            PartyMatch {
+                rule: f.rule,
+                outcome: outcome(f.outcome),
+                sanctions_list: m.list,
+                edition: m.edition,
+                entry: m.entry,
+                listed_name: m.listed_name,
+                score: m.score,
+                message: f.message,
+                legal_basis: f.legal_basis,
+            }
+        })
+        .collect())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn outcome(outcome: crate::Outcome) -> crate::bindings::exportctl::policy::types::Outcome {
+    use crate::bindings::exportctl::policy::types::Outcome;
+    match outcome {
+        crate::Outcome::Allow => Outcome::Allow,
+        crate::Outcome::Review => Outcome::Review,
+        crate::Outcome::LicenceRequired => Outcome::LicenceRequired,
+        crate::Outcome::Deny => Outcome::Deny,
+    }
 }
 
 /// Sends a panic's message to the host log before the plugin traps, so the host's

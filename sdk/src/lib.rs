@@ -102,6 +102,7 @@ mod log;
 mod policy;
 pub mod reach;
 mod region;
+mod screening;
 pub mod settings;
 mod shipment;
 mod text;
@@ -126,6 +127,7 @@ pub use log::{Level, log};
 pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};
 pub use region::{NamedRegion, RegionSet, region_sets};
 pub use rust_decimal::Decimal;
+pub use screening::{ListMatch, ScreensParties};
 pub use shipment::{
     Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,
     Shipment, TransportMode, WireError,
@@ -136,7 +138,7 @@ pub use text::Text;
 #[doc(hidden)]
 pub mod __private {
     #[cfg(target_arch = "wasm32")]
-    pub use crate::export::{evaluate, install_panic_hook, metadata};
+    pub use crate::export::{evaluate, install_panic_hook, metadata, screen_party};
     #[cfg(target_arch = "wasm32")]
     pub use wit_bindgen;
 }

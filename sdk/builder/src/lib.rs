@@ -197,10 +197,80 @@ impl PluginBuild {
 
 /// Wraps a core module built with the SDK into a component.
 pub fn componentize(module: &[u8]) -> Result<Vec<u8>, String> {
+    let module = with_world_of_its_exports(module)?;
     wit_component::ComponentEncoder::default()
-        .module(module)
+        .module(&module)
         .and_then(|encoder| encoder.validate(true).encode())
         .map_err(|e| format!("{e:#}"))
+}
+
+/// The contract (`sdk/wit/policy.wit`), built into the builder so that a plugin
+/// is described by exactly the contract this SDK implements.
+const CONTRACT_WIT: &str = include_str!("../../wit/policy.wit");
+
+/// The evaluator, which every plugin exports, at the SDK's contract version.
+const EVALUATOR: &str = "exportctl:policy/evaluator@1.1.0";
+
+/// The SDK's bindings describe only the contract's imports in the module; the
+/// exports are described where they are implemented. A screening policy
+/// (`export_screening_policy!`) describes its own (the `screening-policy`
+/// world); an ordinary policy (`export_policy!`) exports the evaluator alone,
+/// and this adds the contract's `policy` world for it, so it becomes an ordinary
+/// `policy` component without the optional party screener. Any other module is
+/// returned unchanged.
+fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
+    let implements_evaluator = module_exports(module)?
+        .iter()
+        .any(|export| export.starts_with(&format!("{EVALUATOR}#")));
+    let mut described = false;
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        let wasmparser::Payload::CustomSection(section) = payload.map_err(|e| e.to_string())?
+        else {
+            continue;
+        };
+        if !section.name().starts_with("component-type") {
+            continue;
+        }
+        // A section's data is a component encoding one world (the format
+        // wit-bindgen writes).
+        let (resolve, world) =
+            wit_parser::decoding::decode_world(section.data()).map_err(|e| format!("{e:#}"))?;
+        described |= resolve.worlds[world]
+            .exports
+            .keys()
+            .any(|key| resolve.name_world_key(key) == EVALUATOR);
+    }
+    let mut module = module.to_vec();
+    if implements_evaluator && !described {
+        let mut resolve = wit_parser::Resolve::default();
+        let package = resolve
+            .push_source("policy.wit", CONTRACT_WIT)
+            .map_err(|e| format!("{e:#}"))?;
+        let world = resolve
+            .select_world(&[package], Some("policy"))
+            .map_err(|e| format!("{e:#}"))?;
+        wit_component::embed_component_metadata(
+            &mut module,
+            &resolve,
+            world,
+            wit_component::StringEncoding::UTF8,
+        )
+        .map_err(|e| format!("{e:#}"))?;
+    }
+    Ok(module)
+}
+
+/// The names of the functions a core module exports.
+fn module_exports(module: &[u8]) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::ExportSection(exports) = payload.map_err(|e| e.to_string())? {
+            for export in exports {
+                names.push(export.map_err(|e| e.to_string())?.name.to_owned());
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// Flags for the plugin build: a small stack, and paths remapped so the output does
