@@ -12,3 +12,16 @@ wasmtime::component::bindgen!({
     // The log may trap: a plugin that floods it is stopped, not indulged.
     imports: { "exportctl:policy/host.log": trappable },
 });
+
+/// The `screening-policy` world (contract 1.1.0), for the party screener of the
+/// plugins that export it. Its types and log are the ones above.
+pub(crate) mod screening {
+    wasmtime::component::bindgen!({
+        path: "../sdk/wit",
+        world: "screening-policy",
+        with: {
+            "exportctl:policy/types": crate::bindings::exportctl::policy::types,
+            "exportctl:policy/host": crate::bindings::exportctl::policy::host,
+        },
+    });
+}

@@ -101,6 +101,11 @@ impl Host {
         &self.canonical_form
     }
 
+    /// The outcome a policy that cannot judge gives (the set's `fail_outcome`).
+    pub fn fail_outcome(&self) -> Outcome {
+        self.fail_outcome
+    }
+
     /// Whether the set makes unknown shipment fields invalid input
     /// (`[host] unknown_fields = "invalid"`).
     pub fn strict_input(&self) -> bool {

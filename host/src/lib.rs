@@ -68,6 +68,7 @@ mod policy_set;
 mod record;
 mod replay;
 mod sandbox;
+mod screening;
 mod set_digest;
 mod trust;
 mod verdict;
@@ -93,6 +94,7 @@ pub use trust::{Publisher, Signer, TrustStore};
 // Judge shipments.
 pub use judge::{InvalidInput, JudgeOptions, Sink, Stopped, Summary, judge, read_file};
 pub use plugin_log::{LogLevel, PluginLog};
+pub use screening::{ListMatch, PartyRecord, PartyScreener, PartyScreening, ScreeningFailure};
 pub use worker::Worker;
 
 // Record decisions.

@@ -564,7 +564,9 @@ fn a_plugin_importing_an_unknown_host_function_is_refused_at_load() {
 fn a_plugin_built_for_another_contract_version_is_refused_at_load() {
     let err = refused(&hostile("contract-v2"));
     assert!(
-        err.contains("built for policy contract version 2.0.0, but this host implements 1.0.0"),
+        err.contains(
+            "built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.1.0"
+        ),
         "{err}"
     );
 }

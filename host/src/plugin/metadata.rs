@@ -1,7 +1,7 @@
 //! The metadata a plugin declares, checked at load.
 
 use crate::bindings::exportctl::policy::types::PolicyMetadata as RawMetadata;
-use exportctl_sdk::{CONTRACT_VERSION, Date, Period, Rule};
+use exportctl_sdk::{Date, Period, Rule};
 use serde::Serialize;
 
 /// Longest text the host accepts in a metadata field.
@@ -70,10 +70,11 @@ impl PluginMetadata {
                 raw.valid_to.unwrap_or_default()
             ));
         }
-        if raw.contract_version != CONTRACT_VERSION {
+        if !super::CONTRACT_VERSIONS.contains(&raw.contract_version.as_str()) {
             return Err(format!(
-                "built for contract version {}, this host implements {CONTRACT_VERSION}",
-                raw.contract_version
+                "built for contract version {}, this host implements {}",
+                raw.contract_version,
+                super::CONTRACT_VERSIONS.join(", ")
             ));
         }
         for (field, text) in [
@@ -122,6 +123,7 @@ impl PluginMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use exportctl_sdk::CONTRACT_VERSION;
 
     fn raw(id: &str) -> RawMetadata {
         RawMetadata {

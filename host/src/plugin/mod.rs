@@ -8,6 +8,7 @@ mod metadata;
 pub use metadata::PluginMetadata;
 
 use crate::bindings::PolicyPre;
+use crate::bindings::screening::exports::exportctl::policy::party_screener::GuestIndices;
 use crate::engine::{EngineSettings, Runtime};
 use crate::error::{ContractError, LoadError, MetadataError, NotAComponent};
 use crate::limits::Limits;
@@ -15,14 +16,29 @@ use crate::sandbox::{self, StoreState};
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
-/// The interface every plugin must export, with its contract version.
-pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.0.0";
+/// The contract versions this host loads, oldest first: a minor version only
+/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 added.
+pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0"];
+
+/// [`CONTRACT_VERSIONS`] as error messages name them.
+const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.1.0";
+
+/// The interface every plugin must export, with the contract version this host
+/// builds (a plugin may export it at any of [`CONTRACT_VERSIONS`]).
+pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.1.0";
+
+/// The optional party screener (contract 1.1.0): a plugin that exports it can
+/// screen a business partner without a shipment.
+pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.1.0";
 
 /// What a plugin may import: the contract's log, and the contract's own type
-/// definitions. Nothing else: no WASI, no clock, no files, no network.
+/// definitions, at a version this host loads. Nothing else: no WASI, no clock,
+/// no files, no network.
 const ALLOWED_IMPORTS: &[&str] = &[
     "exportctl:policy/host@1.0.0",
     "exportctl:policy/types@1.0.0",
+    "exportctl:policy/host@1.1.0",
+    "exportctl:policy/types@1.1.0",
 ];
 
 /// A compiled, checked plugin, ready to be instantiated.
@@ -34,6 +50,8 @@ pub struct Plugin {
     imports: Vec<String>,
     exports: Vec<String>,
     pre: PolicyPre<StoreState>,
+    /// Where its party screener is, if it exports one.
+    screener: Option<GuestIndices>,
     metadata: PluginMetadata,
 }
 
@@ -65,6 +83,15 @@ impl Plugin {
                 source: ContractError::Link(e.into()),
             })?;
 
+        let screener = exports
+            .iter()
+            .any(|e| e == PARTY_SCREENER_EXPORT)
+            .then(|| GuestIndices::new(pre.instance_pre()))
+            .transpose()
+            .map_err(|e| LoadError::Contract {
+                plugin: name.to_owned(),
+                source: ContractError::Link(e.into()),
+            })?;
         let mut store = sandbox::new_store(&runtime.engine, Limits::default()).map_err(|e| {
             LoadError::Contract {
                 plugin: name.to_owned(),
@@ -89,6 +116,7 @@ impl Plugin {
             imports,
             exports,
             pre,
+            screener,
             metadata,
         })
     }
@@ -142,8 +170,18 @@ impl Plugin {
         &self.exports
     }
 
+    /// Whether the plugin can screen a party on its own (it exports the
+    /// contract's `party-screener`, 1.1.0).
+    pub fn screens_parties(&self) -> bool {
+        self.screener.is_some()
+    }
+
     pub(crate) fn pre(&self) -> &PolicyPre<StoreState> {
         &self.pre
+    }
+
+    pub(crate) fn screener(&self) -> Option<&GuestIndices> {
+        self.screener.as_ref()
     }
 }
 
@@ -201,13 +239,13 @@ fn check_imports_and_exports(
         .chain(&exports)
         .filter_map(|name| name.strip_prefix("exportctl:policy/")?.split_once('@'))
         .map(|(_, version)| version)
-        .find(|version| *version != exportctl_sdk::CONTRACT_VERSION);
+        .find(|version| !CONTRACT_VERSIONS.contains(version));
     if let Some(version) = other_version {
         return Err(LoadError::Contract {
             plugin: name.to_owned(),
             source: ContractError::OtherVersion {
                 found: version.to_owned(),
-                expected: exportctl_sdk::CONTRACT_VERSION,
+                expected: CONTRACT_VERSIONS_TEXT,
             },
         });
     }
@@ -217,7 +255,13 @@ fn check_imports_and_exports(
             imports: forbidden,
         });
     }
-    if exports.iter().any(|e| e == EVALUATOR_EXPORT) {
+    let evaluator = EVALUATOR_EXPORT
+        .split_once('@')
+        .map_or(EVALUATOR_EXPORT, |(name, _)| name);
+    if exports
+        .iter()
+        .any(|e| e.split_once('@').is_some_and(|(name, _)| name == evaluator))
+    {
         return Ok((imports, exports));
     }
     Err(LoadError::Contract {

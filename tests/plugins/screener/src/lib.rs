@@ -1,0 +1,68 @@
+//! A screening policy (contract 1.1.0) whose party screener misbehaves on
+//! command, by the party's name: `PANIC` traps, `LOOP` never returns,
+//! `BAD SCORE` answers a score outside the contract, `LISTED` matches its one
+//! entry properly, and every other name matches nothing. The host must turn each
+//! misbehaviour into a failure of that party's screening (fail closed) and carry
+//! on with the next party.
+
+use exportctl_sdk::{
+    Date, Finding, ListMatch, Metadata, NoSettings, Party, Policy, Rule, ScreensParties, Shipment,
+};
+
+/// The watchlist's one rule.
+const WATCHLIST: Rule = Rule::new("test-watchlist", "test watchlist, edition 1");
+
+/// Screens parties badly on command.
+pub struct Screener;
+
+impl Policy for Screener {
+    type Settings = NoSettings;
+
+    fn metadata() -> Metadata {
+        Metadata {
+            id: "hostile-screener",
+            name: "Hostile: a party screener that misbehaves on command",
+            version: "0.1.0",
+            publisher: "exportctl test suite",
+            jurisdiction: "test",
+            legal_basis: "none: a test of the sandbox",
+            valid_from: Date::ymd(2000, 1, 1),
+            valid_to: None,
+            sources: &[],
+            limitations: &["judges no shipment; screens parties by fixed names"],
+        }
+    }
+
+    fn new(_: NoSettings) -> Result<Self, String> {
+        Ok(Screener)
+    }
+
+    fn evaluate(&self, _: &Shipment) -> Vec<Finding> {
+        Vec::new()
+    }
+}
+
+impl ScreensParties for Screener {
+    fn screen_party(&self, party: &Party<'_>, _date: Date) -> Vec<ListMatch> {
+        let name: &str = &party.name;
+        let score = match name {
+            "PANIC" => panic!("deliberate panic screening {name}"),
+            "LOOP" => loop {
+                std::hint::black_box(());
+            },
+            "BAD SCORE" => 2.0,
+            "LISTED" => 1.0,
+            _ => return Vec::new(),
+        };
+        vec![ListMatch {
+            finding: WATCHLIST.review(format!("`{name}` is on the test watchlist")),
+            list: "Test watchlist".into(),
+            edition: "edition 1".into(),
+            entry: "W-1".into(),
+            listed_name: name.into(),
+            score,
+        }]
+    }
+}
+
+exportctl_sdk::export_screening_policy!(Screener);
