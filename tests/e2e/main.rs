@@ -29,6 +29,11 @@
 //!   invalid and hostile sets), `GET /v1/policies`, batch checks and the decisions API;
 //! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
 //!   name in each record, first start, `serve token`, JSON logs and TLS;
+//! - `rescreen` — `exportctl rescreen`: party-master deltas against a previous set (new,
+//!   cleared, changed matches with their evidence), orders against a set or their records,
+//!   bad rows by row and column, misbehaving screeners failing closed;
+//! - `contract` — a plugin built for contract 1.0.0 loads and judges in this host; which
+//!   plugins offer the 1.1.0 party screener;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -44,6 +49,7 @@ mod batch;
 mod cases;
 mod cli;
 mod concurrency;
+mod contract;
 mod distribution;
 mod eu_dual_use;
 mod examples;
@@ -57,6 +63,7 @@ mod never_silent;
 mod postgres_server;
 mod readmes;
 mod replay;
+mod rescreen;
 mod sandbox;
 mod serve;
 mod serve_auth;

@@ -16,6 +16,10 @@ mod exit;
 mod policies;
 mod policy;
 mod recording;
+mod rescreen;
+mod rescreen_delta;
+mod rescreen_output;
+mod rescreen_parties;
 
 pub use audit::{AuditCommand, create_checkpoint_key};
 pub(crate) use audit_replay::replay_one;
@@ -48,6 +52,13 @@ pub enum Command {
     /// standard output (JSON Lines, CSV or text), a summary on standard error,
     /// exit statuses as `check`'s; `--resume` continues an interrupted run.
     Batch(BatchArgs),
+    /// After a list edition changes: screen the party master and judge the open
+    /// orders again, and report only what changed against the previous policy
+    /// set (`--against`) or the orders' recorded decisions (`--since-decisions`):
+    /// new and cleared matches, changed outcomes and scores, with list entry,
+    /// edition and score. Exit status by the worst outcome reported (0, 3, 4, 5),
+    /// 2 invalid input, 1 internal error.
+    Rescreen(RescreenArgs),
     /// List the policies of a policy set with their metadata and plugin sha256.
     Policies(PoliciesArgs),
     /// Create keys, sign, verify and inspect policy plugins.
@@ -163,6 +174,65 @@ pub struct BatchArgs {
     pub files: Vec<String>,
 }
 
+/// Arguments of `exportctl rescreen`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("subjects").required(true).multiple(true).args(["parties", "orders"])))]
+#[command(group(clap::ArgGroup::new("baseline").required(true).args(["against", "since_decisions"])))]
+pub struct RescreenArgs {
+    /// The party master: CSV with a header row (`id,name,country` required;
+    /// `role`, `aliases` separated by `;`, `address` optional) or JSON Lines
+    /// (`.jsonl`), as `sdk/spec/rescreen.md` describes.
+    #[arg(long, value_name = "FILE")]
+    pub parties: Option<PathBuf>,
+    /// Open orders: shipment files as `check` reads them (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub orders: Vec<String>,
+    /// The current policy set (TOML), e.g. with the new list edition; without it
+    /// the bundled default set.
+    #[arg(long, value_name = "FILE")]
+    pub policies: Option<PathBuf>,
+    /// Change one setting of a policy of the current set: `POLICY.KEY=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
+    pub set: Vec<exportctl::SettingOverride>,
+    /// Compare with this previous policy set, screened and judged in the same run.
+    #[arg(long, value_name = "PREVIOUS_SET")]
+    pub against: Option<PathBuf>,
+    /// Compare each order with its last decision in the audit store (`--audit`,
+    /// or the current set's `[audit] store`); orders only.
+    #[arg(long)]
+    pub since_decisions: bool,
+    /// The audit store holding the decisions (`sqlite:PATH` or `postgres://…`).
+    #[arg(long, value_name = "URL", requires = "since_decisions")]
+    pub audit: Option<String>,
+    /// Report everything, unchanged matches and orders included.
+    #[arg(long)]
+    pub full: bool,
+    /// The law date parties are screened under and orders judged at
+    /// (YYYY-MM-DD); default: today for parties, each order's own date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<Date>,
+    /// Write the changes to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Output format: `jsonl` (one change a line), `csv` or `text`.
+    #[arg(long, value_enum, default_value_t = RescreenFormat::Jsonl)]
+    pub format: RescreenFormat,
+    /// Threads screening parties; default: the cores.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// `rescreen --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RescreenFormat {
+    /// JSON Lines, one change a line.
+    Jsonl,
+    /// CSV, one row per change (`rescreen.md`).
+    Csv,
+    /// A readable line per change.
+    Text,
+}
+
 /// `batch --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {
@@ -233,6 +303,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Batch(args) => batch::run(&args),
+        Command::Rescreen(args) => rescreen::run(&args),
         Command::Policies(args) => policies::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Audit(command) => audit::run(&command),

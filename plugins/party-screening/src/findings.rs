@@ -58,7 +58,7 @@ pub fn entry_outcome(m: &PartyMatch, settings: &Settings, shipment: &Shipment) -
 }
 
 /// The UN regime of a UN entry.
-fn un_regime(m: &PartyMatch) -> Option<&'static un_regimes::Regime> {
+pub(crate) fn un_regime(m: &PartyMatch) -> Option<&'static un_regimes::Regime> {
     (m.entry.list == List::Un)
         .then_some(m.entry.programmes)
         .flatten()
@@ -246,7 +246,7 @@ fn party_names(party: PartyRef<'_>, m: &PartyMatch) -> String {
 }
 
 /// The matched entry: name, list, source list, entry number, countries and score.
-fn describe(m: &PartyMatch) -> String {
+pub(crate) fn describe(m: &PartyMatch) -> String {
     let e = &m.entry;
     let mut s = format!("`{}`", quote(m.listed_name()));
     if m.variant > 0 {
@@ -394,7 +394,7 @@ fn quote(text: &str) -> String {
 }
 
 /// Cuts `text` to at most `max` bytes on a character boundary.
-fn clip(mut text: String, max: usize) -> String {
+pub(crate) fn clip(mut text: String, max: usize) -> String {
     if text.len() > max {
         let mut end = max.saturating_sub('…'.len_utf8());
         while !text.is_char_boundary(end) {

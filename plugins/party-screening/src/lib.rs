@@ -20,6 +20,8 @@
 //! - [`un_regimes`]: the UN sanctions regimes, their resolutions and measures.
 //! - [`findings`]: one finding per party and list for strong matches, one per party
 //!   for possible (weak) matches.
+//! - [`party_master`]: one partner of the ERP's party master on its own, without a
+//!   shipment (the contract's party screener, for re-screening).
 //! - [`settings`]: thresholds, lists, outcomes per list, country adjustment.
 //!
 //! See README.md for the list-to-outcome mapping, the measured false-positive rate and
@@ -29,6 +31,7 @@ pub mod findings;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;
+pub mod party_master;
 pub mod reach;
 pub mod screen;
 pub mod settings;
@@ -36,7 +39,7 @@ pub mod source_lists;
 pub mod table;
 pub mod un_regimes;
 
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, ListMatch, Metadata, Party, Policy, ScreensParties, Shipment};
 use screen::Screener;
 pub use settings::Settings;
 
@@ -141,7 +144,16 @@ impl Policy for PartyScreening {
     }
 }
 
-exportctl_sdk::export_policy!(PartyScreening);
+impl ScreensParties for PartyScreening {
+    /// Screens one partner of the party master, with its aliases, under the law of
+    /// `date` ([`party_master`]).
+    fn screen_party(&self, party: &Party<'_>, date: Date) -> Vec<ListMatch> {
+        let matches = self.screener.screen(party);
+        party_master::list_matches(party, &matches, &self.settings, date)
+    }
+}
+
+exportctl_sdk::export_screening_policy!(PartyScreening);
 
 #[cfg(test)]
 mod tests {

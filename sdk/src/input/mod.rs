@@ -76,6 +76,7 @@ mod tests;
 
 pub use error::InputError;
 pub use unknown::UnknownField;
+pub use validate::country_code;
 
 use crate::{Date, Shipment};
 use value::Value;

@@ -190,17 +190,24 @@ fn date(v: &Value, path: &Path<'_>) -> Res<Date> {
 fn country(v: &Value, path: &Path<'_>) -> Res<Country> {
     const WHAT: &str = "an ISO 3166-1 alpha-2 country code";
     let s = code(v, path, WHAT)?;
-    Country::parse(s)
+    country_code(s).map_err(|reason| path.issue(reason))
+}
+
+/// Reads `text` as a shipment's country is read: an assigned ISO 3166-1 alpha-2
+/// code in either case, or `XK`. The error says what is wrong and, for codes
+/// people write that ISO spells differently (`UK`, `EL`, `EU`), what to write.
+pub fn country_code(text: &str) -> Result<Country, String> {
+    const WHAT: &str = "an ISO 3166-1 alpha-2 country code";
+    Country::parse(text)
         .filter(|c| c.as_str() == "XK" || rust_iso3166::from_alpha2(c.as_str()).is_some())
         .ok_or_else(|| {
-            // Codes people write that ISO 3166-1 spells differently.
-            let hint = match s.to_ascii_uppercase().as_str() {
+            let hint = match text.to_ascii_uppercase().as_str() {
                 "UK" => " (the United Kingdom is `GB`)",
                 "EL" => " (Greece is `GR`; `EL` is the EU's own abbreviation)",
                 "EU" => " (name a country, not the European Union)",
                 _ => "",
             };
-            path.issue(format!("{} is not {WHAT}{hint}", quote(s)))
+            format!("{} is not {WHAT}{hint}", quote(text))
         })
 }
 

@@ -1,0 +1,394 @@
+//! `exportctl rescreen`: after a list edition changes, screen the party master
+//! and judge the open orders again, and report only what changed (delta mode;
+//! `--full` reports everything): new matches, cleared matches, changed outcomes
+//! and scores, each with its list entry, edition and score
+//! (`sdk/spec/rescreen.md`).
+//!
+//! The comparison is against the previous policy set (`--against`), screened
+//! and judged in the same run, or, for orders, against the last decision the
+//! audit store holds for each (`--since-decisions`). Parties are screened with
+//! the contract's party screener (`screening.rs` in the library), in windows
+//! of [`WINDOW`] parties spread over the threads, so memory stays bounded and
+//! the output keeps the file's order.
+
+use super::rescreen_delta::{self, Judgement};
+use super::rescreen_output::{Change, Output, Tally};
+use super::rescreen_parties::{self, Row};
+use super::{ExitStatus, RescreenArgs, load_host, print_load_error};
+use exportctl::{
+    Host, InvalidInput, JudgeOptions, PartyScreening, Sink, Verdict, judge, read_file,
+};
+use exportctl_audit::store::Store;
+use exportctl_sdk::Date;
+use exportctl_sdk::input::{InputFormat, InputLimits};
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Parties screened between two writes of the output.
+const WINDOW: usize = 4096;
+/// Parties a thread takes at a time.
+const CHUNK: usize = 64;
+
+/// What the current screening is compared with.
+enum Baseline {
+    /// The previous policy set, loaded beside the current one.
+    Set(Arc<Host>),
+    /// The last recorded decision of each order.
+    Decisions(Store),
+}
+
+pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
+    let host = match load_host(args.policies.as_ref(), &args.set) {
+        Ok(host) => host,
+        Err(e) => {
+            print_load_error(&e);
+            return ExitStatus::InvalidInput;
+        }
+    };
+    let baseline = match baseline(args) {
+        Ok(baseline) => baseline,
+        Err(status) => return status,
+    };
+    if args.parties.is_some() {
+        if let Baseline::Decisions(_) = baseline {
+            eprintln!(
+                "error: --since-decisions compares orders with their recorded decisions; party screenings are \
+                 not recorded, so compare parties --against the previous policy set"
+            );
+            return ExitStatus::InvalidInput;
+        }
+        for (which, set) in [
+            ("--policies", Some(&host)),
+            ("--against", baseline_set(&baseline)),
+        ] {
+            if set.is_some_and(|h| h.screening_policies().is_empty()) {
+                eprintln!(
+                    "error: no policy of the {which} set screens parties on its own (exports the contract's \
+                     party screener, 1.1.0): nothing to screen the party master with"
+                );
+                return ExitStatus::InvalidInput;
+            }
+        }
+    }
+    let date = args.date.unwrap_or_else(today);
+    let mut output = match Output::open(args.out.as_deref(), args.format) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            return ExitStatus::Internal;
+        }
+    };
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut tally = Tally::default();
+    let mut written = Ok(());
+    if let Some(path) = &args.parties {
+        let rows = match rescreen_parties::read(path) {
+            Ok(rows) => rows,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitStatus::InvalidInput;
+            }
+        };
+        if let Baseline::Set(before) = &baseline {
+            written = parties(
+                &rows,
+                &host,
+                before,
+                date,
+                jobs,
+                args.full,
+                &mut output,
+                &mut tally,
+            );
+        }
+    }
+    if written.is_ok() && !args.orders.is_empty() {
+        written = orders(args, &host, &baseline, &mut output, &mut tally);
+    }
+    if let Err(e) = written.and_then(|()| output.finish()) {
+        eprintln!("error: cannot write the output: {e}");
+        return ExitStatus::Internal;
+    }
+    eprint!("{}", tally.summary());
+    tally.exit_status()
+}
+
+fn baseline(args: &RescreenArgs) -> Result<Baseline, ExitStatus> {
+    if let Some(path) = &args.against {
+        return load_host(Some(path), &[]).map(Baseline::Set).map_err(|e| {
+            print_load_error(&e);
+            ExitStatus::InvalidInput
+        });
+    }
+    let url = match &args.audit {
+        Some(url) => url.clone(),
+        None => match super::load_host_and_audit(args.policies.as_ref(), &args.set) {
+            Ok((_, Some(audit))) => audit.store,
+            _ => {
+                eprintln!(
+                    "error: --since-decisions needs the audit store that holds the decisions: --audit URL or \
+                     `store` in the set's [audit] table"
+                );
+                return Err(ExitStatus::InvalidInput);
+            }
+        },
+    };
+    Store::open_existing(&url)
+        .map(Baseline::Decisions)
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            ExitStatus::InvalidInput
+        })
+}
+
+fn baseline_set(baseline: &Baseline) -> Option<&Arc<Host>> {
+    match baseline {
+        Baseline::Set(host) => Some(host),
+        Baseline::Decisions(_) => None,
+    }
+}
+
+/// Today (UTC), the default law date of a screening.
+fn today() -> Date {
+    // `now()` is RFC 3339: its first ten characters are today's date.
+    exportctl_audit::record::now()
+        .get(..10)
+        .and_then(Date::parse)
+        .unwrap_or(Date::ymd(1970, 1, 1))
+}
+
+/// Screens every valid row with both sets, window by window, and writes the
+/// changes in file order; invalid rows are reported on standard error.
+#[allow(clippy::too_many_arguments)]
+fn parties(
+    rows: &[Row],
+    now: &Arc<Host>,
+    before: &Arc<Host>,
+    date: Date,
+    jobs: usize,
+    full: bool,
+    output: &mut Output,
+    tally: &mut Tally,
+) -> io::Result<()> {
+    for window in rows.chunks(WINDOW) {
+        let screened = screen_window(window, now, before, date, jobs);
+        for (row, screened) in window.iter().zip(&screened) {
+            let party = match row {
+                Ok(party) => party,
+                Err(reason) => {
+                    eprintln!("invalid: {reason}");
+                    tally.invalid += 1;
+                    continue;
+                }
+            };
+            let Some((current, previous)) = screened else {
+                continue;
+            };
+            tally.parties += 1;
+            for failure in &current.failures {
+                let change = Change::failed(party, "current", failure, Some(now.fail_outcome()));
+                tally.count(&change);
+                output.write(&change)?;
+            }
+            for failure in &previous.failures {
+                let change = Change::failed(party, "previous", failure, None);
+                tally.count(&change);
+                output.write(&change)?;
+            }
+            // A side that failed is not compared: its matches are unknown, so
+            // every current match is reported as it stands.
+            let known_before = previous.failures.is_empty();
+            let compared_with = if known_before {
+                previous.clone()
+            } else {
+                PartyScreening {
+                    matches: Vec::new(),
+                    ..previous.clone()
+                }
+            };
+            for delta in rescreen_delta::party_delta(current, &compared_with, full || !known_before)
+            {
+                let change = Change::party(party, &delta);
+                tally.count(&change);
+                output.write(&change)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Screens the valid parties of one window on `jobs` threads, each taking
+/// [`CHUNK`] parties at a time; the results in the window's order.
+fn screen_window(
+    window: &[Row],
+    now: &Arc<Host>,
+    before: &Arc<Host>,
+    date: Date,
+    jobs: usize,
+) -> Vec<Option<(PartyScreening, PartyScreening)>> {
+    let next = AtomicUsize::new(0);
+    let threads = jobs.clamp(1, window.len().div_ceil(CHUNK).max(1));
+    let done: Vec<Vec<(usize, (PartyScreening, PartyScreening))>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut current = now.party_screener();
+                    let mut previous = before.party_screener();
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                        if start >= window.len() {
+                            break;
+                        }
+                        for (i, row) in window.iter().enumerate().skip(start).take(CHUNK) {
+                            if let Ok(party) = row {
+                                let pair =
+                                    (current.screen(party, date), previous.screen(party, date));
+                                done.push((i, pair));
+                            }
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|t| t.join().unwrap_or_default())
+            .collect()
+    });
+    let mut slots: Vec<Option<(PartyScreening, PartyScreening)>> = vec![None; window.len()];
+    for (i, pair) in done.into_iter().flatten() {
+        slots[i] = Some(pair);
+    }
+    slots
+}
+
+/// The verdicts of one set on the order files, in order.
+#[derive(Default)]
+struct Collect {
+    verdicts: Vec<Verdict>,
+    /// Documents that failed validation, with their messages.
+    invalid: Vec<Vec<String>>,
+}
+
+impl Sink for Collect {
+    fn verdict(&mut self, _label: &str, verdict: &Verdict) -> io::Result<()> {
+        self.verdicts.push(verdict.clone());
+        Ok(())
+    }
+
+    fn invalid(&mut self, error: &InvalidInput) -> io::Result<()> {
+        self.invalid.push(error.messages());
+        Ok(())
+    }
+}
+
+/// Judges the open orders with the current set and compares each verdict with
+/// the previous set's, or with the order's last recorded decision.
+fn orders(
+    args: &RescreenArgs,
+    now: &Arc<Host>,
+    baseline: &Baseline,
+    output: &mut Output,
+    tally: &mut Tally,
+) -> io::Result<()> {
+    let options = JudgeOptions {
+        as_of: args.date,
+        strict: false,
+        limits: InputLimits::default(),
+    };
+    let mut documents = Vec::new();
+    for entry in args
+        .orders
+        .iter()
+        .flat_map(|file| read_file(file, InputFormat::Auto, &options.limits))
+    {
+        match entry {
+            Ok(doc) => documents.push(doc),
+            Err(invalid) => {
+                for message in invalid.messages() {
+                    eprintln!("invalid: {message}");
+                }
+                tally.orders_invalid += 1;
+            }
+        }
+    }
+    let judge_all = |host: &Arc<Host>| {
+        let mut sink = Collect::default();
+        // `Collect` never fails to write, so `judge` never stops early.
+        let _ = judge(
+            documents.iter().cloned().map(Ok),
+            &mut host.worker(),
+            &options,
+            &mut sink,
+        );
+        sink
+    };
+    let current = judge_all(now);
+    for messages in &current.invalid {
+        for message in messages {
+            eprintln!("invalid: {message}");
+        }
+        tally.orders_invalid += 1;
+    }
+    let previous: HashMap<String, Judgement> = match baseline {
+        Baseline::Set(before) => judge_all(before)
+            .verdicts
+            .iter()
+            .map(|v| (v.shipment.clone(), Judgement::of(v)))
+            .collect(),
+        Baseline::Decisions(store) => recorded(store, &current.verdicts)?,
+    };
+    for verdict in &current.verdicts {
+        tally.orders += 1;
+        let delta =
+            rescreen_delta::order_delta(&Judgement::of(verdict), previous.get(&verdict.shipment));
+        if delta.change == "unchanged" && !args.full {
+            *tally.order_changes.entry("unchanged").or_default() += 1;
+            continue;
+        }
+        let change = Change::order(verdict, &delta);
+        tally.count(&change);
+        output.write(&change)?;
+    }
+    Ok(())
+}
+
+/// The last recorded decision of each order judged now, newest first through
+/// the store until each has one (or the log's start).
+fn recorded(store: &Store, verdicts: &[Verdict]) -> io::Result<HashMap<String, Judgement>> {
+    let mut wanted: std::collections::HashSet<&str> =
+        verdicts.iter().map(|v| v.shipment.as_str()).collect();
+    let mut found = HashMap::new();
+    let walked = store
+        .for_each_record_newest_first(None, None, None, |record| {
+            if wanted.is_empty() {
+                return Err(None::<String>);
+            }
+            let value: serde_json::Value = serde_json::from_slice(&record.bytes)
+                .map_err(|e| Some(format!("record {}: {e}", record.index)))?;
+            if value["kind"] != "decision" {
+                return Ok(());
+            }
+            let Some(id) = value["shipment_id"].as_str() else {
+                return Ok(());
+            };
+            if wanted.remove(id) {
+                let judgement: Judgement = serde_json::from_value(value["verdict"].clone())
+                    .map_err(|e| Some(format!("record {}: its verdict: {e}", record.index)))?;
+                found.insert(id.to_owned(), judgement);
+            }
+            Ok(())
+        })
+        .map_err(io::Error::other)?;
+    match walked {
+        Ok(()) | Err(None) => Ok(found),
+        Err(Some(reason)) => Err(io::Error::other(reason)),
+    }
+}
