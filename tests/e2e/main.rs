@@ -50,6 +50,7 @@ mod concurrency;
 mod distribution;
 mod eu_dual_use;
 mod examples;
+mod flat_csv;
 mod hostile;
 mod inputs;
 mod library;

@@ -261,8 +261,8 @@ impl Shipment {
 
 #[cfg(test)]
 mod tests {
+    use super::super::mapping::Mapping;
     use super::*;
-    use crate::cli::erp_csv::mapping::Mapping;
     use csv::ByteRecord;
 
     fn header(names: &[&str]) -> Header {

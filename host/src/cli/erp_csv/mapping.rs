@@ -148,8 +148,8 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::columns::{Party, PartyField};
     use super::*;
-    use crate::cli::erp_csv::columns::{Party, PartyField};
 
     fn parse(text: &str) -> Result<Mapping, String> {
         Mapping::parse(text, Path::new("sap.toml")).map_err(|e| e.to_string())

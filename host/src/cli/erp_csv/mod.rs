@@ -190,10 +190,16 @@ struct Records {
 }
 
 impl Records {
-    /// The next row and its number (its line in the file), or `None` at the end.
+    /// The next row and its number (its line in the file), or `None` at the
+    /// end. Blank lines (spaces only, too) are skipped.
     fn next(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, Box<CsvError>> {
         self.read.set(0);
-        match self.reader.read_byte_record(record) {
+        let mut read = self.reader.read_byte_record(record);
+        while matches!(read, Ok(true)) && record.len() == 1 && record.as_slice().is_empty() {
+            self.read.set(0);
+            read = self.reader.read_byte_record(record);
+        }
+        match read {
             Ok(false) => Ok(None),
             Ok(true) => {
                 self.last_row = record.position().map_or(self.last_row + 1, |p| p.line());
@@ -351,7 +357,21 @@ impl Shipments<'_> {
                 Ok(Some(row)) => row,
                 Ok(None) => break,
                 Err(e) => {
-                    return self.flush(group.take()) && (self.each)(Err(rows_error(vec![*e])));
+                    // The shipment being read may have more rows past the
+                    // error: it is reported with the error, not judged.
+                    let reported = group.as_ref().is_some_and(|g| {
+                        self.plan
+                            .splits
+                            .get(&g.id)
+                            .is_some_and(|split| split.reported)
+                    });
+                    return match group.take() {
+                        Some(mut group) if !reported => {
+                            group.problems.push(*e);
+                            self.flush(Some(group))
+                        }
+                        _ => (self.each)(Err(rows_error(vec![*e]))),
+                    };
                 }
             };
             any = true;
@@ -492,5 +512,88 @@ impl Shipments<'_> {
             }
         };
         (self.each)(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Runs the reader on `text` with `limits`; each entry's messages.
+    fn read(text: &str, limits: &InputLimits) -> Vec<Result<String, Vec<String>>> {
+        let mut file = tempfile::Builder::new()
+            .suffix(".csv")
+            .tempfile()
+            .unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let name = file.path().display().to_string();
+        let options = CsvOptions {
+            mapping: Mapping::default(),
+            delimiter: b',',
+        };
+        let mut entries = Vec::new();
+        read_each(&name, &options, limits, &|_| {}, &mut |entry| {
+            entries.push(match entry {
+                Ok(doc) => Ok(doc.origin.replace(&name, "f.csv")),
+                Err(e) => Err(e
+                    .messages()
+                    .into_iter()
+                    .map(|m| m.replace(&name, "f.csv"))
+                    .collect()),
+            });
+            true
+        });
+        entries
+    }
+
+    const HEADER: &str = "document_number,document_date,exporter_name,exporter_country,consignee_name,consignee_country,origin_country,destination_country,description,hs_code,quantity,value,currency\n";
+
+    fn row(id: &str, description: &str) -> String {
+        format!("{id},2024-05-10,R,DE,A,KZ,DE,KZ,{description},854231,1,1,EUR\n")
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_rows_grouped_by_document_number() {
+        let text = format!(
+            "{HEADER}{}\n   \n{}{}",
+            row("A", "x"),
+            row("A", "y"),
+            row("B", "z")
+        );
+        assert_eq!(
+            read(&text, &InputLimits::default()),
+            [
+                Ok("f.csv:rows 2–5".to_owned()),
+                Ok("f.csv:row 6".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_beyond_the_size_limit_stops_the_file_and_fails_its_shipment() {
+        let limits = InputLimits {
+            max_file_bytes: 4096,
+            ..InputLimits::default()
+        };
+        let long = "x".repeat(200_000);
+        let text = format!(
+            "{HEADER}{}{}{}{}",
+            row("A", "x"),
+            row("B", "x"),
+            row("B", &long),
+            row("C", "x")
+        );
+        let entries = read(&text, &limits);
+        assert_eq!(entries[0], Ok("f.csv:row 2".to_owned()));
+        assert_eq!(
+            entries[1],
+            Err(vec![
+                "f.csv:row 4: a row longer than 4096 bytes; reading of the file stops here"
+                    .to_owned()
+            ])
+        );
+        assert_eq!(entries.len(), 2, "{entries:?}");
     }
 }
