@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 #[derive(Debug)]
 pub(super) struct Row {
     pub(super) number: u64,
-    pub(super) cells: Vec<String>,
+    pub(super) cells: csv::StringRecord,
 }
 
 /// The shipment of `rows` (at least one, all of one `document_number`), or
@@ -21,7 +21,7 @@ pub(super) fn build(header: &Header, rows: &[Row], file: &str) -> Result<Value, 
     let Some(first) = rows.first() else {
         return Ok(Value::Object(Map::new()));
     };
-    let id = first.cells.get(header.id).cloned();
+    let id = first.cells.get(header.id).map(str::to_owned);
     let at = |row: &Row, column: &str| At {
         file: file.to_owned(),
         row: Some(row.number),
@@ -107,7 +107,7 @@ pub(super) fn build(header: &Header, rows: &[Row], file: &str) -> Result<Value, 
 /// A row's cell; a row with fewer cells than the header is reported on its
 /// own, so a missing cell here is empty.
 fn cell(row: &Row, i: usize) -> &str {
-    row.cells.get(i).map_or("", String::as_str)
+    row.cells.get(i).unwrap_or("")
 }
 
 /// A cell as JSON; `None` for an empty cell (the field is absent).
@@ -278,7 +278,7 @@ mod tests {
     fn row(number: u64, cells: &[&str]) -> Row {
         Row {
             number,
-            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+            cells: csv::StringRecord::from(cells.to_vec()),
         }
     }
 

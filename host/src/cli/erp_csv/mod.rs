@@ -426,8 +426,9 @@ impl Shipments<'_> {
         self.flush(group)
     }
 
-    /// A row's cells as text, and what is wrong with them.
-    fn cells(&self, record: &csv::ByteRecord, row: u64) -> (Vec<String>, Vec<CsvError>) {
+    /// A row's cells as text (one allocation for the row), and what is
+    /// wrong with them. A cell that is not UTF-8 is empty in the text.
+    fn cells(&self, record: &csv::ByteRecord, row: u64) -> (csv::StringRecord, Vec<CsvError>) {
         let mut problems = Vec::new();
         let expected = self.header.columns.len();
         if record.len() != expected {
@@ -439,18 +440,20 @@ impl Shipments<'_> {
                 },
             });
         }
+        if let Ok(cells) = csv::StringRecord::from_byte_record(record.clone()) {
+            return (cells, problems);
+        }
         let cells = record
             .iter()
-            .take(expected)
             .enumerate()
             .map(|(i, cell)| match std::str::from_utf8(cell) {
-                Ok(text) => text.trim().to_owned(),
+                Ok(text) => text,
                 Err(_) => {
                     problems.push(CsvError {
                         at: self.at(row, None, Some(i)),
                         what: What::InvalidUtf8,
                     });
-                    String::new()
+                    ""
                 }
             })
             .collect();
