@@ -57,6 +57,12 @@ pub(crate) enum What {
     DuplicateColumn { field: String, first: String },
     #[error("an empty column name in the header")]
     EmptyColumnName,
+    #[error("the file looks like UTF-16; save it as UTF-8")]
+    Utf16,
+    #[error(
+        "the header is one column holding `{0}`: is `{0}` the delimiter? (--csv-delimiter '{0}' or `delimiter` in the mapping file)"
+    )]
+    OneColumn(String),
     #[error("invalid UTF-8 (save the file as UTF-8)")]
     InvalidUtf8,
     #[error("{found} cells, but the header has {expected} columns")]

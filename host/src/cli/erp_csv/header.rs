@@ -33,6 +33,24 @@ impl Header {
             shipment: None,
             column,
         };
+        // Whole-file mistakes first: each would otherwise show as a list of
+        // unknown columns that hides the cause.
+        let raw = record.as_slice();
+        if raw.starts_with(&[0xff, 0xfe]) || raw.starts_with(&[0xfe, 0xff]) || raw.contains(&0) {
+            return Err(vec![CsvError {
+                at: at(None),
+                what: What::Utf16,
+            }]);
+        }
+        if let (1, Some(&found)) = (
+            record.len(),
+            [b';', b',', b'\t', b'|'].iter().find(|d| raw.contains(d)),
+        ) {
+            return Err(vec![CsvError {
+                at: at(None),
+                what: What::OneColumn(char::from(found).escape_default().to_string()),
+            }]);
+        }
         let mut problems = Vec::new();
         let mut columns: Vec<(String, Column)> = Vec::new();
         for (i, cell) in record.iter().enumerate() {
@@ -153,6 +171,29 @@ mod tests {
                 "o.csv:row 1: column `currency`: gives `currency` as column `currency` does too; each field may have one column",
                 "o.csv:row 1: the header has no column for the required field `hs_code`",
             ]
+        );
+    }
+
+    #[test]
+    fn a_wrong_delimiter_or_utf_16_is_named_once() {
+        let joined = MINIMAL.join(";");
+        assert_eq!(
+            read(&[&joined], &Mapping::default()).unwrap_err(),
+            [
+                "o.csv:row 1: the header is one column holding `;`: is `;` the delimiter? (--csv-delimiter ';' or `delimiter` in the mapping file)"
+            ]
+        );
+        let utf16: Vec<u8> = [0xff, 0xfe, b'd', 0, b'o', 0].to_vec();
+        let problems = Header::read(
+            &ByteRecord::from(vec![utf16]),
+            &Mapping::default(),
+            "o.csv",
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "o.csv:row 1: the file looks like UTF-16; save it as UTF-8"
         );
     }
 
