@@ -151,11 +151,10 @@ fn main() -> Result<(), BoxError> {
     let reading_csv = median(|| {
         let started = Instant::now();
         valid_csv = 0;
+        // The reader validates each shipment itself (so that its errors
+        // name rows and columns): an `Ok` entry is a valid shipment.
         erp_csv::read_each(&path, &options, &limits, &|_| {}, &mut |entry| {
-            let doc = entry.map_err(|e: InvalidInput| e.to_string()).unwrap();
-            if input::parse_shipment_all(&doc, None, &limits).is_ok() {
-                valid_csv += 1;
-            }
+            valid_csv += usize::from(entry.is_ok());
             true
         });
         started.elapsed()

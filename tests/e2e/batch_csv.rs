@@ -335,7 +335,7 @@ fn bad_rows_are_named_by_row_and_column_and_the_rest_is_judged() {
         2,
         &[
             "values.csv:row 2: shipment `C-00000`: column `contract_no_russia_clause`: `ja` is not `true` or `false`",
-            "values.csv:rows 8–9: shipment `C-00003`: lines[1].hs_code: \"85A2\" is not a 6–10 digit HS code",
+            "values.csv:row 9: shipment `C-00003`: column `hs_code`: lines[1].hs_code: \"85A2\" is not a 6–10 digit HS code",
         ],
     );
 

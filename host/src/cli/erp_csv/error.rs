@@ -57,6 +57,12 @@ pub(crate) enum What {
     DuplicateColumn { field: String, first: String },
     #[error("an empty column name in the header")]
     EmptyColumnName,
+    #[error("{}{message}", .path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
+    Field {
+        /// The shipment's field path, as the JSON reader names it.
+        path: Option<String>,
+        message: String,
+    },
     #[error("the file looks like UTF-16; save it as UTF-8")]
     Utf16,
     #[error(

@@ -16,6 +16,7 @@ mod columns;
 mod document;
 mod error;
 mod header;
+mod locate;
 pub(super) mod mapping;
 
 use super::batch_input::Entry;
@@ -469,6 +470,27 @@ impl Shipments<'_> {
         }
     }
 
+    /// A validation error of the shipment reader, at the row and column its
+    /// field path came from (the shipment's rows when not known).
+    fn field_error(&self, e: &input::InputError, group: &Group, origin: &str) -> CsvError {
+        let (row, column) = e.path().map_or((None, None), |path| {
+            locate::locate(path, self.header, &group.rows)
+        });
+        CsvError {
+            at: At {
+                file: if row.is_some() { self.file } else { origin }.to_owned(),
+                row,
+                shipment: Some(group.id.clone()),
+                column: column
+                    .and_then(|i| self.header.columns.get(i).map(|(name, _)| name.clone())),
+            },
+            what: What::Field {
+                path: e.path().map(str::to_owned),
+                message: e.message().to_owned(),
+            },
+        }
+    }
+
     /// Hands on the shipment of a group of rows, or why it is not one.
     fn flush(&mut self, group: Option<Group>) -> bool {
         let Some(group) = group else {
@@ -508,9 +530,20 @@ impl Shipments<'_> {
             }]))
         } else {
             match document::build(self.header, &group.rows, self.file) {
-                Ok(value) => {
-                    input::read_json_value(&value, &origin, self.limits).map_err(InvalidInput::Read)
-                }
+                Ok(value) => match input::read_json_value(&value, &origin, self.limits) {
+                    Err(e) => Err(InvalidInput::Read(e)),
+                    // Validated here too, where rows and columns are known, so
+                    // that each error names them (the worker validates again).
+                    Ok(doc) => match input::parse_shipment_all(&doc, None, self.limits) {
+                        Ok(_) => Ok(doc),
+                        Err(errors) => Err(rows_error(
+                            errors
+                                .iter()
+                                .map(|e| self.field_error(e, &group, &origin))
+                                .collect(),
+                        )),
+                    },
+                },
                 Err(problems) => Err(rows_error(problems)),
             }
         };
