@@ -9,8 +9,9 @@
 //! first part before the rest turns up. The second pass gathers one
 //! shipment's rows at a time, builds the JSON value of `shipment.md` and hands
 //! it to the SDK's reader, so every check and error after that is the JSON
-//! reader's, under the origin `file.csv:rows 4–7`. Memory holds one shipment's
-//! rows and, from the first pass, each shipment id (not each row).
+//! reader's, under the origin `file.csv:rows 4–7`; it validates the shipment
+//! too, to name the row and column of each field error. Memory holds one
+//! shipment's rows and, from the first pass, each shipment id (not each row).
 
 mod columns;
 mod document;
