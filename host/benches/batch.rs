@@ -2,7 +2,7 @@
 //! threads with the default set over the evaluation benchmark's corpus
 //! (10,000 generated shipments, fixed seed, `evaluate/corpus.rs`), the ratio
 //! 2/1, and the share of the 1-thread time spent reading and validating the
-//! input.
+//! input; then the same for the corpus as ERP flat CSV.
 //!
 //! Run with `cargo bench -p exportctl --bench batch`. Times are wall-clock
 //! medians of a few runs of the binary; the start-up (loading and compiling
@@ -28,6 +28,25 @@ mod hs_codes;
 #[path = "evaluate/scenario.rs"]
 mod scenario;
 
+#[allow(dead_code, reason = "shared with the e2e tests")]
+#[path = "../../tests/e2e/flat_csv.rs"]
+mod flat_csv;
+
+/// `batch`'s own ERP CSV reader, compiled in here to time it alone as the
+/// JSON Lines reader is timed.
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "only the reading of the batch command is used, and not its unit tests"
+)]
+#[path = "../src/cli/erp_csv/mod.rs"]
+mod erp_csv;
+
+/// What `erp_csv` hands on, as `batch` defines it.
+mod batch_input {
+    pub(super) type Entry = Result<exportctl_sdk::input::Document, exportctl::InvalidInput>;
+}
+
 use exportctl::{InvalidInput, read_file};
 use exportctl_sdk::input::{self, InputFormat, InputLimits};
 use std::path::Path;
@@ -52,6 +71,13 @@ fn main() -> Result<(), BoxError> {
         text.push('\n');
     }
     std::fs::write(&all, &text)?;
+    let values: Vec<serde_json::Value> = documents
+        .iter()
+        .map(|(_, doc)| serde_json::from_str(doc).unwrap())
+        .collect();
+    let csv_text = flat_csv::to_csv(&values, b',');
+    let all_csv = dir.path().join("corpus.csv");
+    std::fs::write(&all_csv, &csv_text)?;
     let one = dir.path().join("one.jsonl");
     std::fs::write(&one, format!("{}\n", documents[0].1))?;
 
@@ -85,22 +111,62 @@ fn main() -> Result<(), BoxError> {
     // judging threads do not share with the policies.
     let limits = InputLimits::default();
     let path = all.display().to_string();
+    let mut valid_jsonl = 0usize;
     let reading = median(|| {
         let started = Instant::now();
-        let mut valid = 0usize;
+        valid_jsonl = 0;
         for entry in read_file(&path, InputFormat::Auto, &limits) {
             let doc = entry.map_err(|e: InvalidInput| e.to_string()).unwrap();
             if input::parse_shipment_all(&doc, None, &limits).is_ok() {
-                valid += 1;
+                valid_jsonl += 1;
             }
         }
-        assert!(valid > 0);
+        assert!(valid_jsonl > 0);
         started.elapsed()
     });
     println!(
         "  reading + validating the input alone: {:.3} s, {:.1} % of the 1-thread judging time",
         reading.as_secs_f64(),
         100.0 * reading.as_secs_f64() / rates[0].0.as_secs_f64()
+    );
+
+    // The same shipments as ERP flat CSV (one row per line item): the whole
+    // run on one thread, and the reader alone (both passes) with validation.
+    let rows = csv_text.lines().count() - 1;
+    let took = median(|| run_batch(&all_csv, 1, dir.path()));
+    let judging = took.saturating_sub(startup);
+    println!(
+        "  ERP CSV ({rows} rows, {:.1} MB), --jobs 1: {:.3} s in all, {:.3} s judging: {:.0} shipments/s",
+        csv_text.len() as f64 / 1e6,
+        took.as_secs_f64(),
+        judging.as_secs_f64(),
+        shipments as f64 / judging.as_secs_f64()
+    );
+    let options = erp_csv::CsvOptions {
+        mapping: erp_csv::mapping::Mapping::default(),
+        delimiter: b',',
+    };
+    let path = all_csv.display().to_string();
+    let mut valid_csv = 0usize;
+    let reading_csv = median(|| {
+        let started = Instant::now();
+        valid_csv = 0;
+        // The reader validates each shipment itself (so that its errors
+        // name rows and columns): an `Ok` entry is a valid shipment.
+        erp_csv::read_each(&path, &options, &limits, &|_| {}, &mut |entry| {
+            valid_csv += usize::from(entry.is_ok());
+            true
+        });
+        started.elapsed()
+    });
+    assert_eq!(
+        valid_csv, valid_jsonl,
+        "the CSV holds the same valid shipments"
+    );
+    println!(
+        "  reading + validating the CSV alone: {:.3} s, {:.1} % of the 1-thread judging time of the CSV",
+        reading_csv.as_secs_f64(),
+        100.0 * reading_csv.as_secs_f64() / judging.as_secs_f64()
     );
     Ok(())
 }

@@ -56,6 +56,13 @@ pub enum InvalidInput {
         /// Every validation error, each with the shipment id and field path.
         errors: Vec<InputError>,
     },
+    /// Rows of a table input (an ERP flat CSV file) that do not form a
+    /// shipment: every problem, each naming its file, row and column.
+    #[error("{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Rows {
+        /// What is wrong, one problem each (never empty).
+        problems: Vec<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 impl InvalidInput {
@@ -69,6 +76,7 @@ impl InvalidInput {
                 more_unknown,
                 errors,
             } => shipment_lines(label, unknown, *more_unknown, errors),
+            InvalidInput::Rows { problems } => problems.iter().map(ToString::to_string).collect(),
             other => vec![other.to_string()],
         }
     }

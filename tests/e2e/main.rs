@@ -10,6 +10,8 @@
 //!   Chromium against the CSV;
 //! - `batch` — `exportctl batch`: `check`'s verdicts in input order from several threads,
 //!   CSV rows, the summary, and `--resume` after a SIGKILL at a random point;
+//! - `batch_csv` — `exportctl batch` on ERP flat CSV: JSON Lines' verdicts and digests, a
+//!   mapping file, bad rows named by row and column, a large file in bounded memory;
 //! - `cli` — formats, exit statuses and input errors, per `verdict.md`;
 //! - `sandbox` — hostile plugins fail closed or are refused at load;
 //! - `hostile` — the full hostile-plugin suite: every misbehaviour fails only its own
@@ -46,6 +48,7 @@
 mod audit;
 mod audit_report;
 mod batch;
+mod batch_csv;
 mod cases;
 mod cli;
 mod concurrency;
@@ -53,6 +56,7 @@ mod contract;
 mod distribution;
 mod eu_dual_use;
 mod examples;
+mod flat_csv;
 mod hostile;
 mod inputs;
 mod library;

@@ -12,21 +12,19 @@
 //! Invalid inputs are reported on standard error as `check` reports them; the
 //! summary at the end counts every input. Exit statuses are `check`'s.
 
-use super::batch_input::read_each;
+use super::batch_input::{Reading, read_each};
 use super::batch_output::Output;
 use super::batch_recording::Release;
 use super::batch_resume::{Done, Resumed};
 use super::batch_summary::Tally;
 use super::recording::NotRecorded;
-use super::{
-    BatchArgs, BatchFormat, ExitStatus, InputFormatArg, load_host_and_audit, print_load_error,
-};
+use super::{BatchArgs, BatchFormat, ExitStatus, load_host_and_audit, print_load_error};
 use exportctl::{
     CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, RecordBuildError, Sink,
     Verdict, Worker, judge,
 };
 use exportctl_sdk::Shipment;
-use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
+use exportctl_sdk::input::{self, Document, InputLimits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -85,11 +83,12 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         strict: args.strict,
         limits: InputLimits::default(),
     };
-    let input_format = match args.input_format {
-        InputFormatArg::Auto => InputFormat::Auto,
-        InputFormatArg::Json => InputFormat::Json,
-        InputFormatArg::Jsonl => InputFormat::JsonLines,
-        InputFormatArg::Toml => InputFormat::Toml,
+    let reading = match Reading::new(args) {
+        Ok(reading) => reading,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitStatus::InvalidInput;
+        }
     };
     let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
     let (done, append) = match (&args.out, args.resume) {
@@ -127,14 +126,14 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
     let mut release = Release::new(recorder);
     let mut tally = Tally::default();
     let bar = progress_bar();
-    let reading = bar.clone();
+    let progress = bar.clone();
     let written = run_threads(
         &judging,
         jobs,
         |files| {
-            let expect = |n| reading.inc_length(n);
+            let expect = |n| progress.inc_length(n);
             for file in &args.files {
-                if !read_each(file, input_format, &options.limits, &expect, files) {
+                if !read_each(file, &reading, &options.limits, &expect, files) {
                     return;
                 }
             }

@@ -3,7 +3,11 @@
 //! 64 MiB and 100,000-shipment limits `check` puts on one file); every other
 //! input (JSON, TOML, standard input) is read whole, as `check` reads it.
 //! Either way each entry is the same document or error `check` gives.
+//! ERP CSV files (`*.csv`, `--input-format csv`) are streamed too, by
+//! [`erp_csv`](super::erp_csv).
 
+use super::erp_csv::{self, CsvOptions, mapping::Mapping};
+use super::{BatchArgs, BatchInputFormat};
 use exportctl::{InvalidInput, read_file};
 use exportctl_sdk::input::{self, Document, InputFormat, InputLimits};
 use std::fs::File;
@@ -12,15 +16,61 @@ use std::io::{self, BufRead, BufReader, Read};
 /// One input: a document, or why it is not one.
 pub(super) type Entry = Result<Document, InvalidInput>;
 
+/// How the inputs of a run are read.
+#[derive(Debug)]
+pub(super) struct Reading {
+    /// The format `--input-format` names (`Auto` for `auto` and `csv`).
+    format: InputFormat,
+    /// `--input-format csv`: every input is ERP CSV, whatever its name.
+    all_csv: bool,
+    csv: CsvOptions,
+}
+
+impl Reading {
+    /// The reading `batch`'s arguments ask for; a mapping file that cannot be
+    /// used is an error naming it.
+    pub(super) fn new(args: &BatchArgs) -> Result<Reading, erp_csv::mapping::MappingError> {
+        let mapping = match &args.mapping {
+            Some(file) => Mapping::load(file)?,
+            None => Mapping::default(),
+        };
+        let delimiter = args.csv_delimiter.or(mapping.delimiter).unwrap_or(b',');
+        let format = match args.input_format {
+            BatchInputFormat::Auto | BatchInputFormat::Csv => InputFormat::Auto,
+            BatchInputFormat::Json => InputFormat::Json,
+            BatchInputFormat::Jsonl => InputFormat::JsonLines,
+            BatchInputFormat::Toml => InputFormat::Toml,
+        };
+        Ok(Reading {
+            format,
+            all_csv: args.input_format == BatchInputFormat::Csv,
+            csv: CsvOptions { mapping, delimiter },
+        })
+    }
+
+    /// Whether `file` is read as ERP CSV: by `--input-format csv`, or by its
+    /// name under `auto`.
+    fn csv(&self, file: &str) -> bool {
+        self.all_csv
+            || (self.format == InputFormat::Auto
+                && file != "-"
+                && file.to_ascii_lowercase().ends_with(".csv"))
+    }
+}
+
 /// Hands each entry of `file` to `each` until it returns false (then returns
 /// false). `expect` is told how many entries are coming, when known.
 pub(super) fn read_each(
     file: &str,
-    format: InputFormat,
+    reading: &Reading,
     limits: &InputLimits,
     expect: &dyn Fn(u64),
     each: &mut dyn FnMut(Entry) -> bool,
 ) -> bool {
+    if reading.csv(file) {
+        return erp_csv::read_each(file, &reading.csv, limits, expect, each);
+    }
+    let format = reading.format;
     if !streams(file, format) {
         let entries = read_file(file, format, limits);
         expect(entries.len() as u64);

@@ -12,6 +12,7 @@ mod batch_recording;
 mod batch_resume;
 mod batch_summary;
 mod check;
+mod erp_csv;
 mod exit;
 mod policies;
 mod policy;
@@ -165,11 +166,20 @@ pub struct BatchArgs {
     /// Unknown shipment fields are invalid input (exit 2) instead of warnings.
     #[arg(long)]
     pub strict: bool,
-    /// How to read the files, as `check --input-format`.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
-    pub input_format: InputFormatArg,
-    /// Shipment files: a JSON object, a JSON array, JSON Lines, or TOML (`.toml`);
-    /// `-` reads standard input.
+    /// How to read the files, as `check --input-format`, or `csv`: the ERP
+    /// flat CSV format (`sdk/spec/erp-csv.md`); `auto` reads `*.csv` as CSV.
+    #[arg(long, value_enum, default_value_t = BatchInputFormat::Auto)]
+    pub input_format: BatchInputFormat,
+    /// ERP CSV input: a mapping file (TOML) that renames the file's columns
+    /// to the format's and may set the delimiter (`sdk/spec/erp-csv.md`).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// ERP CSV input: the delimiter, one ASCII character such as `;`
+    /// (default `,`, or the mapping file's).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub csv_delimiter: Option<u8>,
+    /// Shipment files: a JSON object, a JSON array, JSON Lines, TOML (`.toml`)
+    /// or ERP CSV (`.csv`); `-` reads standard input.
     #[arg(value_name = "INPUT", required = true)]
     pub files: Vec<String>,
 }
@@ -269,6 +279,25 @@ pub enum InputFormatArg {
     Jsonl,
     /// TOML.
     Toml,
+}
+
+/// `batch --input-format`: `check`'s formats and the ERP flat CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchInputFormat {
+    /// By file name (`.csv` is ERP CSV).
+    Auto,
+    /// JSON: an object, an array, or JSON Lines.
+    Json,
+    /// JSON Lines.
+    Jsonl,
+    /// TOML.
+    Toml,
+    /// ERP flat CSV, one row per line item (`sdk/spec/erp-csv.md`).
+    Csv,
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    erp_csv::mapping::delimiter(text)
 }
 
 /// Arguments of `exportctl policies`.

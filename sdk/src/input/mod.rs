@@ -232,6 +232,28 @@ pub fn read_json_line(
     read::read_json_line(line, name, number, limits)
 }
 
+/// Reads one shipment that a reader of another format (the rows of an ERP
+/// CSV file) has built as a JSON value in the shape of `shipment.md`: the
+/// same document, with the same limits and errors, as the JSON readers give,
+/// named `origin` (e.g. `orders.csv:rows 4–7`) in every error about it.
+///
+/// ```
+/// use exportctl_sdk::input::{parse_shipment, read_json_value, InputLimits};
+/// let limits = InputLimits::default();
+/// let value = serde_json::json!({"id": "SO-7", "date": "2024-05-10"});
+/// let doc = read_json_value(&value, "orders.csv:rows 4–7", &limits).unwrap();
+/// assert_eq!((doc.origin.as_str(), doc.shipment_id()), ("orders.csv:rows 4–7", Some("SO-7")));
+/// let err = parse_shipment(&doc, None, &limits).unwrap_err();
+/// assert_eq!(err.to_string(), "orders.csv:rows 4–7: shipment `SO-7`: exporter: required field is missing");
+/// ```
+pub fn read_json_value(
+    value: &serde_json::Value,
+    origin: &str,
+    limits: &InputLimits,
+) -> Result<Document, InputError> {
+    read::read_json_value(value, origin, limits)
+}
+
 /// Splits a file into shipment documents.
 ///
 /// The format is chosen by `name`: `.toml` is TOML (one shipment as the top-level

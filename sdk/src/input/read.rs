@@ -211,6 +211,21 @@ pub(crate) fn read_json_line(line: &str, name: &str, number: usize, limits: &Inp
         .and_then(|value| document(format!("{name}:{number}"), value))
 }
 
+/// One shipment built as a JSON value by a reader of another format (a
+/// table's rows), read as a JSON Lines line is: the same fields, limits and
+/// errors, under `origin`.
+pub(crate) fn read_json_value(
+    value: &serde_json::Value,
+    origin: &str,
+    limits: &InputLimits,
+) -> Entry {
+    let caps = caps(limits);
+    Seed::new(Shape::Record(SHIPMENT), &caps)
+        .deserialize(value)
+        .map_err(|e| InputError::file(origin, one_line(&e.to_string())))
+        .and_then(|value| document(origin.to_owned(), value))
+}
+
 /// Every line is read on its own: a line that is not a shipment object becomes an
 /// error entry naming `file:line`, and the lines after it are still read.
 fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, InputError> {
