@@ -101,7 +101,7 @@ impl Rng {
 }
 
 fn party_master(parties: usize) -> String {
-    let mut rng = Rng(0x5eed_0f_ba5e);
+    let mut rng = Rng(0x005e_ed0f_ba5e);
     let mut csv = String::from("id,role,name,country\n");
     for i in 0..parties {
         let (name, country) = if i % 500 == 499 {
