@@ -50,6 +50,9 @@ pub(super) enum Judged {
         digest: Option<String>,
         /// The decision, to be recorded before the verdict is written (`--audit`).
         record: Option<CapturedDecision>,
+        /// The verdict's JSON as the worker that judged it printed it (`--nats`),
+        /// written as it is.
+        json: Option<Box<serde_json::value::RawValue>>,
     },
     /// Judged, but its record could not be made: the run stops, the verdict
     /// withheld.
@@ -134,7 +137,13 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         |files| {
             let expect = |n| reading.inc_length(n);
             for file in &args.files {
-                if !read_each(file, input_format, &options.limits, &expect, files) {
+                if !read_each(
+                    file,
+                    input_format,
+                    &options.limits,
+                    &expect,
+                    &mut |entry, _| files(entry),
+                ) {
                     return;
                 }
             }
@@ -358,6 +367,7 @@ impl Sink for One<'_> {
             verdict: Arc::new(verdict.clone()),
             digest: None,
             record: None,
+            json: None,
         });
         Ok(())
     }
@@ -390,6 +400,7 @@ impl Sink for One<'_> {
             verdict,
             digest,
             record,
+            json: None,
         });
         Ok(())
     }
