@@ -27,6 +27,9 @@
 //!   they are answered, idempotency, problem+json errors, limits, group commit;
 //! - `serve_gen` — policy-set generations (reload, SIGHUP, rollback, under load with
 //!   invalid and hostile sets), `GET /v1/policies`, batch checks and the decisions API;
+//! - `nats` — `batch --nats` with three `worker`s over NATS JetStream and PostgreSQL, one
+//!   SIGKILLed mid-job: the local batch's output, one decision per shipment; redelivery,
+//!   a foreign message on the queue, unreachable services, `job status`;
 //! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
 //!   name in each record, first start, `serve token`, JSON logs and TLS;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
@@ -50,6 +53,9 @@ mod examples;
 mod hostile;
 mod inputs;
 mod library;
+mod nats;
+#[allow(dead_code)]
+mod nats_server;
 mod never_silent;
 // The throw-away PostgreSQL server the audit crate's tests use.
 #[allow(dead_code)]
