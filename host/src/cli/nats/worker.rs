@@ -94,7 +94,7 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
                 .expires(PULL_WAIT)
                 .messages()
                 .await?;
-            Ok::<_, async_nats::Error>(batch.next().await.transpose()?)
+            batch.next().await.transpose()
         });
         let message = match next {
             Ok(Some(message)) => message,
