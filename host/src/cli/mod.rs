@@ -65,7 +65,8 @@ pub enum Command {
     /// send `Authorization: Bearer <token>` (a first start prints one token per
     /// role). `serve token add | revoke | list` manages the tokens.
     Serve(crate::serve::ServeArgs),
-    /// Judge the chunks `batch --nats` puts on a NATS JetStream work queue, record
+    /// Judge the chunks `batch --nats` puts on a NATS JetStream work queue (one
+    /// chunk at a time, on one thread: run one worker per core), record
     /// each decision (`--audit`) and publish the results, until SIGTERM or SIGINT
     /// (the chunk in hand is finished). Exit 0 when stopped; 2 a NATS server, set
     /// or audit store it cannot use at start; 1 a store that fails later.
@@ -211,7 +212,9 @@ pub struct BatchArgs {
     pub input_format: InputFormatArg,
     /// Judge on the workers (`exportctl worker`) of this NATS server instead of
     /// here: the documents go out in chunks and the verdicts come back, written
-    /// as a local run writes them. Workers use their own set and store.
+    /// as a local run writes them. Workers judge with their own set and record
+    /// in their own store; `--policies` and `--set` here only name the policies
+    /// in the `text` report.
     #[arg(long, value_name = "URL", conflicts_with_all = ["resume", "audit", "checkpoint_key", "jobs"])]
     pub nats: Option<String>,
     /// The job id with `--nats` (1–64 of `A-Z a-z 0-9 _ -`); default: a new one.
