@@ -435,4 +435,16 @@ fn unreachable_nats_or_store_is_exit_2_naming_it() {
     );
     let bad_job = exportctl(&["batch", "--nats", &nats.url, "--job", "a.b", &file]);
     assert_eq!(bad_job.code, 2, "{}", bad_job.stderr);
+    // A job id with messages on the queue is refused: its results would mix with this run's.
+    nats.publish("exportctl.jobs.taken.chunks", &[], b"earlier");
+    let taken = exportctl(&["batch", "--nats", &nats.url, "--job", "taken", &file]);
+    assert_eq!(taken.code, 2, "{}", taken.stderr);
+    assert!(
+        taken.stderr.contains(&format!(
+            "error: NATS server {}: job taken is in use (1 messages on exportctl.jobs.taken.chunks)",
+            nats.url
+        )),
+        "{}",
+        taken.stderr
+    );
 }

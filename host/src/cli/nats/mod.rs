@@ -41,6 +41,20 @@ pub(crate) enum NatsError {
         /// The server's or client's error.
         cause: String,
     },
+    /// The job id already has messages on the queue: its results would mix.
+    #[error(
+        "NATS server {url}: job {job} is in use ({count} messages on {subject}); give another --job"
+    )]
+    JobInUse {
+        /// The server's URL.
+        url: String,
+        /// The job id.
+        job: String,
+        /// A subject of the job with messages.
+        subject: String,
+        /// How many.
+        count: usize,
+    },
     /// The server went away, or refused a message, during the run.
     #[error("NATS server {url}: {cause}")]
     Lost {
@@ -56,7 +70,9 @@ impl NatsError {
     /// one that fails during the run an internal one (1).
     pub(crate) fn status(&self) -> ExitStatus {
         match self {
-            NatsError::Unreachable { .. } | NatsError::Setup { .. } => ExitStatus::InvalidInput,
+            NatsError::Unreachable { .. }
+            | NatsError::Setup { .. }
+            | NatsError::JobInUse { .. } => ExitStatus::InvalidInput,
             NatsError::Lost { .. } => ExitStatus::Internal,
         }
     }

@@ -213,12 +213,11 @@ async fn unused(
         if let Some(found) = subjects.next().await {
             let (subject, count) =
                 found.map_err(|e| setup(url, "reading a stream's subjects", &e))?;
-            return Err(NatsError::Setup {
+            return Err(NatsError::JobInUse {
                 url: url.to_owned(),
-                what: "the job",
-                cause: format!(
-                    "job {job} is in use ({count} messages on {subject}); give another --job"
-                ),
+                job: job.to_owned(),
+                subject,
+                count,
             });
         }
     }
