@@ -29,6 +29,9 @@
 //!   they are answered, idempotency, problem+json errors, limits, group commit;
 //! - `serve_gen` — policy-set generations (reload, SIGHUP, rollback, under load with
 //!   invalid and hostile sets), `GET /v1/policies`, batch checks and the decisions API;
+//! - `nats` — `batch --nats` with three `worker`s over NATS JetStream and PostgreSQL, one
+//!   SIGKILLed mid-job: the local batch's output, one decision per shipment; redelivery,
+//!   a foreign message on the queue, unreachable services, `job status`;
 //! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
 //!   name in each record, first start, `serve token`, JSON logs and TLS;
 //! - `rescreen` — `exportctl rescreen`: party-master deltas against a previous set (new,
@@ -60,6 +63,9 @@ mod flat_csv;
 mod hostile;
 mod inputs;
 mod library;
+mod nats;
+#[allow(dead_code)]
+mod nats_server;
 mod never_silent;
 // The throw-away PostgreSQL server the audit crate's tests use.
 #[allow(dead_code)]

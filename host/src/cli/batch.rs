@@ -48,6 +48,9 @@ pub(super) enum Judged {
         digest: Option<String>,
         /// The decision, to be recorded before the verdict is written (`--audit`).
         record: Option<CapturedDecision>,
+        /// The verdict's JSON as the worker that judged it printed it (`--nats`),
+        /// written as it is.
+        json: Option<Box<serde_json::value::RawValue>>,
     },
     /// Judged, but its record could not be made: the run stops, the verdict
     /// withheld.
@@ -133,7 +136,9 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         |files| {
             let expect = |n| progress.inc_length(n);
             for file in &args.files {
-                if !read_each(file, &reading, &options.limits, &expect, files) {
+                if !read_each(file, &reading, &options.limits, &expect, &mut |entry, _| {
+                    files(entry)
+                }) {
                     return;
                 }
             }
@@ -357,6 +362,7 @@ impl Sink for One<'_> {
             verdict: Arc::new(verdict.clone()),
             digest: None,
             record: None,
+            json: None,
         });
         Ok(())
     }
@@ -389,6 +395,7 @@ impl Sink for One<'_> {
             verdict,
             digest,
             record,
+            json: None,
         });
         Ok(())
     }

@@ -50,7 +50,13 @@ impl Reading {
 
     /// Whether `file` is read as ERP CSV: by `--input-format csv`, or by its
     /// name under `auto`.
-    fn csv(&self, file: &str) -> bool {
+    /// The format of the inputs that are not ERP CSV.
+    pub(super) fn format(&self) -> InputFormat {
+        self.format
+    }
+
+    /// Whether `file` is read as ERP CSV.
+    pub(super) fn csv(&self, file: &str) -> bool {
         self.all_csv
             || (self.format == InputFormat::Auto
                 && file != "-"
@@ -59,22 +65,25 @@ impl Reading {
 }
 
 /// Hands each entry of `file` to `each` until it returns false (then returns
-/// false). `expect` is told how many entries are coming, when known.
+/// false), with the text of its line when the file is streamed (JSON Lines).
+/// `expect` is told how many entries are coming, when known.
 pub(super) fn read_each(
     file: &str,
     reading: &Reading,
     limits: &InputLimits,
     expect: &dyn Fn(u64),
-    each: &mut dyn FnMut(Entry) -> bool,
+    each: &mut dyn FnMut(Entry, Option<&str>) -> bool,
 ) -> bool {
     if reading.csv(file) {
-        return erp_csv::read_each(file, &reading.csv, limits, expect, each);
+        return erp_csv::read_each(file, &reading.csv, limits, expect, &mut |entry| {
+            each(entry, None)
+        });
     }
     let format = reading.format;
     if !streams(file, format) {
         let entries = read_file(file, format, limits);
         expect(entries.len() as u64);
-        return entries.into_iter().all(each);
+        return entries.into_iter().all(|entry| each(entry, None));
     }
     let opened = File::open(file).and_then(|f| {
         expect(count_lines(File::open(file)?)?);
@@ -83,10 +92,13 @@ pub(super) fn read_each(
     let reader = match opened {
         Ok(f) => BufReader::with_capacity(1 << 16, f),
         Err(source) => {
-            return each(Err(InvalidInput::Unreadable {
-                origin: file.to_owned(),
-                source,
-            }));
+            return each(
+                Err(InvalidInput::Unreadable {
+                    origin: file.to_owned(),
+                    source,
+                }),
+                None,
+            );
         }
     };
     stream_lines(reader, file, limits, each)
@@ -94,7 +106,7 @@ pub(super) fn read_each(
 
 /// Whether `file` is read line by line: JSON Lines by name or by
 /// `--input-format jsonl`, and not standard input.
-fn streams(file: &str, format: InputFormat) -> bool {
+pub(super) fn streams(file: &str, format: InputFormat) -> bool {
     let by_name = [".jsonl", ".ndjson"]
         .iter()
         .any(|ext| file.to_ascii_lowercase().ends_with(ext));
@@ -125,7 +137,7 @@ fn stream_lines(
     mut reader: impl BufRead,
     file: &str,
     limits: &InputLimits,
-    each: &mut dyn FnMut(Entry) -> bool,
+    each: &mut dyn FnMut(Entry, Option<&str>) -> bool,
 ) -> bool {
     let mut line = Vec::new();
     let mut number = 0;
@@ -137,39 +149,52 @@ fn stream_lines(
             .take(limits.max_file_bytes + 1)
             .read_until(b'\n', &mut line);
         number += 1;
-        let entry = match read {
+        let (entry, text) = match read {
             Ok(0) => break,
-            Ok(_) if line.len() as u64 > limits.max_file_bytes => Err(unreadable(
-                file,
-                number,
-                format!("a line longer than {} bytes", limits.max_file_bytes),
-            )),
+            Ok(_) if line.len() as u64 > limits.max_file_bytes => (
+                Err(unreadable(
+                    file,
+                    number,
+                    format!("a line longer than {} bytes", limits.max_file_bytes),
+                )),
+                None,
+            ),
             Ok(_) => match std::str::from_utf8(&line) {
                 Ok(text) if text.trim().is_empty() => continue,
                 // Without its line ending, as `str::lines` gives it to `check`.
                 Ok(text) => {
                     let text = text.strip_suffix('\n').unwrap_or(text);
                     let text = text.strip_suffix('\r').unwrap_or(text);
-                    input::read_json_line(text, file, number, limits).map_err(InvalidInput::Read)
+                    (
+                        input::read_json_line(text, file, number, limits)
+                            .map_err(InvalidInput::Read),
+                        Some(text),
+                    )
                 }
-                Err(e) => Err(unreadable(file, number, format!("not UTF-8: {e}"))),
+                Err(e) => (
+                    Err(unreadable(file, number, format!("not UTF-8: {e}"))),
+                    None,
+                ),
             },
             Err(source) => {
-                return each(Err(InvalidInput::Unreadable {
-                    origin: file.to_owned(),
-                    source,
-                }));
+                return each(
+                    Err(InvalidInput::Unreadable {
+                        origin: file.to_owned(),
+                        source,
+                    }),
+                    None,
+                );
             }
         };
         if matches!(entry, Err(InvalidInput::Unreadable { .. })) && !line.ends_with(b"\n") {
             // The rest of an over-long line: skip to its end.
             let mut rest = Vec::new();
             if reader.read_until(b'\n', &mut rest).is_err() {
-                return each(entry);
+                return each(entry, None);
             }
         }
         documents += 1;
-        if !each(entry) {
+        if !each(entry, text) {
             return false;
         }
     }
@@ -177,7 +202,7 @@ fn stream_lines(
         // The error `check` gives for a file with no shipment.
         return input::read_entries(&b""[..], file, InputFormat::JsonLines, limits)
             .err()
-            .is_none_or(|e| each(Err(InvalidInput::Read(e))));
+            .is_none_or(|e| each(Err(InvalidInput::Read(e)), None));
     }
     true
 }

@@ -5,7 +5,7 @@
 use super::BatchFormat;
 use super::batch::Judged;
 use exportctl::Verdict;
-use exportctl::report::{write_json, write_text};
+use exportctl::report::write_text;
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -56,16 +56,22 @@ impl Output {
     /// Writes one verdict; invalid and resumed inputs write nothing here.
     pub(super) fn write(&mut self, judged: &Judged) -> io::Result<()> {
         let Judged::Verdict {
-            verdict, digest, ..
+            verdict,
+            digest,
+            json,
+            ..
         } = judged
         else {
             return Ok(());
         };
         match self {
-            Output::Jsonl(out) => match digest {
-                None => write_json(out, verdict),
-                Some(digest) => write_json_with_digest(out, verdict, digest),
-            },
+            Output::Jsonl(out) => {
+                let line = match json {
+                    Some(json) => json.get().as_bytes().to_vec(),
+                    None => serde_json::to_vec(&**verdict)?,
+                };
+                write_line(out, line, digest.as_deref())
+            }
             Output::Text(out) => write_text(out, verdict),
             Output::Csv(out) => out.write_record(csv_row(verdict)).map_err(csv_error),
         }
@@ -80,10 +86,14 @@ impl Output {
     }
 }
 
-/// `check`'s line with `"input_sha256"` added as its last field, written with
-/// one `write_all` so that a line is either whole or the last, torn one.
-fn write_json_with_digest(out: &mut impl Write, verdict: &Verdict, digest: &str) -> io::Result<()> {
-    let mut line = serde_json::to_vec(verdict)?;
+/// `check`'s line (the verdict's JSON), with `"input_sha256"` added as its last
+/// field when there is a digest, written with one `write_all` so that a line
+/// is either whole or the last, torn one.
+fn write_line(out: &mut impl Write, mut line: Vec<u8>, digest: Option<&str>) -> io::Result<()> {
+    let Some(digest) = digest else {
+        line.push(b'\n');
+        return out.write_all(&line);
+    };
     if line.pop() != Some(b'}') {
         return Err(io::Error::other("a verdict is not a JSON object"));
     }

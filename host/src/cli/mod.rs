@@ -14,6 +14,7 @@ mod batch_summary;
 mod check;
 mod erp_csv;
 mod exit;
+mod nats;
 mod policies;
 mod policy;
 mod recording;
@@ -76,6 +77,58 @@ pub enum Command {
     /// send `Authorization: Bearer <token>` (a first start prints one token per
     /// role). `serve token add | revoke | list` manages the tokens.
     Serve(crate::serve::ServeArgs),
+    /// Judge the chunks `batch --nats` puts on a NATS JetStream work queue (one
+    /// chunk at a time, on one thread: run one worker per core), record
+    /// each decision (`--audit`) and publish the results, until SIGTERM or SIGINT
+    /// (the chunk in hand is finished). Exit 0 when stopped; 2 a NATS server, set
+    /// or audit store it cannot use at start; 1 a store that fails later.
+    Worker(WorkerArgs),
+    /// Jobs on the NATS work queue.
+    #[command(subcommand)]
+    Job(JobCommand),
+}
+
+/// Arguments of `exportctl worker`.
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// The NATS server (`nats://HOST:PORT`), with JetStream on.
+    #[arg(long, value_name = "URL")]
+    pub nats: String,
+    /// Policy-set file (TOML); without it the bundled default set is used.
+    #[arg(long, value_name = "FILE")]
+    pub policies: Option<PathBuf>,
+    /// Change one setting of a policy of the set: `POLICY.KEY=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "POLICY.KEY=VALUE")]
+    pub set: Vec<exportctl::SettingOverride>,
+    /// Record every decision in this audit store (`postgres://…`, shared by
+    /// the workers, or `sqlite:PATH`), overriding the set's `[audit] store`,
+    /// under the request id `job:<job>:item:<index>`.
+    #[arg(long, value_name = "URL")]
+    pub audit: Option<String>,
+    /// The secret key that signs the audit log's checkpoints.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint_key: Option<PathBuf>,
+    /// Seconds a chunk may stay unacknowledged before it goes to another worker;
+    /// used when this worker creates the queue's consumer (the first one does).
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub ack_wait: u64,
+    /// Stop after this many seconds without a chunk.
+    #[arg(long, value_name = "SECS")]
+    pub exit_when_idle: Option<u64>,
+}
+
+/// `exportctl job …`.
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// A job's progress: chunks published, waiting, done and dead, items decided.
+    /// Exit 0; 2 a NATS server that cannot be used, or a job it has no message of.
+    Status {
+        /// The job id (`batch --nats` prints it).
+        job: String,
+        /// The NATS server.
+        #[arg(long, value_name = "URL")]
+        nats: String,
+    },
 }
 
 /// Arguments of `exportctl check`.
@@ -178,6 +231,22 @@ pub struct BatchArgs {
     /// (default `,`, or the mapping file's).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub csv_delimiter: Option<u8>,
+    /// Judge on the workers (`exportctl worker`) of this NATS server instead of
+    /// here: the documents go out in chunks and the verdicts come back, written
+    /// as a local run writes them. Workers judge with their own set and record
+    /// in their own store; `--policies` and `--set` here only name the policies
+    /// in the `text` report.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["resume", "audit", "checkpoint_key", "jobs"])]
+    pub nats: Option<String>,
+    /// The job id with `--nats` (1–64 of `A-Z a-z 0-9 _ -`); default: a new one.
+    #[arg(long, value_name = "ID", requires = "nats")]
+    pub job: Option<String>,
+    /// Documents per chunk with `--nats`.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000), requires = "nats")]
+    pub chunk: u32,
+    /// With `--nats`: give up when no result has come for this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..), requires = "nats")]
+    pub wait: u64,
     /// Shipment files: a JSON object, a JSON array, JSON Lines, TOML (`.toml`)
     /// or ERP CSV (`.csv`); `-` reads standard input.
     #[arg(value_name = "INPUT", required = true)]
@@ -331,12 +400,17 @@ fn parse_date(text: &str) -> Result<Date, String> {
 pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Batch(args) => batch::run(&args),
+        Command::Batch(args) => match &args.nats {
+            Some(url) => nats::batch(&args, url),
+            None => batch::run(&args),
+        },
         Command::Rescreen(args) => rescreen::run(&args),
         Command::Policies(args) => policies::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Audit(command) => audit::run(&command),
         Command::Serve(args) => crate::serve::run(&args),
+        Command::Worker(args) => nats::worker::run(&args),
+        Command::Job(JobCommand::Status { job, nats }) => nats::status::run(&job, &nats),
     }
 }
 

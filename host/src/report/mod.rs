@@ -6,7 +6,7 @@ mod recorded;
 mod text;
 
 pub use json::write_json;
-pub use recorded::write_recorded_text;
+pub use recorded::{verdict_from_json, write_recorded_text};
 pub use text::write_text;
 
 use crate::judge::{InvalidInput, Sink};

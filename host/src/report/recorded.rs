@@ -41,6 +41,9 @@ struct RecordedFinding {
 
 #[derive(Deserialize)]
 struct RecordedWarning {
+    kind: Option<String>,
+    #[serde(default)]
+    path: String,
     message: String,
 }
 
@@ -54,6 +57,18 @@ pub fn write_recorded_text(
     verdict: &serde_json::Value,
     host: &Host,
 ) -> io::Result<()> {
+    write_text(out, &verdict_from_json(verdict, Some(host))?)
+}
+
+/// The [`Verdict`] a verdict JSON (`verdict.md`) describes, for reports and
+/// counts of verdicts reached elsewhere (a record, another machine). `host`,
+/// the set that reached it, supplies each policy's name and number of declared
+/// limitations, which the JSON leaves out (`?` and 0 without it). The failure
+/// type of a failed policy is not rebuilt, only its `policy-error` finding;
+/// warnings keep their kind (`unknown-field`, `data-age`; any other kind is
+/// `recorded`) and path, not their suggestion. A JSON that is not a verdict is
+/// an `InvalidData` error.
+pub fn verdict_from_json(verdict: &serde_json::Value, host: Option<&Host>) -> io::Result<Verdict> {
     let recorded = Recorded::deserialize(verdict).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -72,7 +87,8 @@ pub fn write_recorded_text(
         .policies
         .iter()
         .map(|p| {
-            let loaded = host.policies.iter().find(|l| l.plugin.sha256() == p.sha256);
+            let loaded =
+                host.and_then(|host| host.policies.iter().find(|l| l.plugin.sha256() == p.sha256));
             PolicyReport {
                 id: p.id.as_str().into(),
                 version: p.version.as_str().into(),
@@ -110,7 +126,7 @@ pub fn write_recorded_text(
             }
         })
         .collect();
-    let verdict = Verdict {
+    Ok(Verdict {
         shipment: recorded.shipment,
         outcome: recorded.outcome,
         as_of: date(&recorded.as_of)?,
@@ -121,15 +137,18 @@ pub fn write_recorded_text(
             .warnings
             .into_iter()
             .map(|w| Warning {
-                kind: "recorded",
-                path: String::new(),
+                kind: match w.kind.as_deref() {
+                    Some("unknown-field") => "unknown-field",
+                    Some("data-age") => "data-age",
+                    _ => "recorded",
+                },
+                path: w.path,
                 suggestion: None,
                 message: w.message,
             })
             .collect(),
-        generation: host.generation().clone(),
-    };
-    write_text(out, &verdict)
+        generation: host.map(|h| h.generation().clone()).unwrap_or_default(),
+    })
 }
 
 fn parse_outcome(text: &str) -> Option<Outcome> {

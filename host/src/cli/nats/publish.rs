@@ -1,0 +1,373 @@
+//! `exportctl batch --nats URL`: the inputs read as `batch` reads them, invalid
+//! ones reported here, valid documents sent in chunks to the work queue (at
+//! most [`WINDOW`] chunks out at a time), and the results written in input
+//! order, as a local run writes them, by [`collect`](super::collect).
+//!
+//! A chunk goes out with `Nats-Msg-Id` = `<job>:chunk:<n>`, so a publish retried
+//! after a lost acknowledgement is stored once. Once every chunk is back, the
+//! job's size goes out on its `.published` subject (for `job status`).
+
+use super::chunk::{Chunk, FORMAT_VERSION, Item, Kind, Published};
+use super::collect::Collector;
+use super::pieces::{Piece, Pieces};
+use super::stream;
+use super::{NatsError, runtime};
+use crate::cli::batch::Judged;
+use crate::cli::batch_input::Reading;
+use crate::cli::batch_output::Output;
+use crate::cli::batch_summary::Tally;
+use crate::cli::{BatchArgs, BatchFormat, ExitStatus, load_host_and_audit, print_load_error};
+use async_nats::jetstream::Context;
+use async_nats::jetstream::consumer::pull;
+use async_nats::jetstream::message::PublishMessage;
+use exportctl_sdk::input::InputLimits;
+use futures_util::StreamExt;
+use std::io;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Most chunks published and not yet written: bounds what the publisher holds.
+const WINDOW: usize = 64;
+/// Tries of one publish before the run stops.
+const PUBLISH_TRIES: u32 = 3;
+
+pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
+    let job = match &args.job {
+        Some(job) if stream::valid_job(job) => job.clone(),
+        Some(job) => {
+            eprintln!(
+                "error: --job `{job}`: a job id is 1 to 64 of the characters A-Z a-z 0-9 _ -"
+            );
+            return ExitStatus::InvalidInput;
+        }
+        None => match new_job_id() {
+            Ok(job) => job,
+            Err(e) => {
+                eprintln!("error: cannot make a job id: {e}");
+                return ExitStatus::Internal;
+            }
+        },
+    };
+    // The text report names each policy: it needs the set the workers run.
+    let host = if args.format == BatchFormat::Text {
+        match load_host_and_audit(args.policies.as_ref(), &args.set) {
+            Ok((host, _)) => Some(host),
+            Err(e) => {
+                print_load_error(&e);
+                return ExitStatus::InvalidInput;
+            }
+        }
+    } else {
+        None
+    };
+    let mut output = match Output::open(args.out.as_deref(), args.format, false) {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", output_name(args));
+            return ExitStatus::Internal;
+        }
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the NATS client: {e}");
+            return ExitStatus::Internal;
+        }
+    };
+    let opened = rt.block_on(async {
+        let js = stream::connect(url).await?;
+        let (jobs, results) = stream::streams(&js, url).await?;
+        unused(&jobs, &results, &job, url).await?;
+        // Results and dead letters, as they come.
+        let collected = Box::pin(futures_util::stream::select(
+            stream::follow(&results, stream::results(&job), url).await?,
+            stream::follow(&results, stream::dead(&job), url).await?,
+        ));
+        Ok::<_, NatsError>((js, collected))
+    });
+    let (js, collected) = match opened {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return e.status();
+        }
+    };
+    let max_payload = js.client().server_info().max_payload;
+    // Half of what one message may carry: results are larger than documents.
+    let budget = if max_payload == 0 {
+        512 << 10
+    } else {
+        max_payload / 2
+    };
+    eprintln!("batch: job {job} on {url}");
+    let reading = match Reading::new(args) {
+        Ok(reading) => reading,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitStatus::InvalidInput;
+        }
+    };
+    let limits = InputLimits::default();
+    let chunk_size = args.chunk as usize;
+    let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
+    let mut tally = Tally::default();
+    let (tx, rx) = mpsc::channel::<Piece>(4);
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut pieces = Pieces::new(chunk_size, budget, tx);
+            for file in &args.files {
+                if !pieces.read(file, &reading, &limits) {
+                    return;
+                }
+            }
+            pieces.finish();
+        });
+        let publisher = Publisher {
+            js: &js,
+            url,
+            job: &job,
+            as_of: args.as_of.map(|d| d.to_string()),
+            strict: args.strict,
+        };
+        let mut collector = Collector::new(&job, host.as_deref(), keeps_digest);
+        rt.block_on(publisher.run(
+            rx,
+            collected,
+            &mut collector,
+            Duration::from_secs(args.wait),
+            &mut |judged| {
+                tally.count(&judged);
+                output.write(&judged)
+            },
+        ))
+    });
+    let outcome = outcome.and_then(|()| output.finish().map_err(Stop::Write));
+    tally.print(&mut io::stderr().lock());
+    match outcome {
+        Ok(()) => tally.status(),
+        Err(Stop::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => tally.status(),
+        Err(Stop::Write(e)) => {
+            eprintln!("error: cannot write {}: {e}", output_name(args));
+            ExitStatus::Internal
+        }
+        Err(Stop::Nats(e)) => {
+            eprintln!("error: {e}");
+            ExitStatus::Internal
+        }
+        Err(Stop::Timeout {
+            seconds,
+            missing,
+            more,
+        }) => {
+            eprintln!(
+                "error: job {job}: no result from the workers on {url} for {seconds} s; still missing chunks {}{}: are workers running (`exportctl worker --nats {url}`)? `exportctl job status {job} --nats {url}` shows the job",
+                missing
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            );
+            ExitStatus::Internal
+        }
+    }
+}
+
+/// Why a run over the queue stopped before its end.
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// The output could not be written.
+    Write(io::Error),
+    /// The queue failed.
+    Nats(NatsError),
+    /// No result came for too long.
+    Timeout {
+        seconds: u64,
+        /// The first chunks still missing.
+        missing: Vec<u64>,
+        /// How many more are missing.
+        more: usize,
+    },
+}
+
+pub(super) fn setup(url: &str, what: &'static str, e: &dyn std::fmt::Display) -> NatsError {
+    NatsError::Setup {
+        url: url.to_owned(),
+        what,
+        cause: e.to_string(),
+    }
+}
+
+/// Refuses a job id the queue already holds messages of: its results would mix
+/// with this run's.
+async fn unused(
+    jobs: &async_nats::jetstream::stream::Stream,
+    results: &async_nats::jetstream::stream::Stream,
+    job: &str,
+    url: &str,
+) -> Result<(), NatsError> {
+    for stream in [jobs, results] {
+        let mut subjects = stream
+            .info_with_subjects(format!("exportctl.jobs.{job}.>"))
+            .await
+            .map_err(|e| setup(url, "reading a stream's subjects", &e))?;
+        if let Some(found) = subjects.next().await {
+            let (subject, count) =
+                found.map_err(|e| setup(url, "reading a stream's subjects", &e))?;
+            return Err(NatsError::JobInUse {
+                url: url.to_owned(),
+                job: job.to_owned(),
+                subject,
+                count,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A new job id: the time and 32 random bits.
+fn new_job_id() -> Result<String, getrandom::Error> {
+    let mut random = [0u8; 4];
+    getrandom::fill(&mut random)?;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Ok(format!("{secs}-{}", hex::encode(random)))
+}
+
+fn output_name(args: &BatchArgs) -> String {
+    args.out
+        .as_ref()
+        .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string())
+}
+
+/// The job's results and dead letters, merged.
+type Collected = std::pin::Pin<Box<futures_util::stream::Select<pull::Ordered, pull::Ordered>>>;
+
+/// Sends the chunks and hands results to the collector.
+struct Publisher<'a> {
+    js: &'a Context,
+    url: &'a str,
+    job: &'a str,
+    as_of: Option<String>,
+    strict: bool,
+}
+
+impl Publisher<'_> {
+    async fn run(
+        &self,
+        mut pieces: mpsc::Receiver<Piece>,
+        mut results: Collected,
+        collector: &mut Collector<'_>,
+        wait: Duration,
+        write: &mut dyn FnMut(Judged) -> io::Result<()>,
+    ) -> Result<(), Stop> {
+        let mut reading = true;
+        let (mut chunks, mut items) = (0u64, 0u64);
+        let mut deadline = tokio::time::Instant::now() + wait;
+        loop {
+            collector.write_ready(write).map_err(Stop::Write)?;
+            if !reading && collector.is_empty() {
+                break;
+            }
+            tokio::select! {
+                piece = pieces.recv(), if reading && collector.len() < WINDOW => match piece {
+                    None => reading = false,
+                    Some(mut piece) => {
+                        let documents = std::mem::take(&mut piece.items);
+                        let seq = piece.seq;
+                        let sent = !documents.is_empty();
+                        collector.expect(piece, sent);
+                        if sent {
+                            items += documents.len() as u64;
+                            chunks += 1;
+                            self.send_chunk(seq, documents).await.map_err(Stop::Nats)?;
+                            deadline = tokio::time::Instant::now() + wait;
+                        }
+                    }
+                },
+                message = results.next() => match message {
+                    Some(Ok(message)) => {
+                        collector.arrived(&message.subject, message.headers.as_ref(), &message.payload);
+                        deadline = tokio::time::Instant::now() + wait;
+                    }
+                    Some(Err(e)) => return Err(Stop::Nats(self.lost(format!("reading results: {e}")))),
+                    None => return Err(Stop::Nats(self.lost("the results consumer ended".to_owned()))),
+                },
+                () = tokio::time::sleep_until(deadline), if !collector.is_empty() => {
+                    let (missing, more) = collector.missing(10);
+                    return Err(Stop::Timeout { seconds: wait.as_secs(), missing, more });
+                }
+            }
+        }
+        let published = Published {
+            format_version: FORMAT_VERSION,
+            job: self.job.to_owned(),
+            chunks,
+            items,
+        };
+        let payload = serde_json::to_vec(&published)
+            .map_err(|e| Stop::Nats(self.lost(format!("job size not encoded: {e}"))))?;
+        self.publish(
+            &stream::published(self.job),
+            &format!("{}:published", self.job),
+            payload,
+        )
+        .await
+        .map_err(Stop::Nats)
+    }
+
+    async fn send_chunk(&self, seq: u64, items: Vec<Item>) -> Result<(), NatsError> {
+        let chunk = Chunk {
+            format_version: FORMAT_VERSION,
+            kind: Kind::Shipments,
+            job: self.job.to_owned(),
+            chunk: seq,
+            as_of: self.as_of.clone(),
+            strict: self.strict,
+            items,
+        };
+        let payload = serde_json::to_vec(&chunk)
+            .map_err(|e| self.lost(format!("chunk {seq} not encoded: {e}")))?;
+        self.publish(
+            &stream::chunks(self.job),
+            &format!("{}:chunk:{seq}", self.job),
+            payload,
+        )
+        .await
+    }
+
+    /// Publishes and waits for the stream's acknowledgement, trying again on a
+    /// failure (the message id makes a repeat harmless).
+    async fn publish(&self, subject: &str, id: &str, payload: Vec<u8>) -> Result<(), NatsError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let message = PublishMessage::build()
+                .payload(payload.clone().into())
+                .message_id(id);
+            let acked = match self.js.send_publish(subject.to_owned(), message).await {
+                Ok(ack) => ack.await.map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match acked {
+                Ok(()) => return Ok(()),
+                Err(e) if tries >= PUBLISH_TRIES => {
+                    return Err(self.lost(format!("publishing to {subject} ({tries} tries): {e}")));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    }
+
+    fn lost(&self, cause: String) -> NatsError {
+        NatsError::Lost {
+            url: self.url.to_owned(),
+            cause,
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! `exportctl batch --nats` with `exportctl worker`s over a real `nats-server -js` and a
+//! real PostgreSQL store, both started here on loopback: a worker SIGKILLed mid-job, a
+//! redelivered chunk, a foreign message on the queue, unreachable services, job status.
+
+use crate::nats_server::{NatsServer, free_port};
+use crate::postgres_server::PgServer;
+use crate::support::{exportctl, repo, temp_dir, write};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `count` shipments in JSON Lines, the bundled examples in turn with ids of their own.
+fn corpus(count: usize) -> String {
+    let examples: Vec<serde_json::Value> = [
+        "de-furniture-to-kz.json",
+        "de-microcontrollers-kz-end-user-ru.json",
+        "seed-drones-kg-via-kz-to-ru.json",
+    ]
+    .iter()
+    .map(|name| {
+        let text = std::fs::read_to_string(repo().join("tests/examples").join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    })
+    .collect();
+    let mut out = String::new();
+    for i in 0..count {
+        let mut doc = examples[i % examples.len()].clone();
+        doc["id"] = format!("N-{i:05}").into();
+        out.push_str(&doc.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// A checkpoint key pair: (secret, public).
+fn keygen(dir: &Path) -> (String, String) {
+    let key = dir.join("checkpoint.key").display().to_string();
+    let run = exportctl(&[
+        "audit",
+        "keygen",
+        "--name",
+        "audit.example/nats",
+        "--out",
+        &key,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (key.clone(), format!("{key}.pub"))
+}
+
+/// A worker process, its standard error in a file.
+struct Worker {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Worker {
+    fn start(dir: &Path, name: &str, args: &[&str]) -> Worker {
+        let log = dir.join(format!("{name}.log"));
+        let child = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+            .arg("worker")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Worker { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits (bounded) for the worker to exit by itself.
+    fn wait(&mut self, within: Duration) -> i32 {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "worker still running: {}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `request_id → decision_id` of a job's records, and the number of its rows.
+fn decisions(url: &str, job: &str) -> (BTreeMap<String, String>, i64) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let pattern = format!("job:{job}:item:%");
+    let rows = c
+        .query(
+            "SELECT request_id, decision_id FROM records WHERE request_id LIKE $1",
+            &[&pattern],
+        )
+        .unwrap();
+    let n = rows.len() as i64;
+    let map = rows
+        .into_iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+        .collect();
+    (map, n)
+}
+
+/// Rows in the store; 0 before the first worker has made its tables.
+fn records(url: &str) -> i64 {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.query_one("SELECT count(*) FROM records", &[])
+        .map_or(0, |row| row.get(0))
+}
+
+fn summary(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("summary:"))
+        .collect()
+}
+
+/// The test of the issue: three workers share a job, one is SIGKILLed mid-job; the job
+/// completes with the output of a single-machine batch, and every shipment has exactly
+/// one decision in the store, whose log verifies.
+#[test]
+fn three_workers_one_killed_give_the_local_batch_and_one_decision_per_shipment() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let pg = PgServer::start();
+    let store = pg.database("jobs");
+    let (key, public) = keygen(dir.path());
+    let count = 900;
+    let mut text = corpus(count);
+    // A broken line: reported by the publisher as a local run reports it.
+    text.insert_str(text.find("\n{\"").unwrap() + 1, "{\"id\": \n");
+    let file = write(dir.path(), "day.jsonl", &text);
+    let local_out = dir.path().join("local.jsonl").display().to_string();
+    let local = exportctl(&["batch", "--out", &local_out, &file]);
+    assert_eq!(local.code, 2, "{}", local.stderr);
+
+    let worker_args = [
+        "--nats",
+        &nats.url,
+        "--audit",
+        &store,
+        "--checkpoint-key",
+        &key,
+        "--ack-wait",
+        "2",
+    ];
+    let mut workers: Vec<Worker> = (0..3)
+        .map(|i| Worker::start(dir.path(), &format!("worker-{i}"), &worker_args))
+        .collect();
+    let nats_out = dir.path().join("nats.jsonl").display().to_string();
+    let batch = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args([
+            "batch", "--nats", &nats.url, "--job", "day-1", "--chunk", "16", "--out", &nats_out,
+            &file,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // SIGKILL one worker once decisions are being recorded.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while records(&store) < 50 {
+        assert!(
+            Instant::now() < deadline,
+            "no decision in 120 s: {}",
+            workers[0].log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    workers[0].child.kill().unwrap();
+    let recorded_at_kill = records(&store);
+    let out = batch.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        recorded_at_kill < count as i64,
+        "the job had finished before the kill"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&nats_out).unwrap(),
+        std::fs::read_to_string(&local_out).unwrap(),
+        "{stderr}"
+    );
+    assert_eq!(summary(&stderr), summary(&local.stderr), "{stderr}");
+
+    let (by_request, rows) = decisions(&store, "day-1");
+    assert_eq!(rows, count as i64, "one row per shipment");
+    assert_eq!(by_request.len(), count, "one request id per shipment");
+    let distinct: std::collections::BTreeSet<&String> = by_request.values().collect();
+    assert_eq!(distinct.len(), count, "one decision per shipment");
+    for w in &mut workers[1..] {
+        // Still running; on SIGTERM a worker finishes the chunk in hand and exits 0.
+        assert!(w.child.try_wait().unwrap().is_none(), "{}", w.log());
+        sigterm(w.child.id());
+        assert_eq!(w.wait(Duration::from_secs(30)), 0, "{}", w.log());
+    }
+    let verify = exportctl(&["audit", "verify", &store, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+
+    let status = exportctl(&["job", "status", "day-1", "--nats", &nats.url]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let chunks = (count + 1).div_ceil(16);
+    assert!(
+        status.stdout.contains(&format!(
+            "job day-1: published {chunks} chunks, {count} items"
+        )),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.contains(&format!(
+            "job day-1: chunks: 0 waiting, {chunks} done, 0 dead"
+        )),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.contains(&format!(
+            "job day-1: items: {count} judged, 0 invalid, {count} decisions recorded"
+        )),
+        "{}",
+        status.stdout
+    );
+}
+
+/// SIGTERM through `kill`, so the test needs no unsafe code.
+fn sigterm(pid: u32) {
+    let ok = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -TERM {pid}");
+}
+
+/// A chunk delivered again (as after a worker that recorded but died before its
+/// acknowledgement) is judged again but gets the decisions first recorded: no new row.
+#[test]
+fn a_redelivered_chunk_keeps_its_first_decisions() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let pg = PgServer::start();
+    let store = pg.database("again");
+    let (key, public) = keygen(dir.path());
+    let text = corpus(40);
+    let file = write(dir.path(), "again.jsonl", &text);
+    let mut worker = Worker::start(
+        dir.path(),
+        "worker",
+        &[
+            "--nats",
+            &nats.url,
+            "--audit",
+            &store,
+            "--checkpoint-key",
+            &key,
+            "--exit-when-idle",
+            "8",
+        ],
+    );
+    let batch = exportctl(&[
+        "batch", "--nats", &nats.url, "--job", "again", "--chunk", "8", &file,
+    ]);
+    assert_eq!(batch.code, 5, "{}", batch.stderr);
+    let (first, rows) = decisions(&store, "again");
+    assert_eq!((first.len(), rows), (40, 40));
+
+    // Chunk 0 again, byte for byte what the publisher sends, under another message id.
+    let items: Vec<serde_json::Value> = text
+        .lines()
+        .take(8)
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::json!({
+                "index": i,
+                "origin": format!("{file}:{}", i + 1),
+                "document": serde_json::from_str::<serde_json::Value>(line).unwrap(),
+            })
+        })
+        .collect();
+    let chunk = serde_json::json!({
+        "format_version": 1, "kind": "shipments", "job": "again", "chunk": 0,
+        "as_of": null, "strict": false, "items": items,
+    });
+    nats.publish(
+        "exportctl.jobs.again.chunks",
+        &[("Nats-Msg-Id", "again:chunk:0:redelivered")],
+        chunk.to_string().as_bytes(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !worker
+        .log()
+        .contains("chunk 0: 8 decisions were already recorded")
+    {
+        assert!(Instant::now() < deadline, "{}", worker.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (again, rows) = decisions(&store, "again");
+    assert_eq!(rows, 40, "no second decision");
+    assert_eq!(again, first, "the same decision ids");
+    assert_eq!(worker.wait(Duration::from_secs(60)), 0, "{}", worker.log());
+    let verify = exportctl(&["audit", "verify", &store, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+}
+
+/// A message on a job's chunk subject that is not a chunk goes to the dead-letter
+/// subject, named on the worker's standard error with its sequence; the job completes.
+/// (The publisher warns of it too if it is still collecting then.)
+#[test]
+fn a_foreign_message_goes_to_dead_letter_and_the_job_completes() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let text = corpus(30);
+    let file = write(dir.path(), "f.jsonl", &text);
+    let local = exportctl(&["batch", &file]);
+    let batch = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args([
+            "batch", "--nats", &nats.url, "--job", "mixed", "--chunk", "10", &file,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The chunks are out (no worker yet): then the foreign message.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = exportctl(&["job", "status", "mixed", "--nats", &nats.url]);
+        if status.stdout.contains("chunks: 3 waiting") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}{}",
+            status.stdout,
+            status.stderr
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    nats.publish("exportctl.jobs.mixed.chunks", &[], b"hello, not a chunk");
+    let mut worker = Worker::start(
+        dir.path(),
+        "worker",
+        &["--nats", &nats.url, "--exit-when-idle", "3"],
+    );
+    let out = batch.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(local.code), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), local.stdout);
+    assert_eq!(worker.wait(Duration::from_secs(60)), 0);
+    let log = worker.log();
+    assert!(
+        log.contains(
+            "EXPORTCTL_JOBS message 4 on exportctl.jobs.mixed.chunks is not an exportctl chunk"
+        ) && log.contains("sent to exportctl.jobs.mixed.dead"),
+        "{log}"
+    );
+    let status = exportctl(&["job", "status", "mixed", "--nats", &nats.url]);
+    assert!(
+        status
+            .stdout
+            .contains("job mixed: published 3 chunks, 30 items")
+            && status.stdout.contains("chunks: 0 waiting, 3 done, 1 dead")
+            && status
+                .stdout
+                .contains("items: 30 judged, 0 invalid, 0 decisions recorded"),
+        "{}",
+        status.stdout
+    );
+}
+
+/// A NATS server or a store that is not there: one error naming it, exit 2.
+#[test]
+fn unreachable_nats_or_store_is_exit_2_naming_it() {
+    let dir = temp_dir();
+    let file = write(dir.path(), "one.jsonl", corpus(2));
+    let nowhere = format!("nats://127.0.0.1:{}", free_port());
+    let batch = exportctl(&["batch", "--nats", &nowhere, &file]);
+    assert_eq!(batch.code, 2, "{}", batch.stderr);
+    assert!(
+        batch
+            .stderr
+            .contains(&format!("error: NATS server {nowhere} cannot be reached")),
+        "{}",
+        batch.stderr
+    );
+    let worker = exportctl(&["worker", "--nats", &nowhere]);
+    assert_eq!(worker.code, 2, "{}", worker.stderr);
+    assert!(
+        worker
+            .stderr
+            .contains(&format!("NATS server {nowhere} cannot be reached")),
+        "{}",
+        worker.stderr
+    );
+    let status = exportctl(&["job", "status", "x", "--nats", &nowhere]);
+    assert_eq!(status.code, 2, "{}", status.stderr);
+
+    let nats = NatsServer::start();
+    let (key, _) = keygen(dir.path());
+    let store = format!("postgres://postgres@127.0.0.1:{}/exportctl", free_port());
+    let worker = exportctl(&[
+        "worker",
+        "--nats",
+        &nats.url,
+        "--audit",
+        &store,
+        "--checkpoint-key",
+        &key,
+    ]);
+    assert_eq!(worker.code, 2, "{}", worker.stderr);
+    assert!(
+        worker.stderr.starts_with("error: ") && worker.stderr.contains(&store),
+        "{}",
+        worker.stderr
+    );
+    let unknown = exportctl(&["job", "status", "none-such", "--nats", &nats.url]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("has no message of job none-such"),
+        "{}",
+        unknown.stderr
+    );
+    let bad_job = exportctl(&["batch", "--nats", &nats.url, "--job", "a.b", &file]);
+    assert_eq!(bad_job.code, 2, "{}", bad_job.stderr);
+    // A job id with messages on the queue is refused: its results would mix with this run's.
+    nats.publish("exportctl.jobs.taken.chunks", &[], b"earlier");
+    let taken = exportctl(&["batch", "--nats", &nats.url, "--job", "taken", &file]);
+    assert_eq!(taken.code, 2, "{}", taken.stderr);
+    assert!(
+        taken.stderr.contains(&format!(
+            "error: NATS server {}: job taken is in use (1 messages on exportctl.jobs.taken.chunks)",
+            nats.url
+        )),
+        "{}",
+        taken.stderr
+    );
+}
