@@ -16,7 +16,7 @@ use super::rescreen_output::{Change, Output, Tally};
 use super::rescreen_parties::{self, Row};
 use super::{ExitStatus, RescreenArgs, load_host, print_load_error};
 use exportctl::{
-    Host, InvalidInput, JudgeOptions, PartyScreening, Sink, Verdict, judge, read_file,
+    Host, InvalidInput, JudgeOptions, ListMatch, PartyScreening, Sink, Verdict, judge, read_file,
 };
 use exportctl_audit::store::Store;
 use exportctl_sdk::Date;
@@ -203,15 +203,9 @@ fn parties(
             // A side that failed is not compared: its matches are unknown, so
             // every current match is reported as it stands.
             let known_before = previous.failures.is_empty();
-            let compared_with = if known_before {
-                previous.clone()
-            } else {
-                PartyScreening {
-                    matches: Vec::new(),
-                    ..previous.clone()
-                }
-            };
-            for delta in rescreen_delta::party_delta(current, &compared_with, full || !known_before)
+            let before: &[ListMatch] = if known_before { &previous.matches } else { &[] };
+            for delta in
+                rescreen_delta::party_delta(&current.matches, before, full || !known_before)
             {
                 let change = Change::party(party, &delta);
                 tally.count(&change);

@@ -5,7 +5,7 @@
 //! same finding when the same policy reports the same rule on the same lines and
 //! parties.
 
-use exportctl::{ListMatch, PartyScreening, PolicyFinding, Verdict};
+use exportctl::{ListMatch, PolicyFinding, Verdict};
 use exportctl_sdk::Outcome;
 use serde::{Deserialize, Serialize};
 
@@ -54,18 +54,17 @@ pub(super) struct MatchDelta<'a> {
 /// its order, then the matches that cleared. Unchanged matches are kept only
 /// when `full`.
 pub(super) fn party_delta<'a>(
-    now: &'a PartyScreening,
-    before: &'a PartyScreening,
+    now: &'a [ListMatch],
+    before: &'a [ListMatch],
     full: bool,
 ) -> Vec<MatchDelta<'a>> {
     let same = |a: &ListMatch, b: &ListMatch| a.policy == b.policy && a.entry == b.entry;
     // Each earlier match pairs with at most one current match, so two entries
     // a list keys alike still pair one to one.
-    let mut paired = vec![false; before.matches.len()];
+    let mut paired = vec![false; before.len()];
     let mut deltas = Vec::new();
-    for m in &now.matches {
+    for m in now {
         let previous = before
-            .matches
             .iter()
             .enumerate()
             .find(|(i, b)| !paired[*i] && same(m, b))
@@ -88,7 +87,7 @@ pub(super) fn party_delta<'a>(
             });
         }
     }
-    for (b, paired) in before.matches.iter().zip(paired) {
+    for (b, paired) in before.iter().zip(paired) {
         if !paired {
             deltas.push(MatchDelta {
                 change: MatchChange::Cleared,
@@ -228,37 +227,23 @@ mod tests {
         }
     }
 
-    fn screening(matches: Vec<ListMatch>) -> PartyScreening {
-        PartyScreening {
-            party: "C-1".into(),
-            outcome: Outcome::Allow,
-            matches,
-            failures: Vec::new(),
-        }
-    }
-
     #[test]
     fn new_cleared_and_changed_matches_are_told_apart() {
-        let before = screening(vec![
+        let before = vec![
             m("EL:1", 0.95, Outcome::LicenceRequired),
             m("EL:2", 0.90, Outcome::Review),
             m("EL:3", 0.93, Outcome::Review),
             m("EL:4", 0.97, Outcome::Deny),
-        ]);
-        let now = screening(vec![
+        ];
+        let now = vec![
             m("EL:1", 0.9502, Outcome::LicenceRequired),
             m("EL:2", 0.92, Outcome::Review),
             m("EL:3", 0.93, Outcome::Deny),
             m("EL:5", 0.99, Outcome::Deny),
-        ]);
+        ];
         let changes: Vec<(&str, MatchChange)> = party_delta(&now, &before, false)
             .iter()
-            .map(|d| {
-                (
-                    d.now.or(d.before).map_or("", |m| m.entry.as_str()),
-                    d.change,
-                )
-            })
+            .map(|d| (d.shown.entry.as_str(), d.change))
             .collect();
         assert_eq!(
             changes,
@@ -276,10 +261,10 @@ mod tests {
 
     #[test]
     fn the_same_entry_of_another_policy_is_another_match() {
-        let before = screening(vec![m("EL:1", 0.95, Outcome::Deny)]);
+        let before = vec![m("EL:1", 0.95, Outcome::Deny)];
         let mut other = m("EL:1", 0.95, Outcome::Deny);
         other.policy = "company-watchlist".into();
-        let now = screening(vec![other]);
+        let now = vec![other];
         let changes: Vec<MatchChange> = party_delta(&now, &before, false)
             .iter()
             .map(|d| d.change)
