@@ -4,7 +4,7 @@
 //! with a previous set or with their recorded decisions, bad rows named by row
 //! and column, and misbehaving screeners failing closed (`sdk/spec/rescreen.md`).
 
-use crate::support::{exportctl, hostile, repo, temp_dir, write};
+use crate::support::{Run, exportctl, hostile, repo, temp_dir, write};
 use serde_json::Value;
 use std::path::Path;
 
@@ -39,6 +39,24 @@ fn changes(lines: &[Value]) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `exportctl rescreen --parties PARTIES --policies CURRENT --against PREVIOUS`
+/// under the law of 1 Sep 2026, with `extra` arguments.
+fn rescreen(parties: &str, current: &str, previous: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "rescreen",
+        "--parties",
+        parties,
+        "--policies",
+        current,
+        "--against",
+        previous,
+        "--date",
+        "2026-09-01",
+    ];
+    args.extend_from_slice(extra);
+    exportctl(&args)
+}
+
 fn sets(dir: &Path) -> (String, String) {
     (
         write(dir, "current.toml", CURRENT),
@@ -50,17 +68,7 @@ fn sets(dir: &Path) -> (String, String) {
 fn a_new_list_edition_reports_only_what_changed_with_its_evidence() {
     let dir = temp_dir();
     let (current, previous) = sets(dir.path());
-    let run = exportctl(&[
-        "rescreen",
-        "--parties",
-        PARTIES,
-        "--policies",
-        &current,
-        "--against",
-        &previous,
-        "--date",
-        "2026-09-01",
-    ]);
+    let run = rescreen(PARTIES, &current, &previous, &[]);
     assert_eq!(
         run.code, 5,
         "the worst reported outcome is deny: {}",
@@ -131,18 +139,7 @@ fn a_new_list_edition_reports_only_what_changed_with_its_evidence() {
     );
 
     // --full adds the unchanged matches, nothing else.
-    let full = exportctl(&[
-        "rescreen",
-        "--parties",
-        PARTIES,
-        "--policies",
-        &current,
-        "--against",
-        &previous,
-        "--date",
-        "2026-09-01",
-        "--full",
-    ]);
+    let full = rescreen(PARTIES, &current, &previous, &["--full"]);
     let all = self::changes(&lines(&full.stdout));
     assert!(
         all.iter()
@@ -161,17 +158,7 @@ fn a_new_list_edition_reports_only_what_changed_with_its_evidence() {
 fn the_same_set_on_both_sides_reports_nothing_and_exits_0() {
     let dir = temp_dir();
     let (current, _) = sets(dir.path());
-    let run = exportctl(&[
-        "rescreen",
-        "--parties",
-        PARTIES,
-        "--policies",
-        &current,
-        "--against",
-        &current,
-        "--date",
-        "2026-09-01",
-    ]);
+    let run = rescreen(PARTIES, &current, &current, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "");
     assert!(
@@ -185,21 +172,7 @@ fn the_same_set_on_both_sides_reports_nothing_and_exits_0() {
 fn csv_and_text_carry_the_same_changes() {
     let dir = temp_dir();
     let (current, previous) = sets(dir.path());
-    let args = |format: &'static str| {
-        exportctl(&[
-            "rescreen",
-            "--parties",
-            PARTIES,
-            "--policies",
-            &current,
-            "--against",
-            &previous,
-            "--date",
-            "2026-09-01",
-            "--format",
-            format,
-        ])
-    };
+    let args = |format: &'static str| rescreen(PARTIES, &current, &previous, &["--format", format]);
     let jsonl = lines(&args("jsonl").stdout);
     let csv = args("csv");
     let mut rows = csv::Reader::from_reader(csv.stdout.as_bytes());
@@ -229,17 +202,7 @@ fn bad_rows_are_named_by_row_and_column_and_the_rest_is_screened() {
         "parties.csv",
         "id,name,country,aliases\nC-1,APEX Kazakhstan,KZ,\nC-2,Someone\nC-3,Nobody,UK,\n,Blank,DE,\nC-1,Again,DE,\n",
     );
-    let run = exportctl(&[
-        "rescreen",
-        "--parties",
-        &master,
-        "--policies",
-        &current,
-        "--against",
-        &previous,
-        "--date",
-        "2026-09-01",
-    ]);
+    let run = rescreen(&master, &current, &previous, &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     for expected in [
         "parties.csv: row 3: 2 cells, but the header has 4 columns",
@@ -305,17 +268,7 @@ fn a_misbehaving_screener_fails_closed_party_by_party() {
         "id,name,country\nP-1,PANIC,DE\nP-2,LOOP,DE\nP-3,BAD SCORE,DE\nP-4,LISTED,DE\nP-5,Clean,DE\n",
     );
     let previous = write(dir.path(), "previous.toml", PREVIOUS);
-    let run = exportctl(&[
-        "rescreen",
-        "--parties",
-        &master,
-        "--policies",
-        &set,
-        "--against",
-        &previous,
-        "--date",
-        "2026-09-01",
-    ]);
+    let run = rescreen(&master, &set, &previous, &[]);
     assert_eq!(
         run.code, 5,
         "a failed screening counts with fail_outcome deny: {}",
