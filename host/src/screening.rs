@@ -74,6 +74,8 @@ pub struct ListMatch {
 pub struct ScreeningFailure {
     /// The policy.
     pub policy: String,
+    /// Its mode: a monitor policy's failure is reported, not counted.
+    pub mode: Mode,
     /// Why, in one line.
     pub reason: String,
 }
@@ -84,7 +86,7 @@ pub struct PartyScreening {
     /// The party's id.
     pub party: String,
     /// The worst outcome of the enforced matches (and the fail outcome of each
-    /// failed policy); `allow` when nothing matched.
+    /// failed enforced policy); `allow` when nothing matched.
     pub outcome: Outcome,
     /// Every match, by policy in set order, each policy's best first.
     pub matches: Vec<ListMatch>,
@@ -158,9 +160,12 @@ impl PartyScreener {
             match self.run(i, policy, &wire, &date_text) {
                 Ok(matches) => screening.matches.extend(matches),
                 Err(failure) => {
-                    screening.outcome = screening.outcome.max(host.fail_outcome);
+                    if policy.report.mode == Mode::Enforce {
+                        screening.outcome = screening.outcome.max(host.fail_outcome);
+                    }
                     screening.failures.push(ScreeningFailure {
                         policy: policy.report.id.to_string(),
+                        mode: policy.report.mode,
                         reason: failure.to_string(),
                     });
                 }

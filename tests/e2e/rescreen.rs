@@ -303,6 +303,29 @@ fn a_misbehaving_screener_fails_closed_party_by_party() {
     assert_eq!(listed[0]["entry"], "W-1");
     assert!(!out.iter().any(|l| l["party"] == "P-5"));
     assert!(run.stderr.contains("3 not screened"), "{}", run.stderr);
+
+    // In monitor mode the same failures and match are shown, and none counts.
+    let monitor = write(
+        dir.path(),
+        "monitor.toml",
+        std::fs::read_to_string(&set)
+            .unwrap()
+            .replace("[policy.limits]", "mode = \"monitor\"\n[policy.limits]"),
+    );
+    let run = rescreen(&master, &monitor, &previous, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = lines(&run.stdout);
+    assert_eq!(shown.len(), 4, "{shown:#?}");
+    assert!(
+        shown
+            .iter()
+            .all(|l| l["kind"] != "party_failed" || l["outcome"].is_null())
+    );
+    let listed = shown.iter().find(|l| l["party"] == "P-4").unwrap();
+    assert_eq!(
+        (&listed["mode"], &listed["outcome"]),
+        (&Value::from("monitor"), &Value::from("review"))
+    );
 }
 
 #[test]

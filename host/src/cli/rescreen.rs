@@ -16,7 +16,8 @@ use super::rescreen_output::{Change, Output, Tally};
 use super::rescreen_parties::{self, Row};
 use super::{ExitStatus, RescreenArgs, load_host, print_load_error};
 use exportctl::{
-    Host, InvalidInput, JudgeOptions, ListMatch, PartyScreening, Sink, Verdict, judge, read_file,
+    Host, InvalidInput, JudgeOptions, ListMatch, Mode, PartyScreening, Sink, Verdict, judge,
+    read_file,
 };
 use exportctl_audit::store::Store;
 use exportctl_sdk::Date;
@@ -191,7 +192,14 @@ fn parties(
             };
             tally.parties += 1;
             for failure in &current.failures {
-                let change = Change::failed(party, "current", failure, Some(now.fail_outcome()));
+                // As in a verdict, a monitor policy's failure is shown, not counted.
+                let counts = failure.mode == Mode::Enforce;
+                let change = Change::failed(
+                    party,
+                    "current",
+                    failure,
+                    counts.then(|| now.fail_outcome()),
+                );
                 tally.count(&change);
                 output.write(&change)?;
             }

@@ -4,7 +4,7 @@
 
 use super::rescreen_delta::{FindingKey, MatchChange, MatchDelta, OrderDelta};
 use super::{ExitStatus, RescreenFormat};
-use exportctl::{PartyRecord, ScreeningFailure, Verdict};
+use exportctl::{Mode, PartyRecord, ScreeningFailure, Verdict};
 use exportctl_sdk::Outcome;
 use serde::Serialize;
 use std::fs::File;
@@ -43,6 +43,8 @@ pub(super) enum Change<'a> {
         change: &'static str,
         policy: &'a str,
         version: &'a str,
+        /// The policy's mode: a monitor policy's matches are shown, not counted.
+        mode: Mode,
         rule: &'a str,
         outcome: Option<Outcome>,
         previous_outcome: Option<Outcome>,
@@ -89,6 +91,7 @@ impl<'a> Change<'a> {
             change: d.change.as_str(),
             policy: &m.policy,
             version: &m.version,
+            mode: m.mode,
             rule: &m.rule,
             outcome: d.now.map(|m| m.outcome),
             previous_outcome: d.before.map(|m| m.outcome),
@@ -137,7 +140,7 @@ impl<'a> Change<'a> {
     /// a new, changed or failed item; nothing for a cleared match.
     pub(super) fn needs(&self) -> Option<Outcome> {
         match self {
-            Change::Party { outcome, .. } => *outcome,
+            Change::Party { outcome, mode, .. } => outcome.filter(|_| *mode == Mode::Enforce),
             Change::PartyFailed { outcome, .. } => *outcome,
             Change::Order { outcome, .. } => Some(*outcome),
         }
