@@ -1,35 +1,11 @@
 //! `exportctl batch`: the verdicts of `check`, in input order, from several
 //! threads; CSV rows; the summary; and `--resume` after a SIGKILL.
 
-use crate::support::{exportctl, repo, temp_dir, write};
+use crate::support::{example_corpus, exportctl, repo, temp_dir, write};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
-
-/// `count` shipments in JSON Lines: the bundled examples in turn, each with an
-/// id of its own (`B-00000`, …), so that outcomes vary along the file.
-fn corpus(count: usize) -> String {
-    let examples: Vec<serde_json::Value> = [
-        "de-furniture-to-kz.json",
-        "de-microcontrollers-kz-end-user-ru.json",
-        "seed-drones-kg-via-kz-to-ru.json",
-    ]
-    .iter()
-    .map(|name| {
-        let text = std::fs::read_to_string(repo().join("tests/examples").join(name)).unwrap();
-        serde_json::from_str(&text).unwrap()
-    })
-    .collect();
-    let mut out = String::new();
-    for i in 0..count {
-        let mut doc = examples[i % examples.len()].clone();
-        doc["id"] = format!("B-{i:05}").into();
-        out.push_str(&doc.to_string());
-        out.push('\n');
-    }
-    out
-}
 
 /// The lines of a JSON Lines file by shipment, without `input_sha256`.
 fn by_shipment(text: &str) -> BTreeMap<String, serde_json::Value> {
@@ -50,7 +26,7 @@ fn by_shipment(text: &str) -> BTreeMap<String, serde_json::Value> {
 #[test]
 fn batch_on_two_threads_prints_what_check_prints_in_input_order() {
     let dir = temp_dir();
-    let mut text = corpus(600);
+    let mut text = example_corpus("B", 600);
     // A broken line in the middle: reported, counted, and the rest still judged.
     text.insert_str(text.find("\n{\"").unwrap() + 1, "{\"id\": \n");
     let file = write(dir.path(), "day.jsonl", &text);
@@ -85,10 +61,10 @@ fn batch_on_two_threads_prints_what_check_prints_in_input_order() {
 #[test]
 fn batch_exits_as_check_does_without_invalid_input() {
     let dir = temp_dir();
-    let allow = corpus(1);
+    let allow = example_corpus("B", 1);
     let file = write(dir.path(), "one.jsonl", &allow);
     assert_eq!(exportctl(&["batch", &file]).code, 0);
-    let file = write(dir.path(), "three.jsonl", corpus(3));
+    let file = write(dir.path(), "three.jsonl", example_corpus("B", 3));
     let run = exportctl(&["batch", "--jobs", "3", &file]);
     assert_eq!(run.code, 5, "{run:?}");
 }
@@ -96,7 +72,7 @@ fn batch_exits_as_check_does_without_invalid_input() {
 #[test]
 fn batch_csv_has_one_row_per_shipment_with_outcome_rules_and_legal_basis() {
     let dir = temp_dir();
-    let file = write(dir.path(), "day.jsonl", corpus(30));
+    let file = write(dir.path(), "day.jsonl", example_corpus("B", 30));
     let check = exportctl(&["check", &file]).verdicts();
     let run = exportctl(&["batch", "--format", "csv", "--jobs", "2", &file]);
     let mut rows = csv::Reader::from_reader(run.stdout.as_bytes());
@@ -120,7 +96,7 @@ fn batch_csv_has_one_row_per_shipment_with_outcome_rules_and_legal_basis() {
 #[test]
 fn batch_out_lines_are_checks_lines_with_the_input_digest() {
     let dir = temp_dir();
-    let file = write(dir.path(), "day.jsonl", corpus(50));
+    let file = write(dir.path(), "day.jsonl", example_corpus("B", 50));
     let out = dir.path().join("out.jsonl");
     let run = exportctl(&["batch", "--out", out.to_str().unwrap(), &file]);
     assert_eq!(run.code, 5, "{run:?}");
@@ -138,7 +114,7 @@ fn batch_out_lines_are_checks_lines_with_the_input_digest() {
 #[test]
 fn resume_after_sigkill_gives_the_verdicts_of_an_uninterrupted_run() {
     let dir = temp_dir();
-    let file = write(dir.path(), "year.jsonl", corpus(20_000));
+    let file = write(dir.path(), "year.jsonl", example_corpus("B", 20_000));
     let whole = dir.path().join("whole.jsonl");
     let run = exportctl(&["batch", "--out", whole.to_str().unwrap(), &file]);
     assert_eq!(run.code, 5, "{}", run.stderr);
@@ -199,7 +175,7 @@ fn resume_after_sigkill_gives_the_verdicts_of_an_uninterrupted_run() {
 #[test]
 fn resume_rewrites_a_torn_last_line_and_judges_nothing_twice() {
     let dir = temp_dir();
-    let file = write(dir.path(), "day.jsonl", corpus(40));
+    let file = write(dir.path(), "day.jsonl", example_corpus("B", 40));
     let out = dir.path().join("out.jsonl");
     let out_arg = out.to_str().unwrap();
     exportctl(&["batch", "--out", out_arg, &file]);
@@ -231,7 +207,7 @@ fn resume_rewrites_a_torn_last_line_and_judges_nothing_twice() {
 #[test]
 fn resume_judges_a_changed_shipment_again() {
     let dir = temp_dir();
-    let text = corpus(3);
+    let text = example_corpus("B", 3);
     let file = write(dir.path(), "day.jsonl", &text);
     let out = dir.path().join("out.jsonl");
     let out_arg = out.to_str().unwrap();
@@ -256,7 +232,7 @@ fn resume_judges_a_changed_shipment_again() {
 #[test]
 fn resume_refuses_an_output_that_is_not_batchs() {
     let dir = temp_dir();
-    let file = write(dir.path(), "day.jsonl", corpus(2));
+    let file = write(dir.path(), "day.jsonl", example_corpus("B", 2));
     let out = write(dir.path(), "out.jsonl", "{\"shipment\": \"X\"}\n");
     let run = exportctl(&["batch", "--resume", "--out", &out, &file]);
     assert_eq!(run.code, 2, "{run:?}");
@@ -271,7 +247,7 @@ fn resume_refuses_an_output_that_is_not_batchs() {
 #[test]
 fn a_progress_bar_on_a_terminal_only() {
     let dir = temp_dir();
-    let file = write(dir.path(), "day.jsonl", corpus(6_000));
+    let file = write(dir.path(), "day.jsonl", example_corpus("B", 6_000));
     let out = dir.path().join("out.jsonl");
     let command = format!(
         "{} batch --jobs 1 --out {} {file}",
@@ -350,7 +326,7 @@ fn a_json_lines_file_beyond_checks_limits_is_streamed_in_bounded_memory() {
 #[test]
 fn batch_audit_records_every_decision_before_its_verdict() {
     let dir = temp_dir();
-    let file = write(dir.path(), "day.jsonl", corpus(40));
+    let file = write(dir.path(), "day.jsonl", example_corpus("B", 40));
     let key = dir.path().join("checkpoint.key");
     let key = key.to_str().unwrap();
     let keygen = exportctl(&[

@@ -4,34 +4,11 @@
 
 use crate::nats_server::{NatsServer, free_port};
 use crate::postgres_server::PgServer;
-use crate::support::{exportctl, repo, temp_dir, write};
+use crate::support::{example_corpus, exportctl, temp_dir, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// `count` shipments in JSON Lines, the bundled examples in turn with ids of their own.
-fn corpus(count: usize) -> String {
-    let examples: Vec<serde_json::Value> = [
-        "de-furniture-to-kz.json",
-        "de-microcontrollers-kz-end-user-ru.json",
-        "seed-drones-kg-via-kz-to-ru.json",
-    ]
-    .iter()
-    .map(|name| {
-        let text = std::fs::read_to_string(repo().join("tests/examples").join(name)).unwrap();
-        serde_json::from_str(&text).unwrap()
-    })
-    .collect();
-    let mut out = String::new();
-    for i in 0..count {
-        let mut doc = examples[i % examples.len()].clone();
-        doc["id"] = format!("N-{i:05}").into();
-        out.push_str(&doc.to_string());
-        out.push('\n');
-    }
-    out
-}
 
 /// A checkpoint key pair: (secret, public).
 fn keygen(dir: &Path) -> (String, String) {
@@ -139,7 +116,7 @@ fn three_workers_one_killed_give_the_local_batch_and_one_decision_per_shipment()
     let store = pg.database("jobs");
     let (key, public) = keygen(dir.path());
     let count = 900;
-    let mut text = corpus(count);
+    let mut text = example_corpus("N", count);
     // A broken line: reported by the publisher as a local run reports it.
     text.insert_str(text.find("\n{\"").unwrap() + 1, "{\"id\": \n");
     let file = write(dir.path(), "day.jsonl", &text);
@@ -255,7 +232,7 @@ fn a_redelivered_chunk_keeps_its_first_decisions() {
     let pg = PgServer::start();
     let store = pg.database("again");
     let (key, public) = keygen(dir.path());
-    let text = corpus(40);
+    let text = example_corpus("N", 40);
     let file = write(dir.path(), "again.jsonl", &text);
     let mut worker = Worker::start(
         dir.path(),
@@ -323,7 +300,7 @@ fn a_redelivered_chunk_keeps_its_first_decisions() {
 fn a_foreign_message_goes_to_dead_letter_and_the_job_completes() {
     let dir = temp_dir();
     let nats = NatsServer::start();
-    let text = corpus(30);
+    let text = example_corpus("N", 30);
     let file = write(dir.path(), "f.jsonl", &text);
     let local = exportctl(&["batch", &file]);
     let batch = Command::new(env!("CARGO_BIN_EXE_exportctl"))
@@ -385,7 +362,7 @@ fn a_foreign_message_goes_to_dead_letter_and_the_job_completes() {
 #[test]
 fn unreachable_nats_or_store_is_exit_2_naming_it() {
     let dir = temp_dir();
-    let file = write(dir.path(), "one.jsonl", corpus(2));
+    let file = write(dir.path(), "one.jsonl", example_corpus("N", 2));
     let nowhere = format!("nats://127.0.0.1:{}", free_port());
     let batch = exportctl(&["batch", "--nats", &nowhere, &file]);
     assert_eq!(batch.code, 2, "{}", batch.stderr);

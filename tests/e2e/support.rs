@@ -278,3 +278,27 @@ pub fn exit_code_for(outcome: &str) -> i32 {
         other => panic!("unknown outcome {other}"),
     }
 }
+
+/// `count` shipments in JSON Lines: the bundled examples in turn, each with an
+/// id of its own (`PREFIX-00000`, …), so that outcomes vary along the file.
+pub fn example_corpus(prefix: &str, count: usize) -> String {
+    let examples: Vec<serde_json::Value> = [
+        "de-furniture-to-kz.json",
+        "de-microcontrollers-kz-end-user-ru.json",
+        "seed-drones-kg-via-kz-to-ru.json",
+    ]
+    .iter()
+    .map(|name| {
+        let text = std::fs::read_to_string(repo().join("tests/examples").join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    })
+    .collect();
+    let mut out = String::new();
+    for i in 0..count {
+        let mut doc = examples[i % examples.len()].clone();
+        doc["id"] = format!("{prefix}-{i:05}").into();
+        out.push_str(&doc.to_string());
+        out.push('\n');
+    }
+    out
+}
