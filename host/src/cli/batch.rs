@@ -48,8 +48,9 @@ pub(super) enum Judged {
         digest: Option<String>,
         /// The decision, to be recorded before the verdict is written (`--audit`).
         record: Option<CapturedDecision>,
-        /// The verdict's JSON as the worker that judged it printed it (`--nats`),
-        /// written as it is.
+        /// The verdict's JSON as the thread (or, with `--nats`, the worker) that
+        /// judged it printed it, written as it is: the one writer thread then
+        /// only copies bytes, which keeps it from limiting the judging threads.
         json: Option<Box<serde_json::value::RawValue>>,
     },
     /// Judged, but its record could not be made: the run stops, the verdict
@@ -94,6 +95,7 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         }
     };
     let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
+    let prints_json = args.format == BatchFormat::Jsonl;
     let (done, append) = match (&args.out, args.resume) {
         (Some(out), true) if args.format == BatchFormat::Jsonl => match Done::read(out) {
             Ok(done) => (done, true),
@@ -123,6 +125,7 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         host,
         options,
         keeps_digest,
+        prints_json,
         records,
         done: Mutex::new(done),
     };
@@ -207,6 +210,9 @@ struct Judging {
     host: Arc<Host>,
     options: JudgeOptions,
     keeps_digest: bool,
+    /// Whether the output is JSON Lines, so that each judging thread prints
+    /// its verdicts' JSON.
+    prints_json: bool,
     /// Captures each decision for its record (`--audit`).
     records: Option<DecisionRecorder>,
     done: Mutex<Done>,
@@ -315,6 +321,7 @@ impl Judging {
         }
         let mut one = One {
             keeps_digest: self.keeps_digest,
+            prints_json: self.prints_json,
             records: self.records.as_ref(),
             judged: None,
         };
@@ -351,6 +358,7 @@ pub(super) fn input_digest(shipment: &Shipment<'_>) -> io::Result<String> {
 /// A sink for one document.
 struct One<'r> {
     keeps_digest: bool,
+    prints_json: bool,
     records: Option<&'r DecisionRecorder>,
     judged: Option<Judged>,
 }
@@ -378,6 +386,11 @@ impl Sink for One<'_> {
         } else {
             None
         };
+        let json = if self.prints_json {
+            Some(serde_json::value::to_raw_value(verdict)?)
+        } else {
+            None
+        };
         let verdict = Arc::new(verdict.clone());
         let record = match self
             .records
@@ -395,7 +408,7 @@ impl Sink for One<'_> {
             verdict,
             digest,
             record,
-            json: None,
+            json,
         });
         Ok(())
     }
