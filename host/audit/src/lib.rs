@@ -50,6 +50,7 @@
 pub mod canonical;
 pub mod checkpoint;
 pub mod export;
+pub mod hold;
 
 pub mod merkle;
 pub mod proof;

@@ -1,0 +1,424 @@
+//! Holds: what happens to a decision that is not `allow` until a compliance
+//! officer lets the shipment go or stops it for good.
+//!
+//! A hold is opened by its decision and changed only by officers' actions,
+//! each of which is a record in the same log as the decision. Its state is
+//! therefore a fold of those actions over [`Hold::open`], and the rules here
+//! are the only judge of whether an action may follow the ones before it: the
+//! service asks them before it records an action, and a verifier can ask them
+//! again over the recorded actions alone (so a release by the officer who
+//! approved is caught even if the service were bypassed).
+//!
+//! ```text
+//!  open ──approve──▶ approved ──release (another officer)──▶ released
+//!   │                   │
+//!   ├──reject───────────┼──▶ rejected
+//!   ├──cancel───────────┴──▶ cancelled
+//!   └──attach licence, re-judged allow──▶ licensed   (licence_required only)
+//! ```
+//!
+//! A `deny` hold can never be approved or released: the law forbids the
+//! export, so it can only be rejected or cancelled. A `licence_required`
+//! hold is let go only by a licence: the officer attaches it, the shipment
+//! is judged again with it, and the hold closes as licensed only if that
+//! judgement allows; a re-judgement of `review` turns it into a review hold
+//! (approve, then release by another officer); anything else leaves it open.
+//!
+//! ```
+//! use exportctl_audit::hold::{Action, Held, Hold, Refusal, State};
+//!
+//! let mut hold = Hold::open(Held::Review);
+//! hold.apply("alice", &Action::Approve)?;
+//! assert_eq!(
+//!     hold.apply("alice", &Action::Release),
+//!     Err(Refusal::FourEyes { officer: "alice".into() })
+//! );
+//! hold.apply("bob", &Action::Release)?;
+//! assert_eq!(hold.state(), &State::Released);
+//! # Ok::<(), Refusal>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The outcome that opened a hold (an `allow` opens none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Held {
+    /// A human must look: approve, then another officer releases.
+    Review,
+    /// The export needs a licence: let go only by one that the shipment,
+    /// judged again with it, is allowed under.
+    LicenceRequired,
+    /// The export is forbidden: never released.
+    Deny,
+}
+
+impl Held {
+    /// The held outcome of a verdict's outcome, as the verdict contract names
+    /// it (`review`, `licence_required`, `deny`); `None` for `allow` or an
+    /// unknown name.
+    pub fn from_outcome(outcome: &str) -> Option<Held> {
+        match outcome {
+            "review" => Some(Held::Review),
+            "licence_required" => Some(Held::LicenceRequired),
+            "deny" => Some(Held::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// Where a hold is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    /// Waiting for an officer.
+    Open,
+    /// Approved by one officer; waiting for a second, different one.
+    Approved {
+        /// Who approved: the one officer who may not release.
+        by: String,
+    },
+    /// Let go by a second officer.
+    Released,
+    /// Let go because an attached licence covers it.
+    Licensed,
+    /// Stopped: the shipment must not leave.
+    Rejected,
+    /// Closed because the order was cancelled.
+    Cancelled,
+}
+
+impl State {
+    /// Whether no action can follow.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, State::Open | State::Approved { .. })
+    }
+
+    /// The state's name, as records and the API write it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Approved { .. } => "approved",
+            State::Released => "released",
+            State::Licensed => "licensed",
+            State::Rejected => "rejected",
+            State::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// What an officer does to a hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// The first of the two officers agrees to let the shipment go.
+    Approve,
+    /// The second officer lets it go.
+    Release,
+    /// The shipment must not leave.
+    Reject,
+    /// The order was cancelled.
+    Cancel,
+    /// A licence was attached and the shipment judged again with it; the
+    /// outcome of that judgement (a verdict contract name) decides.
+    AttachLicence {
+        /// The outcome of the judgement with the licence.
+        rejudged: String,
+    },
+}
+
+impl Action {
+    /// The action's name, as records and the API write it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Approve => "approve",
+            Action::Release => "release",
+            Action::Reject => "reject",
+            Action::Cancel => "cancel",
+            Action::AttachLicence { .. } => "attach_licence",
+        }
+    }
+}
+
+/// Why an action may not follow: each says what the officer can do instead.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum Refusal {
+    /// The officer who approved may not also release.
+    #[error("{officer} approved this hold, so a different officer must release it (four eyes)")]
+    FourEyes {
+        /// The officer who tried.
+        officer: String,
+    },
+    /// Deny holds are never let go.
+    #[error(
+        "the verdict is deny: the export is forbidden, so the hold cannot be approved or \
+         released; reject it, or cancel it if the order was cancelled"
+    )]
+    Forbidden,
+    /// Licence-required holds are let go by a licence, not by officers alone.
+    #[error(
+        "the verdict is licence_required: attach the licence, and the shipment is judged \
+         again with it"
+    )]
+    NeedsLicence,
+    /// A licence only answers a licence-required hold.
+    #[error("only a licence_required hold takes a licence; this one is {held}")]
+    NotLicenceRequired {
+        /// The hold's outcome.
+        held: &'static str,
+    },
+    /// Release comes after approval.
+    #[error("the hold is not approved yet: an officer approves it first, another releases it")]
+    NotApproved,
+    /// Approval happens once.
+    #[error("the hold is already approved by {by}: a different officer releases it")]
+    AlreadyApproved {
+        /// Who approved.
+        by: String,
+    },
+    /// Nothing follows a final state.
+    #[error("the hold is {state} already; nothing more can be done to it")]
+    Finished {
+        /// The final state's name.
+        state: &'static str,
+    },
+    /// A re-judgement outcome that the verdict contract does not name.
+    #[error("unknown outcome {outcome:?} of the judgement with the licence")]
+    UnknownOutcome {
+        /// What was given.
+        outcome: String,
+    },
+}
+
+/// One hold: the outcome that opened it and where its actions have taken it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hold {
+    held: Held,
+    state: State,
+}
+
+impl Hold {
+    /// The hold a decision of outcome `held` opens.
+    pub fn open(held: Held) -> Hold {
+        Hold {
+            held,
+            state: State::Open,
+        }
+    }
+
+    /// The outcome it is held for (a licence judged `review` changes it).
+    pub fn held(&self) -> Held {
+        self.held
+    }
+
+    /// Where it is.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Whether `officer` may do `action` now, and if not, why.
+    pub fn check(&self, officer: &str, action: &Action) -> Result<(), Refusal> {
+        self.next(officer, action).map(|_| ())
+    }
+
+    /// Does `action` as `officer`, or leaves the hold as it was and says why not.
+    pub fn apply(&mut self, officer: &str, action: &Action) -> Result<(), Refusal> {
+        let (held, state) = self.next(officer, action)?;
+        self.held = held;
+        self.state = state;
+        Ok(())
+    }
+
+    /// The actions `officer` may do now, in the order a page offers them.
+    pub fn allowed(&self, officer: &str) -> Vec<&'static str> {
+        let licence = Action::AttachLicence {
+            rejudged: "allow".to_owned(),
+        };
+        [
+            Action::Approve,
+            Action::Release,
+            licence,
+            Action::Reject,
+            Action::Cancel,
+        ]
+        .iter()
+        .filter(|action| self.check(officer, action).is_ok())
+        .map(Action::as_str)
+        .collect()
+    }
+
+    fn next(&self, officer: &str, action: &Action) -> Result<(Held, State), Refusal> {
+        if self.state.is_final() {
+            return Err(Refusal::Finished {
+                state: self.state.as_str(),
+            });
+        }
+        let held = self.held;
+        let state = match action {
+            Action::Reject => State::Rejected,
+            Action::Cancel => State::Cancelled,
+            Action::Approve => {
+                self.may_be_let_go()?;
+                if let State::Approved { by } = &self.state {
+                    return Err(Refusal::AlreadyApproved { by: by.clone() });
+                }
+                State::Approved {
+                    by: officer.to_owned(),
+                }
+            }
+            Action::Release => {
+                self.may_be_let_go()?;
+                match &self.state {
+                    State::Approved { by } if by == officer => {
+                        return Err(Refusal::FourEyes {
+                            officer: officer.to_owned(),
+                        });
+                    }
+                    State::Approved { .. } => State::Released,
+                    _ => return Err(Refusal::NotApproved),
+                }
+            }
+            Action::AttachLicence { rejudged } => {
+                if held != Held::LicenceRequired {
+                    return Err(Refusal::NotLicenceRequired {
+                        held: held_name(held),
+                    });
+                }
+                match rejudged.as_str() {
+                    "allow" => State::Licensed,
+                    "review" => return Ok((Held::Review, State::Open)),
+                    "licence_required" | "deny" => State::Open,
+                    other => {
+                        return Err(Refusal::UnknownOutcome {
+                            outcome: other.to_owned(),
+                        });
+                    }
+                }
+            }
+        };
+        Ok((held, state))
+    }
+
+    fn may_be_let_go(&self) -> Result<(), Refusal> {
+        match self.held {
+            Held::Review => Ok(()),
+            Held::LicenceRequired => Err(Refusal::NeedsLicence),
+            Held::Deny => Err(Refusal::Forbidden),
+        }
+    }
+}
+
+fn held_name(held: Held) -> &'static str {
+    match held {
+        Held::Review => "review",
+        Held::LicenceRequired => "licence_required",
+        Held::Deny => "deny",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn licence(outcome: &str) -> Action {
+        Action::AttachLicence {
+            rejudged: outcome.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_review_hold_needs_two_different_officers() {
+        let mut hold = Hold::open(Held::Review);
+        assert_eq!(hold.apply("a", &Action::Release), Err(Refusal::NotApproved));
+        hold.apply("a", &Action::Approve).unwrap();
+        assert_eq!(
+            hold.apply("a", &Action::Approve),
+            Err(Refusal::AlreadyApproved { by: "a".into() })
+        );
+        assert_eq!(
+            hold.apply("a", &Action::Release),
+            Err(Refusal::FourEyes {
+                officer: "a".into()
+            })
+        );
+        assert_eq!(hold.state(), &State::Approved { by: "a".into() });
+        hold.apply("b", &Action::Release).unwrap();
+        assert_eq!(hold.state(), &State::Released);
+        assert_eq!(
+            hold.apply("c", &Action::Reject),
+            Err(Refusal::Finished { state: "released" })
+        );
+    }
+
+    #[test]
+    fn a_deny_hold_is_only_rejected_or_cancelled() {
+        let hold = Hold::open(Held::Deny);
+        assert_eq!(hold.check("a", &Action::Approve), Err(Refusal::Forbidden));
+        assert_eq!(hold.check("a", &Action::Release), Err(Refusal::Forbidden));
+        assert_eq!(
+            hold.check("a", &licence("allow")),
+            Err(Refusal::NotLicenceRequired { held: "deny" })
+        );
+        assert_eq!(hold.allowed("a"), ["reject", "cancel"]);
+        let mut rejected = hold.clone();
+        rejected.apply("a", &Action::Reject).unwrap();
+        assert_eq!(rejected.state(), &State::Rejected);
+        let mut cancelled = hold;
+        cancelled.apply("a", &Action::Cancel).unwrap();
+        assert_eq!(cancelled.state(), &State::Cancelled);
+    }
+
+    #[test]
+    fn a_licence_required_hold_is_let_go_only_by_a_licence_that_allows() {
+        let mut hold = Hold::open(Held::LicenceRequired);
+        assert_eq!(
+            hold.check("a", &Action::Approve),
+            Err(Refusal::NeedsLicence)
+        );
+        assert_eq!(hold.allowed("a"), ["attach_licence", "reject", "cancel"]);
+        hold.apply("a", &licence("licence_required")).unwrap();
+        assert_eq!(hold.state(), &State::Open);
+        hold.apply("a", &licence("deny")).unwrap();
+        assert_eq!(hold.state(), &State::Open);
+        assert!(matches!(
+            hold.apply("a", &licence("maybe")),
+            Err(Refusal::UnknownOutcome { .. })
+        ));
+        hold.apply("a", &licence("allow")).unwrap();
+        assert_eq!(hold.state(), &State::Licensed);
+    }
+
+    #[test]
+    fn a_licence_judged_review_makes_a_review_hold() {
+        let mut hold = Hold::open(Held::LicenceRequired);
+        hold.apply("a", &licence("review")).unwrap();
+        assert_eq!((hold.held(), hold.state()), (Held::Review, &State::Open));
+        hold.apply("a", &Action::Approve).unwrap();
+        assert!(hold.check("a", &Action::Release).is_err());
+        hold.apply("b", &Action::Release).unwrap();
+        assert_eq!(hold.state(), &State::Released);
+    }
+
+    #[test]
+    fn the_allowed_actions_follow_the_rules() {
+        let mut hold = Hold::open(Held::Review);
+        assert_eq!(hold.allowed("a"), ["approve", "reject", "cancel"]);
+        hold.apply("a", &Action::Approve).unwrap();
+        assert_eq!(hold.allowed("a"), ["reject", "cancel"]);
+        assert_eq!(hold.allowed("b"), ["release", "reject", "cancel"]);
+        hold.apply("b", &Action::Reject).unwrap();
+        assert!(hold.allowed("c").is_empty());
+    }
+
+    #[test]
+    fn outcomes_map_to_held_outcomes() {
+        assert_eq!(Held::from_outcome("allow"), None);
+        assert_eq!(Held::from_outcome("review"), Some(Held::Review));
+        assert_eq!(
+            Held::from_outcome("licence_required"),
+            Some(Held::LicenceRequired)
+        );
+        assert_eq!(Held::from_outcome("deny"), Some(Held::Deny));
+    }
+}
