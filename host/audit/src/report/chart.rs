@@ -93,6 +93,7 @@ fn draw(
         SegmentValue::Last => String::new(),
     };
     // A one-value range has no width to map onto, so one category gets an empty neighbour.
+    // (Asking plotters for zero labels never returns: an empty chart asks for one.)
     let last = (n - 1).max(1);
     let e = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
     let root = SVGBackend::with_string(svg, size).into_drawing_area();
@@ -125,7 +126,7 @@ fn draw(
                 .configure_mesh()
                 .disable_x_mesh()
                 .light_line_style(WHITE)
-                .x_labels(rows.len().min(12))
+                .x_labels(rows.len().clamp(1, 12))
                 .x_label_formatter(&label)
                 .label_style(("sans-serif", 14))
                 .y_desc("decisions")
@@ -155,7 +156,7 @@ fn draw(
                 .configure_mesh()
                 .disable_y_mesh()
                 .light_line_style(WHITE)
-                .y_labels(rows.len())
+                .y_labels(rows.len().max(1))
                 .y_label_formatter(&label)
                 .label_style(("sans-serif", 14))
                 .draw()

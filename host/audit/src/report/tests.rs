@@ -344,3 +344,24 @@ fn the_spec_documents_this_header_and_every_table() {
         assert!(spec.contains(&format!("{outcome} `{colour}`")), "{colour}");
     }
 }
+
+#[test]
+fn a_range_without_records_draws_empty_charts() {
+    // An empty range once made the chart library loop, asked for no axis labels.
+    let (_dir, url) = store_with(&sample());
+    let store = Store::open_existing(&url).unwrap();
+    let range = TimeRange::parse(Some("2001-01-01"), Some("2001-01-02")).unwrap();
+    let report = aggregate(&store, &range).unwrap();
+    assert_eq!(report.records, 0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut html = Vec::new();
+        let _ = tx.send(write_html(&report, &mut html).map(|()| html));
+    });
+    let html = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the page is drawn in bounded time")
+        .unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert_eq!(html.matches("<svg").count(), 4, "{html}");
+}
