@@ -193,7 +193,8 @@ impl Client {
         format!("api:{}", self.name)
     }
 
-    fn has_any(&self, roles: &[Role]) -> bool {
+    /// Whether the client has at least one of `roles`.
+    pub fn has_any(&self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.roles.contains(r))
     }
 }
@@ -301,6 +302,13 @@ impl Tokens {
         self.current().authenticate(token).cloned()
     }
 
+    /// The client whose token has this digest ([`token_digest`]), by the token
+    /// file as it is now: how a console session, which keeps only the digest,
+    /// finds that its token was revoked.
+    pub fn authenticate_digest(&self, digest: &[u8; 32]) -> Option<Client> {
+        self.current().authenticate_digest(digest).cloned()
+    }
+
     /// The current set: re-read if the token file changed since it was read.
     fn current(&self) -> Arc<TokenSet> {
         let read = |lock: &RwLock<Loaded>| match lock.read() {
@@ -389,10 +397,14 @@ impl TokenSet {
     /// The client whose token this is. Every digest is compared, each in
     /// constant time, so the answer's timing does not tell which matched.
     pub fn authenticate(&self, token: &str) -> Option<&Client> {
-        let presented = token_digest(token);
+        self.authenticate_digest(&token_digest(token))
+    }
+
+    /// The client whose token has this digest, compared as in [`authenticate`](Self::authenticate).
+    pub fn authenticate_digest(&self, presented: &[u8; 32]) -> Option<&Client> {
         let mut found = None;
         for (digest, client) in &self.known {
-            if bool::from(digest.ct_eq(&presented)) {
+            if bool::from(digest.ct_eq(presented)) {
                 found = Some(client);
             }
         }

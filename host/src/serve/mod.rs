@@ -35,6 +35,7 @@ mod auth;
 mod batch;
 mod check;
 mod config;
+mod console;
 mod decisions;
 mod generations;
 mod health;

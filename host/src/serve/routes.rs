@@ -15,6 +15,7 @@ use super::api_page;
 use super::auth::{self, Role, Tokens};
 use super::batch;
 use super::check;
+use super::console;
 use super::decisions;
 use super::generations;
 use super::health;
@@ -43,6 +44,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let document = openapi::document(api);
     let page = api_page::render(&document);
     router
+        .merge(console::router(Arc::clone(&state)))
         .layer(Extension(Arc::new(Described { document, page })))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

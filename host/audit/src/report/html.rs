@@ -44,7 +44,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222}\
+/// The page's style sheet, for pages that embed [`write_sections`].
+pub const STYLE: &str = "body{font-family:sans-serif;margin:24px;color:#222}\
 h1{font-size:22px}h2{font-size:18px;margin-top:32px}figure{margin:0}\
 dl.summary{display:grid;grid-template-columns:max-content auto;gap:4px 16px}\
 dl.summary dt{font-weight:bold}dl.summary dd{margin:0;font-family:monospace}\
@@ -89,6 +90,18 @@ pub fn write_html(report: &Report, mut out: impl Write) -> Result<(), HtmlError>
         digest = report.digest_only,
         checkpoint = escape(&checkpoint),
     );
+    page.push_str(&write_sections(report)?);
+    page.push_str("</body>\n</html>\n");
+    out.write_all(page.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The four charts, each with its table, as HTML to put in a page's body:
+/// what the report page shows below its summary, and what the service's
+/// console shows on its dashboard.
+pub fn write_sections(report: &Report) -> Result<String, ChartError> {
+    let mut page = String::new();
     let legend = |outcomes: &[Outcome]| {
         let mut s = String::from("<p class=\"legend\">");
         for &o in outcomes {
@@ -185,10 +198,7 @@ pub fn write_html(report: &Report, mut out: impl Write) -> Result<(), HtmlError>
         )?,
         &legend(&Outcome::ALL),
     );
-    page.push_str("</body>\n</html>\n");
-    out.write_all(page.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    Ok(page)
 }
 
 /// Rows sorted by their total over `outcomes`, largest first (ties by key).

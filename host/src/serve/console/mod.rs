@@ -1,0 +1,95 @@
+//! The compliance officer's console at `/ui`: server-rendered HTML, readable
+//! without JavaScript (none is served), signed in once with a token and then
+//! kept by a session cookie, every form carrying the session's CSRF token.
+//!
+//! - [`session`] — sessions, their cookie and CSRF token;
+//! - [`signin`] — `GET`/`POST /ui/signin`, `POST /ui/signout`;
+//! - [`dashboard`] — `GET /ui`;
+//! - [`page`] — the frame every page shares, and its security headers.
+
+mod dashboard;
+mod page;
+pub mod session;
+mod signin;
+
+use super::state::AppState;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use session::{CONSOLE_ROLES, Sessions, SignedIn};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What the console's handlers share.
+pub struct Console {
+    app: Arc<AppState>,
+    sessions: Sessions,
+}
+
+/// The console's routes, served beside the API.
+pub fn router<S: Clone + Send + Sync + 'static>(app: Arc<AppState>) -> Router<S> {
+    let secure = app.config.tls.is_some();
+    let console = Arc::new(Console {
+        app,
+        sessions: Sessions::new(secure),
+    });
+    Router::new()
+        .route("/ui", get(dashboard))
+        .route("/ui/signin", get(signin::form).post(signin::submit))
+        .route("/ui/signout", post(signin::sign_out))
+        .with_state(console)
+}
+
+async fn dashboard(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let signed = match signed_in(&console, &headers) {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    let fields = form_fields(query.unwrap_or_default().as_bytes());
+    let nonempty = |name: &str| fields.get(name).filter(|v| !v.trim().is_empty()).cloned();
+    let store = console.app.audit.as_ref().map(|a| a.url.clone());
+    dashboard::show(&signed, store, nonempty("from"), nonempty("to")).await
+}
+
+/// The request's signed-in officer, or the response that sends them to sign in.
+fn signed_in(console: &Console, headers: &HeaderMap) -> Result<SignedIn, Response> {
+    let signed = console
+        .sessions
+        .find(&console.app.tokens, headers)
+        .ok_or_else(signin::signed_out)?;
+    if !signed.client.has_any(CONSOLE_ROLES) {
+        return Err(signin::no_console_role(&signed.client.name));
+    }
+    Ok(signed)
+}
+
+/// The fields of a form body (or query string); a repeated field keeps its last value.
+fn form_fields(body: &[u8]) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// 303 to `location`: after a form, the browser loads the next page with GET.
+fn see_other(location: &'static str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response
+        .headers_mut()
+        .insert(header::LOCATION, HeaderValue::from_static(location));
+    response
+}
+
+/// A form posted without this session's CSRF token.
+fn csrf_refused(signed: &SignedIn) -> Response {
+    page::message(
+        StatusCode::FORBIDDEN,
+        "Form refused",
+        Some(signed),
+        "The form did not carry this session's CSRF token (it may come from another site, or an \
+         older session): reload the page and send it again.",
+    )
+}
