@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// The version of every message below.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+/// The version of every message below. Version 2 routes chunks by policy set
+/// and names the set in every message.
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 /// What the items of a chunk are. Only shipments today; parties (re-screening)
 /// come as another kind, judged by another path of the worker.
@@ -24,6 +25,8 @@ pub(crate) enum Kind {
 pub(crate) struct Chunk {
     pub format_version: u32,
     pub kind: Kind,
+    /// The digest of the policy set to judge with (as on the chunk's subject).
+    pub set: String,
     /// The job (`[A-Za-z0-9_-]`, at most 64).
     pub job: String,
     /// The chunk's number in its job, from 0.
@@ -53,6 +56,8 @@ pub(crate) struct Item {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ChunkResult {
     pub format_version: u32,
+    /// The digest of the set the worker judged with.
+    pub set: String,
     pub job: String,
     pub chunk: u64,
     /// One per item, in the chunk's order.
@@ -195,6 +200,8 @@ impl ItemResult {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Published {
     pub format_version: u32,
+    /// The digest of the set the job was published for.
+    pub set: String,
     pub job: String,
     pub chunks: u64,
     pub items: u64,
@@ -206,7 +213,7 @@ mod tests {
 
     #[test]
     fn a_chunk_reads_back_and_refuses_unknown_fields() {
-        let text = r#"{"format_version":1,"kind":"shipments","job":"j1","chunk":3,"as_of":null,"strict":false,"items":[{"index":7,"origin":"a.jsonl:8","document":{"id":"SO-1"}}]}"#;
+        let text = r#"{"format_version":2,"kind":"shipments","set":"ab","job":"j1","chunk":3,"as_of":null,"strict":false,"items":[{"index":7,"origin":"a.jsonl:8","document":{"id":"SO-1"}}]}"#;
         let chunk: Chunk = serde_json::from_str(text).unwrap();
         assert_eq!((chunk.chunk, chunk.items[0].index), (3, 7));
         assert_eq!(chunk.items[0].document.get(), r#"{"id":"SO-1"}"#);
@@ -219,7 +226,7 @@ mod tests {
 
     #[test]
     fn a_judged_item_keeps_its_verdict_text() {
-        let text = r#"{"format_version":1,"job":"j1","chunk":0,"items":[{"result":"judged","index":0,"label":"S (a:1)","verdict":{"z":1,"a":[2]},"input_sha256":"ab","decision_id":null}]}"#;
+        let text = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"judged","index":0,"label":"S (a:1)","verdict":{"z":1,"a":[2]},"input_sha256":"ab","decision_id":null}]}"#;
         let result: ChunkResult = serde_json::from_str(text).unwrap();
         let ItemResult::Judged { verdict, .. } = &result.items[0] else {
             panic!("not judged");
@@ -232,7 +239,7 @@ mod tests {
 
     #[test]
     fn results_are_tagged() {
-        let text = r#"{"format_version":1,"job":"j1","chunk":0,"items":[{"result":"invalid","index":2,"errors":["x"]}]}"#;
+        let text = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"invalid","index":2,"errors":["x"]}]}"#;
         let result: ChunkResult = serde_json::from_str(text).unwrap();
         assert_eq!(result.items[0].index(), 2);
         assert_eq!(serde_json::to_string(&result).unwrap(), text);
