@@ -691,3 +691,84 @@ fn a_chunk_whose_last_delivery_dies_is_dead_at_once() {
         status.stdout
     );
 }
+
+/// `rescreen --nats`: the party master screened by two workers of the current
+/// set, the previous set here, prints the local `rescreen`'s output byte for
+/// byte, in delta mode, with `--full` and as text, with the same summary and
+/// exit status (invalid rows included).
+#[test]
+fn rescreen_over_nats_prints_the_local_rescreen_byte_for_byte() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let previous = write(
+        dir.path(),
+        "previous.toml",
+        "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"CAP\"]\n",
+    );
+    let current = write(
+        dir.path(),
+        "current.toml",
+        "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"EL\"]\ncountry_mismatch_penalty = 0.05\n",
+    );
+    // 8 parties, 40 times over under other ids (5 chunks), and one bad row.
+    let master = std::fs::read_to_string(
+        crate::support::repo().join("tests/inputs/parties/party-master.csv"),
+    )
+    .unwrap();
+    let (header, rows) = master.split_once('\n').unwrap();
+    let mut text = format!("{header}\n");
+    for copy in 0..40 {
+        for row in rows.lines() {
+            text.push_str(&format!("{copy}-{row}\n"));
+        }
+        if copy == 20 {
+            text.push_str("X-1,customer,Nobody,UK,,\n");
+        }
+    }
+    let parties = write(dir.path(), "parties.csv", &text);
+    let workers: Vec<Worker> = (0..2)
+        .map(|i| {
+            Worker::start(
+                dir.path(),
+                &format!("w{i}"),
+                &["--nats", &nats.url, "--policies", &current],
+            )
+        })
+        .collect();
+    for w in &workers {
+        wait_for_log(w, "taking chunks of set ", Duration::from_secs(60));
+    }
+    for extra in [&[][..], &["--full"], &["--format", "text"]] {
+        let mut args = vec![
+            "rescreen",
+            "--parties",
+            &parties,
+            "--policies",
+            &current,
+            "--against",
+            &previous,
+            "--date",
+            "2026-09-01",
+        ];
+        args.extend_from_slice(extra);
+        let local = exportctl(&args);
+        args.extend_from_slice(&["--nats", &nats.url]);
+        let remote = exportctl(&args);
+        assert_eq!(remote.code, local.code, "{extra:?}: {}", remote.stderr);
+        assert_eq!(remote.code, 2, "an invalid row: {}", local.stderr);
+        assert!(local.stdout.lines().count() > 40, "{}", local.stdout);
+        assert_eq!(remote.stdout, local.stdout, "{extra:?}: {}", remote.stderr);
+        let ours: Vec<&str> = remote
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("rescreen: job "))
+            .collect();
+        assert_eq!(ours, local.stderr.lines().collect::<Vec<_>>(), "{extra:?}");
+    }
+    assert!(
+        workers
+            .iter()
+            .any(|w| w.log().contains("chunk 4: delivery 1 of 5")),
+        "the workers screened"
+    );
+}

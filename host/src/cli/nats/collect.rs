@@ -214,6 +214,9 @@ impl<'a> Collector<'a> {
                 "{origin}: not judged: the results of chunk {seq} of job {job} have no item {index}"
             )]),
             Some(ItemResult::Invalid { errors, .. }) => Judged::Invalid(errors),
+            Some(ItemResult::Screened { .. }) => Judged::Invalid(vec![format!(
+                "{origin}: not judged: chunk {seq} of job {job} came back with a party's screening"
+            )]),
             Some(ItemResult::Judged {
                 label,
                 verdict,

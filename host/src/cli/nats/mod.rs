@@ -11,11 +11,13 @@ mod collect;
 mod dead_letter;
 mod pieces;
 mod publish;
+mod rescreen;
 pub(super) mod status;
 pub(super) mod stream;
 pub(super) mod worker;
 
 pub(super) use publish::run as batch;
+pub(super) use rescreen::parties as rescreen_parties;
 
 use super::ExitStatus;
 

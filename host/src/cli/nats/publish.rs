@@ -346,7 +346,7 @@ async fn next_earlier(
 }
 
 /// A new job id: the time and 32 random bits.
-fn new_job_id() -> Result<String, getrandom::Error> {
+pub(super) fn new_job_id() -> Result<String, getrandom::Error> {
     let mut random = [0u8; 4];
     getrandom::fill(&mut random)?;
     let secs = std::time::SystemTime::now()

@@ -137,6 +137,7 @@ async fn progress(job: &str, url: &str) -> Result<Option<Progress>, NatsError> {
                                 p.judged += 1;
                                 p.recorded += u64::from(decision_id.is_some());
                             }
+                            ItemResult::Screened { .. } => p.judged += 1,
                             ItemResult::Invalid { .. } => p.invalid += 1,
                         }
                     }

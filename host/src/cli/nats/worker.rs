@@ -22,7 +22,8 @@ use async_nats::HeaderMap;
 use async_nats::jetstream::message::{AckKind, PublishMessage};
 use async_nats::jetstream::{self, Context};
 use exportctl::{
-    CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
+    CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, PartyRecord,
+    PartyScreener, Sink, Verdict, Worker, judge,
 };
 use exportctl_audit::Recorder;
 use exportctl_sdk::input::{self, InputLimits};
@@ -94,6 +95,8 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
     );
     let mut judging = Judging {
         set,
+        host: Arc::clone(&host),
+        screener: None,
         worker: host.worker(),
         recorder,
         records,
@@ -194,6 +197,9 @@ impl ChunkError {
 struct Judging<'a> {
     /// The digest of the set this worker judges with.
     set: &'a str,
+    host: Arc<Host>,
+    /// Made at the first chunk of parties.
+    screener: Option<PartyScreener>,
     worker: Worker,
     recorder: Option<Recorder>,
     records: Option<DecisionRecorder>,
@@ -240,7 +246,11 @@ impl Judging<'_> {
             "worker: job {job} chunk {}: delivery {delivered} of {MAX_DELIVER}",
             chunk.chunk
         );
-        let result = match self.judge(&chunk) {
+        let judged = match chunk.kind {
+            Kind::Shipments => self.judge(&chunk),
+            Kind::Parties => Ok(self.screen(&chunk)),
+        };
+        let result = match judged {
             Ok(result) => result,
             Err(e) => {
                 // Another worker (or this one, later) tries again, up to MAX_DELIVER.
@@ -313,6 +323,47 @@ impl Judging<'_> {
             chunk: chunk.chunk,
             items,
         })
+    }
+
+    /// Screens every party of a chunk with the set's party screeners; a
+    /// party that is not one is an invalid item, named.
+    fn screen(&mut self, chunk: &Chunk) -> ChunkResult {
+        let date = chunk.as_of.as_deref().and_then(Date::parse);
+        let screener = self
+            .screener
+            .get_or_insert_with(|| self.host.party_screener());
+        let items = chunk
+            .items
+            .iter()
+            .map(|item| {
+                let party = serde_json::from_str::<PartyRecord>(item.document.get())
+                    .map_err(|e| format!("{}: not a party: {e}", item.origin));
+                match (party, date) {
+                    (Ok(party), Some(date)) => ItemResult::Screened {
+                        index: item.index,
+                        screening: screener.screen(&party, date),
+                    },
+                    (Err(why), _) => ItemResult::Invalid {
+                        index: item.index,
+                        errors: vec![why],
+                    },
+                    (Ok(_), None) => ItemResult::Invalid {
+                        index: item.index,
+                        errors: vec![format!(
+                            "{}: a chunk of parties needs its screening date in `as_of`",
+                            item.origin
+                        )],
+                    },
+                }
+            })
+            .collect();
+        ChunkResult {
+            format_version: FORMAT_VERSION,
+            set: self.set.to_owned(),
+            job: chunk.job.clone(),
+            chunk: chunk.chunk,
+            items,
+        }
     }
 
     /// Records each captured decision and puts its id (the first one recorded,
@@ -415,9 +466,7 @@ fn decode(payload: &[u8], set: &str, job: &str) -> Result<Chunk, String> {
             chunk.set
         ));
     }
-    match chunk.kind {
-        Kind::Shipments => Ok(chunk),
-    }
+    Ok(chunk)
 }
 
 /// A sink for one item: its result, and its decision to record.
