@@ -1,6 +1,8 @@
 //! `exportctl batch --nats` with `exportctl worker`s over a real `nats-server -js` and a
 //! real PostgreSQL store, both started here on loopback: a worker SIGKILLed mid-job, a
-//! redelivered chunk, a foreign message on the queue, unreachable services, job status.
+//! redelivered chunk, a foreign message on the queue, unreachable services, job status;
+//! chunks routed by policy set, a chunk whose fifth delivery dies, a publisher killed and
+//! resumed, and `rescreen --nats` against the local `rescreen`.
 
 use crate::nats_server::{NatsServer, free_port};
 use crate::postgres_server::PgServer;
