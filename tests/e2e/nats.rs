@@ -631,7 +631,8 @@ fn a_publisher_killed_mid_job_resumes_and_nothing_is_judged_twice() {
 fn a_chunk_whose_last_delivery_dies_is_dead_at_once() {
     let dir = temp_dir();
     let nats = NatsServer::start();
-    // About a second or more of work per shipment: time to kill its worker.
+    // About 1.7 s of work per shipment here (the plugin computes until its fuel runs
+    // out): time to kill its worker while it judges.
     let set = write(
         dir.path(),
         "slow.toml",
