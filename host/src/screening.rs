@@ -70,7 +70,7 @@ pub struct ListMatch {
 }
 
 /// A policy that could not screen a party.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScreeningFailure {
     /// The policy.
     pub policy: String,
@@ -81,7 +81,7 @@ pub struct ScreeningFailure {
 }
 
 /// One party's screening by a set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartyScreening {
     /// The party's id.
     pub party: String,

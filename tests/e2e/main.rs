@@ -31,7 +31,8 @@
 //!   invalid and hostile sets), `GET /v1/policies`, batch checks and the decisions API;
 //! - `nats` — `batch --nats` with three `worker`s over NATS JetStream and PostgreSQL, one
 //!   SIGKILLed mid-job: the local batch's output, one decision per shipment; redelivery,
-//!   a foreign message on the queue, unreachable services, `job status`;
+//!   a foreign message on the queue, unreachable services, `job status`; routing by policy
+//!   set, a chunk whose last delivery dies, a publisher resumed, `rescreen --nats`;
 //! - `serve_auth` — the service's tokens and roles (401/403 per endpoint), the client's
 //!   name in each record, first start, `serve token`, JSON logs and TLS;
 //! - `rescreen` — `exportctl rescreen`: party-master deltas against a previous set (new,

@@ -1,6 +1,8 @@
 //! `exportctl batch --nats` with `exportctl worker`s over a real `nats-server -js` and a
 //! real PostgreSQL store, both started here on loopback: a worker SIGKILLed mid-job, a
-//! redelivered chunk, a foreign message on the queue, unreachable services, job status.
+//! redelivered chunk, a foreign message on the queue, unreachable services, job status;
+//! chunks routed by policy set, a chunk whose fifth delivery dies, a publisher killed and
+//! resumed, and `rescreen --nats` against the local `rescreen`.
 
 use crate::nats_server::{NatsServer, free_port};
 use crate::postgres_server::PgServer;
@@ -96,6 +98,25 @@ fn records(url: &str) -> i64 {
     let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
     c.query_one("SELECT count(*) FROM records", &[])
         .map_or(0, |row| row.get(0))
+}
+
+/// The set digest that follows `before` in `text`.
+fn set_in(text: &str, before: &str) -> String {
+    let at = text
+        .find(before)
+        .unwrap_or_else(|| panic!("no `{before}` in {text}"))
+        + before.len();
+    let digest: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(digest.len(), 64, "{text}");
+    digest
+}
+
+/// The digest of the set a worker loaded, from its log.
+fn set_of(log: &str) -> String {
+    set_in(log, "taking chunks of set ")
 }
 
 fn summary(stderr: &str) -> Vec<&str> {
@@ -254,6 +275,7 @@ fn a_redelivered_chunk_keeps_its_first_decisions() {
     assert_eq!(batch.code, 5, "{}", batch.stderr);
     let (first, rows) = decisions(&store, "again");
     assert_eq!((first.len(), rows), (40, 40));
+    let set = set_of(&worker.log());
 
     // Chunk 0 again, byte for byte what the publisher sends, under another message id.
     let items: Vec<serde_json::Value> = text
@@ -269,11 +291,11 @@ fn a_redelivered_chunk_keeps_its_first_decisions() {
         })
         .collect();
     let chunk = serde_json::json!({
-        "format_version": 1, "kind": "shipments", "job": "again", "chunk": 0,
+        "format_version": 2, "kind": "shipments", "set": set, "job": "again", "chunk": 0,
         "as_of": null, "strict": false, "items": items,
     });
     nats.publish(
-        "exportctl.jobs.again.chunks",
+        &format!("exportctl.chunks.{set}.again.0"),
         &[("Nats-Msg-Id", "again:chunk:0:redelivered")],
         chunk.to_string().as_bytes(),
     );
@@ -311,12 +333,13 @@ fn a_foreign_message_goes_to_dead_letter_and_the_job_completes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // The chunks are out (no worker yet): then the foreign message.
+    // The chunks are out (no worker yet): then the foreign message, for the
+    // workers of the job's set.
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    let set = loop {
         let status = exportctl(&["job", "status", "mixed", "--nats", &nats.url]);
         if status.stdout.contains("chunks: 3 waiting") {
-            break;
+            break set_in(&status.stdout, "job mixed: set ");
         }
         assert!(
             Instant::now() < deadline,
@@ -325,8 +348,12 @@ fn a_foreign_message_goes_to_dead_letter_and_the_job_completes() {
             status.stderr
         );
         std::thread::sleep(Duration::from_millis(100));
-    }
-    nats.publish("exportctl.jobs.mixed.chunks", &[], b"hello, not a chunk");
+    };
+    nats.publish(
+        &format!("exportctl.chunks.{set}.mixed.9"),
+        &[],
+        b"hello, not a chunk",
+    );
     let mut worker = Worker::start(
         dir.path(),
         "worker",
@@ -339,9 +366,9 @@ fn a_foreign_message_goes_to_dead_letter_and_the_job_completes() {
     assert_eq!(worker.wait(Duration::from_secs(60)), 0);
     let log = worker.log();
     assert!(
-        log.contains(
-            "EXPORTCTL_JOBS message 4 on exportctl.jobs.mixed.chunks is not an exportctl chunk"
-        ) && log.contains("sent to exportctl.jobs.mixed.dead"),
+        log.contains(&format!(
+            "EXPORTCTL_CHUNKS message 4 on exportctl.chunks.{set}.mixed.9 is not an exportctl chunk"
+        )) && log.contains("sent to exportctl.jobs.mixed.dead"),
         "{log}"
     );
     let status = exportctl(&["job", "status", "mixed", "--nats", &nats.url]);
@@ -412,16 +439,339 @@ fn unreachable_nats_or_store_is_exit_2_naming_it() {
     );
     let bad_job = exportctl(&["batch", "--nats", &nats.url, "--job", "a.b", &file]);
     assert_eq!(bad_job.code, 2, "{}", bad_job.stderr);
-    // A job id with messages on the queue is refused: its results would mix with this run's.
-    nats.publish("exportctl.jobs.taken.chunks", &[], b"earlier");
+    // A job id with chunks of another set on the queue is refused: resuming it
+    // would mix two sets' results.
+    let other = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    nats.publish(
+        &format!("exportctl.chunks.{other}.taken.0"),
+        &[],
+        b"earlier",
+    );
     let taken = exportctl(&["batch", "--nats", &nats.url, "--job", "taken", &file]);
     assert_eq!(taken.code, 2, "{}", taken.stderr);
     assert!(
         taken.stderr.contains(&format!(
-            "error: NATS server {}: job taken is in use (1 messages on exportctl.jobs.taken.chunks)",
+            "error: NATS server {}: job taken was published for the policy set of digest {other}, not this one",
             nats.url
         )),
         "{}",
         taken.stderr
+    );
+    // The workers record: the publisher refuses --audit, saying so.
+    let audit = exportctl(&[
+        "batch",
+        "--nats",
+        &nats.url,
+        "--audit",
+        "sqlite:x.db",
+        &file,
+    ]);
+    assert_eq!(audit.code, 2, "{}", audit.stderr);
+    assert!(
+        audit
+            .stderr
+            .contains("the workers judge, so the workers record"),
+        "{}",
+        audit.stderr
+    );
+}
+
+/// Waits (bounded) until `worker`'s log holds `text`.
+fn wait_for_log(worker: &Worker, text: &str, within: Duration) {
+    let deadline = Instant::now() + within;
+    while !worker.log().contains(text) {
+        assert!(Instant::now() < deadline, "no `{text}` in {}", worker.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Chunks go to the workers of the publisher's policy set only: a worker of
+/// another set never takes them, and the publisher's error names the set it
+/// waited for. A worker of the right set then finishes the job when the
+/// publisher is run again with its `--job`.
+#[test]
+fn a_worker_of_another_set_never_judges_the_jobs_chunks() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let file = write(dir.path(), "routed.jsonl", example_corpus("R", 20));
+    let local = exportctl(&["batch", &file]);
+    let other = Worker::start(
+        dir.path(),
+        "other",
+        &[
+            "--nats",
+            &nats.url,
+            "--set",
+            "company-rules.review_destinations=[\"KZ\"]",
+        ],
+    );
+    wait_for_log(&other, "taking chunks of set ", Duration::from_secs(60));
+    let theirs = set_of(&other.log());
+    let started = Instant::now();
+    let batch = exportctl(&[
+        "batch", "--nats", &nats.url, "--job", "routed", "--chunk", "5", "--wait", "3", &file,
+    ]);
+    assert_eq!(batch.code, 1, "{}", batch.stderr);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let ours = set_in(&batch.stderr, "error: job routed: no worker of set ");
+    assert_ne!(ours, theirs);
+    assert!(
+        batch
+            .stderr
+            .contains(&format!("batch: no worker of set {ours} is taking chunks")),
+        "{}",
+        batch.stderr
+    );
+    assert!(!other.log().contains("job routed"), "{}", other.log());
+    let status = exportctl(&["job", "status", "routed", "--nats", &nats.url]);
+    assert!(
+        status.stdout.contains(&format!("job routed: set {ours}\n"))
+            && status.stdout.contains("chunks: 4 waiting, 0 done, 0 dead"),
+        "{}",
+        status.stdout
+    );
+
+    let mut right = Worker::start(
+        dir.path(),
+        "right",
+        &["--nats", &nats.url, "--exit-when-idle", "5"],
+    );
+    wait_for_log(&right, "taking chunks of set ", Duration::from_secs(60));
+    assert_eq!(set_of(&right.log()), ours);
+    let again = exportctl(&[
+        "batch", "--nats", &nats.url, "--job", "routed", "--chunk", "5", &file,
+    ]);
+    assert_eq!(again.code, local.code, "{}", again.stderr);
+    assert_eq!(again.stdout, local.stdout, "{}", again.stderr);
+    // The worker may have judged the waiting chunks before this run looked.
+    assert!(
+        again.stderr.contains("batch: job routed resumed: "),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(right.wait(Duration::from_secs(60)), 0, "{}", right.log());
+    assert!(!other.log().contains("job routed"), "{}", other.log());
+}
+
+/// A publisher SIGKILLed mid-job (part of its chunks out, some judged) and run
+/// again with the same `--job` collects the results already published, sends
+/// only the chunks never sent, and writes the output of an uninterrupted run:
+/// every chunk is judged exactly once.
+#[test]
+fn a_publisher_killed_mid_job_resumes_and_nothing_is_judged_twice() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let count = 400;
+    let file = write(dir.path(), "resumed.jsonl", example_corpus("P", count));
+    let local_out = dir.path().join("local.jsonl").display().to_string();
+    let local = exportctl(&["batch", "--out", &local_out, &file]);
+    // 100 chunks: more than the publisher keeps out at once (64) with no worker.
+    let args = [
+        "batch", "--nats", &nats.url, "--job", "resumed", "--chunk", "4",
+    ];
+    let mut first = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args(args)
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = exportctl(&["job", "status", "resumed", "--nats", &nats.url]);
+        if status.stdout.contains("chunks: 64 waiting") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{}", status.stdout);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // A worker judges part of what is out; the rest stays out as the publisher returns.
+    let mut worker = Worker::start(
+        dir.path(),
+        "worker",
+        &["--nats", &nats.url, "--exit-when-idle", "5"],
+    );
+    wait_for_log(&worker, "job resumed chunk 10:", Duration::from_secs(60));
+    let out = dir.path().join("nats.jsonl").display().to_string();
+    let again = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args(args)
+        .args(["--out", &out, &file])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(local.code), "{stderr}");
+    assert!(stderr.contains("batch: job resumed resumed: "), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&local_out).unwrap()
+    );
+    assert_eq!(summary(&stderr), summary(&local.stderr), "{stderr}");
+    assert_eq!(worker.wait(Duration::from_secs(60)), 0, "{}", worker.log());
+    // Each of the 100 chunks was taken once, on its first delivery.
+    let log = worker.log();
+    let mut taken: Vec<u64> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("worker: job resumed chunk "))
+        .map(|rest| {
+            assert!(rest.ends_with(": delivery 1 of 5"), "{log}");
+            rest.split(':').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    taken.sort_unstable();
+    assert_eq!(taken, (0..100).collect::<Vec<u64>>(), "{log}");
+}
+
+/// A chunk whose fifth and last delivery dies with its worker (SIGKILLed on
+/// each delivery) goes to the dead-letter subject as soon as the server gives
+/// up on it, and the publisher reports it as not judged, naming it, long
+/// before its `--wait`.
+#[test]
+fn a_chunk_whose_last_delivery_dies_is_dead_at_once() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    // About 1.7 s of work per shipment here (the plugin computes until its fuel runs
+    // out): time to kill its worker while it judges.
+    let set = write(
+        dir.path(),
+        "slow.toml",
+        format!(
+            "[trust]\nallow_unsigned = true\n[[policy]]\nplugin = \"{}\"\n[policy.settings]\nrounds = 1_000_000_000\n[policy.limits]\nfuel = 10_000_000_000\n",
+            crate::support::hostile("slow").display()
+        ),
+    );
+    let file = write(dir.path(), "one.jsonl", example_corpus("D", 1));
+    let batch = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args([
+            "batch",
+            "--nats",
+            &nats.url,
+            "--job",
+            "doomed",
+            "--policies",
+            &set,
+            "--wait",
+            "300",
+            &file,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let worker_args = ["--nats", &nats.url, "--policies", &set, "--ack-wait", "1"];
+    for delivery in 1..=5 {
+        let mut worker = Worker::start(dir.path(), &format!("w{delivery}"), &worker_args);
+        wait_for_log(
+            &worker,
+            &format!("job doomed chunk 0: delivery {delivery} of 5"),
+            Duration::from_secs(60),
+        );
+        worker.child.kill().unwrap();
+        worker.child.wait().unwrap();
+    }
+    let killed = Instant::now();
+    // A worker of the set stays at the queue, as in a real deployment.
+    let _standing = Worker::start(dir.path(), "standing", &worker_args);
+    let out = batch.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        killed.elapsed() < Duration::from_secs(30),
+        "took {:?}: {stderr}",
+        killed.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{file}:1: not judged: chunk 0 of job doomed went to exportctl.jobs.doomed.dead (delivered 5 times without being finished"
+        )),
+        "{stderr}"
+    );
+    let status = exportctl(&["job", "status", "doomed", "--nats", &nats.url]);
+    assert!(
+        status.stdout.contains("chunks: 0 waiting, 0 done, 1 dead"),
+        "{}",
+        status.stdout
+    );
+}
+
+/// `rescreen --nats`: the party master screened by two workers of the current
+/// set, the previous set here, prints the local `rescreen`'s output byte for
+/// byte, in delta mode, with `--full` and as text, with the same summary and
+/// exit status (invalid rows included).
+#[test]
+fn rescreen_over_nats_prints_the_local_rescreen_byte_for_byte() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let previous = write(
+        dir.path(),
+        "previous.toml",
+        "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"CAP\"]\n",
+    );
+    let current = write(
+        dir.path(),
+        "current.toml",
+        "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"EL\"]\ncountry_mismatch_penalty = 0.05\n",
+    );
+    // 8 parties, 40 times over under other ids (5 chunks), and one bad row.
+    let master = std::fs::read_to_string(
+        crate::support::repo().join("tests/inputs/parties/party-master.csv"),
+    )
+    .unwrap();
+    let (header, rows) = master.split_once('\n').unwrap();
+    let mut text = format!("{header}\n");
+    for copy in 0..40 {
+        for row in rows.lines() {
+            text.push_str(&format!("{copy}-{row}\n"));
+        }
+        if copy == 20 {
+            text.push_str("X-1,customer,Nobody,UK,,\n");
+        }
+    }
+    let parties = write(dir.path(), "parties.csv", &text);
+    let workers: Vec<Worker> = (0..2)
+        .map(|i| {
+            Worker::start(
+                dir.path(),
+                &format!("w{i}"),
+                &["--nats", &nats.url, "--policies", &current],
+            )
+        })
+        .collect();
+    for w in &workers {
+        wait_for_log(w, "taking chunks of set ", Duration::from_secs(60));
+    }
+    for extra in [&[][..], &["--full"], &["--format", "text"]] {
+        let mut args = vec![
+            "rescreen",
+            "--parties",
+            &parties,
+            "--policies",
+            &current,
+            "--against",
+            &previous,
+            "--date",
+            "2026-09-01",
+        ];
+        args.extend_from_slice(extra);
+        let local = exportctl(&args);
+        args.extend_from_slice(&["--nats", &nats.url]);
+        let remote = exportctl(&args);
+        assert_eq!(remote.code, local.code, "{extra:?}: {}", remote.stderr);
+        assert_eq!(remote.code, 2, "an invalid row: {}", local.stderr);
+        assert!(local.stdout.lines().count() > 40, "{}", local.stdout);
+        assert_eq!(remote.stdout, local.stdout, "{extra:?}: {}", remote.stderr);
+        let ours: Vec<&str> = remote
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("rescreen: job "))
+            .collect();
+        assert_eq!(ours, local.stderr.lines().collect::<Vec<_>>(), "{extra:?}");
+    }
+    assert!(
+        workers
+            .iter()
+            .any(|w| w.log().contains("chunk 4: delivery 1 of 5")),
+        "the workers screened"
     );
 }

@@ -233,12 +233,14 @@ pub struct BatchArgs {
     pub csv_delimiter: Option<u8>,
     /// Judge on the workers (`exportctl worker`) of this NATS server instead of
     /// here: the documents go out in chunks and the verdicts come back, written
-    /// as a local run writes them. Workers judge with their own set and record
-    /// in their own store; `--policies` and `--set` here only name the policies
-    /// in the `text` report.
-    #[arg(long, value_name = "URL", conflicts_with_all = ["resume", "audit", "checkpoint_key", "jobs"])]
+    /// as a local run writes them. Only the workers of the same policy set
+    /// (`--policies`, `--set`: the set's digest) take the chunks; they record
+    /// in their own store (`--audit` is theirs).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["resume", "jobs"])]
     pub nats: Option<String>,
     /// The job id with `--nats` (1–64 of `A-Z a-z 0-9 _ -`); default: a new one.
+    /// The id of an interrupted job resumes it: results already published are
+    /// collected, and no chunk is judged twice.
     #[arg(long, value_name = "ID", requires = "nats")]
     pub job: Option<String>,
     /// Documents per chunk with `--nats`.
@@ -299,6 +301,14 @@ pub struct RescreenArgs {
     /// Threads screening parties; default: the cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Screen the parties on the workers (`exportctl worker`) of this NATS
+    /// server that run the current set; the previous set (`--against`) is
+    /// screened here and orders are judged here (`sdk/spec/queue.md`).
+    #[arg(long, value_name = "URL", requires = "against")]
+    pub nats: Option<String>,
+    /// With `--nats`: give up when no result has come for this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..), requires = "nats")]
+    pub wait: u64,
 }
 
 /// `rescreen --format`.

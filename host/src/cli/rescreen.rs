@@ -28,9 +28,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Parties screened between two writes of the output.
-const WINDOW: usize = 4096;
-/// Parties a thread takes at a time.
-const CHUNK: usize = 64;
+pub(super) const WINDOW: usize = 4096;
+/// Parties a thread (or, with `--nats`, a chunk) takes at a time.
+pub(super) const CHUNK: usize = 64;
 
 /// What the current screening is compared with.
 enum Baseline {
@@ -95,7 +95,22 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
                 return ExitStatus::InvalidInput;
             }
         };
-        if let Baseline::Set(before) = &baseline {
+        if let (Baseline::Set(before), Some(url)) = (&baseline, &args.nats) {
+            // Parties screened now by the workers, before here (`sdk/spec/queue.md`).
+            match super::nats::rescreen_parties(
+                &rows,
+                &host,
+                before,
+                date,
+                args,
+                url,
+                &mut output,
+                &mut tally,
+            ) {
+                Ok(result) => written = result,
+                Err(status) => return status,
+            }
+        } else if let Baseline::Set(before) = &baseline {
             written = parties(
                 &rows,
                 &host,
@@ -178,47 +193,59 @@ fn parties(
 ) -> io::Result<()> {
     for window in rows.chunks(WINDOW) {
         let screened = screen_window(window, now, before, date, jobs);
-        for (row, screened) in window.iter().zip(&screened) {
-            let party = match row {
-                Ok(party) => party,
-                Err(reason) => {
-                    eprintln!("invalid: {reason}");
-                    tally.invalid += 1;
-                    continue;
-                }
-            };
-            let Some((current, previous)) = screened else {
+        write_window(window, &screened, now, full, output, tally)?;
+    }
+    Ok(())
+}
+
+/// Writes the changes of one window of rows, screened now and before (`None`
+/// for an invalid row, reported here on standard error), in file order.
+pub(super) fn write_window(
+    window: &[Row],
+    screened: &[Option<(PartyScreening, PartyScreening)>],
+    now: &Arc<Host>,
+    full: bool,
+    output: &mut Output,
+    tally: &mut Tally,
+) -> io::Result<()> {
+    for (row, screened) in window.iter().zip(screened) {
+        let party = match row {
+            Ok(party) => party,
+            Err(reason) => {
+                eprintln!("invalid: {reason}");
+                tally.invalid += 1;
                 continue;
-            };
-            tally.parties += 1;
-            for failure in &current.failures {
-                // As in a verdict, a monitor policy's failure is shown, not counted.
-                let counts = failure.mode == Mode::Enforce;
-                let change = Change::failed(
-                    party,
-                    "current",
-                    failure,
-                    counts.then(|| now.fail_outcome()),
-                );
-                tally.count(&change);
-                output.write(&change)?;
             }
-            for failure in &previous.failures {
-                let change = Change::failed(party, "previous", failure, None);
-                tally.count(&change);
-                output.write(&change)?;
-            }
-            // A side that failed is not compared: its matches are unknown, so
-            // every current match is reported as it stands.
-            let known_before = previous.failures.is_empty();
-            let before: &[ListMatch] = if known_before { &previous.matches } else { &[] };
-            for delta in
-                rescreen_delta::party_delta(&current.matches, before, full || !known_before)
-            {
-                let change = Change::party(party, &delta);
-                tally.count(&change);
-                output.write(&change)?;
-            }
+        };
+        let Some((current, previous)) = screened else {
+            continue;
+        };
+        tally.parties += 1;
+        for failure in &current.failures {
+            // As in a verdict, a monitor policy's failure is shown, not counted.
+            let counts = failure.mode == Mode::Enforce;
+            let change = Change::failed(
+                party,
+                "current",
+                failure,
+                counts.then(|| now.fail_outcome()),
+            );
+            tally.count(&change);
+            output.write(&change)?;
+        }
+        for failure in &previous.failures {
+            let change = Change::failed(party, "previous", failure, None);
+            tally.count(&change);
+            output.write(&change)?;
+        }
+        // A side that failed is not compared: its matches are unknown, so
+        // every current match is reported as it stands.
+        let known_before = previous.failures.is_empty();
+        let before: &[ListMatch] = if known_before { &previous.matches } else { &[] };
+        for delta in rescreen_delta::party_delta(&current.matches, before, full || !known_before) {
+            let change = Change::party(party, &delta);
+            tally.count(&change);
+            output.write(&change)?;
         }
     }
     Ok(())

@@ -3,19 +3,23 @@
 //! many chunks were published. JSON, versioned by `format_version`; unknown
 //! fields are refused, so a message of another version is never half-read.
 
+use exportctl::PartyScreening;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// The version of every message below.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+/// The version of every message below. Version 2 routes chunks by policy set
+/// and names the set in every message.
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
-/// What the items of a chunk are. Only shipments today; parties (re-screening)
-/// come as another kind, judged by another path of the worker.
+/// What the items of a chunk are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Kind {
     /// Shipment documents (`shipment.md`), judged as `check` judges them.
     Shipments,
+    /// Parties of the party master (`party-master.md`, as JSON), screened
+    /// with the set's party screeners (`rescreen --nats`).
+    Parties,
 }
 
 /// Documents for one worker to judge.
@@ -24,11 +28,14 @@ pub(crate) enum Kind {
 pub(crate) struct Chunk {
     pub format_version: u32,
     pub kind: Kind,
+    /// The digest of the policy set to judge with (as on the chunk's subject).
+    pub set: String,
     /// The job (`[A-Za-z0-9_-]`, at most 64).
     pub job: String,
     /// The chunk's number in its job, from 0.
     pub chunk: u64,
-    /// `batch --as-of`: the law date for every shipment (YYYY-MM-DD).
+    /// `batch --as-of`: the law date for every shipment (YYYY-MM-DD); for
+    /// parties, the screening date (`rescreen --date`), never null.
     pub as_of: Option<String>,
     /// `batch --strict`.
     pub strict: bool,
@@ -44,7 +51,7 @@ pub(crate) struct Item {
     pub index: u64,
     /// Where the document was read (`day.jsonl:7`), as errors and warnings name it.
     pub origin: String,
-    /// The shipment document, as read.
+    /// The shipment document, as read, or the party.
     pub document: Box<RawValue>,
 }
 
@@ -53,6 +60,8 @@ pub(crate) struct Item {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ChunkResult {
     pub format_version: u32,
+    /// The digest of the set the worker judged with.
+    pub set: String,
     pub job: String,
     pub chunk: u64,
     /// One per item, in the chunk's order.
@@ -77,6 +86,13 @@ pub(crate) enum ItemResult {
         /// The recorded decision (`worker --audit`); on a redelivered chunk,
         /// the decision first recorded for this item.
         decision_id: Option<String>,
+    },
+    /// A party screened: its matches and failures.
+    Screened {
+        /// The item's index.
+        index: u64,
+        /// The screening.
+        screening: PartyScreening,
     },
     /// Not judged: every problem, one per line, as `check` reports them.
     Invalid {
@@ -103,6 +119,8 @@ struct ItemWire {
     #[serde(default, skip_serializing_if = "is_invalid")]
     decision_id: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    screening: Option<PartyScreening>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<Vec<String>>,
 }
 
@@ -114,6 +132,7 @@ fn is_invalid(decision_id: &Option<Option<String>>) -> bool {
 #[serde(rename_all = "snake_case")]
 enum Outcome {
     Judged,
+    Screened,
     Invalid,
 }
 
@@ -133,6 +152,17 @@ impl From<ItemResult> for ItemWire {
                 verdict: Some(verdict),
                 input_sha256: Some(input_sha256),
                 decision_id: Some(decision_id),
+                screening: None,
+                errors: None,
+            },
+            ItemResult::Screened { index, screening } => ItemWire {
+                result: Outcome::Screened,
+                index,
+                label: None,
+                verdict: None,
+                input_sha256: None,
+                decision_id: None,
+                screening: Some(screening),
                 errors: None,
             },
             ItemResult::Invalid { index, errors } => ItemWire {
@@ -142,6 +172,7 @@ impl From<ItemResult> for ItemWire {
                 verdict: None,
                 input_sha256: None,
                 decision_id: None,
+                screening: None,
                 errors: Some(errors),
             },
         }
@@ -152,6 +183,32 @@ impl TryFrom<ItemWire> for ItemResult {
     type Error = String;
 
     fn try_from(wire: ItemWire) -> Result<ItemResult, String> {
+        if let Outcome::Screened = wire.result {
+            return match wire.screening {
+                Some(screening)
+                    if wire.label.is_none()
+                        && wire.verdict.is_none()
+                        && wire.input_sha256.is_none()
+                        && wire.decision_id.is_none()
+                        && wire.errors.is_none() =>
+                {
+                    Ok(ItemResult::Screened {
+                        index: wire.index,
+                        screening,
+                    })
+                }
+                _ => Err(format!(
+                    "item {}: the fields do not fit its `result`",
+                    wire.index
+                )),
+            };
+        }
+        if wire.screening.is_some() {
+            return Err(format!(
+                "item {}: the fields do not fit its `result`",
+                wire.index
+            ));
+        }
         match (wire.result, wire.errors) {
             (Outcome::Judged, None) => Ok(ItemResult::Judged {
                 index: wire.index,
@@ -185,7 +242,9 @@ impl ItemResult {
     /// The item's index.
     pub(crate) fn index(&self) -> u64 {
         match self {
-            ItemResult::Judged { index, .. } | ItemResult::Invalid { index, .. } => *index,
+            ItemResult::Judged { index, .. }
+            | ItemResult::Screened { index, .. }
+            | ItemResult::Invalid { index, .. } => *index,
         }
     }
 }
@@ -195,6 +254,8 @@ impl ItemResult {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Published {
     pub format_version: u32,
+    /// The digest of the set the job was published for.
+    pub set: String,
     pub job: String,
     pub chunks: u64,
     pub items: u64,
@@ -206,20 +267,20 @@ mod tests {
 
     #[test]
     fn a_chunk_reads_back_and_refuses_unknown_fields() {
-        let text = r#"{"format_version":1,"kind":"shipments","job":"j1","chunk":3,"as_of":null,"strict":false,"items":[{"index":7,"origin":"a.jsonl:8","document":{"id":"SO-1"}}]}"#;
+        let text = r#"{"format_version":2,"kind":"shipments","set":"ab","job":"j1","chunk":3,"as_of":null,"strict":false,"items":[{"index":7,"origin":"a.jsonl:8","document":{"id":"SO-1"}}]}"#;
         let chunk: Chunk = serde_json::from_str(text).unwrap();
         assert_eq!((chunk.chunk, chunk.items[0].index), (3, 7));
         assert_eq!(chunk.items[0].document.get(), r#"{"id":"SO-1"}"#);
         assert_eq!(serde_json::to_string(&chunk).unwrap(), text);
         let other = text.replace("\"strict\"", "\"extra\":1,\"strict\"");
         assert!(serde_json::from_str::<Chunk>(&other).is_err());
-        let parties = text.replace("shipments", "parties");
-        assert!(serde_json::from_str::<Chunk>(&parties).is_err());
+        let other = text.replace("shipments", "orders");
+        assert!(serde_json::from_str::<Chunk>(&other).is_err());
     }
 
     #[test]
     fn a_judged_item_keeps_its_verdict_text() {
-        let text = r#"{"format_version":1,"job":"j1","chunk":0,"items":[{"result":"judged","index":0,"label":"S (a:1)","verdict":{"z":1,"a":[2]},"input_sha256":"ab","decision_id":null}]}"#;
+        let text = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"judged","index":0,"label":"S (a:1)","verdict":{"z":1,"a":[2]},"input_sha256":"ab","decision_id":null}]}"#;
         let result: ChunkResult = serde_json::from_str(text).unwrap();
         let ItemResult::Judged { verdict, .. } = &result.items[0] else {
             panic!("not judged");
@@ -231,8 +292,23 @@ mod tests {
     }
 
     #[test]
+    fn a_screened_party_reads_back_and_refuses_a_verdict_beside_it() {
+        let text = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"screened","index":4,"screening":{"party":"C-1","outcome":"allow","matches":[],"failures":[]}}]}"#;
+        let result: ChunkResult = serde_json::from_str(text).unwrap();
+        let ItemResult::Screened { index, screening } = &result.items[0] else {
+            panic!("not screened");
+        };
+        assert_eq!((*index, screening.party.as_str()), (4, "C-1"));
+        assert_eq!(serde_json::to_string(&result).unwrap(), text);
+        let mixed = text.replace(r#""index":4,"#, r#""index":4,"label":"x","#);
+        assert!(serde_json::from_str::<ChunkResult>(&mixed).is_err());
+        let judged = text.replace("screened", "judged");
+        assert!(serde_json::from_str::<ChunkResult>(&judged).is_err());
+    }
+
+    #[test]
     fn results_are_tagged() {
-        let text = r#"{"format_version":1,"job":"j1","chunk":0,"items":[{"result":"invalid","index":2,"errors":["x"]}]}"#;
+        let text = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"invalid","index":2,"errors":["x"]}]}"#;
         let result: ChunkResult = serde_json::from_str(text).unwrap();
         assert_eq!(result.items[0].index(), 2);
         assert_eq!(serde_json::to_string(&result).unwrap(), text);

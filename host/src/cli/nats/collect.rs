@@ -1,6 +1,8 @@
 //! The results side of `batch --nats`: each piece waits here until its chunk's
 //! results (or its dead letter) arrive, and pieces are written in input order,
-//! as the local run's reorder buffer writes them.
+//! as the local run's reorder buffer writes them. Results that come before
+//! their piece (those of an earlier run of the job, read first on a resume)
+//! wait for it.
 
 use super::chunk::{ChunkResult, FORMAT_VERSION, ItemResult};
 use super::pieces::{Piece, Slot};
@@ -16,9 +18,12 @@ use std::sync::Arc;
 /// Pieces sent and not yet written, by number.
 pub(super) struct Collector<'a> {
     job: &'a str,
+    set: &'a str,
     host: Option<&'a Host>,
     keeps_digest: bool,
     waiting: BTreeMap<u64, Waiting>,
+    /// Results and dead letters of pieces not yet read (`Done` or `Dead`).
+    early: HashMap<u64, State>,
     next: u64,
 }
 
@@ -37,14 +42,22 @@ enum State {
 }
 
 impl<'a> Collector<'a> {
-    /// Collects the results of `job`; `host` for reports that name policies,
-    /// `keeps_digest` when the output keeps each input's digest.
-    pub(super) fn new(job: &'a str, host: Option<&'a Host>, keeps_digest: bool) -> Collector<'a> {
+    /// Collects the results of `job` judged with `set`; `host` for reports
+    /// that name policies, `keeps_digest` when the output keeps each input's
+    /// digest.
+    pub(super) fn new(
+        job: &'a str,
+        set: &'a str,
+        host: Option<&'a Host>,
+        keeps_digest: bool,
+    ) -> Collector<'a> {
         Collector {
             job,
+            set,
             host,
             keeps_digest,
             waiting: BTreeMap::new(),
+            early: HashMap::new(),
             next: 0,
         }
     }
@@ -59,12 +72,15 @@ impl<'a> Collector<'a> {
         self.waiting.is_empty()
     }
 
-    /// Takes a piece, whose chunk was `sent` (a piece of invalid inputs only is not).
-    pub(super) fn expect(&mut self, piece: Piece, sent: bool) {
-        let state = if sent {
-            State::Sent
-        } else {
-            State::Done(HashMap::new())
+    /// Takes a piece, whose chunk is to be `sent` (a piece of invalid inputs
+    /// only is not); true when its results, or its dead letter, are already in.
+    pub(super) fn expect(&mut self, piece: Piece, sent: bool) -> bool {
+        let early = self.early.remove(&piece.seq);
+        let back = early.is_some();
+        let state = match early {
+            Some(state) if sent => state,
+            _ if sent => State::Sent,
+            _ => State::Done(HashMap::new()),
         };
         self.waiting.insert(
             piece.seq,
@@ -73,6 +89,7 @@ impl<'a> Collector<'a> {
                 state,
             },
         );
+        back
     }
 
     /// The first `n` chunks still out, and how many more are.
@@ -89,18 +106,23 @@ impl<'a> Collector<'a> {
 
     /// A message of the job's results stream: results, a dead letter, or the
     /// job's size. What is not understood is said on standard error, never
-    /// dropped silently.
-    pub(super) fn arrived(&mut self, subject: &str, headers: Option<&HeaderMap>, payload: &[u8]) {
+    /// dropped silently; results judged with another set are the caller's to
+    /// report (the error is that set's digest).
+    pub(super) fn arrived(
+        &mut self,
+        subject: &str,
+        headers: Option<&HeaderMap>,
+        payload: &[u8],
+    ) -> Result<(), String> {
         let job = self.job;
         if subject == stream::results(job) {
             match serde_json::from_slice::<ChunkResult>(payload) {
                 Ok(result) if result.format_version == FORMAT_VERSION && result.job == job => {
-                    if let Some(waiting) = self.waiting.get_mut(&result.chunk)
-                        && matches!(waiting.state, State::Sent)
-                    {
-                        let items = result.items.into_iter().map(|r| (r.index(), r)).collect();
-                        waiting.state = State::Done(items);
+                    if result.set != self.set {
+                        return Err(result.set);
                     }
+                    let items = result.items.into_iter().map(|r| (r.index(), r)).collect();
+                    self.settle(result.chunk, State::Done(items));
                 }
                 Ok(result) => eprintln!(
                     "warning: job {job}: a result on {subject} of format {} for job {} is not this run's; ignored",
@@ -117,14 +139,28 @@ impl<'a> Collector<'a> {
                     .map(|v| v.as_str().to_owned())
             };
             let reason = header("Exportctl-Reason").unwrap_or_else(|| "no reason given".to_owned());
-            let chunk = header("Exportctl-Chunk").and_then(|c| c.parse::<u64>().ok());
-            match chunk.and_then(|c| self.waiting.get_mut(&c)) {
-                Some(waiting) if matches!(waiting.state, State::Sent) => {
-                    waiting.state = State::Dead(reason);
-                }
-                _ => eprintln!(
+            match header("Exportctl-Chunk").and_then(|c| c.parse::<u64>().ok()) {
+                Some(chunk) => self.settle(chunk, State::Dead(reason)),
+                None => eprintln!(
                     "warning: job {job}: a message that is not one of this run's chunks went to {subject}: {reason}"
                 ),
+            }
+        }
+        Ok(())
+    }
+
+    /// Its results or dead letter for a chunk: the first to come counts (a
+    /// chunk's results are stored once; a dead letter may follow results sent
+    /// by a worker that died before its acknowledgement).
+    fn settle(&mut self, chunk: u64, state: State) {
+        if chunk < self.next {
+            return;
+        }
+        match self.waiting.get_mut(&chunk) {
+            Some(waiting) if matches!(waiting.state, State::Sent) => waiting.state = state,
+            Some(_) => {}
+            None => {
+                self.early.entry(chunk).or_insert(state);
             }
         }
     }
@@ -178,6 +214,9 @@ impl<'a> Collector<'a> {
                 "{origin}: not judged: the results of chunk {seq} of job {job} have no item {index}"
             )]),
             Some(ItemResult::Invalid { errors, .. }) => Judged::Invalid(errors),
+            Some(ItemResult::Screened { .. }) => Judged::Invalid(vec![format!(
+                "{origin}: not judged: chunk {seq} of job {job} came back with a party's screening"
+            )]),
             Some(ItemResult::Judged {
                 label,
                 verdict,

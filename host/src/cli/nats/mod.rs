@@ -8,13 +8,16 @@
 
 pub(super) mod chunk;
 mod collect;
+mod dead_letter;
 mod pieces;
 mod publish;
+mod rescreen;
 pub(super) mod status;
 pub(super) mod stream;
 pub(super) mod worker;
 
 pub(super) use publish::run as batch;
+pub(super) use rescreen::parties as rescreen_parties;
 
 use super::ExitStatus;
 
@@ -41,19 +44,21 @@ pub(crate) enum NatsError {
         /// The server's or client's error.
         cause: String,
     },
-    /// The job id already has messages on the queue: its results would mix.
+    /// The job id has messages of another policy set on the queue: resuming
+    /// would mix two sets' results.
     #[error(
-        "NATS server {url}: job {job} is in use ({count} messages on {subject}); give another --job"
+        "NATS server {url}: job {job} was published for the policy set of digest {theirs}, not this one \
+         ({ours}); give another --job, or the same policy set to resume it"
     )]
-    JobInUse {
+    OtherSet {
         /// The server's URL.
         url: String,
         /// The job id.
         job: String,
-        /// A subject of the job with messages.
-        subject: String,
-        /// How many.
-        count: usize,
+        /// The digest of the job's set.
+        theirs: String,
+        /// The digest of this run's set.
+        ours: String,
     },
     /// The server went away, or refused a message, during the run.
     #[error("NATS server {url}: {cause}")]
@@ -72,7 +77,7 @@ impl NatsError {
         match self {
             NatsError::Unreachable { .. }
             | NatsError::Setup { .. }
-            | NatsError::JobInUse { .. } => ExitStatus::InvalidInput,
+            | NatsError::OtherSet { .. } => ExitStatus::InvalidInput,
             NatsError::Lost { .. } => ExitStatus::Internal,
         }
     }

@@ -3,12 +3,22 @@
 //! most [`WINDOW`] chunks out at a time), and the results written in input
 //! order, as a local run writes them, by [`collect`](super::collect).
 //!
+//! Chunks go to the workers of the publisher's policy set: the set's digest is
+//! on each chunk's subject (`exportctl.chunks.<set>.<job>.<n>`). When no worker
+//! of the set is at the queue, the publisher says so, naming the digest.
+//!
 //! A chunk goes out with `Nats-Msg-Id` = `<job>:chunk:<n>`, so a publish retried
 //! after a lost acknowledgement is stored once. Once every chunk is back, the
 //! job's size goes out on its `.published` subject (for `job status`).
+//!
+//! A run given the `--job` of an earlier, interrupted run resumes it: the
+//! results already published are read first, and a chunk that has results,
+//! a dead letter or is still on the queue is not sent again, so nothing is
+//! judged twice; the output is the one of an uninterrupted run.
 
 use super::chunk::{Chunk, FORMAT_VERSION, Item, Kind, Published};
 use super::collect::Collector;
+use super::dead_letter;
 use super::pieces::{Piece, Pieces};
 use super::stream;
 use super::{NatsError, runtime};
@@ -22,6 +32,7 @@ use async_nats::jetstream::consumer::pull;
 use async_nats::jetstream::message::PublishMessage;
 use exportctl_sdk::input::InputLimits;
 use futures_util::StreamExt;
+use std::collections::BTreeSet;
 use std::io;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -32,6 +43,13 @@ const WINDOW: usize = 64;
 const PUBLISH_TRIES: u32 = 3;
 
 pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
+    if args.audit.is_some() || args.checkpoint_key.is_some() {
+        eprintln!(
+            "error: --audit and --checkpoint-key do not go with --nats: the workers judge, so the workers \
+             record (`exportctl worker --nats {url} --audit STORE --checkpoint-key FILE`)"
+        );
+        return ExitStatus::InvalidInput;
+    }
     let job = match &args.job {
         Some(job) if stream::valid_job(job) => job.clone(),
         Some(job) => {
@@ -48,18 +66,16 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
             }
         },
     };
-    // The text report names each policy: it needs the set the workers run.
-    let host = if args.format == BatchFormat::Text {
-        match load_host_and_audit(args.policies.as_ref(), &args.set) {
-            Ok((host, _)) => Some(host),
-            Err(e) => {
-                print_load_error(&e);
-                return ExitStatus::InvalidInput;
-            }
+    // The set names the workers that may judge this job; the text report
+    // names its policies.
+    let host = match load_host_and_audit(args.policies.as_ref(), &args.set) {
+        Ok((host, _)) => host,
+        Err(e) => {
+            print_load_error(&e);
+            return ExitStatus::InvalidInput;
         }
-    } else {
-        None
     };
+    let set: &str = &host.generation().set_digest;
     let mut output = match Output::open(args.out.as_deref(), args.format, false) {
         Ok(output) => output,
         Err(e) => {
@@ -74,18 +90,57 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
             return ExitStatus::Internal;
         }
     };
+    let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
+    let text_host = (args.format == BatchFormat::Text).then_some(&*host);
+    let mut collector = Collector::new(&job, set, text_host, keeps_digest);
     let opened = rt.block_on(async {
         let js = stream::connect(url).await?;
-        let (jobs, results) = stream::streams(&js, url).await?;
-        unused(&jobs, &results, &job, url).await?;
-        // Results and dead letters, as they come.
-        let collected = Box::pin(futures_util::stream::select(
-            stream::follow(&results, stream::results(&job), url).await?,
-            stream::follow(&results, stream::dead(&job), url).await?,
+        let (chunks, results) = stream::streams(&js, url).await?;
+        let announcements = dead_letter::listen(&js, set, url).await?;
+        let earlier = earlier(&chunks, &results, &job, set, url).await?;
+        // Results and dead letters, as they come: first those of an earlier run.
+        let mut from_results = stream::follow(&results, stream::results(&job), url).await?;
+        let mut from_dead = stream::follow(&results, stream::dead(&job), url).await?;
+        for (messages, held) in [
+            (&mut from_results, earlier.results),
+            (&mut from_dead, earlier.dead),
+        ] {
+            for _ in 0..held {
+                let message = next_earlier(messages, url).await?;
+                collector
+                    .arrived(&message.subject, message.headers.as_ref(), &message.payload)
+                    .map_err(|theirs| NatsError::OtherSet {
+                        url: url.to_owned(),
+                        job: job.clone(),
+                        theirs,
+                        ours: set.to_owned(),
+                    })?;
+            }
+        }
+        if earlier.results + earlier.dead > 0 || !earlier.waiting.is_empty() {
+            eprintln!(
+                "batch: job {job} resumed: {} chunks done, {} dead, {} on the queue",
+                earlier.results,
+                earlier.dead,
+                earlier.waiting.len()
+            );
+        }
+        if !stream::consuming(&chunks, set, url).await? {
+            eprintln!(
+                "batch: no worker of set {set} is taking chunks on {url} yet: this job's chunks wait for \
+                 `exportctl worker --nats {url}` with the same policy set (workers of other sets never take them)"
+            );
+        }
+        tokio::spawn(dead_letter::watch(
+            announcements,
+            js.clone(),
+            chunks.clone(),
+            url.to_owned(),
         ));
-        Ok::<_, NatsError>((js, collected))
+        let collected = Box::pin(futures_util::stream::select(from_results, from_dead));
+        Ok::<_, NatsError>((js, chunks, collected, earlier.waiting))
     });
-    let (js, collected) = match opened {
+    let (js, chunks, collected, waiting) = match opened {
         Ok(opened) => opened,
         Err(e) => {
             eprintln!("error: {e}");
@@ -109,7 +164,6 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
     };
     let limits = InputLimits::default();
     let chunk_size = args.chunk as usize;
-    let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
     let mut tally = Tally::default();
     let (tx, rx) = mpsc::channel::<Piece>(4);
     let outcome = std::thread::scope(|scope| {
@@ -125,11 +179,12 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
         let publisher = Publisher {
             js: &js,
             url,
+            set,
             job: &job,
             as_of: args.as_of.map(|d| d.to_string()),
             strict: args.strict,
+            waiting,
         };
-        let mut collector = Collector::new(&job, host.as_deref(), keeps_digest);
         rt.block_on(publisher.run(
             rx,
             collected,
@@ -152,6 +207,19 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
         }
         Err(Stop::Nats(e)) => {
             eprintln!("error: {e}");
+            ExitStatus::Internal
+        }
+        Err(Stop::Timeout { seconds, .. })
+            if !rt
+                .block_on(stream::consuming(&chunks, set, url))
+                .unwrap_or(true) =>
+        {
+            eprintln!(
+                "error: job {job}: no worker of set {set} took chunks on {url} for {seconds} s: workers of other \
+                 sets never take this job's chunks; start `exportctl worker --nats {url}` with the policy set of \
+                 digest {set} (a worker names its set's digest when it starts); `exportctl job status {job} \
+                 --nats {url}` shows the job"
+            );
             ExitStatus::Internal
         }
         Err(Stop::Timeout {
@@ -202,35 +270,83 @@ pub(super) fn setup(url: &str, what: &'static str, e: &dyn std::fmt::Display) ->
     }
 }
 
-/// Refuses a job id the queue already holds messages of: its results would mix
-/// with this run's.
-async fn unused(
-    jobs: &async_nats::jetstream::stream::Stream,
+/// What the queue holds of a job from an earlier run of the same `--job`.
+#[derive(Default)]
+struct Earlier {
+    /// Chunks still on the work queue (waiting or being judged).
+    waiting: BTreeSet<u64>,
+    /// Messages on the results subject.
+    results: usize,
+    /// Messages on the dead-letter subject.
+    dead: usize,
+}
+
+/// Reads what an earlier run of `job` left, refusing a job of another set: its
+/// results would mix with this run's. The chunks on the queue are read first,
+/// so a chunk finished meanwhile has its results counted, never neither.
+async fn earlier(
+    chunks: &async_nats::jetstream::stream::Stream,
     results: &async_nats::jetstream::stream::Stream,
     job: &str,
+    set: &str,
     url: &str,
-) -> Result<(), NatsError> {
-    for stream in [jobs, results] {
-        let mut subjects = stream
-            .info_with_subjects(format!("exportctl.jobs.{job}.>"))
-            .await
-            .map_err(|e| setup(url, "reading a stream's subjects", &e))?;
-        if let Some(found) = subjects.next().await {
-            let (subject, count) =
-                found.map_err(|e| setup(url, "reading a stream's subjects", &e))?;
-            return Err(NatsError::JobInUse {
-                url: url.to_owned(),
-                job: job.to_owned(),
-                subject,
-                count,
-            });
+) -> Result<Earlier, NatsError> {
+    let reading = |e: &dyn std::fmt::Display| setup(url, "reading a stream's subjects", e);
+    let mut found = Earlier::default();
+    let mut subjects = chunks
+        .info_with_subjects(stream::chunks(job))
+        .await
+        .map_err(|e| reading(&e))?;
+    while let Some(subject) = subjects.next().await {
+        let (subject, _) = subject.map_err(|e| reading(&e))?;
+        match stream::parse_chunk(&subject) {
+            Some((theirs, _, _)) if theirs != set => {
+                return Err(NatsError::OtherSet {
+                    url: url.to_owned(),
+                    job: job.to_owned(),
+                    theirs: theirs.to_owned(),
+                    ours: set.to_owned(),
+                });
+            }
+            Some((_, _, chunk)) => {
+                found.waiting.insert(chunk);
+            }
+            None => {}
         }
     }
-    Ok(())
+    for (subject, count) in [
+        (stream::results(job), &mut found.results),
+        (stream::dead(job), &mut found.dead),
+    ] {
+        let mut subjects = results
+            .info_with_subjects(subject)
+            .await
+            .map_err(|e| reading(&e))?;
+        while let Some(held) = subjects.next().await {
+            *count += held.map_err(|e| reading(&e))?.1;
+        }
+    }
+    Ok(found)
+}
+
+/// The next message of an earlier run, which the stream holds already.
+async fn next_earlier(
+    messages: &mut pull::Ordered,
+    url: &str,
+) -> Result<async_nats::jetstream::Message, NatsError> {
+    let lost = |cause: String| NatsError::Lost {
+        url: url.to_owned(),
+        cause,
+    };
+    match tokio::time::timeout(Duration::from_secs(30), messages.next()).await {
+        Ok(Some(Ok(message))) => Ok(message),
+        Ok(Some(Err(e))) => Err(lost(format!("reading the earlier results: {e}"))),
+        Ok(None) | Err(_) => Err(lost("the earlier results stopped coming".to_owned())),
+    }
 }
 
 /// A new job id: the time and 32 random bits.
-fn new_job_id() -> Result<String, getrandom::Error> {
+pub(super) fn new_job_id() -> Result<String, getrandom::Error> {
     let mut random = [0u8; 4];
     getrandom::fill(&mut random)?;
     let secs = std::time::SystemTime::now()
@@ -252,9 +368,13 @@ type Collected = std::pin::Pin<Box<futures_util::stream::Select<pull::Ordered, p
 struct Publisher<'a> {
     js: &'a Context,
     url: &'a str,
+    /// The digest of the set whose workers take the chunks.
+    set: &'a str,
     job: &'a str,
     as_of: Option<String>,
     strict: bool,
+    /// Chunks an earlier run left on the queue: not sent again.
+    waiting: BTreeSet<u64>,
 }
 
 impl Publisher<'_> {
@@ -281,18 +401,26 @@ impl Publisher<'_> {
                         let documents = std::mem::take(&mut piece.items);
                         let seq = piece.seq;
                         let sent = !documents.is_empty();
-                        collector.expect(piece, sent);
+                        // A chunk of an earlier run that came back, or is still out, is not sent again.
+                        let back = collector.expect(piece, sent);
                         if sent {
                             items += documents.len() as u64;
                             chunks += 1;
-                            self.send_chunk(seq, documents).await.map_err(Stop::Nats)?;
+                            if !back && !self.waiting.contains(&seq) {
+                                self.send_chunk(seq, documents).await.map_err(Stop::Nats)?;
+                            }
                             deadline = tokio::time::Instant::now() + wait;
                         }
                     }
                 },
                 message = results.next() => match message {
                     Some(Ok(message)) => {
-                        collector.arrived(&message.subject, message.headers.as_ref(), &message.payload);
+                        if let Err(theirs) = collector.arrived(&message.subject, message.headers.as_ref(), &message.payload) {
+                            eprintln!(
+                                "warning: job {}: a result on {} judged with set {theirs}, not {}; ignored",
+                                self.job, message.subject, self.set
+                            );
+                        }
                         deadline = tokio::time::Instant::now() + wait;
                     }
                     Some(Err(e)) => return Err(Stop::Nats(self.lost(format!("reading results: {e}")))),
@@ -306,6 +434,7 @@ impl Publisher<'_> {
         }
         let published = Published {
             format_version: FORMAT_VERSION,
+            set: self.set.to_owned(),
             job: self.job.to_owned(),
             chunks,
             items,
@@ -325,6 +454,7 @@ impl Publisher<'_> {
         let chunk = Chunk {
             format_version: FORMAT_VERSION,
             kind: Kind::Shipments,
+            set: self.set.to_owned(),
             job: self.job.to_owned(),
             chunk: seq,
             as_of: self.as_of.clone(),
@@ -334,7 +464,7 @@ impl Publisher<'_> {
         let payload = serde_json::to_vec(&chunk)
             .map_err(|e| self.lost(format!("chunk {seq} not encoded: {e}")))?;
         self.publish(
-            &stream::chunks(self.job),
+            &stream::chunk(self.set, self.job, seq),
             &format!("{}:chunk:{seq}", self.job),
             payload,
         )

@@ -1,6 +1,7 @@
 //! `exportctl job status JOB --nats URL`: a job's progress, read from the
-//! queue: chunks published (once `batch --nats` has sent them all), waiting in
-//! the work queue, done and dead; items judged, invalid and recorded.
+//! queue: the policy set it is for, chunks published (once `batch --nats` has
+//! sent them all), waiting in the work queue, done and dead; items judged,
+//! invalid and recorded.
 
 use super::chunk::{ChunkResult, ItemResult, Published};
 use super::{NatsError, runtime, stream};
@@ -14,6 +15,9 @@ use std::time::Duration;
 /// What the queue holds of one job.
 #[derive(Default)]
 struct Progress {
+    /// The digests of the sets named by its chunks and results (one, unless
+    /// someone published to the job by hand).
+    sets: BTreeSet<String>,
     published: Option<Published>,
     waiting: u64,
     done: BTreeSet<u64>,
@@ -53,6 +57,8 @@ pub(crate) fn run(job: &str, url: &str) -> ExitStatus {
 }
 
 fn print(job: &str, p: &Progress) {
+    let sets: Vec<&str> = p.sets.iter().map(String::as_str).collect();
+    println!("job {job}: set {}", sets.join(", "));
     match &p.published {
         Some(published) => println!(
             "job {job}: published {} chunks, {} items",
@@ -80,11 +86,20 @@ fn print(job: &str, p: &Progress) {
 
 async fn progress(job: &str, url: &str) -> Result<Option<Progress>, NatsError> {
     let js = stream::connect(url).await?;
-    let (jobs, results) = stream::streams(&js, url).await?;
-    let mut p = Progress {
-        waiting: count(&jobs, &stream::chunks(job), url).await?,
-        ..Progress::default()
-    };
+    let (chunks, results) = stream::streams(&js, url).await?;
+    let mut p = Progress::default();
+    let mut subjects = chunks
+        .info_with_subjects(stream::chunks(job))
+        .await
+        .map_err(|e| lost(url, format!("reading the subjects of a stream: {e}")))?;
+    while let Some(found) = subjects.next().await {
+        let (subject, n) =
+            found.map_err(|e| lost(url, format!("reading the subjects of a stream: {e}")))?;
+        p.waiting += n as u64;
+        if let Some((set, _, _)) = stream::parse_chunk(&subject) {
+            p.sets.insert(set.to_owned());
+        }
+    }
     let subjects = [
         stream::results(job),
         stream::dead(job),
@@ -101,7 +116,10 @@ async fn progress(job: &str, url: &str) -> Result<Option<Progress>, NatsError> {
     if held[2] > 0 {
         let mut messages = stream::follow(&results, stream::published(job), url).await?;
         if let Some(message) = next(&mut messages, url).await? {
-            p.published = serde_json::from_slice(&message.payload).ok();
+            p.published = serde_json::from_slice::<Published>(&message.payload).ok();
+            if let Some(published) = &p.published {
+                p.sets.insert(published.set.clone());
+            }
         }
     }
     let mut messages = stream::follow(&results, stream::results(job), url).await?;
@@ -111,6 +129,7 @@ async fn progress(job: &str, url: &str) -> Result<Option<Progress>, NatsError> {
         };
         match serde_json::from_slice::<ChunkResult>(&message.payload) {
             Ok(result) => {
+                p.sets.insert(result.set.clone());
                 if p.done.insert(result.chunk) {
                     for item in &result.items {
                         match item {
@@ -118,6 +137,7 @@ async fn progress(job: &str, url: &str) -> Result<Option<Progress>, NatsError> {
                                 p.judged += 1;
                                 p.recorded += u64::from(decision_id.is_some());
                             }
+                            ItemResult::Screened { .. } => p.judged += 1,
                             ItemResult::Invalid { .. } => p.invalid += 1,
                         }
                     }

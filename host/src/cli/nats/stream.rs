@@ -1,8 +1,12 @@
-//! The JetStream streams and the workers' consumer (`sdk/spec/queue.md`).
+//! The JetStream streams and the workers' consumers (`sdk/spec/queue.md`).
 //!
-//! - `EXPORTCTL_JOBS`, a work-queue stream on `exportctl.jobs.<job>.chunks`: a
-//!   chunk is removed once a worker acknowledges it, so each is judged to the end
-//!   by one worker at a time.
+//! - `EXPORTCTL_CHUNKS`, a work-queue stream on
+//!   `exportctl.chunks.<set>.<job>.<chunk>`: a chunk is removed once a worker
+//!   acknowledges it, so each is judged to the end by one worker at a time.
+//!   `<set>` is the digest of the policy set the publisher judges with; the
+//!   workers of one set share one consumer filtered on it, so a worker only
+//!   ever takes chunks of the set it loaded (a work-queue stream admits
+//!   several consumers only when their filters do not overlap: one per set).
 //! - `EXPORTCTL_RESULTS`, on `exportctl.jobs.<job>.results` (one message per
 //!   chunk), `.dead` (chunks no worker could finish, and foreign messages) and
 //!   `.published` (the job's size, sent last by the publisher); kept a week.
@@ -17,15 +21,15 @@ use async_nats::jetstream::stream::{Config, RetentionPolicy, StorageType, Stream
 use async_nats::jetstream::{self, Context};
 use std::time::Duration;
 
-/// The work-queue stream of chunks.
-pub(crate) const JOBS: &str = "EXPORTCTL_JOBS";
+/// The work-queue stream of chunks. (Version 1's `EXPORTCTL_JOBS`, on other
+/// subjects, may stay beside it: their subjects do not overlap.)
+pub(crate) const CHUNKS: &str = "EXPORTCTL_CHUNKS";
 /// The stream of results, dead letters and job sizes.
 pub(crate) const RESULTS: &str = "EXPORTCTL_RESULTS";
-/// The durable consumer every worker pulls from.
-pub(crate) const WORKERS: &str = "exportctl-workers";
 
-/// Deliveries of a chunk that may be judged. One more is made: the worker that
-/// gets it sends the chunk to the dead-letter subject instead of judging it.
+/// Deliveries of a chunk. When the last one is not acknowledged in time, the
+/// server announces it ([`max_deliveries`]) and the chunk goes to the
+/// dead-letter subject ([`super::expired`]).
 pub(crate) const MAX_DELIVER: i64 = 5;
 
 /// The publisher's de-duplication window.
@@ -33,9 +37,44 @@ const DUPLICATE_WINDOW: Duration = Duration::from_secs(600);
 /// How long results stay for collectors and `job status`.
 const RESULTS_KEPT: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// The subject of a job's chunks.
+/// The subject of one chunk of a job, for the workers of `set`.
+pub(crate) fn chunk(set: &str, job: &str, chunk: u64) -> String {
+    format!("exportctl.chunks.{set}.{job}.{chunk}")
+}
+
+/// Every chunk of a job, whatever its set (a filter).
 pub(crate) fn chunks(job: &str) -> String {
-    format!("exportctl.jobs.{job}.chunks")
+    format!("exportctl.chunks.*.{job}.*")
+}
+
+/// Every chunk for the workers of `set` (their consumer's filter).
+pub(crate) fn set_chunks(set: &str) -> String {
+    format!("exportctl.chunks.{set}.*.*")
+}
+
+/// The durable consumer the workers of `set` share.
+pub(crate) fn workers_name(set: &str) -> String {
+    format!("exportctl-workers-{set}")
+}
+
+/// The subject on which the server announces that a chunk of `set` was
+/// delivered [`MAX_DELIVER`] times without being acknowledged.
+pub(crate) fn max_deliveries(set: &str) -> String {
+    format!(
+        "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{CHUNKS}.{}",
+        workers_name(set)
+    )
+}
+
+/// Where a chunk subject points: (set, job, chunk).
+pub(crate) fn parse_chunk(subject: &str) -> Option<(&str, &str, u64)> {
+    let rest = subject.strip_prefix("exportctl.chunks.")?;
+    let mut tokens = rest.split('.');
+    let (set, job, chunk) = (tokens.next()?, tokens.next()?, tokens.next()?);
+    if tokens.next().is_some() || set.is_empty() || job.is_empty() {
+        return None;
+    }
+    Some((set, job, chunk.parse().ok()?))
 }
 
 /// The subject of a job's results.
@@ -51,13 +90,6 @@ pub(crate) fn dead(job: &str) -> String {
 /// The subject of a job's size, published once every chunk is.
 pub(crate) fn published(job: &str) -> String {
     format!("exportctl.jobs.{job}.published")
-}
-
-/// The job a chunk subject names (`exportctl.jobs.<job>.chunks`).
-pub(crate) fn job_of(subject: &str) -> Option<&str> {
-    let rest = subject.strip_prefix("exportctl.jobs.")?;
-    let (job, kind) = rest.split_once('.')?;
-    (!job.is_empty() && !kind.contains('.')).then_some(job)
 }
 
 /// Whether `job` is a valid job id: 1–64 of `A-Z a-z 0-9 _ -` (one subject token).
@@ -79,15 +111,15 @@ pub(crate) async fn streams(js: &Context, url: &str) -> Result<(Stream, Stream),
     };
     let jobs = js
         .get_or_create_stream(Config {
-            name: JOBS.to_owned(),
-            subjects: vec!["exportctl.jobs.*.chunks".to_owned()],
+            name: CHUNKS.to_owned(),
+            subjects: vec!["exportctl.chunks.*.*.*".to_owned()],
             retention: RetentionPolicy::WorkQueue,
             storage: StorageType::File,
             duplicate_window: DUPLICATE_WINDOW,
             ..Config::default()
         })
         .await
-        .map_err(|e| setup("the stream EXPORTCTL_JOBS")(&e))?;
+        .map_err(|e| setup("the stream EXPORTCTL_CHUNKS")(&e))?;
     let results = js
         .get_or_create_stream(Config {
             name: RESULTS.to_owned(),
@@ -107,30 +139,58 @@ pub(crate) async fn streams(js: &Context, url: &str) -> Result<(Stream, Stream),
     Ok((jobs, results))
 }
 
-/// The workers' consumer, created with `ack_wait` if missing. A chunk not
-/// acknowledged within `ack_wait` goes to another worker; it must be above the
-/// slowest chunk's time.
+/// The consumer of the workers of `set`, created with `ack_wait` if missing. A
+/// chunk not acknowledged within `ack_wait` goes to another worker; it must be
+/// above the slowest chunk's time.
 pub(crate) async fn workers(
-    jobs: &Stream,
+    chunks: &Stream,
     url: &str,
+    set: &str,
     ack_wait: Duration,
 ) -> Result<PullConsumer, NatsError> {
-    jobs.get_or_create_consumer(
-        WORKERS,
-        pull::Config {
-            durable_name: Some(WORKERS.to_owned()),
-            ack_policy: AckPolicy::Explicit,
-            ack_wait,
-            max_deliver: MAX_DELIVER + 1,
-            ..pull::Config::default()
-        },
-    )
-    .await
-    .map_err(|e| NatsError::Setup {
-        url: url.to_owned(),
-        what: "the workers' consumer",
-        cause: e.to_string(),
-    })
+    let name = workers_name(set);
+    chunks
+        .get_or_create_consumer(
+            &name,
+            pull::Config {
+                durable_name: Some(name.clone()),
+                filter_subject: set_chunks(set),
+                ack_policy: AckPolicy::Explicit,
+                ack_wait,
+                max_deliver: MAX_DELIVER,
+                ..pull::Config::default()
+            },
+        )
+        .await
+        .map_err(|e| NatsError::Setup {
+            url: url.to_owned(),
+            what: "the workers' consumer",
+            cause: e.to_string(),
+        })
+}
+
+/// Whether a worker of `set` is at the queue now: one waits for a chunk (a pull
+/// request is open) or holds one. Workers pull again within a second, so a
+/// worker between two pulls is seen on a second look.
+pub(crate) async fn consuming(chunks: &Stream, set: &str, url: &str) -> Result<bool, NatsError> {
+    use async_nats::jetstream::context::ConsumerInfoErrorKind;
+    for look in 0..2 {
+        if look > 0 {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+        }
+        match chunks.consumer_info(workers_name(set)).await {
+            Ok(info) if info.num_waiting > 0 || info.num_ack_pending > 0 => return Ok(true),
+            Ok(_) => {}
+            Err(e) if e.kind() == ConsumerInfoErrorKind::NotFound => return Ok(false),
+            Err(e) => {
+                return Err(NatsError::Lost {
+                    url: url.to_owned(),
+                    cause: format!("reading the consumer of set {set}: {e}"),
+                });
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Every message on `subject` (one subject: servers before 2.10 take no
@@ -177,10 +237,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn subjects_name_the_job() {
-        assert_eq!(job_of(&chunks("j-1")), Some("j-1"));
-        assert_eq!(job_of("exportctl.jobs.j.chunks.x"), None);
-        assert_eq!(job_of("other.j.chunks"), None);
+    fn subjects_name_the_set_the_job_and_the_chunk() {
+        assert_eq!(
+            parse_chunk(&chunk("ab12", "j-1", 7)),
+            Some(("ab12", "j-1", 7))
+        );
+        assert_eq!(parse_chunk("exportctl.chunks.s.j.1.x"), None);
+        assert_eq!(parse_chunk("exportctl.chunks.s.j.x"), None);
+        assert_eq!(parse_chunk("other.chunks.s.j.1"), None);
         assert!(valid_job("2026-12-03_a"));
         assert!(!valid_job("a.b") && !valid_job("*") && !valid_job(""));
     }

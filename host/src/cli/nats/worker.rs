@@ -1,4 +1,5 @@
-//! `exportctl worker --nats URL`: takes chunks from the work-queue stream one at
+//! `exportctl worker --nats URL`: takes chunks of the policy set it loaded (by
+//! the set's digest, on the chunks' subjects) from the work-queue stream one at
 //! a time, judges each document as `check` does, records each decision
 //! (`--audit`) under the request id `job:<job>:item:<index>`, publishes the
 //! chunk's results and only then acknowledges the chunk.
@@ -8,9 +9,11 @@
 //! recorded, so an item never gets a second decision; the results of a chunk
 //! carry a `Nats-Msg-Id`, so a second publish is dropped by the server. A
 //! message that is not a chunk goes to the job's dead-letter subject, as does a
-//! chunk delivered more than [`MAX_DELIVER`] times.
+//! chunk whose [`MAX_DELIVER`] deliveries all ended unfinished
+//! ([`dead_letter`](super::dead_letter)).
 
 use super::chunk::{Chunk, ChunkResult, FORMAT_VERSION, ItemResult, Kind};
+use super::dead_letter;
 use super::stream::{self, MAX_DELIVER};
 use super::{NatsError, runtime};
 use crate::cli::batch::input_digest;
@@ -19,7 +22,8 @@ use async_nats::HeaderMap;
 use async_nats::jetstream::message::{AckKind, PublishMessage};
 use async_nats::jetstream::{self, Context};
 use exportctl::{
-    CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
+    CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, PartyRecord,
+    PartyScreener, Sink, Verdict, Worker, judge,
 };
 use exportctl_audit::Recorder;
 use exportctl_sdk::input::{self, InputLimits};
@@ -61,10 +65,19 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
         }
     };
     let url = args.nats.as_str();
+    let set: &str = &host.generation().set_digest;
     let set_up = rt.block_on(async {
         let js = stream::connect(url).await?;
-        let (jobs, _) = stream::streams(&js, url).await?;
-        let consumer = stream::workers(&jobs, url, Duration::from_secs(args.ack_wait)).await?;
+        let (chunks, _) = stream::streams(&js, url).await?;
+        let announcements = dead_letter::listen(&js, set, url).await?;
+        let consumer =
+            stream::workers(&chunks, url, set, Duration::from_secs(args.ack_wait)).await?;
+        tokio::spawn(dead_letter::watch(
+            announcements,
+            js.clone(),
+            chunks,
+            url.to_owned(),
+        ));
         Ok::<_, NatsError>((js, consumer))
     });
     let (js, consumer) = match set_up {
@@ -76,8 +89,14 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
     };
     let stop = Arc::new(AtomicBool::new(false));
     rt.spawn(stop_on_signal(Arc::clone(&stop)));
-    eprintln!("worker: taking chunks from {url} ({})", stream::JOBS);
+    eprintln!(
+        "worker: taking chunks of set {set} from {url} ({})",
+        stream::CHUNKS
+    );
     let mut judging = Judging {
+        set,
+        host: Arc::clone(&host),
+        screener: None,
         worker: host.worker(),
         recorder,
         records,
@@ -176,6 +195,11 @@ impl ChunkError {
 
 /// One worker's judging state.
 struct Judging<'a> {
+    /// The digest of the set this worker judges with.
+    set: &'a str,
+    host: Arc<Host>,
+    /// Made at the first chunk of parties.
+    screener: Option<PartyScreener>,
     worker: Worker,
     recorder: Option<Recorder>,
     records: Option<DecisionRecorder>,
@@ -191,36 +215,42 @@ impl Judging<'_> {
             Err(_) => (0, 1),
         };
         let subject = message.subject.to_string();
-        let job = stream::job_of(&subject).unwrap_or("unknown").to_owned();
-        let chunk = match decode(&message.payload, &job) {
+        // The stream takes only `exportctl.chunks.<set>.<job>.<chunk>`.
+        let job = subject.split('.').nth(3).unwrap_or("unknown").to_owned();
+        let chunk = match stream::parse_chunk(&subject)
+            .ok_or_else(|| "its subject names no chunk number".to_owned())
+            .and_then(|(set, job, _)| decode(&message.payload, set, job))
+        {
             Ok(chunk) => chunk,
             Err(why) => {
                 eprintln!(
                     "error: {} message {sequence} on {subject} is not an exportctl chunk ({why}); sent to {}",
-                    stream::JOBS,
+                    stream::CHUNKS,
                     stream::dead(&job)
                 );
                 let id = format!("{job}:seq:{sequence}:dead");
-                let headers = dead_headers(&subject, sequence, None, &why);
-                self.dead_letter(&job, &id, headers, message.payload.to_vec())
-                    .await?;
+                let headers = dead_letter::headers(&subject, sequence, None, &why);
+                dead_letter::send(
+                    &self.js,
+                    self.url,
+                    &job,
+                    &id,
+                    headers,
+                    message.payload.to_vec(),
+                )
+                .await?;
                 return self.ack(&message).await;
             }
         };
-        if delivered > MAX_DELIVER {
-            let why = format!("delivered {delivered} times without being finished");
-            eprintln!(
-                "error: job {job} chunk {}: {why}; sent to {}",
-                chunk.chunk,
-                stream::dead(&job)
-            );
-            let id = format!("{job}:chunk:{}:dead", chunk.chunk);
-            let headers = dead_headers(&subject, sequence, Some(chunk.chunk), &why);
-            self.dead_letter(&job, &id, headers, message.payload.to_vec())
-                .await?;
-            return self.ack(&message).await;
-        }
-        let result = match self.judge(&chunk) {
+        eprintln!(
+            "worker: job {job} chunk {}: delivery {delivered} of {MAX_DELIVER}",
+            chunk.chunk
+        );
+        let judged = match chunk.kind {
+            Kind::Shipments => self.judge(&chunk),
+            Kind::Parties => Ok(self.screen(&chunk)),
+        };
+        let result = match judged {
             Ok(result) => result,
             Err(e) => {
                 // Another worker (or this one, later) tries again, up to MAX_DELIVER.
@@ -288,10 +318,52 @@ impl Judging<'_> {
         self.record(&chunk.job, chunk.chunk, captured, &mut items)?;
         Ok(ChunkResult {
             format_version: FORMAT_VERSION,
+            set: self.set.to_owned(),
             job: chunk.job.clone(),
             chunk: chunk.chunk,
             items,
         })
+    }
+
+    /// Screens every party of a chunk with the set's party screeners; a
+    /// party that is not one is an invalid item, named.
+    fn screen(&mut self, chunk: &Chunk) -> ChunkResult {
+        let date = chunk.as_of.as_deref().and_then(Date::parse);
+        let screener = self
+            .screener
+            .get_or_insert_with(|| self.host.party_screener());
+        let items = chunk
+            .items
+            .iter()
+            .map(|item| {
+                let party = serde_json::from_str::<PartyRecord>(item.document.get())
+                    .map_err(|e| format!("{}: not a party: {e}", item.origin));
+                match (party, date) {
+                    (Ok(party), Some(date)) => ItemResult::Screened {
+                        index: item.index,
+                        screening: screener.screen(&party, date),
+                    },
+                    (Err(why), _) => ItemResult::Invalid {
+                        index: item.index,
+                        errors: vec![why],
+                    },
+                    (Ok(_), None) => ItemResult::Invalid {
+                        index: item.index,
+                        errors: vec![format!(
+                            "{}: a chunk of parties needs its screening date in `as_of`",
+                            item.origin
+                        )],
+                    },
+                }
+            })
+            .collect();
+        ChunkResult {
+            format_version: FORMAT_VERSION,
+            set: self.set.to_owned(),
+            job: chunk.job.clone(),
+            chunk: chunk.chunk,
+            items,
+        }
     }
 
     /// Records each captured decision and puts its id (the first one recorded,
@@ -362,16 +434,6 @@ impl Judging<'_> {
         Ok(())
     }
 
-    async fn dead_letter(
-        &self,
-        job: &str,
-        id: &str,
-        headers: HeaderMap,
-        payload: Vec<u8>,
-    ) -> Result<(), NatsError> {
-        self.publish(&stream::dead(job), id, headers, payload).await
-    }
-
     async fn ack(&self, message: &jetstream::Message) -> Result<(), ChunkError> {
         // Waits for the server's confirmation: a chunk acknowledged is done.
         message.double_ack().await.map_err(|e| {
@@ -383,8 +445,8 @@ impl Judging<'_> {
     }
 }
 
-/// The chunk a message holds, or why it holds none.
-fn decode(payload: &[u8], job: &str) -> Result<Chunk, String> {
+/// The chunk a message on the subject of `set` and `job` holds, or why it holds none.
+fn decode(payload: &[u8], set: &str, job: &str) -> Result<Chunk, String> {
     let chunk: Chunk = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
     if chunk.format_version != FORMAT_VERSION {
         return Err(format!(
@@ -398,22 +460,13 @@ fn decode(payload: &[u8], job: &str) -> Result<Chunk, String> {
             chunk.job
         ));
     }
-    match chunk.kind {
-        Kind::Shipments => Ok(chunk),
+    if chunk.set != set {
+        return Err(format!(
+            "it names set {} on the subject of set {set}",
+            chunk.set
+        ));
     }
-}
-
-/// What a dead letter says of itself, besides its payload.
-fn dead_headers(subject: &str, sequence: u64, chunk: Option<u64>, why: &str) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert("Exportctl-Subject", subject);
-    headers.insert("Exportctl-Stream-Sequence", sequence.to_string().as_str());
-    if let Some(chunk) = chunk {
-        headers.insert("Exportctl-Chunk", chunk.to_string().as_str());
-    }
-    // Header values are one line.
-    headers.insert("Exportctl-Reason", why.replace(['\r', '\n'], " ").as_str());
-    headers
+    Ok(chunk)
 }
 
 /// A sink for one item: its result, and its decision to record.
