@@ -214,3 +214,97 @@ impl PartyScreening {
         Ok(screening)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded() -> ScreeningRecord {
+        let entry = |id: &str, matches, error: Option<&str>| ScreeningPolicyEntry {
+            id: id.into(),
+            version: "0.2.0".into(),
+            plugin_sha256: "00".repeat(32),
+            signer: None,
+            mode: "enforce".into(),
+            settings_digest: "11".repeat(32),
+            matches,
+            error: error.map(str::to_owned),
+        };
+        ScreeningRecord {
+            kind: RecordKind::Screening,
+            screening_id: DecisionId::new(),
+            time: exportctl_audit::record::now(),
+            requested_by: "cli:test".into(),
+            request_id: None,
+            party_id: "C-1".into(),
+            date: "2026-09-01".into(),
+            input: RecordedParty::digest_of(&serde_json::json!({"id": "C-1"})).unwrap(),
+            policy_set: PolicySetRef {
+                digest: "ab".into(),
+                generation: 1,
+            },
+            policies: vec![
+                entry(
+                    "party-screening",
+                    Some(vec![RecordedMatch {
+                        rule: "csl-strong".into(),
+                        outcome: "licence_required".into(),
+                        list: "Entity List".into(),
+                        edition: "2026-07-31".into(),
+                        entry: "EL:APEX".into(),
+                        listed_name: "APEX".into(),
+                        score: 0.97,
+                        message: "matches".into(),
+                        legal_basis: "15 CFR 744.11".into(),
+                    }]),
+                    None,
+                ),
+                entry("other-screen", None, Some("trap: out of fuel")),
+            ],
+            outcome: "deny".into(),
+            host_version: HOST_VERSION.into(),
+            engine_config_hash: "22".repeat(32),
+        }
+    }
+
+    /// A recorded screening reads back as the screener's result: each match with
+    /// its policy, version and mode, each failure with its reason.
+    #[test]
+    fn a_recorded_screening_reads_back_as_screened() {
+        let s = PartyScreening::from_record(&recorded()).unwrap();
+        assert_eq!((s.party.as_str(), s.outcome), ("C-1", Outcome::Deny));
+        assert_eq!(s.matches.len(), 1);
+        let m = &s.matches[0];
+        assert_eq!(
+            (m.policy.as_str(), m.version.as_str(), m.mode, m.outcome),
+            (
+                "party-screening",
+                "0.2.0",
+                Mode::Enforce,
+                Outcome::LicenceRequired
+            )
+        );
+        assert_eq!((m.entry.as_str(), m.score), ("EL:APEX", 0.97));
+        assert_eq!(s.failures.len(), 1);
+        assert_eq!(s.failures[0].policy, "other-screen");
+        assert_eq!(s.failures[0].reason, "trap: out of fuel");
+    }
+
+    /// A field outside what records hold is named, not guessed.
+    #[test]
+    fn a_bad_field_is_named() {
+        let mut bad = recorded();
+        bad.policies[1].mode = "audit".into();
+        let e = PartyScreening::from_record(&bad).unwrap_err();
+        assert!(e.to_string().contains("policies[1].mode"), "{e}");
+        let mut bad = recorded();
+        if let Some(m) = &mut bad.policies[0].matches {
+            m[0].outcome = "maybe".into();
+        }
+        let e = PartyScreening::from_record(&bad).unwrap_err();
+        assert!(
+            e.to_string().contains("policies[0].matches[0].outcome"),
+            "{e}"
+        );
+    }
+}
