@@ -701,6 +701,20 @@ fn party_screenings_are_recorded_and_the_next_run_compares_with_them() {
         checked.stdout
     );
 
+    // Replay re-judges the recorded order decisions and skips the screenings;
+    // a screening's id is not a decision to replay. The report counts decisions.
+    let replay = exportctl(&["audit", "replay", "--store", &url]);
+    assert_eq!(replay.code, 0, "{}{}", replay.stdout, replay.stderr);
+    let replay = exportctl(&["audit", "replay", "--store", &url, &id]);
+    assert_eq!(replay.code, 2, "{}", replay.stderr);
+    assert!(
+        replay.stderr.contains("not a decision"),
+        "{}",
+        replay.stderr
+    );
+    let report = exportctl(&["audit", "report", "--store", &url, "--format", "csv"]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+
     // A match taken out of the recorded screening is found by verify.
     let edited =
         String::from_utf8(body)

@@ -382,6 +382,15 @@ struct RecordView<'a, J: JsonPart> {
 
 impl<J: JsonPart> RecordView<'_, J> {
     fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
+        if self.kind != RecordKind::Decision {
+            return Err(CanonicalError {
+                what: "decision record",
+                source: serde::ser::Error::custom(format!(
+                    "kind `{}` in a decision record",
+                    self.kind.as_str()
+                )),
+            });
+        }
         let mut bytes = Vec::with_capacity(8192);
         self.write(&mut bytes).map_err(|source| CanonicalError {
             what: "decision record",
@@ -689,6 +698,13 @@ pub(crate) mod tests {
             assert_eq!(again.leaf_hash, enc.leaf_hash);
             assert_eq!(enc.input_sha256, decoded.input.sha256());
         }
+    }
+
+    #[test]
+    fn a_decision_record_of_another_kind_is_not_encoded() {
+        let mut r = example();
+        r.kind = RecordKind::Screening;
+        assert!(r.encode().is_err());
     }
 
     #[test]
