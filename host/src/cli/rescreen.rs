@@ -20,8 +20,8 @@ use super::rescreen_parties::{self, Row};
 use super::rescreen_recording::{self, RescreenLog};
 use super::{ExitStatus, RescreenArgs, load_host, load_host_and_audit, print_load_error};
 use exportctl::{
-    Host, InvalidInput, JudgeOptions, ListMatch, Mode, PartyScreening, ScreeningRecorder, Sink,
-    StoreInput, Verdict, judge, read_file,
+    Host, InvalidInput, JudgeOptions, ListMatch, Mode, PartyScreening, Sink, Verdict, judge,
+    read_file,
 };
 use exportctl_audit::store::Store;
 use exportctl_sdk::Date;
@@ -55,29 +55,8 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
     };
     // The recorder first: it creates a store the baseline is then read from
     // (a first `--since-decisions --audit` run compares with an empty log).
-    // As `check` and `batch`: recorded with `--audit URL`, or where the set's
-    // `[audit]` table says.
-    let store_input = audit.as_ref().map_or(StoreInput::Full, |a| a.store_input);
-    let mut log = match super::check::recording(
-        args.audit.as_deref(),
-        args.checkpoint_key.as_deref(),
-        audit.clone(),
-        &host,
-    ) {
-        Ok(None) => None,
-        Ok(Some((recorder, decisions))) => {
-            match ScreeningRecorder::new(&host, super::check::requested_by(), store_input) {
-                Ok(screenings) => Some(RescreenLog {
-                    recorder: Some(recorder),
-                    decisions,
-                    screenings,
-                }),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitStatus::Internal;
-                }
-            }
-        }
+    let mut log = match RescreenLog::open(args, audit.clone(), &host) {
+        Ok(log) => log,
         Err(status) => return status,
     };
     let baseline = match baseline(args, audit.map(|a| a.store)) {
@@ -226,12 +205,7 @@ fn parties(
                 if let (Ok(party), Some((_, previous))) = (row, slot) {
                     // Never screened before: every match is new.
                     *previous = rescreen_recording::last_screening(store, *before, &party.id)?
-                        .unwrap_or_else(|| PartyScreening {
-                            party: party.id.clone(),
-                            outcome: exportctl_sdk::Outcome::Allow,
-                            matches: Vec::new(),
-                            failures: Vec::new(),
-                        });
+                        .unwrap_or_else(|| rescreen_recording::never_screened(party));
                 }
             }
         }
@@ -321,12 +295,7 @@ fn screen_window(
                             if let Ok(party) = row {
                                 let earlier = match &mut previous {
                                     Some(previous) => previous.screen(party, date),
-                                    None => PartyScreening {
-                                        party: party.id.clone(),
-                                        outcome: exportctl_sdk::Outcome::Allow,
-                                        matches: Vec::new(),
-                                        failures: Vec::new(),
-                                    },
+                                    None => rescreen_recording::never_screened(party),
                                 };
                                 done.push((i, (current.screen(party, date), earlier)));
                             }

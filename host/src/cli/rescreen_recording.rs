@@ -10,11 +10,16 @@
 //! every later one are withheld.
 
 use super::recording::NotRecorded;
-use exportctl::{DecisionRecorder, PartyRecord, PartyScreening, ScreeningRecorder};
+use super::{ExitStatus, RescreenArgs};
+use exportctl::{
+    AuditSettings, DecisionRecorder, Host, PartyRecord, PartyScreening, ScreeningRecorder,
+    StoreInput,
+};
 use exportctl_audit::store::Store;
 use exportctl_audit::{Recorder, ScreeningRecord};
-use exportctl_sdk::Date;
+use exportctl_sdk::{Date, Outcome};
 use std::io;
+use std::sync::Arc;
 
 /// The recorder of a `rescreen --audit` run and what builds its records.
 pub(super) struct RescreenLog {
@@ -25,6 +30,36 @@ pub(super) struct RescreenLog {
 }
 
 impl RescreenLog {
+    /// The log of this run, as `check` and `batch` record: with `--audit URL`,
+    /// or where the set's `[audit]` table says; `None` when nothing is
+    /// recorded. Errors are printed; the status says how the run ends.
+    pub(super) fn open(
+        args: &RescreenArgs,
+        audit: Option<AuditSettings>,
+        host: &Arc<Host>,
+    ) -> Result<Option<RescreenLog>, ExitStatus> {
+        let store_input = audit.as_ref().map_or(StoreInput::Full, |a| a.store_input);
+        let Some((recorder, decisions)) = super::check::recording(
+            args.audit.as_deref(),
+            args.checkpoint_key.as_deref(),
+            audit,
+            host,
+        )?
+        else {
+            return Ok(None);
+        };
+        let screenings = ScreeningRecorder::new(host, super::check::requested_by(), store_input)
+            .map_err(|e| {
+                eprintln!("error: {e}");
+                ExitStatus::Internal
+            })?;
+        Ok(Some(RescreenLog {
+            recorder: Some(recorder),
+            decisions,
+            screenings,
+        }))
+    }
+
     /// Records the screenings of one window, in order, and returns once every
     /// one is committed and synced.
     pub(super) fn record_parties(
@@ -66,6 +101,17 @@ impl RescreenLog {
                 .map_err(|e| io::Error::other(NotRecorded::Store(e.into()))),
             None => Ok(()),
         }
+    }
+}
+
+/// The baseline of a party never screened before: nothing matched, so every
+/// match it has now is new.
+pub(super) fn never_screened(party: &PartyRecord) -> PartyScreening {
+    PartyScreening {
+        party: party.id.clone(),
+        outcome: Outcome::Allow,
+        matches: Vec::new(),
+        failures: Vec::new(),
     }
 }
 
