@@ -69,6 +69,7 @@ mod record;
 mod replay;
 mod sandbox;
 mod screening;
+mod screening_record;
 mod set_digest;
 mod trust;
 mod verdict;
@@ -95,6 +96,7 @@ pub use trust::{Publisher, Signer, TrustStore};
 pub use judge::{InvalidInput, JudgeOptions, Sink, Stopped, Summary, judge, read_file};
 pub use plugin_log::{LogLevel, PluginLog};
 pub use screening::{ListMatch, PartyRecord, PartyScreener, PartyScreening, ScreeningFailure};
+pub use screening_record::{BadScreeningRecord, ScreeningRecorder};
 pub use worker::Worker;
 
 // Record decisions.

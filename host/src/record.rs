@@ -7,7 +7,7 @@
 //! in [`DecisionRecorder::new`]; a record then copies it and adds the shipment,
 //! the verdict and the per-policy outcomes.
 
-use crate::host::Host;
+use crate::host::{Host, LoadedPolicy};
 use crate::policy_set::{InstanceMode, Mode, StoreInput};
 use crate::verdict::Verdict;
 use exportctl_audit::canonical::{CanonicalError, sha256_hex, to_canonical_bytes};
@@ -55,10 +55,29 @@ pub enum RecordBuildError {
     },
 }
 
-/// What a record says of one loaded policy, whatever the shipment.
-struct PolicyStatic {
-    signer: Option<String>,
-    settings_digest: String,
+/// What a record says of one loaded policy, whatever the shipment (or party).
+pub(crate) struct PolicyStatic {
+    pub(crate) signer: Option<String>,
+    pub(crate) settings_digest: String,
+}
+
+impl PolicyStatic {
+    /// The signer and settings digest of `p`.
+    pub(crate) fn of(p: &LoadedPolicy) -> Result<PolicyStatic, RecordBuildError> {
+        let settings: serde_json::Value =
+            serde_json::from_str(&p.settings_json).map_err(|source| RecordBuildError::Json {
+                what: "settings",
+                shipment: String::new(),
+                source,
+            })?;
+        Ok(PolicyStatic {
+            signer: match &*p.report.signed_by {
+                "unsigned" => None,
+                other => Some(other.to_owned()),
+            },
+            settings_digest: sha256_hex(&to_canonical_bytes("policy settings", &settings)?),
+        })
+    }
 }
 
 /// Builds the [`DecisionRecord`] of each verdict of one loaded set.
@@ -100,29 +119,13 @@ impl DecisionRecorder {
     ) -> Result<DecisionRecorder, RecordBuildError> {
         let mut policies = HashMap::new();
         for p in &host.policies {
-            let settings: serde_json::Value =
-                serde_json::from_str(&p.settings_json).map_err(|source| {
-                    RecordBuildError::Json {
-                        what: "settings",
-                        shipment: String::new(),
-                        source,
-                    }
-                })?;
-            let settings_digest = sha256_hex(&to_canonical_bytes("policy settings", &settings)?);
-            let signer = match &*p.report.signed_by {
-                "unsigned" => None,
-                other => Some(other.to_owned()),
-            };
             policies.insert(
                 (
                     p.report.id.to_string(),
                     p.report.version.to_string(),
                     p.report.sha256.to_string(),
                 ),
-                PolicyStatic {
-                    signer,
-                    settings_digest,
-                },
+                PolicyStatic::of(p)?,
             );
         }
         Ok(DecisionRecorder {
@@ -283,7 +286,7 @@ impl CapturedDecision {
 /// SHA-256 of the canonical JSON of everything about how plugins ran that is
 /// not in the set digest's policy entries: the host version, what a failing
 /// policy yields, sandbox reuse, strict input, and each policy's limits.
-fn engine_config_hash(host: &Host) -> Result<String, CanonicalError> {
+pub(crate) fn engine_config_hash(host: &Host) -> Result<String, CanonicalError> {
     let limits: Vec<serde_json::Value> = host
         .policies
         .iter()

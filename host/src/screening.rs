@@ -116,6 +116,17 @@ impl Host {
         }
     }
 
+    /// The policies (indices, in set order) that screen a party under the law of
+    /// `date`: of each id, the version in force that day, if it offers the screener.
+    pub(crate) fn screeners_in_force(&self, date: Date) -> impl Iterator<Item = usize> + '_ {
+        self.ids.iter().filter_map(move |versions| {
+            versions.iter().copied().find(|&i| {
+                self.policies[i].plugin.screens_parties()
+                    && self.policies[i].plugin.metadata().in_force().contains(date)
+            })
+        })
+    }
+
     /// The ids of the enabled policies that can screen a party on its own.
     pub fn screening_policies(&self) -> Vec<&str> {
         let mut ids: Vec<&str> = self
@@ -150,12 +161,7 @@ impl PartyScreener {
             matches: Vec::new(),
             failures: Vec::new(),
         };
-        for versions in &host.ids {
-            let in_force = versions.iter().copied().find(|&i| {
-                host.policies[i].plugin.screens_parties()
-                    && host.policies[i].plugin.metadata().in_force().contains(date)
-            });
-            let Some(i) = in_force else { continue };
+        for i in host.screeners_in_force(date) {
             let policy = &host.policies[i];
             match self.run(i, policy, &wire, &date_text) {
                 Ok(matches) => screening.matches.extend(matches),

@@ -4,6 +4,7 @@
 //! with a previous set or with their recorded decisions, bad rows named by row
 //! and column, and misbehaving screeners failing closed (`sdk/spec/rescreen.md`).
 
+use crate::postgres_server::PgServer;
 use crate::support::{Run, exportctl, hostile, repo, temp_dir, write};
 use serde_json::Value;
 use std::path::Path;
@@ -352,7 +353,7 @@ fn a_set_without_a_party_screener_cannot_screen_the_party_master() {
         "{}",
         run.stderr
     );
-    // Nor can party screenings be compared with recorded decisions.
+    // Recording the screenings needs a key to sign the store's checkpoints.
     let run = exportctl(&[
         "rescreen",
         "--parties",
@@ -362,6 +363,7 @@ fn a_set_without_a_party_screener_cannot_screen_the_party_master() {
         "sqlite:/nonexistent/x.db",
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("checkpoint key"), "{}", run.stderr);
 }
 
 fn examples() -> Vec<String> {
@@ -504,6 +506,8 @@ fn open_orders_are_compared_with_their_recorded_decisions() {
         "--since-decisions",
         "--audit",
         url.as_str(),
+        "--checkpoint-key",
+        key.as_str(),
         "--full",
     ];
     for f in &files {
@@ -520,4 +524,257 @@ fn open_orders_are_compared_with_their_recorded_decisions() {
     }
     assert_eq!(out[2]["change"], "not_judged_before");
     assert_eq!(out[2]["previous_outcome"], Value::Null);
+}
+
+/// A checkpoint key in `dir`: (private key file, public key file).
+fn keygen(dir: &Path) -> (String, String) {
+    let key = dir.join("checkpoint.key").display().to_string();
+    let made = exportctl(&[
+        "audit",
+        "keygen",
+        "--name",
+        "audit.example/rescreen",
+        "--out",
+        &key,
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    (key.clone(), format!("{key}.pub"))
+}
+
+/// `rescreen --since-decisions --audit URL` of the party master and the
+/// example orders with `set`, under the law of 1 Sep 2026.
+fn since_recorded(set: &str, url: &str, key: &str) -> Run {
+    let mut args = vec![
+        "rescreen",
+        "--parties",
+        PARTIES,
+        "--policies",
+        set,
+        "--since-decisions",
+        "--audit",
+        url,
+        "--checkpoint-key",
+        key,
+        "--date",
+        "2026-09-01",
+    ];
+    let files = examples();
+    for f in &files {
+        args.extend(["--orders", f.as_str()]);
+    }
+    exportctl(&args)
+}
+
+/// Each party's screenings recorded and compared with the last recorded one:
+/// the first run (the earlier edition) reports every match as new, the second
+/// (the new edition) exactly what `--against` the earlier edition reports, the
+/// third nothing; the orders' decisions are recorded too, and the store
+/// verifies. Returns the parties' change lines of the second run.
+fn screenings_recorded_and_compared(url: &str, dir: &Path) -> Vec<Value> {
+    let (current, previous) = sets(dir);
+    let (key, public) = keygen(dir);
+
+    // 1: never screened before: every match of the earlier edition is new.
+    let first = since_recorded(&previous, url, &key);
+    assert!(
+        first.code != 1 && first.code != 2,
+        "run 1 failed: {}",
+        first.stderr
+    );
+    let first_lines = lines(&first.stdout);
+    let earlier = lines(&rescreen(PARTIES, &previous, &previous, &["--full"]).stdout);
+    let all_new: Vec<_> = changes(&earlier)
+        .into_iter()
+        .map(|(p, _, e)| (p, "new_match".to_owned(), e))
+        .collect();
+    assert!(!all_new.is_empty());
+    assert_eq!(changes(&first_lines), all_new, "{}", first.stderr);
+    assert!(
+        first_lines
+            .iter()
+            .filter(|l| l["kind"] == "order")
+            .all(|l| l["change"] == "not_judged_before"),
+        "{}",
+        first.stdout
+    );
+
+    // 2: the new edition, compared with run 1's records: what --against reports.
+    let second = since_recorded(&current, url, &key);
+    assert_eq!(second.code, 5, "{}", second.stderr);
+    let recorded: Vec<Value> = lines(&second.stdout)
+        .into_iter()
+        .filter(|l| l["kind"] == "party")
+        .collect();
+    let against: Vec<Value> = lines(&rescreen(PARTIES, &current, &previous, &[]).stdout)
+        .into_iter()
+        .filter(|l| l["kind"] == "party")
+        .collect();
+    assert!(!against.is_empty());
+    assert_eq!(recorded, against, "{}", second.stderr);
+    assert!(
+        !lines(&second.stdout)
+            .iter()
+            .any(|l| l["change"] == "not_judged_before"),
+        "every order was decided in run 1: {}",
+        second.stdout
+    );
+
+    // 3: nothing changed since run 2: nothing is reported.
+    let third = since_recorded(&current, url, &key);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert_eq!(third.stdout, "", "{}", third.stderr);
+    assert!(
+        third.stderr.contains("0 new matches, 0 cleared"),
+        "{}",
+        third.stderr
+    );
+
+    // Three runs of 8 parties and the example orders, every record intact.
+    let orders = examples().len();
+    let verify = exportctl(&["audit", "verify", url, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    assert!(
+        verify
+            .stdout
+            .contains(&format!("{} records", 3 * (8 + orders))),
+        "{}",
+        verify.stdout
+    );
+    recorded
+}
+
+#[test]
+fn party_screenings_are_recorded_and_the_next_run_compares_with_them() {
+    let dir = temp_dir();
+    let db = dir.path().join("audit.db");
+    let url = format!("sqlite:{}", db.display());
+    let recorded = screenings_recorded_and_compared(&url, dir.path());
+    let public = format!("{}.pub", dir.path().join("checkpoint.key").display());
+
+    // The screening of APEX Kazakhstan in run 2 holds the new Entity List match
+    // with its evidence, and `audit show` prints it.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (seq, id, body): (i64, String, Vec<u8>) = c
+        .query_row(
+            "SELECT seq, decision_id, body FROM records WHERE party_id = 'C-1006'
+             ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let record: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(record["kind"], "screening");
+    assert_eq!(record["date"], "2026-09-01");
+    assert_eq!(record["input"]["party"]["name"], "APEX Kazakhstan");
+    assert!(record["requested_by"].as_str().unwrap().starts_with("cli:"));
+    let new = recorded
+        .iter()
+        .find(|l| l["party"] == "C-1006" && l["change"] == "new_match")
+        .unwrap();
+    let matched = record["policies"][0]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["entry"] == new["entry"])
+        .unwrap_or_else(|| panic!("{record}"));
+    for field in ["edition", "listed_name", "legal_basis", "outcome"] {
+        assert_eq!(matched[field], new[field], "{field}");
+    }
+    assert_eq!(matched["score"].as_f64(), new["score"].as_f64());
+    let show = exportctl(&["audit", "show", &id, "--store", &url, "--key", &public]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        show.stdout.contains("party C-1006: licence_required")
+            && show.stdout.contains(new["entry"].as_str().unwrap())
+            && show.stdout.contains("the inclusion proof verifies"),
+        "{}",
+        show.stdout
+    );
+    let proof = exportctl(&["audit", "proof", &id, "--store", &url]);
+    assert_eq!(proof.code, 0, "{}", proof.stderr);
+    let proof_file = write(dir.path(), "proof.json", &proof.stdout);
+    let checked = exportctl(&["audit", "verify-proof", &proof_file, "--key", &public]);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert!(
+        checked.stdout.contains("screening") && checked.stdout.contains("C-1006"),
+        "{}",
+        checked.stdout
+    );
+
+    // Replay re-judges the recorded order decisions and skips the screenings;
+    // a screening's id is not a decision to replay. The report counts decisions.
+    let replay = exportctl(&["audit", "replay", "--store", &url]);
+    assert_eq!(replay.code, 0, "{}{}", replay.stdout, replay.stderr);
+    let replay = exportctl(&["audit", "replay", "--store", &url, &id]);
+    assert_eq!(replay.code, 2, "{}", replay.stderr);
+    assert!(
+        replay.stderr.contains("not a decision"),
+        "{}",
+        replay.stderr
+    );
+    let report = exportctl(&["audit", "report", "--store", &url, "--format", "csv"]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+
+    // A match taken out of the recorded screening is found by verify.
+    let edited =
+        String::from_utf8(body)
+            .unwrap()
+            .replacen(new["entry"].as_str().unwrap(), "EL:hidden", 1);
+    c.execute(
+        "UPDATE records SET body = ?1 WHERE seq = ?2",
+        rusqlite::params![edited.into_bytes(), seq],
+    )
+    .unwrap();
+    drop(c);
+    let verify = exportctl(&["audit", "verify", &url, "--key", &public]);
+    assert_eq!(verify.code, 6, "{}", verify.stderr);
+    assert!(
+        verify
+            .stderr
+            .contains(&format!("record at leaf index {seq} was edited")),
+        "{}",
+        verify.stderr
+    );
+}
+
+#[test]
+fn party_screenings_are_recorded_in_postgresql_too() {
+    let pg = PgServer::start();
+    let dir = temp_dir();
+    screenings_recorded_and_compared(&pg.database("rescreen"), dir.path());
+}
+
+/// A store that cannot record stops the run: no change is reported for a
+/// screening that was not recorded, and the exit status is 1.
+#[test]
+fn a_store_that_cannot_record_stops_the_run() {
+    let dir = temp_dir();
+    let (current, previous) = sets(dir.path());
+    let (key, _) = keygen(dir.path());
+    let db = dir.path().join("audit.db");
+    let url = format!("sqlite:{}", db.display());
+    let first = since_recorded(&current, &url, &key);
+    assert_eq!(first.code, 5, "{}", first.stderr);
+    // Records can no longer be added: each insert fails (a trigger writing to a
+    // table that is gone), as a broken disk would refuse them.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "CREATE TABLE gone (x); CREATE TRIGGER refuse BEFORE INSERT ON records
+         BEGIN INSERT INTO gone VALUES (1); END; DROP TABLE gone;",
+    )
+    .unwrap();
+    drop(c);
+    let run = rescreen(
+        PARTIES,
+        &current,
+        &previous,
+        &["--audit", &url, "--checkpoint-key", &key],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "nothing unrecorded is reported");
+    assert!(
+        run.stderr.contains("was not recorded") && run.stderr.contains("no such table"),
+        "{}",
+        run.stderr
+    );
 }

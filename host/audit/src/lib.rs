@@ -1,6 +1,7 @@
 //! Decision records for exportctl: durable, tamper-evident evidence of every verdict.
 //!
-//! One [`DecisionRecord`] per judged shipment is encoded canonically (RFC 8785, see
+//! One [`DecisionRecord`] per judged shipment (and one [`ScreeningRecord`] per screened
+//! party, kept in the same log; see [`AnyRecord`]) is encoded canonically (RFC 8785, see
 //! `sdk/spec/audit-record.md`), appended to an RFC 6962 Merkle log kept in a SQLite file or a
 //! PostgreSQL database shared by several hosts, and sealed by Ed25519-signed checkpoints in the
 //! C2SP `tlog-checkpoint` format. Anyone holding the public key can [`verify`] the whole log, or
@@ -43,10 +44,11 @@
 //! assert_eq!((report.records, report.unsealed), (1, 0));
 //! let proof = exportctl_audit::prove(&store, &receipt.decision_id)?;
 //! let proven = exportctl_audit::verify_proof(&proof, &key.verifier())?;
-//! assert_eq!(proven, record);
+//! assert_eq!(proven, exportctl_audit::AnyRecord::Decision(record));
 //! # Ok(()) }
 //! ```
 
+pub mod any_record;
 pub mod canonical;
 pub mod checkpoint;
 pub mod export;
@@ -57,11 +59,13 @@ pub mod proof;
 pub mod record;
 pub mod recorder;
 pub mod report;
+pub mod screening;
 pub mod store;
 pub mod verify;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerifier, KeyError};
 
+pub use any_record::{AnyRecord, Recordable};
 pub use canonical::CanonicalJson;
 pub use record::{
     DecisionId, DecisionRecord, EncodedRecord, PolicyEntry, PolicySetRef, PreparedRecord,
@@ -70,6 +74,7 @@ pub use record::{
 pub use recorder::{
     Receipt, RecordBuilder, RecordError, Recorder, RecorderConfig, RecorderStats, Ticket,
 };
+pub use screening::{RecordedMatch, RecordedParty, ScreeningPolicyEntry, ScreeningRecord};
 pub use store::{Store, StoreError};
 
 pub use export::{ExportError, export, verify_export};

@@ -1,12 +1,14 @@
-//! Inclusion proofs for one decision: a self-contained JSON document an auditor verifies
-//! offline with the log's public key, seeing that one record and nothing else.
+//! Inclusion proofs for one record (a decision or a screening, found by its id): a
+//! self-contained JSON document an auditor verifies offline with the log's public key, seeing
+//! that one record and nothing else.
 
 use serde::{Deserialize, Serialize};
 
+use crate::any_record::AnyRecord;
 use crate::canonical::{CanonicalError, to_canonical_bytes};
 use crate::checkpoint::{CheckpointError, CheckpointVerifier};
 use crate::merkle::{Hash, MerkleError, Tree, verify_inclusion};
-use crate::record::{DecisionId, DecisionRecord};
+use crate::record::DecisionId;
 use crate::store::{Store, StoreError};
 
 /// Format tag of [`InclusionProof`] documents.
@@ -36,8 +38,8 @@ pub enum ProofError {
     /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// No such decision.
-    #[error("audit store {store}: no decision {decision_id}")]
+    /// No record (decision or screening) has this id.
+    #[error("audit store {store}: no record {decision_id}")]
     UnknownDecision {
         /// The store.
         store: String,
@@ -46,7 +48,7 @@ pub enum ProofError {
     },
     /// The decision is recorded but no checkpoint seals it yet.
     #[error(
-        "audit store {store}: decision {decision_id} (leaf {leaf_index}) is not yet sealed by a checkpoint"
+        "audit store {store}: record {decision_id} (leaf {leaf_index}) is not yet sealed by a checkpoint"
     )]
     NotSealed {
         /// The store.
@@ -135,13 +137,13 @@ pub fn prove(store: &Store, decision_id: &DecisionId) -> Result<InclusionProof, 
 /// let proof: exportctl_audit::InclusionProof = serde_json::from_str(json)?;
 /// let key = exportctl_audit::CheckpointVerifier::from_key_string(public_key)?;
 /// let record = exportctl_audit::verify_proof(&proof, &key)?;
-/// println!("decision {} is in the log", record.decision_id);
+/// println!("record {} is in the log", record.id());
 /// # Ok(()) }
 /// ```
 pub fn verify_proof(
     proof: &InclusionProof,
     verifier: &CheckpointVerifier,
-) -> Result<DecisionRecord, ProofError> {
+) -> Result<AnyRecord, ProofError> {
     if proof.format != PROOF_FORMAT {
         return Err(ProofError::Malformed(format!(
             "format `{}`, expected `{PROOF_FORMAT}`",
@@ -163,6 +165,6 @@ pub fn verify_proof(
         .ok_or_else(|| ProofError::Malformed("a hash is not 32 bytes of hex".into()))?;
     let bytes = to_canonical_bytes("proof record", &proof.record)?;
     verify_inclusion(&bytes, proof.leaf_index, cp.size, &cp.root, &path)?;
-    serde_json::from_value(proof.record.clone())
+    AnyRecord::from_value(proof.record.clone())
         .map_err(|e| ProofError::Malformed(format!("record: {e}")))
 }

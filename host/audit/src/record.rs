@@ -65,13 +65,28 @@ impl From<DecisionId> for String {
     }
 }
 
-/// What a record is about. Only decisions exist today; hold actions come later and get their
-/// own kind, so a reader can tell records apart before looking at other fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a record is about, so a reader can tell records apart before looking at other
+/// fields. Each kind has its own record type and its own fields (`sdk/spec/audit-record.md`);
+/// a new kind (hold actions come next) adds a variant here, a type, and an arm in
+/// [`AnyRecord`](crate::AnyRecord).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
-    /// A verdict on one shipment.
+    /// A verdict on one shipment ([`DecisionRecord`]).
     Decision,
+    /// One business partner screened against the lists
+    /// ([`ScreeningRecord`](crate::ScreeningRecord)).
+    Screening,
+}
+
+impl RecordKind {
+    /// The kind as records and the store's `kind` column spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Decision => "decision",
+            Self::Screening => "screening",
+        }
+    }
 }
 
 /// The judged input, kept in full or as its digest only (`store_input = "full" | "digest"`).
@@ -203,8 +218,13 @@ pub fn now() -> String {
 /// A record in its canonical bytes, with what the store indexes.
 #[derive(Clone, Debug)]
 pub struct EncodedRecord {
-    /// The record's decision id.
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// The record's id: its decision id, or a screening's id (both UUIDv7, one column).
     pub decision_id: DecisionId,
+    /// The screened party's id (screenings only): the store finds a party's last screening
+    /// by it.
+    pub party_id: Option<String>,
     /// The caller's request id.
     pub request_id: Option<String>,
     /// Digest of the judged input (idempotency compares it).
@@ -242,9 +262,25 @@ impl DecisionRecord {
         .encode()
     }
 
-    /// Parses canonical record bytes; `None`-free: unknown fields are rejected.
+    /// Parses canonical record bytes; unknown fields, and a record of another kind, are
+    /// rejected.
     pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(bytes)
+        let record: Self = serde_json::from_slice(bytes).map_err(|e| {
+            // Say so when the bytes are simply another kind of record.
+            match crate::any_record::AnyRecord::kind_of(bytes) {
+                Ok(kind) if kind != RecordKind::Decision => {
+                    serde::de::Error::custom(format!("a {} record, not a decision", kind.as_str()))
+                }
+                _ => e,
+            }
+        })?;
+        if record.kind != RecordKind::Decision {
+            return Err(serde::de::Error::custom(format!(
+                "a {} record, not a decision",
+                record.kind.as_str()
+            )));
+        }
+        Ok(record)
     }
 }
 
@@ -346,13 +382,24 @@ struct RecordView<'a, J: JsonPart> {
 
 impl<J: JsonPart> RecordView<'_, J> {
     fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
+        if self.kind != RecordKind::Decision {
+            return Err(CanonicalError {
+                what: "decision record",
+                source: serde::ser::Error::custom(format!(
+                    "kind `{}` in a decision record",
+                    self.kind.as_str()
+                )),
+            });
+        }
         let mut bytes = Vec::with_capacity(8192);
         self.write(&mut bytes).map_err(|source| CanonicalError {
             what: "decision record",
             source,
         })?;
         Ok(EncodedRecord {
+            kind: self.kind,
             decision_id: self.decision_id,
+            party_id: None,
             request_id: self.request_id.map(str::to_owned),
             input_sha256: self.input_sha256.to_owned(),
             time: self.time.to_owned(),
@@ -389,12 +436,7 @@ impl<J: JsonPart> RecordView<'_, J> {
             )?;
             input.end();
         }
-        obj.str(
-            "kind",
-            match self.kind {
-                RecordKind::Decision => "decision",
-            },
-        )?;
+        obj.str("kind", self.kind.as_str())?;
         obj.key("policies")?;
         obj.out.push(b'[');
         for (i, p) in self.policies.iter().enumerate() {
@@ -476,10 +518,15 @@ impl<'a> CanonicalObject<'a> {
 }
 
 /// The record fields the store copies into index columns; serde skips the rest unparsed.
+/// A screening's id (`screening_id`) has the `decision_id` column, as every record's id.
 #[derive(serde::Deserialize)]
 pub(crate) struct IndexedFields<'a> {
     #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, alias = "screening_id")]
     decision_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    party_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     request_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -502,8 +549,12 @@ impl<'a> IndexedFields<'a> {
 
     /// The first index column that does not match these fields, if any.
     pub(crate) fn differs_from(&self, columns: &IndexColumns) -> Option<&'static str> {
-        if self.decision_id != columns.decision_id {
+        if self.kind != columns.kind {
+            Some("kind")
+        } else if self.decision_id != columns.decision_id {
             Some("decision_id")
+        } else if self.party_id.as_deref() != columns.party_id.as_deref() {
+            Some("party_id")
         } else if self.request_id.as_deref() != columns.request_id.as_deref() {
             Some("request_id")
         } else if self.time != columns.time {
@@ -647,6 +698,13 @@ pub(crate) mod tests {
             assert_eq!(again.leaf_hash, enc.leaf_hash);
             assert_eq!(enc.input_sha256, decoded.input.sha256());
         }
+    }
+
+    #[test]
+    fn a_decision_record_of_another_kind_is_not_encoded() {
+        let mut r = example();
+        r.kind = RecordKind::Screening;
+        assert!(r.encode().is_err());
     }
 
     #[test]

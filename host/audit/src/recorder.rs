@@ -7,10 +7,11 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::any_record::Recordable;
 use crate::canonical::CanonicalError;
 use crate::checkpoint::CheckpointKey;
 use crate::merkle::Tree;
-use crate::record::{DecisionId, DecisionRecord, EncodedRecord};
+use crate::record::{DecisionId, EncodedRecord};
 use crate::store::{Inserted, Store, StoreError};
 
 /// How often a SQLite store's WAL is copied into its database file, beside the
@@ -250,8 +251,9 @@ impl Recorder {
         })
     }
 
-    /// Records one decision and blocks until it is committed and synced.
-    pub fn record(&self, record: &DecisionRecord) -> Result<Receipt, RecordError> {
+    /// Records one record (a decision, a screening) and blocks until it is committed and
+    /// synced.
+    pub fn record<R: Recordable + ?Sized>(&self, record: &R) -> Result<Receipt, RecordError> {
         self.queue(record, true)?.wait()
     }
 
@@ -260,7 +262,7 @@ impl Recorder {
     /// judging while earlier records commit, and releases each verdict only after its ticket
     /// resolves. A full queue is an error here, as for [`Recorder::record`]: nothing is
     /// dropped, and an unresolved ticket never counts as recorded.
-    pub fn submit(&self, record: &DecisionRecord) -> Result<Ticket, RecordError> {
+    pub fn submit<R: Recordable + ?Sized>(&self, record: &R) -> Result<Ticket, RecordError> {
         self.queue(record, false)
     }
 
@@ -283,8 +285,12 @@ impl Recorder {
         })
     }
 
-    fn queue(&self, record: &DecisionRecord, waiting: bool) -> Result<Ticket, RecordError> {
-        let encoded = record.encode()?;
+    fn queue<R: Recordable + ?Sized>(
+        &self,
+        record: &R,
+        waiting: bool,
+    ) -> Result<Ticket, RecordError> {
+        let encoded = record.encode_record()?;
         let decision_id = encoded.decision_id;
         let (ack, done) = mpsc::sync_channel(1);
         self.enqueue(Job::Record(encoded, ack, waiting))?;

@@ -2,9 +2,10 @@
 //! checkpoint's signature and root, and (optionally) that the log extends a checkpoint the
 //! verifier kept from earlier.
 
+use crate::any_record::AnyRecord;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
 use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
-use crate::record::{DecisionRecord, IndexedFields};
+use crate::record::IndexedFields;
 use crate::store::{IndexColumns, StoredRecord};
 use crate::store::{Store, StoreError};
 
@@ -57,7 +58,7 @@ pub enum VerifyError {
         /// The column.
         column: &'static str,
     },
-    /// A record is not a decision record.
+    /// A record is not a record of a known kind.
     #[error("audit log {log}: record at leaf index {index} is not a valid record: {reason}")]
     Unreadable {
         /// The log.
@@ -170,7 +171,7 @@ impl LogCheck {
             self.check_columns(rec.index, &rec.bytes, columns)?;
         }
         if self.check_records {
-            DecisionRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
+            AnyRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
                 log: self.log.clone(),
                 index: rec.index,
                 reason: e.to_string(),

@@ -46,7 +46,7 @@ fn proof_of_every_decision_verifies_offline_as_json() {
         let proof: InclusionProof = serde_json::from_str(&json).unwrap();
         assert_eq!((proof.leaf_index, proof.tree_size), (i as u64, 13));
         let record = verify_proof(&proof, &verifier).unwrap();
-        assert_eq!(record.decision_id, *id);
+        assert_eq!(record.id(), *id);
     }
 }
 

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use common::postgres_server::PgServer;
 use common::*;
 use exportctl_audit::{
-    CheckpointKey, RecordError, Recorder, RecorderConfig, Store, VerifyError, prove, verify,
-    verify_proof,
+    AnyRecord, CheckpointKey, RecordError, Recorder, RecorderConfig, ScreeningRecord, Store,
+    VerifyError, export, prove, verify, verify_export, verify_proof,
 };
 
 fn start(url: &str, key: &CheckpointKey, every: u64) -> Recorder {
@@ -95,7 +95,10 @@ fn record_verify_prove(url: &str) {
     assert_eq!((report.records, report.unsealed), (83, 0));
     assert!(report.checkpoints >= 3, "{}", report.checkpoints);
     let proof = prove(&store, &first.decision_id).unwrap();
-    assert_eq!(verify_proof(&proof, &key.verifier()).unwrap(), first);
+    assert_eq!(
+        verify_proof(&proof, &key.verifier()).unwrap(),
+        AnyRecord::Decision(first.clone())
+    );
     drop(store);
 
     exec_sql(
@@ -138,6 +141,90 @@ fn record_verify_prove(url: &str) {
         matches!(err, VerifyError::Missing { index: 30, .. }),
         "{err}"
     );
+}
+
+/// Screenings beside decisions in one log: each party's last screening is found by its id;
+/// verify, proofs and exports cover both kinds; an edited screening (its bytes, or only its
+/// `party_id` column) is caught.
+fn screenings_beside_decisions(url: &str) {
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(url, &key, 3);
+    let first = screening("C-1", &["EL-1"]);
+    rec.record(&record(1, None)).unwrap();
+    rec.record(&first).unwrap();
+    rec.record(&screening("C-2", &[])).unwrap();
+    rec.record(&record(2, None)).unwrap();
+    let newest = screening("C-1", &["EL-1", "EL-7"]);
+    let receipt = rec.record(&newest).unwrap();
+    assert_eq!(receipt.leaf_index, 4);
+    rec.close().unwrap();
+
+    let store = Store::open_existing(url).unwrap();
+    let (index, bytes) = store.last_screening("C-1", None).unwrap().unwrap();
+    assert_eq!(index, 4);
+    assert_eq!(ScreeningRecord::decode(&bytes).unwrap(), newest);
+    // The log as it was before leaf 4: the party's earlier screening.
+    let (index, bytes) = store.last_screening("C-1", Some(4)).unwrap().unwrap();
+    assert_eq!(index, 1);
+    assert_eq!(ScreeningRecord::decode(&bytes).unwrap(), first);
+    assert!(store.last_screening("C-1", Some(1)).unwrap().is_none());
+    assert!(
+        store.last_screening("SHP-1", None).unwrap().is_none(),
+        "decisions are no screenings"
+    );
+    let report = verify(&store, &key.verifier(), None).unwrap();
+    assert_eq!((report.records, report.unsealed), (5, 0));
+    let proof = prove(&store, &first.screening_id).unwrap();
+    assert_eq!(
+        verify_proof(&proof, &key.verifier()).unwrap(),
+        AnyRecord::Screening(first.clone())
+    );
+    let mut exported = Vec::new();
+    assert_eq!(export(&store, None, None, &mut exported).unwrap(), 5);
+    let report = verify_export(&exported[..], &key.verifier(), None).unwrap();
+    assert_eq!(report.records, 5);
+    drop(store);
+
+    // The party's column pointed at another party: caught, and the lookup refuses it.
+    exec_sql(url, "UPDATE records SET party_id = 'C-9' WHERE seq = 2");
+    let store = Store::open_existing(url).unwrap();
+    let err = verify(&store, &key.verifier(), None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            VerifyError::ColumnEdited {
+                index: 2,
+                column: "party_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = store.last_screening("C-9", None).unwrap_err();
+    assert!(err.to_string().contains("`party_id` column"), "{err}");
+    drop(store);
+    exec_sql(url, "UPDATE records SET party_id = 'C-2' WHERE seq = 2");
+    // A match removed from the screening's bytes: the record no longer hashes to its leaf.
+    let edit = if url.starts_with("postgres") {
+        "UPDATE records SET body = convert_to(replace(convert_from(body, 'UTF8'), 'EL-7', 'EL-8'), 'UTF8') WHERE seq = 4"
+    } else {
+        "UPDATE records SET body = CAST(replace(CAST(body AS TEXT), 'EL-7', 'EL-8') AS BLOB) WHERE seq = 4"
+    };
+    exec_sql(url, edit);
+    let err = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap_err();
+    assert!(matches!(err, VerifyError::Edited { index: 4, .. }), "{err}");
+}
+
+#[test]
+fn sqlite_screenings_beside_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    screenings_beside_decisions(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_screenings_beside_decisions() {
+    let pg = PgServer::start();
+    screenings_beside_decisions(&pg.database("audit"));
 }
 
 /// Two writers (two hosts, or two processes) on one store: leaves stay contiguous, each
@@ -311,11 +398,12 @@ fn postgres_migrates_from_schema_1_keeping_records() {
     let first = record(1, None);
     rec.record(&first).unwrap();
     rec.close().unwrap();
-    // Back to schema 1: what migrations 2 and 3 added is dropped, as a first-schema store
+    // Back to schema 1: what migrations 2 to 4 added is dropped, as a first-schema store
     // never had it.
     exec_sql(
         &url,
         "DROP TABLE policy_sets; DROP TABLE plugins; DROP INDEX records_time;
+         DROP INDEX records_party; ALTER TABLE records DROP COLUMN kind, DROP COLUMN party_id;
          DELETE FROM schema_migrations WHERE version > 1;",
     );
     let store = Store::open(&url).unwrap();
@@ -334,4 +422,42 @@ fn postgres_migrates_from_schema_1_keeping_records() {
     assert_eq!(store.policy_set("00").unwrap(), None);
     let report = verify(&store, &key.verifier(), None).unwrap();
     assert_eq!(report.records, 1);
+}
+
+/// A PostgreSQL store of schema 3 (decisions only) is migrated to schema 4 on open: its
+/// decisions keep verifying, and it then records screenings, found by party id.
+#[test]
+fn postgres_migrates_from_schema_3_to_hold_screenings() {
+    let pg = PgServer::start();
+    let url = pg.database("audit");
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(&url, &key, 10);
+    rec.record(&record(1, None)).unwrap();
+    rec.close().unwrap();
+    exec_sql(
+        &url,
+        "DROP INDEX records_party; ALTER TABLE records DROP COLUMN kind, DROP COLUMN party_id;
+         DELETE FROM schema_migrations WHERE version > 3;",
+    );
+    let rec = start(&url, &key, 10);
+    let first = screening("C-1", &["EL-1"]);
+    let second = screening("C-1", &[]);
+    rec.record(&first).unwrap();
+    let last = rec.record(&second).unwrap();
+    rec.record(&screening("C-2", &["EL-2"])).unwrap();
+    rec.close().unwrap();
+    let store = Store::open_existing(&url).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        exportctl_audit::store::SCHEMA_VERSION
+    );
+    let (index, bytes) = store.last_screening("C-1", None).unwrap().unwrap();
+    assert_eq!(index, last.leaf_index);
+    assert_eq!(
+        exportctl_audit::ScreeningRecord::decode(&bytes).unwrap(),
+        second
+    );
+    assert!(store.last_screening("C-3", None).unwrap().is_none());
+    let report = verify(&store, &key.verifier(), None).unwrap();
+    assert_eq!(report.records, 4);
 }

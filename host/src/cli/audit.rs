@@ -12,8 +12,8 @@ use super::audit_replay::{self, ReplayArgs};
 use super::audit_show::{self, ShowArgs};
 use clap::Subcommand;
 use exportctl_audit::{
-    Checkpoint, CheckpointKey, CheckpointVerifier, DecisionId, ExportError, InclusionProof,
-    ProofError, Store, StoreError, VerifyError, VerifyReport,
+    AnyRecord, Checkpoint, CheckpointKey, CheckpointVerifier, DecisionId, ExportError,
+    InclusionProof, ProofError, Store, StoreError, VerifyError, VerifyReport,
 };
 use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -272,14 +272,25 @@ fn verify_proof(file: &Path, key: &Path) -> Result<(), Failed> {
         .map_err(|e| Failed::tampered(format!("proof {}: not a proof: {e}", file.display())))?;
     let record = exportctl_audit::verify_proof(&proof, &verifier)
         .map_err(|e| Failed::tampered(format!("proof {}: {e}", file.display())))?;
-    let outcome = record
-        .verdict
-        .get("outcome")
-        .and_then(|o| o.as_str())
-        .unwrap_or("?");
+    let what = match &record {
+        AnyRecord::Decision(d) => format!(
+            "decision {} (shipment `{}`, {}, {})",
+            d.decision_id,
+            d.shipment_id,
+            d.verdict
+                .get("outcome")
+                .and_then(|o| o.as_str())
+                .unwrap_or("?"),
+            d.time
+        ),
+        AnyRecord::Screening(s) => format!(
+            "screening {} (party `{}`, {}, {})",
+            s.screening_id, s.party_id, s.outcome, s.time
+        ),
+    };
     println!(
-        "ok: decision {} (shipment `{}`, {outcome}, {}) is leaf {} of the log signed at tree size {}",
-        record.decision_id, record.shipment_id, record.time, proof.leaf_index, proof.tree_size
+        "ok: {what} is leaf {} of the log signed at tree size {}",
+        proof.leaf_index, proof.tree_size
     );
     Ok(())
 }

@@ -17,7 +17,7 @@
 use super::audit::{Failed, open_store, read_verifier, store_failed};
 use super::{Format, load_host};
 use exportctl::{CodeCache, Host, RebuildError, RecordedSet, SettingOverride, Verdict, Worker};
-use exportctl_audit::{DecisionId, DecisionRecord, RecordedInput, Store};
+use exportctl_audit::{AnyRecord, DecisionId, DecisionRecord, RecordKind, RecordedInput, Store};
 use exportctl_sdk::input::{Document, InputFormat, InputLimits, parse_shipment_all};
 use exportctl_sdk::{Outcome, Shipment};
 use serde::Deserialize;
@@ -75,6 +75,17 @@ fn each_record(
     mut f: impl FnMut(DecisionRecord) -> Result<(), Failed>,
 ) -> Result<(), Failed> {
     let name = store.name().to_owned();
+    // Replays re-judge decisions; other records (party screenings) are skipped in a
+    // range and refused by id.
+    let is_decision = |index: u64, bytes: &[u8]| {
+        AnyRecord::kind_of(bytes)
+            .map(|kind| kind == RecordKind::Decision)
+            .map_err(|e| {
+                Failed::tampered(format!(
+                    "audit store {name}: record at leaf index {index} cannot be read: {e}"
+                ))
+            })
+    };
     let decode = |index: u64, bytes: &[u8]| {
         DecisionRecord::decode(bytes).map_err(|e| {
             Failed::tampered(format!(
@@ -85,7 +96,10 @@ fn each_record(
     if let Some(id) = &args.decision_id {
         let id: DecisionId = id.parse().map_err(Failed::usage)?;
         return match store.find(&id).map_err(|e| store_failed(&e))? {
-            Some((index, bytes)) => f(decode(index, &bytes)?),
+            Some((index, bytes)) if is_decision(index, &bytes)? => f(decode(index, &bytes)?),
+            Some(_) => Err(Failed::usage(format!(
+                "audit store {name}: {id} is not a decision (a party screening): replay re-judges decisions"
+            ))),
             None => Err(Failed::usage(format!(
                 "audit store {name}: no decision {id}"
             ))),
@@ -93,6 +107,9 @@ fn each_record(
     }
     store
         .for_each_record(args.from.as_deref(), args.to.as_deref(), |r| {
+            if !is_decision(r.index, &r.bytes)? {
+                return Ok(());
+            }
             f(decode(r.index, &r.bytes)?)
         })
         .map_err(|e| store_failed(&e))?

@@ -1,6 +1,7 @@
 //! `exportctl audit show`: one recorded decision as `check --format text` prints
-//! it (the verdict read from the record, not judged again), the record's facts,
-//! and its proof status.
+//! it (the verdict read from the record, not judged again), or one recorded
+//! party screening with its matches, then the record's facts and its proof
+//! status.
 //!
 //! Exit status: 0 shown; 6 the inclusion proof does not verify with `--key`, or
 //! the record or the store's plugin bytes are damaged; 2 an unknown decision or
@@ -9,7 +10,10 @@
 use super::audit::{Failed, open_store, read_verifier, store_failed};
 use super::audit_replay::{rebuild, recorded_signers};
 use exportctl::report::write_recorded_text;
-use exportctl_audit::{DecisionId, DecisionRecord, ProofError, RecordedInput};
+use exportctl_audit::{
+    AnyRecord, DecisionId, DecisionRecord, ProofError, RecordedInput, RecordedParty,
+    ScreeningRecord, Store,
+};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -32,16 +36,62 @@ pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
     let store = open_store(&args.store)?;
     let Some((index, bytes)) = store.find(&id).map_err(|e| store_failed(&e))? else {
         return Err(Failed::usage(format!(
-            "audit store {}: no decision {id}",
+            "audit store {}: no decision or screening {id}",
             store.name()
         )));
     };
-    let record = DecisionRecord::decode(&bytes).map_err(|e| {
+    let record = AnyRecord::decode(&bytes).map_err(|e| {
         Failed::tampered(format!(
-            "decision {id} at leaf index {index} cannot be read: {e}"
+            "record {id} at leaf index {index} cannot be read: {e}"
         ))
     })?;
-    let host = rebuild(&store, &record, &recorded_signers(&record))?;
+    let mut text = match &record {
+        AnyRecord::Decision(record) => decision_text(&store, record, index)?,
+        AnyRecord::Screening(record) => screening_text(record, index),
+    };
+    let proof = match exportctl_audit::prove(&store, &id) {
+        Ok(proof) => Some(proof),
+        Err(ProofError::NotSealed { .. }) => None,
+        Err(ProofError::Store(e)) => return Err(store_failed(&e)),
+        Err(e) => return Err(Failed::tampered(format!("record {id}: {e}"))),
+    };
+    let mut failed = None;
+    match (&proof, &args.key) {
+        (None, _) => text.push_str("  proof: not yet sealed by a checkpoint\n"),
+        (Some(p), None) => text.push_str(&format!(
+            "  proof: included in the checkpoint of tree size {} (leaf {}); not checked (pass --key to verify it)\n",
+            p.tree_size, p.leaf_index
+        )),
+        (Some(p), Some(key)) => {
+            let verifier = read_verifier(key)?;
+            match exportctl_audit::verify_proof(p, &verifier) {
+                Ok(_) => text.push_str(&format!(
+                    "  proof: included in the checkpoint of tree size {} (leaf {}); the inclusion proof verifies with {}\n",
+                    p.tree_size,
+                    p.leaf_index,
+                    key.display()
+                )),
+                Err(e) => {
+                    text.push_str(&format!("  proof: DOES NOT VERIFY: {e}\n"));
+                    failed = Some(Failed::tampered(format!(
+                        "record {id}: the inclusion proof does not verify with {}: {e}",
+                        key.display()
+                    )));
+                }
+            }
+        }
+    }
+    print!("{text}");
+    io::stdout()
+        .flush()
+        .map_err(|e| Failed::internal(format!("cannot write: {e}")))?;
+    failed.map_or(Ok(()), Err)
+}
+
+/// A decision as `check --format text` prints it, then the record's facts.
+fn decision_text(store: &Store, record: &DecisionRecord, index: u64) -> Result<String, Failed> {
+    let id = record.decision_id;
+    let host = rebuild(store, record, &recorded_signers(record))?;
     let mut out = Vec::new();
     write_recorded_text(&mut out, &record.verdict, &host)
         .map_err(|e| Failed::tampered(format!("decision {id}: {e}")))?;
@@ -76,41 +126,71 @@ pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
                 .map_or_else(String::new, |e| format!(", error: {e}")),
         ));
     }
-    let proof = match exportctl_audit::prove(&store, &id) {
-        Ok(proof) => Some(proof),
-        Err(ProofError::NotSealed { .. }) => None,
-        Err(ProofError::Store(e)) => return Err(store_failed(&e)),
-        Err(e) => return Err(Failed::tampered(format!("decision {id}: {e}"))),
-    };
-    let mut failed = None;
-    match (&proof, &args.key) {
-        (None, _) => text.push_str("  proof: not yet sealed by a checkpoint\n"),
-        (Some(p), None) => text.push_str(&format!(
-            "  proof: included in the checkpoint of tree size {} (leaf {}); not checked (pass --key to verify it)\n",
-            p.tree_size, p.leaf_index
-        )),
-        (Some(p), Some(key)) => {
-            let verifier = read_verifier(key)?;
-            match exportctl_audit::verify_proof(p, &verifier) {
-                Ok(_) => text.push_str(&format!(
-                    "  proof: included in the checkpoint of tree size {} (leaf {}); the inclusion proof verifies with {}\n",
-                    p.tree_size,
-                    p.leaf_index,
-                    key.display()
-                )),
-                Err(e) => {
-                    text.push_str(&format!("  proof: DOES NOT VERIFY: {e}\n"));
-                    failed = Some(Failed::tampered(format!(
-                        "decision {id}: the inclusion proof does not verify with {}: {e}",
-                        key.display()
-                    )));
+    Ok(text)
+}
+
+/// A screening: the party, each policy's matches or failure, and the record's facts.
+fn screening_text(record: &ScreeningRecord, index: u64) -> String {
+    let mut text = format!(
+        "party {}: {} (screened under the law of {})\n",
+        record.party_id, record.outcome, record.date
+    );
+    for p in &record.policies {
+        match (&p.matches, &p.error) {
+            (_, Some(error)) => {
+                text.push_str(&format!("  {} {}: FAILED: {error}\n", p.id, p.version))
+            }
+            (Some(matches), None) if matches.is_empty() => {
+                text.push_str(&format!("  {} {}: no match\n", p.id, p.version))
+            }
+            (Some(matches), None) => {
+                for m in matches {
+                    text.push_str(&format!(
+                        "  {} {}: {} {} — `{}` matches `{}` ({}, edition {}, entry {}, score {:.3}): {} [{}]\n",
+                        p.id,
+                        p.version,
+                        m.outcome,
+                        m.rule,
+                        record.party_id,
+                        m.listed_name,
+                        m.list,
+                        m.edition,
+                        m.entry,
+                        m.score,
+                        m.message,
+                        m.legal_basis,
+                    ));
                 }
             }
+            (None, None) => text.push_str(&format!("  {} {}: -\n", p.id, p.version)),
         }
     }
-    print!("{text}");
-    io::stdout()
-        .flush()
-        .map_err(|e| Failed::internal(format!("cannot write: {e}")))?;
-    failed.map_or(Ok(()), Err)
+    text.push_str(&format!(
+        "record: screening {}, leaf index {index}\n  time: {}\n  requested by: {}\n  request id: {}\n  party: {} (sha256 {})\n  policy set: {} (generation {})\n  host: {} (engine configuration {})\n",
+        record.screening_id,
+        record.time,
+        record.requested_by,
+        record.request_id.as_deref().unwrap_or("none"),
+        match record.input {
+            RecordedParty::Full { .. } => "kept in full",
+            RecordedParty::Digest { .. } => "digest only",
+        },
+        record.input.sha256(),
+        record.policy_set.digest,
+        record.policy_set.generation,
+        record.host_version,
+        record.engine_config_hash,
+    ));
+    for p in &record.policies {
+        text.push_str(&format!(
+            "  policy {} {}: {}, plugin sha256 {}, signed by {}, settings digest {}\n",
+            p.id,
+            p.version,
+            p.mode,
+            p.plugin_sha256,
+            p.signer.as_deref().unwrap_or("unsigned"),
+            p.settings_digest,
+        ));
+    }
+    text
 }

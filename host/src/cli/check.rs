@@ -249,7 +249,7 @@ fn store_failed(error: &StoreError) -> ExitStatus {
 
 /// Who asks, in a record: `cli:` and the login name (from the environment, as
 /// the binary is the edge where the environment is read).
-fn requested_by() -> String {
+pub(super) fn requested_by() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".to_owned());

@@ -22,6 +22,7 @@ mod rescreen;
 mod rescreen_delta;
 mod rescreen_output;
 mod rescreen_parties;
+mod rescreen_recording;
 
 pub use audit::{AuditCommand, create_checkpoint_key};
 pub(crate) use audit_replay::replay_one;
@@ -278,13 +279,22 @@ pub struct RescreenArgs {
     /// Compare with this previous policy set, screened and judged in the same run.
     #[arg(long, value_name = "PREVIOUS_SET")]
     pub against: Option<PathBuf>,
-    /// Compare each order with its last decision in the audit store (`--audit`,
-    /// or the current set's `[audit] store`); orders only.
+    /// Compare each order with its last recorded decision and each party with
+    /// its last recorded screening in the audit store (`--audit`, or the
+    /// current set's `[audit] store`); a party never screened before has only
+    /// new matches.
     #[arg(long)]
     pub since_decisions: bool,
-    /// The audit store holding the decisions (`sqlite:PATH` or `postgres://…`).
-    #[arg(long, value_name = "URL", requires = "since_decisions")]
+    /// Record every party screening and order decision in this audit store
+    /// (`sqlite:PATH` or `postgres://…`) before its change is reported, as the
+    /// set's `[audit] store` does without it; with `--since-decisions`, also
+    /// the store the baseline is read from (as it was before this run).
+    #[arg(long, value_name = "URL")]
     pub audit: Option<String>,
+    /// The key that signs the store's checkpoints (`exportctl audit keygen`),
+    /// overriding the set's `[audit] checkpoint_key`.
+    #[arg(long, value_name = "FILE", requires = "audit")]
+    pub checkpoint_key: Option<PathBuf>,
     /// Report everything, unchanged matches and orders included.
     #[arg(long)]
     pub full: bool,

@@ -85,6 +85,13 @@ impl<S: Sink> Recording<S> {
     }
 }
 
+impl<S: Sink> Recording<S> {
+    /// The sink behind, once [`finish`](Self::finish) has released everything.
+    pub(super) fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S: Sink> Sink for Recording<S> {
     fn verdict(&mut self, label: &str, _verdict: &Verdict) -> io::Result<()> {
         // `judge` always calls `judged`, which has the shipment a record needs.

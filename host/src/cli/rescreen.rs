@@ -5,16 +5,20 @@
 //! (`sdk/spec/rescreen.md`).
 //!
 //! The comparison is against the previous policy set (`--against`), screened
-//! and judged in the same run, or, for orders, against the last decision the
-//! audit store holds for each (`--since-decisions`). Parties are screened with
+//! and judged in the same run, or against the audit store (`--since-decisions`):
+//! each order's last recorded decision, each party's last recorded screening.
+//! With `--audit` every screening and decision of the run is recorded before
+//! its change is reported (`rescreen_recording.rs`). Parties are screened with
 //! the contract's party screener (`screening.rs` in the library), in windows
 //! of [`WINDOW`] parties spread over the threads, so memory stays bounded and
 //! the output keeps the file's order.
 
+use super::recording::{NotRecorded, Recording};
 use super::rescreen_delta::{self, Judgement};
 use super::rescreen_output::{Change, Output, Tally};
 use super::rescreen_parties::{self, Row};
-use super::{ExitStatus, RescreenArgs, load_host, print_load_error};
+use super::rescreen_recording::{self, RescreenLog};
+use super::{ExitStatus, RescreenArgs, load_host, load_host_and_audit, print_load_error};
 use exportctl::{
     Host, InvalidInput, JudgeOptions, ListMatch, Mode, PartyScreening, Sink, Verdict, judge,
     read_file,
@@ -36,30 +40,30 @@ pub(super) const CHUNK: usize = 64;
 enum Baseline {
     /// The previous policy set, loaded beside the current one.
     Set(Arc<Host>),
-    /// The last recorded decision of each order.
-    Decisions(Store),
+    /// The last recorded decision of each order and screening of each party,
+    /// below leaf index `before` (the log as it was before this run recorded).
+    Decisions { store: Store, before: u64 },
 }
 
 pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
-    let host = match load_host(args.policies.as_ref(), &args.set) {
-        Ok(host) => host,
+    let (host, audit) = match load_host_and_audit(args.policies.as_ref(), &args.set) {
+        Ok(loaded) => loaded,
         Err(e) => {
             print_load_error(&e);
             return ExitStatus::InvalidInput;
         }
     };
-    let baseline = match baseline(args) {
+    // The recorder first: it creates a store the baseline is then read from
+    // (a first `--since-decisions --audit` run compares with an empty log).
+    let mut log = match RescreenLog::open(args, audit.clone(), &host) {
+        Ok(log) => log,
+        Err(status) => return status,
+    };
+    let baseline = match baseline(args, audit.map(|a| a.store)) {
         Ok(baseline) => baseline,
         Err(status) => return status,
     };
     if args.parties.is_some() {
-        if let Baseline::Decisions(_) = baseline {
-            eprintln!(
-                "error: --since-decisions compares orders with their recorded decisions; party screenings are \
-                 not recorded, so compare parties --against the previous policy set"
-            );
-            return ExitStatus::InvalidInput;
-        }
         for (which, set) in [
             ("--policies", Some(&host)),
             ("--against", baseline_set(&baseline)),
@@ -95,67 +99,102 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
                 return ExitStatus::InvalidInput;
             }
         };
-        if let (Baseline::Set(before), Some(url)) = (&baseline, &args.nats) {
-            // Parties screened now by the workers, before here (`sdk/spec/queue.md`).
-            match super::nats::rescreen_parties(
-                &rows,
-                &host,
-                before,
-                date,
-                args,
-                url,
-                &mut output,
-                &mut tally,
-            ) {
-                Ok(result) => written = result,
-                Err(status) => return status,
+        match (&baseline, &args.nats) {
+            (Baseline::Set(before), Some(url)) => {
+                if log.is_some() {
+                    eprintln!(
+                        "error: rescreen --nats does not record party screenings yet (the \
+                         workers screen, the publisher compares): run it without an audit \
+                         store, or run rescreen --audit on one machine"
+                    );
+                    return ExitStatus::InvalidInput;
+                }
+                // Parties screened now by the workers, before here (`sdk/spec/queue.md`).
+                match super::nats::rescreen_parties(
+                    &rows,
+                    &host,
+                    before,
+                    date,
+                    args,
+                    url,
+                    &mut output,
+                    &mut tally,
+                ) {
+                    Ok(result) => written = result,
+                    Err(status) => return status,
+                }
             }
-        } else if let Baseline::Set(before) = &baseline {
-            written = parties(
-                &rows,
-                &host,
-                before,
-                date,
-                jobs,
-                args.full,
-                &mut output,
-                &mut tally,
-            );
+            (Baseline::Decisions { .. }, Some(_)) => {
+                eprintln!(
+                    "error: rescreen --nats compares with a previous set (--against); \
+                     --since-decisions runs on one machine"
+                );
+                return ExitStatus::InvalidInput;
+            }
+            (_, None) => {
+                written = parties(
+                    &rows,
+                    &host,
+                    &baseline,
+                    log.as_ref(),
+                    date,
+                    jobs,
+                    args.full,
+                    &mut output,
+                    &mut tally,
+                );
+            }
         }
     }
     if written.is_ok() && !args.orders.is_empty() {
-        written = orders(args, &host, &baseline, &mut output, &mut tally);
+        written = orders(
+            args,
+            &host,
+            &baseline,
+            log.as_mut(),
+            &mut output,
+            &mut tally,
+        );
+    }
+    if written.is_ok()
+        && let Some(log) = &mut log
+    {
+        written = log.close();
     }
     if let Err(e) = written.and_then(|()| output.finish()) {
-        eprintln!("error: cannot write the output: {e}");
+        match NotRecorded::of(&e) {
+            Some(not_recorded) => eprintln!(
+                "error: a screening or decision was not recorded, so its change and every later one are withheld: {not_recorded}"
+            ),
+            None => eprintln!("error: cannot write the output: {e}"),
+        }
         return ExitStatus::Internal;
     }
     eprint!("{}", tally.summary());
     tally.exit_status()
 }
 
-fn baseline(args: &RescreenArgs) -> Result<Baseline, ExitStatus> {
+/// The baseline: the previous set, or the audit store (`--audit`, else the
+/// set's `[audit] store`) as it is before this run records anything.
+fn baseline(args: &RescreenArgs, set_store: Option<String>) -> Result<Baseline, ExitStatus> {
     if let Some(path) = &args.against {
         return load_host(Some(path), &[]).map(Baseline::Set).map_err(|e| {
             print_load_error(&e);
             ExitStatus::InvalidInput
         });
     }
-    let url = match &args.audit {
-        Some(url) => url.clone(),
-        None => match super::load_host_and_audit(args.policies.as_ref(), &args.set) {
-            Ok((_, Some(audit))) => audit.store,
-            _ => {
-                eprintln!(
-                    "error: --since-decisions needs the audit store that holds the decisions: --audit URL or \
-                     `store` in the set's [audit] table"
-                );
-                return Err(ExitStatus::InvalidInput);
-            }
-        },
+    let Some(url) = args.audit.clone().or(set_store) else {
+        eprintln!(
+            "error: --since-decisions needs the audit store that holds the decisions and screenings: \
+             --audit URL or `store` in the set's [audit] table"
+        );
+        return Err(ExitStatus::InvalidInput);
     };
     Store::open_existing(&url)
-        .map(Baseline::Decisions)
+        .and_then(|store| {
+            let before = store.record_count()?;
+            Ok(Baseline::Decisions { store, before })
+        })
         .map_err(|e| {
             eprintln!("error: {e}");
             ExitStatus::InvalidInput
@@ -165,7 +204,7 @@ fn baseline(args: &RescreenArgs) -> Result<Baseline, ExitStatus> {
 fn baseline_set(baseline: &Baseline) -> Option<&Arc<Host>> {
     match baseline {
         Baseline::Set(host) => Some(host),
-        Baseline::Decisions(_) => None,
+        Baseline::Decisions { .. } => None,
     }
 }
 
@@ -178,13 +217,16 @@ fn today() -> Date {
         .unwrap_or(Date::ymd(1970, 1, 1))
 }
 
-/// Screens every valid row with both sets, window by window, and writes the
-/// changes in file order; invalid rows are reported on standard error.
+/// Screens every valid row with the current set (and the previous one, or
+/// reads its last recorded screening), window by window, records the window's
+/// screenings when `log` is given, and writes the changes in file order;
+/// invalid rows are reported on standard error.
 #[allow(clippy::too_many_arguments)]
 fn parties(
     rows: &[Row],
     now: &Arc<Host>,
-    before: &Arc<Host>,
+    baseline: &Baseline,
+    log: Option<&RescreenLog>,
     date: Date,
     jobs: usize,
     full: bool,
@@ -192,7 +234,27 @@ fn parties(
     tally: &mut Tally,
 ) -> io::Result<()> {
     for window in rows.chunks(WINDOW) {
-        let screened = screen_window(window, now, before, date, jobs);
+        let mut screened = screen_window(window, now, baseline_set(baseline), date, jobs);
+        if let Baseline::Decisions { store, before } = baseline {
+            for (row, slot) in window.iter().zip(&mut screened) {
+                if let (Ok(party), Some((_, previous))) = (row, slot) {
+                    // Never screened before: every match is new.
+                    *previous = rescreen_recording::last_screening(store, *before, &party.id)?
+                        .unwrap_or_else(|| rescreen_recording::never_screened(party));
+                }
+            }
+        }
+        if let Some(log) = log {
+            let done: Vec<_> = window
+                .iter()
+                .zip(&screened)
+                .filter_map(|(row, slot)| match (row, slot) {
+                    (Ok(party), Some((current, _))) => Some((party, current)),
+                    _ => None,
+                })
+                .collect();
+            log.record_parties(&done, date)?;
+        }
         write_window(window, &screened, now, full, output, tally)?;
     }
     Ok(())
@@ -252,11 +314,13 @@ pub(super) fn write_window(
 }
 
 /// Screens the valid parties of one window on `jobs` threads, each taking
-/// [`CHUNK`] parties at a time; the results in the window's order.
+/// [`CHUNK`] parties at a time, with the current set and the previous one (if
+/// any; else the previous screening is left empty for the caller to fill); the
+/// results in the window's order.
 fn screen_window(
     window: &[Row],
     now: &Arc<Host>,
-    before: &Arc<Host>,
+    before: Option<&Arc<Host>>,
     date: Date,
     jobs: usize,
 ) -> Vec<Option<(PartyScreening, PartyScreening)>> {
@@ -267,7 +331,7 @@ fn screen_window(
             .map(|_| {
                 scope.spawn(|| {
                     let mut current = now.party_screener();
-                    let mut previous = before.party_screener();
+                    let mut previous = before.map(|h| h.party_screener());
                     let mut done = Vec::new();
                     loop {
                         let start = next.fetch_add(CHUNK, Ordering::Relaxed);
@@ -276,9 +340,11 @@ fn screen_window(
                         }
                         for (i, row) in window.iter().enumerate().skip(start).take(CHUNK) {
                             if let Ok(party) = row {
-                                let pair =
-                                    (current.screen(party, date), previous.screen(party, date));
-                                done.push((i, pair));
+                                let earlier = match &mut previous {
+                                    Some(previous) => previous.screen(party, date),
+                                    None => rescreen_recording::never_screened(party),
+                                };
+                                done.push((i, (current.screen(party, date), earlier)));
                             }
                         }
                     }
@@ -318,12 +384,14 @@ impl Sink for Collect {
     }
 }
 
-/// Judges the open orders with the current set and compares each verdict with
-/// the previous set's, or with the order's last recorded decision.
+/// Judges the open orders with the current set (recording each decision when
+/// `log` is given) and compares each verdict with the previous set's, or with
+/// the order's last recorded decision.
 fn orders(
     args: &RescreenArgs,
     now: &Arc<Host>,
     baseline: &Baseline,
+    log: Option<&mut RescreenLog>,
     output: &mut Output,
     tally: &mut Tally,
 ) -> io::Result<()> {
@@ -359,7 +427,23 @@ fn orders(
         );
         sink
     };
-    let current = judge_all(now);
+    let current = match log.and_then(|log| log.recorder.take().map(|r| (r, log))) {
+        None => judge_all(now),
+        // Each decision is recorded, and its verdict released, before it is compared.
+        Some((recorder, log)) => {
+            let mut recording = Recording::new(Collect::default(), recorder, log.decisions.clone());
+            if let Err(stopped) = judge(
+                documents.iter().cloned().map(Ok),
+                &mut now.worker(),
+                &options,
+                &mut recording,
+            ) {
+                return Err(stopped.error);
+            }
+            recording.finish()?;
+            recording.into_inner()
+        }
+    };
     for messages in &current.invalid {
         for message in messages {
             eprintln!("invalid: {message}");
@@ -372,7 +456,7 @@ fn orders(
             .iter()
             .map(|v| (v.shipment.clone(), Judgement::of(v)))
             .collect(),
-        Baseline::Decisions(store) => recorded(store, &current.verdicts)?,
+        Baseline::Decisions { store, before } => recorded(store, *before, &current.verdicts)?,
     };
     for verdict in &current.verdicts {
         tally.orders += 1;
@@ -389,14 +473,19 @@ fn orders(
     Ok(())
 }
 
-/// The last recorded decision of each order judged now, newest first through
-/// the store until each has one (or the log's start).
-fn recorded(store: &Store, verdicts: &[Verdict]) -> io::Result<HashMap<String, Judgement>> {
+/// The last recorded decision of each order judged now, below leaf index
+/// `before` (so not this run's own), newest first through the store until each
+/// has one (or the log's start).
+fn recorded(
+    store: &Store,
+    before: u64,
+    verdicts: &[Verdict],
+) -> io::Result<HashMap<String, Judgement>> {
     let mut wanted: std::collections::HashSet<&str> =
         verdicts.iter().map(|v| v.shipment.as_str()).collect();
     let mut found = HashMap::new();
     let walked = store
-        .for_each_record_newest_first(None, None, None, |record| {
+        .for_each_record_newest_first(Some(before), None, None, |record| {
             if wanted.is_empty() {
                 return Err(None::<String>);
             }

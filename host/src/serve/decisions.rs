@@ -24,7 +24,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use exportctl_audit::{DecisionId, DecisionRecord, ProofError, Store};
+use exportctl_audit::{AnyRecord, DecisionId, DecisionRecord, ProofError, RecordKind, Store};
 use exportctl_sdk::Date;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -77,6 +77,10 @@ fn find(store: &Store, id: &DecisionId) -> Result<(u64, DecisionRecord, Value), 
             "decision {id} at leaf index {index} cannot be read: {e}"
         ))
     };
+    // The log holds party screenings too; this API serves decisions only.
+    if AnyRecord::kind_of(&bytes).map_err(|e| damaged(e.to_string()))? != RecordKind::Decision {
+        return Err(unknown(id));
+    }
     let record = DecisionRecord::decode(&bytes).map_err(|e| damaged(e.to_string()))?;
     let json = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
     Ok((index, record, json))

@@ -323,7 +323,10 @@ mod tests {
 
     /// A loopback receiver that answers each request with the next status of
     /// `statuses` and hands back what it received (signature header, body).
-    fn receiver(statuses: Vec<u16>) -> (String, std::thread::JoinHandle<Vec<(String, Vec<u8>)>>) {
+    /// What a receiver got: each request's signature header and body.
+    type Received = Vec<(String, Vec<u8>)>;
+
+    fn receiver(statuses: Vec<u16>) -> (String, std::thread::JoinHandle<Received>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hooks/holds", listener.local_addr().unwrap());
         let handle = std::thread::spawn(move || {

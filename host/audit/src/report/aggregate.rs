@@ -9,7 +9,8 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::record::{DecisionRecord, RecordedInput};
+use crate::any_record::AnyRecord;
+use crate::record::{DecisionRecord, RecordKind, RecordedInput};
 use crate::store::{Store, StoreError};
 
 /// The key under which a record kept with `store_input = "digest"` is counted for destination
@@ -238,7 +239,7 @@ pub enum ReportError {
 }
 
 /// Counts the decision records of `store` whose time is in `range`, streaming them in leaf
-/// order.
+/// order. Records of other kinds (party screenings) are skipped: they are no verdicts.
 pub fn aggregate(store: &Store, range: &TimeRange) -> Result<Report, ReportError> {
     let mut report = Report {
         store: store.name().to_owned(),
@@ -249,6 +250,16 @@ pub fn aggregate(store: &Store, range: &TimeRange) -> Result<Report, ReportError
     };
     // The whole log is read and each record's own time decides, not the `time` column.
     store.for_each_record(None, None, |rec| {
+        let bad = |e: serde_json::Error| ReportError::Record {
+            store: report.store.clone(),
+            index: rec.index,
+            field: "kind".into(),
+            reason: e.to_string(),
+        };
+        // The report counts decisions; other records (party screenings) are not verdicts.
+        if AnyRecord::kind_of(&rec.bytes).map_err(bad)? != RecordKind::Decision {
+            return Ok(());
+        }
         let record = DecisionRecord::decode(&rec.bytes).map_err(|e| ReportError::Record {
             store: report.store.clone(),
             index: rec.index,

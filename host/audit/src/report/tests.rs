@@ -365,3 +365,34 @@ fn a_range_without_records_draws_empty_charts() {
     let html = String::from_utf8(html).unwrap();
     assert_eq!(html.matches("<svg").count(), 4, "{html}");
 }
+
+/// Screening records in the log are not verdicts: the report counts the same decisions
+/// with them as without them, and only the log's record count includes them.
+#[test]
+fn screenings_are_not_counted_as_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let key = CheckpointKey::generate("audit.example/report").unwrap();
+    let recorder =
+        Recorder::start(Store::open(&url).unwrap(), key, RecorderConfig::default()).unwrap();
+    for (n, r) in sample().iter().enumerate() {
+        recorder.record(r).unwrap();
+        let mut screening = crate::screening::tests::example();
+        screening.screening_id = DecisionId::new();
+        screening.party_id = format!("C-{n}");
+        recorder.record(&screening).unwrap();
+    }
+    recorder.close().unwrap();
+    let store = Store::open_existing(&url).unwrap();
+    let mixed = aggregate(&store, &TimeRange::default()).unwrap();
+    let (_plain_dir, plain_url) = store_with(&sample());
+    let plain = aggregate(
+        &Store::open_existing(&plain_url).unwrap(),
+        &TimeRange::default(),
+    )
+    .unwrap();
+    assert_eq!((mixed.records, mixed.store_records), (5, 10));
+    assert_eq!(mixed.per_day, plain.per_day);
+    assert_eq!(mixed.held_by_destination, plain.held_by_destination);
+    assert_eq!(mixed.findings, plain.findings);
+}

@@ -33,8 +33,12 @@ pub struct StoredRecord {
 /// (say a request id pointing a retry at another decision's receipt) is caught.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexColumns {
-    /// `decision_id` column.
+    /// `kind` column (`decision`, `screening`).
+    pub kind: String,
+    /// `decision_id` column: the id of a record of any kind.
     pub decision_id: String,
+    /// `party_id` column: the screened party of a screening, else `None`.
+    pub party_id: Option<String>,
     /// `request_id` column.
     pub request_id: Option<String>,
     /// `time` column.
@@ -190,6 +194,26 @@ impl Store {
         each!(self, s => s.find(decision_id))
     }
 
+    /// The last (highest leaf index) screening record of party `party_id` below leaf index
+    /// `before` (all when `None`): its leaf index and canonical bytes, checked against its
+    /// index columns. Found through the `party_id` index, so a rescreen looks each party up
+    /// without reading the log.
+    pub fn last_screening(
+        &self,
+        party_id: &str,
+        before: Option<u64>,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let found = each!(self, s => s.last_screening(party_id, before))?;
+        match found {
+            Some((index, body, columns)) => {
+                check_found(self.name(), index, &body, &columns)?;
+                Ok(Some((index, body)))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Every stored checkpoint note with its tree size, smallest first (unverified).
     pub fn checkpoint_notes(&self) -> Result<Vec<(u64, String)>, StoreError> {
         each!(self, s => s.checkpoint_notes())
@@ -237,7 +261,7 @@ fn is_postgres(url: &str) -> bool {
 }
 
 /// The schema version this build writes; a store with a higher version is refused.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// A store could not be opened, read or written. Every message names the store.
 #[derive(Debug, thiserror::Error)]

@@ -50,6 +50,11 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX records_time ON records(time);",
     // 3: each policy set's canonical form, content-addressed by its digest.
     "CREATE TABLE policy_sets (digest TEXT PRIMARY KEY, form TEXT NOT NULL);",
+    // 4: records of other kinds than decisions (party screenings first): each row's kind,
+    // and the screened party, indexed so a rescreen finds a party's last screening.
+    "ALTER TABLE records ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
+     ALTER TABLE records ADD COLUMN party_id TEXT;
+     CREATE INDEX records_party ON records(party_id, seq) WHERE party_id IS NOT NULL;",
 ];
 
 /// Advisory lock key serialising batch commits (leaf assignment) across hosts: "exportct".
@@ -226,7 +231,7 @@ impl PostgresStore {
     }
 
     /// A row of `SELECT seq, body, leaf_hash, decision_id, request_id, time,
-    /// input_sha256 FROM records` as a stored record.
+    /// input_sha256, kind, party_id FROM records` as a stored record.
     fn stored_record(&self, row: &postgres::Row) -> Result<StoredRecord, StoreError> {
         let err = self.err("read records");
         let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
@@ -235,6 +240,8 @@ impl PostgresStore {
             bytes: row.try_get(1).map_err(&err)?,
             leaf_hash: self.hash_of(index, row.try_get(2).map_err(&err)?)?,
             columns: Some(IndexColumns {
+                kind: row.try_get(7).map_err(&err)?,
+                party_id: row.try_get(8).map_err(&err)?,
                 decision_id: row.try_get(3).map_err(&err)?,
                 request_id: row.try_get(4).map_err(&err)?,
                 time: row.try_get(5).map_err(&err)?,
@@ -255,7 +262,7 @@ impl PostgresStore {
         let params: [&(dyn ToSql + Sync); 2] = [&from_time, &to_time];
         let mut rows = client
             .query_raw(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
                  WHERE ($1::TEXT IS NULL OR time >= $1::TEXT) AND ($2::TEXT IS NULL OR time < $2::TEXT)
                  ORDER BY seq",
                 params.iter().map(|p| *p as &dyn ToSql),
@@ -284,7 +291,7 @@ impl PostgresStore {
         let params: [&(dyn ToSql + Sync); 3] = [&before, &from_time, &to_time];
         let mut rows = client
             .query_raw(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
                  WHERE seq < $1 AND ($2::TEXT IS NULL OR time >= $2::TEXT) AND ($3::TEXT IS NULL OR time < $3::TEXT)
                  ORDER BY seq DESC",
                 params.iter().map(|p| *p as &dyn ToSql),
@@ -340,6 +347,36 @@ impl PostgresStore {
             )
             .map_err(self.err("find a record"))?
             .map(|r| (r.get::<_, i64>(0) as u64, r.get(1))))
+    }
+
+    /// The last screening record of `party_id`, with its index columns (unchecked).
+    pub(crate) fn last_screening(
+        &self,
+        party_id: &str,
+        before: i64,
+    ) -> Result<Option<(u64, Vec<u8>, IndexColumns)>, StoreError> {
+        Ok(self
+            .live()?
+            .query_opt(
+                "SELECT seq, body, decision_id, request_id, time, input_sha256, kind FROM records
+                 WHERE party_id = $1 AND kind = 'screening' AND seq < $2 ORDER BY seq DESC LIMIT 1",
+                &[&party_id, &before],
+            )
+            .map_err(self.err("find a party's last screening"))?
+            .map(|r| {
+                (
+                    r.get::<_, i64>(0) as u64,
+                    r.get(1),
+                    IndexColumns {
+                        kind: r.get(6),
+                        decision_id: r.get(2),
+                        party_id: Some(party_id.to_owned()),
+                        request_id: r.get(3),
+                        time: r.get(4),
+                        input_sha256: r.get(5),
+                    },
+                )
+            }))
     }
 
     /// Every stored checkpoint note with its tree size, smallest first (unverified).
@@ -445,14 +482,16 @@ impl PostgresStore {
         let mut by_request: HashMap<String, (u64, String, String)> = HashMap::new();
         for r in tx
             .query(
-                "SELECT request_id, seq, decision_id, input_sha256, time, body FROM records
-                 WHERE request_id = ANY($1)",
+                "SELECT request_id, seq, decision_id, input_sha256, time, body, kind, party_id
+                 FROM records WHERE request_id = ANY($1)",
                 &[&request_ids],
             )
             .map_err(err("look up request ids"))?
         {
             let seq = r.get::<_, i64>(1) as u64;
             let columns = IndexColumns {
+                kind: r.get(6),
+                party_id: r.get(7),
                 request_id: r.get(0),
                 decision_id: r.get(2),
                 input_sha256: r.get(3),
@@ -503,9 +542,10 @@ impl PostgresStore {
         }
         if !new.seq.is_empty() {
             tx.execute(
-                "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
+                "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash,
+                                      kind, party_id)
                  SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
-                                      $6::BYTEA[], $7::BYTEA[])",
+                                      $6::BYTEA[], $7::BYTEA[], $8::TEXT[], $9::TEXT[])",
                 &[
                     &new.seq,
                     &new.decision_id,
@@ -514,6 +554,8 @@ impl PostgresStore {
                     &new.time,
                     &new.body,
                     &new.leaf_hash,
+                    &new.kind,
+                    &new.party_id,
                 ],
             )
             .map_err(err("insert records"))?;
@@ -533,6 +575,8 @@ struct NewRows<'a> {
     time: Vec<&'a str>,
     body: Vec<&'a [u8]>,
     leaf_hash: Vec<&'a [u8]>,
+    kind: Vec<&'static str>,
+    party_id: Vec<Option<&'a str>>,
 }
 
 impl<'a> NewRows<'a> {
@@ -544,6 +588,8 @@ impl<'a> NewRows<'a> {
         self.time.push(&rec.time);
         self.body.push(&rec.bytes);
         self.leaf_hash.push(&rec.leaf_hash);
+        self.kind.push(rec.kind.as_str());
+        self.party_id.push(rec.party_id.as_deref());
     }
 }
 

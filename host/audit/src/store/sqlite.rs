@@ -38,6 +38,12 @@ const MIGRATIONS: &[&str] = &[
     // 3: each policy set's canonical form, content-addressed by its digest, so a replay
     // rebuilds the set a record names.
     "CREATE TABLE policy_sets (digest TEXT PRIMARY KEY, form TEXT NOT NULL);",
+    // 4: records of other kinds than decisions (party screenings first): each row's kind,
+    // and the screened party, indexed so a rescreen finds a party's last screening. Rows
+    // already stored are decisions.
+    "ALTER TABLE records ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
+     ALTER TABLE records ADD COLUMN party_id TEXT;
+     CREATE INDEX records_party ON records(party_id, seq) WHERE party_id IS NOT NULL;",
 ];
 
 /// An open SQLite audit store.
@@ -291,7 +297,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
                  WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time < ?2) ORDER BY seq",
             )
             .map_err(err)?;
@@ -305,7 +311,7 @@ impl SqliteStore {
     }
 
     /// A row of `SELECT seq, body, leaf_hash, decision_id, request_id, time,
-    /// input_sha256 FROM records` as a stored record.
+    /// input_sha256, kind, party_id FROM records` as a stored record.
     fn stored_record(&self, row: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
         let err = |e| classify(&self.name, "read records", e);
         let index = row.get::<_, i64>(0).map_err(err)? as u64;
@@ -314,7 +320,9 @@ impl SqliteStore {
             bytes: row.get(1).map_err(err)?,
             leaf_hash: self.hash_of(index, row.get(2).map_err(err)?)?,
             columns: Some(IndexColumns {
+                kind: row.get(7).map_err(err)?,
                 decision_id: row.get(3).map_err(err)?,
+                party_id: row.get(8).map_err(err)?,
                 request_id: row.get(4).map_err(err)?,
                 time: row.get(5).map_err(err)?,
                 input_sha256: row.get(6).map_err(err)?,
@@ -335,7 +343,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256 FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
                  WHERE seq < ?1 AND (?2 IS NULL OR time >= ?2) AND (?3 IS NULL OR time < ?3)
                  ORDER BY seq DESC",
             )
@@ -405,6 +413,36 @@ impl SqliteStore {
             )
             .optional()
             .map_err(|e| classify(&self.name, "find a record", e))
+    }
+
+    /// The last screening record of `party_id`, with its index columns (unchecked).
+    pub(crate) fn last_screening(
+        &self,
+        party_id: &str,
+        before: i64,
+    ) -> Result<Option<(u64, Vec<u8>, IndexColumns)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT seq, body, decision_id, request_id, time, input_sha256, kind FROM records
+                 WHERE party_id = ?1 AND kind = 'screening' AND seq < ?2 ORDER BY seq DESC LIMIT 1",
+                params![party_id, before],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get(1)?,
+                        IndexColumns {
+                            kind: r.get(6)?,
+                            decision_id: r.get(2)?,
+                            party_id: Some(party_id.to_owned()),
+                            request_id: r.get(3)?,
+                            time: r.get(4)?,
+                            input_sha256: r.get(5)?,
+                        },
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| classify(&self.name, "find a party's last screening", e))
     }
 
     /// Every stored checkpoint note with its tree size, smallest first (unverified).
@@ -503,13 +541,13 @@ impl SqliteStore {
         {
             let mut by_request = tx
                 .prepare_cached(
-                    "SELECT seq, decision_id, input_sha256, time, body FROM records WHERE request_id = ?1",
+                    "SELECT seq, decision_id, input_sha256, time, body, kind, party_id FROM records WHERE request_id = ?1",
                 )
                 .map_err(err("prepare"))?;
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash, kind, party_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(err("prepare"))?;
             for rec in batch {
@@ -519,7 +557,9 @@ impl SqliteStore {
                             Ok((
                                 r.get::<_, i64>(0)? as u64,
                                 IndexColumns {
+                                    kind: r.get(5)?,
                                     decision_id: r.get(1)?,
+                                    party_id: r.get(6)?,
                                     request_id: Some(request_id.clone()),
                                     input_sha256: r.get(2)?,
                                     time: r.get(3)?,
@@ -550,6 +590,8 @@ impl SqliteStore {
                     rec.time,
                     rec.bytes,
                     &rec.leaf_hash[..],
+                    rec.kind.as_str(),
+                    rec.party_id,
                 ]);
                 match res {
                     Ok(_) => {
@@ -653,15 +695,79 @@ mod tests {
         assert_eq!(s.find(&rec.decision_id).unwrap().unwrap().0, 0);
     }
 
+    /// Inserts a record as a store of schema 1 to 3 did (no `kind`, no `party_id`).
+    fn insert_as_first_schema(s: &SqliteStore, rec: &EncodedRecord) {
+        s.conn()
+            .execute(
+                "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash)
+                 VALUES ((SELECT COUNT(*) FROM records), ?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    rec.decision_id.to_string(),
+                    rec.request_id,
+                    rec.input_sha256,
+                    rec.time,
+                    rec.bytes,
+                    &rec.leaf_hash[..]
+                ],
+            )
+            .unwrap();
+    }
+
+    /// A store of schema 3 (decisions only) is migrated to schema 4 on open: its decisions
+    /// keep verifying (their rows are of kind `decision`, with no party), and it then holds
+    /// screenings, found by party id.
+    #[test]
+    fn migrates_from_schema_3_to_hold_screenings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        let v3 = open_at_version(&path, 3);
+        assert_eq!(v3.schema_version().unwrap(), 3);
+        let decision = example().encode().unwrap();
+        insert_as_first_schema(&v3, &decision);
+        assert!(
+            v3.conn()
+                .prepare("SELECT kind, party_id FROM records")
+                .is_err(),
+            "v3 has no kind or party_id columns"
+        );
+        drop(v3);
+        let mut s = SqliteStore::open(&format!("sqlite:{}", path.display())).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        let (kind, party): (String, Option<String>) = s
+            .conn()
+            .query_row(
+                "SELECT kind, party_id FROM records WHERE seq = 0",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((kind.as_str(), party), ("decision", None));
+        let mut first = crate::screening::tests::example();
+        let mut second = first.clone();
+        second.screening_id = DecisionId::new();
+        first.screening_id = DecisionId::new();
+        let (first, second) = (first.encode().unwrap(), second.encode().unwrap());
+        let res = s.insert_batch(&[&first, &second]).unwrap();
+        assert!(matches!(res[..], [Inserted::New(1), Inserted::New(2)]));
+        let found = s.last_screening("C-1002", i64::MAX).unwrap().unwrap();
+        assert_eq!((found.0, &found.1), (2, &second.bytes));
+        assert_eq!(found.2.kind, "screening");
+        assert!(s.last_screening("C-9999", i64::MAX).unwrap().is_none());
+        // Every row, old and new, agrees with its record.
+        let mut log = crate::verify::LogCheck::new("v3.db");
+        s.for_each_record(None, None, |r| log.push(&r))
+            .unwrap()
+            .unwrap();
+    }
+
     #[test]
     fn migrates_from_schema_1_keeping_records() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.db");
-        let mut v1 = open_at_version(&path, 1);
+        let v1 = open_at_version(&path, 1);
         assert_eq!(v1.schema_version().unwrap(), 1);
         let rec = example().encode().unwrap();
-        let res = v1.insert_batch(&[&rec]).unwrap();
-        assert!(matches!(res[..], [Inserted::New(0)]));
+        insert_as_first_schema(&v1, &rec);
         assert!(
             v1.conn().prepare("SELECT * FROM plugins").is_err(),
             "v1 has no plugins table"
@@ -700,6 +806,6 @@ mod tests {
                 .map(Result::unwrap)
                 .collect()
         };
-        assert_eq!(versions, vec![1, 2, 3]);
+        assert_eq!(versions, vec![1, 2, 3, 4]);
     }
 }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use exportctl_audit::{
     CheckpointKey, DecisionId, DecisionRecord, PolicyEntry, PolicySetRef, RecordKind,
-    RecordedInput, Recorder, RecorderConfig, Store,
+    RecordedInput, RecordedMatch, RecordedParty, Recorder, RecorderConfig, ScreeningPolicyEntry,
+    ScreeningRecord, Store,
 };
 use serde_json::json;
 
@@ -44,6 +45,53 @@ pub fn record(n: u64, request_id: Option<&str>) -> DecisionRecord {
             error: None,
         }],
         verdict: json!({"outcome": "allow", "reasons": []}),
+        host_version: "0.1.0".into(),
+        engine_config_hash: "22".repeat(32),
+    }
+}
+
+/// A screening record of party `party` with one match per `entries` (none: nothing matched).
+pub fn screening(party: &str, entries: &[&str]) -> ScreeningRecord {
+    ScreeningRecord {
+        kind: RecordKind::Screening,
+        screening_id: DecisionId::new(),
+        time: exportctl_audit::record::now(),
+        requested_by: "test".into(),
+        request_id: None,
+        party_id: party.into(),
+        date: "2026-12-01".into(),
+        input: RecordedParty::full(json!({"id": party, "name": "Orion Trading", "country": "AE"}))
+            .unwrap(),
+        policy_set: PolicySetRef {
+            digest: "abc".into(),
+            generation: 1,
+        },
+        policies: vec![ScreeningPolicyEntry {
+            id: "us-entity-list".into(),
+            version: "0.1.0".into(),
+            plugin_sha256: "00".repeat(32),
+            signer: None,
+            mode: "enforce".into(),
+            settings_digest: "11".repeat(32),
+            matches: Some(
+                entries
+                    .iter()
+                    .map(|e| RecordedMatch {
+                        rule: "entity-list".into(),
+                        outcome: "deny".into(),
+                        list: "Entity List".into(),
+                        edition: "2026-11-28".into(),
+                        entry: (*e).into(),
+                        listed_name: "Orion Trading".into(),
+                        score: 0.93,
+                        message: "matches".into(),
+                        legal_basis: "15 CFR 744.11".into(),
+                    })
+                    .collect(),
+            ),
+            error: None,
+        }],
+        outcome: if entries.is_empty() { "allow" } else { "deny" }.into(),
         host_version: "0.1.0".into(),
         engine_config_hash: "22".repeat(32),
     }

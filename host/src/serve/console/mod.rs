@@ -49,7 +49,7 @@ async fn dashboard(
 ) -> Response {
     let signed = match signed_in(&console, &headers) {
         Ok(signed) => signed,
-        Err(response) => return response,
+        Err(refused) => return refused.into_response(),
     };
     let fields = form_fields(query.unwrap_or_default().as_bytes());
     let nonempty = |name: &str| fields.get(name).filter(|v| !v.trim().is_empty()).cloned();
@@ -57,14 +57,31 @@ async fn dashboard(
     dashboard::show(&signed, store, nonempty("from"), nonempty("to")).await
 }
 
-/// The request's signed-in officer, or the response that sends them to sign in.
-fn signed_in(console: &Console, headers: &HeaderMap) -> Result<SignedIn, Response> {
+/// Why a request may not see a console page.
+enum Refused {
+    /// No live session: sign in first.
+    SignedOut,
+    /// The session's token has lost the console's roles.
+    NoConsoleRole(String),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::SignedOut => signin::signed_out(),
+            Refused::NoConsoleRole(name) => signin::no_console_role(&name),
+        }
+    }
+}
+
+/// The request's signed-in officer, or why not.
+fn signed_in(console: &Console, headers: &HeaderMap) -> Result<SignedIn, Refused> {
     let signed = console
         .sessions
         .find(&console.app.tokens, headers)
-        .ok_or_else(signin::signed_out)?;
+        .ok_or(Refused::SignedOut)?;
     if !signed.client.has_any(CONSOLE_ROLES) {
-        return Err(signin::no_console_role(&signed.client.name));
+        return Err(Refused::NoConsoleRole(signed.client.name.to_string()));
     }
     Ok(signed)
 }
