@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::canonical::CanonicalError;
+use crate::hold_action::HoldActionRecord;
 use crate::record::{DecisionId, DecisionRecord, EncodedRecord, RecordKind};
 use crate::screening::ScreeningRecord;
 
@@ -25,11 +26,18 @@ impl Recordable for ScreeningRecord {
     }
 }
 
+impl Recordable for HoldActionRecord {
+    fn encode_record(&self) -> Result<EncodedRecord, CanonicalError> {
+        self.encode()
+    }
+}
+
 impl Recordable for AnyRecord {
     fn encode_record(&self) -> Result<EncodedRecord, CanonicalError> {
         match self {
             Self::Decision(r) => r.encode(),
             Self::Screening(r) => r.encode(),
+            Self::HoldAction(r) => r.encode(),
         }
     }
 }
@@ -41,6 +49,8 @@ pub enum AnyRecord {
     Decision(DecisionRecord),
     /// One party screened.
     Screening(ScreeningRecord),
+    /// An officer's action on a hold.
+    HoldAction(HoldActionRecord),
 }
 
 /// Just the `kind` of a record; serde skips the rest unparsed.
@@ -60,6 +70,7 @@ impl AnyRecord {
         Ok(match Self::kind_of(bytes)? {
             RecordKind::Decision => Self::Decision(DecisionRecord::decode(bytes)?),
             RecordKind::Screening => Self::Screening(ScreeningRecord::decode(bytes)?),
+            RecordKind::HoldAction => Self::HoldAction(HoldActionRecord::decode(bytes)?),
         })
     }
 
@@ -68,6 +79,7 @@ impl AnyRecord {
         Ok(match KindOnly::deserialize(&value)?.kind {
             RecordKind::Decision => Self::Decision(serde_json::from_value(value)?),
             RecordKind::Screening => Self::Screening(serde_json::from_value(value)?),
+            RecordKind::HoldAction => Self::HoldAction(serde_json::from_value(value)?),
         })
     }
 
@@ -76,6 +88,7 @@ impl AnyRecord {
         match self {
             Self::Decision(r) => r.kind,
             Self::Screening(r) => r.kind,
+            Self::HoldAction(r) => r.kind,
         }
     }
 
@@ -84,6 +97,7 @@ impl AnyRecord {
         match self {
             Self::Decision(r) => r.decision_id,
             Self::Screening(r) => r.screening_id,
+            Self::HoldAction(r) => r.action_id,
         }
     }
 
@@ -92,6 +106,7 @@ impl AnyRecord {
         match self {
             Self::Decision(r) => &r.time,
             Self::Screening(r) => &r.time,
+            Self::HoldAction(r) => &r.time,
         }
     }
 }
@@ -107,13 +122,14 @@ mod tests {
         for record in [
             AnyRecord::Decision(decision),
             AnyRecord::Screening(screening),
+            AnyRecord::HoldAction(crate::hold_action::tests::example()),
         ] {
             let bytes = record.encode_record().unwrap().bytes;
             assert_eq!(AnyRecord::decode(&bytes).unwrap(), record);
             let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             assert_eq!(AnyRecord::from_value(value).unwrap(), record);
         }
-        let err = AnyRecord::decode(br#"{"kind":"hold_action"}"#).unwrap_err();
-        assert!(err.to_string().contains("hold_action"), "{err}");
+        let err = AnyRecord::decode(br#"{"kind":"hold_waiver"}"#).unwrap_err();
+        assert!(err.to_string().contains("hold_waiver"), "{err}");
     }
 }

@@ -55,6 +55,11 @@ pub enum Held {
 }
 
 impl Held {
+    /// The outcome's name, as the verdict contract writes it.
+    pub fn as_str(self) -> &'static str {
+        held_name(self)
+    }
+
     /// The held outcome of a verdict's outcome, as the verdict contract names
     /// it (`review`, `licence_required`, `deny`); `None` for `allow` or an
     /// unknown name.
@@ -90,6 +95,27 @@ pub enum State {
 }
 
 impl State {
+    /// The state named `name` (`approved` needs the approving officer).
+    pub fn from_parts(name: &str, approved_by: Option<&str>) -> Option<State> {
+        Some(match (name, approved_by) {
+            ("open", _) => State::Open,
+            ("approved", Some(by)) => State::Approved { by: by.to_owned() },
+            ("released", _) => State::Released,
+            ("licensed", _) => State::Licensed,
+            ("rejected", _) => State::Rejected,
+            ("cancelled", _) => State::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// The officer who approved, in the approved state.
+    pub fn approved_by(&self) -> Option<&str> {
+        match self {
+            State::Approved { by } => Some(by),
+            _ => None,
+        }
+    }
+
     /// Whether no action can follow.
     pub fn is_final(&self) -> bool {
         !matches!(self, State::Open | State::Approved { .. })
@@ -129,6 +155,21 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action named `name`; `attach_licence` takes the outcome of the judgement with
+    /// the licence (`None` for an unknown name, or a licence without a judgement).
+    pub fn from_parts(name: &str, rejudged: Option<&str>) -> Option<Action> {
+        Some(match (name, rejudged) {
+            ("approve", _) => Action::Approve,
+            ("release", _) => Action::Release,
+            ("reject", _) => Action::Reject,
+            ("cancel", _) => Action::Cancel,
+            ("attach_licence", Some(outcome)) => Action::AttachLicence {
+                rejudged: outcome.to_owned(),
+            },
+            _ => return None,
+        })
+    }
+
     /// The action's name, as records and the API write it.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -139,6 +180,41 @@ impl Action {
             Action::AttachLicence { .. } => "attach_licence",
         }
     }
+}
+
+/// What a record does to holds, carried beside its bytes to the store so the store can keep
+/// the holds' current states in the same transaction (and refuse an action the rules refuse,
+/// however many hosts write to the log).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A decision that is not `allow` opens a hold.
+    Open(Opening),
+    /// An officer's action on the hold a decision opened.
+    Act {
+        /// The decision that opened the hold.
+        hold: crate::DecisionId,
+        /// Who acted.
+        officer: String,
+        /// What they did.
+        action: Action,
+        /// The state the record says the action leads to (the store checks it).
+        to: String,
+    },
+}
+
+/// The facts of a new hold that its queue is filtered and counted by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opening {
+    /// The decision's outcome.
+    pub held: Held,
+    /// The shipment's own id.
+    pub shipment_id: String,
+    /// The destination country, where the record keeps the shipment.
+    pub destination: Option<String>,
+    /// The HS chapters (two digits) of the shipment's lines, where the record keeps it.
+    pub hs_chapters: Vec<String>,
+    /// The policies whose own outcome is not `allow`.
+    pub policies: Vec<String>,
 }
 
 /// Why an action may not follow: each says what the officer can do instead.
@@ -205,6 +281,11 @@ impl Hold {
             held,
             state: State::Open,
         }
+    }
+
+    /// A hold as the store keeps it: its held outcome and state.
+    pub fn resume(held: Held, state: State) -> Hold {
+        Hold { held, state }
     }
 
     /// The outcome it is held for (a licence judged `review` changes it).

@@ -53,7 +53,7 @@ pub mod canonical;
 pub mod checkpoint;
 pub mod export;
 pub mod hold;
-
+pub mod hold_action;
 pub mod merkle;
 pub mod proof;
 pub mod record;
@@ -67,6 +67,7 @@ pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerif
 
 pub use any_record::{AnyRecord, Recordable};
 pub use canonical::CanonicalJson;
+pub use hold_action::{HoldActionRecord, RecordedLicence, Rejudgement};
 pub use record::{
     DecisionId, DecisionRecord, EncodedRecord, PolicyEntry, PolicySetRef, PreparedRecord,
     RecordKind, RecordedInput,

@@ -67,7 +67,7 @@ impl From<DecisionId> for String {
 
 /// What a record is about, so a reader can tell records apart before looking at other
 /// fields. Each kind has its own record type and its own fields (`sdk/spec/audit-record.md`);
-/// a new kind (hold actions come next) adds a variant here, a type, and an arm in
+/// a new kind adds a variant here, a type, and an arm in
 /// [`AnyRecord`](crate::AnyRecord).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +77,8 @@ pub enum RecordKind {
     /// One business partner screened against the lists
     /// ([`ScreeningRecord`](crate::ScreeningRecord)).
     Screening,
+    /// An officer's action on a hold ([`HoldActionRecord`](crate::HoldActionRecord)).
+    HoldAction,
 }
 
 impl RecordKind {
@@ -85,6 +87,7 @@ impl RecordKind {
         match self {
             Self::Decision => "decision",
             Self::Screening => "screening",
+            Self::HoldAction => "hold_action",
         }
     }
 }
@@ -235,6 +238,20 @@ pub struct EncodedRecord {
     pub bytes: Vec<u8>,
     /// RFC 6962 leaf hash of `bytes`.
     pub leaf_hash: Hash,
+    /// What the record does to holds: a decision that is not `allow` opens one, a hold
+    /// action changes one (the store keeps their states in the same transaction).
+    pub hold: Option<crate::hold::Change>,
+}
+
+impl EncodedRecord {
+    /// The `hold_id` column: the hold the record opens or acts on.
+    pub fn hold_id(&self) -> Option<DecisionId> {
+        match &self.hold {
+            Some(crate::hold::Change::Open(_)) => Some(self.decision_id),
+            Some(crate::hold::Change::Act { hold, .. }) => Some(*hold),
+            None => None,
+        }
+    }
 }
 
 impl DecisionRecord {
@@ -250,6 +267,10 @@ impl DecisionRecord {
             as_of: &self.as_of,
             input_sha256: self.input.sha256(),
             shipment: match &self.input {
+                RecordedInput::Full { shipment, .. } => Some(shipment),
+                RecordedInput::Digest { .. } => None,
+            },
+            facts: match &self.input {
                 RecordedInput::Full { shipment, .. } => Some(shipment),
                 RecordedInput::Digest { .. } => None,
             },
@@ -334,6 +355,7 @@ impl PreparedRecord {
             as_of: &self.as_of,
             input_sha256: &input_sha256,
             shipment: self.keep_shipment.then_some(&self.shipment),
+            facts: Some(&self.shipment),
             policy_set: &self.policy_set,
             policies: &self.policies,
             verdict: &self.verdict,
@@ -347,11 +369,16 @@ impl PreparedRecord {
 /// A JSON part of a record: written canonically when the record is.
 trait JsonPart {
     fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+    /// The fields of `T` in it (serde skips the rest), if it has them.
+    fn pick<T: serde::de::DeserializeOwned>(&self) -> Option<T>;
 }
 
 impl JsonPart for Value {
     fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         write_canonical(self, out)
+    }
+    fn pick<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(self).ok()
     }
 }
 
@@ -359,6 +386,9 @@ impl JsonPart for CanonicalJson {
     fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         out.extend_from_slice(self.as_bytes());
         Ok(())
+    }
+    fn pick<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(self.as_bytes()).ok()
     }
 }
 
@@ -373,6 +403,8 @@ struct RecordView<'a, J: JsonPart> {
     as_of: &'a str,
     input_sha256: &'a str,
     shipment: Option<&'a J>,
+    /// The shipment a hold's facts are read from (kept or not).
+    facts: Option<&'a J>,
     policy_set: &'a PolicySetRef,
     policies: &'a [PolicyEntry],
     verdict: &'a J,
@@ -405,6 +437,38 @@ impl<J: JsonPart> RecordView<'_, J> {
             time: self.time.to_owned(),
             leaf_hash: leaf_hash(&bytes),
             bytes,
+            hold: self.opening().map(crate::hold::Change::Open),
+        })
+    }
+
+    /// The hold this decision opens: none for `allow` (or a verdict without an outcome,
+    /// which no host writes).
+    fn opening(&self) -> Option<crate::hold::Opening> {
+        let held = crate::hold::Held::from_outcome(&self.verdict.pick::<OutcomeOf>()?.outcome)?;
+        let facts = self
+            .facts
+            .and_then(|s| s.pick::<ShipmentFacts>())
+            .unwrap_or_default();
+        let mut hs_chapters: Vec<String> = facts
+            .lines
+            .iter()
+            .filter_map(|l| l.hs_code.as_deref())
+            .filter(|hs| hs.len() >= 2 && hs.is_char_boundary(2))
+            .map(|hs| hs[..2].to_owned())
+            .collect();
+        hs_chapters.sort();
+        hs_chapters.dedup();
+        Some(crate::hold::Opening {
+            held,
+            shipment_id: self.shipment_id.to_owned(),
+            destination: facts.destination_country,
+            hs_chapters,
+            policies: self
+                .policies
+                .iter()
+                .filter(|p| p.outcome.as_deref().is_some_and(|o| o != "allow"))
+                .map(|p| p.id.clone())
+                .collect(),
         })
     }
 
@@ -474,6 +538,25 @@ impl<J: JsonPart> RecordView<'_, J> {
     }
 }
 
+/// A verdict's outcome; serde skips the rest.
+#[derive(Deserialize)]
+pub(crate) struct OutcomeOf {
+    pub(crate) outcome: String,
+}
+
+/// What a hold is filtered by, from the judged shipment; serde skips the rest.
+#[derive(Default, Deserialize)]
+struct ShipmentFacts {
+    destination_country: Option<String>,
+    #[serde(default)]
+    lines: Vec<LineFacts>,
+}
+
+#[derive(Deserialize)]
+struct LineFacts {
+    hs_code: Option<String>,
+}
+
 /// Writes one JSON object whose keys the caller gives in RFC 8785 order (all record keys
 /// are ASCII, so byte order is UTF-16 order).
 struct CanonicalObject<'a> {
@@ -523,8 +606,14 @@ impl<'a> CanonicalObject<'a> {
 pub(crate) struct IndexedFields<'a> {
     #[serde(borrow)]
     kind: Cow<'a, str>,
-    #[serde(borrow, alias = "screening_id")]
+    #[serde(borrow, alias = "screening_id", alias = "action_id")]
     decision_id: Cow<'a, str>,
+    /// A hold action's hold.
+    #[serde(borrow, default)]
+    hold: Option<Cow<'a, str>>,
+    /// A decision's verdict, of which only the outcome is read.
+    #[serde(default)]
+    verdict: Option<OutcomeOf>,
     #[serde(borrow, default)]
     party_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -547,6 +636,27 @@ impl<'a> IndexedFields<'a> {
         serde_json::from_slice(bytes)
     }
 
+    /// The record's kind, as written.
+    pub(crate) fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The outcome a decision is held for (`None`: allow, or not a decision).
+    pub(crate) fn held(&self) -> Option<crate::hold::Held> {
+        crate::hold::Held::from_outcome(&self.verdict.as_ref()?.outcome)
+    }
+
+    /// The hold the record opens (a decision that is not `allow`: its own id) or acts on.
+    pub(crate) fn hold_id(&self) -> Option<&str> {
+        match &self.verdict {
+            Some(v) if crate::hold::Held::from_outcome(&v.outcome).is_some() => {
+                Some(&self.decision_id)
+            }
+            Some(_) => None,
+            None => self.hold.as_deref(),
+        }
+    }
+
     /// The first index column that does not match these fields, if any.
     pub(crate) fn differs_from(&self, columns: &IndexColumns) -> Option<&'static str> {
         if self.kind != columns.kind {
@@ -555,6 +665,8 @@ impl<'a> IndexedFields<'a> {
             Some("decision_id")
         } else if self.party_id.as_deref() != columns.party_id.as_deref() {
             Some("party_id")
+        } else if self.hold_id() != columns.hold_id.as_deref() {
+            Some("hold_id")
         } else if self.request_id.as_deref() != columns.request_id.as_deref() {
             Some("request_id")
         } else if self.time != columns.time {

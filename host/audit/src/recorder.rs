@@ -114,6 +114,15 @@ pub enum RecordError {
         /// The decision id.
         decision_id: DecisionId,
     },
+    /// A hold action the rules refuse, given the hold's state when it came to be stored
+    /// (e.g. another officer acted first): nothing was recorded.
+    #[error("audit store {store}: {reason}")]
+    HoldRefused {
+        /// The store.
+        store: String,
+        /// Why, as the rules say it.
+        reason: String,
+    },
     /// The record could not be encoded.
     #[error(transparent)]
     Encode(#[from] CanonicalError),
@@ -493,6 +502,10 @@ impl Writer {
                         Inserted::DuplicateDecision => Err(RecordError::DuplicateDecision {
                             store: name.clone(),
                             decision_id: rec.decision_id,
+                        }),
+                        Inserted::Refused(reason) => Err(RecordError::HoldRefused {
+                            store: name.clone(),
+                            reason,
                         }),
                     };
                     // A caller that went away still has its record stored; nothing to undo.

@@ -157,6 +157,7 @@ impl ScreeningRecord {
             time: self.time.clone(),
             leaf_hash: leaf_hash(&bytes),
             bytes,
+            hold: None,
         })
     }
 

@@ -2,8 +2,12 @@
 //! checkpoint's signature and root, and (optionally) that the log extends a checkpoint the
 //! verifier kept from earlier.
 
+use std::collections::HashMap;
+
 use crate::any_record::AnyRecord;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
+use crate::hold::Hold;
+use crate::hold_action::HoldActionRecord;
 use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
 use crate::record::IndexedFields;
 use crate::store::{IndexColumns, StoredRecord};
@@ -66,6 +70,17 @@ pub enum VerifyError {
         /// Leaf index.
         index: u64,
         /// Why.
+        reason: String,
+    },
+    /// A hold action the rules of [`crate::hold`] refuse, given the actions before it (e.g.
+    /// a release by the officer who approved): the service was bypassed or a record forged.
+    #[error("audit log {log}: record at leaf index {index} breaks the hold rules: {reason}")]
+    HoldRules {
+        /// The log.
+        log: String,
+        /// Leaf index.
+        index: u64,
+        /// What the rules say.
         reason: String,
     },
     /// A checkpoint's signature, key or format is wrong (a replaced or forged checkpoint).
@@ -135,6 +150,10 @@ pub(crate) struct LogCheck {
     log: String,
     tree: Tree,
     check_records: bool,
+    /// Every hold opened so far, as its recorded actions left it: each action is checked
+    /// against the rules again, so an action the service should have refused (or a record
+    /// written around it) is caught.
+    holds: HashMap<String, Hold>,
 }
 
 impl LogCheck {
@@ -143,6 +162,7 @@ impl LogCheck {
             log: log.to_owned(),
             tree: Tree::new(),
             check_records: false,
+            holds: HashMap::new(),
         }
     }
 
@@ -167,9 +187,15 @@ impl LogCheck {
                 index: rec.index,
             });
         }
+        let fields = IndexedFields::read(&rec.bytes).map_err(|e| VerifyError::Unreadable {
+            log: self.log.clone(),
+            index: rec.index,
+            reason: e.to_string(),
+        })?;
         if let Some(columns) = &rec.columns {
-            self.check_columns(rec.index, &rec.bytes, columns)?;
+            self.check_columns(rec.index, &fields, columns)?;
         }
+        self.fold_hold(rec, &fields)?;
         if self.check_records {
             AnyRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
                 log: self.log.clone(),
@@ -186,14 +212,9 @@ impl LogCheck {
     fn check_columns(
         &self,
         index: u64,
-        bytes: &[u8],
+        fields: &IndexedFields<'_>,
         columns: &IndexColumns,
     ) -> Result<(), VerifyError> {
-        let fields = IndexedFields::read(bytes).map_err(|e| VerifyError::Unreadable {
-            log: self.log.clone(),
-            index,
-            reason: e.to_string(),
-        })?;
         match fields.differs_from(columns) {
             Some(column) => Err(VerifyError::ColumnEdited {
                 log: self.log.clone(),
@@ -202,6 +223,63 @@ impl LogCheck {
             }),
             None => Ok(()),
         }
+    }
+
+    /// Opens the hold of a held decision, or applies a hold action by the rules.
+    fn fold_hold(
+        &mut self,
+        rec: &StoredRecord,
+        fields: &IndexedFields<'_>,
+    ) -> Result<(), VerifyError> {
+        let Some(hold_id) = fields.hold_id() else {
+            return Ok(());
+        };
+        let broken = |reason: String| VerifyError::HoldRules {
+            log: self.log.clone(),
+            index: rec.index,
+            reason,
+        };
+        if fields.kind() != "hold_action" {
+            if let Some(held) = fields.held() {
+                self.holds.insert(hold_id.to_owned(), Hold::open(held));
+            }
+            return Ok(());
+        }
+        let action = HoldActionRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
+            log: self.log.clone(),
+            index: rec.index,
+            reason: e.to_string(),
+        })?;
+        let rule = action
+            .rule_action()
+            .ok_or_else(|| broken(format!("unknown hold action `{}`", action.action)))?;
+        let hold = self
+            .holds
+            .get_mut(hold_id)
+            .ok_or_else(|| broken(format!("acts on {hold_id}, which opened no hold before it")))?;
+        if hold.state().as_str() != action.from {
+            return Err(broken(format!(
+                "says the hold was `{}`, but it was `{}`",
+                action.from,
+                hold.state().as_str()
+            )));
+        }
+        hold.apply(&action.officer, &rule).map_err(|refusal| {
+            broken(format!(
+                "{} by {}: {refusal}",
+                action.action, action.officer
+            ))
+        })?;
+        if hold.state().as_str() != action.to || hold.held().as_str() != action.held {
+            return Err(broken(format!(
+                "says the hold went to `{}` ({}), but the rules take it to `{}` ({})",
+                action.to,
+                action.held,
+                hold.state().as_str(),
+                hold.held().as_str()
+            )));
+        }
+        Ok(())
     }
 
     pub(crate) fn finish(
@@ -387,4 +465,66 @@ pub fn verify_log(
         check.push(&rec)?;
     }
     check.finish(notes, verifier, held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Recordable;
+
+    fn stored(index: u64, record: &dyn Recordable) -> StoredRecord {
+        let enc = record.encode_record().unwrap();
+        StoredRecord {
+            index,
+            leaf_hash: enc.leaf_hash,
+            bytes: enc.bytes,
+            columns: None,
+        }
+    }
+
+    /// A release by the officer who approved, written around the service (its bytes and
+    /// leaf hash are in order): the fold of the actions catches it.
+    #[test]
+    fn a_forged_release_by_the_approver_breaks_the_hold_rules() {
+        let decision = crate::record::tests::example(); // deny
+        let mut review = decision.clone();
+        review.verdict = serde_json::json!({"outcome": "review", "reasons": []});
+        let approve = crate::hold_action::tests::example();
+        let mut release = approve.clone();
+        release.action_id = crate::DecisionId::new();
+        release.action = "release".into();
+        release.from = "approved".into();
+        release.to = "released".into();
+
+        let mut log = LogCheck::new("log");
+        log.push(&stored(0, &review)).unwrap();
+        log.push(&stored(1, &approve)).unwrap();
+        let err = log.push(&stored(2, &release)).unwrap_err();
+        assert!(
+            matches!(&err, VerifyError::HoldRules { index: 2, reason, .. } if reason.contains("four eyes")),
+            "{err}"
+        );
+
+        // The same release by another officer is in order.
+        let mut log = LogCheck::new("log");
+        log.push(&stored(0, &review)).unwrap();
+        log.push(&stored(1, &approve)).unwrap();
+        release.officer = "bob".into();
+        log.push(&stored(2, &release)).unwrap();
+
+        // An approval of a deny decision, or one claiming a state it was not in.
+        let mut log = LogCheck::new("log");
+        log.push(&stored(0, &decision)).unwrap();
+        let err = log.push(&stored(1, &approve)).unwrap_err();
+        assert!(err.to_string().contains("forbidden"), "{err}");
+        let mut log = LogCheck::new("log");
+        log.push(&stored(0, &review)).unwrap();
+        let mut wrong = approve.clone();
+        wrong.from = "approved".into();
+        let err = log.push(&stored(1, &wrong)).unwrap_err();
+        assert!(
+            err.to_string().contains("says the hold was `approved`"),
+            "{err}"
+        );
+    }
 }

@@ -227,6 +227,238 @@ fn postgres_screenings_beside_decisions() {
     screenings_beside_decisions(&pg.database("audit"));
 }
 
+/// A decision held for `outcome`, to `destination`, with one line of HS code `hs`.
+fn held(n: u64, outcome: &str, destination: &str, hs: &str) -> exportctl_audit::DecisionRecord {
+    let mut r = record(n, None);
+    r.input = exportctl_audit::RecordedInput::full(serde_json::json!({
+        "id": format!("SHP-{n}"), "destination_country": destination,
+        "lines": [{"line": 1, "hs_code": hs}]
+    }))
+    .unwrap();
+    r.policies[0].outcome = Some(outcome.into());
+    r.verdict = serde_json::json!({"outcome": outcome, "reasons": []});
+    r
+}
+
+fn act(
+    hold: &exportctl_audit::DecisionRecord,
+    officer: &str,
+    action: &str,
+    from: &str,
+    to: &str,
+) -> exportctl_audit::HoldActionRecord {
+    exportctl_audit::HoldActionRecord {
+        kind: exportctl_audit::RecordKind::HoldAction,
+        action_id: exportctl_audit::DecisionId::new(),
+        time: exportctl_audit::record::now(),
+        officer: officer.into(),
+        request_id: None,
+        hold: hold.decision_id,
+        shipment_id: hold.shipment_id.clone(),
+        action: action.into(),
+        reason_code: "checked".into(),
+        comment: String::new(),
+        licence: None,
+        rejudgement: None,
+        from: from.into(),
+        to: to.into(),
+        held: "review".into(),
+        input: exportctl_audit::HoldActionRecord::input_of(
+            &hold.decision_id,
+            action,
+            "checked",
+            "",
+            None,
+        )
+        .unwrap(),
+    }
+}
+
+/// Decisions that are not `allow` open holds; actions move them only as the rules allow,
+/// refused ones leave nothing in the log; the queue filters; the changes feed lists every
+/// opening and action in leaf order from any cursor; verify folds the actions again.
+fn holds_follow_the_rules(url: &str) {
+    use exportctl_audit::hold::{Held, State};
+    use exportctl_audit::store::HoldFilter;
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(url, &key, 4);
+    rec.record(&record(0, None)).unwrap(); // allow: no hold
+    let review = held(1, "review", "KG", "8542.31");
+    let deny = held(2, "deny", "RU", "8471.30");
+    rec.record(&review).unwrap();
+    rec.record(&deny).unwrap();
+    rec.record(&act(&review, "alice", "approve", "open", "approved"))
+        .unwrap();
+    // Four eyes, in the store's own transaction: the approver's release is refused.
+    let err = rec
+        .record(&act(&review, "alice", "release", "approved", "released"))
+        .unwrap_err();
+    assert!(
+        matches!(&err, RecordError::HoldRefused { reason, .. } if reason.contains("four eyes")),
+        "{err}"
+    );
+    // A deny hold is never approved.
+    let err = rec
+        .record(&act(&deny, "bob", "approve", "open", "approved"))
+        .unwrap_err();
+    assert!(err.to_string().contains("forbidden"), "{err}");
+    // An allow decision has no hold to act on.
+    let allow = record(3, None);
+    rec.record(&allow).unwrap();
+    let err = rec
+        .record(&act(&allow, "bob", "reject", "open", "rejected"))
+        .unwrap_err();
+    assert!(err.to_string().contains("opened no hold"), "{err}");
+    rec.record(&act(&review, "bob", "release", "approved", "released"))
+        .unwrap();
+    rec.close().unwrap();
+
+    let store = Store::open_existing(url).unwrap();
+    assert_eq!(
+        store.record_count().unwrap(),
+        6,
+        "refused actions are not recorded"
+    );
+    let all = store
+        .holds(&HoldFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].hold_id, review.decision_id.to_string());
+    assert_eq!(all[0].state, State::Released);
+    assert_eq!(all[0].hs_chapters, ["85"]);
+    assert_eq!(all[1].held, Held::Deny);
+    assert_eq!(all[1].destination.as_deref(), Some("RU"));
+    assert_eq!(all[1].policies, ["eu-russia-belarus"]);
+    let open = store
+        .holds(&HoldFilter {
+            states: vec!["open".into(), "approved".into()],
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].hold_id, deny.decision_id.to_string());
+    for (filter, expect) in [
+        (
+            HoldFilter {
+                held: Some(Held::Review),
+                limit: 10,
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            HoldFilter {
+                destination: Some("KG".into()),
+                limit: 10,
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            HoldFilter {
+                policy: Some("eu-russia-belarus".into()),
+                limit: 10,
+                ..Default::default()
+            },
+            2,
+        ),
+        (
+            HoldFilter {
+                policy: Some("eu-russia".into()),
+                limit: 10,
+                ..Default::default()
+            },
+            0,
+        ),
+        (
+            HoldFilter {
+                after_seq: Some(all[0].opened_seq),
+                limit: 10,
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            HoldFilter {
+                opened_before: Some("2000-01-01".into()),
+                limit: 10,
+                ..Default::default()
+            },
+            0,
+        ),
+        (
+            HoldFilter {
+                limit: 1,
+                ..Default::default()
+            },
+            1,
+        ),
+    ] {
+        assert_eq!(store.holds(&filter).unwrap().len(), expect, "{filter:?}");
+    }
+    let history = store.hold_history(&review.decision_id).unwrap();
+    let kinds: Vec<String> = history
+        .iter()
+        .map(|r| {
+            AnyRecord::decode(&r.bytes)
+                .unwrap()
+                .kind()
+                .as_str()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kinds, ["decision", "hold_action", "hold_action"]);
+    // The feed: every opening and action, in leaf order, from any cursor.
+    let feed: Vec<u64> = store
+        .hold_changes(None, 100)
+        .unwrap()
+        .iter()
+        .map(|r| r.index)
+        .collect();
+    assert_eq!(feed, [1, 2, 3, 5]);
+    let page: Vec<u64> = store
+        .hold_changes(Some(2), 1)
+        .unwrap()
+        .iter()
+        .map(|r| r.index)
+        .collect();
+    assert_eq!(page, [3]);
+    assert!(store.hold_changes(Some(5), 10).unwrap().is_empty());
+    assert_eq!(verify(&store, &key.verifier(), None).unwrap().records, 6);
+    drop(store);
+
+    // The hold column of a held decision pointed elsewhere: caught.
+    exec_sql(url, "UPDATE records SET hold_id = NULL WHERE seq = 2");
+    let err = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            VerifyError::ColumnEdited {
+                index: 2,
+                column: "hold_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn sqlite_holds_follow_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    holds_follow_the_rules(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_holds_follow_the_rules() {
+    let pg = PgServer::start();
+    holds_follow_the_rules(&pg.database("audit"));
+}
+
 /// Two writers (two hosts, or two processes) on one store: leaves stay contiguous, each
 /// writer's checkpoints cover the other's records, and the log verifies.
 fn two_writers_share_one_log(url: &str) {
@@ -403,7 +635,8 @@ fn postgres_migrates_from_schema_1_keeping_records() {
     exec_sql(
         &url,
         "DROP TABLE policy_sets; DROP TABLE plugins; DROP INDEX records_time;
-         DROP INDEX records_party; ALTER TABLE records DROP COLUMN kind, DROP COLUMN party_id;
+         DROP TABLE holds; DROP INDEX records_hold; DROP INDEX records_party;
+         ALTER TABLE records DROP COLUMN kind, DROP COLUMN party_id, DROP COLUMN hold_id;
          DELETE FROM schema_migrations WHERE version > 1;",
     );
     let store = Store::open(&url).unwrap();
@@ -433,10 +666,13 @@ fn postgres_migrates_from_schema_3_to_hold_screenings() {
     let key = CheckpointKey::generate(ORIGIN).unwrap();
     let rec = start(&url, &key, 10);
     rec.record(&record(1, None)).unwrap();
+    let denied = held(2, "deny", "RU", "8471.30");
+    rec.record(&denied).unwrap();
     rec.close().unwrap();
     exec_sql(
         &url,
-        "DROP INDEX records_party; ALTER TABLE records DROP COLUMN kind, DROP COLUMN party_id;
+        "DROP TABLE holds; DROP INDEX records_hold; DROP INDEX records_party;
+         ALTER TABLE records DROP COLUMN kind, DROP COLUMN party_id, DROP COLUMN hold_id;
          DELETE FROM schema_migrations WHERE version > 3;",
     );
     let rec = start(&url, &key, 10);
@@ -459,5 +695,10 @@ fn postgres_migrates_from_schema_3_to_hold_screenings() {
     );
     assert!(store.last_screening("C-3", None).unwrap().is_none());
     let report = verify(&store, &key.verifier(), None).unwrap();
-    assert_eq!(report.records, 4);
+    assert_eq!(report.records, 5);
+    // The held decision stored before holds existed opened its hold on migration.
+    let hold = store.hold(&denied.decision_id).unwrap().unwrap();
+    assert_eq!(hold.state, exportctl_audit::hold::State::Open);
+    assert_eq!(hold.opened_seq, 1);
+    assert_eq!(store.hold_changes(None, 10).unwrap().len(), 1);
 }

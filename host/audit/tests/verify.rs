@@ -39,7 +39,7 @@ fn edit(path: &Path, seq: i64, rehash: bool) {
     let c = raw(path);
     let edited = String::from_utf8(body(&c, seq))
         .unwrap()
-        .replace("\"allow\"", "\"deny\"")
+        .replace("\"requested_by\":\"test\"", "\"requested_by\":\"mallory\"")
         .into_bytes();
     c.execute(
         "UPDATE records SET body = ?1 WHERE seq = ?2",

@@ -287,6 +287,10 @@ fn verify_proof(file: &Path, key: &Path) -> Result<(), Failed> {
             "screening {} (party `{}`, {}, {})",
             s.screening_id, s.party_id, s.outcome, s.time
         ),
+        AnyRecord::HoldAction(a) => format!(
+            "hold action {} ({} of the hold on decision {} by {}, {} → {}, {})",
+            a.action_id, a.action, a.hold, a.officer, a.from, a.to, a.time
+        ),
     };
     println!(
         "ok: {what} is leaf {} of the log signed at tree size {}",

@@ -48,6 +48,7 @@ pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
     let mut text = match &record {
         AnyRecord::Decision(record) => decision_text(&store, record, index)?,
         AnyRecord::Screening(record) => screening_text(record, index),
+        AnyRecord::HoldAction(record) => hold_action_text(record, index),
     };
     let proof = match exportctl_audit::prove(&store, &id) {
         Ok(proof) => Some(proof),
@@ -130,6 +131,60 @@ fn decision_text(store: &Store, record: &DecisionRecord, index: u64) -> Result<S
 }
 
 /// A screening: the party, each policy's matches or failure, and the record's facts.
+/// An officer's action on a hold, then the record's facts.
+fn hold_action_text(record: &exportctl_audit::HoldActionRecord, index: u64) -> String {
+    let mut text = format!(
+        "hold on decision {} (shipment `{}`): {} by {}, {} → {} (held for {})
+  reason: {}{}
+",
+        record.hold,
+        record.shipment_id,
+        record.action,
+        record.officer,
+        record.from,
+        record.to,
+        record.held,
+        record.reason_code,
+        if record.comment.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", record.comment)
+        },
+    );
+    if let Some(l) = &record.licence {
+        text.push_str(&format!(
+            "  licence: {} ({}), lines {}, valid until {}
+",
+            l.id,
+            l.jurisdiction,
+            l.lines.as_ref().map_or("all".to_owned(), |ls| {
+                ls.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+            }),
+            l.valid_until.as_deref().unwrap_or("-"),
+        ));
+    }
+    if let Some(j) = &record.rejudgement {
+        text.push_str(&format!(
+            "  judged again with it: {} (law of {}, policy set {} generation {})
+",
+            j.outcome(),
+            j.as_of,
+            j.policy_set.digest,
+            j.policy_set.generation
+        ));
+    }
+    text.push_str(&format!(
+        "record: hold action {}, leaf index {index}
+  time: {}
+  request id: {}
+",
+        record.action_id,
+        record.time,
+        record.request_id.as_deref().unwrap_or("none"),
+    ));
+    text
+}
+
 fn screening_text(record: &ScreeningRecord, index: u64) -> String {
     let mut text = format!(
         "party {}: {} (screened under the law of {})\n",

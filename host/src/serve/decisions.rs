@@ -435,10 +435,12 @@ fn has_party(shipment: &Value, wanted: &str) -> bool {
 /// Whether a record passes the filters other than time.
 fn matches(record: &Value, filters: &Filters) -> bool {
     let shipment = record.pointer("/input/shipment");
-    filters
-        .shipment
-        .as_deref()
-        .is_none_or(|s| record.get("shipment_id").and_then(Value::as_str) == Some(s))
+    // Screenings and hold actions share the log; this lists decisions.
+    record.get("kind").and_then(Value::as_str) == Some("decision")
+        && filters
+            .shipment
+            .as_deref()
+            .is_none_or(|s| record.get("shipment_id").and_then(Value::as_str) == Some(s))
         && filters
             .outcome
             .as_deref()

@@ -1,6 +1,7 @@
 //! Where records live. Selected by URL: `sqlite:PATH` (the embedded default) or
 //! `postgres://…` (several hosts sharing one log).
 
+pub mod holds;
 pub mod postgres;
 pub mod sqlite;
 
@@ -12,6 +13,7 @@ use crate::checkpoint::CheckpointError;
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
 
+pub use self::holds::{HoldFilter, HoldRow};
 pub use self::postgres::PostgresStore;
 pub use self::sqlite::SqliteStore;
 
@@ -39,6 +41,9 @@ pub struct IndexColumns {
     pub decision_id: String,
     /// `party_id` column: the screened party of a screening, else `None`.
     pub party_id: Option<String>,
+    /// `hold_id` column: the hold a record opens (a decision that is not `allow`) or acts on
+    /// (a hold action), else `None`.
+    pub hold_id: Option<String>,
     /// `request_id` column.
     pub request_id: Option<String>,
     /// `time` column.
@@ -76,6 +81,8 @@ pub(crate) enum Inserted {
     Existing(u64, DecisionId),
     Conflict(String),
     DuplicateDecision,
+    /// A hold action the rules refuse, given the hold's state when it came to be stored.
+    Refused(String),
 }
 
 /// An open audit store, SQLite or PostgreSQL; every operation means the same on both.
@@ -214,6 +221,52 @@ impl Store {
         }
     }
 
+    /// The holds `filter` selects, oldest (lowest opening leaf index) first.
+    pub fn holds(&self, filter: &HoldFilter) -> Result<Vec<HoldRow>, StoreError> {
+        each!(self, s => s.holds(filter))
+    }
+
+    /// The hold the decision `hold_id` opened, if it opened one.
+    pub fn hold(&self, hold_id: &DecisionId) -> Result<Option<HoldRow>, StoreError> {
+        let mut found = self.holds_by_id(&[hold_id.to_string()])?;
+        Ok(found.pop())
+    }
+
+    /// The holds with these ids (those that exist), in no particular order.
+    pub fn holds_by_id(&self, ids: &[String]) -> Result<Vec<HoldRow>, StoreError> {
+        each!(self, s => s.holds_by_id(ids))
+    }
+
+    /// The records of one hold in leaf order: the decision that opened it, then every
+    /// action on it, each checked against its index columns.
+    pub fn hold_history(&self, hold_id: &DecisionId) -> Result<Vec<StoredRecord>, StoreError> {
+        let records = each!(self, s => s.hold_records(Some(&hold_id.to_string()), 0, usize::MAX))?;
+        self.checked(records)
+    }
+
+    /// Up to `limit` records that opened or changed a hold, after leaf index `since` (all
+    /// when `None`), in leaf order: the changes feed. Leaf indices are assigned under the
+    /// store's write lock and committed in order, so a reader that continues from the last
+    /// index it saw never misses a change.
+    pub fn hold_changes(
+        &self,
+        since: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let from = since.map_or(0, |s| s.saturating_add(1));
+        let records = each!(self, s => s.hold_records(None, from, limit))?;
+        self.checked(records)
+    }
+
+    fn checked(&self, records: Vec<StoredRecord>) -> Result<Vec<StoredRecord>, StoreError> {
+        for r in &records {
+            if let Some(columns) = &r.columns {
+                check_found(self.name(), r.index, &r.bytes, columns)?;
+            }
+        }
+        Ok(records)
+    }
+
     /// Every stored checkpoint note with its tree size, smallest first (unverified).
     pub fn checkpoint_notes(&self) -> Result<Vec<(u64, String)>, StoreError> {
         each!(self, s => s.checkpoint_notes())
@@ -261,7 +314,7 @@ fn is_postgres(url: &str) -> bool {
 }
 
 /// The schema version this build writes; a store with a higher version is refused.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// A store could not be opened, read or written. Every message names the store.
 #[derive(Debug, thiserror::Error)]

@@ -26,6 +26,7 @@ use postgres::{Client, NoTls};
 use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
+use crate::store::holds::{self, HoldFilter, HoldRow};
 
 /// Schema migrations, applied in order; index + 1 is the version. The same versions as the
 /// SQLite store, in PostgreSQL types. Never edit a released one.
@@ -55,7 +56,30 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE records ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
      ALTER TABLE records ADD COLUMN party_id TEXT;
      CREATE INDEX records_party ON records(party_id, seq) WHERE party_id IS NOT NULL;",
+    // 5: holds (see the SQLite store's migration 5).
+    "ALTER TABLE records ADD COLUMN hold_id TEXT;
+     CREATE INDEX records_hold ON records(hold_id, seq) WHERE hold_id IS NOT NULL;
+     CREATE TABLE holds (
+        hold_id TEXT PRIMARY KEY,
+        shipment_id TEXT NOT NULL,
+        held TEXT NOT NULL,
+        state TEXT NOT NULL,
+        approved_by TEXT,
+        destination TEXT,
+        hs_chapters TEXT NOT NULL,
+        policies TEXT NOT NULL,
+        opened_seq BIGINT NOT NULL UNIQUE,
+        opened_time TEXT NOT NULL,
+        updated_seq BIGINT NOT NULL,
+        updated_time TEXT NOT NULL
+     );
+     CREATE INDEX holds_queue ON holds(state, opened_seq);",
 ];
+
+/// The migration whose decisions already stored open their holds.
+const HOLDS_MIGRATION: usize = 5;
+
+const HOLD_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time";
 
 /// Advisory lock key serialising batch commits (leaf assignment) across hosts: "exportct".
 const BATCH_LOCK: i64 = 0x6578_706f_7274_6374;
@@ -179,6 +203,9 @@ impl PostgresStore {
         {
             tx.batch_execute(sql)
                 .map_err(self.err("apply a migration"))?;
+            if i + 1 == HOLDS_MIGRATION {
+                open_holds_of_stored_decisions(&mut tx, &self.name)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 &[&(i as i64 + 1), &crate::record::now()],
@@ -231,7 +258,7 @@ impl PostgresStore {
     }
 
     /// A row of `SELECT seq, body, leaf_hash, decision_id, request_id, time,
-    /// input_sha256, kind, party_id FROM records` as a stored record.
+    /// input_sha256, kind, party_id, hold_id FROM records` as a stored record.
     fn stored_record(&self, row: &postgres::Row) -> Result<StoredRecord, StoreError> {
         let err = self.err("read records");
         let index = row.try_get::<_, i64>(0).map_err(&err)? as u64;
@@ -242,6 +269,7 @@ impl PostgresStore {
             columns: Some(IndexColumns {
                 kind: row.try_get(7).map_err(&err)?,
                 party_id: row.try_get(8).map_err(&err)?,
+                hold_id: row.try_get(9).map_err(&err)?,
                 decision_id: row.try_get(3).map_err(&err)?,
                 request_id: row.try_get(4).map_err(&err)?,
                 time: row.try_get(5).map_err(&err)?,
@@ -262,7 +290,7 @@ impl PostgresStore {
         let params: [&(dyn ToSql + Sync); 2] = [&from_time, &to_time];
         let mut rows = client
             .query_raw(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
                  WHERE ($1::TEXT IS NULL OR time >= $1::TEXT) AND ($2::TEXT IS NULL OR time < $2::TEXT)
                  ORDER BY seq",
                 params.iter().map(|p| *p as &dyn ToSql),
@@ -291,7 +319,7 @@ impl PostgresStore {
         let params: [&(dyn ToSql + Sync); 3] = [&before, &from_time, &to_time];
         let mut rows = client
             .query_raw(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
                  WHERE seq < $1 AND ($2::TEXT IS NULL OR time >= $2::TEXT) AND ($3::TEXT IS NULL OR time < $3::TEXT)
                  ORDER BY seq DESC",
                 params.iter().map(|p| *p as &dyn ToSql),
@@ -371,12 +399,77 @@ impl PostgresStore {
                         kind: r.get(6),
                         decision_id: r.get(2),
                         party_id: Some(party_id.to_owned()),
+                        hold_id: None,
                         request_id: r.get(3),
                         time: r.get(4),
                         input_sha256: r.get(5),
                     },
                 )
             }))
+    }
+
+    /// The holds `filter` selects, oldest first.
+    pub(crate) fn holds(&self, filter: &HoldFilter) -> Result<Vec<HoldRow>, StoreError> {
+        let states = (!filter.states.is_empty()).then(|| holds::join_list(&filter.states));
+        let held = filter.held.map(|h| h.as_str());
+        let after = filter.after_seq.map_or(-1, |s| s as i64);
+        let limit = i64::try_from(filter.limit).unwrap_or(i64::MAX);
+        let rows = self
+            .live()?
+            .query(
+                &format!(
+                    "SELECT {HOLD_COLUMNS} FROM holds
+                     WHERE ($1::TEXT IS NULL OR strpos($1, ' ' || state || ' ') > 0)
+                       AND ($2::TEXT IS NULL OR held = $2)
+                       AND ($3::TEXT IS NULL OR strpos(policies, ' ' || $3 || ' ') > 0)
+                       AND ($4::TEXT IS NULL OR destination = $4)
+                       AND ($5::TEXT IS NULL OR opened_time < $5)
+                       AND opened_seq > $6
+                     ORDER BY opened_seq LIMIT $7"
+                ),
+                &[
+                    &states,
+                    &held,
+                    &filter.policy,
+                    &filter.destination,
+                    &filter.opened_before,
+                    &after,
+                    &limit,
+                ],
+            )
+            .map_err(self.err("list holds"))?;
+        rows.iter().map(|r| hold_row(&self.name, r)).collect()
+    }
+
+    /// The holds with these ids.
+    pub(crate) fn holds_by_id(&self, ids: &[String]) -> Result<Vec<HoldRow>, StoreError> {
+        let mut client = self.live()?;
+        let mut tx = client.transaction().map_err(self.err("read holds"))?;
+        let found = read_holds(&mut tx, &self.name, ids)?;
+        tx.commit().map_err(self.err("read holds"))?;
+        Ok(found)
+    }
+
+    /// Records with `hold_id` (all holds when `None`) from leaf index `from`, in leaf order.
+    pub(crate) fn hold_records(
+        &self,
+        hold_id: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let from = i64::try_from(from).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .live()?
+            .query(
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id
+                 FROM records
+                 WHERE (($1::TEXT IS NULL AND hold_id IS NOT NULL) OR hold_id = $1) AND seq >= $2
+                 ORDER BY seq LIMIT $3",
+                &[&hold_id, &from, &limit],
+            )
+            .map_err(self.err("read a hold's records"))?;
+        rows.iter().map(|r| self.stored_record(r)).collect()
     }
 
     /// Every stored checkpoint note with its tree size, smallest first (unverified).
@@ -482,7 +575,7 @@ impl PostgresStore {
         let mut by_request: HashMap<String, (u64, String, String)> = HashMap::new();
         for r in tx
             .query(
-                "SELECT request_id, seq, decision_id, input_sha256, time, body, kind, party_id
+                "SELECT request_id, seq, decision_id, input_sha256, time, body, kind, party_id, hold_id
                  FROM records WHERE request_id = ANY($1)",
                 &[&request_ids],
             )
@@ -492,6 +585,7 @@ impl PostgresStore {
             let columns = IndexColumns {
                 kind: r.get(6),
                 party_id: r.get(7),
+                hold_id: r.get(8),
                 request_id: r.get(0),
                 decision_id: r.get(2),
                 input_sha256: r.get(3),
@@ -511,6 +605,20 @@ impl PostgresStore {
             .into_iter()
             .map(|r| r.get(0))
             .collect();
+        // The holds the batch opens or acts on, as stored before it and as it leaves them.
+        let hold_ids: Vec<String> = batch
+            .iter()
+            .filter_map(|r| r.hold_id().map(|h| h.to_string()))
+            .collect();
+        let mut holds_now: HashMap<String, HoldRow> = if hold_ids.is_empty() {
+            HashMap::new()
+        } else {
+            read_holds(&mut tx, &name, &hold_ids)?
+                .into_iter()
+                .map(|h| (h.hold_id.clone(), h))
+                .collect()
+        };
+        let mut changed: Vec<String> = Vec::new();
         let mut out = Vec::with_capacity(batch.len());
         let mut new = NewRows::default();
         let mut index = next as u64;
@@ -526,10 +634,24 @@ impl PostgresStore {
                 });
                 continue;
             }
-            if !known.insert(id.clone()) {
+            if known.contains(&id) {
                 out.push(Inserted::DuplicateDecision);
                 continue;
             }
+            if let Some(hold_id) = rec.hold_id().map(|h| h.to_string()) {
+                match holds::next_row(holds_now.get(&hold_id), rec, index) {
+                    Ok(Some(row)) => {
+                        holds_now.insert(hold_id.clone(), row);
+                        changed.push(hold_id);
+                    }
+                    Ok(None) => {}
+                    Err(reason) => {
+                        out.push(Inserted::Refused(reason));
+                        continue;
+                    }
+                }
+            }
+            known.insert(id.clone());
             if let Some(request_id) = &rec.request_id {
                 by_request.insert(
                     request_id.clone(),
@@ -543,9 +665,9 @@ impl PostgresStore {
         if !new.seq.is_empty() {
             tx.execute(
                 "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash,
-                                      kind, party_id)
+                                      kind, party_id, hold_id)
                  SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
-                                      $6::BYTEA[], $7::BYTEA[], $8::TEXT[], $9::TEXT[])",
+                                      $6::BYTEA[], $7::BYTEA[], $8::TEXT[], $9::TEXT[], $10::TEXT[])",
                 &[
                     &new.seq,
                     &new.decision_id,
@@ -556,13 +678,134 @@ impl PostgresStore {
                     &new.leaf_hash,
                     &new.kind,
                     &new.party_id,
+                    &new.hold_id,
                 ],
             )
             .map_err(err("insert records"))?;
         }
+        changed.sort();
+        changed.dedup();
+        for id in changed {
+            write_hold(&mut tx, &name, &holds_now[&id])?;
+        }
         tx.commit().map_err(err("commit a batch"))?;
         Ok(out)
     }
+}
+
+fn hold_row(store: &str, r: &postgres::Row) -> Result<HoldRow, StoreError> {
+    let id: String = r.get(0);
+    let (held, state) = holds::held_and_state(r.get(2), r.get(3), r.get(4)).map_err(|detail| {
+        StoreError::Damaged {
+            store: store.to_owned(),
+            detail: format!("hold {id}: {detail}"),
+        }
+    })?;
+    Ok(HoldRow {
+        shipment_id: r.get(1),
+        held,
+        state,
+        destination: r.get(5),
+        hs_chapters: holds::split_list(r.get(6)),
+        policies: holds::split_list(r.get(7)),
+        opened_seq: r.get::<_, i64>(8) as u64,
+        opened_time: r.get(9),
+        updated_seq: r.get::<_, i64>(10) as u64,
+        updated_time: r.get(11),
+        hold_id: id,
+    })
+}
+
+fn read_holds(
+    tx: &mut postgres::Transaction<'_>,
+    store: &str,
+    ids: &[String],
+) -> Result<Vec<HoldRow>, StoreError> {
+    tx.query(
+        &format!("SELECT {HOLD_COLUMNS} FROM holds WHERE hold_id = ANY($1)"),
+        &[&ids],
+    )
+    .map_err(|source| StoreError::Postgres {
+        store: store.to_owned(),
+        action: "read holds",
+        source,
+    })?
+    .iter()
+    .map(|r| hold_row(store, r))
+    .collect()
+}
+
+fn write_hold(
+    tx: &mut postgres::Transaction<'_>,
+    store: &str,
+    row: &HoldRow,
+) -> Result<(), StoreError> {
+    let hs = holds::join_list(&row.hs_chapters);
+    let policies = holds::join_list(&row.policies);
+    tx.execute(
+        &format!(
+            "INSERT INTO holds ({HOLD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (hold_id) DO UPDATE SET held = excluded.held, state = excluded.state,
+                approved_by = excluded.approved_by, updated_seq = excluded.updated_seq,
+                updated_time = excluded.updated_time"
+        ),
+        &[
+            &row.hold_id,
+            &row.shipment_id,
+            &row.held.as_str(),
+            &row.state.as_str(),
+            &row.state.approved_by(),
+            &row.destination,
+            &hs,
+            &policies,
+            &(row.opened_seq as i64),
+            &row.opened_time,
+            &(row.updated_seq as i64),
+            &row.updated_time,
+        ],
+    )
+    .map(|_| ())
+    .map_err(|source| StoreError::Postgres {
+        store: store.to_owned(),
+        action: "write a hold",
+        source,
+    })
+}
+
+/// Migration 5: every decision already stored that is not `allow` opens its hold.
+fn open_holds_of_stored_decisions(
+    tx: &mut postgres::Transaction<'_>,
+    store: &str,
+) -> Result<(), StoreError> {
+    let rows = tx
+        .query(
+            "SELECT seq, body FROM records WHERE kind = 'decision' ORDER BY seq",
+            &[],
+        )
+        .map_err(|source| StoreError::Postgres {
+            store: store.to_owned(),
+            action: "open the holds of stored decisions",
+            source,
+        })?;
+    for r in rows {
+        let seq = r.get::<_, i64>(0) as u64;
+        let Some(encoded) = holds::reencode_decision(store, seq, r.get(1))? else {
+            continue;
+        };
+        if let Ok(Some(hold)) = holds::next_row(None, &encoded, seq) {
+            tx.execute(
+                "UPDATE records SET hold_id = $1 WHERE seq = $2",
+                &[&hold.hold_id, &(seq as i64)],
+            )
+            .map_err(|source| StoreError::Postgres {
+                store: store.to_owned(),
+                action: "open the holds of stored decisions",
+                source,
+            })?;
+            write_hold(tx, store, &hold)?;
+        }
+    }
+    Ok(())
 }
 
 /// The new rows of a batch, column by column, for one `INSERT … SELECT FROM UNNEST(…)`.
@@ -577,6 +820,7 @@ struct NewRows<'a> {
     leaf_hash: Vec<&'a [u8]>,
     kind: Vec<&'static str>,
     party_id: Vec<Option<&'a str>>,
+    hold_id: Vec<Option<String>>,
 }
 
 impl<'a> NewRows<'a> {
@@ -590,6 +834,7 @@ impl<'a> NewRows<'a> {
         self.leaf_hash.push(&rec.leaf_hash);
         self.kind.push(rec.kind.as_str());
         self.party_id.push(rec.party_id.as_deref());
+        self.hold_id.push(rec.hold_id().map(|h| h.to_string()));
     }
 }
 

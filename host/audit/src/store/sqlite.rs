@@ -14,6 +14,7 @@ use super::{
 };
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
+use crate::store::holds::{self, HoldFilter, HoldRow};
 
 /// Schema migrations, applied in order; index + 1 is the version. Never edit a released one.
 const MIGRATIONS: &[&str] = &[
@@ -44,7 +45,32 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE records ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
      ALTER TABLE records ADD COLUMN party_id TEXT;
      CREATE INDEX records_party ON records(party_id, seq) WHERE party_id IS NOT NULL;",
+    // 5: holds. Each record that opens a hold (a decision that is not `allow`) or acts on
+    // one names it in `hold_id`; `holds` keeps each hold's current state. Decisions already
+    // stored open theirs when the migration runs (see `open_holds_of_stored_decisions`).
+    "ALTER TABLE records ADD COLUMN hold_id TEXT;
+     CREATE INDEX records_hold ON records(hold_id, seq) WHERE hold_id IS NOT NULL;
+     CREATE TABLE holds (
+        hold_id TEXT PRIMARY KEY,
+        shipment_id TEXT NOT NULL,
+        held TEXT NOT NULL,
+        state TEXT NOT NULL,
+        approved_by TEXT,
+        destination TEXT,
+        hs_chapters TEXT NOT NULL,
+        policies TEXT NOT NULL,
+        opened_seq INTEGER NOT NULL UNIQUE,
+        opened_time TEXT NOT NULL,
+        updated_seq INTEGER NOT NULL,
+        updated_time TEXT NOT NULL
+     );
+     CREATE INDEX holds_queue ON holds(state, opened_seq);",
 ];
+
+/// The migration whose decisions already stored open their holds.
+const HOLDS_MIGRATION: usize = 5;
+
+const HOLD_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time";
 
 /// An open SQLite audit store.
 pub struct SqliteStore {
@@ -247,6 +273,9 @@ impl SqliteStore {
         {
             let tx = self.conn.transaction().map_err(err("begin a migration"))?;
             tx.execute_batch(sql).map_err(err("apply a migration"))?;
+            if i + 1 == HOLDS_MIGRATION {
+                open_holds_of_stored_decisions(&tx, &name)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![i as i64 + 1, crate::record::now()],
@@ -297,7 +326,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
                  WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time < ?2) ORDER BY seq",
             )
             .map_err(err)?;
@@ -311,7 +340,7 @@ impl SqliteStore {
     }
 
     /// A row of `SELECT seq, body, leaf_hash, decision_id, request_id, time,
-    /// input_sha256, kind, party_id FROM records` as a stored record.
+    /// input_sha256, kind, party_id, hold_id FROM records` as a stored record.
     fn stored_record(&self, row: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
         let err = |e| classify(&self.name, "read records", e);
         let index = row.get::<_, i64>(0).map_err(err)? as u64;
@@ -323,6 +352,7 @@ impl SqliteStore {
                 kind: row.get(7).map_err(err)?,
                 decision_id: row.get(3).map_err(err)?,
                 party_id: row.get(8).map_err(err)?,
+                hold_id: row.get(9).map_err(err)?,
                 request_id: row.get(4).map_err(err)?,
                 time: row.get(5).map_err(err)?,
                 input_sha256: row.get(6).map_err(err)?,
@@ -343,7 +373,7 @@ impl SqliteStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id FROM records
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
                  WHERE seq < ?1 AND (?2 IS NULL OR time >= ?2) AND (?3 IS NULL OR time < ?3)
                  ORDER BY seq DESC",
             )
@@ -434,6 +464,7 @@ impl SqliteStore {
                             kind: r.get(6)?,
                             decision_id: r.get(2)?,
                             party_id: Some(party_id.to_owned()),
+                            hold_id: None,
                             request_id: r.get(3)?,
                             time: r.get(4)?,
                             input_sha256: r.get(5)?,
@@ -541,13 +572,13 @@ impl SqliteStore {
         {
             let mut by_request = tx
                 .prepare_cached(
-                    "SELECT seq, decision_id, input_sha256, time, body, kind, party_id FROM records WHERE request_id = ?1",
+                    "SELECT seq, decision_id, input_sha256, time, body, kind, party_id, hold_id FROM records WHERE request_id = ?1",
                 )
                 .map_err(err("prepare"))?;
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash, kind, party_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO records (seq, decision_id, request_id, input_sha256, time, body, leaf_hash, kind, party_id, hold_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(err("prepare"))?;
             for rec in batch {
@@ -560,6 +591,7 @@ impl SqliteStore {
                                     kind: r.get(5)?,
                                     decision_id: r.get(1)?,
                                     party_id: r.get(6)?,
+                                    hold_id: r.get(7)?,
                                     request_id: Some(request_id.clone()),
                                     input_sha256: r.get(2)?,
                                     time: r.get(3)?,
@@ -582,6 +614,20 @@ impl SqliteStore {
                         continue;
                     }
                 }
+                let hold_id = rec.hold_id().map(|h| h.to_string());
+                let hold_row = match &hold_id {
+                    Some(id) => {
+                        let current = read_holds(&tx, &name, std::slice::from_ref(id))?.pop();
+                        match holds::next_row(current.as_ref(), rec, index) {
+                            Ok(row) => row,
+                            Err(reason) => {
+                                out.push(Inserted::Refused(reason));
+                                continue;
+                            }
+                        }
+                    }
+                    None => None,
+                };
                 let res = insert.execute(params![
                     index as i64,
                     rec.decision_id.to_string(),
@@ -592,9 +638,13 @@ impl SqliteStore {
                     &rec.leaf_hash[..],
                     rec.kind.as_str(),
                     rec.party_id,
+                    hold_id,
                 ]);
                 match res {
                     Ok(_) => {
+                        if let Some(row) = hold_row {
+                            write_hold(&tx, &name, &row)?;
+                        }
                         out.push(Inserted::New(index));
                         index += 1;
                     }
@@ -609,11 +659,208 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// The holds `filter` selects, oldest first.
+    pub(crate) fn holds(&self, filter: &HoldFilter) -> Result<Vec<HoldRow>, StoreError> {
+        let err = |e| classify(&self.name, "list holds", e);
+        let states = (!filter.states.is_empty()).then(|| holds::join_list(&filter.states));
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {HOLD_COLUMNS} FROM holds
+                 WHERE (?1 IS NULL OR instr(?1, ' ' || state || ' ') > 0)
+                   AND (?2 IS NULL OR held = ?2)
+                   AND (?3 IS NULL OR instr(policies, ' ' || ?3 || ' ') > 0)
+                   AND (?4 IS NULL OR destination = ?4)
+                   AND (?5 IS NULL OR opened_time < ?5)
+                   AND opened_seq > ?6
+                 ORDER BY opened_seq LIMIT ?7"
+            ))
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(
+                params![
+                    states,
+                    filter.held.map(|h| h.as_str()),
+                    filter.policy,
+                    filter.destination,
+                    filter.opened_before,
+                    filter.after_seq.map_or(-1, |s| s as i64),
+                    i64::try_from(filter.limit).unwrap_or(i64::MAX),
+                ],
+                raw_hold,
+            )
+            .map_err(err)?;
+        rows.map(|r| hold_row(&self.name, r.map_err(err)?))
+            .collect()
+    }
+
+    /// The holds with these ids.
+    pub(crate) fn holds_by_id(&self, ids: &[String]) -> Result<Vec<HoldRow>, StoreError> {
+        read_holds(&self.conn, &self.name, ids)
+    }
+
+    /// Records with `hold_id` (all holds when `None`) from leaf index `from`, in leaf order.
+    pub(crate) fn hold_records(
+        &self,
+        hold_id: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let err = |e| classify(&self.name, "read a hold's records", e);
+        let sql = if hold_id.is_some() {
+            "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
+             WHERE hold_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3"
+        } else {
+            "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
+             WHERE ?1 IS NULL AND hold_id IS NOT NULL AND seq >= ?2 ORDER BY seq LIMIT ?3"
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
+        let mut rows = stmt
+            .query(params![
+                hold_id,
+                i64::try_from(from).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ])
+            .map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            out.push(self.stored_record(row)?);
+        }
+        Ok(out)
+    }
+
     /// Raw access for tests that tamper with the file.
     #[cfg(test)]
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A `holds` row's columns, as read.
+type RawHold = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+);
+
+fn raw_hold(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawHold> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+fn hold_row(store: &str, raw: RawHold) -> Result<HoldRow, StoreError> {
+    let (id, shipment_id, held, state, approved_by, destination, hs, policies, os, ot, us, ut) =
+        raw;
+    let (held, state) =
+        holds::held_and_state(&held, &state, approved_by.as_deref()).map_err(|detail| {
+            StoreError::Damaged {
+                store: store.to_owned(),
+                detail: format!("hold {id}: {detail}"),
+            }
+        })?;
+    Ok(HoldRow {
+        hold_id: id,
+        shipment_id,
+        held,
+        state,
+        destination,
+        hs_chapters: holds::split_list(&hs),
+        policies: holds::split_list(&policies),
+        opened_seq: os as u64,
+        opened_time: ot,
+        updated_seq: us as u64,
+        updated_time: ut,
+    })
+}
+
+fn read_holds(conn: &Connection, store: &str, ids: &[String]) -> Result<Vec<HoldRow>, StoreError> {
+    let err = |e| classify(store, "read a hold", e);
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {HOLD_COLUMNS} FROM holds WHERE hold_id = ?1"
+        ))
+        .map_err(err)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(raw) = stmt.query_row([id], raw_hold).optional().map_err(err)? {
+            out.push(hold_row(store, raw)?);
+        }
+    }
+    Ok(out)
+}
+
+fn write_hold(conn: &Connection, store: &str, row: &HoldRow) -> Result<(), StoreError> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO holds ({HOLD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (hold_id) DO UPDATE SET held = excluded.held, state = excluded.state,
+            approved_by = excluded.approved_by, updated_seq = excluded.updated_seq,
+            updated_time = excluded.updated_time"
+    ))
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            row.hold_id,
+            row.shipment_id,
+            row.held.as_str(),
+            row.state.as_str(),
+            row.state.approved_by(),
+            row.destination,
+            holds::join_list(&row.hs_chapters),
+            holds::join_list(&row.policies),
+            row.opened_seq as i64,
+            row.opened_time,
+            row.updated_seq as i64,
+            row.updated_time,
+        ])
+    })
+    .map(|_| ())
+    .map_err(|e| classify(store, "write a hold", e))
+}
+
+/// Migration 5: every decision already stored that is not `allow` opens its hold, and its
+/// row names it in `hold_id` (as a new one would), so `verify` finds the log consistent.
+fn open_holds_of_stored_decisions(conn: &Connection, store: &str) -> Result<(), StoreError> {
+    let err = |e| classify(store, "open the holds of stored decisions", e);
+    let mut stmt = conn
+        .prepare("SELECT seq, body FROM records WHERE kind = 'decision' ORDER BY seq")
+        .map_err(err)?;
+    let mut rows = stmt.query([]).map_err(err)?;
+    while let Some(row) = rows.next().map_err(err)? {
+        let seq = row.get::<_, i64>(0).map_err(err)? as u64;
+        let body: Vec<u8> = row.get(1).map_err(err)?;
+        let Some(encoded) = holds::reencode_decision(store, seq, &body)? else {
+            continue;
+        };
+        if let Ok(Some(hold)) = holds::next_row(None, &encoded, seq) {
+            conn.execute(
+                "UPDATE records SET hold_id = ?1 WHERE seq = ?2",
+                params![hold.hold_id, seq as i64],
+            )
+            .map_err(err)?;
+            write_hold(conn, store, &hold)?;
+        }
+    }
+    Ok(())
 }
 
 /// Opens a store at exactly schema `version` (for migration tests).
@@ -742,6 +989,10 @@ mod tests {
             )
             .unwrap();
         assert_eq!((kind.as_str(), party), ("decision", None));
+        // The stored deny decision opened its hold on migration.
+        let hold = s.holds_by_id(&[decision.decision_id.to_string()]).unwrap();
+        assert_eq!(hold.len(), 1, "the stored deny decision opens its hold");
+        assert_eq!(hold[0].held, crate::hold::Held::Deny);
         let mut first = crate::screening::tests::example();
         let mut second = first.clone();
         second.screening_id = DecisionId::new();
@@ -806,6 +1057,6 @@ mod tests {
                 .map(Result::unwrap)
                 .collect()
         };
-        assert_eq!(versions, vec![1, 2, 3, 4]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     }
 }
