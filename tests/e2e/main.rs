@@ -61,6 +61,7 @@ mod distribution;
 mod eu_dual_use;
 mod examples;
 mod flat_csv;
+mod holds;
 mod hostile;
 mod inputs;
 mod library;

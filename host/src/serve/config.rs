@@ -38,7 +38,7 @@ pub enum ConfigError {
     )]
     NotLoopback(SocketAddr),
     /// A limit that would refuse every request.
-    #[error("service configuration: `{0}` must be greater than 0")]
+    #[error("service configuration: `{0}` must be greater than 0 (or not empty)")]
     Zero(&'static str),
     /// Nothing names a data directory and there is no home directory.
     #[error(
@@ -78,6 +78,7 @@ struct File {
     data_dir: Option<PathBuf>,
     audit: Option<AuditFile>,
     limits: Option<LimitsFile>,
+    holds: Option<HoldsFile>,
     tokens: Option<Vec<TokenEntry>>,
     tls: Option<TlsFiles>,
 }
@@ -100,6 +101,26 @@ struct AuditFile {
     linger_ms: Option<u64>,
     record: Option<bool>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoldsFile {
+    reason_codes: Option<Vec<String>>,
+}
+
+/// The reason codes an officer chooses from when none are configured
+/// (`[holds] reason_codes`), as blocked-document desks commonly use them.
+pub const DEFAULT_REASON_CODES: &[&str] = &[
+    "end-use-verified",
+    "customer-confirmed",
+    "false-positive",
+    "licence-on-file",
+    "listed-party",
+    "prohibited-goods",
+    "insufficient-information",
+    "order-cancelled",
+    "other",
+];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +181,8 @@ pub struct ServeConfig {
     pub tokens: Vec<TokenEntry>,
     /// `[tls]`: HTTPS instead of HTTP.
     pub tls: Option<TlsFiles>,
+    /// `[holds] reason_codes`: what an officer's action on a hold may give as its reason.
+    pub reason_codes: Vec<String>,
 }
 
 impl ServeConfig {
@@ -205,7 +228,16 @@ impl ServeConfig {
             cert: relative(t.cert),
             key: relative(t.key),
         });
+        let reason_codes = match parsed.holds.and_then(|h| h.reason_codes) {
+            Some(codes) if codes.is_empty() => return Err(ConfigError::Zero("holds.reason_codes")),
+            Some(codes) => codes,
+            None => DEFAULT_REASON_CODES
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
+        };
         let config = ServeConfig {
+            reason_codes,
             data_dir: data_dir(overrides.data_dir, parsed.data_dir.map(relative))?,
             record: audit_file.record.unwrap_or(true),
             tokens: parsed.tokens.unwrap_or_default(),

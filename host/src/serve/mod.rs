@@ -39,6 +39,7 @@ mod console;
 mod decisions;
 mod generations;
 mod health;
+mod holds;
 mod log;
 mod metrics;
 mod openapi;

@@ -36,6 +36,7 @@ const SHIPMENT_SCHEMA: &str = include_str!("../../../sdk/spec/shipment.schema.js
     tags(
         (name = "check", description = "Judge shipments"),
         (name = "decisions", description = "Recorded decisions: read, prove, replay"),
+        (name = "holds", description = "Holds on decisions that are not allow: the queue, officers' actions, the changes feed"),
         (name = "policies", description = "The active policy set, reload and rollback"),
         (name = "operations", description = "Probes, metrics and this document")
     )

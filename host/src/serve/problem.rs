@@ -99,6 +99,17 @@ impl Problem {
         )
     }
 
+    /// 409: an action on a hold that the hold rules refuse (four eyes, a deny
+    /// hold approved, a hold already finished, …); the detail says what to do.
+    pub fn hold_refused(detail: String) -> Problem {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "hold-refused",
+            "Refused by the hold rules",
+            detail,
+        )
+    }
+
     /// 422: a policy set that did not load or verify; the running one keeps serving.
     pub fn policy_set_refused(detail: String) -> Problem {
         Problem::new(

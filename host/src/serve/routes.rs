@@ -19,6 +19,7 @@ use super::console;
 use super::decisions;
 use super::generations;
 use super::health;
+use super::holds;
 use super::log;
 use super::metrics::{InFlight, Metrics, OPENMETRICS_TEXT, Rejection};
 use super::openapi::{self, ApiDoc};
@@ -77,6 +78,25 @@ fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
             .routes(routes!(decisions::proof))
             .routes(routes!(decisions::replay)),
     );
+    // Holds: officers work them, auditors read them, and an ERP (a check
+    // token) polls the changes of the holds its checks opened.
+    let holds_read = guarded(
+        &state.tokens,
+        &[Role::Officer, Role::Auditor],
+        OpenApiRouter::new()
+            .routes(routes!(holds::list))
+            .routes(routes!(holds::show)),
+    );
+    let holds_act = guarded(
+        &state.tokens,
+        &[Role::Officer],
+        OpenApiRouter::new().routes(routes!(holds::act_handler)),
+    );
+    let holds_feed = guarded(
+        &state.tokens,
+        &[Role::Check, Role::Officer, Role::Auditor],
+        OpenApiRouter::new().routes(routes!(holds::changes)),
+    );
     let policies = guarded(
         &state.tokens,
         &[Role::Auditor, Role::Admin],
@@ -87,6 +107,9 @@ fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
     let api = OpenApiRouter::new()
         .merge(check)
         .merge(auditor)
+        .merge(holds_read)
+        .merge(holds_act)
+        .merge(holds_feed)
         .merge(policies)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.limits),

@@ -1,0 +1,866 @@
+//! Holds over HTTP: the queue of decisions that are not `allow`, one hold with
+//! its history, an officer's action on it, and the changes feed an ERP polls.
+//!
+//! The rules (four eyes, deny never released, licence_required let go only by
+//! a licence the shipment is judged allowed with) are `exportctl_audit::hold`'s;
+//! the store applies them again in the transaction that records the action, so
+//! this module only asks them first to answer with a clear refusal. The
+//! console's pages call the same functions ([`queue`], [`detail`], [`act`]).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Extension, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use exportctl_audit::hold::{Action, Held};
+use exportctl_audit::store::{HoldFilter, HoldRow};
+use exportctl_audit::{
+    AnyRecord, DecisionId, DecisionRecord, HoldActionRecord, PolicySetRef, RecordError, RecordKind,
+    RecordedInput, RecordedLicence, Rejudgement, Store,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Client;
+use super::problem::Problem;
+use super::state::AppState;
+
+/// Holds per page when the request does not say.
+const DEFAULT_LIMIT: usize = 50;
+/// Most holds, or changes, per page.
+const MAX_LIMIT: usize = 500;
+/// Longest comment kept with an action.
+const MAX_COMMENT: usize = 2000;
+
+/// What an officer asks to do to a hold (`POST /v1/holds/{id}/actions`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActRequest {
+    /// `approve`, `release`, `reject`, `cancel` or `attach_licence`.
+    pub action: String,
+    /// One of the service's reason codes (`[holds] reason_codes`).
+    pub reason_code: String,
+    /// Free text kept with the action.
+    #[serde(default)]
+    pub comment: String,
+    /// The licence (`attach_licence` only).
+    pub licence: Option<LicenceRequest>,
+    /// The caller's id for this action: a retry with the same id and the same
+    /// action is answered with the first one's result.
+    pub request_id: Option<String>,
+}
+
+/// A licence attached to a `licence_required` hold: it becomes an entry of the
+/// shipment's `licences` (`shipment.md`) and the shipment is judged again.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicenceRequest {
+    /// The licence's number.
+    pub id: String,
+    /// Who issued it: `EU`, `US`, `KZ`, `UK`, … or an alpha-2 code.
+    pub jurisdiction: String,
+    /// The lines it covers; absent: all.
+    pub lines: Option<Vec<u32>>,
+    /// Its last valid day (YYYY-MM-DD).
+    pub valid_until: Option<String>,
+}
+
+/// A hold as the API and the console show it; `allowed_actions` are those the
+/// asking officer may take now.
+pub(super) fn hold_json(row: &HoldRow, officer: Option<&str>) -> Value {
+    json!({
+        "hold_id": row.hold_id,
+        "decision_id": row.hold_id,
+        "shipment_id": row.shipment_id,
+        "outcome": row.held.as_str(),
+        "state": row.state.as_str(),
+        "approved_by": row.state.approved_by(),
+        "destination": row.destination,
+        "hs_chapters": row.hs_chapters,
+        "policies": row.policies,
+        "opened_at": row.opened_time,
+        "updated_at": row.updated_time,
+        "allowed_actions": officer.map(|o| row.hold().allowed(o)),
+    })
+}
+
+/// The queue's filters, read from a query string; each bad one is named.
+pub(super) fn parse_filter(query: Option<&str>) -> Result<HoldFilter, Problem> {
+    let mut filter = HoldFilter {
+        states: vec!["open".into(), "approved".into()],
+        limit: DEFAULT_LIMIT,
+        ..HoldFilter::default()
+    };
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let value = value.trim().to_owned();
+        if value.is_empty() {
+            continue; // an empty form field is no filter
+        }
+        match &*key {
+            "state" => {
+                filter.states = if value == "all" {
+                    vec![]
+                } else {
+                    let states: Vec<String> = value.split(',').map(str::to_owned).collect();
+                    if let Some(bad) = states.iter().find(|s| !STATES.contains(&s.as_str())) {
+                        return Err(Problem::bad_parameter(
+                            "state",
+                            format!("`{bad}` is not one of {}, or all", STATES.join(", ")),
+                        ));
+                    }
+                    states
+                }
+            }
+            "outcome" => {
+                filter.held = Some(Held::from_outcome(&value).ok_or_else(|| {
+                    Problem::bad_parameter(
+                        "outcome",
+                        format!("`{value}` is not one of review, licence_required, deny"),
+                    )
+                })?)
+            }
+            "policy" => filter.policy = Some(value),
+            "destination" => {
+                if value.len() != 2 || !value.chars().all(|c| c.is_ascii_alphabetic()) {
+                    return Err(Problem::bad_parameter(
+                        "destination",
+                        format!("`{value}` is not an ISO 3166-1 alpha-2 country code"),
+                    ));
+                }
+                filter.destination = Some(value.to_ascii_uppercase());
+            }
+            "older_than_hours" => {
+                let hours: i64 = value
+                    .parse()
+                    .ok()
+                    .filter(|h| (0..=87_600).contains(h))
+                    .ok_or_else(|| {
+                        Problem::bad_parameter(
+                            "older_than_hours",
+                            format!("`{value}` is not a number of hours from 0 to 87600"),
+                        )
+                    })?;
+                let cutoff = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours);
+                filter.opened_before = Some(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string());
+            }
+            "after" => {
+                filter.after_seq = Some(value.parse().map_err(|_| {
+                    Problem::bad_parameter(
+                        "after",
+                        format!("`{value}` is not a `next` of a page before"),
+                    )
+                })?)
+            }
+            "limit" => {
+                filter.limit = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        Problem::bad_parameter(
+                            "limit",
+                            format!("`{value}` is not a number from 1 to {MAX_LIMIT}"),
+                        )
+                    })?
+            }
+            other => {
+                return Err(Problem::bad_parameter(
+                    other,
+                    "unknown parameter (state, outcome, policy, destination, older_than_hours, after, limit)".to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(filter)
+}
+
+const STATES: &[&str] = &[
+    "open",
+    "approved",
+    "released",
+    "licensed",
+    "rejected",
+    "cancelled",
+];
+
+/// Runs `f` on the audit store on a blocking thread.
+async fn with_store<T: Send + 'static>(
+    state: &Arc<AppState>,
+    f: impl FnOnce(&Store) -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    let Some(audit) = &state.audit else {
+        return Err(Problem::http(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no audit store is configured: decisions are not recorded, so there are no holds"
+                .to_owned(),
+        ));
+    };
+    let url = audit.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open_existing(&url).map_err(|e| Problem::internal(e.to_string()))?;
+        f(&store)
+    })
+    .await
+    .map_err(|e| Problem::internal(format!("reading the audit store failed: {e}")))?
+}
+
+fn hold_id(text: &str) -> Result<DecisionId, Problem> {
+    text.parse().map_err(|e| {
+        Problem::bad_parameter("id", format!("`{text}` is not a hold (decision) id: {e}"))
+    })
+}
+
+/// The holds `filter` selects, oldest first.
+pub(super) async fn queue(
+    state: &Arc<AppState>,
+    filter: HoldFilter,
+) -> Result<Vec<HoldRow>, Problem> {
+    with_store(state, move |store| {
+        store
+            .holds(&filter)
+            .map_err(|e| Problem::internal(e.to_string()))
+    })
+    .await
+}
+
+/// One hold: its row, the decision that opened it, every record of its
+/// history (leaf index, record), and whether a checkpoint seals the decision.
+pub(super) struct Detail {
+    pub(super) row: HoldRow,
+    pub(super) decision: DecisionRecord,
+    pub(super) history: Vec<(u64, AnyRecord)>,
+    pub(super) sealed: bool,
+}
+
+/// The hold `id` with its history.
+pub(super) async fn detail(state: &Arc<AppState>, id: &str) -> Result<Detail, Problem> {
+    let id = hold_id(id)?;
+    with_store(state, move |store| {
+        let internal = |e: exportctl_audit::StoreError| Problem::internal(e.to_string());
+        let row = store.hold(&id).map_err(internal)?.ok_or_else(|| {
+            Problem::not_found(format!(
+                "no hold {id}: its decision is allow, or not recorded here"
+            ))
+        })?;
+        let mut history = Vec::new();
+        for r in store.hold_history(&id).map_err(internal)? {
+            let record = AnyRecord::decode(&r.bytes).map_err(|e| {
+                Problem::internal(format!(
+                    "record at leaf index {} cannot be read: {e}",
+                    r.index
+                ))
+            })?;
+            history.push((r.index, record));
+        }
+        let decision = match history.first() {
+            Some((_, AnyRecord::Decision(d))) => d.clone(),
+            _ => {
+                return Err(Problem::internal(format!(
+                    "hold {id}: its decision is missing from its history"
+                )));
+            }
+        };
+        let sealed_size = store
+            .checkpoint_notes()
+            .map_err(internal)?
+            .last()
+            .map_or(0, |(size, _)| *size);
+        Ok(Detail {
+            sealed: row.opened_seq < sealed_size,
+            row,
+            decision,
+            history,
+        })
+    })
+    .await
+}
+
+/// What an action did: the hold after it, its record and leaf index.
+pub(super) struct Acted {
+    pub(super) row: HoldRow,
+    pub(super) record: HoldActionRecord,
+    pub(super) leaf_index: u64,
+    pub(super) repeated: bool,
+}
+
+/// Does `request` to hold `id` as `officer`, recording it; refused (409) when
+/// the rules refuse it, now or when the store records it.
+pub(super) async fn act(
+    state: &Arc<AppState>,
+    officer: &str,
+    id: &str,
+    request: ActRequest,
+) -> Result<Acted, Problem> {
+    let invalid = |path: &str, message: String| {
+        Problem::invalid_input(
+            message.clone(),
+            vec![super::problem::FieldError {
+                path: path.to_owned(),
+                message,
+            }],
+        )
+    };
+    if !state.config.reason_codes.contains(&request.reason_code) {
+        return Err(invalid(
+            "reason_code",
+            format!(
+                "`{}` is not one of this service's reason codes: {}",
+                request.reason_code,
+                state.config.reason_codes.join(", ")
+            ),
+        ));
+    }
+    if request.comment.chars().count() > MAX_COMMENT {
+        return Err(invalid(
+            "comment",
+            format!("longer than {MAX_COMMENT} characters"),
+        ));
+    }
+    let named = Action::from_parts(&request.action, Some("allow"));
+    if named.is_none() {
+        return Err(invalid(
+            "action",
+            format!(
+                "`{}` is not one of approve, release, reject, cancel, attach_licence",
+                request.action
+            ),
+        ));
+    }
+    let licence_asked = request.action == "attach_licence";
+    match (&request.licence, licence_asked) {
+        (None, true) => return Err(invalid(
+            "licence",
+            "attach_licence needs the licence: id, jurisdiction, optional lines and valid_until"
+                .to_owned(),
+        )),
+        (Some(_), false) => {
+            return Err(invalid(
+                "licence",
+                format!(
+                    "a licence is attached only with attach_licence, not {}",
+                    request.action
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let detail = detail(state, id).await?;
+    let hold = detail.row.hold();
+    let refused = Problem::hold_refused;
+    // Ask the rules first, for a clear answer; the store asks them again when
+    // it records the action. A retry (a request id) goes to the store either
+    // way: it answers a recorded one with its first result.
+    let retry = request.request_id.is_some();
+    let precheck = |action: &Action| match hold.check(officer, action) {
+        Err(r) if !retry => Err(refused(r.to_string())),
+        _ => Ok(()),
+    };
+    let (action, licence, rejudgement) = match &request.licence {
+        None => {
+            let action = named.unwrap_or(Action::Cancel);
+            precheck(&action)?;
+            (action, None, None)
+        }
+        Some(licence) => {
+            precheck(&Action::AttachLicence {
+                rejudged: "allow".into(),
+            })?;
+            let (recorded, rejudgement) = rejudge(state, &detail.decision, licence).await?;
+            let action = Action::AttachLicence {
+                rejudged: rejudgement.outcome().to_owned(),
+            };
+            (action, Some(recorded), Some(rejudgement))
+        }
+    };
+    let mut after = hold.clone();
+    if let Err(r) = after.apply(officer, &action)
+        && !retry
+    {
+        return Err(refused(r.to_string()));
+    }
+    let hold_decision: DecisionId = detail
+        .row
+        .hold_id
+        .parse()
+        .map_err(|e| Problem::internal(format!("hold id: {e}")))?;
+    let record = HoldActionRecord {
+        kind: RecordKind::HoldAction,
+        action_id: DecisionId::new(),
+        time: exportctl_audit::record::now(),
+        officer: officer.to_owned(),
+        request_id: request.request_id.clone(),
+        hold: hold_decision,
+        shipment_id: detail.row.shipment_id.clone(),
+        action: request.action.clone(),
+        reason_code: request.reason_code.clone(),
+        comment: request.comment.clone(),
+        input: HoldActionRecord::input_of(
+            &hold_decision,
+            &request.action,
+            &request.reason_code,
+            &request.comment,
+            licence.as_ref(),
+        )
+        .map_err(|e| Problem::internal(e.to_string()))?,
+        licence,
+        rejudgement,
+        from: hold.state().as_str().to_owned(),
+        to: after.state().as_str().to_owned(),
+        held: after.held().as_str().to_owned(),
+    };
+    let state2 = Arc::clone(state);
+    let to_record = record.clone();
+    let receipt = tokio::task::spawn_blocking(move || {
+        let audit = state2
+            .audit
+            .as_ref()
+            .ok_or_else(|| Problem::not_recorded("no audit store is configured".to_owned()))?;
+        let recorder = audit
+            .recorder
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let recorder = recorder.as_ref().ok_or_else(|| {
+            Problem::not_recorded(
+                "the audit recorder is not running: the action cannot be recorded".to_owned(),
+            )
+        })?;
+        recorder.record(&to_record).map_err(|e| match e {
+            RecordError::HoldRefused { reason, .. } => Problem::hold_refused(reason),
+            RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
+            other => Problem::not_recorded(other.to_string()),
+        })
+    })
+    .await
+    .map_err(|e| Problem::internal(format!("recording the action failed: {e}")))??;
+    let id = hold_decision;
+    let (row, record) = with_store(state, move |store| {
+        let row = store
+            .hold(&id)
+            .map_err(|e| Problem::internal(e.to_string()))?
+            .ok_or_else(|| Problem::internal(format!("hold {id} vanished")))?;
+        let (_, bytes) = store
+            .find(&receipt.decision_id)
+            .map_err(|e| Problem::internal(e.to_string()))?
+            .ok_or_else(|| Problem::internal("the recorded action is missing".to_owned()))?;
+        let record =
+            HoldActionRecord::decode(&bytes).map_err(|e| Problem::internal(e.to_string()))?;
+        Ok((row, record))
+    })
+    .await?;
+    Ok(Acted {
+        row,
+        record,
+        leaf_index: receipt.leaf_index,
+        repeated: receipt.repeated,
+    })
+}
+
+/// Judges the held shipment again, as recorded (its canonical, validated
+/// form), with `licence` added to its `licences`, under the active set.
+async fn rejudge(
+    state: &Arc<AppState>,
+    decision: &DecisionRecord,
+    licence: &LicenceRequest,
+) -> Result<(RecordedLicence, Rejudgement), Problem> {
+    let RecordedInput::Full { shipment, .. } = &decision.input else {
+        return Err(Problem::hold_refused(format!(
+            "decision {} keeps only the shipment's digest (store_input = \"digest\"), so it cannot be judged again here: check the shipment again with the licence in its `licences`",
+            decision.decision_id
+        )));
+    };
+    let recorded = checked_licence(licence)?;
+    // The canonical form of a licence, as the recorded shipment writes one.
+    let entry = json!({
+        "id": recorded.id,
+        "jurisdiction": recorded.jurisdiction,
+        "lines": recorded.lines,
+        "valid_until": recorded.valid_until,
+    });
+    let mut shipment = shipment.clone();
+    match shipment.get_mut("licences").and_then(Value::as_array_mut) {
+        Some(list) => list.push(entry),
+        None => {
+            return Err(Problem::internal(format!(
+                "decision {}: the recorded shipment has no licences list",
+                decision.decision_id
+            )));
+        }
+    }
+    let active = state.active();
+    let id = decision.decision_id;
+    let verdict = state
+        .pool
+        .run(Arc::clone(&active.host), move |worker| {
+            exportctl_sdk::Shipment::deserialize(&shipment)
+                .map(|parsed| worker.evaluate(&parsed))
+                .map_err(|e| format!("decision {id}: the recorded shipment cannot be read: {e}"))
+        })
+        .await
+        .map_err(|e| Problem::overloaded(e.to_string()))?
+        .map_err(Problem::internal)?;
+    let as_of = verdict.as_of.to_string();
+    let policy_set = PolicySetRef {
+        digest: verdict.generation.set_digest.to_string(),
+        generation: verdict.generation.number,
+    };
+    let verdict = serde_json::to_value(&verdict).map_err(|e| Problem::internal(e.to_string()))?;
+    Ok((
+        recorded,
+        Rejudgement {
+            as_of,
+            policy_set,
+            verdict,
+        },
+    ))
+}
+
+/// The licence as the shipment format requires it (`shipment.md`), or the
+/// field that is wrong.
+fn checked_licence(licence: &LicenceRequest) -> Result<RecordedLicence, Problem> {
+    let invalid = |path: &str, message: String| {
+        Problem::invalid_input(
+            format!("licence.{path}: {message}"),
+            vec![super::problem::FieldError {
+                path: format!("licence.{path}"),
+                message,
+            }],
+        )
+    };
+    let id = licence.id.trim();
+    if id.is_empty() || id.chars().count() > 200 {
+        return Err(invalid("id", "must be 1 to 200 characters".to_owned()));
+    }
+    let jurisdiction = licence.jurisdiction.trim().to_ascii_uppercase();
+    if jurisdiction.len() != 2 || !jurisdiction.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(invalid(
+            "jurisdiction",
+            format!(
+                "`{}` is not EU, US, UK or an ISO 3166-1 alpha-2 code",
+                licence.jurisdiction
+            ),
+        ));
+    }
+    if let Some(day) = &licence.valid_until
+        && exportctl_sdk::Date::parse(day).is_none()
+    {
+        return Err(invalid(
+            "valid_until",
+            format!("`{day}` is not a date (YYYY-MM-DD)"),
+        ));
+    }
+    if licence.lines.as_ref().is_some_and(Vec::is_empty) {
+        return Err(invalid(
+            "lines",
+            "an empty list covers nothing; leave it out to cover every line".to_owned(),
+        ));
+    }
+    Ok(RecordedLicence {
+        id: id.to_owned(),
+        jurisdiction,
+        lines: licence.lines.clone(),
+        valid_until: licence.valid_until.clone(),
+    })
+}
+
+/// The holds waiting for officers (or any, with `state`), oldest first.
+///
+/// `{"holds": [...], "next": "…"|null}`: each hold with its outcome, state,
+/// destination, HS chapters, the policies that objected, when it was opened and
+/// last changed, and the actions the asking officer may take. Filters:
+/// `state` (comma-separated, default `open,approved`; `all`), `outcome`,
+/// `policy`, `destination`, `older_than_hours`; `after` = the `next` of the
+/// page before.
+#[utoipa::path(
+    get,
+    path = "/v1/holds",
+    tag = "holds",
+    params(
+        ("state" = Option<String>, Query, description = "open, approved, released, licensed, rejected, cancelled (comma-separated) or all; default open,approved"),
+        ("outcome" = Option<String>, Query, description = "review, licence_required or deny"),
+        ("policy" = Option<String>, Query, description = "A policy id that objected"),
+        ("destination" = Option<String>, Query, description = "ISO 3166-1 alpha-2"),
+        ("older_than_hours" = Option<u32>, Query, description = "Opened at least this many hours ago"),
+        ("after" = Option<String>, Query, description = "`next` of the page before"),
+        ("limit" = Option<u32>, Query, description = "Holds per page (default 50, at most 500)"),
+    ),
+    responses(
+        (status = 200, description = "A page of holds, oldest first", body = Object),
+        (status = 400, description = "A bad parameter, named", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or not a valid one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the role", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["officer", "auditor"]))
+)]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(client): Extension<Client>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let answer = async {
+        let filter = parse_filter(query.as_deref())?;
+        let limit = filter.limit;
+        let rows = queue(&state, filter).await?;
+        let next = (rows.len() == limit)
+            .then(|| rows.last().map(|r| r.opened_seq.to_string()))
+            .flatten();
+        Ok(json!({
+            "holds": rows.iter().map(|r| hold_json(r, Some(&client.name))).collect::<Vec<_>>(),
+            "next": next,
+        }))
+    };
+    respond(answer.await, StatusCode::OK)
+}
+
+/// One hold with its history.
+///
+/// `{"hold", "decision", "sealed", "history"}`: the hold (as listed), the
+/// decision's record, whether a checkpoint seals it, and every record of its
+/// history in order (`{"leaf_index", "record"}`: the decision, then each
+/// action).
+#[utoipa::path(
+    get,
+    path = "/v1/holds/{id}",
+    tag = "holds",
+    params(("id" = String, Path, description = "The hold's id: its decision's id")),
+    responses(
+        (status = 200, description = "The hold", body = Object),
+        (status = 400, description = "Not a decision id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or not a valid one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such hold", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["officer", "auditor"]))
+)]
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(client): Extension<Client>,
+    Path(id): Path<String>,
+) -> Response {
+    let answer = async {
+        let d = detail(&state, &id).await?;
+        let history: Vec<Value> = d
+            .history
+            .iter()
+            .map(|(index, record)| Ok(json!({"leaf_index": index, "record": record_json(record)?})))
+            .collect::<Result<_, Problem>>()?;
+        Ok(json!({
+            "hold": hold_json(&d.row, Some(&client.name)),
+            "sealed": d.sealed,
+            "history": history,
+        }))
+    };
+    respond(answer.await, StatusCode::OK)
+}
+
+fn record_json(record: &AnyRecord) -> Result<Value, Problem> {
+    let value = match record {
+        AnyRecord::Decision(r) => serde_json::to_value(r),
+        AnyRecord::Screening(r) => serde_json::to_value(r),
+        AnyRecord::HoldAction(r) => serde_json::to_value(r),
+    };
+    value.map_err(|e| Problem::internal(e.to_string()))
+}
+
+/// Acts on a hold: approve, release, reject, cancel or attach a licence.
+///
+/// Each action is a record in the audit log (who, when, reason code, comment).
+/// Four eyes: the officer who approved cannot release. A `deny` hold is only
+/// rejected or cancelled; a `licence_required` one is let go by attaching the
+/// licence: the shipment is judged again with it and the hold closes as
+/// `licensed` only if that judgement allows (a `review` turns it into a review
+/// hold). 409 with the reason when the rules refuse the action.
+#[utoipa::path(
+    post,
+    path = "/v1/holds/{id}/actions",
+    tag = "holds",
+    params(("id" = String, Path, description = "The hold's id: its decision's id")),
+    request_body = ActRequest,
+    responses(
+        (status = 201, description = "Recorded: the hold after it, the action's record", body = Object),
+        (status = 200, description = "A retry of a recorded action (same request id): its result", body = Object),
+        (status = 401, description = "No token, or not a valid one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the officer role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such hold", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The rules refuse it (four eyes, deny, finished, …), or the request id was used for another action", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad action, reason code, comment or licence, named", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The action could not be recorded", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["officer"]))
+)]
+pub async fn act_handler(
+    State(state): State<Arc<AppState>>,
+    Extension(client): Extension<Client>,
+    Path(id): Path<String>,
+    body: Result<Json<ActRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let answer = async {
+        let Json(request) = body.map_err(|e| {
+            Problem::invalid_input(
+                e.body_text(),
+                vec![super::problem::FieldError {
+                    path: String::new(),
+                    message: e.body_text(),
+                }],
+            )
+        })?;
+        let acted = act(&state, &client.name, &id, request).await?;
+        Ok::<_, Problem>((
+            if acted.repeated {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            },
+            json!({
+                "hold": hold_json(&acted.row, Some(&client.name)),
+                "leaf_index": acted.leaf_index,
+                "action": acted.record,
+            }),
+        ))
+    };
+    match answer.await {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// Every change to holds after a cursor, in order: what an ERP polls.
+///
+/// `{"changes": [...], "next": "…", "more": bool}`. Each change: `cursor`,
+/// `hold_id`, `shipment_id`, `event` (`opened`, or the action), `state` after
+/// it, `outcome` held for, `time`, and for an action `officer`, `reason_code`,
+/// `comment`. Start without `since`; then pass the `next` of the last page.
+/// Cursors are leaf indices of the audit log, assigned and committed in order,
+/// so a poller that always continues from `next` never misses a change.
+#[utoipa::path(
+    get,
+    path = "/v1/holds/changes",
+    tag = "holds",
+    params(
+        ("since" = Option<String>, Query, description = "`next` of the page before; absent: from the first change"),
+        ("limit" = Option<u32>, Query, description = "Changes per page (default 50, at most 500)"),
+    ),
+    responses(
+        (status = 200, description = "A page of changes, oldest first", body = Object),
+        (status = 400, description = "A bad parameter, named", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or not a valid one", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks the role", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = ["check", "officer", "auditor"]))
+)]
+pub async fn changes(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let answer = async {
+        let mut since = None;
+        let mut limit = DEFAULT_LIMIT;
+        for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            match &*key {
+                "since" => {
+                    since = Some(value.parse::<u64>().map_err(|_| {
+                        Problem::bad_parameter(
+                            "since",
+                            format!("`{value}` is not a `next` of a page before"),
+                        )
+                    })?)
+                }
+                "limit" => {
+                    limit = value
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=MAX_LIMIT).contains(n))
+                        .ok_or_else(|| {
+                            Problem::bad_parameter(
+                                "limit",
+                                format!("`{value}` is not a number from 1 to {MAX_LIMIT}"),
+                            )
+                        })?
+                }
+                other => {
+                    return Err(Problem::bad_parameter(
+                        other,
+                        "unknown parameter (since, limit)".to_owned(),
+                    ));
+                }
+            }
+        }
+        let page = changes_after(&state, since, limit).await?;
+        let next = page
+            .last()
+            .and_then(|c| c["cursor"].as_str().map(str::to_owned))
+            .or_else(|| since.map(|s| s.to_string()));
+        Ok(json!({
+            "more": page.len() == limit,
+            "changes": page,
+            "next": next,
+        }))
+    };
+    respond(answer.await, StatusCode::OK)
+}
+
+/// Up to `limit` changes after leaf index `since`, as the feed writes them.
+pub(super) async fn changes_after(
+    state: &Arc<AppState>,
+    since: Option<u64>,
+    limit: usize,
+) -> Result<Vec<Value>, Problem> {
+    with_store(state, move |store| {
+        let records = store
+            .hold_changes(since, limit)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        records
+            .iter()
+            .map(|r| {
+                let record = AnyRecord::decode(&r.bytes).map_err(|e| {
+                    Problem::internal(format!(
+                        "record at leaf index {} cannot be read: {e}",
+                        r.index
+                    ))
+                })?;
+                Ok(change_json(r.index, &record))
+            })
+            .collect()
+    })
+    .await
+}
+
+/// One change of the feed (and of a webhook's body).
+pub(super) fn change_json(index: u64, record: &AnyRecord) -> Value {
+    match record {
+        AnyRecord::HoldAction(a) => json!({
+            "cursor": index.to_string(),
+            "hold_id": a.hold.to_string(),
+            "shipment_id": a.shipment_id,
+            "event": a.action,
+            "state": a.to,
+            "outcome": a.held,
+            "officer": a.officer,
+            "reason_code": a.reason_code,
+            "comment": a.comment,
+            "time": a.time,
+        }),
+        other => {
+            let (shipment, outcome) = match other {
+                AnyRecord::Decision(d) => (
+                    d.shipment_id.clone(),
+                    d.verdict.get("outcome").cloned().unwrap_or(Value::Null),
+                ),
+                _ => (String::new(), Value::Null),
+            };
+            json!({
+                "cursor": index.to_string(),
+                "hold_id": other.id().to_string(),
+                "shipment_id": shipment,
+                "event": "opened",
+                "state": "open",
+                "outcome": outcome,
+                "time": other.time(),
+            })
+        }
+    }
+}
+
+fn respond(answer: Result<Value, Problem>, status: StatusCode) -> Response {
+    match answer {
+        Ok(body) => (status, Json(body)).into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}

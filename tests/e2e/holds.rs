@@ -1,0 +1,341 @@
+//! Holds over the API, as an ERP and two officers use them: every recorded
+//! decision that is not `allow` opens a hold; the ERP polls the changes feed;
+//! four eyes (the approver cannot release, another officer can); a deny hold is
+//! never approved, only rejected; a licence_required hold closes as licensed
+//! when the shipment, judged again with the attached licence, is allowed; bad
+//! actions are named; each action is a record `audit verify` accepts.
+
+use crate::serve::{Answer, Server, audit_store, envelope, example, read_json, write_tokens};
+use crate::support::{exportctl, repo, temp_dir};
+use serde_json::{Value, json};
+
+const OFFICER_A: &str = "ecx_holds_officer_a_00000000000000000000000000000000000000000000";
+const OFFICER_B: &str = "ecx_holds_officer_b_00000000000000000000000000000000000000000000";
+const ERP: &str = "ecx_holds_erp_000000000000000000000000000000000000000000000000000";
+
+fn case_shipment(path: &str) -> Value {
+    read_json(&repo().join("tests/cases").join(path))["shipment"].clone()
+}
+
+fn as_officer(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Answer {
+    let body = body.map(|b| serde_json::to_vec(&b).unwrap());
+    server.request_with(&Server::agent(), method, path, Some(token), body.as_deref())
+}
+
+fn act(server: &Server, token: &str, hold: &str, body: Value) -> Answer {
+    as_officer(
+        server,
+        token,
+        "POST",
+        &format!("/v1/holds/{hold}/actions"),
+        Some(body),
+    )
+}
+
+/// Every change after `since`, following `next` page by page (bounded).
+fn poll(server: &Server, since: Option<&str>) -> (Vec<Value>, Option<String>) {
+    let mut changes = Vec::new();
+    let mut since = since.map(str::to_owned);
+    for _ in 0..100 {
+        let path = match &since {
+            Some(s) => format!("/v1/holds/changes?limit=2&since={s}"),
+            None => "/v1/holds/changes?limit=2".to_owned(),
+        };
+        let page = as_officer(server, ERP, "GET", &path, None);
+        assert_eq!(page.status, 200, "{}", page.body);
+        changes.extend(page.body["changes"].as_array().unwrap().iter().cloned());
+        since = page.body["next"].as_str().map(str::to_owned);
+        if !page.body["more"].as_bool().unwrap() {
+            return (changes, since);
+        }
+    }
+    panic!("the changes feed did not end");
+}
+
+#[test]
+fn officers_work_holds_by_the_rules_and_the_erp_sees_every_change() {
+    let dir = temp_dir();
+    let (url, key, public, _) = audit_store(dir.path());
+    write_tokens(
+        dir.path(),
+        &[
+            ("officer-a", &["officer"], OFFICER_A),
+            ("officer-b", &["officer"], OFFICER_B),
+            ("erp", &["check"], ERP),
+        ],
+    );
+    let mut server = Server::launch(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    server.token = Some(ERP.to_owned());
+    let shipments = [
+        ("allow", read_json(&example("de-furniture-to-kz.json"))),
+        (
+            "review",
+            case_shipment("chpl-diversion/transshipment-uae-red-flags-review.json"),
+        ),
+        (
+            "deny",
+            read_json(&example("seed-drones-kg-via-kz-to-ru.json")),
+        ),
+        (
+            "licence_required",
+            case_shipment("eu-dual-use/laser-de-to-ch-end-user-cn-licence-required.json"),
+        ),
+    ];
+    let mut decisions = std::collections::HashMap::new();
+    for (n, (outcome, shipment)) in shipments.iter().enumerate() {
+        let answer = server.post(
+            "/v1/check",
+            &envelope(&format!("hold-{n}"), "enforce", shipment),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(
+            answer.body["verdict"]["outcome"], *outcome,
+            "{}",
+            answer.body
+        );
+        decisions.insert(
+            *outcome,
+            answer.body["decision_id"].as_str().unwrap().to_owned(),
+        );
+    }
+
+    // The ERP's first poll: one opening per decision that is not allow, in order.
+    let (opened, cursor) = poll(&server, None);
+    let events: Vec<(&str, &str)> = opened
+        .iter()
+        .map(|c| (c["event"].as_str().unwrap(), c["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("opened", "review"),
+            ("opened", "deny"),
+            ("opened", "licence_required")
+        ]
+    );
+    assert_eq!(opened[0]["hold_id"], decisions["review"]);
+    assert_eq!(opened[0]["state"], "open");
+
+    // The queue, oldest first, with what officer A may do to each.
+    let queue = as_officer(&server, OFFICER_A, "GET", "/v1/holds", None);
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    let holds = queue.body["holds"].as_array().unwrap();
+    assert_eq!(holds.len(), 3);
+    assert_eq!(holds[0]["hold_id"], decisions["review"]);
+    assert_eq!(
+        holds[0]["allowed_actions"],
+        json!(["approve", "reject", "cancel"])
+    );
+    assert_eq!(
+        holds[1]["allowed_actions"],
+        json!(["reject", "cancel"]),
+        "deny"
+    );
+    assert_eq!(
+        holds[2]["allowed_actions"],
+        json!(["attach_licence", "reject", "cancel"])
+    );
+    let to_ru = as_officer(&server, OFFICER_A, "GET", "/v1/holds?destination=ru", None);
+    assert_eq!(
+        to_ru.body["holds"].as_array().unwrap().len(),
+        1,
+        "{}",
+        to_ru.body
+    );
+    let bad = as_officer(&server, OFFICER_A, "GET", "/v1/holds?outcome=maybe", None);
+    assert_eq!(bad.status, 400, "{}", bad.body);
+
+    // Four eyes through the API.
+    let review = &decisions["review"];
+    let approved = act(
+        &server,
+        OFFICER_A,
+        review,
+        json!({"action": "approve", "reason_code": "end-use-verified", "comment": "End-use statement on file"}),
+    );
+    assert_eq!(approved.status, 201, "{}", approved.body);
+    assert_eq!(approved.body["hold"]["state"], "approved");
+    assert_eq!(approved.body["hold"]["approved_by"], "officer-a");
+    let own = act(
+        &server,
+        OFFICER_A,
+        review,
+        json!({"action": "release", "reason_code": "end-use-verified"}),
+    );
+    assert_eq!(own.status, 409, "{}", own.body);
+    assert!(
+        own.body["detail"].as_str().unwrap().contains("four eyes"),
+        "{}",
+        own.body
+    );
+    let released = act(
+        &server,
+        OFFICER_B,
+        review,
+        json!({"action": "release", "reason_code": "end-use-verified", "request_id": "rel-1"}),
+    );
+    assert_eq!(released.status, 201, "{}", released.body);
+    assert_eq!(released.body["hold"]["state"], "released");
+    // A retry of the same action is answered with the first one's result.
+    let retried = act(
+        &server,
+        OFFICER_B,
+        review,
+        json!({"action": "release", "reason_code": "end-use-verified", "request_id": "rel-1"}),
+    );
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    assert_eq!(
+        retried.body["action"]["action_id"],
+        released.body["action"]["action_id"]
+    );
+
+    // A deny hold is never approved; it is rejected.
+    let deny = &decisions["deny"];
+    let approve_deny = act(
+        &server,
+        OFFICER_A,
+        deny,
+        json!({"action": "approve", "reason_code": "other"}),
+    );
+    assert_eq!(approve_deny.status, 409, "{}", approve_deny.body);
+    assert!(
+        approve_deny.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("forbidden")
+    );
+    let rejected = act(
+        &server,
+        OFFICER_A,
+        deny,
+        json!({"action": "reject", "reason_code": "prohibited-goods"}),
+    );
+    assert_eq!(rejected.status, 201, "{}", rejected.body);
+
+    // A licence the shipment is then allowed with closes the licence_required hold.
+    let licensed = &decisions["licence_required"];
+    let no_licence = act(
+        &server,
+        OFFICER_B,
+        licensed,
+        json!({"action": "attach_licence", "reason_code": "licence-on-file"}),
+    );
+    assert_eq!(no_licence.status, 422, "{}", no_licence.body);
+    let attached = act(
+        &server,
+        OFFICER_B,
+        licensed,
+        json!({"action": "attach_licence", "reason_code": "licence-on-file",
+               "licence": {"id": "DE-BAFA-2024-0117", "jurisdiction": "DE"}}),
+    );
+    assert_eq!(attached.status, 201, "{}", attached.body);
+    assert_eq!(
+        attached.body["hold"]["state"], "licensed",
+        "{}",
+        attached.body
+    );
+    assert_eq!(
+        attached.body["action"]["rejudgement"]["verdict"]["outcome"],
+        "allow"
+    );
+    assert_eq!(
+        attached.body["action"]["licence"]["id"],
+        "DE-BAFA-2024-0117"
+    );
+
+    // Named refusals: unknown reason code, unknown action, a check token, no such hold.
+    let reason = act(
+        &server,
+        OFFICER_A,
+        deny,
+        json!({"action": "cancel", "reason_code": "because"}),
+    );
+    assert_eq!(reason.status, 422, "{}", reason.body);
+    assert!(
+        reason.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("end-use-verified")
+    );
+    let unknown = act(
+        &server,
+        OFFICER_A,
+        deny,
+        json!({"action": "waive", "reason_code": "other"}),
+    );
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    let finished = act(
+        &server,
+        OFFICER_A,
+        deny,
+        json!({"action": "cancel", "reason_code": "other"}),
+    );
+    assert_eq!(finished.status, 409, "{}", finished.body);
+    let erp = act(
+        &server,
+        ERP,
+        deny,
+        json!({"action": "cancel", "reason_code": "other"}),
+    );
+    assert_eq!(erp.status, 403, "{}", erp.body);
+    let allow = act(
+        &server,
+        OFFICER_A,
+        &decisions["allow"],
+        json!({"action": "cancel", "reason_code": "other"}),
+    );
+    assert_eq!(allow.status, 404, "{}", allow.body);
+
+    // The ERP's next poll: exactly the four actions, in the order they happened.
+    let (acted, _) = poll(&server, cursor.as_deref());
+    let events: Vec<(&str, &str, &str)> = acted
+        .iter()
+        .map(|c| {
+            (
+                c["event"].as_str().unwrap(),
+                c["state"].as_str().unwrap(),
+                c["officer"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("approve", "approved", "officer-a"),
+            ("release", "released", "officer-b"),
+            ("reject", "rejected", "officer-a"),
+            ("attach_licence", "licensed", "officer-b"),
+        ]
+    );
+
+    // One hold's page: its decision and its actions, in order.
+    let one = as_officer(
+        &server,
+        OFFICER_A,
+        "GET",
+        &format!("/v1/holds/{review}"),
+        None,
+    );
+    assert_eq!(one.status, 200, "{}", one.body);
+    let kinds: Vec<&str> = one.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["record"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["decision", "hold_action", "hold_action"]);
+    assert_eq!(one.body["hold"]["allowed_actions"], json!([]));
+
+    let (code, stderr) = server.stop();
+    assert_eq!(code, 0, "{stderr}");
+    // 4 decisions + 4 actions; verify folds the actions through the rules again.
+    let run = exportctl(&["audit", "verify", &url, "--key", &public]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("8 records"), "{}", run.stdout);
+}
