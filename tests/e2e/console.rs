@@ -12,12 +12,12 @@ const OFFICER: &str = "ecx_console_officer_0000000000000000000000000000000000000
 const ERP: &str = "ecx_console_erp_0000000000000000000000000000000000000000000000000";
 
 /// A page as a browser gets it.
-struct Page {
-    status: u16,
-    location: Option<String>,
-    set_cookie: Option<String>,
+pub(crate) struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub set_cookie: Option<String>,
     csp: Option<String>,
-    body: String,
+    pub body: String,
 }
 
 fn agent() -> ureq::Agent {
@@ -29,7 +29,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn request(
+pub(crate) fn request(
     server: &Server,
     method: &str,
     path: &str,
@@ -72,12 +72,12 @@ fn request(
 }
 
 /// The `name=value` part of a `Set-Cookie`, as the browser sends it back.
-fn cookie_pair(set_cookie: &str) -> String {
+pub(crate) fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
 /// The value of the page's hidden `csrf` field.
-fn csrf_of(body: &str) -> String {
+pub(crate) fn csrf_of(body: &str) -> String {
     let at = body
         .find("name=\"csrf\" value=\"")
         .expect("the page has a CSRF field")

@@ -339,3 +339,126 @@ fn officers_work_holds_by_the_rules_and_the_erp_sees_every_change() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("8 records"), "{}", run.stdout);
 }
+
+/// Signs `token` in to the console; the session cookie to send back.
+fn console_session(server: &Server, token: &str) -> String {
+    use crate::console::{cookie_pair, request};
+    let signed = request(
+        server,
+        "POST",
+        "/ui/signin",
+        None,
+        Some(&format!("token={token}")),
+    );
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    cookie_pair(&signed.set_cookie.expect("a session cookie"))
+}
+
+#[test]
+fn four_eyes_through_the_console() {
+    use crate::console::{csrf_of, request};
+    let dir = temp_dir();
+    let (url, key, _, _) = audit_store(dir.path());
+    write_tokens(
+        dir.path(),
+        &[
+            ("officer-a", &["officer"], OFFICER_A),
+            ("officer-b", &["officer"], OFFICER_B),
+            ("erp", &["check"], ERP),
+        ],
+    );
+    let mut server = Server::launch(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+    server.token = Some(ERP.to_owned());
+    let shipment = case_shipment("chpl-diversion/transshipment-uae-red-flags-review.json");
+    let answer = server.post("/v1/check", &envelope("console-hold", "enforce", &shipment));
+    assert_eq!(
+        answer.body["verdict"]["outcome"], "review",
+        "{}",
+        answer.body
+    );
+    let hold = answer.body["decision_id"].as_str().unwrap().to_owned();
+    let page_of = format!("/ui/holds/{hold}");
+
+    // Officer A: the queue, the oldest hold, approve with a reason.
+    let a = console_session(&server, OFFICER_A);
+    let queue = request(&server, "GET", "/ui/holds", Some(&a), None);
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert!(
+        queue.body.contains(&format!("href=\"{page_of}\"")),
+        "{}",
+        queue.body
+    );
+    let page = request(&server, "GET", &page_of, Some(&a), None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("chpl-transshipment-risk"),
+        "findings are shown"
+    );
+    assert!(
+        page.body.contains("<label for=\"reason_code\">"),
+        "labelled controls"
+    );
+    let csrf = csrf_of(&page.body);
+    let approve =
+        format!("csrf={csrf}&action=approve&reason_code=end-use-verified&comment=checked");
+    let approved = request(&server, "POST", &page_of, Some(&a), Some(&approve));
+    assert_eq!(
+        (approved.status, approved.location.as_deref()),
+        (303, Some(page_of.as_str())),
+        "{}",
+        approved.body
+    );
+    let page = request(&server, "GET", &page_of, Some(&a), None);
+    assert!(
+        page.body.contains("<strong id=\"state\">approved</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("<option value=\"release\">"),
+        "A is not offered the release"
+    );
+
+    // A form without the CSRF token is refused, and A cannot release anyway.
+    let forged = request(
+        &server,
+        "POST",
+        &page_of,
+        Some(&a),
+        Some("action=release&reason_code=other"),
+    );
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let own = format!("csrf={csrf}&action=release&reason_code=end-use-verified");
+    let own = request(&server, "POST", &page_of, Some(&a), Some(&own));
+    assert_eq!(own.status, 409, "{}", own.body);
+    assert!(own.body.contains("four eyes"), "{}", own.body);
+
+    // Officer B releases it.
+    let b = console_session(&server, OFFICER_B);
+    let page = request(&server, "GET", &page_of, Some(&b), None);
+    assert!(
+        page.body.contains("<option value=\"release\">"),
+        "{}",
+        page.body
+    );
+    let release = format!(
+        "csrf={}&action=release&reason_code=end-use-verified",
+        csrf_of(&page.body)
+    );
+    let released = request(&server, "POST", &page_of, Some(&b), Some(&release));
+    assert_eq!(released.status, 303, "{}", released.body);
+    let page = request(&server, "GET", &page_of, Some(&b), None);
+    assert!(
+        page.body.contains("<strong id=\"state\">released</strong>"),
+        "{}",
+        page.body
+    );
+
+    // The ERP's poll shows both actions.
+    let (changes, _) = poll(&server, None);
+    let events: Vec<&str> = changes
+        .iter()
+        .map(|c| c["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["opened", "approve", "release"]);
+}

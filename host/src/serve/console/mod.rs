@@ -5,16 +5,19 @@
 //! - [`session`] — sessions, their cookie and CSRF token;
 //! - [`signin`] — `GET`/`POST /ui/signin`, `POST /ui/signout`;
 //! - [`dashboard`] — `GET /ui`;
+//! - [`holds`] — the hold queue, a hold's page and an officer's action on it;
 //! - [`page`] — the frame every page shares, and its security headers.
 
 mod dashboard;
+mod holds;
 mod page;
 pub mod session;
 mod signin;
 
 use super::state::AppState;
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -37,6 +40,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: Arc<AppState>) -> Router<S>
     });
     Router::new()
         .route("/ui", get(dashboard))
+        .route("/ui/holds", get(hold_queue))
+        .route("/ui/holds/{id}", get(hold_page).post(hold_act))
         .route("/ui/signin", get(signin::form).post(signin::submit))
         .route("/ui/signout", post(signin::sign_out))
         .with_state(console)
@@ -55,6 +60,40 @@ async fn dashboard(
     let nonempty = |name: &str| fields.get(name).filter(|v| !v.trim().is_empty()).cloned();
     let store = console.app.audit.as_ref().map(|a| a.url.clone());
     dashboard::show(&signed, store, nonempty("from"), nonempty("to")).await
+}
+
+async fn hold_queue(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match signed_in(&console, &headers) {
+        Ok(signed) => holds::queue(&console, &signed, query.as_deref()).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn hold_page(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match signed_in(&console, &headers) {
+        Ok(signed) => holds::show(&console, &signed, &id, None).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn hold_act(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    match signed_in(&console, &headers) {
+        Ok(signed) => holds::act(&console, &signed, &id, &body).await,
+        Err(refused) => refused.into_response(),
+    }
 }
 
 /// Why a request may not see a console page.

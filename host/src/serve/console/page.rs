@@ -10,7 +10,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 /// Extra style for the console's own parts (navigation, forms, messages).
 const CONSOLE_STYLE: &str = "nav{display:flex;gap:16px;align-items:center;border-bottom:1px solid #bbb;\
 padding-bottom:8px}nav .who{margin-left:auto}label{display:block;margin:12px 0 4px}\
-input[type=password],input[type=text]{width:32em;max-width:100%}button{margin-top:12px}\
+input[type=password],input[type=text],textarea{width:32em;max-width:100%}pre{white-space:pre-wrap}button{margin-top:12px}\
 .error{color:#a00;font-weight:bold}";
 
 /// What a browser may load on a console page: nothing from elsewhere, no
@@ -35,6 +35,7 @@ pub fn page(status: StatusCode, title: &str, signed: Option<&SignedIn>, body: Ma
                     strong { "exportctl" }
                     @if let Some(signed) = signed {
                         a href="/ui" { "Dashboard" }
+                        a href="/ui/holds" { "Holds" }
                         span class="who" {
                             "Signed in as " strong { (signed.client.name) }
                         }

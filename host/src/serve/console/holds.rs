@@ -1,0 +1,263 @@
+//! The hold queue (`GET /ui/holds`), one hold's page (`GET /ui/holds/{id}`)
+//! and an officer's action on it (`POST /ui/holds/{id}`): the same queue,
+//! detail and action as the API's (`serve::holds`), as HTML forms.
+
+use super::session::SignedIn;
+use super::{Console, form_fields, page};
+use crate::serve::auth::Role;
+use crate::serve::holds::{self as api, ActRequest, LicenceRequest};
+use crate::serve::problem::Problem;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use exportctl_audit::AnyRecord;
+use exportctl_audit::hold::Held;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+/// The queue, filtered as the form asks, oldest first.
+pub async fn queue(console: &Arc<Console>, signed: &SignedIn, query: Option<&str>) -> Response {
+    let fields = form_fields(query.unwrap_or_default().as_bytes());
+    let filter = match api::parse_filter(query) {
+        Ok(filter) => filter,
+        Err(problem) => return problem_page(signed, &problem),
+    };
+    let rows = match api::queue(&console.app, filter).await {
+        Ok(rows) => rows,
+        Err(problem) => return problem_page(signed, &problem),
+    };
+    let value = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let body = html! {
+        form method="get" action="/ui/holds" aria-label="Filter the holds" {
+            label for="outcome" { "Outcome" }
+            select id="outcome" name="outcome" {
+                option value="" { "any" }
+                @for held in [Held::Review, Held::LicenceRequired, Held::Deny] {
+                    option value=(held.as_str()) selected[value("outcome") == held.as_str()] { (held.as_str()) }
+                }
+            }
+            label for="state" { "State" }
+            select id="state" name="state" {
+                @for (v, text) in [("", "waiting (open, approved)"), ("open", "open"), ("approved", "approved"), ("all", "all")] {
+                    option value=(v) selected[value("state") == v] { (text) }
+                }
+            }
+            label for="policy" { "Policy" }
+            input type="text" id="policy" name="policy" value=(value("policy"));
+            label for="destination" { "Destination (alpha-2)" }
+            input type="text" id="destination" name="destination" value=(value("destination"));
+            label for="older_than_hours" { "Opened at least this many hours ago" }
+            input type="text" id="older_than_hours" name="older_than_hours" inputmode="numeric" value=(value("older_than_hours"));
+            button type="submit" { "Filter" }
+        }
+        @if rows.is_empty() {
+            p { "No hold matches." }
+        } @else {
+            table {
+                caption { (rows.len()) " holds, oldest first" }
+                thead { tr {
+                    th scope="col" { "Shipment" } th scope="col" { "Outcome" } th scope="col" { "State" }
+                    th scope="col" { "Destination" } th scope="col" { "Policies" } th scope="col" { "Opened" }
+                } }
+                tbody {
+                    @for row in &rows {
+                        tr {
+                            td { a href={ "/ui/holds/" (row.hold_id) } { (row.shipment_id) } }
+                            td { (row.held.as_str()) }
+                            td { (row.state.as_str()) }
+                            td { (row.destination.as_deref().unwrap_or("-")) }
+                            td { (row.policies.join(", ")) }
+                            td { (row.opened_time) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page::page(StatusCode::OK, "Holds", Some(signed), body)
+}
+
+/// One hold: the shipment, each finding with its legal basis, the proof
+/// status, the history, and the actions this officer may take.
+pub async fn show(
+    console: &Arc<Console>,
+    signed: &SignedIn,
+    id: &str,
+    notice: Option<&str>,
+) -> Response {
+    let detail = match api::detail(&console.app, id).await {
+        Ok(detail) => detail,
+        Err(problem) => return problem_page(signed, &problem),
+    };
+    let officer = signed.client.has_any(&[Role::Officer]);
+    let allowed = if officer {
+        detail.row.hold().allowed(&signed.client.name)
+    } else {
+        vec![]
+    };
+    let verdict = &detail.decision.verdict;
+    let findings = verdict["findings"].as_array().cloned().unwrap_or_default();
+    let shipment = match &detail.decision.input {
+        exportctl_audit::RecordedInput::Full { shipment, .. } => {
+            serde_json::to_string_pretty(shipment).unwrap_or_default()
+        }
+        exportctl_audit::RecordedInput::Digest { sha256 } => {
+            format!("(only its digest is kept: sha256 {sha256})")
+        }
+    };
+    let body = html! {
+        @if let Some(notice) = notice {
+            p class="error" role="alert" { (notice) }
+        }
+        dl {
+            dt { "Shipment" } dd { (detail.row.shipment_id) }
+            dt { "Held for" } dd { strong id="held" { (detail.row.held.as_str()) } }
+            dt { "State" } dd { strong id="state" { (detail.row.state.as_str()) } }
+            @if let Some(by) = detail.row.state.approved_by() {
+                dt { "Approved by" } dd { (by) }
+            }
+            dt { "Decision" } dd { (detail.row.hold_id) }
+            dt { "Inclusion proof" } dd {
+                @if detail.sealed {
+                    "sealed by a signed checkpoint (the decision's inclusion proof is available)"
+                } @else {
+                    "not yet sealed by a checkpoint"
+                }
+            }
+        }
+        h2 { "Findings" }
+        table {
+            thead { tr { th scope="col" { "Policy" } th scope="col" { "Rule" } th scope="col" { "Outcome" } th scope="col" { "Message" } th scope="col" { "Legal basis" } } }
+            tbody {
+                @for f in &findings {
+                    tr {
+                        td { (f["policy"].as_str().unwrap_or("")) }
+                        td { (f["rule"].as_str().unwrap_or("")) }
+                        td { (f["outcome"].as_str().unwrap_or("")) }
+                        td { (f["message"].as_str().unwrap_or("")) }
+                        td { (f["legal_basis"].as_str().unwrap_or("")) }
+                    }
+                }
+            }
+        }
+        h2 { "History" }
+        ol {
+            @for (index, record) in &detail.history {
+                li { (history_line(*index, record)) }
+            }
+        }
+        h2 { "Act" }
+        @if allowed.is_empty() {
+            p { "Nothing you may do to this hold now." }
+        } @else {
+            form method="post" action={ "/ui/holds/" (detail.row.hold_id) } aria-label="Act on this hold" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label for="action" { "Action" }
+                select id="action" name="action" {
+                    @for a in &allowed { option value=(a) { (a) } }
+                }
+                label for="reason_code" { "Reason code" }
+                select id="reason_code" name="reason_code" {
+                    @for code in &console.app.config.reason_codes { option value=(code) { (code) } }
+                }
+                label for="comment" { "Comment" }
+                textarea id="comment" name="comment" rows="3" cols="60" {}
+                @if allowed.contains(&"attach_licence") {
+                    fieldset {
+                        legend { "Licence (attach_licence only)" }
+                        label for="licence_id" { "Licence number" }
+                        input type="text" id="licence_id" name="licence_id";
+                        label for="licence_jurisdiction" { "Jurisdiction (EU, US, UK or alpha-2)" }
+                        input type="text" id="licence_jurisdiction" name="licence_jurisdiction";
+                        label for="licence_valid_until" { "Valid until (YYYY-MM-DD, optional)" }
+                        input type="text" id="licence_valid_until" name="licence_valid_until";
+                    }
+                }
+                button type="submit" { "Record the action" }
+            }
+        }
+        h2 { "Shipment as judged" }
+        pre { (shipment) }
+    };
+    page::page(
+        StatusCode::OK,
+        &format!("Hold on {}", detail.row.shipment_id),
+        Some(signed),
+        body,
+    )
+}
+
+fn history_line(index: u64, record: &AnyRecord) -> Markup {
+    match record {
+        AnyRecord::HoldAction(a) => html! {
+            (a.time) ": " strong { (a.action) } " by " (a.officer) " (" (a.from) " → " (a.to)
+            ", reason " (a.reason_code)
+            @if !a.comment.is_empty() { ": " (a.comment) }
+            ") — leaf " (index)
+        },
+        other => html! {
+            (other.time()) ": decision recorded, hold opened — leaf " (index)
+        },
+    }
+}
+
+/// An officer's action from the hold page's form; back to the page with the
+/// result (303), or the page again with the refusal.
+pub async fn act(console: &Arc<Console>, signed: &SignedIn, id: &str, body: &[u8]) -> Response {
+    let fields = form_fields(body);
+    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
+        return super::csrf_refused(signed);
+    }
+    if !signed.client.has_any(&[Role::Officer]) {
+        return page::message(
+            StatusCode::FORBIDDEN,
+            "Not an officer",
+            Some(signed),
+            "Only a token with the officer role may act on holds; auditors see them.",
+        );
+    }
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let action = field("action").unwrap_or_default();
+    let licence = (action == "attach_licence").then(|| LicenceRequest {
+        id: field("licence_id").unwrap_or_default(),
+        jurisdiction: field("licence_jurisdiction").unwrap_or_default(),
+        lines: None,
+        valid_until: field("licence_valid_until"),
+    });
+    let request = ActRequest {
+        action,
+        reason_code: field("reason_code").unwrap_or_default(),
+        comment: fields.get("comment").cloned().unwrap_or_default(),
+        licence,
+        request_id: None,
+    };
+    match api::act(&console.app, &signed.client.name, id, request).await {
+        Ok(acted) => {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            if let Ok(location) = HeaderValue::from_str(&format!("/ui/holds/{}", acted.row.hold_id))
+            {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response
+        }
+        Err(problem) => {
+            let mut page = show(console, signed, id, Some(&problem.detail)).await;
+            *page.status_mut() =
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::CONFLICT);
+            page
+        }
+    }
+}
+
+fn problem_page(signed: &SignedIn, problem: &Problem) -> Response {
+    page::message(
+        StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        &problem.title,
+        Some(signed),
+        &problem.detail,
+    )
+}
