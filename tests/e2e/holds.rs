@@ -462,3 +462,170 @@ fn four_eyes_through_the_console() {
         .collect();
     assert_eq!(events, ["opened", "approve", "release"]);
 }
+
+/// One request a receiver took: its signature header and body.
+struct Received {
+    signature: String,
+    body: String,
+}
+
+/// A webhook receiver on loopback that answers 500 to its first request and
+/// 200 to the others; what it received, in order.
+fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks/exportctl", listener.local_addr().unwrap());
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = std::sync::Arc::clone(&got);
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().take(50).enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut length, mut signature) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("exportctl-signature:") {
+                    signature = line["exportctl-signature:".len()..].trim().to_owned();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            keep.lock().unwrap().push(Received {
+                signature,
+                body: String::from_utf8(body).unwrap(),
+            });
+            let status = if n == 0 {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, got)
+}
+
+/// The receiver's check of a signature: HMAC-SHA256 over `t.` + body.
+fn signed_by(secret: &str, received: &Received) -> bool {
+    use hmac::{Hmac, KeyInit, Mac};
+    let (t, v1) = received
+        .signature
+        .split_once(",v1=")
+        .map(|(t, v)| (t.trim_start_matches("t=").to_owned(), v.to_owned()))
+        .unwrap_or_default();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(received.body.as_bytes());
+    hex::encode(mac.finalize().into_bytes()) == v1
+}
+
+#[test]
+fn every_change_is_posted_signed_and_retried_and_each_delivery_written_down() {
+    let dir = temp_dir();
+    let (url, key, _, _) = audit_store(dir.path());
+    write_tokens(
+        dir.path(),
+        &[
+            ("officer-a", &["officer"], OFFICER_A),
+            ("erp", &["check"], ERP),
+        ],
+    );
+    let (hook, received) = receiver();
+    let secret = "whsec_holds_e2e_0123456789abcdef";
+    crate::support::write(dir.path(), "webhook.secret", format!("{secret}\n"));
+    let config = crate::support::write(
+        dir.path(),
+        "serve.toml",
+        format!(
+            "[holds.webhook]\nurl = \"{hook}\"\nsecret_file = \"webhook.secret\"\nattempts = 3\n"
+        ),
+    );
+    let mut server = Server::launch(
+        dir.path(),
+        &[
+            "--config",
+            &config,
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+        ],
+    );
+    server.token = Some(ERP.to_owned());
+    let shipment = case_shipment("chpl-diversion/transshipment-uae-red-flags-review.json");
+    let answer = server.post("/v1/check", &envelope("hook-1", "enforce", &shipment));
+    let hold = answer.body["decision_id"].as_str().unwrap().to_owned();
+    let approved = act(
+        &server,
+        OFFICER_A,
+        &hold,
+        json!({"action": "approve", "reason_code": "end-use-verified"}),
+    );
+    assert_eq!(approved.status, 201, "{}", approved.body);
+
+    // Bounded wait: the opening (refused once with 500, then taken) and the approval.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while received.lock().unwrap().len() < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let got = received.lock().unwrap();
+    assert_eq!(got.len(), 3, "two changes, the first sent twice");
+    assert!(
+        got.iter().all(|r| signed_by(secret, r)),
+        "every body is signed with the shared secret"
+    );
+    assert!(!signed_by("another-secret-0123456789", &got[0]));
+    let events: Vec<(String, String)> = got
+        .iter()
+        .map(|r| {
+            let v: Value = serde_json::from_str(&r.body).unwrap();
+            (
+                v["change"]["event"].as_str().unwrap().to_owned(),
+                v["change"]["hold_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("opened".to_owned(), hold.clone()),
+            ("opened".to_owned(), hold.clone()),
+            ("approve".to_owned(), hold.clone())
+        ]
+    );
+    drop(got);
+
+    // The delivery log: one line per change, the first with its failed attempt.
+    let log = dir.path().join("data").join("holds-webhook.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut lines = Vec::new();
+    while std::time::Instant::now() < deadline {
+        lines = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if lines.len() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let first: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(first["delivered"], true);
+    assert_eq!(first["attempts"].as_array().unwrap().len(), 2);
+    assert_eq!(first["attempts"][0]["status"], 500);
+    assert_eq!(first["attempts"][1]["status"], 200);
+    let (code, stderr) = server.stop();
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -106,6 +106,26 @@ struct AuditFile {
 #[serde(deny_unknown_fields)]
 struct HoldsFile {
     reason_codes: Option<Vec<String>>,
+    webhook: Option<WebhookFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookFile {
+    url: String,
+    secret_file: PathBuf,
+    attempts: Option<u32>,
+}
+
+/// `[holds.webhook]`: where every change to holds is posted, signed.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// The receiver (http or https).
+    pub url: String,
+    /// The file holding the shared HMAC secret (its text, trimmed).
+    pub secret_file: PathBuf,
+    /// Attempts per change, the first included (default 8: about 4 minutes).
+    pub attempts: u32,
 }
 
 /// The reason codes an officer chooses from when none are configured
@@ -183,6 +203,8 @@ pub struct ServeConfig {
     pub tls: Option<TlsFiles>,
     /// `[holds] reason_codes`: what an officer's action on a hold may give as its reason.
     pub reason_codes: Vec<String>,
+    /// `[holds.webhook]`, if changes to holds are posted to the ERP.
+    pub webhook: Option<WebhookConfig>,
 }
 
 impl ServeConfig {
@@ -228,7 +250,19 @@ impl ServeConfig {
             cert: relative(t.cert),
             key: relative(t.key),
         });
-        let reason_codes = match parsed.holds.and_then(|h| h.reason_codes) {
+        let holds = parsed.holds.unwrap_or_default();
+        let webhook = match holds.webhook {
+            Some(w) if w.attempts == Some(0) => {
+                return Err(ConfigError::Zero("holds.webhook.attempts"));
+            }
+            Some(w) => Some(WebhookConfig {
+                url: w.url,
+                secret_file: relative(w.secret_file),
+                attempts: w.attempts.unwrap_or(8),
+            }),
+            None => None,
+        };
+        let reason_codes = match holds.reason_codes {
             Some(codes) if codes.is_empty() => return Err(ConfigError::Zero("holds.reason_codes")),
             Some(codes) => codes,
             None => DEFAULT_REASON_CODES
@@ -238,6 +272,7 @@ impl ServeConfig {
         };
         let config = ServeConfig {
             reason_codes,
+            webhook,
             data_dir: data_dir(overrides.data_dir, parsed.data_dir.map(relative))?,
             record: audit_file.record.unwrap_or(true),
             tokens: parsed.tokens.unwrap_or_default(),

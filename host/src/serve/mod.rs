@@ -42,6 +42,7 @@ mod health;
 mod holds;
 mod log;
 mod metrics;
+mod notify;
 mod openapi;
 mod policies;
 mod pool;
@@ -52,7 +53,7 @@ mod tls;
 mod token_command;
 #[allow(
     dead_code,
-    reason = "the holds' change notifications will send through it; until then only its tests do"
+    reason = "its receiver's side (verify_signature) is the reference for ERP developers and the tests"
 )]
 mod webhook;
 
@@ -213,6 +214,25 @@ pub fn run(args: &ServeArgs) -> ExitStatus {
         metrics,
         tokens,
     ));
+    // Changes to holds posted to the ERP, if configured; stops when dropped.
+    let _notifier = match (&state.config.webhook, &state.audit) {
+        (Some(webhook), Some(audit)) => {
+            match notify::start(webhook, &audit.url, &state.config.data_dir) {
+                Ok(notifier) => Some(notifier),
+                Err(e) => {
+                    tracing::error!("{e}");
+                    return ExitStatus::InvalidInput;
+                }
+            }
+        }
+        (Some(_), None) => {
+            tracing::error!(
+                "[holds.webhook] needs recorded decisions, but recording is off (`[audit] record = false`)"
+            );
+            return ExitStatus::InvalidInput;
+        }
+        _ => None,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
