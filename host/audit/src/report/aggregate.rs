@@ -184,6 +184,8 @@ pub struct Report {
     pub checkpoint: Option<StoredCheckpoint>,
     /// Records in the whole store (in any range), to compare with the checkpoint's size.
     pub store_records: u64,
+    /// Holds still open at the end of the range by age, and times to release.
+    pub holds: super::holds::HoldFigures,
 }
 
 /// A report could not be made.
@@ -249,26 +251,62 @@ pub fn aggregate(store: &Store, range: &TimeRange) -> Result<Report, ReportError
         ..Report::default()
     };
     // The whole log is read and each record's own time decides, not the `time` column.
+    let mut holds = super::holds::HoldTracker::default();
+    let name = report.store.clone();
     store.for_each_record(None, None, |rec| {
-        let bad = |e: serde_json::Error| ReportError::Record {
-            store: report.store.clone(),
+        let bad = |field: &str, reason: String| ReportError::Record {
+            store: name.clone(),
             index: rec.index,
-            field: "kind".into(),
-            reason: e.to_string(),
+            field: field.into(),
+            reason,
         };
-        // The report counts decisions; other records (party screenings) are not verdicts.
-        if AnyRecord::kind_of(&rec.bytes).map_err(bad)? != RecordKind::Decision {
-            return Ok(());
+        let kind = AnyRecord::kind_of(&rec.bytes).map_err(|e| bad("kind", e.to_string()))?;
+        match kind {
+            RecordKind::Decision => {
+                let record =
+                    DecisionRecord::decode(&rec.bytes).map_err(|e| bad("record", e.to_string()))?;
+                report.count(rec.index, &record)?;
+                let time = timestamp(&record.time).map_err(|r| bad("time", r))?;
+                let outcome =
+                    outcome_of(&record.verdict, "verdict").map_err(|(f, r)| bad(&f, r))?;
+                holds.opened(
+                    record.decision_id.to_string(),
+                    time,
+                    outcome,
+                    report.range.contains(&record_time("time", &record.time)?),
+                );
+            }
+            RecordKind::HoldAction => {
+                let action = crate::HoldActionRecord::decode(&rec.bytes)
+                    .map_err(|e| bad("record", e.to_string()))?;
+                let time = timestamp(&action.time).map_err(|r| bad("time", r))?;
+                holds.acted(
+                    &action.hold.to_string(),
+                    time,
+                    &action.to,
+                    report.range.contains(&record_time("time", &action.time)?),
+                );
+            }
+            // Party screenings are no verdicts.
+            RecordKind::Screening => {}
         }
-        let record = DecisionRecord::decode(&rec.bytes).map_err(|e| ReportError::Record {
-            store: report.store.clone(),
-            index: rec.index,
-            field: "record".into(),
-            reason: e.to_string(),
-        })?;
-        report.count(rec.index, &record)
+        Ok::<(), ReportError>(())
     })??;
+    // Open holds are aged as of the end of the range, or now.
+    let end = match report.range.to() {
+        Some(to) => timestamp(to).map_err(|reason| ReportError::BadTime {
+            field: "--to",
+            value: to.to_owned(),
+            reason,
+        })?,
+        None => jiff::Timestamp::now(),
+    };
+    report.holds = holds.figures(end);
     Ok(report)
+}
+
+fn timestamp(text: &str) -> Result<jiff::Timestamp, String> {
+    text.parse().map_err(|e: jiff::Error| e.to_string())
 }
 
 impl Report {

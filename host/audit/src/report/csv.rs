@@ -20,6 +20,11 @@ pub mod tables {
     pub const HELD_BY_HS_CHAPTER: &str = "held_by_hs_chapter";
     /// Findings by policy (key) and rule (subkey), by the finding's outcome.
     pub const FINDINGS: &str = "findings";
+    /// Holds opened in the range and still open at its end, by age bucket (key), by the
+    /// outcome held for.
+    pub const HOLDS_OPEN_BY_AGE: &str = "holds_open_by_age";
+    /// Holds let go (released or licensed) in the range, by the time it took (key).
+    pub const TIME_TO_RELEASE: &str = "time_to_release";
 }
 
 /// Writes `report` as CSV. Only non-zero counts are written.
@@ -50,6 +55,22 @@ pub fn write_csv(report: &Report, out: impl Write) -> Result<(), ::csv::Error> {
     }
     for ((policy, rule), counts) in &report.findings {
         rows(tables::FINDINGS, policy, rule, counts)?;
+    }
+    for (age, counts) in &report.holds.open_by_age {
+        rows(tables::HOLDS_OPEN_BY_AGE, age, "", counts)?;
+    }
+    for (took, counts) in &report.holds.time_to_release {
+        rows(tables::TIME_TO_RELEASE, took, "", counts)?;
+    }
+    drop(rows);
+    if let Some(minutes) = report.holds.median_minutes_to_release {
+        w.write_record([
+            tables::SUMMARY,
+            "median_minutes_to_release",
+            "",
+            "",
+            &minutes.to_string(),
+        ])?;
     }
     w.flush()?;
     Ok(())

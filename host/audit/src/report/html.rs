@@ -198,6 +198,39 @@ pub fn write_sections(report: &Report) -> Result<String, ChartError> {
         )?,
         &legend(&Outcome::ALL),
     );
+
+    let ages = &report.holds.open_by_age;
+    section(
+        &mut page,
+        tables::HOLDS_OPEN_BY_AGE,
+        "Holds open by age",
+        &["Age"],
+        &HELD,
+        &keyed(ages),
+        &stacked_bars("Holds open by age", ages, &HELD, Direction::Right)?,
+        &legend(&HELD),
+    );
+
+    let released = &report.holds.time_to_release;
+    let heading = match report.holds.median_minutes_to_release {
+        Some(m) => format!(
+            "Time to release: median {} h {:02} min over {} holds",
+            m / 60,
+            m % 60,
+            released.iter().map(|(_, c)| c.total()).sum::<u64>()
+        ),
+        None => "Time to release: no hold let go in this range".to_owned(),
+    };
+    section(
+        &mut page,
+        tables::TIME_TO_RELEASE,
+        &heading,
+        &["Time from decision to release"],
+        &HELD,
+        &keyed(released),
+        &stacked_bars("Time to release", released, &HELD, Direction::Right)?,
+        &legend(&HELD),
+    );
     Ok(page)
 }
 

@@ -5,6 +5,7 @@
 pub mod aggregate;
 mod chart;
 pub mod csv;
+pub mod holds;
 pub mod html;
 
 pub use aggregate::{

@@ -255,8 +255,17 @@ fn csv_has_one_row_per_table_key_and_outcome() {
         assert!(lines.contains(&row), "{row} missing from\n{text}");
     }
     assert!(!text.contains(",0\n"), "zero counts are not written");
-    // 2 summary + 5 day + 3 destination + 3 chapter + 3 finding rows, after the header.
-    assert_eq!(lines.len(), 1 + 2 + 5 + 3 + 4 + 3, "{text}");
+    // 2 summary + 5 day + 3 destination + 3 chapter + 3 finding rows, after the header,
+    // and the three held decisions, still open, by their age now.
+    let (ages, rest): (Vec<&str>, Vec<&str>) = lines
+        .iter()
+        .partition(|l| l.starts_with("holds_open_by_age,"));
+    assert_eq!(rest.len(), 1 + 2 + 5 + 3 + 4 + 3, "{text}");
+    let open: u64 = ages
+        .iter()
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(open, 3, "{text}");
 }
 
 #[test]
@@ -290,9 +299,9 @@ fn html_is_self_contained_and_escapes_record_text() {
     let without_ns = page.replace("http://www.w3.org/2000/svg", "");
     assert!(!without_ns.contains("http://") && !without_ns.contains("https://"));
     assert!(!page.contains("@font-face") && !page.contains("url("));
-    // Four charts, four tables, and the title names store, count and checkpoint.
-    assert_eq!(page.matches("<svg").count(), 4);
-    assert_eq!(page.matches("<table data-table=").count(), 4);
+    // Six charts, six tables, and the title names store, count and checkpoint.
+    assert_eq!(page.matches("<svg").count(), 6);
+    assert_eq!(page.matches("<table data-table=").count(), 6);
     assert!(page.contains(&format!("<title>Decision report: {}</title>", r.store)));
     assert!(page.contains("<dd id=\"records\">2</dd>"));
     assert!(page.contains("tree size 2, root "));
@@ -306,7 +315,8 @@ fn html_is_self_contained_and_escapes_record_text() {
         page.matches(&fill).count()
     };
     assert_eq!(bars(Outcome::Allow), 1, "{page}");
-    assert_eq!(bars(Outcome::Deny), 4);
+    // …and the deny decision's hold, still open, in the holds-by-age chart.
+    assert_eq!(bars(Outcome::Deny), 5);
 }
 
 #[test]
@@ -336,6 +346,8 @@ fn the_spec_documents_this_header_and_every_table() {
         super::csv::tables::HELD_BY_DESTINATION,
         super::csv::tables::HELD_BY_HS_CHAPTER,
         super::csv::tables::FINDINGS,
+        super::csv::tables::HOLDS_OPEN_BY_AGE,
+        super::csv::tables::TIME_TO_RELEASE,
     ] {
         assert!(spec.contains(&format!("| `{table}` |")), "{table}");
     }
@@ -363,7 +375,7 @@ fn a_range_without_records_draws_empty_charts() {
         .expect("the page is drawn in bounded time")
         .unwrap();
     let html = String::from_utf8(html).unwrap();
-    assert_eq!(html.matches("<svg").count(), 4, "{html}");
+    assert_eq!(html.matches("<svg").count(), 6, "{html}");
 }
 
 /// Screening records in the log are not verdicts: the report counts the same decisions
@@ -395,4 +407,113 @@ fn screenings_are_not_counted_as_decisions() {
     assert_eq!(mixed.per_day, plain.per_day);
     assert_eq!(mixed.held_by_destination, plain.held_by_destination);
     assert_eq!(mixed.findings, plain.findings);
+}
+
+/// Hold actions beside the decisions: a hold released two hours after its decision counts
+/// in the time to release (and its median); a rejected one is no longer open; one left
+/// open is aged as of the end of the range.
+#[test]
+fn holds_are_aged_and_timed_to_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let key = CheckpointKey::generate("audit.example/report").unwrap();
+    let recorder =
+        Recorder::start(Store::open(&url).unwrap(), key, RecorderConfig::default()).unwrap();
+    let review = decision(
+        "2026-12-01T08:00:00.000000Z",
+        "review",
+        "AE",
+        &["854231"],
+        &[],
+        false,
+    );
+    let deny = decision(
+        "2026-12-01T09:00:00.000000Z",
+        "deny",
+        "RU",
+        &["880699"],
+        &[],
+        false,
+    );
+    let open = decision(
+        "2026-12-02T09:00:00.000000Z",
+        "deny",
+        "BY",
+        &["880699"],
+        &[],
+        false,
+    );
+    for r in [&review, &deny, &open] {
+        recorder.record(r).unwrap();
+    }
+    let act = |hold: &crate::DecisionRecord,
+               officer: &str,
+               action: &str,
+               from: &str,
+               to: &str,
+               time: &str| {
+        let mut a = crate::hold_action::tests::example();
+        a.action_id = DecisionId::new();
+        a.hold = hold.decision_id;
+        a.officer = officer.into();
+        a.action = action.into();
+        a.from = from.into();
+        a.to = to.into();
+        a.held = hold.verdict["outcome"].as_str().unwrap().into();
+        a.time = time.into();
+        a
+    };
+    recorder
+        .record(&act(
+            &review,
+            "a",
+            "approve",
+            "open",
+            "approved",
+            "2026-12-01T09:00:00.000000Z",
+        ))
+        .unwrap();
+    recorder
+        .record(&act(
+            &review,
+            "b",
+            "release",
+            "approved",
+            "released",
+            "2026-12-01T10:00:00.000000Z",
+        ))
+        .unwrap();
+    recorder
+        .record(&act(
+            &deny,
+            "a",
+            "reject",
+            "open",
+            "rejected",
+            "2026-12-01T11:00:00.000000Z",
+        ))
+        .unwrap();
+    recorder.close().unwrap();
+    let store = Store::open_existing(&url).unwrap();
+    let range = TimeRange::parse(Some("2026-12-01"), Some("2026-12-10")).unwrap();
+    let r = aggregate(&store, &range).unwrap();
+    assert_eq!(r.holds.median_minutes_to_release, Some(120));
+    assert_eq!(r.holds.time_to_release.len(), 1);
+    assert_eq!(r.holds.time_to_release[0].0, "under 1 day");
+    assert_eq!(r.holds.time_to_release[0].1.get(Outcome::Review), 1);
+    // The open deny hold, opened 2026-12-02T09:00, is 7 days and 15 hours old on 2026-12-10.
+    assert_eq!(r.holds.open_by_age.len(), 1);
+    assert_eq!(r.holds.open_by_age[0].0, "7 to 30 days");
+    assert_eq!(r.holds.open_by_age[0].1.get(Outcome::Deny), 1);
+    let mut out = Vec::new();
+    write_csv(&r, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    for row in [
+        "time_to_release,under 1 day,,review,1",
+        "holds_open_by_age,7 to 30 days,,deny,1",
+        "summary,median_minutes_to_release,,,120",
+    ] {
+        assert!(text.lines().any(|l| l == row), "{row} missing from\n{text}");
+    }
+    assert_eq!(r.records, 3, "actions are not decisions");
 }
