@@ -249,6 +249,7 @@ fn not_judged(policies: &[PolicyReport], as_of: Date) -> PolicyFinding {
             why.join("; ")
         ),
         legal_basis: "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed".to_owned(),
+        subject: None,
     })
 }
 
@@ -293,6 +294,7 @@ mod tests {
                 parties: vec![],
                 message: String::new(),
                 legal_basis: String::new(),
+                subject: None,
             },
         }
     }

@@ -1,4 +1,4 @@
-//! A screening policy (contract 1.1.0) whose party screener misbehaves on
+//! A screening policy whose party screener (contract 1.1.0) misbehaves on
 //! command, by the party's name: `PANIC` traps, `LOOP` never returns,
 //! `BAD SCORE` answers a score outside the contract, `LISTED` matches its one
 //! entry properly, and every other name matches nothing. The host must turn each
