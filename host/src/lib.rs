@@ -35,6 +35,9 @@
 //!   [`Finding`] attributed to a policy).
 //! - [`judge()`], [`Sink`], [`Summary`] — the loop a command line, a server or a
 //!   batch runner shares.
+//! - [`Exemption`], [`apply_exemptions`] — an officer's false positive for one party
+//!   and one list entry: the finding it covers is shown in [`Verdict::exempted`],
+//!   not counted (also through [`JudgeOptions::exemptions`]).
 //! - [`LoadError`] — why a set did not load; its causes are in [`error`].
 //!
 //! ```no_run
@@ -54,6 +57,7 @@ mod cache;
 mod data_age;
 mod date_text;
 mod engine;
+mod exemption;
 mod failure;
 mod host;
 mod judge;
@@ -98,6 +102,11 @@ pub use plugin_log::{LogLevel, PluginLog};
 pub use screening::{ListMatch, PartyRecord, PartyScreener, PartyScreening, ScreeningFailure};
 pub use screening_record::{BadScreeningRecord, ScreeningRecorder};
 pub use worker::Worker;
+
+// Exempt false positives.
+pub use exemption::{
+    ERP_PARTY_ID, ExemptedFinding, ExemptedParty, Exemption, apply_exemptions, normalised_name,
+};
 
 // Record decisions.
 pub use record::{CapturedDecision, DecisionRecorder, HOST_VERSION, RecordBuildError};

@@ -40,6 +40,10 @@ pub struct Verdict {
     /// What the reader should know that is not a finding: unknown fields of the
     /// shipment that were ignored, old data behind a policy.
     pub warnings: Vec<Warning>,
+    /// Findings an officer's exemption covers ([`apply_exemptions`](crate::apply_exemptions)):
+    /// shown, not counted. Written to JSON only when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exempted: Vec<crate::exemption::ExemptedFinding>,
     /// The loaded policy set that judged: not written to the verdict's JSON
     /// (`verdict.md` is unchanged), for the caller's records, e.g. to tell which
     /// generation of a hot-reloaded set an in-flight shipment ran on.
@@ -208,6 +212,7 @@ impl Verdict {
             policies,
             findings,
             warnings: Vec::new(),
+            exempted: Vec::new(),
             generation: Generation::default(),
         }
     }
