@@ -369,6 +369,14 @@ mod tests {
         assert_eq!(json["exempted"][0]["policy"], "party-screening");
         assert_eq!(json["exempted"][0]["subject"]["entry"], "SDN:1");
         assert_eq!(json["policies"][0]["outcome"], "allow");
+        let mut text = Vec::new();
+        crate::report::write_text(&mut text, &v).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.starts_with("S-1: REVIEW"), "{text}");
+        assert!(
+            text.contains("  - DENY [party-screening/csl-sdn] (exempted by EX-1: not counted)\n"),
+            "{text}"
+        );
     }
 
     #[test]
