@@ -22,9 +22,8 @@
 //! no enforce-mode policy judged is not allowed are untouched, because neither
 //! finding can be exempted.
 
-use crate::verdict::{HOST_POLICY, POLICY_ERROR_RULE, PolicyFinding, Verdict};
+use crate::verdict::{ExemptedFinding, HOST_POLICY, POLICY_ERROR_RULE, PolicyFinding, Verdict};
 use exportctl_sdk::{Country, Outcome, Shipment};
-use serde::Serialize;
 use std::time::SystemTime;
 
 /// The key under which a shipment's party carries the ERP's own id of it
@@ -69,17 +68,6 @@ pub struct ExemptedParty {
     pub name: String,
     /// The party's country.
     pub country: Country,
-}
-
-/// A finding an exemption covers: shown in the verdict, not counted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExemptedFinding {
-    /// The id of the exemption that covers it.
-    pub exemption: String,
-    /// The finding, as it would have been counted (in JSON its fields follow
-    /// `exemption`, as in `findings`).
-    #[serde(flatten)]
-    pub finding: PolicyFinding,
 }
 
 /// A name as exemptions compare it: lower case, runs of white space as one

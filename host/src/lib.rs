@@ -104,9 +104,7 @@ pub use screening_record::{BadScreeningRecord, ScreeningRecorder};
 pub use worker::Worker;
 
 // Exempt false positives.
-pub use exemption::{
-    ERP_PARTY_ID, ExemptedFinding, ExemptedParty, Exemption, apply_exemptions, normalised_name,
-};
+pub use exemption::{ERP_PARTY_ID, ExemptedParty, Exemption, apply_exemptions, normalised_name};
 
 // Record decisions.
 pub use record::{CapturedDecision, DecisionRecorder, HOST_VERSION, RecordBuildError};
@@ -116,6 +114,6 @@ pub use replay::{RebuildError, RecordedSet};
 pub use exportctl_sdk::Finding;
 pub use failure::PolicyFailure;
 pub use verdict::{
-    Generation, HOST_POLICY, NOT_JUDGED_RULE, POLICY_ERROR_RULE, PolicyFinding, PolicyReport,
-    Verdict, Warning,
+    ExemptedFinding, Generation, HOST_POLICY, NOT_JUDGED_RULE, POLICY_ERROR_RULE, PolicyFinding,
+    PolicyReport, Verdict, Warning,
 };

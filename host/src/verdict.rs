@@ -40,10 +40,10 @@ pub struct Verdict {
     /// What the reader should know that is not a finding: unknown fields of the
     /// shipment that were ignored, old data behind a policy.
     pub warnings: Vec<Warning>,
-    /// Findings an officer's exemption covers ([`apply_exemptions`](crate::apply_exemptions)):
+    /// Findings an officer's exemption covers (see `apply_exemptions`):
     /// shown, not counted. Written to JSON only when there are some.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub exempted: Vec<crate::exemption::ExemptedFinding>,
+    pub exempted: Vec<ExemptedFinding>,
     /// The loaded policy set that judged: not written to the verdict's JSON
     /// (`verdict.md` is unchanged), for the caller's records, e.g. to tell which
     /// generation of a hot-reloaded set an in-flight shipment ran on.
@@ -173,6 +173,18 @@ impl std::ops::Deref for PolicyFinding {
     fn deref(&self) -> &Finding {
         &self.finding
     }
+}
+
+/// A finding an officer's exemption covers (`exemption.rs`): shown in the
+/// verdict, not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExemptedFinding {
+    /// The id of the exemption that covers it.
+    pub exemption: String,
+    /// The finding, as it would have been counted (in JSON its fields follow
+    /// `exemption`, as in `findings`).
+    #[serde(flatten)]
+    pub finding: PolicyFinding,
 }
 
 impl PolicyFinding {
