@@ -3,9 +3,10 @@
 //! listed consignee carries the party, list, entry and fingerprint in the
 //! verdict's JSON; an exemption of exactly that match moves it to `exempted`
 //! while it is valid, and it counts again once the exemption expires or the
-//! entry's fingerprint differs.
+//! entry's fingerprint differs. A subject outside the contract fails the
+//! policy closed.
 
-use crate::support::{exportctl, repo, temp_dir, write};
+use crate::support::{exportctl, hostile, repo, temp_dir, write};
 use exportctl::{
     ExemptedParty, Exemption, Host, InvalidInput, JudgeOptions, PolicySetConfig, Sink, Verdict,
     judge,
@@ -88,6 +89,46 @@ fn a_screening_match_carries_its_subject_in_the_verdict() {
             .all(|f| f.get("subject").is_none()),
         "{old:#}"
     );
+}
+
+#[test]
+fn a_subject_naming_a_party_the_finding_does_not_fails_the_policy_closed() {
+    let dir = temp_dir();
+    let set = write(
+        dir.path(),
+        "hostile.toml",
+        format!(
+            "[trust]\nallow_unsigned = true\n[[policy]]\nplugin = \"{}\"\n",
+            hostile("screener").display()
+        ),
+    );
+    let judge = |consignee: &str| {
+        let shipment = write(
+            dir.path(),
+            "s.json",
+            SHIPMENT.replace("Rosoboronexport", consignee),
+        );
+        let run = exportctl(&["check", "--policies", &set, &shipment]);
+        run.verdicts().pop().unwrap()
+    };
+    let listed = judge("LISTED");
+    assert_eq!(listed["outcome"], "review");
+    assert_eq!(
+        listed["findings"][0]["subject"],
+        serde_json::json!({"party": "consignee", "list": "Test watchlist",
+            "edition": "edition 1", "entry": "W-1", "fingerprint": "fp-1"})
+    );
+    let forged = judge("FORGED SUBJECT");
+    let finding = &forged["findings"][0];
+    assert_eq!(finding["rule"], "policy-error", "{forged:#}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("subject party `exporter` is not among the finding's parties"),
+        "{finding:#}"
+    );
+    assert!(finding.get("subject").is_none());
 }
 
 /// Keeps the verdicts.
