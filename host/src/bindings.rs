@@ -13,9 +13,10 @@ wasmtime::component::bindgen!({
     imports: { "exportctl:policy/host.log": trappable },
 });
 
-/// The `screening-policy` world (contract 1.1.0), for the party screener of the
-/// plugins that export it. Its types and log are the ones above.
-pub(crate) mod screening {
+/// The `screening-policy` world, the contract's largest, for its optional
+/// exports: the party screener (1.1.0) and the keyed evaluator (1.2.0) of the
+/// plugins that export them. Its types and log are the ones above.
+pub(crate) mod optional {
     wasmtime::component::bindgen!({
         path: "../sdk/wit",
         world: "screening-policy",

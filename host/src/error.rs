@@ -242,7 +242,7 @@ pub enum ContractError {
     /// It does not export the evaluator.
     #[error("it does not export `{expected}` (exports: {})", list_or_none(.exports))]
     MissingExport {
-        /// The interface the host needs (`exportctl:policy/evaluator@1.1.0`).
+        /// The interface the host needs (`exportctl:policy/evaluator@1.2.0`).
         expected: &'static str,
         /// What it exports.
         exports: Vec<String>,
@@ -317,7 +317,7 @@ mod tests {
             plugin: "p.wasm".to_owned(),
             source: ContractError::OtherVersion {
                 found: "2.0.0".to_owned(),
-                expected: "1.0.0 to 1.1.0",
+                expected: "1.0.0 to 1.2.0",
             },
         };
         assert_eq!(
@@ -330,7 +330,7 @@ mod tests {
         ));
         assert_eq!(
             format!("{}; {}", chain(&e), e.help().unwrap_or_default()),
-            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.1.0; rebuild it with a matching exportctl-sdk"
+            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.2.0; rebuild it with a matching exportctl-sdk"
         );
         let e = LoadError::ReadPlugin {
             plugin: "nope".to_owned(),

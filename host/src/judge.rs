@@ -4,19 +4,22 @@
 //! `exportctl check` is this loop with files as the source and standard output
 //! as the sink; a server or a batch runner brings its own.
 
+use crate::exemption::{Exemption, apply_exemptions};
 use crate::verdict::{Verdict, Warning};
 use crate::worker::Worker;
 use exportctl_sdk::input::{self, Document, InputError, InputLimits, UnknownField};
 use exportctl_sdk::{Date, Outcome, Shipment};
 use std::fmt;
 use std::io;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 /// Most unknown fields named per shipment; the rest are counted, so that a
 /// document of thousands of unknown keys cannot flood the output.
 const MAX_UNKNOWN_REPORTED: usize = 20;
 
-/// How documents become shipments.
-#[derive(Debug, Clone, Copy, Default)]
+/// How documents become shipments, and what is exempted from their verdicts.
+#[derive(Debug, Clone, Default)]
 pub struct JudgeOptions {
     /// Apply the law in force on this date instead of each shipment's own.
     pub as_of: Option<Date>,
@@ -25,6 +28,11 @@ pub struct JudgeOptions {
     pub strict: bool,
     /// Bounds on what a document may hold.
     pub limits: InputLimits,
+    /// Officers' exemptions of false positives, applied to every verdict
+    /// ([`apply_exemptions`]); none by default.
+    pub exemptions: Arc<[Exemption]>,
+    /// The time exemptions are judged valid at; the time of judging when `None`.
+    pub now: Option<SystemTime>,
 }
 
 /// Why an input was not judged. Every case names where the input is; a shipment
@@ -258,6 +266,10 @@ fn judge_one<'d>(
         }
     };
     let mut verdict = worker.evaluate(&shipment);
+    if !options.exemptions.is_empty() {
+        let now = options.now.unwrap_or_else(SystemTime::now);
+        apply_exemptions(&mut verdict, &shipment, &options.exemptions, now);
+    }
     let mut warnings: Vec<Warning> = unknown
         .into_iter()
         .map(|field| Warning {

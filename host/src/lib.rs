@@ -35,6 +35,9 @@
 //!   [`Finding`] attributed to a policy).
 //! - [`judge()`], [`Sink`], [`Summary`] — the loop a command line, a server or a
 //!   batch runner shares.
+//! - [`Exemption`], [`apply_exemptions`] — an officer's false positive for one party
+//!   and one list entry: the finding it covers is shown in [`Verdict::exempted`],
+//!   not counted (also through [`JudgeOptions::exemptions`]).
 //! - [`LoadError`] — why a set did not load; its causes are in [`error`].
 //!
 //! ```no_run
@@ -54,6 +57,7 @@ mod cache;
 mod data_age;
 mod date_text;
 mod engine;
+mod exemption;
 mod failure;
 mod host;
 mod judge;
@@ -99,6 +103,9 @@ pub use screening::{ListMatch, PartyRecord, PartyScreener, PartyScreening, Scree
 pub use screening_record::{BadScreeningRecord, ScreeningRecorder};
 pub use worker::Worker;
 
+// Exempt false positives.
+pub use exemption::{ERP_PARTY_ID, ExemptedParty, Exemption, apply_exemptions, normalised_name};
+
 // Record decisions.
 pub use record::{CapturedDecision, DecisionRecorder, HOST_VERSION, RecordBuildError};
 pub use replay::{RebuildError, RecordedSet};
@@ -107,6 +114,6 @@ pub use replay::{RebuildError, RecordedSet};
 pub use exportctl_sdk::Finding;
 pub use failure::PolicyFailure;
 pub use verdict::{
-    Generation, HOST_POLICY, NOT_JUDGED_RULE, POLICY_ERROR_RULE, PolicyFinding, PolicyReport,
-    Verdict, Warning,
+    ExemptedFinding, Generation, HOST_POLICY, NOT_JUDGED_RULE, POLICY_ERROR_RULE, PolicyFinding,
+    PolicyReport, Verdict, Warning,
 };

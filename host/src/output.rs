@@ -11,17 +11,41 @@
 //! messages and legal bases non-blank and bounded; every line number a line of the
 //! shipment and every party path a party of it. Repeated line numbers and party
 //! paths within a finding are merged, so a verdict is never larger than the
-//! shipment allows.
+//! shipment allows. A finding's subject (contract 1.2) names a party of the
+//! shipment that the finding names too, and bounded, non-blank texts.
 
-use crate::bindings::exportctl::policy::types::{Finding as RawFinding, Outcome as RawOutcome};
-use exportctl_sdk::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule, Shipment};
+use crate::bindings::exportctl::policy::types::{
+    Finding as RawFinding, FindingSubject as RawSubject, KeyedFinding, Outcome as RawOutcome,
+};
+use exportctl_sdk::{
+    Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule, Shipment,
+};
 
 /// Most findings one policy may return for one shipment: one per rule and line of
 /// a maximal 10,000-line shipment is far below this.
 pub(crate) const MAX_FINDINGS: usize = 10_000;
 
+/// Longest list name, edition, entry key or fingerprint a subject may carry.
+const MAX_SUBJECT_FIELD_BYTES: usize = 4096;
+
 /// Converts and checks raw findings; the error says which finding broke which rule.
 pub(crate) fn check(shipment: &Shipment, raw: Vec<RawFinding>) -> Result<Vec<Finding>, String> {
+    check_keyed(
+        shipment,
+        raw.into_iter()
+            .map(|finding| KeyedFinding {
+                finding,
+                subject: None,
+            })
+            .collect(),
+    )
+}
+
+/// Converts and checks raw findings with their subjects (contract 1.2).
+pub(crate) fn check_keyed(
+    shipment: &Shipment,
+    raw: Vec<KeyedFinding>,
+) -> Result<Vec<Finding>, String> {
     if raw.len() > MAX_FINDINGS {
         return Err(format!(
             "{} findings, more than the {MAX_FINDINGS} allowed",
@@ -41,7 +65,15 @@ pub(crate) fn check(shipment: &Shipment, raw: Vec<RawFinding>) -> Result<Vec<Fin
         .collect()
 }
 
-fn check_one(shipment: &Shipment, known_lines: &[u32], f: RawFinding) -> Result<Finding, String> {
+fn check_one(
+    shipment: &Shipment,
+    known_lines: &[u32],
+    keyed: KeyedFinding,
+) -> Result<Finding, String> {
+    let KeyedFinding {
+        finding: f,
+        subject,
+    } = keyed;
     if !Rule::is_valid_id(&f.rule) {
         return Err(format!(
             "rule id `{}` is not kebab-case (lower-case letters, digits and single hyphens, at most 64 bytes)",
@@ -92,6 +124,9 @@ fn check_one(shipment: &Shipment, known_lines: &[u32], f: RawFinding) -> Result<
         .into_iter()
         .filter(|p| seen.insert(p.clone()))
         .collect();
+    let subject = subject
+        .map(|s| check_subject(shipment, &parties, s))
+        .transpose()?;
     Ok(Finding {
         rule: f.rule,
         outcome,
@@ -99,6 +134,47 @@ fn check_one(shipment: &Shipment, known_lines: &[u32], f: RawFinding) -> Result<
         parties,
         message: f.message,
         legal_basis: f.legal_basis,
+        subject,
+    })
+}
+
+/// A subject names one of the finding's parties and carries bounded texts.
+fn check_subject(
+    shipment: &Shipment,
+    parties: &[String],
+    s: RawSubject,
+) -> Result<FindingSubject, String> {
+    if !is_party_path(shipment, &s.party) {
+        return Err(format!(
+            "subject party `{}` is not a party of the shipment",
+            truncate(&s.party)
+        ));
+    }
+    if !parties.contains(&s.party) {
+        return Err(format!(
+            "subject party `{}` is not among the finding's parties",
+            s.party
+        ));
+    }
+    for (field, text) in [
+        ("sanctions-list", &s.sanctions_list),
+        ("edition", &s.edition),
+        ("entry", &s.entry),
+        ("entry-fingerprint", &s.entry_fingerprint),
+    ] {
+        if text.trim().is_empty() || text.len() > MAX_SUBJECT_FIELD_BYTES {
+            return Err(format!(
+                "subject {field} must be 1–{MAX_SUBJECT_FIELD_BYTES} bytes of text (got {})",
+                text.len()
+            ));
+        }
+    }
+    Ok(FindingSubject {
+        party: s.party,
+        list: s.sanctions_list,
+        edition: s.edition,
+        entry: s.entry,
+        fingerprint: s.entry_fingerprint,
     })
 }
 
@@ -228,6 +304,68 @@ mod tests {
             },
             "legal basis must be",
         );
+    }
+
+    fn subject() -> RawSubject {
+        RawSubject {
+            party: "consignee".into(),
+            sanctions_list: "Test list".into(),
+            edition: "edition 1".into(),
+            entry: "T:1".into(),
+            entry_fingerprint: "00ff".into(),
+        }
+    }
+
+    fn keyed(subject: RawSubject) -> Result<Vec<Finding>, String> {
+        check_keyed(
+            &shipment(),
+            vec![KeyedFinding {
+                finding: raw(),
+                subject: Some(subject),
+            }],
+        )
+    }
+
+    #[test]
+    fn a_subject_of_a_party_the_finding_names_is_kept() {
+        let found = keyed(subject()).unwrap();
+        let s = found[0].subject.as_ref().unwrap();
+        assert_eq!(
+            (&*s.party, &*s.list, &*s.edition, &*s.entry, &*s.fingerprint),
+            ("consignee", "Test list", "edition 1", "T:1", "00ff")
+        );
+        assert_eq!(check(&shipment(), vec![raw()]).unwrap()[0].subject, None);
+    }
+
+    #[test]
+    fn rejects_subjects_outside_the_contract() {
+        let err = keyed(RawSubject {
+            party: "end_user".into(),
+            ..subject()
+        })
+        .unwrap_err();
+        assert!(
+            err.contains("subject party `end_user` is not a party"),
+            "{err}"
+        );
+        let err = keyed(RawSubject {
+            party: "exporter".into(),
+            ..subject()
+        })
+        .unwrap_err();
+        assert!(err.contains("not among the finding's parties"), "{err}");
+        let err = keyed(RawSubject {
+            entry: " ".into(),
+            ..subject()
+        })
+        .unwrap_err();
+        assert!(err.contains("finding 0: subject entry must be"), "{err}");
+        let err = keyed(RawSubject {
+            entry_fingerprint: "f".repeat(MAX_SUBJECT_FIELD_BYTES + 1),
+            ..subject()
+        })
+        .unwrap_err();
+        assert!(err.contains("subject entry-fingerprint must be"), "{err}");
     }
 
     #[test]

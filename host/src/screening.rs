@@ -8,7 +8,7 @@
 //! set's fail outcome and says why.
 
 use crate::bindings::Policy as PolicyWorld;
-use crate::bindings::screening::exports::exportctl::policy::party_screener::Guest as ScreenerExport;
+use crate::bindings::optional::exports::exportctl::policy::party_screener::Guest as ScreenerExport;
 use crate::failure::PolicyFailure;
 use crate::host::{Host, LoadedPolicy};
 use crate::policy_set::{InstanceMode, Mode};

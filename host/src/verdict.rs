@@ -40,6 +40,10 @@ pub struct Verdict {
     /// What the reader should know that is not a finding: unknown fields of the
     /// shipment that were ignored, old data behind a policy.
     pub warnings: Vec<Warning>,
+    /// Findings an officer's exemption covers (see `apply_exemptions`):
+    /// shown, not counted. Written to JSON only when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exempted: Vec<ExemptedFinding>,
     /// The loaded policy set that judged: not written to the verdict's JSON
     /// (`verdict.md` is unchanged), for the caller's records, e.g. to tell which
     /// generation of a hot-reloaded set an in-flight shipment ran on.
@@ -171,6 +175,18 @@ impl std::ops::Deref for PolicyFinding {
     }
 }
 
+/// A finding an officer's exemption covers (`exemption.rs`): shown in the
+/// verdict, not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExemptedFinding {
+    /// The id of the exemption that covers it.
+    pub exemption: String,
+    /// The finding, as it would have been counted (in JSON its fields follow
+    /// `exemption`, as in `findings`).
+    #[serde(flatten)]
+    pub finding: PolicyFinding,
+}
+
 impl PolicyFinding {
     /// Whether the finding counts towards the verdict's outcome: an enforce-mode
     /// policy's, or the host's own.
@@ -208,6 +224,7 @@ impl Verdict {
             policies,
             findings,
             warnings: Vec::new(),
+            exempted: Vec::new(),
             generation: Generation::default(),
         }
     }
@@ -249,6 +266,7 @@ fn not_judged(policies: &[PolicyReport], as_of: Date) -> PolicyFinding {
             why.join("; ")
         ),
         legal_basis: "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed".to_owned(),
+        subject: None,
     })
 }
 
@@ -293,6 +311,7 @@ mod tests {
                 parties: vec![],
                 message: String::new(),
                 legal_basis: String::new(),
+                subject: None,
             },
         }
     }

@@ -3,6 +3,7 @@
 //! aggregate one [`Verdict`].
 
 use crate::bindings::Policy as PolicyWorld;
+use crate::bindings::optional::exports::exportctl::policy::subject_evaluator::Guest as SubjectEvaluator;
 use crate::engine::Runtime;
 use crate::failure::PolicyFailure;
 use crate::host::{Host, LoadedPolicy};
@@ -61,6 +62,9 @@ impl Host {
 struct Sandbox {
     store: Store<StoreState>,
     world: PolicyWorld,
+    /// Its keyed evaluator (contract 1.2), asked instead of `evaluate` when the
+    /// plugin has one.
+    subjects: Option<SubjectEvaluator>,
 }
 
 impl Worker {
@@ -173,6 +177,7 @@ impl Worker {
                                 parties: Vec::new(),
                                 message,
                                 legal_basis: "exportctl fail-closed rule: a policy that cannot judge a shipment never allows it".to_owned(),
+                                subject: None,
                             },
                         });
                     }
@@ -228,16 +233,25 @@ impl Worker {
         sandbox::refuel(&mut sandbox.store, policy.limits).map_err(|e| PolicyFailure::Sandbox {
             reason: format!("{e:#}"),
         })?;
-        let result = sandbox
-            .world
-            .exportctl_policy_evaluator()
-            .call_evaluate(&mut sandbox.store, wire);
-        let outcome = match result {
-            Err(e) => Err(sandbox::classify(&e, &sandbox.store, policy.limits)),
-            Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
-            Ok(Ok(raw)) => {
-                output::check(shipment, raw).map_err(|reason| PolicyFailure::BadOutput { reason })
+        let outcome = match &sandbox.subjects {
+            Some(subjects) => {
+                match subjects.call_evaluate_with_subjects(&mut sandbox.store, wire) {
+                    Err(e) => Err(sandbox::classify(&e, &sandbox.store, policy.limits)),
+                    Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
+                    Ok(Ok(raw)) => output::check_keyed(shipment, raw)
+                        .map_err(|reason| PolicyFailure::BadOutput { reason }),
+                }
             }
+            None => match sandbox
+                .world
+                .exportctl_policy_evaluator()
+                .call_evaluate(&mut sandbox.store, wire)
+            {
+                Err(e) => Err(sandbox::classify(&e, &sandbox.store, policy.limits)),
+                Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
+                Ok(Ok(raw)) => output::check(shipment, raw)
+                    .map_err(|reason| PolicyFailure::BadOutput { reason }),
+            },
         };
         if let Some(sink) = &mut self.on_log {
             for (level, message) in sandbox::take_log(&mut sandbox.store) {
@@ -261,20 +275,30 @@ impl Worker {
     }
 }
 
-/// Instantiates a policy and hands it its settings.
+/// Instantiates a policy, finds its keyed evaluator if it has one, and hands
+/// it its settings.
 fn new_sandbox(runtime: &Runtime, policy: &LoadedPolicy) -> Result<Sandbox, PolicyFailure> {
-    let mut store =
-        sandbox::new_store(&runtime.engine, policy.limits).map_err(|e| PolicyFailure::Sandbox {
-            reason: format!("{e:#}"),
-        })?;
-    let world =
-        policy
-            .plugin
-            .pre()
-            .instantiate(&mut store)
-            .map_err(|e| PolicyFailure::Sandbox {
-                reason: format!("{e:#}"),
-            })?;
+    let failed = |e: wasmtime::Error| PolicyFailure::Sandbox {
+        reason: format!("{e:#}"),
+    };
+    let mut store = sandbox::new_store(&runtime.engine, policy.limits).map_err(failed)?;
+    let instance = policy
+        .plugin
+        .pre()
+        .instance_pre()
+        .instantiate(&mut store)
+        .map_err(failed)?;
+    let world = policy
+        .plugin
+        .evaluator()
+        .load(&mut store, &instance)
+        .map_err(failed)?;
+    let subjects = policy
+        .plugin
+        .subjects()
+        .map(|indices| indices.load(&mut store, &instance))
+        .transpose()
+        .map_err(failed)?;
     // An empty table is what the SDK assumes when never configured; skip the call.
     if policy.settings_json != "{}" {
         match world
@@ -286,5 +310,9 @@ fn new_sandbox(runtime: &Runtime, policy: &LoadedPolicy) -> Result<Sandbox, Poli
             Err(e) => return Err(sandbox::classify(&e, &store, policy.limits)),
         }
     }
-    Ok(Sandbox { store, world })
+    Ok(Sandbox {
+        store,
+        world,
+        subjects,
+    })
 }

@@ -17,9 +17,13 @@ macro_rules! export_policy {
         const _: () = {
             struct __ExportctlGuest;
             $crate::__evaluator_guest!(__ExportctlGuest, $policy, $crate::bindings::exports::exportctl::policy::evaluator);
-            // The evaluator alone: an ordinary policy offers no party screener.
-            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_1_0_cabi!(
+            // The evaluator and its keyed form (1.2): an ordinary policy offers
+            // no party screener.
+            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_2_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::evaluator
+            );
+            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_2_0_cabi!(
+                __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::subject_evaluator
             );
         };
     };
@@ -61,7 +65,8 @@ macro_rules! export_screening_policy {
 }
 
 /// The evaluator half of both export macros: the policy kept per instance,
-/// configured on first use, and `metadata`, `configure` and `evaluate`.
+/// configured on first use, and `metadata`, `configure`, `evaluate` and
+/// `evaluate-with-subjects` (1.2).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __evaluator_guest {
@@ -109,6 +114,17 @@ macro_rules! __evaluator_guest {
                 __with_policy(|policy| $crate::__private::evaluate(policy, &shipment))
             }
         }
+
+        impl $crate::bindings::exports::exportctl::policy::subject_evaluator::Guest for $guest {
+            fn evaluate_with_subjects(
+                shipment: ::std::vec::Vec<u8>,
+            ) -> ::core::result::Result<
+                ::std::vec::Vec<$crate::bindings::exports::exportctl::policy::subject_evaluator::KeyedFinding>,
+                ::std::string::String,
+            > {
+                __with_policy(|policy| $crate::__private::evaluate_with_subjects(policy, &shipment))
+            }
+        }
     };
 }
 
@@ -131,25 +147,70 @@ pub fn metadata<P: crate::Policy>() -> crate::bindings::exportctl::policy::types
     }
 }
 
-/// Decodes the shipment, runs the policy and converts its findings.
+/// Decodes the shipment, runs the policy and converts its findings (contract
+/// 1.0's `evaluate`: subjects are left out).
 #[cfg(target_arch = "wasm32")]
 pub fn evaluate<P: crate::Policy>(
     policy: &P,
     shipment: &[u8],
 ) -> Result<Vec<crate::bindings::exportctl::policy::types::Finding>, String> {
+    Ok(findings(policy, shipment)?
+        .into_iter()
+        .map(|(finding, _)| finding)
+        .collect())
+}
+
+/// As [`evaluate`], with each finding's subject (contract 1.2's
+/// `evaluate-with-subjects`).
+#[cfg(target_arch = "wasm32")]
+pub fn evaluate_with_subjects<P: crate::Policy>(
+    policy: &P,
+    shipment: &[u8],
+) -> Result<Vec<crate::bindings::exportctl::policy::types::KeyedFinding>, String> {
+    use crate::bindings::exportctl::policy::types::{FindingSubject, KeyedFinding};
+    Ok(findings(policy, shipment)?
+        .into_iter()
+        .map(|(finding, subject)| KeyedFinding {
+            finding,
+            subject: subject.map(|s| FindingSubject {
+                party: s.party,
+                sanctions_list: s.list,
+                edition: s.edition,
+                entry: s.entry,
+                entry_fingerprint: s.fingerprint,
+            }),
+        })
+        .collect())
+}
+
+/// The policy's findings on the shipment in `wire`, converted, with their subjects.
+#[cfg(target_arch = "wasm32")]
+fn findings<P: crate::Policy>(
+    policy: &P,
+    wire: &[u8],
+) -> Result<
+    Vec<(
+        crate::bindings::exportctl::policy::types::Finding,
+        Option<crate::FindingSubject>,
+    )>,
+    String,
+> {
     use crate::bindings::exportctl::policy::types::Finding;
-    let shipment = crate::Shipment::from_wire(shipment).map_err(|e| e.to_string())?;
+    let shipment = crate::Shipment::from_wire(wire).map_err(|e| e.to_string())?;
     Ok(policy
         .evaluate(&shipment)
         .into_iter()
         .map(crate::Finding::within_host_limits)
-        .map(|f| Finding {
-            rule: f.rule,
-            outcome: outcome(f.outcome),
-            lines: f.lines,
-            parties: f.parties,
-            message: f.message,
-            legal_basis: f.legal_basis,
+        .map(|f| {
+            let finding = Finding {
+                rule: f.rule,
+                outcome: outcome(f.outcome),
+                lines: f.lines,
+                parties: f.parties,
+                message: f.message,
+                legal_basis: f.legal_basis,
+            };
+            (finding, f.subject)
         })
         .collect())
 }

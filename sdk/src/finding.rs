@@ -1,6 +1,6 @@
 //! Findings: what a policy says about a shipment, each citing its legal basis.
 
-use crate::PartyPath;
+use crate::{FindingSubject, PartyPath};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -97,6 +97,7 @@ impl Rule {
             parties: Vec::new(),
             message: message.into(),
             legal_basis: self.legal_basis.to_owned(),
+            subject: None,
         }
     }
 
@@ -131,7 +132,8 @@ impl Rule {
 
 /// One reason a policy objects to a shipment. Made from a [`Rule`], so it always has
 /// a rule id, outcome, message and legal basis; lines and parties are added with
-/// [`Finding::line`], [`Finding::lines`] and [`Finding::party`].
+/// [`Finding::line`], [`Finding::lines`] and [`Finding::party`], and what it is
+/// about, for a screening match, with [`Finding::subject`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule id.
@@ -146,6 +148,10 @@ pub struct Finding {
     pub message: String,
     /// The law the finding rests on.
     pub legal_basis: String,
+    /// The party and list entry the finding is about, if it is about one
+    /// (contract 1.2); absent from a verdict's JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<FindingSubject>,
 }
 
 impl Finding {
@@ -164,6 +170,16 @@ impl Finding {
     /// Adds a party.
     pub fn party(mut self, path: PartyPath) -> Finding {
         self.parties.push(path.to_string());
+        self
+    }
+
+    /// Says what the finding is about: one party matching one list entry. The
+    /// subject's party is added to the finding's parties if it is not there.
+    pub fn subject(mut self, subject: FindingSubject) -> Finding {
+        if !self.parties.contains(&subject.party) {
+            self.parties.push(subject.party.clone());
+        }
+        self.subject = Some(subject);
         self
     }
 
@@ -242,5 +258,27 @@ mod tests {
         assert_eq!(f.lines, vec![2, 3, 4]);
         assert_eq!(f.parties, vec!["other_parties[1]".to_owned()]);
         assert_eq!(f.outcome, Outcome::Review);
+        assert_eq!(f.subject, None);
+    }
+
+    #[test]
+    fn a_subject_names_its_party_once_and_is_written_only_when_given() {
+        const R: Rule = Rule::new("r", "Law 1");
+        let subject = FindingSubject::new(PartyPath::EndUser, "L", "E1", "L:7", "ab12");
+        let f = R
+            .deny("m")
+            .party(PartyPath::EndUser)
+            .subject(subject.clone());
+        assert_eq!(f.parties, ["end_user"]);
+        assert_eq!(f.subject.as_ref(), Some(&subject));
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            json["subject"],
+            serde_json::json!({"party": "end_user", "list": "L", "edition": "E1", "entry": "L:7", "fingerprint": "ab12"})
+        );
+        let plain = serde_json::to_value(R.deny("m")).unwrap();
+        assert!(plain.get("subject").is_none(), "{plain}");
+        let back: Finding = serde_json::from_value(plain).unwrap();
+        assert_eq!(back.subject, None);
     }
 }

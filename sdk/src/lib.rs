@@ -10,7 +10,8 @@
 //!
 //! - [`Shipment`], [`Line`], [`Party`] — the input, already validated by the host;
 //!   its strings are [`Text`], read in place from the bytes the host hands over.
-//! - [`Rule`], [`Finding`], [`Outcome`] — what a policy says, with legal basis.
+//! - [`Rule`], [`Finding`], [`Outcome`] — what a policy says, with legal basis;
+//!   [`FindingSubject`] — the party and list entry a screening finding is about.
 //! - [`Policy`], [`Metadata`], [`export_policy!`] — what a policy is.
 //! - Domain helpers: [`HsCode`] / [`HsList`] (chapter, heading, subheading and
 //!   national codes; sorted tables looked up by binary search), [`Country`] and
@@ -105,6 +106,7 @@ mod region;
 mod screening;
 pub mod settings;
 mod shipment;
+mod subject;
 mod text;
 
 #[cfg(feature = "input")]
@@ -132,13 +134,16 @@ pub use shipment::{
     Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,
     Shipment, TransportMode, WireError,
 };
+pub use subject::FindingSubject;
 pub use text::Text;
 
 /// Not public API: paths the generated code and [`export_policy!`] need.
 #[doc(hidden)]
 pub mod __private {
     #[cfg(target_arch = "wasm32")]
-    pub use crate::export::{evaluate, install_panic_hook, metadata, screen_party};
+    pub use crate::export::{
+        evaluate, evaluate_with_subjects, install_panic_hook, metadata, screen_party,
+    };
     #[cfg(target_arch = "wasm32")]
     pub use wit_bindgen;
 }

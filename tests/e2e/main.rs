@@ -38,8 +38,11 @@
 //! - `rescreen` — `exportctl rescreen`: party-master deltas against a previous set (new,
 //!   cleared, changed matches with their evidence), orders against a set or their records,
 //!   bad rows by row and column, misbehaving screeners failing closed;
-//! - `contract` — a plugin built for contract 1.0.0 loads and judges in this host; which
-//!   plugins offer the 1.1.0 party screener;
+//! - `contract` — plugins built for contracts 1.0.0 and 1.1.0 load, judge and screen in
+//!   this host; which plugins offer the 1.1.0 party screener and the 1.2.0 keyed evaluator;
+//! - `exemptions` — the screening policy's findings carry their subjects in the verdict; an
+//!   officer's exemption silences its match while valid, and no longer once expired or once
+//!   the entry changed;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata.
 
 #![allow(
@@ -60,6 +63,7 @@ mod contract;
 mod distribution;
 mod eu_dual_use;
 mod examples;
+mod exemptions;
 mod flat_csv;
 mod holds;
 mod hostile;

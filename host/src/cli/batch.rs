@@ -86,6 +86,7 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         as_of: args.as_of,
         strict: args.strict,
         limits: InputLimits::default(),
+        ..JudgeOptions::default()
     };
     let reading = match Reading::new(args) {
         Ok(reading) => reading,
@@ -139,9 +140,13 @@ pub(super) fn run(args: &BatchArgs) -> ExitStatus {
         |files| {
             let expect = |n| progress.inc_length(n);
             for file in &args.files {
-                if !read_each(file, &reading, &options.limits, &expect, &mut |entry, _| {
-                    files(entry)
-                }) {
+                if !read_each(
+                    file,
+                    &reading,
+                    &judging.options.limits,
+                    &expect,
+                    &mut |entry, _| files(entry),
+                ) {
                     return;
                 }
             }

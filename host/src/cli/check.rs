@@ -55,6 +55,7 @@ pub(super) fn run(args: &CheckArgs) -> ExitStatus {
         as_of: args.as_of,
         strict: args.strict,
         limits: InputLimits::default(),
+        ..JudgeOptions::default()
     };
     let stdout = io::stdout();
     let out = io::BufWriter::new(stdout.lock());

@@ -399,6 +399,7 @@ fn orders(
         as_of: args.date,
         strict: false,
         limits: InputLimits::default(),
+        ..JudgeOptions::default()
     };
     let mut documents = Vec::new();
     for entry in args

@@ -7,8 +7,9 @@ mod metadata;
 
 pub use metadata::PluginMetadata;
 
-use crate::bindings::PolicyPre;
-use crate::bindings::screening::exports::exportctl::policy::party_screener::GuestIndices;
+use crate::bindings::optional::exports::exportctl::policy::party_screener::GuestIndices;
+use crate::bindings::optional::exports::exportctl::policy::subject_evaluator::GuestIndices as SubjectIndices;
+use crate::bindings::{PolicyIndices, PolicyPre};
 use crate::engine::{EngineSettings, Runtime};
 use crate::error::{ContractError, LoadError, MetadataError, NotAComponent};
 use crate::limits::Limits;
@@ -17,19 +18,24 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
 /// The contract versions this host loads, oldest first: a minor version only
-/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 added.
-pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0"];
+/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 and 1.2.0 added.
+pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "1.2.0"];
 
 /// [`CONTRACT_VERSIONS`] as error messages name them.
-const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.1.0";
+const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.2.0";
 
 /// The interface every plugin must export, with the contract version this host
 /// builds (a plugin may export it at any of [`CONTRACT_VERSIONS`]).
-pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.1.0";
+pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.2.0";
 
-/// The optional party screener (contract 1.1.0): a plugin that exports it can
-/// screen a business partner without a shipment.
-pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.1.0";
+/// The optional party screener (contract 1.1.0): a plugin that exports it (at
+/// 1.1.0 or later) can screen a business partner without a shipment.
+pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.2.0";
+
+/// The optional keyed evaluator (contract 1.2.0): a plugin that exports it is
+/// asked `evaluate-with-subjects` instead of `evaluate`, and its findings carry
+/// their subjects.
+pub const SUBJECT_EVALUATOR_EXPORT: &str = "exportctl:policy/subject-evaluator@1.2.0";
 
 /// What a plugin may import: the contract's log, and the contract's own type
 /// definitions, at a version this host loads. Nothing else: no WASI, no clock,
@@ -39,6 +45,8 @@ const ALLOWED_IMPORTS: &[&str] = &[
     "exportctl:policy/types@1.0.0",
     "exportctl:policy/host@1.1.0",
     "exportctl:policy/types@1.1.0",
+    "exportctl:policy/host@1.2.0",
+    "exportctl:policy/types@1.2.0",
 ];
 
 /// A compiled, checked plugin, ready to be instantiated.
@@ -50,8 +58,12 @@ pub struct Plugin {
     imports: Vec<String>,
     exports: Vec<String>,
     pre: PolicyPre<StoreState>,
+    /// Where its evaluator is, to load it from an instance made with `pre`.
+    evaluator: PolicyIndices,
     /// Where its party screener is, if it exports one.
     screener: Option<GuestIndices>,
+    /// Where its keyed evaluator is, if it exports one.
+    subjects: Option<SubjectIndices>,
     metadata: PluginMetadata,
 }
 
@@ -83,15 +95,21 @@ impl Plugin {
                 source: ContractError::Link(e.into()),
             })?;
 
-        let screener = exports
-            .iter()
-            .any(|e| e == PARTY_SCREENER_EXPORT)
+        let link_error = |e: wasmtime::Error| LoadError::Contract {
+            plugin: name.to_owned(),
+            source: ContractError::Link(e.into()),
+        };
+        // Found at the version the plugin was built for (a minor version of
+        // 1.x); the engine resolves the host's newer name to it.
+        let screener = exports_interface(&exports, PARTY_SCREENER_EXPORT)
             .then(|| GuestIndices::new(pre.instance_pre()))
             .transpose()
-            .map_err(|e| LoadError::Contract {
-                plugin: name.to_owned(),
-                source: ContractError::Link(e.into()),
-            })?;
+            .map_err(link_error)?;
+        let evaluator = PolicyIndices::new(pre.instance_pre()).map_err(link_error)?;
+        let subjects = exports_interface(&exports, SUBJECT_EVALUATOR_EXPORT)
+            .then(|| SubjectIndices::new(pre.instance_pre()))
+            .transpose()
+            .map_err(link_error)?;
         let mut store = sandbox::new_store(&runtime.engine, Limits::default()).map_err(|e| {
             LoadError::Contract {
                 plugin: name.to_owned(),
@@ -116,7 +134,9 @@ impl Plugin {
             imports,
             exports,
             pre,
+            evaluator,
             screener,
+            subjects,
             metadata,
         })
     }
@@ -176,6 +196,12 @@ impl Plugin {
         self.screener.is_some()
     }
 
+    /// Whether the plugin keys its findings with their subjects (it exports the
+    /// contract's `subject-evaluator`, 1.2.0).
+    pub fn keys_findings(&self) -> bool {
+        self.subjects.is_some()
+    }
+
     pub(crate) fn pre(&self) -> &PolicyPre<StoreState> {
         &self.pre
     }
@@ -183,6 +209,23 @@ impl Plugin {
     pub(crate) fn screener(&self) -> Option<&GuestIndices> {
         self.screener.as_ref()
     }
+
+    pub(crate) fn evaluator(&self) -> &PolicyIndices {
+        &self.evaluator
+    }
+
+    pub(crate) fn subjects(&self) -> Option<&SubjectIndices> {
+        self.subjects.as_ref()
+    }
+}
+
+/// Whether `exports` hold the interface of `export` (a name with a version) at
+/// any version.
+fn exports_interface(exports: &[String], export: &str) -> bool {
+    let interface = export.split_once('@').map_or(export, |(name, _)| name);
+    exports
+        .iter()
+        .any(|e| e.split_once('@').is_some_and(|(name, _)| name == interface))
 }
 
 /// Lower-case hex sha256 of plugin bytes: the plugin's identity in verdicts.

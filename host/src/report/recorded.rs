@@ -147,6 +147,8 @@ pub fn verdict_from_json(verdict: &serde_json::Value, host: Option<&Host>) -> io
                 message: w.message,
             })
             .collect(),
+        // Decisions are recorded without exemptions applied.
+        exempted: Vec::new(),
         generation: host.map(|h| h.generation().clone()).unwrap_or_default(),
     })
 }

@@ -1,8 +1,9 @@
 //! Verdicts as a readable report: the outcome first, then each finding with the
-//! law it rests on, warnings, the policies, and last what the set did not check.
+//! law it rests on (exempted ones marked as not counted), warnings, the
+//! policies, and last what the set did not check.
 
 use crate::policy_set::Mode;
-use crate::verdict::Verdict;
+use crate::verdict::{PolicyFinding, Verdict};
 use std::io::Write;
 
 /// Writes `verdict` for a person to read.
@@ -18,38 +19,16 @@ pub fn write_text(out: &mut impl Write, verdict: &Verdict) -> std::io::Result<()
         writeln!(out, "  no findings")?;
     }
     for f in &verdict.findings {
-        let monitor = f.mode == Mode::Monitor;
-        writeln!(
-            out,
-            "  - {} [{}/{}]{}",
-            f.outcome.as_str().to_uppercase(),
-            f.policy,
-            f.rule,
-            if monitor {
-                " (monitor mode: not counted)"
-            } else {
-                ""
-            }
-        )?;
-        writeln!(out, "    {}", f.message)?;
-        let mut about = Vec::new();
-        if !f.lines.is_empty() {
-            about.push(format!(
-                "lines {}",
-                f.lines
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        if !f.parties.is_empty() {
-            about.push(format!("parties {}", f.parties.join(", ")));
-        }
-        if !about.is_empty() {
-            writeln!(out, "    concerns: {}", about.join("; "))?;
-        }
-        writeln!(out, "    legal basis: {}", f.legal_basis)?;
+        let note = if f.mode == Mode::Monitor {
+            " (monitor mode: not counted)".to_owned()
+        } else {
+            String::new()
+        };
+        write_finding(out, f, &note)?;
+    }
+    for e in &verdict.exempted {
+        let note = format!(" (exempted by {}: not counted)", e.exemption);
+        write_finding(out, &e.finding, &note)?;
     }
     for w in &verdict.warnings {
         writeln!(out, "  warning: {}", w.message)?;
@@ -74,6 +53,37 @@ pub fn write_text(out: &mut impl Write, verdict: &Verdict) -> std::io::Result<()
     writeln!(out, "  policies: {}", policies.join(", "))?;
     writeln!(out, "  {}", not_checked(verdict))?;
     Ok(())
+}
+
+/// One finding: outcome, policy and rule (and `note`), message, what it
+/// concerns, its law.
+fn write_finding(out: &mut impl Write, f: &PolicyFinding, note: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  - {} [{}/{}]{note}",
+        f.outcome.as_str().to_uppercase(),
+        f.policy,
+        f.rule,
+    )?;
+    writeln!(out, "    {}", f.message)?;
+    let mut about = Vec::new();
+    if !f.lines.is_empty() {
+        about.push(format!(
+            "lines {}",
+            f.lines
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !f.parties.is_empty() {
+        about.push(format!("parties {}", f.parties.join(", ")));
+    }
+    if !about.is_empty() {
+        writeln!(out, "    concerns: {}", about.join("; "))?;
+    }
+    writeln!(out, "    legal basis: {}", f.legal_basis)
 }
 
 /// The report's last line: what the verdict does not cover. Only the law the

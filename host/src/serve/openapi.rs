@@ -174,6 +174,45 @@ fn verdict_schema() -> Value {
         "type": "string",
         "enum": ["allow", "review", "licence_required", "deny"],
     });
+    // A finding's subject (policy contract 1.2.0): absent when the policy gave none.
+    let subject = json!({
+        "type": "object",
+        "description": "The party and list entry the finding is about; the key an exemption is recorded under.",
+        "required": ["party", "list", "edition", "entry", "fingerprint"],
+        "properties": {
+            "party": { "type": "string", "description": "Field path of the party, one of `parties`." },
+            "list": { "type": "string" },
+            "edition": { "type": "string" },
+            "entry": { "type": "string", "description": "The entry's key, stable across editions where the list allows." },
+            "fingerprint": { "type": "string", "description": "Digest of the entry's listed data: changes when the entry does." },
+        },
+    });
+    let finding = |exempted: bool| {
+        let mut required = vec![
+            "policy",
+            "rule",
+            "outcome",
+            "lines",
+            "parties",
+            "message",
+            "legal_basis",
+        ];
+        let mut properties = json!({
+            "policy": { "type": "string" },
+            "rule": { "type": "string" },
+            "outcome": outcome,
+            "lines": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "description": "Line numbers, from 1." },
+            "parties": { "type": "array", "items": { "type": "string" }, "description": "Field paths of the parties concerned." },
+            "message": { "type": "string" },
+            "legal_basis": { "type": "string", "description": "Regulation, article, annex, list edition and date." },
+            "subject": subject,
+        });
+        if exempted {
+            required.insert(0, "exemption");
+            properties["exemption"] = json!({ "type": "string", "description": "The id of the exemption that covers the finding." });
+        }
+        json!({ "type": "object", "required": required, "properties": properties })
+    };
     json!({
         "type": "object",
         "description": "One verdict: the most severe outcome among the enforce-mode findings, every policy's own outcome, every finding with its legal basis, and warnings (sdk/spec/verdict.md).",
@@ -203,21 +242,11 @@ fn verdict_schema() -> Value {
                     },
                 },
             },
-            "findings": {
+            "findings": { "type": "array", "items": finding(false) },
+            "exempted": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["policy", "rule", "outcome", "lines", "parties", "message", "legal_basis"],
-                    "properties": {
-                        "policy": { "type": "string" },
-                        "rule": { "type": "string" },
-                        "outcome": outcome,
-                        "lines": { "type": "array", "items": { "type": "integer", "minimum": 1 }, "description": "Line numbers, from 1." },
-                        "parties": { "type": "array", "items": { "type": "string" }, "description": "Field paths of the parties concerned." },
-                        "message": { "type": "string" },
-                        "legal_basis": { "type": "string", "description": "Regulation, article, annex, list edition and date." },
-                    },
-                },
+                "items": finding(true),
+                "description": "Findings an officer's exemption covers: shown, not counted (absent when none).",
             },
             "warnings": {
                 "type": "array",

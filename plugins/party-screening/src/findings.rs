@@ -12,7 +12,7 @@ use crate::reach::{self, Authority};
 use crate::screen::{CountryEffect, PartyMatch};
 use crate::settings::Settings;
 use crate::{table, un_regimes};
-use exportctl_sdk::{Date, Finding, Outcome, PartyRef, Shipment};
+use exportctl_sdk::{Date, Finding, FindingSubject, Outcome, PartyRef, Shipment};
 use std::fmt::Write as _;
 
 /// Most other matches named in one finding besides the best one.
@@ -179,11 +179,14 @@ pub fn for_party(
         message.push_str(&bound.note);
         also(&mut message, others);
         let rule = list.rule();
-        findings.push(
+        findings.push(with_subject(
             rule.finding(bound.outcome, clip(message, MAX_MESSAGE_BYTES))
                 .party(party.path)
                 .legal_basis(legal_basis(rule.legal_basis, best, bound.binding)),
-        );
+            party,
+            best,
+            others,
+        ));
     }
     if let Some((best, others)) = weak.split_first() {
         let strong_would_be = entry_outcome(best, settings, shipment);
@@ -213,7 +216,7 @@ pub fn for_party(
         message.push_str(&list_details(best, true, shipment));
         message.push_str(&bound.note);
         also(&mut message, others);
-        findings.push(
+        findings.push(with_subject(
             POSSIBLE_MATCH
                 .review(clip(message, MAX_MESSAGE_BYTES))
                 .party(party.path)
@@ -226,9 +229,35 @@ pub fn for_party(
                     best,
                     bound.binding,
                 )),
-        );
+            party,
+            best,
+            others,
+        ));
     }
     findings
+}
+
+/// `finding` with its subject — the party and the matched entry, with the
+/// entry's key and fingerprint — when every match it names is of that one entry.
+/// A finding that also names other entries has none: exempting one entry must
+/// never silence another entry's match.
+fn with_subject(
+    finding: Finding,
+    party: PartyRef<'_>,
+    best: &PartyMatch,
+    others: &[&PartyMatch],
+) -> Finding {
+    if others.iter().any(|m| m.entry.index != best.entry.index) {
+        return finding;
+    }
+    let list = best.entry.list;
+    finding.subject(FindingSubject::new(
+        party.path,
+        list.label(),
+        list.edition(),
+        crate::party_master::entry_key(best),
+        crate::fingerprint::of(&best.entry),
+    ))
 }
 
 /// `` `Name` (KZ) `` or `` `Name` (KZ), alias `Alias` `` for the party name that matched.
@@ -730,6 +759,34 @@ mod tests {
             f.legal_basis
         );
         assert!(f.legal_basis.contains("generated 2026-07-31"));
+    }
+
+    #[test]
+    fn a_finding_about_one_entry_carries_its_subject_and_one_about_several_none() {
+        let s = shipment("Rosoboronexport", "RU", None);
+        let f = findings(&Settings::default(), &s);
+        let sdn = rule(&f, "csl-sdn");
+        assert!(!sdn.message.contains("Also matches"), "{}", sdn.message);
+        let subject = sdn.subject.as_ref().expect("one entry: a subject");
+        let matches = Screener::new(&Settings::default()).screen(&s.consignee);
+        let best = matches.iter().find(|m| m.entry.list == List::Sdn).unwrap();
+        assert_eq!(subject.party, "consignee");
+        assert_eq!(subject.list, List::Sdn.label());
+        assert!(subject.list.ends_with("[SDN]"), "{}", subject.list);
+        assert_eq!(subject.edition, List::Sdn.edition());
+        assert_eq!(subject.entry, crate::party_master::entry_key(best));
+        assert!(subject.entry.starts_with("SDN:"), "{}", subject.entry);
+        assert_eq!(subject.fingerprint, crate::fingerprint::of(&best.entry));
+        assert_eq!(sdn.parties, ["consignee"], "the subject's party, once");
+
+        // The same party again: the same key and fingerprint.
+        let again = findings(&Settings::default(), &s);
+        assert_eq!(rule(&again, "csl-sdn").subject.as_ref(), Some(subject));
+
+        let s = shipment("TOO Inter-Treid Elektro", "KZ", None);
+        let f = findings(&Settings::default(), &s);
+        assert!(f[0].message.contains("Also matches"), "{}", f[0].message);
+        assert_eq!(f[0].subject, None, "several entries: no single subject");
     }
 
     #[test]

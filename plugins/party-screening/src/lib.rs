@@ -28,6 +28,7 @@
 //! speed.
 
 pub mod findings;
+pub mod fingerprint;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;

@@ -114,6 +114,12 @@ impl List {
         crate::source_lists::SOURCE_LISTS[self as usize].1
     }
 
+    /// The list as a match or a finding's subject names it: the CSL's name and the
+    /// code, e.g. `Entity List (EL) - Bureau of Industry and Security [EL]`.
+    pub fn label(self) -> String {
+        format!("{} [{}]", self.source_name(), self.code())
+    }
+
     /// What a strong match means by default.
     pub fn default_outcome(self) -> StrongOutcome {
         use Outcome::*;

@@ -81,7 +81,7 @@ fn list_match(party: &Party<'_>, m: &PartyMatch, settings: &Settings, date: Date
         finding: rule
             .finding(outcome, clip(message, MAX_MESSAGE_BYTES))
             .legal_basis(legal_basis),
-        list: format!("{} [{}]", list.source_name(), list.code()),
+        list: list.label(),
         edition: list.edition(),
         entry: entry_key(m),
         listed_name: m.listed_name().to_owned(),

@@ -120,6 +120,52 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// An entry as the table would read it, for tests of what is computed from
+    /// one (its names laid out as in `entry_data.bin`).
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        index: u32,
+        list: List,
+        kind: EntryKind,
+        countries: Vec<Country>,
+        entity_number: Option<&'static str>,
+        programmes: Option<&'static str>,
+        names: &[&str],
+    ) -> Entry {
+        fn varint(out: &mut Vec<u8>, mut n: usize) {
+            loop {
+                let byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    out.push(byte);
+                    return;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        let mut bytes = Vec::new();
+        varint(&mut bytes, names.len());
+        for name in names {
+            varint(&mut bytes, name.len());
+            bytes.extend_from_slice(name.as_bytes());
+        }
+        Entry {
+            index,
+            list,
+            kind,
+            countries,
+            entity_number,
+            programmes,
+            licence_requirement: None,
+            licence_policy: None,
+            url: None,
+            federal_register: None,
+            names: Vec::leak(bytes),
+        }
+    }
+}
+
 /// The entry at `index`, or `None` past the end.
 pub fn entry(index: u32) -> Option<Entry> {
     let start = u32_at(ENTRY_INDEX, index as usize)? as usize;

@@ -209,19 +209,32 @@ pub fn componentize(module: &[u8]) -> Result<Vec<u8>, String> {
 const CONTRACT_WIT: &str = include_str!("../../wit/policy.wit");
 
 /// The evaluator, which every plugin exports, at the SDK's contract version.
-const EVALUATOR: &str = "exportctl:policy/evaluator@1.1.0";
+const EVALUATOR: &str = "exportctl:policy/evaluator@1.2.0";
+
+/// The keyed evaluator (1.2), which every plugin the SDK builds exports too.
+const SUBJECT_EVALUATOR: &str = "exportctl:policy/subject-evaluator@1.2.0";
 
 /// The SDK's bindings describe only the contract's imports in the module; the
 /// exports are described where they are implemented. A screening policy
 /// (`export_screening_policy!`) describes its own (the `screening-policy`
-/// world); an ordinary policy (`export_policy!`) exports the evaluator alone,
-/// and this adds the contract's `policy` world for it, so it becomes an ordinary
-/// `policy` component without the optional party screener. Any other module is
-/// returned unchanged.
+/// world); an ordinary policy (`export_policy!`) exports the evaluator and its
+/// keyed form, and this adds the contract's `subject-policy` world for it (the
+/// `policy` world for a module with the evaluator alone), so it becomes a
+/// component without the optional party screener. Any other module is returned
+/// unchanged.
 fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
-    let implements_evaluator = module_exports(module)?
-        .iter()
-        .any(|export| export.starts_with(&format!("{EVALUATOR}#")));
+    let exports = module_exports(module)?;
+    let implements = |interface: &str| {
+        exports
+            .iter()
+            .any(|export| export.starts_with(&format!("{interface}#")))
+    };
+    let implements_evaluator = implements(EVALUATOR);
+    let world_name = if implements(SUBJECT_EVALUATOR) {
+        "subject-policy"
+    } else {
+        "policy"
+    };
     let mut described = false;
     for payload in wasmparser::Parser::new(0).parse_all(module) {
         let wasmparser::Payload::CustomSection(section) = payload.map_err(|e| e.to_string())?
@@ -247,7 +260,7 @@ fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
             .push_source("policy.wit", CONTRACT_WIT)
             .map_err(|e| format!("{e:#}"))?;
         let world = resolve
-            .select_world(&[package], Some("policy"))
+            .select_world(&[package], Some(world_name))
             .map_err(|e| format!("{e:#}"))?;
         wit_component::embed_component_metadata(
             &mut module,

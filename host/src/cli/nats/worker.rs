@@ -279,6 +279,7 @@ impl Judging<'_> {
             as_of: chunk.as_of.as_deref().and_then(Date::parse),
             strict: chunk.strict,
             limits: InputLimits::default(),
+            ..JudgeOptions::default()
         };
         let mut items = Vec::with_capacity(chunk.items.len());
         let mut captured = Vec::new();

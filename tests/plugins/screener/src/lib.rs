@@ -1,12 +1,18 @@
-//! A screening policy (contract 1.1.0) whose party screener misbehaves on
+//! A screening policy whose party screener (contract 1.1.0) misbehaves on
 //! command, by the party's name: `PANIC` traps, `LOOP` never returns,
 //! `BAD SCORE` answers a score outside the contract, `LISTED` matches its one
 //! entry properly, and every other name matches nothing. The host must turn each
 //! misbehaviour into a failure of that party's screening (fail closed) and carry
 //! on with the next party.
+//!
+//! Judging a shipment, it keys its finding by subject (contract 1.2.0) by the
+//! consignee's name: `LISTED` gets a well-formed finding with its subject,
+//! `FORGED SUBJECT` one whose subject names a party the finding does not (the
+//! host must fail the policy closed), every other name no finding.
 
 use exportctl_sdk::{
-    Date, Finding, ListMatch, Metadata, NoSettings, Party, Policy, Rule, ScreensParties, Shipment,
+    Date, Finding, FindingSubject, ListMatch, Metadata, NoSettings, Party, PartyPath, Policy, Rule,
+    ScreensParties, Shipment,
 };
 
 /// The watchlist's one rule.
@@ -29,7 +35,7 @@ impl Policy for Screener {
             valid_from: Date::ymd(2000, 1, 1),
             valid_to: None,
             sources: &[],
-            limitations: &["judges no shipment; screens parties by fixed names"],
+            limitations: &["judges shipments and screens parties by fixed names"],
         }
     }
 
@@ -37,8 +43,20 @@ impl Policy for Screener {
         Ok(Screener)
     }
 
-    fn evaluate(&self, _: &Shipment) -> Vec<Finding> {
-        Vec::new()
+    fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
+        let subject =
+            |party| FindingSubject::new(party, "Test watchlist", "edition 1", "W-1", "fp-1");
+        let finding = WATCHLIST.review("the consignee is on the test watchlist");
+        match &*shipment.consignee.name {
+            "LISTED" => vec![finding.subject(subject(PartyPath::Consignee))],
+            "FORGED SUBJECT" => {
+                // Set by hand: the SDK's `subject` would name the party.
+                let mut forged = finding.party(PartyPath::Consignee);
+                forged.subject = Some(subject(PartyPath::Exporter));
+                vec![forged]
+            }
+            _ => Vec::new(),
+        }
     }
 }
 
