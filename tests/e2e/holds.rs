@@ -629,3 +629,152 @@ fn every_change_is_posted_signed_and_retried_and_each_delivery_written_down() {
     let (code, stderr) = server.stop();
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// Rosoboronexport (on the SDN list) as consignee of US-origin pumps: the
+/// bundled screening policy's SDN match denies.
+const LISTED: &str = r#"{"id": "EX-H1", "date": "2026-09-01",
+  "exporter": {"name": "Rhein Elektronik GmbH", "country": "DE"},
+  "consignee": {"name": "Rosoboronexport", "country": "RU"},
+  "origin_country": "DE", "destination_country": "RU",
+  "lines": [{"line": 1, "description": "pumps", "hs_code": "8413.30", "origin_country": "US",
+             "quantity": 1, "value": {"amount": "10.00", "currency": "EUR"}}]}"#;
+
+#[test]
+fn an_exemption_silences_the_same_match_until_it_expires_or_is_ended() {
+    let dir = temp_dir();
+    let (url, key, public, _) = audit_store(dir.path());
+    write_tokens(
+        dir.path(),
+        &[
+            ("officer-a", &["officer"], OFFICER_A),
+            ("erp", &["check"], ERP),
+        ],
+    );
+    let set = crate::support::write(
+        dir.path(),
+        "set.toml",
+        "[[policy]]\nplugin = \"party-screening\"\n",
+    );
+    let mut server = Server::launch(
+        dir.path(),
+        &[
+            "--policies",
+            &set,
+            "--audit",
+            &url,
+            "--checkpoint-key",
+            &key,
+        ],
+    );
+    server.token = Some(ERP.to_owned());
+    let shipment: Value = serde_json::from_str(LISTED).unwrap();
+    let check = |n: &str, shipment: &Value| {
+        let answer = server.post("/v1/check", &envelope(n, "enforce", shipment));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer.body
+    };
+    let first = check("ex-1", &shipment);
+    assert_eq!(first["verdict"]["outcome"], "deny", "{first}");
+    let decision = first["decision_id"].as_str().unwrap().to_owned();
+    let sdn = first["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f["rule"] == "csl-sdn")
+        .unwrap();
+
+    // Refused: no reason, an expiry beyond the cap, a finding without a subject.
+    let grant = |body: Value| as_officer(&server, OFFICER_A, "POST", "/v1/exemptions", Some(body));
+    let no_reason = grant(
+        json!({"decision_id": decision, "finding": sdn, "reason": " ", "valid_until": "2027-01-01"}),
+    );
+    assert_eq!(no_reason.status, 422, "{}", no_reason.body);
+    let too_long = grant(
+        json!({"decision_id": decision, "finding": sdn, "reason": "x", "valid_until": "2040-01-01"}),
+    );
+    assert_eq!(too_long.status, 422, "{}", too_long.body);
+    assert!(
+        too_long.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("max_exemption_days")
+    );
+    let by_erp = as_officer(
+        &server,
+        ERP,
+        "POST",
+        "/v1/exemptions",
+        Some(
+            json!({"decision_id": decision, "finding": sdn, "reason": "x", "valid_until": "2027-01-01"}),
+        ),
+    );
+    assert_eq!(by_erp.status, 403, "{}", by_erp.body);
+
+    // A short exemption: the next check of the same shipment no longer counts the match.
+    let until = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(6)).to_string();
+    let granted = grant(
+        json!({"decision_id": decision, "finding": sdn, "reason": "Different entity: registry extract on file", "valid_until": until}),
+    );
+    assert_eq!(granted.status, 201, "{}", granted.body);
+    let exemption = granted.body["exemption"]["exemption_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = check("ex-2", &shipment);
+    // The SDN match is shown, not counted; the same company's SSI entry is another
+    // match, not exempted, so it still asks for a review.
+    assert_eq!(second["verdict"]["outcome"], "review", "{second}");
+    assert_eq!(
+        second["verdict"]["exempted"][0]["rule"], "csl-sdn",
+        "{second}"
+    );
+    assert_eq!(
+        second["verdict"]["exempted"][0]["exemption"], exemption,
+        "{second}"
+    );
+    // Another party's name: the exemption does not cover it.
+    let mut renamed = shipment.clone();
+    renamed["consignee"]["name"] = json!("Rosoboronexport JSC");
+    let other = check("ex-3", &renamed);
+    assert_eq!(other["verdict"]["outcome"], "deny", "{other}");
+    // Past its time, the match counts again.
+    std::thread::sleep(std::time::Duration::from_secs(7));
+    let third = check("ex-4", &shipment);
+    assert_eq!(third["verdict"]["outcome"], "deny", "{third}");
+    assert!(third["verdict"].get("exempted").is_none(), "{third}");
+
+    // A long one, ended early by an officer: counts again at once.
+    let long = grant(
+        json!({"decision_id": decision, "finding": sdn, "reason": "confirmed", "valid_until": "2027-06-01"}),
+    );
+    assert_eq!(long.status, 201, "{}", long.body);
+    let id = long.body["exemption"]["exemption_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(check("ex-5", &shipment)["verdict"]["outcome"], "review");
+    let ended = as_officer(
+        &server,
+        OFFICER_A,
+        "POST",
+        &format!("/v1/exemptions/{id}/expire"),
+        Some(json!({"reason": "new information"})),
+    );
+    assert_eq!(ended.status, 201, "{}", ended.body);
+    assert_eq!(check("ex-6", &shipment)["verdict"]["outcome"], "deny");
+    let listed = as_officer(&server, OFFICER_A, "GET", "/v1/exemptions", None);
+    let statuses: Vec<&str> = listed.body["exemptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["ended", "expired"], "{}", listed.body);
+
+    let (code, stderr) = server.stop();
+    assert_eq!(code, 0, "{stderr}");
+    // 6 decisions and 3 exemption records (two grants, one end), all verified.
+    let run = exportctl(&["audit", "verify", &url, "--key", &public]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("9 records"), "{}", run.stdout);
+}

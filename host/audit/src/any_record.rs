@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::canonical::CanonicalError;
+use crate::exemption::ExemptionRecord;
 use crate::hold_action::HoldActionRecord;
 use crate::record::{DecisionId, DecisionRecord, EncodedRecord, RecordKind};
 use crate::screening::ScreeningRecord;
@@ -32,12 +33,19 @@ impl Recordable for HoldActionRecord {
     }
 }
 
+impl Recordable for ExemptionRecord {
+    fn encode_record(&self) -> Result<EncodedRecord, CanonicalError> {
+        self.encode()
+    }
+}
+
 impl Recordable for AnyRecord {
     fn encode_record(&self) -> Result<EncodedRecord, CanonicalError> {
         match self {
             Self::Decision(r) => r.encode(),
             Self::Screening(r) => r.encode(),
             Self::HoldAction(r) => r.encode(),
+            Self::Exemption(r) => r.encode(),
         }
     }
 }
@@ -51,6 +59,8 @@ pub enum AnyRecord {
     Screening(ScreeningRecord),
     /// An officer's action on a hold.
     HoldAction(HoldActionRecord),
+    /// An officer's exemption of a false positive, or its end.
+    Exemption(ExemptionRecord),
 }
 
 /// Just the `kind` of a record; serde skips the rest unparsed.
@@ -71,6 +81,7 @@ impl AnyRecord {
             RecordKind::Decision => Self::Decision(DecisionRecord::decode(bytes)?),
             RecordKind::Screening => Self::Screening(ScreeningRecord::decode(bytes)?),
             RecordKind::HoldAction => Self::HoldAction(HoldActionRecord::decode(bytes)?),
+            RecordKind::Exemption => Self::Exemption(ExemptionRecord::decode(bytes)?),
         })
     }
 
@@ -80,6 +91,7 @@ impl AnyRecord {
             RecordKind::Decision => Self::Decision(serde_json::from_value(value)?),
             RecordKind::Screening => Self::Screening(serde_json::from_value(value)?),
             RecordKind::HoldAction => Self::HoldAction(serde_json::from_value(value)?),
+            RecordKind::Exemption => Self::Exemption(serde_json::from_value(value)?),
         })
     }
 
@@ -89,6 +101,7 @@ impl AnyRecord {
             Self::Decision(r) => r.kind,
             Self::Screening(r) => r.kind,
             Self::HoldAction(r) => r.kind,
+            Self::Exemption(r) => r.kind,
         }
     }
 
@@ -98,6 +111,7 @@ impl AnyRecord {
             Self::Decision(r) => r.decision_id,
             Self::Screening(r) => r.screening_id,
             Self::HoldAction(r) => r.action_id,
+            Self::Exemption(r) => r.exemption_id,
         }
     }
 
@@ -107,6 +121,7 @@ impl AnyRecord {
             Self::Decision(r) => &r.time,
             Self::Screening(r) => &r.time,
             Self::HoldAction(r) => &r.time,
+            Self::Exemption(r) => &r.time,
         }
     }
 }
@@ -123,6 +138,7 @@ mod tests {
             AnyRecord::Decision(decision),
             AnyRecord::Screening(screening),
             AnyRecord::HoldAction(crate::hold_action::tests::example()),
+            AnyRecord::Exemption(crate::exemption::tests::example()),
         ] {
             let bytes = record.encode_record().unwrap().bytes;
             assert_eq!(AnyRecord::decode(&bytes).unwrap(), record);

@@ -51,6 +51,7 @@
 pub mod any_record;
 pub mod canonical;
 pub mod checkpoint;
+pub mod exemption;
 pub mod export;
 pub mod hold;
 pub mod hold_action;
@@ -67,6 +68,7 @@ pub use checkpoint::{Checkpoint, CheckpointError, CheckpointKey, CheckpointVerif
 
 pub use any_record::{AnyRecord, Recordable};
 pub use canonical::CanonicalJson;
+pub use exemption::{ExemptedParty, ExemptionGrant, ExemptionRecord};
 pub use hold_action::{HoldActionRecord, RecordedLicence, Rejudgement};
 pub use record::{
     DecisionId, DecisionRecord, EncodedRecord, PolicyEntry, PolicySetRef, PreparedRecord,

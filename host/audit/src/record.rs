@@ -79,6 +79,9 @@ pub enum RecordKind {
     Screening,
     /// An officer's action on a hold ([`HoldActionRecord`](crate::HoldActionRecord)).
     HoldAction,
+    /// An officer's exemption of a false positive, or its end
+    /// ([`ExemptionRecord`](crate::ExemptionRecord)).
+    Exemption,
 }
 
 impl RecordKind {
@@ -88,6 +91,7 @@ impl RecordKind {
             Self::Decision => "decision",
             Self::Screening => "screening",
             Self::HoldAction => "hold_action",
+            Self::Exemption => "exemption",
         }
     }
 }
@@ -606,7 +610,12 @@ impl<'a> CanonicalObject<'a> {
 pub(crate) struct IndexedFields<'a> {
     #[serde(borrow)]
     kind: Cow<'a, str>,
-    #[serde(borrow, alias = "screening_id", alias = "action_id")]
+    #[serde(
+        borrow,
+        alias = "screening_id",
+        alias = "action_id",
+        alias = "exemption_id"
+    )]
     decision_id: Cow<'a, str>,
     /// A hold action's hold.
     #[serde(borrow, default)]

@@ -287,6 +287,10 @@ fn verify_proof(file: &Path, key: &Path) -> Result<(), Failed> {
             "screening {} (party `{}`, {}, {})",
             s.screening_id, s.party_id, s.outcome, s.time
         ),
+        AnyRecord::Exemption(e) => format!(
+            "exemption {} ({} by {}, {})",
+            e.exemption_id, e.action, e.officer, e.time
+        ),
         AnyRecord::HoldAction(a) => format!(
             "hold action {} ({} of the hold on decision {} by {}, {} → {}, {})",
             a.action_id, a.action, a.hold, a.officer, a.from, a.to, a.time

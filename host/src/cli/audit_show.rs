@@ -49,6 +49,7 @@ pub(super) fn show(args: &ShowArgs) -> Result<(), Failed> {
         AnyRecord::Decision(record) => decision_text(&store, record, index)?,
         AnyRecord::Screening(record) => screening_text(record, index),
         AnyRecord::HoldAction(record) => hold_action_text(record, index),
+        AnyRecord::Exemption(record) => exemption_text(record, index),
     };
     let proof = match exportctl_audit::prove(&store, &id) {
         Ok(proof) => Some(proof),
@@ -181,6 +182,40 @@ fn hold_action_text(record: &exportctl_audit::HoldActionRecord, index: u64) -> S
         record.action_id,
         record.time,
         record.request_id.as_deref().unwrap_or("none"),
+    ));
+    text
+}
+
+/// An exemption granted or ended, then the record's facts.
+fn exemption_text(record: &exportctl_audit::ExemptionRecord, index: u64) -> String {
+    let mut text = match (&record.grant, &record.expires) {
+        (Some(g), _) => format!(
+            "exemption: {} / {} for `{}` ({}{}) and entry {} of {} (edition {}), until {}\n  granted by {}: {}\n  from decision {}\n",
+            g.policy,
+            g.rule,
+            g.party.name,
+            g.party.country,
+            g.party
+                .erp_id
+                .as_deref()
+                .map_or(String::new(), |id| format!(", ERP id {id}")),
+            g.entry,
+            g.list,
+            g.edition,
+            g.valid_until,
+            record.officer,
+            record.reason,
+            g.decision,
+        ),
+        (None, Some(ended)) => format!(
+            "exemption {ended} ended by {}: {}\n",
+            record.officer, record.reason
+        ),
+        (None, None) => format!("exemption record without a grant: {}\n", record.action),
+    };
+    text.push_str(&format!(
+        "record: exemption {}, leaf index {index}\n  time: {}\n",
+        record.exemption_id, record.time
     ));
     text
 }

@@ -175,6 +175,8 @@ async fn batch_inner(
             Err(problem) => entries[index] = Some(Entry::Failed(locate(problem, prefix, index))),
         }
     }
+    // The same exemptions for every item of the batch.
+    let exemptions = super::exemptions::in_force(state).await?;
     // As many jobs as judging threads, each judging its share in order.
     let threads = state.config.workers.max(1);
     let per_job = to_judge.len().div_ceil(threads).max(1);
@@ -184,6 +186,7 @@ async fn batch_inner(
         let share: Vec<_> = rest.drain(..per_job.min(rest.len())).collect();
         let state = Arc::clone(state);
         let host = Arc::clone(&active.host);
+        let exemptions = Arc::clone(&exemptions);
         // Every decision of the batch is recorded as asked for by its client.
         let records = active.records.clone().map(|records| Requester {
             records,
@@ -208,6 +211,7 @@ async fn batch_inner(
                                 &limits,
                                 records,
                                 request.request_id.clone(),
+                                Arc::clone(&exemptions),
                             );
                             (index, request.mode, request.request_id, judged)
                         })

@@ -260,10 +260,13 @@ async fn check_inner(
     let request_id = request.request_id.clone();
     let enveloped = request.enveloped;
     let shipment = request.shipment;
+    let exemptions = super::exemptions::in_force(state).await?;
     let judged = state
         .pool
         .run(Arc::clone(&active.host), move |worker| {
-            judge_request(worker, &shipment, enveloped, &limits, records, request_id)
+            judge_request(
+                worker, &shipment, enveloped, &limits, records, request_id, exemptions,
+            )
         })
         .await
         .map_err(|e| match e {
@@ -502,6 +505,10 @@ fn valid_request_id(id: &str) -> bool {
 
 /// Reads, validates and judges the request's shipment on a judging thread,
 /// through the same [`judge`] loop as `exportctl check`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one request's parts, each named at the two call sites"
+)]
 pub(super) fn judge_request(
     worker: &mut Worker,
     shipment: &[u8],
@@ -509,6 +516,7 @@ pub(super) fn judge_request(
     limits: &InputLimits,
     records: Option<Requester>,
     request_id: Option<String>,
+    exemptions: Arc<[exportctl::Exemption]>,
 ) -> Judged {
     let field = |path: Option<&str>| match (enveloped, path) {
         (true, Some(p)) => format!("shipment.{p}"),
@@ -548,6 +556,7 @@ pub(super) fn judge_request(
     };
     let options = JudgeOptions {
         limits: *limits,
+        exemptions,
         ..JudgeOptions::default()
     };
     match judge(source, worker, &options, &mut sink) {

@@ -106,6 +106,7 @@ struct AuditFile {
 #[serde(deny_unknown_fields)]
 struct HoldsFile {
     reason_codes: Option<Vec<String>>,
+    max_exemption_days: Option<u32>,
     webhook: Option<WebhookFile>,
 }
 
@@ -205,6 +206,9 @@ pub struct ServeConfig {
     pub reason_codes: Vec<String>,
     /// `[holds.webhook]`, if changes to holds are posted to the ERP.
     pub webhook: Option<WebhookConfig>,
+    /// `[holds] max_exemption_days`: the longest an exemption may be granted for
+    /// (default 365).
+    pub max_exemption_days: u32,
 }
 
 impl ServeConfig {
@@ -262,6 +266,11 @@ impl ServeConfig {
             }),
             None => None,
         };
+        let max_exemption_days = match holds.max_exemption_days {
+            Some(0) => return Err(ConfigError::Zero("holds.max_exemption_days")),
+            Some(days) => days.min(3650),
+            None => 365,
+        };
         let reason_codes = match holds.reason_codes {
             Some(codes) if codes.is_empty() => return Err(ConfigError::Zero("holds.reason_codes")),
             Some(codes) => codes,
@@ -271,6 +280,7 @@ impl ServeConfig {
                 .collect(),
         };
         let config = ServeConfig {
+            max_exemption_days,
             reason_codes,
             webhook,
             data_dir: data_dir(overrides.data_dir, parsed.data_dir.map(relative))?,

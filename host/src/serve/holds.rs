@@ -658,6 +658,7 @@ fn record_json(record: &AnyRecord) -> Result<Value, Problem> {
         AnyRecord::Decision(r) => serde_json::to_value(r),
         AnyRecord::Screening(r) => serde_json::to_value(r),
         AnyRecord::HoldAction(r) => serde_json::to_value(r),
+        AnyRecord::Exemption(r) => serde_json::to_value(r),
     };
     value.map_err(|e| Problem::internal(e.to_string()))
 }

@@ -37,6 +37,7 @@ mod check;
 mod config;
 mod console;
 mod decisions;
+mod exemptions;
 mod generations;
 mod health;
 mod holds;

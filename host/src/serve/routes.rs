@@ -17,6 +17,7 @@ use super::batch;
 use super::check;
 use super::console;
 use super::decisions;
+use super::exemptions;
 use super::generations;
 use super::health;
 use super::holds;
@@ -85,12 +86,16 @@ fn described(state: &Arc<AppState>) -> OpenApiRouter<Arc<AppState>> {
         &[Role::Officer, Role::Auditor],
         OpenApiRouter::new()
             .routes(routes!(holds::list))
-            .routes(routes!(holds::show)),
+            .routes(routes!(holds::show))
+            .routes(routes!(exemptions::list)),
     );
     let holds_act = guarded(
         &state.tokens,
         &[Role::Officer],
-        OpenApiRouter::new().routes(routes!(holds::act_handler)),
+        OpenApiRouter::new()
+            .routes(routes!(holds::act_handler))
+            .routes(routes!(exemptions::grant_handler))
+            .routes(routes!(exemptions::expire_handler)),
     );
     let holds_feed = guarded(
         &state.tokens,

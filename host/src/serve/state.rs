@@ -62,6 +62,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The tokens clients authenticate with.
     pub tokens: Arc<Tokens>,
+    /// Officers' exemptions in force, as last read from the store.
+    pub exemptions: super::exemptions::ExemptionCache,
 }
 
 impl AppState {
@@ -94,6 +96,7 @@ impl AppState {
             limits,
             metrics,
             tokens: Arc::new(tokens),
+            exemptions: super::exemptions::ExemptionCache::default(),
         }
     }
 

@@ -287,8 +287,8 @@ pub fn aggregate(store: &Store, range: &TimeRange) -> Result<Report, ReportError
                     report.range.contains(&record_time("time", &action.time)?),
                 );
             }
-            // Party screenings are no verdicts.
-            RecordKind::Screening => {}
+            // Party screenings and exemptions are no verdicts.
+            RecordKind::Screening | RecordKind::Exemption => {}
         }
         Ok::<(), ReportError>(())
     })??;

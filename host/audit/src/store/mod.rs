@@ -258,6 +258,13 @@ impl Store {
         self.checked(records)
     }
 
+    /// Every exemption record (grants and their ends), in leaf order, each checked against
+    /// its index columns.
+    pub fn exemptions(&self) -> Result<Vec<StoredRecord>, StoreError> {
+        let records = each!(self, s => s.exemption_records())?;
+        self.checked(records)
+    }
+
     fn checked(&self, records: Vec<StoredRecord>) -> Result<Vec<StoredRecord>, StoreError> {
         for r in &records {
             if let Some(columns) = &r.columns {

@@ -73,7 +73,8 @@ const MIGRATIONS: &[&str] = &[
         updated_seq BIGINT NOT NULL,
         updated_time TEXT NOT NULL
      );
-     CREATE INDEX holds_queue ON holds(state, opened_seq);",
+     CREATE INDEX holds_queue ON holds(state, opened_seq);
+     CREATE INDEX records_exemptions ON records(seq) WHERE kind = 'exemption';",
 ];
 
 /// The migration whose decisions already stored open their holds.
@@ -448,6 +449,19 @@ impl PostgresStore {
         let found = read_holds(&mut tx, &self.name, ids)?;
         tx.commit().map_err(self.err("read holds"))?;
         Ok(found)
+    }
+
+    /// Every exemption record, in leaf order.
+    pub(crate) fn exemption_records(&self) -> Result<Vec<StoredRecord>, StoreError> {
+        let rows = self
+            .live()?
+            .query(
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id
+                 FROM records WHERE kind = 'exemption' ORDER BY seq",
+                &[],
+            )
+            .map_err(self.err("read exemptions"))?;
+        rows.iter().map(|r| self.stored_record(r)).collect()
     }
 
     /// Records with `hold_id` (all holds when `None`) from leaf index `from`, in leaf order.

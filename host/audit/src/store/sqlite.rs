@@ -64,7 +64,8 @@ const MIGRATIONS: &[&str] = &[
         updated_seq INTEGER NOT NULL,
         updated_time TEXT NOT NULL
      );
-     CREATE INDEX holds_queue ON holds(state, opened_seq);",
+     CREATE INDEX holds_queue ON holds(state, opened_seq);
+     CREATE INDEX records_exemptions ON records(seq) WHERE kind = 'exemption';",
 ];
 
 /// The migration whose decisions already stored open their holds.
@@ -697,6 +698,24 @@ impl SqliteStore {
     /// The holds with these ids.
     pub(crate) fn holds_by_id(&self, ids: &[String]) -> Result<Vec<HoldRow>, StoreError> {
         read_holds(&self.conn, &self.name, ids)
+    }
+
+    /// Every exemption record, in leaf order.
+    pub(crate) fn exemption_records(&self) -> Result<Vec<StoredRecord>, StoreError> {
+        let err = |e| classify(&self.name, "read exemptions", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, body, leaf_hash, decision_id, request_id, time, input_sha256, kind, party_id, hold_id FROM records
+                 WHERE kind = 'exemption' ORDER BY seq",
+            )
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            out.push(self.stored_record(row)?);
+        }
+        Ok(out)
     }
 
     /// Records with `hold_id` (all holds when `None`) from leaf index `from`, in leaf order.

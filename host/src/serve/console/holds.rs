@@ -126,16 +126,41 @@ pub async fn show(
         }
         h2 { "Findings" }
         table {
-            thead { tr { th scope="col" { "Policy" } th scope="col" { "Rule" } th scope="col" { "Outcome" } th scope="col" { "Message" } th scope="col" { "Legal basis" } } }
+            thead { tr { th scope="col" { "Policy" } th scope="col" { "Rule" } th scope="col" { "Outcome" } th scope="col" { "Message" } th scope="col" { "Legal basis" } th scope="col" { "False positive" } } }
             tbody {
-                @for f in &findings {
+                @for (i, f) in findings.iter().enumerate() {
                     tr {
                         td { (f["policy"].as_str().unwrap_or("")) }
                         td { (f["rule"].as_str().unwrap_or("")) }
                         td { (f["outcome"].as_str().unwrap_or("")) }
                         td { (f["message"].as_str().unwrap_or("")) }
                         td { (f["legal_basis"].as_str().unwrap_or("")) }
+                        td {
+                            @if officer && f["subject"].is_object() {
+                                form method="post" action="/ui/exemptions" aria-label={ "Exempt finding " (i + 1) } {
+                                    input type="hidden" name="csrf" value=(signed.csrf);
+                                    input type="hidden" name="decision_id" value=(detail.row.hold_id);
+                                    input type="hidden" name="finding" value=(i);
+                                    label for={ "reason-" (i) } { "Why it is a false positive" }
+                                    input type="text" id={ "reason-" (i) } name="reason" required;
+                                    label for={ "until-" (i) } { "Until (YYYY-MM-DD)" }
+                                    input type="text" id={ "until-" (i) } name="valid_until" required;
+                                    button type="submit" { "Exempt this match" }
+                                }
+                            } @else {
+                                "-"
+                            }
+                        }
                     }
+                }
+            }
+        }
+        @let exempted = verdict["exempted"].as_array().cloned().unwrap_or_default();
+        @if !exempted.is_empty() {
+            h2 { "Exempted (shown, not counted)" }
+            ul {
+                @for e in &exempted {
+                    li { (e["rule"].as_str().unwrap_or("")) ": " (e["message"].as_str().unwrap_or("")) " — exemption " (e["exemption"].as_str().unwrap_or("")) }
                 }
             }
         }
@@ -260,4 +285,143 @@ fn problem_page(signed: &SignedIn, problem: &Problem) -> Response {
         Some(signed),
         &problem.detail,
     )
+}
+
+/// Grants an exemption from a hold page's finding form; back to the hold page.
+pub async fn exempt(console: &Arc<Console>, signed: &SignedIn, body: &[u8]) -> Response {
+    let fields = form_fields(body);
+    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
+        return super::csrf_refused(signed);
+    }
+    if !signed.client.has_any(&[Role::Officer]) {
+        return page::message(
+            StatusCode::FORBIDDEN,
+            "Not an officer",
+            Some(signed),
+            "Only a token with the officer role may exempt a match.",
+        );
+    }
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let decision = field("decision_id");
+    let request = crate::serve::exemptions::GrantRequest {
+        decision_id: decision.clone(),
+        finding: field("finding").parse().unwrap_or(usize::MAX),
+        reason: field("reason"),
+        valid_until: field("valid_until"),
+        by_erp_id: None,
+    };
+    match crate::serve::exemptions::grant(&console.app, &signed.client.name, request).await {
+        Ok(_) => redirect(&format!("/ui/holds/{decision}")),
+        Err(problem) => {
+            let mut page = show(console, signed, &decision, Some(&problem.detail)).await;
+            *page.status_mut() =
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            page
+        }
+    }
+}
+
+/// The exemptions, newest first, each in force with a form to end it.
+pub async fn exemptions(
+    console: &Arc<Console>,
+    signed: &SignedIn,
+    notice: Option<&str>,
+) -> Response {
+    let list = match crate::serve::exemptions::listing(&console.app).await {
+        Ok(list) => list,
+        Err(problem) => return problem_page(signed, &problem),
+    };
+    let officer = signed.client.has_any(&[Role::Officer]);
+    let text = |v: &serde_json::Value, path: &str| {
+        v.pointer(path)
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let body = html! {
+        @if let Some(notice) = notice {
+            p class="error" role="alert" { (notice) }
+        }
+        p { "Exempt a match from its finding on a hold's page. An exemption covers one party and one list entry as listed, until its date; it stops covering when it expires, when the entry changes in a new list edition, or when the party's name or country changes." }
+        @if list.is_empty() {
+            p { "No exemptions." }
+        } @else {
+            table {
+                caption { (list.len()) " exemptions, newest first" }
+                thead { tr {
+                    th scope="col" { "Status" } th scope="col" { "Party" } th scope="col" { "Policy / rule" }
+                    th scope="col" { "List entry" } th scope="col" { "Until" } th scope="col" { "Reason" } th scope="col" { "Granted by" } th scope="col" { "End it" }
+                } }
+                tbody {
+                    @for e in &list {
+                        tr {
+                            td { (text(e, "/status")) }
+                            td { (text(e, "/grant/party/name")) " (" (text(e, "/grant/party/country")) ")" }
+                            td { (text(e, "/grant/policy")) " / " (text(e, "/grant/rule")) }
+                            td { (text(e, "/grant/entry")) " — " (text(e, "/grant/list")) }
+                            td { (text(e, "/grant/valid_until")) }
+                            td { (text(e, "/reason")) }
+                            td { (text(e, "/granted_by")) }
+                            td {
+                                @if officer && text(e, "/status") == "in_force" {
+                                    @let id = text(e, "/exemption_id");
+                                    form method="post" action={ "/ui/exemptions/" (id) "/expire" } aria-label={ "End exemption " (id) } {
+                                        input type="hidden" name="csrf" value=(signed.csrf);
+                                        label for={ "end-" (id) } { "Why end it" }
+                                        input type="text" id={ "end-" (id) } name="reason" required;
+                                        button type="submit" { "End now" }
+                                    }
+                                } @else { "-" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page::page(StatusCode::OK, "Exemptions", Some(signed), body)
+}
+
+/// Ends an exemption from the exemptions page's form.
+pub async fn end_exemption(
+    console: &Arc<Console>,
+    signed: &SignedIn,
+    id: &str,
+    body: &[u8],
+) -> Response {
+    let fields = form_fields(body);
+    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
+        return super::csrf_refused(signed);
+    }
+    if !signed.client.has_any(&[Role::Officer]) {
+        return page::message(
+            StatusCode::FORBIDDEN,
+            "Not an officer",
+            Some(signed),
+            "Only a token with the officer role may end an exemption.",
+        );
+    }
+    let reason = fields.get("reason").cloned().unwrap_or_default();
+    match crate::serve::exemptions::expire(&console.app, &signed.client.name, id, &reason).await {
+        Ok(_) => redirect("/ui/exemptions"),
+        Err(problem) => {
+            let mut page = exemptions(console, signed, Some(&problem.detail)).await;
+            *page.status_mut() =
+                StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            page
+        }
+    }
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
 }

@@ -42,6 +42,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: Arc<AppState>) -> Router<S>
         .route("/ui", get(dashboard))
         .route("/ui/holds", get(hold_queue))
         .route("/ui/holds/{id}", get(hold_page).post(hold_act))
+        .route("/ui/exemptions", get(exemption_list).post(exemption_grant))
+        .route("/ui/exemptions/{id}/expire", post(exemption_end))
         .route("/ui/signin", get(signin::form).post(signin::submit))
         .route("/ui/signout", post(signin::sign_out))
         .with_state(console)
@@ -92,6 +94,36 @@ async fn hold_act(
 ) -> Response {
     match signed_in(&console, &headers) {
         Ok(signed) => holds::act(&console, &signed, &id, &body).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn exemption_list(State(console): State<Arc<Console>>, headers: HeaderMap) -> Response {
+    match signed_in(&console, &headers) {
+        Ok(signed) => holds::exemptions(&console, &signed, None).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn exemption_grant(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match signed_in(&console, &headers) {
+        Ok(signed) => holds::exempt(&console, &signed, &body).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn exemption_end(
+    State(console): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    match signed_in(&console, &headers) {
+        Ok(signed) => holds::end_exemption(&console, &signed, &id, &body).await,
         Err(refused) => refused.into_response(),
     }
 }

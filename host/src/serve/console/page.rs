@@ -36,6 +36,7 @@ pub fn page(status: StatusCode, title: &str, signed: Option<&SignedIn>, body: Ma
                     @if let Some(signed) = signed {
                         a href="/ui" { "Dashboard" }
                         a href="/ui/holds" { "Holds" }
+                        a href="/ui/exemptions" { "Exemptions" }
                         span class="who" {
                             "Signed in as " strong { (signed.client.name) }
                         }
