@@ -152,7 +152,7 @@ fn parse_csv(text: &str) -> (Counts, HashMap<String, u64>) {
 }
 
 /// Chromium's binary: `EXPORTCTL_CHROMIUM`, or `chromium` / `chromium-browser` on `PATH`.
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     let found = match std::env::var_os("EXPORTCTL_CHROMIUM") {
         Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
         None => {
@@ -490,7 +490,7 @@ fn report_tables_in_headless_chromium_match_the_csv_and_the_verdicts() {
 }
 
 /// The cargo target directory (test artifacts go under it).
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         return PathBuf::from(dir);
     }

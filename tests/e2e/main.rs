@@ -75,6 +75,7 @@ mod nats_server;
 mod never_silent;
 // The throw-away PostgreSQL server the audit crate's tests use.
 mod console;
+mod console_browser;
 #[allow(dead_code)]
 #[path = "../../host/audit/tests/common/postgres_server.rs"]
 mod postgres_server;
