@@ -146,7 +146,7 @@ type Ack = SyncSender<Result<Receipt, RecordError>>;
 enum Job {
     /// A record; `waiting` when its caller blocks on it ([`Recorder::record`]), so the
     /// commit holding it must not linger.
-    Record(EncodedRecord, Ack, bool),
+    Record(Box<EncodedRecord>, Ack, bool),
     /// A record still to be built and encoded, by the writer.
     Build(DecisionId, RecordBuilder, Ack),
     Plugin(Vec<u8>, SyncSender<Result<String, StoreError>>),
@@ -302,7 +302,7 @@ impl Recorder {
         let encoded = record.encode_record()?;
         let decision_id = encoded.decision_id;
         let (ack, done) = mpsc::sync_channel(1);
-        self.enqueue(Job::Record(encoded, ack, waiting))?;
+        self.enqueue(Job::Record(Box::new(encoded), ack, waiting))?;
         Ok(Ticket {
             store: self.name.clone(),
             decision_id,
@@ -423,7 +423,7 @@ impl Writer {
             let mut job = Some(first);
             while let Some(j) = job.take() {
                 match j {
-                    Job::Record(rec, ack, _) => records.push((rec, ack)),
+                    Job::Record(rec, ack, _) => records.push((*rec, ack)),
                     Job::Build(decision_id, build, ack) => match self.build(decision_id, build) {
                         Ok(rec) => records.push((rec, ack)),
                         Err(e) => {

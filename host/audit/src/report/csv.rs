@@ -62,7 +62,6 @@ pub fn write_csv(report: &Report, out: impl Write) -> Result<(), ::csv::Error> {
     for (took, counts) in &report.holds.time_to_release {
         rows(tables::TIME_TO_RELEASE, took, "", counts)?;
     }
-    drop(rows);
     if let Some(minutes) = report.holds.median_minutes_to_release {
         w.write_record([
             tables::SUMMARY,

@@ -281,7 +281,7 @@ pub async fn act(console: &Arc<Console>, signed: &SignedIn, id: &str, body: &[u8
 fn problem_page(signed: &SignedIn, problem: &Problem) -> Response {
     page::message(
         StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        &problem.title,
+        problem.title,
         Some(signed),
         &problem.detail,
     )
