@@ -81,6 +81,29 @@ pub fn normalised_name(name: &str) -> String {
 }
 
 impl Exemption {
+    /// The exemption an exemption record grants (`None` for a record that ends one, or a
+    /// grant whose time or country does not parse: it then exempts nothing).
+    pub fn from_record(record: &exportctl_audit::ExemptionRecord) -> Option<Exemption> {
+        let grant = record.grant.as_ref()?;
+        let until: jiff::Timestamp = grant.valid_until.parse().ok()?;
+        Some(Exemption {
+            id: record.exemption_id.to_string(),
+            policy: grant.policy.clone(),
+            rule: grant.rule.clone(),
+            party: ExemptedParty {
+                erp_id: grant.party.erp_id.clone(),
+                name: grant.party.name.clone(),
+                country: Country::parse(&grant.party.country)?,
+            },
+            list: grant.list.clone(),
+            entry: grant.entry.clone(),
+            fingerprint: grant.fingerprint.clone(),
+            valid_until: system_time(until)?,
+            reason: record.reason.clone(),
+            officer: record.officer.clone(),
+        })
+    }
+
     /// Whether it covers `finding` of `shipment` at `now`.
     fn covers(&self, finding: &PolicyFinding, shipment: &Shipment, now: SystemTime) -> bool {
         let Some(subject) = &finding.subject else {
@@ -121,6 +144,17 @@ impl ExemptedParty {
         }
         party.country == self.country && normalised_name(&party.name) == normalised_name(&self.name)
     }
+}
+
+/// A record's time (RFC 3339) as the clock exemptions are judged by.
+pub fn system_time(at: jiff::Timestamp) -> Option<SystemTime> {
+    let secs = u64::try_from(at.as_second()).ok()?;
+    let nanos = u64::from(at.subsec_nanosecond().unsigned_abs());
+    Some(
+        SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(secs)
+            + std::time::Duration::from_nanos(nanos),
+    )
 }
 
 /// Moves each finding of `verdict` that one of `exemptions` covers at `now`

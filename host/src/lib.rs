@@ -104,7 +104,10 @@ pub use screening_record::{BadScreeningRecord, ScreeningRecorder};
 pub use worker::Worker;
 
 // Exempt false positives.
-pub use exemption::{ERP_PARTY_ID, ExemptedParty, Exemption, apply_exemptions, normalised_name};
+pub use exemption::{
+    ERP_PARTY_ID, ExemptedParty, Exemption, apply_exemptions, normalised_name,
+    system_time as exemption_time,
+};
 
 // Record decisions.
 pub use record::{CapturedDecision, DecisionRecorder, HOST_VERSION, RecordBuildError};

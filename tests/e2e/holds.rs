@@ -777,4 +777,14 @@ fn an_exemption_silences_the_same_match_until_it_expires_or_is_ended() {
     let run = exportctl(&["audit", "verify", &url, "--key", &public]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("9 records"), "{}", run.stdout);
+    // Every decision replays to what was decided, the exempted ones with the exemptions
+    // they name, found in the log as they stood at the decision's time.
+    let replay = exportctl(&["audit", "replay", "--store", &url]);
+    assert_eq!(replay.code, 0, "{}{}", replay.stdout, replay.stderr);
+    let identical = replay
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(": identical"))
+        .count();
+    assert_eq!(identical, 6, "{}", replay.stdout);
 }

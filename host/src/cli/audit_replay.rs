@@ -183,6 +183,56 @@ fn shipment_of<'r>(
     }
 }
 
+/// Applies again the exemptions the recorded verdict names under `exempted`, found in the
+/// log by their ids, as they stood at the decision's time: a decision an officer's exemption
+/// changed replays to what was decided, and one whose exemption record is missing or
+/// edited does not.
+fn reapply_exemptions(
+    store: &Store,
+    record: &DecisionRecord,
+    shipment: &Shipment,
+    verdict: &mut Verdict,
+) -> Result<(), String> {
+    let Some(exempted) = record.verdict.get("exempted").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let mut ids: Vec<&str> = exempted
+        .iter()
+        .filter_map(|e| e.get("exemption").and_then(Value::as_str))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut exemptions = Vec::with_capacity(ids.len());
+    for id in ids {
+        let missing = || {
+            format!(
+                "decision {}: its exemption {id} is not an exemption record of this log",
+                record.decision_id
+            )
+        };
+        let parsed: DecisionId = id.parse().map_err(|_| missing())?;
+        let (_, bytes) = store
+            .find(&parsed)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(missing)?;
+        let granted = exportctl_audit::ExemptionRecord::decode(&bytes).map_err(|_| missing())?;
+        exemptions.extend(exportctl::Exemption::from_record(&granted));
+    }
+    let at = record
+        .time
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .and_then(exportctl::exemption_time)
+        .ok_or_else(|| {
+            format!(
+                "decision {}: time `{}` is not RFC 3339",
+                record.decision_id, record.time
+            )
+        })?;
+    exportctl::apply_exemptions(verdict, shipment, &exemptions, at);
+    Ok(())
+}
+
 /// Rebuilt hosts, one per set digest and recorded signers, each with a worker.
 struct Hosts<'s> {
     store: &'s Store,
@@ -365,7 +415,8 @@ pub(crate) fn replay_one(
         Some(host) => host,
         None => rebuild(store, record, &recorded_signers(record)).map_err(|f| f.message())?,
     };
-    let verdict = host.evaluate(&shipment);
+    let mut verdict = host.evaluate(&shipment);
+    reapply_exemptions(store, record, &shipment, &mut verdict)?;
     let replayed = replayed_json(&verdict, &record.verdict).map_err(|f| f.message())?;
     let differences = differences(&record.verdict, &replayed)
         .into_iter()
@@ -451,7 +502,9 @@ fn against_recorded(
             .map_err(write_err)?;
             return Ok(());
         };
-        let verdict = hosts.worker(record)?.evaluate(&shipment);
+        let mut verdict = hosts.worker(record)?.evaluate(&shipment);
+        reapply_exemptions(hosts.store, record, &shipment, &mut verdict)
+            .map_err(Failed::tampered)?;
         let replayed = replayed_json(&verdict, &record.verdict)?;
         let diffs = differences(&record.verdict, &replayed);
         if diffs.is_empty() {

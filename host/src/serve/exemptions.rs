@@ -7,13 +7,13 @@
 //! expires, the list entry changes, or the party's name or country does.
 
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use exportctl::{ExemptedParty, Exemption};
+use exportctl::Exemption;
 use exportctl_audit::{
     DecisionId, ExemptionGrant, ExemptionRecord, RecordError, RecordKind, RecordedInput, Store,
 };
@@ -84,7 +84,7 @@ pub(super) async fn in_force(state: &Arc<AppState>) -> Result<Arc<[Exemption]>, 
     })?;
     let exemptions: Arc<[Exemption]> = exportctl_audit::exemption::in_force(&read)
         .into_iter()
-        .filter_map(to_exemption)
+        .filter_map(|r| Exemption::from_record(r))
         .collect();
     state.exemptions.keep(Arc::clone(&exemptions));
     Ok(exemptions)
@@ -100,31 +100,6 @@ fn read_records(store: &Store) -> Result<Vec<ExemptionRecord>, String> {
                 .map_err(|e| format!("record at leaf index {}: {e}; run audit verify", r.index))
         })
         .collect()
-}
-
-/// The judge's form of a recorded grant (`None` for an end, or a grant whose
-/// time or country no longer parses: it then exempts nothing).
-fn to_exemption(record: &ExemptionRecord) -> Option<Exemption> {
-    let grant = record.grant.as_ref()?;
-    let until: jiff::Timestamp = grant.valid_until.parse().ok()?;
-    Some(Exemption {
-        id: record.exemption_id.to_string(),
-        policy: grant.policy.clone(),
-        rule: grant.rule.clone(),
-        party: ExemptedParty {
-            erp_id: grant.party.erp_id.clone(),
-            name: grant.party.name.clone(),
-            country: exportctl_sdk::Country::parse(&grant.party.country)?,
-        },
-        list: grant.list.clone(),
-        entry: grant.entry.clone(),
-        fingerprint: grant.fingerprint.clone(),
-        valid_until: SystemTime::UNIX_EPOCH
-            + Duration::from_secs(u64::try_from(until.as_second()).ok()?)
-            + Duration::from_nanos(u64::from(until.subsec_nanosecond().unsigned_abs())),
-        reason: record.reason.clone(),
-        officer: record.officer.clone(),
-    })
 }
 
 /// What an officer asks to exempt (`POST /v1/exemptions`).
