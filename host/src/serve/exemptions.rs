@@ -84,7 +84,7 @@ pub(super) async fn in_force(state: &Arc<AppState>) -> Result<Arc<[Exemption]>, 
     })?;
     let exemptions: Arc<[Exemption]> = exportctl_audit::exemption::in_force(&read)
         .into_iter()
-        .filter_map(|r| Exemption::from_record(r))
+        .filter_map(Exemption::from_record)
         .collect();
     state.exemptions.keep(Arc::clone(&exemptions));
     Ok(exemptions)
