@@ -22,6 +22,13 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
     ("GET", DECISION, &["auditor"]),
     ("GET", PROOF, &["auditor"]),
     ("POST", REPLAY, &["auditor"]),
+    ("GET", "/v1/holds", &["officer", "auditor"]),
+    ("GET", "/v1/holds/changes", &["check", "officer", "auditor"]),
+    ("GET", HOLD, &["officer", "auditor"]),
+    ("POST", HOLD_ACTIONS, &["officer"]),
+    ("GET", "/v1/exemptions", &["officer", "auditor"]),
+    ("POST", "/v1/exemptions", &["officer"]),
+    ("POST", EXPIRE, &["officer"]),
     ("GET", "/v1/policies", &["auditor", "admin"]),
     ("POST", "/v1/policies/reload", &["admin"]),
     ("POST", "/v1/policies/rollback", &["admin"]),
@@ -31,6 +38,9 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
 const DECISION: &str = "/v1/decisions/0190c0a0-0000-7000-8000-000000000000";
 const PROOF: &str = "/v1/decisions/0190c0a0-0000-7000-8000-000000000000/proof";
 const REPLAY: &str = "/v1/decisions/0190c0a0-0000-7000-8000-000000000000/replay";
+const HOLD: &str = "/v1/holds/0190c0a0-0000-7000-8000-000000000000";
+const HOLD_ACTIONS: &str = "/v1/holds/0190c0a0-0000-7000-8000-000000000000/actions";
+const EXPIRE: &str = "/v1/exemptions/0190c0a0-0000-7000-8000-000000000000/expire";
 
 /// Endpoints open to anyone: an orchestrator's probes, the metrics a scraper
 /// reads, and the API's description.
