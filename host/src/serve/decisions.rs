@@ -17,6 +17,7 @@
 //! page reads at most [`MAX_SCAN`] records: a page cut short by that bound says
 //! so (`scan_limit_reached`) and its `next_cursor` continues the scan.
 
+use super::audit_access::read_store;
 use super::problem::Problem;
 use super::state::AppState;
 use axum::Json;
@@ -36,26 +37,6 @@ const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 500;
 /// What an opaque cursor starts with (the rest is hex).
 const CURSOR_TAG: &str = "c1";
-
-/// Opens a reading connection to the store, on a blocking thread, and runs `f`.
-async fn read_store<T: Send + 'static>(
-    state: &Arc<AppState>,
-    f: impl FnOnce(&Store) -> Result<T, Problem> + Send + 'static,
-) -> Result<T, Problem> {
-    let Some(audit) = &state.audit else {
-        return Err(Problem::http(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no audit store is configured: there are no recorded decisions to read".to_owned(),
-        ));
-    };
-    let url = audit.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open_existing(&url).map_err(|e| Problem::internal(e.to_string()))?;
-        f(&store)
-    })
-    .await
-    .map_err(|e| Problem::internal(format!("reading the audit store failed: {e}")))?
-}
 
 fn decision_id(text: &str) -> Result<DecisionId, Problem> {
     text.parse()

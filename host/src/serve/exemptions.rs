@@ -15,13 +15,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use exportctl::Exemption;
 use exportctl_audit::{
-    DecisionId, ExemptionGrant, ExemptionRecord, RecordError, RecordKind, RecordedInput, Store,
+    DecisionId, ExemptionGrant, ExemptionRecord, RecordKind, RecordedInput, Store,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::audit_access::{self, read_store};
 use super::auth::Client;
-use super::problem::{FieldError, Problem};
+use super::problem::Problem;
 use super::state::AppState;
 
 /// How long the exemptions read from the store serve checks before they are
@@ -127,65 +128,11 @@ pub struct ExpireRequest {
     pub reason: String,
 }
 
-fn invalid(path: &str, message: String) -> Problem {
-    Problem::invalid_input(
-        message.clone(),
-        vec![FieldError {
-            path: path.to_owned(),
-            message,
-        }],
-    )
-}
-
-/// Reads a store on a blocking thread.
-async fn with_store<T: Send + 'static>(
-    state: &Arc<AppState>,
-    f: impl FnOnce(&Store) -> Result<T, Problem> + Send + 'static,
-) -> Result<T, Problem> {
-    let Some(audit) = &state.audit else {
-        return Err(Problem::http(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no audit store is configured: exemptions are records, so none can be kept".to_owned(),
-        ));
-    };
-    let url = audit.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open_existing(&url).map_err(|e| Problem::internal(e.to_string()))?;
-        f(&store)
-    })
-    .await
-    .map_err(|e| Problem::internal(format!("reading the audit store failed: {e}")))?
-}
-
 /// Records `record`; the cache is forgotten so the next check applies it.
 async fn record(state: &Arc<AppState>, record: ExemptionRecord) -> Result<u64, Problem> {
-    let state2 = Arc::clone(state);
-    let leaf = tokio::task::spawn_blocking(move || {
-        let audit = state2
-            .audit
-            .as_ref()
-            .ok_or_else(|| Problem::not_recorded("no audit store is configured".to_owned()))?;
-        let recorder = audit
-            .recorder
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let recorder = recorder
-            .as_ref()
-            .ok_or_else(|| Problem::not_recorded("the audit recorder is not running".to_owned()))?;
-        recorder
-            .record(&record)
-            .map(|r| r.leaf_index)
-            .map_err(|e| match e {
-                RecordError::RequestIdConflict { .. } => {
-                    Problem::request_id_conflict(e.to_string())
-                }
-                other => Problem::not_recorded(other.to_string()),
-            })
-    })
-    .await
-    .map_err(|e| Problem::internal(format!("recording the exemption failed: {e}")))??;
+    let receipt = audit_access::record(state, record).await?;
     state.exemptions.forget();
-    Ok(leaf)
+    Ok(receipt.leaf_index)
 }
 
 /// The end of the validity asked for, checked against now and the cap.
@@ -196,9 +143,9 @@ fn valid_until(text: &str, max_days: u32) -> Result<jiff::Timestamp, Problem> {
         Err(_) => match text.parse::<jiff::civil::Date>() {
             Ok(date) if text.len() == 10 => format!("{date}T00:00:00Z")
                 .parse()
-                .map_err(|e: jiff::Error| invalid("valid_until", e.to_string()))?,
+                .map_err(|e: jiff::Error| Problem::invalid_field("valid_until", e.to_string()))?,
             _ => {
-                return Err(invalid(
+                return Err(Problem::invalid_field(
                     "valid_until",
                     format!("`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 time"),
                 ));
@@ -207,11 +154,14 @@ fn valid_until(text: &str, max_days: u32) -> Result<jiff::Timestamp, Problem> {
     };
     let now = jiff::Timestamp::now();
     if at <= now {
-        return Err(invalid("valid_until", format!("{at} is not in the future")));
+        return Err(Problem::invalid_field(
+            "valid_until",
+            format!("{at} is not in the future"),
+        ));
     }
     let cap = now + jiff::SignedDuration::from_hours(24 * i64::from(max_days));
     if at > cap {
-        return Err(invalid(
+        return Err(Problem::invalid_field(
             "valid_until",
             format!(
                 "{at} is more than {max_days} days away (`[holds] max_exemption_days`): exemptions must be looked at again"
@@ -257,16 +207,19 @@ pub(super) async fn grant(
     request: GrantRequest,
 ) -> Result<(ExemptionRecord, u64), Problem> {
     if request.reason.trim().is_empty() {
-        return Err(invalid("reason", "an exemption needs a reason".to_owned()));
+        return Err(Problem::invalid_field(
+            "reason",
+            "an exemption needs a reason".to_owned(),
+        ));
     }
     let until = valid_until(&request.valid_until, state.config.max_exemption_days)?;
     let id: DecisionId = request.decision_id.parse().map_err(|e| {
-        invalid(
+        Problem::invalid_field(
             "decision_id",
             format!("`{}` is not a decision id: {e}", request.decision_id),
         )
     })?;
-    let decision = with_store(state, move |store| {
+    let decision = read_store(state, move |store| {
         let (_, bytes) = store
             .find(&id)
             .map_err(|e| Problem::internal(e.to_string()))?
@@ -278,13 +231,13 @@ pub(super) async fn grant(
     let finding = decision.verdict["findings"]
         .get(request.finding)
         .ok_or_else(|| {
-            invalid(
+            Problem::invalid_field(
                 "finding",
                 format!("decision {id} has no finding {}", request.finding),
             )
         })?;
     let subject = finding.get("subject").filter(|s| s.is_object()).ok_or_else(|| {
-        invalid(
+        Problem::invalid_field(
             "finding",
             "this finding names no list entry (its policy gives no subject: contract 1.2), so it cannot be exempted; only a screening match can".to_owned(),
         )
@@ -309,7 +262,7 @@ pub(super) async fn grant(
     let erp_id = match request.by_erp_id {
         Some(false) => None,
         Some(true) if erp.is_none() => {
-            return Err(invalid(
+            return Err(Problem::invalid_field(
                 "by_erp_id",
                 format!("the party at `{path}` carries no ERP id (`ids.erp`)"),
             ));
@@ -357,7 +310,7 @@ pub(super) async fn expire(
     reason: &str,
 ) -> Result<(ExemptionRecord, u64), Problem> {
     if reason.trim().is_empty() {
-        return Err(invalid(
+        return Err(Problem::invalid_field(
             "reason",
             "ending an exemption needs a reason".to_owned(),
         ));
@@ -365,7 +318,7 @@ pub(super) async fn expire(
     let target: DecisionId = id
         .parse()
         .map_err(|e| Problem::bad_parameter("id", format!("`{id}` is not an exemption id: {e}")))?;
-    let records = with_store(state, |store| {
+    let records = read_store(state, |store| {
         read_records(store).map_err(Problem::internal)
     })
     .await?;
@@ -396,7 +349,7 @@ pub(super) async fn expire(
 /// Every grant with its status now: `in_force`, `expired` (its time passed) or
 /// `ended` (an officer ended it), newest first.
 pub(super) async fn listing(state: &Arc<AppState>) -> Result<Vec<Value>, Problem> {
-    let records = with_store(state, |store| {
+    let records = read_store(state, |store| {
         read_records(store).map_err(Problem::internal)
     })
     .await?;
@@ -481,7 +434,7 @@ pub async fn grant_handler(
     body: Result<Json<GrantRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let answer = async {
-        let Json(request) = body.map_err(|e| invalid("", e.body_text()))?;
+        let Json(request) = body.map_err(|e| Problem::invalid_field("", e.body_text()))?;
         grant(&state, &client.name, request).await
     };
     match answer.await {
@@ -517,7 +470,7 @@ pub async fn expire_handler(
     body: Result<Json<ExpireRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let answer = async {
-        let Json(request) = body.map_err(|e| invalid("", e.body_text()))?;
+        let Json(request) = body.map_err(|e| Problem::invalid_field("", e.body_text()))?;
         expire(&state, &client.name, &id, &request.reason).await
     };
     match answer.await {

@@ -16,12 +16,13 @@ use axum::response::{IntoResponse, Response};
 use exportctl_audit::hold::{Action, Held};
 use exportctl_audit::store::{HoldFilter, HoldRow};
 use exportctl_audit::{
-    AnyRecord, DecisionId, DecisionRecord, HoldActionRecord, PolicySetRef, RecordError, RecordKind,
-    RecordedInput, RecordedLicence, Rejudgement, Store,
+    AnyRecord, DecisionId, DecisionRecord, HoldActionRecord, PolicySetRef, RecordKind,
+    RecordedInput, RecordedLicence, Rejudgement,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::audit_access::{read_store, record};
 use super::auth::Client;
 use super::problem::Problem;
 use super::state::AppState;
@@ -184,27 +185,6 @@ const STATES: &[&str] = &[
     "cancelled",
 ];
 
-/// Runs `f` on the audit store on a blocking thread.
-async fn with_store<T: Send + 'static>(
-    state: &Arc<AppState>,
-    f: impl FnOnce(&Store) -> Result<T, Problem> + Send + 'static,
-) -> Result<T, Problem> {
-    let Some(audit) = &state.audit else {
-        return Err(Problem::http(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no audit store is configured: decisions are not recorded, so there are no holds"
-                .to_owned(),
-        ));
-    };
-    let url = audit.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open_existing(&url).map_err(|e| Problem::internal(e.to_string()))?;
-        f(&store)
-    })
-    .await
-    .map_err(|e| Problem::internal(format!("reading the audit store failed: {e}")))?
-}
-
 fn hold_id(text: &str) -> Result<DecisionId, Problem> {
     text.parse().map_err(|e| {
         Problem::bad_parameter("id", format!("`{text}` is not a hold (decision) id: {e}"))
@@ -216,7 +196,7 @@ pub(super) async fn queue(
     state: &Arc<AppState>,
     filter: HoldFilter,
 ) -> Result<Vec<HoldRow>, Problem> {
-    with_store(state, move |store| {
+    read_store(state, move |store| {
         store
             .holds(&filter)
             .map_err(|e| Problem::internal(e.to_string()))
@@ -236,7 +216,7 @@ pub(super) struct Detail {
 /// The hold `id` with its history.
 pub(super) async fn detail(state: &Arc<AppState>, id: &str) -> Result<Detail, Problem> {
     let id = hold_id(id)?;
-    with_store(state, move |store| {
+    read_store(state, move |store| {
         let internal = |e: exportctl_audit::StoreError| Problem::internal(e.to_string());
         let row = store.hold(&id).map_err(internal)?.ok_or_else(|| {
             Problem::not_found(format!(
@@ -292,17 +272,8 @@ pub(super) async fn act(
     id: &str,
     request: ActRequest,
 ) -> Result<Acted, Problem> {
-    let invalid = |path: &str, message: String| {
-        Problem::invalid_input(
-            message.clone(),
-            vec![super::problem::FieldError {
-                path: path.to_owned(),
-                message,
-            }],
-        )
-    };
     if !state.config.reason_codes.contains(&request.reason_code) {
-        return Err(invalid(
+        return Err(Problem::invalid_field(
             "reason_code",
             format!(
                 "`{}` is not one of this service's reason codes: {}",
@@ -312,14 +283,14 @@ pub(super) async fn act(
         ));
     }
     if request.comment.chars().count() > MAX_COMMENT {
-        return Err(invalid(
+        return Err(Problem::invalid_field(
             "comment",
             format!("longer than {MAX_COMMENT} characters"),
         ));
     }
     let named = Action::from_parts(&request.action, Some("allow"));
     if named.is_none() {
-        return Err(invalid(
+        return Err(Problem::invalid_field(
             "action",
             format!(
                 "`{}` is not one of approve, release, reject, cancel, attach_licence",
@@ -329,13 +300,13 @@ pub(super) async fn act(
     }
     let licence_asked = request.action == "attach_licence";
     match (&request.licence, licence_asked) {
-        (None, true) => return Err(invalid(
+        (None, true) => return Err(Problem::invalid_field(
             "licence",
             "attach_licence needs the licence: id, jurisdiction, optional lines and valid_until"
                 .to_owned(),
         )),
         (Some(_), false) => {
-            return Err(invalid(
+            return Err(Problem::invalid_field(
                 "licence",
                 format!(
                     "a licence is attached only with attach_licence, not {}",
@@ -384,7 +355,7 @@ pub(super) async fn act(
         .hold_id
         .parse()
         .map_err(|e| Problem::internal(format!("hold id: {e}")))?;
-    let record = HoldActionRecord {
+    let action_record = HoldActionRecord {
         kind: RecordKind::HoldAction,
         action_id: DecisionId::new(),
         time: exportctl_audit::record::now(),
@@ -409,32 +380,9 @@ pub(super) async fn act(
         to: after.state().as_str().to_owned(),
         held: after.held().as_str().to_owned(),
     };
-    let state2 = Arc::clone(state);
-    let to_record = record.clone();
-    let receipt = tokio::task::spawn_blocking(move || {
-        let audit = state2
-            .audit
-            .as_ref()
-            .ok_or_else(|| Problem::not_recorded("no audit store is configured".to_owned()))?;
-        let recorder = audit
-            .recorder
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let recorder = recorder.as_ref().ok_or_else(|| {
-            Problem::not_recorded(
-                "the audit recorder is not running: the action cannot be recorded".to_owned(),
-            )
-        })?;
-        recorder.record(&to_record).map_err(|e| match e {
-            RecordError::HoldRefused { reason, .. } => Problem::hold_refused(reason),
-            RecordError::RequestIdConflict { .. } => Problem::request_id_conflict(e.to_string()),
-            other => Problem::not_recorded(other.to_string()),
-        })
-    })
-    .await
-    .map_err(|e| Problem::internal(format!("recording the action failed: {e}")))??;
+    let receipt = record(state, action_record).await?;
     let id = hold_decision;
-    let (row, record) = with_store(state, move |store| {
+    let (row, record) = read_store(state, move |store| {
         let row = store
             .hold(&id)
             .map_err(|e| Problem::internal(e.to_string()))?
@@ -518,23 +466,17 @@ async fn rejudge(
 /// The licence as the shipment format requires it (`shipment.md`), or the
 /// field that is wrong.
 fn checked_licence(licence: &LicenceRequest) -> Result<RecordedLicence, Problem> {
-    let invalid = |path: &str, message: String| {
-        Problem::invalid_input(
-            format!("licence.{path}: {message}"),
-            vec![super::problem::FieldError {
-                path: format!("licence.{path}"),
-                message,
-            }],
-        )
-    };
     let id = licence.id.trim();
     if id.is_empty() || id.chars().count() > 200 {
-        return Err(invalid("id", "must be 1 to 200 characters".to_owned()));
+        return Err(Problem::invalid_field(
+            "licence.id",
+            "must be 1 to 200 characters".to_owned(),
+        ));
     }
     let jurisdiction = licence.jurisdiction.trim().to_ascii_uppercase();
     if jurisdiction.len() != 2 || !jurisdiction.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(invalid(
-            "jurisdiction",
+        return Err(Problem::invalid_field(
+            "licence.jurisdiction",
             format!(
                 "`{}` is not EU, US, UK or an ISO 3166-1 alpha-2 code",
                 licence.jurisdiction
@@ -544,14 +486,14 @@ fn checked_licence(licence: &LicenceRequest) -> Result<RecordedLicence, Problem>
     if let Some(day) = &licence.valid_until
         && exportctl_sdk::Date::parse(day).is_none()
     {
-        return Err(invalid(
-            "valid_until",
+        return Err(Problem::invalid_field(
+            "licence.valid_until",
             format!("`{day}` is not a date (YYYY-MM-DD)"),
         ));
     }
     if licence.lines.as_ref().is_some_and(Vec::is_empty) {
-        return Err(invalid(
-            "lines",
+        return Err(Problem::invalid_field(
+            "licence.lines",
             "an empty list covers nothing; leave it out to cover every line".to_owned(),
         ));
     }
@@ -803,7 +745,7 @@ pub(super) async fn changes_after(
     since: Option<u64>,
     limit: usize,
 ) -> Result<Vec<Value>, Problem> {
-    with_store(state, move |store| {
+    read_store(state, move |store| {
         let records = store
             .hold_changes(since, limit)
             .map_err(|e| Problem::internal(e.to_string()))?;

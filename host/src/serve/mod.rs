@@ -31,6 +31,7 @@
 //! checkpoint.
 
 mod api_page;
+mod audit_access;
 mod auth;
 mod batch;
 mod check;

@@ -89,6 +89,22 @@ impl Problem {
         }
     }
 
+    /// 422: one field of the request is wrong; `path` names it (empty: the body).
+    pub fn invalid_field(path: &str, message: String) -> Problem {
+        let detail = if path.is_empty() {
+            message.clone()
+        } else {
+            format!("{path}: {message}")
+        };
+        Problem::invalid_input(
+            detail,
+            vec![FieldError {
+                path: path.to_owned(),
+                message,
+            }],
+        )
+    }
+
     /// 409: a request id reused for a different shipment.
     pub fn request_id_conflict(detail: String) -> Problem {
         Problem::new(
