@@ -228,18 +228,10 @@ fn history_line(index: u64, record: &AnyRecord) -> Markup {
 /// An officer's action from the hold page's form; back to the page with the
 /// result (303), or the page again with the refusal.
 pub async fn act(console: &Arc<Console>, signed: &SignedIn, id: &str, body: &[u8]) -> Response {
-    let fields = form_fields(body);
-    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
-        return super::csrf_refused(signed);
-    }
-    if !signed.client.has_any(&[Role::Officer]) {
-        return page::message(
-            StatusCode::FORBIDDEN,
-            "Not an officer",
-            Some(signed),
-            "Only a token with the officer role may act on holds; auditors see them.",
-        );
-    }
+    let fields = match officer_form(signed, body) {
+        Ok(fields) => fields,
+        Err(refused) => return *refused,
+    };
     let field = |name: &str| {
         fields
             .get(name)
@@ -289,18 +281,10 @@ fn problem_page(signed: &SignedIn, problem: &Problem) -> Response {
 
 /// Grants an exemption from a hold page's finding form; back to the hold page.
 pub async fn exempt(console: &Arc<Console>, signed: &SignedIn, body: &[u8]) -> Response {
-    let fields = form_fields(body);
-    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
-        return super::csrf_refused(signed);
-    }
-    if !signed.client.has_any(&[Role::Officer]) {
-        return page::message(
-            StatusCode::FORBIDDEN,
-            "Not an officer",
-            Some(signed),
-            "Only a token with the officer role may exempt a match.",
-        );
-    }
+    let fields = match officer_form(signed, body) {
+        Ok(fields) => fields,
+        Err(refused) => return *refused,
+    };
     let field = |name: &str| {
         fields
             .get(name)
@@ -394,18 +378,10 @@ pub async fn end_exemption(
     id: &str,
     body: &[u8],
 ) -> Response {
-    let fields = form_fields(body);
-    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
-        return super::csrf_refused(signed);
-    }
-    if !signed.client.has_any(&[Role::Officer]) {
-        return page::message(
-            StatusCode::FORBIDDEN,
-            "Not an officer",
-            Some(signed),
-            "Only a token with the officer role may end an exemption.",
-        );
-    }
+    let fields = match officer_form(signed, body) {
+        Ok(fields) => fields,
+        Err(refused) => return *refused,
+    };
     let reason = fields.get("reason").cloned().unwrap_or_default();
     match crate::serve::exemptions::expire(&console.app, &signed.client.name, id, &reason).await {
         Ok(_) => redirect("/ui/exemptions"),
@@ -416,6 +392,28 @@ pub async fn end_exemption(
             page
         }
     }
+}
+
+/// The fields of a form an officer posted, or the page refusing it: a form
+/// without this session's CSRF token, or from a session without the officer
+/// role (auditors see holds and exemptions; only officers change them).
+fn officer_form(
+    signed: &SignedIn,
+    body: &[u8],
+) -> Result<std::collections::HashMap<String, String>, Box<Response>> {
+    let fields = form_fields(body);
+    if !signed.csrf_matches(fields.get("csrf").map(String::as_str).unwrap_or_default()) {
+        return Err(Box::new(super::csrf_refused(signed)));
+    }
+    if !signed.client.has_any(&[Role::Officer]) {
+        return Err(Box::new(page::message(
+            StatusCode::FORBIDDEN,
+            "Not an officer",
+            Some(signed),
+            "Only a token with the officer role may act on holds or exemptions; auditors see them.",
+        )));
+    }
+    Ok(fields)
 }
 
 fn redirect(location: &str) -> Response {
