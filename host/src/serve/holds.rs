@@ -153,18 +153,7 @@ pub(super) fn parse_filter(query: Option<&str>) -> Result<HoldFilter, Problem> {
                     )
                 })?)
             }
-            "limit" => {
-                filter.limit = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        Problem::bad_parameter(
-                            "limit",
-                            format!("`{value}` is not a number from 1 to {MAX_LIMIT}"),
-                        )
-                    })?
-            }
+            "limit" => filter.limit = page_size(&value)?,
             other => {
                 return Err(Problem::bad_parameter(
                     other,
@@ -174,6 +163,20 @@ pub(super) fn parse_filter(query: Option<&str>) -> Result<HoldFilter, Problem> {
         }
     }
     Ok(filter)
+}
+
+/// A `limit` parameter: a page of 1 to [`MAX_LIMIT`] holds or changes.
+fn page_size(value: &str) -> Result<usize, Problem> {
+    value
+        .parse()
+        .ok()
+        .filter(|n| (1..=MAX_LIMIT).contains(n))
+        .ok_or_else(|| {
+            Problem::bad_parameter(
+                "limit",
+                format!("`{value}` is not a number from 1 to {MAX_LIMIT}"),
+            )
+        })
 }
 
 const STATES: &[&str] = &[
@@ -705,18 +708,7 @@ pub async fn changes(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
                         )
                     })?)
                 }
-                "limit" => {
-                    limit = value
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            Problem::bad_parameter(
-                                "limit",
-                                format!("`{value}` is not a number from 1 to {MAX_LIMIT}"),
-                            )
-                        })?
-                }
+                "limit" => limit = page_size(&value)?,
                 other => {
                     return Err(Problem::bad_parameter(
                         other,
