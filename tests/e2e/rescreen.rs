@@ -9,16 +9,16 @@ use crate::support::{Run, exportctl, hostile, repo, temp_dir, write};
 use serde_json::Value;
 use std::path::Path;
 
-const PARTIES: &str = "tests/inputs/parties/party-master.csv";
+pub(crate) const PARTIES: &str = "tests/inputs/parties/party-master.csv";
 
 /// The previous edition, as a set: party-screening with four lists.
-const PREVIOUS: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"CAP\"]\n";
+pub(crate) const PREVIOUS: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"CAP\"]\n";
 
 /// The current one: CAP dropped, the Entity List added, a milder country
 /// penalty (scores move) and UVL matches raised to licence_required.
-const CURRENT: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"EL\"]\ncountry_mismatch_penalty = 0.05\n[policy.settings.list_outcomes]\nUVL = \"licence_required\"\n";
+pub(crate) const CURRENT: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"EL\"]\ncountry_mismatch_penalty = 0.05\n[policy.settings.list_outcomes]\nUVL = \"licence_required\"\n";
 
-fn lines(stdout: &str) -> Vec<Value> {
+pub(crate) fn lines(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
