@@ -1,5 +1,6 @@
-//! One hold-action record: an officer's action on the hold a decision opened — approve,
-//! release, reject, cancel, or attach a licence and judge the shipment again with it — in the
+//! One hold-action record: an officer's action on the hold a decision (or a screening with new
+//! hits, on its party) opened — approve, release, reject, cancel, or attach a licence and judge
+//! the shipment again with it — in the
 //! same log as the decision, with the state it led to, so the hold's whole history is
 //! tamper-evident and a verifier can check it against the rules of [`crate::hold`].
 
@@ -71,7 +72,7 @@ pub struct HoldActionRecord {
     pub officer: String,
     /// The caller's request id, for idempotent retries.
     pub request_id: Option<String>,
-    /// The decision that opened the hold.
+    /// The decision (or screening) that opened the hold.
     pub hold: DecisionId,
     /// The held shipment's own id (a hold on a shipment; absent on a party hold).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -584,10 +584,11 @@ pub async fn list(
 
 /// One hold with its history.
 ///
-/// `{"hold", "decision", "sealed", "history"}`: the hold (as listed), the
-/// decision's record, whether a checkpoint seals it, and every record of its
-/// history in order (`{"leaf_index", "record"}`: the decision, then each
-/// action).
+/// `{"hold", "party", "sealed", "history"}`: the hold (as listed), for a hold
+/// on a party the party as screened with its matches and failures (else
+/// null), whether a checkpoint seals the record that opened it, and every
+/// record of its history in order (`{"leaf_index", "record"}`: the decision or
+/// screening, then each action).
 #[utoipa::path(
     get,
     path = "/v1/holds/{id}",
@@ -673,6 +674,9 @@ fn record_json(record: &AnyRecord) -> Result<Value, Problem> {
 
 /// Acts on a hold: approve, release, reject, cancel or attach a licence.
 ///
+/// A hold on a party (a screening's new match) is released by two officers
+/// whatever its outcome, or rejected; a licence is refused (409).
+///
 /// Each action is a record in the audit log (who, when, reason code, comment).
 /// Four eyes: the officer who approved cannot release. A `deny` hold is only
 /// rejected or cancelled; a `licence_required` one is let go by attaching the
@@ -736,7 +740,8 @@ pub async fn act_handler(
 /// Every change to holds after a cursor, in order: what an ERP polls.
 ///
 /// `{"changes": [...], "next": "…", "more": bool}`. Each change: `cursor`,
-/// `hold_id`, `shipment_id`, `event` (`opened`, or the action), `state` after
+/// `hold_id`, `subject` (`shipment` or `party`), `shipment_id` or `party_id`
+/// (the other null), `event` (`opened`, or the action), `state` after
 /// it, `outcome` held for, `time`, and for an action `officer`, `reason_code`,
 /// `comment`. Start without `since`; then pass the `next` of the last page.
 /// Cursors are leaf indices of the audit log, assigned and committed in order,
