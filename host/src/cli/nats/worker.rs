@@ -1,8 +1,9 @@
 //! `exportctl worker --nats URL`: takes chunks of the policy set it loaded (by
 //! the set's digest, on the chunks' subjects) from the work-queue stream one at
-//! a time, judges each document as `check` does, records each decision
-//! (`--audit`) under the request id `job:<job>:item:<index>`, publishes the
-//! chunk's results and only then acknowledges the chunk.
+//! a time, judges each document as `check` does (or screens each party of a
+//! chunk of parties), records each decision or screening (`--audit`) under
+//! the request id `job:<job>:item:<index>`, publishes the chunk's results and
+//! only then acknowledges the chunk.
 //!
 //! Every step may be repeated safely: a chunk whose worker died is delivered
 //! again, and the store answers a repeated request id with the decision first
