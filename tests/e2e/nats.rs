@@ -927,3 +927,48 @@ fn rescreen_over_nats_records_each_party_once_and_compares_like_the_local_run() 
         workers[1].log()
     );
 }
+
+/// A recorded `rescreen --nats` whose worker records nothing (no `--audit`) stops before it
+/// reports any change of a screening that is not in its store: exit 1, naming the party
+/// and the store, nothing on standard output.
+#[test]
+fn rescreen_over_nats_with_a_store_its_workers_do_not_record_in_stops() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let (key, _) = keygen(dir.path());
+    let previous = write(dir.path(), "previous.toml", crate::rescreen::PREVIOUS);
+    let current = write(dir.path(), "current.toml", crate::rescreen::CURRENT);
+    let store = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let worker = Worker::start(
+        dir.path(),
+        "unrecorded",
+        &["--nats", &nats.url, "--policies", &current],
+    );
+    wait_for_log(&worker, "taking chunks of set ", Duration::from_secs(60));
+    let run = exportctl(&[
+        "rescreen",
+        "--parties",
+        crate::rescreen::PARTIES,
+        "--policies",
+        &current,
+        "--against",
+        &previous,
+        "--date",
+        "2026-09-01",
+        "--audit",
+        &store,
+        "--checkpoint-key",
+        &key,
+        "--nats",
+        &nats.url,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no change of an unrecorded screening");
+    assert!(
+        run.stderr
+            .contains("party C-1001: the worker that screened it recorded nothing")
+            && run.stderr.contains("audit.db"),
+        "{}",
+        run.stderr
+    );
+}
