@@ -32,6 +32,7 @@ use exportctl_peers_bench::reference::rego::RegoRule;
 use exportctl_peers_bench::sandbox::MODES;
 use exportctl_peers_bench::scenarios::{Scenario, scenarios};
 use exportctl_sdk::Shipment;
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use table::{header, row, section, us};
 use timing::{REPS, Stat, time_per_item};
@@ -62,6 +63,8 @@ fn main() -> Result<(), BoxError> {
             s.name
         );
     }
+
+    finding_kinds(&chpl, &scenarios);
 
     let mut stats = Vec::new();
     for scenario in &scenarios {
@@ -122,6 +125,28 @@ const ROWS: [&str; 10] = [
 const REGO_PREBUILT: usize = 2;
 const CEDAR_PREBUILT: usize = 5;
 const EXPORTCTL_REUSED: usize = 7;
+
+/// How often each kind of chpl-diversion finding occurs, so a reader sees which
+/// parts of the rules the agreement check exercised.
+fn finding_kinds(engines: &ChplEngines, scenarios: &[Scenario]) {
+    for scenario in scenarios {
+        let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for s in &scenario.shipments {
+            for f in chpl::native(&engines.native, s).0 {
+                *kinds.entry((f.rule, f.outcome)).or_default() += 1;
+            }
+        }
+        let shown: Vec<String> = kinds
+            .iter()
+            .map(|((rule, outcome), n)| format!("{rule} {outcome} {n}"))
+            .collect();
+        println!(
+            "  {}: findings by kind: {}",
+            scenario.name,
+            shown.join(", ")
+        );
+    }
+}
 
 /// The rows of the chpl-diversion table, in order.
 const CHPL_ROWS: [&str; 8] = [

@@ -5,7 +5,9 @@
 use exportctl_peers_bench::agreement::{
     ChplEngines, ReferenceEngines, check_chpl, check_reference,
 };
+use exportctl_peers_bench::chpl;
 use exportctl_peers_bench::scenarios::scenarios;
+use std::collections::BTreeSet;
 
 /// Shipments per scenario: enough for every kind of the corpus mix to occur.
 const SHIPMENTS: usize = 400;
@@ -41,5 +43,23 @@ fn every_engine_reaches_the_same_chpl_diversion_decision() -> Result<(), Box<dyn
             scenario.shipments.len()
         );
     }
+    // Every kind of finding occurs, so every part of the rules was compared.
+    let kinds: BTreeSet<(String, String)> = scenarios
+        .iter()
+        .flat_map(|s| &s.shipments)
+        .flat_map(|s| chpl::native(&engines.native, s).0)
+        .map(|f| (f.rule, f.outcome))
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("chpl-russia-belarus", "deny"),
+        ("chpl-russia-belarus", "review"),
+        ("chpl-transit-russia-belarus", "deny"),
+        ("chpl-transit-russia-belarus", "review"),
+        ("chpl-transshipment-risk", "review"),
+    ]
+    .iter()
+    .map(|(r, o)| ((*r).to_owned(), (*o).to_owned()))
+    .collect();
+    assert_eq!(kinds, expected);
     Ok(())
 }
