@@ -39,7 +39,7 @@ const WINDOW: usize = 1024;
 const CHUNK: usize = 16;
 
 /// What became of one input.
-pub(super) enum Judged {
+pub(in crate::cli) enum Judged {
     /// A verdict, with where the shipment came from and, when the output keeps
     /// it, the digest of the input as judged.
     Verdict {

@@ -17,6 +17,7 @@ pub(super) mod stream;
 pub(super) mod worker;
 
 pub(super) use publish::run as batch;
+pub(super) use publish::{Ended, Remote, new_job_id};
 pub(super) use rescreen::{Previous, parties as rescreen_parties};
 
 use super::ExitStatus;
