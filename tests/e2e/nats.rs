@@ -971,6 +971,38 @@ fn rescreen_over_nats_with_a_store_its_workers_do_not_record_in_stops() {
         "{}",
         run.stderr
     );
+
+    // Open orders: the same, naming the order, for a worker of the default set.
+    let judge = Worker::start(dir.path(), "unrecorded-orders", &["--nats", &nats.url]);
+    wait_for_log(&judge, "taking chunks of set ", Duration::from_secs(60));
+    let kz_only = write(
+        dir.path(),
+        "kz.toml",
+        "[[policy]]\nplugin = \"kz-export-control\"\n",
+    );
+    let orders = write(dir.path(), "orders.jsonl", example_corpus("U", 3));
+    let run = exportctl(&[
+        "rescreen",
+        "--orders",
+        &orders,
+        "--against",
+        &kz_only,
+        "--audit",
+        &store,
+        "--checkpoint-key",
+        &key,
+        "--nats",
+        &nats.url,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no change of an unrecorded decision");
+    assert!(
+        run.stderr
+            .contains("order U-00000: the worker that judged it recorded nothing")
+            && run.stderr.contains("audit.db"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Holds in a store.

@@ -75,6 +75,18 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
         Ok(baseline) => baseline,
         Err(status) => return status,
     };
+    // With `--nats`, the store the workers record into, read here to find each
+    // screening and decision before its change is reported.
+    let recorded_in = match (&args.nats, &log, &record_url) {
+        (Some(_), Some(_), Some(url)) => match Store::open_existing(url) {
+            Ok(store) => Some(store),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitStatus::Internal;
+            }
+        },
+        _ => None,
+    };
     if args.parties.is_some() {
         for (which, set) in [
             ("--policies", Some(&host)),
@@ -120,18 +132,6 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
                         before: *before,
                     },
                 };
-                // The store the workers record into, read here to find each
-                // screening before its change is reported.
-                let recorded_in = match (&log, &record_url) {
-                    (Some(_), Some(url)) => match Store::open_existing(url) {
-                        Ok(store) => Some(store),
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            return ExitStatus::Internal;
-                        }
-                    },
-                    _ => None,
-                };
                 // Parties screened now by the workers, before here (`sdk/spec/queue.md`).
                 match super::nats::rescreen_parties(
                     &rows,
@@ -169,6 +169,7 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
             &host,
             &baseline,
             log.as_mut(),
+            recorded_in.as_ref(),
             &mut output,
             &mut tally,
         ) {
@@ -414,6 +415,7 @@ fn orders(
     now: &Arc<Host>,
     baseline: &Baseline,
     log: Option<&mut RescreenLog>,
+    recorded_in: Option<&Store>,
     output: &mut Output,
     tally: &mut Tally,
 ) -> Result<io::Result<()>, ExitStatus> {
@@ -458,7 +460,7 @@ fn orders(
     };
     let current = match &args.nats {
         // The workers record (`worker --audit`); this side's recorder only closes.
-        Some(url) => match on_workers(args, now, url, &options) {
+        Some(url) => match on_workers(args, now, url, &options, recorded_in) {
             Ok(Ok(collected)) => collected,
             Ok(Err(e)) => return Ok(Err(e)),
             Err(status) => return Err(status),
@@ -489,12 +491,15 @@ fn orders(
 
 /// Judges the open orders on the workers of the current set (`--nats`), as
 /// `batch --nats` has them judged: the verdicts in input order, and what was
-/// not judged. The outer `Err` is the exit status of a run the queue stopped.
+/// not judged. In a recorded run each decision a worker names is found in
+/// `recorded_in` before its verdict is taken. The outer `Err` is the exit
+/// status of a run the queue stopped.
 fn on_workers(
     args: &RescreenArgs,
     now: &Arc<Host>,
     url: &str,
     options: &JudgeOptions,
+    recorded_in: Option<&Store>,
 ) -> Result<io::Result<Collect>, ExitStatus> {
     let job = super::nats::new_job_id().map_err(|e| {
         eprintln!("error: cannot make a job id: {e}");
@@ -515,9 +520,19 @@ fn on_workers(
         command: "rescreen",
     };
     let mut collected = Collect::default();
+    // The decision each worker names; looked up once the job is done (the
+    // store's client must not block the queue's runtime).
+    let mut named = Vec::new();
     let judged = remote.judge(url, &mut |judged| {
         match judged {
-            Judged::Verdict { verdict, .. } => collected.verdicts.push((*verdict).clone()),
+            Judged::Verdict {
+                verdict,
+                recorded_as,
+                ..
+            } => {
+                named.push(recorded_as);
+                collected.verdicts.push((*verdict).clone());
+            }
             Judged::Invalid(messages) => collected.invalid.push(messages),
             Judged::NotRecorded(e) => return Err(io::Error::other(e.to_string())),
             Judged::Resumed(_) => {
@@ -529,7 +544,19 @@ fn on_workers(
         Ok(())
     });
     match judged {
-        Ok(()) => Ok(Ok(collected)),
+        Ok(()) => {
+            if let Some(store) = recorded_in {
+                for (verdict, id) in collected.verdicts.iter().zip(&named) {
+                    let item = format!("order {}", verdict.shipment);
+                    let found =
+                        super::nats::recorded_in_store(store, &item, "judged", id.as_deref());
+                    if let Err(e) = found {
+                        return Ok(Err(e));
+                    }
+                }
+            }
+            Ok(Ok(collected))
+        }
         Err(Ended::Write(e)) => Ok(Err(e)),
         Err(Ended::Before(status) | Ended::Said(status)) => Err(status),
     }
