@@ -971,4 +971,188 @@ fn rescreen_over_nats_with_a_store_its_workers_do_not_record_in_stops() {
         "{}",
         run.stderr
     );
+
+    // Open orders: the same, naming the order, for a worker of the default set.
+    let judge = Worker::start(dir.path(), "unrecorded-orders", &["--nats", &nats.url]);
+    wait_for_log(&judge, "taking chunks of set ", Duration::from_secs(60));
+    let kz_only = write(
+        dir.path(),
+        "kz.toml",
+        "[[policy]]\nplugin = \"kz-export-control\"\n",
+    );
+    let orders = write(dir.path(), "orders.jsonl", example_corpus("U", 3));
+    let run = exportctl(&[
+        "rescreen",
+        "--orders",
+        &orders,
+        "--against",
+        &kz_only,
+        "--audit",
+        &store,
+        "--checkpoint-key",
+        &key,
+        "--nats",
+        &nats.url,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no change of an unrecorded decision");
+    assert!(
+        run.stderr
+            .contains("order U-00000: the worker that judged it recorded nothing")
+            && run.stderr.contains("audit.db"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Holds in a store.
+fn holds(url: &str) -> i64 {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    c.query_one("SELECT count(*) FROM holds", &[])
+        .map_or(0, |row| row.get(0))
+}
+
+/// `rescreen --nats --orders … --since-decisions --audit postgres://…` with two workers of
+/// the current set recording in the shared store: the changes are the local `rescreen
+/// --orders … --since-decisions --audit`'s byte for byte (both stores seeded by the same
+/// earlier decisions of some of the orders), each order is decided exactly once under its
+/// item's request id, its decision opens a hold as a local one does, and the store verifies.
+#[test]
+fn rescreen_orders_over_nats_decides_each_order_once_like_the_local_run() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let pg = PgServer::start();
+    let local_store = pg.database("local");
+    let shared = pg.database("shared");
+    let (key, public) = keygen(dir.path());
+    let kz_only = write(
+        dir.path(),
+        "kz.toml",
+        "[[policy]]\nplugin = \"kz-export-control\"\n",
+    );
+    // 150 orders: 3 chunks of the job.
+    let count = 150;
+    let corpus = example_corpus("O", count);
+    let orders = write(dir.path(), "orders.jsonl", &corpus);
+    // 30 of the orders were decided before, with kz-export-control alone.
+    let decided: String = corpus.lines().take(30).map(|l| format!("{l}\n")).collect();
+    let earlier = write(dir.path(), "earlier.jsonl", &decided);
+    for store in [&local_store, &shared] {
+        let seeded = exportctl(&[
+            "batch",
+            "--policies",
+            &kz_only,
+            "--audit",
+            store,
+            "--checkpoint-key",
+            &key,
+            "--out",
+            &dir.path().join("earlier.out").display().to_string(),
+            &earlier,
+        ]);
+        assert!(seeded.code != 1 && seeded.code != 2, "{}", seeded.stderr);
+    }
+    let seeded = records(&shared);
+    assert_eq!(seeded, 30);
+    let held_before = holds(&shared);
+    let since = |store: &str| {
+        vec![
+            "rescreen".to_owned(),
+            "--orders".to_owned(),
+            orders.clone(),
+            "--since-decisions".to_owned(),
+            "--audit".to_owned(),
+            store.to_owned(),
+            "--checkpoint-key".to_owned(),
+            key.clone(),
+            "--date".to_owned(),
+            "2026-09-01".to_owned(),
+        ]
+    };
+    let local = exportctl(
+        &since(&local_store)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(local.code != 1 && local.code != 2, "{}", local.stderr);
+    assert!(
+        local.stdout.contains("not_judged_before"),
+        "{}",
+        local.stdout
+    );
+    assert!(
+        local
+            .stdout
+            .lines()
+            .any(|l| !l.contains("not_judged_before")),
+        "{}",
+        local.stdout
+    );
+
+    let workers: Vec<Worker> = (0..2)
+        .map(|i| {
+            Worker::start(
+                dir.path(),
+                &format!("judge-{i}"),
+                &[
+                    "--nats",
+                    &nats.url,
+                    "--audit",
+                    &shared,
+                    "--checkpoint-key",
+                    &key,
+                ],
+            )
+        })
+        .collect();
+    for w in &workers {
+        wait_for_log(w, "taking chunks of set ", Duration::from_secs(60));
+    }
+    let mut args = since(&shared);
+    args.extend(["--nats".to_owned(), nats.url.clone()]);
+    let remote = exportctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(remote.code, local.code, "{}", remote.stderr);
+    assert_eq!(remote.stdout, local.stdout, "{}", remote.stderr);
+    let ours: Vec<&str> = remote
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("rescreen: job "))
+        .collect();
+    assert_eq!(ours, local.stderr.lines().collect::<Vec<_>>());
+
+    // Each order decided exactly once by the job, under its item's request id, by a worker.
+    let mut c = postgres::Client::connect(&shared, postgres::NoTls).unwrap();
+    let row = c
+        .query_one(
+            "SELECT count(*), count(DISTINCT input_sha256), count(DISTINCT request_id) FROM records
+             WHERE kind = 'decision' AND request_id LIKE 'job:%:item:%'",
+            &[],
+        )
+        .unwrap();
+    // Each order has an id of its own, so its input's digest is one of its own too.
+    let (rows, inputs, requests): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((rows, inputs, requests), (150, 150, 150));
+    assert_eq!(records(&shared), seeded + 150, "nothing else recorded");
+    assert_eq!(records(&local_store), records(&shared));
+    // The workers' decisions open holds as the local run's do.
+    assert!(holds(&shared) > held_before);
+    assert_eq!(holds(&shared), holds(&local_store));
+    let verify = exportctl(&["audit", "verify", &shared, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+    assert!(
+        workers
+            .iter()
+            .any(|w| w.log().contains("chunk 2: delivery 1 of 5")),
+        "the workers judged"
+    );
+
+    // The next run over the queue compares with this one's decisions: nothing changed.
+    let again = exportctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        (again.code, again.stdout.as_str()),
+        (0, ""),
+        "{}",
+        again.stderr
+    );
 }

@@ -39,7 +39,7 @@ const WINDOW: usize = 1024;
 const CHUNK: usize = 16;
 
 /// What became of one input.
-pub(super) enum Judged {
+pub(in crate::cli) enum Judged {
     /// A verdict, with where the shipment came from and, when the output keeps
     /// it, the digest of the input as judged.
     Verdict {
@@ -52,6 +52,8 @@ pub(super) enum Judged {
         /// judged it printed it, written as it is: the one writer thread then
         /// only copies bytes, which keeps it from limiting the judging threads.
         json: Option<Box<serde_json::value::RawValue>>,
+        /// With `--nats`: the decision the worker says it recorded.
+        recorded_as: Option<String>,
     },
     /// Judged, but its record could not be made: the run stops, the verdict
     /// withheld.
@@ -376,6 +378,7 @@ impl Sink for One<'_> {
             digest: None,
             record: None,
             json: None,
+            recorded_as: None,
         });
         Ok(())
     }
@@ -414,6 +417,7 @@ impl Sink for One<'_> {
             digest,
             record,
             json,
+            recorded_as: None,
         });
         Ok(())
     }

@@ -48,6 +48,19 @@ impl Reading {
         })
     }
 
+    /// Shipment documents as `check` reads them (`rescreen --orders`): the
+    /// format told by each file's name, no ERP CSV mapping.
+    pub(super) fn documents() -> Reading {
+        Reading {
+            format: InputFormat::Auto,
+            all_csv: false,
+            csv: CsvOptions {
+                mapping: Mapping::default(),
+                delimiter: b',',
+            },
+        }
+    }
+
     /// Whether `file` is read as ERP CSV: by `--input-format csv`, or by its
     /// name under `auto`.
     /// The format of the inputs that are not ERP CSV.

@@ -311,9 +311,10 @@ pub struct RescreenArgs {
     /// Threads screening parties; default: the cores.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
-    /// Screen the parties on the workers (`exportctl worker`) of this NATS
-    /// server that run the current set; the previous set (`--against`) is
-    /// screened here and orders are judged here (`sdk/spec/queue.md`).
+    /// Screen the parties and judge the open orders on the workers
+    /// (`exportctl worker`) of this NATS server that run the current set; the
+    /// previous set (`--against`) is screened and judged here
+    /// (`sdk/spec/queue.md`).
     #[arg(long, value_name = "URL", requires = "against")]
     pub nats: Option<String>,
     /// With `--nats`: give up when no result has come for this many seconds.

@@ -12,7 +12,15 @@
 //! the contract's party screener (`screening.rs` in the library), in windows
 //! of [`WINDOW`] parties spread over the threads, so memory stays bounded and
 //! the output keeps the file's order.
+//!
+//! With `--nats` the workers of the current set screen the parties
+//! (`nats/rescreen.rs`) and judge the open orders (as `batch --nats` has
+//! shipments judged, recording with `worker --audit`); the comparison and the
+//! output stay here, the same code as a local run's.
 
+use super::batch::Judged;
+use super::batch_input::Reading;
+use super::nats::Ended;
 use super::recording::{NotRecorded, Recording};
 use super::rescreen_delta::{self, Judgement};
 use super::rescreen_output::{Change, Output, Tally};
@@ -67,6 +75,18 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
         Ok(baseline) => baseline,
         Err(status) => return status,
     };
+    // With `--nats`, the store the workers record into, read here to find each
+    // screening and decision before its change is reported.
+    let recorded_in = match (&args.nats, &log, &record_url) {
+        (Some(_), Some(_), Some(url)) => match Store::open_existing(url) {
+            Ok(store) => Some(store),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitStatus::Internal;
+            }
+        },
+        _ => None,
+    };
     if args.parties.is_some() {
         for (which, set) in [
             ("--policies", Some(&host)),
@@ -112,18 +132,6 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
                         before: *before,
                     },
                 };
-                // The store the workers record into, read here to find each
-                // screening before its change is reported.
-                let recorded_in = match (&log, &record_url) {
-                    (Some(_), Some(url)) => match Store::open_existing(url) {
-                        Ok(store) => Some(store),
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            return ExitStatus::Internal;
-                        }
-                    },
-                    _ => None,
-                };
                 // Parties screened now by the workers, before here (`sdk/spec/queue.md`).
                 match super::nats::rescreen_parties(
                     &rows,
@@ -156,14 +164,18 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
         }
     }
     if written.is_ok() && !args.orders.is_empty() {
-        written = orders(
+        match orders(
             args,
             &host,
             &baseline,
             log.as_mut(),
+            recorded_in.as_ref(),
             &mut output,
             &mut tally,
-        );
+        ) {
+            Ok(result) => written = result,
+            Err(status) => return status,
+        }
     }
     if written.is_ok()
         && let Some(log) = &mut log
@@ -394,35 +406,44 @@ impl Sink for Collect {
 }
 
 /// Judges the open orders with the current set (recording each decision when
-/// `log` is given) and compares each verdict with the previous set's, or with
-/// the order's last recorded decision.
+/// `log` is given), here or, with `--nats`, on the workers of the set, and
+/// compares each verdict with the previous set's, or with the order's last
+/// recorded decision. `Err` is the exit status of a run the queue stopped,
+/// said on standard error.
 fn orders(
     args: &RescreenArgs,
     now: &Arc<Host>,
     baseline: &Baseline,
     log: Option<&mut RescreenLog>,
+    recorded_in: Option<&Store>,
     output: &mut Output,
     tally: &mut Tally,
-) -> io::Result<()> {
+) -> Result<io::Result<()>, ExitStatus> {
     let options = JudgeOptions {
         as_of: args.date,
         strict: false,
         limits: InputLimits::default(),
         ..JudgeOptions::default()
     };
+    // With `--nats` the workers read the files again and report what is
+    // invalid: here they are read only for the previous set.
+    let report_invalid = args.nats.is_none();
     let mut documents = Vec::new();
-    for entry in args
-        .orders
-        .iter()
-        .flat_map(|file| read_file(file, InputFormat::Auto, &options.limits))
-    {
-        match entry {
-            Ok(doc) => documents.push(doc),
-            Err(invalid) => {
-                for message in invalid.messages() {
-                    eprintln!("invalid: {message}");
+    if report_invalid || baseline_set(baseline).is_some() {
+        for entry in args
+            .orders
+            .iter()
+            .flat_map(|file| read_file(file, InputFormat::Auto, &options.limits))
+        {
+            match entry {
+                Ok(doc) => documents.push(doc),
+                Err(invalid) if report_invalid => {
+                    for message in invalid.messages() {
+                        eprintln!("invalid: {message}");
+                    }
+                    tally.orders_invalid += 1;
                 }
-                tally.orders_invalid += 1;
+                Err(_) => {}
             }
         }
     }
@@ -437,23 +458,120 @@ fn orders(
         );
         sink
     };
-    let current = match log.and_then(|log| log.recorder.take().map(|r| (r, log))) {
-        None => judge_all(now),
-        // Each decision is recorded, and its verdict released, before it is compared.
-        Some((recorder, log)) => {
-            let mut recording = Recording::new(Collect::default(), recorder, log.decisions.clone());
-            if let Err(stopped) = judge(
-                documents.iter().cloned().map(Ok),
-                &mut now.worker(),
-                &options,
-                &mut recording,
-            ) {
-                return Err(stopped.error);
+    let current = match &args.nats {
+        // The workers record (`worker --audit`); this side's recorder only closes.
+        Some(url) => match on_workers(args, now, url, &options, recorded_in) {
+            Ok(Ok(collected)) => collected,
+            Ok(Err(e)) => return Ok(Err(e)),
+            Err(status) => return Err(status),
+        },
+        None => match log.and_then(|log| log.recorder.take().map(|r| (r, log))) {
+            None => judge_all(now),
+            // Each decision is recorded, and its verdict released, before it is compared.
+            Some((recorder, log)) => {
+                let mut recording =
+                    Recording::new(Collect::default(), recorder, log.decisions.clone());
+                if let Err(stopped) = judge(
+                    documents.iter().cloned().map(Ok),
+                    &mut now.worker(),
+                    &options,
+                    &mut recording,
+                ) {
+                    return Ok(Err(stopped.error));
+                }
+                if let Err(e) = recording.finish() {
+                    return Ok(Err(e));
+                }
+                recording.into_inner()
             }
-            recording.finish()?;
-            recording.into_inner()
-        }
+        },
     };
+    Ok(compare(args, baseline, &current, judge_all, output, tally))
+}
+
+/// Judges the open orders on the workers of the current set (`--nats`), as
+/// `batch --nats` has them judged: the verdicts in input order, and what was
+/// not judged. In a recorded run each decision a worker names is found in
+/// `recorded_in` before its verdict is taken. The outer `Err` is the exit
+/// status of a run the queue stopped.
+fn on_workers(
+    args: &RescreenArgs,
+    now: &Arc<Host>,
+    url: &str,
+    options: &JudgeOptions,
+    recorded_in: Option<&Store>,
+) -> Result<io::Result<Collect>, ExitStatus> {
+    let job = super::nats::new_job_id().map_err(|e| {
+        eprintln!("error: cannot make a job id: {e}");
+        ExitStatus::Internal
+    })?;
+    let reading = Reading::documents();
+    let remote = super::nats::Remote {
+        host: now,
+        job,
+        files: &args.orders,
+        reading: &reading,
+        chunk: CHUNK,
+        as_of: options.as_of.map(|d| d.to_string()),
+        strict: options.strict,
+        wait: std::time::Duration::from_secs(args.wait),
+        text: false,
+        keeps_digest: false,
+        command: "rescreen",
+    };
+    let mut collected = Collect::default();
+    // The decision each worker names; looked up once the job is done (the
+    // store's client must not block the queue's runtime).
+    let mut named = Vec::new();
+    let judged = remote.judge(url, &mut |judged| {
+        match judged {
+            Judged::Verdict {
+                verdict,
+                recorded_as,
+                ..
+            } => {
+                named.push(recorded_as);
+                collected.verdicts.push((*verdict).clone());
+            }
+            Judged::Invalid(messages) => collected.invalid.push(messages),
+            Judged::NotRecorded(e) => return Err(io::Error::other(e.to_string())),
+            Judged::Resumed(_) => {
+                return Err(io::Error::other(
+                    "a result of an earlier run came back for a new job",
+                ));
+            }
+        }
+        Ok(())
+    });
+    match judged {
+        Ok(()) => {
+            if let Some(store) = recorded_in {
+                for (verdict, id) in collected.verdicts.iter().zip(&named) {
+                    let item = format!("order {}", verdict.shipment);
+                    let found =
+                        super::nats::recorded_in_store(store, &item, "judged", id.as_deref());
+                    if let Err(e) = found {
+                        return Ok(Err(e));
+                    }
+                }
+            }
+            Ok(Ok(collected))
+        }
+        Err(Ended::Write(e)) => Ok(Err(e)),
+        Err(Ended::Before(status) | Ended::Said(status)) => Err(status),
+    }
+}
+
+/// Compares each order judged now with its baseline and writes its change,
+/// in the orders' order; `judge_all` judges the orders with another set.
+fn compare(
+    args: &RescreenArgs,
+    baseline: &Baseline,
+    current: &Collect,
+    judge_all: impl Fn(&Arc<Host>) -> Collect,
+    output: &mut Output,
+    tally: &mut Tally,
+) -> io::Result<()> {
     for messages in &current.invalid {
         for message in messages {
             eprintln!("invalid: {message}");

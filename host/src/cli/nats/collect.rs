@@ -221,6 +221,7 @@ impl<'a> Collector<'a> {
                 label,
                 verdict,
                 input_sha256,
+                decision_id,
                 ..
             }) => {
                 let rebuilt = serde_json::from_str(verdict.get())
@@ -235,6 +236,7 @@ impl<'a> Collector<'a> {
                         digest: self.keeps_digest.then_some(input_sha256),
                         record: None,
                         json: Some(verdict),
+                        recorded_as: decision_id,
                     },
                     Err(e) => Judged::Invalid(vec![format!(
                         "{origin}: the verdict of chunk {seq} of job {job} cannot be read: {e}"

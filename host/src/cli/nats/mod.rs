@@ -17,7 +17,8 @@ pub(super) mod stream;
 pub(super) mod worker;
 
 pub(super) use publish::run as batch;
-pub(super) use rescreen::{Previous, parties as rescreen_parties};
+pub(super) use publish::{Ended, Remote, new_job_id};
+pub(super) use rescreen::{Previous, parties as rescreen_parties, recorded_in_store};
 
 use super::ExitStatus;
 

@@ -30,6 +30,7 @@ use crate::cli::{BatchArgs, BatchFormat, ExitStatus, load_host_and_audit, print_
 use async_nats::jetstream::Context;
 use async_nats::jetstream::consumer::pull;
 use async_nats::jetstream::message::PublishMessage;
+use exportctl::Host;
 use exportctl_sdk::input::InputLimits;
 use futures_util::StreamExt;
 use std::collections::BTreeSet;
@@ -75,7 +76,6 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
             return ExitStatus::InvalidInput;
         }
     };
-    let set: &str = &host.generation().set_digest;
     let mut output = match Output::open(args.out.as_deref(), args.format, false) {
         Ok(output) => output,
         Err(e) => {
@@ -83,78 +83,6 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
             return ExitStatus::Internal;
         }
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the NATS client: {e}");
-            return ExitStatus::Internal;
-        }
-    };
-    let keeps_digest = args.out.is_some() && args.format == BatchFormat::Jsonl;
-    let text_host = (args.format == BatchFormat::Text).then_some(&*host);
-    let mut collector = Collector::new(&job, set, text_host, keeps_digest);
-    let opened = rt.block_on(async {
-        let js = stream::connect(url).await?;
-        let (chunks, results) = stream::streams(&js, url).await?;
-        let announcements = dead_letter::listen(&js, set, url).await?;
-        let earlier = earlier(&chunks, &results, &job, set, url).await?;
-        // Results and dead letters, as they come: first those of an earlier run.
-        let mut from_results = stream::follow(&results, stream::results(&job), url).await?;
-        let mut from_dead = stream::follow(&results, stream::dead(&job), url).await?;
-        for (messages, held) in [
-            (&mut from_results, earlier.results),
-            (&mut from_dead, earlier.dead),
-        ] {
-            for _ in 0..held {
-                let message = next_earlier(messages, url).await?;
-                collector
-                    .arrived(&message.subject, message.headers.as_ref(), &message.payload)
-                    .map_err(|theirs| NatsError::OtherSet {
-                        url: url.to_owned(),
-                        job: job.clone(),
-                        theirs,
-                        ours: set.to_owned(),
-                    })?;
-            }
-        }
-        if earlier.results + earlier.dead > 0 || !earlier.waiting.is_empty() {
-            eprintln!(
-                "batch: job {job} resumed: {} chunks done, {} dead, {} on the queue",
-                earlier.results,
-                earlier.dead,
-                earlier.waiting.len()
-            );
-        }
-        if !stream::consuming(&chunks, set, url).await? {
-            eprintln!(
-                "batch: no worker of set {set} is taking chunks on {url} yet: this job's chunks wait for \
-                 `exportctl worker --nats {url}` with the same policy set (workers of other sets never take them)"
-            );
-        }
-        tokio::spawn(dead_letter::watch(
-            announcements,
-            js.clone(),
-            chunks.clone(),
-            url.to_owned(),
-        ));
-        let collected = Box::pin(futures_util::stream::select(from_results, from_dead));
-        Ok::<_, NatsError>((js, chunks, collected, earlier.waiting))
-    });
-    let (js, chunks, collected, waiting) = match opened {
-        Ok(opened) => opened,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return e.status();
-        }
-    };
-    let max_payload = js.client().server_info().max_payload;
-    // Half of what one message may carry: results are larger than documents.
-    let budget = if max_payload == 0 {
-        512 << 10
-    } else {
-        max_payload / 2
-    };
-    eprintln!("batch: job {job} on {url}");
     let reading = match Reading::new(args) {
         Ok(reading) => reading,
         Err(e) => {
@@ -162,86 +90,212 @@ pub(crate) fn run(args: &BatchArgs, url: &str) -> ExitStatus {
             return ExitStatus::InvalidInput;
         }
     };
-    let limits = InputLimits::default();
-    let chunk_size = args.chunk as usize;
+    let remote = Remote {
+        host: &host,
+        job,
+        files: &args.files,
+        reading: &reading,
+        chunk: args.chunk as usize,
+        as_of: args.as_of.map(|d| d.to_string()),
+        strict: args.strict,
+        wait: Duration::from_secs(args.wait),
+        text: args.format == BatchFormat::Text,
+        keeps_digest: args.out.is_some() && args.format == BatchFormat::Jsonl,
+        command: "batch",
+    };
     let mut tally = Tally::default();
-    let (tx, rx) = mpsc::channel::<Piece>(4);
-    let outcome = std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut pieces = Pieces::new(chunk_size, budget, tx);
-            for file in &args.files {
-                if !pieces.read(file, &reading, &limits) {
-                    return;
-                }
-            }
-            pieces.finish();
-        });
-        let publisher = Publisher {
-            js: &js,
-            url,
-            set,
-            job: &job,
-            as_of: args.as_of.map(|d| d.to_string()),
-            strict: args.strict,
-            waiting,
-        };
-        rt.block_on(publisher.run(
-            rx,
-            collected,
-            &mut collector,
-            Duration::from_secs(args.wait),
-            &mut |judged| {
-                tally.count(&judged);
-                output.write(&judged)
-            },
-        ))
-    });
-    let outcome = outcome.and_then(|()| output.finish().map_err(Stop::Write));
-    tally.print(&mut io::stderr().lock());
+    let outcome = remote
+        .judge(url, &mut |judged| {
+            tally.count(&judged);
+            output.write(&judged)
+        })
+        .and_then(|()| output.finish().map_err(Ended::Write));
+    match outcome {
+        Err(Ended::Before(status)) => return status,
+        Ok(()) | Err(_) => tally.print(&mut io::stderr().lock()),
+    }
     match outcome {
         Ok(()) => tally.status(),
-        Err(Stop::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => tally.status(),
-        Err(Stop::Write(e)) => {
+        Err(Ended::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => tally.status(),
+        Err(Ended::Write(e)) => {
             eprintln!("error: cannot write {}: {e}", output_name(args));
             ExitStatus::Internal
         }
-        Err(Stop::Nats(e)) => {
-            eprintln!("error: {e}");
-            ExitStatus::Internal
-        }
-        Err(Stop::Timeout { seconds, .. })
-            if !rt
-                .block_on(stream::consuming(&chunks, set, url))
-                .unwrap_or(true) =>
-        {
-            eprintln!(
-                "error: job {job}: no worker of set {set} took chunks on {url} for {seconds} s: workers of other \
-                 sets never take this job's chunks; start `exportctl worker --nats {url}` with the policy set of \
-                 digest {set} (a worker names its set's digest when it starts); `exportctl job status {job} \
-                 --nats {url}` shows the job"
-            );
-            ExitStatus::Internal
-        }
-        Err(Stop::Timeout {
-            seconds,
-            missing,
-            more,
-        }) => {
-            eprintln!(
-                "error: job {job}: no result from the workers on {url} for {seconds} s; still missing chunks {}{}: are workers running (`exportctl worker --nats {url}`)? `exportctl job status {job} --nats {url}` shows the job",
-                missing
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
+        Err(Ended::Before(status) | Ended::Said(status)) => status,
+    }
+}
+
+/// One job of shipment documents judged by the workers of a set.
+pub(in crate::cli) struct Remote<'a> {
+    /// The set: its digest routes the chunks; its policies name the verdicts' findings.
+    pub(in crate::cli) host: &'a Host,
+    pub(in crate::cli) job: String,
+    /// The inputs, read as `batch` reads them.
+    pub(in crate::cli) files: &'a [String],
+    pub(in crate::cli) reading: &'a Reading,
+    /// Documents per chunk.
+    pub(in crate::cli) chunk: usize,
+    /// The law date of every shipment (YYYY-MM-DD).
+    pub(in crate::cli) as_of: Option<String>,
+    pub(in crate::cli) strict: bool,
+    /// How long to wait for a result before giving up.
+    pub(in crate::cli) wait: Duration,
+    /// Whether the verdicts are rebuilt for a text report.
+    pub(in crate::cli) text: bool,
+    /// Whether each verdict keeps its input's digest.
+    pub(in crate::cli) keeps_digest: bool,
+    /// The command that runs the job, as its messages name it.
+    pub(in crate::cli) command: &'static str,
+}
+
+/// How a job on the workers ended early.
+#[derive(Debug)]
+pub(in crate::cli) enum Ended {
+    /// The queue could not be set up: nothing was sent. Said on standard error.
+    Before(ExitStatus),
+    /// `write` failed: the run stops.
+    Write(io::Error),
+    /// The queue failed or no result came: said on standard error.
+    Said(ExitStatus),
+}
+
+impl Remote<'_> {
+    /// Sends the inputs' valid documents in chunks to the workers and hands
+    /// every input's result (verdict or why not) to `write`, in input order.
+    pub(in crate::cli) fn judge(
+        &self,
+        url: &str,
+        write: &mut dyn FnMut(Judged) -> io::Result<()>,
+    ) -> Result<(), Ended> {
+        let (job, host, command) = (&self.job, self.host, self.command);
+        let set: &str = &host.generation().set_digest;
+        let rt = runtime().map_err(|e| {
+            eprintln!("error: cannot start the NATS client: {e}");
+            Ended::Before(ExitStatus::Internal)
+        })?;
+        let mut collector = Collector::new(job, set, self.text.then_some(host), self.keeps_digest);
+        let opened = rt.block_on(async {
+            let js = stream::connect(url).await?;
+            let (chunks, results) = stream::streams(&js, url).await?;
+            let announcements = dead_letter::listen(&js, set, url).await?;
+            let earlier = earlier(&chunks, &results, job, set, url).await?;
+            // Results and dead letters, as they come: first those of an earlier run.
+            let mut from_results = stream::follow(&results, stream::results(job), url).await?;
+            let mut from_dead = stream::follow(&results, stream::dead(job), url).await?;
+            for (messages, held) in [
+                (&mut from_results, earlier.results),
+                (&mut from_dead, earlier.dead),
+            ] {
+                for _ in 0..held {
+                    let message = next_earlier(messages, url).await?;
+                    collector
+                        .arrived(&message.subject, message.headers.as_ref(), &message.payload)
+                        .map_err(|theirs| NatsError::OtherSet {
+                            url: url.to_owned(),
+                            job: job.clone(),
+                            theirs,
+                            ours: set.to_owned(),
+                        })?;
                 }
-            );
-            ExitStatus::Internal
-        }
+            }
+            if earlier.results + earlier.dead > 0 || !earlier.waiting.is_empty() {
+                eprintln!(
+                    "{command}: job {job} resumed: {} chunks done, {} dead, {} on the queue",
+                    earlier.results,
+                    earlier.dead,
+                    earlier.waiting.len()
+                );
+            }
+            if !stream::consuming(&chunks, set, url).await? {
+                eprintln!(
+                    "{command}: no worker of set {set} is taking chunks on {url} yet: this job's chunks wait for \
+                     `exportctl worker --nats {url}` with the same policy set (workers of other sets never take them)"
+                );
+            }
+            tokio::spawn(dead_letter::watch(
+                announcements,
+                js.clone(),
+                chunks.clone(),
+                url.to_owned(),
+            ));
+            let collected = Box::pin(futures_util::stream::select(from_results, from_dead));
+            Ok::<_, NatsError>((js, chunks, collected, earlier.waiting))
+        });
+        let (js, chunks, collected, waiting) = opened.map_err(|e| {
+            eprintln!("error: {e}");
+            Ended::Before(e.status())
+        })?;
+        let max_payload = js.client().server_info().max_payload;
+        // Half of what one message may carry: results are larger than documents.
+        let budget = if max_payload == 0 {
+            512 << 10
+        } else {
+            max_payload / 2
+        };
+        eprintln!("{command}: job {job} on {url}");
+        let limits = InputLimits::default();
+        let (tx, rx) = mpsc::channel::<Piece>(4);
+        let outcome = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut pieces = Pieces::new(self.chunk, budget, tx);
+                for file in self.files {
+                    if !pieces.read(file, self.reading, &limits) {
+                        return;
+                    }
+                }
+                pieces.finish();
+            });
+            let publisher = Publisher {
+                js: &js,
+                url,
+                set,
+                job,
+                as_of: self.as_of.clone(),
+                strict: self.strict,
+                waiting,
+            };
+            rt.block_on(publisher.run(rx, collected, &mut collector, self.wait, write))
+        });
+        outcome.map_err(|stop| match stop {
+            Stop::Write(e) => Ended::Write(e),
+            Stop::Nats(e) => {
+                eprintln!("error: {e}");
+                Ended::Said(ExitStatus::Internal)
+            }
+            Stop::Timeout { seconds, .. }
+                if !rt
+                    .block_on(stream::consuming(&chunks, set, url))
+                    .unwrap_or(true) =>
+            {
+                eprintln!(
+                    "error: job {job}: no worker of set {set} took chunks on {url} for {seconds} s: workers of other \
+                     sets never take this job's chunks; start `exportctl worker --nats {url}` with the policy set of \
+                     digest {set} (a worker names its set's digest when it starts); `exportctl job status {job} \
+                     --nats {url}` shows the job"
+                );
+                Ended::Said(ExitStatus::Internal)
+            }
+            Stop::Timeout {
+                seconds,
+                missing,
+                more,
+            } => {
+                eprintln!(
+                    "error: job {job}: no result from the workers on {url} for {seconds} s; still missing chunks {}{}: are workers running (`exportctl worker --nats {url}`)? `exportctl job status {job} --nats {url}` shows the job",
+                    missing
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                );
+                Ended::Said(ExitStatus::Internal)
+            }
+        })
     }
 }
 
@@ -346,7 +400,7 @@ async fn next_earlier(
 }
 
 /// A new job id: the time and 32 random bits.
-pub(super) fn new_job_id() -> Result<String, getrandom::Error> {
+pub(in crate::cli) fn new_job_id() -> Result<String, getrandom::Error> {
     let mut random = [0u8; 4];
     getrandom::fill(&mut random)?;
     let secs = std::time::SystemTime::now()

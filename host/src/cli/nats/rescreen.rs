@@ -334,20 +334,37 @@ type Screened = HashMap<u64, Result<(PartyScreening, Option<String>), String>>;
 /// an error (the run stops, exit 1) when the worker recorded nothing, or in
 /// another store.
 fn in_store(store: &Store, party: &str, id: Option<&str>) -> io::Result<()> {
+    recorded_in_store(store, &format!("party {party}"), "screened", id)
+}
+
+/// Finds the record `id` a worker says it made of `item` (`party C-1`,
+/// `order O-7`), which it `did` (screened, judged), in `store`; an error (the
+/// run stops, exit 1) when the worker recorded nothing, or in another store.
+pub(crate) fn recorded_in_store(
+    store: &Store,
+    item: &str,
+    did: &str,
+    id: Option<&str>,
+) -> io::Result<()> {
+    let what = if did == "screened" {
+        "screening"
+    } else {
+        "decision"
+    };
     let not_recorded = |why: String| {
         io::Error::other(NotRecorded::Elsewhere(format!(
-            "party {party}: {why}: start the workers with `--audit` of the same store ({})",
+            "{item}: {why}: start the workers with `--audit` of the same store ({})",
             store.name()
         )))
     };
     let id: DecisionId = id
-        .ok_or_else(|| not_recorded("the worker that screened it recorded nothing".into()))?
+        .ok_or_else(|| not_recorded(format!("the worker that {did} it recorded nothing")))?
         .parse()
-        .map_err(|e| not_recorded(format!("the worker named no screening: {e}")))?;
+        .map_err(|e| not_recorded(format!("the worker named no {what}: {e}")))?;
     match store.find(&id).map_err(io::Error::other)? {
         Some(_) => Ok(()),
         None => Err(not_recorded(format!(
-            "its screening {id} is not in the audit store"
+            "its {what} {id} is not in the audit store"
         ))),
     }
 }
