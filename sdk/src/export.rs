@@ -215,7 +215,7 @@ fn findings<P: crate::Policy>(
         .collect())
 }
 
-/// Turns the host's party record into the SDK's [`Party`](crate::Party), screens
+/// Writes the host's party record as a [`Party`](crate::Party), screens
 /// it and converts the matches. The host has validated the country and the date;
 /// they are checked again here so a malformed call is an error, not a guess.
 #[cfg(target_arch = "wasm32")]
@@ -233,17 +233,15 @@ pub fn screen_party<P: crate::ScreensParties>(
     })?;
     let date =
         crate::Date::parse(date).ok_or_else(|| format!("date `{date}` is not YYYY-MM-DD"))?;
-    let party = crate::Party {
-        name: party.name.into(),
+    let party = crate::PartyWire::new(
+        &party.name,
         country,
-        region: None,
-        address: party.address.map(Into::into),
-        registration_date: None,
-        ids: Vec::new(),
-        aliases: party.aliases.into_iter().map(Into::into).collect(),
-    };
+        party.address.as_deref(),
+        party.aliases.iter().map(String::as_str),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(policy
-        .screen_party(&party, date)
+        .screen_party(&party.party(), date)
         .into_iter()
         .map(|m| {
             let f = m.finding.within_host_limits();

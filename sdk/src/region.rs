@@ -47,7 +47,7 @@ impl RegionSet {
     /// # }
     /// ```
     pub fn holds(&self, party: &Party) -> bool {
-        party.region.as_deref().is_some_and(|r| self.contains(r))
+        party.region().as_deref().is_some_and(|r| self.contains(r))
     }
 
     /// The first member region that `text` names, in Latin or Cyrillic script: the
@@ -106,13 +106,13 @@ impl RegionSet {
     ///     aliases: Vec::new(),
     /// };
     /// let named = region_sets::CRIMEA_SEVASTOPOL.named_in_address(&party);
-    /// assert_eq!(named.map(|n| n.region), Some("Sevastopol"));
+    /// assert_eq!(named.map(|n| n.region()), Some("Sevastopol"));
     /// ```
     pub fn named_in_address(&self, party: &Party) -> Option<NamedRegion> {
         if self.holds(party) {
             return None;
         }
-        self.named_in(party.address.as_deref()?)
+        self.named_in(party.address().as_deref()?)
     }
 }
 
@@ -290,13 +290,13 @@ mod tests {
     #[test]
     fn sets_are_sorted_unique_and_ukrainian() {
         for set in [CRIMEA_SEVASTOPOL, DONETSK_LUHANSK, ZAPORIZHZHIA_KHERSON] {
-            assert!(set.members.windows(2).all(|w| w[0] < w[1]), "{}", set.name);
+            assert!(set.members.windows(2).all(|w| w[0] < w[1]), "{}", set.name());
             assert!(
                 set.members.iter().all(|m| m.starts_with("UA-")),
                 "{}",
-                set.name
+                set.name()
             );
-            assert!(!set.source.is_empty(), "{}", set.name);
+            assert!(!set.source.is_empty(), "{}", set.name());
         }
     }
 
@@ -346,7 +346,7 @@ mod tests {
         assert_eq!(found(ZAPORIZHZHIA_KHERSON, "Melitopol"), Some("UA-23"));
         let word = CRIMEA_SEVASTOPOL
             .named_in("ul. Lenina 1, KRYM")
-            .map(|n| (n.word, n.region));
+            .map(|n| (n.word, n.region()));
         assert_eq!(
             word,
             Some(("KRYM".to_owned(), "Crimea")),

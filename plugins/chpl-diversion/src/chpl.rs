@@ -32,9 +32,9 @@ impl<'a> ChplLines<'a> {
     /// HS-6 subheadings. National 8- and 10-digit codes match their subheading.
     pub fn of(shipment: &'a Shipment) -> ChplLines<'a> {
         let lines = shipment
-            .lines
+            .lines()
             .iter()
-            .filter_map(|line| chpl::tier(&line.hs_code).map(|tier| ChplLine { line, tier }))
+            .filter_map(|line| chpl::tier(&line.hs_code()).map(|tier| ChplLine { line: &line, tier }))
             .collect();
         ChplLines { lines }
     }
@@ -46,17 +46,17 @@ impl<'a> ChplLines<'a> {
 
     /// The matched lines.
     pub fn iter(&self) -> impl Iterator<Item = &ChplLine<'a>> {
-        self.lines.iter()
+        self.lines
     }
 
     /// The line numbers, for [`exportctl_sdk::Finding::lines`].
     pub fn numbers(&self) -> Vec<u32> {
-        self.lines.iter().map(|l| l.line.line).collect()
+        self.lines.map(|l| l.number().number()).collect()
     }
 
     /// The tiers present, most critical first.
     pub fn tiers(&self) -> BTreeSet<Tier> {
-        self.lines.iter().map(|l| l.tier).collect()
+        self.lines.map(|l| l.tier).collect()
     }
 
     /// The lines for a message: `line 1 (8542.31, Tier 1), line 4 (8482.10.10, Tier 3.B)`,
@@ -67,7 +67,7 @@ impl<'a> ChplLines<'a> {
             .lines
             .iter()
             .take(MAX_NAMED_LINES)
-            .map(|l| format!("line {} ({}, {})", l.line.line, l.line.hs_code, l.tier))
+            .map(|l| format!("line {} ({}, {})", l.line.number(), l.line.hs_code(), l.tier))
             .collect();
         let rest = self.lines.len().saturating_sub(MAX_NAMED_LINES);
         if rest > 0 {

@@ -49,11 +49,11 @@ impl<'a> LineFacts<'a> {
             military_list: false,
             unrecognised: Vec::new(),
         };
-        for code in &line.control_codes {
+        for code in &line.control_codes() {
             match code {
                 ControlCode::Listed(listed) if code.is_eu_dual_use() => {
-                    facts.annex_i.push(listed);
-                    facts.annex_iv = match (facts.annex_iv, annex_iv::annex_iv(listed)) {
+                    facts.annex_i.push(&listed);
+                    facts.annex_iv = match (facts.annex_iv, annex_iv::annex_iv(&listed)) {
                         (Some(AnnexIv::Listed(row)), _) | (_, Some(AnnexIv::Listed(row))) => {
                             Some(AnnexIv::Listed(row))
                         }
@@ -62,7 +62,7 @@ impl<'a> LineFacts<'a> {
                 }
                 ControlCode::Military(_) => facts.military_list = true,
                 ControlCode::Other(text) if code.annex_vii().is_none() => {
-                    facts.unrecognised.push(text);
+                    facts.unrecognised.push(&text);
                 }
                 _ => {}
             }
@@ -99,9 +99,9 @@ pub fn describe(picked: &[&LineFacts<'_>], note: impl Fn(&LineFacts<'_>) -> Stri
         .map(|f| {
             let text = note(f);
             if text.is_empty() {
-                format!("line {} ({})", f.line.line, f.line.hs_code)
+                format!("line {} ({})", f.line.number(), f.line.hs_code())
             } else {
-                format!("line {} ({}, {text})", f.line.line, f.line.hs_code)
+                format!("line {} ({}, {text})", f.line.number(), f.line.hs_code())
             }
         })
         .collect();
@@ -114,7 +114,7 @@ pub fn describe(picked: &[&LineFacts<'_>], note: impl Fn(&LineFacts<'_>) -> Stri
 
 /// The line numbers, for [`exportctl_sdk::Finding::lines`].
 pub fn numbers(picked: &[&LineFacts<'_>]) -> Vec<u32> {
-    picked.iter().map(|f| f.line.line).collect()
+    picked.iter().map(|f| f.line.number()).collect()
 }
 
 /// The distinct Annex I entries of `picked` (five characters), for a legal basis: at
@@ -158,7 +158,7 @@ mod tests {
                 "1C351.d.4",
             ])
             .shipment();
-        let f = LineFacts::of(&s.lines[0]);
+        let f = LineFacts::of(&s.lines().get(0).unwrap());
         assert_eq!(f.annex_i_codes(), "6A005.B.6, 1C351.D.4");
         assert!(f.is_annex_i() && f.military_list);
         assert_eq!(f.unrecognised, ["6A05"]);
@@ -169,7 +169,7 @@ mod tests {
     fn a_listed_annex_iv_code_outweighs_a_possible_one_in_either_order() {
         for codes in [["1C351", "1C001"], ["1C001", "1C351"]] {
             let s = Doc::export("DE", "US").codes(&codes).shipment();
-            let f = LineFacts::of(&s.lines[0]);
+            let f = LineFacts::of(&s.lines().get(0).unwrap());
             assert_eq!(
                 f.annex_iv.map(|m| m.row().entry_text()),
                 Some("1C001".into()),
@@ -185,7 +185,7 @@ mod tests {
             doc = doc.add_line(n, "8542.31", &[&format!("3A{n:03}")]);
         }
         let s = doc.shipment();
-        let facts = classify(&s.lines);
+        let facts = classify(&s.lines());
         let picked: Vec<&LineFacts> = facts.iter().collect();
         let text = describe(&picked, |f| f.annex_i_codes());
         assert!(

@@ -54,15 +54,15 @@ impl<'a> LineFacts<'a> {
             eu_dual_use: false,
             annex_vii: false,
             other_codes: false,
-            chpl: chpl::tier(&line.hs_code),
-            annex_xxiii: tables::ANNEX_XXIII_GROUNDED.lookup(&line.hs_code).copied(),
-            art12g_other: tables::ART_12G_OTHER_GOODS.lookup(&line.hs_code).copied(),
-            annex_ii: tables::ANNEX_II_GROUNDED.lookup(&line.hs_code).copied(),
+            chpl: chpl::tier(&line.hs_code()),
+            annex_xxiii: tables::ANNEX_XXIII_GROUNDED.lookup(&line.hs_code()).copied(),
+            art12g_other: tables::ART_12G_OTHER_GOODS.lookup(&line.hs_code()).copied(),
+            annex_ii: tables::ANNEX_II_GROUNDED.lookup(&line.hs_code()).copied(),
         };
-        for code in &line.control_codes {
+        for code in &line.control_codes() {
             if code.is_eu_dual_use() {
                 facts.eu_dual_use = true;
-            } else if is_annex_vii(code) {
+            } else if is_annex_vii(&code) {
                 facts.annex_vii = true;
             } else if *code != ControlCode::Ear99 {
                 facts.other_codes = true;
@@ -109,7 +109,7 @@ impl<'a> Goods<'a> {
     /// Classifies every line of the shipment.
     pub fn of(shipment: &'a Shipment) -> Goods<'a> {
         Goods {
-            facts: shipment.lines.iter().map(LineFacts::of).collect(),
+            facts: shipment.lines().map(LineFacts::of).collect(),
         }
     }
 
@@ -173,17 +173,17 @@ impl Note {
             Note::Codes => codes(line, |c| c.is_eu_dual_use() || is_annex_vii(c)).join(", "),
             Note::AnnexViiXl => {
                 let mut parts = codes(line, is_annex_vii);
-                if let Some(tier) = chpl::tier(&line.hs_code) {
+                if let Some(tier) = chpl::tier(&line.hs_code()) {
                     parts.push(format!("CHPL {tier}"));
                 }
                 parts.join(", ")
             }
-            Note::Chpl { prefix, suffix } => match chpl::tier(&line.hs_code) {
+            Note::Chpl { prefix, suffix } => match chpl::tier(&line.hs_code()) {
                 Some(tier) => format!("{prefix}CHPL {tier}{suffix}"),
                 None => String::new(),
             },
             Note::OtherCodes => line
-                .control_codes
+                .control_codes()
                 .iter()
                 .filter(|c| !c.is_eu_dual_use() && !is_annex_vii(c) && **c != ControlCode::Ear99)
                 .map(describe_other_code)
@@ -192,9 +192,9 @@ impl Note {
             Note::Other12g(annex) => annex.to_string(),
             Note::Sector(sector) => sector.to_string(),
             Note::DeclaredSector(sector) => format!("declared end-use sector: {sector}"),
-            Note::Annex(annex, verdict) => verdict.describe(*annex, &line.hs_code),
+            Note::Annex(annex, verdict) => verdict.describe(*annex, &line.hs_code()),
             Note::TextAnnex(text, annex, verdict) => {
-                format!("{text}; {}", verdict.describe(*annex, &line.hs_code))
+                format!("{text}; {}", verdict.describe(*annex, &line.hs_code()))
             }
         }
     }
@@ -203,10 +203,10 @@ impl Note {
 /// The line's control codes that `wanted` selects, in canonical form (Annex VII codes as
 /// `X.A.I.001`).
 fn codes(line: &Line, wanted: impl Fn(&ControlCode) -> bool) -> Vec<String> {
-    line.control_codes
+    line.control_codes()
         .iter()
         .filter(|c| wanted(c))
-        .map(|c| match AnnexViiCode::from_control_code(c) {
+        .map(|c| match AnnexViiCode::from_control_code(&c) {
             Some(vii) => vii.to_string(),
             None => c.to_string(),
         })
@@ -252,7 +252,7 @@ impl<'a> Selection<'a> {
 
     /// The line numbers, for [`exportctl_sdk::Finding::lines`].
     pub fn numbers(&self) -> Vec<u32> {
-        self.picked.iter().map(|(line, _)| line.line).collect()
+        self.picked.iter().map(|(line, _)| line.number()).collect()
     }
 
     /// Splits into the lines `pred` holds for and the rest, keeping the order.
@@ -271,9 +271,9 @@ impl<'a> Selection<'a> {
             .map(|(line, note)| {
                 let text = note.render(line);
                 if text.is_empty() {
-                    format!("line {} ({})", line.line, line.hs_code)
+                    format!("line {} ({})", line.number(), line.hs_code())
                 } else {
-                    format!("line {} ({}, {text})", line.line, line.hs_code)
+                    format!("line {} ({}, {text})", line.number(), line.hs_code())
                 }
             })
             .collect();
@@ -296,7 +296,7 @@ mod tests {
             .hs(hs)
             .codes(codes)
             .shipment();
-        LineFacts::of(&s.lines[0]).ru_by_class()
+        LineFacts::of(&s.lines().get(0).unwrap()).ru_by_class()
     }
 
     #[test]
@@ -387,11 +387,11 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3A991.a", "0A501", "9A610", "9A515.x", "1C350", "EAR99"])
             .shipment();
-        let facts = LineFacts::of(&s.lines[0]);
+        let facts = LineFacts::of(&s.lines().get(0).unwrap());
         assert!(facts.eu_dual_use && facts.other_codes && !facts.annex_vii);
-        assert_eq!(Note::Codes.render(&s.lines[0]), "1C350");
+        assert_eq!(Note::Codes.render(&s.lines().get(0).unwrap()), "1C350");
         assert_eq!(
-            Note::OtherCodes.render(&s.lines[0]),
+            Note::OtherCodes.render(&s.lines().get(0).unwrap()),
             "3A991.a: US-only ECCN, not in EU Annex I; 0A501: US-only ECCN, not in EU Annex I; \
              9A610: US-only ECCN, not in EU Annex I; 9A515.x: US-only ECCN, not in EU Annex I"
         );
@@ -402,8 +402,8 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3a001.a.2", "ML13.D", "5A002", "x.a.i.001"])
             .shipment();
-        let shown: Vec<String> = s.lines[0]
-            .control_codes
+        let shown: Vec<String> = s.lines().get(0).unwrap()
+            .control_codes()
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -416,7 +416,7 @@ mod tests {
             .hs("8542.31")
             .codes(&["x.a.i.001.a", "3A001"])
             .shipment();
-        let line = &s.lines[0];
+        let line = &s.lines().get(0).unwrap();
         assert_eq!(Note::Codes.render(line), "X.A.I.001.a, 3A001");
         assert_eq!(Note::AnnexViiXl.render(line), "X.A.I.001.a, CHPL Tier 1");
         assert_eq!(
@@ -439,8 +439,8 @@ mod tests {
         }
         let s = doc.shipment();
         let mut sel = Selection::new();
-        for line in &s.lines {
-            sel.push(line, Note::Empty);
+        for line in &s.lines() {
+            sel.push(&line, Note::Empty);
         }
         let text = sel.describe();
         assert!(
@@ -452,7 +452,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(sel.numbers().len(), 25);
-        let (odd, even) = sel.partition(|l| l.line % 2 == 1);
+        let (odd, even) = sel.partition(|l| l.number() % 2 == 1);
         assert_eq!(odd.numbers().len(), 13);
         assert_eq!(even.numbers()[..2], [2, 4]);
     }

@@ -49,8 +49,8 @@ fn list_match(party: &Party<'_>, m: &PartyMatch, settings: &Settings, date: Date
     };
     let mut message = format!(
         "`{}` ({}) {verb} {}: {}.",
-        party.name,
-        party.country,
+        party.name(),
+        party.country(),
         describe(m),
         list.effect()
     );

@@ -91,7 +91,7 @@ impl Screener {
         // the weak threshold.
         let floor = self.weak - self.bonus;
         let mut best: Vec<(u32, u32, usize, f64, bool)> = Vec::new();
-        let names = std::iter::once(&party.name).chain(&party.aliases);
+        let names = std::iter::once(&party.name()).chain(&party.aliases());
         for (party_name, text) in names.enumerate() {
             let found = Query::readings(text)
                 .iter()
@@ -110,7 +110,7 @@ impl Screener {
             .into_iter()
             .filter_map(|(index, variant, party_name, name_score, same_name)| {
                 let entry = table::entry(index)?;
-                let (country, score) = self.adjust(name_score, party.country, &entry.countries);
+                let (country, score) = self.adjust(name_score, party.country(), &entry.countries);
                 (score >= self.weak).then_some(PartyMatch {
                     entry,
                     variant,

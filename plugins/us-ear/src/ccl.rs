@@ -537,11 +537,11 @@ impl<'a> Classification<'a> {
     /// classifications and are ignored.
     pub fn of(line: &'a Line) -> Classification<'a> {
         let mut c = Classification::default();
-        for code in &line.control_codes {
+        for code in &line.control_codes() {
             match code {
-                ControlCode::Listed(listed) => match entry(listed) {
-                    Some(e) => c.on_ccl.push((listed, e)),
-                    None => c.not_on_ccl.push(listed),
+                ControlCode::Listed(listed) => match entry(&listed) {
+                    Some(e) => c.on_ccl.push((&listed, e)),
+                    None => c.not_on_ccl.push(&listed),
                 },
                 ControlCode::Ear99 => c.ear99 = true,
                 ControlCode::Military(_) | ControlCode::Other(_) => {}
@@ -567,8 +567,8 @@ impl<'a> Classification<'a> {
 
 /// The line's ECCNs that are on the CCL, with their entries, without allocating.
 pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (&'a ListedCode, &'static Entry)> {
-    line.control_codes.iter().filter_map(|code| match code {
-        ControlCode::Listed(listed) => entry(listed).map(|e| (listed, e)),
+    line.control_codes().filter_map(|code| match code {
+        ControlCode::Listed(listed) => entry(&listed).map(|e| (listed, e)),
         _ => None,
     })
 }
@@ -580,12 +580,12 @@ pub fn item(line: &Line) -> String {
     if class.is_ccl() {
         format!("ECCN {}", class.eccns())
     } else if class.ear99 {
-        format!("EAR99, HTS {}", line.hs_code)
+        format!("EAR99, HTS {}", line.hs_code())
     } else if class.not_on_ccl.is_empty() {
-        format!("unclassified, HTS {}", line.hs_code)
+        format!("unclassified, HTS {}", line.hs_code())
     } else {
         let codes: Vec<String> = class.not_on_ccl.iter().map(|c| show(c)).collect();
-        format!("{} not on the CCL, HTS {}", codes.join(", "), line.hs_code)
+        format!("{} not on the CCL, HTS {}", codes.join(", "), line.hs_code())
     }
 }
 
@@ -909,7 +909,7 @@ mod tests {
             &["5A002.a", "3A777", "ML10", "EAR99"],
         )
         .shipment();
-        let c = Classification::of(&s.lines[0]);
+        let c = Classification::of(&s.lines().get(0).unwrap());
         assert!(c.is_ccl());
         assert_eq!(c.eccns(), "5A002.a");
         assert_eq!(c.not_on_ccl.len(), 1);

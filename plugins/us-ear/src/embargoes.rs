@@ -69,7 +69,7 @@ impl Embargoed {
 /// Whether a line's HS chapter suggests food (01–22) or medicine (30): the goods the
 /// North Korea and Crimea controls exempt when they are EAR99.
 pub fn food_or_medicine(line: &Line) -> bool {
-    matches!(line.hs_code.chapter().parse::<u8>(), Ok(1..=22 | 30))
+    matches!(line.hs_code().chapter().parse::<u8>(), Ok(1..=22 | 30))
 }
 
 /// What a line gets under an embargo.
@@ -108,23 +108,23 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
         };
         let mut licence: Vec<(&Line, Basis)> = Vec::new();
         let mut review: Vec<(&'static str, Vec<(&Line, Basis)>)> = Vec::new();
-        for line in &shipment.lines {
-            if shipment.licence_covers("US", line.line) {
+        for line in &shipment.lines() {
+            if shipment.licence_covers("US", line.number()) {
                 continue;
             }
-            let Some(basis) = de_minimis::subject(shipment, line, destination.country) else {
+            let Some(basis) = de_minimis::subject(shipment, &line, destination.country) else {
                 continue;
             };
-            let class = Classification::of(line);
-            match treatment(embargo, line, &class, shipment.as_of) {
-                Treatment::Licence => licence.push((line, basis)),
+            let class = Classification::of(&line);
+            match treatment(embargo, &line, &class, shipment.as_of()) {
+                Treatment::Licence => licence.push((&line, basis)),
                 Treatment::Review(why) => match review.iter_mut().find(|(w, _)| *w == why) {
-                    Some((_, lines)) => lines.push((line, basis)),
-                    None => review.push((why, vec![(line, basis)])),
+                    Some((_, lines)) => lines.push((&line, basis)),
+                    None => review.push((why, vec![(&line, basis)])),
                 },
             }
         }
-        let as_of = shipment.as_of;
+        let as_of = shipment.as_of();
         if !licence.is_empty() {
             let message = format!(
                 "to {destination}: {}: {}",
@@ -134,7 +134,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
             findings.push(
                 EMBARGO
                     .licence_required(text::fit(message))
-                    .lines(licence.iter().map(|(l, _)| l.line))
+                    .lines(licence.iter().map(|(l, _)| l.number()))
                     .legal_basis(basis(embargo, as_of)),
             );
         }
@@ -145,7 +145,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
                 .collect();
             let mut numbers: Vec<u32> = review
                 .iter()
-                .flat_map(|(_, lines)| lines.iter().map(|(l, _)| l.line))
+                .flat_map(|(_, lines)| lines.iter().map(|(l, _)| l.number()))
                 .collect();
             numbers.sort_unstable();
             let message = format!("to {destination}: {}", parts.join("; "));
@@ -164,7 +164,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
 fn describe(lines: &[(&Line, Basis)]) -> String {
     let shown = lines
         .iter()
-        .map(|(l, basis)| format!("line {} ({}; {basis})", l.line, item(l)));
+        .map(|(l, basis)| format!("line {} ({}; {basis})", l.number(), item(l)));
     text::items(shown, lines.len())
 }
 
@@ -313,7 +313,7 @@ mod tests {
             Doc::us("2024-06-03", "KP", &["EAR99"])
                 .line_hs(1, hs)
                 .shipment()
-                .lines[0]
+                .lines().get(0).unwrap()
                 .clone()
         };
         assert!(food_or_medicine(&line("0101.21")));

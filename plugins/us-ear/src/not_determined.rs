@@ -75,21 +75,21 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         let mut index: BTreeMap<Key<'_>, usize> = BTreeMap::new();
         let mut others: Vec<u32> = Vec::new();
         let mut other_points = 0usize;
-        for line in &shipment.lines {
-            if decided.contains(&line.line) || shipment.licence_covers("US", line.line) {
+        for line in &shipment.lines() {
+            if decided.contains(&line.number()) || shipment.licence_covers("US", line.number()) {
                 continue;
             }
-            if de_minimis::subject(shipment, line, destination.country).is_none() {
+            if de_minimis::subject(shipment, &line, destination.country).is_none() {
                 continue;
             }
             points.clear();
-            for code in &line.control_codes {
+            for code in &line.control_codes() {
                 let ControlCode::Listed(code) = code else {
                     continue;
                 };
-                match entry(code) {
-                    None => points.push((code, None, Point::NotOnCcl, Covers::Yes)),
-                    Some(entry) => open_points(code, entry, chart, footnote_un, &mut points),
+                match entry(&code) {
+                    None => points.push((&code, None, Point::NotOnCcl, Covers::Yes)),
+                    Some(entry) => open_points(&code, entry, chart, footnote_un, &mut points),
                 }
             }
             for (code, entry, point, covers) in points.drain(..) {
@@ -104,8 +104,8 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                 let room = groups.len() < text::MAX_ITEMS;
                 match index.get(&key).and_then(|&i| groups.get_mut(i)) {
                     Some(group) => {
-                        if group.lines.last() != Some(&line.line) {
-                            group.lines.push(line.line);
+                        if group.lines.last() != Some(&line.number()) {
+                            group.lines.push(line.number());
                         }
                     }
                     None if room => {
@@ -115,13 +115,13 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                             entry,
                             point,
                             covers,
-                            lines: vec![line.line],
+                            lines: vec![line.number()],
                         });
                     }
                     // Beyond what the message spells out only the line counts.
                     None => {
                         other_points += 1;
-                        others.push(line.line);
+                        others.push(line.number());
                     }
                 }
             }
@@ -131,7 +131,7 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         }
         let mut numbers: Vec<u32> = groups
             .iter()
-            .flat_map(|g| g.lines.iter().copied())
+            .flat_map(|g| g.lines.copied)
             .chain(others.iter().copied())
             .collect();
         numbers.sort_unstable();

@@ -111,7 +111,7 @@ pub fn run_cases<P: Policy>(dir: impl AsRef<Path>) -> Result<Vec<CaseRun>, Strin
 /// ```
 /// use exportctl_sdk::testing::check_findings;
 /// // With no runs there is nothing to break the rule.
-/// assert_eq!(check_findings(&[], |f| if f.lines.is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
+/// assert_eq!(check_findings(&[], |f| if f.lines().is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
 /// ```
 pub fn check_findings(
     runs: &[CaseRun],
@@ -170,7 +170,7 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
         if let Some(bad) = f
             .lines
             .iter()
-            .find(|n| !shipment.lines.iter().any(|l| l.line == **n))
+            .find(|n| !shipment.lines().any(|l| l.number() == **n))
         {
             return Err(format!(
                 "finding {} names line {bad}, which the shipment does not have",

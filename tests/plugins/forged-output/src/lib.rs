@@ -153,9 +153,9 @@ mod abi {
                 });
             }
         };
-        let findings: &'static [Finding] = if shipment.destination_country == Country::RU {
+        let findings: &'static [Finding] = if shipment.destination_country() == Country::RU {
             let forge = FORGE.lock().map(|f| f.clone()).unwrap_or_default();
-            forged(&forge, shipment.lines[0].line)
+            forged(&forge, shipment.lines().get(0).unwrap().number())
         } else {
             &[]
         };
