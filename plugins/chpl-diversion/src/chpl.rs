@@ -16,7 +16,7 @@ pub const MAX_NAMED_LINES: usize = 20;
 #[derive(Debug, Clone, Copy)]
 pub struct ChplLine<'a> {
     /// The line.
-    pub line: &'a Line<'a>,
+    pub line: Line<'a>,
     /// Its tier.
     pub tier: Tier,
 }
@@ -34,7 +34,7 @@ impl<'a> ChplLines<'a> {
         let lines = shipment
             .lines()
             .iter()
-            .filter_map(|line| chpl::tier(&line.hs_code()).map(|tier| ChplLine { line: &line, tier }))
+            .filter_map(|line| chpl::tier(&line.hs_code()).map(|tier| ChplLine { line: line, tier }))
             .collect();
         ChplLines { lines }
     }

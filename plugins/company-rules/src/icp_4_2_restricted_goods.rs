@@ -20,7 +20,7 @@ pub const RESTRICTED_GOODS: Rule = Rule::new(
 /// (digits only, as [`Config`](crate::Config) holds them), with `outcome`; `None` when
 /// no line does.
 pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Option<Finding> {
-    let hits: Vec<(&Line, &str)> = shipment
+    let hits: Vec<(Line, &str)> = shipment
         .lines()
         .iter()
         .filter_map(|line| most_specific_entry(&line, restricted).map(|entry| (line, entry)))

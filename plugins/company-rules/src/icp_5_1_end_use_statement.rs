@@ -39,7 +39,7 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
     if has_statement(shipment) {
         return None;
     }
-    let (same, other): (Vec<&Line>, Vec<&Line>) = shipment
+    let (same, other): (Vec<Line>, Vec<Line>) = shipment
         .lines()
         .iter()
         .partition(|line| line.value().currency() == threshold.currency);
@@ -65,7 +65,7 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
         );
     }
 
-    let other: Vec<&Line> = other
+    let other: Vec<Line> = other
         .into_iter()
         .filter(|line| !line.value().amount().is_zero())
         .collect();
@@ -100,12 +100,12 @@ fn has_statement(shipment: &Shipment) -> bool {
     shipment
         .end_use()
         .as_ref()
-        .and_then(|end_use| end_use.statement().as_deref())
+        .and_then(|end_use| end_use.statement())
         .is_some_and(|statement| !statement.trim().is_empty())
 }
 
 /// `line 1` or `lines 1, 2 and 3`.
-fn lines_phrase(lines: &[&Line]) -> String {
+fn lines_phrase(lines: &[Line]) -> String {
     let numbers = message::list(lines, |line| line.number().to_string());
     if lines.len() == 1 {
         format!("line {numbers}")

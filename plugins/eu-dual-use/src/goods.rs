@@ -25,7 +25,7 @@ pub const STRUCTURE_NOTE: &str = "Codes are recognised as Annex I entries by the
 #[derive(Debug, Clone)]
 pub struct LineFacts<'a> {
     /// The line.
-    pub line: &'a Line<'a>,
+    pub line: Line<'a>,
     /// Its EU Annex I codes.
     pub annex_i: Vec<&'a ListedCode>,
     /// What the embedded part of Annex IV says about its Annex I codes: `Listed` if
@@ -41,7 +41,7 @@ pub struct LineFacts<'a> {
 
 impl<'a> LineFacts<'a> {
     /// Classifies one line.
-    pub fn of(line: &'a Line<'a>) -> LineFacts<'a> {
+    pub fn of(line: Line<'a>) -> LineFacts<'a> {
         let mut facts = LineFacts {
             line,
             annex_i: Vec::new(),
@@ -158,7 +158,7 @@ mod tests {
                 "1C351.d.4",
             ])
             .shipment();
-        let f = LineFacts::of(&s.lines().get(0).unwrap());
+        let f = LineFacts::of(s.lines().get(0).unwrap());
         assert_eq!(f.annex_i_codes(), "6A005.B.6, 1C351.D.4");
         assert!(f.is_annex_i() && f.military_list);
         assert_eq!(f.unrecognised, ["6A05"]);
@@ -169,7 +169,7 @@ mod tests {
     fn a_listed_annex_iv_code_outweighs_a_possible_one_in_either_order() {
         for codes in [["1C351", "1C001"], ["1C001", "1C351"]] {
             let s = Doc::export("DE", "US").codes(&codes).shipment();
-            let f = LineFacts::of(&s.lines().get(0).unwrap());
+            let f = LineFacts::of(s.lines().get(0).unwrap());
             assert_eq!(
                 f.annex_iv.map(|m| m.row().entry_text()),
                 Some("1C001".into()),

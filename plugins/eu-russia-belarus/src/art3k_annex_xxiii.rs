@@ -258,7 +258,7 @@ impl Lists {
 
 fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Finding> {
     let mut denied = Selection::new();
-    let mut reviewed: Vec<(&Line, Why)> = Vec::new();
+    let mut reviewed: Vec<(Line, Why)> = Vec::new();
     let mut versions: Vec<&'static AnnexVersion> = Vec::new();
     let lists = Lists::on(shipment);
     for facts in goods.iter().filter(|f| judged(f)) {

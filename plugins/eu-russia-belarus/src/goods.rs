@@ -27,7 +27,7 @@ pub const MAX_NAMED_LINES: usize = 20;
 #[derive(Debug, Clone, Copy)]
 pub struct LineFacts<'a> {
     /// The line.
-    pub line: &'a Line<'a>,
+    pub line: Line<'a>,
     /// It carries an EU Annex I code ([`ControlCode::is_eu_dual_use`]). US-only ECCNs
     /// such as `3A991` or `5A992` are not Annex I entries and do not count.
     pub eu_dual_use: bool,
@@ -48,7 +48,7 @@ pub struct LineFacts<'a> {
 
 impl<'a> LineFacts<'a> {
     /// Classifies one line.
-    pub fn of(line: &'a Line) -> LineFacts<'a> {
+    pub fn of(line: Line<'a>) -> LineFacts<'a> {
         let mut facts = LineFacts {
             line,
             eu_dual_use: false,
@@ -64,7 +64,7 @@ impl<'a> LineFacts<'a> {
                 facts.eu_dual_use = true;
             } else if is_annex_vii(&code) {
                 facts.annex_vii = true;
-            } else if *code != ControlCode::Ear99 {
+            } else if code != ControlCode::Ear99 {
                 facts.other_codes = true;
             }
         }
@@ -185,8 +185,8 @@ impl Note {
             Note::OtherCodes => line
                 .control_codes()
                 .iter()
-                .filter(|c| !c.is_eu_dual_use() && !is_annex_vii(c) && **c != ControlCode::Ear99)
-                .map(describe_other_code)
+                .filter(|c| !c.is_eu_dual_use() && !is_annex_vii(c) && *c != ControlCode::Ear99)
+                .map(|c| describe_other_code(&c))
                 .collect::<Vec<_>>()
                 .join("; "),
             Note::Other12g(annex) => annex.to_string(),
@@ -226,7 +226,7 @@ pub fn describe_other_code(code: &ControlCode) -> String {
 /// Lines picked for one finding, in document order.
 #[derive(Debug, Clone, Default)]
 pub struct Selection<'a> {
-    picked: Vec<(&'a Line<'a>, Note)>,
+    picked: Vec<(Line<'a>, Note)>,
 }
 
 impl<'a> Selection<'a> {
@@ -236,7 +236,7 @@ impl<'a> Selection<'a> {
     }
 
     /// Adds a line with its note.
-    pub fn push(&mut self, line: &'a Line, note: Note) {
+    pub fn push(&mut self, line: Line<'a>, note: Note) {
         self.picked.push((line, note));
     }
 
@@ -246,7 +246,7 @@ impl<'a> Selection<'a> {
     }
 
     /// The picked lines.
-    pub fn lines(&self) -> impl Iterator<Item = &'a Line<'a>> + '_ {
+    pub fn lines(&self) -> impl Iterator<Item = Line<'a>> + '_ {
         self.picked.iter().map(|(line, _)| *line)
     }
 
@@ -296,7 +296,7 @@ mod tests {
             .hs(hs)
             .codes(codes)
             .shipment();
-        LineFacts::of(&s.lines().get(0).unwrap()).ru_by_class()
+        LineFacts::of(s.lines().get(0).unwrap()).ru_by_class()
     }
 
     #[test]
@@ -387,7 +387,7 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3A991.a", "0A501", "9A610", "9A515.x", "1C350", "EAR99"])
             .shipment();
-        let facts = LineFacts::of(&s.lines().get(0).unwrap());
+        let facts = LineFacts::of(s.lines().get(0).unwrap());
         assert!(facts.eu_dual_use && facts.other_codes && !facts.annex_vii);
         assert_eq!(Note::Codes.render(&s.lines().get(0).unwrap()), "1C350");
         assert_eq!(
@@ -440,7 +440,7 @@ mod tests {
         let s = doc.shipment();
         let mut sel = Selection::new();
         for line in &s.lines() {
-            sel.push(&line, Note::Empty);
+            sel.push(line, Note::Empty);
         }
         let text = sel.describe();
         assert!(

@@ -59,7 +59,7 @@ pub const ZAPORIZHZHIA_KHERSON_FROM: Date = Date::ymd(2022, 10, 6);
 /// The Annex II sector the shipment declares as its end use, from the words of
 /// `end_use.sector()` (e.g. "telecommunications", "oil and gas", "railway transport").
 pub fn declared_sector(shipment: &Shipment) -> Option<Sector> {
-    let sector = shipment.end_use().as_ref()?.sector().as_deref()?.to_lowercase();
+    let sector = shipment.end_use().as_ref()?.sector()?.to_lowercase();
     sector
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -85,7 +85,7 @@ fn parties_in(shipment: &Shipment, sets: &[RegionSet]) -> Vec<(PartyPath, String
         .receiving_parties()
         .filter(|p| sets.iter().any(|s| s.holds(&p.party)))
         .map(|p| {
-            let region = p.party.region().as_deref().unwrap_or_default();
+            let region = p.party.region().unwrap_or_default();
             let role = shipment.role_name(p.path);
             (p.path, format!("{role} `{}` in {region}", p.party.name()))
         })
@@ -104,7 +104,7 @@ fn parties_by_address(
         .filter(|p| !sets.iter().any(|s| s.holds(&p.party)))
         .filter_map(|p| {
             let named = sets.iter().find_map(|s| s.named_in_address(&p.party))?;
-            let address = p.party.address().as_deref().unwrap_or_default();
+            let address = p.party.address().unwrap_or_default();
             let role = shipment.role_name(p.path);
             let phrase = format!(
                 "{role} `{}`, address `{address}` naming `{}` ({}, {})",
@@ -399,7 +399,7 @@ fn party_region<'a>(shipment: &'a Shipment<'_>, path: PartyPath) -> Option<&'a s
     shipment
         .parties()
         .find(|p| p.path == path)
-        .and_then(|p| p.party.region().as_deref())
+        .and_then(|p| p.party.region())
 }
 
 #[cfg(test)]

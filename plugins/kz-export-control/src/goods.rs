@@ -59,9 +59,9 @@ pub fn declared_military_end_use(shipment: &Shipment) -> bool {
 /// Military wins over dual-use, since a military item is controlled more strictly; a
 /// listed item stays listed whatever its end use.
 pub fn classify(shipment: &Shipment, line: &Line) -> Option<Goods> {
-    if line.control_codes().any(ControlCode::is_military) {
+    if line.control_codes().any(|c| ControlCode::is_military(&c)) {
         Some(Goods::Military)
-    } else if line.control_codes().any(is_multilateral_dual_use) {
+    } else if line.control_codes().any(|c| is_multilateral_dual_use(&c)) {
         Some(Goods::DualUse)
     } else if declared_military_end_use(shipment) {
         Some(Goods::CatchAll)
@@ -71,7 +71,7 @@ pub fn classify(shipment: &Shipment, line: &Line) -> Option<Goods> {
 }
 
 /// The lines whose classification satisfies `wanted`, in document order.
-pub fn select<'a>(shipment: &'a Shipment<'a>, wanted: impl Fn(Goods) -> bool) -> Vec<&'a Line<'a>> {
+pub fn select<'a>(shipment: &'a Shipment<'a>, wanted: impl Fn(Goods) -> bool) -> Vec<Line<'a>> {
     shipment
         .lines()
         .iter()
@@ -80,13 +80,13 @@ pub fn select<'a>(shipment: &'a Shipment<'a>, wanted: impl Fn(Goods) -> bool) ->
 }
 
 /// The military and dual-use lines: every line the Kazakh statute controls.
-pub fn specific_goods<'a>(shipment: &'a Shipment<'a>) -> Vec<&'a Line<'a>> {
+pub fn specific_goods<'a>(shipment: &'a Shipment<'a>) -> Vec<Line<'a>> {
     select(shipment, |_| true)
 }
 
 /// Drops the lines a Kazakh licence or permit cited on the shipment covers.
 /// Licences of other jurisdictions (EU, US, …) say nothing about Kazakh law.
-pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<&'a Line<'a>>) -> Vec<&'a Line<'a>> {
+pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<Line<'a>>) -> Vec<Line<'a>> {
     lines
         .into_iter()
         .filter(|line| !shipment.licence_covers("KZ", line.number()))
@@ -96,7 +96,7 @@ pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<&'a Line<'a>>) -> 
 /// Names the kinds of goods among `lines` for a message: `military goods`,
 /// `dual-use goods`, `military and dual-use goods`, `unlisted goods for a military end
 /// use`, or a combination.
-pub fn noun(shipment: &Shipment, lines: &[&Line]) -> &'static str {
+pub fn noun(shipment: &Shipment, lines: &[Line]) -> &'static str {
     let has = |kind| {
         lines
             .iter()
@@ -118,7 +118,7 @@ pub fn noun(shipment: &Shipment, lines: &[&Line]) -> &'static str {
 }
 
 /// The line numbers, for [`exportctl_sdk::Finding::lines`].
-pub fn numbers(lines: &[&Line]) -> Vec<u32> {
+pub fn numbers(lines: &[Line]) -> Vec<u32> {
     lines.iter().map(|line| line.number()).collect()
 }
 
@@ -126,7 +126,7 @@ pub fn numbers(lines: &[&Line]) -> Vec<u32> {
 /// the codes that made the line controlled, or the declared military end use when
 /// no code did (US-only codes the line also carries are not shown: they decide nothing
 /// here).
-pub fn describe(lines: &[&Line]) -> String {
+pub fn describe(lines: &[Line]) -> String {
     lines
         .iter()
         .map(|line| {
@@ -134,7 +134,7 @@ pub fn describe(lines: &[&Line]) -> String {
                 .control_codes()
                 .iter()
                 .filter(|c| c.is_military() || is_multilateral_dual_use(c))
-                .map(ToString::to_string)
+                .map(|c| c.to_string())
                 .collect();
             let why = if codes.is_empty() {
                 "declared military end use".to_owned()

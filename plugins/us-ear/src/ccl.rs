@@ -535,7 +535,7 @@ pub struct Classification<'a> {
 impl<'a> Classification<'a> {
     /// Reads the line's control codes. Military List (`ML…`) and other codes are not EAR
     /// classifications and are ignored.
-    pub fn of(line: &'a Line) -> Classification<'a> {
+    pub fn of(line: Line<'a>) -> Classification<'a> {
         let mut c = Classification::default();
         for code in &line.control_codes() {
             match code {
@@ -576,7 +576,7 @@ pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (&'a ListedCode
 /// What a line is, for a message: `ECCN 5A002.a`, `EAR99, HTS 8471.30`,
 /// `3A777 not on the CCL, HTS 8542.31` or `unclassified, HTS 8542.31`.
 pub fn item(line: &Line) -> String {
-    let class = Classification::of(line);
+    let class = Classification::of(*line);
     if class.is_ccl() {
         format!("ECCN {}", class.eccns())
     } else if class.ear99 {
@@ -909,7 +909,7 @@ mod tests {
             &["5A002.a", "3A777", "ML10", "EAR99"],
         )
         .shipment();
-        let c = Classification::of(&s.lines().get(0).unwrap());
+        let c = Classification::of(s.lines().get(0).unwrap());
         assert!(c.is_ccl());
         assert_eq!(c.eccns(), "5A002.a");
         assert_eq!(c.not_on_ccl.len(), 1);

@@ -133,7 +133,7 @@ fn places(shipment: &Shipment) -> Vec<Place<'static>> {
             .and_then(|r| covered(r, shipment.as_of()))
             .map(|region| (region, Evidence::Code));
         let by_address = || {
-            let address = p.party.address().as_deref()?;
+            let address = p.party.address()?;
             [region_sets::CRIMEA_SEVASTOPOL, region_sets::DONETSK_LUHANSK]
                 .iter()
                 .find_map(|set| set.named_in_address(&p.party))
@@ -167,9 +167,9 @@ fn places(shipment: &Shipment) -> Vec<Place<'static>> {
 /// The lines of a shipment to one region, by what 746.6 does with them.
 #[derive(Default)]
 struct Lines<'a> {
-    licence: Vec<(&'a Line<'a>, Basis)>,
-    software: Vec<(&'a Line<'a>, Basis)>,
-    food: Vec<(&'a Line<'a>, Basis)>,
+    licence: Vec<(Line<'a>, Basis)>,
+    software: Vec<(Line<'a>, Basis)>,
+    food: Vec<(Line<'a>, Basis)>,
 }
 
 impl Lines<'_> {
@@ -211,18 +211,18 @@ fn lines<'a>(shipment: &'a Shipment<'a>, country: Country) -> Lines<'a> {
         let Some(basis) = de_minimis::subject(shipment, &line, country) else {
             continue;
         };
-        let class = Classification::of(&line);
+        let class = Classification::of(line);
         let internet_software = class.is_ccl()
             && class
                 .on_ccl
                 .iter()
                 .all(|(code, _)| code.entry() == "5D992" && code.paragraph.starts_with(".C"));
         if internet_software {
-            lines.software.push((&line, basis));
+            lines.software.push((line, basis));
         } else if !class.is_ccl() && food_or_medicine(&line) {
-            lines.food.push((&line, basis));
+            lines.food.push((line, basis));
         } else {
-            lines.licence.push((&line, basis));
+            lines.licence.push((line, basis));
         }
     }
     lines

@@ -106,8 +106,8 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
         let Some(embargo) = Embargoed::of(destination.country) else {
             continue;
         };
-        let mut licence: Vec<(&Line, Basis)> = Vec::new();
-        let mut review: Vec<(&'static str, Vec<(&Line, Basis)>)> = Vec::new();
+        let mut licence: Vec<(Line, Basis)> = Vec::new();
+        let mut review: Vec<(&'static str, Vec<(Line, Basis)>)> = Vec::new();
         for line in &shipment.lines() {
             if shipment.licence_covers("US", line.number()) {
                 continue;
@@ -115,12 +115,12 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
             let Some(basis) = de_minimis::subject(shipment, &line, destination.country) else {
                 continue;
             };
-            let class = Classification::of(&line);
+            let class = Classification::of(line);
             match treatment(embargo, &line, &class, shipment.as_of()) {
-                Treatment::Licence => licence.push((&line, basis)),
+                Treatment::Licence => licence.push((line, basis)),
                 Treatment::Review(why) => match review.iter_mut().find(|(w, _)| *w == why) {
-                    Some((_, lines)) => lines.push((&line, basis)),
-                    None => review.push((why, vec![(&line, basis)])),
+                    Some((_, lines)) => lines.push((line, basis)),
+                    None => review.push((why, vec![(line, basis)])),
                 },
             }
         }

@@ -56,12 +56,12 @@ pub fn check(shipment: &Shipment, ear99: Ear99Treatment) -> Vec<Finding> {
             }
             if on_ccl {
                 if shipment.as_of() >= ALL_CATEGORIES_FROM || categories_3_to_9 {
-                    ccl.0.push((&line, basis));
+                    ccl.0.push((line, basis));
                 }
             } else if line.control_codes().contains(&ControlCode::Ear99) {
-                ear99_lines.0.push((&line, basis));
+                ear99_lines.0.push((line, basis));
             } else {
-                unclassified.0.push((&line, basis));
+                unclassified.0.push((line, basis));
             }
         }
         if !ccl.is_empty() {
@@ -168,7 +168,7 @@ fn ear99_finding(
 
 /// Lines collected for one finding, each with why it is subject to the EAR.
 #[derive(Default)]
-struct Lines<'a>(Vec<(&'a Line<'a>, Basis)>);
+struct Lines<'a>(Vec<(Line<'a>, Basis)>);
 
 impl Lines<'_> {
     fn is_empty(&self) -> bool {
