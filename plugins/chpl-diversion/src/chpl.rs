@@ -46,17 +46,17 @@ impl<'a> ChplLines<'a> {
 
     /// The matched lines.
     pub fn iter(&self) -> impl Iterator<Item = &ChplLine<'a>> {
-        self.lines
+        self.lines.iter()
     }
 
     /// The line numbers, for [`exportctl_sdk::Finding::lines`].
     pub fn numbers(&self) -> Vec<u32> {
-        self.lines.map(|l| l.number().number()).collect()
+        self.lines.iter().map(|l| l.line.number()).collect()
     }
 
     /// The tiers present, most critical first.
     pub fn tiers(&self) -> BTreeSet<Tier> {
-        self.lines.map(|l| l.tier).collect()
+        self.lines.iter().map(|l| l.tier).collect()
     }
 
     /// The lines for a message: `line 1 (8542.31, Tier 1), line 4 (8482.10.10, Tier 3.B)`,

@@ -289,7 +289,7 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         let f = evaluate(v);
-        assert_eq!(f[0].lines.len, 25);
+        assert_eq!(f[0].lines.len(), 25);
         assert!(
             f[0].message
                 .contains("line 20 (8542.31, Tier 1), and 5 more lines;"),

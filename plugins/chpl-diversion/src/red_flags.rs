@@ -150,8 +150,8 @@ fn words(name: &str) -> impl Iterator<Item = String> + '_ {
 /// (case, punctuation, script and legal forms dropped); a name of legal forms only has
 /// none.
 fn name_keys(party: &Party) -> Vec<String> {
-    std::iter::once(&party.name())
-        .chain(&party.aliases())
+    std::iter::once(party.name())
+        .chain(party.aliases())
         .filter_map(|n| entity_name::comparison_key(n))
         .collect()
 }
@@ -179,8 +179,8 @@ fn same_entity(a: &Party, b: &Party) -> bool {
 /// The first word of the party's name or aliases (lower case) that starts with a
 /// forwarder word.
 fn forwarder_word(party: &Party, forwarder_words: &[String]) -> Option<String> {
-    std::iter::once(&party.name())
-        .chain(&party.aliases())
+    std::iter::once(party.name())
+        .chain(party.aliases())
         .find_map(|name| {
             words(name).find(|w| forwarder_words.iter().any(|f| w.starts_with(f.as_str())))
         })
@@ -196,14 +196,14 @@ fn forwarder_as_end_user(shipment: &Shipment, forwarder_words: &[String]) -> Opt
         _ => format!("{} (the end user, as none is named)", label(end_user)),
     };
     let forwarder = shipment.other_parties().enumerate().find(|(_, o)| {
-        o.role() == PartyRole::FreightForwarder && same_entity(&end_user.party, &o.party)
+        o.role() == PartyRole::FreightForwarder && same_entity(&end_user.party, &o.party())
     });
     if let Some((i, o)) = forwarder {
         return Some(RedFlag {
             kind: RedFlagKind::ForwarderAsEndUser,
             message: format!(
                 "{who} is the freight forwarder `{}` (other_parties[{i}])",
-                o.party.name()
+                o.party().name()
             ),
             parties: vec![end_user.path, PartyPath::Other(i)],
             legal_basis: None,
@@ -290,12 +290,12 @@ fn third_country_payer(shipment: &Shipment) -> Option<RedFlag> {
         shipment.consignee().country(),
         shipment.end_user().party.country(),
     ];
-    let payers: Vec<(usize, &Party)> = shipment
+    let payers: Vec<(usize, Party)> = shipment
         .other_parties()
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.role() == PartyRole::Payer && !buyer_countries.contains(&o.party.country()))
-        .map(|(i, o)| (i, &o.party))
+        .filter(|(_, o)| o.role() == PartyRole::Payer && !buyer_countries.contains(&o.party().country()))
+        .map(|(i, o)| (i, o.party()))
         .collect();
     if payers.is_empty() {
         return None;

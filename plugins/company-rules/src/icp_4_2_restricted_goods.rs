@@ -149,7 +149,7 @@ mod tests {
             Outcome::Review,
         )
         .unwrap();
-        assert_eq!(f.lines.len, 2000);
+        assert_eq!(f.lines.len(), 2000);
         assert!(f.message.len() < 4096, "{} bytes", f.message.len());
         assert!(f.message.contains("and 1980 more"), "{}", f.message);
     }

@@ -140,7 +140,7 @@ impl Settings {
         if let Some(threshold) = &self.end_use_statement_threshold {
             if threshold.amount < Decimal::ZERO {
                 problems.at(
-                    "end_use_statement_threshold.amount()",
+                    "end_use_statement_threshold.amount",
                     format!(
                         "{} is negative (use 0 to require an end-use statement for every shipment \
                          with a value)",
@@ -151,7 +151,7 @@ impl Settings {
             let currency = &threshold.currency;
             if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_alphabetic()) {
                 problems.at(
-                    "end_use_statement_threshold.currency()",
+                    "end_use_statement_threshold.currency",
                     format!(
                         "{currency:?} is not an ISO 4217 currency code (three letters, e.g. \"EUR\")"
                     ),
@@ -339,8 +339,8 @@ mod tests {
                 "restricted_hs_headings[3]",
                 "restricted_outcome",
                 "review_destinations[0]",
-                "end_use_statement_threshold.amount()",
-                "end_use_statement_threshold.currency()",
+                "end_use_statement_threshold.amount",
+                "end_use_statement_threshold.currency",
             ]
         );
     }

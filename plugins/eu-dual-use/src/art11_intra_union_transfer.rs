@@ -80,7 +80,7 @@ mod tests {
 
     fn run(doc: Doc) -> Vec<(Outcome, Vec<u32>)> {
         let s = doc.shipment();
-        let facts = goods::classify(&s.lines());
+        let facts = goods::classify(s.lines());
         check(&s, &facts)
             .into_iter()
             .map(|f| (f.outcome, f.lines))

@@ -124,7 +124,7 @@ mod tests {
 
     fn run(doc: Doc, use_eu001: bool) -> Vec<Finding> {
         let s = doc.shipment();
-        let facts = goods::classify(&s.lines());
+        let facts = goods::classify(s.lines());
         check(&s, &facts, &Settings { use_eu001 })
     }
 
@@ -298,7 +298,7 @@ mod tests {
             .add_line(2, "9013.20", &["6A005", "PL5001"])
             .add_line(3, "9306.30", &["ML3", "XYZ"])
             .shipment();
-        let facts = goods::classify(&s.lines());
+        let facts = goods::classify(s.lines());
         let f = check_classification(&s, &facts);
         assert_eq!(
             f.as_ref().map(|f| (f.outcome, f.lines.clone())),

@@ -104,7 +104,7 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Option<Finding> {
                 shipment.destination_country(),
                 named.join("; "),
                 goods::describe(&lines, |f| {
-                    f.line.control_codes().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                    f.line.control_codes().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
                 }),
                 shipment.date(),
                 licences::expired(shipment, &lines)
@@ -125,7 +125,7 @@ mod tests {
 
     fn run(doc: Doc) -> Option<Finding> {
         let s = doc.shipment();
-        let facts = goods::classify(&s.lines());
+        let facts = goods::classify(s.lines());
         check(&s, &facts)
     }
 

@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn the_note_is_an_allow_finding_naming_eu001_and_its_conditions() {
         let s = Doc::export("DE", "JP").codes(&["6A005.b.6"]).shipment();
-        let facts = goods::classify(&s.lines());
+        let facts = goods::classify(s.lines());
         let f = note(&s, &facts.iter().collect::<Vec<_>>());
         assert_eq!((f.outcome, f.lines.clone()), (Outcome::Allow, vec![1]));
         for needle in [

@@ -10,7 +10,7 @@
 //! have the form but not a regime digit of Annex I: they are not Annex I items.
 
 use crate::annex_iv::{self, AnnexIv};
-use exportctl_sdk::{ControlCode, Line, ListedCode};
+use exportctl_sdk::{ControlCode, Line, List, ListedCode};
 
 /// How many lines a message names before it counts the rest; a finding's `lines`
 /// always lists all of them.
@@ -27,7 +27,7 @@ pub struct LineFacts<'a> {
     /// The line.
     pub line: Line<'a>,
     /// Its EU Annex I codes.
-    pub annex_i: Vec<&'a ListedCode>,
+    pub annex_i: Vec<ListedCode>,
     /// What the embedded part of Annex IV says about its Annex I codes: `Listed` if
     /// any is listed, else `Possibly` if any may be.
     pub annex_iv: Option<AnnexIv>,
@@ -36,7 +36,7 @@ pub struct LineFacts<'a> {
     pub military_list: bool,
     /// Codes of no recognised form (not Annex I, US ECCN, EAR99, Common Military List or
     /// an Annex VII entry of Reg. (EU) 833/2014), as given.
-    pub unrecognised: Vec<&'a str>,
+    pub unrecognised: Vec<String>,
 }
 
 impl<'a> LineFacts<'a> {
@@ -49,20 +49,22 @@ impl<'a> LineFacts<'a> {
             military_list: false,
             unrecognised: Vec::new(),
         };
-        for code in &line.control_codes() {
+        for code in line.control_codes() {
+            let eu_dual_use = code.is_eu_dual_use();
+            let annex_vii = code.annex_vii().is_some();
             match code {
-                ControlCode::Listed(listed) if code.is_eu_dual_use() => {
-                    facts.annex_i.push(&listed);
+                ControlCode::Listed(listed) if eu_dual_use => {
                     facts.annex_iv = match (facts.annex_iv, annex_iv::annex_iv(&listed)) {
                         (Some(AnnexIv::Listed(row)), _) | (_, Some(AnnexIv::Listed(row))) => {
                             Some(AnnexIv::Listed(row))
                         }
                         (kept, found) => kept.or(found),
                     };
+                    facts.annex_i.push(listed);
                 }
                 ControlCode::Military(_) => facts.military_list = true,
-                ControlCode::Other(text) if code.annex_vii().is_none() => {
-                    facts.unrecognised.push(&text);
+                ControlCode::Other(text) if !annex_vii => {
+                    facts.unrecognised.push(text);
                 }
                 _ => {}
             }
@@ -86,8 +88,8 @@ impl<'a> LineFacts<'a> {
 }
 
 /// Every line of a shipment, classified.
-pub fn classify<'a>(lines: &'a [Line<'a>]) -> Vec<LineFacts<'a>> {
-    lines.iter().map(LineFacts::of).collect()
+pub fn classify<'a>(lines: List<'a, Line<'a>>) -> Vec<LineFacts<'a>> {
+    lines.map(LineFacts::of).collect()
 }
 
 /// Names lines for a message, `line 1 (9013.20, 6A005.B.6), line 3 (…)`, with `note`
@@ -185,7 +187,7 @@ mod tests {
             doc = doc.add_line(n, "8542.31", &[&format!("3A{n:03}")]);
         }
         let s = doc.shipment();
-        let facts = classify(&s.lines());
+        let facts = classify(s.lines());
         let picked: Vec<&LineFacts> = facts.iter().collect();
         let text = describe(&picked, |f| f.annex_i_codes());
         assert!(

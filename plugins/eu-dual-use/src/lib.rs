@@ -95,7 +95,7 @@ impl Policy for EuDualUse {
                  outside those rows moves between member states with no finding and is treated as eligible for EU001; \
                  codes for which only part of an entry is in Annex IV give a review for transfers and no EU001",
                 "Art. 4: only the arms-embargo catch-all of Art. 4(1)(b) is encoded, and only from a declared military \
-                 end use (end_use.military() = true) with the destination, consignee or end user in a country under an \
+                 end use (end_use.military = true) with the destination, consignee or end user in a country under an \
                  embargo; Art. 4(1)(a) (weapons of mass destruction) and 4(1)(c) (parts of illegally exported military \
                  items) are not encoded; embargo dates and scopes are partly uncertain (see SOURCE.md) and partial \
                  embargoes are applied to the whole country; lines with a Common Military List code (ML1-ML22) are \
@@ -124,7 +124,7 @@ impl Policy for EuDualUse {
         if !reach::eu_reach(shipment) || !reach::exported_from_eu(shipment) {
             return Vec::new();
         }
-        let facts = goods::classify(&shipment.lines());
+        let facts = goods::classify(shipment.lines());
         let destination = shipment.destination_country();
         let mut findings = Vec::new();
         if country_sets::EU27.contains(destination) {

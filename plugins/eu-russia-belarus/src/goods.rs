@@ -404,8 +404,7 @@ mod tests {
             .shipment();
         let shown: Vec<String> = s.lines().get(0).unwrap()
             .control_codes()
-            .iter()
-            .map(ToString::to_string)
+            .map(|c| c.to_string())
             .collect();
         assert_eq!(shown, ["3A001.a.2", "ML13.d", "5A002", "X.A.I.001"]);
     }

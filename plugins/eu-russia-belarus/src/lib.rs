@@ -153,7 +153,7 @@ impl Policy for EuRussiaBelarus {
                  without article number and with the Russian date; Annex XXX is treated as the CHPL like Annex XL; Annex \
                  VIII partners are assumed to be those of Belarus's list too; no Belarus counterpart of Art. 12gb is encoded",
                 "Crimea/Sevastopol and the four oblasts: Annex II is approximated by HS codes whose HS 2022 description \
-                 names a key sector, or by an end_use.sector() naming one (then every line); other Annex II goods are review \
+                 names a key sector, or by an end_use.sector naming one (then every line); other Annex II goods are review \
                  only; before 18 Dec 2014 (Reg. (EU) 1351/2014, date not in the law summary) Crimea findings are review; \
                  for the Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts only the non-government-controlled areas are \
                  covered and the document cannot tell, so findings are review unless ngca_annex_ii_goods = \"deny\"; \
@@ -366,7 +366,7 @@ mod tests {
         let crimea: usize = findings
             .iter()
             .filter(|f| f.rule == "eu-crimea-sevastopol")
-            .map(|f| f.lines.len)
+            .map(|f| f.lines.len())
             .sum();
         assert_eq!(crimea, 10_000, "every line is judged for Crimea");
     }

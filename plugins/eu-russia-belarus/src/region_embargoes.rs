@@ -507,9 +507,7 @@ mod tests {
     }
 
     fn with_address(doc: Doc, address: &str) -> Shipment<'static> {
-        let mut s = doc.shipment();
-        s.consignee().address() = Some(address.to_owned().into());
-        s
+        doc.consignee_address(address).shipment()
     }
 
     #[test]

@@ -96,7 +96,7 @@ impl Policy for KzExportControl {
                  sources say only \"2022\"); setting russia_military_dual_use = \"licence_required\" \
                  applies the statute's permit requirement instead",
                 "the catch-all of Law No. 172-VII for unlisted goods is encoded only for a declared \
-                 military end use (end_use.military() = true): such lines need a Kazakh licence or transit \
+                 military end use (end_use.military = true): such lines need a Kazakh licence or transit \
                  permit (licence_required), are not military products under the 2022-2023 suspension, and \
                  count as controlled goods for the Russia rule; before 28 Feb 2023 they are reviewed, the \
                  reach of Law No. 300-III over unlisted goods not being in our sources; notification by the \

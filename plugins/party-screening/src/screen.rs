@@ -91,7 +91,7 @@ impl Screener {
         // the weak threshold.
         let floor = self.weak - self.bonus;
         let mut best: Vec<(u32, u32, usize, f64, bool)> = Vec::new();
-        let names = std::iter::once(&party.name()).chain(&party.aliases());
+        let names = std::iter::once(party.name()).chain(party.aliases());
         for (party_name, text) in names.enumerate() {
             let found = Query::readings(text)
                 .iter()

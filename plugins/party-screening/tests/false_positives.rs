@@ -98,7 +98,7 @@ fn report_best_scores_of_clean_names() {
     let screener = Screener::new(&settings);
     let mut scores = Vec::new();
     for (name, country) in clean_names() {
-        let party = shipment(&name, &country).consignee;
+        let party = shipment(&name, &country).consignee();
         if let Some(m) = screener.screen(&party).first() {
             scores.push((
                 m.score,

@@ -66,7 +66,7 @@ fn listed_companies_are_found_under_other_spellings() {
                     counts.1 += 1;
                 }
                 Some(_) => counts.1 += 1,
-                None => misses[kind].push(format!("{} <- {name}", party.name)),
+                None => misses[kind].push(format!("{} <- {name}", party.name())),
             }
         }
     }

@@ -133,8 +133,9 @@ mod tests {
     fn us_exporter_shipment_or_origin_make_an_item_subject() {
         let s = Doc::us("2024-06-03", "CN", &["EAR99"]).shipment();
         assert_eq!(subject(&s, &s.lines().get(0).unwrap(), c("CN")), Some(Basis::UsExporter));
-        let mut s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"]).shipment();
-        s.origin_country() = Country::US;
+        let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
+            .with(|d| d["origin_country"] = serde_json::json!("US"))
+            .shipment();
         assert_eq!(subject(&s, &s.lines().get(0).unwrap(), c("CN")), Some(Basis::UsShipment));
         let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
             .set_line(1, "origin_country", serde_json::json!("US"))

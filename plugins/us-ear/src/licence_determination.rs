@@ -631,7 +631,7 @@ mod tests {
                 f.message.contains("column NS1 has X") && f.outcome == Outcome::LicenceRequired
             })
             .unwrap();
-        assert!(ns1.lines.len > 50, "{}", ns1.lines.len);
+        assert!(ns1.lines.len() > 50, "{}", ns1.lines.len());
     }
 
     #[test]

@@ -346,7 +346,7 @@ mod tests {
             doc = doc.line(n, &["5A002.a"]);
         }
         let f = run(doc);
-        assert_eq!(f[0].lines.len, 500);
+        assert_eq!(f[0].lines.len(), 500);
         assert!(
             f[0].message
                 .contains("line 10 (ECCN 5A002.a; exporter in the United States) and 490 more:"),

@@ -76,6 +76,20 @@ impl<'a> Shipment<'a> {
         })
     }
 
+    /// The same shipment judged as of another date: the law of `as_of` applies
+    /// (what `exportctl check --as-of` asks for).
+    pub fn with_as_of(&self, as_of: Date) -> Shipment<'static> {
+        let mut records = self.records.clone().into_owned();
+        let at = self.field(s::AS_OF);
+        records[at..at + 2].copy_from_slice(&as_of.year().to_le_bytes());
+        records[at + 2] = as_of.month();
+        records[at + 3] = as_of.day();
+        Shipment {
+            records: Cow::Owned(records),
+            heap: Cow::Owned(self.heap.clone().into_owned()),
+        }
+    }
+
     fn reader(&self) -> Reader<'_> {
         Reader::new(&self.records, &self.heap)
     }
