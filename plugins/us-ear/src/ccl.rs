@@ -523,25 +523,25 @@ fn describe(eccn: &str, paras: &[Para]) -> String {
 
 /// The control codes of a line as the EAR reads them.
 #[derive(Debug, Clone, Default)]
-pub struct Classification<'a> {
+pub struct Classification {
     /// ECCN-shaped codes found on the CCL, with their entries.
-    pub on_ccl: Vec<(&'a ListedCode, &'static Entry)>,
+    pub on_ccl: Vec<(ListedCode, &'static Entry)>,
     /// ECCN-shaped codes that are not on the CCL (a typo, or an EU-only entry).
-    pub not_on_ccl: Vec<&'a ListedCode>,
+    pub not_on_ccl: Vec<ListedCode>,
     /// The line is declared EAR99.
     pub ear99: bool,
 }
 
-impl<'a> Classification<'a> {
+impl Classification {
     /// Reads the line's control codes. Military List (`ML…`) and other codes are not EAR
     /// classifications and are ignored.
-    pub fn of(line: Line<'a>) -> Classification<'a> {
+    pub fn of(line: Line<'a>) -> Classification {
         let mut c = Classification::default();
         for code in &line.control_codes() {
             match code {
                 ControlCode::Listed(listed) => match entry(&listed) {
-                    Some(e) => c.on_ccl.push((&listed, e)),
-                    None => c.not_on_ccl.push(&listed),
+                    Some(e) => c.on_ccl.push((listed, e)),
+                    None => c.not_on_ccl.push(listed),
                 },
                 ControlCode::Ear99 => c.ear99 = true,
                 ControlCode::Military(_) | ControlCode::Other(_) => {}
@@ -565,8 +565,8 @@ impl<'a> Classification<'a> {
     }
 }
 
-/// The line's ECCNs that are on the CCL, with their entries, without allocating.
-pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (&'a ListedCode, &'static Entry)> {
+/// The line's ECCNs that are on the CCL, with their entries.
+pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (ListedCode, &'static Entry)> {
     line.control_codes().filter_map(|code| match code {
         ControlCode::Listed(listed) => entry(&listed).map(|e| (listed, e)),
         _ => None,

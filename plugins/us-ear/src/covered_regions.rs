@@ -330,7 +330,7 @@ fn join(parts: impl Iterator<Item = String>) -> String {
 }
 
 /// `line 1 (EAR99, HTS 8471.30; exporter in the United States), …`, the first ten.
-fn describe(lines: &[(&Line, Basis)]) -> String {
+fn describe(lines: &[(Line, Basis)]) -> String {
     let shown = lines
         .iter()
         .map(|(l, basis)| format!("line {} ({}; {basis})", l.number(), item(l)));

@@ -156,7 +156,7 @@ fn licensed(findings: &[Finding]) -> BTreeSet<u32> {
     findings
         .iter()
         .filter(|f| f.outcome >= Outcome::LicenceRequired)
-        .flat_map(|f| f.lines.copied)
+        .flat_map(|f| f.lines.iter().copied())
         .collect()
 }
 

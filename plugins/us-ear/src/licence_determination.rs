@@ -82,14 +82,14 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                 let indices = match previous.take() {
                     Some((p, indices)) if p == same => indices,
                     reuse => {
-                        hits(entry, code, &reach, chart, &mut found);
+                        hits(entry, &code, &reach, chart, &mut found);
                         // The previous line's buffer, emptied, spares an allocation.
                         let mut indices = reuse.map(|(_, v)| v).unwrap_or_default();
                         indices.clear();
                         indices.extend(found.iter().map(|&(_, source, covers)| {
                             let group = Group {
                                 destination: *destination,
-                                code,
+                                code: &code,
                                 entry,
                                 source,
                                 covers,
@@ -126,7 +126,7 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                                 && c.eccns.len() < text::MAX_ITEMS
                                 && !c.eccns.contains(&code)
                             {
-                                c.eccns.push(code);
+                                c.eccns.push(code.clone());
                             }
                             (fine_i, coarse_i)
                         }));
@@ -475,7 +475,7 @@ fn finding(group: &Group<'_>) -> Finding {
     };
     let finding = rule
         .finding(outcome(group.covers), text::fit(message))
-        .lines(group.lines.copied);
+        .lines(group.lines.iter().copied());
     with_cite(finding, rule, &cite)
 }
 
@@ -524,7 +524,7 @@ struct Coarse<'a> {
     /// The first group seen, for the requirement's wording.
     first: Group<'a>,
     /// The first [`text::MAX_ITEMS`] distinct ECCNs.
-    eccns: Vec<&'a ListedCode>,
+    eccns: Vec<ListedCode>,
     lines: Vec<u32>,
 }
 

@@ -131,7 +131,7 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         }
         let mut numbers: Vec<u32> = groups
             .iter()
-            .flat_map(|g| g.lines.copied)
+            .flat_map(|g| g.lines.iter().copied())
             .chain(others.iter().copied())
             .collect();
         numbers.sort_unstable();
