@@ -535,7 +535,7 @@ pub struct Classification {
 impl Classification {
     /// Reads the line's control codes. Military List (`ML…`) and other codes are not EAR
     /// classifications and are ignored.
-    pub fn of(line: Line<'a>) -> Classification {
+    pub fn of(line: Line<'_>) -> Classification {
         let mut c = Classification::default();
         for code in &line.control_codes() {
             match code {

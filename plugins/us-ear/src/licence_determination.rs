@@ -55,6 +55,9 @@ pub const ECCN_DESTINATIONS: Rule = Rule::new(
 /// instead, listing the ECCNs.
 pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let destinations = destinations(shipment);
+    // Each line's ECCNs on the CCL, read once: the groups borrow them.
+    let codes: Vec<Vec<(ListedCode, &'static Entry)>> =
+        shipment.lines().map(|line| ccl_codes(&line).collect()).collect();
     // Per-ECCN groups, dropped once there are too many; per-requirement groups always.
     let mut fine: Option<(Vec<Group<'_>>, BTreeMap<Key<'_>, usize>)> =
         Some((Vec::new(), BTreeMap::new()));
@@ -68,14 +71,14 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         }
         let reach = Reach::of(destination.country);
         let mut previous: Option<(Item<'_>, Vec<GroupIndex>)> = None;
-        for line in &shipment.lines() {
+        for (line, codes) in shipment.lines().zip(&codes) {
             if shipment.licence_covers("US", line.number()) {
                 continue;
             }
             let Some(basis) = de_minimis::subject(shipment, &line, destination.country) else {
                 continue;
             };
-            for (code, entry) in ccl_codes(&line) {
+            for &(ref code, entry) in codes {
                 // Consecutive lines of one item (the usual long shipment) reuse the groups
                 // of the line before instead of working them out again.
                 let same = (entry.key, code.paragraph.as_str(), basis);

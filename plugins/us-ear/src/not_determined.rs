@@ -62,6 +62,8 @@ struct Group<'a> {
 /// line.
 pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // Each line's listed codes, read once: the open points borrow them.
+    let listed: Vec<Vec<ListedCode>> = shipment.lines().map(|line| listed_codes(&line)).collect();
     let mut points: Vec<(&ListedCode, Option<&'static Entry>, Point, Covers)> = Vec::new();
     for destination in destinations(shipment) {
         let chart = country_chart::lookup(destination.country);
@@ -75,7 +77,7 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         let mut index: BTreeMap<Key<'_>, usize> = BTreeMap::new();
         let mut others: Vec<u32> = Vec::new();
         let mut other_points = 0usize;
-        for line in &shipment.lines() {
+        for (line, codes) in shipment.lines().zip(&listed) {
             if decided.contains(&line.number()) || shipment.licence_covers("US", line.number()) {
                 continue;
             }
@@ -83,13 +85,10 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                 continue;
             }
             points.clear();
-            for code in &line.control_codes() {
-                let ControlCode::Listed(code) = code else {
-                    continue;
-                };
-                match entry(&code) {
-                    None => points.push((&code, None, Point::NotOnCcl, Covers::Yes)),
-                    Some(entry) => open_points(&code, entry, chart, footnote_un, &mut points),
+            for code in codes {
+                match entry(code) {
+                    None => points.push((code, None, Point::NotOnCcl, Covers::Yes)),
+                    Some(entry) => open_points(code, entry, chart, footnote_un, &mut points),
                 }
             }
             for (code, entry, point, covers) in points.drain(..) {
@@ -351,4 +350,14 @@ mod tests {
     fn lines_not_subject_to_the_ear_are_left_out() {
         assert!(run(Doc::new("2024-06-03", "DE", "CA", &["5A002.a"])).is_empty());
     }
+}
+
+/// The line's US ECCNs and EU Annex I entries (the listed codes), as given.
+fn listed_codes(line: &exportctl_sdk::Line<'_>) -> Vec<ListedCode> {
+    line.control_codes()
+        .filter_map(|code| match code {
+            ControlCode::Listed(listed) => Some(listed),
+            _ => None,
+        })
+        .collect()
 }
