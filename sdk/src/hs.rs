@@ -43,6 +43,7 @@ impl HsCode {
     }
 
     /// The code's ASCII digits.
+    #[cfg(feature = "input")]
     pub(crate) fn digits(&self) -> &[u8] {
         &self.digits[..usize::from(self.len)]
     }

@@ -626,6 +626,7 @@ mod tests {
             "{}",
             sdn.message
         );
+        let s = s.with_as_of(crate::LIST_DATE);
         assert_eq!(
             rule(&findings(&Settings::default(), &s), "csl-sdn").outcome,
             Outcome::Deny

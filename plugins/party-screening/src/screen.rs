@@ -152,17 +152,10 @@ impl Screener {
 mod tests {
     use super::*;
     use crate::settings::Settings;
+    use exportctl_sdk::PartyWire;
 
-    fn party(name: &str, country: &str, aliases: &[&str]) -> Party<'static> {
-        Party {
-            name: name.to_owned().into(),
-            country: Country::parse(country).unwrap(),
-            region: None,
-            address: None,
-            registration_date: None,
-            ids: Vec::new(),
-            aliases: aliases.iter().map(|a| (*a).to_owned().into()).collect(),
-        }
+    fn party(name: &str, country: &str, aliases: &[&str]) -> PartyWire {
+        PartyWire::new(name, Country::parse(country).unwrap(), None, aliases.iter().copied()).unwrap()
     }
 
     fn screener() -> Screener {
@@ -183,7 +176,7 @@ mod tests {
 
     #[test]
     fn inter_trade_electro_in_kazakhstan_matches_all_four_uvl_entries() {
-        let m = screener().screen(&party("TOO Inter-Trade Electro", "KZ", &[]));
+        let m = screener().screen(&party("TOO Inter-Trade Electro", "KZ", &[]).party());
         let uvl: Vec<&PartyMatch> = m
             .iter()
             .filter(|m| m.entry.list == List::Unverified)
@@ -197,7 +190,7 @@ mod tests {
 
     #[test]
     fn the_same_name_elsewhere_is_only_a_possible_match() {
-        let m = screener().screen(&party("Inter-Trade Electro LLP", "DE", &[]));
+        let m = screener().screen(&party("Inter-Trade Electro LLP", "DE", &[]).party());
         let best = &m[0];
         assert_eq!(best.country, CountryEffect::NotListed);
         assert!(best.score < crate::settings::DEFAULT_STRONG, "{best:#?}");
@@ -210,7 +203,7 @@ mod tests {
             "Steppe Electric Supplies",
             "KZ",
             &["Inter Treid Elektro"],
-        ));
+        ).party());
         assert!(!m.is_empty());
         assert!(m.iter().all(|m| m.party_name == 1), "{m:#?}");
     }
@@ -221,7 +214,7 @@ mod tests {
             lists: vec!["SDN".into()],
             ..Settings::default()
         };
-        let m = Screener::new(&settings).screen(&party("Inter-Trade Electro", "KZ", &[]));
+        let m = Screener::new(&settings).screen(&party("Inter-Trade Electro", "KZ", &[]).party());
         assert!(m.is_empty(), "{m:#?}");
     }
 
@@ -229,7 +222,7 @@ mod tests {
     fn a_clean_name_matches_nothing() {
         assert!(
             screener()
-                .screen(&party("Rhein Elektronik GmbH", "DE", &[]))
+                .screen(&party("Rhein Elektronik GmbH", "DE", &[]).party())
                 .is_empty()
         );
     }

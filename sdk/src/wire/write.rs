@@ -13,6 +13,9 @@ pub(crate) struct Writer {
     kind: u16,
 }
 
+// A plugin writes only parties (`PartyWire`); the shipment writer of the `input`
+// feature uses the rest.
+#[cfg_attr(not(feature = "input"), allow(dead_code))]
 impl Writer {
     /// A writer of a buffer of `kind` whose records go into `records` (cleared; its
     /// allocation is kept), with `root` zeroed bytes for the root record.
@@ -143,10 +146,6 @@ impl Writer {
         Ok(self.records)
     }
 
-    /// The records and the heap, kept apart (a [`PartyWire`] reads them as they are).
-    fn into_parts(self) -> (Vec<u8>, String) {
-        (self.records, self.heap)
-    }
 }
 
 /// One business partner in the wire format, outside any shipment: what a party
@@ -182,7 +181,14 @@ impl PartyWire {
         w.opt_str(at + p::ADDRESS, address)?;
         w.strs(at + p::ALIASES, aliases.into_iter())?;
         w.country(at + p::COUNTRY, country);
-        let (records, heap) = w.into_parts();
+        let mut records = w.finish()?;
+        let heap = {
+            let (checked, heap) = super::check(&records, layout::KIND_PARTY)?;
+            let heap = heap.to_owned();
+            let len = checked.len();
+            records.truncate(len);
+            heap
+        };
         Ok(PartyWire { records, heap })
     }
 
