@@ -17,13 +17,16 @@ macro_rules! export_policy {
         const _: () = {
             struct __ExportctlGuest;
             $crate::__evaluator_guest!(__ExportctlGuest, $policy, $crate::bindings::exports::exportctl::policy::evaluator);
-            // The evaluator and its keyed form (1.2): an ordinary policy offers
-            // no party screener.
-            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_2_0_cabi!(
+            // The evaluator, its keyed form (1.2) and the wire format it reads
+            // (1.3): an ordinary policy offers no party screener.
+            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_3_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::evaluator
             );
-            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_2_0_cabi!(
+            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_3_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::subject_evaluator
+            );
+            $crate::bindings::exports::exportctl::policy::shipment_reader::__export_exportctl_policy_shipment_reader_1_3_0_cabi!(
+                __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::shipment_reader
             );
         };
     };
@@ -65,8 +68,8 @@ macro_rules! export_screening_policy {
 }
 
 /// The evaluator half of both export macros: the policy kept per instance,
-/// configured on first use, and `metadata`, `configure`, `evaluate` and
-/// `evaluate-with-subjects` (1.2).
+/// configured on first use, and `metadata`, `configure`, `evaluate`,
+/// `evaluate-with-subjects` (1.2) and `wire-format` (1.3).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __evaluator_guest {
@@ -123,6 +126,12 @@ macro_rules! __evaluator_guest {
                 ::std::string::String,
             > {
                 __with_policy(|policy| $crate::__private::evaluate_with_subjects(policy, &shipment))
+            }
+        }
+
+        impl $crate::bindings::exports::exportctl::policy::shipment_reader::Guest for $guest {
+            fn wire_format() -> u32 {
+                u32::from($crate::wire::WIRE_FORMAT)
             }
         }
     };

@@ -5,7 +5,7 @@ use crate::{Date, Finding, Shipment};
 use serde::de::DeserializeOwned;
 
 /// Version of the host↔plugin contract (`sdk/wit/policy.wit`) this SDK builds.
-pub const CONTRACT_VERSION: &str = "1.2.0";
+pub const CONTRACT_VERSION: &str = "1.3.0";
 
 /// An export-control rule set.
 ///

@@ -10,7 +10,8 @@ use crate::scenario::Kind;
 use crate::table::{header, per_second, ratio, row, us_f};
 use crate::throughput::{PolicyTimes, SetTimes};
 use exportctl::{Host, InstanceMode, Verdict};
-use exportctl_sdk::{Finding, Outcome, Shipment};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Finding, Outcome};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

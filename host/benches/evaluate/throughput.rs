@@ -8,7 +8,7 @@ use crate::policies::{NativePolicy, OnePolicy, native_policy};
 use crate::table::{COMPARISON, comparison_row, header, per_second, ratio, row, section, us};
 use crate::timing::{REPS, Stat, time_per_item};
 use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::borrow::Borrow;
 use std::hint::black_box;
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use crate::BoxError;
 use crate::samples::Samples;
 use crate::table::{header, row, section, us};
 use crate::timing::{REPS, Stat, time_calls, time_per_item};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::hint::black_box;
 
 /// The boundary section: wire sizes of the corpus and the native cost of

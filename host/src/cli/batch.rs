@@ -23,7 +23,7 @@ use exportctl::{
     CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, RecordBuildError, Sink,
     Verdict, Worker, judge,
 };
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::input::{self, Document, InputLimits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};

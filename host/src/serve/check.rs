@@ -26,7 +26,7 @@ use exportctl::{
     CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
 };
 use exportctl_audit::{DecisionId, DecisionRecord, Receipt, RecordError, Ticket};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::input::{self, InputFormat, InputLimits};
 use serde::Serialize;
 use serde_json::value::RawValue;

@@ -59,6 +59,39 @@ pub struct Shipment<'a> {
     pub lines: Vec<Line<'a>>,
 }
 
+impl<'a> Shipment<'a> {
+    /// The party at `path` as findings name parties: `exporter`, `consignee`,
+    /// `end_user` (when named) or `other_parties[i]`.
+    ///
+    /// ```
+    /// use exportctl_sdk::validated::Shipment;
+    /// let s = Shipment::from_json(r#"{"id": "S", "date": "2024-05-10",
+    ///   "exporter": {"name": "A", "country": "DE"}, "consignee": {"name": "B", "country": "KZ"},
+    ///   "other_parties": [{"role": "bank", "name": "C", "country": "AE"}],
+    ///   "origin_country": "DE", "destination_country": "KZ",
+    ///   "lines": [{"line": 1, "description": "d", "hs_code": "940360", "quantity": 1,
+    ///              "value": {"amount": "1", "currency": "EUR"}}]}"#)?;
+    /// assert_eq!(s.party_at("other_parties[0]").map(|p| p.name.as_str()), Some("C"));
+    /// assert!(s.party_at("end_user").is_none() && s.party_at("other_parties[01]").is_none());
+    /// # Ok::<(), exportctl_sdk::input::InputError>(())
+    /// ```
+    pub fn party_at(&self, path: &str) -> Option<&Party<'a>> {
+        match path {
+            "exporter" => Some(&self.exporter),
+            "consignee" => Some(&self.consignee),
+            "end_user" => self.end_user.as_ref(),
+            _ => {
+                let index = path.strip_prefix("other_parties[")?.strip_suffix(']')?;
+                let i: usize = index.parse().ok()?;
+                // One spelling per party: `other_parties[1]`, not `[01]` or `[+1]`.
+                (i.to_string() == index)
+                    .then(|| self.other_parties.get(i).map(|o| &o.party))
+                    .flatten()
+            }
+        }
+    }
+}
+
 /// A party to the shipment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'a"))]

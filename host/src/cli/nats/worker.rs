@@ -27,7 +27,8 @@ use exportctl::{
 };
 use exportctl_audit::Recorder;
 use exportctl_sdk::input::{self, InputLimits};
-use exportctl_sdk::{Date, Shipment};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Date};
 use futures_util::StreamExt;
 use std::io;
 use std::sync::Arc;
