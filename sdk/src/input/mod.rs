@@ -399,7 +399,8 @@ impl crate::Shipment<'static> {
     ///              "value": {"amount": "4250.00", "currency": "EUR"}}]
     /// }"#)?;
     /// assert_eq!(s.consignee().country(), Country::KZ);
-    /// assert_eq!(s.lines().first().map(|l| l.hs_code().subheading()), Some("854231"));
+    /// let hs = s.lines().first().map(|l| l.hs_code());
+    /// assert_eq!(hs.as_ref().map(|hs| hs.subheading()), Some("854231"));
     /// # Ok::<(), exportctl_sdk::input::InputError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<crate::Shipment<'static>, InputError> {

@@ -111,7 +111,7 @@ pub fn run_cases<P: Policy>(dir: impl AsRef<Path>) -> Result<Vec<CaseRun>, Strin
 /// ```
 /// use exportctl_sdk::testing::check_findings;
 /// // With no runs there is nothing to break the rule.
-/// assert_eq!(check_findings(&[], |f| if f.lines().is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
+/// assert_eq!(check_findings(&[], |f| if f.lines.is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
 /// ```
 pub fn check_findings(
     runs: &[CaseRun],
