@@ -332,7 +332,7 @@ mod tests {
             plugin: "p.wasm".to_owned(),
             source: ContractError::OtherVersion {
                 found: "2.0.0".to_owned(),
-                expected: "1.0.0 to 1.2.0",
+                expected: "1.0.0 to 1.3.0",
             },
         };
         assert_eq!(
@@ -345,7 +345,7 @@ mod tests {
         ));
         assert_eq!(
             format!("{}; {}", chain(&e), e.help().unwrap_or_default()),
-            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.2.0; rebuild it with a matching exportctl-sdk"
+            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.3.0; rebuild it with a matching exportctl-sdk"
         );
         let e = LoadError::ReadPlugin {
             plugin: "nope".to_owned(),

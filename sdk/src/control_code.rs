@@ -143,7 +143,7 @@ impl ControlCode {
 
     /// The code as it is kept: upper-case, the form [`ControlCode::parse`] reads back
     /// to this same value (the wire format carries it so).
-    #[cfg(feature = "input")]
+    #[cfg(feature = "validated")]
     pub(crate) fn kept_text(&self) -> String {
         match self {
             ControlCode::Listed(l) => format!("{}{}", l.entry(), l.paragraph),

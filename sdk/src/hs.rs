@@ -43,7 +43,7 @@ impl HsCode {
     }
 
     /// The code's ASCII digits.
-    #[cfg(feature = "input")]
+    #[cfg(feature = "validated")]
     pub(crate) fn digits(&self) -> &[u8] {
         &self.digits[..usize::from(self.len)]
     }

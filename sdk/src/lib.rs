@@ -111,7 +111,7 @@ pub mod wire;
 
 #[cfg(feature = "input")]
 pub mod input;
-#[cfg(feature = "input")]
+#[cfg(feature = "validated")]
 pub mod validated;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -348,3 +348,125 @@ impl Clone for Shipment<'_> {
         }
     }
 }
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::country_sets;
+    use crate::testing::Doc;
+
+    /// DE → PL → BY → RU → KZ, with an end user and four other parties.
+    fn shipment() -> Shipment<'static> {
+        Doc::on_route("2024-06-03", "DE>PL>BY>RU>KZ")
+            .add_line(1, "9403.60", &[])
+            .end_user("RU")
+            .other_party("bank", "Bank", "RU")
+            .intermediate("BY")
+            .other_party("freight_forwarder", "Forwarder", "PL")
+            .intermediate("KZ")
+            .shipment()
+    }
+
+    #[test]
+    fn receiving_parties_are_consignee_end_user_and_intermediate_consignees() {
+        let s = shipment();
+        let paths: Vec<PartyPath> = s.receiving_parties().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                PartyPath::Consignee,
+                PartyPath::EndUser,
+                PartyPath::Other(1),
+                PartyPath::Other(3)
+            ]
+        );
+        let alone = Doc::on_route("2024-06-03", "DE>KZ")
+            .add_line(1, "9403.60", &[])
+            .shipment();
+        let names: Vec<&str> = alone.receiving_parties().map(|p| p.party.name()).collect();
+        assert_eq!(names, ["Consignee"]);
+        assert_eq!(alone.end_user().path, PartyPath::Consignee);
+    }
+
+    #[test]
+    fn role_names_follow_the_party_path() {
+        let s = shipment();
+        let named: Vec<&str> = s.parties().map(|p| s.role_name(p.path)).collect();
+        assert_eq!(
+            named,
+            [
+                "exporter",
+                "consignee",
+                "end user",
+                "bank",
+                "intermediate consignee",
+                "freight forwarder",
+                "intermediate consignee"
+            ]
+        );
+        assert_eq!(s.role_name(PartyPath::Other(99)), "other party");
+    }
+
+    #[test]
+    fn transit_countries_in_a_set_keep_the_route_order() {
+        let s = shipment();
+        let through: Vec<Country> = s
+            .transit_countries_in(&country_sets::RUSSIA_BELARUS)
+            .collect();
+        assert_eq!(through, [Country::BY, Country::RU]);
+        assert!(s.transits(Country::BY) && !s.transits(Country::KZ));
+        assert_eq!(s.transit_countries().len(), 3);
+        assert_eq!(s.transit_countries().rev().next(), Some(Country::RU));
+    }
+
+    #[test]
+    fn an_eu_licence_covers_its_lines_until_it_expires() {
+        let s = Doc::on_route("2024-06-03", "DE>KZ")
+            .add_line(1, "9403.60", &[])
+            .add_line(2, "9403.60", &[])
+            .add_line(3, "9403.60", &[])
+            .add_line(4, "9403.60", &[])
+            .licence("US", None, None)
+            .licence("DE", Some(&[2]), Some("2024-06-02"))
+            .licence("FR", Some(&[2, 3]), Some("2024-06-03"))
+            .licence("eu", Some(&[4]), None)
+            .shipment();
+        let covering = |line| s.eu_licence_covering(line).map(|l| l.jurisdiction().to_owned());
+        assert_eq!(covering(1), None, "the US licence is not an EU one");
+        assert_eq!(covering(2).as_deref(), Some("FR"), "the German licence has expired");
+        assert_eq!(covering(3).as_deref(), Some("FR"));
+        assert_eq!(covering(4).as_deref(), Some("EU"));
+        assert!(s.licence_covers("us", 1) && !s.licence_covers("DE", 2));
+    }
+
+    #[test]
+    fn a_list_reads_like_a_slice() {
+        let s = shipment();
+        let others = s.other_parties();
+        assert_eq!(others.len(), 4);
+        assert_eq!(others.get(1).map(|o| o.role()), Some(PartyRole::IntermediateConsignee));
+        assert!(others.get(4).is_none());
+        assert_eq!(others.last().map(|o| o.party().name()), Some("Intermediate"));
+        let mut rest = s.other_parties();
+        rest.next();
+        assert_eq!(rest.len(), 3);
+        assert_eq!(rest.first().map(|o| o.role()), Some(PartyRole::IntermediateConsignee));
+        assert_eq!(s.other_parties().nth(3).map(|o| o.party().country()), Some(Country::KZ));
+        assert_eq!(s.other_parties().nth(9), None);
+        let mut count = 0;
+        for _ in &s.lines() {
+            count += 1;
+        }
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn a_shipment_judged_as_of_another_date_differs_only_there() {
+        let s = shipment();
+        let later = s.with_as_of(Date::ymd(2025, 1, 1));
+        assert_eq!(later.as_of(), Date::ymd(2025, 1, 1));
+        assert_eq!(later.date(), s.date());
+        assert_eq!(format!("{:?}", later.lines()), format!("{:?}", s.lines()));
+        assert_ne!(later, s);
+    }
+}

@@ -167,7 +167,7 @@ impl PartyRole {
     }
 
     /// The role's number on the wire (1–6).
-    #[cfg(feature = "input")]
+    #[cfg(feature = "validated")]
     pub(crate) fn to_wire(self) -> u8 {
         match self {
             PartyRole::FreightForwarder => 1,

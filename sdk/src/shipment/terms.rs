@@ -172,7 +172,7 @@ pub enum TransportMode {
 
 impl TransportMode {
     /// The mode's number on the wire (1–7; 0 is "not given").
-    #[cfg(feature = "input")]
+    #[cfg(feature = "validated")]
     pub(crate) fn to_wire(self) -> u8 {
         match self {
             TransportMode::Road => 1,

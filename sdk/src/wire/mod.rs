@@ -22,7 +22,7 @@ mod write;
 pub use read::{Element, Reader};
 pub(crate) use read::check;
 pub use write::PartyWire;
-#[cfg(feature = "input")]
+#[cfg(feature = "validated")]
 pub(crate) use write::Writer;
 
 /// The first four bytes of every buffer.

@@ -14,8 +14,8 @@ pub(crate) struct Writer {
 }
 
 // A plugin writes only parties (`PartyWire`); the shipment writer of the `input`
-// feature uses the rest.
-#[cfg_attr(not(feature = "input"), allow(dead_code))]
+// and `validated` features uses the rest.
+#[cfg_attr(not(feature = "validated"), allow(dead_code))]
 impl Writer {
     /// A writer of a buffer of `kind` whose records go into `records` (cleared; its
     /// allocation is kept), with `root` zeroed bytes for the root record.
