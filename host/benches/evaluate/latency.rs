@@ -9,7 +9,6 @@ use crate::samples::Samples;
 use crate::table::{COMPARISON, comparison_row, header, row, section, us, us_f};
 use crate::timing::{Stat, time_calls};
 use exportctl::InstanceMode;
-use exportctl_sdk::validated::Shipment;
 use std::hint::black_box;
 
 /// Section 6: each sample shipment against each policy alone, fresh and reused,
