@@ -3,7 +3,9 @@
 //! four eyes (the approver cannot release, another officer can); a deny hold is
 //! never approved, only rejected; a licence_required hold closes as licensed
 //! when the shipment, judged again with the attached licence, is allowed; bad
-//! actions are named; each action is a record `audit verify` accepts.
+//! actions are named; each action is a record `audit verify` accepts. A
+//! rescreen that finds new list matches for a party opens a hold on the party
+//! (the same match found again opens none), released by two officers.
 
 use crate::serve::{Answer, Server, audit_store, envelope, example, read_json, write_tokens};
 use crate::support::{exportctl, repo, temp_dir};
@@ -787,4 +789,224 @@ fn an_exemption_silences_the_same_match_until_it_expires_or_is_ended() {
         .filter(|l| l.ends_with(": identical"))
         .count();
     assert_eq!(identical, 6, "{}", replay.stdout);
+}
+
+/// `rescreen --since-decisions --audit URL` of the party master with `set`
+/// under the law of 1 Sep 2026: (exit status, change lines, stderr).
+fn rescreen_recorded(set: &str, url: &str, key: &str) -> (i32, Vec<Value>, String) {
+    let run = exportctl(&[
+        "rescreen",
+        "--parties",
+        crate::rescreen::PARTIES,
+        "--policies",
+        set,
+        "--since-decisions",
+        "--audit",
+        url,
+        "--checkpoint-key",
+        key,
+        "--date",
+        "2026-09-01",
+    ]);
+    assert!(run.code != 1 && run.code != 2, "{}", run.stderr);
+    (run.code, crate::rescreen::lines(&run.stdout), run.stderr)
+}
+
+/// The parties whose change lines carry a new enforced match that is not
+/// allow (or a failed screening): those whose screening opens a hold.
+fn parties_with_new_hits(changes: &[Value]) -> Vec<String> {
+    let mut parties: Vec<String> = changes
+        .iter()
+        .filter(|l| {
+            (l["kind"] == "party"
+                && l["change"] == "new_match"
+                && l["mode"] == "enforce"
+                && l["outcome"] != "allow")
+                || (l["kind"] == "party_failed" && l["side"] == "current")
+        })
+        .map(|l| l["party"].as_str().unwrap().to_owned())
+        .collect();
+    parties.dedup();
+    parties
+}
+
+/// Party holds in the queue: (party id, hold id), oldest first.
+fn party_holds(server: &Server) -> Vec<(String, String)> {
+    let queue = as_officer(server, OFFICER_A, "GET", "/v1/holds?limit=500", None);
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    queue.body["holds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["subject"] == "party")
+        .map(|h| {
+            assert_eq!(h["shipment_id"], Value::Null, "{h}");
+            (
+                h["party_id"].as_str().unwrap().to_owned(),
+                h["hold_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn new_screening_hits_open_party_holds_that_two_officers_release() {
+    let dir = temp_dir();
+    let (url, key, public, _) = audit_store(dir.path());
+    write_tokens(
+        dir.path(),
+        &[
+            ("officer-a", &["officer"], OFFICER_A),
+            ("officer-b", &["officer"], OFFICER_B),
+            ("erp", &["check"], ERP),
+        ],
+    );
+    let previous = crate::support::write(dir.path(), "previous.toml", crate::rescreen::PREVIOUS);
+    let current = crate::support::write(dir.path(), "current.toml", crate::rescreen::CURRENT);
+    let server = Server::launch(dir.path(), &["--audit", &url, "--checkpoint-key", &key]);
+
+    // 1: the earlier edition, never screened before: every party with a match
+    // that is not allow gets a hold.
+    let (_, first, stderr) = rescreen_recorded(&previous, &url, &key);
+    let expected = parties_with_new_hits(&first);
+    assert!(!expected.is_empty(), "{stderr}");
+    let held: Vec<String> = party_holds(&server).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(held, expected, "{stderr}");
+
+    // 2: the new edition: only the parties with a new match get a new hold;
+    // APEX Kazakhstan's new Entity List match is one.
+    let (code, second, stderr) = rescreen_recorded(&current, &url, &key);
+    assert_eq!(code, 5, "{stderr}");
+    let newly = parties_with_new_hits(&second);
+    assert!(newly.contains(&"C-1006".to_owned()), "{second:?}");
+    let holds = party_holds(&server);
+    let opened_now: Vec<String> = holds[held.len()..].iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(opened_now, newly, "{stderr}");
+    let apex = holds[held.len()..]
+        .iter()
+        .find(|(p, _)| p == "C-1006")
+        .map(|(_, id)| id.clone())
+        .unwrap();
+    let new_entry = second
+        .iter()
+        .find(|l| l["party"] == "C-1006" && l["change"] == "new_match")
+        .unwrap()["entry"]
+        .clone();
+
+    // 3: the same edition again: the same matches, no new hold.
+    let (code, third, stderr) = rescreen_recorded(&current, &url, &key);
+    assert_eq!((code, third.len()), (0, 0), "{stderr}");
+    assert_eq!(
+        party_holds(&server),
+        holds,
+        "an unchanged match opens nothing"
+    );
+
+    // The hold shows the party and its matches; a licence is no answer to it.
+    let shown = as_officer(
+        &server,
+        OFFICER_A,
+        "GET",
+        &format!("/v1/holds/{apex}"),
+        None,
+    );
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.body["hold"]["subject"], "party");
+    assert_eq!(shown.body["hold"]["party_id"], "C-1006");
+    assert_eq!(
+        shown.body["hold"]["allowed_actions"],
+        json!(["approve", "reject", "cancel"])
+    );
+    assert_eq!(shown.body["party"]["party"]["name"], "APEX Kazakhstan");
+    assert!(
+        shown.body["party"]["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["entry"] == new_entry),
+        "{}",
+        shown.body
+    );
+    assert_eq!(shown.body["history"][0]["record"]["kind"], "screening");
+    let licence = act(
+        &server,
+        OFFICER_A,
+        &apex,
+        json!({"action": "attach_licence", "reason_code": "end-use-verified",
+               "licence": {"id": "L-1", "jurisdiction": "US"}}),
+    );
+    assert_eq!(licence.status, 409, "{}", licence.body);
+    assert!(
+        licence.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no licence answers it"),
+        "{}",
+        licence.body
+    );
+
+    // Two officers release it; the approver alone cannot.
+    let approved = act(
+        &server,
+        OFFICER_A,
+        &apex,
+        json!({"action": "approve", "reason_code": "end-use-verified", "comment": "Another APEX: registry number differs"}),
+    );
+    assert_eq!(approved.status, 201, "{}", approved.body);
+    assert_eq!(approved.body["action"]["party_id"], "C-1006");
+    let own = act(
+        &server,
+        OFFICER_A,
+        &apex,
+        json!({"action": "release", "reason_code": "end-use-verified"}),
+    );
+    assert_eq!(own.status, 409, "{}", own.body);
+    let released = act(
+        &server,
+        OFFICER_B,
+        &apex,
+        json!({"action": "release", "reason_code": "end-use-verified"}),
+    );
+    assert_eq!(released.status, 201, "{}", released.body);
+    assert_eq!(released.body["hold"]["state"], "released");
+
+    // The ERP's feed names the party of each party hold's opening and actions.
+    let (changes, _) = poll(&server, None);
+    let apex_changes: Vec<(&str, &str)> = changes
+        .iter()
+        .filter(|c| c["hold_id"] == apex.as_str())
+        .map(|c| {
+            assert_eq!(
+                (&c["subject"], &c["party_id"]),
+                (&json!("party"), &json!("C-1006"))
+            );
+            (c["event"].as_str().unwrap(), c["state"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        apex_changes,
+        [
+            ("opened", "open"),
+            ("approve", "approved"),
+            ("release", "released")
+        ]
+    );
+
+    // The console's hold page shows the party and its matches, and offers no
+    // licence.
+    let a = console_session(&server, OFFICER_A);
+    let page =
+        crate::console::request(&server, "GET", &format!("/ui/holds/{apex}"), Some(&a), None);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<dt>Party</dt><dd>C-1006</dd>")
+            && page.body.contains(new_entry.as_str().unwrap())
+            && page.body.contains("APEX Kazakhstan")
+            && !page.body.contains("licence_id"),
+        "{}",
+        page.body
+    );
+
+    let verify = exportctl(&["audit", "verify", &url, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
 }

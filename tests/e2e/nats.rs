@@ -2,7 +2,8 @@
 //! real PostgreSQL store, both started here on loopback: a worker SIGKILLed mid-job, a
 //! redelivered chunk, a foreign message on the queue, unreachable services, job status;
 //! chunks routed by policy set, a chunk whose fifth delivery dies, a publisher killed and
-//! resumed, and `rescreen --nats` against the local `rescreen`.
+//! resumed, and `rescreen --nats` against the local `rescreen` (recording each party's
+//! screening once in the shared store, a worker SIGKILLed mid-job).
 
 use crate::nats_server::{NatsServer, free_port};
 use crate::postgres_server::PgServer;
@@ -773,5 +774,201 @@ fn rescreen_over_nats_prints_the_local_rescreen_byte_for_byte() {
             .iter()
             .any(|w| w.log().contains("chunk 4: delivery 1 of 5")),
         "the workers screened"
+    );
+}
+
+/// `rescreen --nats --since-decisions --audit postgres://…` with two workers of the
+/// current set recording in the shared store, one SIGKILLed mid-job: the changes are the
+/// local `rescreen --since-decisions --audit`'s byte for byte (both stores seeded by the
+/// same earlier run), every party has exactly one screening of the job (its request id
+/// `job:<job>:item:<index>`, so the killed worker's redelivered chunk recorded nothing
+/// twice), and the store verifies.
+#[test]
+fn rescreen_over_nats_records_each_party_once_and_compares_like_the_local_run() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let pg = PgServer::start();
+    let local_store = pg.database("local");
+    let shared = pg.database("shared");
+    let (key, public) = keygen(dir.path());
+    let previous = write(dir.path(), "previous.toml", crate::rescreen::PREVIOUS);
+    let current = write(dir.path(), "current.toml", crate::rescreen::CURRENT);
+    // The 8 parties of the master, 200 times over under other ids: 25 chunks.
+    let master =
+        std::fs::read_to_string(crate::support::repo().join(crate::rescreen::PARTIES)).unwrap();
+    let (header, rows) = master.split_once('\n').unwrap();
+    let mut text = format!("{header}\n");
+    for copy in 0..200 {
+        for row in rows.lines() {
+            text.push_str(&format!("{copy}-{row}\n"));
+        }
+    }
+    let parties = write(dir.path(), "parties.csv", &text);
+    let count = 8 * 200;
+    let since = |set: &str, store: &str| {
+        vec![
+            "rescreen".to_owned(),
+            "--parties".to_owned(),
+            parties.clone(),
+            "--policies".to_owned(),
+            set.to_owned(),
+            "--since-decisions".to_owned(),
+            "--audit".to_owned(),
+            store.to_owned(),
+            "--checkpoint-key".to_owned(),
+            key.clone(),
+            "--date".to_owned(),
+            "2026-09-01".to_owned(),
+        ]
+    };
+    // The earlier edition, recorded here into both stores: the baseline.
+    for store in [&local_store, &shared] {
+        let args = since(&previous, store);
+        let seeded = exportctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(seeded.code != 1 && seeded.code != 2, "{}", seeded.stderr);
+    }
+    let seeded = records(&shared);
+    assert_eq!(seeded, count as i64);
+
+    let args = since(&current, &local_store);
+    let local = exportctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(local.code, 5, "{}", local.stderr);
+    assert!(local.stdout.lines().count() > 200, "{}", local.stdout);
+
+    let worker_args = [
+        "--nats",
+        &nats.url,
+        "--policies",
+        &current,
+        "--audit",
+        &shared,
+        "--checkpoint-key",
+        &key,
+        "--ack-wait",
+        "2",
+    ];
+    let mut workers: Vec<Worker> = (0..2)
+        .map(|i| Worker::start(dir.path(), &format!("screener-{i}"), &worker_args))
+        .collect();
+    for w in &workers {
+        wait_for_log(w, "taking chunks of set ", Duration::from_secs(60));
+    }
+    let mut args = since(&current, &shared);
+    args.extend(["--nats".to_owned(), nats.url.clone()]);
+    let run = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // SIGKILL one worker once screenings are being recorded.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while records(&shared) < seeded + 100 {
+        assert!(
+            Instant::now() < deadline,
+            "no screening in 120 s: {}",
+            workers[0].log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    workers[0].child.kill().unwrap();
+    let recorded_at_kill = records(&shared) - seeded;
+    let out = run.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        recorded_at_kill < count as i64,
+        "the job had finished before the kill"
+    );
+    assert_eq!(out.status.code(), Some(local.code), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        local.stdout,
+        "{stderr}"
+    );
+    let ours: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("rescreen: job "))
+        .collect();
+    assert_eq!(ours, local.stderr.lines().collect::<Vec<_>>());
+
+    // Each party screened exactly once by the job, under its item's request id.
+    let mut c = postgres::Client::connect(&shared, postgres::NoTls).unwrap();
+    let row = c
+        .query_one(
+            "SELECT count(*), count(DISTINCT party_id), count(DISTINCT request_id) FROM records
+             WHERE kind = 'screening' AND request_id LIKE 'job:%:item:%'",
+            &[],
+        )
+        .unwrap();
+    let (rows, parties_screened, requests): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(
+        (rows, parties_screened, requests),
+        (count as i64, count as i64, count as i64)
+    );
+    assert_eq!(
+        records(&shared),
+        seeded + count as i64,
+        "nothing else recorded"
+    );
+    let verify = exportctl(&["audit", "verify", &shared, "--key", &public]);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+
+    // The next run over the queue compares with this one's records: nothing changed.
+    let again = exportctl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        (again.code, again.stdout.as_str()),
+        (0, ""),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        workers[1].child.try_wait().unwrap().is_none(),
+        "{}",
+        workers[1].log()
+    );
+}
+
+/// A recorded `rescreen --nats` whose worker records nothing (no `--audit`) stops before it
+/// reports any change of a screening that is not in its store: exit 1, naming the party
+/// and the store, nothing on standard output.
+#[test]
+fn rescreen_over_nats_with_a_store_its_workers_do_not_record_in_stops() {
+    let dir = temp_dir();
+    let nats = NatsServer::start();
+    let (key, _) = keygen(dir.path());
+    let previous = write(dir.path(), "previous.toml", crate::rescreen::PREVIOUS);
+    let current = write(dir.path(), "current.toml", crate::rescreen::CURRENT);
+    let store = format!("sqlite:{}", dir.path().join("audit.db").display());
+    let worker = Worker::start(
+        dir.path(),
+        "unrecorded",
+        &["--nats", &nats.url, "--policies", &current],
+    );
+    wait_for_log(&worker, "taking chunks of set ", Duration::from_secs(60));
+    let run = exportctl(&[
+        "rescreen",
+        "--parties",
+        crate::rescreen::PARTIES,
+        "--policies",
+        &current,
+        "--against",
+        &previous,
+        "--date",
+        "2026-09-01",
+        "--audit",
+        &store,
+        "--checkpoint-key",
+        &key,
+        "--nats",
+        &nats.url,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no change of an unrecorded screening");
+    assert!(
+        run.stderr
+            .contains("party C-1001: the worker that screened it recorded nothing")
+            && run.stderr.contains("audit.db"),
+        "{}",
+        run.stderr
     );
 }

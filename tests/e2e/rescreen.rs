@@ -9,16 +9,16 @@ use crate::support::{Run, exportctl, hostile, repo, temp_dir, write};
 use serde_json::Value;
 use std::path::Path;
 
-const PARTIES: &str = "tests/inputs/parties/party-master.csv";
+pub(crate) const PARTIES: &str = "tests/inputs/parties/party-master.csv";
 
 /// The previous edition, as a set: party-screening with four lists.
-const PREVIOUS: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"CAP\"]\n";
+pub(crate) const PREVIOUS: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"CAP\"]\n";
 
 /// The current one: CAP dropped, the Entity List added, a milder country
 /// penalty (scores move) and UVL matches raised to licence_required.
-const CURRENT: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"EL\"]\ncountry_mismatch_penalty = 0.05\n[policy.settings.list_outcomes]\nUVL = \"licence_required\"\n";
+pub(crate) const CURRENT: &str = "[[policy]]\nplugin = \"party-screening\"\n[policy.settings]\nlists = [\"SDN\", \"DPL\", \"UVL\", \"EL\"]\ncountry_mismatch_penalty = 0.05\n[policy.settings.list_outcomes]\nUVL = \"licence_required\"\n";
 
-fn lines(stdout: &str) -> Vec<Value> {
+pub(crate) fn lines(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -777,55 +777,4 @@ fn a_store_that_cannot_record_stops_the_run() {
         "{}",
         run.stderr
     );
-}
-
-/// `--nats` does not record screenings and compares only with a previous set:
-/// with an audit store, or with `--since-decisions`, it is refused before any
-/// connection (the server named here does not exist), never run locally
-/// instead or left unrecorded.
-#[test]
-fn rescreen_over_nats_refuses_what_it_cannot_record_or_compare() {
-    let dir = temp_dir();
-    let (current, previous) = sets(dir.path());
-    let (key, _) = keygen(dir.path());
-    let url = format!("sqlite:{}", dir.path().join("audit.db").display());
-    let nats = "nats://127.0.0.1:1";
-
-    let recorded = rescreen(
-        PARTIES,
-        &current,
-        &previous,
-        &["--nats", nats, "--audit", &url, "--checkpoint-key", &key],
-    );
-    assert_eq!(recorded.code, 2, "{}", recorded.stderr);
-    assert!(
-        recorded.stderr.contains("does not record party screenings"),
-        "{}",
-        recorded.stderr
-    );
-    assert!(recorded.stdout.is_empty(), "{}", recorded.stdout);
-
-    let since = exportctl(&[
-        "rescreen",
-        "--parties",
-        PARTIES,
-        "--policies",
-        &current,
-        "--since-decisions",
-        "--audit",
-        &url,
-        "--checkpoint-key",
-        &key,
-        "--nats",
-        nats,
-    ]);
-    assert_eq!(since.code, 2, "{}", since.stderr);
-    assert!(
-        since
-            .stderr
-            .contains("--since-decisions runs on one machine"),
-        "{}",
-        since.stderr
-    );
-    assert!(since.stdout.is_empty(), "{}", since.stdout);
 }

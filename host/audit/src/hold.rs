@@ -17,12 +17,21 @@
 //!   └──attach licence, re-judged allow──▶ licensed   (licence_required only)
 //! ```
 //!
-//! A `deny` hold can never be approved or released: the law forbids the
-//! export, so it can only be rejected or cancelled. A `licence_required`
+//! A hold is on a shipment (its decision opened it) or on a business partner
+//! of the party master (a screening with new matches opened it, [`Subject`]).
+//!
+//! A `deny` hold on a shipment can never be approved or released: the law
+//! forbids the export, so it can only be rejected or cancelled. A `licence_required`
 //! hold is let go only by a licence: the officer attaches it, the shipment
 //! is judged again with it, and the hold closes as licensed only if that
 //! judgement allows; a re-judgement of `review` turns it into a review hold
 //! (approve, then release by another officer); anything else leaves it open.
+//!
+//! A hold on a party asks who the party is, not whether a shipment may leave:
+//! whatever the outcome of its matches, two officers let it go (approve, then
+//! release by another: the match is not this party) or one rejects it (it is).
+//! No licence answers it. Letting a party go lets no shipment go: every
+//! shipment to or from it is still judged, and held, on its own.
 //!
 //! ```
 //! use exportctl_audit::hold::{Action, Held, Hold, Refusal, State};
@@ -68,6 +77,37 @@ impl Held {
             "review" => Some(Held::Review),
             "licence_required" => Some(Held::LicenceRequired),
             "deny" => Some(Held::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// What a hold holds: a shipment (opened by its decision) or a party of the party master
+/// (opened by a screening with new matches).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// A shipment: the hold's id is its decision's.
+    #[default]
+    Shipment,
+    /// A business partner: the hold's id is its screening's.
+    Party,
+}
+
+impl Subject {
+    /// The subject's name, as the store and the API write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Shipment => "shipment",
+            Subject::Party => "party",
+        }
+    }
+
+    /// The subject named `name`.
+    pub fn from_name(name: &str) -> Option<Subject> {
+        match name {
+            "shipment" => Some(Subject::Shipment),
+            "party" => Some(Subject::Party),
             _ => None,
         }
     }
@@ -189,6 +229,10 @@ impl Action {
 pub enum Change {
     /// A decision that is not `allow` opens a hold.
     Open(Opening),
+    /// A screening that is not `allow` opens a hold on its party if it has a hit the party's
+    /// screening before it did not have; the store decides, reading that screening in the
+    /// transaction that stores this one.
+    Screen(PartyOpening),
     /// An officer's action on the hold a decision opened.
     Act {
         /// The decision that opened the hold.
@@ -215,6 +259,34 @@ pub struct Opening {
     pub hs_chapters: Vec<String>,
     /// The policies whose own outcome is not `allow`.
     pub policies: Vec<String>,
+}
+
+/// The facts of a party hold that a screening opens if its hits are new.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartyOpening {
+    /// The screening's outcome.
+    pub held: Held,
+    /// The party's own id.
+    pub party_id: String,
+    /// The enforced policies with a hit.
+    pub policies: Vec<String>,
+    /// The screening's hits ([`ScreeningRecord::hits`](crate::ScreeningRecord::hits)).
+    pub hits: std::collections::BTreeSet<crate::screening::Hit>,
+}
+
+impl PartyOpening {
+    /// Whether the screening opens a hold, given the hits of the party's screening before it
+    /// (`None`: never screened before): when it has a hit that one did not have. The same
+    /// match found again opens nothing; a match that went away and came back is new.
+    pub fn opens(
+        &self,
+        previous: Option<&std::collections::BTreeSet<crate::screening::Hit>>,
+    ) -> bool {
+        match previous {
+            None => !self.hits.is_empty(),
+            Some(before) => self.hits.iter().any(|h| !before.contains(h)),
+        }
+    }
 }
 
 /// Why an action may not follow: each says what the officer can do instead.
@@ -259,6 +331,13 @@ pub enum Refusal {
         /// The final state's name.
         state: &'static str,
     },
+    /// A party hold is not answered by a licence.
+    #[error(
+        "this hold is on a party of the party master, not on a shipment: no licence answers \
+         it; two officers release it (approve, then release) if the match is not this party, \
+         or one rejects it if it is"
+    )]
+    PartyNeedsNoLicence,
     /// A re-judgement outcome that the verdict contract does not name.
     #[error("unknown outcome {outcome:?} of the judgement with the licence")]
     UnknownOutcome {
@@ -272,6 +351,7 @@ pub enum Refusal {
 pub struct Hold {
     held: Held,
     state: State,
+    subject: Subject,
 }
 
 impl Hold {
@@ -280,12 +360,35 @@ impl Hold {
         Hold {
             held,
             state: State::Open,
+            subject: Subject::Shipment,
         }
     }
 
-    /// A hold as the store keeps it: its held outcome and state.
+    /// The hold a screening whose matches are `held` opens on its party.
+    pub fn open_on_party(held: Held) -> Hold {
+        Hold {
+            subject: Subject::Party,
+            ..Hold::open(held)
+        }
+    }
+
+    /// A hold on a shipment as the store keeps it: its held outcome and state.
     pub fn resume(held: Held, state: State) -> Hold {
-        Hold { held, state }
+        Hold {
+            held,
+            state,
+            subject: Subject::Shipment,
+        }
+    }
+
+    /// The same hold, on `subject`.
+    pub fn on(self, subject: Subject) -> Hold {
+        Hold { subject, ..self }
+    }
+
+    /// What it holds.
+    pub fn subject(&self) -> Subject {
+        self.subject
     }
 
     /// The outcome it is held for (a licence judged `review` changes it).
@@ -360,6 +463,9 @@ impl Hold {
                     _ => return Err(Refusal::NotApproved),
                 }
             }
+            Action::AttachLicence { .. } if self.subject == Subject::Party => {
+                return Err(Refusal::PartyNeedsNoLicence);
+            }
             Action::AttachLicence { rejudged } => {
                 if held != Held::LicenceRequired {
                     return Err(Refusal::NotLicenceRequired {
@@ -382,6 +488,9 @@ impl Hold {
     }
 
     fn may_be_let_go(&self) -> Result<(), Refusal> {
+        if self.subject == Subject::Party {
+            return Ok(());
+        }
         match self.held {
             Held::Review => Ok(()),
             Held::LicenceRequired => Err(Refusal::NeedsLicence),
@@ -490,6 +599,32 @@ mod tests {
         assert_eq!(hold.allowed("b"), ["release", "reject", "cancel"]);
         hold.apply("b", &Action::Reject).unwrap();
         assert!(hold.allowed("c").is_empty());
+    }
+
+    #[test]
+    fn a_party_hold_of_any_outcome_is_let_go_by_two_officers_and_takes_no_licence() {
+        for held in [Held::Review, Held::LicenceRequired, Held::Deny] {
+            let mut hold = Hold::open_on_party(held);
+            assert_eq!(
+                hold.allowed("a"),
+                ["approve", "reject", "cancel"],
+                "{held:?}"
+            );
+            assert_eq!(
+                hold.check("a", &licence("allow")),
+                Err(Refusal::PartyNeedsNoLicence)
+            );
+            hold.apply("a", &Action::Approve).unwrap();
+            assert!(matches!(
+                hold.check("a", &Action::Release),
+                Err(Refusal::FourEyes { .. })
+            ));
+            hold.apply("b", &Action::Release).unwrap();
+            assert_eq!(hold.state(), &State::Released);
+        }
+        let mut rejected = Hold::open_on_party(Held::Deny);
+        rejected.apply("a", &Action::Reject).unwrap();
+        assert_eq!(rejected.state(), &State::Rejected);
     }
 
     #[test]

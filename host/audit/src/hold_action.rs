@@ -1,5 +1,6 @@
-//! One hold-action record: an officer's action on the hold a decision opened — approve,
-//! release, reject, cancel, or attach a licence and judge the shipment again with it — in the
+//! One hold-action record: an officer's action on the hold a decision (or a screening with new
+//! hits, on its party) opened — approve, release, reject, cancel, or attach a licence and judge
+//! the shipment again with it — in the
 //! same log as the decision, with the state it led to, so the hold's whole history is
 //! tamper-evident and a verifier can check it against the rules of [`crate::hold`].
 
@@ -71,10 +72,14 @@ pub struct HoldActionRecord {
     pub officer: String,
     /// The caller's request id, for idempotent retries.
     pub request_id: Option<String>,
-    /// The decision that opened the hold.
+    /// The decision (or screening) that opened the hold.
     pub hold: DecisionId,
-    /// The held shipment's own id.
-    pub shipment_id: String,
+    /// The held shipment's own id (a hold on a shipment; absent on a party hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment_id: Option<String>,
+    /// The held party's own id (a hold on a party; absent on a shipment hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_id: Option<String>,
     /// `approve`, `release`, `reject`, `cancel` or `attach_licence`.
     pub action: String,
     /// The reason code, from the service's configured list.
@@ -144,7 +149,7 @@ impl HoldActionRecord {
         Ok(EncodedRecord {
             kind: RecordKind::HoldAction,
             decision_id: self.action_id,
-            party_id: None,
+            party_id: self.party_id.clone(),
             request_id: self.request_id.clone(),
             input_sha256: self.input.sha256.clone(),
             time: self.time.clone(),
@@ -195,7 +200,8 @@ pub(crate) mod tests {
             officer: "alice".into(),
             request_id: None,
             hold,
-            shipment_id: "SHP-2026-0042".into(),
+            shipment_id: Some("SHP-2026-0042".into()),
+            party_id: None,
             action: "approve".into(),
             reason_code: "end-use-verified".into(),
             comment: "End-use statement on file".into(),

@@ -77,7 +77,7 @@ pub use record::{
 pub use recorder::{
     Receipt, RecordBuilder, RecordError, Recorder, RecorderConfig, RecorderStats, Ticket,
 };
-pub use screening::{RecordedMatch, RecordedParty, ScreeningPolicyEntry, ScreeningRecord};
+pub use screening::{Hit, RecordedMatch, RecordedParty, ScreeningPolicyEntry, ScreeningRecord};
 pub use store::{Store, StoreError};
 
 pub use export::{ExportError, export, verify_export};

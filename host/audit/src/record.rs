@@ -229,8 +229,8 @@ pub struct EncodedRecord {
     pub kind: RecordKind,
     /// The record's id: its decision id, or a screening's id (both UUIDv7, one column).
     pub decision_id: DecisionId,
-    /// The screened party's id (screenings only): the store finds a party's last screening
-    /// by it.
+    /// The screened party's id (a screening; or the held party of an action on a party
+    /// hold): the store finds a party's last screening by it.
     pub party_id: Option<String>,
     /// The caller's request id.
     pub request_id: Option<String>,
@@ -248,12 +248,14 @@ pub struct EncodedRecord {
 }
 
 impl EncodedRecord {
-    /// The `hold_id` column: the hold the record opens or acts on.
+    /// The `hold_id` column of a decision or a hold action: the hold the record opens or
+    /// acts on. `None` for a screening, whose hold (if any) the store opens only when its
+    /// hits are new, which it decides when it stores it.
     pub fn hold_id(&self) -> Option<DecisionId> {
         match &self.hold {
             Some(crate::hold::Change::Open(_)) => Some(self.decision_id),
             Some(crate::hold::Change::Act { hold, .. }) => Some(*hold),
-            None => None,
+            Some(crate::hold::Change::Screen(_)) | None => None,
         }
     }
 }
@@ -623,6 +625,9 @@ pub(crate) struct IndexedFields<'a> {
     /// A decision's verdict, of which only the outcome is read.
     #[serde(default)]
     verdict: Option<OutcomeOf>,
+    /// A screening's outcome.
+    #[serde(borrow, default)]
+    outcome: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     party_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -655,7 +660,33 @@ impl<'a> IndexedFields<'a> {
         crate::hold::Held::from_outcome(&self.verdict.as_ref()?.outcome)
     }
 
-    /// The hold the record opens (a decision that is not `allow`: its own id) or acts on.
+    /// The outcome a screening may hold its party for (`None`: allow, or not a screening).
+    pub(crate) fn party_held(&self) -> Option<crate::hold::Held> {
+        if self.kind != "screening" {
+            return None;
+        }
+        crate::hold::Held::from_outcome(self.outcome.as_deref()?)
+    }
+
+    /// The record's own id (a decision's, screening's, action's or exemption's).
+    pub(crate) fn id(&self) -> &str {
+        &self.decision_id
+    }
+
+    /// Whether `column` is a `hold_id` this record may have: the hold a decision opens or a
+    /// hold action acts on; for a screening, none, or its own id if it is not `allow` (the
+    /// store opened a hold because its hits were new, which only a fold of the log can
+    /// check: `verify` does).
+    fn may_have_hold_id(&self, column: Option<&str>) -> bool {
+        if self.kind == "screening" {
+            return column.is_none()
+                || (column == Some(&*self.decision_id) && self.party_held().is_some());
+        }
+        self.hold_id() == column
+    }
+
+    /// The hold the record opens (a decision that is not `allow`: its own id) or acts on;
+    /// `None` for a screening (see [`Self::may_have_hold_id`]).
     pub(crate) fn hold_id(&self) -> Option<&str> {
         match &self.verdict {
             Some(v) if crate::hold::Held::from_outcome(&v.outcome).is_some() => {
@@ -674,7 +705,7 @@ impl<'a> IndexedFields<'a> {
             Some("decision_id")
         } else if self.party_id.as_deref() != columns.party_id.as_deref() {
             Some("party_id")
-        } else if self.hold_id() != columns.hold_id.as_deref() {
+        } else if !self.may_have_hold_id(columns.hold_id.as_deref()) {
             Some("hold_id")
         } else if self.request_id.as_deref() != columns.request_id.as_deref() {
             Some("request_id")

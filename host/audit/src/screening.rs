@@ -2,6 +2,8 @@
 //! by the screening policies of a set (contract 1.1.0), with every match or failure, so a
 //! later rescreen compares with it and an auditor sees what was known on which day.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -102,6 +104,18 @@ pub struct ScreeningPolicyEntry {
     pub error: Option<String>,
 }
 
+/// One thing a screening found against a party that a hold on it is about: an enforced
+/// policy's match that is not `allow` (the policy and the entry's key), or an enforced
+/// policy that could not screen the party (the policy, no entry). Two screenings have the
+/// same hit when the same policy reports the same entry key, as a rescreen compares matches.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hit {
+    /// The policy's id.
+    pub policy: String,
+    /// The list entry's key; `None` for a failed screening.
+    pub entry: Option<String>,
+}
+
 /// One screening record. Field names and meaning are specified in `sdk/spec/audit-record.md`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,6 +150,45 @@ pub struct ScreeningRecord {
 }
 
 impl ScreeningRecord {
+    /// What a hold on the party would be about: every enforced policy's match that is not
+    /// `allow`, and every enforced policy that failed. Monitor-mode policies count for
+    /// nothing, as in `outcome`.
+    pub fn hits(&self) -> BTreeSet<Hit> {
+        let mut hits = BTreeSet::new();
+        for p in self.policies.iter().filter(|p| p.mode == "enforce") {
+            match &p.matches {
+                None => {
+                    hits.insert(Hit {
+                        policy: p.id.clone(),
+                        entry: None,
+                    });
+                }
+                Some(matches) => hits.extend(matches.iter().filter(|m| m.outcome != "allow").map(
+                    |m| Hit {
+                        policy: p.id.clone(),
+                        entry: Some(m.entry.clone()),
+                    },
+                )),
+            }
+        }
+        hits
+    }
+
+    /// What the record may do to holds: a screening that is not `allow` opens a hold on its
+    /// party if its hits are new ([`PartyOpening::opens`](crate::hold::PartyOpening::opens)).
+    fn party_opening(&self) -> Option<crate::hold::PartyOpening> {
+        let held = crate::hold::Held::from_outcome(&self.outcome)?;
+        let hits = self.hits();
+        let mut policies: Vec<String> = hits.iter().map(|h| h.policy.clone()).collect();
+        policies.dedup();
+        Some(crate::hold::PartyOpening {
+            held,
+            party_id: self.party_id.clone(),
+            policies,
+            hits,
+        })
+    }
+
     /// The record's canonical bytes (RFC 8785) and leaf hash.
     pub fn encode(&self) -> Result<EncodedRecord, CanonicalError> {
         if self.kind != RecordKind::Screening {
@@ -157,7 +210,7 @@ impl ScreeningRecord {
             time: self.time.clone(),
             leaf_hash: leaf_hash(&bytes),
             bytes,
-            hold: None,
+            hold: self.party_opening().map(crate::hold::Change::Screen),
         })
     }
 
@@ -252,6 +305,49 @@ pub(crate) mod tests {
         failed.policies[0].error = Some("trap: out of fuel".into());
         let enc = failed.encode().unwrap();
         assert_eq!(ScreeningRecord::decode(&enc.bytes).unwrap(), failed);
+    }
+
+    #[test]
+    fn hits_are_the_enforced_matches_and_failures_and_only_new_ones_open_a_hold() {
+        let deny = example();
+        let hits = deny.hits();
+        let el = Hit {
+            policy: "us-entity-list".into(),
+            entry: Some("EL-4711".into()),
+        };
+        assert_eq!(hits, BTreeSet::from([el.clone()]));
+        let Some(crate::hold::Change::Screen(opening)) = deny.encode().unwrap().hold else {
+            panic!("a deny screening may open a hold");
+        };
+        assert!(opening.opens(None), "first screening: its hits are new");
+        assert!(
+            !opening.opens(Some(&hits)),
+            "the same match again is not new"
+        );
+        assert!(
+            opening.opens(Some(&BTreeSet::new())),
+            "came back after it cleared"
+        );
+        let mut monitor = example();
+        monitor.policies[0].mode = "monitor".into();
+        assert!(monitor.hits().is_empty());
+        let mut failed = example();
+        failed.policies[0].matches = None;
+        failed.policies[0].error = Some("trap".into());
+        assert_eq!(
+            failed.hits(),
+            BTreeSet::from([Hit {
+                policy: "us-entity-list".into(),
+                entry: None
+            }])
+        );
+        let mut clean = example();
+        clean.policies[0].matches = Some(vec![]);
+        clean.outcome = "allow".into();
+        assert!(
+            clean.encode().unwrap().hold.is_none(),
+            "allow opens nothing"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! checkpoint's signature and root, and (optionally) that the log extends a checkpoint the
 //! verifier kept from earlier.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::any_record::AnyRecord;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointVerifier};
@@ -10,6 +10,7 @@ use crate::hold::Hold;
 use crate::hold_action::HoldActionRecord;
 use crate::merkle::{Hash, MerkleError, Tree, leaf_hash, verify_consistency};
 use crate::record::IndexedFields;
+use crate::screening::{Hit, ScreeningRecord};
 use crate::store::{IndexColumns, StoredRecord};
 use crate::store::{Store, StoreError};
 
@@ -154,6 +155,9 @@ pub(crate) struct LogCheck {
     /// against the rules again, so an action the service should have refused (or a record
     /// written around it) is caught.
     holds: HashMap<String, Hold>,
+    /// The hits of each party's last screening, for parties whose last screening has any:
+    /// a screening opens a hold exactly when it has a hit not among them.
+    party_hits: HashMap<String, BTreeSet<Hit>>,
 }
 
 impl LogCheck {
@@ -163,6 +167,7 @@ impl LogCheck {
             tree: Tree::new(),
             check_records: false,
             holds: HashMap::new(),
+            party_hits: HashMap::new(),
         }
     }
 
@@ -225,12 +230,16 @@ impl LogCheck {
         }
     }
 
-    /// Opens the hold of a held decision, or applies a hold action by the rules.
+    /// Opens the hold of a held decision, or of a screening with new hits, or applies a
+    /// hold action by the rules.
     fn fold_hold(
         &mut self,
         rec: &StoredRecord,
         fields: &IndexedFields<'_>,
     ) -> Result<(), VerifyError> {
+        if fields.kind() == "screening" {
+            return self.fold_screening(rec, fields);
+        }
         let Some(hold_id) = fields.hold_id() else {
             return Ok(());
         };
@@ -278,6 +287,58 @@ impl LogCheck {
                 hold.state().as_str(),
                 hold.held().as_str()
             )));
+        }
+        Ok(())
+    }
+
+    /// A screening opens a hold on its party when it is not `allow` and has a hit the
+    /// party's screening before it did not have; where the store's `hold_id` column is kept,
+    /// it must say exactly that.
+    fn fold_screening(
+        &mut self,
+        rec: &StoredRecord,
+        fields: &IndexedFields<'_>,
+    ) -> Result<(), VerifyError> {
+        let screening =
+            ScreeningRecord::decode(&rec.bytes).map_err(|e| VerifyError::Unreadable {
+                log: self.log.clone(),
+                index: rec.index,
+                reason: e.to_string(),
+            })?;
+        let hits = screening.hits();
+        let held = fields.party_held();
+        let opens = held.is_some()
+            && match self.party_hits.get(&screening.party_id) {
+                None => !hits.is_empty(),
+                Some(before) => hits.iter().any(|h| !before.contains(h)),
+            };
+        if let Some(columns) = &rec.columns
+            && columns.hold_id.is_some() != opens
+        {
+            return Err(VerifyError::HoldRules {
+                log: self.log.clone(),
+                index: rec.index,
+                reason: if opens {
+                    format!(
+                        "the screening of party `{}` has new hits but opened no hold",
+                        screening.party_id
+                    )
+                } else {
+                    format!(
+                        "the screening of party `{}` opened a hold without a new hit",
+                        screening.party_id
+                    )
+                },
+            });
+        }
+        if let (true, Some(held)) = (opens, held) {
+            self.holds
+                .insert(fields.id().to_owned(), Hold::open_on_party(held));
+        }
+        if hits.is_empty() {
+            self.party_hits.remove(&screening.party_id);
+        } else {
+            self.party_hits.insert(screening.party_id, hits);
         }
         Ok(())
     }

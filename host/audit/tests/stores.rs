@@ -254,7 +254,8 @@ fn act(
         officer: officer.into(),
         request_id: None,
         hold: hold.decision_id,
-        shipment_id: hold.shipment_id.clone(),
+        shipment_id: Some(hold.shipment_id.clone()),
+        party_id: None,
         action: action.into(),
         reason_code: "checked".into(),
         comment: String::new(),
@@ -445,6 +446,164 @@ fn holds_follow_the_rules(url: &str) {
         ),
         "{err}"
     );
+}
+
+/// An officer's action on the hold a screening opened on its party.
+fn act_on_party(
+    screening: &ScreeningRecord,
+    officer: &str,
+    action: &str,
+    from: &str,
+    to: &str,
+) -> exportctl_audit::HoldActionRecord {
+    exportctl_audit::HoldActionRecord {
+        kind: exportctl_audit::RecordKind::HoldAction,
+        action_id: exportctl_audit::DecisionId::new(),
+        time: exportctl_audit::record::now(),
+        officer: officer.into(),
+        request_id: None,
+        hold: screening.screening_id,
+        shipment_id: None,
+        party_id: Some(screening.party_id.clone()),
+        action: action.into(),
+        reason_code: "checked".into(),
+        comment: String::new(),
+        licence: None,
+        rejudgement: None,
+        from: from.into(),
+        to: to.into(),
+        held: screening.outcome.clone(),
+        input: exportctl_audit::HoldActionRecord::input_of(
+            &screening.screening_id,
+            action,
+            "checked",
+            "",
+            None,
+        )
+        .unwrap(),
+    }
+}
+
+/// A screening that is not `allow` opens a hold on its party when it has a hit (policy and
+/// entry) that the party's screening before it did not have: the same match found again
+/// opens nothing, a new entry or a match that went away and came back does. Two officers
+/// release a party hold even for a deny match (it asks who the party is); verify folds the
+/// same rule and catches a `hold_id` column that says otherwise.
+fn party_holds_open_on_new_hits(url: &str) {
+    use exportctl_audit::hold::{Held, State, Subject};
+    use exportctl_audit::store::HoldFilter;
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(url, &key, 100);
+    let first = screening("C-1", &["EL-1"]);
+    let again = screening("C-1", &["EL-1"]);
+    let more = screening("C-1", &["EL-1", "EL-7"]);
+    let clean = screening("C-1", &[]);
+    let back = screening("C-1", &["EL-1"]);
+    let other = screening("C-2", &[]);
+    // Submitted without waiting, so they share batches: a screening earlier in the same
+    // batch is the one before.
+    let tickets: Vec<_> = [&first, &again, &more, &other, &clean, &back]
+        .into_iter()
+        .map(|s| rec.submit(s).unwrap())
+        .collect();
+    for (i, t) in tickets.into_iter().enumerate() {
+        assert_eq!(t.wait().unwrap().leaf_index, i as u64);
+    }
+    rec.record(&act_on_party(
+        &first, "alice", "approve", "open", "approved",
+    ))
+    .unwrap();
+    let err = rec
+        .record(&act_on_party(
+            &first, "alice", "release", "approved", "released",
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(&err, RecordError::HoldRefused { reason, .. } if reason.contains("four eyes")),
+        "{err}"
+    );
+    rec.record(&act_on_party(
+        &first, "bob", "release", "approved", "released",
+    ))
+    .unwrap();
+    rec.close().unwrap();
+
+    let store = Store::open_existing(url).unwrap();
+    let all = HoldFilter {
+        limit: 100,
+        ..HoldFilter::default()
+    };
+    let holds = store.holds(&all).unwrap();
+    let opened: Vec<String> = holds.iter().map(|h| h.hold_id.clone()).collect();
+    assert_eq!(
+        opened,
+        [&first, &more, &back].map(|s| s.screening_id.to_string()),
+        "first, a new entry, and a match that came back open holds; the same match again does not"
+    );
+    for h in &holds {
+        assert_eq!(
+            (h.subject, h.subject_id.as_str(), h.held),
+            (Subject::Party, "C-1", Held::Deny)
+        );
+        assert_eq!(h.policies, ["us-entity-list"]);
+    }
+    assert_eq!(holds[0].state, State::Released);
+    assert_eq!(holds[1].state, State::Open);
+    let history = store.hold_history(&first.screening_id).unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.index).collect::<Vec<_>>(),
+        [0, 6, 7]
+    );
+    let feed = store.hold_changes(None, 100).unwrap();
+    assert_eq!(
+        feed.iter().map(|r| r.index).collect::<Vec<_>>(),
+        [0, 2, 5, 6, 7]
+    );
+    verify(&store, &key.verifier(), None).unwrap();
+    let mut exported = Vec::new();
+    export(&store, None, None, &mut exported).unwrap();
+    verify_export(&exported[..], &key.verifier(), None).unwrap();
+    drop(store);
+
+    // A screening with a new hit whose hold was taken out of the column, and one that
+    // found nothing new but claims a hold: both break the rule.
+    exec_sql(url, "UPDATE records SET hold_id = NULL WHERE seq = 2");
+    let err = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap_err();
+    assert!(
+        matches!(&err, VerifyError::HoldRules { index: 2, reason, .. } if reason.contains("opened no hold")),
+        "{err}"
+    );
+    exec_sql(
+        url,
+        &format!(
+            "UPDATE records SET hold_id = '{}' WHERE seq = 2",
+            more.screening_id
+        ),
+    );
+    exec_sql(
+        url,
+        &format!(
+            "UPDATE records SET hold_id = '{}' WHERE seq = 1",
+            again.screening_id
+        ),
+    );
+    let err = verify(&Store::open_existing(url).unwrap(), &key.verifier(), None).unwrap_err();
+    assert!(
+        matches!(&err, VerifyError::HoldRules { index: 1, reason, .. } if reason.contains("without a new hit")),
+        "{err}"
+    );
+}
+
+#[test]
+fn sqlite_party_holds_open_on_new_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    party_holds_open_on_new_hits(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_party_holds_open_on_new_hits() {
+    let pg = PgServer::start();
+    party_holds_open_on_new_hits(&pg.database("audit"));
 }
 
 #[test]
@@ -700,5 +859,57 @@ fn postgres_migrates_from_schema_3_to_hold_screenings() {
     let hold = store.hold(&denied.decision_id).unwrap().unwrap();
     assert_eq!(hold.state, exportctl_audit::hold::State::Open);
     assert_eq!(hold.opened_seq, 1);
-    assert_eq!(store.hold_changes(None, 10).unwrap().len(), 1);
+    // And the screenings since: C-1's first (a new hit) and C-2's opened holds on them.
+    assert_eq!(store.hold_changes(None, 10).unwrap().len(), 3);
+}
+
+/// A store of schema 5 (screenings open no holds) is migrated to schema 6 on open: every
+/// screening already stored opens the hold its new hits open, as if it were stored now,
+/// and the log verifies.
+fn migrates_from_schema_5_opening_party_holds(url: &str) {
+    let key = CheckpointKey::generate(ORIGIN).unwrap();
+    let rec = start(url, &key, 10);
+    let first = screening("C-1", &["EL-1"]);
+    let again = screening("C-1", &["EL-1"]);
+    let more = screening("C-1", &["EL-1", "EL-2"]);
+    for s in [&first, &again, &more] {
+        rec.record(s).unwrap();
+    }
+    rec.close().unwrap();
+    exec_sql(
+        url,
+        "DELETE FROM holds WHERE subject = 'party';
+         UPDATE records SET hold_id = NULL WHERE kind = 'screening';
+         ALTER TABLE holds DROP COLUMN subject;
+         DELETE FROM schema_migrations WHERE version > 5;",
+    );
+    let store = Store::open(url).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        exportctl_audit::store::SCHEMA_VERSION
+    );
+    let filter = exportctl_audit::store::HoldFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    let opened: Vec<String> = store
+        .holds(&filter)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.hold_id)
+        .collect();
+    assert_eq!(opened, [&first, &more].map(|s| s.screening_id.to_string()));
+    verify(&store, &key.verifier(), None).unwrap();
+}
+
+#[test]
+fn sqlite_migrates_from_schema_5_opening_party_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    migrates_from_schema_5_opening_party_holds(&sqlite_url(&dir));
+}
+
+#[test]
+fn postgres_migrates_from_schema_5_opening_party_holds() {
+    let pg = PgServer::start();
+    migrates_from_schema_5_opening_party_holds(&pg.database("audit"));
 }

@@ -131,15 +131,18 @@ fn decision_text(store: &Store, record: &DecisionRecord, index: u64) -> Result<S
     Ok(text)
 }
 
-/// A screening: the party, each policy's matches or failure, and the record's facts.
 /// An officer's action on a hold, then the record's facts.
 fn hold_action_text(record: &exportctl_audit::HoldActionRecord, index: u64) -> String {
+    let held = match (&record.shipment_id, &record.party_id) {
+        (_, Some(party)) => format!("on screening {} (party `{party}`)", record.hold),
+        (Some(shipment), None) => format!("on decision {} (shipment `{shipment}`)", record.hold),
+        (None, None) => format!("{}", record.hold),
+    };
     let mut text = format!(
-        "hold on decision {} (shipment `{}`): {} by {}, {} → {} (held for {})
+        "hold {}: {} by {}, {} → {} (held for {})
   reason: {}{}
 ",
-        record.hold,
-        record.shipment_id,
+        held,
         record.action,
         record.officer,
         record.from,

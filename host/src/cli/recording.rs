@@ -26,6 +26,10 @@ pub(super) enum NotRecorded {
     /// The store did not make it durable.
     #[error("{0}")]
     Store(#[from] RecordError),
+    /// Another process (an `exportctl worker`) was to record it, and the
+    /// store does not hold it.
+    #[error("{0}")]
+    Elsewhere(String),
 }
 
 impl NotRecorded {

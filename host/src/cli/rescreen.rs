@@ -53,6 +53,10 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
             return ExitStatus::InvalidInput;
         }
     };
+    let record_url = args
+        .audit
+        .clone()
+        .or_else(|| audit.as_ref().map(|a| a.store.clone()));
     // The recorder first: it creates a store the baseline is then read from
     // (a first `--since-decisions --audit` run compares with an empty log).
     let mut log = match RescreenLog::open(args, audit.clone(), &host) {
@@ -99,21 +103,33 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
                 return ExitStatus::InvalidInput;
             }
         };
-        match (&baseline, &args.nats) {
-            (Baseline::Set(before), Some(url)) => {
-                if log.is_some() {
-                    eprintln!(
-                        "error: rescreen --nats does not record party screenings yet (the \
-                         workers screen, the publisher compares): run it without an audit \
-                         store, or run rescreen --audit on one machine"
-                    );
-                    return ExitStatus::InvalidInput;
-                }
+        match &args.nats {
+            Some(url) => {
+                let previous = match &baseline {
+                    Baseline::Set(before) => super::nats::Previous::Set(before),
+                    Baseline::Decisions { store, before } => super::nats::Previous::Store {
+                        store,
+                        before: *before,
+                    },
+                };
+                // The store the workers record into, read here to find each
+                // screening before its change is reported.
+                let recorded_in = match (&log, &record_url) {
+                    (Some(_), Some(url)) => match Store::open_existing(url) {
+                        Ok(store) => Some(store),
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            return ExitStatus::Internal;
+                        }
+                    },
+                    _ => None,
+                };
                 // Parties screened now by the workers, before here (`sdk/spec/queue.md`).
                 match super::nats::rescreen_parties(
                     &rows,
                     &host,
-                    before,
+                    previous,
+                    recorded_in.as_ref(),
                     date,
                     args,
                     url,
@@ -124,14 +140,7 @@ pub(super) fn run(args: &RescreenArgs) -> ExitStatus {
                     Err(status) => return status,
                 }
             }
-            (Baseline::Decisions { .. }, Some(_)) => {
-                eprintln!(
-                    "error: rescreen --nats compares with a previous set (--against); \
-                     --since-decisions runs on one machine"
-                );
-                return ExitStatus::InvalidInput;
-            }
-            (_, None) => {
+            None => {
                 written = parties(
                     &rows,
                     &host,

@@ -1,5 +1,6 @@
-//! Holds over HTTP: the queue of decisions that are not `allow`, one hold with
-//! its history, an officer's action on it, and the changes feed an ERP polls.
+//! Holds over HTTP: the queue of decisions that are not `allow` (and of parties
+//! whose screening found new matches), one hold with its history, an officer's
+//! action on it, and the changes feed an ERP polls.
 //!
 //! The rules (four eyes, deny never released, licence_required let go only by
 //! a licence the shipment is judged allowed with) are `exportctl_audit::hold`'s;
@@ -13,11 +14,11 @@ use axum::Json;
 use axum::extract::{Extension, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use exportctl_audit::hold::{Action, Held};
+use exportctl_audit::hold::{Action, Held, Refusal, Subject};
 use exportctl_audit::store::{HoldFilter, HoldRow};
 use exportctl_audit::{
     AnyRecord, DecisionId, DecisionRecord, HoldActionRecord, PolicySetRef, RecordKind,
-    RecordedInput, RecordedLicence, Rejudgement,
+    RecordedInput, RecordedLicence, RecordedParty, Rejudgement, ScreeningRecord,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -70,10 +71,17 @@ pub struct LicenceRequest {
 /// A hold as the API and the console show it; `allowed_actions` are those the
 /// asking officer may take now.
 pub(super) fn hold_json(row: &HoldRow, officer: Option<&str>) -> Value {
+    let (decision, shipment, screening, party) = match row.subject {
+        Subject::Shipment => (Some(&row.hold_id), Some(&row.subject_id), None, None),
+        Subject::Party => (None, None, Some(&row.hold_id), Some(&row.subject_id)),
+    };
     json!({
         "hold_id": row.hold_id,
-        "decision_id": row.hold_id,
-        "shipment_id": row.shipment_id,
+        "subject": row.subject.as_str(),
+        "decision_id": decision,
+        "shipment_id": shipment,
+        "screening_id": screening,
+        "party_id": party,
         "outcome": row.held.as_str(),
         "state": row.state.as_str(),
         "approved_by": row.state.approved_by(),
@@ -190,7 +198,10 @@ const STATES: &[&str] = &[
 
 fn hold_id(text: &str) -> Result<DecisionId, Problem> {
     text.parse().map_err(|e| {
-        Problem::bad_parameter("id", format!("`{text}` is not a hold (decision) id: {e}"))
+        Problem::bad_parameter(
+            "id",
+            format!("`{text}` is not a hold (decision or screening) id: {e}"),
+        )
     })
 }
 
@@ -207,11 +218,19 @@ pub(super) async fn queue(
     .await
 }
 
-/// One hold: its row, the decision that opened it, every record of its
-/// history (leaf index, record), and whether a checkpoint seals the decision.
+/// The record that opened a hold.
+pub(super) enum Opened {
+    /// A decision on a shipment.
+    Decision(Box<DecisionRecord>),
+    /// A screening of a party with new matches.
+    Screening(Box<ScreeningRecord>),
+}
+
+/// One hold: its row, the record that opened it, every record of its history
+/// (leaf index, record), and whether a checkpoint seals the opening record.
 pub(super) struct Detail {
     pub(super) row: HoldRow,
-    pub(super) decision: DecisionRecord,
+    pub(super) opened: Opened,
     pub(super) history: Vec<(u64, AnyRecord)>,
     pub(super) sealed: bool,
 }
@@ -223,7 +242,7 @@ pub(super) async fn detail(state: &Arc<AppState>, id: &str) -> Result<Detail, Pr
         let internal = |e: exportctl_audit::StoreError| Problem::internal(e.to_string());
         let row = store.hold(&id).map_err(internal)?.ok_or_else(|| {
             Problem::not_found(format!(
-                "no hold {id}: its decision is allow, or not recorded here"
+                "no hold {id}: its decision or screening is allow (or found nothing new), or is not recorded here"
             ))
         })?;
         let mut history = Vec::new();
@@ -236,11 +255,12 @@ pub(super) async fn detail(state: &Arc<AppState>, id: &str) -> Result<Detail, Pr
             })?;
             history.push((r.index, record));
         }
-        let decision = match history.first() {
-            Some((_, AnyRecord::Decision(d))) => d.clone(),
+        let opened = match history.first() {
+            Some((_, AnyRecord::Decision(d))) => Opened::Decision(Box::new(d.clone())),
+            Some((_, AnyRecord::Screening(s))) => Opened::Screening(Box::new(s.clone())),
             _ => {
                 return Err(Problem::internal(format!(
-                    "hold {id}: its decision is missing from its history"
+                    "hold {id}: the record that opened it is missing from its history"
                 )));
             }
         };
@@ -252,7 +272,7 @@ pub(super) async fn detail(state: &Arc<AppState>, id: &str) -> Result<Detail, Pr
         Ok(Detail {
             sealed: row.opened_seq < sealed_size,
             row,
-            decision,
+            opened,
             history,
         })
     })
@@ -340,7 +360,10 @@ pub(super) async fn act(
             precheck(&Action::AttachLicence {
                 rejudged: "allow".into(),
             })?;
-            let (recorded, rejudgement) = rejudge(state, &detail.decision, licence).await?;
+            let Opened::Decision(decision) = &detail.opened else {
+                return Err(refused(Refusal::PartyNeedsNoLicence.to_string()));
+            };
+            let (recorded, rejudgement) = rejudge(state, decision, licence).await?;
             let action = Action::AttachLicence {
                 rejudged: rejudgement.outcome().to_owned(),
             };
@@ -365,7 +388,9 @@ pub(super) async fn act(
         officer: officer.to_owned(),
         request_id: request.request_id.clone(),
         hold: hold_decision,
-        shipment_id: detail.row.shipment_id.clone(),
+        shipment_id: (detail.row.subject == Subject::Shipment)
+            .then(|| detail.row.subject_id.clone()),
+        party_id: (detail.row.subject == Subject::Party).then(|| detail.row.subject_id.clone()),
         action: request.action.clone(),
         reason_code: request.reason_code.clone(),
         comment: request.comment.clone(),
@@ -559,10 +584,11 @@ pub async fn list(
 
 /// One hold with its history.
 ///
-/// `{"hold", "decision", "sealed", "history"}`: the hold (as listed), the
-/// decision's record, whether a checkpoint seals it, and every record of its
-/// history in order (`{"leaf_index", "record"}`: the decision, then each
-/// action).
+/// `{"hold", "party", "sealed", "history"}`: the hold (as listed), for a hold
+/// on a party the party as screened with its matches and failures (else
+/// null), whether a checkpoint seals the record that opened it, and every
+/// record of its history in order (`{"leaf_index", "record"}`: the decision or
+/// screening, then each action).
 #[utoipa::path(
     get,
     path = "/v1/holds/{id}",
@@ -589,13 +615,51 @@ pub async fn show(
             .iter()
             .map(|(index, record)| Ok(json!({"leaf_index": index, "record": record_json(record)?})))
             .collect::<Result<_, Problem>>()?;
+        let party = match &d.opened {
+            Opened::Screening(s) => party_json(s),
+            Opened::Decision(_) => Value::Null,
+        };
         Ok(json!({
             "hold": hold_json(&d.row, Some(&client.name)),
+            "party": party,
             "sealed": d.sealed,
             "history": history,
         }))
     };
     respond(answer.await, StatusCode::OK)
+}
+
+/// A party hold's party and what its screening found: the party as screened
+/// (`null` when the store keeps only its digest), each enforced or monitored
+/// policy's matches, and each policy that could not screen it.
+pub(super) fn party_json(screening: &ScreeningRecord) -> Value {
+    let party = match &screening.input {
+        RecordedParty::Full { party, .. } => party.clone(),
+        RecordedParty::Digest { .. } => Value::Null,
+    };
+    let mut matches = Vec::new();
+    let mut failures = Vec::new();
+    for p in &screening.policies {
+        match (&p.matches, &p.error) {
+            (Some(found), _) => matches.extend(found.iter().map(|m| {
+                json!({
+                    "policy": p.id, "mode": p.mode, "rule": m.rule, "outcome": m.outcome,
+                    "list": m.list, "edition": m.edition, "entry": m.entry,
+                    "listed_name": m.listed_name, "score": m.score, "message": m.message,
+                    "legal_basis": m.legal_basis,
+                })
+            })),
+            (None, error) => failures.push(json!({"policy": p.id, "mode": p.mode, "error": error})),
+        }
+    }
+    json!({
+        "party_id": screening.party_id,
+        "party": party,
+        "date": screening.date,
+        "outcome": screening.outcome,
+        "matches": matches,
+        "failures": failures,
+    })
 }
 
 fn record_json(record: &AnyRecord) -> Result<Value, Problem> {
@@ -609,6 +673,9 @@ fn record_json(record: &AnyRecord) -> Result<Value, Problem> {
 }
 
 /// Acts on a hold: approve, release, reject, cancel or attach a licence.
+///
+/// A hold on a party (a screening's new match) is released by two officers
+/// whatever its outcome, or rejected; a licence is refused (409).
 ///
 /// Each action is a record in the audit log (who, when, reason code, comment).
 /// Four eyes: the officer who approved cannot release. A `deny` hold is only
@@ -673,7 +740,8 @@ pub async fn act_handler(
 /// Every change to holds after a cursor, in order: what an ERP polls.
 ///
 /// `{"changes": [...], "next": "…", "more": bool}`. Each change: `cursor`,
-/// `hold_id`, `shipment_id`, `event` (`opened`, or the action), `state` after
+/// `hold_id`, `subject` (`shipment` or `party`), `shipment_id` or `party_id`
+/// (the other null), `event` (`opened`, or the action), `state` after
 /// it, `outcome` held for, `time`, and for an action `officer`, `reason_code`,
 /// `comment`. Start without `since`; then pass the `next` of the last page.
 /// Cursors are leaf indices of the audit log, assigned and committed in order,
@@ -763,7 +831,9 @@ pub(super) fn change_json(index: u64, record: &AnyRecord) -> Value {
         AnyRecord::HoldAction(a) => json!({
             "cursor": index.to_string(),
             "hold_id": a.hold.to_string(),
+            "subject": if a.party_id.is_some() { "party" } else { "shipment" },
             "shipment_id": a.shipment_id,
+            "party_id": a.party_id,
             "event": a.action,
             "state": a.to,
             "outcome": a.held,
@@ -773,17 +843,27 @@ pub(super) fn change_json(index: u64, record: &AnyRecord) -> Value {
             "time": a.time,
         }),
         other => {
-            let (shipment, outcome) = match other {
+            let (subject, shipment, party, outcome) = match other {
                 AnyRecord::Decision(d) => (
-                    d.shipment_id.clone(),
+                    Subject::Shipment,
+                    Some(d.shipment_id.clone()),
+                    None,
                     d.verdict.get("outcome").cloned().unwrap_or(Value::Null),
                 ),
-                _ => (String::new(), Value::Null),
+                AnyRecord::Screening(s) => (
+                    Subject::Party,
+                    None,
+                    Some(s.party_id.clone()),
+                    Value::String(s.outcome.clone()),
+                ),
+                _ => (Subject::Shipment, None, None, Value::Null),
             };
             json!({
                 "cursor": index.to_string(),
                 "hold_id": other.id().to_string(),
+                "subject": subject.as_str(),
                 "shipment_id": shipment,
+                "party_id": party,
                 "event": "opened",
                 "state": "open",
                 "outcome": outcome,

@@ -1,20 +1,25 @@
 //! The holds' current states, kept by the store beside the log in the same transaction as
-//! the records that change them: a decision that is not `allow` opens one, a hold action
-//! moves it — if the rules of [`crate::hold`] allow it given the state read inside that
+//! the records that change them: a decision that is not `allow` opens one, so does a
+//! screening with new hits on its party, and a hold action moves it — if the rules of [`crate::hold`] allow it given the state read inside that
 //! transaction, so two officers acting at once on two hosts cannot both succeed where only
 //! one may. The table is an index of the log: the log alone decides (`audit verify` folds
 //! the actions again).
 
-use crate::hold::{Change, Held, Hold, State};
+use std::collections::{BTreeSet, HashMap};
+
+use crate::hold::{Change, Held, Hold, PartyOpening, State, Subject};
 use crate::record::EncodedRecord;
+use crate::screening::Hit;
 
 /// One hold as the store keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoldRow {
-    /// The hold's id: the id of the decision that opened it.
+    /// The hold's id: the id of the decision (or screening) that opened it.
     pub hold_id: String,
-    /// The held shipment's own id.
-    pub shipment_id: String,
+    /// What it holds: a shipment or a party.
+    pub subject: Subject,
+    /// The held shipment's own id, or the held party's.
+    pub subject_id: String,
     /// The outcome it is held for.
     pub held: Held,
     /// Where it is.
@@ -38,7 +43,7 @@ pub struct HoldRow {
 impl HoldRow {
     /// The rules' view of it.
     pub fn hold(&self) -> Hold {
-        Hold::resume(self.held, self.state.clone())
+        Hold::resume(self.held, self.state.clone()).on(self.subject)
     }
 }
 
@@ -69,10 +74,11 @@ pub(crate) fn next_row(
     seq: u64,
 ) -> Result<Option<HoldRow>, String> {
     match &rec.hold {
-        None => Ok(None),
+        None | Some(Change::Screen(_)) => Ok(None),
         Some(Change::Open(opening)) => Ok(Some(HoldRow {
             hold_id: rec.decision_id.to_string(),
-            shipment_id: opening.shipment_id.clone(),
+            subject: Subject::Shipment,
+            subject_id: opening.shipment_id.clone(),
             held: opening.held,
             state: State::Open,
             destination: opening.destination.clone(),
@@ -111,6 +117,83 @@ pub(crate) fn next_row(
     }
 }
 
+/// The hold a screening (`rec`, at leaf index `seq`) opens on its party, given the hits of
+/// the party's screening before it (`None`: never screened before): one when it has a new
+/// hit ([`PartyOpening::opens`]).
+pub(crate) fn party_row(
+    rec: &EncodedRecord,
+    opening: &PartyOpening,
+    previous: Option<&BTreeSet<Hit>>,
+    seq: u64,
+) -> Option<HoldRow> {
+    opening.opens(previous).then(|| HoldRow {
+        hold_id: rec.decision_id.to_string(),
+        subject: Subject::Party,
+        subject_id: opening.party_id.clone(),
+        held: opening.held,
+        state: State::Open,
+        destination: None,
+        hs_chapters: vec![],
+        policies: opening.policies.clone(),
+        opened_seq: seq,
+        opened_time: rec.time.clone(),
+        updated_seq: seq,
+        updated_time: rec.time.clone(),
+    })
+}
+
+/// The hits of a stored screening (the party's screening before a new one).
+pub(crate) fn stored_hits(
+    store: &str,
+    seq: u64,
+    body: &[u8],
+) -> Result<BTreeSet<Hit>, super::StoreError> {
+    crate::ScreeningRecord::decode(body)
+        .map(|s| s.hits())
+        .map_err(|e| super::StoreError::Damaged {
+            store: store.to_owned(),
+            detail: format!("record at leaf index {seq}: {e}; run audit verify"),
+        })
+}
+
+/// The screenings already stored, read in leaf order, opening the holds their new hits open
+/// (migration 6: screenings were stored before they opened holds). Keeps the last hits of
+/// each party that has any.
+#[derive(Default)]
+pub(crate) struct ScreeningBackfill {
+    last_hits: HashMap<String, BTreeSet<Hit>>,
+}
+
+impl ScreeningBackfill {
+    /// The hold the stored screening at `seq` opens, if any.
+    pub(crate) fn next(
+        &mut self,
+        store: &str,
+        seq: u64,
+        body: &[u8],
+    ) -> Result<Option<HoldRow>, super::StoreError> {
+        let damaged = |detail: String| super::StoreError::Damaged {
+            store: store.to_owned(),
+            detail: format!("record at leaf index {seq}: {detail}; run audit verify"),
+        };
+        let record = crate::ScreeningRecord::decode(body).map_err(|e| damaged(e.to_string()))?;
+        let encoded = record.encode().map_err(|e| damaged(e.to_string()))?;
+        let row = match &encoded.hold {
+            Some(Change::Screen(opening)) => {
+                party_row(&encoded, opening, self.last_hits.get(&record.party_id), seq)
+            }
+            _ => None,
+        };
+        let hits = record.hits();
+        if hits.is_empty() {
+            self.last_hits.remove(&record.party_id);
+        } else {
+            self.last_hits.insert(record.party_id, hits);
+        }
+        Ok(row)
+    }
+}
+
 /// A stored decision's bytes encoded again, to learn the hold it opens (migration 5 opens
 /// the holds of decisions stored before holds existed). `None` when it opens none.
 pub(crate) fn reencode_decision(
@@ -140,14 +223,17 @@ pub(crate) fn split_list(column: &str) -> Vec<String> {
 
 /// The hold of a stored row's columns, or why they are damaged.
 pub(crate) fn held_and_state(
+    subject: &str,
     held: &str,
     state: &str,
     approved_by: Option<&str>,
-) -> Result<(Held, State), String> {
+) -> Result<(Subject, Held, State), String> {
+    let subject =
+        Subject::from_name(subject).ok_or_else(|| format!("unknown hold subject `{subject}`"))?;
     let h = Held::from_outcome(held).ok_or_else(|| format!("unknown held outcome `{held}`"))?;
     let s = State::from_parts(state, approved_by)
         .ok_or_else(|| format!("unknown hold state `{state}`"))?;
-    Ok((h, s))
+    Ok((subject, h, s))
 }
 
 #[cfg(test)]

@@ -39,10 +39,11 @@ pub struct IndexColumns {
     pub kind: String,
     /// `decision_id` column: the id of a record of any kind.
     pub decision_id: String,
-    /// `party_id` column: the screened party of a screening, else `None`.
+    /// `party_id` column: the screened party of a screening, or the held party of an action
+    /// on a party hold, else `None`.
     pub party_id: Option<String>,
-    /// `hold_id` column: the hold a record opens (a decision that is not `allow`) or acts on
-    /// (a hold action), else `None`.
+    /// `hold_id` column: the hold a record opens (a decision that is not `allow`, a
+    /// screening with new hits: its own id) or acts on (a hold action), else `None`.
     pub hold_id: Option<String>,
     /// `request_id` column.
     pub request_id: Option<String>,
@@ -226,7 +227,7 @@ impl Store {
         each!(self, s => s.holds(filter))
     }
 
-    /// The hold the decision `hold_id` opened, if it opened one.
+    /// The hold the decision (or screening) `hold_id` opened, if it opened one.
     pub fn hold(&self, hold_id: &DecisionId) -> Result<Option<HoldRow>, StoreError> {
         let mut found = self.holds_by_id(&[hold_id.to_string()])?;
         Ok(found.pop())
@@ -321,7 +322,7 @@ fn is_postgres(url: &str) -> bool {
 }
 
 /// The schema version this build writes; a store with a higher version is refused.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// A store could not be opened, read or written. Every message names the store.
 #[derive(Debug, thiserror::Error)]

@@ -16,7 +16,7 @@
 //! are plain TCP or Unix sockets without TLS; use it on loopback or a trusted network.
 
 use std::cell::{Cell, RefCell, RefMut};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
@@ -24,8 +24,10 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
 use super::{IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found};
+use crate::hold::{Change, Subject};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
+use crate::screening::Hit;
 use crate::store::holds::{self, HoldFilter, HoldRow};
 
 /// Schema migrations, applied in order; index + 1 is the version. The same versions as the
@@ -75,12 +77,19 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX holds_queue ON holds(state, opened_seq);
      CREATE INDEX records_exemptions ON records(seq) WHERE kind = 'exemption';",
+    // 6: holds on parties (see the SQLite store's migration 6).
+    "ALTER TABLE holds ADD COLUMN subject TEXT NOT NULL DEFAULT 'shipment';",
 ];
 
 /// The migration whose decisions already stored open their holds.
 const HOLDS_MIGRATION: usize = 5;
+/// The migration whose screenings already stored open their holds.
+const PARTY_HOLDS_MIGRATION: usize = 6;
 
-const HOLD_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time";
+/// The columns of migration 5, which every hold has (migration 5 writes holds before
+/// migration 6 adds `subject`).
+const HOLD_BASE_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time";
+const HOLD_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time, subject";
 
 /// Advisory lock key serialising batch commits (leaf assignment) across hosts: "exportct".
 const BATCH_LOCK: i64 = 0x6578_706f_7274_6374;
@@ -206,6 +215,9 @@ impl PostgresStore {
                 .map_err(self.err("apply a migration"))?;
             if i + 1 == HOLDS_MIGRATION {
                 open_holds_of_stored_decisions(&mut tx, &self.name)?;
+            }
+            if i + 1 == PARTY_HOLDS_MIGRATION {
+                open_holds_of_stored_screenings(&mut tx, &self.name)?;
             }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
@@ -633,6 +645,9 @@ impl PostgresStore {
                 .collect()
         };
         let mut changed: Vec<String> = Vec::new();
+        // The hits of each party screened earlier in this batch (empty: none), before the
+        // store's own last screening of it.
+        let mut batch_hits: HashMap<String, BTreeSet<Hit>> = HashMap::new();
         let mut out = Vec::with_capacity(batch.len());
         let mut new = NewRows::default();
         let mut index = next as u64;
@@ -665,6 +680,27 @@ impl PostgresStore {
                     }
                 }
             }
+            let mut opened_on_party = None;
+            if let Some(Change::Screen(opening)) = &rec.hold {
+                let previous = match batch_hits.get(&opening.party_id) {
+                    Some(hits) => Some(hits.clone()),
+                    None => previous_hits(&mut tx, &name, &opening.party_id)?,
+                };
+                if let Some(row) = holds::party_row(rec, opening, previous.as_ref(), index) {
+                    opened_on_party = Some(row.hold_id.clone());
+                    holds_now.insert(row.hold_id.clone(), row);
+                    changed.push(rec.decision_id.to_string());
+                }
+            }
+            if let Some(party) = &rec.party_id
+                && rec.kind == crate::RecordKind::Screening
+            {
+                let hits = match &rec.hold {
+                    Some(Change::Screen(opening)) => opening.hits.clone(),
+                    _ => BTreeSet::new(),
+                };
+                batch_hits.insert(party.clone(), hits);
+            }
             known.insert(id.clone());
             if let Some(request_id) = &rec.request_id {
                 by_request.insert(
@@ -672,7 +708,7 @@ impl PostgresStore {
                     (index, id.clone(), rec.input_sha256.clone()),
                 );
             }
-            new.push(index, id, rec);
+            new.push(index, id, rec, opened_on_party);
             out.push(Inserted::New(index));
             index += 1;
         }
@@ -709,14 +745,14 @@ impl PostgresStore {
 
 fn hold_row(store: &str, r: &postgres::Row) -> Result<HoldRow, StoreError> {
     let id: String = r.get(0);
-    let (held, state) = holds::held_and_state(r.get(2), r.get(3), r.get(4)).map_err(|detail| {
-        StoreError::Damaged {
+    let (subject, held, state) = holds::held_and_state(r.get(12), r.get(2), r.get(3), r.get(4))
+        .map_err(|detail| StoreError::Damaged {
             store: store.to_owned(),
             detail: format!("hold {id}: {detail}"),
-        }
-    })?;
+        })?;
     Ok(HoldRow {
-        shipment_id: r.get(1),
+        subject,
+        subject_id: r.get(1),
         held,
         state,
         destination: r.get(5),
@@ -758,14 +794,14 @@ fn write_hold(
     let policies = holds::join_list(&row.policies);
     tx.execute(
         &format!(
-            "INSERT INTO holds ({HOLD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            "INSERT INTO holds ({HOLD_BASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (hold_id) DO UPDATE SET held = excluded.held, state = excluded.state,
                 approved_by = excluded.approved_by, updated_seq = excluded.updated_seq,
                 updated_time = excluded.updated_time"
         ),
         &[
             &row.hold_id,
-            &row.shipment_id,
+            &row.subject_id,
             &row.held.as_str(),
             &row.state.as_str(),
             &row.state.approved_by(),
@@ -778,12 +814,72 @@ fn write_hold(
             &row.updated_time,
         ],
     )
+    .and_then(|_| match row.subject {
+        Subject::Shipment => Ok(0),
+        Subject::Party => tx.execute(
+            "UPDATE holds SET subject = 'party' WHERE hold_id = $1",
+            &[&row.hold_id],
+        ),
+    })
     .map(|_| ())
     .map_err(|source| StoreError::Postgres {
         store: store.to_owned(),
         action: "write a hold",
         source,
     })
+}
+
+/// The hits of the party's last stored screening (`None`: never screened), read under the
+/// batch lock, so no other host stores one meanwhile.
+fn previous_hits(
+    tx: &mut postgres::Transaction<'_>,
+    store: &str,
+    party_id: &str,
+) -> Result<Option<BTreeSet<Hit>>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT seq, body FROM records
+             WHERE party_id = $1 AND kind = 'screening' ORDER BY seq DESC LIMIT 1",
+            &[&party_id],
+        )
+        .map_err(|source| StoreError::Postgres {
+            store: store.to_owned(),
+            action: "find a party's last screening",
+            source,
+        })?;
+    row.map(|r| holds::stored_hits(store, r.get::<_, i64>(0) as u64, r.get(1)))
+        .transpose()
+}
+
+/// Migration 6: every screening already stored opens the hold its new hits open.
+fn open_holds_of_stored_screenings(
+    tx: &mut postgres::Transaction<'_>,
+    store: &str,
+) -> Result<(), StoreError> {
+    let err = |source| StoreError::Postgres {
+        store: store.to_owned(),
+        action: "open the holds of stored screenings",
+        source,
+    };
+    let rows = tx
+        .query(
+            "SELECT seq, body FROM records WHERE kind = 'screening' ORDER BY seq",
+            &[],
+        )
+        .map_err(err)?;
+    let mut backfill = holds::ScreeningBackfill::default();
+    for r in rows {
+        let seq = r.get::<_, i64>(0) as u64;
+        if let Some(hold) = backfill.next(store, seq, r.get(1))? {
+            tx.execute(
+                "UPDATE records SET hold_id = $1 WHERE seq = $2",
+                &[&hold.hold_id, &(seq as i64)],
+            )
+            .map_err(err)?;
+            write_hold(tx, store, &hold)?;
+        }
+    }
+    Ok(())
 }
 
 /// Migration 5: every decision already stored that is not `allow` opens its hold.
@@ -838,7 +934,13 @@ struct NewRows<'a> {
 }
 
 impl<'a> NewRows<'a> {
-    fn push(&mut self, index: u64, decision_id: String, rec: &'a EncodedRecord) {
+    fn push(
+        &mut self,
+        index: u64,
+        decision_id: String,
+        rec: &'a EncodedRecord,
+        opened_on_party: Option<String>,
+    ) {
         self.seq.push(index as i64);
         self.decision_id.push(decision_id);
         self.request_id.push(rec.request_id.as_deref());
@@ -848,7 +950,8 @@ impl<'a> NewRows<'a> {
         self.leaf_hash.push(&rec.leaf_hash);
         self.kind.push(rec.kind.as_str());
         self.party_id.push(rec.party_id.as_deref());
-        self.hold_id.push(rec.hold_id().map(|h| h.to_string()));
+        self.hold_id
+            .push(opened_on_party.or_else(|| rec.hold_id().map(|h| h.to_string())));
     }
 }
 

@@ -12,6 +12,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use super::{
     IndexColumns, Inserted, SCHEMA_VERSION, StoreError, StoredRecord, check_found, parse_url,
 };
+use crate::hold::{Change, Subject};
 use crate::merkle::{Hash, Tree};
 use crate::record::{DecisionId, EncodedRecord};
 use crate::store::holds::{self, HoldFilter, HoldRow};
@@ -66,12 +67,22 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX holds_queue ON holds(state, opened_seq);
      CREATE INDEX records_exemptions ON records(seq) WHERE kind = 'exemption';",
+    // 6: holds on parties. A screening that is not `allow` opens a hold on its party when it
+    // has a hit the party's screening before it did not have; `subject` says what a hold
+    // holds, and `shipment_id` keeps the held party's id for a party hold. Screenings already
+    // stored open theirs when the migration runs (see `open_holds_of_stored_screenings`).
+    "ALTER TABLE holds ADD COLUMN subject TEXT NOT NULL DEFAULT 'shipment';",
 ];
 
 /// The migration whose decisions already stored open their holds.
 const HOLDS_MIGRATION: usize = 5;
+/// The migration whose screenings already stored open their holds.
+const PARTY_HOLDS_MIGRATION: usize = 6;
 
-const HOLD_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time";
+/// The columns of migration 5, which every hold has (migration 5 writes holds before
+/// migration 6 adds `subject`).
+const HOLD_BASE_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time";
+const HOLD_COLUMNS: &str = "hold_id, shipment_id, held, state, approved_by, destination, hs_chapters, policies, opened_seq, opened_time, updated_seq, updated_time, subject";
 
 /// An open SQLite audit store.
 pub struct SqliteStore {
@@ -276,6 +287,9 @@ impl SqliteStore {
             tx.execute_batch(sql).map_err(err("apply a migration"))?;
             if i + 1 == HOLDS_MIGRATION {
                 open_holds_of_stored_decisions(&tx, &name)?;
+            }
+            if i + 1 == PARTY_HOLDS_MIGRATION {
+                open_holds_of_stored_screenings(&tx, &name)?;
             }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
@@ -615,9 +629,17 @@ impl SqliteStore {
                         continue;
                     }
                 }
-                let hold_id = rec.hold_id().map(|h| h.to_string());
-                let hold_row = match &hold_id {
-                    Some(id) => {
+                let mut hold_id = rec.hold_id().map(|h| h.to_string());
+                let hold_row = match (&hold_id, &rec.hold) {
+                    (None, Some(Change::Screen(opening))) => {
+                        let previous = previous_screening(&tx, &name, &opening.party_id, index)?
+                            .map(|(seq, body)| holds::stored_hits(&name, seq, &body))
+                            .transpose()?;
+                        let row = holds::party_row(rec, opening, previous.as_ref(), index);
+                        hold_id = row.as_ref().map(|r| r.hold_id.clone());
+                        row
+                    }
+                    (Some(id), _) => {
                         let current = read_holds(&tx, &name, std::slice::from_ref(id))?.pop();
                         match holds::next_row(current.as_ref(), rec, index) {
                             Ok(row) => row,
@@ -627,7 +649,7 @@ impl SqliteStore {
                             }
                         }
                     }
-                    None => None,
+                    (None, _) => None,
                 };
                 let res = insert.execute(params![
                     index as i64,
@@ -769,6 +791,7 @@ type RawHold = (
     String,
     i64,
     String,
+    String,
 );
 
 fn raw_hold(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawHold> {
@@ -785,22 +808,22 @@ fn raw_hold(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawHold> {
         r.get(9)?,
         r.get(10)?,
         r.get(11)?,
+        r.get(12)?,
     ))
 }
 
 fn hold_row(store: &str, raw: RawHold) -> Result<HoldRow, StoreError> {
-    let (id, shipment_id, held, state, approved_by, destination, hs, policies, os, ot, us, ut) =
+    let (id, subject_id, held, state, approved_by, destination, hs, policies, os, ot, us, ut, sub) =
         raw;
-    let (held, state) =
-        holds::held_and_state(&held, &state, approved_by.as_deref()).map_err(|detail| {
-            StoreError::Damaged {
-                store: store.to_owned(),
-                detail: format!("hold {id}: {detail}"),
-            }
+    let (subject, held, state) = holds::held_and_state(&sub, &held, &state, approved_by.as_deref())
+        .map_err(|detail| StoreError::Damaged {
+            store: store.to_owned(),
+            detail: format!("hold {id}: {detail}"),
         })?;
     Ok(HoldRow {
         hold_id: id,
-        shipment_id,
+        subject,
+        subject_id,
         held,
         state,
         destination,
@@ -831,7 +854,7 @@ fn read_holds(conn: &Connection, store: &str, ids: &[String]) -> Result<Vec<Hold
 
 fn write_hold(conn: &Connection, store: &str, row: &HoldRow) -> Result<(), StoreError> {
     conn.prepare_cached(&format!(
-        "INSERT INTO holds ({HOLD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        "INSERT INTO holds ({HOLD_BASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (hold_id) DO UPDATE SET held = excluded.held, state = excluded.state,
             approved_by = excluded.approved_by, updated_seq = excluded.updated_seq,
             updated_time = excluded.updated_time"
@@ -839,7 +862,7 @@ fn write_hold(conn: &Connection, store: &str, row: &HoldRow) -> Result<(), Store
     .and_then(|mut stmt| {
         stmt.execute(params![
             row.hold_id,
-            row.shipment_id,
+            row.subject_id,
             row.held.as_str(),
             row.state.as_str(),
             row.state.approved_by(),
@@ -851,6 +874,12 @@ fn write_hold(conn: &Connection, store: &str, row: &HoldRow) -> Result<(), Store
             row.updated_seq as i64,
             row.updated_time,
         ])
+    })
+    .and_then(|_| match row.subject {
+        Subject::Shipment => Ok(0),
+        Subject::Party => conn
+            .prepare_cached("UPDATE holds SET subject = 'party' WHERE hold_id = ?1")?
+            .execute([&row.hold_id]),
     })
     .map(|_| ())
     .map_err(|e| classify(store, "write a hold", e))
@@ -871,6 +900,51 @@ fn open_holds_of_stored_decisions(conn: &Connection, store: &str) -> Result<(), 
             continue;
         };
         if let Ok(Some(hold)) = holds::next_row(None, &encoded, seq) {
+            conn.execute(
+                "UPDATE records SET hold_id = ?1 WHERE seq = ?2",
+                params![hold.hold_id, seq as i64],
+            )
+            .map_err(err)?;
+            write_hold(conn, store, &hold)?;
+        }
+    }
+    Ok(())
+}
+
+/// The party's last screening below leaf index `before`, read inside the transaction that
+/// stores the next one (earlier screenings of the same batch included).
+fn previous_screening(
+    conn: &Connection,
+    store: &str,
+    party_id: &str,
+    before: u64,
+) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    conn.prepare_cached(
+        "SELECT seq, body FROM records
+         WHERE party_id = ?1 AND kind = 'screening' AND seq < ?2 ORDER BY seq DESC LIMIT 1",
+    )
+    .and_then(|mut stmt| {
+        stmt.query_row(params![party_id, before as i64], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+        })
+        .optional()
+    })
+    .map_err(|e| classify(store, "find a party's last screening", e))
+}
+
+/// Migration 6: every screening already stored opens the hold its new hits open, and its row
+/// names it in `hold_id` (as a new one would), so `verify` finds the log consistent.
+fn open_holds_of_stored_screenings(conn: &Connection, store: &str) -> Result<(), StoreError> {
+    let err = |e| classify(store, "open the holds of stored screenings", e);
+    let mut stmt = conn
+        .prepare("SELECT seq, body FROM records WHERE kind = 'screening' ORDER BY seq")
+        .map_err(err)?;
+    let mut rows = stmt.query([]).map_err(err)?;
+    let mut backfill = holds::ScreeningBackfill::default();
+    while let Some(row) = rows.next().map_err(err)? {
+        let seq = row.get::<_, i64>(0).map_err(err)? as u64;
+        let body: Vec<u8> = row.get(1).map_err(err)?;
+        if let Some(hold) = backfill.next(store, seq, &body)? {
             conn.execute(
                 "UPDATE records SET hold_id = ?1 WHERE seq = ?2",
                 params![hold.hold_id, seq as i64],
@@ -1076,6 +1150,6 @@ mod tests {
                 .map(Result::unwrap)
                 .collect()
         };
-        assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+        assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
     }
 }

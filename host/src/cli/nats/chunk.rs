@@ -93,6 +93,9 @@ pub(crate) enum ItemResult {
         index: u64,
         /// The screening.
         screening: PartyScreening,
+        /// The recorded screening (`worker --audit`); on a redelivered chunk,
+        /// the screening first recorded for this item.
+        screening_id: Option<String>,
     },
     /// Not judged: every problem, one per line, as `check` reports them.
     Invalid {
@@ -120,6 +123,8 @@ struct ItemWire {
     decision_id: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     screening: Option<PartyScreening>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    screening_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<Vec<String>>,
 }
@@ -153,9 +158,14 @@ impl From<ItemResult> for ItemWire {
                 input_sha256: Some(input_sha256),
                 decision_id: Some(decision_id),
                 screening: None,
+                screening_id: None,
                 errors: None,
             },
-            ItemResult::Screened { index, screening } => ItemWire {
+            ItemResult::Screened {
+                index,
+                screening,
+                screening_id,
+            } => ItemWire {
                 result: Outcome::Screened,
                 index,
                 label: None,
@@ -163,6 +173,7 @@ impl From<ItemResult> for ItemWire {
                 input_sha256: None,
                 decision_id: None,
                 screening: Some(screening),
+                screening_id,
                 errors: None,
             },
             ItemResult::Invalid { index, errors } => ItemWire {
@@ -173,6 +184,7 @@ impl From<ItemResult> for ItemWire {
                 input_sha256: None,
                 decision_id: None,
                 screening: None,
+                screening_id: None,
                 errors: Some(errors),
             },
         }
@@ -195,6 +207,7 @@ impl TryFrom<ItemWire> for ItemResult {
                     Ok(ItemResult::Screened {
                         index: wire.index,
                         screening,
+                        screening_id: wire.screening_id,
                     })
                 }
                 _ => Err(format!(
@@ -203,7 +216,7 @@ impl TryFrom<ItemWire> for ItemResult {
                 )),
             };
         }
-        if wire.screening.is_some() {
+        if wire.screening.is_some() || wire.screening_id.is_some() {
             return Err(format!(
                 "item {}: the fields do not fit its `result`",
                 wire.index
@@ -295,11 +308,29 @@ mod tests {
     fn a_screened_party_reads_back_and_refuses_a_verdict_beside_it() {
         let text = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"screened","index":4,"screening":{"party":"C-1","outcome":"allow","matches":[],"failures":[]}}]}"#;
         let result: ChunkResult = serde_json::from_str(text).unwrap();
-        let ItemResult::Screened { index, screening } = &result.items[0] else {
+        let ItemResult::Screened {
+            index,
+            screening,
+            screening_id,
+        } = &result.items[0]
+        else {
             panic!("not screened");
         };
         assert_eq!((*index, screening.party.as_str()), (4, "C-1"));
+        assert_eq!(*screening_id, None);
         assert_eq!(serde_json::to_string(&result).unwrap(), text);
+        // A worker that records names the screening it recorded.
+        let recorded = text.replace(
+            r#""index":4,"#,
+            r#""index":4,"screening_id":"01938a4c-5e00-7000-8000-000000000002","#,
+        );
+        let result: ChunkResult = serde_json::from_str(&recorded).unwrap();
+        assert!(matches!(
+            &result.items[0],
+            ItemResult::Screened { screening_id: Some(id), .. } if id.ends_with("0002")
+        ));
+        let on_a_failure = r#"{"format_version":2,"set":"ab","job":"j1","chunk":0,"items":[{"result":"invalid","index":4,"screening_id":"x","errors":["e"]}]}"#;
+        assert!(serde_json::from_str::<ChunkResult>(on_a_failure).is_err());
         let mixed = text.replace(r#""index":4,"#, r#""index":4,"label":"x","#);
         assert!(serde_json::from_str::<ChunkResult>(&mixed).is_err());
         let judged = text.replace("screened", "judged");

@@ -17,7 +17,7 @@ pub(super) mod stream;
 pub(super) mod worker;
 
 pub(super) use publish::run as batch;
-pub(super) use rescreen::parties as rescreen_parties;
+pub(super) use rescreen::{Previous, parties as rescreen_parties};
 
 use super::ExitStatus;
 

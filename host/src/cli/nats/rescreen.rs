@@ -8,18 +8,31 @@
 //! The previous set is screened here rather than by workers of that set: a
 //! deployment runs workers of the set in force, not of the one it replaced,
 //! and this side's screening overlaps the workers' (`sdk/spec/queue.md`).
+//! With `--since-decisions` the baseline is each party's last screening in the
+//! audit store as it was when the run began, read here.
+//!
+//! A recorded run (`--audit`): the workers record each screening in the shared
+//! store under the request id `job:<job>:item:<index>` before they publish its
+//! result (so a redelivered chunk never records twice), and name it in the
+//! result; this side finds each named screening in its own store before it
+//! reports the party's changes, so a change is never reported for a screening
+//! that is not in the store the run was asked to record into.
 
 use super::chunk::{Chunk, ChunkResult, FORMAT_VERSION, Item, ItemResult, Kind, Published};
 use super::publish::new_job_id;
 use super::{NatsError, dead_letter, runtime, stream};
+use crate::cli::recording::NotRecorded;
 use crate::cli::rescreen::{CHUNK, WINDOW, write_window};
 use crate::cli::rescreen_output::{Output, Tally};
 use crate::cli::rescreen_parties::Row;
+use crate::cli::rescreen_recording;
 use crate::cli::{ExitStatus, RescreenArgs};
 use async_nats::jetstream::Context;
 use async_nats::jetstream::consumer::pull;
 use async_nats::jetstream::message::PublishMessage;
 use exportctl::{Host, PartyScreening};
+use exportctl_audit::DecisionId;
+use exportctl_audit::store::Store;
 use exportctl_sdk::Date;
 use futures_util::StreamExt;
 use serde_json::value::RawValue;
@@ -27,6 +40,14 @@ use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What the workers' screenings are compared with.
+pub(crate) enum Previous<'a> {
+    /// The previous set, screened here.
+    Set(&'a Arc<Host>),
+    /// Each party's last screening in `store` below leaf index `before`.
+    Store { store: &'a Store, before: u64 },
+}
 
 /// Why the workers' screening stopped.
 enum Stop {
@@ -44,7 +65,8 @@ enum Stop {
 pub(crate) fn parties(
     rows: &[Row],
     now: &Arc<Host>,
-    before: &Arc<Host>,
+    before: Previous<'_>,
+    recorded_in: Option<&Store>,
     date: Date,
     args: &RescreenArgs,
     url: &str,
@@ -98,7 +120,10 @@ pub(crate) fn parties(
         job: &job,
         date,
     };
-    let mut previous = before.party_screener();
+    let mut previous = match before {
+        Previous::Set(host) => Some(host.party_screener()),
+        Previous::Store { .. } => None,
+    };
     let (mut sent, mut items) = (0u64, 0u64);
     for (w, window) in rows.chunks(WINDOW).enumerate() {
         let offset = (w * WINDOW) as u64;
@@ -120,11 +145,27 @@ pub(crate) fn parties(
             eprintln!("error: {e}");
             return Err(ExitStatus::Internal);
         }
-        // The previous set, here, while the workers screen.
-        let before_screened: Vec<Option<PartyScreening>> = window
-            .iter()
-            .map(|row| row.as_ref().ok().map(|p| previous.screen(p, date)))
-            .collect();
+        // The previous set (or the store as it was), here, while the workers screen.
+        let mut before_screened: Vec<Option<PartyScreening>> = Vec::with_capacity(window.len());
+        for row in window {
+            let Ok(party) = row else {
+                before_screened.push(None);
+                continue;
+            };
+            let screened = match (&mut previous, &before) {
+                (Some(screener), _) => screener.screen(party, date),
+                (None, Previous::Store { store, before }) => {
+                    match rescreen_recording::last_screening(store, *before, &party.id) {
+                        Ok(found) => {
+                            found.unwrap_or_else(|| rescreen_recording::never_screened(party))
+                        }
+                        Err(e) => return Ok(Err(e)),
+                    }
+                }
+                (None, Previous::Set(_)) => unreachable!("a previous set has its screener"),
+            };
+            before_screened.push(Some(screened));
+        }
         let mut came = match rt.block_on(collect(url, &mut collected, &job, set, first..sent, wait))
         {
             Ok(came) => came,
@@ -158,7 +199,14 @@ pub(crate) fn parties(
             let index = offset + i as u64;
             let pair = match (row, before) {
                 (Ok(party), Some(before)) => match came.remove(&index) {
-                    Some(Ok(now)) => Some((now, before)),
+                    Some(Ok((now, id))) => {
+                        if let Some(store) = recorded_in
+                            && let Err(e) = in_store(store, &party.id, id.as_deref())
+                        {
+                            return Ok(Err(e));
+                        }
+                        Some((now, before))
+                    }
                     Some(Err(why)) => {
                         eprintln!("invalid: party {}: not screened: {why}", party.id);
                         tally.invalid += 1;
@@ -278,6 +326,32 @@ impl Remote<'_> {
     }
 }
 
+/// Each party's screening and the id of its record, if a worker recorded it
+/// (or why it has none), by index.
+type Screened = HashMap<u64, Result<(PartyScreening, Option<String>), String>>;
+
+/// Finds the screening `id` a worker says it recorded for `party` in `store`;
+/// an error (the run stops, exit 1) when the worker recorded nothing, or in
+/// another store.
+fn in_store(store: &Store, party: &str, id: Option<&str>) -> io::Result<()> {
+    let not_recorded = |why: String| {
+        io::Error::other(NotRecorded::Elsewhere(format!(
+            "party {party}: {why}: start the workers with `--audit` of the same store ({})",
+            store.name()
+        )))
+    };
+    let id: DecisionId = id
+        .ok_or_else(|| not_recorded("the worker that screened it recorded nothing".into()))?
+        .parse()
+        .map_err(|e| not_recorded(format!("the worker named no screening: {e}")))?;
+    match store.find(&id).map_err(io::Error::other)? {
+        Some(_) => Ok(()),
+        None => Err(not_recorded(format!(
+            "its screening {id} is not in the audit store"
+        ))),
+    }
+}
+
 /// Each party's screening (or why it has none) by index, once every chunk of
 /// `chunks` is back or dead.
 async fn collect(
@@ -287,7 +361,7 @@ async fn collect(
     set: &str,
     chunks: std::ops::Range<u64>,
     wait: Duration,
-) -> Result<HashMap<u64, Result<PartyScreening, String>>, Stop> {
+) -> Result<Screened, Stop> {
     let mut out = HashMap::new();
     let mut missing: std::collections::BTreeSet<u64> = chunks.collect();
     while !missing.is_empty() {
@@ -353,7 +427,11 @@ async fn collect(
                 if missing.remove(&result.chunk) {
                     for item in result.items {
                         let screened = match item {
-                            ItemResult::Screened { index, screening } => (index, Ok(screening)),
+                            ItemResult::Screened {
+                                index,
+                                screening,
+                                screening_id,
+                            } => (index, Ok((screening, screening_id))),
                             ItemResult::Invalid { index, errors } => {
                                 (index, Err(errors.join("; ")))
                             }

@@ -1,8 +1,9 @@
 //! `exportctl worker --nats URL`: takes chunks of the policy set it loaded (by
 //! the set's digest, on the chunks' subjects) from the work-queue stream one at
-//! a time, judges each document as `check` does, records each decision
-//! (`--audit`) under the request id `job:<job>:item:<index>`, publishes the
-//! chunk's results and only then acknowledges the chunk.
+//! a time, judges each document as `check` does (or screens each party of a
+//! chunk of parties), records each decision or screening (`--audit`) under
+//! the request id `job:<job>:item:<index>`, publishes the chunk's results and
+//! only then acknowledges the chunk.
 //!
 //! Every step may be repeated safely: a chunk whose worker died is delivered
 //! again, and the store answers a repeated request id with the decision first
@@ -23,7 +24,7 @@ use async_nats::jetstream::message::{AckKind, PublishMessage};
 use async_nats::jetstream::{self, Context};
 use exportctl::{
     CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, PartyRecord,
-    PartyScreener, Sink, Verdict, Worker, judge,
+    PartyScreener, ScreeningRecorder, Sink, Verdict, Worker, judge,
 };
 use exportctl_audit::Recorder;
 use exportctl_sdk::input::{self, InputLimits};
@@ -46,6 +47,9 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
             return ExitStatus::InvalidInput;
         }
     };
+    let store_input = audit
+        .as_ref()
+        .map_or(exportctl::StoreInput::Full, |a| a.store_input);
     // A worker that cannot use its store at start is misconfigured: 2, whatever
     // the cause, so that a supervisor does not restart it in a loop.
     let (recorder, records) = match crate::cli::check::recording(
@@ -57,6 +61,19 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
         Ok(Some((recorder, records))) => (Some(recorder), Some(records)),
         Ok(None) => (None, None),
         Err(_) => return ExitStatus::InvalidInput,
+    };
+    // Party screenings are recorded beside the decisions (`rescreen --nats --audit`).
+    let screenings = match &recorder {
+        Some(_) => {
+            match ScreeningRecorder::new(&host, crate::cli::check::requested_by(), store_input) {
+                Ok(screenings) => Some(screenings),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitStatus::Internal;
+                }
+            }
+        }
+        None => None,
     };
     let rt = match runtime() {
         Ok(rt) => rt,
@@ -101,6 +118,7 @@ pub(crate) fn run(args: &WorkerArgs) -> ExitStatus {
         worker: host.worker(),
         recorder,
         records,
+        screenings,
         js,
         url,
     };
@@ -204,6 +222,8 @@ struct Judging<'a> {
     worker: Worker,
     recorder: Option<Recorder>,
     records: Option<DecisionRecorder>,
+    /// Builds the screening records of chunks of parties (with `recorder`).
+    screenings: Option<ScreeningRecorder>,
     js: Context,
     url: &'a str,
 }
@@ -249,7 +269,7 @@ impl Judging<'_> {
         );
         let judged = match chunk.kind {
             Kind::Shipments => self.judge(&chunk),
-            Kind::Parties => Ok(self.screen(&chunk)),
+            Kind::Parties => self.screen(&chunk),
         };
         let result = match judged {
             Ok(result) => result,
@@ -327,24 +347,32 @@ impl Judging<'_> {
         })
     }
 
-    /// Screens every party of a chunk with the set's party screeners; a
-    /// party that is not one is an invalid item, named.
-    fn screen(&mut self, chunk: &Chunk) -> ChunkResult {
+    /// Screens every party of a chunk with the set's party screeners, and
+    /// records each screening (`--audit`) under the request id
+    /// `job:<job>:item:<index>`; a party that is not one is an invalid item,
+    /// named.
+    fn screen(&mut self, chunk: &Chunk) -> Result<ChunkResult, ChunkError> {
         let date = chunk.as_of.as_deref().and_then(Date::parse);
         let screener = self
             .screener
             .get_or_insert_with(|| self.host.party_screener());
-        let items = chunk
+        let mut parties = Vec::new();
+        let mut items: Vec<ItemResult> = chunk
             .items
             .iter()
             .map(|item| {
                 let party = serde_json::from_str::<PartyRecord>(item.document.get())
                     .map_err(|e| format!("{}: not a party: {e}", item.origin));
                 match (party, date) {
-                    (Ok(party), Some(date)) => ItemResult::Screened {
-                        index: item.index,
-                        screening: screener.screen(&party, date),
-                    },
+                    (Ok(party), Some(date)) => {
+                        let screening = screener.screen(&party, date);
+                        parties.push(party);
+                        ItemResult::Screened {
+                            index: item.index,
+                            screening,
+                            screening_id: None,
+                        }
+                    }
                     (Err(why), _) => ItemResult::Invalid {
                         index: item.index,
                         errors: vec![why],
@@ -359,13 +387,73 @@ impl Judging<'_> {
                 }
             })
             .collect();
-        ChunkResult {
+        if let Some(date) = date {
+            self.record_screenings(&chunk.job, chunk.chunk, &parties, date, &mut items)?;
+        }
+        Ok(ChunkResult {
             format_version: FORMAT_VERSION,
             set: self.set.to_owned(),
             job: chunk.job.clone(),
             chunk: chunk.chunk,
             items,
+        })
+    }
+
+    /// Records the screening of each screened item (`parties` in the items'
+    /// order) and puts its id (the first one recorded, for a repeated request
+    /// id) into its item's result.
+    fn record_screenings(
+        &self,
+        job: &str,
+        chunk: u64,
+        parties: &[PartyRecord],
+        date: Date,
+        items: &mut [ItemResult],
+    ) -> Result<(), ChunkError> {
+        let (Some(recorder), Some(screenings)) = (&self.recorder, &self.screenings) else {
+            return Ok(());
+        };
+        let not_recorded = |cause: String, fatal: bool| ChunkError::NotRecorded {
+            job: job.to_owned(),
+            chunk,
+            cause,
+            fatal,
+        };
+        let failed = |e: exportctl_audit::RecordError| {
+            let fatal = matches!(e, exportctl_audit::RecordError::Stopped { .. });
+            not_recorded(e.to_string(), fatal)
+        };
+        let mut tickets = Vec::with_capacity(parties.len());
+        let screened = items
+            .iter_mut()
+            .filter(|i| matches!(i, ItemResult::Screened { .. }));
+        for (item, party) in screened.zip(parties) {
+            let ItemResult::Screened {
+                index, screening, ..
+            } = item
+            else {
+                continue;
+            };
+            let mut record = screenings
+                .record(party, date, screening)
+                .map_err(|e| not_recorded(e.to_string(), false))?;
+            record.request_id = Some(format!("job:{job}:item:{index}"));
+            tickets.push((item, recorder.submit(&record).map_err(failed)?));
         }
+        let mut repeated = 0;
+        for (item, ticket) in tickets {
+            let receipt = ticket.wait().map_err(failed)?;
+            repeated += usize::from(receipt.repeated);
+            if let ItemResult::Screened { screening_id, .. } = item {
+                *screening_id = Some(receipt.decision_id.to_string());
+            }
+        }
+        if repeated > 0 {
+            eprintln!(
+                "worker: job {job} chunk {chunk}: {repeated} screenings were already recorded (a redelivery): their first screening ids are kept"
+            );
+        }
+        Ok(())
     }
 
     /// Records each captured decision and puts its id (the first one recorded,

@@ -10,7 +10,7 @@ use crate::serve::problem::Problem;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use exportctl_audit::AnyRecord;
-use exportctl_audit::hold::Held;
+use exportctl_audit::hold::{Held, Subject};
 use maud::{Markup, html};
 use std::sync::Arc;
 
@@ -55,13 +55,16 @@ pub async fn queue(console: &Arc<Console>, signed: &SignedIn, query: Option<&str
             table {
                 caption { (rows.len()) " holds, oldest first" }
                 thead { tr {
-                    th scope="col" { "Shipment" } th scope="col" { "Outcome" } th scope="col" { "State" }
+                    th scope="col" { "Shipment or party" } th scope="col" { "Outcome" } th scope="col" { "State" }
                     th scope="col" { "Destination" } th scope="col" { "Policies" } th scope="col" { "Opened" }
                 } }
                 tbody {
                     @for row in &rows {
                         tr {
-                            td { a href={ "/ui/holds/" (row.hold_id) } { (row.shipment_id) } }
+                            td {
+                                a href={ "/ui/holds/" (row.hold_id) } { (row.subject_id) }
+                                @if row.subject == Subject::Party { " (party)" }
+                            }
                             td { (row.held.as_str()) }
                             td { (row.state.as_str()) }
                             td { (row.destination.as_deref().unwrap_or("-")) }
@@ -76,8 +79,9 @@ pub async fn queue(console: &Arc<Console>, signed: &SignedIn, query: Option<&str
     page::page(StatusCode::OK, "Holds", Some(signed), body)
 }
 
-/// One hold: the shipment, each finding with its legal basis, the proof
-/// status, the history, and the actions this officer may take.
+/// One hold: the shipment and each finding with its legal basis (or the party
+/// and its list matches), the proof status, the history, and the actions this
+/// officer may take.
 pub async fn show(
     console: &Arc<Console>,
     signed: &SignedIn,
@@ -94,76 +98,56 @@ pub async fn show(
     } else {
         vec![]
     };
-    let verdict = &detail.decision.verdict;
-    let findings = verdict["findings"].as_array().cloned().unwrap_or_default();
-    let shipment = match &detail.decision.input {
-        exportctl_audit::RecordedInput::Full { shipment, .. } => {
-            serde_json::to_string_pretty(shipment).unwrap_or_default()
-        }
-        exportctl_audit::RecordedInput::Digest { sha256 } => {
-            format!("(only its digest is kept: sha256 {sha256})")
-        }
+    let subject_label = match detail.row.subject {
+        Subject::Shipment => "Shipment",
+        Subject::Party => "Party",
+    };
+    let (found, as_recorded) = match &detail.opened {
+        api::Opened::Decision(decision) => (
+            findings(decision, &detail.row.hold_id, officer, signed),
+            match &decision.input {
+                exportctl_audit::RecordedInput::Full { shipment, .. } => {
+                    serde_json::to_string_pretty(shipment).unwrap_or_default()
+                }
+                exportctl_audit::RecordedInput::Digest { sha256 } => {
+                    format!("(only its digest is kept: sha256 {sha256})")
+                }
+            },
+        ),
+        api::Opened::Screening(screening) => (
+            party_matches(screening),
+            match &screening.input {
+                exportctl_audit::RecordedParty::Full { party, .. } => {
+                    serde_json::to_string_pretty(party).unwrap_or_default()
+                }
+                exportctl_audit::RecordedParty::Digest { sha256 } => {
+                    format!("(only its digest is kept: sha256 {sha256})")
+                }
+            },
+        ),
     };
     let body = html! {
         @if let Some(notice) = notice {
             p class="error" role="alert" { (notice) }
         }
         dl {
-            dt { "Shipment" } dd { (detail.row.shipment_id) }
+            dt { (subject_label) } dd { (detail.row.subject_id) }
             dt { "Held for" } dd { strong id="held" { (detail.row.held.as_str()) } }
             dt { "State" } dd { strong id="state" { (detail.row.state.as_str()) } }
             @if let Some(by) = detail.row.state.approved_by() {
                 dt { "Approved by" } dd { (by) }
             }
-            dt { "Decision" } dd { (detail.row.hold_id) }
+            dt { (match detail.row.subject { Subject::Shipment => "Decision", Subject::Party => "Screening" }) }
+            dd { (detail.row.hold_id) }
             dt { "Inclusion proof" } dd {
                 @if detail.sealed {
-                    "sealed by a signed checkpoint (the decision's inclusion proof is available)"
+                    "sealed by a signed checkpoint (the record's inclusion proof is available)"
                 } @else {
                     "not yet sealed by a checkpoint"
                 }
             }
         }
-        h2 { "Findings" }
-        table {
-            thead { tr { th scope="col" { "Policy" } th scope="col" { "Rule" } th scope="col" { "Outcome" } th scope="col" { "Message" } th scope="col" { "Legal basis" } th scope="col" { "False positive" } } }
-            tbody {
-                @for (i, f) in findings.iter().enumerate() {
-                    tr {
-                        td { (f["policy"].as_str().unwrap_or("")) }
-                        td { (f["rule"].as_str().unwrap_or("")) }
-                        td { (f["outcome"].as_str().unwrap_or("")) }
-                        td { (f["message"].as_str().unwrap_or("")) }
-                        td { (f["legal_basis"].as_str().unwrap_or("")) }
-                        td {
-                            @if officer && f["subject"].is_object() {
-                                form method="post" action="/ui/exemptions" aria-label={ "Exempt finding " (i + 1) } {
-                                    input type="hidden" name="csrf" value=(signed.csrf);
-                                    input type="hidden" name="decision_id" value=(detail.row.hold_id);
-                                    input type="hidden" name="finding" value=(i);
-                                    label for={ "reason-" (i) } { "Why it is a false positive" }
-                                    input type="text" id={ "reason-" (i) } name="reason" required;
-                                    label for={ "until-" (i) } { "Until (YYYY-MM-DD)" }
-                                    input type="text" id={ "until-" (i) } name="valid_until" required;
-                                    button type="submit" { "Exempt this match" }
-                                }
-                            } @else {
-                                "-"
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        @let exempted = verdict["exempted"].as_array().cloned().unwrap_or_default();
-        @if !exempted.is_empty() {
-            h2 { "Exempted (shown, not counted)" }
-            ul {
-                @for e in &exempted {
-                    li { (e["rule"].as_str().unwrap_or("")) ": " (e["message"].as_str().unwrap_or("")) " — exemption " (e["exemption"].as_str().unwrap_or("")) }
-                }
-            }
-        }
+        (found)
         h2 { "History" }
         ol {
             @for (index, record) in &detail.history {
@@ -200,15 +184,97 @@ pub async fn show(
                 button type="submit" { "Record the action" }
             }
         }
-        h2 { "Shipment as judged" }
-        pre { (shipment) }
+        h2 { (subject_label) " as " (match detail.row.subject { Subject::Shipment => "judged", Subject::Party => "screened" }) }
+        pre { (as_recorded) }
     };
     page::page(
         StatusCode::OK,
-        &format!("Hold on {}", detail.row.shipment_id),
+        &format!("Hold on {}", detail.row.subject_id),
         Some(signed),
         body,
     )
+}
+
+/// A shipment hold's findings, each with a form to exempt a false positive.
+fn findings(
+    decision: &exportctl_audit::DecisionRecord,
+    hold_id: &str,
+    officer: bool,
+    signed: &SignedIn,
+) -> Markup {
+    let verdict = &decision.verdict;
+    let findings = verdict["findings"].as_array().cloned().unwrap_or_default();
+    html! {
+        h2 { "Findings" }
+        table {
+            thead { tr { th scope="col" { "Policy" } th scope="col" { "Rule" } th scope="col" { "Outcome" } th scope="col" { "Message" } th scope="col" { "Legal basis" } th scope="col" { "False positive" } } }
+            tbody {
+                @for (i, f) in findings.iter().enumerate() {
+                    tr {
+                        td { (f["policy"].as_str().unwrap_or("")) }
+                        td { (f["rule"].as_str().unwrap_or("")) }
+                        td { (f["outcome"].as_str().unwrap_or("")) }
+                        td { (f["message"].as_str().unwrap_or("")) }
+                        td { (f["legal_basis"].as_str().unwrap_or("")) }
+                        td {
+                            @if officer && f["subject"].is_object() {
+                                form method="post" action="/ui/exemptions" aria-label={ "Exempt finding " (i + 1) } {
+                                    input type="hidden" name="csrf" value=(signed.csrf);
+                                    input type="hidden" name="decision_id" value=(hold_id);
+                                    input type="hidden" name="finding" value=(i);
+                                    label for={ "reason-" (i) } { "Why it is a false positive" }
+                                    input type="text" id={ "reason-" (i) } name="reason" required;
+                                    label for={ "until-" (i) } { "Until (YYYY-MM-DD)" }
+                                    input type="text" id={ "until-" (i) } name="valid_until" required;
+                                    button type="submit" { "Exempt this match" }
+                                }
+                            } @else {
+                                "-"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @let exempted = verdict["exempted"].as_array().cloned().unwrap_or_default();
+        @if !exempted.is_empty() {
+            h2 { "Exempted (shown, not counted)" }
+            ul {
+                @for e in &exempted {
+                    li { (e["rule"].as_str().unwrap_or("")) ": " (e["message"].as_str().unwrap_or("")) " — exemption " (e["exemption"].as_str().unwrap_or("")) }
+                }
+            }
+        }
+    }
+}
+
+/// A party hold's list matches and failed screenings. Releasing it (two
+/// officers) says the match is not this party; it lets no shipment go.
+fn party_matches(screening: &exportctl_audit::ScreeningRecord) -> Markup {
+    html! {
+        p { "A screening of the party master found list matches for this business partner that its screening before did not. Approve and release it (two officers) if the match is not this party; reject it if it is. Shipments to or from it are judged on their own either way." }
+        h2 { "Matches" }
+        table {
+            thead { tr { th scope="col" { "Policy" } th scope="col" { "Mode" } th scope="col" { "Outcome" } th scope="col" { "List" } th scope="col" { "Entry" } th scope="col" { "Listed name" } th scope="col" { "Score" } th scope="col" { "Message" } th scope="col" { "Legal basis" } } }
+            tbody {
+                @for p in &screening.policies {
+                    @for m in p.matches.iter().flatten() {
+                        tr {
+                            td { (p.id) } td { (p.mode) } td { (m.outcome) }
+                            td { (m.list) " (" (m.edition) ")" } td { (m.entry) }
+                            td { (m.listed_name) } td { (format!("{:.3}", m.score)) }
+                            td { (m.message) } td { (m.legal_basis) }
+                        }
+                    }
+                }
+            }
+        }
+        @let failed: Vec<_> = screening.policies.iter().filter_map(|p| p.error.as_ref().map(|e| (&p.id, e))).collect();
+        @if !failed.is_empty() {
+            h2 { "Could not screen" }
+            ul { @for (policy, error) in &failed { li { (policy) ": " (error) } } }
+        }
+    }
 }
 
 fn history_line(index: u64, record: &AnyRecord) -> Markup {
@@ -218,6 +284,9 @@ fn history_line(index: u64, record: &AnyRecord) -> Markup {
             ", reason " (a.reason_code)
             @if !a.comment.is_empty() { ": " (a.comment) }
             ") — leaf " (index)
+        },
+        AnyRecord::Screening(s) => html! {
+            (s.time) ": screening recorded, new matches, hold opened — leaf " (index)
         },
         other => html! {
             (other.time()) ": decision recorded, hold opened — leaf " (index)
