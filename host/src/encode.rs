@@ -74,9 +74,7 @@ impl<'s> Encoded<'s> {
                 let spare = std::mem::take(&mut self.spare);
                 self.postcard
                     .get_or_insert_with(|| {
-                        shipment
-                            .to_legacy_wire_in(spare)
-                            .map_err(|e| e.to_string())
+                        shipment.to_legacy_wire_in(spare).map_err(|e| e.to_string())
                     })
                     .as_deref()
                     .map_err(Clone::clone)

@@ -18,7 +18,9 @@ use crate::bindings::exportctl::policy::types::{
     Finding as RawFinding, FindingSubject as RawSubject, KeyedFinding, Outcome as RawOutcome,
 };
 use exportctl_sdk::validated::Shipment;
-use exportctl_sdk::{Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule};
+use exportctl_sdk::{
+    Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
+};
 
 /// Most findings one policy may return for one shipment: one per rule and line of
 /// a maximal 10,000-line shipment is far below this.

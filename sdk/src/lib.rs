@@ -111,10 +111,10 @@ pub mod wire;
 
 #[cfg(feature = "input")]
 pub mod input;
-#[cfg(feature = "validated")]
-pub mod validated;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "validated")]
+pub mod validated;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
@@ -136,9 +136,9 @@ pub use shipment::{
     Contract, EndUse, Licence, Line, List, Money, OtherParty, Party, PartyPath, PartyRef,
     PartyRole, Shipment, TransportMode,
 };
-pub use wire::{PartyWire, WireError};
 pub use subject::FindingSubject;
 pub use text::Text;
+pub use wire::{PartyWire, WireError};
 
 /// Not public API: paths the generated code and [`export_policy!`] need.
 #[doc(hidden)]

@@ -106,7 +106,7 @@ impl RegionSet {
         if self.holds(party) {
             return None;
         }
-        self.named_in(party.address().as_deref()?)
+        self.named_in(party.address()?)
     }
 }
 
@@ -378,7 +378,8 @@ mod tests {
 
     #[test]
     fn a_party_is_held_by_its_region_only() {
-        let held = |region: Option<&str>| CRIMEA_SEVASTOPOL.holds(&in_ukraine(region, None).consignee());
+        let held =
+            |region: Option<&str>| CRIMEA_SEVASTOPOL.holds(&in_ukraine(region, None).consignee());
         assert!(held(Some("UA-40")));
         assert!(!held(Some("UA-65")));
         assert!(!held(None), "no region, not in the set");

@@ -17,8 +17,8 @@
     reason = "a test: failing loudly is its job"
 )]
 
-use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::input::{InputError, InputLimits, parse_shipment, read_documents};
+use exportctl_sdk::validated::Shipment;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

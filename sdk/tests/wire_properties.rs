@@ -306,7 +306,9 @@ fn same(view: &exportctl_sdk::Shipment<'_>, s: &Shipment<'_>) -> bool {
         && others
         && view.origin_country() == s.origin_country
         && view.destination_country() == s.destination_country
-        && view.transit_countries().eq(s.transit_countries.iter().copied())
+        && view
+            .transit_countries()
+            .eq(s.transit_countries.iter().copied())
         && view.transport_mode() == s.transport_mode
         && end_use
         && contract

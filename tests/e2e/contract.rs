@@ -72,7 +72,9 @@ fn plugins_built_for_contracts_1_0_and_1_1_load_and_judge_as_their_rebuild_does(
             inspect.stdout
         );
         assert!(
-            inspect.stdout.contains("wire:      shipment wire format 1\n"),
+            inspect
+                .stdout
+                .contains("wire:      shipment wire format 1\n"),
             "a plugin without `shipment-reader` reads format 1: {}",
             inspect.stdout
         );

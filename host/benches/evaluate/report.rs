@@ -52,8 +52,14 @@ pub fn corpus_report(
             .iter()
             .any(|l| chpl.iter().any(|(code, _)| l.hs_code.matches(code)))),
         count(&|s: &Shipment| s.lines.iter().any(|l| !l.control_codes.is_empty())),
-        count(&|s: &Shipment| s.lines.iter().any(|l| l.control_codes.iter().any(ControlCode::is_military))),
-        count(&|s: &Shipment| s.lines.iter().any(|l| l.control_codes.iter().any(ControlCode::is_dual_use))),
+        count(&|s: &Shipment| s
+            .lines
+            .iter()
+            .any(|l| l.control_codes.iter().any(ControlCode::is_military))),
+        count(&|s: &Shipment| s
+            .lines
+            .iter()
+            .any(|l| l.control_codes.iter().any(ControlCode::is_dual_use))),
         count(&|s: &Shipment| matches!(s.destination_country.as_str(), "RU" | "BY")),
         count(&|s: &Shipment| s.consignee.country.as_str() == "RU"
             || s.end_user.as_ref().unwrap_or(&s.consignee).country.as_str() == "RU"),

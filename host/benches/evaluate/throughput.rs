@@ -70,8 +70,10 @@ pub fn whole_set(
         .iter()
         .filter_map(|p| p.native.as_ref().map(|n| (p, n)))
         .collect();
-    let views: Vec<exportctl_sdk::Shipment<'static>> =
-        corpus.iter().map(Shipment::to_view).collect::<Result<_, _>>()?;
+    let views: Vec<exportctl_sdk::Shipment<'static>> = corpus
+        .iter()
+        .map(Shipment::to_view)
+        .collect::<Result<_, _>>()?;
     let native = time_per_item(REPS, corpus.len(), || {
         for (s, view) in corpus.iter().zip(&views) {
             for (p, native) in &natives {

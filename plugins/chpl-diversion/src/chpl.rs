@@ -34,7 +34,9 @@ impl<'a> ChplLines<'a> {
         let lines = shipment
             .lines()
             .iter()
-            .filter_map(|line| chpl::tier(&line.hs_code()).map(|tier| ChplLine { line: line, tier }))
+            .filter_map(|line| {
+                chpl::tier(&line.hs_code()).map(|tier| ChplLine { line: line, tier })
+            })
             .collect();
         ChplLines { lines }
     }
@@ -67,7 +69,14 @@ impl<'a> ChplLines<'a> {
             .lines
             .iter()
             .take(MAX_NAMED_LINES)
-            .map(|l| format!("line {} ({}, {})", l.line.number(), l.line.hs_code(), l.tier))
+            .map(|l| {
+                format!(
+                    "line {} ({}, {})",
+                    l.line.number(),
+                    l.line.hs_code(),
+                    l.tier
+                )
+            })
             .collect();
         let rest = self.lines.len().saturating_sub(MAX_NAMED_LINES);
         if rest > 0 {

@@ -241,7 +241,10 @@ fn route_through_russia_belarus(shipment: &Shipment) -> Option<RedFlag> {
 /// exporter (not for Annex VIII partner destinations, which need no clause); from 19 May 2023 it is a general red flag
 /// of FIN-2023-Alert004; before that it is not flagged.
 fn no_russia_clause(shipment: &Shipment, eu_bound: bool) -> Option<RedFlag> {
-    let clause = shipment.contract().as_ref().and_then(|c| c.no_russia_clause());
+    let clause = shipment
+        .contract()
+        .as_ref()
+        .and_then(|c| c.no_russia_clause());
     if clause == Some(true) || shipment.as_of() < FIN_2023_ALERT004 {
         return None;
     }
@@ -294,7 +297,9 @@ fn third_country_payer(shipment: &Shipment) -> Option<RedFlag> {
         .other_parties()
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.role() == PartyRole::Payer && !buyer_countries.contains(&o.party().country()))
+        .filter(|(_, o)| {
+            o.role() == PartyRole::Payer && !buyer_countries.contains(&o.party().country())
+        })
         .map(|(i, o)| (i, o.party()))
         .collect();
     if payers.is_empty() {
@@ -302,7 +307,13 @@ fn third_country_payer(shipment: &Shipment) -> Option<RedFlag> {
     }
     let described: Vec<String> = payers
         .iter()
-        .map(|(i, p)| format!("payer `{}` (other_parties[{i}]) in {}", p.name(), p.country()))
+        .map(|(i, p)| {
+            format!(
+                "payer `{}` (other_parties[{i}]) in {}",
+                p.name(),
+                p.country()
+            )
+        })
         .collect();
     Some(RedFlag {
         kind: RedFlagKind::ThirdCountryPayer,

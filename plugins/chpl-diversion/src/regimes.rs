@@ -88,7 +88,10 @@ fn nexus(
     }
     lines.iter().find_map(|l| {
         let origin = l.line.origin_country().filter(|c| wanted(*c))?;
-        Some(format!("line {} of {name} origin {origin}", l.line.number()))
+        Some(format!(
+            "line {} of {name} origin {origin}",
+            l.line.number()
+        ))
     })
 }
 

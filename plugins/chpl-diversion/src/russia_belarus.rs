@@ -102,7 +102,14 @@ fn describe(lines: &[&ChplLine<'_>]) -> String {
     let named: Vec<String> = lines
         .iter()
         .take(MAX_NAMED_LINES)
-        .map(|l| format!("line {} ({}, {})", l.line.number(), l.line.hs_code(), l.tier))
+        .map(|l| {
+            format!(
+                "line {} ({}, {})",
+                l.line.number(),
+                l.line.hs_code(),
+                l.tier
+            )
+        })
         .collect();
     format!("{}{}", named.join(", "), more(lines, ", "))
 }
@@ -116,9 +123,14 @@ fn evidence(lines: &[&ChplLine<'_>], as_of: Date, regimes: &Regimes) -> String {
             match lists::first_naming(&l.line.hs_code()) {
                 Some(later) => format!(
                     "line {}: no list named it on {as_of}; {} names it from {}",
-                    l.line.number(), later.citation, later.from
+                    l.line.number(),
+                    later.citation,
+                    later.from
                 ),
-                None => format!("line {}: named by no list the policy holds", l.line.number()),
+                None => format!(
+                    "line {}: named by no list the policy holds",
+                    l.line.number()
+                ),
             }
         } else {
             let cited: Vec<&str> = naming.iter().map(|n| n.citation).collect();
@@ -191,7 +203,11 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec<Find
     for p in shipment.receiving_parties() {
         if in_ru_by(p.party.country()) {
             let role = shipment.role_name(p.path);
-            reasons.push(format!("{role} `{}` in {}", p.party.name(), p.party.country()));
+            reasons.push(format!(
+                "{role} `{}` in {}",
+                p.party.name(),
+                p.party.country()
+            ));
             parties.push(p.path);
             countries.insert(p.party.country());
         }

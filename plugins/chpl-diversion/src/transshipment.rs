@@ -37,7 +37,8 @@ pub fn transshipment_risk(
     if risky(consignee.country()) && consignee.country() != shipment.destination_country() {
         reasons.push(format!(
             "consignee `{}` in {}",
-            consignee.name(), consignee.country()
+            consignee.name(),
+            consignee.country()
         ));
     }
     if risky(consignee.country()) {
@@ -49,7 +50,8 @@ pub fn transshipment_risk(
         if end_user.country() != shipment.destination_country() {
             reasons.push(format!(
                 "end user `{}` in {}",
-                end_user.name(), end_user.country()
+                end_user.name(),
+                end_user.country()
             ));
         }
         parties.push(PartyPath::EndUser);

@@ -29,7 +29,12 @@ pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Op
         return None;
     }
     let described = message::list(&hits, |(line, entry)| {
-        format!("line {} ({}, {})", line.number(), line.hs_code(), level(entry))
+        format!(
+            "line {} ({}, {})",
+            line.number(),
+            line.hs_code(),
+            level(entry)
+        )
     });
     let consequence = if outcome == Outcome::Deny {
         "The company does not ship these goods (restricted_outcome = \"deny\")."

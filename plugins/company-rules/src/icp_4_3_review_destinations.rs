@@ -31,7 +31,8 @@ pub fn check(shipment: &Shipment, listed: &[Country]) -> Option<Finding> {
         if listed.contains(&party.party.country()) {
             reasons.push(format!(
                 "{role} `{}` in {}",
-                party.party.name(), party.party.country()
+                party.party.name(),
+                party.party.country()
             ));
             parties.push(party.path);
         }

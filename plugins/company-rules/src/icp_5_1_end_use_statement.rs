@@ -75,7 +75,9 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
     let values = message::list(&other, |line| {
         format!(
             "line {} ({} {})",
-            line.number(), line.value().amount(), line.value().currency()
+            line.number(),
+            line.value().amount(),
+            line.value().currency()
         )
     });
     let mut message = format!(

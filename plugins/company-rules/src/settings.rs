@@ -48,7 +48,7 @@ pub struct Settings {
     /// needs review, e.g. `["AE", "AM", "TR"]`.
     pub review_destinations: Vec<String>,
     /// ICP §5.1: a shipment worth more than this needs an end-use statement
-    /// (`end_use.statement()`). Absent (the default): no threshold.
+    /// (`end_use.statement`). Absent (the default): no threshold.
     pub end_use_statement_threshold: Option<Threshold>,
 }
 

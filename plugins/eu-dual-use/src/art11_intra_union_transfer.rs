@@ -38,7 +38,8 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Vec<Finding> {
     };
     let route = format!(
         "from {} to {}",
-        shipment.origin_country(), shipment.destination_country()
+        shipment.origin_country(),
+        shipment.destination_country()
     );
     let mut findings = Vec::new();
     if !listed.is_empty() {

@@ -45,7 +45,10 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
     if shipment.as_of() < ART_12G_FROM || !reach::non_partner_third_country(shipment) {
         return None;
     }
-    let clause = shipment.contract().as_ref().and_then(|c| c.no_russia_clause());
+    let clause = shipment
+        .contract()
+        .as_ref()
+        .and_then(|c| c.no_russia_clause());
     if clause == Some(true) {
         return None;
     }

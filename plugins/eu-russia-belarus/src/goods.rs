@@ -55,7 +55,9 @@ impl<'a> LineFacts<'a> {
             annex_vii: false,
             other_codes: false,
             chpl: chpl::tier(&line.hs_code()),
-            annex_xxiii: tables::ANNEX_XXIII_GROUNDED.lookup(&line.hs_code()).copied(),
+            annex_xxiii: tables::ANNEX_XXIII_GROUNDED
+                .lookup(&line.hs_code())
+                .copied(),
             art12g_other: tables::ART_12G_OTHER_GOODS.lookup(&line.hs_code()).copied(),
             annex_ii: tables::ANNEX_II_GROUNDED.lookup(&line.hs_code()).copied(),
         };
@@ -402,7 +404,10 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3a001.a.2", "ML13.D", "5A002", "x.a.i.001"])
             .shipment();
-        let shown: Vec<String> = s.lines().get(0).unwrap()
+        let shown: Vec<String> = s
+            .lines()
+            .get(0)
+            .unwrap()
             .control_codes()
             .map(|c| c.to_string())
             .collect();

@@ -54,9 +54,11 @@ pub fn ru_by_target(shipment: &Shipment) -> Option<RuByTarget> {
     for p in shipment.receiving_parties() {
         if in_ru_by(p.party.country()) {
             let role = shipment.role_name(p.path);
-            target
-                .reasons
-                .push(format!("{role} `{}` in {}", p.party.name(), p.party.country()));
+            target.reasons.push(format!(
+                "{role} `{}` in {}",
+                p.party.name(),
+                p.party.country()
+            ));
             target.parties.push(p.path);
             target.countries.insert(p.party.country());
         }

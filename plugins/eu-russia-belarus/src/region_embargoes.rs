@@ -108,7 +108,10 @@ fn parties_by_address(
             let role = shipment.role_name(p.path);
             let phrase = format!(
                 "{role} `{}`, address `{address}` naming `{}` ({}, {})",
-                p.party.name(), named.word, named.region, named.code
+                p.party.name(),
+                named.word,
+                named.region,
+                named.code
             );
             Some((p.path, phrase, named.code))
         })

@@ -193,12 +193,19 @@ mod tests {
             let s = Doc::new("2024-01-10", "KZ>AM")
                 .codes(&[code])
                 .try_shipment()?;
-            assert_eq!(classify(&s, &s.lines().get(0).unwrap()), Some(Goods::DualUse), "{code}");
+            assert_eq!(
+                classify(&s, &s.lines().get(0).unwrap()),
+                Some(Goods::DualUse),
+                "{code}"
+            );
         }
         let both = Doc::new("2024-01-10", "KZ>AM")
             .codes(&["5A992.c", "5A002.a"])
             .try_shipment()?;
-        assert_eq!(classify(&both, &both.lines().get(0).unwrap()), Some(Goods::DualUse));
+        assert_eq!(
+            classify(&both, &both.lines().get(0).unwrap()),
+            Some(Goods::DualUse)
+        );
         assert_eq!(
             describe(&specific_goods(&both)),
             "line 1 (5A002.a, HS 8806.23)"

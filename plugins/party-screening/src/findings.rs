@@ -617,7 +617,8 @@ mod tests {
 
     #[test]
     fn a_csl_match_before_the_edition_is_at_most_review() {
-        let s = shipment("Rosoboronexport", "RU", None).with_as_of(exportctl_sdk::Date::ymd(2026, 7, 30));
+        let s = shipment("Rosoboronexport", "RU", None)
+            .with_as_of(exportctl_sdk::Date::ymd(2026, 7, 30));
         let f = findings(&Settings::default(), &s);
         let sdn = rule(&f, "csl-sdn");
         assert_eq!(sdn.outcome, Outcome::Review);

@@ -177,7 +177,8 @@ pub fn statement(authority: Authority, links: &[Link], shipment: &Shipment) -> S
              line, no US content above de minimis): no item is subject to the EAR (15 CFR 734.3), so the \
              US list does not bind the exporter directly. This is a risk finding: a listed party is a \
              diversion red flag, and is often listed by the exporter's own authorities too.",
-            shipment.exporter().country(), shipment.origin_country()
+            shipment.exporter().country(),
+            shipment.origin_country()
         ),
         Authority::UsSanctions => format!(
             "US law does not reach this shipment as described (exporter in {}, goods from {}, no US-origin \
@@ -186,7 +187,8 @@ pub fn statement(authority: Authority, links: &[Link], shipment: &Shipment) -> S
              directly. This is a risk finding: dealing with a blocked party exposes the exporter to US \
              secondary sanctions and its banks to blocking, and the party is often listed by the \
              exporter's own authorities too.",
-            shipment.exporter().country(), shipment.origin_country()
+            shipment.exporter().country(),
+            shipment.origin_country()
         ),
     }
 }

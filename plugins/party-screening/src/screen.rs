@@ -155,7 +155,13 @@ mod tests {
     use exportctl_sdk::PartyWire;
 
     fn party(name: &str, country: &str, aliases: &[&str]) -> PartyWire {
-        PartyWire::new(name, Country::parse(country).unwrap(), None, aliases.iter().copied()).unwrap()
+        PartyWire::new(
+            name,
+            Country::parse(country).unwrap(),
+            None,
+            aliases.iter().copied(),
+        )
+        .unwrap()
     }
 
     fn screener() -> Screener {
@@ -199,11 +205,8 @@ mod tests {
 
     #[test]
     fn an_alias_is_screened_like_the_name() {
-        let m = screener().screen(&party(
-            "Steppe Electric Supplies",
-            "KZ",
-            &["Inter Treid Elektro"],
-        ).party());
+        let m = screener()
+            .screen(&party("Steppe Electric Supplies", "KZ", &["Inter Treid Elektro"]).party());
         assert!(!m.is_empty());
         assert!(m.iter().all(|m| m.party_name == 1), "{m:#?}");
     }

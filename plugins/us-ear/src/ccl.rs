@@ -585,7 +585,11 @@ pub fn item(line: &Line) -> String {
         format!("unclassified, HTS {}", line.hs_code())
     } else {
         let codes: Vec<String> = class.not_on_ccl.iter().map(|c| show(c)).collect();
-        format!("{} not on the CCL, HTS {}", codes.join(", "), line.hs_code())
+        format!(
+            "{} not on the CCL, HTS {}",
+            codes.join(", "),
+            line.hs_code()
+        )
     }
 }
 

@@ -132,15 +132,24 @@ mod tests {
     #[test]
     fn us_exporter_shipment_or_origin_make_an_item_subject() {
         let s = Doc::us("2024-06-03", "CN", &["EAR99"]).shipment();
-        assert_eq!(subject(&s, &s.lines().get(0).unwrap(), c("CN")), Some(Basis::UsExporter));
+        assert_eq!(
+            subject(&s, &s.lines().get(0).unwrap(), c("CN")),
+            Some(Basis::UsExporter)
+        );
         let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
             .with(|d| d["origin_country"] = serde_json::json!("US"))
             .shipment();
-        assert_eq!(subject(&s, &s.lines().get(0).unwrap(), c("CN")), Some(Basis::UsShipment));
+        assert_eq!(
+            subject(&s, &s.lines().get(0).unwrap(), c("CN")),
+            Some(Basis::UsShipment)
+        );
         let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
             .set_line(1, "origin_country", serde_json::json!("US"))
             .shipment();
-        assert_eq!(subject(&s, &s.lines().get(0).unwrap(), c("CN")), Some(Basis::UsOrigin));
+        assert_eq!(
+            subject(&s, &s.lines().get(0).unwrap(), c("CN")),
+            Some(Basis::UsOrigin)
+        );
     }
 
     #[test]

@@ -78,12 +78,7 @@ enum Treatment {
     Review(&'static str),
 }
 
-fn treatment(
-    embargo: Embargoed,
-    line: &Line,
-    class: &Classification,
-    as_of: Date,
-) -> Treatment {
+fn treatment(embargo: Embargoed, line: &Line, class: &Classification, as_of: Date) -> Treatment {
     let unlisted = !class.is_ccl();
     match embargo {
         Embargoed::Cuba | Embargoed::Iran => Treatment::Licence,
@@ -310,8 +305,13 @@ mod tests {
     #[test]
     fn food_and_medicine_chapters() {
         let line = |hs: &str| {
-            let shipment = Doc::us("2024-06-03", "KP", &["EAR99"]).line_hs(1, hs).shipment();
-            shipment.lines().first().is_some_and(|l| food_or_medicine(&l))
+            let shipment = Doc::us("2024-06-03", "KP", &["EAR99"])
+                .line_hs(1, hs)
+                .shipment();
+            shipment
+                .lines()
+                .first()
+                .is_some_and(|l| food_or_medicine(&l))
         };
         assert!(line("0101.21"));
         assert!(line("2204.21"));

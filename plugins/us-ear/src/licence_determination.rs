@@ -56,8 +56,10 @@ pub const ECCN_DESTINATIONS: Rule = Rule::new(
 pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let destinations = destinations(shipment);
     // Each line's ECCNs on the CCL, read once: the groups borrow them.
-    let codes: Vec<Vec<(ListedCode, &'static Entry)>> =
-        shipment.lines().map(|line| ccl_codes(&line).collect()).collect();
+    let codes: Vec<Vec<(ListedCode, &'static Entry)>> = shipment
+        .lines()
+        .map(|line| ccl_codes(&line).collect())
+        .collect();
     // Per-ECCN groups, dropped once there are too many; per-requirement groups always.
     let mut fine: Option<(Vec<Group<'_>>, BTreeMap<Key<'_>, usize>)> =
         Some((Vec::new(), BTreeMap::new()));

@@ -65,7 +65,8 @@ impl<'s, T: Element<'s>> List<'s, T> {
 
     /// The element at `index` (counted from the first one left), if there is one.
     pub fn get(&self, index: usize) -> Option<T> {
-        (index < self.len()).then(|| T::read(self.reader, self.start + (self.front + index) * T::SIZE))
+        (index < self.len())
+            .then(|| T::read(self.reader, self.start + (self.front + index) * T::SIZE))
     }
 
     /// The first element.

@@ -431,9 +431,16 @@ mod tests {
             .licence("FR", Some(&[2, 3]), Some("2024-06-03"))
             .licence("eu", Some(&[4]), None)
             .shipment();
-        let covering = |line| s.eu_licence_covering(line).map(|l| l.jurisdiction().to_owned());
+        let covering = |line| {
+            s.eu_licence_covering(line)
+                .map(|l| l.jurisdiction().to_owned())
+        };
         assert_eq!(covering(1), None, "the US licence is not an EU one");
-        assert_eq!(covering(2).as_deref(), Some("FR"), "the German licence has expired");
+        assert_eq!(
+            covering(2).as_deref(),
+            Some("FR"),
+            "the German licence has expired"
+        );
         assert_eq!(covering(3).as_deref(), Some("FR"));
         assert_eq!(covering(4).as_deref(), Some("EU"));
         assert!(s.licence_covers("us", 1) && !s.licence_covers("DE", 2));
@@ -444,14 +451,26 @@ mod tests {
         let s = shipment();
         let others = s.other_parties();
         assert_eq!(others.len(), 4);
-        assert_eq!(others.get(1).map(|o| o.role()), Some(PartyRole::IntermediateConsignee));
+        assert_eq!(
+            others.get(1).map(|o| o.role()),
+            Some(PartyRole::IntermediateConsignee)
+        );
         assert!(others.get(4).is_none());
-        assert_eq!(others.last().map(|o| o.party().name()), Some("Intermediate"));
+        assert_eq!(
+            others.last().map(|o| o.party().name()),
+            Some("Intermediate")
+        );
         let mut rest = s.other_parties();
         rest.next();
         assert_eq!(rest.len(), 3);
-        assert_eq!(rest.first().map(|o| o.role()), Some(PartyRole::IntermediateConsignee));
-        assert_eq!(s.other_parties().nth(3).map(|o| o.party().country()), Some(Country::KZ));
+        assert_eq!(
+            rest.first().map(|o| o.role()),
+            Some(PartyRole::IntermediateConsignee)
+        );
+        assert_eq!(
+            s.other_parties().nth(3).map(|o| o.party().country()),
+            Some(Country::KZ)
+        );
         assert_eq!(s.other_parties().nth(9), None);
         let mut count = 0;
         for _ in &s.lines() {

@@ -22,18 +22,34 @@ impl Shipment<'_> {
         w.date(at + s::AS_OF, self.as_of);
         w.country(at + s::ORIGIN, self.origin_country);
         w.country(at + s::DESTINATION, self.destination_country);
-        w.u8(at + s::TRANSPORT_MODE, self.transport_mode.map_or(0, |m| m.to_wire()));
-        let present = u8::from(self.end_user.is_some()) * s::HAS_END_USER
-            | u8::from(self.end_use.is_some()) * s::HAS_END_USE
-            | u8::from(self.contract.is_some()) * s::HAS_CONTRACT;
+        w.u8(
+            at + s::TRANSPORT_MODE,
+            self.transport_mode.map_or(0, |m| m.to_wire()),
+        );
+        let bit = |given: bool, bit: u8| if given { bit } else { 0 };
+        let present = bit(self.end_user.is_some(), s::HAS_END_USER)
+            | bit(self.end_use.is_some(), s::HAS_END_USE)
+            | bit(self.contract.is_some(), s::HAS_CONTRACT);
         w.u8(at + s::PRESENT, present);
         let end_use = self.end_use.as_ref();
         w.opt_bool(at + s::END_USE_MILITARY, end_use.and_then(|e| e.military));
-        w.opt_str(at + s::END_USE_STATEMENT, end_use.and_then(|e| e.statement.as_deref()))?;
-        w.opt_str(at + s::END_USE_SECTOR, end_use.and_then(|e| e.sector.as_deref()))?;
+        w.opt_str(
+            at + s::END_USE_STATEMENT,
+            end_use.and_then(|e| e.statement.as_deref()),
+        )?;
+        w.opt_str(
+            at + s::END_USE_SECTOR,
+            end_use.and_then(|e| e.sector.as_deref()),
+        )?;
         let contract = self.contract.as_ref();
-        w.opt_bool(at + s::NO_RUSSIA_CLAUSE, contract.and_then(|c| c.no_russia_clause));
-        w.opt_str(at + s::CONTRACT_REFERENCE, contract.and_then(|c| c.reference.as_deref()))?;
+        w.opt_bool(
+            at + s::NO_RUSSIA_CLAUSE,
+            contract.and_then(|c| c.no_russia_clause),
+        );
+        w.opt_str(
+            at + s::CONTRACT_REFERENCE,
+            contract.and_then(|c| c.reference.as_deref()),
+        )?;
         w.opt_date(at + s::CONTRACT_DATE, contract.and_then(|c| c.date));
         write_party(&mut w, at + s::EXPORTER, &self.exporter, 0)?;
         write_party(&mut w, at + s::CONSIGNEE, &self.consignee, 0)?;
@@ -49,7 +65,12 @@ impl Shipment<'_> {
         }
         let others = w.table(at + s::OTHER_PARTIES, self.other_parties.len(), p::SIZE)?;
         for (i, other) in self.other_parties.iter().enumerate() {
-            write_party(&mut w, others + i * p::SIZE, &other.party, other.role.to_wire())?;
+            write_party(
+                &mut w,
+                others + i * p::SIZE,
+                &other.party,
+                other.role.to_wire(),
+            )?;
         }
         let transit = w.table(at + s::TRANSIT, self.transit_countries.len(), 2)?;
         for (i, country) in self.transit_countries.iter().enumerate() {

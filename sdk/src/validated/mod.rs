@@ -299,16 +299,25 @@ mod wire_tests {
             Some(crate::PartyRole::Payer)
         );
         assert_eq!(read.transport_mode(), Some(crate::TransportMode::Road));
-        assert_eq!(read.contract().and_then(|c| c.no_russia_clause()), Some(true));
+        assert_eq!(
+            read.contract().and_then(|c| c.no_russia_clause()),
+            Some(true)
+        );
         assert_eq!(read.end_use().and_then(|e| e.military()), Some(false));
         let licence = read.licences().first().unwrap();
-        assert_eq!(licence.lines().map(|l| l.collect::<Vec<_>>()), Some(vec![1]));
+        assert_eq!(
+            licence.lines().map(|l| l.collect::<Vec<_>>()),
+            Some(vec![1])
+        );
         let line = read.lines().first().unwrap();
         let codes: Vec<crate::ControlCode> = line.control_codes().collect();
         assert_eq!(codes, shipment.lines[0].control_codes);
         assert_eq!(line.quantity().to_string(), "5000.5");
         assert_eq!(line.value().amount().to_string(), "41000.10");
-        assert_eq!(line.us_content_percent().map(|d| d.to_string()), Some("12.5".to_owned()));
+        assert_eq!(
+            line.us_content_percent().map(|d| d.to_string()),
+            Some("12.5".to_owned())
+        );
         // Text points into the wire bytes: nothing was copied.
         let inside = |t: &str| wire.as_ptr_range().contains(&t.as_ptr());
         assert!(inside(read.id()) && inside(read.exporter().name()) && inside(line.description()));
@@ -324,8 +333,15 @@ mod wire_tests {
     fn golden_bytes_pin_format_2() {
         let wire = Shipment::from_json(SMALL).unwrap().to_wire().unwrap();
         let hex: String = wire.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(&wire[..8], b"XSHP\x02\x00\x01\x00", "magic, version 2, kind 1");
-        assert_eq!(hex, GOLDEN_SMALL, "format 2 changed: this is a new wire format");
+        assert_eq!(
+            &wire[..8],
+            b"XSHP\x02\x00\x01\x00",
+            "magic, version 2, kind 1"
+        );
+        assert_eq!(
+            hex, GOLDEN_SMALL,
+            "format 2 changed: this is a new wire format"
+        );
     }
 
     /// `SMALL` in format 2.
@@ -414,16 +430,27 @@ mod wire_tests {
             capacity,
             "the buffer is kept, not replaced"
         );
-        assert_eq!(crate::Shipment::from_wire(&reused).unwrap().lines().len(), 1);
+        assert_eq!(
+            crate::Shipment::from_wire(&reused).unwrap().lines().len(),
+            1
+        );
     }
 
     #[test]
     fn a_reader_refuses_values_the_types_cannot_hold() {
         use crate::wire::layout::{HEADER, line, shipment as s};
         let wire = Shipment::from_json(SMALL).unwrap().to_wire().unwrap();
-        let read = |bytes: &[u8]| crate::Shipment::from_wire(bytes).map(|_| ()).map_err(|e| e.to_string());
+        let read = |bytes: &[u8]| {
+            crate::Shipment::from_wire(bytes)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
         assert_eq!(read(&wire), Ok(()));
-        let lines_at = u32::from_le_bytes(wire[HEADER + s::LINES..HEADER + s::LINES + 4].try_into().unwrap()) as usize;
+        let lines_at = u32::from_le_bytes(
+            wire[HEADER + s::LINES..HEADER + s::LINES + 4]
+                .try_into()
+                .unwrap(),
+        ) as usize;
         // An HS code of five digits.
         let mut forged = wire.clone();
         forged[lines_at + line::HS_LEN] = 5;
@@ -447,7 +474,10 @@ mod wire_tests {
         let e = read(&forged).unwrap_err();
         assert!(e.contains("wire format 3") && e.contains("rebuild"), "{e}");
         // Format 1 bytes handed to a format 2 reader.
-        let legacy = Shipment::from_json(SMALL).unwrap().to_legacy_wire_in(Vec::new()).unwrap();
+        let legacy = Shipment::from_json(SMALL)
+            .unwrap()
+            .to_legacy_wire_in(Vec::new())
+            .unwrap();
         assert!(read(&legacy).unwrap_err().contains("another wire format"));
     }
 }

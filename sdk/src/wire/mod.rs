@@ -18,9 +18,9 @@ pub(crate) mod layout;
 mod read;
 mod write;
 
+pub(crate) use read::check;
 #[doc(hidden)]
 pub use read::{Element, Reader};
-pub(crate) use read::check;
 pub use write::PartyWire;
 #[cfg(feature = "validated")]
 pub(crate) use write::Writer;

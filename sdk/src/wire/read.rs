@@ -128,7 +128,8 @@ pub(crate) fn check(bytes: &[u8], kind: u16) -> Result<(&[u8], &str), WireError>
     if found != kind {
         return fail(format!("buffer kind {found}, expected {kind}"));
     }
-    let le = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let le =
+        |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     let (records_len, heap_len) = (le(8) as usize, le(12) as usize);
     if records_len.checked_add(heap_len) != Some(bytes.len()) || records_len < HEADER {
         return fail(format!(

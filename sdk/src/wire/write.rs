@@ -113,7 +113,12 @@ impl Writer {
 
     /// Allocates a table of `count` elements of `size` bytes, points the table
     /// reference at `at` to it and returns the offset of its first element.
-    pub(crate) fn table(&mut self, at: usize, count: usize, size: usize) -> Result<usize, WireError> {
+    pub(crate) fn table(
+        &mut self,
+        at: usize,
+        count: usize,
+        size: usize,
+    ) -> Result<usize, WireError> {
         let start = self.alloc(count * size);
         self.u32(at, Writer::index(start)?);
         self.u32(at + 4, Writer::index(count)?);
@@ -145,7 +150,6 @@ impl Writer {
         self.records.extend_from_slice(self.heap.as_bytes());
         Ok(self.records)
     }
-
 }
 
 /// One business partner in the wire format, outside any shipment: what a party

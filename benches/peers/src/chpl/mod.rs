@@ -87,7 +87,10 @@ impl fmt::Display for Decision {
 
 /// The policy built natively: its findings on the shipments where it is in force
 /// (the host does not evaluate it on the others).
-pub fn native(policy: &chpl_diversion::ChplDiversion, shipment: &exportctl_sdk::Shipment) -> Decision {
+pub fn native(
+    policy: &chpl_diversion::ChplDiversion,
+    shipment: &exportctl_sdk::Shipment,
+) -> Decision {
     if shipment.as_of() < chpl_diversion::VALID_FROM {
         return Decision::default();
     }

@@ -62,7 +62,11 @@ impl Policy for Flood {
             }
         }
         (0..s.findings)
-            .map(|_| FLOOD.review("flood").line(shipment.lines().get(0).unwrap().number()))
+            .map(|_| {
+                FLOOD
+                    .review("flood")
+                    .line(shipment.lines().get(0).unwrap().number())
+            })
             .collect()
     }
 }

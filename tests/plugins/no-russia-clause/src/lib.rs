@@ -74,7 +74,11 @@ impl Policy for NoRussiaClause {
         let exporter_in_eu = country_sets::EU27.contains(shipment.exporter().country());
         let third_country = !country_sets::EU27.contains(shipment.destination_country())
             && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country());
-        let has_clause = shipment.contract().as_ref().and_then(|c| c.no_russia_clause()) == Some(true);
+        let has_clause = shipment
+            .contract()
+            .as_ref()
+            .and_then(|c| c.no_russia_clause())
+            == Some(true);
         let lines: Vec<u32> = shipment
             .lines()
             .iter()

@@ -11,8 +11,8 @@ mod component {
     });
 
     use exports::exportctl::policy::evaluator::{Finding, Guest, PolicyMetadata};
-    use exports::exportctl::policy::subject_evaluator::{Guest as Keyed, KeyedFinding};
     use exports::exportctl::policy::shipment_reader::Guest as Reader;
+    use exports::exportctl::policy::subject_evaluator::{Guest as Keyed, KeyedFinding};
 
     struct WireV3;
 
