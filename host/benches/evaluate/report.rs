@@ -193,7 +193,7 @@ fn native_agreement(
             let view = s.to_view().ok();
             let native: Vec<_> = view
                 .iter()
-                .flat_map(|view| native(view))
+                .flat_map(native)
                 .map(Finding::within_host_limits)
                 .map(|f| (f.rule, f.outcome, f.lines, f.parties, f.message))
                 .collect();

@@ -34,9 +34,7 @@ impl<'a> ChplLines<'a> {
         let lines = shipment
             .lines()
             .iter()
-            .filter_map(|line| {
-                chpl::tier(&line.hs_code()).map(|tier| ChplLine { line: line, tier })
-            })
+            .filter_map(|line| chpl::tier(&line.hs_code()).map(|tier| ChplLine { line, tier }))
             .collect();
         ChplLines { lines }
     }

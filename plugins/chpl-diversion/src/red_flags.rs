@@ -152,7 +152,7 @@ fn words(name: &str) -> impl Iterator<Item = String> + '_ {
 fn name_keys(party: &Party) -> Vec<String> {
     std::iter::once(party.name())
         .chain(party.aliases())
-        .filter_map(|n| entity_name::comparison_key(n))
+        .filter_map(entity_name::comparison_key)
         .collect()
 }
 

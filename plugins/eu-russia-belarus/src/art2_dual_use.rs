@@ -151,7 +151,7 @@ pub fn licence_ids(shipment: &Shipment, lines: &Selection<'_>) -> String {
         if let Some(licence) = shipment.eu_licence_covering(line.number())
             && !ids.contains(&licence.id())
         {
-            ids.push(&licence.id());
+            ids.push(licence.id());
         }
     }
     ids.iter()

@@ -266,11 +266,11 @@ fn party_names(party: PartyRef<'_>, m: &PartyMatch) -> String {
     match m.party_name.checked_sub(1).and_then(|i| p.aliases().get(i)) {
         Some(alias) => format!(
             "`{}` ({}), alias `{}`,",
-            quote(&p.name()),
+            quote(p.name()),
             p.country(),
             quote(alias)
         ),
-        None => format!("`{}` ({})", quote(&p.name()), p.country()),
+        None => format!("`{}` ({})", quote(p.name()), p.country()),
     }
 }
 

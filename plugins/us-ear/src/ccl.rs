@@ -566,7 +566,7 @@ impl Classification {
 }
 
 /// The line's ECCNs that are on the CCL, with their entries.
-pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (ListedCode, &'static Entry)> {
+pub fn ccl_codes(line: &Line<'_>) -> impl Iterator<Item = (ListedCode, &'static Entry)> {
     line.control_codes().filter_map(|code| match code {
         ControlCode::Listed(listed) => entry(&listed).map(|e| (listed, e)),
         _ => None,
@@ -584,7 +584,7 @@ pub fn item(line: &Line) -> String {
     } else if class.not_on_ccl.is_empty() {
         format!("unclassified, HTS {}", line.hs_code())
     } else {
-        let codes: Vec<String> = class.not_on_ccl.iter().map(|c| show(c)).collect();
+        let codes: Vec<String> = class.not_on_ccl.iter().map(show).collect();
         format!(
             "{} not on the CCL, HTS {}",
             codes.join(", "),

@@ -129,7 +129,6 @@ fn places(shipment: &Shipment) -> Vec<Place<'static>> {
         let by_code = p
             .party
             .region()
-            .as_deref()
             .and_then(|r| covered(r, shipment.as_of()))
             .map(|region| (region, Evidence::Code));
         let by_address = || {

@@ -87,14 +87,14 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                 let indices = match previous.take() {
                     Some((p, indices)) if p == same => indices,
                     reuse => {
-                        hits(entry, &code, &reach, chart, &mut found);
+                        hits(entry, code, &reach, chart, &mut found);
                         // The previous line's buffer, emptied, spares an allocation.
                         let mut indices = reuse.map(|(_, v)| v).unwrap_or_default();
                         indices.clear();
                         indices.extend(found.iter().map(|&(_, source, covers)| {
                             let group = Group {
                                 destination: *destination,
-                                code: &code,
+                                code,
                                 entry,
                                 source,
                                 covers,
@@ -129,7 +129,7 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                             });
                             if let Some(c) = coarse.get_mut(coarse_i)
                                 && c.eccns.len() < text::MAX_ITEMS
-                                && !c.eccns.contains(&code)
+                                && !c.eccns.contains(code)
                             {
                                 c.eccns.push(code.clone());
                             }
@@ -544,7 +544,7 @@ fn coarse_finding(mut c: Coarse<'_>) -> Finding {
     } else {
         " and others"
     };
-    let shown: Vec<String> = c.eccns.iter().map(|code| show(code)).collect();
+    let shown: Vec<String> = c.eccns.iter().map(show).collect();
     let eccns = format!("{}{more}", shown.join(", "));
     let lines = text::lines(&c.lines);
     let message = match c.first.covers {

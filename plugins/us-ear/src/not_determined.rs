@@ -258,6 +258,16 @@ fn describe(group: &Group<'_>, destination: &str) -> String {
     format!("{lines}: {point}")
 }
 
+/// The line's US ECCNs and EU Annex I entries (the listed codes), as given.
+fn listed_codes(line: &exportctl_sdk::Line<'_>) -> Vec<ListedCode> {
+    line.control_codes()
+        .filter_map(|code| match code {
+            ControlCode::Listed(listed) => Some(listed),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,14 +360,4 @@ mod tests {
     fn lines_not_subject_to_the_ear_are_left_out() {
         assert!(run(Doc::new("2024-06-03", "DE", "CA", &["5A002.a"])).is_empty());
     }
-}
-
-/// The line's US ECCNs and EU Annex I entries (the listed codes), as given.
-fn listed_codes(line: &exportctl_sdk::Line<'_>) -> Vec<ListedCode> {
-    line.control_codes()
-        .filter_map(|code| match code {
-            ControlCode::Listed(listed) => Some(listed),
-            _ => None,
-        })
-        .collect()
 }

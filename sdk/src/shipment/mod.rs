@@ -416,7 +416,7 @@ mod tests {
         assert_eq!(through, [Country::BY, Country::RU]);
         assert!(s.transits(Country::BY) && !s.transits(Country::KZ));
         assert_eq!(s.transit_countries().len(), 3);
-        assert_eq!(s.transit_countries().rev().next(), Some(Country::RU));
+        assert_eq!(s.transit_countries().next_back(), Some(Country::RU));
     }
 
     #[test]
@@ -449,7 +449,7 @@ mod tests {
     #[test]
     fn a_list_reads_like_a_slice() {
         let s = shipment();
-        let others = s.other_parties();
+        let mut others = s.other_parties();
         assert_eq!(others.len(), 4);
         assert_eq!(
             others.get(1).map(|o| o.role()),
@@ -457,7 +457,7 @@ mod tests {
         );
         assert!(others.get(4).is_none());
         assert_eq!(
-            others.last().map(|o| o.party().name()),
+            others.next_back().map(|o| o.party().name()),
             Some("Intermediate")
         );
         let mut rest = s.other_parties();
