@@ -39,7 +39,7 @@ mod postgres_server;
 
 use exportctl::{DecisionRecorder, Host, PolicySetConfig, StoreInput};
 use exportctl_audit::{CheckpointKey, Recorder, RecorderConfig, Store, Ticket};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::collections::VecDeque;
 use std::hint::black_box;
 use std::sync::Arc;

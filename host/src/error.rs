@@ -242,10 +242,25 @@ pub enum ContractError {
     /// It does not export the evaluator.
     #[error("it does not export `{expected}` (exports: {})", list_or_none(.exports))]
     MissingExport {
-        /// The interface the host needs (`exportctl:policy/evaluator@1.2.0`).
+        /// The interface the host needs (`exportctl:policy/evaluator@1.3.0`).
         expected: &'static str,
         /// What it exports.
         exports: Vec<String>,
+    },
+    /// It reads a shipment wire format this host does not write (contract 1.3.0's
+    /// `shipment-reader`).
+    #[error(
+        "it reads shipment wire format {found}, but this host writes formats {written}: rebuild it \
+         with an exportctl-sdk that writes format {current} (policy contract 1.3.0), or load it \
+         in a host that writes format {found}"
+    )]
+    WireFormat {
+        /// The format it names.
+        found: u32,
+        /// The formats this host writes.
+        written: &'static str,
+        /// The format the host's own SDK writes.
+        current: u16,
     },
     /// The engine could not link it against the contract.
     #[error(transparent)]
@@ -317,7 +332,7 @@ mod tests {
             plugin: "p.wasm".to_owned(),
             source: ContractError::OtherVersion {
                 found: "2.0.0".to_owned(),
-                expected: "1.0.0 to 1.2.0",
+                expected: "1.0.0 to 1.3.0",
             },
         };
         assert_eq!(
@@ -330,7 +345,7 @@ mod tests {
         ));
         assert_eq!(
             format!("{}; {}", chain(&e), e.help().unwrap_or_default()),
-            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.2.0; rebuild it with a matching exportctl-sdk"
+            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.3.0; rebuild it with a matching exportctl-sdk"
         );
         let e = LoadError::ReadPlugin {
             plugin: "nope".to_owned(),

@@ -23,7 +23,8 @@
 //! finding can be exempted.
 
 use crate::verdict::{ExemptedFinding, HOST_POLICY, POLICY_ERROR_RULE, PolicyFinding, Verdict};
-use exportctl_sdk::{Country, Outcome, Shipment};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Country, Outcome};
 use std::time::SystemTime;
 
 /// The key under which a shipment's party carries the ERP's own id of it
@@ -125,11 +126,7 @@ impl Exemption {
 impl ExemptedParty {
     /// Whether the shipment's party at `path` is this party, as exempted.
     fn is(&self, shipment: &Shipment, path: &str) -> bool {
-        let Some(party) = shipment
-            .parties()
-            .find(|p| p.path.to_string() == path)
-            .map(|p| p.party)
-        else {
+        let Some(party) = shipment.party_at(path) else {
             return false;
         };
         if let Some(id) = &self.erp_id {
@@ -167,7 +164,7 @@ pub fn system_time(at: jiff::Timestamp) -> Option<SystemTime> {
 /// ```
 /// use exportctl::{ExemptedParty, Exemption, apply_exemptions};
 /// use std::time::{Duration, SystemTime};
-/// # fn demo(verdict: &mut exportctl::Verdict, shipment: &exportctl_sdk::Shipment) {
+/// # fn demo(verdict: &mut exportctl::Verdict, shipment: &exportctl_sdk::validated::Shipment) {
 /// let now = SystemTime::now();
 /// let exemption = Exemption {
 ///     id: "EX-7".into(),

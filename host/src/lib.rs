@@ -9,7 +9,7 @@
 //! 1. **parse and validate** — `exportctl_sdk::input` turns a JSON/TOML document
 //!    into a validated, normalised [`Shipment`](exportctl_sdk::Shipment), or an
 //!    error naming the shipment and field path;
-//! 2. **encode** — the shipment is encoded once ([`Shipment::to_wire`](exportctl_sdk::Shipment::to_wire))
+//! 2. **encode** — the shipment is encoded once ([`Shipment::to_wire`](exportctl_sdk::validated::Shipment::to_wire))
 //!    and the same bytes go to every policy;
 //! 3. **evaluate** — [`Worker::evaluate`] runs each policy in a sandbox
 //!    (`sandbox.rs`: fuel, memory cap, a bounded log as the only import) and checks
@@ -42,7 +42,7 @@
 //!
 //! ```no_run
 //! use exportctl::{Host, PolicySetConfig};
-//! use exportctl_sdk::Shipment;
+//! use exportctl_sdk::validated::Shipment;
 //!
 //! let host = Host::builder(PolicySetConfig::bundled_default()?).generation(1).build()?;
 //! let shipment = Shipment::from_json(&std::fs::read_to_string("shipment.json")?)?;
@@ -56,6 +56,7 @@ mod bindings;
 mod cache;
 mod data_age;
 mod date_text;
+mod encode;
 mod engine;
 mod exemption;
 mod failure;

@@ -17,8 +17,9 @@
 use crate::bindings::exportctl::policy::types::{
     Finding as RawFinding, FindingSubject as RawSubject, KeyedFinding, Outcome as RawOutcome,
 };
+use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::{
-    Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule, Shipment,
+    Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
 };
 
 /// Most findings one policy may return for one shipment: one per rule and line of
@@ -179,15 +180,7 @@ fn check_subject(
 }
 
 fn is_party_path(shipment: &Shipment, path: &str) -> bool {
-    match path {
-        "exporter" | "consignee" => true,
-        "end_user" => shipment.end_user.is_some(),
-        _ => path
-            .strip_prefix("other_parties[")
-            .and_then(|rest| rest.strip_suffix(']'))
-            .and_then(|i| i.parse::<usize>().ok())
-            .is_some_and(|i| i < shipment.other_parties.len()),
-    }
+    shipment.party_at(path).is_some()
 }
 
 fn truncate(text: &str) -> &str {

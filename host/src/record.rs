@@ -15,7 +15,7 @@ use exportctl_audit::{
     CanonicalJson, DecisionId, DecisionRecord, EncodedRecord, PolicyEntry, PolicySetRef,
     PreparedRecord, RecordKind,
 };
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::collections::HashMap;
 use std::sync::Arc;
 

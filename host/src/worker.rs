@@ -4,6 +4,7 @@
 
 use crate::bindings::Policy as PolicyWorld;
 use crate::bindings::optional::exports::exportctl::policy::subject_evaluator::Guest as SubjectEvaluator;
+use crate::encode::{Buffers, Encoded};
 use crate::engine::Runtime;
 use crate::failure::PolicyFailure;
 use crate::host::{Host, LoadedPolicy};
@@ -12,7 +13,8 @@ use crate::plugin_log::PluginLog;
 use crate::policy_set::InstanceMode;
 use crate::sandbox::{self, StoreState};
 use crate::verdict::{POLICY_ERROR_RULE, PolicyFinding, Verdict};
-use exportctl_sdk::{Finding, Outcome, Shipment};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Finding, Outcome};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wasmtime::Store;
@@ -35,7 +37,7 @@ pub struct Worker {
     instances: Vec<Option<Sandbox>>,
     /// The encoded shipment, reused so that encoding allocates only when a
     /// shipment is larger than any before it.
-    wire: Vec<u8>,
+    wire: Buffers,
     on_log: Option<LogSink>,
     on_timing: Option<TimingSink>,
 }
@@ -75,7 +77,7 @@ impl Worker {
             host,
             mode,
             instances,
-            wire: Vec::new(),
+            wire: Buffers::default(),
             on_log: None,
             on_timing: None,
         }
@@ -116,9 +118,7 @@ impl Worker {
     /// outcome.
     pub fn evaluate(&mut self, shipment: &Shipment) -> Verdict {
         let host = self.host.clone();
-        let wire = shipment
-            .to_wire_in(std::mem::take(&mut self.wire))
-            .map_err(|e| e.to_string());
+        let mut wire = Encoded::new(shipment, std::mem::take(&mut self.wire));
         let mut reports = Vec::with_capacity(host.ids.len());
         let mut findings: Vec<PolicyFinding> = Vec::new();
         for versions in &host.ids {
@@ -138,7 +138,7 @@ impl Worker {
             report.in_force = in_force.is_some();
             if report.in_force {
                 let started = self.on_timing.is_some().then(Instant::now);
-                let result = match &wire {
+                let result = match wire.bytes(policy.plugin.wire()) {
                     Ok(bytes) => self.run(i, policy, shipment, bytes),
                     Err(reason) => Err(PolicyFailure::Sandbox {
                         reason: reason.clone(),
@@ -185,9 +185,7 @@ impl Worker {
             }
             reports.push(report);
         }
-        if let Ok(bytes) = wire {
-            self.wire = bytes;
-        }
+        self.wire = wire.into_buffers();
         let mut warnings = Vec::new();
         for (report, versions) in reports.iter().zip(&host.ids) {
             if !report.in_force {

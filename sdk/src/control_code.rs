@@ -141,6 +141,18 @@ impl ControlCode {
         matches!(self, ControlCode::Listed(l) if l.regime() != Regime::UsOnly)
     }
 
+    /// The code as it is kept: upper-case, the form [`ControlCode::parse`] reads back
+    /// to this same value (the wire format carries it so).
+    #[cfg(feature = "validated")]
+    pub(crate) fn kept_text(&self) -> String {
+        match self {
+            ControlCode::Listed(l) => format!("{}{}", l.entry(), l.paragraph),
+            ControlCode::Ear99 => "EAR99".to_owned(),
+            ControlCode::Military(m) => format!("ML{}{}", m.item, m.paragraph),
+            ControlCode::Other(text) => text.clone(),
+        }
+    }
+
     /// Whether this is a dual-use entry of any list: an EU Annex I code or a US ECCN
     /// outside the military 600 series and 0x5zz/9x515 (both of which are military
     /// items moved to the CCL).

@@ -60,6 +60,16 @@ impl TryFrom<[u8; 2]> for Country {
 }
 
 impl Country {
+    /// A code the wire check has accepted (two upper-case ASCII letters).
+    pub(crate) const fn from_checked(code: [u8; 2]) -> Country {
+        Country(code)
+    }
+
+    /// The code's two bytes.
+    pub(crate) const fn bytes(&self) -> [u8; 2] {
+        self.0
+    }
+
     /// Builds a code from two upper-case ASCII letters; for constants.
     pub const fn from_bytes(code: [u8; 2]) -> Country {
         Country(code)

@@ -17,13 +17,16 @@ macro_rules! export_policy {
         const _: () = {
             struct __ExportctlGuest;
             $crate::__evaluator_guest!(__ExportctlGuest, $policy, $crate::bindings::exports::exportctl::policy::evaluator);
-            // The evaluator and its keyed form (1.2): an ordinary policy offers
-            // no party screener.
-            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_2_0_cabi!(
+            // The evaluator, its keyed form (1.2) and the wire format it reads
+            // (1.3): an ordinary policy offers no party screener.
+            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_3_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::evaluator
             );
-            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_2_0_cabi!(
+            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_3_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::subject_evaluator
+            );
+            $crate::bindings::exports::exportctl::policy::shipment_reader::__export_exportctl_policy_shipment_reader_1_3_0_cabi!(
+                __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::shipment_reader
             );
         };
     };
@@ -65,8 +68,8 @@ macro_rules! export_screening_policy {
 }
 
 /// The evaluator half of both export macros: the policy kept per instance,
-/// configured on first use, and `metadata`, `configure`, `evaluate` and
-/// `evaluate-with-subjects` (1.2).
+/// configured on first use, and `metadata`, `configure`, `evaluate`,
+/// `evaluate-with-subjects` (1.2) and `wire-format` (1.3).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __evaluator_guest {
@@ -123,6 +126,12 @@ macro_rules! __evaluator_guest {
                 ::std::string::String,
             > {
                 __with_policy(|policy| $crate::__private::evaluate_with_subjects(policy, &shipment))
+            }
+        }
+
+        impl $crate::bindings::exports::exportctl::policy::shipment_reader::Guest for $guest {
+            fn wire_format() -> u32 {
+                u32::from($crate::wire::WIRE_FORMAT)
             }
         }
     };
@@ -215,7 +224,7 @@ fn findings<P: crate::Policy>(
         .collect())
 }
 
-/// Turns the host's party record into the SDK's [`Party`](crate::Party), screens
+/// Writes the host's party record as a [`Party`](crate::Party), screens
 /// it and converts the matches. The host has validated the country and the date;
 /// they are checked again here so a malformed call is an error, not a guess.
 #[cfg(target_arch = "wasm32")]
@@ -233,17 +242,15 @@ pub fn screen_party<P: crate::ScreensParties>(
     })?;
     let date =
         crate::Date::parse(date).ok_or_else(|| format!("date `{date}` is not YYYY-MM-DD"))?;
-    let party = crate::Party {
-        name: party.name.into(),
+    let party = crate::PartyWire::new(
+        &party.name,
         country,
-        region: None,
-        address: party.address.map(Into::into),
-        registration_date: None,
-        ids: Vec::new(),
-        aliases: party.aliases.into_iter().map(Into::into).collect(),
-    };
+        party.address.as_deref(),
+        party.aliases.iter().map(String::as_str),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(policy
-        .screen_party(&party, date)
+        .screen_party(&party.party(), date)
         .into_iter()
         .map(|m| {
             let f = m.finding.within_host_limits();

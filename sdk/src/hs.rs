@@ -33,6 +33,21 @@ impl HsCode {
     /// A code from 6–10 ASCII digits; `None` for anything else. Decoding goes
     /// through here too, so a forged wire encoding cannot make `chapter()` and
     /// friends slice out of bounds.
+    /// A code from digits the wire check has accepted (6–10 ASCII digits).
+    pub(crate) fn from_checked_digits(digits: &[u8]) -> HsCode {
+        // The fallback is never taken: the wire check refused any other digits.
+        HsCode::from_digits(digits).unwrap_or(HsCode {
+            digits: [b'0'; HsCode::MAX_DIGITS],
+            len: 6,
+        })
+    }
+
+    /// The code's ASCII digits.
+    #[cfg(feature = "validated")]
+    pub(crate) fn digits(&self) -> &[u8] {
+        &self.digits[..usize::from(self.len)]
+    }
+
     fn from_digits(digits: &[u8]) -> Option<HsCode> {
         if !(6..=HsCode::MAX_DIGITS).contains(&digits.len())
             || !digits.iter().all(u8::is_ascii_digit)

@@ -8,8 +8,8 @@
 //!
 //! # Brief overview
 //!
-//! - [`Shipment`], [`Line`], [`Party`] — the input, already validated by the host;
-//!   its strings are [`Text`], read in place from the bytes the host hands over.
+//! - [`Shipment`], [`Line`], [`Party`] — the input, already validated by the host,
+//!   read through accessor methods in place from the bytes the host hands over.
 //! - [`Rule`], [`Finding`], [`Outcome`] — what a policy says, with legal basis;
 //!   [`FindingSubject`] — the party and list entry a screening finding is about.
 //! - [`Policy`], [`Metadata`], [`export_policy!`] — what a policy is.
@@ -57,14 +57,13 @@
 //!     Rule::new("chips-to-russia", "Reg. (EU) 833/2014 Art. 2a, Annex XL");
 //!
 //! fn chips_to_russia(shipment: &Shipment) -> Option<Finding> {
-//!     if !country_sets::RUSSIA_BELARUS.contains(shipment.destination_country) {
+//!     if !country_sets::RUSSIA_BELARUS.contains(shipment.destination_country()) {
 //!         return None;
 //!     }
 //!     let lines: Vec<u32> = shipment
-//!         .lines
-//!         .iter()
-//!         .filter(|l| TIER_1.iter().any(|p| l.hs_code.matches(p)))
-//!         .map(|l| l.line)
+//!         .lines()
+//!         .filter(|l| TIER_1.iter().any(|p| l.hs_code().matches(p)))
+//!         .map(|l| l.number())
 //!         .collect();
 //!     (!lines.is_empty()).then(|| CHIPS_TO_RUSSIA.deny("integrated circuits to Russia/Belarus").lines(lines))
 //! }
@@ -72,18 +71,18 @@
 //!
 //! # Borrowed shipments
 //!
-//! Inside the sandbox a [`Shipment`] is read in place: its [`Text`] fields point into
-//! the bytes the host handed over rather than being copied, which is why the types
-//! carry a lifetime (`Shipment<'a>`, `Line<'a>`). Rules that take `&Shipment` and
-//! return findings never need to write it. A helper that hands back parts of the
-//! shipment names one:
+//! Inside the sandbox a [`Shipment`] is read in place: every accessor reads its field
+//! from the bytes the host handed over (`sdk/spec/wire.md`), and text comes back as
+//! `&str` borrowed from them, which is why the parts carry a lifetime (`Line<'s>`,
+//! `Party<'s>`). Rules that take `&Shipment` and return findings never need to write
+//! it. A helper that hands back parts of the shipment names one:
 //!
 //! ```
 //! use exportctl_sdk::{Line, Shipment};
 //!
 //! /// The lines with a control-list classification.
-//! fn classified<'a>(shipment: &'a Shipment<'a>) -> Vec<&'a Line<'a>> {
-//!     shipment.lines.iter().filter(|l| !l.control_codes.is_empty()).collect()
+//! fn classified<'s>(shipment: &'s Shipment) -> Vec<Line<'s>> {
+//!     shipment.lines().filter(|l| !l.control_codes().is_empty()).collect()
 //! }
 //! ```
 
@@ -108,11 +107,14 @@ pub mod settings;
 mod shipment;
 mod subject;
 mod text;
+pub mod wire;
 
 #[cfg(feature = "input")]
 pub mod input;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "validated")]
+pub mod validated;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
@@ -131,11 +133,12 @@ pub use region::{NamedRegion, RegionSet, region_sets};
 pub use rust_decimal::Decimal;
 pub use screening::{ListMatch, ScreensParties};
 pub use shipment::{
-    Contract, EndUse, Licence, Line, Money, OtherParty, Party, PartyPath, PartyRef, PartyRole,
-    Shipment, TransportMode, WireError,
+    Contract, EndUse, Licence, Line, List, Money, OtherParty, Party, PartyPath, PartyRef,
+    PartyRole, Shipment, TransportMode,
 };
 pub use subject::FindingSubject;
 pub use text::Text;
+pub use wire::{PartyWire, WireError};
 
 /// Not public API: paths the generated code and [`export_policy!`] need.
 #[doc(hidden)]

@@ -5,7 +5,7 @@ use crate::{Date, Finding, Shipment};
 use serde::de::DeserializeOwned;
 
 /// Version of the host↔plugin contract (`sdk/wit/policy.wit`) this SDK builds.
-pub const CONTRACT_VERSION: &str = "1.2.0";
+pub const CONTRACT_VERSION: &str = "1.3.0";
 
 /// An export-control rule set.
 ///
@@ -46,7 +46,7 @@ pub const CONTRACT_VERSION: &str = "1.2.0";
 ///
 ///     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
 ///         let kp = Country::parse("KP").unwrap();
-///         if shipment.destination_country == kp {
+///         if shipment.destination_country() == kp {
 ///             vec![EMBARGO.deny("destination is North Korea")]
 ///         } else {
 ///             vec![]

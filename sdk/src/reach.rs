@@ -22,8 +22,8 @@ use crate::{Shipment, country_sets};
 
 /// Whether the EU rules reach the shipment: exporter or origin country in the EU27.
 pub fn eu_reach(shipment: &Shipment) -> bool {
-    country_sets::EU27.contains(shipment.exporter.country)
-        || country_sets::EU27.contains(shipment.origin_country)
+    country_sets::EU27.contains(shipment.exporter().country())
+        || country_sets::EU27.contains(shipment.origin_country())
 }
 
 /// Whether the goods leave from the Union: the origin country (the country the goods
@@ -31,7 +31,7 @@ pub fn eu_reach(shipment: &Shipment) -> bool {
 /// territory and the transit bans require; an EU exporter's goods sent from a third
 /// country are not exported from the Union.
 pub fn exported_from_eu(shipment: &Shipment) -> bool {
-    country_sets::EU27.contains(shipment.origin_country)
+    country_sets::EU27.contains(shipment.origin_country())
 }
 
 #[cfg(test)]

@@ -43,11 +43,11 @@ impl RegionSet {
     /// # fn check(shipment: &Shipment) -> bool {
     /// shipment
     ///     .receiving_parties()
-    ///     .any(|p| region_sets::CRIMEA_SEVASTOPOL.holds(p.party))
+    ///     .any(|p| region_sets::CRIMEA_SEVASTOPOL.holds(&p.party))
     /// # }
     /// ```
     pub fn holds(&self, party: &Party) -> bool {
-        party.region.as_deref().is_some_and(|r| self.contains(r))
+        party.region().is_some_and(|r| self.contains(r))
     }
 
     /// The first member region that `text` names, in Latin or Cyrillic script: the
@@ -95,24 +95,18 @@ impl RegionSet {
     /// no address.
     ///
     /// ```
-    /// use exportctl_sdk::{region_sets, Country, Party};
-    /// let party = Party {
-    ///     name: "OOO Yug".into(),
-    ///     country: Country::UA,
-    ///     region: None,
-    ///     address: Some("Bolshaya Morskaya 1, Sevastopol, Crimea".into()),
-    ///     registration_date: None,
-    ///     ids: Vec::new(),
-    ///     aliases: Vec::new(),
-    /// };
+    /// use exportctl_sdk::{region_sets, Country, PartyWire};
+    /// let wire = PartyWire::new("OOO Yug", Country::UA, Some("Bolshaya Morskaya 1, Sevastopol, Crimea"), [])?;
+    /// let party = wire.party();
     /// let named = region_sets::CRIMEA_SEVASTOPOL.named_in_address(&party);
     /// assert_eq!(named.map(|n| n.region), Some("Sevastopol"));
+    /// # Ok::<(), exportctl_sdk::WireError>(())
     /// ```
     pub fn named_in_address(&self, party: &Party) -> Option<NamedRegion> {
         if self.holds(party) {
             return None;
         }
-        self.named_in(party.address.as_deref()?)
+        self.named_in(party.address()?)
     }
 }
 
@@ -354,51 +348,40 @@ mod tests {
         );
     }
 
+    /// A shipment whose consignee is in Ukraine with `region` and `address`.
+    fn in_ukraine(region: Option<&str>, address: Option<&str>) -> crate::Shipment<'static> {
+        let mut consignee = serde_json::json!({"name": "P", "country": "UA"});
+        if let Some(region) = region {
+            consignee["region"] = region.into();
+        }
+        if let Some(address) = address {
+            consignee["address"] = address.into();
+        }
+        crate::testing::Doc::on_route("2024-06-03", "DE>UA")
+            .add_line(1, "9403.60", &[])
+            .with(|d| d["consignee"] = consignee)
+            .shipment()
+    }
+
     #[test]
     fn an_address_counts_only_when_the_region_does_not() {
-        let party = |region: Option<&'static str>| crate::Party {
-            name: "P".into(),
-            country: crate::Country::UA,
-            region: region.map(Into::into),
-            address: Some("Sevastopol, Crimea".into()),
-            registration_date: None,
-            ids: Vec::new(),
-            aliases: Vec::new(),
-        };
-        assert!(CRIMEA_SEVASTOPOL.named_in_address(&party(None)).is_some());
-        assert!(
+        let named = |region: Option<&str>, address: Option<&str>| {
             CRIMEA_SEVASTOPOL
-                .named_in_address(&party(Some("UA-30")))
+                .named_in_address(&in_ukraine(region, address).consignee())
                 .is_some()
-        );
-        assert!(
-            CRIMEA_SEVASTOPOL
-                .named_in_address(&party(Some("UA-40")))
-                .is_none()
-        );
-        let no_address = crate::Party {
-            address: None,
-            ..party(None)
         };
-        assert!(CRIMEA_SEVASTOPOL.named_in_address(&no_address).is_none());
+        assert!(named(None, Some("Sevastopol, Crimea")));
+        assert!(named(Some("UA-30"), Some("Sevastopol, Crimea")));
+        assert!(!named(Some("UA-40"), Some("Sevastopol, Crimea")));
+        assert!(!named(None, None));
     }
 
     #[test]
     fn a_party_is_held_by_its_region_only() {
-        let party = |region: Option<&'static str>| crate::Party {
-            name: "P".into(),
-            country: crate::Country::UA,
-            region: region.map(Into::into),
-            address: None,
-            registration_date: None,
-            ids: Vec::new(),
-            aliases: Vec::new(),
-        };
-        assert!(CRIMEA_SEVASTOPOL.holds(&party(Some("UA-40"))));
-        assert!(!CRIMEA_SEVASTOPOL.holds(&party(Some("UA-65"))));
-        assert!(
-            !CRIMEA_SEVASTOPOL.holds(&party(None)),
-            "no region, not in the set"
-        );
+        let held =
+            |region: Option<&str>| CRIMEA_SEVASTOPOL.holds(&in_ukraine(region, None).consignee());
+        assert!(held(Some("UA-40")));
+        assert!(!held(Some("UA-65")));
+        assert!(!held(None), "no region, not in the set");
     }
 }

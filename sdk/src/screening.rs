@@ -49,7 +49,7 @@ pub struct ListMatch {
 ///
 /// impl ScreensParties for Watchlist {
 ///     fn screen_party(&self, party: &Party<'_>, _date: Date) -> Vec<ListMatch> {
-///         if &*party.name != "Example Trading LLC" {
+///         if &*party.name() != "Example Trading LLC" {
 ///             return Vec::new();
 ///         }
 ///         vec![ListMatch {

@@ -8,7 +8,7 @@
 
 use crate::support::{hostile, repo};
 use exportctl::{Host, InstanceMode, PolicySetConfig, SettingOverride, Verdict, Worker};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};

@@ -17,6 +17,8 @@ const SCREENER_1_1: &str = "tests/fixtures/contract-1.1/hostile-screener.wasm";
 
 #[test]
 fn plugins_built_for_contracts_1_0_and_1_1_load_and_judge_as_their_rebuild_does() {
+    // The old plugins read wire format 1 (postcard), the rebuild format 2: the same
+    // findings word for word show the host writes both faithfully.
     for (fixture, version) in [(KZ_1_0, "1.0.0"), (KZ_1_1, "1.1.0")] {
         let dir = temp_dir();
         let old = write(
@@ -67,6 +69,13 @@ fn plugins_built_for_contracts_1_0_and_1_1_load_and_judge_as_their_rebuild_does(
         assert!(
             inspect.stdout.contains(&format!("contract:  {version}")),
             "{}",
+            inspect.stdout
+        );
+        assert!(
+            inspect
+                .stdout
+                .contains("wire:      shipment wire format 1\n"),
+            "a plugin without `shipment-reader` reads format 1: {}",
             inspect.stdout
         );
         assert!(
@@ -146,13 +155,18 @@ fn only_plugins_that_implement_it_export_the_party_screener() {
             .iter()
             .map(|e| e.as_str().unwrap())
             .collect();
-        assert!(exports.contains(&"exportctl:policy/evaluator@1.2.0"), "{p}");
+        assert!(exports.contains(&"exportctl:policy/evaluator@1.3.0"), "{p}");
         assert!(
-            exports.contains(&"exportctl:policy/subject-evaluator@1.2.0"),
+            exports.contains(&"exportctl:policy/subject-evaluator@1.3.0"),
             "every plugin built with the SDK keys its findings: {p}"
         );
-        assert_eq!(p["contract_version"], "1.2.0", "{p}");
-        let screens = exports.contains(&"exportctl:policy/party-screener@1.2.0");
+        assert!(
+            exports.contains(&"exportctl:policy/shipment-reader@1.3.0"),
+            "every plugin built with the SDK says which wire format it reads: {p}"
+        );
+        assert_eq!(p["contract_version"], "1.3.0", "{p}");
+        assert_eq!(p["wire_format"], 2, "{p}");
+        let screens = exports.contains(&"exportctl:policy/party-screener@1.3.0");
         assert_eq!(p["screens_parties"], screens, "{p}");
         if screens {
             screeners.push(p["id"].as_str().unwrap());

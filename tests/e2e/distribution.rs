@@ -467,9 +467,12 @@ fn inspect_shows_metadata_hash_interface_and_signature_status() {
     for expected in [
         "policy:    kz-export-control 1.0.0",
         "sha256:    ",
-        "contract:  1.2.0",
-        "imports:   exportctl:policy/host@1.2.0",
-        "exports:   exportctl:policy/subject-evaluator@1.2.0, exportctl:policy/evaluator@1.2.0",
+        "contract:  1.3.0",
+        "wire:      shipment wire format 2",
+        "imports:   exportctl:policy/host@1.3.0",
+        "exportctl:policy/shipment-reader@1.3.0",
+        "exportctl:policy/subject-evaluator@1.3.0",
+        "exportctl:policy/evaluator@1.3.0",
         "signature: none",
     ] {
         assert!(run.stdout.contains(expected), "{expected}: {}", run.stdout);

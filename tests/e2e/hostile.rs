@@ -565,8 +565,18 @@ fn a_plugin_built_for_another_contract_version_is_refused_at_load() {
     let err = refused(&hostile("contract-v2"));
     assert!(
         err.contains(
-            "built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.2.0"
+            "built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.3.0"
         ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_plugin_reading_a_wire_format_the_host_does_not_write_is_refused_at_load() {
+    let err = refused(&hostile("wire-v3"));
+    assert!(
+        err.contains("it reads shipment wire format 3, but this host writes formats 1 and 2")
+            && err.contains("rebuild it with an exportctl-sdk that writes format 2"),
         "{err}"
     );
 }

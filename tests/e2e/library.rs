@@ -88,7 +88,7 @@ fn a_worker_times_each_policy_in_force_and_only_when_asked() {
     );
     let text =
         std::fs::read_to_string(repo().join("tests/examples/de-furniture-to-kz.json")).unwrap();
-    let shipment = exportctl_sdk::Shipment::from_json(&text).unwrap();
+    let shipment = exportctl_sdk::validated::Shipment::from_json(&text).unwrap();
     let timed = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&timed);
     let mut worker = host.worker().on_timing(move |policy, took| {

@@ -208,6 +208,7 @@ pub fn hostile(name: &str) -> PathBuf {
             "hostile-slow",
             "hostile-extra-host-fn",
             "hostile-contract-v2",
+            "hostile-wire-v3",
             "hostile-screener",
         ]
         .iter()

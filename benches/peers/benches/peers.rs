@@ -31,7 +31,7 @@ use exportctl_peers_bench::reference::plain::PlainShipment;
 use exportctl_peers_bench::reference::rego::RegoRule;
 use exportctl_peers_bench::sandbox::MODES;
 use exportctl_peers_bench::scenarios::{Scenario, scenarios};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use table::{header, row, section, us};
@@ -131,7 +131,7 @@ const EXPORTCTL_REUSED: usize = 7;
 fn finding_kinds(engines: &ChplEngines, scenarios: &[Scenario]) {
     for scenario in scenarios {
         let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
-        for s in &scenario.shipments {
+        for s in &scenario.views {
             for f in chpl::native(&engines.native, s).0 {
                 *kinds.entry((f.rule, f.outcome)).or_default() += 1;
             }
@@ -194,7 +194,7 @@ fn reference_rows(
 
     let native = &engines.native;
     stats.push(time_per_item(REPS, n, || {
-        for s in shipments {
+        for s in &scenario.views {
             black_box(native_denies(native, black_box(s)));
         }
         Ok(())
@@ -293,7 +293,7 @@ fn chpl_rows(engines: &mut ChplEngines, scenario: &Scenario) -> Result<Vec<Stat>
 
     let native = &engines.native;
     stats.push(time_per_item(REPS, n, || {
-        for s in shipments {
+        for s in &scenario.views {
             black_box(chpl::native(native, black_box(s)));
         }
         Ok(())

@@ -13,7 +13,8 @@ use crate::reference::rego::RegoRule;
 use crate::sandbox;
 use crate::scenarios::Scenario;
 use exportctl::{Host, InstanceMode};
-use exportctl_sdk::{Outcome, Policy, Shipment, configure};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Outcome, Policy, configure};
 use peers_chpl_russia::ChplRussia;
 use std::sync::Arc;
 
@@ -48,7 +49,7 @@ impl ReferenceEngines {
 }
 
 /// Whether the exportctl policy, run natively, denies the shipment.
-pub fn native_denies(policy: &ChplRussia, shipment: &Shipment) -> bool {
+pub fn native_denies(policy: &ChplRussia, shipment: &exportctl_sdk::Shipment) -> bool {
     policy
         .evaluate(shipment)
         .iter()
@@ -66,8 +67,13 @@ pub fn check_reference(
     let mut fresh = engines.host.worker_with(InstanceMode::Fresh);
     for scenario in scenarios {
         let mut count = 0;
-        for (shipment, document) in scenario.shipments.iter().zip(&scenario.documents) {
-            let expected = native_denies(&engines.native, shipment);
+        for ((shipment, document), view) in scenario
+            .shipments
+            .iter()
+            .zip(&scenario.documents)
+            .zip(&scenario.views)
+        {
+            let expected = native_denies(&engines.native, view);
             count += usize::from(expected);
             let check = |engine: &'static str, got: bool| {
                 agree(
@@ -146,8 +152,13 @@ pub fn check_chpl(
     let mut fresh = engines.host.worker_with(InstanceMode::Fresh);
     for scenario in scenarios {
         let mut count = 0;
-        for (shipment, document) in scenario.shipments.iter().zip(&scenario.documents) {
-            let expected = crate::chpl::native(&engines.native, shipment);
+        for ((shipment, document), view) in scenario
+            .shipments
+            .iter()
+            .zip(&scenario.documents)
+            .zip(&scenario.views)
+        {
+            let expected = crate::chpl::native(&engines.native, view);
             count += usize::from(expected != Decision::default());
             let check = |engine: &'static str, got: Decision| {
                 agree(

@@ -7,7 +7,7 @@
 use crate::PeersError;
 use crate::corpus;
 use crate::hs_codes::HsCodes;
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 
 /// One scenario: its documents and the shipments validated from them.
 pub struct Scenario {
@@ -17,6 +17,9 @@ pub struct Scenario {
     pub documents: Vec<String>,
     /// The same, parsed and validated.
     pub shipments: Vec<Shipment<'static>>,
+    /// The same, as a policy reads them (written in the wire format once): what
+    /// the native rows judge.
+    pub views: Vec<exportctl_sdk::Shipment<'static>>,
 }
 
 /// The two scenarios over the first `limit` shipments of the corpus (all of it if
@@ -88,10 +91,16 @@ fn scenario(name: &'static str, documents: Vec<String>) -> Result<Scenario, Peer
                 source: Box::new(source),
             })
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let views = shipments
+        .iter()
+        .map(|s| s.to_view())
+        .collect::<Result<_, _>>()
+        .map_err(|e| PeersError::Corpus(e.to_string()))?;
     Ok(Scenario {
         name,
         documents,
         shipments,
+        views,
     })
 }

@@ -46,7 +46,7 @@ fn every_engine_reaches_the_same_chpl_diversion_decision() -> Result<(), Box<dyn
     // Every kind of finding occurs, so every part of the rules was compared.
     let kinds: BTreeSet<(String, String)> = scenarios
         .iter()
-        .flat_map(|s| &s.shipments)
+        .flat_map(|s| &s.views)
         .flat_map(|s| chpl::native(&engines.native, s).0)
         .map(|f| (f.rule, f.outcome))
         .collect();

@@ -6,7 +6,7 @@
 use crate::BoxError;
 use crate::table::{header, row};
 use exportctl::{Host, InstanceMode, PolicySetConfig};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 
 /// Fuel budgets each policy finishes every corpus shipment within, against the
 /// default budget ([`exportctl::Limits::DEFAULT_FUEL`]): a policy that needs a

@@ -42,7 +42,7 @@ mod wire;
 
 use corpus::{SEED, SHIPMENTS};
 use exportctl::{Host, PolicySetConfig};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use hs_codes::HsCodes;
 use samples::Samples;
 use scenario::Kind;

@@ -10,7 +10,8 @@ use crate::scenario::Kind;
 use crate::table::{header, per_second, ratio, row, us_f};
 use crate::throughput::{PolicyTimes, SetTimes};
 use exportctl::{Host, InstanceMode, Verdict};
-use exportctl_sdk::{Finding, Outcome, Shipment};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{ControlCode, Finding, Outcome};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -51,11 +52,17 @@ pub fn corpus_report(
             .iter()
             .any(|l| chpl.iter().any(|(code, _)| l.hs_code.matches(code)))),
         count(&|s: &Shipment| s.lines.iter().any(|l| !l.control_codes.is_empty())),
-        count(&|s: &Shipment| s.lines.iter().any(|l| l.is_military())),
-        count(&|s: &Shipment| s.lines.iter().any(|l| l.is_dual_use())),
+        count(&|s: &Shipment| s
+            .lines
+            .iter()
+            .any(|l| l.control_codes.iter().any(ControlCode::is_military))),
+        count(&|s: &Shipment| s
+            .lines
+            .iter()
+            .any(|l| l.control_codes.iter().any(ControlCode::is_dual_use))),
         count(&|s: &Shipment| matches!(s.destination_country.as_str(), "RU" | "BY")),
         count(&|s: &Shipment| s.consignee.country.as_str() == "RU"
-            || s.end_user().party.country.as_str() == "RU"),
+            || s.end_user.as_ref().unwrap_or(&s.consignee).country.as_str() == "RU"),
         count(&|s: &Shipment| s.transit_countries.iter().any(|c| c.as_str() == "KZ")),
         count(&|s: &Shipment| s
             .transit_countries
@@ -181,8 +188,12 @@ fn native_agreement(
             let Some(native) = &p.native else { continue };
             evaluations += 1;
             // The SDK bounds every finding leaving the sandbox; the native call does too.
-            let native: Vec<_> = native(s)
-                .into_iter()
+            // A shipment that cannot be written has no native findings: it shows as a
+            // mismatch, never as a silent skip.
+            let view = s.to_view().ok();
+            let native: Vec<_> = view
+                .iter()
+                .flat_map(native)
                 .map(Finding::within_host_limits)
                 .map(|f| (f.rule, f.outcome, f.lines, f.parties, f.message))
                 .collect();

@@ -4,7 +4,7 @@
 //! generated corpus.
 
 use crate::BoxError;
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use serde_json::json;
 
 /// Hand-written shipments for the single-shipment tables.

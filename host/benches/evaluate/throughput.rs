@@ -8,7 +8,7 @@ use crate::policies::{NativePolicy, OnePolicy, native_policy};
 use crate::table::{COMPARISON, comparison_row, header, per_second, ratio, row, section, us};
 use crate::timing::{REPS, Stat, time_per_item};
 use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::borrow::Borrow;
 use std::hint::black_box;
 use std::sync::Arc;
@@ -70,11 +70,15 @@ pub fn whole_set(
         .iter()
         .filter_map(|p| p.native.as_ref().map(|n| (p, n)))
         .collect();
+    let views: Vec<exportctl_sdk::Shipment<'static>> = corpus
+        .iter()
+        .map(Shipment::to_view)
+        .collect::<Result<_, _>>()?;
     let native = time_per_item(REPS, corpus.len(), || {
-        for s in corpus {
+        for (s, view) in corpus.iter().zip(&views) {
             for (p, native) in &natives {
                 if p.in_force.contains(s.as_of) {
-                    black_box(native(s));
+                    black_box(native(view));
                 }
             }
         }
@@ -86,7 +90,7 @@ pub fn whole_set(
             let wire = s.to_wire()?;
             for (p, native) in &natives {
                 if p.in_force.contains(s.as_of) {
-                    black_box(native(&Shipment::from_wire(&wire)?));
+                    black_box(native(&exportctl_sdk::Shipment::from_wire(&wire)?));
                 }
             }
         }
@@ -155,15 +159,19 @@ pub fn per_policy(
             row(&label, &[us(fresh), us(reused), "no native".into()]);
             continue;
         };
+        let views: Vec<exportctl_sdk::Shipment<'static>> = subset
+            .iter()
+            .map(|s| s.to_view())
+            .collect::<Result<_, _>>()?;
         let native_rules = time_per_item(REPS, subset.len(), || {
-            for &s in &subset {
-                black_box(native(s));
+            for view in &views {
+                black_box(native(view));
             }
             Ok(())
         })?;
         let native_wire = time_per_item(REPS, subset.len(), || {
             for &s in &subset {
-                black_box(native(&Shipment::from_wire(&s.to_wire()?)?));
+                black_box(native(&exportctl_sdk::Shipment::from_wire(&s.to_wire()?)?));
             }
             Ok(())
         })?;

@@ -1,13 +1,14 @@
-//! The boundary between host and plugin: a shipment crosses as one postcard
-//! buffer (`Shipment::to_wire`). How large that buffer is on the corpus and
-//! what encoding and decoding cost natively, so section 6 can tell the codec's
-//! share of a call from the sandbox's.
+//! The boundary between host and plugin: a shipment crosses as one buffer in wire
+//! format 2 (`validated::Shipment::to_wire`, read in place by
+//! `Shipment::from_wire`). How large that buffer is on the corpus and what writing
+//! and checking it cost natively, so section 6 can tell the codec's share of a
+//! call from the sandbox's.
 
 use crate::BoxError;
 use crate::samples::Samples;
 use crate::table::{header, row, section, us};
 use crate::timing::{REPS, Stat, time_calls, time_per_item};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::hint::black_box;
 
 /// The boundary section: wire sizes of the corpus and the native cost of
@@ -15,7 +16,7 @@ use std::hint::black_box;
 /// section 6's breakdown).
 pub fn boundary(corpus: &[Shipment], samples: &Samples) -> Result<Vec<(Stat, Stat)>, BoxError> {
     section(
-        "Boundary: the shipment crosses as one postcard buffer (Shipment::to_wire), findings as WIT records",
+        "Boundary: the shipment crosses as one buffer in wire format 2 (to_wire; from_wire checks it), findings as WIT records",
     );
     let mut sizes: Vec<usize> = corpus
         .iter()
@@ -43,7 +44,7 @@ pub fn boundary(corpus: &[Shipment], samples: &Samples) -> Result<Vec<(Stat, Sta
         .collect::<Result<_, _>>()?;
     let decode = time_per_item(REPS, corpus.len(), || {
         for w in &wires {
-            black_box(Shipment::from_wire(w)?);
+            black_box(exportctl_sdk::Shipment::from_wire(w)?);
         }
         Ok(())
     })?;
@@ -64,7 +65,7 @@ pub fn sample_codec(samples: &Samples) -> Result<Vec<(Stat, Stat)>, BoxError> {
             Ok(())
         })?;
         let decode = time_calls(|| {
-            black_box(Shipment::from_wire(black_box(&wire))?);
+            black_box(exportctl_sdk::Shipment::from_wire(black_box(&wire))?);
             Ok(())
         })?;
         row(

@@ -23,8 +23,8 @@ use exportctl::{
     CapturedDecision, DecisionRecorder, Host, InvalidInput, JudgeOptions, RecordBuildError, Sink,
     Verdict, Worker, judge,
 };
-use exportctl_sdk::Shipment;
 use exportctl_sdk::input::{self, Document, InputLimits};
+use exportctl_sdk::validated::Shipment;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -20,7 +20,8 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                     "id": m.id, "name": m.name, "version": m.version.to_string(), "publisher": m.publisher,
                     "jurisdiction": m.jurisdiction, "legal_basis": m.legal_basis,
                     "valid_from": m.valid_from.to_string(), "valid_to": m.valid_to.map(|d| d.to_string()),
-                    "contract_version": m.contract_version, "screens_parties": p.plugin.screens_parties(),
+                    "contract_version": m.contract_version, "wire_format": p.plugin.wire_format(),
+                    "screens_parties": p.plugin.screens_parties(),
                     "exports": p.plugin.exports(), "sources": m.sources, "limitations": m.limitations,
                     "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode, "signed_by": p.signer.to_string(),
                     "limits": { "fuel": p.limits.fuel, "memory_mib": p.limits.memory_bytes >> 20 },
@@ -35,7 +36,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                 writeln!(out, "  in force:     {} to {until}", m.valid_from)?;
                 writeln!(out, "  mode:         {}", match p.mode { exportctl::Mode::Enforce => "enforce", exportctl::Mode::Monitor => "monitor" })?;
                 writeln!(out, "  signed by:    {}", p.signer)?;
-                writeln!(out, "  plugin:       {} (contract {})", p.plugin.name(), m.contract_version)?;
+                writeln!(out, "  plugin:       {} (contract {}, shipment wire format {})", p.plugin.name(), m.contract_version, p.plugin.wire_format())?;
                 if p.plugin.screens_parties() {
                     writeln!(out, "  screens:      parties on their own too (`exportctl rescreen`)")?;
                 }

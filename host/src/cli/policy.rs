@@ -191,6 +191,7 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
                 m.valid_to.map_or("open end".to_owned(), |d| d.to_string())
             );
             println!("contract:  {}", m.contract_version);
+            println!("wire:      shipment wire format {}", loaded.wire_format());
             println!("imports:   {}", list(loaded.imports()));
             println!("exports:   {}", list(loaded.exports()));
             for s in &m.sources {

@@ -9,7 +9,7 @@
 
 use exportctl::{DecisionRecorder, InvalidInput, RecordBuildError, Sink, Verdict};
 use exportctl_audit::{RecordError, Recorder, Ticket};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 use std::collections::VecDeque;
 use std::io;
 use std::sync::Arc;

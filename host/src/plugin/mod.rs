@@ -8,8 +8,10 @@ mod metadata;
 pub use metadata::PluginMetadata;
 
 use crate::bindings::optional::exports::exportctl::policy::party_screener::GuestIndices;
+use crate::bindings::optional::exports::exportctl::policy::shipment_reader::GuestIndices as ReaderIndices;
 use crate::bindings::optional::exports::exportctl::policy::subject_evaluator::GuestIndices as SubjectIndices;
 use crate::bindings::{PolicyIndices, PolicyPre};
+use crate::encode::WireFormat;
 use crate::engine::{EngineSettings, Runtime};
 use crate::error::{ContractError, LoadError, MetadataError, NotAComponent};
 use crate::limits::Limits;
@@ -18,24 +20,31 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
 /// The contract versions this host loads, oldest first: a minor version only
-/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 and 1.2.0 added.
-pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "1.2.0"];
+/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 to 1.3.0 added.
+pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "1.2.0", "1.3.0"];
 
 /// [`CONTRACT_VERSIONS`] as error messages name them.
-const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.2.0";
+const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.3.0";
 
 /// The interface every plugin must export, with the contract version this host
 /// builds (a plugin may export it at any of [`CONTRACT_VERSIONS`]).
-pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.2.0";
+pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.3.0";
 
 /// The optional party screener (contract 1.1.0): a plugin that exports it (at
 /// 1.1.0 or later) can screen a business partner without a shipment.
-pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.2.0";
+pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.3.0";
 
 /// The optional keyed evaluator (contract 1.2.0): a plugin that exports it is
 /// asked `evaluate-with-subjects` instead of `evaluate`, and its findings carry
 /// their subjects.
-pub const SUBJECT_EVALUATOR_EXPORT: &str = "exportctl:policy/subject-evaluator@1.2.0";
+pub const SUBJECT_EVALUATOR_EXPORT: &str = "exportctl:policy/subject-evaluator@1.3.0";
+
+/// The optional shipment reader (contract 1.3.0): the wire format a plugin
+/// reads. A plugin without it reads format 1.
+pub const SHIPMENT_READER_EXPORT: &str = "exportctl:policy/shipment-reader@1.3.0";
+
+/// The shipment wire formats this host writes, as error messages name them.
+const WIRE_FORMATS_TEXT: &str = "1 and 2";
 
 /// What a plugin may import: the contract's log, and the contract's own type
 /// definitions, at a version this host loads. Nothing else: no WASI, no clock,
@@ -47,6 +56,8 @@ const ALLOWED_IMPORTS: &[&str] = &[
     "exportctl:policy/types@1.1.0",
     "exportctl:policy/host@1.2.0",
     "exportctl:policy/types@1.2.0",
+    "exportctl:policy/host@1.3.0",
+    "exportctl:policy/types@1.3.0",
 ];
 
 /// A compiled, checked plugin, ready to be instantiated.
@@ -64,6 +75,8 @@ pub struct Plugin {
     screener: Option<GuestIndices>,
     /// Where its keyed evaluator is, if it exports one.
     subjects: Option<SubjectIndices>,
+    /// The shipment encoding it reads.
+    wire_format: WireFormat,
     metadata: PluginMetadata,
 }
 
@@ -116,13 +129,34 @@ impl Plugin {
                 source: ContractError::Link(e.into()),
             }
         })?;
-        let raw = pre
+        let instance = pre
+            .instance_pre()
             .instantiate(&mut store)
+            .map_err(link_error)?;
+        let raw = evaluator
+            .load(&mut store, &instance)
             .and_then(|world| world.exportctl_policy_evaluator().call_metadata(&mut store))
             .map_err(|e| LoadError::Metadata {
                 plugin: name.to_owned(),
                 source: MetadataError::Call(e.into()),
             })?;
+        let wire_format = match exports_interface(&exports, SHIPMENT_READER_EXPORT) {
+            false => WireFormat::Postcard,
+            true => {
+                let found = ReaderIndices::new(pre.instance_pre())
+                    .and_then(|reader| reader.load(&mut store, &instance))
+                    .and_then(|reader| reader.call_wire_format(&mut store))
+                    .map_err(link_error)?;
+                WireFormat::from_number(found).ok_or_else(|| LoadError::Contract {
+                    plugin: name.to_owned(),
+                    source: ContractError::WireFormat {
+                        found,
+                        written: WIRE_FORMATS_TEXT,
+                        current: exportctl_sdk::wire::WIRE_FORMAT,
+                    },
+                })?
+            }
+        };
         let metadata = PluginMetadata::from_raw(raw).map_err(|reason| LoadError::Metadata {
             plugin: name.to_owned(),
             source: MetadataError::Invalid(reason),
@@ -137,6 +171,7 @@ impl Plugin {
             evaluator,
             screener,
             subjects,
+            wire_format,
             metadata,
         })
     }
@@ -200,6 +235,16 @@ impl Plugin {
     /// contract's `subject-evaluator`, 1.2.0).
     pub fn keys_findings(&self) -> bool {
         self.subjects.is_some()
+    }
+
+    /// The shipment wire format the plugin reads: 2 for plugins built for contract
+    /// 1.3.0 and later with the SDK, 1 for older ones.
+    pub fn wire_format(&self) -> u32 {
+        self.wire_format.number()
+    }
+
+    pub(crate) fn wire(&self) -> WireFormat {
+        self.wire_format
     }
 
     pub(crate) fn pre(&self) -> &PolicyPre<StoreState> {

@@ -26,8 +26,8 @@ use exportctl::{
     CapturedDecision, DecisionRecorder, InvalidInput, JudgeOptions, Sink, Verdict, Worker, judge,
 };
 use exportctl_audit::{DecisionId, DecisionRecord, Receipt, RecordError, Ticket};
-use exportctl_sdk::Shipment;
 use exportctl_sdk::input::{self, InputFormat, InputLimits};
+use exportctl_sdk::validated::Shipment;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;

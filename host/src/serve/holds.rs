@@ -468,7 +468,7 @@ async fn rejudge(
     let verdict = state
         .pool
         .run(Arc::clone(&active.host), move |worker| {
-            exportctl_sdk::Shipment::deserialize(&shipment)
+            exportctl_sdk::validated::Shipment::deserialize(&shipment)
                 .map(|parsed| worker.evaluate(&parsed))
                 .map_err(|e| format!("decision {id}: the recorded shipment cannot be read: {e}"))
         })

@@ -16,7 +16,7 @@ pub const MAX_NAMED_LINES: usize = 20;
 #[derive(Debug, Clone, Copy)]
 pub struct ChplLine<'a> {
     /// The line.
-    pub line: &'a Line<'a>,
+    pub line: Line<'a>,
     /// Its tier.
     pub tier: Tier,
 }
@@ -32,9 +32,9 @@ impl<'a> ChplLines<'a> {
     /// HS-6 subheadings. National 8- and 10-digit codes match their subheading.
     pub fn of(shipment: &'a Shipment) -> ChplLines<'a> {
         let lines = shipment
-            .lines
+            .lines()
             .iter()
-            .filter_map(|line| chpl::tier(&line.hs_code).map(|tier| ChplLine { line, tier }))
+            .filter_map(|line| chpl::tier(&line.hs_code()).map(|tier| ChplLine { line, tier }))
             .collect();
         ChplLines { lines }
     }
@@ -51,7 +51,7 @@ impl<'a> ChplLines<'a> {
 
     /// The line numbers, for [`exportctl_sdk::Finding::lines`].
     pub fn numbers(&self) -> Vec<u32> {
-        self.lines.iter().map(|l| l.line.line).collect()
+        self.lines.iter().map(|l| l.line.number()).collect()
     }
 
     /// The tiers present, most critical first.
@@ -67,7 +67,14 @@ impl<'a> ChplLines<'a> {
             .lines
             .iter()
             .take(MAX_NAMED_LINES)
-            .map(|l| format!("line {} ({}, {})", l.line.line, l.line.hs_code, l.tier))
+            .map(|l| {
+                format!(
+                    "line {} ({}, {})",
+                    l.line.number(),
+                    l.line.hs_code(),
+                    l.tier
+                )
+            })
             .collect();
         let rest = self.lines.len().saturating_sub(MAX_NAMED_LINES);
         if rest > 0 {

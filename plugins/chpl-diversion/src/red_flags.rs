@@ -95,7 +95,7 @@ fn label(party: PartyRef<'_>) -> String {
         PartyPath::EndUser => "end user".to_owned(),
         PartyPath::Other(i) => format!("other_parties[{i}]"),
     };
-    format!("{role} `{}`", party.party.name)
+    format!("{role} `{}`", party.party.name())
 }
 
 /// The consignee, or the named end user, was registered after 24 Feb 2022 (strictly after:
@@ -104,11 +104,11 @@ fn founded_after_invasion(shipment: &Shipment) -> Option<RedFlag> {
     let candidates = [
         Some(PartyRef {
             path: PartyPath::Consignee,
-            party: &shipment.consignee,
+            party: shipment.consignee(),
         }),
-        shipment.end_user.as_ref().map(|party| PartyRef {
+        shipment.named_end_user().as_ref().map(|party| PartyRef {
             path: PartyPath::EndUser,
-            party,
+            party: *party,
         }),
     ];
     let young: Vec<(PartyRef<'_>, Date)> = candidates
@@ -116,7 +116,7 @@ fn founded_after_invasion(shipment: &Shipment) -> Option<RedFlag> {
         .flatten()
         .filter_map(|p| {
             p.party
-                .registration_date
+                .registration_date()
                 .filter(|d| *d > INVASION)
                 .map(|d| (p, d))
         })
@@ -150,9 +150,9 @@ fn words(name: &str) -> impl Iterator<Item = String> + '_ {
 /// (case, punctuation, script and legal forms dropped); a name of legal forms only has
 /// none.
 fn name_keys(party: &Party) -> Vec<String> {
-    std::iter::once(&party.name)
-        .chain(&party.aliases)
-        .filter_map(|n| entity_name::comparison_key(n))
+    std::iter::once(party.name())
+        .chain(party.aliases())
+        .filter_map(entity_name::comparison_key)
         .collect()
 }
 
@@ -168,8 +168,8 @@ fn same_entity(a: &Party, b: &Party) -> bool {
             .collect::<String>()
             .to_lowercase()
     };
-    let same_id = a.ids.iter().any(|(key, value)| {
-        b.ids.iter().any(|(k, v)| {
+    let same_id = a.ids().any(|(key, value)| {
+        b.ids().any(|(k, v)| {
             k.eq_ignore_ascii_case(key) && !digits(value).is_empty() && digits(v) == digits(value)
         })
     });
@@ -179,8 +179,8 @@ fn same_entity(a: &Party, b: &Party) -> bool {
 /// The first word of the party's name or aliases (lower case) that starts with a
 /// forwarder word.
 fn forwarder_word(party: &Party, forwarder_words: &[String]) -> Option<String> {
-    std::iter::once(&party.name)
-        .chain(&party.aliases)
+    std::iter::once(party.name())
+        .chain(party.aliases())
         .find_map(|name| {
             words(name).find(|w| forwarder_words.iter().any(|f| w.starts_with(f.as_str())))
         })
@@ -195,21 +195,21 @@ fn forwarder_as_end_user(shipment: &Shipment, forwarder_words: &[String]) -> Opt
         PartyPath::EndUser => label(end_user),
         _ => format!("{} (the end user, as none is named)", label(end_user)),
     };
-    let forwarder = shipment.other_parties.iter().enumerate().find(|(_, o)| {
-        o.role == PartyRole::FreightForwarder && same_entity(end_user.party, &o.party)
+    let forwarder = shipment.other_parties().enumerate().find(|(_, o)| {
+        o.role() == PartyRole::FreightForwarder && same_entity(&end_user.party, &o.party())
     });
     if let Some((i, o)) = forwarder {
         return Some(RedFlag {
             kind: RedFlagKind::ForwarderAsEndUser,
             message: format!(
                 "{who} is the freight forwarder `{}` (other_parties[{i}])",
-                o.party.name
+                o.party().name()
             ),
             parties: vec![end_user.path, PartyPath::Other(i)],
             legal_basis: None,
         });
     }
-    forwarder_word(end_user.party, forwarder_words).map(|word| RedFlag {
+    forwarder_word(&end_user.party, forwarder_words).map(|word| RedFlag {
         kind: RedFlagKind::ForwarderAsEndUser,
         message: format!("{who} has a freight forwarder's name (`{word}`)"),
         parties: vec![end_user.path],
@@ -236,23 +236,26 @@ fn route_through_russia_belarus(shipment: &Shipment) -> Option<RedFlag> {
     })
 }
 
-/// The contract does not show a no-Russia clause (`contract.no_russia_clause` is not
+/// The contract does not show a no-Russia clause (`contract.no_russia_clause()` is not
 /// `true`). From 20 Mar 2024 it cites Art. 12g of Reg. (EU) 833/2014 where EU rules bind the
 /// exporter (not for Annex VIII partner destinations, which need no clause); from 19 May 2023 it is a general red flag
 /// of FIN-2023-Alert004; before that it is not flagged.
 fn no_russia_clause(shipment: &Shipment, eu_bound: bool) -> Option<RedFlag> {
-    let clause = shipment.contract.as_ref().and_then(|c| c.no_russia_clause);
-    if clause == Some(true) || shipment.as_of < FIN_2023_ALERT004 {
+    let clause = shipment
+        .contract()
+        .as_ref()
+        .and_then(|c| c.no_russia_clause());
+    if clause == Some(true) || shipment.as_of() < FIN_2023_ALERT004 {
         return None;
     }
-    let what = match (&shipment.contract, clause) {
+    let what = match (&shipment.contract(), clause) {
         (None, _) => "no contract is given, so no no-Russia clause is shown",
         (Some(_), None) => "the contract does not say whether it has a no-Russia clause",
         (Some(_), Some(_)) => "the contract has no no-Russia clause",
     };
     let art_12g = eu_bound
-        && shipment.as_of >= ART_12G_FROM
-        && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country);
+        && shipment.as_of() >= ART_12G_FROM
+        && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country());
     let (message, legal_basis) = if art_12g {
         (
             format!(
@@ -287,22 +290,30 @@ fn no_russia_clause(shipment: &Shipment, eu_bound: bool) -> Option<RedFlag> {
 /// (payment from a third country).
 fn third_country_payer(shipment: &Shipment) -> Option<RedFlag> {
     let buyer_countries = [
-        shipment.consignee.country,
-        shipment.end_user().party.country,
+        shipment.consignee().country(),
+        shipment.end_user().party.country(),
     ];
-    let payers: Vec<(usize, &Party)> = shipment
-        .other_parties
+    let payers: Vec<(usize, Party)> = shipment
+        .other_parties()
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.role == PartyRole::Payer && !buyer_countries.contains(&o.party.country))
-        .map(|(i, o)| (i, &o.party))
+        .filter(|(_, o)| {
+            o.role() == PartyRole::Payer && !buyer_countries.contains(&o.party().country())
+        })
+        .map(|(i, o)| (i, o.party()))
         .collect();
     if payers.is_empty() {
         return None;
     }
     let described: Vec<String> = payers
         .iter()
-        .map(|(i, p)| format!("payer `{}` (other_parties[{i}]) in {}", p.name, p.country))
+        .map(|(i, p)| {
+            format!(
+                "payer `{}` (other_parties[{i}]) in {}",
+                p.name(),
+                p.country()
+            )
+        })
         .collect();
     Some(RedFlag {
         kind: RedFlagKind::ThirdCountryPayer,

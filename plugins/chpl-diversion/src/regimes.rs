@@ -39,11 +39,11 @@ impl Regimes {
             eu: nexus(shipment, lines, eu, "EU"),
             us: nexus(shipment, lines, us, "US").or_else(|| {
                 lines.iter().find_map(|l| {
-                    let share = l.line.us_content_percent?;
+                    let share = l.line.us_content_percent()?;
                     (share > US_DE_MINIMIS_PERCENT).then(|| {
                         format!(
                             "line {} holds {share} % US content, above the 25 % de minimis level",
-                            l.line.line
+                            l.line.number()
                         )
                     })
                 })
@@ -80,15 +80,18 @@ fn nexus(
     wanted: impl Fn(Country) -> bool,
     name: &str,
 ) -> Option<String> {
-    if wanted(shipment.exporter.country) {
-        return Some(format!("exporter in {}", shipment.exporter.country));
+    if wanted(shipment.exporter().country()) {
+        return Some(format!("exporter in {}", shipment.exporter().country()));
     }
-    if wanted(shipment.origin_country) {
-        return Some(format!("{name} origin {}", shipment.origin_country));
+    if wanted(shipment.origin_country()) {
+        return Some(format!("{name} origin {}", shipment.origin_country()));
     }
     lines.iter().find_map(|l| {
-        let origin = l.line.origin_country.filter(|c| wanted(*c))?;
-        Some(format!("line {} of {name} origin {origin}", l.line.line))
+        let origin = l.line.origin_country().filter(|c| wanted(*c))?;
+        Some(format!(
+            "line {} of {name} origin {origin}",
+            l.line.number()
+        ))
     })
 }
 

@@ -83,7 +83,7 @@ fn split<'s, 'a, 'l>(
 /// The lists naming `line` on `as_of` that a finding for this exporter may cite as
 /// evidence: Annex XL only where EU rules bind the exporter.
 fn naming(line: &ChplLine<'_>, as_of: Date, regimes: &Regimes) -> Vec<&'static ListVersion> {
-    lists::naming(&line.line.hs_code, as_of)
+    lists::naming(&line.line.hs_code(), as_of)
         .into_iter()
         .filter(|l| l.issuer != Issuer::EuAnnexXl || regimes.eu.is_some())
         .collect()
@@ -102,7 +102,14 @@ fn describe(lines: &[&ChplLine<'_>]) -> String {
     let named: Vec<String> = lines
         .iter()
         .take(MAX_NAMED_LINES)
-        .map(|l| format!("line {} ({}, {})", l.line.line, l.line.hs_code, l.tier))
+        .map(|l| {
+            format!(
+                "line {} ({}, {})",
+                l.line.number(),
+                l.line.hs_code(),
+                l.tier
+            )
+        })
         .collect();
     format!("{}{}", named.join(", "), more(lines, ", "))
 }
@@ -113,16 +120,21 @@ fn evidence(lines: &[&ChplLine<'_>], as_of: Date, regimes: &Regimes) -> String {
     for l in lines.iter().take(MAX_NAMED_LINES) {
         let naming = naming(l, as_of, regimes);
         let text = if naming.is_empty() {
-            match lists::first_naming(&l.line.hs_code) {
+            match lists::first_naming(&l.line.hs_code()) {
                 Some(later) => format!(
                     "line {}: no list named it on {as_of}; {} names it from {}",
-                    l.line.line, later.citation, later.from
+                    l.line.number(),
+                    later.citation,
+                    later.from
                 ),
-                None => format!("line {}: named by no list the policy holds", l.line.line),
+                None => format!(
+                    "line {}: named by no list the policy holds",
+                    l.line.number()
+                ),
             }
         } else {
             let cited: Vec<&str> = naming.iter().map(|n| n.citation).collect();
-            format!("line {}: named by {}", l.line.line, cited.join(", "))
+            format!("line {}: named by {}", l.line.number(), cited.join(", "))
         };
         parts.push(text);
     }
@@ -162,7 +174,7 @@ fn review_basis(
     for list in
         lists::in_force_on(as_of).filter(|l| l.issuer != Issuer::EuAnnexXl || regimes.eu.is_some())
     {
-        if reviewed.iter().any(|l| list.covers(&l.line.hs_code)) {
+        if reviewed.iter().any(|l| list.covers(&l.line.hs_code())) {
             basis.push(list.citation.to_owned());
         }
     }
@@ -184,22 +196,26 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec<Find
     let mut parties: Vec<PartyPath> = Vec::new();
     let mut countries = BTreeSet::new();
 
-    if in_ru_by(shipment.destination_country) {
-        reasons.push(format!("destination {}", shipment.destination_country));
-        countries.insert(shipment.destination_country);
+    if in_ru_by(shipment.destination_country()) {
+        reasons.push(format!("destination {}", shipment.destination_country()));
+        countries.insert(shipment.destination_country());
     }
     for p in shipment.receiving_parties() {
-        if in_ru_by(p.party.country) {
+        if in_ru_by(p.party.country()) {
             let role = shipment.role_name(p.path);
-            reasons.push(format!("{role} `{}` in {}", p.party.name, p.party.country));
+            reasons.push(format!(
+                "{role} `{}` in {}",
+                p.party.name(),
+                p.party.country()
+            ));
             parties.push(p.path);
-            countries.insert(p.party.country);
+            countries.insert(p.party.country());
         }
     }
     if reasons.is_empty() {
         return Vec::new();
     }
-    let as_of = shipment.as_of;
+    let as_of = shipment.as_of();
     let regimes = Regimes::of(shipment, lines);
     let mut eu_law = Vec::new();
     if countries.contains(&Country::RU) {
@@ -218,7 +234,7 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec<Find
         [
             eu_deny
                 .as_deref()
-                .filter(|_| xl.is_some_and(|xl| xl.covers(&l.line.hs_code))),
+                .filter(|_| xl.is_some_and(|xl| xl.covers(&l.line.hs_code()))),
             us_deny.as_deref(),
         ]
     });
@@ -233,7 +249,7 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec<Find
                     reasons.join("; "),
                     regimes.describe()
                 ))
-                .lines(denied.iter().map(|l| l.line.line))
+                .lines(denied.iter().map(|l| l.line.number()))
                 .legal_basis(format!("{}; {}", laws.join("; "), tiers(&denied))),
         );
     }
@@ -253,7 +269,7 @@ pub fn to_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec<Find
                     regimes.describe(),
                     evidence(&reviewed, as_of, &regimes)
                 ))
-                .lines(reviewed.iter().map(|l| l.line.line))
+                .lines(reviewed.iter().map(|l| l.line.number()))
                 .legal_basis(basis.join("; ")),
         );
     }
@@ -274,7 +290,7 @@ pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec
     if through.is_empty() {
         return Vec::new();
     }
-    let as_of = shipment.as_of;
+    let as_of = shipment.as_of();
     let regimes = Regimes::of(shipment, lines);
     let mut bans = Vec::new();
     if through.contains(&Country::RU) && as_of >= RU_TRANSIT_BAN_FROM {
@@ -290,7 +306,7 @@ pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec
     let (denied, laws, reviewed) = split(lines, |l| {
         [
             ban.as_deref()
-                .filter(|_| xl.is_some_and(|xl| xl.covers(&l.line.hs_code))),
+                .filter(|_| xl.is_some_and(|xl| xl.covers(&l.line.hs_code()))),
             None,
         ]
     });
@@ -298,7 +314,7 @@ pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec
     let route = format!(
         "routed through {} to {}",
         shown.join(", "),
-        shipment.destination_country
+        shipment.destination_country()
     );
     let mut findings = Vec::new();
     if !denied.is_empty() {
@@ -309,7 +325,7 @@ pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec
                     describe(&denied),
                     regimes.describe()
                 ))
-                .lines(denied.iter().map(|l| l.line.line))
+                .lines(denied.iter().map(|l| l.line.number()))
                 .legal_basis(format!("{}; {}", laws.join("; "), tiers(&denied))),
         );
     }
@@ -343,7 +359,7 @@ pub fn transit_russia_belarus(shipment: &Shipment, lines: &ChplLines<'_>) -> Vec
                     regimes.describe(),
                     evidence(&reviewed, as_of, &regimes)
                 ))
-                .lines(reviewed.iter().map(|l| l.line.line))
+                .lines(reviewed.iter().map(|l| l.line.number()))
                 .legal_basis(basis.join("; ")),
         );
     }

@@ -30,26 +30,28 @@ pub fn transshipment_risk(
     let risky = |c| country_sets::TRANSSHIPMENT_RISK.contains(c);
     let mut reasons = Vec::new();
     let mut parties: Vec<PartyPath> = Vec::new();
-    if risky(shipment.destination_country) {
-        reasons.push(format!("destination {}", shipment.destination_country));
+    if risky(shipment.destination_country()) {
+        reasons.push(format!("destination {}", shipment.destination_country()));
     }
-    let consignee = &shipment.consignee;
-    if risky(consignee.country) && consignee.country != shipment.destination_country {
+    let consignee = &shipment.consignee();
+    if risky(consignee.country()) && consignee.country() != shipment.destination_country() {
         reasons.push(format!(
             "consignee `{}` in {}",
-            consignee.name, consignee.country
+            consignee.name(),
+            consignee.country()
         ));
     }
-    if risky(consignee.country) {
+    if risky(consignee.country()) {
         parties.push(PartyPath::Consignee);
     }
-    if let Some(end_user) = &shipment.end_user
-        && risky(end_user.country)
+    if let Some(end_user) = &shipment.named_end_user()
+        && risky(end_user.country())
     {
-        if end_user.country != shipment.destination_country {
+        if end_user.country() != shipment.destination_country() {
             reasons.push(format!(
                 "end user `{}` in {}",
-                end_user.name, end_user.country
+                end_user.name(),
+                end_user.country()
             ));
         }
         parties.push(PartyPath::EndUser);
@@ -76,7 +78,7 @@ pub fn transshipment_risk(
     );
     message.push(' ');
     message.push_str(&regimes.describe());
-    if shipment.as_of < FIN_2022_ALERT003 {
+    if shipment.as_of() < FIN_2022_ALERT003 {
         message.push_str(
             " The transshipment points are those FinCEN/BIS FIN-2022-Alert003 named on 28 Jun 2022, after the \
              law date: evidence of risk, not a list in force then.",
@@ -117,14 +119,14 @@ fn legal_basis(
     flags: &[RedFlag],
 ) -> String {
     let mut basis = vec!["FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022) transshipment points"];
-    if shipment.as_of >= red_flags::FIN_2023_ALERT004 {
+    if shipment.as_of() >= red_flags::FIN_2023_ALERT004 {
         basis.push("FIN-2023-Alert004 (19 May 2023)");
     }
     basis.push("15 CFR 732 Supp. 3");
     basis.extend(flags.iter().filter_map(|f| f.legal_basis));
     if regimes.eu.is_some()
-        && shipment.as_of >= ART_12GB_FROM
-        && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country)
+        && shipment.as_of() >= ART_12GB_FROM
+        && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country())
     {
         basis.push("Reg. (EU) 833/2014 Art. 12gb");
     }

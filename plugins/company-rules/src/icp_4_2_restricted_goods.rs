@@ -20,16 +20,21 @@ pub const RESTRICTED_GOODS: Rule = Rule::new(
 /// (digits only, as [`Config`](crate::Config) holds them), with `outcome`; `None` when
 /// no line does.
 pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Option<Finding> {
-    let hits: Vec<(&Line, &str)> = shipment
-        .lines
+    let hits: Vec<(Line, &str)> = shipment
+        .lines()
         .iter()
-        .filter_map(|line| most_specific_entry(line, restricted).map(|entry| (line, entry)))
+        .filter_map(|line| most_specific_entry(&line, restricted).map(|entry| (line, entry)))
         .collect();
     if hits.is_empty() {
         return None;
     }
     let described = message::list(&hits, |(line, entry)| {
-        format!("line {} ({}, {})", line.line, line.hs_code, level(entry))
+        format!(
+            "line {} ({}, {})",
+            line.number(),
+            line.hs_code(),
+            level(entry)
+        )
     });
     let consequence = if outcome == Outcome::Deny {
         "The company does not ship these goods (restricted_outcome = \"deny\")."
@@ -40,7 +45,7 @@ pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Op
     Some(
         RESTRICTED_GOODS
             .finding(outcome, message)
-            .lines(hits.iter().map(|(line, _)| line.line)),
+            .lines(hits.iter().map(|(line, _)| line.number())),
     )
 }
 
@@ -48,7 +53,7 @@ pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Op
 fn most_specific_entry<'a>(line: &Line, restricted: &'a [String]) -> Option<&'a str> {
     restricted
         .iter()
-        .filter(|entry| line.hs_code.matches(entry))
+        .filter(|entry| line.hs_code().matches(entry))
         .max_by_key(|entry| entry.len())
         .map(String::as_str)
 }

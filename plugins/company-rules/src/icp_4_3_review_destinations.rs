@@ -19,8 +19,8 @@ pub const REVIEW_DESTINATION: Rule = Rule::new(
 pub fn check(shipment: &Shipment, listed: &[Country]) -> Option<Finding> {
     let mut reasons = Vec::new();
     let mut parties = Vec::new();
-    if listed.contains(&shipment.destination_country) {
-        reasons.push(format!("destination {}", shipment.destination_country));
+    if listed.contains(&shipment.destination_country()) {
+        reasons.push(format!("destination {}", shipment.destination_country()));
     }
     for party in shipment.parties() {
         let role = match party.path {
@@ -28,10 +28,11 @@ pub fn check(shipment: &Shipment, listed: &[Country]) -> Option<Finding> {
             PartyPath::EndUser => "end user",
             _ => continue,
         };
-        if listed.contains(&party.party.country) {
+        if listed.contains(&party.party.country()) {
             reasons.push(format!(
                 "{role} `{}` in {}",
-                party.party.name, party.party.country
+                party.party.name(),
+                party.party.country()
             ));
             parties.push(party.path);
         }

@@ -1,6 +1,6 @@
 //! ICP §5.1 End-use statements: a shipment worth more than the
 //! `end_use_statement_threshold` setting needs a signed end-use statement
-//! (`end_use.statement` in the shipment document) before release.
+//! (`end_use.statement()` in the shipment document) before release.
 //!
 //! "Worth more" is strictly above the threshold: a shipment worth exactly the
 //! threshold needs no statement. The value is the total of the lines in the
@@ -39,14 +39,14 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
     if has_statement(shipment) {
         return None;
     }
-    let (same, other): (Vec<&Line>, Vec<&Line>) = shipment
-        .lines
+    let (same, other): (Vec<Line>, Vec<Line>) = shipment
+        .lines()
         .iter()
-        .partition(|line| line.value.currency == threshold.currency);
+        .partition(|line| line.value().currency() == threshold.currency);
     // Amounts are at most about 7.9e28 each; saturating keeps a huge total "above"
     // instead of panicking (a panic would be a `policy-error` finding).
     let total = same.iter().fold(Decimal::ZERO, |sum, line| {
-        sum.saturating_add(line.value.amount)
+        sum.saturating_add(line.value().amount())
     });
     let currency = &threshold.currency;
     let limit = format!("{} {currency}", threshold.amount);
@@ -61,13 +61,13 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
         return Some(
             END_USE_STATEMENT
                 .review(message)
-                .lines(same.iter().map(|line| line.line)),
+                .lines(same.iter().map(|line| line.number())),
         );
     }
 
-    let other: Vec<&Line> = other
+    let other: Vec<Line> = other
         .into_iter()
-        .filter(|line| !line.value.amount.is_zero())
+        .filter(|line| !line.value().amount().is_zero())
         .collect();
     if other.is_empty() {
         return None;
@@ -75,7 +75,9 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
     let values = message::list(&other, |line| {
         format!(
             "line {} ({} {})",
-            line.line, line.value.amount, line.value.currency
+            line.number(),
+            line.value().amount(),
+            line.value().currency()
         )
     });
     let mut message = format!(
@@ -91,22 +93,22 @@ pub fn check(shipment: &Shipment, threshold: Option<&Threshold>) -> Option<Findi
     Some(
         OTHER_CURRENCY
             .review(message)
-            .lines(other.iter().map(|line| line.line)),
+            .lines(other.iter().map(|line| line.number())),
     )
 }
 
 /// Whether the shipment carries an end-use statement that is not blank.
 fn has_statement(shipment: &Shipment) -> bool {
     shipment
-        .end_use
+        .end_use()
         .as_ref()
-        .and_then(|end_use| end_use.statement.as_deref())
+        .and_then(|end_use| end_use.statement())
         .is_some_and(|statement| !statement.trim().is_empty())
 }
 
 /// `line 1` or `lines 1, 2 and 3`.
-fn lines_phrase(lines: &[&Line]) -> String {
-    let numbers = message::list(lines, |line| line.line.to_string());
+fn lines_phrase(lines: &[Line]) -> String {
+    let numbers = message::list(lines, |line| line.number().to_string());
     if lines.len() == 1 {
         format!("line {numbers}")
     } else {

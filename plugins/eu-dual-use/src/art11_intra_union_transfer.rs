@@ -38,7 +38,8 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Vec<Finding> {
     };
     let route = format!(
         "from {} to {}",
-        shipment.origin_country, shipment.destination_country
+        shipment.origin_country(),
+        shipment.destination_country()
     );
     let mut findings = Vec::new();
     if !listed.is_empty() {
@@ -49,7 +50,7 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Vec<Finding> {
                      between member states needs an authorisation; no EU or member-state licence covering these lines \
                      and valid on {} is cited.{} Annex IV is embedded in part only (see the policy's limitations).",
                     goods::describe(&listed, note),
-                    shipment.date,
+                    shipment.date(),
                     licences::expired(shipment, &listed)
                 ))
                 .lines(goods::numbers(&listed))
@@ -80,7 +81,7 @@ mod tests {
 
     fn run(doc: Doc) -> Vec<(Outcome, Vec<u32>)> {
         let s = doc.shipment();
-        let facts = goods::classify(&s.lines);
+        let facts = goods::classify(s.lines());
         check(&s, &facts)
             .into_iter()
             .map(|f| (f.outcome, f.lines))

@@ -76,10 +76,10 @@ fn licence_required(shipment: &Shipment, lines: &[&LineFacts<'_>], eu001: &Eu001
             "dual-use items listed in Annex I exported from {} to {}, outside the Union: {}. An export \
              authorisation is required; no EU or member-state licence covering these lines and valid on {} is \
              cited.{}{} {}",
-            shipment.origin_country,
-            shipment.destination_country,
+            shipment.origin_country(),
+            shipment.destination_country(),
             described,
-            shipment.date,
+            shipment.date(),
             licences::expired(shipment, lines),
             eu001.why_not(shipment),
             goods::STRUCTURE_NOTE
@@ -108,8 +108,8 @@ pub fn check_classification(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Opt
                 "control codes of no form the policy recognises, exported from {} to {}: {}. If the item is listed \
                  in Annex I (category 0-9, product group A-E, three digits, e.g. 6A005.b.6), Art. 3(1) requires an \
                  export authorisation: classify it and correct the code.",
-                shipment.origin_country,
-                shipment.destination_country,
+                shipment.origin_country(),
+                shipment.destination_country(),
                 goods::describe(&lines, |f| f.unrecognised.join(", "))
             ))
             .lines(goods::numbers(&lines)),
@@ -124,7 +124,7 @@ mod tests {
 
     fn run(doc: Doc, use_eu001: bool) -> Vec<Finding> {
         let s = doc.shipment();
-        let facts = goods::classify(&s.lines);
+        let facts = goods::classify(s.lines());
         check(&s, &facts, &Settings { use_eu001 })
     }
 
@@ -298,7 +298,7 @@ mod tests {
             .add_line(2, "9013.20", &["6A005", "PL5001"])
             .add_line(3, "9306.30", &["ML3", "XYZ"])
             .shipment();
-        let facts = goods::classify(&s.lines);
+        let facts = goods::classify(s.lines());
         let f = check_classification(&s, &facts);
         assert_eq!(
             f.as_ref().map(|f| (f.outcome, f.lines.clone())),

@@ -7,7 +7,7 @@
 //! UN Security Council. The Regulation sets this off by the competent authority
 //! informing the exporter (Art. 4(1)); an exporter aware of such an end use must notify
 //! the authority, which decides whether the export needs an authorisation (Art. 4(2)).
-//! A document that declares the end use military (`end_use.military = true`) shows that
+//! A document that declares the end use military (`end_use.military() = true`) shows that
 //! awareness, so such lines are `licence_required` until an EU or member-state licence
 //! covering them is cited.
 //!
@@ -33,23 +33,23 @@ pub const ART_4: Rule = Rule::new(
 /// each once, with what makes it so (`destination IR`, `end user `X` in SY`).
 fn embargoed(shipment: &Shipment) -> Vec<(&'static ArmsEmbargo, String)> {
     let mut places = vec![(
-        shipment.destination_country,
-        format!("destination {}", shipment.destination_country),
+        shipment.destination_country(),
+        format!("destination {}", shipment.destination_country()),
     )];
     for p in shipment.receiving_parties() {
         places.push((
-            p.party.country,
+            p.party.country(),
             format!(
                 "{} `{}` in {}",
                 shipment.role_name(p.path),
-                p.party.name.as_str(),
-                p.party.country
+                p.party.name(),
+                p.party.country()
             ),
         ));
     }
     let mut found: Vec<(&'static ArmsEmbargo, String)> = Vec::new();
     for (country, why) in places {
-        let Some(embargo) = arms_embargoes::in_force(country, shipment.as_of) else {
+        let Some(embargo) = arms_embargoes::in_force(country, shipment.as_of()) else {
             continue;
         };
         match found.iter_mut().find(|(e, _)| e.country == embargo.country) {
@@ -65,7 +65,7 @@ fn embargoed(shipment: &Shipment) -> Vec<(&'static ArmsEmbargo, String)> {
 
 /// Judges the unlisted lines of an export declared for a military end use.
 pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Option<Finding> {
-    if shipment.end_use.as_ref().and_then(|e| e.military) != Some(true) {
+    if shipment.end_use().as_ref().and_then(|e| e.military()) != Some(true) {
         return None;
     }
     let embargoes = embargoed(shipment);
@@ -100,13 +100,13 @@ pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Option<Finding> {
                  embargo: {}. Lines: {}. An exporter aware of a military end use in a country under an arms embargo \
                  must notify the competent authority, which decides whether an authorisation is required \
                  (Art. 4(2)); no EU or member-state licence covering these lines and valid on {} is cited.{}",
-                shipment.origin_country,
-                shipment.destination_country,
+                shipment.origin_country(),
+                shipment.destination_country(),
                 named.join("; "),
                 goods::describe(&lines, |f| {
-                    f.line.control_codes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                    f.line.control_codes().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
                 }),
-                shipment.date,
+                shipment.date(),
                 licences::expired(shipment, &lines)
             ))
             .lines(goods::numbers(&lines))
@@ -125,7 +125,7 @@ mod tests {
 
     fn run(doc: Doc) -> Option<Finding> {
         let s = doc.shipment();
-        let facts = goods::classify(&s.lines);
+        let facts = goods::classify(s.lines());
         check(&s, &facts)
     }
 

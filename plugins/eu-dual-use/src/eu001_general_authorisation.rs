@@ -65,7 +65,7 @@ pub enum Eu001 {
 
 /// Whether EU001 can carry the shipment.
 pub fn eu001(shipment: &Shipment, settings: &Settings) -> Eu001 {
-    if !EU001_DESTINATIONS.contains(shipment.destination_country) {
+    if !EU001_DESTINATIONS.contains(shipment.destination_country()) {
         return Eu001::NotADestination;
     }
     if !settings.use_eu001 {
@@ -73,12 +73,12 @@ pub fn eu001(shipment: &Shipment, settings: &Settings) -> Eu001 {
     }
     let inside = |c: Country| EU001_DESTINATIONS.contains(c) || country_sets::EU27.contains(c);
     for p in shipment.receiving_parties() {
-        if !inside(p.party.country) {
+        if !inside(p.party.country()) {
             return Eu001::PartyOutside(format!(
                 "{} `{}` in {}",
                 shipment.role_name(p.path),
-                p.party.name.as_str(),
-                p.party.country
+                p.party.name(),
+                p.party.country()
             ));
         }
     }
@@ -89,7 +89,7 @@ impl Eu001 {
     /// Why EU001 does not carry the lines, as a sentence for an Art. 3 finding; empty
     /// when the destination is not an EU001 destination.
     pub fn why_not(&self, shipment: &Shipment) -> String {
-        let d = shipment.destination_country;
+        let d = shipment.destination_country();
         match self {
             Eu001::NotADestination => String::new(),
             Eu001::NotUsed => format!(
@@ -121,8 +121,8 @@ pub fn note(shipment: &Shipment, lines: &[&LineFacts<'_>]) -> Finding {
                  informed or aware that the items are intended for a use of Art. 4(1), or for goods going to a free \
                  zone or free warehouse in the destination. EU001 excludes Annex IV items and the other items its \
                  Part 1 lists; only the Annex IV entries the policy embeds were checked. {}",
-                shipment.origin_country,
-                shipment.destination_country,
+                shipment.origin_country(),
+                shipment.destination_country(),
                 goods::describe(lines, |f| f.annex_i_codes()),
                 goods::STRUCTURE_NOTE
             ),
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn the_note_is_an_allow_finding_naming_eu001_and_its_conditions() {
         let s = Doc::export("DE", "JP").codes(&["6A005.b.6"]).shipment();
-        let facts = goods::classify(&s.lines);
+        let facts = goods::classify(s.lines());
         let f = note(&s, &facts.iter().collect::<Vec<_>>());
         assert_eq!((f.outcome, f.lines.clone()), (Outcome::Allow, vec![1]));
         for needle in [

@@ -10,7 +10,7 @@
 //! have the form but not a regime digit of Annex I: they are not Annex I items.
 
 use crate::annex_iv::{self, AnnexIv};
-use exportctl_sdk::{ControlCode, Line, ListedCode};
+use exportctl_sdk::{ControlCode, Line, List, ListedCode};
 
 /// How many lines a message names before it counts the rest; a finding's `lines`
 /// always lists all of them.
@@ -25,9 +25,9 @@ pub const STRUCTURE_NOTE: &str = "Codes are recognised as Annex I entries by the
 #[derive(Debug, Clone)]
 pub struct LineFacts<'a> {
     /// The line.
-    pub line: &'a Line<'a>,
+    pub line: Line<'a>,
     /// Its EU Annex I codes.
-    pub annex_i: Vec<&'a ListedCode>,
+    pub annex_i: Vec<ListedCode>,
     /// What the embedded part of Annex IV says about its Annex I codes: `Listed` if
     /// any is listed, else `Possibly` if any may be.
     pub annex_iv: Option<AnnexIv>,
@@ -36,12 +36,12 @@ pub struct LineFacts<'a> {
     pub military_list: bool,
     /// Codes of no recognised form (not Annex I, US ECCN, EAR99, Common Military List or
     /// an Annex VII entry of Reg. (EU) 833/2014), as given.
-    pub unrecognised: Vec<&'a str>,
+    pub unrecognised: Vec<String>,
 }
 
 impl<'a> LineFacts<'a> {
     /// Classifies one line.
-    pub fn of(line: &'a Line<'a>) -> LineFacts<'a> {
+    pub fn of(line: Line<'a>) -> LineFacts<'a> {
         let mut facts = LineFacts {
             line,
             annex_i: Vec::new(),
@@ -49,19 +49,21 @@ impl<'a> LineFacts<'a> {
             military_list: false,
             unrecognised: Vec::new(),
         };
-        for code in &line.control_codes {
+        for code in line.control_codes() {
+            let eu_dual_use = code.is_eu_dual_use();
+            let annex_vii = code.annex_vii().is_some();
             match code {
-                ControlCode::Listed(listed) if code.is_eu_dual_use() => {
-                    facts.annex_i.push(listed);
-                    facts.annex_iv = match (facts.annex_iv, annex_iv::annex_iv(listed)) {
+                ControlCode::Listed(listed) if eu_dual_use => {
+                    facts.annex_iv = match (facts.annex_iv, annex_iv::annex_iv(&listed)) {
                         (Some(AnnexIv::Listed(row)), _) | (_, Some(AnnexIv::Listed(row))) => {
                             Some(AnnexIv::Listed(row))
                         }
                         (kept, found) => kept.or(found),
                     };
+                    facts.annex_i.push(listed);
                 }
                 ControlCode::Military(_) => facts.military_list = true,
-                ControlCode::Other(text) if code.annex_vii().is_none() => {
+                ControlCode::Other(text) if !annex_vii => {
                     facts.unrecognised.push(text);
                 }
                 _ => {}
@@ -86,8 +88,8 @@ impl<'a> LineFacts<'a> {
 }
 
 /// Every line of a shipment, classified.
-pub fn classify<'a>(lines: &'a [Line<'a>]) -> Vec<LineFacts<'a>> {
-    lines.iter().map(LineFacts::of).collect()
+pub fn classify<'a>(lines: List<'a, Line<'a>>) -> Vec<LineFacts<'a>> {
+    lines.map(LineFacts::of).collect()
 }
 
 /// Names lines for a message, `line 1 (9013.20, 6A005.B.6), line 3 (…)`, with `note`
@@ -99,9 +101,9 @@ pub fn describe(picked: &[&LineFacts<'_>], note: impl Fn(&LineFacts<'_>) -> Stri
         .map(|f| {
             let text = note(f);
             if text.is_empty() {
-                format!("line {} ({})", f.line.line, f.line.hs_code)
+                format!("line {} ({})", f.line.number(), f.line.hs_code())
             } else {
-                format!("line {} ({}, {text})", f.line.line, f.line.hs_code)
+                format!("line {} ({}, {text})", f.line.number(), f.line.hs_code())
             }
         })
         .collect();
@@ -114,7 +116,7 @@ pub fn describe(picked: &[&LineFacts<'_>], note: impl Fn(&LineFacts<'_>) -> Stri
 
 /// The line numbers, for [`exportctl_sdk::Finding::lines`].
 pub fn numbers(picked: &[&LineFacts<'_>]) -> Vec<u32> {
-    picked.iter().map(|f| f.line.line).collect()
+    picked.iter().map(|f| f.line.number()).collect()
 }
 
 /// The distinct Annex I entries of `picked` (five characters), for a legal basis: at
@@ -158,7 +160,7 @@ mod tests {
                 "1C351.d.4",
             ])
             .shipment();
-        let f = LineFacts::of(&s.lines[0]);
+        let f = LineFacts::of(s.lines().get(0).unwrap());
         assert_eq!(f.annex_i_codes(), "6A005.B.6, 1C351.D.4");
         assert!(f.is_annex_i() && f.military_list);
         assert_eq!(f.unrecognised, ["6A05"]);
@@ -169,7 +171,7 @@ mod tests {
     fn a_listed_annex_iv_code_outweighs_a_possible_one_in_either_order() {
         for codes in [["1C351", "1C001"], ["1C001", "1C351"]] {
             let s = Doc::export("DE", "US").codes(&codes).shipment();
-            let f = LineFacts::of(&s.lines[0]);
+            let f = LineFacts::of(s.lines().get(0).unwrap());
             assert_eq!(
                 f.annex_iv.map(|m| m.row().entry_text()),
                 Some("1C001".into()),
@@ -185,7 +187,7 @@ mod tests {
             doc = doc.add_line(n, "8542.31", &[&format!("3A{n:03}")]);
         }
         let s = doc.shipment();
-        let facts = classify(&s.lines);
+        let facts = classify(s.lines());
         let picked: Vec<&LineFacts> = facts.iter().collect();
         let text = describe(&picked, |f| f.annex_i_codes());
         assert!(

@@ -124,11 +124,11 @@ impl Policy for EuDualUse {
         if !reach::eu_reach(shipment) || !reach::exported_from_eu(shipment) {
             return Vec::new();
         }
-        let facts = goods::classify(&shipment.lines);
-        let destination = shipment.destination_country;
+        let facts = goods::classify(shipment.lines());
+        let destination = shipment.destination_country();
         let mut findings = Vec::new();
         if country_sets::EU27.contains(destination) {
-            if destination != shipment.origin_country {
+            if destination != shipment.origin_country() {
                 findings.extend(art11_intra_union_transfer::check(shipment, &facts));
             }
         } else {

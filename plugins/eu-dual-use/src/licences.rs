@@ -17,25 +17,25 @@ pub fn unlicensed<'f, 'a>(
 ) -> (Vec<&'f LineFacts<'a>>, Vec<&'f LineFacts<'a>>) {
     picked
         .into_iter()
-        .partition(|f| shipment.eu_licence_covering(f.line.line).is_none())
+        .partition(|f| shipment.eu_licence_covering(f.line.number()).is_none())
 }
 
 /// A sentence naming the EU licences that cover one of `picked` but expired before the
 /// shipment's date, or an empty string.
 pub fn expired(shipment: &Shipment, picked: &[&LineFacts<'_>]) -> String {
     let mut found: Vec<String> = Vec::new();
-    for licence in &shipment.licences {
-        let Some(until) = licence.valid_until else {
+    for licence in &shipment.licences() {
+        let Some(until) = licence.valid_until() else {
             continue;
         };
         let covers_one = picked.iter().any(|f| {
             licence
-                .lines
+                .lines()
                 .as_ref()
-                .is_none_or(|lines| lines.contains(&f.line.line))
+                .is_none_or(|lines| lines.contains(&f.line.number()))
         });
-        if licence.is_issued_in_eu() && until < shipment.date && covers_one {
-            found.push(format!("`{}` expired on {until}", licence.id.as_str()));
+        if licence.is_issued_in_eu() && until < shipment.date() && covers_one {
+            found.push(format!("`{}` expired on {until}", licence.id()));
         }
     }
     if found.is_empty() {
@@ -44,7 +44,7 @@ pub fn expired(shipment: &Shipment, picked: &[&LineFacts<'_>]) -> String {
         format!(
             " The cited EU licence {} and does not cover the shipment of {}.",
             found.join(", "),
-            shipment.date
+            shipment.date()
         )
     }
 }

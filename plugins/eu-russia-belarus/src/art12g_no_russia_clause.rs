@@ -42,10 +42,13 @@ pub const ART_8G_FROM: Date = Date::ymd(2024, 7, 1);
 /// Reviews a sale of Art. 12g goods to a non-partner third country whose contract does
 /// not carry a no-Russia clause.
 pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
-    if shipment.as_of < ART_12G_FROM || !reach::non_partner_third_country(shipment) {
+    if shipment.as_of() < ART_12G_FROM || !reach::non_partner_third_country(shipment) {
         return None;
     }
-    let clause = shipment.contract.as_ref().and_then(|c| c.no_russia_clause);
+    let clause = shipment
+        .contract()
+        .as_ref()
+        .and_then(|c| c.no_russia_clause());
     if clause == Some(true) {
         return None;
     }
@@ -71,7 +74,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
         return None;
     }
 
-    let state = match (&shipment.contract, clause) {
+    let state = match (&shipment.contract(), clause) {
         (None, _) => "the shipment names no contract",
         (Some(_), Some(false)) => "the contract has no no-Russia clause (no_russia_clause = false)",
         (Some(_), _) => "the contract does not state a no-Russia clause",
@@ -109,7 +112,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
             "goods covered by the no-Russia clause sold to {} (not an Annex VIII partner country): {}. {}: \
              the contract must prohibit re-export to {countries}, with adequate remedies, before the goods are \
              released.",
-            shipment.destination_country,
+            shipment.destination_country(),
             lines.describe(),
             capitalise(state)
         ))
@@ -122,11 +125,11 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
 /// dates before that day. A contract without a date is assumed to be covered.
 fn art_8g_applies(shipment: &Shipment) -> bool {
     let concluded_before = shipment
-        .contract
+        .contract()
         .as_ref()
-        .and_then(|c| c.date)
+        .and_then(|c| c.date())
         .is_some_and(|d| d < ART_8G_FROM);
-    shipment.as_of >= ART_8G_FROM && !concluded_before
+    shipment.as_of() >= ART_8G_FROM && !concluded_before
 }
 
 fn capitalise(text: &str) -> String {

@@ -27,7 +27,7 @@ pub const ART_12GB_FROM: Date = Date::ymd(2024, 12, 26);
 /// Reviews a sale of CHPL (Annex XL) items to a third country that is not an Annex VIII
 /// partner, as a reminder of the documented risk assessment.
 pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
-    if shipment.as_of < ART_12GB_FROM || !reach::non_partner_third_country(shipment) {
+    if shipment.as_of() < ART_12GB_FROM || !reach::non_partner_third_country(shipment) {
         return None;
     }
     let mut lines = Selection::new();
@@ -50,7 +50,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Option<Finding> {
             "common high-priority items (Annex XL) sold to {} (not an Annex VIII partner country): {}. Before \
              release, confirm the documented assessment of the risk of re-export to Russia covers this buyer and \
              destination, and that the policies, controls and procedures it calls for were followed.",
-            shipment.destination_country,
+            shipment.destination_country(),
             lines.describe()
         ))
         .lines(lines.numbers())

@@ -60,7 +60,7 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
     if lines.is_empty() {
         return Vec::new();
     }
-    let in_force = provision::in_force(&PROVISIONS, &target.countries, shipment.as_of);
+    let in_force = provision::in_force(&PROVISIONS, &target.countries, shipment.as_of());
     let findings = if in_force.is_empty() {
         vec![before_the_ban(shipment, target, &lines)]
     } else {
@@ -79,7 +79,7 @@ fn banned(
     basis: &str,
 ) -> Vec<Finding> {
     let (licensed, unlicensed) =
-        lines.partition(|l| shipment.eu_licence_covering(l.line).is_some());
+        lines.partition(|l| shipment.eu_licence_covering(l.number()).is_some());
     let mut findings = Vec::new();
     if !unlicensed.is_empty() {
         findings.push(
@@ -138,7 +138,7 @@ fn before_the_ban(shipment: &Shipment, target: &RuByTarget, lines: &Selection<'_
              depend on the end use and are not encoded: check the end use and the export authorisation.",
             target.describe(),
             lines.describe(),
-            shipment.as_of
+            shipment.as_of()
         ))
         .lines(lines.numbers())
         .legal_basis(basis.join("; "))
@@ -148,10 +148,10 @@ fn before_the_ban(shipment: &Shipment, target: &RuByTarget, lines: &Selection<'_
 pub fn licence_ids(shipment: &Shipment, lines: &Selection<'_>) -> String {
     let mut ids: Vec<&str> = Vec::new();
     for line in lines.lines() {
-        if let Some(licence) = shipment.eu_licence_covering(line.line)
-            && !ids.contains(&licence.id.as_str())
+        if let Some(licence) = shipment.eu_licence_covering(line.number())
+            && !ids.contains(&licence.id())
         {
-            ids.push(&licence.id);
+            ids.push(licence.id());
         }
     }
     ids.iter()

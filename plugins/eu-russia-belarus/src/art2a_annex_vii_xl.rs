@@ -61,7 +61,7 @@ pub const ANNEX_XL_FROM: Date = Date::ymd(2023, 12, 19);
 
 /// Judges the Annex VII and CHPL lines of a shipment bound for Russia or Belarus.
 pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Finding> {
-    let in_force = provision::in_force(&PROVISIONS, &target.countries, shipment.as_of);
+    let in_force = provision::in_force(&PROVISIONS, &target.countries, shipment.as_of());
     if in_force.is_empty() {
         // Neither annex existed: nothing to apply.
         return Vec::new();
@@ -92,10 +92,10 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
         basis.push_str(&chpl::citation(tiers));
     }
 
-    let annex_xl = annexes::version_on(Annex::Xl, shipment.as_of);
+    let annex_xl = annexes::version_on(Annex::Xl, shipment.as_of());
     let listed = |l: &exportctl_sdk::Line| {
         annex_xl
-            .and_then(|v| v.judge(&l.hs_code))
+            .and_then(|v| v.judge(&l.hs_code()))
             .is_some_and(|v| matches!(v, Verdict::Listed(_)))
     };
     let (in_annex_xl, not_yet) = chpl_only.partition(listed);
@@ -108,7 +108,7 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
         findings.push(before_list_version(shipment, target, &not_yet, &basis));
     }
     let (licensed, unlicensed) =
-        denied.partition(|l| shipment.eu_licence_covering(l.line).is_some());
+        denied.partition(|l| shipment.eu_licence_covering(l.number()).is_some());
     if !unlicensed.is_empty() {
         findings.push(
             ART_2A
@@ -169,7 +169,7 @@ fn before_list_version(
     lines: &Selection<'_>,
     basis: &str,
 ) -> Finding {
-    let then = if shipment.as_of >= ANNEX_XL_FROM {
+    let then = if shipment.as_of() >= ANNEX_XL_FROM {
         "Annex XL as then in force does not list these codes yet"
     } else {
         "Annex XL did not exist yet (from 19 Dec 2023)"
@@ -182,7 +182,7 @@ fn before_list_version(
             chpl::LIST_VERSION,
             target.describe(),
             lines.describe(),
-            shipment.as_of,
+            shipment.as_of(),
             then
         ))
         .lines(lines.numbers())
@@ -198,7 +198,7 @@ pub fn check_classification(
     target: &RuByTarget,
     goods: &Goods<'_>,
 ) -> Option<Finding> {
-    let in_force = provision::in_force(&PROVISIONS, &target.countries, shipment.as_of);
+    let in_force = provision::in_force(&PROVISIONS, &target.countries, shipment.as_of());
     if in_force.is_empty() {
         return None;
     }

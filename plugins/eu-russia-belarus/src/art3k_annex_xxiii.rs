@@ -141,7 +141,7 @@ impl Why {
 /// Judges the lines for Russia against Annex XXIII as in force on the law date, and the
 /// lines for Belarus by kind.
 pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Finding> {
-    let as_of = shipment.as_of;
+    let as_of = shipment.as_of();
     if as_of < ART_3K_FROM {
         return Vec::new();
     }
@@ -183,7 +183,7 @@ struct Lists {
 
 impl Lists {
     fn on(shipment: &Shipment) -> Lists {
-        let as_of = shipment.as_of;
+        let as_of = shipment.as_of();
         Lists {
             xxiii: annexes::version_on(Annex::Xxiii, as_of),
             missing: annexes::missing_on(Annex::Xxiii, as_of),
@@ -196,12 +196,12 @@ impl Lists {
                     Some((annexes::version_on(*annex, as_of)?, *paragraph, *until))
                 })
                 .collect(),
-            contract: shipment.contract.as_ref().and_then(|c| c.date),
+            contract: shipment.contract().as_ref().and_then(|c| c.date()),
         }
     }
 
     fn standing(&self, facts: &LineFacts<'_>) -> Option<Standing> {
-        let hs = &facts.line.hs_code;
+        let hs = &facts.line.hs_code();
         if let Some(version) = self.xxiii {
             let verdict = version.judge(hs)?;
             return Some(match verdict {
@@ -241,7 +241,7 @@ impl Lists {
         };
         for &(list, paragraph, until) in &self.wind_down {
             if contract < list.from
-                && matches!(list.judge(&facts.line.hs_code), Some(Verdict::Listed(_)))
+                && matches!(list.judge(&facts.line.hs_code()), Some(Verdict::Listed(_)))
             {
                 return Standing::Review(Why::WindDown {
                     version,
@@ -258,7 +258,7 @@ impl Lists {
 
 fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Finding> {
     let mut denied = Selection::new();
-    let mut reviewed: Vec<(&Line, Why)> = Vec::new();
+    let mut reviewed: Vec<(Line, Why)> = Vec::new();
     let mut versions: Vec<&'static AnnexVersion> = Vec::new();
     let lists = Lists::on(shipment);
     for facts in goods.iter().filter(|f| judged(f)) {
@@ -276,7 +276,7 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
     let cited: Vec<String> = versions.iter().map(|v| v.citation()).collect();
     let basis = format!("{}; {}", RUSSIA.citation, cited.join("; "));
     let (licensed, unlicensed) =
-        denied.partition(|l| shipment.eu_licence_covering(l.line).is_some());
+        denied.partition(|l| shipment.eu_licence_covering(l.number()).is_some());
     let mut findings = Vec::new();
     if !unlicensed.is_empty() {
         findings.push(
@@ -315,9 +315,9 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
             .map(|(line, why)| {
                 format!(
                     "line {} ({}, {})",
-                    line.line,
-                    line.hs_code,
-                    why.render(&line.hs_code)
+                    line.number(),
+                    line.hs_code(),
+                    why.render(&line.hs_code())
                 )
             })
             .collect();
@@ -345,7 +345,7 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
                     target.describe(),
                     shown.join(", ")
                 ))
-                .lines(reviewed.iter().map(|(line, _)| line.line))
+                .lines(reviewed.iter().map(|(line, _)| line.number()))
                 .legal_basis(RUSSIA.citation),
         );
     }
@@ -354,7 +354,7 @@ fn russia(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec<Fi
 
 /// Belarus: the kinds of goods the law summary names, reviewed (the list is not encoded).
 fn belarus(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Option<Finding> {
-    let in_force = provision::in_force(&[BELARUS], &target.countries, shipment.as_of);
+    let in_force = provision::in_force(&[BELARUS], &target.countries, shipment.as_of());
     if in_force.is_empty() {
         return None;
     }
@@ -375,7 +375,7 @@ fn belarus(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Optio
                  prohibited.",
                 target.describe(),
                 lines.describe(),
-                shipment.as_of
+                shipment.as_of()
             ))
             .lines(lines.numbers())
             .legal_basis(provision::cite(in_force)),

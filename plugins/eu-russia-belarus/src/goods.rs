@@ -27,7 +27,7 @@ pub const MAX_NAMED_LINES: usize = 20;
 #[derive(Debug, Clone, Copy)]
 pub struct LineFacts<'a> {
     /// The line.
-    pub line: &'a Line<'a>,
+    pub line: Line<'a>,
     /// It carries an EU Annex I code ([`ControlCode::is_eu_dual_use`]). US-only ECCNs
     /// such as `3A991` or `5A992` are not Annex I entries and do not count.
     pub eu_dual_use: bool,
@@ -48,23 +48,25 @@ pub struct LineFacts<'a> {
 
 impl<'a> LineFacts<'a> {
     /// Classifies one line.
-    pub fn of(line: &'a Line) -> LineFacts<'a> {
+    pub fn of(line: Line<'a>) -> LineFacts<'a> {
         let mut facts = LineFacts {
             line,
             eu_dual_use: false,
             annex_vii: false,
             other_codes: false,
-            chpl: chpl::tier(&line.hs_code),
-            annex_xxiii: tables::ANNEX_XXIII_GROUNDED.lookup(&line.hs_code).copied(),
-            art12g_other: tables::ART_12G_OTHER_GOODS.lookup(&line.hs_code).copied(),
-            annex_ii: tables::ANNEX_II_GROUNDED.lookup(&line.hs_code).copied(),
+            chpl: chpl::tier(&line.hs_code()),
+            annex_xxiii: tables::ANNEX_XXIII_GROUNDED
+                .lookup(&line.hs_code())
+                .copied(),
+            art12g_other: tables::ART_12G_OTHER_GOODS.lookup(&line.hs_code()).copied(),
+            annex_ii: tables::ANNEX_II_GROUNDED.lookup(&line.hs_code()).copied(),
         };
-        for code in &line.control_codes {
+        for code in &line.control_codes() {
             if code.is_eu_dual_use() {
                 facts.eu_dual_use = true;
-            } else if is_annex_vii(code) {
+            } else if is_annex_vii(&code) {
                 facts.annex_vii = true;
-            } else if *code != ControlCode::Ear99 {
+            } else if code != ControlCode::Ear99 {
                 facts.other_codes = true;
             }
         }
@@ -109,7 +111,7 @@ impl<'a> Goods<'a> {
     /// Classifies every line of the shipment.
     pub fn of(shipment: &'a Shipment) -> Goods<'a> {
         Goods {
-            facts: shipment.lines.iter().map(LineFacts::of).collect(),
+            facts: shipment.lines().map(LineFacts::of).collect(),
         }
     }
 
@@ -173,28 +175,28 @@ impl Note {
             Note::Codes => codes(line, |c| c.is_eu_dual_use() || is_annex_vii(c)).join(", "),
             Note::AnnexViiXl => {
                 let mut parts = codes(line, is_annex_vii);
-                if let Some(tier) = chpl::tier(&line.hs_code) {
+                if let Some(tier) = chpl::tier(&line.hs_code()) {
                     parts.push(format!("CHPL {tier}"));
                 }
                 parts.join(", ")
             }
-            Note::Chpl { prefix, suffix } => match chpl::tier(&line.hs_code) {
+            Note::Chpl { prefix, suffix } => match chpl::tier(&line.hs_code()) {
                 Some(tier) => format!("{prefix}CHPL {tier}{suffix}"),
                 None => String::new(),
             },
             Note::OtherCodes => line
-                .control_codes
+                .control_codes()
                 .iter()
-                .filter(|c| !c.is_eu_dual_use() && !is_annex_vii(c) && **c != ControlCode::Ear99)
-                .map(describe_other_code)
+                .filter(|c| !c.is_eu_dual_use() && !is_annex_vii(c) && *c != ControlCode::Ear99)
+                .map(|c| describe_other_code(&c))
                 .collect::<Vec<_>>()
                 .join("; "),
             Note::Other12g(annex) => annex.to_string(),
             Note::Sector(sector) => sector.to_string(),
             Note::DeclaredSector(sector) => format!("declared end-use sector: {sector}"),
-            Note::Annex(annex, verdict) => verdict.describe(*annex, &line.hs_code),
+            Note::Annex(annex, verdict) => verdict.describe(*annex, &line.hs_code()),
             Note::TextAnnex(text, annex, verdict) => {
-                format!("{text}; {}", verdict.describe(*annex, &line.hs_code))
+                format!("{text}; {}", verdict.describe(*annex, &line.hs_code()))
             }
         }
     }
@@ -203,10 +205,10 @@ impl Note {
 /// The line's control codes that `wanted` selects, in canonical form (Annex VII codes as
 /// `X.A.I.001`).
 fn codes(line: &Line, wanted: impl Fn(&ControlCode) -> bool) -> Vec<String> {
-    line.control_codes
+    line.control_codes()
         .iter()
         .filter(|c| wanted(c))
-        .map(|c| match AnnexViiCode::from_control_code(c) {
+        .map(|c| match AnnexViiCode::from_control_code(&c) {
             Some(vii) => vii.to_string(),
             None => c.to_string(),
         })
@@ -226,7 +228,7 @@ pub fn describe_other_code(code: &ControlCode) -> String {
 /// Lines picked for one finding, in document order.
 #[derive(Debug, Clone, Default)]
 pub struct Selection<'a> {
-    picked: Vec<(&'a Line<'a>, Note)>,
+    picked: Vec<(Line<'a>, Note)>,
 }
 
 impl<'a> Selection<'a> {
@@ -236,7 +238,7 @@ impl<'a> Selection<'a> {
     }
 
     /// Adds a line with its note.
-    pub fn push(&mut self, line: &'a Line, note: Note) {
+    pub fn push(&mut self, line: Line<'a>, note: Note) {
         self.picked.push((line, note));
     }
 
@@ -246,13 +248,13 @@ impl<'a> Selection<'a> {
     }
 
     /// The picked lines.
-    pub fn lines(&self) -> impl Iterator<Item = &'a Line<'a>> + '_ {
+    pub fn lines(&self) -> impl Iterator<Item = Line<'a>> + '_ {
         self.picked.iter().map(|(line, _)| *line)
     }
 
     /// The line numbers, for [`exportctl_sdk::Finding::lines`].
     pub fn numbers(&self) -> Vec<u32> {
-        self.picked.iter().map(|(line, _)| line.line).collect()
+        self.picked.iter().map(|(line, _)| line.number()).collect()
     }
 
     /// Splits into the lines `pred` holds for and the rest, keeping the order.
@@ -271,9 +273,9 @@ impl<'a> Selection<'a> {
             .map(|(line, note)| {
                 let text = note.render(line);
                 if text.is_empty() {
-                    format!("line {} ({})", line.line, line.hs_code)
+                    format!("line {} ({})", line.number(), line.hs_code())
                 } else {
-                    format!("line {} ({}, {text})", line.line, line.hs_code)
+                    format!("line {} ({}, {text})", line.number(), line.hs_code())
                 }
             })
             .collect();
@@ -296,7 +298,7 @@ mod tests {
             .hs(hs)
             .codes(codes)
             .shipment();
-        LineFacts::of(&s.lines[0]).ru_by_class()
+        LineFacts::of(s.lines().get(0).unwrap()).ru_by_class()
     }
 
     #[test]
@@ -387,11 +389,11 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3A991.a", "0A501", "9A610", "9A515.x", "1C350", "EAR99"])
             .shipment();
-        let facts = LineFacts::of(&s.lines[0]);
+        let facts = LineFacts::of(s.lines().get(0).unwrap());
         assert!(facts.eu_dual_use && facts.other_codes && !facts.annex_vii);
-        assert_eq!(Note::Codes.render(&s.lines[0]), "1C350");
+        assert_eq!(Note::Codes.render(&s.lines().get(0).unwrap()), "1C350");
         assert_eq!(
-            Note::OtherCodes.render(&s.lines[0]),
+            Note::OtherCodes.render(&s.lines().get(0).unwrap()),
             "3A991.a: US-only ECCN, not in EU Annex I; 0A501: US-only ECCN, not in EU Annex I; \
              9A610: US-only ECCN, not in EU Annex I; 9A515.x: US-only ECCN, not in EU Annex I"
         );
@@ -402,10 +404,12 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE>RU")
             .codes(&["3a001.a.2", "ML13.D", "5A002", "x.a.i.001"])
             .shipment();
-        let shown: Vec<String> = s.lines[0]
-            .control_codes
-            .iter()
-            .map(ToString::to_string)
+        let shown: Vec<String> = s
+            .lines()
+            .get(0)
+            .unwrap()
+            .control_codes()
+            .map(|c| c.to_string())
             .collect();
         assert_eq!(shown, ["3A001.a.2", "ML13.d", "5A002", "X.A.I.001"]);
     }
@@ -416,7 +420,7 @@ mod tests {
             .hs("8542.31")
             .codes(&["x.a.i.001.a", "3A001"])
             .shipment();
-        let line = &s.lines[0];
+        let line = &s.lines().get(0).unwrap();
         assert_eq!(Note::Codes.render(line), "X.A.I.001.a, 3A001");
         assert_eq!(Note::AnnexViiXl.render(line), "X.A.I.001.a, CHPL Tier 1");
         assert_eq!(
@@ -439,7 +443,7 @@ mod tests {
         }
         let s = doc.shipment();
         let mut sel = Selection::new();
-        for line in &s.lines {
+        for line in &s.lines() {
             sel.push(line, Note::Empty);
         }
         let text = sel.describe();
@@ -452,7 +456,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(sel.numbers().len(), 25);
-        let (odd, even) = sel.partition(|l| l.line % 2 == 1);
+        let (odd, even) = sel.partition(|l| l.number() % 2 == 1);
         assert_eq!(odd.numbers().len(), 13);
         assert_eq!(even.numbers()[..2], [2, 4]);
     }

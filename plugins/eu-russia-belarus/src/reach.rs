@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 /// Whether the destination is a third country that is neither Russia nor Belarus nor an
 /// Annex VIII partner: the sales Art. 12g and Art. 12gb are about.
 pub fn non_partner_third_country(shipment: &Shipment) -> bool {
-    let d = shipment.destination_country;
+    let d = shipment.destination_country();
     !country_sets::EU27.contains(d)
         && !country_sets::RUSSIA_BELARUS.contains(d)
         && !country_sets::ANNEX_VIII_PARTNERS.contains(d)
@@ -45,20 +45,22 @@ pub fn ru_by_target(shipment: &Shipment) -> Option<RuByTarget> {
         reasons: Vec::new(),
         parties: Vec::new(),
     };
-    if in_ru_by(shipment.destination_country) {
+    if in_ru_by(shipment.destination_country()) {
         target
             .reasons
-            .push(format!("destination {}", shipment.destination_country));
-        target.countries.insert(shipment.destination_country);
+            .push(format!("destination {}", shipment.destination_country()));
+        target.countries.insert(shipment.destination_country());
     }
     for p in shipment.receiving_parties() {
-        if in_ru_by(p.party.country) {
+        if in_ru_by(p.party.country()) {
             let role = shipment.role_name(p.path);
-            target
-                .reasons
-                .push(format!("{role} `{}` in {}", p.party.name, p.party.country));
+            target.reasons.push(format!(
+                "{role} `{}` in {}",
+                p.party.name(),
+                p.party.country()
+            ));
             target.parties.push(p.path);
-            target.countries.insert(p.party.country);
+            target.countries.insert(p.party.country());
         }
     }
     (!target.countries.is_empty()).then_some(target)

@@ -20,7 +20,7 @@
 //! the location is inferred from text, and the finding quotes the address. Annex II is not machine-readable in our data;
 //! a line is an Annex II good when its HS code's own description names one of the four
 //! sectors (`policies/data/eu/crimea_annex_ii_grounded_hs2022.csv`), or when the shipment
-//! declares an end-use sector among them (`end_use.sector`; then every line).
+//! declares an end-use sector among them (`end_use.sector()`; then every line).
 //!
 //! Outcomes: any goods at least `review`, because Annex II is encoded only in part and
 //! the Regulations restrict investment and services too. Crimea and Sevastopol: Annex II
@@ -57,9 +57,9 @@ pub const DONETSK_LUHANSK_FROM: Date = Date::ymd(2022, 2, 23);
 pub const ZAPORIZHZHIA_KHERSON_FROM: Date = Date::ymd(2022, 10, 6);
 
 /// The Annex II sector the shipment declares as its end use, from the words of
-/// `end_use.sector` (e.g. "telecommunications", "oil and gas", "railway transport").
+/// `end_use.sector()` (e.g. "telecommunications", "oil and gas", "railway transport").
 pub fn declared_sector(shipment: &Shipment) -> Option<Sector> {
-    let sector = shipment.end_use.as_ref()?.sector.as_deref()?.to_lowercase();
+    let sector = shipment.end_use().as_ref()?.sector()?.to_lowercase();
     sector
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -83,11 +83,11 @@ pub fn declared_sector(shipment: &Shipment) -> Option<Sector> {
 fn parties_in(shipment: &Shipment, sets: &[RegionSet]) -> Vec<(PartyPath, String)> {
     shipment
         .receiving_parties()
-        .filter(|p| sets.iter().any(|s| s.holds(p.party)))
+        .filter(|p| sets.iter().any(|s| s.holds(&p.party)))
         .map(|p| {
-            let region = p.party.region.as_deref().unwrap_or_default();
+            let region = p.party.region().unwrap_or_default();
             let role = shipment.role_name(p.path);
-            (p.path, format!("{role} `{}` in {region}", p.party.name))
+            (p.path, format!("{role} `{}` in {region}", p.party.name()))
         })
         .collect()
 }
@@ -101,14 +101,17 @@ fn parties_by_address(
 ) -> Vec<(PartyPath, String, &'static str)> {
     shipment
         .receiving_parties()
-        .filter(|p| !sets.iter().any(|s| s.holds(p.party)))
+        .filter(|p| !sets.iter().any(|s| s.holds(&p.party)))
         .filter_map(|p| {
-            let named = sets.iter().find_map(|s| s.named_in_address(p.party))?;
-            let address = p.party.address.as_deref().unwrap_or_default();
+            let named = sets.iter().find_map(|s| s.named_in_address(&p.party))?;
+            let address = p.party.address().unwrap_or_default();
             let role = shipment.role_name(p.path);
             let phrase = format!(
                 "{role} `{}`, address `{address}` naming `{}` ({}, {})",
-                p.party.name, named.word, named.region, named.code
+                p.party.name(),
+                named.word,
+                named.region,
+                named.code
             );
             Some((p.path, phrase, named.code))
         })
@@ -200,13 +203,13 @@ fn describe(parties: &[(PartyPath, String)]) -> String {
 /// Judges goods for a party in Crimea or Sevastopol: Annex II goods `deny` from
 /// 18 Dec 2014, everything else (and everything before that day) `review`.
 pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
-    if shipment.as_of < REG_692_2014 {
+    if shipment.as_of() < REG_692_2014 {
         return Vec::new();
     }
     let mut findings = Vec::new();
     let by_address = parties_by_address(shipment, &[region_sets::CRIMEA_SEVASTOPOL]);
     if !by_address.is_empty() {
-        let basis = if shipment.as_of < ART_2B_FROM {
+        let basis = if shipment.as_of() < ART_2B_FROM {
             "Reg. (EU) 692/2014 (23 Jun 2014), before Art. 2b (Reg. (EU) 1351/2014 of 18 Dec 2014)"
         } else {
             CRIMEA_SEVASTOPOL.legal_basis
@@ -226,7 +229,7 @@ pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding>
     }
     let who = describe(&parties);
     let mut by_code = Vec::new();
-    if shipment.as_of < ART_2B_FROM {
+    if shipment.as_of() < ART_2B_FROM {
         let all = lines(shipment, goods).all;
         by_code.push(
             CRIMEA_SEVASTOPOL
@@ -234,7 +237,7 @@ pub fn crimea_sevastopol(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding>
                     "goods for Crimea/Sevastopol ({who}): {}. On {} Art. 2b (Annex II goods, from 18 Dec 2014) \
                      was not yet in force; the restrictions then in force are not encoded: review before release.",
                     all.describe(),
-                    shipment.as_of
+                    shipment.as_of()
                 ))
                 .lines(all.numbers())
                 .legal_basis("Reg. (EU) 692/2014 (23 Jun 2014), before Art. 2b (Reg. (EU) 1351/2014 of 18 Dec 2014)"),
@@ -283,10 +286,10 @@ pub fn ukraine_ngca(
     treatment: NgcaTreatment,
 ) -> Vec<Finding> {
     let mut sets = Vec::new();
-    if shipment.as_of >= DONETSK_LUHANSK_FROM {
+    if shipment.as_of() >= DONETSK_LUHANSK_FROM {
         sets.push(region_sets::DONETSK_LUHANSK);
     }
-    if shipment.as_of >= ZAPORIZHZHIA_KHERSON_FROM {
+    if shipment.as_of() >= ZAPORIZHZHIA_KHERSON_FROM {
         sets.push(region_sets::ZAPORIZHZHIA_KHERSON);
     }
     let mut findings = Vec::new();
@@ -399,7 +402,7 @@ fn party_region<'a>(shipment: &'a Shipment<'_>, path: PartyPath) -> Option<&'a s
     shipment
         .parties()
         .find(|p| p.path == path)
-        .and_then(|p| p.party.region.as_deref())
+        .and_then(|p| p.party.region())
 }
 
 #[cfg(test)]
@@ -507,9 +510,7 @@ mod tests {
     }
 
     fn with_address(doc: Doc, address: &str) -> Shipment<'static> {
-        let mut s = doc.shipment();
-        s.consignee.address = Some(address.to_owned().into());
-        s
+        doc.consignee_address(address).shipment()
     }
 
     #[test]

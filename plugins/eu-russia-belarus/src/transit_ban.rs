@@ -116,7 +116,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
     if through.is_empty() {
         return Vec::new();
     }
-    let as_of = shipment.as_of;
+    let as_of = shipment.as_of();
     let applying = |candidates: [Provision; 2]| -> Vec<Provision> {
         candidates
             .into_iter()
@@ -163,7 +163,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
             continue;
         }
         let judged = lists.iter().find_map(|(version, provisions)| {
-            let verdict = version.judge(&line.hs_code)?;
+            let verdict = version.judge(&line.hs_code())?;
             Some((version, verdict, *provisions))
         });
         match judged {
@@ -211,7 +211,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
                 .deny(format!(
                     "goods exported from the Union routed through {route} to {} whose transit is prohibited: {}. \
                      No licence lifts the transit ban.",
-                    shipment.destination_country,
+                    shipment.destination_country(),
                     denied.describe()
                 ))
                 .lines(denied.numbers())
@@ -224,7 +224,7 @@ pub fn check(shipment: &Shipment, goods: &Goods<'_>) -> Vec<Finding> {
                 .review(format!(
                     "goods exported from the Union routed through {route} to {} that a transit ban may cover: {}. \
                      If covered, the transit is prohibited. Consider a route avoiding Russia and Belarus.",
-                    shipment.destination_country,
+                    shipment.destination_country(),
                     reviewed.describe()
                 ))
                 .lines(reviewed.numbers())

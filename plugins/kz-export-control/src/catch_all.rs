@@ -3,7 +3,7 @@
 //! Law No. 172-VII "On control of specific goods" (in force 28 Feb 2023) reaches goods
 //! that are not on the control list when they are intended for a military end use: they
 //! need a Kazakh licence to leave or cross Kazakhstan like listed goods. A shipment
-//! document shows this when it declares the end use military (`end_use.military = true`)
+//! document shows this when it declares the end use military (`end_use.military() = true`)
 //! for a line with no multilateral control code (commercial trucks for a foreign army).
 //! Such goods are not "weapons, military equipment and military products", so the
 //! Defence Industry Commission's suspension of 2022–2023 does not reach them: the
@@ -49,7 +49,7 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
         route = route::describe(shipment),
         goods = goods::describe(&lines),
     );
-    let finding = if shipment.as_of >= statute::LAW_172_VII_IN_FORCE {
+    let finding = if shipment.as_of() >= statute::LAW_172_VII_IN_FORCE {
         MILITARY_END_USE_CATCH_ALL.licence_required(format!(
             "{what}; under the catch-all of Law No. 172-VII {permit} is required and none cited covers \
              these lines; they are not listed military products, so the 2022–2023 suspension of military \
@@ -60,13 +60,13 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
             "{what}; on {as_of}, before Law No. 172-VII (in force 28 Feb 2023), Law No. 300-III governed, and \
              whether it required {permit} for unlisted goods with a military end use is not encoded: \
              establish before release",
-            as_of = shipment.as_of,
+            as_of = shipment.as_of(),
         ))
     };
     Some(
         finding
             .lines(goods::numbers(&lines))
-            .legal_basis(statute::catch_all(shipment.as_of)),
+            .legal_basis(statute::catch_all(shipment.as_of())),
     )
 }
 

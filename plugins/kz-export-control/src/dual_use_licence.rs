@@ -39,7 +39,7 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
         DUAL_USE_EXPORT_LICENCE
             .licence_required(message)
             .lines(goods::numbers(&lines))
-            .legal_basis(statute::export_licence(shipment.as_of)),
+            .legal_basis(statute::export_licence(shipment.as_of())),
     )
 }
 

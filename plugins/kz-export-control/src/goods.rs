@@ -28,7 +28,7 @@ pub enum Goods {
     /// Dual-use goods: an entry of a multilateral list (EU Annex I category, or an ECCN
     /// implementing Wassenaar, MTCR, NSG, the Australia Group or the CWC), not military.
     DualUse,
-    /// Goods on no list, for a declared military end use (`end_use.military = true`):
+    /// Goods on no list, for a declared military end use (`end_use.military() = true`):
     /// the catch-all of Law No. 172-VII.
     CatchAll,
 }
@@ -50,18 +50,18 @@ pub fn is_multilateral_dual_use(code: &ControlCode) -> bool {
     }
 }
 
-/// Whether the shipment declares a military end use (`end_use.military = true`).
+/// Whether the shipment declares a military end use (`end_use.military() = true`).
 pub fn declared_military_end_use(shipment: &Shipment) -> bool {
-    shipment.end_use.as_ref().and_then(|e| e.military) == Some(true)
+    shipment.end_use().as_ref().and_then(|e| e.military()) == Some(true)
 }
 
 /// Classifies one line; `None` for goods the Kazakh statute does not control.
 /// Military wins over dual-use, since a military item is controlled more strictly; a
 /// listed item stays listed whatever its end use.
 pub fn classify(shipment: &Shipment, line: &Line) -> Option<Goods> {
-    if line.control_codes.iter().any(ControlCode::is_military) {
+    if line.control_codes().any(|c| ControlCode::is_military(&c)) {
         Some(Goods::Military)
-    } else if line.control_codes.iter().any(is_multilateral_dual_use) {
+    } else if line.control_codes().any(|c| is_multilateral_dual_use(&c)) {
         Some(Goods::DualUse)
     } else if declared_military_end_use(shipment) {
         Some(Goods::CatchAll)
@@ -71,32 +71,32 @@ pub fn classify(shipment: &Shipment, line: &Line) -> Option<Goods> {
 }
 
 /// The lines whose classification satisfies `wanted`, in document order.
-pub fn select<'a>(shipment: &'a Shipment<'a>, wanted: impl Fn(Goods) -> bool) -> Vec<&'a Line<'a>> {
+pub fn select<'a>(shipment: &'a Shipment<'a>, wanted: impl Fn(Goods) -> bool) -> Vec<Line<'a>> {
     shipment
-        .lines
+        .lines()
         .iter()
         .filter(|line| classify(shipment, line).is_some_and(&wanted))
         .collect()
 }
 
 /// The military and dual-use lines: every line the Kazakh statute controls.
-pub fn specific_goods<'a>(shipment: &'a Shipment<'a>) -> Vec<&'a Line<'a>> {
+pub fn specific_goods<'a>(shipment: &'a Shipment<'a>) -> Vec<Line<'a>> {
     select(shipment, |_| true)
 }
 
 /// Drops the lines a Kazakh licence or permit cited on the shipment covers.
 /// Licences of other jurisdictions (EU, US, …) say nothing about Kazakh law.
-pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<&'a Line<'a>>) -> Vec<&'a Line<'a>> {
+pub fn without_kz_licence<'a>(shipment: &Shipment, lines: Vec<Line<'a>>) -> Vec<Line<'a>> {
     lines
         .into_iter()
-        .filter(|line| !shipment.licence_covers("KZ", line.line))
+        .filter(|line| !shipment.licence_covers("KZ", line.number()))
         .collect()
 }
 
 /// Names the kinds of goods among `lines` for a message: `military goods`,
 /// `dual-use goods`, `military and dual-use goods`, `unlisted goods for a military end
 /// use`, or a combination.
-pub fn noun(shipment: &Shipment, lines: &[&Line]) -> &'static str {
+pub fn noun(shipment: &Shipment, lines: &[Line]) -> &'static str {
     let has = |kind| {
         lines
             .iter()
@@ -118,30 +118,30 @@ pub fn noun(shipment: &Shipment, lines: &[&Line]) -> &'static str {
 }
 
 /// The line numbers, for [`exportctl_sdk::Finding::lines`].
-pub fn numbers(lines: &[&Line]) -> Vec<u32> {
-    lines.iter().map(|line| line.line).collect()
+pub fn numbers(lines: &[Line]) -> Vec<u32> {
+    lines.iter().map(|line| line.number()).collect()
 }
 
 /// Names the goods for a message: `line 1 (ML10, HS 8806.23); line 2 (…)`, showing
 /// the codes that made the line controlled, or the declared military end use when
 /// no code did (US-only codes the line also carries are not shown: they decide nothing
 /// here).
-pub fn describe(lines: &[&Line]) -> String {
+pub fn describe(lines: &[Line]) -> String {
     lines
         .iter()
         .map(|line| {
             let codes: Vec<String> = line
-                .control_codes
+                .control_codes()
                 .iter()
                 .filter(|c| c.is_military() || is_multilateral_dual_use(c))
-                .map(ToString::to_string)
+                .map(|c| c.to_string())
                 .collect();
             let why = if codes.is_empty() {
                 "declared military end use".to_owned()
             } else {
                 codes.join("/")
             };
-            format!("line {} ({why}, HS {})", line.line, line.hs_code)
+            format!("line {} ({why}, HS {})", line.number(), line.hs_code())
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -162,7 +162,7 @@ mod tests {
             .line(5, &["9A610.a"])
             .line(6, &["ML10", "9A012"])
             .try_shipment()?;
-        let kinds: Vec<_> = s.lines.iter().map(|l| classify(&s, l)).collect();
+        let kinds: Vec<_> = s.lines().map(|l| classify(&s, &l)).collect();
         assert_eq!(
             kinds,
             [
@@ -187,18 +187,25 @@ mod tests {
             let s = Doc::new("2024-01-10", "KZ>AM")
                 .codes(&[code])
                 .try_shipment()?;
-            assert_eq!(classify(&s, &s.lines[0]), None, "{code}");
+            assert_eq!(classify(&s, &s.lines().get(0).unwrap()), None, "{code}");
         }
         for code in ["5A002.a", "3A001.b.1.a", "4A003", "1C350", "9A012", "0B001"] {
             let s = Doc::new("2024-01-10", "KZ>AM")
                 .codes(&[code])
                 .try_shipment()?;
-            assert_eq!(classify(&s, &s.lines[0]), Some(Goods::DualUse), "{code}");
+            assert_eq!(
+                classify(&s, &s.lines().get(0).unwrap()),
+                Some(Goods::DualUse),
+                "{code}"
+            );
         }
         let both = Doc::new("2024-01-10", "KZ>AM")
             .codes(&["5A992.c", "5A002.a"])
             .try_shipment()?;
-        assert_eq!(classify(&both, &both.lines[0]), Some(Goods::DualUse));
+        assert_eq!(
+            classify(&both, &both.lines().get(0).unwrap()),
+            Some(Goods::DualUse)
+        );
         assert_eq!(
             describe(&specific_goods(&both)),
             "line 1 (5A002.a, HS 8806.23)"
@@ -215,7 +222,7 @@ mod tests {
             .line(4, &["5A992.c"])
             .military_end_use()
             .try_shipment()?;
-        let kinds: Vec<_> = s.lines.iter().map(|l| classify(&s, l)).collect();
+        let kinds: Vec<_> = s.lines().map(|l| classify(&s, &l)).collect();
         assert_eq!(
             kinds,
             [

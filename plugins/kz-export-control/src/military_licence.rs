@@ -24,7 +24,7 @@ pub const MILITARY_EXPORT_LICENCE: Rule = Rule::new(
 /// Requires a Kazakh licence for the military lines of an export from Kazakhstan.
 pub fn check(shipment: &Shipment) -> Option<Finding> {
     if !route::exported_from_kz(shipment)
-        || SUSPENSION.contains(shipment.as_of)
+        || SUSPENSION.contains(shipment.as_of())
         || russia_ban::applies(shipment)
     {
         return None;
@@ -44,7 +44,7 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
         MILITARY_EXPORT_LICENCE
             .licence_required(message)
             .lines(goods::numbers(&lines))
-            .legal_basis(statute::export_licence(shipment.as_of)),
+            .legal_basis(statute::export_licence(shipment.as_of())),
     )
 }
 

@@ -25,7 +25,7 @@ pub const SUSPENSION: Period = Period::between(Date::ymd(2022, 8, 27), Date::ymd
 
 /// Denies the military lines of an export from Kazakhstan during the suspension.
 pub fn check(shipment: &Shipment) -> Option<Finding> {
-    if !SUSPENSION.contains(shipment.as_of) || !route::exported_from_kz(shipment) {
+    if !SUSPENSION.contains(shipment.as_of()) || !route::exported_from_kz(shipment) {
         return None;
     }
     let lines = goods::select(shipment, |g| g == Goods::Military);
@@ -37,7 +37,7 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
          military equipment and military products are suspended from 27 Aug 2022 to 31 Aug 2023, \
          and no licence lifts the suspension",
         route = route::describe(shipment),
-        as_of = shipment.as_of,
+        as_of = shipment.as_of(),
         goods = goods::describe(&lines),
     );
     Some(

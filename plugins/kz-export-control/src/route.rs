@@ -20,8 +20,8 @@ pub enum Movement {
 /// How the shipment touches Kazakhstan; `None` when it does not, or when origin and
 /// destination are both Kazakhstan (a domestic delivery, not a cross-border one).
 pub fn movement(shipment: &Shipment) -> Option<Movement> {
-    let from_kz = shipment.origin_country == Country::KZ;
-    let to_kz = shipment.destination_country == Country::KZ;
+    let from_kz = shipment.origin_country() == Country::KZ;
+    let to_kz = shipment.destination_country() == Country::KZ;
     match (from_kz, to_kz) {
         (true, false) => Some(Movement::Export),
         (false, true) => Some(Movement::Import),
@@ -44,11 +44,11 @@ pub fn transits_kz(shipment: &Shipment) -> bool {
 /// end user (the consignee when no end user is named), each listed once.
 pub fn russian_parties(shipment: &Shipment) -> Vec<PartyPath> {
     let mut paths = Vec::new();
-    if shipment.consignee.country == Country::RU {
+    if shipment.consignee().country() == Country::RU {
         paths.push(PartyPath::Consignee);
     }
     let end_user = shipment.end_user();
-    if end_user.party.country == Country::RU && !paths.contains(&end_user.path) {
+    if end_user.party.country() == Country::RU && !paths.contains(&end_user.path) {
         paths.push(end_user.path);
     }
     paths
@@ -58,14 +58,14 @@ pub fn russian_parties(shipment: &Shipment) -> Vec<PartyPath> {
 /// user there. A Russian end user behind a third-country destination is exactly
 /// the diversion the Kazakh stated policy means to stop.
 pub fn bound_for_russia(shipment: &Shipment) -> bool {
-    shipment.destination_country == Country::RU || !russian_parties(shipment).is_empty()
+    shipment.destination_country() == Country::RU || !russian_parties(shipment).is_empty()
 }
 
 /// The route for a message, e.g. `KG → KZ → RU`.
 pub fn describe(shipment: &Shipment) -> String {
-    std::iter::once(shipment.origin_country)
-        .chain(shipment.transit_countries.iter().copied())
-        .chain(std::iter::once(shipment.destination_country))
+    std::iter::once(shipment.origin_country())
+        .chain(shipment.transit_countries())
+        .chain(std::iter::once(shipment.destination_country()))
         .map(|c| c.as_str().to_owned())
         .collect::<Vec<_>>()
         .join(" → ")

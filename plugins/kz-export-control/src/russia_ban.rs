@@ -49,7 +49,7 @@ pub const APPLIES_FROM: Date = Date::ymd(2022, 8, 27);
 /// Whether the rule covers this shipment's route on its `as_of` date, whatever its
 /// goods. The permit rules use this to step aside.
 pub fn applies(shipment: &Shipment) -> bool {
-    shipment.as_of >= APPLIES_FROM
+    shipment.as_of() >= APPLIES_FROM
         && route::movement(shipment).is_some()
         && route::bound_for_russia(shipment)
 }
@@ -87,9 +87,9 @@ pub fn check(shipment: &Shipment, treatment: RussiaTreatment) -> Option<Finding>
         )),
         RussiaTreatment::LicenceRequired => {
             let (permit, basis) = match movement {
-                Movement::Export => ("a Kazakh export licence", statute::export_licence(shipment.as_of)),
-                Movement::Import => ("a Kazakh re-export licence", statute::export_licence(shipment.as_of)),
-                Movement::Transit => ("a Kazakh transit permit", statute::transit_permit(shipment.as_of)),
+                Movement::Export => ("a Kazakh export licence", statute::export_licence(shipment.as_of())),
+                Movement::Import => ("a Kazakh re-export licence", statute::export_licence(shipment.as_of())),
+                Movement::Transit => ("a Kazakh transit permit", statute::transit_permit(shipment.as_of())),
             };
             RUSSIA_MILITARY_DUAL_USE
                 .licence_required(format!(

@@ -46,7 +46,7 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
         TRANSIT_PERMIT
             .licence_required(message)
             .lines(goods::numbers(&lines))
-            .legal_basis(statute::transit_permit(shipment.as_of)),
+            .legal_basis(statute::transit_permit(shipment.as_of())),
     )
 }
 

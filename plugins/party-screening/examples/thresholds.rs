@@ -21,7 +21,7 @@
 //! positives and negatives together (which depends on that mix: 4,062 positives, 5,400
 //! negatives).
 
-use exportctl_sdk::{Country, Party};
+use exportctl_sdk::{Country, PartyWire, WireError};
 use party_screening::screen::Screener;
 use party_screening::settings::Settings;
 use party_screening::table::{self, EntryKind};
@@ -45,16 +45,8 @@ struct Best {
     any: f64,
 }
 
-fn party(name: &str, country: Country) -> Party<'static> {
-    Party {
-        name: name.to_owned().into(),
-        country,
-        region: None,
-        address: None,
-        registration_date: None,
-        ids: Vec::new(),
-        aliases: Vec::new(),
-    }
+fn party(name: &str, country: Country) -> Result<PartyWire, WireError> {
+    PartyWire::new(name, country, None, [])
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -78,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for kind in 0..spellings::SPELLINGS {
             let name = spellings::variant(kind, entry.primary_name());
             let best = screener
-                .screen(&party(&name, country))
+                .screen(&party(&name, country)?.party())
                 .iter()
                 .find(|m| m.entry.index == index)
                 .map_or(Best::default(), |m| Best {
@@ -107,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let country =
                 Country::parse(country).ok_or_else(|| format!("{file}: country `{country}`"))?;
             let mut best = Best::default();
-            for m in screener.screen(&party(name, country)) {
+            for m in screener.screen(&party(name, country)?.party()) {
                 best.any = best.any.max(m.score);
                 if m.same_name {
                     best.strong = best.strong.max(m.score);

@@ -33,7 +33,7 @@ pub fn strong_outcome(list: List, settings: &Settings, shipment: &Shipment) -> O
     match list.default_outcome() {
         StrongOutcome::Fixed(o) => o,
         StrongOutcome::DenyForDefenceArticles => {
-            if shipment.lines.iter().any(|l| l.is_military()) {
+            if shipment.lines().any(|l| l.is_military()) {
                 Outcome::Deny
             } else {
                 Outcome::Review
@@ -97,7 +97,7 @@ fn bind(list_outcome: Outcome, m: &PartyMatch, settings: &Settings, shipment: &S
             outcome = Outcome::Review;
         }
     }
-    let as_of = shipment.as_of;
+    let as_of = shipment.as_of();
     match m.entry.list {
         List::Un => {
             if let Some(listed) = m.entry.federal_register.and_then(Date::parse) {
@@ -263,14 +263,14 @@ fn with_subject(
 /// `` `Name` (KZ) `` or `` `Name` (KZ), alias `Alias` `` for the party name that matched.
 fn party_names(party: PartyRef<'_>, m: &PartyMatch) -> String {
     let p = party.party;
-    match m.party_name.checked_sub(1).and_then(|i| p.aliases.get(i)) {
+    match m.party_name.checked_sub(1).and_then(|i| p.aliases().get(i)) {
         Some(alias) => format!(
             "`{}` ({}), alias `{}`,",
-            quote(&p.name),
-            p.country,
+            quote(p.name()),
+            p.country(),
             quote(alias)
         ),
-        None => format!("`{}` ({})", quote(&p.name), p.country),
+        None => format!("`{}` ({})", quote(p.name()), p.country()),
     }
 }
 
@@ -341,10 +341,10 @@ fn list_details(m: &PartyMatch, by_default: bool, shipment: &Shipment) -> String
     }
     if e.list == List::ItarDebarred && by_default {
         let military: Vec<String> = shipment
-            .lines
+            .lines()
             .iter()
             .filter(|l| l.is_military())
-            .map(|l| l.line.to_string())
+            .map(|l| l.number().to_string())
             .collect();
         if military.is_empty() {
             s.push_str(" No line is a military item, so the ITAR debarment calls for review rather than denial.");
@@ -468,7 +468,7 @@ mod tests {
             date,
             line,
         );
-        assert_eq!(doc.origin_country.as_str(), exporter);
+        assert_eq!(doc.origin_country().as_str(), exporter);
         doc
     }
 
@@ -617,8 +617,8 @@ mod tests {
 
     #[test]
     fn a_csl_match_before_the_edition_is_at_most_review() {
-        let mut s = shipment("Rosoboronexport", "RU", None);
-        s.as_of = exportctl_sdk::Date::ymd(2026, 7, 30);
+        let s = shipment("Rosoboronexport", "RU", None)
+            .with_as_of(exportctl_sdk::Date::ymd(2026, 7, 30));
         let f = findings(&Settings::default(), &s);
         let sdn = rule(&f, "csl-sdn");
         assert_eq!(sdn.outcome, Outcome::Review);
@@ -627,7 +627,7 @@ mod tests {
             "{}",
             sdn.message
         );
-        s.as_of = crate::LIST_DATE;
+        let s = s.with_as_of(crate::LIST_DATE);
         assert_eq!(
             rule(&findings(&Settings::default(), &s), "csl-sdn").outcome,
             Outcome::Deny
@@ -679,7 +679,7 @@ mod tests {
     }
 
     fn findings(settings: &Settings, s: &Shipment) -> Vec<Finding> {
-        let matches = Screener::new(settings).screen(&s.consignee);
+        let matches = Screener::new(settings).screen(&s.consignee());
         let party = s.parties().nth(1).unwrap();
         assert_eq!(party.path, PartyPath::Consignee);
         for_party(party, &matches, settings, s)
@@ -768,7 +768,7 @@ mod tests {
         let sdn = rule(&f, "csl-sdn");
         assert!(!sdn.message.contains("Also matches"), "{}", sdn.message);
         let subject = sdn.subject.as_ref().expect("one entry: a subject");
-        let matches = Screener::new(&Settings::default()).screen(&s.consignee);
+        let matches = Screener::new(&Settings::default()).screen(&s.consignee());
         let best = matches.iter().find(|m| m.entry.list == List::Sdn).unwrap();
         assert_eq!(subject.party, "consignee");
         assert_eq!(subject.list, List::Sdn.label());

@@ -138,7 +138,7 @@ impl Policy for PartyScreening {
         shipment
             .parties()
             .flat_map(|party| {
-                let matches = self.screener.screen(party.party);
+                let matches = self.screener.screen(&party.party);
                 findings::for_party(party, &matches, &self.settings, shipment)
             })
             .collect()

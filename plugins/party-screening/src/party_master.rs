@@ -49,8 +49,8 @@ fn list_match(party: &Party<'_>, m: &PartyMatch, settings: &Settings, date: Date
     };
     let mut message = format!(
         "`{}` ({}) {verb} {}: {}.",
-        party.name,
-        party.country,
+        party.name(),
+        party.country(),
         describe(m),
         list.effect()
     );
@@ -157,23 +157,16 @@ pub fn entry_key(m: &PartyMatch) -> String {
 mod tests {
     use super::*;
     use crate::screen::Screener;
-    use exportctl_sdk::Country;
+    use exportctl_sdk::{Country, PartyWire};
 
-    fn party(name: &str, country: &str) -> Party<'static> {
-        Party {
-            name: name.to_owned().into(),
-            country: Country::parse(country).unwrap(),
-            region: None,
-            address: None,
-            registration_date: None,
-            ids: Vec::new(),
-            aliases: Vec::new(),
-        }
+    fn party(name: &str, country: &str) -> PartyWire {
+        PartyWire::new(name, Country::parse(country).unwrap(), None, []).unwrap()
     }
 
     fn screen(name: &str, country: &str, date: Date) -> Vec<ListMatch> {
         let settings = Settings::default();
-        let p = party(name, country);
+        let wire = party(name, country);
+        let p = wire.party();
         let matches = Screener::new(&settings).screen(&p);
         list_matches(&p, &matches, &settings, date)
     }

@@ -99,20 +99,20 @@ pub fn us_links(authority: Authority, shipment: &Shipment) -> Vec<Link> {
         return Vec::new();
     }
     let mut links = Vec::new();
-    if shipment.exporter.country == Country::US {
+    if shipment.exporter().country() == Country::US {
         links.push(Link::UsExporter);
     }
-    if shipment.origin_country == Country::US {
+    if shipment.origin_country() == Country::US {
         links.push(Link::UsShipment);
     }
-    let destination = shipment.destination_country;
+    let destination = shipment.destination_country();
     let russia_belarus = destination == Country::RU || destination == Country::BY;
-    for line in &shipment.lines {
-        if line.origin_country == Some(Country::US) {
-            links.push(Link::UsOrigin(line.line));
+    for line in &shipment.lines() {
+        if line.origin_country() == Some(Country::US) {
+            links.push(Link::UsOrigin(line.number()));
             continue;
         }
-        let Some(content) = line.us_content_percent else {
+        let Some(content) = line.us_content_percent() else {
             continue;
         };
         // 0 % for 600-series and 9x515 items to Russia and Belarus (734.4(a)(6)),
@@ -126,7 +126,7 @@ pub fn us_links(authority: Authority, shipment: &Shipment) -> Vec<Link> {
         };
         if content > level {
             links.push(Link::DeMinimis {
-                line: line.line,
+                line: line.number(),
                 content,
                 level,
             });
@@ -134,16 +134,16 @@ pub fn us_links(authority: Authority, shipment: &Shipment) -> Vec<Link> {
     }
     if authority == Authority::UsSanctions {
         for party in shipment.parties().skip(1) {
-            if party.party.country == Country::US {
+            if party.party.country() == Country::US {
                 links.push(Link::UsParty(party.path.to_string()));
             }
         }
         if let Some(line) = shipment
-            .lines
+            .lines()
             .iter()
-            .find(|l| l.value.currency.eq_ignore_ascii_case("USD"))
+            .find(|l| l.value().currency().eq_ignore_ascii_case("USD"))
         {
-            links.push(Link::UsDollars(line.line));
+            links.push(Link::UsDollars(line.number()));
         }
     }
     links
@@ -156,7 +156,7 @@ pub fn statement(authority: Authority, links: &[Link], shipment: &Shipment) -> S
         Authority::UnSecurityCouncil => format!(
             "UN Security Council sanctions bind every UN member state, {} included, and through its \
              implementing law this exporter.",
-            shipment.exporter.country
+            shipment.exporter().country()
         ),
         _ if !links.is_empty() => {
             let mut s = String::from("US law reaches this shipment: ");
@@ -177,7 +177,8 @@ pub fn statement(authority: Authority, links: &[Link], shipment: &Shipment) -> S
              line, no US content above de minimis): no item is subject to the EAR (15 CFR 734.3), so the \
              US list does not bind the exporter directly. This is a risk finding: a listed party is a \
              diversion red flag, and is often listed by the exporter's own authorities too.",
-            shipment.exporter.country, shipment.origin_country
+            shipment.exporter().country(),
+            shipment.origin_country()
         ),
         Authority::UsSanctions => format!(
             "US law does not reach this shipment as described (exporter in {}, goods from {}, no US-origin \
@@ -186,7 +187,8 @@ pub fn statement(authority: Authority, links: &[Link], shipment: &Shipment) -> S
              directly. This is a risk finding: dealing with a blocked party exposes the exporter to US \
              secondary sanctions and its banks to blocking, and the party is often listed by the \
              exporter's own authorities too.",
-            shipment.exporter.country, shipment.origin_country
+            shipment.exporter().country(),
+            shipment.origin_country()
         ),
     }
 }

@@ -91,7 +91,7 @@ impl Screener {
         // the weak threshold.
         let floor = self.weak - self.bonus;
         let mut best: Vec<(u32, u32, usize, f64, bool)> = Vec::new();
-        let names = std::iter::once(&party.name).chain(&party.aliases);
+        let names = std::iter::once(party.name()).chain(party.aliases());
         for (party_name, text) in names.enumerate() {
             let found = Query::readings(text)
                 .iter()
@@ -110,7 +110,7 @@ impl Screener {
             .into_iter()
             .filter_map(|(index, variant, party_name, name_score, same_name)| {
                 let entry = table::entry(index)?;
-                let (country, score) = self.adjust(name_score, party.country, &entry.countries);
+                let (country, score) = self.adjust(name_score, party.country(), &entry.countries);
                 (score >= self.weak).then_some(PartyMatch {
                     entry,
                     variant,
@@ -152,17 +152,16 @@ impl Screener {
 mod tests {
     use super::*;
     use crate::settings::Settings;
+    use exportctl_sdk::PartyWire;
 
-    fn party(name: &str, country: &str, aliases: &[&str]) -> Party<'static> {
-        Party {
-            name: name.to_owned().into(),
-            country: Country::parse(country).unwrap(),
-            region: None,
-            address: None,
-            registration_date: None,
-            ids: Vec::new(),
-            aliases: aliases.iter().map(|a| (*a).to_owned().into()).collect(),
-        }
+    fn party(name: &str, country: &str, aliases: &[&str]) -> PartyWire {
+        PartyWire::new(
+            name,
+            Country::parse(country).unwrap(),
+            None,
+            aliases.iter().copied(),
+        )
+        .unwrap()
     }
 
     fn screener() -> Screener {
@@ -183,7 +182,7 @@ mod tests {
 
     #[test]
     fn inter_trade_electro_in_kazakhstan_matches_all_four_uvl_entries() {
-        let m = screener().screen(&party("TOO Inter-Trade Electro", "KZ", &[]));
+        let m = screener().screen(&party("TOO Inter-Trade Electro", "KZ", &[]).party());
         let uvl: Vec<&PartyMatch> = m
             .iter()
             .filter(|m| m.entry.list == List::Unverified)
@@ -197,7 +196,7 @@ mod tests {
 
     #[test]
     fn the_same_name_elsewhere_is_only_a_possible_match() {
-        let m = screener().screen(&party("Inter-Trade Electro LLP", "DE", &[]));
+        let m = screener().screen(&party("Inter-Trade Electro LLP", "DE", &[]).party());
         let best = &m[0];
         assert_eq!(best.country, CountryEffect::NotListed);
         assert!(best.score < crate::settings::DEFAULT_STRONG, "{best:#?}");
@@ -206,11 +205,8 @@ mod tests {
 
     #[test]
     fn an_alias_is_screened_like_the_name() {
-        let m = screener().screen(&party(
-            "Steppe Electric Supplies",
-            "KZ",
-            &["Inter Treid Elektro"],
-        ));
+        let m = screener()
+            .screen(&party("Steppe Electric Supplies", "KZ", &["Inter Treid Elektro"]).party());
         assert!(!m.is_empty());
         assert!(m.iter().all(|m| m.party_name == 1), "{m:#?}");
     }
@@ -221,7 +217,7 @@ mod tests {
             lists: vec!["SDN".into()],
             ..Settings::default()
         };
-        let m = Screener::new(&settings).screen(&party("Inter-Trade Electro", "KZ", &[]));
+        let m = Screener::new(&settings).screen(&party("Inter-Trade Electro", "KZ", &[]).party());
         assert!(m.is_empty(), "{m:#?}");
     }
 
@@ -229,7 +225,7 @@ mod tests {
     fn a_clean_name_matches_nothing() {
         assert!(
             screener()
-                .screen(&party("Rhein Elektronik GmbH", "DE", &[]))
+                .screen(&party("Rhein Elektronik GmbH", "DE", &[]).party())
                 .is_empty()
         );
     }

@@ -98,7 +98,8 @@ fn report_best_scores_of_clean_names() {
     let screener = Screener::new(&settings);
     let mut scores = Vec::new();
     for (name, country) in clean_names() {
-        let party = shipment(&name, &country).consignee;
+        let shipment = shipment(&name, &country);
+        let party = shipment.consignee();
         if let Some(m) = screener.screen(&party).first() {
             scores.push((
                 m.score,

@@ -7,7 +7,7 @@
 
 #![allow(clippy::panic, reason = "a failing check fails the test")]
 
-use exportctl_sdk::{Country, Party};
+use exportctl_sdk::{Country, PartyWire};
 use party_screening::screen::Screener;
 use party_screening::settings::{DEFAULT_STRONG, Settings};
 use party_screening::table::{self, EntryKind};
@@ -45,15 +45,14 @@ fn listed_companies_are_found_under_other_spellings() {
         let name = entry.primary_name();
         tried += 1;
         for (kind, counts) in found.iter_mut().enumerate() {
-            let party = Party {
-                name: variant(kind, name).into(),
-                country: entry.countries.first().copied().unwrap_or(Country::US),
-                region: None,
-                address: None,
-                registration_date: None,
-                ids: Vec::new(),
-                aliases: Vec::new(),
-            };
+            let wire = PartyWire::new(
+                &variant(kind, name),
+                entry.countries.first().copied().unwrap_or(Country::US),
+                None,
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let party = wire.party();
             let score = screener
                 .screen(&party)
                 .iter()
@@ -66,7 +65,7 @@ fn listed_companies_are_found_under_other_spellings() {
                     counts.1 += 1;
                 }
                 Some(_) => counts.1 += 1,
-                None => misses[kind].push(format!("{} <- {name}", party.name)),
+                None => misses[kind].push(format!("{} <- {name}", party.name())),
             }
         }
     }

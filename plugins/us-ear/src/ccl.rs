@@ -523,23 +523,23 @@ fn describe(eccn: &str, paras: &[Para]) -> String {
 
 /// The control codes of a line as the EAR reads them.
 #[derive(Debug, Clone, Default)]
-pub struct Classification<'a> {
+pub struct Classification {
     /// ECCN-shaped codes found on the CCL, with their entries.
-    pub on_ccl: Vec<(&'a ListedCode, &'static Entry)>,
+    pub on_ccl: Vec<(ListedCode, &'static Entry)>,
     /// ECCN-shaped codes that are not on the CCL (a typo, or an EU-only entry).
-    pub not_on_ccl: Vec<&'a ListedCode>,
+    pub not_on_ccl: Vec<ListedCode>,
     /// The line is declared EAR99.
     pub ear99: bool,
 }
 
-impl<'a> Classification<'a> {
+impl Classification {
     /// Reads the line's control codes. Military List (`ML…`) and other codes are not EAR
     /// classifications and are ignored.
-    pub fn of(line: &'a Line) -> Classification<'a> {
+    pub fn of(line: Line<'_>) -> Classification {
         let mut c = Classification::default();
-        for code in &line.control_codes {
+        for code in &line.control_codes() {
             match code {
-                ControlCode::Listed(listed) => match entry(listed) {
+                ControlCode::Listed(listed) => match entry(&listed) {
                     Some(e) => c.on_ccl.push((listed, e)),
                     None => c.not_on_ccl.push(listed),
                 },
@@ -565,10 +565,10 @@ impl<'a> Classification<'a> {
     }
 }
 
-/// The line's ECCNs that are on the CCL, with their entries, without allocating.
-pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (&'a ListedCode, &'static Entry)> {
-    line.control_codes.iter().filter_map(|code| match code {
-        ControlCode::Listed(listed) => entry(listed).map(|e| (listed, e)),
+/// The line's ECCNs that are on the CCL, with their entries.
+pub fn ccl_codes(line: &Line<'_>) -> impl Iterator<Item = (ListedCode, &'static Entry)> {
+    line.control_codes().filter_map(|code| match code {
+        ControlCode::Listed(listed) => entry(&listed).map(|e| (listed, e)),
         _ => None,
     })
 }
@@ -576,16 +576,20 @@ pub fn ccl_codes<'a>(line: &'a Line<'_>) -> impl Iterator<Item = (&'a ListedCode
 /// What a line is, for a message: `ECCN 5A002.a`, `EAR99, HTS 8471.30`,
 /// `3A777 not on the CCL, HTS 8542.31` or `unclassified, HTS 8542.31`.
 pub fn item(line: &Line) -> String {
-    let class = Classification::of(line);
+    let class = Classification::of(*line);
     if class.is_ccl() {
         format!("ECCN {}", class.eccns())
     } else if class.ear99 {
-        format!("EAR99, HTS {}", line.hs_code)
+        format!("EAR99, HTS {}", line.hs_code())
     } else if class.not_on_ccl.is_empty() {
-        format!("unclassified, HTS {}", line.hs_code)
+        format!("unclassified, HTS {}", line.hs_code())
     } else {
-        let codes: Vec<String> = class.not_on_ccl.iter().map(|c| show(c)).collect();
-        format!("{} not on the CCL, HTS {}", codes.join(", "), line.hs_code)
+        let codes: Vec<String> = class.not_on_ccl.iter().map(show).collect();
+        format!(
+            "{} not on the CCL, HTS {}",
+            codes.join(", "),
+            line.hs_code()
+        )
     }
 }
 
@@ -909,7 +913,7 @@ mod tests {
             &["5A002.a", "3A777", "ML10", "EAR99"],
         )
         .shipment();
-        let c = Classification::of(&s.lines[0]);
+        let c = Classification::of(s.lines().get(0).unwrap());
         assert!(c.is_ccl());
         assert_eq!(c.eccns(), "5A002.a");
         assert_eq!(c.not_on_ccl.len(), 1);

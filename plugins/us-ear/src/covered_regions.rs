@@ -119,26 +119,25 @@ fn places(shipment: &Shipment) -> Vec<Place<'static>> {
     let receiving = shipment.parties().filter(|p| match p.path {
         PartyPath::Consignee | PartyPath::EndUser => true,
         PartyPath::Other(i) => shipment
-            .other_parties
+            .other_parties()
             .get(i)
-            .is_some_and(|o| o.role == PartyRole::IntermediateConsignee),
+            .is_some_and(|o| o.role() == PartyRole::IntermediateConsignee),
         PartyPath::Exporter => false,
     });
     let mut places: Vec<Place<'static>> = Vec::new();
     for p in receiving {
         let by_code = p
             .party
-            .region
-            .as_deref()
-            .and_then(|r| covered(r, shipment.as_of))
+            .region()
+            .and_then(|r| covered(r, shipment.as_of()))
             .map(|region| (region, Evidence::Code));
         let by_address = || {
-            let address = p.party.address.as_deref()?;
+            let address = p.party.address()?;
             [region_sets::CRIMEA_SEVASTOPOL, region_sets::DONETSK_LUHANSK]
                 .iter()
-                .find_map(|set| set.named_in_address(p.party))
+                .find_map(|set| set.named_in_address(&p.party))
                 .and_then(|named| {
-                    let region = covered(named.code, shipment.as_of)?;
+                    let region = covered(named.code, shipment.as_of())?;
                     Some((region, Evidence::Address(address.to_owned(), named)))
                 })
         };
@@ -156,7 +155,7 @@ fn places(shipment: &Shipment) -> Vec<Place<'static>> {
             Some(place) => place.parties.push((p.path, evidence)),
             None => places.push(Place {
                 region,
-                country: p.party.country,
+                country: p.party.country(),
                 parties: vec![(p.path, evidence)],
             }),
         }
@@ -167,9 +166,9 @@ fn places(shipment: &Shipment) -> Vec<Place<'static>> {
 /// The lines of a shipment to one region, by what 746.6 does with them.
 #[derive(Default)]
 struct Lines<'a> {
-    licence: Vec<(&'a Line<'a>, Basis)>,
-    software: Vec<(&'a Line<'a>, Basis)>,
-    food: Vec<(&'a Line<'a>, Basis)>,
+    licence: Vec<(Line<'a>, Basis)>,
+    software: Vec<(Line<'a>, Basis)>,
+    food: Vec<(Line<'a>, Basis)>,
 }
 
 impl Lines<'_> {
@@ -177,7 +176,7 @@ impl Lines<'_> {
         let mut numbers: Vec<u32> = [&self.licence, &self.software, &self.food]
             .into_iter()
             .flatten()
-            .map(|(l, _)| l.line)
+            .map(|(l, _)| l.number())
             .collect();
         numbers.sort_unstable();
         numbers
@@ -204,11 +203,11 @@ impl Lines<'_> {
 
 fn lines<'a>(shipment: &'a Shipment<'a>, country: Country) -> Lines<'a> {
     let mut lines = Lines::default();
-    for line in &shipment.lines {
-        if shipment.licence_covers("US", line.line) {
+    for line in &shipment.lines() {
+        if shipment.licence_covers("US", line.number()) {
             continue;
         }
-        let Some(basis) = de_minimis::subject(shipment, line, country) else {
+        let Some(basis) = de_minimis::subject(shipment, &line, country) else {
             continue;
         };
         let class = Classification::of(line);
@@ -219,7 +218,7 @@ fn lines<'a>(shipment: &'a Shipment<'a>, country: Country) -> Lines<'a> {
                 .all(|(code, _)| code.entry() == "5D992" && code.paragraph.starts_with(".C"));
         if internet_software {
             lines.software.push((line, basis));
-        } else if !class.is_ccl() && food_or_medicine(line) {
+        } else if !class.is_ccl() && food_or_medicine(&line) {
             lines.food.push((line, basis));
         } else {
             lines.licence.push((line, basis));
@@ -250,7 +249,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
                 findings.push(with_parties(
                     COVERED_REGIONS
                         .licence_required(text::fit(message))
-                        .lines(lines.licence.iter().map(|(l, _)| l.line)),
+                        .lines(lines.licence.iter().map(|(l, _)| l.number())),
                 ));
             }
             let parts = lines.exempt_parts();
@@ -259,7 +258,7 @@ pub fn check(shipment: &Shipment) -> Vec<Finding> {
                     .software
                     .iter()
                     .chain(&lines.food)
-                    .map(|(l, _)| l.line)
+                    .map(|(l, _)| l.number())
                     .collect();
                 numbers.sort_unstable();
                 let message = format!("{at}: {}", parts.join("; "));
@@ -330,10 +329,10 @@ fn join(parts: impl Iterator<Item = String>) -> String {
 }
 
 /// `line 1 (EAR99, HTS 8471.30; exporter in the United States), …`, the first ten.
-fn describe(lines: &[(&Line, Basis)]) -> String {
+fn describe(lines: &[(Line, Basis)]) -> String {
     let shown = lines
         .iter()
-        .map(|(l, basis)| format!("line {} ({}; {basis})", l.line, item(l)));
+        .map(|(l, basis)| format!("line {} ({}; {basis})", l.number(), item(l)));
     text::items(shown, lines.len())
 }
 

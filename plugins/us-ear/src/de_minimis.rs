@@ -70,7 +70,7 @@ impl fmt::Display for Basis {
 /// The de minimis level for `line` bound for `destination` on `as_of`.
 pub fn threshold(destination: Country, line: &Line, as_of: Date) -> Threshold {
     let sanctioned = sanctioned_destinations::in_force(destination, as_of).is_some();
-    let military = line.control_codes.iter().any(|code| match code {
+    let military = line.control_codes().any(|code| match code {
         ControlCode::Listed(l) if l.is_us_600_series() || (l.is_us_x5zz() && l.category == 9) => {
             !l.paragraph.starts_with(".Y") || as_of >= Y_ITEMS_ZERO_FROM
         }
@@ -96,17 +96,17 @@ pub fn threshold(destination: Country, line: &Line, as_of: Date) -> Threshold {
 
 /// Why `line`, bound for `destination`, is subject to the EAR; `None` if it is not.
 pub fn subject(shipment: &Shipment, line: &Line, destination: Country) -> Option<Basis> {
-    if shipment.exporter.country == Country::US {
+    if shipment.exporter().country() == Country::US {
         return Some(Basis::UsExporter);
     }
-    if shipment.origin_country == Country::US {
+    if shipment.origin_country() == Country::US {
         return Some(Basis::UsShipment);
     }
-    if line.origin_country == Some(Country::US) {
+    if line.origin_country() == Some(Country::US) {
         return Some(Basis::UsOrigin);
     }
-    let content = line.us_content_percent?;
-    let threshold = threshold(destination, line, shipment.as_of);
+    let content = line.us_content_percent()?;
+    let threshold = threshold(destination, line, shipment.as_of());
     (content > threshold.percent).then_some(Basis::DeMinimis { content, threshold })
 }
 
@@ -126,20 +126,30 @@ mod tests {
             .us_content(1, percent)
             .set_line(1, "origin_country", serde_json::json!("DE"))
             .shipment();
-        subject(&s, &s.lines[0], c(destination)).is_some()
+        subject(&s, &s.lines().get(0).unwrap(), c(destination)).is_some()
     }
 
     #[test]
     fn us_exporter_shipment_or_origin_make_an_item_subject() {
         let s = Doc::us("2024-06-03", "CN", &["EAR99"]).shipment();
-        assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsExporter));
-        let mut s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"]).shipment();
-        s.origin_country = Country::US;
-        assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsShipment));
+        assert_eq!(
+            subject(&s, &s.lines().get(0).unwrap(), c("CN")),
+            Some(Basis::UsExporter)
+        );
+        let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
+            .with(|d| d["origin_country"] = serde_json::json!("US"))
+            .shipment();
+        assert_eq!(
+            subject(&s, &s.lines().get(0).unwrap(), c("CN")),
+            Some(Basis::UsShipment)
+        );
         let s = Doc::new("2024-06-03", "DE", "CN", &["EAR99"])
             .set_line(1, "origin_country", serde_json::json!("US"))
             .shipment();
-        assert_eq!(subject(&s, &s.lines[0], c("CN")), Some(Basis::UsOrigin));
+        assert_eq!(
+            subject(&s, &s.lines().get(0).unwrap(), c("CN")),
+            Some(Basis::UsOrigin)
+        );
     }
 
     #[test]
@@ -186,7 +196,7 @@ mod tests {
     #[test]
     fn a_foreign_line_without_us_content_is_not_subject() {
         let s = Doc::new("2024-06-03", "DE", "CN", &["5A002.a"]).shipment();
-        assert_eq!(subject(&s, &s.lines[0], c("CN")), None);
+        assert_eq!(subject(&s, &s.lines().get(0).unwrap(), c("CN")), None);
     }
 
     #[test]
@@ -194,7 +204,7 @@ mod tests {
         let s = Doc::new("2024-06-03", "DE", "IR", &["EAR99"])
             .us_content(1, "12.50")
             .shipment();
-        let basis = subject(&s, &s.lines[0], c("IR")).unwrap();
+        let basis = subject(&s, &s.lines().get(0).unwrap(), c("IR")).unwrap();
         assert_eq!(
             basis.to_string(),
             "US content 12.5 % above the de minimis level of 10 % (Country Group E:1/E:2 destination, 15 CFR 734.4)"

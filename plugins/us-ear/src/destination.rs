@@ -21,13 +21,13 @@ pub struct Destination {
 /// The declared destination, then the end user's (or consignee's) country when it differs.
 pub fn destinations(shipment: &Shipment) -> Vec<Destination> {
     let mut out = vec![Destination {
-        country: shipment.destination_country,
+        country: shipment.destination_country(),
         party: None,
     }];
     let end_user = shipment.end_user();
-    if end_user.party.country != shipment.destination_country {
+    if end_user.party.country() != shipment.destination_country() {
         out.push(Destination {
-            country: end_user.party.country,
+            country: end_user.party.country(),
             party: Some(end_user.path),
         });
     }

@@ -55,6 +55,11 @@ pub const ECCN_DESTINATIONS: Rule = Rule::new(
 /// instead, listing the ECCNs.
 pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let destinations = destinations(shipment);
+    // Each line's ECCNs on the CCL, read once: the groups borrow them.
+    let codes: Vec<Vec<(ListedCode, &'static Entry)>> = shipment
+        .lines()
+        .map(|line| ccl_codes(&line).collect())
+        .collect();
     // Per-ECCN groups, dropped once there are too many; per-requirement groups always.
     let mut fine: Option<(Vec<Group<'_>>, BTreeMap<Key<'_>, usize>)> =
         Some((Vec::new(), BTreeMap::new()));
@@ -68,14 +73,14 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         }
         let reach = Reach::of(destination.country);
         let mut previous: Option<(Item<'_>, Vec<GroupIndex>)> = None;
-        for line in &shipment.lines {
-            if shipment.licence_covers("US", line.line) {
+        for (line, codes) in shipment.lines().zip(&codes) {
+            if shipment.licence_covers("US", line.number()) {
                 continue;
             }
-            let Some(basis) = de_minimis::subject(shipment, line, destination.country) else {
+            let Some(basis) = de_minimis::subject(shipment, &line, destination.country) else {
                 continue;
             };
-            for (code, entry) in ccl_codes(line) {
+            for &(ref code, entry) in codes {
                 // Consecutive lines of one item (the usual long shipment) reuse the groups
                 // of the line before instead of working them out again.
                 let same = (entry.key, code.paragraph.as_str(), basis);
@@ -124,9 +129,9 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                             });
                             if let Some(c) = coarse.get_mut(coarse_i)
                                 && c.eccns.len() < text::MAX_ITEMS
-                                && !c.eccns.contains(&code)
+                                && !c.eccns.contains(code)
                             {
-                                c.eccns.push(code);
+                                c.eccns.push(code.clone());
                             }
                             (fine_i, coarse_i)
                         }));
@@ -136,14 +141,14 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                 for &(fine_i, coarse_i) in &indices {
                     if let Some((groups, _)) = fine.as_mut()
                         && let Some(group) = fine_i.and_then(|i| groups.get_mut(i))
-                        && group.lines.last() != Some(&line.line)
+                        && group.lines.last() != Some(&line.number())
                     {
-                        group.lines.push(line.line);
+                        group.lines.push(line.number());
                     }
                     if let Some(c) = coarse.get_mut(coarse_i)
-                        && c.lines.last() != Some(&line.line)
+                        && c.lines.last() != Some(&line.number())
                     {
-                        c.lines.push(line.line);
+                        c.lines.push(line.number());
                     }
                 }
                 previous = Some((same, indices));
@@ -524,7 +529,7 @@ struct Coarse<'a> {
     /// The first group seen, for the requirement's wording.
     first: Group<'a>,
     /// The first [`text::MAX_ITEMS`] distinct ECCNs.
-    eccns: Vec<&'a ListedCode>,
+    eccns: Vec<ListedCode>,
     lines: Vec<u32>,
 }
 
@@ -539,7 +544,7 @@ fn coarse_finding(mut c: Coarse<'_>) -> Finding {
     } else {
         " and others"
     };
-    let shown: Vec<String> = c.eccns.iter().map(|code| show(code)).collect();
+    let shown: Vec<String> = c.eccns.iter().map(show).collect();
     let eccns = format!("{}{more}", shown.join(", "));
     let lines = text::lines(&c.lines);
     let message = match c.first.covers {

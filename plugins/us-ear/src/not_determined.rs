@@ -62,6 +62,8 @@ struct Group<'a> {
 /// line.
 pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // Each line's listed codes, read once: the open points borrow them.
+    let listed: Vec<Vec<ListedCode>> = shipment.lines().map(|line| listed_codes(&line)).collect();
     let mut points: Vec<(&ListedCode, Option<&'static Entry>, Point, Covers)> = Vec::new();
     for destination in destinations(shipment) {
         let chart = country_chart::lookup(destination.country);
@@ -75,18 +77,15 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
         let mut index: BTreeMap<Key<'_>, usize> = BTreeMap::new();
         let mut others: Vec<u32> = Vec::new();
         let mut other_points = 0usize;
-        for line in &shipment.lines {
-            if decided.contains(&line.line) || shipment.licence_covers("US", line.line) {
+        for (line, codes) in shipment.lines().zip(&listed) {
+            if decided.contains(&line.number()) || shipment.licence_covers("US", line.number()) {
                 continue;
             }
-            if de_minimis::subject(shipment, line, destination.country).is_none() {
+            if de_minimis::subject(shipment, &line, destination.country).is_none() {
                 continue;
             }
             points.clear();
-            for code in &line.control_codes {
-                let ControlCode::Listed(code) = code else {
-                    continue;
-                };
+            for code in codes {
                 match entry(code) {
                     None => points.push((code, None, Point::NotOnCcl, Covers::Yes)),
                     Some(entry) => open_points(code, entry, chart, footnote_un, &mut points),
@@ -104,8 +103,8 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                 let room = groups.len() < text::MAX_ITEMS;
                 match index.get(&key).and_then(|&i| groups.get_mut(i)) {
                     Some(group) => {
-                        if group.lines.last() != Some(&line.line) {
-                            group.lines.push(line.line);
+                        if group.lines.last() != Some(&line.number()) {
+                            group.lines.push(line.number());
                         }
                     }
                     None if room => {
@@ -115,13 +114,13 @@ pub fn check(shipment: &Shipment, decided: &BTreeSet<u32>) -> Vec<Finding> {
                             entry,
                             point,
                             covers,
-                            lines: vec![line.line],
+                            lines: vec![line.number()],
                         });
                     }
                     // Beyond what the message spells out only the line counts.
                     None => {
                         other_points += 1;
-                        others.push(line.line);
+                        others.push(line.number());
                     }
                 }
             }
@@ -257,6 +256,16 @@ fn describe(group: &Group<'_>, destination: &str) -> String {
         ),
     };
     format!("{lines}: {point}")
+}
+
+/// The line's US ECCNs and EU Annex I entries (the listed codes), as given.
+fn listed_codes(line: &exportctl_sdk::Line<'_>) -> Vec<ListedCode> {
+    line.control_codes()
+        .filter_map(|code| match code {
+            ControlCode::Listed(listed) => Some(listed),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -35,40 +35,40 @@ pub const CONSOLIDATED_FROM: Date = Date::ymd(2024, 6, 12);
 pub fn check(shipment: &Shipment, ear99: Ear99Treatment) -> Vec<Finding> {
     let mut findings = Vec::new();
     for destination in destinations(shipment) {
-        let Some(name) = in_force(destination.country, shipment.as_of) else {
+        let Some(name) = in_force(destination.country, shipment.as_of()) else {
             continue;
         };
         let mut ccl = Lines::default();
         let mut ear99_lines = Lines::default();
         let mut unclassified = Lines::default();
-        for line in &shipment.lines {
-            if shipment.licence_covers("US", line.line) {
+        for line in &shipment.lines() {
+            if shipment.licence_covers("US", line.number()) {
                 continue;
             }
-            let Some(basis) = de_minimis::subject(shipment, line, destination.country) else {
+            let Some(basis) = de_minimis::subject(shipment, &line, destination.country) else {
                 continue;
             };
             let mut on_ccl = false;
             let mut categories_3_to_9 = false;
-            for (code, _) in ccl_codes(line) {
+            for (code, _) in ccl_codes(&line) {
                 on_ccl = true;
                 categories_3_to_9 |= code.category >= 3;
             }
             if on_ccl {
-                if shipment.as_of >= ALL_CATEGORIES_FROM || categories_3_to_9 {
+                if shipment.as_of() >= ALL_CATEGORIES_FROM || categories_3_to_9 {
                     ccl.0.push((line, basis));
                 }
-            } else if line.control_codes.contains(&ControlCode::Ear99) {
+            } else if line.control_codes().contains(&ControlCode::Ear99) {
                 ear99_lines.0.push((line, basis));
             } else {
                 unclassified.0.push((line, basis));
             }
         }
         if !ccl.is_empty() {
-            findings.push(ccl_finding(shipment.as_of, &destination, name, &ccl));
+            findings.push(ccl_finding(shipment.as_of(), &destination, name, &ccl));
         }
         if let Some(f) = ear99_finding(
-            shipment.as_of,
+            shipment.as_of(),
             &destination,
             name,
             &ear99_lines,
@@ -168,7 +168,7 @@ fn ear99_finding(
 
 /// Lines collected for one finding, each with why it is subject to the EAR.
 #[derive(Default)]
-struct Lines<'a>(Vec<(&'a Line<'a>, Basis)>);
+struct Lines<'a>(Vec<(Line<'a>, Basis)>);
 
 impl Lines<'_> {
     fn is_empty(&self) -> bool {
@@ -176,7 +176,7 @@ impl Lines<'_> {
     }
 
     fn numbers(&self) -> Vec<u32> {
-        self.0.iter().map(|(l, _)| l.line).collect()
+        self.0.iter().map(|(l, _)| l.number()).collect()
     }
 
     /// `line 1 (ECCN 5A002.a; exporter in the United States), line 3 (…)`, the first ten.
@@ -184,7 +184,7 @@ impl Lines<'_> {
         let shown = self
             .0
             .iter()
-            .map(|(l, basis)| format!("line {} ({}; {basis})", l.line, item(l)));
+            .map(|(l, basis)| format!("line {} ({}; {basis})", l.number(), item(l)));
         text::items(shown, self.0.len())
     }
 }

@@ -209,17 +209,21 @@ pub fn componentize(module: &[u8]) -> Result<Vec<u8>, String> {
 const CONTRACT_WIT: &str = include_str!("../../wit/policy.wit");
 
 /// The evaluator, which every plugin exports, at the SDK's contract version.
-const EVALUATOR: &str = "exportctl:policy/evaluator@1.2.0";
+const EVALUATOR: &str = "exportctl:policy/evaluator@1.3.0";
 
 /// The keyed evaluator (1.2), which every plugin the SDK builds exports too.
-const SUBJECT_EVALUATOR: &str = "exportctl:policy/subject-evaluator@1.2.0";
+const SUBJECT_EVALUATOR: &str = "exportctl:policy/subject-evaluator@1.3.0";
+
+/// The wire format the plugin reads (1.3), which every plugin the SDK builds exports too.
+const SHIPMENT_READER: &str = "exportctl:policy/shipment-reader@1.3.0";
 
 /// The SDK's bindings describe only the contract's imports in the module; the
 /// exports are described where they are implemented. A screening policy
 /// (`export_screening_policy!`) describes its own (the `screening-policy`
-/// world); an ordinary policy (`export_policy!`) exports the evaluator and its
-/// keyed form, and this adds the contract's `subject-policy` world for it (the
-/// `policy` world for a module with the evaluator alone), so it becomes a
+/// world); an ordinary policy (`export_policy!`) exports the evaluator, its
+/// keyed form and the wire format it reads, and this adds the contract's
+/// `reader-policy` world for it (`subject-policy` or `policy` for a module with
+/// fewer of them), so it becomes a
 /// component without the optional party screener. Any other module is returned
 /// unchanged.
 fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
@@ -230,7 +234,9 @@ fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
             .any(|export| export.starts_with(&format!("{interface}#")))
     };
     let implements_evaluator = implements(EVALUATOR);
-    let world_name = if implements(SUBJECT_EVALUATOR) {
+    let world_name = if implements(SHIPMENT_READER) {
+        "reader-policy"
+    } else if implements(SUBJECT_EVALUATOR) {
         "subject-policy"
     } else {
         "policy"

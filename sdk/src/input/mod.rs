@@ -78,7 +78,8 @@ pub use error::InputError;
 pub use unknown::UnknownField;
 pub use validate::country_code;
 
-use crate::{Date, Shipment};
+use crate::Date;
+use crate::validated::Shipment;
 use value::Value;
 
 /// Bounds on what a file may make the reader do.
@@ -354,7 +355,7 @@ impl Shipment<'static> {
     /// Available with the `input` feature.
     ///
     /// ```
-    /// use exportctl_sdk::{Country, Shipment};
+    /// use exportctl_sdk::{validated::Shipment, Country};
     /// let s = Shipment::from_json(r#"{
     ///   "id": "SO-2024-00017", "date": "2024-05-10",
     ///   "exporter": {"name": "Rhein Elektronik GmbH", "country": "DE"},
@@ -375,5 +376,43 @@ impl Shipment<'static> {
             [doc] if doc.origin == FROM_JSON => parse_shipment(doc, None, &limits),
             _ => Err(InputError::file(FROM_JSON, "expected one shipment object")),
         }
+    }
+}
+
+impl crate::Shipment<'static> {
+    /// Reads and validates one shipment from a JSON object, as
+    /// [`validated::Shipment::from_json`](crate::validated::Shipment::from_json) does,
+    /// and writes it in the wire format a policy reads: the shipment a policy test
+    /// hands to its rules.
+    ///
+    /// Available with the `input` feature.
+    ///
+    /// ```
+    /// use exportctl_sdk::{Country, Shipment};
+    /// let s = Shipment::from_json(r#"{
+    ///   "id": "SO-2024-00017", "date": "2024-05-10",
+    ///   "exporter": {"name": "Rhein Elektronik GmbH", "country": "DE"},
+    ///   "consignee": {"name": "Astana Tech Supply TOO", "country": "kz"},
+    ///   "origin_country": "DE", "destination_country": "KZ",
+    ///   "lines": [{"line": 1, "description": "ARM Cortex-M4 microcontroller",
+    ///              "hs_code": "8542.31", "control_codes": ["3A991.a"], "quantity": 500,
+    ///              "value": {"amount": "4250.00", "currency": "EUR"}}]
+    /// }"#)?;
+    /// assert_eq!(s.consignee().country(), Country::KZ);
+    /// let hs = s.lines().first().map(|l| l.hs_code());
+    /// assert_eq!(hs.as_ref().map(|hs| hs.subheading()), Some("854231"));
+    /// # Ok::<(), exportctl_sdk::input::InputError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<crate::Shipment<'static>, InputError> {
+        Shipment::from_json(text)?.to_view()
+    }
+}
+
+impl Shipment<'_> {
+    /// The shipment as a policy reads it: written in the wire format and read back.
+    pub fn to_view(&self) -> Result<crate::Shipment<'static>, InputError> {
+        self.to_wire()
+            .and_then(crate::Shipment::from_wire_owned)
+            .map_err(|e| InputError::field(FROM_JSON, Some(&self.id), String::new(), e.to_string()))
     }
 }

@@ -150,7 +150,7 @@ fn normalises_the_spec_example() {
     assert_eq!(line.value.amount, dec("4250.00"));
     assert_eq!(line.value.currency, "EUR");
     assert_eq!(line.us_content_percent, Some(Decimal::ZERO));
-    assert!(s.licence_covers("eu", 1));
+    assert!(s.to_view().unwrap().licence_covers("eu", 1));
 }
 
 #[test]

@@ -5,10 +5,8 @@
 
 use super::InputLimits;
 use super::value::Value;
-use crate::{
-    Contract, ControlCode, Country, Date, Decimal, EndUse, HsCode, Licence, Line, Money,
-    OtherParty, Party, PartyRole, Shipment, Text, TransportMode,
-};
+use crate::validated::{Contract, EndUse, Licence, Line, Money, OtherParty, Party, Shipment};
+use crate::{ControlCode, Country, Date, Decimal, HsCode, PartyRole, Text, TransportMode};
 use std::collections::HashMap;
 use std::fmt;
 

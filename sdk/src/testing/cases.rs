@@ -170,7 +170,7 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
         if let Some(bad) = f
             .lines
             .iter()
-            .find(|n| !shipment.lines.iter().any(|l| l.line == **n))
+            .find(|n| !shipment.lines().any(|l| l.number() == **n))
         {
             return Err(format!(
                 "finding {} names line {bad}, which the shipment does not have",

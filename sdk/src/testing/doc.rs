@@ -19,8 +19,8 @@ use serde_json::{Value, json};
 ///     .end_user("RU")
 ///     .licence("DE", Some(&[1]), None)
 ///     .shipment();
-/// assert_eq!(shipment.transit_countries.len(), 1);
-/// assert_eq!(shipment.lines[0].control_codes.len(), 1);
+/// assert_eq!(shipment.transit_countries().len(), 1);
+/// assert_eq!(shipment.lines().get(0).unwrap().control_codes().len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc(Value);
@@ -254,11 +254,11 @@ mod tests {
             .add_line(1, "9403.60", &[])
             .shipment();
         let de = Country::parse("DE");
-        assert_eq!(Some(s.origin_country), de);
-        assert_eq!(s.destination_country, Country::RU);
-        assert_eq!(s.transit_countries.len(), 2);
-        assert_eq!(Some(s.exporter.country), de);
-        assert_eq!(s.consignee.country, Country::RU);
+        assert_eq!(Some(s.origin_country()), de);
+        assert_eq!(s.destination_country(), Country::RU);
+        assert_eq!(s.transit_countries().len(), 2);
+        assert_eq!(Some(s.exporter().country()), de);
+        assert_eq!(s.consignee().country(), Country::RU);
     }
 
     #[test]
@@ -277,11 +277,11 @@ mod tests {
             .intermediate("AM")
             .licence("DE", Some(&[2]), Some("2025-01-01"))
             .shipment();
-        assert_eq!(s.lines.len(), 2);
-        assert_eq!(s.lines[0].control_codes.len(), 1);
-        assert!(s.lines[1].hs_code.matches("854232"));
-        assert_eq!(s.other_parties.len(), 2);
-        assert_eq!(s.other_parties[0].role, PartyRole::Payer);
+        assert_eq!(s.lines().len(), 2);
+        assert_eq!(s.lines().get(0).unwrap().control_codes().len(), 1);
+        assert!(s.lines().get(1).unwrap().hs_code().matches("854232"));
+        assert_eq!(s.other_parties().len(), 2);
+        assert_eq!(s.other_parties().get(0).unwrap().role(), PartyRole::Payer);
         assert!(s.licence_covers("DE", 2));
         assert!(!s.licence_covers("DE", 1));
     }

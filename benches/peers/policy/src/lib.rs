@@ -22,11 +22,8 @@ pub struct ChplRussia;
 impl ChplRussia {
     /// Whether the rule denies `shipment`: the decision every engine must agree on.
     pub fn denies(shipment: &Shipment) -> bool {
-        matches!(shipment.destination_country.as_str(), "RU" | "BY")
-            && shipment
-                .lines
-                .iter()
-                .any(|l| chpl::tier(&l.hs_code).is_some())
+        matches!(shipment.destination_country().as_str(), "RU" | "BY")
+            && shipment.lines().any(|l| chpl::tier(&l.hs_code()).is_some())
     }
 }
 

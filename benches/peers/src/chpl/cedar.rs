@@ -14,7 +14,9 @@ use cedar_policy::{
     RestrictedExpression,
 };
 use chpl_diversion::regimes::US_DE_MINIMIS_PERCENT;
-use exportctl_sdk::{Country, CountrySet, Line, PartyRole, Shipment, country_sets};
+use exportctl_sdk::validated::Line;
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Country, CountrySet, PartyRole, country_sets};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 

@@ -14,7 +14,7 @@ pub mod cedar;
 pub mod rego;
 
 use exportctl::Verdict;
-use exportctl_sdk::{Finding as SdkFinding, Policy, Shipment};
+use exportctl_sdk::{Finding as SdkFinding, Policy};
 use std::fmt;
 
 /// The policy's id in verdicts.
@@ -87,8 +87,11 @@ impl fmt::Display for Decision {
 
 /// The policy built natively: its findings on the shipments where it is in force
 /// (the host does not evaluate it on the others).
-pub fn native(policy: &chpl_diversion::ChplDiversion, shipment: &Shipment) -> Decision {
-    if shipment.as_of < chpl_diversion::VALID_FROM {
+pub fn native(
+    policy: &chpl_diversion::ChplDiversion,
+    shipment: &exportctl_sdk::Shipment,
+) -> Decision {
+    if shipment.as_of() < chpl_diversion::VALID_FROM {
         return Decision::default();
     }
     Decision::of_findings(&policy.evaluate(shipment))

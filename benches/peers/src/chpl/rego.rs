@@ -4,7 +4,8 @@
 
 use super::{Decision, Finding};
 use crate::PeersError;
-use exportctl_sdk::{CountrySet, Shipment, country_sets};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{CountrySet, country_sets};
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
 use regorus::{Engine, Value};
@@ -117,7 +118,7 @@ impl RegoChpl {
 }
 
 /// A line as the rules read it.
-fn line(l: &exportctl_sdk::Line) -> Value {
+fn line(l: &exportctl_sdk::validated::Line) -> Value {
     let mut fields = vec![
         ("line", Value::from(l.line)),
         ("hs_code", Value::from(l.hs_code.as_str())),

@@ -56,7 +56,10 @@ impl CedarRule {
 
     /// The request for a shipment: the flattened lines and the destination in its
     /// context.
-    pub fn request(&self, shipment: &exportctl_sdk::Shipment) -> Result<Request, PeersError> {
+    pub fn request(
+        &self,
+        shipment: &exportctl_sdk::validated::Shipment,
+    ) -> Result<Request, PeersError> {
         let hs6 = RestrictedExpression::new_set(
             subheadings(shipment).map(|c| RestrictedExpression::new_string(c.to_owned())),
         );

@@ -15,7 +15,7 @@ pub mod cedar;
 pub mod plain;
 pub mod rego;
 
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 
 /// The 50 HS-6 codes of the CHPL (version of 23 Feb 2024), as the SDK embeds them.
 pub fn chpl_codes() -> impl Iterator<Item = &'static str> {

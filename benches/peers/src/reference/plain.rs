@@ -2,7 +2,7 @@
 //! be, without the SDK's types or the sandbox.
 
 use super::{chpl_codes, destination, subheadings};
-use exportctl_sdk::Shipment;
+use exportctl_sdk::validated::Shipment;
 
 /// What the rule reads of a shipment, as fixed-size bytes.
 pub struct PlainShipment {

@@ -52,7 +52,7 @@ impl RegoRule {
 
     /// The rule's input for a shipment: `{"destination": "RU", "lines": [{"hs_code": "85423100"}, …]}`
     /// (HS codes as validated: digits only; the rule takes the subheading itself).
-    pub fn input(shipment: &exportctl_sdk::Shipment) -> Value {
+    pub fn input(shipment: &exportctl_sdk::validated::Shipment) -> Value {
         let lines: Vec<Value> = shipment
             .lines
             .iter()

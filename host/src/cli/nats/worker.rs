@@ -27,8 +27,9 @@ use exportctl::{
     PartyScreener, ScreeningRecorder, Sink, Verdict, Worker, judge,
 };
 use exportctl_audit::Recorder;
+use exportctl_sdk::Date;
 use exportctl_sdk::input::{self, InputLimits};
-use exportctl_sdk::{Date, Shipment};
+use exportctl_sdk::validated::Shipment;
 use futures_util::StreamExt;
 use std::io;
 use std::sync::Arc;

@@ -84,11 +84,11 @@ impl Policy for DeepRecursion {
     }
 
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        if shipment.destination_country != Country::RU {
+        if shipment.destination_country() != Country::RU {
             return Vec::new();
         }
         // A depth no recursion reaches before its stack runs out.
-        let stop = u64::MAX - shipment.lines.len() as u64;
+        let stop = u64::MAX - shipment.lines().len() as u64;
         let depth = match self.stack {
             Stack::Linear => linear(0, stop),
             Stack::Native => native(0, stop),

@@ -51,7 +51,7 @@ impl Policy for Flood {
     }
 
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        if shipment.destination_country != Country::RU {
+        if shipment.destination_country() != Country::RU {
             return Vec::new();
         }
         let s = self.0;
@@ -62,7 +62,11 @@ impl Policy for Flood {
             }
         }
         (0..s.findings)
-            .map(|_| FLOOD.review("flood").line(shipment.lines[0].line))
+            .map(|_| {
+                FLOOD
+                    .review("flood")
+                    .line(shipment.lines().get(0).unwrap().number())
+            })
             .collect()
     }
 }

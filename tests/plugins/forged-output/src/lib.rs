@@ -5,12 +5,17 @@
 //! cut), and one buffer referenced by thousands of findings (so that reading the
 //! result would make the host copy it thousands of times).
 //!
-//! It implements the `exportctl:policy/evaluator@1.2.0` exports with the
+//! It implements the `exportctl:policy/evaluator@1.3.0` exports with the
 //! canonical ABI's core signatures; the component type is the contract's own
 //! (`sdk/wit/policy.wit`), so the component is a genuine `policy` component. Shipments not
 //! bound for Russia get a well-formed empty result. The `forge` setting picks the
 //! violation: `outcome`, `utf8`, `pointer`, `rule`, `reserved-rule`, `line`,
 //! `party`, `long-message` (5,000 bytes), `huge-message` (100 MiB) or `aliased`.
+//!
+//! It does not export the contract's `shipment-reader`, so the host hands it
+//! shipments in wire format 1 (postcard), which it reads with the SDK's
+//! `validated` feature: the test of the host's format 1 path for a plugin built
+//! against the current contract.
 
 #[cfg(target_arch = "wasm32")]
 #[allow(
@@ -18,7 +23,8 @@
     reason = "the host reads these fields through linear memory"
 )]
 mod abi {
-    use exportctl_sdk::{Country, Shipment};
+    use exportctl_sdk::Country;
+    use exportctl_sdk::validated::Shipment;
     use std::sync::Mutex;
 
     // Only for the component type it embeds: the exports below are hand-written.
@@ -102,7 +108,7 @@ mod abi {
 
     /// # Safety
     /// Called by the component runtime with a valid string in linear memory.
-    #[unsafe(export_name = "exportctl:policy/evaluator@1.2.0#metadata")]
+    #[unsafe(export_name = "exportctl:policy/evaluator@1.3.0#metadata")]
     unsafe extern "C" fn metadata() -> *mut Metadata {
         static NONE: [Slice; 0] = [];
         leak(Metadata {
@@ -117,7 +123,7 @@ mod abi {
                 tag: 0,
                 value: Slice { ptr: 0, len: 0 },
             },
-            contract_version: Slice::str("1.2.0"),
+            contract_version: Slice::str("1.3.0"),
             sources: Slice::of(&NONE),
             limitations: Slice::of(&NONE),
         })
@@ -125,7 +131,7 @@ mod abi {
 
     /// # Safety
     /// Called by the component runtime with a valid string in linear memory.
-    #[unsafe(export_name = "exportctl:policy/evaluator@1.2.0#configure")]
+    #[unsafe(export_name = "exportctl:policy/evaluator@1.3.0#configure")]
     unsafe extern "C" fn configure(ptr: *const u8, len: usize) -> *mut Result {
         // SAFETY: the runtime passes a UTF-8 string it wrote into our memory.
         let settings = unsafe { std::slice::from_raw_parts(ptr, len) };
@@ -140,11 +146,11 @@ mod abi {
 
     /// # Safety
     /// Called by the component runtime with a valid byte list in linear memory.
-    #[unsafe(export_name = "exportctl:policy/evaluator@1.2.0#evaluate")]
+    #[unsafe(export_name = "exportctl:policy/evaluator@1.3.0#evaluate")]
     unsafe extern "C" fn evaluate(ptr: *const u8, len: usize) -> *mut Result {
         // SAFETY: the runtime passes a byte list it wrote into our memory.
         let wire = unsafe { std::slice::from_raw_parts(ptr, len) };
-        let shipment = match Shipment::from_wire(wire) {
+        let shipment = match Shipment::from_legacy_wire(wire) {
             Ok(shipment) => shipment,
             Err(_) => {
                 return leak(Result {
@@ -155,7 +161,7 @@ mod abi {
         };
         let findings: &'static [Finding] = if shipment.destination_country == Country::RU {
             let forge = FORGE.lock().map(|f| f.clone()).unwrap_or_default();
-            forged(&forge, shipment.lines[0].line)
+            forged(&forge, shipment.lines.first().map_or(1, |l| l.line))
         } else {
             &[]
         };

@@ -28,7 +28,7 @@ impl Policy for InfiniteLoop {
     }
 
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let mut n: u64 = shipment.lines.len() as u64;
+        let mut n: u64 = shipment.lines().len() as u64;
         loop {
             // Opaque to the optimiser, so the loop really runs.
             n = std::hint::black_box(n.wrapping_mul(6364136223846793005).wrapping_add(1));

@@ -71,15 +71,19 @@ impl Policy for NoRussiaClause {
     }
 
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let exporter_in_eu = country_sets::EU27.contains(shipment.exporter.country);
-        let third_country = !country_sets::EU27.contains(shipment.destination_country)
-            && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country);
-        let has_clause = shipment.contract.as_ref().and_then(|c| c.no_russia_clause) == Some(true);
+        let exporter_in_eu = country_sets::EU27.contains(shipment.exporter().country());
+        let third_country = !country_sets::EU27.contains(shipment.destination_country())
+            && !country_sets::ANNEX_VIII_PARTNERS.contains(shipment.destination_country());
+        let has_clause = shipment
+            .contract()
+            .as_ref()
+            .and_then(|c| c.no_russia_clause())
+            == Some(true);
         let lines: Vec<u32> = shipment
-            .lines
+            .lines()
             .iter()
-            .filter(|l| CHPL_TIER_1.iter().any(|p| l.hs_code.matches(p)))
-            .map(|l| l.line)
+            .filter(|l| CHPL_TIER_1.iter().any(|p| l.hs_code().matches(p)))
+            .map(|l| l.number())
             .collect();
         if exporter_in_eu && third_country && !has_clause && !lines.is_empty() {
             vec![version::RULE.review(version::MESSAGE).lines(lines)]

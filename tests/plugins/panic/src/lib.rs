@@ -30,8 +30,8 @@ impl Policy for Panic {
     }
 
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        if shipment.destination_country == Country::RU {
-            panic!("deliberate panic on shipment {}", shipment.id);
+        if shipment.destination_country() == Country::RU {
+            panic!("deliberate panic on shipment {}", shipment.id());
         }
         Vec::new()
     }

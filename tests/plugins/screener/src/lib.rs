@@ -47,7 +47,7 @@ impl Policy for Screener {
         let subject =
             |party| FindingSubject::new(party, "Test watchlist", "edition 1", "W-1", "fp-1");
         let finding = WATCHLIST.review("the consignee is on the test watchlist");
-        match &*shipment.consignee.name {
+        match shipment.consignee().name() {
             "LISTED" => vec![finding.subject(subject(PartyPath::Consignee))],
             "FORGED SUBJECT" => {
                 // Set by hand: the SDK's `subject` would name the party.
@@ -62,7 +62,7 @@ impl Policy for Screener {
 
 impl ScreensParties for Screener {
     fn screen_party(&self, party: &Party<'_>, _date: Date) -> Vec<ListMatch> {
-        let name: &str = &party.name;
+        let name: &str = party.name();
         let score = match name {
             "PANIC" => panic!("deliberate panic screening {name}"),
             "LOOP" => loop {

@@ -42,7 +42,7 @@ impl Policy for Slow {
     }
 
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let mut state = shipment.lines.len() as u64;
+        let mut state = shipment.lines().len() as u64;
         for _ in 0..self.0.rounds {
             state = std::hint::black_box(state.wrapping_mul(6364136223846793005).wrapping_add(1));
         }
@@ -53,7 +53,7 @@ impl Policy for Slow {
                     self.0.rounds,
                     state & 0xff
                 ))
-                .lines(shipment.lines.iter().map(|l| l.line)),
+                .lines(shipment.lines().map(|l| l.number())),
         ]
     }
 }
