@@ -87,21 +87,36 @@ async fn sign_in(c: &Client, base: &str, token: &str) {
         .send_keys(token)
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_next_page(c, "main form button[type=submit]").await;
 }
 
 async fn sign_out(c: &Client) {
-    c.find(Locator::Css("nav form button[type=submit]"))
+    click_to_next_page(c, "nav form button[type=submit]").await;
+}
+
+/// Clicks the link or submit button at `button` and waits until the browser has left
+/// the page it was on: an element looked up before the next page is in place would be
+/// the old page's (a stale reference, or the old value).
+async fn click_to_next_page(c: &Client, button: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    c.find(Locator::Css(button))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    let until = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < until {
+        match old.tag_name().await {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                return;
+            }
+            _ => std::thread::sleep(Duration::from_millis(25)),
+        }
+    }
+    panic!("{button}: the page did not change within 10 s of the click");
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -139,12 +154,7 @@ async fn act(c: &Client, action: &str, reason: &str, comment: &str) {
         .send_keys(comment)
         .await
         .unwrap();
-    c.find(Locator::Css("form[aria-label='Act on this hold'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_next_page(c, "form[aria-label='Act on this hold'] button").await;
 }
 
 #[test]
@@ -198,12 +208,7 @@ fn two_officers_work_a_hold_and_exempt_a_match_in_a_real_browser() {
         sign_in(&c, &base, OFFICER_A).await;
         c.goto(&format!("{base}/ui/holds")).await.unwrap();
         screenshot(&c, "queue").await;
-        c.find(Locator::Css("tbody tr:first-child a"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click_to_next_page(&c, "tbody tr:first-child a").await;
         assert!(c.current_url().await.unwrap().path().ends_with(&hold), "the oldest hold first");
         act(&c, "approve", "end-use-verified", "End-use statement checked").await;
         let state = c.find(Locator::Css("#state")).await.unwrap().text().await.unwrap();
@@ -252,12 +257,7 @@ fn two_officers_work_a_hold_and_exempt_a_match_in_a_real_browser() {
             .send_keys(&tomorrow)
             .await
             .unwrap();
-        c.find(Locator::Css(&format!("form[aria-label='Exempt finding {}'] button", i + 1)))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click_to_next_page(&c, &format!("form[aria-label='Exempt finding {}'] button", i + 1)).await;
         c.goto(&format!("{base}/ui/exemptions")).await.unwrap();
         let page = c.source().await.unwrap();
         assert!(page.contains("in_force") && page.contains("Rosoboronexport"), "{page}");
