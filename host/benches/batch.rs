@@ -46,7 +46,8 @@ mod erp_csv;
 
 /// What `erp_csv` hands on, as `batch` defines it.
 mod batch_input {
-    pub(super) type Entry = Result<exportctl_sdk::input::Document, exportctl::InvalidInput>;
+    pub(super) type Entry =
+        Result<exportctl_sdk::input::Document<'static>, exportctl::InvalidInput>;
 }
 
 use exportctl::{InvalidInput, read_file};

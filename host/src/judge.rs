@@ -203,8 +203,8 @@ pub struct Stopped {
 /// Unknown fields are warnings in the verdict (`unknown-field`), or invalid
 /// input under [`JudgeOptions::strict`] or a set that says so. An invalid input
 /// never stops the run; a sink that cannot write does.
-pub fn judge(
-    source: impl IntoIterator<Item = Result<Document, InvalidInput>>,
+pub fn judge<'d>(
+    source: impl IntoIterator<Item = Result<Document<'d>, InvalidInput>>,
     worker: &mut Worker,
     options: &JudgeOptions,
     sink: &mut dyn Sink,
@@ -237,7 +237,7 @@ pub fn judge(
 
 /// Validates one document and judges it.
 fn judge_one<'d>(
-    doc: &'d Document,
+    doc: &'d Document<'_>,
     worker: &mut Worker,
     options: &JudgeOptions,
     strict: bool,
@@ -300,7 +300,7 @@ pub fn read_file(
     file: &str,
     format: input::InputFormat,
     limits: &InputLimits,
-) -> Vec<Result<Document, InvalidInput>> {
+) -> Vec<Result<Document<'static>, InvalidInput>> {
     let entries = if file == "-" {
         input::read_entries(io::stdin().lock(), "<stdin>", format, limits)
     } else {

@@ -160,7 +160,7 @@ fn read_all(
     let docs = read_documents(bytes, name, &limits)?;
     Ok(docs
         .iter()
-        .map(|d| parse_shipment(d, None, &limits))
+        .map(|d| parse_shipment(d, None, &limits).map(Shipment::into_owned))
         .collect())
 }
 

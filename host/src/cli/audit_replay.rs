@@ -118,7 +118,7 @@ fn each_record(
 
 /// Shipments given with `--input`, found by the digest a record keeps.
 struct Inputs {
-    docs: Vec<Document>,
+    docs: Vec<Document<'static>>,
     /// Per law date: the digest of each document validated at that date (the
     /// validated shipment holds its `as_of`, so the digest depends on it).
     by_as_of: HashMap<String, HashMap<String, Shipment<'static>>>,
@@ -148,7 +148,7 @@ impl Inputs {
                     let shipment = parse_shipment_all(doc, date, &InputLimits::default()).ok()?;
                     let value = serde_json::to_value(&shipment).ok()?;
                     let digest = RecordedInput::digest_of(&value).ok()?;
-                    Some((digest.sha256().to_owned(), shipment))
+                    Some((digest.sha256().to_owned(), shipment.into_owned()))
                 })
                 .collect()
         });

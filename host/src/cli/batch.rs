@@ -232,10 +232,11 @@ struct Judging {
 fn run_threads(
     judging: &Judging,
     jobs: usize,
-    read: impl FnOnce(&mut dyn FnMut(Result<Document, InvalidInput>) -> bool) + Send,
+    read: impl FnOnce(&mut dyn FnMut(Result<Document<'static>, InvalidInput>) -> bool) + Send,
     mut write: impl FnMut(Judged) -> io::Result<()>,
 ) -> io::Result<()> {
-    let (work_tx, work_rx) = sync_channel::<(u64, Vec<Result<Document, InvalidInput>>)>(jobs * 2);
+    let (work_tx, work_rx) =
+        sync_channel::<(u64, Vec<Result<Document<'static>, InvalidInput>>)>(jobs * 2);
     let (result_tx, result_rx) = sync_channel::<(u64, Vec<Judged>)>(WINDOW / CHUNK);
     // One permit per chunk between reading and writing; the writer gives a
     // permit back after each chunk written. When the writer stops, the
@@ -318,7 +319,7 @@ fn write_in_order(
 
 impl Judging {
     /// Judges one entry as `check` would, unless the output already has it.
-    fn judge(&self, worker: &mut Worker, entry: Result<Document, InvalidInput>) -> Judged {
+    fn judge(&self, worker: &mut Worker, entry: Result<Document<'static>, InvalidInput>) -> Judged {
         let doc = match entry {
             Ok(doc) => doc,
             Err(invalid) => return Judged::Invalid(invalid.messages()),
@@ -342,7 +343,7 @@ impl Judging {
 
     /// The earlier verdict of this document, if the output of the run being
     /// resumed holds one for the same shipment id and input digest.
-    fn already_done(&self, doc: &Document) -> Option<Resumed> {
+    fn already_done(&self, doc: &Document<'_>) -> Option<Resumed> {
         let id = doc.shipment_id()?;
         if !self.done.lock().ok()?.has_id(id) {
             return None;

@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
 /// One input: a document, or why it is not one.
-pub(super) type Entry = Result<Document, InvalidInput>;
+pub(super) type Entry = Result<Document<'static>, InvalidInput>;
 
 /// How the inputs of a run are read.
 #[derive(Debug)]

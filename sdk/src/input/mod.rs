@@ -127,6 +127,10 @@ impl Default for InputLimits {
 
 /// One shipment document found in a file, before validation.
 ///
+/// A document read from a file owns its text (`Document<'static>`); one read in
+/// place by [`read_json_object`] borrows it from the caller's string, and so does
+/// the [`Shipment`] validated from it.
+///
 /// ```
 /// use exportctl_sdk::input::{read_documents, InputLimits};
 /// let text = "{\"id\": \"SO-1\"}\n{\"id\": \"SO-2\"}\n";
@@ -135,16 +139,24 @@ impl Default for InputLimits {
 /// assert_eq!(docs[1].shipment_id(), Some("SO-2"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Document {
+pub struct Document<'a> {
     /// Where the document is: `file.json` (the whole file), `file.json[2]` (index in
     /// a JSON array or TOML `[[shipment]]` list, from 0) or `file.jsonl:7` (line of a
     /// JSON Lines file, from 1).
     pub origin: String,
     /// The known fields, as parsed (always a `Value::Record`).
-    value: Value,
+    value: Value<'a>,
 }
 
-impl Document {
+impl Document<'_> {
+    /// The same document owning its text, to outlive the string it was read from.
+    pub fn into_owned(self) -> Document<'static> {
+        Document {
+            origin: self.origin,
+            value: self.value.into_owned(),
+        }
+    }
+
     /// The document's `id`, when it is a valid one (1–128 printable characters),
     /// for reporting a document that fails validation.
     ///
@@ -205,7 +217,7 @@ pub fn read_entries(
     name: &str,
     format: InputFormat,
     limits: &InputLimits,
-) -> Result<Vec<Result<Document, InputError>>, InputError> {
+) -> Result<Vec<Result<Document<'static>, InputError>>, InputError> {
     read::read_entries(reader, name, format, limits)
 }
 
@@ -229,8 +241,37 @@ pub fn read_json_line(
     name: &str,
     number: usize,
     limits: &InputLimits,
-) -> Result<Document, InputError> {
-    read::read_json_line(line, name, number, limits)
+) -> Result<Document<'static>, InputError> {
+    read::read_json_line(line, name, number, limits).map(Document::into_owned)
+}
+
+/// Reads one JSON shipment object in place: the document, and the shipment
+/// validated from it, borrow their text from `text` instead of copying it. The
+/// fastest way from one JSON document (a request body, a message) to a
+/// [`Shipment`]; errors name `origin` as [`read_documents`] names a file.
+///
+/// ```
+/// use exportctl_sdk::input::{parse_shipment, read_json_object, InputLimits};
+/// let limits = InputLimits::default();
+/// let text = r#"{"id": "SO-7", "date": "2024-05-10",
+///   "exporter": {"name": "Rhein Elektronik GmbH", "country": "DE"},
+///   "consignee": {"name": "Astana Tech Supply TOO", "country": "KZ"},
+///   "origin_country": "DE", "destination_country": "KZ",
+///   "lines": [{"line": 1, "description": "microcontroller", "hs_code": "8542.31",
+///              "quantity": 500, "value": {"amount": "4250.00", "currency": "EUR"}}]}"#;
+/// let doc = read_json_object(text, "request", &limits)?;
+/// let shipment = parse_shipment(&doc, None, &limits)?;
+/// assert_eq!(shipment.exporter.name, "Rhein Elektronik GmbH");
+/// let err = read_json_object("[]", "request", &limits).unwrap_err();
+/// assert_eq!(err.to_string(), "request: expected a shipment object, found an array");
+/// # Ok::<(), exportctl_sdk::input::InputError>(())
+/// ```
+pub fn read_json_object<'a>(
+    text: &'a str,
+    origin: &str,
+    limits: &InputLimits,
+) -> Result<Document<'a>, InputError> {
+    read::read_json_object(text, origin, limits)
 }
 
 /// Reads one shipment that a reader of another format (the rows of an ERP
@@ -251,8 +292,8 @@ pub fn read_json_value(
     value: &serde_json::Value,
     origin: &str,
     limits: &InputLimits,
-) -> Result<Document, InputError> {
-    read::read_json_value(value, origin, limits)
+) -> Result<Document<'static>, InputError> {
+    read::read_json_value(value, origin, limits).map(Document::into_owned)
 }
 
 /// Splits a file into shipment documents.
@@ -277,7 +318,7 @@ pub fn read_documents(
     reader: impl std::io::Read,
     name: &str,
     limits: &InputLimits,
-) -> Result<Vec<Document>, InputError> {
+) -> Result<Vec<Document<'static>>, InputError> {
     read::read_entries(reader, name, InputFormat::Auto, limits)?
         .into_iter()
         .collect()
@@ -288,7 +329,8 @@ pub fn read_documents(
 /// `as_of` sets [`Shipment::as_of`], the date whose law applies; it defaults to
 /// the shipment's `date`. The first problem found is returned, naming the
 /// document's origin, its id and the field path; [`parse_shipment_all`] returns
-/// every problem.
+/// every problem. The shipment borrows its text from the document
+/// ([`Shipment::into_owned`] copies it out).
 ///
 /// ```
 /// use exportctl_sdk::{input::{parse_shipment, read_documents, InputLimits}, Date};
@@ -305,11 +347,11 @@ pub fn read_documents(
 /// assert_eq!(s.lines[0].hs_code.as_str(), "854231");
 /// # Ok::<(), exportctl_sdk::input::InputError>(())
 /// ```
-pub fn parse_shipment(
-    doc: &Document,
+pub fn parse_shipment<'d>(
+    doc: &'d Document<'_>,
     as_of: Option<Date>,
     limits: &InputLimits,
-) -> Result<Shipment<'static>, InputError> {
+) -> Result<Shipment<'d>, InputError> {
     parse_shipment_all(doc, as_of, limits).map_err(|mut errors| errors.swap_remove(0))
 }
 
@@ -329,11 +371,11 @@ pub fn parse_shipment(
 /// assert!(errors.iter().any(|e| e.path() == Some("lines")));
 /// # Ok::<(), exportctl_sdk::input::InputError>(())
 /// ```
-pub fn parse_shipment_all(
-    doc: &Document,
+pub fn parse_shipment_all<'d>(
+    doc: &'d Document<'_>,
     as_of: Option<Date>,
     limits: &InputLimits,
-) -> Result<Shipment<'static>, Vec<InputError>> {
+) -> Result<Shipment<'d>, Vec<InputError>> {
     validate::shipment(&doc.value, as_of, limits).map_err(|issues| {
         issues
             .into_iter()
@@ -371,11 +413,9 @@ impl Shipment<'static> {
     /// ```
     pub fn from_json(text: &str) -> Result<Shipment<'static>, InputError> {
         let limits = InputLimits::default();
-        let docs = read_documents(text.as_bytes(), FROM_JSON, &limits)?;
-        match docs.as_slice() {
-            [doc] if doc.origin == FROM_JSON => parse_shipment(doc, None, &limits),
-            _ => Err(InputError::file(FROM_JSON, "expected one shipment object")),
-        }
+        let doc = read::read_json_object(text, FROM_JSON, &limits)
+            .map_err(|e| read::one_object_expected(e, FROM_JSON))?;
+        parse_shipment(&doc, None, &limits).map(Shipment::into_owned)
     }
 }
 

@@ -11,14 +11,14 @@ const BOM: &str = "\u{feff}";
 
 /// One entry of a file: a shipment document, or a JSON Lines line that could not
 /// be read (the other lines are still read).
-pub(crate) type Entry = Result<Document, InputError>;
+pub(crate) type Entry<'a> = Result<Document<'a>, InputError>;
 
 pub(crate) fn read_entries(
     reader: impl Read,
     name: &str,
     format: InputFormat,
     limits: &InputLimits,
-) -> Result<Vec<Entry>, InputError> {
+) -> Result<Vec<Entry<'static>>, InputError> {
     let bytes = read_bounded(reader, name, limits.max_file_bytes)?;
     let text = decode(&bytes, name)?;
     let caps = caps(limits);
@@ -36,10 +36,14 @@ pub(crate) fn read_entries(
     if entries.is_empty() {
         return Err(InputError::file(name, "no shipment found"));
     }
-    Ok(entries)
+    // The documents outlive the file's bytes: they take their text with them.
+    Ok(entries
+        .into_iter()
+        .map(|entry| entry.map(Document::into_owned))
+        .collect())
 }
 
-fn ok_all(documents: Vec<Document>) -> Vec<Entry> {
+fn ok_all(documents: Vec<Document<'_>>) -> Vec<Entry<'_>> {
     documents.into_iter().map(Ok).collect()
 }
 
@@ -149,7 +153,7 @@ fn one_line(message: &str) -> String {
 }
 
 /// A document must be a shipment object.
-fn document(origin: String, value: Value) -> Result<Document, InputError> {
+fn document(origin: String, value: Value<'_>) -> Result<Document<'_>, InputError> {
     match value {
         Value::Record(_) => Ok(Document { origin, value }),
         other => Err(InputError::file(
@@ -159,7 +163,7 @@ fn document(origin: String, value: Value) -> Result<Document, InputError> {
     }
 }
 
-fn read_json(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, InputError> {
+fn read_json<'a>(text: &'a str, name: &str, caps: &Caps) -> Result<Vec<Entry<'a>>, InputError> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
@@ -196,7 +200,12 @@ fn first_line_is_one_value(text: &str, caps: &Caps) -> bool {
 
 /// One line of a JSON Lines file, numbered from 1, as [`read_json_lines`]
 /// reads it; for a reader that streams a file line by line.
-pub(crate) fn read_json_line(line: &str, name: &str, number: usize, limits: &InputLimits) -> Entry {
+pub(crate) fn read_json_line<'a>(
+    line: &'a str,
+    name: &str,
+    number: usize,
+    limits: &InputLimits,
+) -> Entry<'a> {
     let caps = caps(limits);
     let line = if number == 1 {
         line.strip_prefix(BOM).unwrap_or(line)
@@ -214,11 +223,11 @@ pub(crate) fn read_json_line(line: &str, name: &str, number: usize, limits: &Inp
 /// One shipment built as a JSON value by a reader of another format (a
 /// table's rows), read as a JSON Lines line is: the same fields, limits and
 /// errors, under `origin`.
-pub(crate) fn read_json_value(
-    value: &serde_json::Value,
+pub(crate) fn read_json_value<'a>(
+    value: &'a serde_json::Value,
     origin: &str,
     limits: &InputLimits,
-) -> Entry {
+) -> Entry<'a> {
     let caps = caps(limits);
     Seed::new(Shape::Record(SHIPMENT), &caps)
         .deserialize(value)
@@ -226,9 +235,50 @@ pub(crate) fn read_json_value(
         .and_then(|value| document(origin.to_owned(), value))
 }
 
+/// One JSON object read in place: its text stays borrowed from `text`.
+pub(crate) fn read_json_object<'a>(
+    text: &'a str,
+    origin: &str,
+    limits: &InputLimits,
+) -> Result<Document<'a>, InputError> {
+    if u64::try_from(text.len()).unwrap_or(u64::MAX) > limits.max_file_bytes {
+        return Err(InputError::file(
+            origin,
+            format!(
+                "file is larger than the limit of {} bytes",
+                limits.max_file_bytes
+            ),
+        ));
+    }
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let caps = caps(limits);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Seed::new(Shape::JsonRoot, &caps)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| json_error(origin, &e, 1))?;
+    document(origin.to_owned(), value)
+}
+
+/// [`read_json_object`]'s refusal of an array, as a caller that wants exactly one
+/// shipment words it.
+pub(crate) fn one_object_expected(e: InputError, origin: &str) -> InputError {
+    if e.message()
+        .starts_with("expected a shipment object, found an array")
+    {
+        InputError::file(origin, "expected one shipment object")
+    } else {
+        e
+    }
+}
+
 /// Every line is read on its own: a line that is not a shipment object becomes an
 /// error entry naming `file:line`, and the lines after it are still read.
-fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, InputError> {
+fn read_json_lines<'a>(
+    text: &'a str,
+    name: &str,
+    caps: &Caps,
+) -> Result<Vec<Entry<'a>>, InputError> {
     let mut documents = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -262,7 +312,7 @@ fn read_json_lines(text: &str, name: &str, caps: &Caps) -> Result<Vec<Entry>, In
 
 /// A TOML file holds one shipment as its top-level table, or several as
 /// `[[shipment]]` tables (origins `file.toml[0]`, `file.toml[1]`, …).
-fn read_toml(text: &str, name: &str, caps: &Caps) -> Result<Vec<Document>, InputError> {
+fn read_toml<'a>(text: &'a str, name: &str, caps: &Caps) -> Result<Vec<Document<'a>>, InputError> {
     let toml_error = |e: toml::de::Error| match e.span() {
         Some(span) => {
             let (line, column) = line_column(text.as_bytes(), span.start);

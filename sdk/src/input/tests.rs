@@ -76,7 +76,7 @@ fn parse(doc: &Json) -> Result<Shipment<'static>, InputError> {
 fn parse_with(doc: &Json, limits: &InputLimits) -> Result<Shipment<'static>, InputError> {
     let docs = read_documents(doc.to_string().as_bytes(), "s.json", limits)?;
     assert_eq!(docs.len(), 1);
-    parse_shipment(&docs[0], None, limits)
+    parse_shipment(&docs[0], None, limits).map(Shipment::into_owned)
 }
 
 /// The error of a document that must fail, as `path: message`.
@@ -92,7 +92,7 @@ fn error_with(doc: &Json, limits: &InputLimits) -> String {
     }
 }
 
-fn read(text: impl AsRef<[u8]>, name: &str) -> Result<Vec<Document>, InputError> {
+fn read(text: impl AsRef<[u8]>, name: &str) -> Result<Vec<Document<'static>>, InputError> {
     read_documents(text.as_ref(), name, &InputLimits::default())
 }
 
@@ -102,7 +102,7 @@ fn read_error(text: impl AsRef<[u8]>, name: &str) -> String {
         .to_string()
 }
 
-fn origins(docs: &[Document]) -> Vec<&str> {
+fn origins<'d>(docs: &'d [Document<'_>]) -> Vec<&'d str> {
     docs.iter().map(|d| d.origin.as_str()).collect()
 }
 

@@ -48,7 +48,7 @@ fn walk(value: &Value, shape: Shape, path: &str, found: &mut Vec<UnknownField>) 
             for (name, v) in entries {
                 if *name == UNKNOWN_FIELD {
                     let key = match v {
-                        Value::Text(key) => key.as_str(),
+                        Value::Text(key) => key,
                         _ => "…",
                     };
                     found.push(UnknownField {

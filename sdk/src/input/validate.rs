@@ -9,6 +9,7 @@ use crate::validated::{Contract, EndUse, Licence, Line, Money, OtherParty, Party
 use crate::{ControlCode, Country, Date, Decimal, HsCode, PartyRole, Text, TransportMode};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The spec's limit for a party name (and each alias).
 const NAME_CHARS: usize = 512;
@@ -89,13 +90,13 @@ fn quote(text: &str) -> String {
 
 /// A field of a record, `None` when absent. `null` counts as absent, so an ERP
 /// that writes `"end_user": null` means "no end user".
-fn optional<'v>(record: &'v Value, name: &str) -> Option<&'v Value> {
+fn optional<'v>(record: &'v Value<'v>, name: &str) -> Option<&'v Value<'v>> {
     record.field(name).filter(|v| **v != Value::Null)
 }
 
 /// A required field; `null` is returned as is, for the field's parser to refuse
 /// with the field's expected type.
-fn required<'v>(record: &'v Value, path: &Path<'_>, name: &str) -> Res<&'v Value> {
+fn required<'v>(record: &'v Value<'v>, path: &Path<'_>, name: &str) -> Res<&'v Value<'v>> {
     record
         .field(name)
         .ok_or_else(|| path.field(name).issue("required field is missing"))
@@ -103,10 +104,10 @@ fn required<'v>(record: &'v Value, path: &Path<'_>, name: &str) -> Res<&'v Value
 
 /// Runs `parse` on an optional field.
 fn opt<'v, T>(
-    record: &'v Value,
+    record: &'v Value<'v>,
     path: &Path<'_>,
     name: &str,
-    parse: impl FnOnce(&'v Value, &Path<'_>) -> Res<T>,
+    parse: impl FnOnce(&'v Value<'v>, &Path<'_>) -> Res<T>,
 ) -> Res<Option<T>> {
     optional(record, name)
         .map(|v| parse(v, &path.field(name)))
@@ -115,10 +116,10 @@ fn opt<'v, T>(
 
 /// Runs `parse` on a required field.
 fn req<'v, T>(
-    record: &'v Value,
+    record: &'v Value<'v>,
     path: &Path<'_>,
     name: &str,
-    parse: impl FnOnce(&'v Value, &Path<'_>) -> Res<T>,
+    parse: impl FnOnce(&'v Value<'v>, &Path<'_>) -> Res<T>,
 ) -> Res<T> {
     parse(required(record, path, name)?, &path.field(name))
 }
@@ -140,7 +141,7 @@ fn boolean(v: &Value, path: &Path<'_>) -> Res<bool> {
 }
 
 /// A string that is a code of some kind; `what` completes "… is not ".
-fn code<'v>(v: &'v Value, path: &Path<'_>, what: &str) -> Res<&'v str> {
+fn code<'v>(v: &'v Value<'_>, path: &Path<'_>, what: &str) -> Res<&'v str> {
     match v {
         Value::Text(s) => Ok(s),
         Value::LongText(n) => Err(path.issue(format!("a string of {n} characters is not {what}"))),
@@ -148,11 +149,11 @@ fn code<'v>(v: &'v Value, path: &Path<'_>, what: &str) -> Res<&'v str> {
     }
 }
 
-fn id(v: &Value, path: &Path<'_>) -> Res<String> {
+fn id<'v>(v: &'v Value<'_>, path: &Path<'_>) -> Res<&'v str> {
     const WHAT: &str = "1–128 printable characters";
     let s = code(v, path, WHAT)?;
     if valid_id(s) {
-        Ok(s.to_owned())
+        Ok(s)
     } else {
         Err(path.issue(format!("{} is not {WHAT}", quote(s))))
     }
@@ -197,7 +198,7 @@ fn country(v: &Value, path: &Path<'_>) -> Res<Country> {
 pub fn country_code(text: &str) -> Result<Country, String> {
     const WHAT: &str = "an ISO 3166-1 alpha-2 country code";
     Country::parse(text)
-        .filter(|c| c.as_str() == "XK" || rust_iso3166::from_alpha2(c.as_str()).is_some())
+        .filter(|c| *c == Country::from_bytes(*b"XK") || assigned(*c))
         .ok_or_else(|| {
             let hint = match text.to_ascii_uppercase().as_str() {
                 "UK" => " (the United Kingdom is `GB`)",
@@ -207,6 +208,30 @@ pub fn country_code(text: &str) -> Result<Country, String> {
             };
             format!("{} is not {WHAT}{hint}", quote(text))
         })
+}
+
+/// Whether `country` is an assigned ISO 3166-1 alpha-2 code. The codes are
+/// kept as a 26 × 26 bit table built once, so a shipment's dozen country fields
+/// cost a few index operations rather than a hash each.
+fn assigned(country: Country) -> bool {
+    static TABLE: OnceLock<[u32; 26]> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = [0u32; 26];
+        for code in rust_iso3166::ALL_ALPHA2 {
+            if let [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] = code.as_bytes()
+                && let Some(row) = table.get_mut(usize::from(a - b'A'))
+            {
+                *row |= 1 << (b - b'A');
+            }
+        }
+        table
+    });
+    match country.bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => table
+            .get(usize::from(a - b'A'))
+            .is_some_and(|row| row & (1 << (b - b'A')) != 0),
+        _ => false,
+    }
 }
 
 /// An ISO 3166-2 subdivision of the party's country, upper-cased. A Ukrainian
@@ -254,14 +279,23 @@ fn hs_code(v: &Value, path: &Path<'_>) -> Res<HsCode> {
 }
 
 /// An ISO 4217 code, in either case; returned upper-case.
-fn currency(v: &Value, path: &Path<'_>) -> Res<String> {
+fn currency<'v>(v: &'v Value<'_>, path: &Path<'_>) -> Res<Text<'v>> {
     const WHAT: &str = "an ISO 4217 currency code";
     let s = code(v, path, WHAT)?;
-    let upper = s.to_ascii_uppercase();
+    let upper = upper_case(s);
     if s.len() == 3 && iso_currency::Currency::from_code(&upper).is_some() {
         Ok(upper)
     } else {
         Err(path.issue(format!("{} is not {WHAT}", quote(s))))
+    }
+}
+
+/// `s` in ASCII upper case, copied only when it is not already.
+fn upper_case(s: &str) -> Text<'_> {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        Text::from(s.to_ascii_uppercase())
+    } else {
+        Text::from(s)
     }
 }
 
@@ -286,35 +320,29 @@ fn line_number(v: &Value, path: &Path<'_>) -> Res<u32> {
     }
 }
 
-/// An exact decimal from a JSON/TOML number or a decimal string (`^\d+(\.\d+)?$`),
-/// with how the input showed it (for messages).
-fn decimal(v: &Value, path: &Path<'_>) -> Res<(Decimal, String)> {
+/// An exact decimal from a JSON/TOML number or a decimal string (`^\d+(\.\d+)?$`).
+fn decimal(v: &Value<'_>, path: &Path<'_>) -> Res<Decimal> {
     const RANGE: &str = "is out of range for an exact decimal (at most 28 digits)";
-    let (d, shown) = match v {
-        Value::Int(n) => {
-            let d = Decimal::try_from_i128_with_scale(*n, 0)
-                .map_err(|_| path.issue(format!("{n} {RANGE}")))?;
-            (d, n.to_string())
-        }
+    let d = match v {
+        Value::Int(n) => Decimal::try_from_i128_with_scale(*n, 0)
+            .map_err(|_| path.issue(format!("{n} {RANGE}")))?,
         Value::Float(f) => {
-            let shown = format!("{f:?}");
             if !f.is_finite() {
-                return Err(path.issue(format!("{shown} is not a finite number")));
+                return Err(path.issue(format!("{} is not a finite number", shown(v))));
             }
             // Rust prints the shortest text that reads back as the same float, which
             // is what the document said (`0.1` stays 0.1, not 0.1000000000000000055…).
-            let d = Decimal::from_str_exact(&f.to_string())
-                .map_err(|_| path.issue(format!("{shown} {RANGE}")))?;
-            (d, shown)
+            Decimal::from_str_exact(&f.to_string())
+                .map_err(|_| path.issue(format!("{} {RANGE}", shown(v))))?
         }
         Value::Text(s) => {
-            let shown = quote(s);
             if !is_decimal_text(s) {
-                return Err(path.issue(format!("{shown} is not a decimal number like \"4250.00\"")));
+                return Err(path.issue(format!(
+                    "{} is not a decimal number like \"4250.00\"",
+                    shown(v)
+                )));
             }
-            let d =
-                Decimal::from_str_exact(s).map_err(|_| path.issue(format!("{shown} {RANGE}")))?;
-            (d, shown)
+            Decimal::from_str_exact(s).map_err(|_| path.issue(format!("{} {RANGE}", shown(v))))?
         }
         Value::LongText(n) => {
             return Err(path.issue(format!(
@@ -324,7 +352,17 @@ fn decimal(v: &Value, path: &Path<'_>) -> Res<(Decimal, String)> {
         other => return Err(path.expected("a number or a decimal string", other)),
     };
     // `-0` is zero.
-    Ok((if d.is_zero() { Decimal::ZERO } else { d }, shown))
+    Ok(if d.is_zero() { Decimal::ZERO } else { d })
+}
+
+/// A number as the document showed it, for messages about its value.
+fn shown(v: &Value<'_>) -> String {
+    match v {
+        Value::Int(n) => n.to_string(),
+        Value::Float(f) => format!("{f:?}"),
+        Value::Text(s) => quote(s),
+        other => other.kind_name().to_owned(),
+    }
 }
 
 fn is_decimal_text(s: &str) -> bool {
@@ -343,7 +381,7 @@ struct Validator<'l> {
 impl Validator<'_> {
     /// A free-text field of `min` to `max` characters (and never more than the
     /// text limit).
-    fn text(&self, v: &Value, path: &Path<'_>, min: usize, max: usize) -> Res<String> {
+    fn text<'v>(&self, v: &'v Value<'_>, path: &Path<'_>, min: usize, max: usize) -> Res<&'v str> {
         let max = max.min(self.limits.max_text_chars);
         let too_long = |n: usize| {
             path.issue(format!(
@@ -362,7 +400,7 @@ impl Validator<'_> {
                         format!("{} is shorter than {min} characters", quote(s))
                     }))
                 } else {
-                    Ok(s.clone())
+                    Ok(s)
                 }
             }
             Value::LongText(n) => Err(too_long(*n)),
@@ -370,11 +408,11 @@ impl Validator<'_> {
         }
     }
 
-    fn free_text(&self, v: &Value, path: &Path<'_>) -> Res<String> {
+    fn free_text<'v>(&self, v: &'v Value<'_>, path: &Path<'_>) -> Res<&'v str> {
         self.text(v, path, 0, usize::MAX)
     }
 
-    fn list<'v>(&self, v: &'v Value, path: &Path<'_>, noun: &str) -> Res<&'v [Value]> {
+    fn list<'v>(&self, v: &'v Value<'v>, path: &Path<'_>, noun: &str) -> Res<&'v [Value<'v>]> {
         match v {
             Value::List(items) => Ok(items),
             Value::LongList(n) => Err(path.issue(format!(
@@ -386,11 +424,11 @@ impl Validator<'_> {
     }
 
     /// Parses every item of a list field.
-    fn each<T>(
+    fn each<'v, T>(
         &self,
-        v: &Value,
+        v: &'v Value<'v>,
         path: &Path<'_>,
-        mut parse: impl FnMut(&Value, &Path<'_>) -> Res<T>,
+        mut parse: impl FnMut(&'v Value<'v>, &Path<'_>) -> Res<T>,
     ) -> Res<Vec<T>> {
         self.list(v, path, "entries")?
             .iter()
@@ -399,7 +437,7 @@ impl Validator<'_> {
             .collect()
     }
 
-    fn record<'v>(&self, v: &'v Value, path: &Path<'_>) -> Res<&'v Value> {
+    fn record<'v>(&self, v: &'v Value<'v>, path: &Path<'_>) -> Res<&'v Value<'v>> {
         match v {
             Value::Record(_) => Ok(v),
             other => Err(path.expected("an object", other)),
@@ -408,7 +446,11 @@ impl Validator<'_> {
 
     /// Every top-level field is checked, so a document with several mistakes
     /// gets one issue per field in one run (the first issue within a field).
-    fn shipment(&self, doc: &Value, as_of: Option<Date>) -> Result<Shipment<'static>, Vec<Issue>> {
+    fn shipment<'v>(
+        &self,
+        doc: &'v Value<'v>,
+        as_of: Option<Date>,
+    ) -> Result<Shipment<'v>, Vec<Issue>> {
         let p = &Path::Root;
         let mut issues = Vec::new();
         let id = note(&mut issues, req(doc, p, "id", id));
@@ -514,7 +556,7 @@ impl Validator<'_> {
         })
     }
 
-    fn party(&self, v: &Value, p: &Path<'_>) -> Res<Party<'static>> {
+    fn party<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Party<'v>> {
         let r = self.record(v, p)?;
         let name = req(r, p, "name", |v, p| self.text(v, p, 1, NAME_CHARS))?;
         let country = req(r, p, "country", country)?;
@@ -537,7 +579,7 @@ impl Validator<'_> {
         })
     }
 
-    fn other_party(&self, v: &Value, p: &Path<'_>) -> Res<OtherParty<'static>> {
+    fn other_party<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<OtherParty<'v>> {
         let r = self.record(v, p)?;
         let role = req(r, p, "role", |v, p| one_of(v, p, PARTY_ROLES))?;
         Ok(OtherParty {
@@ -547,7 +589,7 @@ impl Validator<'_> {
     }
 
     /// Registry identifiers, sorted by key; a key given twice is refused.
-    fn ids(&self, v: &Value, p: &Path<'_>) -> Res<Vec<(String, String)>> {
+    fn ids<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Vec<(&'v str, &'v str)>> {
         let entries = match v {
             Value::Map(entries) => entries,
             Value::LongList(n) => {
@@ -561,22 +603,22 @@ impl Validator<'_> {
         let mut ids = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             let key = self.key(key, p)?;
-            let value = self.free_text(value, &Path::Key(p, &key))?;
+            let value = self.free_text(value, &Path::Key(p, key))?;
             ids.push((key, value));
         }
         ids.sort();
         if let Some(w) = ids.windows(2).find(|w| matches!(w, [a, b] if a.0 == b.0)) {
-            let key = w.first().map_or("", |(k, _)| k.as_str());
+            let key = w.first().map_or("", |(k, _)| *k);
             return Err(p.issue(format!("key {} is used twice", quote(key))));
         }
         Ok(ids)
     }
 
-    fn key(&self, key: &Value, p: &Path<'_>) -> Res<String> {
+    fn key<'v>(&self, key: &'v Value<'_>, p: &Path<'_>) -> Res<&'v str> {
         let max = self.limits.max_text_chars;
         match key {
             Value::Text(k) if k.is_empty() => Err(p.issue("empty key")),
-            Value::Text(k) if char_count(k) <= max => Ok(k.clone()),
+            Value::Text(k) if char_count(k) <= max => Ok(k),
             Value::Text(k) => Err(p.issue(format!(
                 "key of {} characters is longer than the limit of {max}",
                 char_count(k)
@@ -588,7 +630,7 @@ impl Validator<'_> {
         }
     }
 
-    fn end_use(&self, v: &Value, p: &Path<'_>) -> Res<EndUse<'static>> {
+    fn end_use<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<EndUse<'v>> {
         let r = self.record(v, p)?;
         Ok(EndUse {
             statement: opt(r, p, "statement", |v, p| self.free_text(v, p))?.map(Text::from),
@@ -597,7 +639,7 @@ impl Validator<'_> {
         })
     }
 
-    fn contract(&self, v: &Value, p: &Path<'_>) -> Res<Contract<'static>> {
+    fn contract<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Contract<'v>> {
         let r = self.record(v, p)?;
         Ok(Contract {
             reference: opt(r, p, "reference", |v, p| self.free_text(v, p))?.map(Text::from),
@@ -606,7 +648,7 @@ impl Validator<'_> {
         })
     }
 
-    fn licence(&self, v: &Value, p: &Path<'_>, lines: &[Line<'_>]) -> Res<Licence<'static>> {
+    fn licence<'v>(&self, v: &'v Value<'v>, p: &Path<'_>, lines: &[Line<'_>]) -> Res<Licence<'v>> {
         let r = self.record(v, p)?;
         let id = req(r, p, "id", |v, p| self.text(v, p, 1, usize::MAX))?;
         let jurisdiction =
@@ -630,7 +672,7 @@ impl Validator<'_> {
         })
     }
 
-    fn lines(&self, v: &Value, p: &Path<'_>) -> Res<Vec<Line<'static>>> {
+    fn lines<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Vec<Line<'v>>> {
         let items = self.list(v, p, "line items")?;
         if items.is_empty() {
             return Err(p.issue("at least one line item is required"));
@@ -643,12 +685,20 @@ impl Validator<'_> {
                 self.limits.max_lines
             )));
         }
-        let mut seen: HashMap<u32, usize> = HashMap::with_capacity(items.len());
-        let mut lines = Vec::with_capacity(items.len());
+        // A short list is checked against the lines before; a hash set pays off
+        // only for long ones.
+        const HASHED: usize = 32;
+        let mut seen: HashMap<u32, usize> = HashMap::new();
+        let mut lines: Vec<Line<'v>> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let ip = p.index(i);
             let line = self.line(item, &ip)?;
-            if seen.insert(line.line, i).is_some() {
+            let repeated = if items.len() <= HASHED {
+                lines.iter().any(|l| l.line == line.line)
+            } else {
+                seen.insert(line.line, i).is_some()
+            };
+            if repeated {
                 return Err(ip
                     .field("line")
                     .issue(format!("line number {} is used twice", line.line)));
@@ -658,7 +708,7 @@ impl Validator<'_> {
         Ok(lines)
     }
 
-    fn line(&self, v: &Value, p: &Path<'_>) -> Res<Line<'static>> {
+    fn line<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Line<'v>> {
         let r = self.record(v, p)?;
         let line = req(r, p, "line", line_number)?;
         let description = req(r, p, "description", |v, p| self.text(v, p, 1, usize::MAX))?;
@@ -669,27 +719,27 @@ impl Validator<'_> {
                 if text.trim().is_empty() {
                     return Err(p.issue("must not be blank"));
                 }
-                Ok(ControlCode::parse(&text))
+                Ok(ControlCode::parse(text))
             })
         })?
         .unwrap_or_default();
         let origin_country = opt(r, p, "origin_country", country)?;
         let quantity = req(r, p, "quantity", |v, p| {
-            let (d, shown) = decimal(v, p)?;
+            let d = decimal(v, p)?;
             if d > Decimal::ZERO {
                 Ok(d)
             } else {
-                Err(p.issue(format!("{shown} is not greater than 0")))
+                Err(p.issue(format!("{} is not greater than 0", shown(v))))
             }
         })?;
         let unit = opt(r, p, "unit", |v, p| self.free_text(v, p))?;
         let value = req(r, p, "value", |v, p| self.money(v, p))?;
         let us_content_percent = opt(r, p, "us_content_percent", |v, p| {
-            let (d, shown) = decimal(v, p)?;
+            let d = decimal(v, p)?;
             if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&d) {
                 Ok(d)
             } else {
-                Err(p.issue(format!("{shown} is not between 0 and 100")))
+                Err(p.issue(format!("{} is not between 0 and 100", shown(v))))
             }
         })?;
         Ok(Line {
@@ -705,21 +755,18 @@ impl Validator<'_> {
         })
     }
 
-    fn money(&self, v: &Value, p: &Path<'_>) -> Res<Money<'static>> {
+    fn money<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Money<'v>> {
         let r = self.record(v, p)?;
         let amount = req(r, p, "amount", |v, p| {
-            let (d, shown) = decimal(v, p)?;
+            let d = decimal(v, p)?;
             if d.is_sign_negative() {
-                Err(p.issue(format!("{shown} is negative")))
+                Err(p.issue(format!("{} is negative", shown(v))))
             } else {
                 Ok(d)
             }
         })?;
         let currency = req(r, p, "currency", currency)?;
-        Ok(Money {
-            amount,
-            currency: currency.into(),
-        })
+        Ok(Money { amount, currency })
     }
 }
 
@@ -743,10 +790,30 @@ const PARTY_ROLES: &[(&str, PartyRole)] = &[
 ];
 
 /// Validates a parsed shipment document.
-pub(crate) fn shipment(
-    doc: &Value,
+pub(crate) fn shipment<'v>(
+    doc: &'v Value<'v>,
     as_of: Option<Date>,
     limits: &InputLimits,
-) -> Result<Shipment<'static>, Vec<Issue>> {
+) -> Result<Shipment<'v>, Vec<Issue>> {
     Validator { limits }.shipment(doc, as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bit_table_knows_exactly_the_assigned_codes() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let code = Country::from_bytes([a, b]);
+                assert_eq!(
+                    assigned(code),
+                    rust_iso3166::from_alpha2(code.as_str()).is_some(),
+                    "{code}"
+                );
+            }
+        }
+        assert!(country_code("xk").is_ok() && country_code("UK").is_err());
+    }
 }

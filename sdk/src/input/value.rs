@@ -8,30 +8,33 @@
 //! file's unknown fields are, and a hostile document cannot overflow the stack.
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
-/// A JSON or TOML value as far as the shipment format cares about it.
+/// A JSON or TOML value as far as the shipment format cares about it. Text
+/// borrows from the document where the parser allows it (a JSON string without
+/// escapes), so reading one document in place copies no text.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub(crate) enum Value<'a> {
     Null,
     Bool(bool),
     /// Any integer (JSON and TOML integers fit in `i128`).
     Int(i128),
     Float(f64),
-    Text(String),
+    Text(Cow<'a, str>),
     /// A string longer than the text limit: only its length in characters.
     LongText(usize),
-    List(Vec<Value>),
+    List(Vec<Value<'a>>),
     /// A list longer than the list limit: only its length.
     LongList(usize),
     /// An object of a known kind: its known fields, in document order. The name
     /// of each unknown field is kept too, as an [`UNKNOWN_FIELD`] entry holding
     /// the name as `Text` (or `LongText` for a name too long to be a field), so
     /// it can be reported; its value is not kept.
-    Record(Vec<(&'static str, Value)>),
+    Record(Vec<(&'static str, Value<'a>)>),
     /// A free-form map (a party's `ids`): every entry, keys as `Text` or `LongText`.
-    Map(Vec<(Value, Value)>),
+    Map(Vec<(Value<'a>, Value<'a>)>),
     /// An array or object where a scalar was expected; its content was skipped.
     Skipped(Kind),
 }
@@ -43,7 +46,7 @@ pub(crate) enum Kind {
     Object,
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// How the value is named in "expected …, found …" messages.
     pub(crate) fn kind_name(&self) -> &'static str {
         match self {
@@ -57,10 +60,37 @@ impl Value {
     }
 
     /// A field of a record; `None` if absent or not a record.
-    pub(crate) fn field(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn field(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Value::Record(fields) => fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v),
             _ => None,
+        }
+    }
+
+    /// The same value owning all its text, to outlive the document it was read from.
+    pub(crate) fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(n) => Value::Int(n),
+            Value::Float(f) => Value::Float(f),
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::LongText(n) => Value::LongText(n),
+            Value::List(items) => Value::List(items.into_iter().map(Value::into_owned).collect()),
+            Value::LongList(n) => Value::LongList(n),
+            Value::Record(fields) => Value::Record(
+                fields
+                    .into_iter()
+                    .map(|(name, v)| (name, v.into_owned()))
+                    .collect(),
+            ),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+            Value::Skipped(kind) => Value::Skipped(kind),
         }
     }
 }
@@ -216,17 +246,20 @@ impl<'c> Seed<'c> {
         Ok(())
     }
 
-    fn text(&self, s: &str) -> Value {
-        if self.shape == Shape::Skip {
+    /// A string as kept: its text, or only its length when over the limit. Takes
+    /// the text borrowed or owned as the parser gives it, so it is copied only
+    /// when the parser could not lend it.
+    fn text<'de>(&self, s: Cow<'de, str>) -> Value<'de> {
+        if matches!(self.shape, Shape::Skip) {
             return Value::Null;
         }
         // Byte length bounds the character count, so short strings are not counted.
         if s.len() <= self.caps.text {
-            return Value::Text(s.to_owned());
+            return Value::Text(s);
         }
         let chars = s.chars().count();
         if chars <= self.caps.text {
-            Value::Text(s.to_owned())
+            Value::Text(s)
         } else {
             Value::LongText(chars)
         }
@@ -252,11 +285,14 @@ impl<'c> Seed<'c> {
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
-    type Value = Value;
+    type Value = Value<'de>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Value<'de>, D::Error> {
         let value = deserializer.deserialize_any(self)?;
-        if self.shape != Shape::Skip {
+        if !matches!(self.shape, Shape::Skip) {
             let left = self.caps.values_left.get();
             if left == 0 {
                 return Err(de::Error::custom(TOO_MANY_VALUES));
@@ -268,61 +304,67 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
 }
 
 impl<'de> Visitor<'de> for Seed<'_> {
-    type Value = Value;
+    type Value = Value<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON or TOML value")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value<'de>, E> {
         Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
         Ok(Value::Int(i128::from(v)))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
         Ok(Value::Int(i128::from(v)))
     }
 
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value<'de>, E> {
         Ok(Value::Int(v))
     }
 
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value<'de>, E> {
         // Beyond i128 is beyond any limit the validator checks; keep it as a float.
         Ok(i128::try_from(v).map_or(Value::Float(v as f64), Value::Int))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
         Ok(Value::Float(v))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(self.text(v))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
+        Ok(self.text(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        if self.shape != Shape::Skip && v.len() <= self.caps.text {
-            return Ok(Value::Text(v));
-        }
-        Ok(self.text(&v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
+        // Copied only once it is known to be kept.
+        Ok(match self.text(Cow::Borrowed(v)) {
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::LongText(n) => Value::LongText(n),
+            _ => Value::Null,
+        })
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value<'de>, E> {
+        Ok(self.text(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
         Ok(Value::Null)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Value<'de>, E> {
         Ok(Value::Null)
     }
 
-    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
         self.enter()?;
         match self.shape {
             Shape::List(item) => {
@@ -361,7 +403,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
         self.enter()?;
         let fields: &'static [(&'static str, Shape)] = match self.shape {
             Shape::Record(fields) => fields,
@@ -373,9 +415,9 @@ impl<'de> Visitor<'de> for Seed<'_> {
             }
             Shape::Scalar | Shape::List(_) | Shape::Documents => {
                 let mut first = true;
-                while let Some(key) = map.next_key_seed(KeySeed)? {
-                    if first && key.as_deref() == Some(TOML_DATETIME) {
-                        return Ok(self.text(&map.next_value::<String>()?));
+                while let Some(key) = map.next_key_seed(KeySeed::of(&[], false))? {
+                    if first && matches!(&key, Key::Other(k) if k == TOML_DATETIME) {
+                        return Ok(self.text(Cow::Owned(map.next_value::<String>()?)));
                     }
                     first = false;
                     map.next_value_seed(self.inner(Shape::Skip))?;
@@ -383,32 +425,13 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 return Ok(Value::Skipped(Kind::Object));
             }
         };
-        let mut record: Vec<(&'static str, Value)> = Vec::new();
+        // Most documents give most known fields and few others: one allocation.
+        let mut record: Vec<(&'static str, Value<'de>)> = Vec::with_capacity(fields.len());
         let mut first = true;
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            let Some(key) = key else {
-                // An over-long key is never a known field; only its length is kept.
-                map.next_value_seed(self.inner(Shape::Skip))?;
-                self.keep_unknown(&mut record, Value::LongText(MAX_FIELD_NAME + 1))?;
-                continue;
-            };
-            if first && key == TOML_DATETIME {
-                return Ok(self.text(&map.next_value::<String>()?));
-            }
-            first = false;
-            let known = fields
-                .iter()
-                .find(|(name, _)| *name == key)
-                .map(|&(name, shape)| (name, shape));
-            let known = match known {
-                Some(k) => Some(k),
-                None if self.shape == Shape::TomlRoot && key == "shipment" => {
-                    Some(("shipment", Shape::Documents))
-                }
-                None => None,
-            };
-            match known {
-                Some((name, shape)) => {
+        let keys = KeySeed::of(fields, matches!(self.shape, Shape::TomlRoot));
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                Key::Known(name, shape) => {
                     // Duplicate keys are ambiguous (parsers disagree on which wins), so
                     // a known field given twice is refused, never silently picked.
                     if record.iter().any(|(n, _)| *n == name) {
@@ -417,11 +440,20 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     let value = map.next_value_seed(self.inner(shape))?;
                     record.push((name, value));
                 }
-                None => {
+                Key::Other(key) if first && key == TOML_DATETIME => {
+                    return Ok(self.text(Cow::Owned(map.next_value::<String>()?)));
+                }
+                Key::Other(key) => {
                     map.next_value_seed(self.inner(Shape::Skip))?;
                     self.keep_unknown(&mut record, Value::Text(key))?;
                 }
+                Key::Long => {
+                    // An over-long key is never a known field; only its length is kept.
+                    map.next_value_seed(self.inner(Shape::Skip))?;
+                    self.keep_unknown(&mut record, Value::LongText(MAX_FIELD_NAME + 1))?;
+                }
             }
+            first = false;
         }
         Ok(Value::Record(record))
     }
@@ -430,10 +462,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
 impl Seed<'_> {
     /// Keeps the name of an unknown field, counted against the file's value
     /// budget like any kept value, so a file of many unknown keys stays bounded.
-    fn keep_unknown<E: de::Error>(
+    fn keep_unknown<'de, E: de::Error>(
         &self,
-        record: &mut Vec<(&'static str, Value)>,
-        name: Value,
+        record: &mut Vec<(&'static str, Value<'de>)>,
+        name: Value<'de>,
     ) -> Result<(), E> {
         let left = self.caps.values_left.get();
         if left == 0 {
@@ -444,7 +476,7 @@ impl Seed<'_> {
         Ok(())
     }
 
-    fn visit_free_map<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_free_map<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key_seed(TextSeed(self))? {
             if entries.len() >= self.caps.list {
@@ -464,14 +496,44 @@ impl Seed<'_> {
     }
 }
 
-/// Reads an object key; `None` when it is longer than any field name could be.
-struct KeySeed;
+/// Reads an object key, telling a known field from others without copying it.
+#[derive(Clone, Copy)]
+struct KeySeed {
+    /// The known fields of the object being read.
+    fields: &'static [(&'static str, Shape)],
+    /// The top table of a TOML file, where `shipment` holds `[[shipment]]` tables.
+    toml_root: bool,
+}
+
+/// An object key as [`KeySeed`] reads it.
+enum Key<'de> {
+    /// A known field, named by the format's own string.
+    Known(&'static str, Shape),
+    /// Any other key short enough to be reported.
+    Other(Cow<'de, str>),
+    /// A key longer than any field name could be; not kept.
+    Long,
+}
 
 /// Longer keys are unknown fields; they are not kept.
 const MAX_FIELD_NAME: usize = 64;
 
+impl KeySeed {
+    fn of(fields: &'static [(&'static str, Shape)], toml_root: bool) -> KeySeed {
+        KeySeed { fields, toml_root }
+    }
+
+    fn known(&self, key: &str) -> Option<(&'static str, Shape)> {
+        match self.fields.iter().find(|(name, _)| *name == key) {
+            Some(&(name, shape)) => Some((name, shape)),
+            None if self.toml_root && key == "shipment" => Some(("shipment", Shape::Documents)),
+            None => None,
+        }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Option<String>;
+    type Value = Key<'de>;
 
     fn deserialize<D: de::Deserializer<'de>>(
         self,
@@ -481,15 +543,27 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl Visitor<'_> for KeySeed {
-    type Value = Option<String>;
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a key")
     }
 
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(match self.known(v) {
+            Some((name, shape)) => Key::Known(name, shape),
+            None if v.len() <= MAX_FIELD_NAME => Key::Other(Cow::Borrowed(v)),
+            None => Key::Long,
+        })
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((v.len() <= MAX_FIELD_NAME).then(|| v.to_owned()))
+        Ok(match self.known(v) {
+            Some((name, shape)) => Key::Known(name, shape),
+            None if v.len() <= MAX_FIELD_NAME => Key::Other(Cow::Owned(v.to_owned())),
+            None => Key::Long,
+        })
     }
 }
 
@@ -497,21 +571,28 @@ impl Visitor<'_> for KeySeed {
 struct TextSeed<'c>(Seed<'c>);
 
 impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
-    type Value = Value;
+    type Value = Value<'de>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Value<'de>, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for TextSeed<'_> {
-    type Value = Value;
+impl<'de> Visitor<'de> for TextSeed<'_> {
+    type Value = Value<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a key")
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(self.0.inner(Shape::Scalar).text(v))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
+        self.0.inner(Shape::Scalar).visit_borrowed_str(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
+        self.0.inner(Shape::Scalar).visit_str(v)
     }
 }

@@ -59,6 +59,90 @@ pub struct Shipment<'a> {
     pub lines: Vec<Line<'a>>,
 }
 
+impl Shipment<'_> {
+    /// The same shipment owning all its text, to outlive the document it was
+    /// validated from (copies only what was borrowed).
+    pub fn into_owned(self) -> Shipment<'static> {
+        Shipment {
+            id: self.id.into_owned(),
+            date: self.date,
+            as_of: self.as_of,
+            exporter: self.exporter.into_owned(),
+            consignee: self.consignee.into_owned(),
+            end_user: self.end_user.map(Party::into_owned),
+            other_parties: self
+                .other_parties
+                .into_iter()
+                .map(|o| OtherParty {
+                    role: o.role,
+                    party: o.party.into_owned(),
+                })
+                .collect(),
+            origin_country: self.origin_country,
+            destination_country: self.destination_country,
+            transit_countries: self.transit_countries,
+            transport_mode: self.transport_mode,
+            end_use: self.end_use.map(|e| EndUse {
+                statement: e.statement.map(Text::into_owned),
+                military: e.military,
+                sector: e.sector.map(Text::into_owned),
+            }),
+            contract: self.contract.map(|c| Contract {
+                reference: c.reference.map(Text::into_owned),
+                date: c.date,
+                no_russia_clause: c.no_russia_clause,
+            }),
+            licences: self
+                .licences
+                .into_iter()
+                .map(|l| Licence {
+                    id: l.id.into_owned(),
+                    jurisdiction: l.jurisdiction.into_owned(),
+                    lines: l.lines,
+                    valid_until: l.valid_until,
+                })
+                .collect(),
+            lines: self
+                .lines
+                .into_iter()
+                .map(|l| Line {
+                    line: l.line,
+                    description: l.description.into_owned(),
+                    hs_code: l.hs_code,
+                    control_codes: l.control_codes,
+                    origin_country: l.origin_country,
+                    quantity: l.quantity,
+                    unit: l.unit.map(Text::into_owned),
+                    value: Money {
+                        amount: l.value.amount,
+                        currency: l.value.currency.into_owned(),
+                    },
+                    us_content_percent: l.us_content_percent,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Party<'_> {
+    /// The same party owning all its text.
+    pub fn into_owned(self) -> Party<'static> {
+        Party {
+            name: self.name.into_owned(),
+            country: self.country,
+            region: self.region.map(Text::into_owned),
+            address: self.address.map(Text::into_owned),
+            registration_date: self.registration_date,
+            ids: self
+                .ids
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            aliases: self.aliases.into_iter().map(Text::into_owned).collect(),
+        }
+    }
+}
+
 impl<'a> Shipment<'a> {
     /// The party at `path` as findings name parties: `exporter`, `consignee`,
     /// `end_user` (when named) or `other_parties[i]`.
