@@ -25,6 +25,9 @@ type LogSink = Box<dyn FnMut(&PluginLog<'_>) + Send>;
 /// Where a worker hands how long each policy took on a shipment.
 type TimingSink = Box<dyn FnMut(&str, Duration) + Send>;
 
+/// Where a worker hands the fuel each policy burnt on a shipment.
+type FuelSink = Box<dyn FnMut(&str, u64) + Send>;
+
 /// Evaluates shipments on one thread. In [`InstanceMode::Reused`] it keeps one
 /// sandbox per policy between shipments, and drops a sandbox as soon as its policy
 /// fails, so a poisoned instance is never reused.
@@ -40,6 +43,7 @@ pub struct Worker {
     wire: Buffers,
     on_log: Option<LogSink>,
     on_timing: Option<TimingSink>,
+    on_fuel: Option<FuelSink>,
 }
 
 impl Host {
@@ -80,6 +84,7 @@ impl Worker {
             wire: Buffers::default(),
             on_log: None,
             on_timing: None,
+            on_fuel: None,
         }
     }
 
@@ -105,6 +110,22 @@ impl Worker {
     /// ```
     pub fn on_timing(mut self, sink: impl FnMut(&str, Duration) + Send + 'static) -> Worker {
         self.on_timing = Some(Box::new(sink));
+        self
+    }
+
+    /// Hands `sink` the policy id and the fuel its plugin burnt judging a
+    /// shipment (the call alone: instantiating and configuring a fresh sandbox
+    /// is not counted), failed calls included. Fuel counts WebAssembly
+    /// instructions, so it is the same on every machine: what a policy's
+    /// `limits.fuel` must leave room for.
+    ///
+    /// ```no_run
+    /// # fn demo(host: std::sync::Arc<exportctl::Host>) {
+    /// let worker = host.worker().on_fuel(|policy, fuel| eprintln!("{policy}: {fuel} fuel"));
+    /// # }
+    /// ```
+    pub fn on_fuel(mut self, sink: impl FnMut(&str, u64) + Send + 'static) -> Worker {
+        self.on_fuel = Some(Box::new(sink));
         self
     }
 
@@ -251,6 +272,11 @@ impl Worker {
                     .map_err(|reason| PolicyFailure::BadOutput { reason }),
             },
         };
+        if let Some(sink) = &mut self.on_fuel
+            && let Ok(left) = sandbox.store.get_fuel()
+        {
+            sink(&policy.report.id, policy.limits.fuel.saturating_sub(left));
+        }
         if let Some(sink) = &mut self.on_log {
             for (level, message) in sandbox::take_log(&mut sandbox.store) {
                 sink(&PluginLog {

@@ -106,3 +106,65 @@ fn a_worker_times_each_policy_in_force_and_only_when_asked() {
     assert_eq!(named, in_force, "one timing per policy in force, in order");
     assert!(timed.iter().all(|(_, took)| !took.is_zero()));
 }
+
+#[test]
+fn a_worker_reports_the_fuel_each_policy_burns_on_each_call() {
+    use exportctl::InstanceMode;
+    use std::sync::{Arc, Mutex};
+    let host = Arc::new(
+        Host::builder(PolicySetConfig::bundled_default().unwrap())
+            .build()
+            .unwrap(),
+    );
+    let one_line = exportctl_sdk::validated::Shipment::from_json(
+        &std::fs::read_to_string(repo().join("tests/examples/de-furniture-to-kz.json")).unwrap(),
+    )
+    .unwrap();
+    // The same shipment with every line repeated four times over.
+    let mut more_lines = one_line.clone();
+    let base = more_lines.lines.clone();
+    for copy in 1..4u32 {
+        for line in &base {
+            let mut line = line.clone();
+            line.line += copy * 1000;
+            more_lines.lines.push(line);
+        }
+    }
+    let burnt = |mode: InstanceMode, shipment: &exportctl_sdk::validated::Shipment<'_>| {
+        let fuel = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&fuel);
+        let mut worker = host.worker_with(mode).on_fuel(move |policy, fuel| {
+            sink.lock().unwrap().push((policy.to_owned(), fuel));
+        });
+        // Twice: a reused sandbox's second call must cost what the first did.
+        worker.evaluate(shipment);
+        worker.evaluate(shipment);
+        fuel.lock().unwrap().clone()
+    };
+    let fresh = burnt(InstanceMode::Fresh, &one_line);
+    let reused = burnt(InstanceMode::Reused, &one_line);
+    assert!(
+        !fresh.is_empty() && fresh.iter().all(|(_, fuel)| *fuel > 0),
+        "{fresh:?}"
+    );
+    let (first, second) = fresh.split_at(fresh.len() / 2);
+    assert_eq!(
+        first, second,
+        "a fresh sandbox burns the same fuel on the same shipment"
+    );
+    let (reused_first, reused_second) = reused.split_at(reused.len() / 2);
+    assert_eq!(
+        reused_first, first,
+        "a new sandbox's first call is the same work in either mode"
+    );
+    // A reused sandbox may keep what a policy computes once (a lazily built table).
+    for ((policy, again), (_, once)) in reused_second.iter().zip(reused_first) {
+        assert!(again <= once, "{policy}: {again} > {once}");
+    }
+    let longer = burnt(InstanceMode::Reused, &more_lines);
+    let total = |fuel: &[(String, u64)]| fuel.iter().map(|(_, f)| f).sum::<u64>();
+    assert!(
+        total(&longer) > total(&fresh),
+        "four times the lines burn more fuel: {longer:?} vs {fresh:?}"
+    );
+}

@@ -65,3 +65,56 @@ pub fn headroom(config: &PolicySetConfig, corpus: &[Shipment]) -> Result<(), Box
     }
     Ok(())
 }
+
+/// Fuel each policy burns per shipment on the corpus, and how it grows with the
+/// number of lines: a least-squares line `fuel = fixed + per_line × lines` over
+/// every shipment where the policy is in force. Fuel counts WebAssembly
+/// instructions, so these figures do not depend on the machine.
+pub fn per_line(host: &std::sync::Arc<Host>, corpus: &[Shipment]) -> Result<(), BoxError> {
+    use std::sync::{Arc, Mutex};
+    let burnt: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
+    let sink = burnt.clone();
+    let mut worker = host
+        .worker_with(InstanceMode::Reused)
+        .on_fuel(move |policy, fuel| {
+            if let Ok(mut burnt) = sink.lock() {
+                burnt.push((policy.to_owned(), fuel));
+            }
+        });
+    // Policy id → (lines, fuel) of each shipment it judged, in set order.
+    let mut samples: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for s in corpus {
+        worker.evaluate(s);
+        let mut burnt = burnt.lock().map_err(|_| "fuel sink poisoned")?;
+        for (policy, fuel) in burnt.drain(..) {
+            let point = (s.lines.len() as f64, fuel as f64);
+            match samples.iter_mut().find(|(id, _)| *id == policy) {
+                Some((_, points)) => points.push(point),
+                None => samples.push((policy, vec![point])),
+            }
+        }
+    }
+    println!(
+        "\n  Fuel burnt per shipment on the corpus (reused sandboxes; least squares over every shipment: fuel = fixed + per line × lines):"
+    );
+    header(&["mean", "max", "fixed", "per line"]);
+    for (policy, points) in &samples {
+        let n = points.len() as f64;
+        let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+        let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+        let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+        let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+        let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+        let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
+        row(
+            policy,
+            &[
+                format!("{mean_y:.0}"),
+                format!("{max:.0}"),
+                format!("{:.0}", mean_y - slope * mean_x),
+                format!("{slope:.0}"),
+            ],
+        );
+    }
+    Ok(())
+}
