@@ -141,15 +141,20 @@ impl ControlCode {
         matches!(self, ControlCode::Listed(l) if l.regime() != Regime::UsOnly)
     }
 
-    /// The code as it is kept: upper-case, the form [`ControlCode::parse`] reads back
-    /// to this same value (the wire format carries it so).
+    /// Writes the code as it is kept: upper-case, the form [`ControlCode::parse`]
+    /// reads back to this same value (the wire format carries it so).
     #[cfg(feature = "validated")]
-    pub(crate) fn kept_text(&self) -> String {
+    pub(crate) fn write_kept(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self {
-            ControlCode::Listed(l) => format!("{}{}", l.entry(), l.paragraph),
-            ControlCode::Ear99 => "EAR99".to_owned(),
-            ControlCode::Military(m) => format!("ML{}{}", m.item, m.paragraph),
-            ControlCode::Other(text) => text.clone(),
+            // As `entry()` spells it, without its allocation.
+            ControlCode::Listed(l) => write!(
+                out,
+                "{}{:?}{:03}{}",
+                l.category, l.group, l.number, l.paragraph
+            ),
+            ControlCode::Ear99 => out.write_str("EAR99"),
+            ControlCode::Military(m) => write!(out, "ML{}{}", m.item, m.paragraph),
+            ControlCode::Other(text) => out.write_str(text),
         }
     }
 

@@ -125,8 +125,10 @@ fn write_line(w: &mut Writer, at: usize, line: &Line<'_>) -> Result<(), WireErro
     w.bytes(at + n::HS_DIGITS, digits);
     w.u8(at + n::HS_LEN, digits.len() as u8);
     w.opt_country(at + n::ORIGIN, line.origin_country);
-    let codes: Vec<String> = line.control_codes.iter().map(|c| c.kept_text()).collect();
-    w.strs(at + n::CONTROL_CODES, codes.iter().map(String::as_str))?;
+    let codes = w.table(at + n::CONTROL_CODES, line.control_codes.len(), STR)?;
+    for (i, code) in line.control_codes.iter().enumerate() {
+        w.str_with(codes + i * STR, |heap| code.write_kept(heap))?;
+    }
     w.opt_str(at + n::UNIT, line.unit.as_deref())?;
     w.str(at + n::CURRENCY, &line.value.currency)?;
     w.decimal(at + n::QUANTITY, line.quantity);

@@ -20,11 +20,14 @@ impl Writer {
     /// A writer of a buffer of `kind` whose records go into `records` (cleared; its
     /// allocation is kept), with `root` zeroed bytes for the root record.
     pub(crate) fn new(mut records: Vec<u8>, kind: u16, root: usize) -> Writer {
+        // A buffer handed back for reuse held a whole earlier buffer: records and
+        // heap. Half of it is a fair guess at the heap, which then rarely grows.
+        let heap = String::with_capacity(records.capacity() / 2);
         records.clear();
         records.resize(HEADER + root, 0);
         Writer {
             records,
-            heap: String::new(),
+            heap,
             kind,
         }
     }
@@ -59,6 +62,20 @@ impl Writer {
         self.heap.push_str(text);
         self.u32(at, start);
         self.u32(at + 4, Writer::index(text.len())?);
+        Ok(())
+    }
+
+    /// A string written straight to the heap by `write` (a code formatted from
+    /// its parts), so it needs no allocation of its own.
+    pub(crate) fn str_with(
+        &mut self,
+        at: usize,
+        write: impl FnOnce(&mut String) -> std::fmt::Result,
+    ) -> Result<(), WireError> {
+        let start = self.heap.len();
+        write(&mut self.heap).map_err(|_| WireError("a string could not be written".to_owned()))?;
+        self.u32(at, Writer::index(start)?);
+        self.u32(at + 4, Writer::index(self.heap.len() - start)?);
         Ok(())
     }
 
