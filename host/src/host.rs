@@ -29,6 +29,8 @@ pub struct Host {
     /// sorted by the day they come into force.
     pub(crate) ids: Vec<Vec<usize>>,
     pub(crate) fail_outcome: Outcome,
+    /// The set's own instance mode (`[host] instance`); each policy's effective
+    /// one is [`LoadedPolicy::instance`].
     pub(crate) instance_mode: InstanceMode,
     pub(crate) warnings: Vec<String>,
     /// Warn when a dated data source is this many days older than the law date
@@ -48,6 +50,11 @@ pub(crate) struct LoadedPolicy {
     pub(crate) signer: Signer,
     pub(crate) settings_json: String,
     pub(crate) limits: Limits,
+    /// The instance mode it runs in: its entry's `instance`, else the set's.
+    pub(crate) instance: InstanceMode,
+    /// Its entry's own `instance`, if it gives one: the set digest records only
+    /// that, so sets written before per-policy modes keep their digests.
+    pub(crate) instance_given: Option<InstanceMode>,
     /// What its verdict entry says before it is evaluated (id, version, hash,
     /// mode, signer): built once, so a report per shipment copies no strings.
     pub(crate) report: PolicyReport,
@@ -63,6 +70,8 @@ pub struct PolicyInfo<'a> {
     pub mode: Mode,
     /// Limits per evaluation.
     pub limits: Limits,
+    /// Fresh or reused sandboxes: its own `instance`, else the set's.
+    pub instance: InstanceMode,
     /// Who vouches for the plugin's bytes.
     pub signer: &'a Signer,
     /// The settings it runs with, as JSON (`{}` when none).
@@ -106,6 +115,12 @@ impl Host {
         self.fail_outcome
     }
 
+    /// The set's own instance mode (`[host] instance`): that of every policy
+    /// that does not give its own ([`PolicyInfo::instance`]).
+    pub fn instance_mode(&self) -> InstanceMode {
+        self.instance_mode
+    }
+
     /// Whether the set makes unknown shipment fields invalid input
     /// (`[host] unknown_fields = "invalid"`).
     pub fn strict_input(&self) -> bool {
@@ -142,6 +157,7 @@ impl Host {
             plugin: &p.plugin,
             mode: p.report.mode,
             limits: p.limits,
+            instance: p.instance,
             signer: &p.signer,
             settings_json: &p.settings_json,
         })

@@ -234,6 +234,8 @@ impl HostBuilder {
                 signer,
                 settings_json,
                 limits: entry.limits,
+                instance: entry.instance_mode(config.instance_mode),
+                instance_given: entry.instance,
                 report,
                 editions,
             });
@@ -259,6 +261,7 @@ impl HostBuilder {
                     mode: p.report.mode,
                     settings_json: &p.settings_json,
                     limits: p.limits,
+                    instance: p.instance_given,
                 })
                 .collect::<Vec<_>>(),
         );

@@ -5,7 +5,8 @@
 //! ```toml
 //! [host]
 //! fail_outcome = "review"     # outcome of a policy that fails: "review" (default) or "deny"
-//! instance = "fresh"          # "fresh" (default): a new sandbox per evaluation; "reused"
+//! instance = "fresh"          # "fresh" (default): a new sandbox per evaluation; "reused":
+//!                             # one per policy and worker, kept between shipments
 //! unknown_fields = "warn"     # unknown shipment fields: "warn" (default) or "invalid" (exit 2)
 //! data_age_warning_days = 90  # warn when a policy's dated data is older than the law date by more (0: never)
 //!
@@ -26,6 +27,7 @@
 //! signature = "kz.wasm.minisig"  # default: the plugin path + `.minisig`
 //! enabled = true                 # default true
 //! mode = "enforce"               # "enforce" (default) or "monitor"
+//! instance = "reused"            # overrides [host] instance for this policy (default: the set's)
 //! [policy.settings]              # handed to the plugin as JSON
 //! russia_dual_use = "deny"
 //! [policy.limits]                # overrides [host.limits] for this policy
@@ -34,6 +36,10 @@
 //!
 //! A `plugin` value with no `/` and no `.wasm` suffix names a plugin bundled in the
 //! binary; anything else is a path, relative to the policy-set file.
+//!
+//! A policy's `instance` lets one set run trusted, stateless policies in reused
+//! sandboxes and third-party plugins in fresh ones; either way the verdicts are
+//! the same for a stateless policy. A policy without it runs in the set's mode.
 //!
 //! Several versions of one policy may be listed; each declares the period it is in
 //! force, the periods must not overlap, and each shipment is judged by the version
@@ -83,6 +89,23 @@ pub enum InstanceMode {
     Reused,
 }
 
+impl InstanceMode {
+    /// Its name in a policy-set file: `fresh` or `reused`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceMode::Fresh => "fresh",
+            InstanceMode::Reused => "reused",
+        }
+    }
+
+    /// The mode a policy-set file names, or `None` for any other word.
+    fn from_name(name: &str) -> Option<InstanceMode> {
+        [InstanceMode::Fresh, InstanceMode::Reused]
+            .into_iter()
+            .find(|m| m.as_str() == name)
+    }
+}
+
 /// One policy of a set.
 #[derive(Debug, Clone)]
 pub struct PolicyEntry {
@@ -98,6 +121,16 @@ pub struct PolicyEntry {
     pub settings_json: String,
     /// Limits for each evaluation.
     pub limits: Limits,
+    /// Fresh or reused sandboxes for this policy; `None`: the set's
+    /// [`instance_mode`](PolicySetConfig::instance_mode).
+    pub instance: Option<InstanceMode>,
+}
+
+impl PolicyEntry {
+    /// The instance mode this policy runs in within a set whose own mode is `set`.
+    pub fn instance_mode(&self, set: InstanceMode) -> InstanceMode {
+        self.instance.unwrap_or(set)
+    }
 }
 
 /// A parsed policy-set file.
@@ -108,7 +141,7 @@ pub struct PolicySetConfig {
     pub origin: String,
     /// Outcome of a policy that fails.
     pub fail_outcome: Outcome,
-    /// Fresh or reused sandboxes.
+    /// Fresh or reused sandboxes, for every policy that does not say.
     pub instance_mode: InstanceMode,
     /// The policies, in file order.
     pub policies: Vec<PolicyEntry>,
@@ -303,6 +336,8 @@ struct PolicyFile {
     signature: Option<String>,
     enabled: Option<bool>,
     mode: Option<Mode>,
+    /// Read as a word and checked here, so an unknown one is named by its path.
+    instance: Option<String>,
     settings: Option<toml::Table>,
     #[serde(default)]
     limits: LimitsFile,
@@ -389,6 +424,16 @@ impl PolicySetConfig {
             } else {
                 (PluginSource::Bundled(p.plugin), None)
             };
+            let instance = p
+                .instance
+                .map(|name| {
+                    InstanceMode::from_name(&name).ok_or_else(|| {
+                        invalid(format!(
+                            "{at}.instance = \"{name}\" is neither \"fresh\" nor \"reused\""
+                        ))
+                    })
+                })
+                .transpose()?;
             let settings_json = serde_json::to_string(&p.settings.unwrap_or_default())
                 .map_err(|e| invalid(format!("{at}.settings cannot be passed on as JSON: {e}")))?;
             policies.push(PolicyEntry {
@@ -401,6 +446,7 @@ impl PolicySetConfig {
                     .limits
                     .over(host_limits, &format!("{at}.limits"))
                     .map_err(invalid)?,
+                instance,
             });
         }
         Ok(PolicySetConfig {
@@ -644,6 +690,40 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_may_override_the_sets_instance_mode() {
+        let set = parse(
+            "[host]\ninstance = \"fresh\"\n[[policy]]\nplugin = \"a\"\ninstance = \"reused\"\n[[policy]]\nplugin = \"b\"\n[[policy]]\nplugin = \"c\"\ninstance = \"fresh\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let given: Vec<_> = set.policies.iter().map(|p| p.instance).collect();
+        assert_eq!(
+            given,
+            [Some(InstanceMode::Reused), None, Some(InstanceMode::Fresh)]
+        );
+        let effective: Vec<_> = set
+            .policies
+            .iter()
+            .map(|p| p.instance_mode(set.instance_mode))
+            .collect();
+        assert_eq!(
+            effective,
+            [
+                InstanceMode::Reused,
+                InstanceMode::Fresh,
+                InstanceMode::Fresh
+            ]
+        );
+        // Absent: the set's mode, whichever it is.
+        let reused = parse("[host]\ninstance = \"reused\"\n[[policy]]\nplugin = \"a\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reused.policies[0].instance, None);
+        assert_eq!(
+            reused.policies[0].instance_mode(reused.instance_mode),
+            InstanceMode::Reused
+        );
+    }
+
+    #[test]
     fn settings_become_json() {
         let set =
             parse("[[policy]]\nplugin = \"a\"\n[policy.settings]\nx = [1, 2]\ny = \"deny\"\n")
@@ -675,6 +755,14 @@ mod tests {
                 "policy[0].limits.fuel = 0 is outside 1–10000000000",
             ),
             ("[[policy]]\nplugin = \"\"\n", "policy[0].plugin is empty"),
+            (
+                "[[policy]]\nplugin = \"a\"\n[[policy]]\nplugin = \"b\"\ninstance = \"shared\"\n",
+                "policy[1].instance = \"shared\" is neither \"fresh\" nor \"reused\"",
+            ),
+            (
+                "[[policy]]\nplugin = \"a\"\ninstance = true\n",
+                "invalid type: boolean `true`, expected a string",
+            ),
             ("[[policy]\n", "set.toml"),
         ] {
             let err = parse(text).err().unwrap_or_default();

@@ -8,7 +8,7 @@
 //! the verdict and the per-policy outcomes.
 
 use crate::host::{Host, LoadedPolicy};
-use crate::policy_set::{InstanceMode, Mode, StoreInput};
+use crate::policy_set::{Mode, StoreInput};
 use crate::verdict::Verdict;
 use exportctl_audit::canonical::{CanonicalError, sha256_hex, to_canonical_bytes};
 use exportctl_audit::{
@@ -285,27 +285,32 @@ impl CapturedDecision {
 
 /// SHA-256 of the canonical JSON of everything about how plugins ran that is
 /// not in the set digest's policy entries: the host version, what a failing
-/// policy yields, sandbox reuse, strict input, and each policy's limits.
+/// policy yields, sandbox reuse, strict input, and each policy's limits — with
+/// its instance mode only where it differs from the set's, so the hash of a set
+/// whose policies all run in its mode is what it was before per-policy modes.
 pub(crate) fn engine_config_hash(host: &Host) -> Result<String, CanonicalError> {
     let limits: Vec<serde_json::Value> = host
         .policies
         .iter()
         .map(|p| {
-            serde_json::json!({
+            let mut entry = serde_json::json!({
                 "policy": &*p.report.id,
                 "version": &*p.report.version,
                 "fuel": p.limits.fuel,
                 "memory_bytes": p.limits.memory_bytes,
-            })
+            });
+            if p.instance != host.instance_mode
+                && let Some(object) = entry.as_object_mut()
+            {
+                object.insert("instance".to_owned(), p.instance.as_str().into());
+            }
+            entry
         })
         .collect();
     let config = serde_json::json!({
         "host_version": HOST_VERSION,
         "fail_outcome": host.fail_outcome.as_str(),
-        "instance_mode": match host.instance_mode {
-            InstanceMode::Fresh => "fresh",
-            InstanceMode::Reused => "reused",
-        },
+        "instance_mode": host.instance_mode.as_str(),
         "strict_input": host.strict_input,
         "limits": limits,
     });
@@ -313,4 +318,38 @@ pub(crate) fn engine_config_hash(host: &Host) -> Result<String, CanonicalError> 
         "engine configuration",
         &config,
     )?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy_set::PolicySetConfig;
+
+    fn hash_of(text: &str) -> String {
+        let config = PolicySetConfig::parse(text, "t.toml", std::path::Path::new("."))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let host = Host::load(&config).unwrap_or_else(|e| panic!("{e}"));
+        engine_config_hash(&host).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A policy's mode counts only where it differs from the set's: naming the
+    /// set's own mode changes nothing, another one changes the hash.
+    #[test]
+    fn a_policys_instance_mode_changes_the_hash_only_when_it_differs() {
+        let set = |instance: &str| {
+            format!(
+                "[host]\ninstance = \"fresh\"\n[[policy]]\nplugin = \"company-rules\"\n{instance}\n"
+            )
+        };
+        let plain = hash_of(&set(""));
+        assert_eq!(plain, hash_of(&set("instance = \"fresh\"")));
+        let reused = hash_of(&set("instance = \"reused\""));
+        assert_ne!(plain, reused);
+        // Not the same as the whole set reused either: the entry says which
+        // policy differs from the set.
+        assert_ne!(
+            reused,
+            hash_of("[host]\ninstance = \"reused\"\n[[policy]]\nplugin = \"company-rules\"\n")
+        );
+    }
 }

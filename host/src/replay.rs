@@ -1,7 +1,8 @@
 //! Rebuilding the host that reached a recorded decision: from the policy set's
 //! canonical form (`sdk/spec/policy-set.md`, "Digest") and the plugin bytes an
 //! audit store keeps, a [`Host`] with the same plugins, settings, modes, limits,
-//! fail outcome, instance mode and unknown-field handling.
+//! fail outcome, instance modes (the set's and each policy's own) and
+//! unknown-field handling.
 //!
 //! Trust: the form is checked against the set digest the record names and every
 //! plugin's bytes against their sha256, both inside a log whose records are
@@ -115,6 +116,9 @@ struct FormHost {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FormPolicy {
+    /// Only in forms of sets whose entry gives one.
+    #[serde(default)]
+    instance: Option<InstanceMode>,
     limits: FormLimits,
     mode: Mode,
     settings: Value,
@@ -212,6 +216,7 @@ impl Host {
                     fuel: p.limits.fuel,
                     memory_bytes: p.limits.memory_bytes,
                 },
+                instance: p.instance,
             });
             given.push(Some(GivenPlugin {
                 name,
@@ -353,8 +358,9 @@ mod tests {
     }
 
     /// Every host option and per-policy choice the form holds comes back: fail
-    /// outcome, reused instances, strict input, data age, a monitor-mode policy,
-    /// its own limits and changed settings.
+    /// outcome, reused instances and a policy run fresh in that set, strict
+    /// input, data age, a monitor-mode policy, its own limits and changed
+    /// settings.
     #[test]
     fn a_non_default_set_comes_back_with_its_options() {
         let text = r#"
@@ -375,6 +381,10 @@ review_destinations = ["AE", "TR"]
 
 [[policy]]
 plugin = "us-ear"
+
+[[policy]]
+plugin = "eu-dual-use"
+instance = "fresh"
 "#;
         let config = PolicySetConfig::parse(text, "t.toml", std::path::Path::new("."))
             .unwrap_or_else(|e| panic!("{e}"));
@@ -395,6 +405,25 @@ plugin = "us-ear"
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rebuilt.fail_outcome, Outcome::Deny);
         assert_eq!(rebuilt.instance_mode, InstanceMode::Reused);
+        let instances = |h: &Host| {
+            h.policies()
+                .map(|p| (p.plugin.metadata().id.clone(), p.instance))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            instances(&rebuilt),
+            [
+                ("company-rules".to_owned(), InstanceMode::Reused),
+                ("us-ear".to_owned(), InstanceMode::Reused),
+                ("eu-dual-use".to_owned(), InstanceMode::Fresh),
+            ]
+        );
+        assert_eq!(instances(&rebuilt), instances(&host));
+        // What a record of the rebuilt host says about how plugins ran is what
+        // the original's said, per-policy modes included.
+        let engine =
+            |h: &Host| crate::record::engine_config_hash(h).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(engine(&rebuilt), engine(&host));
         assert!(rebuilt.strict_input);
         assert_eq!(rebuilt.data_age_days, 7);
         let first = rebuilt

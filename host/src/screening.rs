@@ -95,8 +95,9 @@ pub struct PartyScreening {
 }
 
 /// Screens parties on one thread with the screening policies of a [`Host`],
-/// keeping one sandbox per policy between parties when the set reuses
-/// sandboxes, and dropping a sandbox as soon as its policy fails.
+/// keeping one sandbox between parties for each policy whose instance mode is
+/// reused (its own `instance`, else the set's), and dropping a sandbox as soon
+/// as its policy fails.
 pub struct PartyScreener {
     host: Arc<Host>,
     instances: Vec<Option<Sandbox>>,
@@ -209,7 +210,7 @@ impl PartyScreener {
             Ok(Ok(raw)) => check(policy, raw).map_err(|reason| PolicyFailure::BadOutput { reason }),
         };
         if outcome.is_ok()
-            && self.host.instance_mode == InstanceMode::Reused
+            && policy.instance == InstanceMode::Reused
             && let Some(slot) = self.instances.get_mut(i)
         {
             *slot = Some(sandbox);

@@ -2,6 +2,10 @@
 //! that can change a verdict changes (a plugin's bytes, a setting, a mode, a
 //! limit, the fail outcome, whom the set trusts), and only then. Its input, the
 //! set's *canonical form*, is defined in `sdk/spec/policy-set.md` ("Digest").
+//!
+//! The instance modes are in it too, so that a replay rebuilds the set as it
+//! ran: the set's always, a policy's only when its entry gives one, so sets
+//! written without per-policy modes keep the digests they always had.
 
 use crate::limits::Limits;
 use crate::policy_set::{InstanceMode, Mode, PolicySetConfig};
@@ -18,6 +22,8 @@ pub(crate) struct DigestEntry<'a> {
     pub settings_json: &'a str,
     /// Its limits.
     pub limits: Limits,
+    /// Its entry's own instance mode, if it gives one.
+    pub instance: Option<InstanceMode>,
 }
 
 /// Format tag at the start of the canonical form: a later change of what the
@@ -29,7 +35,7 @@ pub(crate) fn canonical_form(config: &PolicySetConfig, policies: &[DigestEntry<'
     let policies: Vec<Value> = policies
         .iter()
         .map(|p| {
-            json!({
+            let mut entry = json!({
                 "sha256": p.sha256,
                 "mode": p.mode,
                 // Settings were checked to be JSON at load; anything else would
@@ -37,7 +43,11 @@ pub(crate) fn canonical_form(config: &PolicySetConfig, policies: &[DigestEntry<'
                 "settings": serde_json::from_str::<Value>(p.settings_json)
                     .unwrap_or_else(|_| Value::String(p.settings_json.to_owned())),
                 "limits": { "fuel": p.limits.fuel, "memory_bytes": p.limits.memory_bytes },
-            })
+            });
+            if let (Some(instance), Some(object)) = (p.instance, entry.as_object_mut()) {
+                object.insert("instance".to_owned(), instance.as_str().into());
+            }
+            entry
         })
         .collect();
     let publishers: Vec<Value> = config
@@ -56,10 +66,7 @@ pub(crate) fn canonical_form(config: &PolicySetConfig, policies: &[DigestEntry<'
         "format": FORMAT,
         "host": {
             "fail_outcome": config.fail_outcome,
-            "instance": match config.instance_mode {
-                InstanceMode::Fresh => "fresh",
-                InstanceMode::Reused => "reused",
-            },
+            "instance": config.instance_mode.as_str(),
             "unknown_fields": if config.strict_input { "invalid" } else { "warn" },
             "data_age_warning_days": config.data_age_days,
         },
@@ -86,6 +93,7 @@ mod tests {
             mode: Mode::Enforce,
             settings_json,
             limits: Limits::default(),
+            instance: None,
         }
     }
 
@@ -118,5 +126,30 @@ mod tests {
         assert_ne!(base, digest(&canonical_form(&deny, &[entry("{}")])));
         assert_eq!(base, digest(&canonical_form(&config, &[entry("{}")])));
         assert_eq!(base.len(), 64);
+    }
+
+    /// A policy's own instance mode is in the form only when its entry gives
+    /// one: a set without per-policy modes keeps the form (and digest) it had.
+    #[test]
+    fn a_policys_instance_mode_is_recorded_only_when_given() {
+        let config = PolicySetConfig::bundled_default().unwrap_or_else(|e| panic!("{e}"));
+        let without = canonical_form(&config, &[entry("{}")]);
+        assert!(
+            without.contains(r#""policies":[{"limits":{"fuel":500000000,"memory_bytes":67108864},"mode":"enforce","settings":{},"sha256":"ab"}]"#),
+            "{without}"
+        );
+        let mut reused = entry("{}");
+        reused.instance = Some(InstanceMode::Reused);
+        let with = canonical_form(&config, &[reused]);
+        assert!(
+            with.contains(r#""policies":[{"instance":"reused","limits":"#),
+            "{with}"
+        );
+        assert_ne!(digest(&with), digest(&without));
+        // Giving the set's own mode explicitly is a different file, and a
+        // different form, though the policy runs the same.
+        let mut fresh = entry("{}");
+        fresh.instance = Some(InstanceMode::Fresh);
+        assert_ne!(digest(&canonical_form(&config, &[fresh])), digest(&without));
     }
 }

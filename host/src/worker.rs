@@ -28,15 +28,19 @@ type TimingSink = Box<dyn FnMut(&str, Duration) + Send>;
 /// Where a worker hands the fuel each policy burnt on a shipment.
 type FuelSink = Box<dyn FnMut(&str, u64) + Send>;
 
-/// Evaluates shipments on one thread. In [`InstanceMode::Reused`] it keeps one
-/// sandbox per policy between shipments, and drops a sandbox as soon as its policy
-/// fails, so a poisoned instance is never reused.
+/// Evaluates shipments on one thread. For each policy whose instance mode is
+/// [`InstanceMode::Reused`] (its own `instance`, else the set's) it keeps one
+/// sandbox between shipments, and drops a sandbox as soon as its policy fails, so
+/// a poisoned instance is never reused; every other policy gets a fresh sandbox
+/// per shipment.
 ///
 /// A worker owns an `Arc` of its [`Host`]: the host it was made from stays loaded
 /// while the worker lives, whatever set the caller loads meanwhile.
 pub struct Worker {
     host: Arc<Host>,
-    mode: InstanceMode,
+    /// One mode for every policy, whatever the set says (benchmarks); `None`:
+    /// each policy's own.
+    forced: Option<InstanceMode>,
     instances: Vec<Option<Sandbox>>,
     /// The encoded shipment, reused so that encoding allocates only when a
     /// shipment is larger than any before it.
@@ -47,13 +51,15 @@ pub struct Worker {
 }
 
 impl Host {
-    /// A worker to evaluate shipments on the current thread, in the set's
-    /// instance mode. It keeps this host alive for as long as it lives.
+    /// A worker to evaluate shipments on the current thread, each policy in
+    /// its instance mode as the set configures it. It keeps this host alive for
+    /// as long as it lives.
     pub fn worker(self: &Arc<Host>) -> Worker {
-        Worker::new(self.clone(), self.instance_mode)
+        Worker::with_modes(self.clone(), None)
     }
 
-    /// A worker with an explicit instance mode (benchmarks compare both).
+    /// A worker running every policy in instance mode `mode`, whatever the set
+    /// says (benchmarks compare both).
     pub fn worker_with(self: &Arc<Host>, mode: InstanceMode) -> Worker {
         Worker::new(self.clone(), mode)
     }
@@ -74,12 +80,17 @@ struct Sandbox {
 }
 
 impl Worker {
-    /// A worker of `host` in instance mode `mode` (see also [`Host::worker`]).
+    /// A worker of `host` running every policy in instance mode `mode` (see
+    /// [`Host::worker`] for the modes the set configures).
     pub fn new(host: Arc<Host>, mode: InstanceMode) -> Worker {
+        Worker::with_modes(host, Some(mode))
+    }
+
+    fn with_modes(host: Arc<Host>, forced: Option<InstanceMode>) -> Worker {
         let instances = host.policies.iter().map(|_| None).collect();
         Worker {
             host,
-            mode,
+            forced,
             instances,
             wire: Buffers::default(),
             on_log: None,
@@ -290,7 +301,7 @@ impl Worker {
         }
         // Only a sandbox whose call succeeded may serve the next shipment.
         if outcome.is_ok()
-            && self.mode == InstanceMode::Reused
+            && self.forced.unwrap_or(policy.instance) == InstanceMode::Reused
             && let Some(slot) = self.instances.get_mut(i)
         {
             *slot = Some(sandbox);

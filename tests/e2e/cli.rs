@@ -235,6 +235,9 @@ fn policies_lists_metadata_and_sha256() {
             p["limitations"].as_array().is_some_and(|l| !l.is_empty()),
             "policies state what they do not cover: {p}"
         );
+        // `policies/default.toml`: fresh for what a user adds, reused for the
+        // bundled, stateless policies.
+        assert_eq!(p["instance"], "reused", "{p}");
     }
     let text = exportctl(&["policies"]);
     assert!(

@@ -18,6 +18,8 @@
 //!   policy, in bounded memory, the same way on every run;
 //! - `inputs` — malformed and oversized shipment files exit 2 with one line naming
 //!   the field, in bounded time and memory;
+//! - `instance_modes` — per-policy instance modes: in one set the reused policy keeps its
+//!   sandbox between shipments and parties, the fresh one does not; the CLI lists each;
 //! - `concurrency` — one host shared by 8 threads gives the single-threaded verdicts, and
 //!   a second generation swapped in under 4 threads gives each verdict it gives alone;
 //! - `library` — `judge()` in process with a sink of the caller's own;
@@ -68,6 +70,7 @@ mod flat_csv;
 mod holds;
 mod hostile;
 mod inputs;
+mod instance_modes;
 mod library;
 mod nats;
 #[allow(dead_code)]

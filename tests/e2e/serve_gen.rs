@@ -100,6 +100,7 @@ fn serve_reloads_refuses_a_bad_set_rolls_back_and_reloads_on_sighup() {
         assert_eq!(p["sha256"].as_str().unwrap().len(), 64, "{p}");
         assert_eq!(p["signed_by"], "bundled", "{p}");
         assert_eq!(p["mode"], "enforce", "{p}");
+        assert_eq!(p["instance"], "reused", "the default set's own: {p}");
         assert!(p["version"].as_str().unwrap().contains('.'), "{p}");
     }
     // The list editions the policies declare (e.g. the CHPL file's date), aged today.

@@ -210,6 +210,8 @@ pub fn hostile(name: &str) -> PathBuf {
             "hostile-contract-v2",
             "hostile-wire-v3",
             "hostile-screener",
+            "hostile-counter",
+            "hostile-counter-twin",
         ]
         .iter()
         .fold(

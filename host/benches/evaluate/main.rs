@@ -6,7 +6,8 @@
 //! 1. load + compile time of the bundled default policy set;
 //! 2. a generated corpus (fixed seed) of HS-2022 shipments and the verdicts the
 //!    default set gives it, so a reader sees which rules it exercises;
-//! 3. shipments/s for the whole set, fresh and reused sandboxes;
+//! 3. shipments/s for the whole set, fresh and reused sandboxes, and as configured
+//!    (each policy in its own instance mode);
 //! 4. µs per shipment-policy evaluation for each policy, in both modes;
 //! 5. the same policies compiled natively, and the wasm/native ratios;
 //! 6. one 5-line shipment against one policy: the latency targets.

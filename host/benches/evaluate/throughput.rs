@@ -1,5 +1,6 @@
 //! Sections 3 to 5: the whole corpus through the default set (shipments/s,
-//! fresh and reused instances, against the same rules built natively), then
+//! fresh and reused instances and the set's own per-policy modes, against the
+//! same rules built natively), then
 //! each policy alone over the shipments where it is in force. Together they
 //! say what the sandbox costs per shipment and per policy.
 
@@ -7,7 +8,7 @@ use crate::BoxError;
 use crate::policies::{NativePolicy, OnePolicy, native_policy};
 use crate::table::{COMPARISON, comparison_row, header, per_second, ratio, row, section, us};
 use crate::timing::{REPS, Stat, time_per_item};
-use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig};
+use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig, Worker};
 use exportctl_sdk::validated::Shipment;
 use std::borrow::Borrow;
 use std::hint::black_box;
@@ -66,6 +67,13 @@ pub fn whole_set(
         set.push(stat);
     }
     let (fresh, reused) = (set[0], set[1]);
+    // The set as `policies/default.toml` runs it: each policy in its own mode
+    // (the bundled ones reused), as `Host::worker` gives it.
+    let configured = time_evaluations(host.worker(), corpus)?;
+    row(
+        "wasm, default set as configured (per-policy modes)",
+        &[us(configured), per_second(configured)],
+    );
     let natives: Vec<(&OnePolicy, &NativePolicy)> = policies
         .iter()
         .filter_map(|p| p.native.as_ref().map(|n| (p, n)))
@@ -199,13 +207,21 @@ pub fn per_policy(
     Ok(per_policy)
 }
 
-/// Evaluates every one of `shipments` with one worker of `host`; time per shipment.
+/// Evaluates every one of `shipments` with one worker of `host` running every
+/// policy in `mode`; time per shipment.
 fn time_worker<'s, S: Borrow<Shipment<'s>>>(
     host: &Arc<Host>,
     mode: InstanceMode,
     shipments: &[S],
 ) -> Result<Stat, BoxError> {
-    let mut worker = host.worker_with(mode);
+    time_evaluations(host.worker_with(mode), shipments)
+}
+
+/// Evaluates every one of `shipments` with `worker`; time per shipment.
+fn time_evaluations<'s, S: Borrow<Shipment<'s>>>(
+    mut worker: Worker,
+    shipments: &[S],
+) -> Result<Stat, BoxError> {
     time_per_item(REPS, shipments.len(), || {
         for s in shipments {
             black_box(worker.evaluate(s.borrow()));

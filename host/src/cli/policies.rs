@@ -23,7 +23,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                     "contract_version": m.contract_version, "wire_format": p.plugin.wire_format(),
                     "screens_parties": p.plugin.screens_parties(),
                     "exports": p.plugin.exports(), "sources": m.sources, "limitations": m.limitations,
-                    "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode, "signed_by": p.signer.to_string(),
+                    "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode, "instance": p.instance.as_str(), "signed_by": p.signer.to_string(),
                     "limits": { "fuel": p.limits.fuel, "memory_mib": p.limits.memory_bytes >> 20 },
                     "settings": serde_json::from_str::<serde_json::Value>(p.settings_json).unwrap_or_default(),
                 });
@@ -35,6 +35,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                 let until = m.valid_to.map_or_else(|| "open-ended".to_owned(), |d| d.to_string());
                 writeln!(out, "  in force:     {} to {until}", m.valid_from)?;
                 writeln!(out, "  mode:         {}", match p.mode { exportctl::Mode::Enforce => "enforce", exportctl::Mode::Monitor => "monitor" })?;
+                writeln!(out, "  instance:     {}", instance_text(p.instance))?;
                 writeln!(out, "  signed by:    {}", p.signer)?;
                 writeln!(out, "  plugin:       {} (contract {}, shipment wire format {})", p.plugin.name(), m.contract_version, p.plugin.wire_format())?;
                 if p.plugin.screens_parties() {
@@ -61,6 +62,16 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
         Err(e) => {
             eprintln!("error: cannot write the policy list: {e}");
             ExitStatus::Internal
+        }
+    }
+}
+
+/// What a policy's instance mode means, for the text listing.
+pub(super) fn instance_text(mode: exportctl::InstanceMode) -> &'static str {
+    match mode {
+        exportctl::InstanceMode::Fresh => "fresh (a new sandbox per shipment)",
+        exportctl::InstanceMode::Reused => {
+            "reused (one sandbox per worker, kept between shipments)"
         }
     }
 }

@@ -48,12 +48,14 @@ pub enum PolicyCommand {
         policies: Option<PathBuf>,
     },
     /// Show a plugin's metadata, sha256, contract version, imports, exports and
-    /// signature status.
+    /// signature status (and, with a policy set, the instance mode it runs in).
     Inspect {
         /// The plugin component.
         #[arg(value_name = "PLUGIN")]
         plugin: PathBuf,
-        /// The policy set whose trust store judges the signature (optional).
+        /// The policy set whose trust store judges the signature and whose
+        /// entry for the plugin (or `[host] instance`) gives its instance mode
+        /// (optional).
         #[arg(long, value_name = "FILE")]
         policies: Option<PathBuf>,
     },
@@ -203,9 +205,10 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
         }
         Err(e) => println!("loadable:  no — {}", load_error_line(&e)),
     }
+    let config = policies.map(PolicySetConfig::load).transpose()?;
     let sig_path = with_suffix(plugin, "minisig");
     let signature = std::fs::read_to_string(&sig_path).ok();
-    let status = match (&signature, policies) {
+    let status = match (&signature, &config) {
         (None, _) => format!("none (no `{}`)", sig_path.display()),
         (Some(text), None) => match minisign::SignatureBox::from_string(text) {
             Ok(sig) => format!(
@@ -215,8 +218,7 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
             ),
             Err(e) => format!("unreadable: {e}"),
         },
-        (Some(text), Some(set)) => {
-            let config = PolicySetConfig::load(set)?;
+        (Some(text), Some(config)) => {
             match config
                 .trust
                 .verify(&bytes, Some(text), &sig_path.display().to_string())
@@ -228,7 +230,42 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
         }
     };
     println!("signature: {status}");
+    if let Some(config) = &config {
+        println!("instance:  {}", instance_in_set(config, plugin));
+    }
     Ok(())
+}
+
+/// The instance mode `plugin` runs in under `config`: that of the set's entry
+/// for this file, or the set's own if it does not list it (as it would run if
+/// added without an `instance`).
+fn instance_in_set(config: &PolicySetConfig, plugin: &Path) -> String {
+    let same_file = |path: &Path| match (path.canonicalize(), plugin.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => path == plugin,
+    };
+    let listed =
+        config.policies.iter().enumerate().find(
+            |(_, p)| matches!(&p.plugin, exportctl::PluginSource::File(path) if same_file(path)),
+        );
+    let set = config.instance_mode.as_str();
+    match listed {
+        Some((i, entry)) => match entry.instance {
+            Some(mode) => format!(
+                "{} (policy[{i}].instance of {})",
+                mode.as_str(),
+                config.origin
+            ),
+            None => format!(
+                "{set} (the set's [host] instance; policy[{i}] of {} gives none)",
+                config.origin
+            ),
+        },
+        None => format!(
+            "{set} (the set's [host] instance; {} does not list this file)",
+            config.origin
+        ),
+    }
 }
 
 /// The password from `EXPORTCTL_KEY_PASSWORD`; `None` to have minisign ask on
@@ -305,6 +342,7 @@ fn single_entry(plugin: &Path) -> exportctl::PolicyEntry {
         mode: exportctl::Mode::Enforce,
         settings_json: "{}".to_owned(),
         limits: exportctl::Limits::default(),
+        instance: None,
     }
 }
 

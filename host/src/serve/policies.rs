@@ -1,5 +1,5 @@
 //! `GET /v1/policies`: the active policy set — each policy with its version,
-//! plugin sha256, signer and mode; the set's digest, generation and load time;
+//! plugin sha256, signer, mode and instance mode; the set's digest, generation and load time;
 //! the generation before it; and the dated list editions the policies declare,
 //! with their age today (the reading of sources the verdicts' `data-age`
 //! warnings use).
@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// The active policy set.
 ///
-/// Its policies (id, version, plugin sha256, signer, mode), digest, generation,
+/// Its policies (id, version, plugin sha256, signer, mode, instance mode), digest, generation,
 /// when it was loaded, the previous generation, and each policy's list
 /// editions with their age.
 #[utoipa::path(
@@ -44,6 +44,7 @@ pub async fn policies(State(state): State<Arc<AppState>>) -> Json<Value> {
                 "sha256": p.plugin.sha256(),
                 "signed_by": p.signer.to_string(),
                 "mode": match p.mode { Mode::Enforce => "enforce", Mode::Monitor => "monitor" },
+                "instance": p.instance.as_str(),
                 "valid_from": m.valid_from.to_string(),
                 "valid_to": m.valid_to.map(|d| d.to_string()),
             })
