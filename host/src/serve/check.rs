@@ -523,7 +523,17 @@ pub(super) fn judge_request(
         (true, None) => "shipment".to_owned(),
         (false, p) => p.unwrap_or_default().to_owned(),
     };
-    let entries = match input::read_entries(shipment, ORIGIN, InputFormat::Json, limits) {
+    // The usual request, one shipment object, is read in place (its text is not
+    // copied); anything else goes through the file reader, whose errors and
+    // document count the response reports.
+    let in_place = std::str::from_utf8(shipment)
+        .ok()
+        .and_then(|text| input::read_json_object(text, ORIGIN, limits).ok());
+    let read = match in_place {
+        Some(doc) => Ok(vec![Ok(doc)]),
+        None => input::read_entries(shipment, ORIGIN, InputFormat::Json, limits),
+    };
+    let entries = match read {
         Ok(entries) => entries,
         Err(e) => {
             let error = FieldError {
