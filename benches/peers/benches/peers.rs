@@ -31,6 +31,7 @@ use exportctl_peers_bench::reference::plain::PlainShipment;
 use exportctl_peers_bench::reference::rego::RegoRule;
 use exportctl_peers_bench::sandbox::MODES;
 use exportctl_peers_bench::scenarios::{Scenario, scenarios};
+use exportctl_sdk::input::{InputLimits, parse_shipment, read_json_object};
 use exportctl_sdk::validated::Shipment;
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -249,9 +250,12 @@ fn reference_rows(
         })?);
     }
     let mut worker = engines.host.worker_with(InstanceMode::Reused);
+    let limits = InputLimits::default();
     stats.push(time_per_item(REPS, n, || {
         for text in &scenario.documents {
-            let s = Shipment::from_json(black_box(text))?;
+            // As the service reads a request: in place, the shipment borrowing its text.
+            let doc = read_json_object(black_box(text), "<peers>", &limits)?;
+            let s = parse_shipment(&doc, None, &limits)?;
             black_box(worker.evaluate(&s));
         }
         Ok(())
@@ -342,9 +346,11 @@ fn chpl_rows(engines: &mut ChplEngines, scenario: &Scenario) -> Result<Vec<Stat>
         })?);
     }
     let mut worker = engines.host.worker_with(InstanceMode::Reused);
+    let limits = InputLimits::default();
     stats.push(time_per_item(REPS, n, || {
         for text in &scenario.documents {
-            let s = Shipment::from_json(black_box(text))?;
+            let doc = read_json_object(black_box(text), "<peers>", &limits)?;
+            let s = parse_shipment(&doc, None, &limits)?;
             black_box(Decision::of_verdict(&worker.evaluate(&s)));
         }
         Ok(())
