@@ -15,7 +15,7 @@ impl Shipment<'_> {
     /// writes many shipments keeps one buffer and stops allocating once it is
     /// large enough.
     pub fn to_wire_in(&self, buffer: Vec<u8>) -> Result<Vec<u8>, WireError> {
-        let mut w = Writer::new(buffer, layout::KIND_SHIPMENT, s::SIZE);
+        let mut w = Writer::new(buffer, layout::KIND_SHIPMENT, s::SIZE, self.records_size());
         let at = HEADER;
         w.str(at + s::ID, &self.id)?;
         w.date(at + s::DATE, self.date);
@@ -85,6 +85,36 @@ impl Shipment<'_> {
             write_line(&mut w, lines + i * n::SIZE, line)?;
         }
         w.finish()
+    }
+}
+
+impl Shipment<'_> {
+    /// The bytes of the header and of every record [`Shipment::to_wire_in`]
+    /// writes: the root, then each table. The writer refuses to finish if it
+    /// wrote more or less, so this cannot drift from the writing code unseen.
+    fn records_size(&self) -> usize {
+        let tables = |party: &Party<'_>| party.ids.len() * p::ID_SIZE + party.aliases.len() * STR;
+        HEADER
+            + s::SIZE
+            + tables(&self.exporter)
+            + tables(&self.consignee)
+            + self.end_user.as_ref().map_or(0, tables)
+            + self
+                .other_parties
+                .iter()
+                .map(|o| p::SIZE + tables(&o.party))
+                .sum::<usize>()
+            + self.transit_countries.len() * 2
+            + self
+                .licences
+                .iter()
+                .map(|l| l::SIZE + l.lines.as_ref().map_or(0, |lines| lines.len() * 4))
+                .sum::<usize>()
+            + self
+                .lines
+                .iter()
+                .map(|line| n::SIZE + line.control_codes.len() * STR)
+                .sum::<usize>()
     }
 }
 

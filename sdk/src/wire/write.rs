@@ -1,5 +1,9 @@
 //! Writing version 2 buffers: records are laid out front to back (the root record,
 //! then each table where it is first needed), strings appended to the heap.
+//!
+//! The writer is told the size of all records up front, so it writes the whole
+//! buffer in place: records into their zeroed region, strings appended after it.
+//! Nothing is copied at the end, and a reused buffer needs no allocation.
 
 use super::layout::{self, ABSENT, DECIMAL, HEADER};
 use super::{MAGIC, WIRE_FORMAT, WireError};
@@ -8,8 +12,12 @@ use rust_decimal::Decimal;
 
 /// A buffer being written.
 pub(crate) struct Writer {
-    records: Vec<u8>,
-    heap: String,
+    /// Header and records (`..records_end`), then the heap.
+    buffer: Vec<u8>,
+    /// Where the records end and the heap starts.
+    records_end: usize,
+    /// Where the next table goes.
+    next_table: usize,
     kind: u16,
 }
 
@@ -17,34 +25,41 @@ pub(crate) struct Writer {
 // and `validated` features uses the rest.
 #[cfg_attr(not(feature = "validated"), allow(dead_code))]
 impl Writer {
-    /// A writer of a buffer of `kind` whose records go into `records` (cleared; its
-    /// allocation is kept), with `root` zeroed bytes for the root record.
-    pub(crate) fn new(mut records: Vec<u8>, kind: u16, root: usize) -> Writer {
-        // A buffer handed back for reuse held a whole earlier buffer: records and
-        // heap. Half of it is a fair guess at the heap, which then rarely grows.
-        let heap = String::with_capacity(records.capacity() / 2);
-        records.clear();
-        records.resize(HEADER + root, 0);
+    /// A writer of a buffer of `kind` into `buffer` (cleared; its allocation is
+    /// kept), with `root` bytes for the root record and `records` bytes of records
+    /// in all, header included: the root and every table the caller will ask for.
+    pub(crate) fn new(mut buffer: Vec<u8>, kind: u16, root: usize, records: usize) -> Writer {
+        buffer.clear();
+        buffer.resize(records, 0);
         Writer {
-            records,
-            heap,
+            buffer,
+            records_end: records,
+            next_table: HEADER + root,
             kind,
         }
     }
 
-    /// Appends `size` zeroed bytes; returns where they start.
-    fn alloc(&mut self, size: usize) -> usize {
-        let at = self.records.len();
-        self.records.resize(at + size, 0);
-        at
+    /// Takes `size` bytes of the records region for a table; returns where they
+    /// start.
+    fn alloc(&mut self, size: usize) -> Result<usize, WireError> {
+        let at = self.next_table;
+        match at.checked_add(size) {
+            Some(end) if end <= self.records_end => {
+                self.next_table = end;
+                Ok(at)
+            }
+            _ => Err(WireError(
+                "the records outgrew the size computed for them".to_owned(),
+            )),
+        }
     }
 
     fn put(&mut self, at: usize, bytes: &[u8]) {
-        self.records[at..at + bytes.len()].copy_from_slice(bytes);
+        self.buffer[at..at + bytes.len()].copy_from_slice(bytes);
     }
 
     pub(crate) fn u8(&mut self, at: usize, value: u8) {
-        self.records[at] = value;
+        self.buffer[at] = value;
     }
 
     pub(crate) fn u32(&mut self, at: usize, value: u32) {
@@ -58,8 +73,8 @@ impl Writer {
     }
 
     pub(crate) fn str(&mut self, at: usize, text: &str) -> Result<(), WireError> {
-        let start = Writer::index(self.heap.len())?;
-        self.heap.push_str(text);
+        let start = Writer::index(self.buffer.len() - self.records_end)?;
+        self.buffer.extend_from_slice(text.as_bytes());
         self.u32(at, start);
         self.u32(at + 4, Writer::index(text.len())?);
         Ok(())
@@ -70,12 +85,14 @@ impl Writer {
     pub(crate) fn str_with(
         &mut self,
         at: usize,
-        write: impl FnOnce(&mut String) -> std::fmt::Result,
+        write: impl FnOnce(&mut HeapText<'_>) -> std::fmt::Result,
     ) -> Result<(), WireError> {
-        let start = self.heap.len();
-        write(&mut self.heap).map_err(|_| WireError("a string could not be written".to_owned()))?;
-        self.u32(at, Writer::index(start)?);
-        self.u32(at + 4, Writer::index(self.heap.len() - start)?);
+        let mut text = HeapText(&mut self.buffer);
+        let start = text.0.len();
+        write(&mut text).map_err(|_| WireError("a string could not be written".to_owned()))?;
+        let len = self.buffer.len() - start;
+        self.u32(at, Writer::index(start - self.records_end)?);
+        self.u32(at + 4, Writer::index(len)?);
         Ok(())
     }
 
@@ -91,8 +108,8 @@ impl Writer {
 
     pub(crate) fn date(&mut self, at: usize, date: Date) {
         self.put(at, &date.year().to_le_bytes());
-        self.records[at + 2] = date.month();
-        self.records[at + 3] = date.day();
+        self.buffer[at + 2] = date.month();
+        self.buffer[at + 3] = date.day();
     }
 
     pub(crate) fn opt_date(&mut self, at: usize, date: Option<Date>) {
@@ -117,7 +134,7 @@ impl Writer {
     }
 
     pub(crate) fn opt_bool(&mut self, at: usize, value: Option<bool>) {
-        self.records[at] = match value {
+        self.buffer[at] = match value {
             None => 0,
             Some(false) => 1,
             Some(true) => 2,
@@ -136,7 +153,7 @@ impl Writer {
         count: usize,
         size: usize,
     ) -> Result<usize, WireError> {
-        let start = self.alloc(count * size);
+        let start = self.alloc(count * size)?;
         self.u32(at, Writer::index(start)?);
         self.u32(at + 4, Writer::index(count)?);
         Ok(start)
@@ -157,15 +174,31 @@ impl Writer {
 
     /// The finished buffer: header, records, heap.
     pub(crate) fn finish(mut self) -> Result<Vec<u8>, WireError> {
-        let records_len = Writer::index(self.records.len())?;
-        let heap_len = Writer::index(self.heap.len())?;
+        if self.next_table != self.records_end {
+            return Err(WireError(
+                "the records fell short of the size computed for them".to_owned(),
+            ));
+        }
+        let records_len = Writer::index(self.records_end)?;
+        let heap_len = Writer::index(self.buffer.len() - self.records_end)?;
         self.put(0, &MAGIC);
         self.put(4, &WIRE_FORMAT.to_le_bytes());
         self.put(6, &self.kind.to_le_bytes());
         self.u32(8, records_len);
         self.u32(12, heap_len);
-        self.records.extend_from_slice(self.heap.as_bytes());
-        Ok(self.records)
+        Ok(self.buffer)
+    }
+}
+
+/// The heap as a [`std::fmt::Write`] target: text formatted into it lands where
+/// the string will be read, with no buffer of its own.
+#[cfg_attr(not(feature = "validated"), allow(dead_code))]
+pub(crate) struct HeapText<'b>(&'b mut Vec<u8>);
+
+impl std::fmt::Write for HeapText<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
     }
 }
 
@@ -195,7 +228,8 @@ impl PartyWire {
     ) -> Result<PartyWire, WireError> {
         use layout::party as p;
         let aliases: Vec<&str> = aliases.into_iter().collect();
-        let mut w = Writer::new(Vec::new(), layout::KIND_PARTY, p::SIZE);
+        let records = HEADER + p::SIZE + aliases.len() * layout::STR;
+        let mut w = Writer::new(Vec::new(), layout::KIND_PARTY, p::SIZE, records);
         let at = HEADER;
         w.str(at + p::NAME, name)?;
         w.opt_str(at + p::REGION, None)?;
