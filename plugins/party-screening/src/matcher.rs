@@ -275,7 +275,7 @@ pub fn candidates(query: &Query) -> Vec<u32> {
 /// [`search`] with its buffers kept between queries: screening a party runs one query
 /// per name and alias, each scoring dozens of candidates, and allocating afresh for
 /// each was a sizeable share of the time.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Searcher {
     listed: ListedName,
     /// (name id, weight of the query words it shares a key with)
@@ -288,6 +288,22 @@ pub struct Searcher {
     /// The candidates of the last query, ascending.
     ids: Vec<u32>,
     joined: String,
+}
+
+impl Default for Searcher {
+    /// A searcher with room for a typical query, so the buffers are not grown step by
+    /// step on each shipment.
+    fn default() -> Searcher {
+        Searcher {
+            listed: ListedName::default(),
+            hits: Vec::with_capacity(1024),
+            merged: Vec::with_capacity(512),
+            order: Vec::with_capacity(8),
+            rest: Vec::with_capacity(8),
+            ids: Vec::with_capacity(MAX_CANDIDATES),
+            joined: String::with_capacity(64),
+        }
+    }
 }
 
 impl Searcher {
@@ -445,7 +461,7 @@ fn extend_key(hits: &mut Vec<(u32, f32)>, hash: u32, weight: f32, max_df: u32) -
 }
 
 /// A listed name's words, loaded for scoring (buffers reused across candidates).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ListedName {
     words: Vec<ListedWord<'static>>,
     total_weight: f32,
@@ -455,6 +471,19 @@ pub struct ListedName {
     /// Scratch for [`ListedName::bound`].
     heaviest: Vec<f32>,
     compact: Vec<u8>,
+}
+
+impl Default for ListedName {
+    fn default() -> ListedName {
+        ListedName {
+            words: Vec::with_capacity(16),
+            total_weight: 0.0,
+            compact_len: 0,
+            pairs: Vec::with_capacity(64),
+            heaviest: Vec::with_capacity(16),
+            compact: Vec::with_capacity(64),
+        }
+    }
 }
 
 impl ListedName {
@@ -625,7 +654,7 @@ pub fn skeleton_length_slack(shorter: usize) -> usize {
 /// documentation).
 fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
     let text = q.text.as_bytes();
-    if text == l.text {
+    if same_bytes(text, l.text) {
         return 1.0;
     }
     let shorter = q.text.len().min(l.text.len());
@@ -641,7 +670,8 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
     };
     // A longer word built on the other, as written or as pronounced
     // (`Pskovnefteproduktex` / `Pskovnefteproduct`): a related word, never the same.
-    let extends = |long: &[u8], short: &[u8]| long.starts_with(short) || long.ends_with(short);
+    let extends =
+        |long: &[u8], short: &[u8]| begins_with(long, short) || finishes_with(long, short);
     if longer - shorter >= 2
         && (extends(long, short)
             || (long_skeleton.len() >= short_skeleton.len() + 2
@@ -666,17 +696,21 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
     // skeleton keeps where vowels are, not which or how many, so `Interrouse` and
     // `Antares`, `Saidaika` and `Sidiki` share one.
     if shorter >= normalize::SKELETON_MIN_LEN
-        && skeleton == l.skeleton
+        && same_bytes(skeleton, l.skeleton)
         && longer - shorter <= skeleton_length_slack(shorter)
     {
         return SKELETON_SIMILARITY;
     }
     // Jaro-Winkler rewards a shared beginning however the words go on; only words a
     // few edits apart are spelling variants.
-    if longer - shorter > max_edits(longer)
-        || !jw_could_reach(q, l.text, WORD_JW_MIN)
-        || !edits(max_edits(longer))
-    {
+    // Both bounds below come from the letters the words have in common: Jaro counts at
+    // most that many matches, and `k` edits leave at least `longer - k` letters in place.
+    let max = max_edits(longer);
+    if longer - shorter > max {
+        return 0.0;
+    }
+    let common = common_letters(q, l.text);
+    if !jw_could_reach(q, l.text, common, WORD_JW_MIN) || common + max < longer || !edits(max) {
         return 0.0;
     }
     let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
@@ -704,11 +738,9 @@ fn letter_counts(word: &str) -> [u8; 37] {
     counts
 }
 
-/// Whether the Jaro-Winkler similarity of `q` and `listed` could reach `min`: an upper
-/// bound from the letters they have in common (Jaro counts at most that many matches,
-/// with no transpositions) and their common prefix. Spares the full computation for
-/// most pairs of unrelated words.
-fn jw_could_reach(q: &QueryWord, listed: &[u8], min: f64) -> bool {
+/// How many letters `q` and `listed` have in common, counted with repetition (by
+/// letter class).
+fn common_letters(q: &QueryWord, listed: &[u8]) -> usize {
     let mut left = q.letters;
     let mut common = 0usize;
     for &b in listed {
@@ -718,6 +750,36 @@ fn jw_could_reach(q: &QueryWord, listed: &[u8], min: f64) -> bool {
             common += 1;
         }
     }
+    common
+}
+
+/// Whether two byte strings are equal; the first bytes are compared before the rest,
+/// as most words compared differ there.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
+}
+
+/// `long.starts_with(short)`, the first byte compared first.
+fn begins_with(long: &[u8], short: &[u8]) -> bool {
+    match short.first() {
+        None => true,
+        Some(first) => long.first() == Some(first) && long.starts_with(short),
+    }
+}
+
+/// `long.ends_with(short)`, the last byte compared first.
+fn finishes_with(long: &[u8], short: &[u8]) -> bool {
+    match short.last() {
+        None => true,
+        Some(last) => long.last() == Some(last) && long.ends_with(short),
+    }
+}
+
+/// Whether the Jaro-Winkler similarity of `q` and `listed` could reach `min`: an upper
+/// bound from the `common` letters they have in common (Jaro counts at most that many
+/// matches, with no transpositions) and their common prefix. Spares the full
+/// computation for most pairs of unrelated words.
+fn jw_could_reach(q: &QueryWord, listed: &[u8], common: usize, min: f64) -> bool {
     if common == 0 {
         return false;
     }
