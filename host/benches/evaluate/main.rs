@@ -58,6 +58,20 @@ type BoxError = Box<dyn std::error::Error>;
 /// Argument that runs only the single-shipment measurements (section 6), for a
 /// quick comparison while changing the sandbox or the SDK.
 const SINGLE_ONLY: &str = "--single";
+/// Argument (`--policy ID`) that runs only sections 4/5 for the policy `ID`, over
+/// the corpus: a quick before/after comparison while changing one policy.
+const POLICY_ONLY: &str = "--policy";
+/// Argument (`--write-corpus FILE`) that writes the checked corpus as JSON Lines
+/// to `FILE` and stops, so a policy crate can replay it natively (a profiler
+/// run on the policy alone).
+const WRITE_CORPUS: &str = "--write-corpus";
+
+/// The value following `flag` on the command line, if the flag is given.
+fn argument(flag: &str) -> Option<String> {
+    let mut args = std::env::args().skip_while(|a| a != flag);
+    args.next()?;
+    args.next()
+}
 
 fn main() -> Result<(), BoxError> {
     let started = Instant::now();
@@ -70,10 +84,12 @@ fn main() -> Result<(), BoxError> {
         "exportctl evaluation benchmark: one thread; times are CPU time of that thread, median [min] of {REPS} passes after a warm-up"
     );
 
-    if !single_only {
+    let policy_only = argument(POLICY_ONLY);
+    let write_corpus = argument(WRITE_CORPUS);
+    if !single_only && policy_only.is_none() && write_corpus.is_none() {
         load::table()?;
     }
-    let policies = policies::each_alone(&config)?;
+    let mut policies = policies::each_alone(&config)?;
     if single_only {
         let samples = Samples::new()?;
         let codec = wire::sample_codec(&samples)?;
@@ -86,6 +102,16 @@ fn main() -> Result<(), BoxError> {
     let hs_codes = HsCodes::load()?;
     let documents = corpus::generate(&hs_codes);
     corpus::check_digest(&documents)?;
+    if let Some(path) = write_corpus {
+        let mut lines = String::new();
+        for (_, text) in &documents {
+            lines.push_str(text);
+            lines.push('\n');
+        }
+        std::fs::write(&path, lines).map_err(|e| format!("{path}: {e}"))?;
+        println!("  corpus written to {path}");
+        return Ok(());
+    }
     let parse_start = thread_cpu_ns();
     let mut corpus = Vec::with_capacity(SHIPMENTS);
     for (_, text) in &documents {
@@ -104,6 +130,14 @@ fn main() -> Result<(), BoxError> {
         (thread_cpu_ns() - in_place_start) / SHIPMENTS as f64,
     );
     let kinds: Vec<Kind> = documents.iter().map(|(k, _)| *k).collect();
+    if let Some(id) = policy_only {
+        policies.retain(|p| p.id == id);
+        if policies.is_empty() {
+            return Err(format!("no policy `{id}` in the default set").into());
+        }
+        throughput::per_policy(&policies, &corpus, None)?;
+        return Ok(());
+    }
     let host = Host::load(&config)?;
     let report =
         report::corpus_report(&host, &policies, &corpus, &kinds, &hs_codes.chpl, parse_ns)?;
@@ -111,7 +145,7 @@ fn main() -> Result<(), BoxError> {
     fuel::per_line(&host, &corpus)?;
 
     let set = throughput::whole_set(&config, &host, &policies, &corpus)?;
-    let per_policy = throughput::per_policy(&policies, &corpus, &set)?;
+    let per_policy = throughput::per_policy(&policies, &corpus, Some(&set))?;
 
     let samples = Samples::new()?;
     let codec = wire::boundary(&corpus, &samples)?;

@@ -144,11 +144,11 @@ pub fn whole_set(
 
 /// Sections 4 and 5: each policy alone, in wasm and natively, over the
 /// shipments where it is in force; then the set's figures from section 3 in
-/// the same columns.
+/// the same columns, when section 3 ran.
 pub fn per_policy(
     policies: &[OnePolicy],
     corpus: &[Shipment],
-    set: &SetTimes,
+    set: Option<&SetTimes>,
 ) -> Result<Vec<PolicyTimes>, BoxError> {
     section(
         "4./5. Per policy: µs per shipment-policy evaluation, over the shipments where it is in force",
@@ -192,6 +192,9 @@ pub fn per_policy(
             native_wire,
         });
     }
+    let Some(set) = set else {
+        return Ok(per_policy);
+    };
     comparison_row(
         "default set, per shipment (from section 3)",
         set.cmp_fresh,

@@ -25,7 +25,8 @@
 
 use exportctl::{Host, InstanceMode, PolicySetConfig};
 use exportctl_builder::PluginBuild;
-use exportctl_sdk::{Policy, Shipment, configure};
+use exportctl_sdk::validated::Shipment;
+use exportctl_sdk::{Policy, configure};
 use party_screening::PartyScreening;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -33,14 +34,29 @@ use std::time::{Duration, Instant};
 /// Parties per shipment in both shipments.
 const PARTIES: f64 = 4.0;
 
+/// The shipment as the host takes it (validated); natively, its view.
 fn shipment(consignee: &str, end_user: &str) -> Shipment<'static> {
+    shipment_of(
+        "Rhein Elektronik GmbH",
+        consignee,
+        end_user,
+        "Desert Rose General Trading LLC",
+    )
+}
+
+fn shipment_of(
+    exporter: &str,
+    consignee: &str,
+    end_user: &str,
+    forwarder: &str,
+) -> Shipment<'static> {
     let doc = serde_json::json!({
         "id": "BENCH-1",
         "date": "2026-09-01",
-        "exporter": { "name": "Rhein Elektronik GmbH", "country": "DE" },
+        "exporter": { "name": exporter, "country": "DE" },
         "consignee": { "name": consignee, "country": "KZ" },
         "end_user": { "name": end_user, "country": "RU" },
-        "other_parties": [{ "role": "freight_forwarder", "name": "Desert Rose General Trading LLC", "country": "AE" }],
+        "other_parties": [{ "role": "freight_forwarder", "name": forwarder, "country": "AE" }],
         "origin_country": "DE",
         "destination_country": "KZ",
         "lines": [{ "line": 1, "description": "relays", "hs_code": "8536.41", "quantity": 100,
@@ -127,19 +143,15 @@ fn main() {
     let native = configure::<PartyScreening>("{}").unwrap_or_else(|e| panic!("{e}"));
     let budget = Duration::from_secs(3);
 
-    let empty = {
-        let mut e = shipment("Qqzx", "Zzqx");
-        e.exporter.name = "Xqzz".into();
-        e.other_parties[0].party.name = "Zqxq".into();
-        e
-    };
+    let empty = shipment_of("Xqzz", "Qqzx", "Zzqx", "Zqxq");
     for (label, s) in [
         ("no candidates", &empty),
         ("clean parties", &clean),
         ("two listed parties", &listed),
     ] {
         let verdict = host.worker_with(InstanceMode::Reused).evaluate(s);
-        let expected = native.evaluate(s).len();
+        let view = s.to_view().unwrap_or_else(|e| panic!("{e}"));
+        let expected = native.evaluate(&view).len();
         assert_eq!(
             verdict.findings.len(),
             expected,
@@ -157,7 +169,7 @@ fn main() {
             host.worker_with(InstanceMode::Fresh).evaluate(s);
         });
         let n = time(budget, || {
-            native.evaluate(s);
+            native.evaluate(&view);
         });
         for (mode, (us, faults)) in [("reused", r), ("fresh", f), ("native", n)] {
             println!(

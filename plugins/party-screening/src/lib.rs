@@ -135,10 +135,11 @@ impl Policy for PartyScreening {
 
     /// Screens every party (with its aliases) and reports its matches.
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
+        let mut searcher = matcher::Searcher::default();
         shipment
             .parties()
             .flat_map(|party| {
-                let matches = self.screener.screen(&party.party);
+                let matches = self.screener.screen_with(&party.party, &mut searcher);
                 findings::for_party(party, &matches, &self.settings, shipment)
             })
             .collect()

@@ -105,8 +105,9 @@ struct QueryWord {
     key: String,
     weight: f32,
     df: u32,
-    /// Jaro-Winkler against this word, its pattern table built once per query.
-    jw: jaro_winkler::BatchComparator<u8>,
+    /// Jaro-Winkler against this word, its pattern table built once per query, and
+    /// only for a word some listed word gets that far with (most never do).
+    jw: std::cell::OnceCell<jaro_winkler::BatchComparator<u8>>,
     /// How often each byte value's class occurs, for [`jw_could_reach`].
     letters: [u8; 37],
 }
@@ -180,7 +181,7 @@ impl Query {
                     .clamp(1.0, 255.0)
                     / normalize::WEIGHT_SCALE;
                 QueryWord {
-                    jw: jaro_winkler::BatchComparator::new(text.clone().into_bytes()),
+                    jw: std::cell::OnceCell::new(),
                     letters: letter_counts(&text),
                     text,
                     skeleton,
@@ -260,116 +261,185 @@ pub fn search(
     min_score: f64,
     keep: impl Fn(&table::IndexedName) -> bool,
 ) -> Vec<Scored> {
-    let mut found: Vec<Scored> = Vec::new();
-    let mut listed = ListedName::default();
-    for id in candidates(query) {
-        let Some(name) = table::name(id) else {
-            continue;
-        };
-        if !keep(&name) {
-            continue;
-        }
-        listed.load(name);
-        if listed.bound(query) < min_score {
-            continue;
-        }
-        let Similarity { score, same_name } = listed.similarity(query);
-        if score < min_score {
-            continue;
-        }
-        match found.iter_mut().find(|s| s.entry == name.entry) {
-            Some(s) if (s.same_name, s.score) >= (same_name, score) => {}
-            Some(s) => {
-                s.variant = name.variant;
-                s.score = score;
-                s.same_name = same_name;
-            }
-            None => found.push(Scored {
-                entry: name.entry,
-                variant: name.variant,
-                score,
-                same_name,
-            }),
-        }
-    }
-    found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-    found
+    Searcher::default().search(query, min_score, keep)
 }
 
 /// The ids of the listed names worth scoring against `query` (see the module
 /// documentation), at most [`MAX_CANDIDATES`], ascending.
 pub fn candidates(query: &Query) -> Vec<u32> {
-    // (name id, weight of the query words it shares a key with)
-    let mut hits: Vec<(u32, f32)> = Vec::new();
-    let mut order: Vec<&QueryWord> = query.words.iter().collect();
-    order.sort_by_key(|w| w.df);
-    let mut covered = 0.0f32;
-    let mut rest: Vec<&QueryWord> = Vec::new();
-    for w in order {
-        let enough = covered >= COVER * query.total_weight;
-        if (enough && w.df > CHEAP_DF) || (w.df > MAX_DF && covered > 0.0) {
-            rest.push(w);
-            continue;
-        }
-        let mut found = extend(&mut hits, KeyFamily::Word, w.key.as_bytes(), w.weight);
-        // Affixes find a word with a typo, which few or no listed names have as such
-        // (a typo may land on another word's skeleton: `interuest` ~ `interest`).
-        if w.df <= AFFIX_WORD_MAX_DF
-            && let Some(affixes) = normalize::affix_keys(&w.text)
-        {
-            for key in affixes {
-                found |= extend_key(&mut hits, key, w.weight * 0.5, AFFIX_MAX_DF);
-            }
-        }
-        // A word that found nothing covers nothing: names lacking it may still have
-        // it misspelt, so the next word must be looked up too.
-        if found {
-            covered += w.weight;
-        }
-    }
-    // A name written as one word in the list but apart in the query (`Inter Traid` /
-    // `Intertraid`): look up each neighbouring pair joined.
-    for pair in query.words.windows(2) {
-        let joined = normalize::word_key(&format!("{}{}", pair[0].text, pair[1].text));
-        extend(
-            &mut hits,
-            KeyFamily::Word,
-            joined.as_bytes(),
-            pair[0].weight + pair[1].weight,
-        );
-    }
-    hits.sort_unstable_by_key(|(id, _)| *id);
-    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(hits.len());
-    for (id, w) in hits {
-        match merged.last_mut() {
-            Some((last, sum)) if *last == id => *sum += w,
-            _ => merged.push((id, w)),
+    let mut searcher = Searcher::default();
+    searcher.candidates(query);
+    searcher.ids
+}
+
+/// [`search`] with its buffers kept between queries: screening a party runs one query
+/// per name and alias, each scoring dozens of candidates, and allocating afresh for
+/// each was a sizeable share of the time.
+#[derive(Debug)]
+pub struct Searcher {
+    listed: ListedName,
+    /// (name id, weight of the query words it shares a key with)
+    hits: Vec<(u32, f32)>,
+    merged: Vec<(u32, f32)>,
+    /// Query words by index, rarest first (the lookup order).
+    order: Vec<usize>,
+    /// Query words not looked up, by index.
+    rest: Vec<usize>,
+    /// The candidates of the last query, ascending.
+    ids: Vec<u32>,
+    joined: String,
+}
+
+impl Default for Searcher {
+    /// A searcher with room for a typical query, so the buffers are not grown step by
+    /// step on each shipment.
+    fn default() -> Searcher {
+        Searcher {
+            listed: ListedName::default(),
+            hits: Vec::with_capacity(1024),
+            merged: Vec::with_capacity(512),
+            order: Vec::with_capacity(8),
+            rest: Vec::with_capacity(8),
+            ids: Vec::with_capacity(MAX_CANDIDATES),
+            joined: String::with_capacity(64),
         }
     }
-    // Names sharing much less key weight with the query than the best one are
-    // leftovers of generic keys and affixes: drop them.
-    let best = merged.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
-    merged.retain(|(_, w)| *w >= RELATIVE_MIN * best);
-    if merged.len() > MAX_CANDIDATES {
-        // Too many: rank by the weight shared with the whole query, so the words not
-        // looked up now count for the candidates that have them.
-        for w in rest.iter().filter(|w| w.df <= MAX_DF) {
-            let Some(postings) =
-                table::postings(normalize::key_hash(KeyFamily::Word, w.key.as_bytes()))
-            else {
+}
+
+impl Searcher {
+    /// [`search`], reusing this searcher's buffers.
+    pub fn search(
+        &mut self,
+        query: &Query,
+        min_score: f64,
+        keep: impl Fn(&table::IndexedName) -> bool,
+    ) -> Vec<Scored> {
+        let mut found: Vec<Scored> = Vec::new();
+        self.candidates(query);
+        for &id in &self.ids {
+            let Some(name) = table::name(id) else {
                 continue;
             };
-            for id in postings {
-                if let Ok(i) = merged.binary_search_by_key(&id, |(id, _)| *id) {
-                    merged[i].1 += w.weight;
+            if !keep(&name) {
+                continue;
+            }
+            let listed = &mut self.listed;
+            listed.load(name);
+            if listed.bound(query) < min_score {
+                continue;
+            }
+            let Similarity { score, same_name } = listed.similarity(query);
+            if score < min_score {
+                continue;
+            }
+            match found.iter_mut().find(|s| s.entry == name.entry) {
+                Some(s) if (s.same_name, s.score) >= (same_name, score) => {}
+                Some(s) => {
+                    s.variant = name.variant;
+                    s.score = score;
+                    s.same_name = same_name;
                 }
+                None => found.push(Scored {
+                    entry: name.entry,
+                    variant: name.variant,
+                    score,
+                    same_name,
+                }),
             }
         }
-        merged.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
-        merged.truncate(MAX_CANDIDATES);
-        merged.sort_unstable_by_key(|(id, _)| *id);
+        found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        found
     }
-    merged.into_iter().map(|(id, _)| id).collect()
+
+    /// Fills `ids` with the ids of the listed names worth scoring against `query` (see
+    /// the module documentation), at most [`MAX_CANDIDATES`], ascending.
+    fn candidates(&mut self, query: &Query) {
+        let hits = &mut self.hits;
+        hits.clear();
+        self.order.clear();
+        self.order.extend(0..query.words.len());
+        // Stable, as the sort of the words themselves was: equal frequencies keep
+        // name order.
+        self.order.sort_by_key(|&i| query.words[i].df);
+        let mut covered = 0.0f32;
+        self.rest.clear();
+        for &i in &self.order {
+            let w = &query.words[i];
+            let enough = covered >= COVER * query.total_weight;
+            if (enough && w.df > CHEAP_DF) || (w.df > MAX_DF && covered > 0.0) {
+                self.rest.push(i);
+                continue;
+            }
+            let mut found = extend(hits, KeyFamily::Word, w.key.as_bytes(), w.weight);
+            // Affixes find a word with a typo, which few or no listed names have as such
+            // (a typo may land on another word's skeleton: `interuest` ~ `interest`).
+            if w.df <= AFFIX_WORD_MAX_DF
+                && let Some(affixes) = normalize::affix_keys(&w.text)
+            {
+                for key in affixes {
+                    found |= extend_key(hits, key, w.weight * 0.5, AFFIX_MAX_DF);
+                }
+            }
+            // A word that found nothing covers nothing: names lacking it may still have
+            // it misspelt, so the next word must be looked up too.
+            if found {
+                covered += w.weight;
+            }
+        }
+        // A name written as one word in the list but apart in the query (`Inter Traid` /
+        // `Intertraid`): look up each neighbouring pair joined.
+        for pair in query.words.windows(2) {
+            self.joined.clear();
+            self.joined.push_str(&pair[0].text);
+            self.joined.push_str(&pair[1].text);
+            let joined = normalize::word_key(&self.joined);
+            extend(
+                hits,
+                KeyFamily::Word,
+                joined.as_bytes(),
+                pair[0].weight + pair[1].weight,
+            );
+        }
+        hits.sort_unstable_by_key(|(id, _)| *id);
+        let merged = &mut self.merged;
+        merged.clear();
+        for &(id, w) in hits.iter() {
+            match merged.last_mut() {
+                Some((last, sum)) if *last == id => *sum += w,
+                _ => merged.push((id, w)),
+            }
+        }
+        // Names sharing much less key weight with the query than the best one are
+        // leftovers of generic keys and affixes: drop them.
+        let best = merged.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
+        merged.retain(|(_, w)| *w >= RELATIVE_MIN * best);
+        if merged.len() > MAX_CANDIDATES {
+            // Too many: rank by the weight shared with the whole query, so the words not
+            // looked up now count for the candidates that have them.
+            for w in self
+                .rest
+                .iter()
+                .map(|&i| &query.words[i])
+                .filter(|w| w.df <= MAX_DF)
+            {
+                let Some(postings) =
+                    table::postings(normalize::key_hash(KeyFamily::Word, w.key.as_bytes()))
+                else {
+                    continue;
+                };
+                for id in postings {
+                    if let Ok(i) = merged.binary_search_by_key(&id, |(id, _)| *id) {
+                        merged[i].1 += w.weight;
+                    }
+                }
+            }
+            merged.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+            merged.truncate(MAX_CANDIDATES);
+            merged.sort_unstable_by_key(|(id, _)| *id);
+        }
+        self.ids.clear();
+        self.ids.extend(merged.iter().map(|(id, _)| *id));
+    }
 }
 
 /// Appends the names under one key, each with `weight`; long lists (generic keys) are
@@ -382,6 +452,7 @@ fn extend(hits: &mut Vec<(u32, f32)>, family: KeyFamily, key: &[u8], weight: f32
 fn extend_key(hits: &mut Vec<(u32, f32)>, hash: u32, weight: f32, max_df: u32) -> bool {
     match table::postings(hash) {
         Some(postings) if postings.len() <= max_df => {
+            hits.reserve(postings.len() as usize);
             hits.extend(postings.map(|id| (id, weight)));
             true
         }
@@ -390,7 +461,7 @@ fn extend_key(hits: &mut Vec<(u32, f32)>, hash: u32, weight: f32, max_df: u32) -
 }
 
 /// A listed name's words, loaded for scoring (buffers reused across candidates).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ListedName {
     words: Vec<ListedWord<'static>>,
     total_weight: f32,
@@ -399,7 +470,20 @@ pub struct ListedName {
     pairs: Vec<(f64, usize, usize)>,
     /// Scratch for [`ListedName::bound`].
     heaviest: Vec<f32>,
-    compact: String,
+    compact: Vec<u8>,
+}
+
+impl Default for ListedName {
+    fn default() -> ListedName {
+        ListedName {
+            words: Vec::with_capacity(16),
+            total_weight: 0.0,
+            compact_len: 0,
+            pairs: Vec::with_capacity(64),
+            heaviest: Vec::with_capacity(16),
+            compact: Vec::with_capacity(64),
+        }
+    }
 }
 
 impl ListedName {
@@ -419,8 +503,8 @@ impl ListedName {
         let words: Vec<ListedWord<'static>> = normalize::tokens(text)
             .into_iter()
             .map(|w| ListedWord {
-                skeleton: leak(normalize::skeleton(&w)),
-                text: leak(w),
+                skeleton: leak(normalize::skeleton(&w)).as_bytes(),
+                text: leak(w).as_bytes(),
                 weight: 1.0,
             })
             .collect();
@@ -524,9 +608,9 @@ impl ListedName {
         }
         self.compact.clear();
         for w in &self.words {
-            self.compact.push_str(w.text);
+            self.compact.extend_from_slice(w.text);
         }
-        let compact = rapidfuzz::fuzz::ratio(query.compact.bytes(), self.compact.bytes());
+        let compact = rapidfuzz::fuzz::ratio(query.compact.bytes(), self.compact.iter().copied());
         if compact >= COMPACT_MIN && compact * COMPACT_FACTOR > dice {
             Similarity {
                 score: compact * COMPACT_FACTOR,
@@ -569,7 +653,8 @@ pub fn skeleton_length_slack(shorter: usize) -> usize {
 /// Similarity of a query word and a listed word, 0 to 1 (see the module
 /// documentation).
 fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
-    if q.text == l.text {
+    let text = q.text.as_bytes();
+    if same_bytes(text, l.text) {
         return 1.0;
     }
     let shorter = q.text.len().min(l.text.len());
@@ -577,14 +662,16 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
         return 0.0;
     }
     let longer = q.text.len().max(l.text.len());
-    let (short, long, short_skeleton, long_skeleton) = if q.text.len() <= l.text.len() {
-        (q.text.as_str(), l.text, q.skeleton.as_str(), l.skeleton)
+    let skeleton = q.skeleton.as_bytes();
+    let (short, long, short_skeleton, long_skeleton) = if text.len() <= l.text.len() {
+        (text, l.text, skeleton, l.skeleton)
     } else {
-        (l.text, q.text.as_str(), l.skeleton, q.skeleton.as_str())
+        (l.text, text, l.skeleton, skeleton)
     };
     // A longer word built on the other, as written or as pronounced
     // (`Pskovnefteproduktex` / `Pskovnefteproduct`): a related word, never the same.
-    let extends = |long: &str, short: &str| long.starts_with(short) || long.ends_with(short);
+    let extends =
+        |long: &[u8], short: &[u8]| begins_with(long, short) || finishes_with(long, short);
     if longer - shorter >= 2
         && (extends(long, short)
             || (long_skeleton.len() >= short_skeleton.len() + 2
@@ -598,28 +685,37 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
     }
     let edits = |max: usize| {
         let args = rapidfuzz::distance::levenshtein::Args::default().score_cutoff(max);
-        rapidfuzz::distance::levenshtein::distance_with_args(q.text.bytes(), l.text.bytes(), &args)
-            .is_some()
+        rapidfuzz::distance::levenshtein::distance_with_args(
+            text.iter().copied(),
+            l.text.iter().copied(),
+            &args,
+        )
+        .is_some()
     };
     // The same skeleton is a transliteration variant when the lengths agree: a
     // skeleton keeps where vowels are, not which or how many, so `Interrouse` and
     // `Antares`, `Saidaika` and `Sidiki` share one.
     if shorter >= normalize::SKELETON_MIN_LEN
-        && q.skeleton == l.skeleton
+        && same_bytes(skeleton, l.skeleton)
         && longer - shorter <= skeleton_length_slack(shorter)
     {
         return SKELETON_SIMILARITY;
     }
     // Jaro-Winkler rewards a shared beginning however the words go on; only words a
     // few edits apart are spelling variants.
-    if longer - shorter > max_edits(longer)
-        || !jw_could_reach(q, l.text, WORD_JW_MIN)
-        || !edits(max_edits(longer))
-    {
+    // Both bounds below come from the letters the words have in common: Jaro counts at
+    // most that many matches, and `k` edits leave at least `longer - k` letters in place.
+    let max = max_edits(longer);
+    if longer - shorter > max {
+        return 0.0;
+    }
+    let common = common_letters(q, l.text);
+    if !jw_could_reach(q, l.text, common, WORD_JW_MIN) || common + max < longer || !edits(max) {
         return 0.0;
     }
     let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
-    q.jw.normalized_similarity_with_args(l.text.bytes(), &args)
+    q.jw.get_or_init(|| jaro_winkler::BatchComparator::new(q.text.bytes()))
+        .normalized_similarity_with_args(l.text.iter().copied(), &args)
         .unwrap_or(0.0)
 }
 
@@ -642,20 +738,48 @@ fn letter_counts(word: &str) -> [u8; 37] {
     counts
 }
 
-/// Whether the Jaro-Winkler similarity of `q` and `listed` could reach `min`: an upper
-/// bound from the letters they have in common (Jaro counts at most that many matches,
-/// with no transpositions) and their common prefix. Spares the full computation for
-/// most pairs of unrelated words.
-fn jw_could_reach(q: &QueryWord, listed: &str, min: f64) -> bool {
+/// How many letters `q` and `listed` have in common, counted with repetition (by
+/// letter class).
+fn common_letters(q: &QueryWord, listed: &[u8]) -> usize {
     let mut left = q.letters;
     let mut common = 0usize;
-    for b in listed.bytes() {
+    for &b in listed {
         let c = &mut left[letter_class(b)];
         if *c > 0 {
             *c -= 1;
             common += 1;
         }
     }
+    common
+}
+
+/// Whether two byte strings are equal; the first bytes are compared before the rest,
+/// as most words compared differ there.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
+}
+
+/// `long.starts_with(short)`, the first byte compared first.
+fn begins_with(long: &[u8], short: &[u8]) -> bool {
+    match short.first() {
+        None => true,
+        Some(first) => long.first() == Some(first) && long.starts_with(short),
+    }
+}
+
+/// `long.ends_with(short)`, the last byte compared first.
+fn finishes_with(long: &[u8], short: &[u8]) -> bool {
+    match short.last() {
+        None => true,
+        Some(last) => long.last() == Some(last) && long.ends_with(short),
+    }
+}
+
+/// Whether the Jaro-Winkler similarity of `q` and `listed` could reach `min`: an upper
+/// bound from the `common` letters they have in common (Jaro counts at most that many
+/// matches, with no transpositions) and their common prefix. Spares the full
+/// computation for most pairs of unrelated words.
+fn jw_could_reach(q: &QueryWord, listed: &[u8], common: usize, min: f64) -> bool {
     if common == 0 {
         return false;
     }
@@ -664,7 +788,7 @@ fn jw_could_reach(q: &QueryWord, listed: &str, min: f64) -> bool {
     let prefix = q
         .text
         .bytes()
-        .zip(listed.bytes())
+        .zip(listed.iter().copied())
         .take(4)
         .take_while(|(x, y)| x == y)
         .count() as f64;
@@ -679,8 +803,8 @@ pub fn text_similarity(a: &str, b: &str) -> f64 {
     };
     let skeleton = normalize::skeleton(b);
     let l = ListedWord {
-        text: b,
-        skeleton: &skeleton,
+        text: b.as_bytes(),
+        skeleton: skeleton.as_bytes(),
         weight: 1.0,
     };
     q.words.first().map_or(0.0, |q| word_similarity(q, &l))

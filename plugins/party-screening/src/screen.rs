@@ -2,7 +2,7 @@
 //! party's country raising or lowering each match.
 
 use crate::lists::List;
-use crate::matcher::{self, Query};
+use crate::matcher::{Query, Searcher};
 use crate::settings::Settings;
 use crate::table::{self, Entry, EntryKind};
 use exportctl_sdk::{Country, Party};
@@ -87,24 +87,40 @@ impl Screener {
     /// Every entry the party matches with a score of at least the weak threshold, best
     /// first, one match per entry (through whichever of the party's names scores best).
     pub fn screen(&self, party: &Party) -> Vec<PartyMatch> {
+        self.screen_with(party, &mut Searcher::default())
+    }
+
+    /// [`Screener::screen`] with a searcher whose buffers serve every party of a
+    /// shipment.
+    pub fn screen_with(&self, party: &Party, searcher: &mut Searcher) -> Vec<PartyMatch> {
         // A name can gain at most the country bonus, so names below this never reach
         // the weak threshold.
         let floor = self.weak - self.bonus;
         let mut best: Vec<(u32, u32, usize, f64, bool)> = Vec::new();
+        // The normalised words of the names searched so far: an alias that normalises
+        // to a name already searched (`Euro Trading` beside `Euro Trading Ltd`) finds
+        // the same matches with the same scores, which keep the earlier name.
+        let mut searched: Vec<Query> = Vec::new();
         let names = std::iter::once(party.name()).chain(party.aliases());
         for (party_name, text) in names.enumerate() {
-            let found = Query::readings(text)
-                .iter()
-                .flat_map(|query| matcher::search(query, floor, |n| self.screens(n)))
-                .collect::<Vec<_>>();
-            for s in found {
-                let found = (s.entry, s.variant, party_name, s.score, s.same_name);
-                match best.iter_mut().find(|b| b.0 == s.entry) {
-                    Some(b) if (b.4, b.3) >= (s.same_name, s.score) => {}
-                    Some(b) => *b = found,
-                    None => best.push(found),
+            let readings = Query::readings(text);
+            let Some(plain) = readings.first() else {
+                continue;
+            };
+            if searched.iter().any(|q| q.words().eq(plain.words())) {
+                continue;
+            }
+            for query in &readings {
+                for s in searcher.search(query, floor, |n| self.screens(n)) {
+                    let found = (s.entry, s.variant, party_name, s.score, s.same_name);
+                    match best.iter_mut().find(|b| b.0 == s.entry) {
+                        Some(b) if (b.4, b.3) >= (s.same_name, s.score) => {}
+                        Some(b) => *b = found,
+                        None => best.push(found),
+                    }
                 }
             }
+            searched.extend(readings.into_iter().next());
         }
         let mut matches: Vec<PartyMatch> = best
             .into_iter()

@@ -233,13 +233,14 @@ impl IndexedName {
     }
 }
 
-/// One word of an indexed name.
+/// One word of an indexed name, as the bytes the table holds: normalised words are
+/// ASCII, and the matcher compares bytes, so nothing is decoded as UTF-8 per candidate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ListedWord<'a> {
     /// The normalised word.
-    pub text: &'a str,
+    pub text: &'a [u8],
     /// Its [`crate::normalize::skeleton`].
-    pub skeleton: &'a str,
+    pub skeleton: &'a [u8],
     /// Its weight (inverse document frequency).
     pub weight: f32,
 }
@@ -261,9 +262,9 @@ impl Iterator for Words {
         }
         // A word of this name only, written in place.
         let weight = self.r.u8()?;
-        let text = std::str::from_utf8(self.r.bytes((v >> 1) as usize)?).ok()?;
+        let text = self.r.bytes((v >> 1) as usize)?;
         let len = self.r.u8()?;
-        let skeleton = std::str::from_utf8(self.r.bytes(len as usize)?).ok()?;
+        let skeleton = self.r.bytes(len as usize)?;
         Some(ListedWord {
             text,
             skeleton,
@@ -277,9 +278,9 @@ fn word(offset: u32) -> Option<ListedWord<'static>> {
     let mut r = Reader::new(WORD_DATA.get(offset as usize..)?);
     let weight = r.u8()?;
     let len = r.u8()?;
-    let text = std::str::from_utf8(r.bytes(len as usize)?).ok()?;
+    let text = r.bytes(len as usize)?;
     let len = r.u8()?;
-    let skeleton = std::str::from_utf8(r.bytes(len as usize)?).ok()?;
+    let skeleton = r.bytes(len as usize)?;
     Some(ListedWord {
         text,
         skeleton,
@@ -529,7 +530,9 @@ mod tests {
             assert!(!words.is_empty(), "name {id}");
             for w in words {
                 assert!(!w.text.is_empty() && w.weight > 0.0, "name {id}");
-                assert_eq!(w.skeleton, crate::normalize::skeleton(w.text));
+                assert!(w.text.is_ascii(), "name {id}");
+                let text = std::str::from_utf8(w.text).unwrap();
+                assert_eq!(w.skeleton, crate::normalize::skeleton(text).as_bytes());
             }
         }
     }
@@ -547,7 +550,7 @@ mod tests {
         assert!(
             offsets
                 .iter()
-                .all(|&o| name(o).unwrap().words().any(|w| w.text == "bank"))
+                .all(|&o| name(o).unwrap().words().any(|w| w.text == b"bank"))
         );
     }
 
