@@ -36,7 +36,7 @@ pub fn single_shipment(
                 Ok(())
             })?;
             let outcome = p.host.worker_with(InstanceMode::Reused).evaluate(s).outcome;
-            let label = format!("{} × {name} → {outcome}", p.id);
+            let label = format!("{} × {name} → {outcome}", p.label);
             let Some(native) = &p.native else {
                 row(&label, &[us(fresh), us(reused), "no native".into()]);
                 continue;

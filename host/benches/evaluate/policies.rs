@@ -13,6 +13,12 @@ use std::sync::Arc;
 pub struct OnePolicy {
     /// The policy's id, from its metadata.
     pub id: String,
+    /// How the tables name it: the id, and the setting it runs with if it is a
+    /// variant of a policy of the set.
+    pub label: String,
+    /// Whether it is a policy of the set as configured (a variant is not, and the
+    /// corpus report, which compares with the set's verdicts, leaves it out).
+    pub in_set: bool,
     /// When the policy is in force; shipments outside it are not timed against it.
     pub in_force: Period,
     /// The native build, if this benchmark knows the policy's crate.
@@ -46,11 +52,33 @@ pub fn each_alone(config: &PolicySetConfig) -> Result<Vec<OnePolicy>, BoxError> 
             })
             .ok_or("a one-policy set loaded no policy")?;
         policies.push(OnePolicy {
-            id,
+            id: id.clone(),
+            label: id.clone(),
+            in_set: true,
             in_force,
             native: native_policy(name, &entry.settings_json)?,
             host,
         });
+        // party-screening remembers the parties it has screened, and the corpus's
+        // parties recur (as an exporter's do): also time it screening every party of
+        // every shipment, what a party never seen before costs.
+        if name == "party-screening" {
+            let mut settings: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&entry.settings_json)?;
+            settings.insert("remember_parties".into(), false.into());
+            let mut forgetting = entry.clone();
+            forgetting.settings_json = serde_json::Value::Object(settings).to_string();
+            let mut set = one_policy(config, entry);
+            set.policies = vec![forgetting.clone()];
+            policies.push(OnePolicy {
+                label: format!("{id}, remember_parties = false"),
+                id,
+                in_set: false,
+                in_force,
+                native: native_policy(name, &forgetting.settings_json)?,
+                host: Host::load(&set)?,
+            });
+        }
     }
     Ok(policies)
 }

@@ -124,7 +124,7 @@ pub fn corpus_report(
         .chain(tally(&|v: &Verdict| v.outcome, &|_: usize| true))
         .collect();
     row("all shipments (verdict)", &all);
-    for p in policies {
+    for p in policies.iter().filter(|p| p.in_set) {
         let id = p.id.as_str();
         let in_force = corpus
             .iter()
@@ -185,7 +185,10 @@ fn native_agreement(
     let mut native_same = 0;
     let mut evaluations = 0;
     for (s, v) in corpus.iter().zip(verdicts) {
-        for p in policies.iter().filter(|p| p.in_force.contains(s.as_of)) {
+        for p in policies
+            .iter()
+            .filter(|p| p.in_set && p.in_force.contains(s.as_of))
+        {
             let Some(native) = &p.native else { continue };
             evaluations += 1;
             // The SDK bounds every finding leaving the sandbox; the native call does too.

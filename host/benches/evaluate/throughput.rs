@@ -74,9 +74,10 @@ pub fn whole_set(
         "wasm, default set as configured (per-policy modes)",
         &[us(configured), per_second(configured)],
     );
+    let policies: Vec<&OnePolicy> = policies.iter().filter(|p| p.in_set).collect();
     let natives: Vec<(&OnePolicy, &NativePolicy)> = policies
         .iter()
-        .filter_map(|p| p.native.as_ref().map(|n| (p, n)))
+        .filter_map(|p| p.native.as_ref().map(|n| (*p, n)))
         .collect();
     let views: Vec<exportctl_sdk::Shipment<'static>> = corpus
         .iter()
@@ -162,7 +163,7 @@ pub fn per_policy(
             .collect();
         let fresh = time_worker(&p.host, InstanceMode::Fresh, &subset)?;
         let reused = time_worker(&p.host, InstanceMode::Reused, &subset)?;
-        let label = format!("{} ({} shipments)", p.id, subset.len());
+        let label = format!("{} ({} shipments)", p.label, subset.len());
         let Some(native) = &p.native else {
             row(&label, &[us(fresh), us(reused), "no native".into()]);
             continue;
@@ -185,7 +186,7 @@ pub fn per_policy(
         })?;
         comparison_row(&label, fresh, reused, native_rules, native_wire);
         per_policy.push(PolicyTimes {
-            id: p.id.clone(),
+            id: p.label.clone(),
             fresh,
             reused,
             native: native_rules,

@@ -10,6 +10,8 @@
 //! - [`normalize`]: what a name is for matching (transliteration, case, punctuation,
 //!   legal forms, transliteration-independent word skeletons).
 //! - [`matcher`]: candidate lookup in the embedded index and the similarity score.
+//! - [`memo`]: the parties an instance has screened, so a reused sandbox screens a
+//!   returning party (the exporter on every shipment) once.
 //! - [`screen`]: one party against the list, the party's country raising or lowering
 //!   each match.
 //! - [`lists`]: what a strong match on each of the thirteen lists means, with its legal
@@ -31,6 +33,7 @@ pub mod findings;
 pub mod fingerprint;
 pub mod lists;
 pub mod matcher;
+pub mod memo;
 pub mod normalize;
 pub mod party_master;
 pub mod reach;
@@ -41,7 +44,7 @@ pub mod table;
 pub mod un_regimes;
 
 use exportctl_sdk::{Date, Finding, ListMatch, Metadata, Party, Policy, ScreensParties, Shipment};
-use screen::Screener;
+use screen::{PartyMatch, Screener};
 pub use settings::Settings;
 
 /// The day the embedded CSL edition was generated. For an earlier law date a CSL match
@@ -59,6 +62,8 @@ pub const SCREENED_FROM: Date = Date::ymd(2000, 1, 1);
 pub struct PartyScreening {
     settings: Settings,
     screener: Screener,
+    /// The parties this instance has screened ([`memo`]).
+    memo: memo::Memo,
 }
 
 impl Policy for PartyScreening {
@@ -130,7 +135,11 @@ impl Policy for PartyScreening {
     fn new(settings: Settings) -> Result<Self, String> {
         settings.validate()?;
         let screener = Screener::new(&settings);
-        Ok(PartyScreening { settings, screener })
+        Ok(PartyScreening {
+            settings,
+            screener,
+            memo: memo::Memo::default(),
+        })
     }
 
     /// Screens every party (with its aliases) and reports its matches.
@@ -139,7 +148,7 @@ impl Policy for PartyScreening {
         shipment
             .parties()
             .flat_map(|party| {
-                let matches = self.screener.screen_with(&party.party, &mut searcher);
+                let matches = self.screen(&party.party, &mut searcher);
                 findings::for_party(party, &matches, &self.settings, shipment)
             })
             .collect()
@@ -150,8 +159,20 @@ impl ScreensParties for PartyScreening {
     /// Screens one partner of the party master, with its aliases, under the law of
     /// `date` ([`party_master`]).
     fn screen_party(&self, party: &Party<'_>, date: Date) -> Vec<ListMatch> {
-        let matches = self.screener.screen(party);
+        let matches = self.screen(party, &mut matcher::Searcher::default());
         party_master::list_matches(party, &matches, &self.settings, date)
+    }
+}
+
+impl PartyScreening {
+    /// One party's matches, remembered across shipments unless the settings say not
+    /// to (`remember_parties`).
+    fn screen(&self, party: &Party<'_>, searcher: &mut matcher::Searcher) -> Vec<PartyMatch> {
+        if self.settings.remember_parties {
+            self.memo.screen(&self.screener, party, searcher)
+        } else {
+            self.screener.screen_with(party, searcher)
+        }
     }
 }
 
@@ -257,6 +278,44 @@ mod tests {
             ["consignee", "end_user", "exporter", "other_parties[1]"].into()
         );
         assert_eq!(f.iter().map(|f| f.outcome).max(), Some(Outcome::Deny));
+    }
+
+    #[test]
+    fn a_remembered_party_gets_the_findings_screening_it_again_gives() {
+        let doc = |exporter: &str| {
+            serde_json::json!({
+                "id": "T-3", "date": "2026-09-01",
+                "exporter": { "name": exporter, "country": "TJ" },
+                "consignee": { "name": "FC Marakanda 7777", "country": "UZ" },
+                "end_user": { "name": "Blue Airways", "country": "AM" },
+                "origin_country": "TJ", "destination_country": "UZ",
+                "lines": [{ "line": 1, "description": "goods", "hs_code": "8413.30", "quantity": 1,
+                            "value": { "amount": "10.00", "currency": "EUR" } }]
+            })
+            .to_string()
+        };
+        let remembering = configure::<PartyScreening>("{}").unwrap();
+        let forgetting = configure::<PartyScreening>(r#"{"remember_parties": false}"#).unwrap();
+        for exporter in [
+            "Juzhoi Electronic LLC",
+            "Clean Exporter",
+            "Juzhoi Electronic LLC",
+        ] {
+            let s = Shipment::from_json(&doc(exporter)).unwrap();
+            for _ in 0..2 {
+                assert_eq!(
+                    remembering.evaluate(&s),
+                    forgetting.evaluate(&s),
+                    "{exporter}"
+                );
+            }
+        }
+        assert_eq!(
+            remembering.memo.len(),
+            4,
+            "three parties, then a new exporter"
+        );
+        assert!(forgetting.memo.is_empty());
     }
 
     #[test]

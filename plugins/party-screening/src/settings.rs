@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 /// country_mismatch_penalty = 0.10  # subtracted when the entry has address countries but not the party's
 /// screen_vessels_and_aircraft = false
 /// apply_us_lists_without_us_nexus = false  # true: US-list outcomes even without a US link
+/// remember_parties = true          # a reused sandbox screens a returning party once
 /// [settings.list_outcomes]         # outcome of a strong match, per list
 /// ISN = "licence_required"
 /// ```
@@ -53,6 +54,12 @@ pub struct Settings {
     /// price; see [`crate::reach`]), for a company that applies the US lists as its own
     /// policy. Default `false`: such a match is a risk finding, at most `review`.
     pub apply_us_lists_without_us_nexus: bool,
+    /// Remember each party's matches within one instance, so a reused sandbox screens
+    /// a returning party (the exporter on every shipment, regular customers) once
+    /// ([`crate::memo`]). The findings are the same either way; `false` screens every
+    /// party of every shipment, for measuring what screening an unseen party costs.
+    /// Default `true`. A fresh sandbox remembers nothing whatever this says.
+    pub remember_parties: bool,
 }
 
 /// The outcome a strong match on a list can be given.
@@ -97,6 +104,7 @@ impl Default for Settings {
             country_mismatch_penalty: DEFAULT_COUNTRY_PENALTY,
             screen_vessels_and_aircraft: false,
             apply_us_lists_without_us_nexus: false,
+            remember_parties: true,
         }
     }
 }
