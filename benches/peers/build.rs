@@ -1,6 +1,7 @@
-//! Builds the reference rule's policy crate (`policy/`) into a component, as the
-//! host's build script builds the bundled plugins, so the benchmark and its test
-//! load it from `OUT_DIR/peers-chpl-russia.wasm`.
+//! Builds the reference rule's policy crate (`policy/`) and the empty policy
+//! (`floor/`) into components, as the host's build script builds the bundled
+//! plugins, so the benchmark and its test load them from
+//! `OUT_DIR/peers-chpl-russia.wasm` and `OUT_DIR/peers-floor.wasm`.
 
 use exportctl_builder::PluginBuild;
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     for dir in [
         "policy",
+        "floor",
         "../../sdk/src",
         "../../sdk/wit",
         "../../Cargo.lock",
@@ -39,6 +41,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .join("plugins");
     let built = PluginBuild::new(&workspace, &target_dir)
         .package("peers-chpl-russia")
+        .package("peers-floor")
         .build()?;
     for plugin in built {
         std::fs::write(

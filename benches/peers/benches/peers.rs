@@ -5,7 +5,8 @@
 //! shipment over the whole generated corpus in two scenarios (its realistic mix,
 //! and every shipment sent to Russia): (1) the reference rule (CHPL goods to
 //! Russia/Belarus) in every engine, (2) the decision of `chpl-diversion`, each
-//! followed by the ratios of the peers to exportctl's reused sandbox. Before
+//! followed by the ratios of the peers to exportctl's reused sandbox, (3) the
+//! sandbox's floor: an empty policy, and wasmtime instantiating alone. Before
 //! timing, every engine must agree on every shipment (`agreement`); the run stops
 //! at the first disagreement.
 //!
@@ -26,10 +27,11 @@ use exportctl_peers_bench::agreement::{
 };
 use exportctl_peers_bench::chpl::rego::RegoChpl;
 use exportctl_peers_bench::chpl::{self, Decision};
+use exportctl_peers_bench::floor::{BareInstantiation, FLOOR_COMPONENT};
 use exportctl_peers_bench::reference::cedar::CedarRule;
 use exportctl_peers_bench::reference::plain::PlainShipment;
 use exportctl_peers_bench::reference::rego::RegoRule;
-use exportctl_peers_bench::sandbox::MODES;
+use exportctl_peers_bench::sandbox::{MODES, REFERENCE_COMPONENT, floor_host};
 use exportctl_peers_bench::scenarios::{Scenario, scenarios};
 use exportctl_sdk::input::{InputLimits, parse_shipment, read_json_object};
 use exportctl_sdk::validated::Shipment;
@@ -83,6 +85,7 @@ fn main() -> Result<(), BoxError> {
         [REGO_PREBUILT, CEDAR_PREBUILT],
         EXPORTCTL_REUSED,
     );
+    let reference = stats;
 
     let mut stats = Vec::new();
     for scenario in &scenarios {
@@ -100,6 +103,19 @@ fn main() -> Result<(), BoxError> {
         [CHPL_REGO_PREBUILT, CHPL_CEDAR_PREBUILT],
         CHPL_EXPORTCTL_REUSED,
     );
+
+    let floor = Floor::new()?;
+    let mut stats = Vec::new();
+    for scenario in &scenarios {
+        stats.push(floor.rows(scenario)?);
+    }
+    print_table(
+        "3. The sandbox's floor: a policy with no rule, and wasmtime instantiating alone (µs per shipment)",
+        &scenarios,
+        &FLOOR_ROWS,
+        &stats,
+    );
+    print_floor_ratios(&scenarios, &reference, &stats);
     let (cpu, wall) = timing::cpu_and_wall_ns();
     println!(
         "\n  timed passes: {:.0} s CPU in {:.0} s wall ({:.0} % of the wall time on a CPU; the rest went to other processes)",
@@ -126,6 +142,88 @@ const ROWS: [&str; 10] = [
 const REGO_PREBUILT: usize = 2;
 const CEDAR_PREBUILT: usize = 5;
 const EXPORTCTL_REUSED: usize = 7;
+
+/// The rows of the floor table, in order. "wasmtime alone": a new store and
+/// instance of the component, nothing called, then dropped.
+const FLOOR_ROWS: [&str; 4] = [
+    "wasmtime alone: instantiate the empty policy",
+    "wasmtime alone: instantiate the reference rule",
+    "exportctl, empty policy, reused sandbox (encode included)",
+    "exportctl, empty policy, fresh sandbox",
+];
+const FLOOR_REUSED: usize = 2;
+
+/// What the floor table times: the empty policy in a host, and both components
+/// instantiated by wasmtime alone.
+struct Floor {
+    host: std::sync::Arc<exportctl::Host>,
+    bare: [BareInstantiation; 2],
+}
+
+impl Floor {
+    fn new() -> Result<Floor, BoxError> {
+        Ok(Floor {
+            host: floor_host()?,
+            bare: [
+                BareInstantiation::new(FLOOR_COMPONENT)?,
+                BareInstantiation::new(REFERENCE_COMPONENT)?,
+            ],
+        })
+    }
+
+    /// One scenario through the rows of [`FLOOR_ROWS`]. The empty policy must
+    /// allow every shipment, or it is not measuring the floor.
+    fn rows(&self, scenario: &Scenario) -> Result<Vec<Stat>, BoxError> {
+        let shipments: &[Shipment] = &scenario.shipments;
+        let n = shipments.len();
+        let mut stats = Vec::new();
+        for bare in &self.bare {
+            stats.push(time_per_item(REPS, n, || {
+                for _ in shipments {
+                    bare.instantiate()?;
+                }
+                Ok(())
+            })?);
+        }
+        for mode in MODES {
+            let mut worker = self.host.worker_with(mode);
+            if let Some(s) = shipments
+                .iter()
+                .find(|s| worker.evaluate(s).outcome != exportctl_sdk::Outcome::Allow)
+            {
+                return Err(format!("the empty policy did not allow shipment {}", s.id).into());
+            }
+            stats.push(time_per_item(REPS, n, || {
+                for s in shipments {
+                    black_box(worker.evaluate(black_box(s)));
+                }
+                Ok(())
+            })?);
+        }
+        Ok(stats)
+    }
+}
+
+/// The best ratio any policy in the sandbox could reach: the peers' time over the
+/// empty policy's, reused (a real policy adds its rules to that).
+fn print_floor_ratios(scenarios: &[Scenario], reference: &[Vec<Stat>], floor: &[Vec<Stat>]) {
+    println!(
+        "\n  Ratios: peer µs on the reference rule / exportctl's empty policy µs, reused: the most any exportctl policy could reach"
+    );
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name).collect();
+    header(&names);
+    for (label, peer) in [
+        ("regorus RVM, input pre-built (goal ≥ 2×)", REGO_PREBUILT),
+        ("Cedar, request pre-built (goal ≥ 3×)", CEDAR_PREBUILT),
+    ] {
+        let cells: Vec<String> = reference
+            .iter()
+            .zip(floor)
+            .map(|(r, f)| table::ratio(r[peer], f[FLOOR_REUSED]))
+            .collect();
+        row(label, &cells);
+    }
+}
 
 /// How often each kind of chpl-diversion finding occurs, so a reader sees which
 /// parts of the rules the agreement check exercised.

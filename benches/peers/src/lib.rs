@@ -11,6 +11,9 @@
 //!   quantifiers over lists, so the host flattens the document into the facts the
 //!   policies test, as a Cedar user must (see that module).
 //!
+//! Beside them, [`floor`] measures what no exportctl policy can go below: an empty
+//! policy through the host, and wasmtime instantiating a component on its own.
+//!
 //! The peers read inputs built from the same validated shipments exportctl judges
 //! ([`scenarios`]). Before anything is timed, [`agreement`] checks that every engine
 //! reaches the same decision on every shipment and stops at the first disagreement;
@@ -23,6 +26,7 @@
 pub mod agreement;
 pub mod chpl;
 mod error;
+pub mod floor;
 pub mod reference;
 pub mod sandbox;
 pub mod scenarios;

@@ -3,7 +3,7 @@
 //! reuses sandboxes or gives every evaluation a fresh one.
 
 use crate::PeersError;
-use exportctl::{Host, InstanceMode, PluginSource, PolicySetConfig};
+use exportctl::{EngineSettings, Host, InstanceMode, PluginSource, PolicySetConfig};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,12 +13,21 @@ pub const REFERENCE_COMPONENT: &str = concat!(env!("OUT_DIR"), "/peers-chpl-russ
 /// A host with the reference rule's component alone (an unsigned file plugin, as
 /// an author runs one while writing it).
 pub fn reference_host() -> Result<Arc<Host>, PeersError> {
-    let text = format!(
-        "[trust]\nallow_unsigned = true\n\n[[policy]]\nplugin = {:?}\n",
-        REFERENCE_COMPONENT
-    );
+    file_host(REFERENCE_COMPONENT, EngineSettings::default())
+}
+
+/// A host with the empty policy's component alone ([`crate::floor`]).
+pub fn floor_host() -> Result<Arc<Host>, PeersError> {
+    file_host(crate::floor::FLOOR_COMPONENT, EngineSettings::default())
+}
+
+/// A host with the component at `path` alone, unsigned, on an engine built with
+/// `engine` (a small instance pool lets the host run under valgrind, which cannot
+/// reserve the default pool's address space).
+pub fn file_host(path: &str, engine: EngineSettings) -> Result<Arc<Host>, PeersError> {
+    let text = format!("[trust]\nallow_unsigned = true\n\n[[policy]]\nplugin = {path:?}\n");
     let config = PolicySetConfig::parse(&text, "<peers benchmark>", Path::new("."))?;
-    Ok(Host::load(&config)?)
+    Ok(Host::builder(config).engine(engine).build()?)
 }
 
 /// A host with the bundled `chpl-diversion` policy alone, with the settings of the
