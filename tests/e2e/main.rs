@@ -45,7 +45,8 @@
 //! - `exemptions` — the screening policy's findings carry their subjects in the verdict; an
 //!   officer's exemption silences its match while valid, and no longer once expired or once
 //!   the entry changed;
-//! - `readmes` — every bundled policy's README header table agrees with its metadata.
+//! - `readmes` — every bundled policy's README header table agrees with its metadata;
+//! - `tutorial` — the authoring tutorial's shown output is what its commands print.
 
 #![allow(
     clippy::panic,
@@ -90,3 +91,4 @@ mod serve;
 mod serve_auth;
 mod serve_gen;
 mod support;
+mod tutorial;
