@@ -133,7 +133,7 @@ fn the_tutorial_states_the_hosts_default_limits() {
         let digits = n.to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('_');
             }
             out.push(c);
