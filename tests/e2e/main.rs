@@ -46,6 +46,7 @@
 //!   officer's exemption silences its match while valid, and no longer once expired or once
 //!   the entry changed;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata;
+//! - `test_command` — `exportctl test`: cases in the sandbox, diffs, JUnit XML, coverage;
 //! - `tutorial` — the authoring tutorial's shown output is what its commands print.
 
 #![allow(
@@ -91,4 +92,5 @@ mod serve;
 mod serve_auth;
 mod serve_gen;
 mod support;
+mod test_command;
 mod tutorial;

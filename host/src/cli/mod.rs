@@ -23,6 +23,8 @@ mod rescreen_delta;
 mod rescreen_output;
 mod rescreen_parties;
 mod rescreen_recording;
+mod test_cases;
+mod test_report;
 
 pub use audit::{AuditCommand, create_checkpoint_key};
 pub(crate) use audit_replay::replay_one;
@@ -87,6 +89,47 @@ pub enum Command {
     /// Jobs on the NATS work queue.
     #[command(subcommand)]
     Job(JobCommand),
+    /// Run policy case files (`tests/cases/<policy>/*.json`: a shipment, settings and
+    /// the expected outcome and rule ids) through the real sandbox; a failing case
+    /// shows expected against actual findings. Exit 0 every case passed (and the
+    /// coverage is at least `--min-coverage`), 1 a case failed, 2 usage.
+    Test(TestArgs),
+}
+
+/// Arguments of `exportctl test`.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Case files, or directories of them (a directory's subdirectories are read
+    /// too, so `tests/cases` runs every policy's cases).
+    #[arg(value_name = "PATHS", default_value = "tests/cases")]
+    pub paths: Vec<PathBuf>,
+    /// The plugin every case runs against (a component file; may be unsigned: it is
+    /// the author's own build). Without it, each case runs against the policy of
+    /// the set whose id is the case's directory name.
+    #[arg(long, value_name = "FILE", conflicts_with = "policies")]
+    pub plugin: Option<PathBuf>,
+    /// Policy-set file the cases' policies come from; without it (and without
+    /// `--plugin`) the bundled default set.
+    #[arg(long, value_name = "FILE")]
+    pub policies: Option<PathBuf>,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// List each policy's rules with how many passing cases exercised them.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when a policy's passing cases exercise less than this share of
+    /// the rules it declares (percent; a policy that declares none counts as 0).
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    pub min_coverage: Option<f64>,
+}
+
+/// A percentage from 0 to 100.
+fn percent(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// Arguments of `exportctl worker`.
@@ -432,6 +475,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Serve(args) => crate::serve::run(&args),
         Command::Worker(args) => nats::worker::run(&args),
         Command::Job(JobCommand::Status { job, nats }) => nats::status::run(&job, &nats),
+        Command::Test(args) => test_cases::run(&args),
     }
 }
 

@@ -186,8 +186,17 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
 
 /// The failure message of a case whose findings differ from its `expect`: expected
 /// against actual outcome and rules, the rules missing and unexpected, then every
-/// finding the policy gave.
-fn mismatch(
+/// finding the policy gave. `exportctl test` prints the same for a case run in the
+/// sandbox.
+///
+/// ```
+/// use exportctl_sdk::testing::{Expect, mismatch};
+/// use exportctl_sdk::Outcome;
+/// let expect = Expect { outcome: Outcome::Deny, rules: ["a".to_owned()].into() };
+/// let text = mismatch(&expect, Outcome::Allow, &Default::default(), &[]);
+/// assert!(text.contains("missing rules:    [\"a\"]"));
+/// ```
+pub fn mismatch(
     expect: &Expect,
     outcome: Outcome,
     rules: &BTreeSet<String>,

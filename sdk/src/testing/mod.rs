@@ -37,6 +37,8 @@ mod cases;
 mod doc;
 mod suite;
 
-pub use cases::{Case, CaseRun, Coverage, Expect, check_findings, coverage, load_cases, run_cases};
+pub use cases::{
+    Case, CaseRun, Coverage, Expect, check_findings, coverage, load_cases, mismatch, run_cases,
+};
 pub use doc::Doc;
 pub use suite::CaseSuite;
