@@ -165,3 +165,42 @@ fn a_case_for_a_policy_the_set_lacks_and_bad_usage_are_named() {
         run.stderr
     );
 }
+
+#[test]
+fn a_case_can_name_the_lines_and_parties_of_each_finding() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("company-rules");
+    std::fs::create_dir(&dir).unwrap();
+    let case = repo().join("tests/cases/company-rules/all-rules-deny.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case).unwrap()).unwrap();
+    assert!(
+        value["expect"]["findings"]
+            .as_array()
+            .is_some_and(|f| f.len() == 3),
+        "the bundled case no longer lists its findings"
+    );
+    write(&dir, "as-bundled.json", value.to_string());
+    // Same rules and outcome, but the restricted-goods finding on line 2 only.
+    value["expect"]["findings"][0]["lines"] = serde_json::json!([2]);
+    write(&dir, "wrong-lines.json", value.to_string());
+    let run = exportctl_in(tmp.path(), &["test", "company-rules"], None);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("ok    company-rules/as-bundled.json"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("FAIL  company-rules/wrong-lines.json"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "expected a finding icp-4-2-restricted-goods on lines [2]; the policy's: lines [1, 2], parties []"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -12,7 +12,7 @@ use super::test_report::{CaseResult, Coverage, write_junit};
 use super::{ExitStatus, TestArgs, load_error_line};
 use exportctl::{CodeCache, Host, InstanceMode, Mode, PolicySetConfig, Verdict};
 use exportctl_sdk::input::{InputLimits, parse_shipment, read_json_object};
-use exportctl_sdk::testing::{Case, load_cases, mismatch};
+use exportctl_sdk::testing::{Case, expected_findings, load_cases, mismatch};
 use exportctl_sdk::{Finding, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -322,7 +322,7 @@ fn check(case: &Case, found: &Found) -> Result<(), String> {
             &found.findings,
         ));
     }
-    Ok(())
+    expected_findings(&case.expect, &found.findings)
 }
 
 impl Coverage {

@@ -32,6 +32,95 @@ pub struct Expect {
     pub outcome: Outcome,
     /// The exact set of rule ids among the findings.
     pub rules: BTreeSet<String>,
+    /// Optionally, findings the policy must give, each with the lines and parties
+    /// it must name (where given: exactly those, in any order).
+    #[serde(default)]
+    pub findings: Vec<ExpectedFinding>,
+}
+
+/// A finding a case expects, by rule id and optionally what it concerns.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFinding {
+    /// The rule id.
+    pub rule: String,
+    /// The shipment lines the finding must name (absent: not checked).
+    #[serde(default)]
+    pub lines: Option<BTreeSet<u32>>,
+    /// The party paths the finding must name (absent: not checked).
+    #[serde(default)]
+    pub parties: Option<BTreeSet<String>>,
+}
+
+impl ExpectedFinding {
+    /// Whether `finding` is this one.
+    fn matches(&self, finding: &Finding) -> bool {
+        finding.rule == self.rule
+            && self
+                .lines
+                .as_ref()
+                .is_none_or(|l| *l == finding.lines.iter().copied().collect())
+            && self
+                .parties
+                .as_ref()
+                .is_none_or(|p| *p == finding.parties.iter().cloned().collect())
+    }
+}
+
+/// Checks the findings a case lists in `expect.findings`: each must be matched by
+/// a finding of its own among `findings`. Returns every one that is not, with the
+/// findings of its rule.
+///
+/// ```
+/// use exportctl_sdk::testing::{Expect, ExpectedFinding, expected_findings};
+/// use exportctl_sdk::{Outcome, Rule};
+/// let found = [Rule::new("r", "law").review("x").lines([1, 2])];
+/// let mut expect = Expect { outcome: Outcome::Review, rules: ["r".to_owned()].into(), findings: vec![] };
+/// expect.findings.push(ExpectedFinding { rule: "r".into(), lines: Some([2, 1].into()), parties: None });
+/// assert!(expected_findings(&expect, &found).is_ok());
+/// expect.findings[0].lines = Some([3].into());
+/// assert!(expected_findings(&expect, &found).unwrap_err().contains("lines [3]"));
+/// ```
+pub fn expected_findings(expect: &Expect, findings: &[Finding]) -> Result<(), String> {
+    let mut used = vec![false; findings.len()];
+    let mut missing = Vec::new();
+    for want in &expect.findings {
+        let hit = findings
+            .iter()
+            .enumerate()
+            .find(|(i, f)| !used[*i] && want.matches(f));
+        match hit {
+            Some((i, _)) => used[i] = true,
+            None => {
+                let mut text = format!("expected a finding {}", want.rule);
+                if let Some(lines) = &want.lines {
+                    text.push_str(&format!(" on lines {:?}", lines.iter().collect::<Vec<_>>()));
+                }
+                if let Some(parties) = &want.parties {
+                    text.push_str(&format!(
+                        " about parties {:?}",
+                        parties.iter().collect::<Vec<_>>()
+                    ));
+                }
+                let same_rule: Vec<String> = findings
+                    .iter()
+                    .filter(|f| f.rule == want.rule)
+                    .map(|f| format!("lines {:?}, parties {:?}", f.lines, f.parties))
+                    .collect();
+                if same_rule.is_empty() {
+                    text.push_str("; the policy gave none of that rule");
+                } else {
+                    text.push_str(&format!("; the policy's: {}", same_rule.join("; ")));
+                }
+                missing.push(text);
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join("\n"))
+    }
 }
 
 /// A case that passed, with what the policy found.
@@ -166,6 +255,7 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
     if outcome != case.expect.outcome || rules != case.expect.rules {
         return Err(mismatch(&case.expect, outcome, &rules, &findings));
     }
+    expected_findings(&case.expect, &findings)?;
     for f in &findings {
         if let Some(bad) = f
             .lines
@@ -192,7 +282,7 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
 /// ```
 /// use exportctl_sdk::testing::{Expect, mismatch};
 /// use exportctl_sdk::Outcome;
-/// let expect = Expect { outcome: Outcome::Deny, rules: ["a".to_owned()].into() };
+/// let expect = Expect { outcome: Outcome::Deny, rules: ["a".to_owned()].into(), findings: vec![] };
 /// let text = mismatch(&expect, Outcome::Allow, &Default::default(), &[]);
 /// assert!(text.contains("missing rules:    [\"a\"]"));
 /// ```
@@ -238,6 +328,7 @@ mod tests {
         let expect = Expect {
             outcome: Outcome::Deny,
             rules: ["a".to_owned(), "b".to_owned()].into(),
+            findings: Vec::new(),
         };
         let findings = vec![Rule::new("c", "law").review("looks odd").lines([2])];
         let rules: BTreeSet<String> = ["c".to_owned()].into();

@@ -38,7 +38,8 @@ mod doc;
 mod suite;
 
 pub use cases::{
-    Case, CaseRun, Coverage, Expect, check_findings, coverage, load_cases, mismatch, run_cases,
+    Case, CaseRun, Coverage, Expect, ExpectedFinding, check_findings, coverage, expected_findings,
+    load_cases, mismatch, run_cases,
 };
 pub use doc::Doc;
 pub use suite::CaseSuite;
