@@ -101,6 +101,8 @@ fn a_failing_case_shows_expected_against_actual_and_exits_1() {
         "{}",
         run.stdout
     );
+    // The bundled company-rules plugin reads the current wire format: no note.
+    assert!(!run.stdout.contains("older than format"), "{}", run.stdout);
     let xml = std::fs::read_to_string(junit).unwrap();
     assert!(xml.contains("failures=\"1\""), "{xml}");
     assert!(
@@ -122,6 +124,15 @@ fn a_built_plugin_runs_its_cases_alone() {
         "--coverage",
     ]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with(&format!(
+            "policy company-rules 1.0.0: contract {}, shipment wire format {}\n",
+            exportctl_sdk::CONTRACT_VERSION,
+            exportctl_sdk::wire::WIRE_FORMAT
+        )),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout
             .contains("coverage (passing cases in which each rule fired):"),
@@ -202,5 +213,24 @@ fn a_case_can_name_the_lines_and_parties_of_each_finding() {
         ),
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn a_plugin_reading_an_older_wire_format_is_pointed_at_a_rebuild() {
+    // kz-export-control built for contract 1.0.0: it reads wire format 1, which
+    // the host still writes for it.
+    let run = exportctl(&[
+        "test",
+        "tests/cases/kz-export-control",
+        "--plugin",
+        "tests/fixtures/contract-1.0/kz-export-control.wasm",
+    ]);
+    let first = run.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("policy kz-export-control 1.0.0: contract 1.0.0, shipment wire format 1 (older than format 2: this plugin was built with an SDK before contract 1.3.0; rebuild it with this SDK"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
     );
 }

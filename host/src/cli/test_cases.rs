@@ -40,6 +40,9 @@ fn run_cases(args: &TestArgs) -> Result<ExitStatus, String> {
     }
     let base = base_config(args)?;
     let mut policies = Policies::new(base)?;
+    for line in &policies.described {
+        println!("{line}");
+    }
     let mut results = Vec::new();
     let mut coverage = Coverage::default();
     for (dir, cases) in files {
@@ -181,6 +184,9 @@ struct Policies {
     hosts: BTreeMap<(usize, String), Arc<Host>>,
     /// Each policy's declared rules, as its plugin lists them.
     declared: BTreeMap<String, Vec<String>>,
+    /// A line per policy: version, contract and the shipment wire format it
+    /// reads, with a note when that format is older than this host's.
+    described: Vec<String>,
     cache: Option<CodeCache>,
 }
 
@@ -190,6 +196,7 @@ impl Policies {
         let cache = CodeCache::from_env();
         let mut ids = BTreeMap::new();
         let mut declared = BTreeMap::new();
+        let mut described = Vec::new();
         for (i, entry) in base.policies.iter().enumerate() {
             if !entry.enabled {
                 continue;
@@ -201,7 +208,21 @@ impl Policies {
                 .build()
                 .map_err(|e| load_error_line(&e))?;
             for p in host.policies() {
-                let id = p.plugin.metadata().id.clone();
+                let m = p.plugin.metadata();
+                let id = m.id.clone();
+                let mut line = format!(
+                    "policy {id} {}: contract {}, shipment wire format {}",
+                    m.version,
+                    m.contract_version,
+                    p.plugin.wire_format()
+                );
+                if p.plugin.wire_format() < u32::from(exportctl_sdk::wire::WIRE_FORMAT) {
+                    line.push_str(&format!(
+                        " (older than format {}: this plugin was built with an SDK before contract 1.3.0; rebuild it with this SDK to test what a current build does)",
+                        exportctl_sdk::wire::WIRE_FORMAT
+                    ));
+                }
+                described.push(line);
                 declared.insert(id.clone(), super::test_report::declared_rules(p.plugin));
                 ids.insert(id, i);
             }
@@ -211,6 +232,7 @@ impl Policies {
             ids,
             hosts: BTreeMap::new(),
             declared,
+            described,
             cache,
         })
     }
