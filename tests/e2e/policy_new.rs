@@ -284,3 +284,54 @@ fn building_a_directory_without_a_crate_names_the_manifest() {
         run.stderr
     );
 }
+
+#[test]
+fn a_registry_sdk_version_is_written_for_both_dependencies() {
+    let dir = temp_dir();
+    let run = exportctl_in(
+        dir.path(),
+        &["policy", "new", "acme-rules", "--sdk-version", "0.1.0"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let manifest = std::fs::read_to_string(dir.path().join("acme-rules/Cargo.toml")).unwrap();
+    let manifest: toml::Table = toml::from_str(&manifest).unwrap();
+    let sdk = &manifest["dependencies"]["exportctl-sdk"];
+    assert_eq!(sdk.get("version").and_then(|v| v.as_str()), Some("0.1.0"));
+    assert!(sdk.get("path").is_none(), "{sdk}");
+    let testing = &manifest["dev-dependencies"]["exportctl-sdk"];
+    assert_eq!(
+        testing.get("version").and_then(|v| v.as_str()),
+        Some("0.1.0")
+    );
+    assert_eq!(testing["features"], toml::Value::from(vec!["testing"]));
+}
+
+#[test]
+fn building_without_the_wasm_target_says_how_to_add_it() {
+    let dir = temp_dir();
+    let run = exportctl_in(dir.path(), &["policy", "new", "acme-rules"], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    // A toolchain whose sysroot has no wasm32-unknown-unknown library.
+    let sysroot = dir.path().join("sysroot");
+    std::fs::create_dir_all(sysroot.join("lib/rustlib/x86_64-unknown-linux-gnu")).unwrap();
+    let rustc = dir.path().join("rustc");
+    std::fs::write(&rustc, format!("#!/bin/sh\necho '{}'\n", sysroot.display())).unwrap();
+    let mut permissions = std::fs::metadata(&rustc).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&rustc, permissions).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_exportctl"))
+        .args(["policy", "build"])
+        .current_dir(dir.path().join("acme-rules"))
+        .env("RUSTC", &rustc)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the Rust target wasm32-unknown-unknown is not installed")
+            && stderr.contains("run `rustup target add wasm32-unknown-unknown`"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("acme-rules/acme-rules.wasm").exists());
+}

@@ -127,20 +127,16 @@ pub(super) fn run(args: &NewArgs) -> Result<(), NewError> {
     check_target(&dir)?;
     let sdk = sdk_dependency(args)?;
     let values = [
-        ("{{name}}", args.name.clone()),
-        ("{{crate_name}}", args.name.replace('-', "_")),
-        ("{{type_name}}", type_name(&args.name)),
-        ("{{jurisdiction}}", jurisdiction.clone()),
-        ("{{sdk}}", sdk),
-        ("{{cases}}", format!("tests/cases/{}", args.name)),
+        ("name", args.name.clone()),
+        ("crate_name", args.name.replace('-', "_")),
+        ("type_name", type_name(&args.name)),
+        ("jurisdiction", jurisdiction.clone()),
+        ("sdk", sdk),
+        ("cases", format!("tests/cases/{}", args.name)),
     ];
-    let render = |text: &str| {
-        values.iter().fold(text.to_owned(), |text, (key, value)| {
-            text.replace(key, value)
-        })
-    };
+    let fill = |text: &str| render(text, &values);
     for (path, text) in TEMPLATE {
-        write_new(&dir.join(render(path)), &render(text))?;
+        write_new(&dir.join(fill(path)), &fill(text))?;
     }
     println!("created policy `{}` in {}", args.name, dir.display());
     println!("next:");
@@ -151,6 +147,36 @@ pub(super) fn run(args: &NewArgs) -> Result<(), NewError> {
         args.name
     );
     Ok(())
+}
+
+/// `text` with each `{{key}}` replaced by its value, in one pass (a value is never
+/// read for placeholders); an unknown `{{…}}` is kept as it is.
+fn render(text: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            let key = &after[..end];
+            values
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (v, end))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Refuses an existing file, or a directory that holds anything.
@@ -260,20 +286,27 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_are_replaced_once_and_unknown_ones_kept() {
+        let values = [("a", "{{b}}".to_owned()), ("b", "B".to_owned())];
+        assert_eq!(render("x{{a}}y{{b}}z", &values), "x{{b}}yBz");
+        assert_eq!(render("{{c}} {{b", &values), "{{c}} {{b");
+        assert_eq!(render("", &values), "");
+    }
+
+    #[test]
     fn every_placeholder_of_the_template_is_filled() {
-        let known = [
-            "{{name}}",
-            "{{crate_name}}",
-            "{{type_name}}",
-            "{{jurisdiction}}",
-            "{{sdk}}",
-            "{{cases}}",
+        let keys = [
+            "name",
+            "crate_name",
+            "type_name",
+            "jurisdiction",
+            "sdk",
+            "cases",
         ];
+        let values = keys.map(|k| (k, String::new()));
         for (path, text) in TEMPLATE {
-            let rest = known
-                .iter()
-                .fold(format!("{path}\n{text}"), |t, k| t.replace(k, ""));
-            assert!(!rest.contains("{{"), "{path}: an unknown placeholder");
+            let rendered = render(&format!("{path}\n{text}"), &values);
+            assert!(!rendered.contains("{{"), "{path}: an unknown placeholder");
         }
     }
 }
