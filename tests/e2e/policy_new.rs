@@ -1,7 +1,7 @@
 //! `exportctl policy new` and `policy build`: a policy crate created outside the
-//! repository passes its own tests, builds into a component, is signed, and judges
-//! shipments in a policy set that trusts its key; bad names and occupied directories
-//! are refused with exit status 2.
+//! repository passes its own tests, builds into a component (the same bytes from
+//! another directory), is signed, and judges shipments in a policy set that trusts
+//! its key; bad names and occupied directories are refused with exit status 2.
 
 use crate::support::{exportctl_in, repo, temp_dir, write};
 use std::path::{Path, PathBuf};
@@ -110,6 +110,29 @@ fn a_new_policy_tests_builds_signs_and_judges_shipments_outside_the_repository()
     assert!(crate_dir.join("acme-rules.wasm.minisig").is_file());
     let built = started.elapsed();
 
+    // Reproducible: the same sources and lock file elsewhere give the same bytes.
+    let twin = dir.path().join("elsewhere/twin");
+    let run = exportctl_in(
+        dir.path(),
+        &["policy", "new", "acme-rules", "--dir", "elsewhere/twin"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    std::fs::copy(crate_dir.join("Cargo.lock"), twin.join("Cargo.lock")).unwrap();
+    let rebuild = exportctl_in(
+        &twin,
+        &["policy", "build", "--target-dir", &target_arg],
+        None,
+    );
+    assert_eq!(rebuild.code, 0, "{rebuild:?}");
+    assert!(
+        rebuild.stdout.contains(&format!("sha256:    {sha256}")),
+        "a rebuild in another directory differs:\n{}\n{}",
+        build.stdout,
+        rebuild.stdout
+    );
+    let rebuilt = started.elapsed();
+
     let set = write(
         dir.path(),
         "set.toml",
@@ -155,9 +178,10 @@ fn a_new_policy_tests_builds_signs_and_judges_shipments_outside_the_repository()
     assert_eq!(v["findings"], serde_json::json!([]), "{v}");
     assert_eq!(v["policies"][0]["outcome"], "allow", "{v}");
     eprintln!(
-        "policy new → cargo test: {:.1?}; → policy build --sign: {:.1?}; total {:.1?}",
+        "policy new → cargo test: {:.1?}; → policy build --sign: {:.1?}; rebuild elsewhere: {:.1?}; total {:.1?}",
         tested,
         built - tested,
+        rebuilt - built,
         started.elapsed()
     );
 }
