@@ -58,6 +58,19 @@ fn a_new_policy_tests_builds_signs_and_judges_shipments_outside_the_repository()
         assert!(crate_dir.join(file).is_file(), "no {file}");
     }
 
+    // The code handed to the author is already formatted as rustfmt would.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let fmt = Command::new(&cargo)
+        .args(["fmt", "--check"])
+        .current_dir(&crate_dir)
+        .output()
+        .unwrap();
+    assert!(
+        fmt.status.success(),
+        "the new crate is not formatted:\n{}",
+        String::from_utf8_lossy(&fmt.stdout)
+    );
+
     let target = shared_target();
     let tests = cargo_test(&crate_dir, &target);
     for test in [
