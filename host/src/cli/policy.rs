@@ -12,15 +12,18 @@ use std::path::{Path, PathBuf};
 /// The `policy` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Create a policy crate that builds and tests out of the box: an example rule
-    /// citing its provision, validated settings, case files, a README skeleton. It
-    /// depends on the SDK source this exportctl was built from; give `--sdk-path` for
-    /// another checkout (or when that source is gone), `--sdk-version` for the SDK
-    /// from your crate registry.
+    /// Create a policy crate that builds and tests out of the box.
+    ///
+    /// The crate holds an example rule citing its provision, validated settings, case
+    /// files and a README skeleton. It depends on the SDK source this exportctl was
+    /// built from; give `--sdk-path` for another checkout (or when that source is
+    /// gone), `--sdk-version` for the SDK from your crate registry.
     New(super::policy_new::NewArgs),
-    /// Build a policy crate into a plugin component, reproducibly (as the bundled
-    /// policies are built), and print its path and sha256; `--sign KEY` signs it as
-    /// `policy sign` does. Needs `rustup target add wasm32-unknown-unknown`.
+    /// Build a policy crate into a plugin, print its path and sha256 (`--sign KEY`: sign it).
+    ///
+    /// The build is the reproducible one of the bundled policies; `--sign KEY` signs
+    /// the component as `policy sign` does. Needs `rustup target add
+    /// wasm32-unknown-unknown`.
     Build(super::policy_build::BuildArgs),
     /// Create a minisign key pair (`NAME.key`, readable by its owner only, and
     /// `NAME.pub`) for signing plugins. The secret key is encrypted with a
