@@ -45,6 +45,9 @@
 //! - `exemptions` — the screening policy's findings carry their subjects in the verdict; an
 //!   officer's exemption silences its match while valid, and no longer once expired or once
 //!   the entry changed;
+//! - `policy_new` — `policy new` makes a crate outside the repository that passes its own
+//!   tests, `policy build --sign` makes it a signed component a trusting set runs; bad
+//!   names and occupied directories are refused;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata;
 //! - `test_command` — `exportctl test`: cases in the sandbox, diffs, JUnit XML, coverage;
 //! - `tutorial` — the authoring tutorial's shown output is what its commands print.
@@ -81,6 +84,7 @@ mod never_silent;
 // The throw-away PostgreSQL server the audit crate's tests use.
 mod console;
 mod console_browser;
+mod policy_new;
 #[allow(dead_code)]
 #[path = "../../host/audit/tests/common/postgres_server.rs"]
 mod postgres_server;

@@ -17,6 +17,8 @@ mod exit;
 mod nats;
 mod policies;
 mod policy;
+mod policy_build;
+mod policy_new;
 mod recording;
 mod rescreen;
 mod rescreen_delta;
@@ -66,7 +68,7 @@ pub enum Command {
     Rescreen(RescreenArgs),
     /// List the policies of a policy set with their metadata and plugin sha256.
     Policies(PoliciesArgs),
-    /// Create keys, sign, verify and inspect policy plugins.
+    /// Start and build policy crates; create keys, sign, verify and inspect plugins.
     #[command(subcommand)]
     Policy(PolicyCommand),
     /// Decision records (`check --audit`): checkpoint keys, verifying a log or an

@@ -1,5 +1,6 @@
-//! `exportctl policy keygen | sign | verify | inspect`: what a publisher needs to
-//! distribute a plugin, and what an operator needs to check one.
+//! `exportctl policy new | build | keygen | sign | verify | inspect`: what an author
+//! needs to start and build a policy, a publisher to distribute a plugin, and an
+//! operator to check one.
 
 use super::{ExitStatus, load_error_line, print_error, print_load_error};
 use clap::Subcommand;
@@ -11,6 +12,19 @@ use std::path::{Path, PathBuf};
 /// The `policy` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
+    /// Create a policy crate that builds and tests out of the box.
+    ///
+    /// The crate holds an example rule citing its provision, validated settings, case
+    /// files and a README skeleton. It depends on the SDK source this exportctl was
+    /// built from; give `--sdk-path` for another checkout (or when that source is
+    /// gone), `--sdk-version` for the SDK from your crate registry.
+    New(super::policy_new::NewArgs),
+    /// Build a policy crate into a plugin, print its path and sha256 (`--sign KEY`: sign it).
+    ///
+    /// The build is the reproducible one of the bundled policies; `--sign KEY` signs
+    /// the component as `policy sign` does. Needs `rustup target add
+    /// wasm32-unknown-unknown`.
+    Build(super::policy_build::BuildArgs),
     /// Create a minisign key pair (`NAME.key`, readable by its owner only, and
     /// `NAME.pub`) for signing plugins. The secret key is encrypted with a
     /// password read from `EXPORTCTL_KEY_PASSWORD`, or asked for on the terminal.
@@ -66,6 +80,12 @@ pub const BUNDLE_POLICY_SET: &str = "policies.toml";
 
 pub(super) fn run(command: &PolicyCommand) -> ExitStatus {
     let result = match command {
+        PolicyCommand::New(args) => super::policy_new::run(args).map_err(Into::into),
+        PolicyCommand::Build(args) => super::policy_build::run(args).and_then(|plugin| {
+            args.sign
+                .as_deref()
+                .map_or(Ok(()), |key| sign(key, &plugin, None))
+        }),
         PolicyCommand::Keygen { name, unencrypted } => keygen(name, *unencrypted),
         PolicyCommand::Sign {
             key,

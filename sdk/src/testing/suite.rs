@@ -30,6 +30,18 @@ impl<P: Policy> CaseSuite<P> {
         }
     }
 
+    /// The cases of `policy` kept in the crate itself, `<manifest_dir>/tests/cases/<policy>/`
+    /// (and its examples in `<manifest_dir>/tests/examples/`): the layout of a policy crate
+    /// outside this workspace, as `exportctl policy new` creates it.
+    pub fn in_crate(manifest_dir: &str, policy: &str) -> CaseSuite<P> {
+        let root = Path::new(manifest_dir);
+        CaseSuite {
+            cases: root.join("tests/cases").join(policy),
+            examples: root.join("tests/examples"),
+            policy: PhantomData,
+        }
+    }
+
     /// The directory the case files are read from.
     pub fn dir(&self) -> &Path {
         &self.cases
@@ -144,7 +156,9 @@ impl<P: Policy> CaseSuite<P> {
 /// # fn main() { let _ = suite(); }
 /// ```
 ///
-/// defines `suite()` (the policy's [`CaseSuite`], for further tests of the file) and the
+/// defines `suite()` (the policy's [`CaseSuite`], for further tests of the file; with
+/// `own_cases: "my-policy"` instead of `cases:`, it reads the cases kept in the crate
+/// itself, see [`CaseSuite::in_crate`]) and the
 /// tests `every_case_gives_its_expected_outcome_and_rules` ([`CaseSuite::run`] with at
 /// least `at_least` cases, `findings` checking each finding: how this policy cites),
 /// `the_cases_cover_every_rule_and_outcome` ([`CaseSuite::assert_covers`]; `rules` is
@@ -152,9 +166,33 @@ impl<P: Policy> CaseSuite<P> {
 /// `the_shared_examples_match_their_expected_outcomes` ([`CaseSuite::assert_examples`]).
 #[macro_export]
 macro_rules! case_tests {
+    // `own_cases`: the cases are kept in the crate itself (`CaseSuite::in_crate`).
+    (
+        policy: $policy:ty,
+        own_cases: $cases:literal,
+        $($tests:tt)*
+    ) => {
+        /// The case files of this policy.
+        fn suite() -> $crate::testing::CaseSuite<$policy> {
+            $crate::testing::CaseSuite::in_crate(env!("CARGO_MANIFEST_DIR"), $cases)
+        }
+
+        $crate::case_tests!(@tests $($tests)*);
+    };
     (
         policy: $policy:ty,
         cases: $cases:literal,
+        $($tests:tt)*
+    ) => {
+        /// The case files of this policy.
+        fn suite() -> $crate::testing::CaseSuite<$policy> {
+            $crate::testing::CaseSuite::new(env!("CARGO_MANIFEST_DIR"), $cases)
+        }
+
+        $crate::case_tests!(@tests $($tests)*);
+    };
+    (
+        @tests
         at_least: $at_least:literal,
         findings: $check:expr,
         rules: $rules:expr,
@@ -162,11 +200,6 @@ macro_rules! case_tests {
         $(, examples: [$(($file:literal, $expected:ident)),* $(,)?])?
         $(,)?
     ) => {
-        /// The case files of this policy.
-        fn suite() -> $crate::testing::CaseSuite<$policy> {
-            $crate::testing::CaseSuite::new(env!("CARGO_MANIFEST_DIR"), $cases)
-        }
-
         #[test]
         fn every_case_gives_its_expected_outcome_and_rules() {
             suite().run($at_least, $check);
