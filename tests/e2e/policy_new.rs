@@ -123,6 +123,24 @@ fn a_new_policy_tests_builds_signs_and_judges_shipments_outside_the_repository()
     assert!(crate_dir.join("acme-rules.wasm.minisig").is_file());
     let built = started.elapsed();
 
+    // The crate's own cases pass in the sandbox too, with coverage of its rules.
+    let in_sandbox = exportctl_in(
+        &crate_dir,
+        &["test", "--plugin", "acme-rules.wasm", "--coverage"],
+        None,
+    );
+    assert_eq!(in_sandbox.code, 0, "{in_sandbox:?}");
+    assert!(
+        in_sandbox.stdout.contains("3 cases: 3 passed, 0 failed"),
+        "{}",
+        in_sandbox.stdout
+    );
+    assert!(
+        in_sandbox.stdout.contains("section-1-destination"),
+        "{}",
+        in_sandbox.stdout
+    );
+
     // Reproducible: the same sources and lock file elsewhere give the same bytes.
     let twin = dir.path().join("elsewhere/twin");
     let run = exportctl_in(

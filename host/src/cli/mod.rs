@@ -105,9 +105,9 @@ pub struct TestArgs {
     /// too, so `tests/cases` runs every policy's cases).
     #[arg(value_name = "PATHS", default_value = "tests/cases")]
     pub paths: Vec<PathBuf>,
-    /// The plugin every case runs against (a component file; may be unsigned: it is
-    /// the author's own build). Without it, each case runs against the policy of
-    /// the set whose id is the case's directory name.
+    /// The plugin every case runs against (a component file: the author's own
+    /// build, loaded whether or not it is signed). Without it, each case runs
+    /// against the policy of the set whose id is the case's directory name.
     #[arg(long, value_name = "FILE", conflicts_with = "policies")]
     pub plugin: Option<PathBuf>,
     /// Policy-set file the cases' policies come from; without it (and without

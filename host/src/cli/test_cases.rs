@@ -38,7 +38,9 @@ fn run_cases(args: &TestArgs) -> Result<ExitStatus, String> {
             shown_paths(&args.paths)
         ));
     }
-    let base = base_config(args)?;
+    // Kept until the run ends: the copy of `--plugin` the cases load.
+    let mut copy = None;
+    let base = base_config(args, &mut copy)?;
     let mut policies = Policies::new(base)?;
     for line in &policies.described {
         println!("{line}");
@@ -158,21 +160,61 @@ fn shown_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-/// The set the cases' policies come from: the plugin alone (unsigned allowed: it
-/// is the author's own build), the named set, or the bundled default.
-fn base_config(args: &TestArgs) -> Result<PolicySetConfig, String> {
+/// The set the cases' policies come from: the plugin alone, the named set, or the
+/// bundled default. The plugin is the author's own build, so it is loaded
+/// unsigned and a signature beside it is not asked about: it is copied alone into a
+/// private directory (`copy`, removed when dropped) and loaded from there.
+fn base_config(args: &TestArgs, copy: &mut Option<PluginCopy>) -> Result<PolicySetConfig, String> {
     let config = match (&args.plugin, &args.policies) {
         (Some(plugin), _) => {
+            let copied = PluginCopy::new(plugin)?;
             let text = format!(
                 "[trust]\nallow_unsigned = true\n\n[[policy]]\nplugin = {:?}\n",
-                plugin.display().to_string()
+                copied.path.display().to_string()
             );
+            *copy = Some(copied);
             PolicySetConfig::parse(&text, "<exportctl test>", Path::new("."))
         }
         (None, Some(path)) => PolicySetConfig::load(path),
         (None, None) => PolicySetConfig::bundled_default(),
     };
     config.map_err(|e| load_error_line(&e))
+}
+
+/// A plugin file copied into a directory of its own, which is removed on drop.
+struct PluginCopy {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl PluginCopy {
+    fn new(plugin: &Path) -> Result<PluginCopy, String> {
+        let bytes = std::fs::read(plugin).map_err(|e| format!("{}: {e}", plugin.display()))?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir =
+            std::env::temp_dir().join(format!("exportctl-test-{}-{nanos}", std::process::id()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        let copy = PluginCopy {
+            path: dir.join("plugin.wasm"),
+            dir,
+        };
+        std::fs::write(&copy.path, bytes).map_err(|e| format!("{}: {e}", copy.path.display()))?;
+        Ok(copy)
+    }
+}
+
+impl Drop for PluginCopy {
+    fn drop(&mut self) {
+        // Best effort: a leftover copy in the temp directory harms nothing.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// The policies of the base set by id, and one host per (policy, settings).
