@@ -180,17 +180,26 @@ pub struct RequestLimits {
     in_flight: Semaphore,
     max_in_flight: usize,
     timeout: Duration,
+    body_bytes: usize,
     metrics: Arc<Metrics>,
 }
 
 impl RequestLimits {
     /// At most `max_in_flight` requests at once, each answered within
     /// `timeout`; requests in flight and refusals are counted in `metrics`.
-    pub fn new(max_in_flight: usize, timeout: Duration, metrics: Arc<Metrics>) -> RequestLimits {
+    /// A refused request's body, up to `body_bytes`, is read before the
+    /// refusal is sent (see [`limit`]).
+    pub fn new(
+        max_in_flight: usize,
+        timeout: Duration,
+        body_bytes: usize,
+        metrics: Arc<Metrics>,
+    ) -> RequestLimits {
         RequestLimits {
             in_flight: Semaphore::new(max_in_flight),
             max_in_flight,
             timeout,
+            body_bytes,
             metrics,
         }
     }
@@ -202,6 +211,16 @@ impl RequestLimits {
 async fn limit(State(limits): State<Arc<RequestLimits>>, request: Request, next: Next) -> Response {
     let Ok(_permit) = limits.in_flight.try_acquire() else {
         limits.metrics.rejected(Rejection::Overloaded);
+        // Read the body the client is still sending before refusing: a
+        // connection closed with unread bytes is reset, and the client sees
+        // "connection reset" instead of the 503 it can act on. Bounded by the
+        // body limit and the request timeout; past either the connection is
+        // closed as before.
+        let _ = tokio::time::timeout(
+            limits.timeout,
+            axum::body::to_bytes(request.into_body(), limits.body_bytes),
+        )
+        .await;
         return Problem::overloaded(format!(
             "{} requests are in flight, the configured maximum",
             limits.max_in_flight
@@ -331,7 +350,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_over_its_time_is_503_problem() {
         let router = slow(
-            RequestLimits::new(4, Duration::from_millis(20), Arc::default()),
+            RequestLimits::new(4, Duration::from_millis(20), 1 << 20, Arc::default()),
             Duration::from_secs(5),
         );
         let response = router
@@ -352,7 +371,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_past_the_in_flight_limit_is_refused_at_once() {
         let router = slow(
-            RequestLimits::new(1, Duration::from_secs(5), Arc::default()),
+            RequestLimits::new(1, Duration::from_secs(5), 1 << 20, Arc::default()),
             Duration::from_millis(300),
         );
         let first = tokio::spawn(router.clone().oneshot(request()));

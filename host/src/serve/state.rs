@@ -79,6 +79,7 @@ impl AppState {
         let limits = Arc::new(RequestLimits::new(
             config.max_in_flight,
             config.request_timeout,
+            config.body_bytes,
             Arc::clone(&metrics),
         ));
         metrics.serving(active.host.generation().number);
