@@ -242,7 +242,7 @@ pub enum ContractError {
     /// It does not export the evaluator.
     #[error("it does not export `{expected}` (exports: {})", list_or_none(.exports))]
     MissingExport {
-        /// The interface the host needs (`exportctl:policy/evaluator@1.3.0`).
+        /// The interface the host needs (`exportctl:policy/evaluator@1.4.0`).
         expected: &'static str,
         /// What it exports.
         exports: Vec<String>,
@@ -251,7 +251,7 @@ pub enum ContractError {
     /// `shipment-reader`).
     #[error(
         "it reads shipment wire format {found}, but this host writes formats {written}: rebuild it \
-         with an exportctl-sdk that writes format {current} (policy contract 1.3.0), or load it \
+         with an exportctl-sdk that writes format {current} (policy contract 1.3.0 or later), or load it \
          in a host that writes format {found}"
     )]
     WireFormat {
@@ -277,6 +277,12 @@ pub enum MetadataError {
     /// A field is invalid: which, and why.
     #[error("{0}")]
     Invalid(String),
+    /// Calling `rules` (contract 1.4.0) failed.
+    #[error("calling `rules` failed")]
+    CallRules(#[source] Cause),
+    /// The rules it declares are not sound: which, and why.
+    #[error("its rule catalogue is refused: {0}")]
+    Rules(String),
 }
 
 /// How a plugin refused the settings it was given.
@@ -332,7 +338,7 @@ mod tests {
             plugin: "p.wasm".to_owned(),
             source: ContractError::OtherVersion {
                 found: "2.0.0".to_owned(),
-                expected: "1.0.0 to 1.3.0",
+                expected: "1.0.0 to 1.4.0",
             },
         };
         assert_eq!(
@@ -345,7 +351,7 @@ mod tests {
         ));
         assert_eq!(
             format!("{}; {}", chain(&e), e.help().unwrap_or_default()),
-            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.3.0; rebuild it with a matching exportctl-sdk"
+            "plugin `p.wasm` does not implement the policy contract: it is built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.4.0; rebuild it with a matching exportctl-sdk"
         );
         let e = LoadError::ReadPlugin {
             plugin: "nope".to_owned(),

@@ -8,6 +8,7 @@
 //! outside the enum, strings that are not UTF-8, pointers outside the plugin's
 //! memory); both fail the policy (`sandbox.rs`). Here: at most [`MAX_FINDINGS`]
 //! findings; rule ids kebab-case, at most 64 bytes and not `policy-error`;
+//! for a plugin that declares its rules (contract 1.4), one of them;
 //! messages and legal bases non-blank and bounded; every line number a line of the
 //! shipment and every party path a party of it. Repeated line numbers and party
 //! paths within a finding are merged, so a verdict is never larger than the
@@ -17,6 +18,7 @@
 use crate::bindings::exportctl::policy::types::{
     Finding as RawFinding, FindingSubject as RawSubject, KeyedFinding, Outcome as RawOutcome,
 };
+use crate::plugin::RuleCatalogue;
 use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::{
     Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
@@ -29,10 +31,17 @@ pub(crate) const MAX_FINDINGS: usize = 10_000;
 /// Longest list name, edition, entry key or fingerprint a subject may carry.
 const MAX_SUBJECT_FIELD_BYTES: usize = 4096;
 
-/// Converts and checks raw findings; the error says which finding broke which rule.
-pub(crate) fn check(shipment: &Shipment, raw: Vec<RawFinding>) -> Result<Vec<Finding>, String> {
+/// Converts and checks raw findings; the error says which finding broke which
+/// rule. `declared`: the plugin's rule catalogue (contract 1.4), if it has one;
+/// a finding of a rule not in it fails the policy.
+pub(crate) fn check(
+    shipment: &Shipment,
+    declared: Option<&RuleCatalogue>,
+    raw: Vec<RawFinding>,
+) -> Result<Vec<Finding>, String> {
     check_keyed(
         shipment,
+        declared,
         raw.into_iter()
             .map(|finding| KeyedFinding {
                 finding,
@@ -45,6 +54,7 @@ pub(crate) fn check(shipment: &Shipment, raw: Vec<RawFinding>) -> Result<Vec<Fin
 /// Converts and checks raw findings with their subjects (contract 1.2).
 pub(crate) fn check_keyed(
     shipment: &Shipment,
+    declared: Option<&RuleCatalogue>,
     raw: Vec<KeyedFinding>,
 ) -> Result<Vec<Finding>, String> {
     if raw.len() > MAX_FINDINGS {
@@ -61,13 +71,15 @@ pub(crate) fn check_keyed(
     raw.into_iter()
         .enumerate()
         .map(|(i, f)| {
-            check_one(shipment, &known_lines, f).map_err(|reason| format!("finding {i}: {reason}"))
+            check_one(shipment, declared, &known_lines, f)
+                .map_err(|reason| format!("finding {i}: {reason}"))
         })
         .collect()
 }
 
 fn check_one(
     shipment: &Shipment,
+    declared: Option<&RuleCatalogue>,
     known_lines: &[u32],
     keyed: KeyedFinding,
 ) -> Result<Finding, String> {
@@ -83,6 +95,12 @@ fn check_one(
     }
     if f.rule == crate::verdict::POLICY_ERROR_RULE {
         return Err("rule id `policy-error` is reserved for the host".to_owned());
+    }
+    if declared.is_some_and(|c| !c.declares(&f.rule)) {
+        return Err(format!(
+            "rule `{}` is not one the plugin declares (its `rules`)",
+            f.rule
+        ));
     }
     if f.message.trim().is_empty() || f.message.len() > MAX_MESSAGE_BYTES {
         return Err(format!(
@@ -216,7 +234,7 @@ mod tests {
     }
 
     fn rejects(f: RawFinding, expected: &str) {
-        let err = check(&shipment(), vec![f]).unwrap_err();
+        let err = check(&shipment(), None, vec![f]).unwrap_err();
         assert!(err.contains(expected), "{err}");
     }
 
@@ -224,6 +242,7 @@ mod tests {
     fn accepts_a_valid_finding_and_dedupes_lines_and_parties() {
         let found = check(
             &shipment(),
+            None,
             vec![RawFinding {
                 parties: vec![
                     "other_parties[0]".into(),
@@ -237,6 +256,28 @@ mod tests {
         assert_eq!(found[0].lines, vec![7]);
         assert_eq!(found[0].parties, ["other_parties[0]", "consignee"]);
         assert_eq!(found[0].outcome, Outcome::Review);
+    }
+
+    #[test]
+    fn a_plugin_that_declares_its_rules_may_name_only_those() {
+        use crate::bindings::exportctl::policy::types::RuleDescription;
+        let declared = |id: &str| {
+            RuleCatalogue::from_raw(vec![RuleDescription {
+                id: id.to_owned(),
+                legal_basis: "Law 1".to_owned(),
+                description: "what it catches".to_owned(),
+            }])
+            .unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let rule = raw().rule;
+        assert!(check(&shipment(), Some(&declared(&rule)), vec![raw()]).is_ok());
+        let err = check(&shipment(), Some(&declared("another-rule")), vec![raw()]).unwrap_err();
+        assert_eq!(
+            err,
+            format!("finding 0: rule `{rule}` is not one the plugin declares (its `rules`)")
+        );
+        // A plugin without a catalogue (built before contract 1.4) may name any.
+        assert!(check(&shipment(), None, vec![raw()]).is_ok());
     }
 
     #[test]
@@ -312,6 +353,7 @@ mod tests {
     fn keyed(subject: RawSubject) -> Result<Vec<Finding>, String> {
         check_keyed(
             &shipment(),
+            None,
             vec![KeyedFinding {
                 finding: raw(),
                 subject: Some(subject),
@@ -327,7 +369,10 @@ mod tests {
             (&*s.party, &*s.list, &*s.edition, &*s.entry, &*s.fingerprint),
             ("consignee", "Test list", "edition 1", "T:1", "00ff")
         );
-        assert_eq!(check(&shipment(), vec![raw()]).unwrap()[0].subject, None);
+        assert_eq!(
+            check(&shipment(), None, vec![raw()]).unwrap()[0].subject,
+            None
+        );
     }
 
     #[test]
@@ -363,7 +408,7 @@ mod tests {
 
     #[test]
     fn rejects_too_many_findings() {
-        let err = check(&shipment(), vec![raw(); MAX_FINDINGS + 1]).unwrap_err();
+        let err = check(&shipment(), None, vec![raw(); MAX_FINDINGS + 1]).unwrap_err();
         assert!(err.contains("more than the 10000 allowed"), "{err}");
     }
 }

@@ -271,6 +271,16 @@ fn check(
             if !Rule::is_valid_id(&m.rule) {
                 return Err(format!("match {n}: rule id `{}` is not kebab-case", m.rule));
             }
+            if policy
+                .plugin
+                .catalogue()
+                .is_some_and(|c| !c.declares(&m.rule))
+            {
+                return Err(format!(
+                    "match {n}: rule `{}` is not one the plugin declares (its `rules`)",
+                    m.rule
+                ));
+            }
             if !(0.0..=1.0).contains(&m.score) {
                 return Err(format!("match {n}: score {} is outside 0 to 1", m.score));
             }

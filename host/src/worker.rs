@@ -268,7 +268,7 @@ impl Worker {
                 match subjects.call_evaluate_with_subjects(&mut sandbox.store, wire) {
                     Err(e) => Err(sandbox::classify(&e, &sandbox.store, policy.limits)),
                     Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
-                    Ok(Ok(raw)) => output::check_keyed(shipment, raw)
+                    Ok(Ok(raw)) => output::check_keyed(shipment, policy.plugin.catalogue(), raw)
                         .map_err(|reason| PolicyFailure::BadOutput { reason }),
                 }
             }
@@ -279,7 +279,7 @@ impl Worker {
             {
                 Err(e) => Err(sandbox::classify(&e, &sandbox.store, policy.limits)),
                 Ok(Err(message)) => Err(PolicyFailure::PluginError { message }),
-                Ok(Ok(raw)) => output::check(shipment, raw)
+                Ok(Ok(raw)) => output::check(shipment, policy.plugin.catalogue(), raw)
                     .map_err(|reason| PolicyFailure::BadOutput { reason }),
             },
         };

@@ -17,16 +17,20 @@ macro_rules! export_policy {
         const _: () = {
             struct __ExportctlGuest;
             $crate::__evaluator_guest!(__ExportctlGuest, $policy, $crate::bindings::exports::exportctl::policy::evaluator);
-            // The evaluator, its keyed form (1.2) and the wire format it reads
-            // (1.3): an ordinary policy offers no party screener.
-            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_3_0_cabi!(
+            // The evaluator, its keyed form (1.2), the wire format it reads
+            // (1.3) and its rules (1.4): an ordinary policy offers no party
+            // screener.
+            $crate::bindings::exports::exportctl::policy::evaluator::__export_exportctl_policy_evaluator_1_4_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::evaluator
             );
-            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_3_0_cabi!(
+            $crate::bindings::exports::exportctl::policy::subject_evaluator::__export_exportctl_policy_subject_evaluator_1_4_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::subject_evaluator
             );
-            $crate::bindings::exports::exportctl::policy::shipment_reader::__export_exportctl_policy_shipment_reader_1_3_0_cabi!(
+            $crate::bindings::exports::exportctl::policy::shipment_reader::__export_exportctl_policy_shipment_reader_1_4_0_cabi!(
                 __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::shipment_reader
+            );
+            $crate::bindings::exports::exportctl::policy::rule_catalogue::__export_exportctl_policy_rule_catalogue_1_4_0_cabi!(
+                __ExportctlGuest with_types_in $crate::bindings::exports::exportctl::policy::rule_catalogue
             );
         };
     };
@@ -69,7 +73,7 @@ macro_rules! export_screening_policy {
 
 /// The evaluator half of both export macros: the policy kept per instance,
 /// configured on first use, and `metadata`, `configure`, `evaluate`,
-/// `evaluate-with-subjects` (1.2) and `wire-format` (1.3).
+/// `evaluate-with-subjects` (1.2), `wire-format` (1.3) and `rules` (1.4).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __evaluator_guest {
@@ -134,6 +138,12 @@ macro_rules! __evaluator_guest {
                 u32::from($crate::wire::WIRE_FORMAT)
             }
         }
+
+        impl $crate::bindings::exports::exportctl::policy::rule_catalogue::Guest for $guest {
+            fn rules() -> ::std::vec::Vec<$crate::bindings::exportctl::policy::types::RuleDescription> {
+                $crate::__private::rules::<$policy>()
+            }
+        }
     };
 }
 
@@ -154,6 +164,22 @@ pub fn metadata<P: crate::Policy>() -> crate::bindings::exportctl::policy::types
         sources: m.sources.iter().map(|s| (*s).into()).collect(),
         limitations: m.limitations.iter().map(|s| (*s).into()).collect(),
     }
+}
+
+/// The policy's declared rules (contract 1.4's `rules`).
+#[cfg(target_arch = "wasm32")]
+pub fn rules<P: crate::Policy>() -> Vec<crate::bindings::exportctl::policy::types::RuleDescription>
+{
+    P::RULES
+        .iter()
+        .map(
+            |rule| crate::bindings::exportctl::policy::types::RuleDescription {
+                id: rule.id.into(),
+                legal_basis: rule.legal_basis.into(),
+                description: rule.description.into(),
+            },
+        )
+        .collect()
 }
 
 /// Decodes the shipment, runs the policy and converts its findings (contract

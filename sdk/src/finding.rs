@@ -59,19 +59,24 @@ fn bounded(mut text: String, max: usize) -> String {
     text
 }
 
-/// A rule of a policy: a stable id and the legal basis it implements.
+/// A rule of a policy: a stable id, the legal basis it implements and one line
+/// saying what it catches.
 ///
-/// Declare each rule once, next to the function that implements it, and make its
+/// Declare each rule once, next to the function that implements it, list it in
+/// [`Policy::RULES`](crate::Policy::RULES) (the plugin declares it to the host,
+/// which lists it and refuses findings of undeclared rules), and make its
 /// findings from it, so every finding cites its law:
 ///
 /// ```
 /// use exportctl_sdk::{Outcome, Rule};
 /// /// Reg. (EU) 833/2014 Art. 2(1): dual-use goods to Russia.
-/// const ART_2_DUAL_USE: Rule = Rule::new("eu-art2-dual-use", "Reg. (EU) 833/2014 Art. 2(1)");
+/// const ART_2_DUAL_USE: Rule = Rule::new("eu-art2-dual-use", "Reg. (EU) 833/2014 Art. 2(1)")
+///     .describe("dual-use goods (Annex I of Reg. (EU) 2021/821) to Russia");
 ///
 /// let f = ART_2_DUAL_USE.deny("dual-use goods to Russia").line(1);
 /// assert_eq!(f.outcome, Outcome::Deny);
 /// assert_eq!(f.legal_basis, "Reg. (EU) 833/2014 Art. 2(1)");
+/// assert!(ART_2_DUAL_USE.problem().is_none());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
@@ -79,13 +84,66 @@ pub struct Rule {
     pub id: &'static str,
     /// The legal basis: regulation, article, annex, list version and date.
     pub legal_basis: &'static str,
+    /// One line saying what the rule catches (set with [`Rule::describe`]),
+    /// shown where the host lists the policy's rules.
+    pub description: &'static str,
 }
+
+/// Longest rule description the host accepts, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 512;
 
 impl Rule {
     /// Declares a rule. `id` must be kebab-case (checked by [`Rule::is_valid_id`]
-    /// in the policy's tests and by the host at run time).
+    /// in the policy's tests and by the host at run time). Give it its one-line
+    /// description with [`Rule::describe`].
     pub const fn new(id: &'static str, legal_basis: &'static str) -> Rule {
-        Rule { id, legal_basis }
+        Rule {
+            id,
+            legal_basis,
+            description: "",
+        }
+    }
+
+    /// The rule with its one-line description: what it catches, in the words of
+    /// the provision (e.g. "military goods to Russia while Kazakhstan's
+    /// suspension is in force").
+    pub const fn describe(self, description: &'static str) -> Rule {
+        Rule {
+            description,
+            ..self
+        }
+    }
+
+    /// What is wrong with the rule's declaration, as the host would refuse it
+    /// at load: an id that is not kebab-case, a blank or overlong legal basis, a
+    /// description that is blank, longer than [`MAX_DESCRIPTION_BYTES`] or more
+    /// than one line. `None` when it is sound.
+    pub fn problem(&self) -> Option<String> {
+        if !Rule::is_valid_id(self.id) {
+            return Some(format!(
+                "rule id `{}` is not kebab-case (1–64 lower-case letters, digits and single hyphens)",
+                self.id
+            ));
+        }
+        if self.legal_basis.trim().is_empty() || self.legal_basis.len() > MAX_LEGAL_BASIS_BYTES {
+            return Some(format!(
+                "rule `{}`: the legal basis must be 1–{MAX_LEGAL_BASIS_BYTES} bytes of text",
+                self.id
+            ));
+        }
+        if self.description.trim().is_empty() {
+            return Some(format!(
+                "rule `{}` has no description: declare it with `.describe(\"what it catches\")`",
+                self.id
+            ));
+        }
+        if self.description.len() > MAX_DESCRIPTION_BYTES || self.description.contains('\n') {
+            return Some(format!(
+                "rule `{}`: the description must be one line of at most {MAX_DESCRIPTION_BYTES} bytes",
+                self.id
+            ));
+        }
+        None
     }
 
     /// A finding of this rule with the given outcome and message.

@@ -125,10 +125,14 @@ mod export;
 pub use control_code::{AnnexViiCode, ControlCode, ListedCode, MilitaryCode, ProductGroup, Regime};
 pub use country::{Country, CountrySet, country_sets};
 pub use date::{Date, Period};
-pub use finding::{Finding, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule};
+pub use finding::{
+    Finding, MAX_DESCRIPTION_BYTES, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
+};
 pub use hs::{HsCode, HsList};
 pub use log::{Level, log};
-pub use policy::{CONTRACT_VERSION, Metadata, NoSettings, Policy, configure};
+pub use policy::{
+    CONTRACT_VERSION, MAX_RULES, Metadata, NoSettings, Policy, configure, rules_problem,
+};
 pub use region::{NamedRegion, RegionSet, region_sets};
 pub use rust_decimal::Decimal;
 pub use screening::{ListMatch, ScreensParties};
@@ -145,7 +149,7 @@ pub use wire::{PartyWire, WireError};
 pub mod __private {
     #[cfg(target_arch = "wasm32")]
     pub use crate::export::{
-        evaluate, evaluate_with_subjects, install_panic_hook, metadata, screen_party,
+        evaluate, evaluate_with_subjects, install_panic_hook, metadata, rules, screen_party,
     };
     #[cfg(target_arch = "wasm32")]
     pub use wit_bindgen;

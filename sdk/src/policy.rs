@@ -1,11 +1,11 @@
 //! The [`Policy`] trait a policy author implements, and the metadata a policy
 //! carries about itself.
 
-use crate::{Date, Finding, Shipment};
+use crate::{Date, Finding, Rule, Shipment};
 use serde::de::DeserializeOwned;
 
 /// Version of the host↔plugin contract (`sdk/wit/policy.wit`) this SDK builds.
-pub const CONTRACT_VERSION: &str = "1.3.0";
+pub const CONTRACT_VERSION: &str = "1.4.0";
 
 /// An export-control rule set.
 ///
@@ -20,10 +20,12 @@ pub const CONTRACT_VERSION: &str = "1.3.0";
 /// /// Denies anything bound for North Korea.
 /// struct NoNorthKorea;
 ///
-/// const EMBARGO: Rule = Rule::new("kp-embargo", "UNSC Res. 1718 (2006)");
+/// const EMBARGO: Rule = Rule::new("kp-embargo", "UNSC Res. 1718 (2006)")
+///     .describe("any goods to North Korea");
 ///
 /// impl Policy for NoNorthKorea {
 ///     type Settings = NoSettings;
+///     const RULES: &'static [Rule] = &[EMBARGO];
 ///
 ///     fn metadata() -> Metadata {
 ///         Metadata {
@@ -59,6 +61,14 @@ pub trait Policy: Sized + 'static {
     /// entry (as JSON). Use [`NoSettings`] for a policy without settings; prefer
     /// `#[serde(deny_unknown_fields, default)]` so typos are reported.
     type Settings: DeserializeOwned + Default;
+
+    /// Every rule the policy's findings (and party matches) may name, each
+    /// once: the plugin declares them to the host (contract 1.4), which lists
+    /// them (`exportctl policies`, `policy inspect`, coverage in `exportctl
+    /// test`) and fails the policy closed on a finding of a rule not listed
+    /// here. Each needs a [`Rule::describe`] line; [`rules_problem`] says what
+    /// the host would refuse, and the SDK's case tests check it.
+    const RULES: &'static [Rule];
 
     /// What the policy says about itself (embedded in the plugin).
     fn metadata() -> Metadata;
@@ -102,6 +112,40 @@ pub struct Metadata {
 #[serde(deny_unknown_fields)]
 pub struct NoSettings {}
 
+/// What is wrong with a policy's rule list, as the host would refuse it at
+/// load: a rule with a problem ([`Rule::problem`]), the same id twice, or more
+/// than [`MAX_RULES`] rules. `None` when the list is sound.
+///
+/// ```
+/// use exportctl_sdk::{Rule, rules_problem};
+/// const A: Rule = Rule::new("a-rule", "Law 1 Art. 1").describe("what A catches");
+/// const B: Rule = Rule::new("b-rule", "Law 1 Art. 2");
+/// assert!(rules_problem(&[A]).is_none());
+/// assert!(rules_problem(&[A, A]).unwrap().contains("twice"));
+/// assert!(rules_problem(&[A, B]).unwrap().contains("no description"));
+/// ```
+pub fn rules_problem(rules: &[Rule]) -> Option<String> {
+    if rules.len() > MAX_RULES {
+        return Some(format!(
+            "{} rules declared, more than the {MAX_RULES} allowed",
+            rules.len()
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for rule in rules {
+        if let Some(problem) = rule.problem() {
+            return Some(problem);
+        }
+        if !seen.insert(rule.id) {
+            return Some(format!("rule `{}` is declared twice", rule.id));
+        }
+    }
+    None
+}
+
+/// Most rules one policy may declare.
+pub const MAX_RULES: usize = 1024;
+
 /// Parses settings JSON and builds the policy: what `configure` does inside the
 /// plugin, and what a policy's tests call to check settings validation.
 pub fn configure<P: Policy>(settings_json: &str) -> Result<P, String> {
@@ -117,6 +161,7 @@ mod tests {
     struct Example;
     impl Policy for Example {
         type Settings = NoSettings;
+        const RULES: &'static [Rule] = &[];
         fn metadata() -> Metadata {
             unimplemented!("not needed by these tests")
         }

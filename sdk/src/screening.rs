@@ -40,12 +40,14 @@ pub struct ListMatch {
 /// # struct Watchlist;
 /// # impl Policy for Watchlist {
 /// #     type Settings = NoSettings;
+/// #     const RULES: &'static [Rule] = &[WATCHLIST];
 /// #     fn metadata() -> Metadata { unimplemented!() }
 /// #     fn new(_: NoSettings) -> Result<Self, String> { Ok(Watchlist) }
 /// #     fn evaluate(&self, _: &Shipment) -> Vec<Finding> { Vec::new() }
 /// # }
 ///
-/// const WATCHLIST: Rule = Rule::new("company-watchlist", "Company watchlist, edition 2026-11");
+/// const WATCHLIST: Rule = Rule::new("company-watchlist", "Company watchlist, edition 2026-11")
+///     .describe("a party on the company watchlist");
 ///
 /// impl ScreensParties for Watchlist {
 ///     fn screen_party(&self, party: &Party<'_>, _date: Date) -> Vec<ListMatch> {

@@ -229,7 +229,7 @@ fn policies_lists_metadata_and_sha256() {
     assert_eq!(listed.len(), exportctl::bundled_plugins().count());
     for p in &listed {
         assert!(p["sha256"].as_str().is_some_and(|s| s.len() == 64));
-        assert_eq!(p["contract_version"], "1.3.0");
+        assert_eq!(p["contract_version"], exportctl_sdk::CONTRACT_VERSION);
         assert!(p["legal_basis"].as_str().is_some_and(|s| !s.is_empty()));
         assert!(
             p["limitations"].as_array().is_some_and(|l| !l.is_empty()),

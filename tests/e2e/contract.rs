@@ -155,18 +155,26 @@ fn only_plugins_that_implement_it_export_the_party_screener() {
             .iter()
             .map(|e| e.as_str().unwrap())
             .collect();
-        assert!(exports.contains(&"exportctl:policy/evaluator@1.3.0"), "{p}");
+        assert!(exports.contains(&"exportctl:policy/evaluator@1.4.0"), "{p}");
         assert!(
-            exports.contains(&"exportctl:policy/subject-evaluator@1.3.0"),
+            exports.contains(&"exportctl:policy/subject-evaluator@1.4.0"),
             "every plugin built with the SDK keys its findings: {p}"
         );
         assert!(
-            exports.contains(&"exportctl:policy/shipment-reader@1.3.0"),
+            exports.contains(&"exportctl:policy/shipment-reader@1.4.0"),
             "every plugin built with the SDK says which wire format it reads: {p}"
         );
-        assert_eq!(p["contract_version"], "1.3.0", "{p}");
+        assert!(
+            exports.contains(&"exportctl:policy/rule-catalogue@1.4.0"),
+            "every plugin built with the SDK declares its rules: {p}"
+        );
+        assert_eq!(
+            p["contract_version"],
+            exportctl_sdk::CONTRACT_VERSION,
+            "{p}"
+        );
         assert_eq!(p["wire_format"], 2, "{p}");
-        let screens = exports.contains(&"exportctl:policy/party-screener@1.3.0");
+        let screens = exports.contains(&"exportctl:policy/party-screener@1.4.0");
         assert_eq!(p["screens_parties"], screens, "{p}");
         if screens {
             screeners.push(p["id"].as_str().unwrap());

@@ -467,12 +467,15 @@ fn inspect_shows_metadata_hash_interface_and_signature_status() {
     for expected in [
         "policy:    kz-export-control 1.0.0",
         "sha256:    ",
-        "contract:  1.3.0",
+        "contract:  1.4.0",
         "wire:      shipment wire format 2",
-        "imports:   exportctl:policy/host@1.3.0",
-        "exportctl:policy/shipment-reader@1.3.0",
-        "exportctl:policy/subject-evaluator@1.3.0",
-        "exportctl:policy/evaluator@1.3.0",
+        "imports:   exportctl:policy/host@1.4.0",
+        "exportctl:policy/rule-catalogue@1.4.0",
+        "exportctl:policy/shipment-reader@1.4.0",
+        "exportctl:policy/subject-evaluator@1.4.0",
+        "exportctl:policy/evaluator@1.4.0",
+        "rules:     6 declared",
+        "  kz-military-export-suspension — military goods exported from Kazakhstan while the 2022 suspension lasts",
         "signature: none",
     ] {
         assert!(run.stdout.contains(expected), "{expected}: {}", run.stdout);

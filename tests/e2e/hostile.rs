@@ -565,7 +565,7 @@ fn a_plugin_built_for_another_contract_version_is_refused_at_load() {
     let err = refused(&hostile("contract-v2"));
     assert!(
         err.contains(
-            "built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.3.0"
+            "built for policy contract version 2.0.0, but this host implements 1.0.0 to 1.4.0"
         ),
         "{err}"
     );

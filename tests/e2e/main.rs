@@ -49,6 +49,9 @@
 //!   tests, `policy build --sign` makes it a signed component a trusting set runs; bad
 //!   names and occupied directories are refused;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata;
+//! - `rule_catalogue` — the rules each plugin declares (contract 1.4.0): listed by
+//!   `policies`, `policy inspect` and `test --coverage`; an undeclared rule's finding fails
+//!   closed; an unsound catalogue is refused; a 1.0.0 plugin declares none and still judges;
 //! - `test_command` — `exportctl test`: cases in the sandbox, diffs, JUnit XML, coverage;
 //! - `tutorial` — the authoring tutorial's shown output is what its commands print.
 
@@ -91,6 +94,7 @@ mod postgres_server;
 mod readmes;
 mod replay;
 mod rescreen;
+mod rule_catalogue;
 mod sandbox;
 mod serve;
 mod serve_auth;

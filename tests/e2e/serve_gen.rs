@@ -102,6 +102,15 @@ fn serve_reloads_refuses_a_bad_set_rolls_back_and_reloads_on_sighup() {
         assert_eq!(p["mode"], "enforce", "{p}");
         assert_eq!(p["instance"], "reused", "the default set's own: {p}");
         assert!(p["version"].as_str().unwrap().contains('.'), "{p}");
+        // The rules each declares (contract 1.4.0), with basis and description.
+        let rules = p["rules"].as_array().unwrap_or_else(|| panic!("{p}"));
+        assert!(!rules.is_empty(), "{p}");
+        assert!(
+            rules.iter().all(|r| r["id"].is_string()
+                && r["legal_basis"].is_string()
+                && r["description"].is_string()),
+            "{p}"
+        );
     }
     // The list editions the policies declare (e.g. the CHPL file's date), aged today.
     let editions = body["editions"].as_array().unwrap();

@@ -212,6 +212,8 @@ pub fn hostile(name: &str) -> PathBuf {
             "hostile-screener",
             "hostile-counter",
             "hostile-counter-twin",
+            "hostile-undeclared-rule",
+            "hostile-bad-catalogue",
         ]
         .iter()
         .fold(

@@ -22,7 +22,7 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                     "valid_from": m.valid_from.to_string(), "valid_to": m.valid_to.map(|d| d.to_string()),
                     "contract_version": m.contract_version, "wire_format": p.plugin.wire_format(),
                     "screens_parties": p.plugin.screens_parties(),
-                    "exports": p.plugin.exports(), "sources": m.sources, "limitations": m.limitations,
+                    "exports": p.plugin.exports(), "rules": p.plugin.rules(), "sources": m.sources, "limitations": m.limitations,
                     "plugin": p.plugin.name(), "sha256": p.plugin.sha256(), "mode": p.mode, "instance": p.instance.as_str(), "signed_by": p.signer.to_string(),
                     "limits": { "fuel": p.limits.fuel, "memory_mib": p.limits.memory_bytes >> 20 },
                     "settings": serde_json::from_str::<serde_json::Value>(p.settings_json).unwrap_or_default(),
@@ -46,6 +46,14 @@ pub(super) fn run(args: &PoliciesArgs) -> ExitStatus {
                 let settings = if p.settings_json == "{}" { "none (the policy's defaults)" } else { p.settings_json };
                 writeln!(out, "  settings:     {settings}")?;
                 writeln!(out, "  legal basis:  {}", m.legal_basis)?;
+                match p.plugin.rules() {
+                    Some(rules) => {
+                        for r in rules {
+                            writeln!(out, "  rule:         {} — {}", r.id, r.description)?;
+                        }
+                    }
+                    None => writeln!(out, "  rules:        not declared (built for contract {}, before 1.4.0)", m.contract_version)?,
+                }
                 for s in &m.sources {
                     writeln!(out, "  source:       {s}")?;
                 }

@@ -216,6 +216,19 @@ fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
             println!("wire:      shipment wire format {}", loaded.wire_format());
             println!("imports:   {}", list(loaded.imports()));
             println!("exports:   {}", list(loaded.exports()));
+            match loaded.rules() {
+                Some(rules) => {
+                    println!("rules:     {} declared", rules.len());
+                    for r in rules {
+                        println!("  {} — {}", r.id, r.description);
+                        println!("    {}", r.legal_basis);
+                    }
+                }
+                None => println!(
+                    "rules:     not declared (built for contract {}, before 1.4.0)",
+                    m.contract_version
+                ),
+            }
             for s in &m.sources {
                 println!("source:    {s}");
             }

@@ -47,6 +47,8 @@ fn run_cases(args: &TestArgs) -> Result<ExitStatus, String> {
     }
     let mut results = Vec::new();
     let mut coverage = Coverage::default();
+    // The policies some case was for: coverage is reported for these only.
+    let mut tested = BTreeSet::new();
     for (dir, cases) in files {
         let cases = load_cases(&dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -59,6 +61,7 @@ fn run_cases(args: &TestArgs) -> Result<ExitStatus, String> {
             let outcome = policies
                 .policy_for(group.as_deref(), args.plugin.is_some())
                 .and_then(|(id, entry)| {
+                    tested.insert(id.clone());
                     let found = judge(&mut policies, entry, &case)?;
                     check(&case, &found)?;
                     // Only a passing case shows that a rule works.
@@ -80,7 +83,9 @@ fn run_cases(args: &TestArgs) -> Result<ExitStatus, String> {
         }
     }
     for (id, rules) in policies.declared() {
-        coverage.declare(&id, rules);
+        if tested.contains(&id) {
+            coverage.declare(&id, rules);
+        }
     }
     let failed = results.iter().filter(|r| r.failure.is_some()).count();
     println!(

@@ -175,10 +175,12 @@ impl PolicyCoverage {
     }
 }
 
-/// The rule ids `plugin` declares.
+/// The rule ids `plugin` declares (contract 1.4.0; none before it).
 pub(super) fn declared_rules(plugin: &Plugin) -> Vec<String> {
-    let _ = plugin;
-    Vec::new()
+    plugin
+        .rules()
+        .map(|rules| rules.iter().map(|r| r.id.clone()).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

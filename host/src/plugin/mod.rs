@@ -3,11 +3,16 @@
 //! arrives: that it is a component, that it imports nothing but the contract's
 //! log, that it exports this contract version, and that its metadata is sound.
 
+mod catalogue;
 mod metadata;
 
+pub use catalogue::DeclaredRule;
 pub use metadata::PluginMetadata;
 
+pub(crate) use catalogue::RuleCatalogue;
+
 use crate::bindings::optional::exports::exportctl::policy::party_screener::GuestIndices;
+use crate::bindings::optional::exports::exportctl::policy::rule_catalogue::GuestIndices as CatalogueIndices;
 use crate::bindings::optional::exports::exportctl::policy::shipment_reader::GuestIndices as ReaderIndices;
 use crate::bindings::optional::exports::exportctl::policy::subject_evaluator::GuestIndices as SubjectIndices;
 use crate::bindings::{PolicyIndices, PolicyPre};
@@ -20,28 +25,32 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
 /// The contract versions this host loads, oldest first: a minor version only
-/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 to 1.3.0 added.
-pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "1.2.0", "1.3.0"];
+/// adds, so a plugin built for 1.0.0 lacks only what 1.1.0 to 1.4.0 added.
+pub const CONTRACT_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0"];
 
 /// [`CONTRACT_VERSIONS`] as error messages name them.
-const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.3.0";
+const CONTRACT_VERSIONS_TEXT: &str = "1.0.0 to 1.4.0";
 
 /// The interface every plugin must export, with the contract version this host
 /// builds (a plugin may export it at any of [`CONTRACT_VERSIONS`]).
-pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.3.0";
+pub const EVALUATOR_EXPORT: &str = "exportctl:policy/evaluator@1.4.0";
 
 /// The optional party screener (contract 1.1.0): a plugin that exports it (at
 /// 1.1.0 or later) can screen a business partner without a shipment.
-pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.3.0";
+pub const PARTY_SCREENER_EXPORT: &str = "exportctl:policy/party-screener@1.4.0";
 
 /// The optional keyed evaluator (contract 1.2.0): a plugin that exports it is
 /// asked `evaluate-with-subjects` instead of `evaluate`, and its findings carry
 /// their subjects.
-pub const SUBJECT_EVALUATOR_EXPORT: &str = "exportctl:policy/subject-evaluator@1.3.0";
+pub const SUBJECT_EVALUATOR_EXPORT: &str = "exportctl:policy/subject-evaluator@1.4.0";
 
 /// The optional shipment reader (contract 1.3.0): the wire format a plugin
 /// reads. A plugin without it reads format 1.
-pub const SHIPMENT_READER_EXPORT: &str = "exportctl:policy/shipment-reader@1.3.0";
+pub const SHIPMENT_READER_EXPORT: &str = "exportctl:policy/shipment-reader@1.4.0";
+
+/// The optional rule catalogue (contract 1.4.0): the rules a plugin declares.
+/// A plugin that exports it may not name an undeclared rule in a finding.
+pub const RULE_CATALOGUE_EXPORT: &str = "exportctl:policy/rule-catalogue@1.4.0";
 
 /// The shipment wire formats this host writes, as error messages name them.
 const WIRE_FORMATS_TEXT: &str = "1 and 2";
@@ -58,6 +67,8 @@ const ALLOWED_IMPORTS: &[&str] = &[
     "exportctl:policy/types@1.2.0",
     "exportctl:policy/host@1.3.0",
     "exportctl:policy/types@1.3.0",
+    "exportctl:policy/host@1.4.0",
+    "exportctl:policy/types@1.4.0",
 ];
 
 /// A compiled, checked plugin, ready to be instantiated.
@@ -77,6 +88,8 @@ pub struct Plugin {
     subjects: Option<SubjectIndices>,
     /// The shipment encoding it reads.
     wire_format: WireFormat,
+    /// The rules it declares, if it exports the catalogue (1.4.0).
+    rules: Option<RuleCatalogue>,
     metadata: PluginMetadata,
 }
 
@@ -157,6 +170,24 @@ impl Plugin {
                 })?
             }
         };
+        let rules = match exports_interface(&exports, RULE_CATALOGUE_EXPORT) {
+            false => None,
+            true => {
+                let raw = CatalogueIndices::new(pre.instance_pre())
+                    .and_then(|catalogue| catalogue.load(&mut store, &instance))
+                    .and_then(|catalogue| catalogue.call_rules(&mut store))
+                    .map_err(|e| LoadError::Metadata {
+                        plugin: name.to_owned(),
+                        source: MetadataError::CallRules(e.into()),
+                    })?;
+                let catalogue =
+                    RuleCatalogue::from_raw(raw).map_err(|reason| LoadError::Metadata {
+                        plugin: name.to_owned(),
+                        source: MetadataError::Rules(reason),
+                    })?;
+                Some(catalogue)
+            }
+        };
         let metadata = PluginMetadata::from_raw(raw).map_err(|reason| LoadError::Metadata {
             plugin: name.to_owned(),
             source: MetadataError::Invalid(reason),
@@ -172,6 +203,7 @@ impl Plugin {
             screener,
             subjects,
             wire_format,
+            rules,
             metadata,
         })
     }
@@ -241,6 +273,18 @@ impl Plugin {
     /// 1.3.0 and later with the SDK, 1 for older ones.
     pub fn wire_format(&self) -> u32 {
         self.wire_format.number()
+    }
+
+    /// The rules the plugin declares (contract 1.4.0), in its order; `None` for a
+    /// plugin built before 1.4.0, which declares none and whose findings' rule
+    /// ids are not held to a list.
+    pub fn rules(&self) -> Option<&[DeclaredRule]> {
+        self.rules.as_ref().map(RuleCatalogue::rules)
+    }
+
+    /// The catalogue a finding's rule id is held to, if the plugin declares one.
+    pub(crate) fn catalogue(&self) -> Option<&RuleCatalogue> {
+        self.rules.as_ref()
     }
 
     pub(crate) fn wire(&self) -> WireFormat {

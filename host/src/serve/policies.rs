@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 /// The active policy set.
 ///
-/// Its policies (id, version, plugin sha256, signer, mode, instance mode), digest, generation,
+/// Its policies (id, version, plugin sha256, signer, mode, instance mode, the
+/// rules each declares: `null` for a plugin built before contract 1.4.0), digest, generation,
 /// when it was loaded, the previous generation, and each policy's list
 /// editions with their age.
 #[utoipa::path(
@@ -47,6 +48,7 @@ pub async fn policies(State(state): State<Arc<AppState>>) -> Json<Value> {
                 "instance": p.instance.as_str(),
                 "valid_from": m.valid_from.to_string(),
                 "valid_to": m.valid_to.map(|d| d.to_string()),
+                "rules": p.plugin.rules(),
             })
         })
         .collect();

@@ -33,7 +33,7 @@ mod testing;
 
 use chpl::ChplLines;
 use exportctl_sdk::chpl::SOURCE;
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Rule, Shipment};
 use regimes::Regimes;
 pub use settings::Settings;
 
@@ -49,6 +49,11 @@ pub struct ChplDiversion {
 
 impl Policy for ChplDiversion {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[
+        russia_belarus::TO_RUSSIA_BELARUS,
+        russia_belarus::TRANSIT_RUSSIA_BELARUS,
+        transshipment::TRANSSHIPMENT_RISK,
+    ];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -20,13 +20,15 @@ pub const TO_RUSSIA_BELARUS: Rule = Rule::new(
     "chpl-russia-belarus",
     "Reg. (EU) 833/2014 Art. 2a and Annex XL (Russia); Reg. (EC) 765/2006 (Belarus); 15 CFR 746.8; FinCEN/BIS \
      FIN-2022-Alert003, FIN-2023-Alert004; CHPL (23 Feb 2024)",
-);
+)
+.describe("Common High Priority items sold, supplied or exported to Russia or Belarus or for use there");
 
 /// CHPL items routed through Russia or Belarus to another country.
 pub const TRANSIT_RUSSIA_BELARUS: Rule = Rule::new(
     "chpl-transit-russia-belarus",
     "Reg. (EU) 833/2014 ban on transit via Russia (Reg. 2023/427, 2023/1214, 2023/2878) and Annex XL; Reg. (EC) 765/2006 (Belarus, Reg. 2024/1865); FIN-2022-Alert003 (route through Russia/Belarus); CHPL (23 Feb 2024)",
-);
+)
+.describe("Common High Priority items routed through Russia or Belarus to another country");
 
 /// The transit via Russia of Annex VII goods exported from the Union is prohibited from
 /// this day (Reg. (EU) 2023/427); Annex XL codes are Annex VII goods.

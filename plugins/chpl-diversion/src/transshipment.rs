@@ -16,7 +16,8 @@ pub const ART_12GB_FROM: Date = Date::ymd(2024, 12, 26);
 pub const TRANSSHIPMENT_RISK: Rule = Rule::new(
     "chpl-transshipment-risk",
     "FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022) transshipment points; FIN-2023-Alert004 (19 May 2023); 15 CFR 732 Supp. 3; Reg. (EU) 833/2014 Art. 12g, 12gb; CHPL (23 Feb 2024)",
-);
+)
+.describe("Common High Priority items to a destination, consignee or end user in a known transshipment point");
 
 /// Flags CHPL lines whose destination, consignee or end user ([`Shipment::end_user`]) is in
 /// a transshipment-risk country. The outcome is `review`, or `deny` when the settings set

@@ -18,7 +18,6 @@ exportctl_sdk::case_tests! {
     cases: "chpl-diversion",
     at_least: 14,
     findings: cites_a_chpl_tier,
-    rules: ["chpl-russia-belarus", "chpl-transit-russia-belarus", "chpl-transshipment-risk"],
     outcomes: [Allow, Review, Deny],
     examples: [
         ("de-microcontrollers-kz-end-user-ru.json", Deny),

@@ -14,7 +14,8 @@ use exportctl_sdk::{Finding, Line, Outcome, Rule, Shipment};
 pub const RESTRICTED_GOODS: Rule = Rule::new(
     "icp-4-2-restricted-goods",
     "ICP §4.2 Restricted goods (internal rule, rev. 2024-01)",
-);
+)
+.describe("goods on the company's restricted list");
 
 /// One finding naming every line whose HS code falls under a `restricted` pattern
 /// (digits only, as [`Config`](crate::Config) holds them), with `outcome`; `None` when

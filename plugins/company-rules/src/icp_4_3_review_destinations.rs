@@ -12,7 +12,8 @@ use exportctl_sdk::{Country, Finding, PartyPath, Rule, Shipment};
 pub const REVIEW_DESTINATION: Rule = Rule::new(
     "icp-4-3-review-destination",
     "ICP §4.3 Destinations under review (internal rule, rev. 2024-01)",
-);
+)
+.describe("a destination or receiving party in a country the company always reviews");
 
 /// A `review` finding when the destination, the consignee or the named end user is in
 /// a `listed` country, naming those parties; `None` otherwise.

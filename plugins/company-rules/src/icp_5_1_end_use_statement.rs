@@ -22,13 +22,15 @@ use exportctl_sdk::{Decimal, Finding, Line, Rule, Shipment};
 pub const END_USE_STATEMENT: Rule = Rule::new(
     "icp-5-1-end-use-statement",
     "ICP §5.1 End-use statement above the value threshold (internal rule, rev. 2024-01)",
-);
+)
+.describe("a shipment above the value threshold without an end-use statement");
 
 /// ICP §5.1, when the shipment's value is in another currency than the threshold's.
 pub const OTHER_CURRENCY: Rule = Rule::new(
     "icp-5-1-other-currency",
     "ICP §5.1 End-use statement above the value threshold (internal rule, rev. 2024-01)",
-);
+)
+.describe("a shipment whose value is in another currency than the end-use statement threshold's");
 
 /// A `review` finding when the shipment has no end-use statement and its value is
 /// above `threshold` ([`END_USE_STATEMENT`]) or cannot be compared with it

@@ -26,7 +26,7 @@ pub mod settings;
 #[cfg(test)]
 mod testing;
 
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Rule, Shipment};
 pub use settings::{Config, Settings, Threshold};
 
 /// The `company-rules` policy, built from validated [`Settings`].
@@ -37,6 +37,12 @@ pub struct CompanyRules {
 
 impl Policy for CompanyRules {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[
+        icp_4_2_restricted_goods::RESTRICTED_GOODS,
+        icp_4_3_review_destinations::REVIEW_DESTINATION,
+        icp_5_1_end_use_statement::END_USE_STATEMENT,
+        icp_5_1_end_use_statement::OTHER_CURRENCY,
+    ];
 
     fn metadata() -> Metadata {
         Metadata {

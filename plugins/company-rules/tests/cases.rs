@@ -24,12 +24,6 @@ exportctl_sdk::case_tests! {
     cases: "company-rules",
     at_least: 15,
     findings: cites_the_icp,
-    rules: [
-        "icp-4-2-restricted-goods",
-        "icp-4-3-review-destination",
-        "icp-5-1-end-use-statement",
-        "icp-5-1-other-currency",
-    ],
     outcomes: [Allow, Review, Deny],
 }
 

@@ -17,7 +17,8 @@ use exportctl_sdk::{Finding, Rule, Shipment};
 pub const ART_11: Rule = Rule::new(
     "eu-dual-use-art11-annex-iv",
     "Reg. (EU) 2021/821 Art. 11(1) and Annex IV: authorisation for intra-Union transfers of Annex IV items",
-);
+)
+.describe("Annex IV items transferred between member states without an authorisation");
 
 /// Judges the Annex IV lines of a transfer between member states.
 pub fn check(shipment: &Shipment, facts: &[LineFacts<'_>]) -> Vec<Finding> {

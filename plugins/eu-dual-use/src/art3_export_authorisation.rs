@@ -21,14 +21,16 @@ pub const ART_3: Rule = Rule::new(
     "eu-dual-use-art3-export",
     "Reg. (EU) 2021/821 Art. 3(1) and Annex I (as amended by Delegated Reg. (EU) 2023/2616): export authorisation \
      for dual-use items listed in Annex I",
-);
+)
+.describe("Annex I dual-use items exported from the Union without an export authorisation");
 
 /// A control code of no recognised form on an export.
 pub const CLASSIFICATION: Rule = Rule::new(
     "eu-dual-use-classification",
     "Reg. (EU) 2021/821 Art. 3(1) and Annex I: an item listed in Annex I needs an export authorisation \
      (classification of the item needed)",
-);
+)
+.describe("a control code of no recognised form on an export: classification needed");
 
 /// Judges the Annex I lines of an export: `licence_required` for the lines no EU
 /// licence covers and EU001 does not carry, an `allow` note for the lines EU001 carries.

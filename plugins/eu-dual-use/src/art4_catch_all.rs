@@ -27,7 +27,8 @@ pub const ART_4: Rule = Rule::new(
     "eu-dual-use-art4-catch-all",
     "Reg. (EU) 2021/821 Art. 4(1)(b) and 4(2): dual-use items not listed in Annex I for a military end use in a \
      country under an EU, OSCE or UN arms embargo",
-);
+)
+.describe("unlisted dual-use items for a military end use in a country under an arms embargo");
 
 /// The embargoes the shipment's purchasing country or country of destination is under,
 /// each once, with what makes it so (`destination IR`, `end user `X` in SY`).

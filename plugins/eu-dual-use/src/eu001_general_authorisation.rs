@@ -48,7 +48,8 @@ pub const EU001: Rule = Rule::new(
     "eu-dual-use-eu001",
     "Reg. (EU) 2021/821 Art. 12 and Annex II Section A (Union General Export Authorisation EU001): Part 1 items, \
      Part 2 destinations, Part 3 conditions (notification of first use, reporting)",
-);
+)
+.describe("Annex I items exported under Union General Export Authorisation EU001 (informational)");
 
 /// Whether EU001 can carry the shipment's Annex I lines (those outside Annex IV).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,7 +31,7 @@ pub mod settings;
 #[cfg(test)]
 mod test_support;
 
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment, country_sets, reach};
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Rule, Shipment, country_sets, reach};
 pub use settings::Settings;
 
 /// The day Reg. (EU) 2021/821 applies from (90 days after its publication in OJ L 206
@@ -46,6 +46,13 @@ pub struct EuDualUse {
 
 impl Policy for EuDualUse {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[
+        art3_export_authorisation::ART_3,
+        art3_export_authorisation::CLASSIFICATION,
+        art4_catch_all::ART_4,
+        art11_intra_union_transfer::ART_11,
+        eu001_general_authorisation::EU001,
+    ];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -31,13 +31,6 @@ exportctl_sdk::case_tests! {
     cases: "eu-dual-use",
     at_least: 20,
     findings: cites_the_regulation,
-    rules: [
-        "eu-dual-use-art3-export",
-        "eu-dual-use-eu001",
-        "eu-dual-use-art4-catch-all",
-        "eu-dual-use-art11-annex-iv",
-        "eu-dual-use-classification",
-    ],
     outcomes: [Allow, Review, LicenceRequired],
 }
 

@@ -30,7 +30,8 @@ pub const ART_12G: Rule = Rule::new(
     "Reg. (EU) 833/2014 Art. 12g (inserted by Reg. (EU) 2023/2878, applies from 20 Mar 2024; Annexes VIII, XI, \
      XX, XXXV, XL; Annex I to Reg. (EU) 258/2012); Reg. (EC) 765/2006 Art. 8g (Belarus, Reg. (EU) 2024/1865, \
      from 1 Jul 2024)",
-);
+)
+.describe("Art. 12g goods sold to a non-partner third country without a no-re-export-to-Russia clause");
 
 /// First day Art. 12g applies to every contract.
 pub const ART_12G_FROM: Date = Date::ymd(2024, 3, 20);

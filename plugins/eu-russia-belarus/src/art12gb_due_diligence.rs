@@ -19,7 +19,8 @@ pub const ART_12GB: Rule = Rule::new(
     "eu-art12gb-due-diligence",
     "Reg. (EU) 833/2014 Art. 12gb (inserted by Reg. (EU) 2024/1745, applies from 26 Dec 2024); Annexes VIII and XL; \
      CHPL (23 Feb 2024)",
-);
+)
+.describe("Annex XL (CHPL) items sold to a non-partner third country without due diligence");
 
 /// First day Art. 12gb applies.
 pub const ART_12GB_FROM: Date = Date::ymd(2024, 12, 26);

@@ -32,7 +32,8 @@ pub const ART_2: Rule = Rule::new(
     "Reg. (EU) 833/2014 Art. 2(1), (3), (4) (dual-use goods of Annex I to Reg. (EU) 2021/821 to Russia, \
      regardless of end use since Reg. (EU) 2022/328 of 25 Feb 2022); Reg. (EC) 765/2006 Art. 1e (Belarus, \
      Reg. (EU) 2022/355 of 2 Mar 2022)",
-);
+)
+.describe("dual-use goods (Annex I of Reg. (EU) 2021/821) to Russia or Belarus");
 
 /// The ban regardless of end use, per country.
 pub const PROVISIONS: [Provision; 2] = [

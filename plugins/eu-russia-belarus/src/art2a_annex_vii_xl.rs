@@ -33,13 +33,15 @@ pub const ART_2A: Rule = Rule::new(
     "Reg. (EU) 833/2014 Art. 2a and Annex VII (Reg. (EU) 2022/328 of 25 Feb 2022) and Annex XL (Reg. (EU) \
      2023/2878 from 19 Dec 2023, replaced by Reg. (EU) 2024/1745 from 25 Jun 2024); Reg. (EC) 765/2006 Art. 1f, Annexes Va and \
      XXX (Belarus, Reg. (EU) 2022/355 of 2 Mar 2022); CHPL (23 Feb 2024)",
-);
+)
+.describe("Annex VII and Annex XL (CHPL) goods and technology to Russia or Belarus");
 
 /// Controlled lines for Russia or Belarus whose codes name no EU annex.
 pub const CLASSIFICATION: Rule = Rule::new(
     "eu-art2a-classification",
     "Reg. (EU) 833/2014 Art. 2a and Annex VII; Reg. (EC) 765/2006 Art. 1f and Annex Va (classification needed)",
-);
+)
+.describe("controlled lines for Russia or Belarus whose control codes name no EU annex: classification needed");
 
 /// Art. 2a per country.
 pub const PROVISIONS: [Provision; 2] = [

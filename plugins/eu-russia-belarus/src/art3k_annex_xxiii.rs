@@ -34,7 +34,8 @@ pub const ART_3K: Rule = Rule::new(
     "Reg. (EU) 833/2014 Art. 3k and Annex XXIII (Reg. (EU) 2022/576, applying from 9 Apr 2022; Annex XXIII \
      replaced by Reg. (EU) 2022/1269, 2022/1904, 2022/2474, 2023/427, 2023/1214, 2023/2878, 2024/745, 2024/1745 \
      and 2025/395; Annexes XXIIIA-D); Reg. (EC) 765/2006 (Belarus counterpart)",
-);
+)
+.describe("Annex XXIII goods (industrial capacity) to Russia, and the goods it covers for Belarus");
 
 /// The day Art. 3k and the first Annex XXIII applied (Reg. (EU) 2022/576 of 8 Apr 2022,
 /// in force the day after publication).

@@ -44,7 +44,7 @@ pub mod tables;
 mod test_support;
 pub mod transit_ban;
 
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Rule, Shipment};
 use goods::Goods;
 pub use settings::{NgcaTreatment, Settings};
 
@@ -60,6 +60,17 @@ pub struct EuRussiaBelarus {
 
 impl Policy for EuRussiaBelarus {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[
+        art2_dual_use::ART_2,
+        art2a_annex_vii_xl::ART_2A,
+        art2a_annex_vii_xl::CLASSIFICATION,
+        art3k_annex_xxiii::ART_3K,
+        art12g_no_russia_clause::ART_12G,
+        art12gb_due_diligence::ART_12GB,
+        transit_ban::TRANSIT_BAN,
+        region_embargoes::CRIMEA_SEVASTOPOL,
+        region_embargoes::UKRAINE_NGCA,
+    ];
 
     fn metadata() -> Metadata {
         Metadata {

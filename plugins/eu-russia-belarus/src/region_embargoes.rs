@@ -38,14 +38,16 @@ use exportctl_sdk::{Date, Finding, PartyPath, RegionSet, Rule, Shipment, region_
 pub const CRIMEA_SEVASTOPOL: Rule = Rule::new(
     "eu-crimea-sevastopol",
     "Reg. (EU) 692/2014 (23 Jun 2014) Art. 2b and Annex II (inserted by Reg. (EU) 1351/2014 of 18 Dec 2014)",
-);
+)
+.describe("goods for a party in Crimea or Sevastopol");
 
 /// Goods for a party in the Donetsk, Luhansk, Zaporizhzhia or Kherson oblast.
 pub const UKRAINE_NGCA: Rule = Rule::new(
     "eu-ukraine-ngca",
     "Reg. (EU) 2022/263 (23 Feb 2022) Art. 4 and Annex II, non-government-controlled areas of the Donetsk and \
      Luhansk oblasts; extended by Reg. (EU) 2022/1903 (6 Oct 2022) to those of the Zaporizhzhia and Kherson oblasts",
-);
+)
+.describe("goods for a party in the non-government-controlled areas of the Donetsk, Luhansk, Zaporizhzhia or Kherson oblasts");
 
 /// Reg. (EU) 692/2014: the Crimea regime begins.
 pub const REG_692_2014: Date = Date::ymd(2014, 6, 23);

@@ -39,7 +39,8 @@ pub const TRANSIT_BAN: Rule = Rule::new(
     "Reg. (EU) 833/2014 transit bans via Russia (Reg. (EU) 2023/427 of 25 Feb 2023: dual-use and Annex VII \
      goods; Reg. (EU) 2023/1214 of 23 Jun 2023: Annexes XI and XX; Reg. (EU) 2023/2878 of 18 Dec 2023: \
      Annex XXXVII); Reg. (EC) 765/2006 transit ban via Belarus (Reg. (EU) 2024/1865, in force 1 Jul 2024)",
-);
+)
+.describe("goods exported from the Union routed through Russia or Belarus");
 
 /// Russia, dual-use and Annex VII goods.
 pub const RU_DUAL_USE_ANNEX_VII: Provision = Provision {

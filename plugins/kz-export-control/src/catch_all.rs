@@ -26,7 +26,8 @@ pub const MILITARY_END_USE_CATCH_ALL: Rule = Rule::new(
     "Law of the Republic of Kazakhstan No. 172-VII of 28 Dec 2022 \"On control of specific goods\" \
      (from 28 Feb 2023): catch-all control of goods not on the control list intended for a military \
      end use",
-);
+)
+.describe("unlisted goods for a declared military end use leaving or crossing Kazakhstan without a licence");
 
 /// Requires a Kazakh licence (export) or permit (transit) for the catch-all lines of a
 /// shipment leaving or crossing Kazakhstan; before Law No. 172-VII, a review.

@@ -31,7 +31,7 @@ pub mod statute;
 mod test_support;
 pub mod transit_permit;
 
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Rule, Shipment};
 pub use settings::{RussiaTreatment, Settings};
 
 /// The `kz-export-control` policy.
@@ -42,6 +42,14 @@ pub struct KzExportControl {
 
 impl Policy for KzExportControl {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[
+        military_suspension::MILITARY_EXPORT_SUSPENSION,
+        military_licence::MILITARY_EXPORT_LICENCE,
+        dual_use_licence::DUAL_USE_EXPORT_LICENCE,
+        catch_all::MILITARY_END_USE_CATCH_ALL,
+        transit_permit::TRANSIT_PERMIT,
+        russia_ban::RUSSIA_MILITARY_DUAL_USE,
+    ];
 
     fn metadata() -> Metadata {
         Metadata {

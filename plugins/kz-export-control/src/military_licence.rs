@@ -19,7 +19,8 @@ pub const MILITARY_EXPORT_LICENCE: Rule = Rule::new(
     "Law of the Republic of Kazakhstan No. 172-VII of 28 Dec 2022 \"On control of specific goods\" \
      (from 28 Feb 2023); before it Law No. 300-III \"On export control\" (2007): licence for the \
      export of military goods",
-);
+)
+.describe("military goods exported from Kazakhstan without a Kazakh licence");
 
 /// Requires a Kazakh licence for the military lines of an export from Kazakhstan.
 pub fn check(shipment: &Shipment) -> Option<Finding> {

@@ -18,7 +18,8 @@ pub const MILITARY_EXPORT_SUSPENSION: Rule = Rule::new(
     "Decision of the Defence Industry Commission under the Government of the Republic of Kazakhstan \
      of 27 Aug 2022: exports of weapons, military equipment and military products suspended until \
      the end of August 2023",
-);
+)
+.describe("military goods exported from Kazakhstan while the 2022 suspension lasts");
 
 /// The days the suspension is in force, both ends inclusive.
 pub const SUSPENSION: Period = Period::between(Date::ymd(2022, 8, 27), Date::ymd(2023, 8, 31));

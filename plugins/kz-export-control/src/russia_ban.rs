@@ -41,7 +41,8 @@ pub const RUSSIA_MILITARY_DUAL_USE: Rule = Rule::new(
      interceptions (14 combat drones, Nov 2022; more than 3,000 bulletproof plates, 2023); stated \
      policy and enforcement practice, not a published statute (Ministry of Trade and Integration, \
      20 Oct 2023: no prohibitions imposed on exports to Russia in relation to the anti-Russia sanctions)",
-);
+)
+.describe("military or dual-use goods to Russia from or across Kazakhstan");
 
 /// First day the rule applies.
 pub const APPLIES_FROM: Date = Date::ymd(2022, 8, 27);

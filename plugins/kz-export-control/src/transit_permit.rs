@@ -21,7 +21,8 @@ pub const TRANSIT_PERMIT: Rule = Rule::new(
      (from 28 Feb 2023) and Order No. 308 of the Ministry of Industry and Infrastructure Development \
      of 28 Apr 2023; before them Law No. 300-III \"On export control\" (2007): permit for the transit \
      of military and dual-use goods",
-);
+)
+.describe("military or dual-use goods in transit across Kazakhstan without a Kazakh permit");
 
 /// Requires a Kazakh transit permit for the military and dual-use lines of a
 /// shipment crossing Kazakhstan.

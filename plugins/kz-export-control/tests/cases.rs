@@ -18,13 +18,5 @@ exportctl_sdk::case_tests! {
     cases: "kz-export-control",
     at_least: 14,
     findings: names_its_lines,
-    rules: [
-        "kz-dual-use-export-licence",
-        "kz-military-end-use-catch-all",
-        "kz-military-export-licence",
-        "kz-military-export-suspension",
-        "kz-russia-military-dual-use",
-        "kz-transit-permit",
-    ],
     outcomes: [Allow, Review, LicenceRequired, Deny],
 }

@@ -43,7 +43,9 @@ pub mod source_lists;
 pub mod table;
 pub mod un_regimes;
 
-use exportctl_sdk::{Date, Finding, ListMatch, Metadata, Party, Policy, ScreensParties, Shipment};
+use exportctl_sdk::{
+    Date, Finding, ListMatch, Metadata, Party, Policy, Rule, ScreensParties, Shipment,
+};
 use screen::{PartyMatch, Screener};
 pub use settings::Settings;
 
@@ -68,6 +70,7 @@ pub struct PartyScreening {
 
 impl Policy for PartyScreening {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &lists::RULES;
 
     fn metadata() -> Metadata {
         Metadata {

@@ -73,7 +73,8 @@ pub const POSSIBLE_MATCH: Rule = Rule::new(
     "csl-possible-match",
     "15 CFR part 732 Supp. No. 3 (BIS \"Know Your Customer\" guidance: resolve red flags before export) \
      and the legal basis of the list matched",
-);
+)
+.describe("a party weakly matching an entry of a screened list: a person must decide");
 
 impl List {
     /// Every list, in table order.
@@ -247,13 +248,15 @@ pub const DPL: Rule = Rule::new(
     "csl-denied-persons",
     "15 CFR part 764 (denial orders; Denied Persons List, Supp. No. 2 to part 764) and 15 CFR 736.2(b)(4) \
      (General Prohibition Four: no action prohibited by a denial order)",
-);
+)
+.describe("a party on the BIS Denied Persons List");
 /// OFAC SDN list.
 pub const SDN: Rule = Rule::new(
     "csl-sdn",
     "31 CFR chapter V (OFAC sanctions regulations: blocking of property and interests in property of \
      Specially Designated Nationals; procedures and reporting in 31 CFR part 501)",
-);
+)
+.describe("a party on OFAC's Specially Designated Nationals list");
 /// The extra EAR licence requirement for SDNs designated under Russia/Belarus programmes.
 pub const SDN_744_8: &str = "15 CFR 744.8 (EAR licence requirement, policy of denial, for persons designated \
      under the Russia-, Ukraine- and Belarus-related programmes)";
@@ -262,58 +265,68 @@ pub const ENTITY_LIST: Rule = Rule::new(
     "csl-entity-list",
     "15 CFR 744.11 and 744.16, Supplement No. 4 to part 744 (Entity List: licence required as stated in \
      the entry; no licence exception, 744.16(b))",
-);
+)
+.describe("a party on the BIS Entity List");
 /// BIS Military End User list.
 pub const MEU: Rule = Rule::new(
     "csl-military-end-user",
     "15 CFR 744.21 and Supplement No. 7 to part 744 (Military End-User List: licence required for items of \
      Supplement No. 2 to part 744)",
-);
+)
+.describe("a party on the BIS Military End-User List");
 /// DDTC ITAR debarred parties.
 pub const DTC: Rule = Rule::new(
     "csl-itar-debarred",
     "22 CFR 127.7 (ITAR statutory and administrative debarment: no participation in exports of defence \
      articles or services)",
-);
+)
+.describe("a party debarred under the ITAR");
 /// BIS Unverified List.
 pub const UVL: Rule = Rule::new(
     "csl-unverified-list",
     "15 CFR 744.15 and Supplement No. 6 to part 744 (Unverified List: UVL statement required, no licence \
      exceptions)",
-);
+)
+.describe("a party on the BIS Unverified List");
 /// OFAC Sectoral Sanctions Identifications.
 pub const SSI: Rule = Rule::new(
     "csl-sectoral-sanctions",
     "31 CFR part 589 and the OFAC directives under E.O. 13662 (Sectoral Sanctions Identifications)",
-);
+)
+.describe("a party on OFAC's Sectoral Sanctions Identifications list");
 /// State Department nonproliferation sanctions.
 pub const ISN: Rule = Rule::new(
     "csl-nonproliferation",
     "State Department nonproliferation sanctions (e.g. INKSNA, E.O. 12938, E.O. 13382, CBW Act, missile \
      sanctions laws): measures as stated in the Federal Register notice of each determination",
-);
+)
+.describe("a party under State Department nonproliferation sanctions");
 /// OFAC Non-SDN PLC list.
 pub const PLC: Rule = Rule::new(
     "csl-palestinian-legislative-council",
     "31 CFR chapter V, OFAC Non-SDN Palestinian Legislative Council list (NS-PLC)",
-);
+)
+.describe("a party on OFAC's Non-SDN Palestinian Legislative Council list");
 /// OFAC Non-SDN CMIC list.
 pub const CMIC: Rule = Rule::new(
     "csl-chinese-military-companies",
     "E.O. 13959 as amended by E.O. 14032 (OFAC Non-SDN Chinese Military-Industrial Complex Companies list)",
-);
+)
+.describe("a party on OFAC's Non-SDN Chinese Military-Industrial Complex Companies list");
 /// OFAC Non-SDN menu-based sanctions.
 pub const NS_MBS: Rule = Rule::new(
     "csl-menu-based-sanctions",
     "31 CFR chapter V, OFAC Non-SDN Menu-Based Sanctions list (menu measures, e.g. under CAATSA and the Iran \
      Sanctions Act)",
-);
+)
+.describe("a party on OFAC's Non-SDN Menu-Based Sanctions list");
 /// OFAC CAPTA list.
 pub const CAP: Rule = Rule::new(
     "csl-capta",
     "31 CFR chapter V, OFAC list of foreign financial institutions subject to correspondent account or \
      payable-through account sanctions (CAPTA list)",
-);
+)
+.describe("a party on OFAC's CAPTA list (correspondent or payable-through account sanctions)");
 
 /// UN Security Council Consolidated List. The regime's resolutions are added per
 /// finding.
@@ -321,7 +334,8 @@ pub const UN: Rule = Rule::new(
     "un-security-council",
     "UN Charter Art. 25 and 41 and the UN Security Council resolutions of the entry's sanctions regime, \
      binding on every UN member state and applied through its implementing law",
-);
+)
+.describe("a party on the UN Security Council Consolidated List");
 
 /// Every rule of the policy.
 pub const RULES: [Rule; 14] = [

@@ -4,7 +4,6 @@
 
 use exportctl_sdk::Finding;
 use party_screening::PartyScreening;
-use party_screening::lists::RULES;
 
 /// How this policy cites: one party, its score and the list edition.
 fn names_party_score_and_edition(f: &Finding) -> Result<(), String> {
@@ -32,6 +31,5 @@ exportctl_sdk::case_tests! {
     cases: "party-screening",
     at_least: 15,
     findings: names_party_score_and_edition,
-    rules: RULES.iter().map(|r| r.id),
     outcomes: [Allow, Review, LicenceRequired, Deny],
 }

@@ -33,7 +33,8 @@ pub const COVERED_REGIONS: Rule = Rule::new(
     "us-ear-ukraine-covered-regions",
     "15 CFR 746.6 (Crimea region of Ukraine; covered regions of Ukraine: so-called Donetsk and \
      Luhansk People's Republics)",
-);
+)
+.describe("items subject to the EAR bound for Crimea or the covered regions of Ukraine");
 
 /// The covered regions of Ukraine (so-called DNR and LNR) are controlled from the Russia
 /// rule of 24 Feb 2022 (87 FR 12226); the Crimea region long before.

@@ -25,7 +25,8 @@ pub const EMBARGO: Rule = Rule::new(
     "us-ear-embargo",
     "15 CFR part 746: 746.1 and 746.2 (Cuba), 746.4 and 742.19 (North Korea), 746.7 (Iran), \
      746.9 (Syria)",
-);
+)
+.describe("items subject to the EAR bound for Cuba, Iran, North Korea or Syria");
 
 /// The rule of 2 Sep 2025 that relaxed the Syria controls (License Exception SPP for EAR99
 /// items).

@@ -37,7 +37,7 @@ pub mod text;
 #[cfg(test)]
 mod testing;
 
-use exportctl_sdk::{Date, Finding, Metadata, Outcome, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, Outcome, Policy, Rule, Shipment};
 pub use settings::{Ear99Treatment, Settings, Undetermined};
 use std::collections::BTreeSet;
 
@@ -54,6 +54,14 @@ pub struct UsEar {
 
 impl Policy for UsEar {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[
+        embargoes::EMBARGO,
+        russia_belarus::RUSSIA_BELARUS,
+        covered_regions::COVERED_REGIONS,
+        licence_determination::COUNTRY_CHART,
+        licence_determination::ECCN_DESTINATIONS,
+        not_determined::NOT_DETERMINED,
+    ];
 
     fn metadata() -> Metadata {
         Metadata {

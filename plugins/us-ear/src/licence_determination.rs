@@ -35,14 +35,16 @@ pub const COUNTRY_CHART: Rule = Rule::new(
     "us-ear-country-chart",
     "15 CFR 738.4(a)(2) and Supp. No. 1 to part 738 (Commerce Country Chart); reasons for control \
      of 15 CFR 774 Supp. No. 1 (Commerce Control List); eCFR issue of 2026-07-23",
-);
+)
+.describe("an ECCN whose Country Chart column has an X for the destination");
 
 /// The ECCN itself names the destination in its licence requirements.
 pub const ECCN_DESTINATIONS: Rule = Rule::new(
     "us-ear-eccn-destinations",
     "15 CFR 738.4(a)(1): licence requirements the ECCN states for named destinations \
      (15 CFR 774 Supp. No. 1, eCFR issue of 2026-07-23)",
-);
+)
+.describe("an ECCN that names the destination in its own licence requirements");
 
 /// Runs both rules on every line subject to the EAR and not covered by a US licence.
 /// `decided` are the lines another rule already requires a licence for: a row that only

@@ -29,7 +29,8 @@ pub const NOT_DETERMINED: Rule = Rule::new(
     "us-ear-not-determined",
     "15 CFR 738.4(a)(1) and (2), 738.3(b): licence requirements the Commerce Country Chart \
      does not determine",
-);
+)
+.describe("a licence requirement the Commerce Country Chart does not determine");
 
 /// An open point of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

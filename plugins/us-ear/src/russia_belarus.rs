@@ -23,7 +23,8 @@ use exportctl_sdk::{ControlCode, Date, Finding, Line, Rule, Shipment};
 pub const RUSSIA_BELARUS: Rule = Rule::new(
     "us-ear-russia-belarus",
     "15 CFR 746.8 (sanctions against Russia and Belarus)",
-);
+)
+.describe("items subject to the EAR bound for Russia or Belarus");
 
 /// 87 FR 22130, in force 8 Apr 2022: every CCL category (0–2 added).
 pub const ALL_CATEGORIES_FROM: Date = Date::ymd(2022, 4, 8);

@@ -18,14 +18,6 @@ exportctl_sdk::case_tests! {
     cases: "us-ear",
     at_least: 15,
     findings: cites_the_cfr,
-    rules: [
-        "us-ear-country-chart",
-        "us-ear-eccn-destinations",
-        "us-ear-russia-belarus",
-        "us-ear-embargo",
-        "us-ear-ukraine-covered-regions",
-        "us-ear-not-determined",
-    ],
     outcomes: [Allow, Review, LicenceRequired],
 }
 

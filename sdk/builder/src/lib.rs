@@ -209,21 +209,24 @@ pub fn componentize(module: &[u8]) -> Result<Vec<u8>, String> {
 const CONTRACT_WIT: &str = include_str!("../../wit/policy.wit");
 
 /// The evaluator, which every plugin exports, at the SDK's contract version.
-const EVALUATOR: &str = "exportctl:policy/evaluator@1.3.0";
+const EVALUATOR: &str = "exportctl:policy/evaluator@1.4.0";
 
 /// The keyed evaluator (1.2), which every plugin the SDK builds exports too.
-const SUBJECT_EVALUATOR: &str = "exportctl:policy/subject-evaluator@1.3.0";
+const SUBJECT_EVALUATOR: &str = "exportctl:policy/subject-evaluator@1.4.0";
 
 /// The wire format the plugin reads (1.3), which every plugin the SDK builds exports too.
-const SHIPMENT_READER: &str = "exportctl:policy/shipment-reader@1.3.0";
+const SHIPMENT_READER: &str = "exportctl:policy/shipment-reader@1.4.0";
+
+/// The rules the plugin declares (1.4), which every plugin the SDK builds exports too.
+const RULE_CATALOGUE: &str = "exportctl:policy/rule-catalogue@1.4.0";
 
 /// The SDK's bindings describe only the contract's imports in the module; the
 /// exports are described where they are implemented. A screening policy
 /// (`export_screening_policy!`) describes its own (the `screening-policy`
 /// world); an ordinary policy (`export_policy!`) exports the evaluator, its
-/// keyed form and the wire format it reads, and this adds the contract's
-/// `reader-policy` world for it (`subject-policy` or `policy` for a module with
-/// fewer of them), so it becomes a
+/// keyed form, the wire format it reads and its rules, and this adds the
+/// contract's `catalogue-policy` world for it (`reader-policy`, `subject-policy`
+/// or `policy` for a module with fewer of them), so it becomes a
 /// component without the optional party screener. Any other module is returned
 /// unchanged.
 fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
@@ -234,7 +237,9 @@ fn with_world_of_its_exports(module: &[u8]) -> Result<Vec<u8>, String> {
             .any(|export| export.starts_with(&format!("{interface}#")))
     };
     let implements_evaluator = implements(EVALUATOR);
-    let world_name = if implements(SHIPMENT_READER) {
+    let world_name = if implements(RULE_CATALOGUE) {
+        "catalogue-policy"
+    } else if implements(SHIPMENT_READER) {
         "reader-policy"
     } else if implements(SUBJECT_EVALUATOR) {
         "subject-policy"

@@ -270,6 +270,14 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
         if f.legal_basis.trim().is_empty() {
             return Err(format!("finding {} cites no legal basis", f.rule));
         }
+        // As the host does: a finding of a rule the policy does not declare
+        // fails the policy closed.
+        if !P::RULES.iter().any(|r| r.id == f.rule) {
+            return Err(format!(
+                "finding {} is of a rule the policy does not declare: add it to `Policy::RULES`",
+                f.rule
+            ));
+        }
     }
     Ok((shipment, findings))
 }

@@ -13,10 +13,12 @@
 //!   states only what matters to it.
 //!
 //! ```no_run
-//! # use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Outcome, Policy, Shipment};
+//! # use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Outcome, Policy, Rule, Shipment};
 //! # struct MyPolicy;
+//! # const MY_RULE: Rule = Rule::new("my-rule", "Law 1 Art. 2").describe("what it catches");
 //! # impl Policy for MyPolicy {
 //! #     type Settings = NoSettings;
+//! #     const RULES: &'static [Rule] = &[MY_RULE];
 //! #     fn metadata() -> Metadata { unimplemented!() }
 //! #     fn new(_: NoSettings) -> Result<Self, String> { Ok(MyPolicy) }
 //! #     fn evaluate(&self, _: &Shipment) -> Vec<Finding> { Vec::new() }
@@ -25,7 +27,8 @@
 //!
 //! let suite = CaseSuite::<MyPolicy>::new(env!("CARGO_MANIFEST_DIR"), "my-policy");
 //! suite.run(10, |_finding| Ok(()));
-//! suite.assert_covers(["my-rule"], &[Outcome::Allow, Outcome::Deny]);
+//! suite.assert_rules_declared();
+//! suite.assert_covers(&[Outcome::Allow, Outcome::Deny]);
 //! ```
 
 #![allow(

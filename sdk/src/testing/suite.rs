@@ -1,7 +1,7 @@
 //! [`CaseSuite`]: the case-file test every policy crate runs, in one place.
 
 use super::cases::{CaseRun, Coverage, check_findings, coverage, run_cases};
-use crate::{Finding, Outcome, Policy, Shipment, configure};
+use crate::{Finding, Outcome, Policy, Shipment, configure, rules_problem};
 use std::collections::BTreeSet;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -72,22 +72,35 @@ impl<P: Policy> CaseSuite<P> {
         runs
     }
 
-    /// Asserts that the cases between them expect exactly these rule ids and outcomes,
-    /// so every rule of the policy and every outcome it can give has a case.
+    /// Asserts that the cases between them expect exactly the rules the policy
+    /// declares ([`Policy::RULES`]) and these outcomes, so every rule of the
+    /// policy and every outcome it can give has a case.
     #[track_caller]
-    pub fn assert_covers<'r>(
-        &self,
-        rules: impl IntoIterator<Item = &'r str>,
-        outcomes: &[Outcome],
-    ) {
+    pub fn assert_covers(&self, outcomes: &[Outcome]) {
         let Coverage {
             rules: covered,
             outcomes: reached,
         } = self.coverage();
-        let rules: BTreeSet<String> = rules.into_iter().map(str::to_owned).collect();
-        assert_eq!(covered, rules, "rule ids the cases expect");
+        let declared: BTreeSet<String> = P::RULES.iter().map(|r| r.id.to_owned()).collect();
+        let untested: Vec<&String> = declared.difference(&covered).collect();
+        let undeclared: Vec<&String> = covered.difference(&declared).collect();
+        assert!(
+            untested.is_empty() && undeclared.is_empty(),
+            "rules no case expects: {untested:?}; rules the cases expect but the policy does not declare: {undeclared:?}"
+        );
         let outcomes: BTreeSet<Outcome> = outcomes.iter().copied().collect();
         assert_eq!(reached, outcomes, "outcomes the cases expect");
+    }
+
+    /// Asserts that the policy's rule list is one the host accepts
+    /// ([`rules_problem`]): kebab-case ids, each once, each citing its
+    /// legal basis and described in one line.
+    #[track_caller]
+    pub fn assert_rules_declared(&self) {
+        assert!(!P::RULES.is_empty(), "the policy declares no rules");
+        if let Some(problem) = rules_problem(P::RULES) {
+            panic!("{problem}");
+        }
     }
 
     /// Every rule id and outcome the cases expect between them.
@@ -127,10 +140,11 @@ impl<P: Policy> CaseSuite<P> {
 /// The case-file tests of a policy crate, in one invocation: in `tests/cases.rs`,
 ///
 /// ```no_run
-/// # use exportctl_sdk::{Finding, Metadata, NoSettings, Policy, Shipment};
+/// # use exportctl_sdk::{Finding, Metadata, NoSettings, Policy, Rule, Shipment};
 /// # struct ChplDiversion;
 /// # impl Policy for ChplDiversion {
 /// #     type Settings = NoSettings;
+/// #     const RULES: &'static [Rule] = &[];
 /// #     fn metadata() -> Metadata { unimplemented!() }
 /// #     fn new(_: NoSettings) -> Result<Self, String> { Ok(ChplDiversion) }
 /// #     fn evaluate(&self, _: &Shipment) -> Vec<Finding> { Vec::new() }
@@ -149,7 +163,6 @@ impl<P: Policy> CaseSuite<P> {
 ///     cases: "chpl-diversion",
 ///     at_least: 14,
 ///     findings: cites_a_chpl_tier,
-///     rules: ["chpl-russia-belarus", "chpl-transit-russia-belarus", "chpl-transshipment-risk"],
 ///     outcomes: [Allow, Review, Deny],
 ///     examples: [("de-furniture-to-kz.json", Allow)],
 /// }
@@ -161,8 +174,10 @@ impl<P: Policy> CaseSuite<P> {
 /// itself, see [`CaseSuite::in_crate`]) and the
 /// tests `every_case_gives_its_expected_outcome_and_rules` ([`CaseSuite::run`] with at
 /// least `at_least` cases, `findings` checking each finding: how this policy cites),
-/// `the_cases_cover_every_rule_and_outcome` ([`CaseSuite::assert_covers`]; `rules` is
-/// anything that iterates over `&str`) and, when `examples` is given,
+/// `every_rule_is_declared_and_described` ([`CaseSuite::assert_rules_declared`]),
+/// `the_cases_cover_every_rule_and_outcome` ([`CaseSuite::assert_covers`]: every
+/// rule of [`Policy::RULES`] has a case, and the cases reach exactly `outcomes`)
+/// and, when `examples` is given,
 /// `the_shared_examples_match_their_expected_outcomes` ([`CaseSuite::assert_examples`]).
 #[macro_export]
 macro_rules! case_tests {
@@ -195,7 +210,6 @@ macro_rules! case_tests {
         @tests
         at_least: $at_least:literal,
         findings: $check:expr,
-        rules: $rules:expr,
         outcomes: [$($outcome:ident),* $(,)?]
         $(, examples: [$(($file:literal, $expected:ident)),* $(,)?])?
         $(,)?
@@ -206,8 +220,13 @@ macro_rules! case_tests {
         }
 
         #[test]
+        fn every_rule_is_declared_and_described() {
+            suite().assert_rules_declared();
+        }
+
+        #[test]
         fn the_cases_cover_every_rule_and_outcome() {
-            suite().assert_covers($rules, &[$($crate::Outcome::$outcome),*]);
+            suite().assert_covers(&[$($crate::Outcome::$outcome),*]);
         }
 
         $(

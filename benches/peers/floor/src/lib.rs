@@ -6,13 +6,14 @@
 //!
 //! Not a policy to deploy: it allows everything.
 
-use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Rule, Shipment};
 
 /// The policy that judges nothing.
 pub struct Floor;
 
 impl Policy for Floor {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[];
 
     fn metadata() -> Metadata {
         Metadata {

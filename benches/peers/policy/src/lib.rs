@@ -14,7 +14,8 @@ use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Rule, Shipment,
 pub const RULE: Rule = Rule::new(
     "peers-chpl-russia-belarus",
     "benchmark rule: CHPL (23 Feb 2024) goods to Russia or Belarus",
-);
+)
+.describe("Common High Priority items to Russia or Belarus");
 
 /// The reference rule as a policy.
 pub struct ChplRussia;
@@ -29,6 +30,7 @@ impl ChplRussia {
 
 impl Policy for ChplRussia {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[RULE];
 
     fn metadata() -> Metadata {
         Metadata {

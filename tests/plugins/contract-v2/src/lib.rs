@@ -1,5 +1,5 @@
 //! A policy built for version 2.0.0 of the policy contract (a copy of
-//! `sdk/wit/policy.wit` with the version changed). This host implements 1.0.0 to 1.3.0,
+//! `sdk/wit/policy.wit` with the version changed). This host implements 1.0.0 to 1.4.0,
 //! so it must refuse to load the plugin and say which versions differ.
 
 #[cfg(target_arch = "wasm32")]

@@ -14,7 +14,8 @@ use exportctl_sdk::{
 use std::cell::Cell;
 
 /// The one rule: every answer reports the call count.
-const CALLS: Rule = Rule::new("test-call-count", "none: a test of instance reuse");
+const CALLS: Rule = Rule::new("test-call-count", "none: a test of instance reuse")
+    .describe("reports how many calls this instance has answered");
 
 /// Counts its calls.
 pub struct Counter {
@@ -31,6 +32,7 @@ fn next(counter: &Cell<u32>) -> u32 {
 
 impl Policy for Counter {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[CALLS];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -8,7 +8,7 @@
 //! - `stack = "native"`: frames hold nothing in linear memory, so the recursion
 //!   runs into the engine's limit on the native (wasm call) stack instead.
 
-use exportctl_sdk::{Country, Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Country, Date, Finding, Metadata, Policy, Rule, Shipment};
 use serde::Deserialize;
 
 /// Which stack the recursion exhausts.
@@ -61,6 +61,7 @@ fn native(depth: u64, stop: u64) -> u64 {
 
 impl Policy for DeepRecursion {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -23,13 +23,15 @@ pub struct Settings {
     pub log_bytes: u32,
 }
 
-const FLOOD: Rule = Rule::new("flood", "none: a test of the sandbox");
+const FLOOD: Rule =
+    Rule::new("flood", "none: a test of the sandbox").describe("floods the log, then reports");
 
 /// Floods the host.
 pub struct Flood(Settings);
 
 impl Policy for Flood {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[FLOOD];
 
     fn metadata() -> Metadata {
         Metadata {

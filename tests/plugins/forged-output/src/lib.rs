@@ -5,7 +5,7 @@
 //! cut), and one buffer referenced by thousands of findings (so that reading the
 //! result would make the host copy it thousands of times).
 //!
-//! It implements the `exportctl:policy/evaluator@1.3.0` exports with the
+//! It implements the `exportctl:policy/evaluator@1.4.0` exports with the
 //! canonical ABI's core signatures; the component type is the contract's own
 //! (`sdk/wit/policy.wit`), so the component is a genuine `policy` component. Shipments not
 //! bound for Russia get a well-formed empty result. The `forge` setting picks the
@@ -108,7 +108,7 @@ mod abi {
 
     /// # Safety
     /// Called by the component runtime with a valid string in linear memory.
-    #[unsafe(export_name = "exportctl:policy/evaluator@1.3.0#metadata")]
+    #[unsafe(export_name = "exportctl:policy/evaluator@1.4.0#metadata")]
     unsafe extern "C" fn metadata() -> *mut Metadata {
         static NONE: [Slice; 0] = [];
         leak(Metadata {
@@ -123,7 +123,7 @@ mod abi {
                 tag: 0,
                 value: Slice { ptr: 0, len: 0 },
             },
-            contract_version: Slice::str("1.3.0"),
+            contract_version: Slice::str("1.4.0"),
             sources: Slice::of(&NONE),
             limitations: Slice::of(&NONE),
         })
@@ -131,7 +131,7 @@ mod abi {
 
     /// # Safety
     /// Called by the component runtime with a valid string in linear memory.
-    #[unsafe(export_name = "exportctl:policy/evaluator@1.3.0#configure")]
+    #[unsafe(export_name = "exportctl:policy/evaluator@1.4.0#configure")]
     unsafe extern "C" fn configure(ptr: *const u8, len: usize) -> *mut Result {
         // SAFETY: the runtime passes a UTF-8 string it wrote into our memory.
         let settings = unsafe { std::slice::from_raw_parts(ptr, len) };
@@ -146,7 +146,7 @@ mod abi {
 
     /// # Safety
     /// Called by the component runtime with a valid byte list in linear memory.
-    #[unsafe(export_name = "exportctl:policy/evaluator@1.3.0#evaluate")]
+    #[unsafe(export_name = "exportctl:policy/evaluator@1.4.0#evaluate")]
     unsafe extern "C" fn evaluate(ptr: *const u8, len: usize) -> *mut Result {
         // SAFETY: the runtime passes a byte list it wrote into our memory.
         let wire = unsafe { std::slice::from_raw_parts(ptr, len) };

@@ -1,12 +1,13 @@
 //! A policy that never returns: the host's fuel limit must stop it and fail closed.
 
-use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Rule, Shipment};
 
 /// Loops forever on every shipment.
 pub struct InfiniteLoop;
 
 impl Policy for InfiniteLoop {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[];
 
     fn metadata() -> Metadata {
         Metadata {

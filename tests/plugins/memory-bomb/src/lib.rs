@@ -1,13 +1,14 @@
 //! A policy that allocates without bound: the host's memory cap must stop it and
 //! fail closed, and the host's own memory must stay bounded.
 
-use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, NoSettings, Policy, Rule, Shipment};
 
 /// Allocates 1 MiB blocks, touching each, until something stops it.
 pub struct MemoryBomb;
 
 impl Policy for MemoryBomb {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -26,7 +26,8 @@ mod version {
     pub const RULE: Rule = Rule::new(
         "eu-art12g-clause-announced",
         "Reg. (EU) 833/2014 Art. 12g, inserted by Reg. (EU) 2023/2878 of 18 Dec 2023, applicable from 20 Mar 2024",
-    );
+    )
+.describe("Annex XL goods sold to a third country without a no-Russia clause");
     pub const MESSAGE: &str = "no no-Russia clause in the contract: Art. 12g will require one for sales of Annex XL goods to third countries from 20 Mar 2024";
 }
 
@@ -39,7 +40,8 @@ mod version {
     pub const RULE: Rule = Rule::new(
         "eu-art12g-no-russia-clause",
         "Reg. (EU) 833/2014 Art. 12g (inserted by Reg. (EU) 2023/2878), applicable from 20 Mar 2024",
-    );
+    )
+.describe("Annex XL goods sold to a third country without a no-Russia clause");
     pub const MESSAGE: &str = "no no-Russia clause in the contract: Art. 12g requires exporters selling Annex XL goods to a third country to prohibit re-export to Russia";
 }
 
@@ -48,6 +50,7 @@ pub struct NoRussiaClause;
 
 impl Policy for NoRussiaClause {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[version::RULE];
 
     fn metadata() -> Metadata {
         Metadata {

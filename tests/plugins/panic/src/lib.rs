@@ -2,13 +2,14 @@
 //! shipment normally (no finding). A panic traps the plugin: the host must turn it
 //! into a `policy-error` that carries the panic message, and carry on.
 
-use exportctl_sdk::{Country, Date, Finding, Metadata, NoSettings, Policy, Shipment};
+use exportctl_sdk::{Country, Date, Finding, Metadata, NoSettings, Policy, Rule, Shipment};
 
 /// Panics on shipments to Russia.
 pub struct Panic;
 
 impl Policy for Panic {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -16,13 +16,15 @@ use exportctl_sdk::{
 };
 
 /// The watchlist's one rule.
-const WATCHLIST: Rule = Rule::new("test-watchlist", "test watchlist, edition 1");
+const WATCHLIST: Rule = Rule::new("test-watchlist", "test watchlist, edition 1")
+    .describe("a party on the test watchlist");
 
 /// Screens parties badly on command.
 pub struct Screener;
 
 impl Policy for Screener {
     type Settings = NoSettings;
+    const RULES: &'static [Rule] = &[WATCHLIST];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -14,13 +14,15 @@ pub struct Settings {
     pub rounds: u64,
 }
 
-const CHECKED: Rule = Rule::new("slow-check-done", "none: a test of the sandbox");
+const CHECKED: Rule = Rule::new("slow-check-done", "none: a test of the sandbox")
+    .describe("reports that the slow check finished");
 
 /// Works hard, then finds.
 pub struct Slow(Settings);
 
 impl Policy for Slow {
     type Settings = Settings;
+    const RULES: &'static [Rule] = &[CHECKED];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -9,7 +9,7 @@ mod component {
         inline: "
             package test:hostile;
             world hostile {
-                include exportctl:policy/policy@1.3.0;
+                include exportctl:policy/policy@1.4.0;
                 import wasi:clocks/wall-clock@0.2.0;
             }
         ",

@@ -1,4 +1,4 @@
-//! A policy of the current contract (1.3.0) that says it reads shipment wire
+//! A policy of the current contract (1.4.0) that says it reads shipment wire
 //! format 3, which no host writes yet: the host must refuse to load it and say
 //! which SDK to rebuild it with, rather than hand it bytes it would misread.
 
@@ -27,7 +27,7 @@ mod component {
                 legal_basis: "none: a test of the sandbox".into(),
                 valid_from: "2000-01-01".into(),
                 valid_to: None,
-                contract_version: "1.3.0".into(),
+                contract_version: "1.4.0".into(),
                 sources: Vec::new(),
                 limitations: Vec::new(),
             }

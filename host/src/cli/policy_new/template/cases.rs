@@ -18,6 +18,5 @@ exportctl_sdk::case_tests! {
     own_cases: "{{name}}",
     at_least: 3,
     findings: cites_its_provision,
-    rules: ["section-1-destination"],
     outcomes: [Allow, Review, Deny],
 }

@@ -11,7 +11,7 @@
 pub mod section_1_destinations;
 pub mod settings;
 
-use exportctl_sdk::{Date, Finding, Metadata, Policy, Shipment};
+use exportctl_sdk::{Date, Finding, Metadata, Policy, Rule, Shipment};
 pub use settings::{Config, Settings};
 
 /// The `{{name}}` policy, built from validated [`Settings`].
@@ -22,6 +22,9 @@ pub struct {{type_name}} {
 
 impl Policy for {{type_name}} {
     type Settings = Settings;
+    // Every rule the policy's findings may name: the host lists them and refuses
+    // a finding of a rule not declared here.
+    const RULES: &'static [Rule] = &[section_1_destinations::DESTINATION];
 
     fn metadata() -> Metadata {
         Metadata {

@@ -7,7 +7,8 @@ use exportctl_sdk::{Country, Finding, Outcome, Rule, Shipment};
 pub const DESTINATION: Rule = Rule::new(
     "section-1-destination",
     "Internal Compliance Programme §1 Destinations under review",
-);
+)
+.describe("a shipment to a destination the compliance office reviews before release");
 
 /// A finding with `outcome` naming every line when the destination is in a `listed`
 /// country; `None` otherwise.
