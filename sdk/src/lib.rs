@@ -33,7 +33,9 @@
 //! - [`entity_name`] — company names reduced for comparison (transliteration, case,
 //!   punctuation, the legal-form list: LLP, TOO, OOO, GmbH, …), shared by every policy
 //!   that compares names.
-//! - [`settings`] — [`settings::Problems`], every problem of a policy's settings at once.
+//! - [`settings`] — [`settings::Problems`], every problem of a policy's settings at once,
+//!   and readers for the usual values: [`settings::HsPatterns`] (owned HS patterns),
+//!   [`settings::countries`], [`settings::Amount`] (money).
 //! - [`log()`] — the one message channel out of the sandbox.
 //!
 //! # Crate features

@@ -8,6 +8,7 @@
 //! the `restricted_outcome` setting (`review` or `deny`).
 
 use crate::message;
+use exportctl_sdk::settings::HsPatterns;
 use exportctl_sdk::{Finding, Line, Outcome, Rule, Shipment};
 
 /// ICP §4.2: goods on the company's restricted list.
@@ -18,13 +19,17 @@ pub const RESTRICTED_GOODS: Rule = Rule::new(
 .describe("goods on the company's restricted list");
 
 /// One finding naming every line whose HS code falls under a `restricted` pattern
-/// (digits only, as [`Config`](crate::Config) holds them), with `outcome`; `None` when
-/// no line does.
-pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Option<Finding> {
+/// (as [`Config`](crate::Config) holds them), with `outcome`; `None` when no line
+/// does.
+pub fn check(shipment: &Shipment, restricted: &HsPatterns, outcome: Outcome) -> Option<Finding> {
     let hits: Vec<(Line, &str)> = shipment
         .lines()
         .iter()
-        .filter_map(|line| most_specific_entry(&line, restricted).map(|entry| (line, entry)))
+        .filter_map(|line| {
+            restricted
+                .most_specific(&line.hs_code())
+                .map(|entry| (line, entry))
+        })
         .collect();
     if hits.is_empty() {
         return None;
@@ -50,15 +55,6 @@ pub fn check(shipment: &Shipment, restricted: &[String], outcome: Outcome) -> Op
     )
 }
 
-/// The longest (most specific) restricted pattern the line's HS code falls under.
-fn most_specific_entry<'a>(line: &Line, restricted: &'a [String]) -> Option<&'a str> {
-    restricted
-        .iter()
-        .filter(|entry| line.hs_code().matches(entry))
-        .max_by_key(|entry| entry.len())
-        .map(String::as_str)
-}
-
 /// A pattern as a person reads it: `chapter 93`, `heading 8526`, `subheading 8542.31`.
 fn level(pattern: &str) -> String {
     match (pattern.len(), pattern.get(..4), pattern.get(4..)) {
@@ -74,8 +70,12 @@ mod tests {
     use super::*;
     use crate::testing::{line, shipment, with_lines};
 
-    fn restricted(patterns: &[&str]) -> Vec<String> {
-        patterns.iter().map(|p| (*p).to_owned()).collect()
+    fn restricted(patterns: &[&str]) -> HsPatterns {
+        let entries: Vec<String> = patterns.iter().map(|p| (*p).to_owned()).collect();
+        let mut problems = exportctl_sdk::settings::Problems::new();
+        let list = HsPatterns::read("restricted_hs_headings", &entries, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        list
     }
 
     fn check_hs(hs_codes: &[&str], patterns: &[&str]) -> Option<Finding> {

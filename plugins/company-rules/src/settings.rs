@@ -21,8 +21,8 @@
 //!    [`Config`] the rules use, or reports every problem at once, each naming the
 //!    setting (and the list index) it is about.
 
-use exportctl_sdk::settings::Problems;
-use exportctl_sdk::{Country, Decimal, Outcome};
+use exportctl_sdk::settings::{HsPatterns, Problems, countries};
+use exportctl_sdk::{Country, Outcome};
 use serde::Deserialize;
 
 /// Settings of the `company-rules` policy, as written in the policy-set file. Every
@@ -63,24 +63,15 @@ impl Default for Settings {
     }
 }
 
-/// An amount of money: `{ amount = "50000", currency = "EUR" }`.
-///
-/// The amount may be a TOML string or number; a string is exact, so prefer it for
-/// amounts with cents.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Threshold {
-    /// The amount, 0 or more.
-    pub amount: Decimal,
-    /// ISO 4217 currency code; upper-case once validated.
-    pub currency: String,
-}
+/// ICP §5.1's threshold: an amount of money, `{ amount = "50000", currency = "EUR" }`
+/// (the SDK's settings amount).
+pub use exportctl_sdk::settings::Amount as Threshold;
 
 /// Validated settings, in the form the rules use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// HS chapter, heading and subheading patterns, digits only (`"854231"`).
-    pub restricted_hs_headings: Vec<String>,
+    pub restricted_hs_headings: HsPatterns,
     /// `Review` or `Deny`.
     pub restricted_outcome: Outcome,
     /// The countries under review.
@@ -100,13 +91,11 @@ impl Settings {
     pub fn validate(&self) -> Result<Config, String> {
         let mut problems = Problems::new();
 
-        let mut restricted_hs_headings = Vec::new();
-        for (i, entry) in self.restricted_hs_headings.iter().enumerate() {
-            match hs_pattern(entry) {
-                Ok(digits) => restricted_hs_headings.push(digits),
-                Err(problem) => problems.at(&format!("restricted_hs_headings[{i}]"), problem),
-            }
-        }
+        let restricted_hs_headings = HsPatterns::read(
+            "restricted_hs_headings",
+            &self.restricted_hs_headings,
+            &mut problems,
+        );
 
         match self.restricted_outcome {
             Outcome::Review | Outcome::Deny => {}
@@ -123,45 +112,15 @@ impl Settings {
             ),
         }
 
-        let mut review_destinations = Vec::new();
-        for (i, code) in self.review_destinations.iter().enumerate() {
-            match Country::parse(code) {
-                Some(country) => review_destinations.push(country),
-                None => problems.at(
-                    &format!("review_destinations[{i}]"),
-                    format!(
-                        "{code:?} is not an ISO 3166-1 alpha-2 country code (two letters, e.g. \"AE\")"
-                    ),
-                ),
-            }
-        }
-
-        let mut end_use_statement_threshold = None;
-        if let Some(threshold) = &self.end_use_statement_threshold {
-            if threshold.amount < Decimal::ZERO {
-                problems.at(
-                    "end_use_statement_threshold.amount",
-                    format!(
-                        "{} is negative (use 0 to require an end-use statement for every shipment \
-                         with a value)",
-                        threshold.amount
-                    ),
-                );
-            }
-            let currency = &threshold.currency;
-            if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_alphabetic()) {
-                problems.at(
-                    "end_use_statement_threshold.currency",
-                    format!(
-                        "{currency:?} is not an ISO 4217 currency code (three letters, e.g. \"EUR\")"
-                    ),
-                );
-            }
-            end_use_statement_threshold = Some(Threshold {
-                amount: threshold.amount,
-                currency: currency.to_ascii_uppercase(),
-            });
-        }
+        let review_destinations = countries(
+            "review_destinations",
+            &self.review_destinations,
+            &mut problems,
+        );
+        let end_use_statement_threshold = self
+            .end_use_statement_threshold
+            .as_ref()
+            .map(|threshold| threshold.read("end_use_statement_threshold", &mut problems));
 
         problems.into_result_with(Config {
             restricted_hs_headings,
@@ -172,29 +131,11 @@ impl Settings {
     }
 }
 
-/// The digits of an HS chapter, heading or subheading (`"8542.31"` → `"854231"`), or
-/// what is wrong with `entry`.
-fn hs_pattern(entry: &str) -> Result<String, String> {
-    let digits: String = entry.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
-    let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-    match digits.len() {
-        2 | 4 | 6 if all_digits => Ok(digits),
-        8 | 10 if all_digits => Err(format!(
-            "{entry:?} is a national tariff code: list its subheading \"{}\" instead (national \
-             codes differ between tariffs, and every national code under the subheading matches it)",
-            &digits[..6]
-        )),
-        _ => Err(format!(
-            "{entry:?} is not an HS chapter, heading or subheading (2, 4 or 6 digits)"
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::CompanyRules;
-    use exportctl_sdk::configure;
+    use exportctl_sdk::{Decimal, configure};
 
     /// The error `configure` reports for these settings (empty if they are accepted).
     fn error(json: &str) -> String {
@@ -224,7 +165,10 @@ mod tests {
                 "review_destinations": ["ae", "Tr"],
                 "end_use_statement_threshold": {"amount": "50000.00", "currency": "eur"}}"#,
         );
-        assert_eq!(c.restricted_hs_headings, ["93", "8526", "854231", "847150"]);
+        assert_eq!(
+            c.restricted_hs_headings.patterns(),
+            ["93", "8526", "854231", "847150"]
+        );
         assert_eq!(c.restricted_outcome, Outcome::Deny);
         let countries: Vec<&str> = c.review_destinations.iter().map(Country::as_str).collect();
         assert_eq!(countries, ["AE", "TR"]);
@@ -311,7 +255,7 @@ mod tests {
     fn checks_the_threshold_amount_and_currency() {
         assert_eq!(
             error(r#"{"end_use_statement_threshold": {"amount": "-1", "currency": "EUR"}}"#),
-            "end_use_statement_threshold.amount: -1 is negative (use 0 to require an end-use statement for every shipment with a value)"
+            "end_use_statement_threshold.amount: -1 is negative (an amount is 0 or more)"
         );
         assert_eq!(
             error(r#"{"end_use_statement_threshold": {"amount": "50000", "currency": "EURO"}}"#),

@@ -9,7 +9,7 @@
 //! outcome = "review"
 //! ```
 
-use exportctl_sdk::settings::Problems;
+use exportctl_sdk::settings::{Problems, countries};
 use exportctl_sdk::{Country, Outcome};
 use serde::Deserialize;
 
@@ -48,16 +48,7 @@ impl Settings {
     /// each naming the setting (and list index) it is about.
     pub fn validate(&self) -> Result<Config, String> {
         let mut problems = Problems::new();
-        let mut destinations = Vec::new();
-        for (i, code) in self.destinations.iter().enumerate() {
-            match Country::parse(&code.to_ascii_uppercase()) {
-                Some(country) => destinations.push(country),
-                None => problems.at(
-                    &format!("destinations[{i}]"),
-                    format!("{code:?} is not an ISO 3166-1 alpha-2 country code"),
-                ),
-            }
-        }
+        let destinations = countries("destinations", &self.destinations, &mut problems);
         if !matches!(self.outcome, Outcome::Review | Outcome::Deny) {
             problems.at("outcome", "must be \"review\" or \"deny\"");
         }

@@ -1,32 +1,4 @@
-//! Checking a policy's settings: every problem at once.
-//!
-//! A policy's [`Policy::new`](crate::Policy::new) checks its settings and returns one
-//! message naming each bad setting; the host refuses to load the policy set with it.
-//! [`Problems`] collects those messages and joins them the one way every policy does,
-//! with `; `, so a user who made three mistakes reads all three at once.
-//!
-//! ```
-//! use exportctl_sdk::settings::Problems;
-//!
-//! fn validate(threshold: u32, words: &[&str]) -> Result<(), String> {
-//!     let mut problems = Problems::new();
-//!     if threshold == 0 {
-//!         problems.push("`threshold` must be at least 1");
-//!     }
-//!     for (i, word) in words.iter().enumerate() {
-//!         if word.is_empty() {
-//!             problems.at(&format!("words[{i}]"), "is empty");
-//!         }
-//!     }
-//!     problems.into_result()
-//! }
-//!
-//! assert_eq!(validate(1, &["a"]), Ok(()));
-//! assert_eq!(
-//!     validate(0, &["a", ""]),
-//!     Err("`threshold` must be at least 1; words[1]: is empty".to_owned())
-//! );
-//! ```
+//! [`Problems`]: every problem of a policy's settings, each naming its setting.
 
 /// The problems found in a policy's settings, in the order they were found.
 ///
