@@ -229,8 +229,9 @@ struct Policies {
     ids: BTreeMap<String, usize>,
     /// Hosts already loaded, by entry and settings.
     hosts: BTreeMap<(usize, String), Arc<Host>>,
-    /// Each policy's declared rules, as its plugin lists them.
-    declared: BTreeMap<String, Vec<String>>,
+    /// Each policy's declared rules, as its plugin lists them (`None`: built
+    /// before contract 1.4.0, it declares none).
+    declared: BTreeMap<String, Option<Vec<String>>>,
     /// A line per policy: version, contract and the shipment wire format it
     /// reads, with a note when that format is older than this host's.
     described: Vec<String>,
@@ -327,10 +328,10 @@ impl Policies {
         Ok(host)
     }
 
-    fn declared(&self) -> impl Iterator<Item = (String, &[String])> {
+    fn declared(&self) -> impl Iterator<Item = (String, Option<&[String]>)> {
         self.declared
             .iter()
-            .map(|(id, r)| (id.clone(), r.as_slice()))
+            .map(|(id, r)| (id.clone(), r.as_deref()))
     }
 }
 

@@ -102,7 +102,7 @@ pub(super) struct Coverage {
 struct PolicyCoverage {
     /// Rule id → passing cases that produced a finding of it.
     rules: BTreeMap<String, usize>,
-    /// Whether the plugin declares its rules (contract 1.4.0).
+    /// Whether the plugin has a rule catalogue (contract 1.4.0).
     declared: bool,
 }
 
@@ -118,11 +118,12 @@ impl Coverage {
             .or_default() += 1;
     }
 
-    /// The rules `policy` declares (none: it declares none).
-    pub(super) fn declare(&mut self, policy: &str, rules: &[String]) {
+    /// The rules `policy` declares (`None`: a plugin built before contract
+    /// 1.4.0, which declares none).
+    pub(super) fn declare(&mut self, policy: &str, rules: Option<&[String]>) {
         let coverage = self.policies.entry(policy.to_owned()).or_default();
-        coverage.declared = !rules.is_empty();
-        for rule in rules {
+        coverage.declared = rules.is_some();
+        for rule in rules.unwrap_or_default() {
             coverage.rules.entry(rule.clone()).or_default();
         }
     }
@@ -139,6 +140,9 @@ impl Coverage {
                         "  {policy}: {percent:.0} % of {} declared rules",
                         coverage.rules.len()
                     );
+                }
+                None if coverage.declared => {
+                    let _ = writeln!(text, "  {policy}: declares no rules");
                 }
                 None => {
                     let _ = writeln!(
@@ -175,12 +179,12 @@ impl PolicyCoverage {
     }
 }
 
-/// The rule ids `plugin` declares (contract 1.4.0; none before it).
-pub(super) fn declared_rules(plugin: &Plugin) -> Vec<String> {
+/// The rule ids `plugin` declares (`None` for a plugin built before contract
+/// 1.4.0, which has no rule catalogue).
+pub(super) fn declared_rules(plugin: &Plugin) -> Option<Vec<String>> {
     plugin
         .rules()
         .map(|rules| rules.iter().map(|r| r.id.clone()).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -227,14 +231,31 @@ mod tests {
         let mut c = Coverage::default();
         c.add("p", "r1");
         c.add("p", "r1");
-        c.declare("p", &["r1".into(), "r2".into()]);
+        c.declare("p", Some(&["r1".into(), "r2".into()]));
         c.add("old", "x");
+        c.declare("old", None);
+        c.declare("empty", Some(&[]));
         let report = c.report();
         assert!(report.contains("p: 50 % of 2 declared rules"), "{report}");
         assert!(report.contains("   2  r1"), "{report}");
         assert!(report.contains("   0  r2"), "{report}");
-        assert!(report.contains("old: declares no rules"), "{report}");
-        assert_eq!(c.below(60.0), vec![("old".into(), 0.0), ("p".into(), 50.0)]);
-        assert!(c.below(50.0).iter().all(|(id, _)| id == "old"));
+        assert!(
+            report.contains("old: declares no rules (contract before 1.4.0)"),
+            "{report}"
+        );
+        assert!(report.contains("  empty: declares no rules\n"), "{report}");
+        assert_eq!(
+            c.below(60.0),
+            vec![
+                ("empty".into(), 0.0),
+                ("old".into(), 0.0),
+                ("p".into(), 50.0)
+            ]
+        );
+        assert!(
+            c.below(50.0)
+                .iter()
+                .all(|(id, _)| id == "old" || id == "empty")
+        );
     }
 }
