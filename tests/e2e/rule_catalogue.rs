@@ -90,7 +90,7 @@ fn every_bundled_policy_declares_its_rules_with_basis_and_description() {
 }
 
 #[test]
-fn policy_inspect_lists_each_rule_with_its_basis() {
+fn policy_inspect_lists_each_rule_with_its_basis_as_text_and_json() {
     let tmp = temp_dir();
     let plugin = tmp.path().join("hostile-screener.wasm");
     std::fs::copy(hostile("screener"), &plugin).unwrap();
@@ -102,6 +102,49 @@ fn policy_inspect_lists_each_rule_with_its_basis() {
         ),
         "{}",
         run.stdout
+    );
+
+    // The same as one JSON object, for tooling.
+    let run = exportctl(&[
+        "policy",
+        "inspect",
+        &plugin.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let inspected: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(inspected["loadable"], true, "{inspected}");
+    assert_eq!(inspected["sha256"].as_str().unwrap().len(), 64);
+    let policy = &inspected["policy"];
+    assert_eq!(policy["id"], "hostile-screener", "{inspected}");
+    assert_eq!(policy["contract_version"], exportctl_sdk::CONTRACT_VERSION);
+    assert_eq!(policy["wire_format"], exportctl_sdk::wire::WIRE_FORMAT);
+    assert_eq!(policy["screens_parties"], true);
+    assert_eq!(
+        policy["rules"],
+        serde_json::json!([{
+            "id": "test-watchlist",
+            "legal_basis": "test watchlist, edition 1",
+            "description": "a party on the test watchlist",
+        }])
+    );
+    assert_eq!(inspected["signature"]["state"], "none", "{inspected}");
+    assert_eq!(inspected["instance"], Value::Null);
+
+    // A file that is no plugin is reported, not an error of the command.
+    let junk = write(tmp.path(), "junk.wasm", "not wasm");
+    let run = exportctl(&["policy", "inspect", &junk, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let inspected: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(inspected["loadable"], false);
+    assert_eq!(inspected["policy"], Value::Null);
+    assert!(
+        inspected["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a WebAssembly file"),
+        "{inspected}"
     );
 
     let run = exportctl(&["policy", "inspect", KZ_1_0]);

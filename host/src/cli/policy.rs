@@ -2,7 +2,7 @@
 //! needs to start and build a policy, a publisher to distribute a plugin, and an
 //! operator to check one.
 
-use super::{ExitStatus, load_error_line, print_error, print_load_error};
+use super::{ExitStatus, Format, load_error_line, print_error, print_load_error};
 use clap::Subcommand;
 use exportctl::{CodeCache, Host, LoadError, Plugin, PolicySetConfig, Publisher};
 use minisign::{KeyPair, SecretKey, SecretKeyBox};
@@ -72,6 +72,11 @@ pub enum PolicyCommand {
         /// (optional).
         #[arg(long, value_name = "FILE")]
         policies: Option<PathBuf>,
+        /// `text` for people, or `json`: one object with the metadata, contract,
+        /// wire format, interfaces, declared rules and signature status, for a
+        /// regulator's or a CI system's tooling.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -93,7 +98,11 @@ pub(super) fn run(command: &PolicyCommand) -> ExitStatus {
             output,
         } => sign(key, plugin, output.as_deref()),
         PolicyCommand::Verify { target, policies } => verify(target, policies.as_deref()),
-        PolicyCommand::Inspect { plugin, policies } => inspect(plugin, policies.as_deref()),
+        PolicyCommand::Inspect {
+            plugin,
+            policies,
+            format,
+        } => inspect(plugin, policies.as_deref(), *format),
     };
     match result {
         Ok(()) => ExitStatus::Allow,
@@ -196,77 +205,140 @@ fn verify(target: &Path, policies: Option<&Path>) -> CliResult {
     Ok(())
 }
 
-fn inspect(plugin: &Path, policies: Option<&Path>) -> CliResult {
+fn inspect(plugin: &Path, policies: Option<&Path>, format: Format) -> CliResult {
     let bytes =
         std::fs::read(plugin).map_err(|e| format!("cannot read `{}`: {e}", plugin.display()))?;
-    println!("file:      {}", plugin.display());
-    println!("size:      {} bytes", bytes.len());
-    println!("sha256:    {}", Plugin::sha256_of(&bytes));
-    match load_single(plugin, &bytes) {
-        Ok(loaded) => {
-            let m = loaded.metadata();
-            println!("policy:    {} {} — {}", m.id, m.version, m.name);
-            println!("publisher: {} ({})", m.publisher, m.jurisdiction);
-            println!(
-                "in force:  {} to {}",
-                m.valid_from,
-                m.valid_to.map_or("open end".to_owned(), |d| d.to_string())
-            );
-            println!("contract:  {}", m.contract_version);
-            println!("wire:      shipment wire format {}", loaded.wire_format());
-            println!("imports:   {}", list(loaded.imports()));
-            println!("exports:   {}", list(loaded.exports()));
-            match loaded.rules() {
-                Some(rules) => {
-                    println!("rules:     {} declared", rules.len());
-                    for r in rules {
-                        println!("  {} — {}", r.id, r.description);
-                        println!("    {}", r.legal_basis);
-                    }
-                }
-                None => println!(
-                    "rules:     not declared (built for contract {}, before 1.4.0)",
-                    m.contract_version
-                ),
-            }
-            for s in &m.sources {
-                println!("source:    {s}");
-            }
-            for l in &m.limitations {
-                println!("not covered: {l}");
-            }
-        }
-        Err(e) => println!("loadable:  no — {}", load_error_line(&e)),
-    }
+    let loaded = load_single(plugin, &bytes);
     let config = policies.map(PolicySetConfig::load).transpose()?;
-    let sig_path = with_suffix(plugin, "minisig");
-    let signature = std::fs::read_to_string(&sig_path).ok();
-    let status = match (&signature, &config) {
-        (None, _) => format!("none (no `{}`)", sig_path.display()),
-        (Some(text), None) => match minisign::SignatureBox::from_string(text) {
-            Ok(sig) => format!(
-                "present, key ID {}, trusted comment `{}` (give --policies to check it against a trust store)",
-                Publisher::key_id_of(sig.keynum()),
-                sig.trusted_comment().unwrap_or_default()
-            ),
-            Err(e) => format!("unreadable: {e}"),
-        },
-        (Some(text), Some(config)) => {
-            match config
-                .trust
-                .verify(&bytes, Some(text), &sig_path.display().to_string())
-            {
-                Ok(Some(p)) => format!("valid, by `{}` (key ID {})", p.name(), p.key_id()),
-                Ok(None) => "not checked".to_owned(),
-                Err(e) => format!("INVALID: {e}"),
+    let signature = signature_status(plugin, &bytes, config.as_ref());
+    let instance = config.as_ref().map(|c| instance_in_set(c, plugin));
+    match format {
+        Format::Text => {
+            println!("file:      {}", plugin.display());
+            println!("size:      {} bytes", bytes.len());
+            println!("sha256:    {}", Plugin::sha256_of(&bytes));
+            match &loaded {
+                Ok(loaded) => print_plugin(loaded),
+                Err(e) => println!("loadable:  no — {}", load_error_line(e)),
+            }
+            println!("signature: {}", signature.text);
+            if let Some(instance) = &instance {
+                println!("instance:  {instance}");
             }
         }
-    };
-    println!("signature: {status}");
-    if let Some(config) = &config {
-        println!("instance:  {}", instance_in_set(config, plugin));
+        Format::Json => {
+            let policy = loaded.as_ref().ok().map(|loaded| {
+                let m = loaded.metadata();
+                serde_json::json!({
+                    "id": m.id, "name": m.name, "version": m.version.to_string(),
+                    "publisher": m.publisher, "jurisdiction": m.jurisdiction,
+                    "legal_basis": m.legal_basis, "valid_from": m.valid_from.to_string(),
+                    "valid_to": m.valid_to.map(|d| d.to_string()),
+                    "contract_version": m.contract_version, "wire_format": loaded.wire_format(),
+                    "screens_parties": loaded.screens_parties(),
+                    "imports": loaded.imports(), "exports": loaded.exports(),
+                    "rules": loaded.rules(), "sources": m.sources, "limitations": m.limitations,
+                })
+            });
+            let value = serde_json::json!({
+                "file": plugin.display().to_string(),
+                "size": bytes.len(),
+                "sha256": Plugin::sha256_of(&bytes),
+                "loadable": loaded.is_ok(),
+                "error": loaded.as_ref().err().map(load_error_line),
+                "policy": policy,
+                "signature": { "state": signature.state, "detail": signature.text },
+                "instance": instance,
+            });
+            println!("{value}");
+        }
     }
     Ok(())
+}
+
+/// The text lines of a plugin that loads: metadata, contract, interfaces,
+/// declared rules, sources and limitations.
+fn print_plugin(loaded: &Plugin) {
+    let m = loaded.metadata();
+    println!("policy:    {} {} — {}", m.id, m.version, m.name);
+    println!("publisher: {} ({})", m.publisher, m.jurisdiction);
+    println!(
+        "in force:  {} to {}",
+        m.valid_from,
+        m.valid_to.map_or("open end".to_owned(), |d| d.to_string())
+    );
+    println!("contract:  {}", m.contract_version);
+    println!("wire:      shipment wire format {}", loaded.wire_format());
+    println!("imports:   {}", list(loaded.imports()));
+    println!("exports:   {}", list(loaded.exports()));
+    match loaded.rules() {
+        Some(rules) => {
+            println!("rules:     {} declared", rules.len());
+            for r in rules {
+                println!("  {} — {}", r.id, r.description);
+                println!("    {}", r.legal_basis);
+            }
+        }
+        None => println!(
+            "rules:     not declared (built for contract {}, before 1.4.0)",
+            m.contract_version
+        ),
+    }
+    for s in &m.sources {
+        println!("source:    {s}");
+    }
+    for l in &m.limitations {
+        println!("not covered: {l}");
+    }
+}
+
+/// A plugin's signature, as `policy inspect` reports it.
+struct SignatureStatus {
+    /// `none`, `unreadable`, `present` (not checked: no trust store given),
+    /// `valid` or `invalid`.
+    state: &'static str,
+    /// What a person reads.
+    text: String,
+}
+
+/// The status of the signature beside `plugin` (`PLUGIN.minisig`), checked
+/// against `config`'s trust store when one is given.
+fn signature_status(
+    plugin: &Path,
+    bytes: &[u8],
+    config: Option<&PolicySetConfig>,
+) -> SignatureStatus {
+    let sig_path = with_suffix(plugin, "minisig");
+    let status = |state, text| SignatureStatus { state, text };
+    let Ok(text) = std::fs::read_to_string(&sig_path) else {
+        return status("none", format!("none (no `{}`)", sig_path.display()));
+    };
+    match config {
+        None => match minisign::SignatureBox::from_string(&text) {
+            Ok(sig) => status(
+                "present",
+                format!(
+                    "present, key ID {}, trusted comment `{}` (give --policies to check it against a trust store)",
+                    Publisher::key_id_of(sig.keynum()),
+                    sig.trusted_comment().unwrap_or_default()
+                ),
+            ),
+            Err(e) => status("unreadable", format!("unreadable: {e}")),
+        },
+        Some(config) => {
+            match config
+                .trust
+                .verify(bytes, Some(&text), &sig_path.display().to_string())
+            {
+                Ok(Some(p)) => status(
+                    "valid",
+                    format!("valid, by `{}` (key ID {})", p.name(), p.key_id()),
+                ),
+                Ok(None) => status("not-checked", "not checked".to_owned()),
+                Err(e) => status("invalid", format!("INVALID: {e}")),
+            }
+        }
+    }
 }
 
 /// The instance mode `plugin` runs in under `config`: that of the set's entry
