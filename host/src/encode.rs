@@ -22,7 +22,7 @@ impl WireFormat {
     pub(crate) fn from_number(number: u32) -> Option<WireFormat> {
         match number {
             1 => Some(WireFormat::Postcard),
-            n if n == u32::from(exportctl_sdk::wire::WIRE_FORMAT) => Some(WireFormat::Buffer),
+            n if n == u32::from(exportctl_sdk::WIRE_FORMAT) => Some(WireFormat::Buffer),
             _ => None,
         }
     }
@@ -31,7 +31,7 @@ impl WireFormat {
     pub(crate) fn number(self) -> u32 {
         match self {
             WireFormat::Postcard => 1,
-            WireFormat::Buffer => u32::from(exportctl_sdk::wire::WIRE_FORMAT),
+            WireFormat::Buffer => u32::from(exportctl_sdk::WIRE_FORMAT),
         }
     }
 }

@@ -135,7 +135,7 @@ macro_rules! __evaluator_guest {
 
         impl $crate::bindings::exports::exportctl::policy::shipment_reader::Guest for $guest {
             fn wire_format() -> u32 {
-                u32::from($crate::wire::WIRE_FORMAT)
+                u32::from($crate::WIRE_FORMAT)
             }
         }
 

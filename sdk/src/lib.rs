@@ -109,7 +109,10 @@ pub mod settings;
 mod shipment;
 mod subject;
 mod text;
-pub mod wire;
+// The wire format's reader and writer: the host's side of the boundary
+// (`sdk/spec/wire.md`). Private, so a policy reads a `Shipment` and never bytes;
+// what crosses out of it is re-exported below.
+mod wire;
 
 #[cfg(feature = "input")]
 pub mod input;
@@ -144,7 +147,7 @@ pub use shipment::{
 };
 pub use subject::FindingSubject;
 pub use text::Text;
-pub use wire::{PartyWire, WireError};
+pub use wire::{PartyWire, WIRE_FORMAT, WireError};
 
 /// Not public API: paths the generated code and [`export_policy!`] need.
 #[doc(hidden)]

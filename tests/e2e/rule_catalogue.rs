@@ -119,7 +119,7 @@ fn policy_inspect_lists_each_rule_with_its_basis_as_text_and_json() {
     let policy = &inspected["policy"];
     assert_eq!(policy["id"], "hostile-screener", "{inspected}");
     assert_eq!(policy["contract_version"], exportctl_sdk::CONTRACT_VERSION);
-    assert_eq!(policy["wire_format"], exportctl_sdk::wire::WIRE_FORMAT);
+    assert_eq!(policy["wire_format"], exportctl_sdk::WIRE_FORMAT);
     assert_eq!(policy["screens_parties"], true);
     assert_eq!(
         policy["rules"],

@@ -128,7 +128,7 @@ fn a_built_plugin_runs_its_cases_alone() {
         run.stdout.starts_with(&format!(
             "policy company-rules 1.0.0: contract {}, shipment wire format {}\n",
             exportctl_sdk::CONTRACT_VERSION,
-            exportctl_sdk::wire::WIRE_FORMAT
+            exportctl_sdk::WIRE_FORMAT
         )),
         "{}",
         run.stdout

@@ -264,10 +264,10 @@ impl Policies {
                     m.contract_version,
                     p.plugin.wire_format()
                 );
-                if p.plugin.wire_format() < u32::from(exportctl_sdk::wire::WIRE_FORMAT) {
+                if p.plugin.wire_format() < u32::from(exportctl_sdk::WIRE_FORMAT) {
                     line.push_str(&format!(
                         " (older than format {}: this plugin was built with an SDK before contract 1.3.0; rebuild it with this SDK to test what a current build does)",
-                        exportctl_sdk::wire::WIRE_FORMAT
+                        exportctl_sdk::WIRE_FORMAT
                     ));
                 }
                 described.push(line);

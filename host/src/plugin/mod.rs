@@ -165,7 +165,7 @@ impl Plugin {
                     source: ContractError::WireFormat {
                         found,
                         written: WIRE_FORMATS_TEXT,
-                        current: exportctl_sdk::wire::WIRE_FORMAT,
+                        current: exportctl_sdk::WIRE_FORMAT,
                     },
                 })?
             }

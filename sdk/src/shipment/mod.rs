@@ -53,7 +53,9 @@ pub struct Shipment<'a> {
 impl<'a> Shipment<'a> {
     /// Reads a shipment from the wire bytes the host hands over, checking the whole
     /// buffer once: afterwards every accessor reads in place and cannot fail. Text is
-    /// borrowed from `bytes`, not copied.
+    /// borrowed from `bytes`, not copied. Not for policies (the export glue calls
+    /// it): hidden from the SDK's documentation.
+    #[doc(hidden)]
     pub fn from_wire(bytes: &'a [u8]) -> Result<Shipment<'a>, WireError> {
         let (records, heap) = wire::check(bytes, layout::KIND_SHIPMENT)?;
         Ok(Shipment {
@@ -64,6 +66,7 @@ impl<'a> Shipment<'a> {
 
     /// As [`Shipment::from_wire`], keeping the bytes: for shipments built in tests
     /// and tools rather than received from the host.
+    #[doc(hidden)]
     pub fn from_wire_owned(bytes: Vec<u8>) -> Result<Shipment<'static>, WireError> {
         let (records, heap) = wire::check(&bytes, layout::KIND_SHIPMENT)?;
         let heap = heap.to_owned();
