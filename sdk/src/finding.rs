@@ -115,35 +115,47 @@ impl Rule {
     }
 
     /// What is wrong with the rule's declaration, as the host would refuse it
-    /// at load: an id that is not kebab-case, a blank or overlong legal basis, a
-    /// description that is blank, longer than [`MAX_DESCRIPTION_BYTES`] or more
-    /// than one line. `None` when it is sound.
+    /// at load ([`Rule::check_declaration`]). `None` when it is sound.
     pub fn problem(&self) -> Option<String> {
-        if !Rule::is_valid_id(self.id) {
-            return Some(format!(
-                "rule id `{}` is not kebab-case (1–64 lower-case letters, digits and single hyphens)",
-                self.id
+        Rule::check_declaration(self.id, self.legal_basis, self.description).err()
+    }
+
+    /// Checks one rule declaration as a plugin hands it to the host: an id that
+    /// is not kebab-case, a blank or overlong legal basis, a description that is
+    /// blank, longer than [`MAX_DESCRIPTION_BYTES`] or more than one line are
+    /// refused, each with a message naming the rule. The SDK's case tests and the
+    /// host's load apply this same check.
+    ///
+    /// ```
+    /// use exportctl_sdk::Rule;
+    /// assert!(Rule::check_declaration("a-rule", "Law 1 Art. 2", "what it catches").is_ok());
+    /// let err = Rule::check_declaration("a-rule", "Law 1 Art. 2", "").unwrap_err();
+    /// assert!(err.contains("has no description"), "{err}");
+    /// ```
+    pub fn check_declaration(id: &str, legal_basis: &str, description: &str) -> Result<(), String> {
+        if !Rule::is_valid_id(id) {
+            // An id that is not one may be anything a plugin sent: show its start.
+            let shown: String = id.chars().take(80).collect();
+            return Err(format!(
+                "rule id `{shown}` is not kebab-case (1–64 lower-case letters, digits and single hyphens)"
             ));
         }
-        if self.legal_basis.trim().is_empty() || self.legal_basis.len() > MAX_LEGAL_BASIS_BYTES {
-            return Some(format!(
-                "rule `{}`: the legal basis must be 1–{MAX_LEGAL_BASIS_BYTES} bytes of text",
-                self.id
+        if legal_basis.trim().is_empty() || legal_basis.len() > MAX_LEGAL_BASIS_BYTES {
+            return Err(format!(
+                "rule `{id}`: the legal basis must be 1–{MAX_LEGAL_BASIS_BYTES} bytes of text"
             ));
         }
-        if self.description.trim().is_empty() {
-            return Some(format!(
-                "rule `{}` has no description: declare it with `.describe(\"what it catches\")`",
-                self.id
+        if description.trim().is_empty() {
+            return Err(format!(
+                "rule `{id}` has no description: declare it with `.describe(\"what it catches\")`"
             ));
         }
-        if self.description.len() > MAX_DESCRIPTION_BYTES || self.description.contains('\n') {
-            return Some(format!(
-                "rule `{}`: the description must be one line of at most {MAX_DESCRIPTION_BYTES} bytes",
-                self.id
+        if description.len() > MAX_DESCRIPTION_BYTES || description.contains('\n') {
+            return Err(format!(
+                "rule `{id}`: the description must be one line of at most {MAX_DESCRIPTION_BYTES} bytes"
             ));
         }
-        None
+        Ok(())
     }
 
     /// A finding of this rule with the given outcome and message.

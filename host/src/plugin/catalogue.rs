@@ -3,7 +3,7 @@
 //! `exportctl test --coverage` list, and what a finding's rule id is held to.
 
 use crate::bindings::exportctl::policy::types::RuleDescription as RawRule;
-use exportctl_sdk::{MAX_DESCRIPTION_BYTES, MAX_LEGAL_BASIS_BYTES, MAX_RULES, Rule};
+use exportctl_sdk::{MAX_RULES, Rule};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -62,34 +62,12 @@ impl RuleCatalogue {
     }
 }
 
-/// What is wrong with one declaration.
+/// What is wrong with one declaration: the SDK's check, and the id the host
+/// keeps for its own findings.
 fn check(rule: &RawRule) -> Result<(), String> {
-    if !Rule::is_valid_id(&rule.id) {
-        return Err(format!(
-            "id `{}` is not kebab-case (1–64 lower-case letters, digits and single hyphens)",
-            rule.id.chars().take(80).collect::<String>()
-        ));
-    }
+    Rule::check_declaration(&rule.id, &rule.legal_basis, &rule.description)?;
     if rule.id == crate::verdict::POLICY_ERROR_RULE {
-        return Err("id `policy-error` is reserved for the host".to_owned());
-    }
-    if rule.legal_basis.trim().is_empty() || rule.legal_basis.len() > MAX_LEGAL_BASIS_BYTES {
-        return Err(format!(
-            "`{}`: the legal basis must be 1–{MAX_LEGAL_BASIS_BYTES} bytes of text",
-            rule.id
-        ));
-    }
-    if rule.description.trim().is_empty() {
-        return Err(format!(
-            "`{}` has no description (the SDK's `Rule::describe`)",
-            rule.id
-        ));
-    }
-    if rule.description.len() > MAX_DESCRIPTION_BYTES || rule.description.contains('\n') {
-        return Err(format!(
-            "`{}`: the description must be one line of at most {MAX_DESCRIPTION_BYTES} bytes",
-            rule.id
-        ));
+        return Err("rule id `policy-error` is reserved for the host".to_owned());
     }
     Ok(())
 }
