@@ -6,12 +6,22 @@
 use crate::support::{exportctl, hostile, repo, temp_dir, write};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::path::Path;
 
 /// `kz-export-control` as built for contract 1.0.0 (`tests/fixtures/contract-1.0`).
 const KZ_1_0: &str = "tests/fixtures/contract-1.0/kz-export-control.wasm";
 
-/// The policy-set lines that let a test load its unsigned plugin files.
-const UNSIGNED: &str = "[trust]\nallow_unsigned = true\n";
+/// A policy set in `dir` running the unsigned plugin file `plugin` alone.
+fn set_of(dir: &Path, plugin: &Path) -> String {
+    write(
+        dir,
+        "set.toml",
+        format!(
+            "[trust]\nallow_unsigned = true\n[[policy]]\nplugin = \"{}\"\n",
+            plugin.display()
+        ),
+    )
+}
 
 /// The rule ids the cases of `policy` under `tests/cases/` expect between them.
 fn rules_the_cases_expect(policy: &str) -> BTreeSet<String> {
@@ -160,14 +170,7 @@ fn policy_inspect_lists_each_rule_with_its_basis_as_text_and_json() {
 #[test]
 fn a_plugin_built_for_1_0_still_loads_and_declares_no_rules() {
     let tmp = temp_dir();
-    let set = write(
-        tmp.path(),
-        "set.toml",
-        format!(
-            "{UNSIGNED}[[policy]]\nplugin = \"{}\"\n",
-            repo().join(KZ_1_0).display()
-        ),
-    );
+    let set = set_of(tmp.path(), &repo().join(KZ_1_0));
     let run = exportctl(&["policies", "--policies", &set, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let p: Value = serde_json::from_str(run.stdout.trim()).unwrap();
@@ -190,14 +193,7 @@ fn a_plugin_built_for_1_0_still_loads_and_declares_no_rules() {
 #[test]
 fn a_finding_of_an_undeclared_rule_fails_the_policy_closed() {
     let tmp = temp_dir();
-    let set = write(
-        tmp.path(),
-        "set.toml",
-        format!(
-            "{UNSIGNED}[[policy]]\nplugin = \"{}\"\n",
-            hostile("undeclared-rule").display()
-        ),
-    );
+    let set = set_of(tmp.path(), &hostile("undeclared-rule"));
     let to_russia = repo().join("tests/examples/seed-drones-kg-via-kz-to-ru.json");
     let run = exportctl(&[
         "check",
@@ -230,14 +226,7 @@ fn a_finding_of_an_undeclared_rule_fails_the_policy_closed() {
 #[test]
 fn an_unsound_rule_catalogue_is_refused_at_load() {
     let tmp = temp_dir();
-    let set = write(
-        tmp.path(),
-        "set.toml",
-        format!(
-            "{UNSIGNED}[[policy]]\nplugin = \"{}\"\n",
-            hostile("bad-catalogue").display()
-        ),
-    );
+    let set = set_of(tmp.path(), &hostile("bad-catalogue"));
     let run = exportctl(&["policies", "--policies", &set]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert!(
