@@ -423,6 +423,8 @@ fn crash_rounds(
         20,
         0x5EED_E2E0,
         Duration::from_millis(1500),
+        // Done before the kill: every shipment judged, and each one is denied.
+        5,
         || {
             // Ids unique per round, so each printed verdict names one record.
             let mut lines = String::new();

@@ -30,6 +30,7 @@ fn crash_test(url: &str, seed: u64) {
         ROUNDS,
         seed,
         Duration::from_millis(400),
+        0,
         || {
             let mut c = Command::new(env!("CARGO_BIN_EXE_exportctl-audit-record-stream"));
             c.arg(url).arg(&key_file);

@@ -23,11 +23,13 @@ impl SplitMix64 {
 
 /// Runs `rounds` rounds: `spawn()` a child with stdout piped, kill it after a random delay
 /// of up to `max_delay`, collect every stdout line it printed, then call
-/// `check(round, lines)`. A child that exits by itself with a failure fails the test.
+/// `check(round, lines)`. A child that exits by itself before the kill must exit with
+/// status `finished` (what it exits with when its work is done), else the test fails.
 pub fn kill_at_random_moments(
     rounds: usize,
     seed: u64,
     max_delay: Duration,
+    finished: i32,
     mut spawn: impl FnMut() -> Command,
     mut check: impl FnMut(usize, &[String]),
 ) {
@@ -56,8 +58,9 @@ pub fn kill_at_random_moments(
                 .unwrap()
                 .read_to_string(&mut err)
                 .unwrap();
-            assert!(
-                status.success(),
+            assert_eq!(
+                status.code(),
+                Some(finished),
                 "round {round}: child failed: {status}: {err}"
             );
         }
