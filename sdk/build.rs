@@ -1,5 +1,5 @@
 //! Generates the embedded Common High Priority Items List (`exportctl_sdk::chpl`) from
-//! `policies/data/chpl/chpl_2024-02-23.csv`.
+//! `sdk/data/chpl/chpl_2024-02-23.csv`.
 //!
 //! The list is read once, at build time: every row is checked, the codes are sorted (as
 //! `HsList` requires) and `chpl_table.rs` is written into `OUT_DIR`, which `src/chpl.rs`
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The list file, relative to this crate's manifest directory.
-const CSV: &str = "../policies/data/chpl/chpl_2024-02-23.csv";
+const CSV: &str = "data/chpl/chpl_2024-02-23.csv";
 
 /// The header the file must have.
 const HEADER: [&str; 4] = ["tier", "hs6", "hs2022_description", "tier_definition"];
@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
     writeln!(
         out,
-        "/// tiers, sorted by code, generated at build time from `policies/data/chpl/chpl_2024-02-23.csv`."
+        "/// tiers, sorted by code, generated at build time from `sdk/data/chpl/chpl_2024-02-23.csv`."
     )?;
     writeln!(out, "pub const CHPL: HsList<Tier> = HsList::new(&[")?;
     for row in &rows {

@@ -107,7 +107,7 @@ mod tests {
         let sources = vec![
             "US Consolidated Screening List (25,921 entries), generated 2026-07-31".to_owned(),
             "Law No. 172-VII of 28 Dec 2022".to_owned(),
-            "CHPL, embedded from policies/data/chpl/chpl_2024-02-23.csv".to_owned(),
+            "CHPL, embedded from sdk/data/chpl/chpl_2024-02-23.csv".to_owned(),
         ];
         let e = editions(&sources);
         assert_eq!(
@@ -118,7 +118,7 @@ mod tests {
                     Date::ymd(2026, 7, 31)
                 ),
                 (
-                    "CHPL, embedded from policies/data/chpl/chpl_2024-02-23.csv".to_owned(),
+                    "CHPL, embedded from sdk/data/chpl/chpl_2024-02-23.csv".to_owned(),
                     Date::ymd(2024, 2, 23)
                 ),
             ]

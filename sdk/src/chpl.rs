@@ -2,7 +2,7 @@
 //! subheadings the EU, the United States, the United Kingdom and Japan agreed as the items
 //! Russia most needs for its weapons, in tiers 1, 2, 3.A, 3.B, 4.A and 4.B.
 //!
-//! The table is embedded at build time from `policies/data/chpl/chpl_2024-02-23.csv` (the
+//! The table is embedded at build time from `sdk/data/chpl/chpl_2024-02-23.csv` (the
 //! SDK's `build.rs` reads it from the workspace and checks every row); nothing is parsed
 //! when a policy runs. The EU encodes the list as Annex XL of Reg. (EU) 833/2014 (and
 //! Annex XXX of Reg. (EC) 765/2006); BIS publishes it as the Common High Priority List.
@@ -29,7 +29,7 @@ pub const LIST_DATE: Date = Date::ymd(2024, 2, 23);
 
 /// Where the embedded list comes from, for [`crate::Metadata::sources`].
 pub const SOURCE: &str = "Common High Priority Items List (EU/US/UK/JP), version of 23 Feb 2024: 50 HS-6 codes in tiers 1, 2, 3.A, 3.B, 4.A, 4.B \
-                 (BIS bis.gov/node/6280; EU finance.ec.europa.eu), embedded from policies/data/chpl/chpl_2024-02-23.csv";
+                 (BIS bis.gov/node/6280; EU finance.ec.europa.eu), embedded from sdk/data/chpl/chpl_2024-02-23.csv";
 
 /// A CHPL tier: how critical the items are to Russia's weapons programmes (Tier 1 most).
 ///
@@ -126,7 +126,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     /// The list file the table is generated from, read independently of `build.rs`.
-    const CSV: &str = include_str!("../../policies/data/chpl/chpl_2024-02-23.csv");
+    const CSV: &str = include_str!("../data/chpl/chpl_2024-02-23.csv");
 
     /// `(tier, hs6)` of every row; neither field is quoted in the file.
     fn csv_rows() -> Vec<(String, String)> {

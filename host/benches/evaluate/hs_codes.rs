@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 /// HS 2022 subheadings (section, code, description), from policies/data/hs/.
 const HS_2022: &str = include_str!("../../../policies/data/hs/hs2022_subheadings.csv");
-/// The CHPL, version of 23 Feb 2024, from policies/data/chpl/.
-const CHPL: &str = include_str!("../../../policies/data/chpl/chpl_2024-02-23.csv");
+/// The CHPL, version of 23 Feb 2024, from sdk/data/chpl/.
+const CHPL: &str = include_str!("../../../sdk/data/chpl/chpl_2024-02-23.csv");
 
 /// The HS data the generator draws from.
 pub struct HsCodes {

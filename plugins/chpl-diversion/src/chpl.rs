@@ -2,7 +2,7 @@
 //!
 //! The list itself (version of 23 Feb 2024, its tiers and citation) is the SDK's
 //! [`exportctl_sdk::chpl`], embedded at build time from
-//! `policies/data/chpl/chpl_2024-02-23.csv`; the plugin never parses the list at
+//! `sdk/data/chpl/chpl_2024-02-23.csv`; the plugin never parses the list at
 //! evaluation time.
 
 use exportctl_sdk::chpl::{self, Tier};
