@@ -84,11 +84,15 @@ fn draw(
     };
     let label = |v: &SegmentValue<u32>| match v {
         SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+            // Rows run top down on a horizontal chart; an axis position past the
+            // rows (an empty chart's padding) has no label.
             let i = match direction {
-                Direction::Up => *i as usize,
-                Direction::Right => (n - 1 - *i) as usize,
+                Direction::Up => Some(*i),
+                Direction::Right => n.checked_sub(1).and_then(|last| last.checked_sub(*i)),
             };
-            rows.get(i).map(|(k, _)| k.clone()).unwrap_or_default()
+            i.and_then(|i| rows.get(i as usize))
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default()
         }
         SegmentValue::Last => String::new(),
     };
