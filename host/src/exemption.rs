@@ -107,15 +107,15 @@ impl Exemption {
 
     /// Whether it covers `finding` of `shipment` at `now`.
     fn covers(&self, finding: &PolicyFinding, shipment: &Shipment, now: SystemTime) -> bool {
-        let Some(subject) = &finding.subject else {
+        let Some(subject) = &finding.get_subject() else {
             return false;
         };
-        if &*finding.policy == HOST_POLICY || finding.rule == POLICY_ERROR_RULE {
+        if &*finding.policy == HOST_POLICY || finding.rule() == POLICY_ERROR_RULE {
             return false;
         }
         now < self.valid_until
             && *finding.policy == *self.policy
-            && finding.rule == self.rule
+            && finding.rule() == self.rule
             && subject.list == self.list
             && subject.entry == self.entry
             && subject.fingerprint == self.fingerprint
@@ -231,7 +231,7 @@ pub fn apply_exemptions(
                 .findings
                 .iter()
                 .filter(|f| f.policy == report.id)
-                .map(|f| f.outcome),
+                .map(|f| f.outcome()),
         );
     }
     verdict.outcome = worst(
@@ -239,7 +239,7 @@ pub fn apply_exemptions(
             .findings
             .iter()
             .filter(|f| f.counts())
-            .map(|f| f.outcome),
+            .map(|f| f.outcome()),
     );
 }
 
@@ -318,7 +318,7 @@ mod tests {
             p.outcome = findings
                 .iter()
                 .filter(|f| f.policy == p.id)
-                .map(|f| f.outcome)
+                .map(|f| f.outcome())
                 .max()
                 .unwrap_or(Outcome::Allow);
         }
@@ -380,7 +380,7 @@ mod tests {
         assert_eq!(&*v.findings[0].policy, "chpl-diversion");
         assert_eq!(v.exempted.len(), 1);
         assert_eq!(v.exempted[0].exemption, "EX-1");
-        assert_eq!(v.exempted[0].finding.rule, "csl-sdn");
+        assert_eq!(v.exempted[0].finding.rule(), "csl-sdn");
         assert_eq!(v.policies[0].outcome, Outcome::Allow, "party-screening");
         assert_eq!(v.policies[1].outcome, Outcome::Review, "chpl-diversion");
         let json = serde_json::to_value(&v).unwrap();
@@ -504,15 +504,14 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Deny);
 
         let mut v = verdict(vec![]);
-        let mut failed = Rule::new(POLICY_ERROR_RULE, "fail closed")
+        let failed = Rule::new(POLICY_ERROR_RULE, "fail closed")
             .review("the policy failed")
             .subject(subject(PartyPath::Consignee, "SDN:1", "f1"));
-        failed.rule = POLICY_ERROR_RULE.into();
         v.findings.push(finding("party-screening", failed.clone()));
-        v.findings.push(PolicyFinding::host(Finding {
-            rule: "csl-sdn".into(),
-            ..failed
-        }));
+        let mut of_the_host = failed.into_parts();
+        of_the_host.rule = "csl-sdn".into();
+        v.findings
+            .push(PolicyFinding::host(Finding::from_parts(of_the_host)));
         let before = v.findings.len();
         apply_exemptions(&mut v, &s, &[exemption()], now());
         assert_eq!(v.findings.len(), before);

@@ -21,7 +21,7 @@ use crate::bindings::exportctl::policy::types::{
 use crate::plugin::RuleCatalogue;
 use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::{
-    Finding, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
+    Finding, FindingParts, FindingSubject, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
 };
 
 /// Most findings one policy may return for one shipment: one per rule and line of
@@ -146,7 +146,7 @@ fn check_one(
     let subject = subject
         .map(|s| check_subject(shipment, &parties, s))
         .transpose()?;
-    Ok(Finding {
+    Ok(Finding::from_parts(FindingParts {
         rule: f.rule,
         outcome,
         lines,
@@ -154,7 +154,7 @@ fn check_one(
         message: f.message,
         legal_basis: f.legal_basis,
         subject,
-    })
+    }))
 }
 
 /// A subject names one of the finding's parties and carries bounded texts.
@@ -253,9 +253,9 @@ mod tests {
             }],
         )
         .unwrap();
-        assert_eq!(found[0].lines, vec![7]);
-        assert_eq!(found[0].parties, ["other_parties[0]", "consignee"]);
-        assert_eq!(found[0].outcome, Outcome::Review);
+        assert_eq!(found[0].get_lines(), vec![7]);
+        assert_eq!(found[0].get_parties(), ["other_parties[0]", "consignee"]);
+        assert_eq!(found[0].outcome(), Outcome::Review);
     }
 
     #[test]
@@ -364,13 +364,13 @@ mod tests {
     #[test]
     fn a_subject_of_a_party_the_finding_names_is_kept() {
         let found = keyed(subject()).unwrap();
-        let s = found[0].subject.as_ref().unwrap();
+        let s = found[0].get_subject().unwrap();
         assert_eq!(
             (&*s.party, &*s.list, &*s.edition, &*s.entry, &*s.fingerprint),
             ("consignee", "Test list", "edition 1", "T:1", "00ff")
         );
         assert_eq!(
-            check(&shipment(), None, vec![raw()]).unwrap()[0].subject,
+            check(&shipment(), None, vec![raw()]).unwrap()[0].get_subject(),
             None
         );
     }

@@ -3,12 +3,19 @@
 
 use crate::failure::PolicyFailure;
 use crate::policy_set::Mode;
-use exportctl_sdk::{Date, Finding, Outcome};
+use exportctl_sdk::{Date, Finding, Outcome, Rule};
 use serde::{Serialize, Serializer};
 use std::sync::Arc;
 
 /// The rule id of the finding a failing policy gets.
 pub const POLICY_ERROR_RULE: &str = "policy-error";
+
+/// The host's fail-closed rule, whose finding a policy that failed on a shipment
+/// gets.
+pub(crate) const FAIL_CLOSED: Rule = Rule::new(
+    POLICY_ERROR_RULE,
+    "exportctl fail-closed rule: a policy that cannot judge a shipment never allows it",
+);
 
 /// The `policy` of findings the host itself makes (not any plugin's id: plugin
 /// ids are kebab-case words, and the host refuses none, so this one is reserved
@@ -213,7 +220,7 @@ impl Verdict {
         let outcome = findings
             .iter()
             .filter(|f| f.counts())
-            .map(|f| f.outcome)
+            .map(|f| f.outcome())
             .max()
             .unwrap_or(Outcome::Allow);
         Verdict {
@@ -234,7 +241,7 @@ impl Verdict {
         !self
             .findings
             .iter()
-            .any(|f| &*f.policy == HOST_POLICY && f.rule == NOT_JUDGED_RULE)
+            .any(|f| &*f.policy == HOST_POLICY && f.rule() == NOT_JUDGED_RULE)
     }
 }
 
@@ -256,18 +263,14 @@ fn not_judged(policies: &[PolicyReport], as_of: Date) -> PolicyFinding {
     if !monitor.is_empty() {
         why.push(format!("in monitor mode: {monitor}"));
     }
-    PolicyFinding::host(Finding {
-        rule: NOT_JUDGED_RULE.to_owned(),
-        outcome: Outcome::Review,
-        lines: Vec::new(),
-        parties: Vec::new(),
-        message: format!(
-            "no enforce-mode policy in force on {as_of} judged this shipment ({}); it was not checked, so it is not allowed",
-            why.join("; ")
-        ),
-        legal_basis: "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed".to_owned(),
-        subject: None,
-    })
+    const NOT_JUDGED: Rule = Rule::new(
+        NOT_JUDGED_RULE,
+        "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed",
+    );
+    PolicyFinding::host(NOT_JUDGED.review(format!(
+        "no enforce-mode policy in force on {as_of} judged this shipment ({}); it was not checked, so it is not allowed",
+        why.join("; ")
+    )))
 }
 
 impl PolicyFinding {
@@ -304,15 +307,7 @@ mod tests {
         PolicyFinding {
             policy: policy.into(),
             mode,
-            finding: Finding {
-                rule: "r".into(),
-                outcome,
-                lines: vec![],
-                parties: vec![],
-                message: String::new(),
-                legal_basis: String::new(),
-                subject: None,
-            },
+            finding: Rule::new("r", "Law 1").finding(outcome, ""),
         }
     }
 
@@ -352,7 +347,7 @@ mod tests {
             let v = Verdict::aggregate("s".into(), date, date, policies, vec![]);
             assert_eq!(v.outcome, Outcome::Review);
             assert!(!v.judged());
-            assert_eq!(v.findings[0].rule, NOT_JUDGED_RULE);
+            assert_eq!(v.findings[0].rule(), NOT_JUDGED_RULE);
         }
         let v = Verdict::aggregate(
             "s".into(),

@@ -12,7 +12,7 @@ use crate::output;
 use crate::plugin_log::PluginLog;
 use crate::policy_set::InstanceMode;
 use crate::sandbox::{self, StoreState};
-use crate::verdict::{POLICY_ERROR_RULE, PolicyFinding, Verdict};
+use crate::verdict::{FAIL_CLOSED, PolicyFinding, Verdict};
 use exportctl_sdk::validated::Shipment;
 use exportctl_sdk::{Finding, Outcome};
 use std::sync::Arc;
@@ -183,7 +183,7 @@ impl Worker {
                     Ok(found) => {
                         report.outcome = found
                             .iter()
-                            .map(|f| f.outcome)
+                            .map(|f| f.outcome())
                             .max()
                             .unwrap_or(Outcome::Allow);
                         findings.extend(found.into_iter().map(|finding| PolicyFinding {
@@ -202,15 +202,7 @@ impl Worker {
                         findings.push(PolicyFinding {
                             policy: report.id.clone(),
                             mode: report.mode,
-                            finding: Finding {
-                                rule: POLICY_ERROR_RULE.to_owned(),
-                                outcome: host.fail_outcome,
-                                lines: Vec::new(),
-                                parties: Vec::new(),
-                                message,
-                                legal_basis: "exportctl fail-closed rule: a policy that cannot judge a shipment never allows it".to_owned(),
-                                subject: None,
-                            },
+                            finding: FAIL_CLOSED.finding(host.fail_outcome, message),
                         });
                     }
                 }

@@ -235,7 +235,7 @@ fn findings<P: crate::Policy>(
     Ok(policy
         .evaluate(&shipment)
         .into_iter()
-        .map(crate::Finding::within_host_limits)
+        .map(|f| f.within_host_limits().into_parts())
         .map(|f| {
             let finding = Finding {
                 rule: f.rule,
@@ -279,7 +279,7 @@ pub fn screen_party<P: crate::ScreensParties>(
         .screen_party(&party.party(), date)
         .into_iter()
         .map(|m| {
-            let f = m.finding.within_host_limits();
+            let f = m.finding.within_host_limits().into_parts();
             PartyMatch {
                 rule: f.rule,
                 outcome: outcome(f.outcome),

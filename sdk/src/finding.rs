@@ -74,8 +74,8 @@ fn bounded(mut text: String, max: usize) -> String {
 ///     .describe("dual-use goods (Annex I of Reg. (EU) 2021/821) to Russia");
 ///
 /// let f = ART_2_DUAL_USE.deny("dual-use goods to Russia").line(1);
-/// assert_eq!(f.outcome, Outcome::Deny);
-/// assert_eq!(f.legal_basis, "Reg. (EU) 833/2014 Art. 2(1)");
+/// assert_eq!(f.outcome(), Outcome::Deny);
+/// assert_eq!(f.get_legal_basis(), "Reg. (EU) 833/2014 Art. 2(1)");
 /// assert!(ART_2_DUAL_USE.problem().is_none());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,27 +200,63 @@ impl Rule {
     }
 }
 
-/// One reason a policy objects to a shipment. Made from a [`Rule`], so it always has
-/// a rule id, outcome, message and legal basis; lines and parties are added with
-/// [`Finding::line`], [`Finding::lines`] and [`Finding::party`], and what it is
-/// about, for a screening match, with [`Finding::subject`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One reason a policy objects to a shipment.
+///
+/// A finding is only ever made from a [`Rule`] ([`Rule::deny`], [`Rule::review`],
+/// [`Rule::licence_required`]), so it always carries a declared rule id, an outcome,
+/// a message and the rule's legal basis; its fields are private so that no code can
+/// make one that cites nothing or change its rule afterwards. Lines and parties are
+/// added with [`Finding::line`], [`Finding::lines`] and [`Finding::party`], what it
+/// is about, for a screening match, with [`Finding::subject`].
+///
+/// Its parts are read with [`Finding::rule`], [`Finding::outcome`] and
+/// [`Finding::message`]; where a builder method already has the part's name, the
+/// reader carries `get_` ([`Finding::get_lines`], [`Finding::get_parties`],
+/// [`Finding::get_legal_basis`], [`Finding::get_subject`]), as
+/// `std::process::Command`'s `arg` and `get_args` do.
+///
+/// ```
+/// use exportctl_sdk::{Outcome, Rule};
+///
+/// const ART_2: Rule = Rule::new("eu-art-2", "Regulation (EU) 2021/821, Art. 2");
+/// let finding = ART_2.deny("a listed item without authorisation").lines([2, 1]);
+/// assert_eq!(finding.rule(), "eu-art-2");
+/// assert_eq!(finding.outcome(), Outcome::Deny);
+/// assert_eq!(finding.get_lines(), [2, 1]);
+/// assert_eq!(finding.get_legal_basis(), "Regulation (EU) 2021/821, Art. 2");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "records", derive(Deserialize))]
 pub struct Finding {
+    rule: String,
+    outcome: Outcome,
+    lines: Vec<u32>,
+    parties: Vec<String>,
+    message: String,
+    legal_basis: String,
+    /// Absent from the JSON when `None` (contract 1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<FindingSubject>,
+}
+
+/// A [`Finding`]'s parts, owned: what [`Finding::into_parts`] gives (the SDK's
+/// export turns them into the contract's record) and, with the `records` feature,
+/// what a host rebuilds a finding from with [`Finding::from_parts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingParts {
     /// The rule id.
     pub rule: String,
     /// How severe.
     pub outcome: Outcome,
     /// Line numbers concerned.
     pub lines: Vec<u32>,
-    /// Party paths concerned (`consignee`, `other_parties[0]`, …).
+    /// Party paths concerned.
     pub parties: Vec<String>,
     /// What is wrong, for a human.
     pub message: String,
     /// The law the finding rests on.
     pub legal_basis: String,
-    /// The party and list entry the finding is about, if it is about one
-    /// (contract 1.2); absent from a verdict's JSON when `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The party and list entry the finding is about, if any.
     pub subject: Option<FindingSubject>,
 }
 
@@ -258,6 +294,71 @@ impl Finding {
     pub fn legal_basis(mut self, legal_basis: impl Into<String>) -> Finding {
         self.legal_basis = legal_basis.into();
         self
+    }
+
+    /// The rule id.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// How severe.
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    /// What is wrong, for a human.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The line numbers concerned, in the order they were added.
+    pub fn get_lines(&self) -> &[u32] {
+        &self.lines
+    }
+
+    /// The party paths concerned (`consignee`, `other_parties[0]`, …).
+    pub fn get_parties(&self) -> &[String] {
+        &self.parties
+    }
+
+    /// The law the finding rests on: the rule's, or the more specific one given
+    /// with [`Finding::legal_basis`].
+    pub fn get_legal_basis(&self) -> &str {
+        &self.legal_basis
+    }
+
+    /// The party and list entry the finding is about, if it is about one.
+    pub fn get_subject(&self) -> Option<&FindingSubject> {
+        self.subject.as_ref()
+    }
+
+    /// The finding taken apart.
+    pub fn into_parts(self) -> FindingParts {
+        FindingParts {
+            rule: self.rule,
+            outcome: self.outcome,
+            lines: self.lines,
+            parties: self.parties,
+            message: self.message,
+            legal_basis: self.legal_basis,
+            subject: self.subject,
+        }
+    }
+
+    /// A finding rebuilt from its parts, for a host reading findings that crossed
+    /// a boundary (a plugin's output it has checked, a recorded verdict). Only
+    /// with the `records` feature: a policy makes its findings from its rules.
+    #[cfg(feature = "records")]
+    pub fn from_parts(parts: FindingParts) -> Finding {
+        Finding {
+            rule: parts.rule,
+            outcome: parts.outcome,
+            lines: parts.lines,
+            parties: parts.parties,
+            message: parts.message,
+            legal_basis: parts.legal_basis,
+            subject: parts.subject,
+        }
     }
 
     /// The finding with message and legal basis cut to what the host accepts
@@ -348,7 +449,5 @@ mod tests {
         );
         let plain = serde_json::to_value(R.deny("m")).unwrap();
         assert!(plain.get("subject").is_none(), "{plain}");
-        let back: Finding = serde_json::from_value(plain).unwrap();
-        assert_eq!(back.subject, None);
     }
 }

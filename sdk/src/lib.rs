@@ -23,7 +23,7 @@
 //!   ML1–ML22) and [`AnnexViiCode`] (Annex VII of Reg. (EU) 833/2014, `X.A.I.001`).
 //! - [`chpl`] — the Common High Priority Items List (23 Feb 2024): the 50 HS-6 codes
 //!   with their tiers, embedded at build time from
-//!   `policies/data/chpl/chpl_2024-02-23.csv`.
+//!   `sdk/data/chpl/chpl_2024-02-23.csv`.
 //! - Questions about a shipment most policies ask: [`Shipment::receiving_parties`]
 //!   (consignee, end user, intermediate consignees), [`Shipment::role_name`],
 //!   [`Shipment::transit_countries_in`], [`Shipment::licence_covers`] and
@@ -131,7 +131,8 @@ pub use control_code::{AnnexViiCode, ControlCode, ListedCode, MilitaryCode, Prod
 pub use country::{Country, CountrySet, country_sets};
 pub use date::{Date, Period};
 pub use finding::{
-    Finding, MAX_DESCRIPTION_BYTES, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES, Outcome, Rule,
+    Finding, FindingParts, MAX_DESCRIPTION_BYTES, MAX_LEGAL_BASIS_BYTES, MAX_MESSAGE_BYTES,
+    Outcome, Rule,
 };
 pub use hs::{HsCode, HsList};
 pub use log::{Level, log};

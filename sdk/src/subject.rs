@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 ///     "EL:1234",
 ///     "9f86d081884c7d65",
 /// ));
-/// assert_eq!(f.parties, ["consignee"]);
-/// assert_eq!(f.subject.map(|s| s.entry).as_deref(), Some("EL:1234"));
+/// assert_eq!(f.get_parties(), ["consignee"]);
+/// assert_eq!(f.get_subject().map(|s| s.entry.as_str()), Some("EL:1234"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FindingSubject {

@@ -134,7 +134,7 @@ fn hostile_plugins_failing_on_some_threads_do_not_change_the_others_verdicts() {
                     .evaluate(s)
                     .findings
                     .iter()
-                    .any(|f| f.rule == "policy-error")
+                    .any(|f| f.rule() == "policy-error")
             })
             .count()
     };

@@ -47,7 +47,7 @@ fn said(verdict: &Verdict, policy: &str) -> String {
         .findings
         .iter()
         .filter(|f| &*f.policy == policy)
-        .map(|f| f.finding.message.as_str())
+        .map(|f| f.finding.message())
         .collect();
     let [message] = messages.as_slice() else {
         panic!("{policy}: one finding expected, got {messages:?}");

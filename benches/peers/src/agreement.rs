@@ -53,7 +53,7 @@ pub fn native_denies(policy: &ChplRussia, shipment: &exportctl_sdk::Shipment) ->
     policy
         .evaluate(shipment)
         .iter()
-        .any(|f| f.outcome == Outcome::Deny)
+        .any(|f| f.outcome() == Outcome::Deny)
 }
 
 /// Checks that every engine decides every shipment of every scenario alike;

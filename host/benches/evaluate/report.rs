@@ -145,7 +145,7 @@ pub fn corpus_report(
     let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for v in &verdicts {
         for f in &v.findings {
-            *rules.entry(f.rule.as_str()).or_default() += 1;
+            *rules.entry(f.rule()).or_default() += 1;
         }
     }
     println!("\n  Findings by rule (shipments):");
@@ -199,7 +199,15 @@ fn native_agreement(
                 .iter()
                 .flat_map(native)
                 .map(Finding::within_host_limits)
-                .map(|f| (f.rule, f.outcome, f.lines, f.parties, f.message))
+                .map(|f| {
+                    (
+                        f.rule().to_owned(),
+                        f.outcome(),
+                        f.get_lines().to_vec(),
+                        f.get_parties().to_vec(),
+                        f.message().to_owned(),
+                    )
+                })
                 .collect();
             let wasm: Vec<_> = v
                 .findings
@@ -207,11 +215,11 @@ fn native_agreement(
                 .filter(|f| *f.policy == *p.id)
                 .map(|f| {
                     (
-                        f.rule.clone(),
-                        f.outcome,
-                        f.lines.clone(),
-                        f.parties.clone(),
-                        f.message.clone(),
+                        f.rule().to_owned(),
+                        f.outcome(),
+                        f.get_lines().to_vec(),
+                        f.get_parties().to_vec(),
+                        f.message().to_owned(),
                     )
                 })
                 .collect();

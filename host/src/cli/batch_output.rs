@@ -105,13 +105,13 @@ fn write_line(out: &mut impl Write, mut line: Vec<u8>, digest: Option<&str>) -> 
 
 /// The CSV row of a verdict ([`CSV_COLUMNS`]).
 fn csv_row(verdict: &Verdict) -> [String; 4] {
-    let mut rules: Vec<&str> = verdict.findings.iter().map(|f| f.rule.as_str()).collect();
+    let mut rules: Vec<&str> = verdict.findings.iter().map(|f| f.rule()).collect();
     rules.sort_unstable();
     rules.dedup();
     let legal_basis = verdict
         .findings
         .first()
-        .map(|f| f.legal_basis.clone())
+        .map(|f| f.get_legal_basis().to_owned())
         .unwrap_or_default();
     [
         verdict.shipment.clone(),

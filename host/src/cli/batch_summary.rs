@@ -58,8 +58,7 @@ impl Tally {
                         eprintln!("warning: {}: {}", verdict.shipment, w.message);
                     }
                 }
-                let mut rules: Vec<&str> =
-                    verdict.findings.iter().map(|f| f.rule.as_str()).collect();
+                let mut rules: Vec<&str> = verdict.findings.iter().map(|f| f.rule()).collect();
                 rules.sort_unstable();
                 rules.dedup();
                 self.outcome(verdict.outcome, rules);

@@ -146,11 +146,11 @@ impl Judgement {
 fn finding_key(f: &PolicyFinding) -> FindingKey {
     FindingKey {
         policy: f.policy.to_string(),
-        rule: f.finding.rule.clone(),
-        outcome: f.finding.outcome,
-        lines: f.finding.lines.clone(),
-        parties: f.finding.parties.clone(),
-        message: f.finding.message.clone(),
+        rule: f.finding.rule().to_owned(),
+        outcome: f.finding.outcome(),
+        lines: f.finding.get_lines().to_vec(),
+        parties: f.finding.get_parties().to_vec(),
+        message: f.finding.message().to_owned(),
     }
 }
 

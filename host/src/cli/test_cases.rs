@@ -375,7 +375,7 @@ fn found(verdict: &Verdict) -> Result<Found, String> {
         .collect();
     let outcome = findings
         .iter()
-        .map(|f| f.outcome)
+        .map(|f| f.outcome())
         .max()
         .unwrap_or(Outcome::Allow);
     Ok(Found { outcome, findings })
@@ -383,7 +383,7 @@ fn found(verdict: &Verdict) -> Result<Found, String> {
 
 /// Compares what the policy found with the case's `expect`.
 fn check(case: &Case, found: &Found) -> Result<(), String> {
-    let rules: BTreeSet<String> = found.findings.iter().map(|f| f.rule.clone()).collect();
+    let rules: BTreeSet<String> = found.findings.iter().map(|f| f.rule().to_owned()).collect();
     if found.outcome != case.expect.outcome || rules != case.expect.rules {
         return Err(mismatch(
             &case.expect,
@@ -398,7 +398,7 @@ fn check(case: &Case, found: &Found) -> Result<(), String> {
 impl Coverage {
     /// Counts the rules of `found` as exercised by one more case of `policy`.
     fn exercised(&mut self, policy: &str, found: &Found) {
-        let rules: BTreeSet<&str> = found.findings.iter().map(|f| f.rule.as_str()).collect();
+        let rules: BTreeSet<&str> = found.findings.iter().map(|f| f.rule()).collect();
         for rule in rules {
             self.add(policy, rule);
         }

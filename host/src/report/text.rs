@@ -61,29 +61,29 @@ fn write_finding(out: &mut impl Write, f: &PolicyFinding, note: &str) -> std::io
     writeln!(
         out,
         "  - {} [{}/{}]{note}",
-        f.outcome.as_str().to_uppercase(),
+        f.outcome().as_str().to_uppercase(),
         f.policy,
-        f.rule,
+        f.rule(),
     )?;
-    writeln!(out, "    {}", f.message)?;
+    writeln!(out, "    {}", f.message())?;
     let mut about = Vec::new();
-    if !f.lines.is_empty() {
+    if !f.get_lines().is_empty() {
         about.push(format!(
             "lines {}",
-            f.lines
+            f.get_lines()
                 .iter()
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
     }
-    if !f.parties.is_empty() {
-        about.push(format!("parties {}", f.parties.join(", ")));
+    if !f.get_parties().is_empty() {
+        about.push(format!("parties {}", f.get_parties().join(", ")));
     }
     if !about.is_empty() {
         writeln!(out, "    concerns: {}", about.join("; "))?;
     }
-    writeln!(out, "    legal basis: {}", f.legal_basis)
+    writeln!(out, "    legal basis: {}", f.get_legal_basis())
 }
 
 /// The report's last line: what the verdict does not cover. Only the law the

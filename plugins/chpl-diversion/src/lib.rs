@@ -148,7 +148,7 @@ mod tests {
     }
 
     fn rules(findings: &[Finding]) -> Vec<&str> {
-        findings.iter().map(|f| f.rule.as_str()).collect()
+        findings.iter().map(|f| f.rule()).collect()
     }
 
     #[test]
@@ -189,8 +189,8 @@ mod tests {
             rules(&f),
             ["chpl-russia-belarus", "chpl-transshipment-risk"]
         );
-        assert_eq!(f[0].outcome, Outcome::Deny);
-        assert_eq!(f[1].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
+        assert_eq!(f[1].outcome(), Outcome::Review);
     }
 
     #[test]
@@ -237,10 +237,10 @@ mod tests {
         while date <= last {
             assert!(valid_from <= date, "policy not in force on {date}");
             let f = policy.evaluate(&shipment(kyrgyz_microcontrollers_to_russia(date)));
-            let worst = f.iter().map(|f| f.outcome).max();
+            let worst = f.iter().map(|f| f.outcome()).max();
             assert!(worst >= Some(Outcome::Review), "{date}: {f:?}");
-            assert_eq!(f[0].rule, "chpl-russia-belarus", "{date}");
-            assert!(f[0].lines == [1], "{date}");
+            assert_eq!(f[0].rule(), "chpl-russia-belarus", "{date}");
+            assert!(f[0].get_lines() == [1], "{date}");
             date = next_day(date);
             days += 1;
         }
@@ -251,32 +251,32 @@ mod tests {
     fn before_any_list_the_finding_says_which_later_list_names_the_line() {
         let f = evaluate(kyrgyz_microcontrollers_to_russia(Date::ymd(2022, 3, 1)));
         assert_eq!(rules(&f), ["chpl-russia-belarus"]);
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].message.contains("line 1: no list named it on 2022-03-01; FinCEN/BIS FIN-2023-Alert004 (19 May 2023) names it from 2023-05-19"),
+            f[0].message().contains("line 1: no list named it on 2022-03-01; FinCEN/BIS FIN-2023-Alert004 (19 May 2023) names it from 2023-05-19"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("FIN-2022-Alert003 on 28 Jun 2022, after the law date")
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("No listed regime binds the exporter directly")
         );
 
         let f = evaluate(kyrgyz_microcontrollers_to_russia(Date::ymd(2023, 6, 1)));
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("line 1: named by FinCEN/BIS FIN-2023-Alert004 (19 May 2023)")
         );
         assert!(
-            f[0].legal_basis
+            f[0].get_legal_basis()
                 .starts_with("FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022); FinCEN/BIS FIN-2023-Alert004 (19 May 2023)"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -294,35 +294,38 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         let f = evaluate(v);
-        assert_eq!(f[0].lines.len(), 25);
+        assert_eq!(f[0].get_lines().len(), 25);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("line 20 (8542.31, Tier 1), and 5 more lines;"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("; and 5 more lines."),
+            f[0].message().contains("; and 5 more lines."),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert!(!f[0].message.contains("line 21"));
+        assert!(!f[0].message().contains("line 21"));
     }
 
     #[test]
     fn an_exporter_no_regime_binds_is_reviewed_and_never_cited_eu_or_us_law() {
         let f = evaluate(kyrgyz_microcontrollers_to_russia(Date::ymd(2025, 3, 1)));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         for law in ["833/2014", "765/2006", "746.8", "Art. 12g"] {
             assert!(
-                !f[0].legal_basis.contains(law),
+                !f[0].get_legal_basis().contains(law),
                 "{law}: {}",
-                f[0].legal_basis
+                f[0].get_legal_basis()
             );
         }
-        assert!(f[0].legal_basis.contains("FIN-2023-Alert004"));
-        assert!(f[0].legal_basis.ends_with("CHPL (23 Feb 2024) Tier 1"));
+        assert!(f[0].get_legal_basis().contains("FIN-2023-Alert004"));
+        assert!(
+            f[0].get_legal_basis()
+                .ends_with("CHPL (23 Feb 2024) Tier 1")
+        );
     }
 
     #[test]
@@ -333,22 +336,22 @@ mod tests {
             evaluate(v)
         };
         let before = eu(Date::ymd(2023, 12, 18));
-        assert_eq!(before[0].outcome, Outcome::Review);
+        assert_eq!(before[0].outcome(), Outcome::Review);
         assert!(
             before[0]
-                .legal_basis
+                .get_legal_basis()
                 .starts_with("Reg. (EU) 833/2014 Art. 2a and Annex XL;")
         );
-        assert!(!before[0].legal_basis.contains("746.8"));
+        assert!(!before[0].get_legal_basis().contains("746.8"));
         assert!(
             before[0]
-                .message
+                .message()
                 .contains("EU rules bind the exporter (exporter in DE)")
         );
         let after = eu(Date::ymd(2023, 12, 19));
-        assert_eq!(after[0].outcome, Outcome::Deny);
+        assert_eq!(after[0].outcome(), Outcome::Deny);
         assert_eq!(
-            after[0].legal_basis,
+            after[0].get_legal_basis(),
             "Reg. (EU) 833/2014 Art. 2a and Annex XL; Annex XL of Reg. (EU) 833/2014 as inserted by Reg. (EU) \
              2023/2878 (from 19 Dec 2023); CHPL (23 Feb 2024) Tier 1"
         );
@@ -360,15 +363,15 @@ mod tests {
         v["exporter"] = json!({ "name": "Rhein Elektronik GmbH", "country": "DE" });
         v["lines"][0]["hs_code"] = json!("8458.11");
         let f = evaluate(v.clone());
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("named by CHPL, version of 23 Feb 2024"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         v["date"] = json!("2024-06-25");
-        assert_eq!(evaluate(v)[0].outcome, Outcome::Deny);
+        assert_eq!(evaluate(v)[0].outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -376,21 +379,21 @@ mod tests {
         let mut v = kyrgyz_microcontrollers_to_russia(Date::ymd(2024, 2, 22));
         v["lines"][0]["us_content_percent"] = json!(40);
         let f = evaluate(v.clone());
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].legal_basis.starts_with("15 CFR 746.8;"),
+            f[0].get_legal_basis().starts_with("15 CFR 746.8;"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
         v["date"] = json!("2024-02-23");
         let f = evaluate(v);
-        assert_eq!(f[0].outcome, Outcome::Deny);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
         assert_eq!(
-            f[0].legal_basis,
+            f[0].get_legal_basis(),
             "15 CFR 746.8 (CHPL, version of 23 Feb 2024); CHPL (23 Feb 2024) Tier 1"
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("The EAR bind the exporter (line 1 holds 40 % US content")
         );
     }
@@ -401,7 +404,7 @@ mod tests {
         v["contract"]["no_russia_clause"] = json!(false);
         let strict = configure::<ChplDiversion>(r#"{"deny_at_red_flags": 1}"#).unwrap();
         let f = strict.evaluate(&shipment(v));
-        assert_eq!(f[0].outcome, Outcome::Deny);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -415,6 +418,6 @@ mod tests {
         ]);
         let f = evaluate(v);
         assert_eq!(rules(&f), ["chpl-russia-belarus"]);
-        assert_eq!(f[0].lines, vec![2]);
+        assert_eq!(f[0].get_lines(), vec![2]);
     }
 }

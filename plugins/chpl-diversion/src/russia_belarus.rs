@@ -402,17 +402,17 @@ mod tests {
     #[test]
     fn denies_chpl_lines_when_destination_and_consignee_are_in_russia() {
         let f = to_ru_by(to_russia(base())).unwrap();
-        assert_eq!(f.rule, "chpl-russia-belarus");
-        assert_eq!(f.outcome, Outcome::Deny);
-        assert_eq!(f.lines, vec![1]);
-        assert_eq!(f.parties, vec!["consignee"]);
+        assert_eq!(f.rule(), "chpl-russia-belarus");
+        assert_eq!(f.outcome(), Outcome::Deny);
+        assert_eq!(f.get_lines(), vec![1]);
+        assert_eq!(f.get_parties(), vec!["consignee"]);
         assert_eq!(
-            f.message,
+            f.message(),
             "CHPL items for Russia/Belarus: line 1 (8542.31, Tier 1); destination RU; consignee `OOO Tekhnosnab` in RU. \
              EU rules bind the exporter (exporter in DE)."
         );
         assert_eq!(
-            f.legal_basis,
+            f.get_legal_basis(),
             "Reg. (EU) 833/2014 Art. 2a and Annex XL; Annex XL of Reg. (EU) 833/2014 as inserted by Reg. (EU) \
              2023/2878 (from 19 Dec 2023); CHPL (23 Feb 2024) Tier 1"
         );
@@ -423,12 +423,16 @@ mod tests {
         let mut v = base();
         v["destination_country"] = json!("RU");
         let f = to_ru_by(v).unwrap();
-        assert_eq!(f.parties, Vec::<String>::new(), "no party is in Russia");
+        assert_eq!(
+            f.get_parties(),
+            Vec::<String>::new(),
+            "no party is in Russia"
+        );
         assert!(
-            f.message
+            f.message()
                 .ends_with("; destination RU. EU rules bind the exporter (exporter in DE)."),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -437,8 +441,8 @@ mod tests {
         let mut v = base();
         v["end_user"] = json!({ "name": "AO Radiozavod", "country": "RU" });
         let f = to_ru_by(v).unwrap();
-        assert_eq!(f.parties, vec!["end_user"]);
-        assert!(f.message.contains("end user `AO Radiozavod` in RU"));
+        assert_eq!(f.get_parties(), vec!["end_user"]);
+        assert!(f.message().contains("end user `AO Radiozavod` in RU"));
     }
 
     #[test]
@@ -447,9 +451,9 @@ mod tests {
         v["consignee"] = json!({ "name": "OAO Integral", "country": "BY" });
         v["end_user"] = json!({ "name": "Astana Tech Supply TOO", "country": "KZ" });
         let f = to_ru_by(v).unwrap();
-        assert_eq!(f.parties, vec!["consignee"]);
+        assert_eq!(f.get_parties(), vec!["consignee"]);
         assert_eq!(
-            f.legal_basis,
+            f.get_legal_basis(),
             "Reg. (EC) 765/2006 (Belarus counterpart of Art. 2a); Annex XL of Reg. (EU) 833/2014 as inserted by \
              Reg. (EU) 2023/2878 (from 19 Dec 2023); CHPL (23 Feb 2024) Tier 1"
         );
@@ -462,9 +466,9 @@ mod tests {
         v["consignee"] = json!({ "name": "OAO Integral", "country": "BY" });
         v["end_user"] = json!({ "name": "AO Radiozavod", "country": "RU" });
         let f = to_ru_by(v).unwrap();
-        assert_eq!(f.parties, vec!["consignee", "end_user"]);
+        assert_eq!(f.get_parties(), vec!["consignee", "end_user"]);
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
                 .starts_with("Reg. (EU) 833/2014 Art. 2a and Annex XL; Reg. (EC) 765/2006")
         );
     }
@@ -477,7 +481,7 @@ mod tests {
             { "role": "intermediate_consignee", "name": "OOO Sklad", "country": "RU" }
         ]);
         let f = to_ru_by(v).unwrap();
-        assert_eq!(f.parties, vec!["other_parties[1]"]);
+        assert_eq!(f.get_parties(), vec!["other_parties[1]"]);
 
         let mut v = base();
         v["other_parties"] = json!([{ "role": "bank", "name": "Sberbank", "country": "RU" }]);
@@ -496,24 +500,33 @@ mod tests {
         let s = shipment(v);
         let f = to_russia_belarus(&s, &ChplLines::of(&s));
         assert_eq!(f.len(), 2);
-        assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![2]));
         assert_eq!(
-            (f[1].outcome, f[1].lines.clone()),
+            (f[0].outcome(), f[0].get_lines().to_vec()),
+            (Outcome::Deny, vec![2])
+        );
+        assert_eq!(
+            (f[1].outcome(), f[1].get_lines().to_vec()),
             (Outcome::Review, vec![3])
         );
         assert!(
-            f[0].message.contains("line 2 (8532.21.00, Tier 2);"),
+            f[0].message().contains("line 2 (8532.21.00, Tier 2);"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[1].message
+            f[1].message()
                 .contains("line 3: named by CHPL, version of 23 Feb 2024"),
             "{}",
-            f[1].message
+            f[1].message()
         );
-        assert!(f[0].legal_basis.ends_with("CHPL (23 Feb 2024) Tier 2"));
-        assert!(f[1].legal_basis.ends_with("CHPL (23 Feb 2024) Tier 4.B"));
+        assert!(
+            f[0].get_legal_basis()
+                .ends_with("CHPL (23 Feb 2024) Tier 2")
+        );
+        assert!(
+            f[1].get_legal_basis()
+                .ends_with("CHPL (23 Feb 2024) Tier 4.B")
+        );
     }
 
     #[test]
@@ -528,10 +541,10 @@ mod tests {
         ] {
             let f = to_ru_by(to_russia(with_hs(hs))).unwrap();
             assert!(
-                f.legal_basis
+                f.get_legal_basis()
                     .ends_with(&format!("CHPL (23 Feb 2024) {tier}")),
                 "{hs}: {}",
-                f.legal_basis
+                f.get_legal_basis()
             );
         }
     }
@@ -551,19 +564,19 @@ mod tests {
         let mut v = base();
         v["transit_countries"] = json!(["PL", "BY", "RU"]);
         let f = transit(v).unwrap();
-        assert_eq!(f.rule, "chpl-transit-russia-belarus");
-        assert_eq!(f.outcome, Outcome::Deny);
-        assert_eq!(f.lines, vec![1]);
+        assert_eq!(f.rule(), "chpl-transit-russia-belarus");
+        assert_eq!(f.outcome(), Outcome::Deny);
+        assert_eq!(f.get_lines(), vec![1]);
         assert_eq!(
-            f.message,
+            f.message(),
             "CHPL items routed through BY, RU to KZ: line 1 (8542.31, Tier 1). EU rules bind the exporter (exporter in DE)."
         );
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
                 .starts_with("Reg. (EU) 833/2014 ban on transit via Russia")
         );
         assert!(
-            !f.legal_basis.contains("Reg. (EC) 765/2006"),
+            !f.get_legal_basis().contains("Reg. (EC) 765/2006"),
             "the Belarus transit ban applies from 1 Jul 2024"
         );
     }
@@ -574,27 +587,27 @@ mod tests {
         v["transit_countries"] = json!(["BY"]);
         let f = transit(v.clone()).unwrap();
         assert_eq!(
-            f.outcome,
+            f.outcome(),
             Outcome::Review,
             "the Belarus transit ban applies from 1 Jul 2024"
         );
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
                 .starts_with("Reg. (EC) 765/2006 (transit via Belarus banned from 1 Jul 2024); FinCEN/BIS FIN-2022-Alert003"),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
         v["date"] = json!("2024-07-01");
         let f = transit(v).unwrap();
-        assert_eq!(f.outcome, Outcome::Deny);
+        assert_eq!(f.outcome(), Outcome::Deny);
         assert!(
-            f.legal_basis.starts_with(
+            f.get_legal_basis().starts_with(
                 "Reg. (EC) 765/2006 ban on transit via Belarus (Reg. (EU) 2024/1865) and Annex XL"
             ),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
-        assert!(!f.legal_basis.contains("833/2014 ban"));
+        assert!(!f.get_legal_basis().contains("833/2014 ban"));
     }
 
     #[test]
@@ -604,17 +617,17 @@ mod tests {
         v["origin_country"] = json!("CN");
         v["transit_countries"] = json!(["RU"]);
         let f = transit(v).unwrap();
-        assert_eq!(f.outcome, Outcome::Review);
+        assert_eq!(f.outcome(), Outcome::Review);
         assert!(
-            f.legal_basis.starts_with(
+            f.get_legal_basis().starts_with(
                 "FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022) (route through Russia/Belarus)"
             ),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
-        assert!(!f.legal_basis.contains("833/2014"));
+        assert!(!f.get_legal_basis().contains("833/2014"));
         assert!(
-            f.message
+            f.message()
                 .contains("No listed regime binds the exporter directly")
         );
     }

@@ -166,18 +166,18 @@ mod tests {
     #[test]
     fn reviews_chpl_lines_to_kazakhstan_without_red_flags() {
         let f = check(base()).unwrap();
-        assert_eq!(f.rule, "chpl-transshipment-risk");
-        assert_eq!(f.outcome, Outcome::Review);
-        assert_eq!(f.lines, vec![1]);
-        assert_eq!(f.parties, vec!["consignee"]);
+        assert_eq!(f.rule(), "chpl-transshipment-risk");
+        assert_eq!(f.outcome(), Outcome::Review);
+        assert_eq!(f.get_lines(), vec![1]);
+        assert_eq!(f.get_parties(), vec!["consignee"]);
         assert_eq!(
-            f.message,
+            f.message(),
             "CHPL items to a transshipment point for Russia (destination KZ): line 1 (8542.31, Tier 1). \
              No red flags found in the document; confirm end use and end user before release. \
              EU rules bind the exporter (exporter in DE)."
         );
         assert_eq!(
-            f.legal_basis,
+            f.get_legal_basis(),
             "FinCEN/BIS FIN-2022-Alert003 (28 Jun 2022) transshipment points; FIN-2023-Alert004 (19 May 2023); \
              15 CFR 732 Supp. 3; CHPL (23 Feb 2024) Tier 1"
         );
@@ -186,19 +186,19 @@ mod tests {
     #[test]
     fn lists_every_red_flag_and_stays_review_by_default() {
         let f = check(flagged(base())).unwrap();
-        assert_eq!(f.outcome, Outcome::Review);
-        assert!(f.message.contains("Red flags (3): consignee `Astana Tech Supply TOO` founded 2022-07-19, after 24 Feb 2022; the route passes through RU"), "{}", f.message);
+        assert_eq!(f.outcome(), Outcome::Review);
+        assert!(f.message().contains("Red flags (3): consignee `Astana Tech Supply TOO` founded 2022-07-19, after 24 Feb 2022; the route passes through RU"), "{}", f.message());
         assert!(
-            f.message
+            f.message()
                 .contains("; the contract has no no-Russia clause: required since 20 Mar 2024"),
             "{}",
-            f.message
+            f.message()
         );
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
                 .contains("; Reg. (EU) 833/2014 Art. 12g; CHPL"),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
     }
 
@@ -209,9 +209,9 @@ mod tests {
             ..Settings::default()
         };
         let f = check_with(flagged(base()), &at_3).unwrap();
-        assert_eq!(f.outcome, Outcome::Deny);
+        assert_eq!(f.outcome(), Outcome::Deny);
         assert!(
-            f.message
+            f.message()
                 .ends_with("Denied because the settings deny at 3 or more red flags.")
         );
 
@@ -220,7 +220,7 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(
-            check_with(flagged(base()), &at_4).unwrap().outcome,
+            check_with(flagged(base()), &at_4).unwrap().outcome(),
             Outcome::Review
         );
     }
@@ -231,10 +231,13 @@ mod tests {
             deny_at_red_flags: Some(1),
             ..Settings::default()
         };
-        assert_eq!(check_with(base(), &at_1).unwrap().outcome, Outcome::Review);
+        assert_eq!(
+            check_with(base(), &at_1).unwrap().outcome(),
+            Outcome::Review
+        );
         let mut v = base();
         v["contract"]["no_russia_clause"] = json!(false);
-        assert_eq!(check_with(v, &at_1).unwrap().outcome, Outcome::Deny);
+        assert_eq!(check_with(v, &at_1).unwrap().outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -246,21 +249,22 @@ mod tests {
 
         v["end_user"] = json!({ "name": "Bishkek Radio OsOO", "country": "KG" });
         let f = check(v.clone()).unwrap();
-        assert_eq!(f.parties, vec!["end_user"]);
+        assert_eq!(f.get_parties(), vec!["end_user"]);
         assert!(
-            f.message.contains("(end user `Bishkek Radio OsOO` in KG)"),
+            f.message()
+                .contains("(end user `Bishkek Radio OsOO` in KG)"),
             "{}",
-            f.message
+            f.message()
         );
 
         v["consignee"] = json!({ "name": "Dubai Parts FZE", "country": "AE" });
         v.as_object_mut().unwrap().remove("end_user");
         let f = check(v).unwrap();
-        assert_eq!(f.parties, vec!["consignee"]);
+        assert_eq!(f.get_parties(), vec!["consignee"]);
         assert!(
-            f.message.contains("(consignee `Dubai Parts FZE` in AE)"),
+            f.message().contains("(consignee `Dubai Parts FZE` in AE)"),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -287,13 +291,16 @@ mod tests {
         v["other_parties"] =
             json!([{ "role": "payer", "name": "Gulf Trading FZE", "country": "AE" }]);
         let f = check(v).unwrap();
-        assert_eq!(f.parties, vec!["consignee", "end_user", "other_parties[0]"]);
+        assert_eq!(
+            f.get_parties(),
+            vec!["consignee", "end_user", "other_parties[0]"]
+        );
         assert!(
-            f.message.contains(
+            f.message().contains(
                 "Red flags (2): end user `Steppe Logistics LLP` has a freight forwarder's name"
             ),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -301,12 +308,12 @@ mod tests {
     fn cites_art_12gb_from_26_december_2024() {
         let mut v = base();
         v["date"] = json!("2024-12-25");
-        assert!(!check(v.clone()).unwrap().legal_basis.contains("12gb"));
+        assert!(!check(v.clone()).unwrap().get_legal_basis().contains("12gb"));
         v["date"] = json!("2024-12-26");
         assert!(
             check(v)
                 .unwrap()
-                .legal_basis
+                .get_legal_basis()
                 .contains("; Reg. (EU) 833/2014 Art. 12gb; CHPL")
         );
     }
@@ -318,16 +325,20 @@ mod tests {
         v["exporter"] = json!({ "name": "Bishkek Trade OsOO", "country": "KG" });
         v["origin_country"] = json!("CN");
         let f = check(v).unwrap();
-        assert!(!f.legal_basis.contains("833/2014"), "{}", f.legal_basis);
         assert!(
-            f.message
+            !f.get_legal_basis().contains("833/2014"),
+            "{}",
+            f.get_legal_basis()
+        );
+        assert!(
+            f.message()
                 .contains("No listed regime binds the exporter directly")
         );
         assert!(
-            f.message
+            f.message()
                 .contains("the Art. 12g obligation does not bind this exporter"),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -336,15 +347,15 @@ mod tests {
         let mut v = base();
         v["date"] = json!("2022-03-01");
         let f = check(v.clone()).unwrap();
-        assert_eq!(f.outcome, Outcome::Review);
+        assert_eq!(f.outcome(), Outcome::Review);
         assert!(
-            f.message
+            f.message()
                 .contains("named on 28 Jun 2022, after the law date"),
             "{}",
-            f.message
+            f.message()
         );
         v["date"] = json!("2022-06-28");
-        assert!(!check(v).unwrap().message.contains("after the law date"));
+        assert!(!check(v).unwrap().message().contains("after the law date"));
     }
 
     #[test]
@@ -358,8 +369,12 @@ mod tests {
             ("8457.10.10", "Tier 4.B"),
         ] {
             let f = check(with_hs(hs)).unwrap();
-            assert!(f.legal_basis.ends_with(tier), "{hs}: {}", f.legal_basis);
-            assert!(f.message.contains(tier), "{hs}: {}", f.message);
+            assert!(
+                f.get_legal_basis().ends_with(tier),
+                "{hs}: {}",
+                f.get_legal_basis()
+            );
+            assert!(f.message().contains(tier), "{hs}: {}", f.message());
         }
     }
 }

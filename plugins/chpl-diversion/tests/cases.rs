@@ -7,7 +7,7 @@ use exportctl_sdk::Finding;
 
 /// How this policy cites: every finding names its lines and the CHPL tier.
 fn cites_a_chpl_tier(f: &Finding) -> Result<(), String> {
-    if f.lines.is_empty() || !f.legal_basis.contains("CHPL (23 Feb 2024) Tier") {
+    if f.get_lines().is_empty() || !f.get_legal_basis().contains("CHPL (23 Feb 2024) Tier") {
         return Err(format!("finding without lines or tier citation: {f:#?}"));
     }
     Ok(())

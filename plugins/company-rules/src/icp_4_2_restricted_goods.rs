@@ -95,11 +95,11 @@ mod tests {
     fn a_heading_matches_subheadings_and_national_codes_under_it() {
         for hs in ["8526.91", "8526.91.20", "8526 91 20 00", "852692"] {
             let f = check_hs(&[hs], &["8526"]).unwrap_or_else(|| panic!("{hs}"));
-            assert_eq!(f.rule, "icp-4-2-restricted-goods");
-            assert_eq!(f.outcome, Outcome::Review);
-            assert_eq!(f.lines, vec![1]);
+            assert_eq!(f.rule(), "icp-4-2-restricted-goods");
+            assert_eq!(f.outcome(), Outcome::Review);
+            assert_eq!(f.get_lines(), vec![1]);
             assert_eq!(
-                f.legal_basis,
+                f.get_legal_basis(),
                 "ICP §4.2 Restricted goods (internal rule, rev. 2024-01)"
             );
         }
@@ -121,9 +121,9 @@ mod tests {
             &["93", "8526", "85", "854231"],
         )
         .unwrap();
-        assert_eq!(f.lines, vec![2, 3, 4]);
+        assert_eq!(f.get_lines(), vec![2, 3, 4]);
         assert_eq!(
-            f.message,
+            f.message(),
             "goods on the company's restricted list: line 2 (8526.91.20, heading 8526), \
              line 3 (9306.30.10, chapter 93) and line 4 (8542.31, subheading 8542.31). \
              The export control officer must sign off before release."
@@ -134,13 +134,13 @@ mod tests {
     fn the_setting_can_deny_and_the_message_says_so() {
         let s = shipment(with_lines(&[line(1, "9306.30", "1.00", "EUR")]));
         let f = check(&s, &restricted(&["93"]), Outcome::Deny).unwrap();
-        assert_eq!(f.outcome, Outcome::Deny);
+        assert_eq!(f.outcome(), Outcome::Deny);
         assert!(
-            f.message.ends_with(
+            f.message().ends_with(
                 "The company does not ship these goods (restricted_outcome = \"deny\")."
             ),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -155,8 +155,8 @@ mod tests {
             Outcome::Review,
         )
         .unwrap();
-        assert_eq!(f.lines.len(), 2000);
-        assert!(f.message.len() < 4096, "{} bytes", f.message.len());
-        assert!(f.message.contains("and 1980 more"), "{}", f.message);
+        assert_eq!(f.get_lines().len(), 2000);
+        assert!(f.message().len() < 4096, "{} bytes", f.message().len());
+        assert!(f.message().contains("and 1980 more"), "{}", f.message());
     }
 }

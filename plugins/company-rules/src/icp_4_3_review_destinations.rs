@@ -75,17 +75,17 @@ mod tests {
     #[test]
     fn reviews_a_listed_destination_and_names_the_consignee() {
         let f = check_with(to("AE"), &["TR", "AE"]).unwrap();
-        assert_eq!(f.rule, "icp-4-3-review-destination");
-        assert_eq!(f.outcome, Outcome::Review);
-        assert_eq!(f.lines, Vec::<u32>::new());
-        assert_eq!(f.parties, vec!["consignee"]);
+        assert_eq!(f.rule(), "icp-4-3-review-destination");
+        assert_eq!(f.outcome(), Outcome::Review);
+        assert_eq!(f.get_lines(), Vec::<u32>::new());
+        assert_eq!(f.get_parties(), vec!["consignee"]);
         assert_eq!(
-            f.message,
+            f.message(),
             "a country on the company's review list: destination AE; consignee `Gulf Machinery FZE` in AE. \
              The export control officer reviews every shipment there before release."
         );
         assert_eq!(
-            f.legal_basis,
+            f.get_legal_basis(),
             "ICP §4.3 Destinations under review (internal rule, rev. 2024-01)"
         );
     }
@@ -95,11 +95,11 @@ mod tests {
         let mut v = to("KZ");
         v["end_user"] = json!({ "name": "Yerevan Optics CJSC", "country": "AM" });
         let f = check_with(v, &["AM"]).unwrap();
-        assert_eq!(f.parties, vec!["end_user"]);
+        assert_eq!(f.get_parties(), vec!["end_user"]);
         assert!(
-            f.message.contains("end user `Yerevan Optics CJSC` in AM"),
+            f.message().contains("end user `Yerevan Optics CJSC` in AM"),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -108,8 +108,8 @@ mod tests {
         let mut v = to("DE");
         v["consignee"]["country"] = json!("TR");
         let f = check_with(v, &["TR"]).unwrap();
-        assert_eq!(f.parties, vec!["consignee"]);
-        assert!(!f.message.contains("destination"), "{}", f.message);
+        assert_eq!(f.get_parties(), vec!["consignee"]);
+        assert!(!f.message().contains("destination"), "{}", f.message());
     }
 
     #[test]

@@ -155,17 +155,17 @@ mod tests {
     #[test]
     fn one_cent_above_needs_a_statement() {
         let f = check_values(&[("50000.01", "EUR")]).unwrap();
-        assert_eq!(f.rule, "icp-5-1-end-use-statement");
-        assert_eq!(f.outcome, Outcome::Review);
-        assert_eq!(f.lines, vec![1]);
+        assert_eq!(f.rule(), "icp-5-1-end-use-statement");
+        assert_eq!(f.outcome(), Outcome::Review);
+        assert_eq!(f.get_lines(), [1]);
         assert_eq!(
-            f.message,
+            f.message(),
             "value 50000.01 EUR (line 1) is above the end-use statement threshold of 50000 EUR, \
              and the shipment has no end-use statement. Obtain a signed end-use statement from \
              the end user before release."
         );
         assert_eq!(
-            f.legal_basis,
+            f.get_legal_basis(),
             "ICP §5.1 End-use statement above the value threshold (internal rule, rev. 2024-01)"
         );
     }
@@ -173,13 +173,13 @@ mod tests {
     #[test]
     fn the_shipment_total_counts_when_each_line_is_below() {
         let f = check_values(&[("30000.00", "EUR"), ("20000.50", "EUR"), ("0", "EUR")]).unwrap();
-        assert_eq!(f.rule, "icp-5-1-end-use-statement");
-        assert_eq!(f.lines, vec![1, 2, 3]);
+        assert_eq!(f.rule(), "icp-5-1-end-use-statement");
+        assert_eq!(f.get_lines(), vec![1, 2, 3]);
         assert!(
-            f.message
+            f.message()
                 .starts_with("value 50000.50 EUR (lines 1, 2 and 3) is above"),
             "{}",
-            f.message
+            f.message()
         );
     }
 
@@ -204,11 +204,11 @@ mod tests {
     #[test]
     fn another_currency_is_not_converted_but_sent_to_review() {
         let f = check_values(&[("40000.00", "EUR"), ("12000.00", "USD"), ("0", "GBP")]).unwrap();
-        assert_eq!(f.rule, "icp-5-1-other-currency");
-        assert_eq!(f.outcome, Outcome::Review);
-        assert_eq!(f.lines, vec![2], "a line worth nothing cannot matter");
+        assert_eq!(f.rule(), "icp-5-1-other-currency");
+        assert_eq!(f.outcome(), Outcome::Review);
+        assert_eq!(f.get_lines(), vec![2], "a line worth nothing cannot matter");
         assert_eq!(
-            f.message,
+            f.message(),
             "no end-use statement, and the value of line 2 (12000.00 USD) cannot be compared with \
              the end-use statement threshold of 50000 EUR: the policy has no exchange rates. \
              The EUR lines total 40000.00 EUR. Check the shipment's value in EUR, or obtain a \
@@ -220,8 +220,8 @@ mod tests {
     #[test]
     fn above_the_threshold_in_its_currency_reports_only_that() {
         let f = check_values(&[("60000", "EUR"), ("10", "USD")]).unwrap();
-        assert_eq!(f.rule, "icp-5-1-end-use-statement");
-        assert_eq!(f.lines, vec![1]);
+        assert_eq!(f.rule(), "icp-5-1-end-use-statement");
+        assert_eq!(f.get_lines(), vec![1]);
     }
 
     #[test]
@@ -239,6 +239,6 @@ mod tests {
             ("70000000000000000000000000000", "EUR"),
         ])
         .unwrap();
-        assert_eq!(f.rule, "icp-5-1-end-use-statement");
+        assert_eq!(f.rule(), "icp-5-1-end-use-statement");
     }
 }

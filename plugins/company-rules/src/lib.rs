@@ -180,10 +180,8 @@ mod tests {
         )
         .unwrap();
         let findings = policy.evaluate(&shipment(base()));
-        let summary: Vec<(&str, Outcome)> = findings
-            .iter()
-            .map(|f| (f.rule.as_str(), f.outcome))
-            .collect();
+        let summary: Vec<(&str, Outcome)> =
+            findings.iter().map(|f| (f.rule(), f.outcome())).collect();
         assert_eq!(
             summary,
             [

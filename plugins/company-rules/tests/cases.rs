@@ -8,9 +8,9 @@ use exportctl_sdk::testing::load_cases;
 
 /// How this policy cites: the ICP section and its revision, and the lines or parties.
 fn cites_the_icp(f: &Finding) -> Result<(), String> {
-    let cites_icp = f.legal_basis.starts_with("ICP §")
-        && f.legal_basis.contains("(internal rule, rev. 2024-01)");
-    if !cites_icp || (f.lines.is_empty() && f.parties.is_empty()) {
+    let basis = f.get_legal_basis();
+    let cites_icp = basis.starts_with("ICP §") && basis.contains("(internal rule, rev. 2024-01)");
+    if !cites_icp || (f.get_lines().is_empty() && f.get_parties().is_empty()) {
         return Err(format!(
             "finding without an ICP citation, lines or parties: {f:#?}"
         ));

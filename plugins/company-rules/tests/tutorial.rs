@@ -127,7 +127,7 @@ fn the_example_policy_set_and_shipment_give_the_findings_the_tutorial_shows() {
     let findings = policy.evaluate(&shipment);
     let summary: Vec<(&str, Outcome, &[u32])> = findings
         .iter()
-        .map(|f| (f.rule.as_str(), f.outcome, f.lines.as_slice()))
+        .map(|f| (f.rule(), f.outcome(), f.get_lines()))
         .collect();
     assert_eq!(
         summary,
@@ -140,10 +140,10 @@ fn the_example_policy_set_and_shipment_give_the_findings_the_tutorial_shows() {
     let readme = read(&crate_dir().join("README.md"));
     for f in &findings {
         assert!(
-            readme.contains(&f.message),
+            readme.contains(f.message()),
             "README.md does not show the message of {}: {}",
-            f.rule,
-            f.message
+            f.rule(),
+            f.message()
         );
     }
 }

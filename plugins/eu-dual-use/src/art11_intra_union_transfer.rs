@@ -85,7 +85,7 @@ mod tests {
         let facts = goods::classify(s.lines());
         check(&s, &facts)
             .into_iter()
-            .map(|f| (f.outcome, f.lines))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 

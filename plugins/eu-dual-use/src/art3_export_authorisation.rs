@@ -133,7 +133,7 @@ mod tests {
     fn summary(findings: &[Finding]) -> Vec<(&str, Outcome, Vec<u32>)> {
         findings
             .iter()
-            .map(|f| (f.rule.as_str(), f.outcome, f.lines.clone()))
+            .map(|f| (f.rule(), f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -150,22 +150,22 @@ mod tests {
             [("eu-dual-use-art3-export", Outcome::LicenceRequired, vec![1])]
         );
         assert!(
-            f[0].message.starts_with(
+            f[0].message().starts_with(
                 "dual-use items listed in Annex I exported from DE to IR, outside the Union: line 1 (9013.20, \
                  6A005.B.6). An export authorisation is required"
             ),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("not in the policy's data"),
+            f[0].message().contains("not in the policy's data"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].legal_basis.ends_with("entries 6A005"),
+            f[0].get_legal_basis().ends_with("entries 6A005"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -185,7 +185,7 @@ mod tests {
         );
         for other in ["US", "KZ", "GB"] {
             let f = run(doc().licence(other, None, None), true);
-            assert_eq!(f[0].lines, [1, 2], "{other}");
+            assert_eq!(f[0].get_lines(), [1, 2], "{other}");
         }
     }
 
@@ -204,13 +204,13 @@ mod tests {
                 .licence("DE", None, Some("2024-06-02")),
             true,
         );
-        assert_eq!(expired[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(expired[0].outcome(), Outcome::LicenceRequired);
         assert!(
             expired[0]
-                .message
+                .message()
                 .contains("`DE-LIC-1` expired on 2024-06-02"),
             "{}",
-            expired[0].message
+            expired[0].message()
         );
     }
 
@@ -249,41 +249,41 @@ mod tests {
             ]
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("1C001; Annex IV Part I, 1C001: stealth technology"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("1C351; possibly Annex IV"),
+            f[0].message().contains("1C351; possibly Annex IV"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("EU001 excludes Annex IV items"),
+            f[0].message().contains("EU001 excludes Annex IV items"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
     #[test]
     fn eu001_is_not_relied_on_when_unused_or_for_an_end_user_elsewhere() {
         let unused = run(Doc::export("DE", "US").codes(&["6A005"]), false);
-        assert_eq!(unused[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(unused[0].outcome(), Outcome::LicenceRequired);
         assert!(
-            unused[0].message.contains("use_eu001 = false"),
+            unused[0].message().contains("use_eu001 = false"),
             "{}",
-            unused[0].message
+            unused[0].message()
         );
         let elsewhere = run(
             Doc::export("DE", "CH").codes(&["6A005"]).end_user("CN"),
             true,
         );
-        assert_eq!(elsewhere[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(elsewhere[0].outcome(), Outcome::LicenceRequired);
         assert!(
-            elsewhere[0].message.contains("end user `End User` in CN"),
+            elsewhere[0].message().contains("end user `End User` in CN"),
             "{}",
-            elsewhere[0].message
+            elsewhere[0].message()
         );
     }
 
@@ -303,9 +303,9 @@ mod tests {
         let facts = goods::classify(s.lines());
         let f = check_classification(&s, &facts);
         assert_eq!(
-            f.as_ref().map(|f| (f.outcome, f.lines.clone())),
+            f.as_ref().map(|f| (f.outcome(), f.get_lines().to_vec())),
             Some((Outcome::Review, vec![1]))
         );
-        assert!(f.is_some_and(|f| f.message.contains("line 1 (9013.20, 6A05)")));
+        assert!(f.is_some_and(|f| f.message().contains("line 1 (9013.20, 6A05)")));
     }
 }

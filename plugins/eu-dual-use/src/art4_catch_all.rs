@@ -140,21 +140,22 @@ mod tests {
         let f = run(Doc::export("DE", "VE").military(true).codes(&["EAR99"]));
         let f = f.unwrap_or_else(|| panic!("no finding"));
         assert_eq!(
-            (f.outcome, f.lines.clone()),
+            (f.outcome(), f.get_lines().to_vec()),
             (Outcome::LicenceRequired, vec![1])
         );
-        assert!(f.message.contains("EU arms embargo on Venezuela (destination VE; consignee `Consignee` in VE; imposed by EU"), "{}", f.message);
+        assert!(f.message().contains("EU arms embargo on Venezuela (destination VE; consignee `Consignee` in VE; imposed by EU"), "{}", f.message());
         assert!(
-            f.legal_basis.contains("Council Decision (CFSP) 2017/2074"),
+            f.get_legal_basis()
+                .contains("Council Decision (CFSP) 2017/2074"),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
     }
 
     #[test]
     fn the_end_user_s_country_counts() {
         let f = run(Doc::export("DE", "TR").military(true).end_user("SY"));
-        assert!(f.is_some_and(|f| f.message.contains("end user `End User` in SY")));
+        assert!(f.is_some_and(|f| f.message().contains("end user `End User` in SY")));
     }
 
     #[test]

@@ -176,7 +176,10 @@ mod tests {
         let s = Doc::export("DE", "JP").codes(&["6A005.b.6"]).shipment();
         let facts = goods::classify(s.lines());
         let f = note(&s, &facts.iter().collect::<Vec<_>>());
-        assert_eq!((f.outcome, f.lines.clone()), (Outcome::Allow, vec![1]));
+        assert_eq!(
+            (f.outcome(), f.get_lines().to_vec()),
+            (Outcome::Allow, vec![1])
+        );
         for needle in [
             "EU001",
             "first use",
@@ -184,12 +187,12 @@ mod tests {
             "line 1 (9013.20, 6A005.B.6)",
             "Annex IV",
         ] {
-            assert!(f.message.contains(needle), "{needle}: {}", f.message);
+            assert!(f.message().contains(needle), "{needle}: {}", f.message());
         }
         assert!(
-            f.legal_basis.ends_with("Annex I entries 6A005"),
+            f.get_legal_basis().ends_with("Annex I entries 6A005"),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
     }
 }

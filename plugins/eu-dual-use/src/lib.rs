@@ -166,7 +166,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
             .evaluate(&doc.shipment())
             .into_iter()
-            .map(|f| (f.rule, f.outcome))
+            .map(|f| (f.rule().to_owned(), f.outcome()))
             .collect()
     }
 

@@ -164,20 +164,26 @@ mod tests {
     #[test]
     fn reviews_chpl_sales_to_a_third_country_without_the_clause() {
         let f = run(chips("2024-06-03", "DE>KZ").clause(Some(false))).unwrap();
-        assert_eq!((f.outcome, f.lines.clone()), (Outcome::Review, vec![1]));
         assert_eq!(
-            f.message,
+            (f.outcome(), f.get_lines().to_vec()),
+            (Outcome::Review, vec![1])
+        );
+        assert_eq!(
+            f.message(),
             "goods covered by the no-Russia clause sold to KZ (not an Annex VIII partner country): line 1 \
              (8542.31, Annex XL, CHPL Tier 1). The contract has no no-Russia clause (no_russia_clause = false): \
              the contract must prohibit re-export to Russia and for use in Russia, with adequate remedies, before \
              the goods are released."
         );
-        assert!(f.legal_basis.starts_with("Reg. (EU) 833/2014 Art. 12g"));
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
+                .starts_with("Reg. (EU) 833/2014 Art. 12g")
+        );
+        assert!(
+            f.get_legal_basis()
                 .ends_with("Annex XL; CHPL (23 Feb 2024) Tier 1")
         );
-        assert_eq!(f.parties, ["consignee"]);
+        assert_eq!(f.get_parties(), ["consignee"]);
     }
 
     #[test]
@@ -185,14 +191,14 @@ mod tests {
         assert!(run(chips("2024-06-03", "DE>KZ").clause(Some(true))).is_none());
         let absent = run(chips("2024-06-03", "DE>KZ").clause(None)).unwrap();
         assert!(
-            absent.message.contains("The contract does not state"),
+            absent.message().contains("The contract does not state"),
             "{}",
-            absent.message
+            absent.message()
         );
         let no_contract = run(chips("2024-06-03", "DE>KZ")).unwrap();
         assert!(
             no_contract
-                .message
+                .message()
                 .contains("The shipment names no contract")
         );
     }
@@ -223,25 +229,29 @@ mod tests {
             .add_line(2, "9303.30", &[])
             .add_line(3, "9403.60", &[]))
         .unwrap();
-        assert_eq!(f.lines, vec![1, 2]);
+        assert_eq!(f.get_lines(), vec![1, 2]);
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
                 .contains("Annex XI (approximated by HS chapter 88)")
         );
-        assert!(f.legal_basis.contains("Reg. (EU) 258/2012"));
+        assert!(f.get_legal_basis().contains("Reg. (EU) 258/2012"));
         assert!(run(Doc::new("2024-06-03", "DE>KZ")).is_none());
     }
 
     #[test]
     fn belarus_clause_from_1_july_2024_except_older_contracts() {
         let before = run(chips("2024-06-30", "DE>KZ")).unwrap();
-        assert!(!before.legal_basis.contains("Art. 8g"));
+        assert!(!before.get_legal_basis().contains("Art. 8g"));
         let after = run(chips("2024-07-01", "DE>KZ")).unwrap();
-        assert!(after.legal_basis.contains("Reg. (EC) 765/2006 Art. 8g"));
-        assert!(after.message.contains("re-export to Russia and Belarus"));
+        assert!(
+            after
+                .get_legal_basis()
+                .contains("Reg. (EC) 765/2006 Art. 8g")
+        );
+        assert!(after.message().contains("re-export to Russia and Belarus"));
         let old_contract = run(chips("2024-09-01", "DE>KZ").contract_date("2024-06-30")).unwrap();
-        assert!(!old_contract.legal_basis.contains("Art. 8g"));
+        assert!(!old_contract.get_legal_basis().contains("Art. 8g"));
         let new_contract = run(chips("2024-09-01", "DE>KZ").contract_date("2024-07-01")).unwrap();
-        assert!(new_contract.legal_basis.contains("Art. 8g"));
+        assert!(new_contract.get_legal_basis().contains("Art. 8g"));
     }
 }

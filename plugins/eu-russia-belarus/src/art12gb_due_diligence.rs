@@ -83,9 +83,12 @@ mod tests {
         let doc = |d: &str| Doc::new(d, "DE>KZ").hs("8542.31").clause(Some(true));
         assert!(run(doc("2024-12-25")).is_none());
         let f = run(doc("2024-12-26")).unwrap();
-        assert_eq!((f.outcome, f.lines.clone()), (Outcome::Review, vec![1]));
+        assert_eq!(
+            (f.outcome(), f.get_lines().to_vec()),
+            (Outcome::Review, vec![1])
+        );
         assert!(
-            f.legal_basis
+            f.get_legal_basis()
                 .ends_with("Annex XL; CHPL (23 Feb 2024) Tier 1")
         );
     }
@@ -107,7 +110,7 @@ mod tests {
             .add_line(2, "8482.10", &[])
             .add_line(3, "8542.39", &[]))
         .unwrap();
-        assert_eq!(f.lines, vec![2, 3]);
-        assert!(f.legal_basis.ends_with("Tier 1, Tier 3.B"));
+        assert_eq!(f.get_lines(), vec![2, 3]);
+        assert!(f.get_legal_basis().ends_with("Tier 1, Tier 3.B"));
     }
 }

@@ -178,7 +178,7 @@ mod tests {
     fn outcomes(findings: &[Finding]) -> Vec<(Outcome, Vec<u32>)> {
         findings
             .iter()
-            .map(|f| (f.outcome, f.lines.clone()))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -191,15 +191,18 @@ mod tests {
     fn denies_dual_use_goods_to_russia() {
         let f = run(Doc::new("2024-06-03", "DE>RU").codes(&["3A001.a.2"]));
         assert_eq!(outcomes(&f), [(Outcome::Deny, vec![1])]);
-        assert_eq!(f[0].rule, "eu-art2-dual-use");
+        assert_eq!(f[0].rule(), "eu-art2-dual-use");
         assert_eq!(
-            f[0].message,
+            f[0].message(),
             "dual-use goods (EU Annex I) for Russia/Belarus (destination RU; consignee `Consignee` in RU): \
              line 1 (9403.60, 3A001.a.2). Prohibited whatever the end use; no EU licence covering these lines is cited."
         );
-        assert_eq!(f[0].parties, ["consignee"]);
-        assert!(f[0].legal_basis.starts_with("Reg. (EU) 833/2014 Art. 2(1)"));
-        assert!(!f[0].legal_basis.contains("765/2006"));
+        assert_eq!(f[0].get_parties(), ["consignee"]);
+        assert!(
+            f[0].get_legal_basis()
+                .starts_with("Reg. (EU) 833/2014 Art. 2(1)")
+        );
+        assert!(!f[0].get_legal_basis().contains("765/2006"));
     }
 
     #[test]
@@ -208,17 +211,18 @@ mod tests {
             .codes(&["5A002"])
             .end_user("RU"));
         assert_eq!(outcomes(&f), [(Outcome::Deny, vec![1])]);
-        assert_eq!(f[0].parties, ["end_user"]);
+        assert_eq!(f[0].get_parties(), ["end_user"]);
     }
 
     #[test]
     fn belarus_cites_regulation_765_2006() {
         let f = run(Doc::new("2024-06-03", "DE>BY").codes(&["5A002"]));
-        assert_eq!(f[0].outcome, Outcome::Deny);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
         assert!(
-            f[0].legal_basis.starts_with("Reg. (EC) 765/2006 Art. 1e"),
+            f[0].get_legal_basis()
+                .starts_with("Reg. (EC) 765/2006 Art. 1e"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -233,13 +237,13 @@ mod tests {
         let before = run(Doc::new("2022-02-24", "DE>RU").codes(&["3A001"]));
         assert_eq!(outcomes(&before), [(Outcome::Review, vec![1])]);
         assert!(
-            before[0].message.contains("not yet in force"),
+            before[0].message().contains("not yet in force"),
             "{}",
-            before[0].message
+            before[0].message()
         );
         assert!(
             before[0]
-                .legal_basis
+                .get_legal_basis()
                 .contains("wording before Reg. (EU) 2022/328")
         );
         let first_day = run(Doc::new("2022-02-25", "DE>RU").codes(&["3A001"]));
@@ -249,15 +253,15 @@ mod tests {
     #[test]
     fn boundary_2_march_2022_for_belarus() {
         let before = run(Doc::new("2022-03-01", "DE>BY").codes(&["3A001"]));
-        assert_eq!(before[0].outcome, Outcome::Review);
+        assert_eq!(before[0].outcome(), Outcome::Review);
         let first_day = run(Doc::new("2022-03-02", "DE>BY").codes(&["3A001"]));
-        assert_eq!(first_day[0].outcome, Outcome::Deny);
+        assert_eq!(first_day[0].outcome(), Outcome::Deny);
         // Russia already banned, Belarus not yet: deny citing Russia only.
         let both = run(Doc::new("2022-02-28", "DE>BY")
             .codes(&["3A001"])
             .end_user("RU"));
-        assert_eq!(both[0].outcome, Outcome::Deny);
-        assert!(!both[0].legal_basis.contains("765/2006"));
+        assert_eq!(both[0].outcome(), Outcome::Deny);
+        assert!(!both[0].get_legal_basis().contains("765/2006"));
     }
 
     #[test]
@@ -273,9 +277,9 @@ mod tests {
                 (Outcome::LicenceRequired, vec![2])
             ]
         );
-        assert!(f[1].message.contains("`DE-LIC-1`"), "{}", f[1].message);
+        assert!(f[1].message().contains("`DE-LIC-1`"), "{}", f[1].message());
         assert!(
-            f[1].legal_basis
+            f[1].get_legal_basis()
                 .ends_with("exemptions Art. 2(3), authorisations Art. 2(4)")
         );
 
@@ -311,7 +315,7 @@ mod tests {
             None,
             Some("2024-06-03"),
         ));
-        assert_eq!(last_day[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(last_day[0].outcome(), Outcome::LicenceRequired);
     }
 
     #[test]

@@ -144,7 +144,7 @@ pub fn check(shipment: &Shipment, target: &RuByTarget, goods: &Goods<'_>) -> Vec
         );
     }
     // Findings in a stable order: deny, licence_required, review.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.outcome));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.outcome()));
     findings
         .into_iter()
         .map(|f| target.parties.iter().copied().fold(f, Finding::party))
@@ -256,7 +256,7 @@ mod tests {
     fn outcomes(findings: &[Finding]) -> Vec<(Outcome, Vec<u32>)> {
         findings
             .iter()
-            .map(|f| (f.outcome, f.lines.clone()))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -273,13 +273,13 @@ mod tests {
             .codes(&["3A991.a"]));
         assert_eq!(outcomes(&f), [(Outcome::Deny, vec![1])]);
         assert_eq!(
-            f[0].message,
+            f[0].message(),
             "goods of Annex VII / Annex XL (common high-priority items) for Russia/Belarus (destination RU; \
              consignee `Consignee` in RU): line 1 (8542.31, CHPL Tier 1). Prohibited; no EU licence covering \
              these lines is cited."
         );
         assert_eq!(
-            f[0].legal_basis,
+            f[0].get_legal_basis(),
             "Reg. (EU) 833/2014 Art. 2a and Annex VII (inserted by Reg. (EU) 2022/328 of 25 Feb 2022); \
              Reg. (EU) 833/2014 Annex XL (common high-priority items, inserted by Reg. (EU) 2023/2878 from 19 Dec \
              2023, replaced by Reg. (EU) 2024/1745 from 25 Jun 2024); CHPL (23 Feb 2024) Tier 1"
@@ -293,12 +293,12 @@ mod tests {
             .codes(&["X.A.II.001"]));
         assert_eq!(outcomes(&f), [(Outcome::Deny, vec![1])]);
         assert!(
-            f[0].message.contains("line 1 (8471.30, X.A.II.001)"),
+            f[0].message().contains("line 1 (8471.30, X.A.II.001)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert_eq!(
-            f[0].legal_basis,
+            f[0].get_legal_basis(),
             "Reg. (EC) 765/2006 Art. 1f and Annex Va (inserted by Reg. (EU) 2022/355 of 2 Mar 2022)"
         );
     }
@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(outcomes(&before_xl), [(Outcome::Review, vec![1])]);
         assert!(
             before_xl[0]
-                .message
+                .message()
                 .contains("Annex XL did not exist yet (from 19 Dec 2023)")
         );
         let first_day = run(Doc::new("2023-12-19", "DE>RU").hs("8482.10"));
@@ -319,10 +319,10 @@ mod tests {
         assert_eq!(outcomes(&lathe), [(Outcome::Review, vec![1])]);
         assert!(
             lathe[0]
-                .message
+                .message()
                 .contains("Annex XL as then in force does not list these codes yet"),
             "{}",
-            lathe[0].message
+            lathe[0].message()
         );
         let lathe = run(Doc::new("2024-06-25", "DE>RU").hs("8458.11"));
         assert_eq!(outcomes(&lathe), [(Outcome::Deny, vec![1])]);
@@ -333,7 +333,7 @@ mod tests {
         assert!(run(Doc::new("2022-02-24", "DE>RU").hs("8542.31")).is_empty());
         assert!(run(Doc::new("2022-02-24", "DE>RU").codes(&["X.A.I.001"])).is_empty());
         assert_eq!(
-            run(Doc::new("2022-02-25", "DE>RU").codes(&["X.A.I.001"]))[0].outcome,
+            run(Doc::new("2022-02-25", "DE>RU").codes(&["X.A.I.001"]))[0].outcome(),
             Outcome::Deny
         );
     }
@@ -373,7 +373,7 @@ mod tests {
             ]
         );
         assert!(
-            f[1].legal_basis
+            f[1].get_legal_basis()
                 .ends_with("exemptions and authorisations Art. 2a(3)-(4)")
         );
     }
@@ -389,19 +389,22 @@ mod tests {
                 .add_line(3, "9403.60", &["EAR99"]),
         )
         .unwrap();
-        assert_eq!((f.outcome, f.lines.clone()), (Outcome::Review, vec![1, 2]));
-        assert!(
-            f.message
-                .contains("line 1 (8517.13, 5A992.c: US-only ECCN, not in EU Annex I)"),
-            "{}",
-            f.message
+        assert_eq!(
+            (f.outcome(), f.get_lines().to_vec()),
+            (Outcome::Review, vec![1, 2])
         );
         assert!(
-            f.message.ends_with(
+            f.message()
+                .contains("line 1 (8517.13, 5A992.c: US-only ECCN, not in EU Annex I)"),
+            "{}",
+            f.message()
+        );
+        assert!(
+            f.message().ends_with(
                 "the EU arms embargo on Russia and Belarus is not encoded by this policy."
             )
         );
-        assert_eq!(f.parties, ["end_user"]);
+        assert_eq!(f.get_parties(), ["end_user"]);
         assert!(classify(Doc::new("2022-02-24", "DE>RU").codes(&["5A992"])).is_none());
         assert!(classify(Doc::new("2024-06-03", "DE>RU").codes(&["EAR99"])).is_none());
     }

@@ -397,7 +397,7 @@ mod tests {
     fn outcomes(doc: Doc) -> Vec<(Outcome, Vec<u32>)> {
         run(doc)
             .iter()
-            .map(|f| (f.outcome, f.lines.clone()))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -412,15 +412,18 @@ mod tests {
             .hs("8429.52")
             .add_line(2, "4901.99", &[]));
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![1]));
+        assert_eq!(
+            (f[0].outcome(), f[0].get_lines().to_vec()),
+            (Outcome::Deny, vec![1])
+        );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("line 1 (8429.52, Annex XXIII lists `8429`)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert_eq!(
-            f[0].legal_basis,
+            f[0].get_legal_basis(),
             "Reg. (EU) 833/2014 Art. 3k and Annex XXIII; Annex XXIII of Reg. (EU) 833/2014, version applying from \
              2024-02-24 (Reg. (EU) 2024/745)"
         );
@@ -451,7 +454,10 @@ mod tests {
             .add_line(3, "8418.10", &[])
             .add_line(4, "4901.99", &[])
             .add_line(5, "2519.90", &[]));
-        let got: Vec<_> = f.iter().map(|f| (f.outcome, f.lines.clone())).collect();
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
+            .collect();
         // 2519 90 is on Annex XXIIID (complete): deny. 8429 was listed, 8418 10 was not
         // but chapter 84 was: review. Chapter 49 held 4906 (plans and drawings), so
         // books are reviewed too: the list that would decide them is missing.
@@ -463,48 +469,48 @@ mod tests {
             ]
         );
         assert!(
-            f[0].legal_basis.contains("Annex XXIIID"),
+            f[0].get_legal_basis().contains("Annex XXIIID"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
         assert!(
-            f[1].message.contains(
+            f[1].message().contains(
                 "Annex XXIII as replaced by Reg. (EU) 2025/395 (applying from 25 Feb 2025) is not transcribed"
             ),
             "{}",
-            f[1].message
+            f[1].message()
         );
         // Said once, not for each of the four lines: a long shipment keeps every line
         // within the message limit.
-        assert_eq!(f[1].message.matches("is not transcribed").count(), 1);
-        assert!(f[1].message.contains("line 3 (8418.10, not listed in the version applying until 2025-02-24, which listed codes of chapter 84"));
+        assert_eq!(f[1].message().matches("is not transcribed").count(), 1);
+        assert!(f[1].message().contains("line 3 (8418.10, not listed in the version applying until 2025-02-24, which listed codes of chapter 84"));
     }
 
     #[test]
     fn ex_entries_and_coarse_codes_are_reviewed_saying_why() {
         let f = run(Doc::new("2024-07-01", "DE>RU").hs("2804.61"));
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].message.contains("lists `Ex 2804` only for:"),
+            f[0].message().contains("lists `Ex 2804` only for:"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         // The version of 9 Apr 2022 lists the 8-digit `3816 00 10`: the HS-6 code 3816.00
         // cannot decide it, the CN code can.
         let f = run(Doc::new("2022-05-01", "DE>RU").hs("3816.00"));
-        assert_eq!(f[0].outcome, Outcome::Review, "{f:?}");
+        assert_eq!(f[0].outcome(), Outcome::Review, "{f:?}");
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("a 6-digit code cannot decide it, give the 8-digit CN code"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         let f = run(Doc::new("2022-05-01", "DE>RU").hs("3816.00.10"));
-        assert_eq!(f[0].outcome, Outcome::Deny);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
         let f = run(Doc::new("2022-05-01", "DE>RU").hs("3816.00.90"));
         assert_eq!(f, []);
         let f = run(Doc::new("2022-05-01", "DE>RU").hs("3816.00.10"));
-        assert_eq!(f[0].outcome, Outcome::Deny);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -512,9 +518,9 @@ mod tests {
         let f = run(Doc::new("2024-05-14", "DE>RU")
             .hs("8429.52")
             .licence("DE", None, None));
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
         assert!(
-            f[0].legal_basis
+            f[0].get_legal_basis()
                 .ends_with("exemptions and authorisations of Art. 3k")
         );
     }
@@ -525,15 +531,15 @@ mod tests {
         let f = run(Doc::new("2024-02-01", "DE>RU")
             .hs(code)
             .contract_date("2023-11-01"));
-        assert_eq!(f[0].outcome, Outcome::Review, "{f:?}");
+        assert_eq!(f[0].outcome(), Outcome::Review, "{f:?}");
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("Art. 3k(3aa) allows executing such contracts until 2024-03-20")
         );
         let f = run(Doc::new("2024-03-21", "DE>RU")
             .hs(code)
             .contract_date("2023-11-01"));
-        assert_eq!(f[0].outcome, Outcome::Deny);
+        assert_eq!(f[0].outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -561,13 +567,13 @@ mod tests {
     #[test]
     fn belarus_is_reviewed_by_kind_and_cited_as_unverified() {
         let f = run(Doc::new("2024-06-03", "DE>BY").hs("2804.61"));
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].legal_basis.contains("not verified"),
+            f[0].get_legal_basis().contains("not verified"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
-        assert!(f[0].message.contains("chemicals"));
+        assert!(f[0].message().contains("chemicals"));
     }
 
     #[test]

@@ -110,7 +110,7 @@ impl Policy for EuRussiaBelarus {
                 "Council Regulation (EU) 2022/263 of 23 Feb 2022, Art. 4, as amended by Reg. (EU) 2022/1903 of 6 Oct \
                  2022 (OJ L 259I, 6 Oct 2022)",
                 "Common High Priority Items List (EU/US/UK/JP), version of 23 Feb 2024: 50 HS-6 codes, embedded from \
-                 policies/data/chpl/chpl_2024-02-23.csv (the Annex XL codes the policy can ground)",
+                 sdk/data/chpl/chpl_2024-02-23.csv (the Annex XL codes the policy can ground)",
                 "Annexes XI, XX, XXIII, XXIIIA-D, XXXVII and XL of Reg. (EU) 833/2014, every version from 26 Feb 2022 to \
                  the changes of Reg. (EU) 2025/395, by CN code as transcribed from the amending Regulations: \
                  policies/data/eu/annex_*.csv and index.csv (see policies/data/eu/SOURCE.md)",
@@ -224,10 +224,7 @@ mod tests {
     }
 
     fn rules(findings: &[Finding]) -> Vec<(&str, Outcome)> {
-        findings
-            .iter()
-            .map(|f| (f.rule.as_str(), f.outcome))
-            .collect()
+        findings.iter().map(|f| (f.rule(), f.outcome())).collect()
     }
 
     #[test]
@@ -297,7 +294,7 @@ mod tests {
         let f = evaluate(doc);
         let summary: Vec<(&str, Outcome, Vec<u32>)> = f
             .iter()
-            .map(|f| (f.rule.as_str(), f.outcome, f.lines.clone()))
+            .map(|f| (f.rule(), f.outcome(), f.get_lines().to_vec()))
             .collect();
         assert_eq!(
             summary,
@@ -366,18 +363,18 @@ mod tests {
         assert_eq!(findings.len(), 10);
         for f in &findings {
             assert!(
-                f.message.len() <= 4096,
+                f.message().len() <= 4096,
                 "{}: {} bytes",
-                f.rule,
-                f.message.len()
+                f.rule(),
+                f.message().len()
             );
-            assert!(f.legal_basis.len() <= 1024, "{}", f.rule);
-            assert!(f.message.contains("more lines"), "{}", f.rule);
+            assert!(f.get_legal_basis().len() <= 1024, "{}", f.rule());
+            assert!(f.message().contains("more lines"), "{}", f.rule());
         }
         let crimea: usize = findings
             .iter()
-            .filter(|f| f.rule == "eu-crimea-sevastopol")
-            .map(|f| f.lines.len())
+            .filter(|f| f.rule() == "eu-crimea-sevastopol")
+            .map(|f| f.get_lines().len())
             .sum();
         assert_eq!(crimea, 10_000, "every line is judged for Crimea");
     }

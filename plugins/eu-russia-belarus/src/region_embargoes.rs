@@ -417,7 +417,7 @@ mod tests {
         let s = doc.shipment();
         crimea_sevastopol(&s, &Goods::of(&s))
             .iter()
-            .map(|f| (f.outcome, f.lines.clone()))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -425,7 +425,7 @@ mod tests {
         let s = doc.shipment();
         ukraine_ngca(&s, &Goods::of(&s), treatment)
             .iter()
-            .map(|f| (f.outcome, f.lines.clone()))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -447,20 +447,23 @@ mod tests {
             .shipment();
         let f = crimea_sevastopol(&s, &Goods::of(&s));
         assert_eq!(f.len(), 2);
-        assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![2]));
+        assert_eq!(
+            (f[0].outcome(), f[0].get_lines().to_vec()),
+            (Outcome::Deny, vec![2])
+        );
         assert!(
-            f[0].message.starts_with(
+            f[0].message().starts_with(
                 "Annex II goods for Crimea/Sevastopol (consignee `Consignee` in UA-43): line 2 (8517.61, telecommunications)."
             ),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert_eq!(
-            (f[1].outcome, f[1].lines.clone()),
+            (f[1].outcome(), f[1].get_lines().to_vec()),
             (Outcome::Review, vec![1])
         );
-        assert_eq!(f[0].parties, ["consignee"]);
-        assert!(f[0].legal_basis.contains("1351/2014"));
+        assert_eq!(f[0].get_parties(), ["consignee"]);
+        assert!(f[0].get_legal_basis().contains("1351/2014"));
     }
 
     #[test]
@@ -521,23 +524,23 @@ mod tests {
         let f = crimea_sevastopol(&s, &Goods::of(&s));
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(
-            (f[0].outcome, f[0].lines.clone()),
+            (f[0].outcome(), f[0].get_lines().to_vec()),
             (Outcome::Review, vec![1, 2])
         );
-        assert_eq!(f[0].parties, ["consignee"]);
+        assert_eq!(f[0].get_parties(), ["consignee"]);
         assert!(
-            f[0].message.starts_with(
+            f[0].message().starts_with(
                 "goods for a party whose address names Crimea/Sevastopol (consignee `Consignee`, address \
                  `ul. Lenina 5, Sevastopol, Crimea` naming `Sevastopol` (Sevastopol, UA-40))"
             ),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .ends_with("Annex II goods among them (line 2) are prohibited if it is there."),
             "{}",
-            f[0].message
+            f[0].message()
         );
         // Cyrillic; a region code that says so decides instead; other towns are not Crimea.
         let s = with_address(two_lines("2024-06-03"), "Республика Крым, г. Симферополь");
@@ -548,7 +551,7 @@ mod tests {
         );
         let outcomes: Vec<Outcome> = crimea_sevastopol(&s, &Goods::of(&s))
             .iter()
-            .map(|f| f.outcome)
+            .map(|f| f.outcome())
             .collect();
         assert_eq!(outcomes, [Outcome::Deny, Outcome::Review]);
         let s = with_address(two_lines("2024-06-03"), "Krymsky Val 9, Moscow");
@@ -569,23 +572,23 @@ mod tests {
         let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Deny);
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(
-            (f[0].outcome, f[0].lines.clone()),
+            (f[0].outcome(), f[0].get_lines().to_vec()),
             (Outcome::Review, vec![1, 2])
         );
         assert!(
-            f[0].message.contains("naming `Donetsk`"),
+            f[0].message().contains("naming `Donetsk`"),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert!(f[0].legal_basis.contains("Donetsk and Luhansk"));
+        assert!(f[0].get_legal_basis().contains("Donetsk and Luhansk"));
         let s = with_address(two_lines("2022-10-05"), "Melitopol");
         assert!(ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review).is_empty());
         let s = with_address(two_lines("2022-10-06"), "Melitopol");
         let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review);
         assert!(
-            f[0].legal_basis.contains("2022/1903"),
+            f[0].get_legal_basis().contains("2022/1903"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -610,18 +613,18 @@ mod tests {
         let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review);
         assert_eq!(f.len(), 1);
         assert_eq!(
-            (f[0].outcome, f[0].lines.clone()),
+            (f[0].outcome(), f[0].get_lines().to_vec()),
             (Outcome::Review, vec![1, 2])
         );
         assert!(
-            f[0].message.ends_with(
+            f[0].message().ends_with(
                 "Annex II goods among them (line 2) are prohibited if the party is in the non-government-controlled area."
             ),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert!(f[0].legal_basis.contains("Donetsk and Luhansk"));
-        assert!(!f[0].legal_basis.contains("2022/1903"));
+        assert!(f[0].get_legal_basis().contains("Donetsk and Luhansk"));
+        assert!(!f[0].get_legal_basis().contains("2022/1903"));
     }
 
     #[test]
@@ -671,7 +674,7 @@ mod tests {
             .shipment();
         let f = ukraine_ngca(&s, &Goods::of(&s), NgcaTreatment::Review);
         assert_eq!(f.len(), 1);
-        assert!(f[0].legal_basis.contains("2022/1903"));
-        assert_eq!(f[0].parties, ["end_user"]);
+        assert!(f[0].get_legal_basis().contains("2022/1903"));
+        assert_eq!(f[0].get_parties(), ["end_user"]);
     }
 }

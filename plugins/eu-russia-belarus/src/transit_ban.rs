@@ -245,7 +245,7 @@ mod tests {
         let s = doc.shipment();
         check(&s, &Goods::of(&s))
             .iter()
-            .map(|f| (f.outcome, f.lines.clone()))
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
             .collect()
     }
 
@@ -294,23 +294,26 @@ mod tests {
         assert_eq!(outcomes(doc("2023-06-22")), []);
         let s = doc("2023-06-23").shipment();
         let f = check(&s, &Goods::of(&s));
-        assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![1]));
+        assert_eq!(
+            (f[0].outcome(), f[0].get_lines().to_vec()),
+            (Outcome::Deny, vec![1])
+        );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("line 1 (8803.20, Annex XI lists `88`)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].legal_basis.contains("2023/1214"),
+            f[0].get_legal_basis().contains("2023/1214"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
         assert!(
-            f[0].legal_basis
+            f[0].get_legal_basis()
                 .contains("Annex XI of Reg. (EU) 833/2014, version applying from 2023-02-26"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -343,11 +346,11 @@ mod tests {
             .hs("2710.19.83")
             .shipment();
         let f = check(&s, &Goods::of(&s));
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].message.contains("only for: Hydraulic oils"),
+            f[0].message().contains("only for: Hydraulic oils"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         // Annex XX jet fuel.
         assert_eq!(doc("2710.19.21"), [(Outcome::Deny, vec![1])]);
@@ -371,27 +374,30 @@ mod tests {
         let s = mixed("2024-07-01", "DE>PL>BY>KZ").shipment();
         let f = check(&s, &Goods::of(&s));
         assert_eq!(f.len(), 2);
-        assert_eq!((f[0].outcome, f[0].lines.clone()), (Outcome::Deny, vec![1]));
+        assert_eq!(
+            (f[0].outcome(), f[0].get_lines().to_vec()),
+            (Outcome::Deny, vec![1])
+        );
         // The aircraft part is listed in Annex XI, the stand-in for the Belarus list.
         assert_eq!(
-            (f[1].outcome, f[1].lines.clone()),
+            (f[1].outcome(), f[1].get_lines().to_vec()),
             (Outcome::Review, vec![2, 3])
         );
         assert!(
-            f[0].legal_basis.starts_with("Reg. (EC) 765/2006"),
+            f[0].get_legal_basis().starts_with("Reg. (EC) 765/2006"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
         assert!(
-            f[0].message.contains("routed through BY to KZ"),
+            f[0].message().contains("routed through BY to KZ"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[1].message
+            f[1].message()
                 .contains("Belarus counterpart list not encoded"),
             "{}",
-            f[1].message
+            f[1].message()
         );
     }
 
@@ -403,9 +409,9 @@ mod tests {
             .shipment();
         let f = check(&s, &Goods::of(&s));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::Deny);
-        assert!(f[0].message.contains("X.A.I.001"));
-        assert!(f[0].message.contains("No licence lifts the transit ban"));
+        assert_eq!(f[0].outcome(), Outcome::Deny);
+        assert!(f[0].message().contains("X.A.I.001"));
+        assert!(f[0].message().contains("No licence lifts the transit ban"));
     }
 
     #[test]
@@ -418,20 +424,23 @@ mod tests {
     fn legal_basis_names_only_the_packages_used() {
         let s = mixed("2023-02-25", "DE>RU>MN").shipment();
         let f = check(&s, &Goods::of(&s));
-        assert!(f[0].legal_basis.contains("2023/427") && !f[0].legal_basis.contains("2023/1214"));
-        assert!(f[1].legal_basis.contains("2023/427"));
-        assert!(!f[1].legal_basis.contains("765/2006"));
+        assert!(
+            f[0].get_legal_basis().contains("2023/427")
+                && !f[0].get_legal_basis().contains("2023/1214")
+        );
+        assert!(f[1].get_legal_basis().contains("2023/427"));
+        assert!(!f[1].get_legal_basis().contains("765/2006"));
         let s = mixed("2023-12-18", "DE>RU>MN").shipment();
         let f = check(&s, &Goods::of(&s));
         assert!(
-            f[0].legal_basis.contains("2023/1214"),
+            f[0].get_legal_basis().contains("2023/1214"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
         assert!(
-            !f[0].legal_basis.contains("2023/2878"),
+            !f[0].get_legal_basis().contains("2023/2878"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 }

@@ -7,12 +7,12 @@ use exportctl_sdk::Finding;
 
 /// How this policy cites: the lines and a regulation, within the host's size limits.
 fn cites_a_regulation(f: &Finding) -> Result<(), String> {
-    if f.lines.is_empty() || !f.legal_basis.contains("Reg. (E") {
+    if f.get_lines().is_empty() || !f.get_legal_basis().contains("Reg. (E") {
         return Err(format!(
             "finding without lines or regulation citation: {f:#?}"
         ));
     }
-    if f.message.len() > 4096 || f.legal_basis.len() > 1024 {
+    if f.message().len() > 4096 || f.get_legal_basis().len() > 1024 {
         return Err(format!("finding over the host's size limits: {f:#?}"));
     }
     Ok(())

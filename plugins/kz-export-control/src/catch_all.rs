@@ -85,23 +85,23 @@ mod tests {
     #[test]
     fn trucks_for_a_foreign_army_need_a_licence_not_a_suspension() -> Result<(), String> {
         let finding = check(&trucks("2023-05-15", "KZ>AM").try_shipment()?).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::LicenceRequired);
-        assert_eq!(finding.rule, "kz-military-end-use-catch-all");
-        assert_eq!(finding.lines, [1]);
+        assert_eq!(finding.outcome(), Outcome::LicenceRequired);
+        assert_eq!(finding.rule(), "kz-military-end-use-catch-all");
+        assert_eq!(finding.get_lines(), [1]);
         assert!(
-            finding.message.contains("export licence")
-                && finding.message.contains("declared military end use")
+            finding.message().contains("export licence")
+                && finding.message().contains("declared military end use")
                 && finding
-                    .message
+                    .message()
                     .contains("suspension of military exports does not apply"),
             "{}",
-            finding.message
+            finding.message()
         );
         assert!(
-            finding.legal_basis.contains("No. 172-VII")
-                && finding.legal_basis.contains("catch-all"),
+            finding.get_legal_basis().contains("No. 172-VII")
+                && finding.get_legal_basis().contains("catch-all"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -109,13 +109,13 @@ mod tests {
     #[test]
     fn from_the_first_day_of_law_172_vii_and_reviewed_the_day_before() -> Result<(), String> {
         let first = check(&trucks("2023-02-28", "KZ>AM").try_shipment()?).ok_or("no finding")?;
-        assert_eq!(first.outcome, Outcome::LicenceRequired);
+        assert_eq!(first.outcome(), Outcome::LicenceRequired);
         let before = check(&trucks("2023-02-27", "KZ>AM").try_shipment()?).ok_or("no finding")?;
-        assert_eq!(before.outcome, Outcome::Review);
+        assert_eq!(before.outcome(), Outcome::Review);
         assert!(
-            before.legal_basis.contains("No. 300-III"),
+            before.get_legal_basis().contains("No. 300-III"),
             "{}",
-            before.legal_basis
+            before.get_legal_basis()
         );
         Ok(())
     }
@@ -124,11 +124,11 @@ mod tests {
     fn transit_needs_a_permit() -> Result<(), String> {
         let finding =
             check(&trucks("2024-03-01", "CN>KZ>UZ").try_shipment()?).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::LicenceRequired);
+        assert_eq!(finding.outcome(), Outcome::LicenceRequired);
         assert!(
-            finding.message.contains("transit permit"),
+            finding.message().contains("transit permit"),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }

@@ -58,13 +58,13 @@ mod tests {
     fn requires_a_licence_for_dual_use_exports() -> Result<(), String> {
         let finding =
             check(&dual_use("2024-01-10", "KZ>UZ").try_shipment()?).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::LicenceRequired);
-        assert_eq!(finding.rule, "kz-dual-use-export-licence");
+        assert_eq!(finding.outcome(), Outcome::LicenceRequired);
+        assert_eq!(finding.rule(), "kz-dual-use-export-licence");
         assert!(
-            finding.message.contains("line 1 (3A001.a.2, HS 8806.23)")
-                && finding.message.contains("KZ → UZ"),
+            finding.message().contains("line 1 (3A001.a.2, HS 8806.23)")
+                && finding.message().contains("KZ → UZ"),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }
@@ -73,15 +73,15 @@ mod tests {
     fn cites_the_law_in_force() -> Result<(), String> {
         let old = check(&dual_use("2023-02-27", "KZ>UZ").try_shipment()?).ok_or("no finding")?;
         assert!(
-            old.legal_basis.contains("No. 300-III"),
+            old.get_legal_basis().contains("No. 300-III"),
             "{}",
-            old.legal_basis
+            old.get_legal_basis()
         );
         let new = check(&dual_use("2023-02-28", "KZ>UZ").try_shipment()?).ok_or("no finding")?;
         assert!(
-            new.legal_basis.contains("No. 172-VII"),
+            new.get_legal_basis().contains("No. 172-VII"),
             "{}",
-            new.legal_basis
+            new.get_legal_basis()
         );
         Ok(())
     }
@@ -89,7 +89,10 @@ mod tests {
     #[test]
     fn runs_through_the_military_suspension() -> Result<(), String> {
         let s = dual_use("2022-11-14", "KZ>UZ").try_shipment()?;
-        assert_eq!(check(&s).map(|f| f.outcome), Some(Outcome::LicenceRequired));
+        assert_eq!(
+            check(&s).map(|f| f.outcome()),
+            Some(Outcome::LicenceRequired)
+        );
         Ok(())
     }
 
@@ -131,7 +134,7 @@ mod tests {
             .line(3, &[])
             .line(4, &["5A002"])
             .try_shipment()?;
-        assert_eq!(check(&s).map(|f| f.lines), Some(vec![4]));
+        assert_eq!(check(&s).map(|f| f.get_lines().to_vec()), Some(vec![4]));
         Ok(())
     }
 

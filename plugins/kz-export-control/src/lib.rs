@@ -199,7 +199,7 @@ mod tests {
     fn suspension_and_russia_ban_both_report_military_exports_to_russia() -> Result<(), String> {
         let policy = configure::<KzExportControl>("{}")?;
         let findings = policy.evaluate(&Doc::new("2022-11-14", "KZ>RU").try_shipment()?);
-        let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule()).collect();
         assert_eq!(
             rules,
             [
@@ -207,7 +207,7 @@ mod tests {
                 "kz-russia-military-dual-use"
             ]
         );
-        assert!(findings.iter().all(|f| f.outcome == Outcome::Deny));
+        assert!(findings.iter().all(|f| f.outcome() == Outcome::Deny));
         Ok(())
     }
 
@@ -222,7 +222,7 @@ mod tests {
         );
         assert_eq!(findings.len(), 1);
         assert_eq!(
-            findings.iter().map(|f| f.outcome).max(),
+            findings.iter().map(|f| f.outcome()).max(),
             Some(Outcome::LicenceRequired)
         );
         Ok(())
@@ -239,7 +239,7 @@ mod tests {
         );
         let summary: Vec<(&str, Outcome, Vec<u32>)> = findings
             .iter()
-            .map(|f| (f.rule.as_str(), f.outcome, f.lines.clone()))
+            .map(|f| (f.rule(), f.outcome(), f.get_lines().to_vec()))
             .collect();
         assert_eq!(
             summary,

@@ -59,18 +59,18 @@ mod tests {
     fn requires_a_licence_after_the_suspension_under_the_new_law() -> Result<(), String> {
         let s = Doc::new("2023-09-01", "KZ>AM").try_shipment()?;
         let finding = check(&s).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::LicenceRequired);
-        assert_eq!(finding.rule, "kz-military-export-licence");
-        assert_eq!(finding.lines, [1]);
+        assert_eq!(finding.outcome(), Outcome::LicenceRequired);
+        assert_eq!(finding.rule(), "kz-military-export-licence");
+        assert_eq!(finding.get_lines(), [1]);
         assert!(
-            finding.legal_basis.contains("No. 172-VII"),
+            finding.get_legal_basis().contains("No. 172-VII"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         assert!(
-            !finding.legal_basis.contains("No. 300-III"),
+            !finding.get_legal_basis().contains("No. 300-III"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -80,9 +80,9 @@ mod tests {
         let s = Doc::new("2022-08-26", "KZ>AM").try_shipment()?;
         let finding = check(&s).ok_or("no finding")?;
         assert!(
-            finding.legal_basis.contains("No. 300-III"),
+            finding.get_legal_basis().contains("No. 300-III"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -115,9 +115,9 @@ mod tests {
         );
         let before = check(&Doc::new("2022-08-26", "KZ>RU").try_shipment()?).ok_or("no finding")?;
         assert!(
-            before.legal_basis.contains("No. 300-III"),
+            before.get_legal_basis().contains("No. 300-III"),
             "{}",
-            before.legal_basis
+            before.get_legal_basis()
         );
         Ok(())
     }
@@ -141,7 +141,10 @@ mod tests {
                 .licence("KZ", Some(&[2]), None),
         ];
         for doc in docs {
-            assert_eq!(check(&doc.try_shipment()?).map(|f| f.lines), Some(vec![1]));
+            assert_eq!(
+                check(&doc.try_shipment()?).map(|f| f.get_lines().to_vec()),
+                Some(vec![1])
+            );
         }
         Ok(())
     }

@@ -62,13 +62,13 @@ mod tests {
     fn denies_military_export_from_first_to_last_day() -> Result<(), String> {
         for date in ["2022-08-27", "2022-11-14", "2023-08-31"] {
             let finding = on(date)?.ok_or(format!("no finding on {date}"))?;
-            assert_eq!(finding.outcome, Outcome::Deny);
-            assert_eq!(finding.rule, "kz-military-export-suspension");
-            assert_eq!(finding.lines, [1]);
+            assert_eq!(finding.outcome(), Outcome::Deny);
+            assert_eq!(finding.rule(), "kz-military-export-suspension");
+            assert_eq!(finding.get_lines(), [1]);
             assert!(
-                finding.message.contains("ML10") && finding.message.contains("KZ → AM"),
+                finding.message().contains("ML10") && finding.message().contains("KZ → AM"),
                 "{}",
-                finding.message
+                finding.message()
             );
         }
         Ok(())
@@ -86,7 +86,7 @@ mod tests {
         let s = Doc::new("2023-01-10", "KZ>AM")
             .licence("KZ", None, None)
             .try_shipment()?;
-        assert_eq!(check(&s).map(|f| f.outcome), Some(Outcome::Deny));
+        assert_eq!(check(&s).map(|f| f.outcome()), Some(Outcome::Deny));
         Ok(())
     }
 
@@ -98,7 +98,7 @@ mod tests {
             .line(4, &["9A610.a"])
             .try_shipment()?;
         let finding = check(&s).ok_or("no finding")?;
-        assert_eq!(finding.lines, [1, 3, 4]);
+        assert_eq!(finding.get_lines(), [1, 3, 4]);
         Ok(())
     }
 
@@ -116,7 +116,7 @@ mod tests {
             .try_shipment()?;
         let finding = check(&listed).ok_or("no finding")?;
         assert_eq!(
-            finding.lines,
+            finding.get_lines(),
             [1],
             "only the ML10 line is a military product"
         );

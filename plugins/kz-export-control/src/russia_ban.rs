@@ -135,27 +135,29 @@ mod tests {
             .military_end_use()
             .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::Deny);
-        assert_eq!(finding.rule, "kz-russia-military-dual-use");
-        assert_eq!(finding.lines, [1]);
-        assert_eq!(finding.parties, ["consignee"]);
+        assert_eq!(finding.outcome(), Outcome::Deny);
+        assert_eq!(finding.rule(), "kz-russia-military-dual-use");
+        assert_eq!(finding.get_lines(), [1]);
+        assert_eq!(finding.get_parties(), ["consignee"]);
         assert!(
             finding
-                .message
+                .message()
                 .contains("crossing Kazakhstan for Russia (KG → KZ → RU"),
             "{}",
-            finding.message
+            finding.message()
         );
-        assert!(finding.message.contains("ML10"), "{}", finding.message);
+        assert!(finding.message().contains("ML10"), "{}", finding.message());
         assert!(
-            finding.message.contains("not a published statute"),
+            finding.message().contains("not a published statute"),
             "{}",
-            finding.message
+            finding.message()
         );
         assert!(
-            finding.legal_basis.contains("not a published statute"),
+            finding
+                .get_legal_basis()
+                .contains("not a published statute"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -170,14 +172,17 @@ mod tests {
         let first = Doc::new("2022-08-27", "KZ>RU")
             .codes(&["3A001.a.2"])
             .try_shipment()?;
-        assert_eq!(check(&first, DENY).map(|f| f.outcome), Some(Outcome::Deny));
+        assert_eq!(
+            check(&first, DENY).map(|f| f.outcome()),
+            Some(Outcome::Deny)
+        );
         Ok(())
     }
 
     #[test]
     fn still_applies_after_the_military_suspension_ends() -> Result<(), String> {
         let s = Doc::new("2023-09-01", "KZ>RU").try_shipment()?;
-        assert_eq!(check(&s, DENY).map(|f| f.outcome), Some(Outcome::Deny));
+        assert_eq!(check(&s, DENY).map(|f| f.outcome()), Some(Outcome::Deny));
         Ok(())
     }
 
@@ -187,7 +192,7 @@ mod tests {
             .codes(&["5A002"])
             .licence("KZ", None, None)
             .try_shipment()?;
-        assert_eq!(check(&s, DENY).map(|f| f.outcome), Some(Outcome::Deny));
+        assert_eq!(check(&s, DENY).map(|f| f.outcome()), Some(Outcome::Deny));
         Ok(())
     }
 
@@ -198,11 +203,11 @@ mod tests {
             .end_user("RU")
             .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
-        assert_eq!(finding.parties, ["end_user"]);
+        assert_eq!(finding.get_parties(), ["end_user"]);
         assert!(
-            finding.message.contains("end_user in RU"),
+            finding.message().contains("end_user in RU"),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }
@@ -215,7 +220,7 @@ mod tests {
             .end_user("AM")
             .try_shipment()?;
         assert_eq!(
-            check(&s, DENY).map(|f| f.parties),
+            check(&s, DENY).map(|f| f.get_parties().to_vec()),
             Some(vec!["consignee".to_owned()])
         );
         Ok(())
@@ -227,7 +232,7 @@ mod tests {
             .codes(&["3A001.a.2"])
             .end_user("RU")
             .try_shipment()?;
-        assert_eq!(check(&s, DENY).map(|f| f.outcome), Some(Outcome::Deny));
+        assert_eq!(check(&s, DENY).map(|f| f.outcome()), Some(Outcome::Deny));
         Ok(())
     }
 
@@ -240,9 +245,9 @@ mod tests {
             .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
         assert!(
-            finding.message.contains("re-export to Russia"),
+            finding.message().contains("re-export to Russia"),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }
@@ -304,11 +309,11 @@ mod tests {
             .try_shipment()?;
         let finding = check(&s, DENY).ok_or("no finding")?;
         assert!(
-            finding.message.starts_with(
+            finding.message().starts_with(
                 "unlisted goods for a military end use exported from Kazakhstan for Russia"
             ),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }
@@ -320,7 +325,10 @@ mod tests {
             .line(2, &["9A012"])
             .line(3, &["ML13.d"])
             .try_shipment()?;
-        assert_eq!(check(&s, DENY).map(|f| f.lines), Some(vec![2, 3]));
+        assert_eq!(
+            check(&s, DENY).map(|f| f.get_lines().to_vec()),
+            Some(vec![2, 3])
+        );
         Ok(())
     }
 
@@ -330,21 +338,21 @@ mod tests {
             .codes(&["5A002"])
             .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::LicenceRequired);
+        assert_eq!(finding.outcome(), Outcome::LicenceRequired);
         assert!(
-            finding.legal_basis.contains("No. 172-VII"),
+            finding.get_legal_basis().contains("No. 172-VII"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         assert!(
-            !finding.legal_basis.contains("stated policy"),
+            !finding.get_legal_basis().contains("stated policy"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         assert!(
-            finding.message.contains("export licence"),
+            finding.message().contains("export licence"),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }
@@ -356,14 +364,14 @@ mod tests {
             .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert!(
-            finding.legal_basis.contains("Order No. 308"),
+            finding.get_legal_basis().contains("Order No. 308"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         assert!(
-            finding.message.contains("transit permit"),
+            finding.message().contains("transit permit"),
             "{}",
-            finding.message
+            finding.message()
         );
         Ok(())
     }
@@ -377,14 +385,14 @@ mod tests {
             .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert!(
-            finding.message.contains("re-export licence"),
+            finding.message().contains("re-export licence"),
             "{}",
-            finding.message
+            finding.message()
         );
         assert!(
-            finding.legal_basis.contains("No. 172-VII"),
+            finding.get_legal_basis().contains("No. 172-VII"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -396,9 +404,9 @@ mod tests {
             .try_shipment()?;
         let finding = check(&s, LICENCE).ok_or("no finding")?;
         assert!(
-            finding.legal_basis.contains("No. 300-III"),
+            finding.get_legal_basis().contains("No. 300-III"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -433,8 +441,8 @@ mod tests {
         ];
         for doc in docs {
             let finding = check(&doc.try_shipment()?, LICENCE).ok_or("no finding")?;
-            assert_eq!(finding.outcome, Outcome::LicenceRequired);
-            assert_eq!(finding.lines, [1]);
+            assert_eq!(finding.outcome(), Outcome::LicenceRequired);
+            assert_eq!(finding.get_lines(), [1]);
         }
         Ok(())
     }

@@ -63,17 +63,17 @@ mod tests {
             .codes(&["3A001.a.2"])
             .try_shipment()?;
         let finding = check(&s).ok_or("no finding")?;
-        assert_eq!(finding.outcome, Outcome::LicenceRequired);
-        assert_eq!(finding.rule, "kz-transit-permit");
+        assert_eq!(finding.outcome(), Outcome::LicenceRequired);
+        assert_eq!(finding.rule(), "kz-transit-permit");
         assert!(
-            finding.message.contains("CN → KZ → UZ"),
+            finding.message().contains("CN → KZ → UZ"),
             "{}",
-            finding.message
+            finding.message()
         );
         assert!(
-            finding.legal_basis.contains("Order No. 308"),
+            finding.get_legal_basis().contains("Order No. 308"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -85,11 +85,11 @@ mod tests {
             .line(3, &[])
             .try_shipment()?;
         let finding = check(&s).ok_or("no finding")?;
-        assert_eq!(finding.lines, [1, 2]);
+        assert_eq!(finding.get_lines(), [1, 2]);
         assert!(
-            finding.legal_basis.contains("No. 300-III"),
+            finding.get_legal_basis().contains("No. 300-III"),
             "{}",
-            finding.legal_basis
+            finding.get_legal_basis()
         );
         Ok(())
     }
@@ -97,7 +97,8 @@ mod tests {
     #[test]
     fn cites_the_statute_alone_between_the_new_law_and_order_308() -> Result<(), String> {
         let s = Doc::new("2023-04-27", "CN>KZ>UZ").try_shipment()?;
-        let basis = check(&s).ok_or("no finding")?.legal_basis;
+        let finding = check(&s).ok_or("no finding")?;
+        let basis = finding.get_legal_basis();
         assert!(
             basis.contains("No. 172-VII") && !basis.contains("Order No. 308"),
             "{basis}"
@@ -113,7 +114,7 @@ mod tests {
         );
         let before = Doc::new("2022-08-26", "KG>KZ>RU").try_shipment()?;
         assert_eq!(
-            check(&before).map(|f| f.outcome),
+            check(&before).map(|f| f.outcome()),
             Some(Outcome::LicenceRequired)
         );
         Ok(())
@@ -148,7 +149,7 @@ mod tests {
             .line(2, &[])
             .military_end_use()
             .try_shipment()?;
-        assert_eq!(check(&s).map(|f| f.lines), Some(vec![1]));
+        assert_eq!(check(&s).map(|f| f.get_lines().to_vec()), Some(vec![1]));
         Ok(())
     }
 

@@ -7,8 +7,8 @@ use kz_export_control::KzExportControl;
 
 /// Every finding of this policy concerns goods, so it names the lines.
 fn names_its_lines(f: &Finding) -> Result<(), String> {
-    if f.lines.is_empty() {
-        return Err(format!("finding {} names no line", f.rule));
+    if f.get_lines().is_empty() {
+        return Err(format!("finding {} names no line", f.rule()));
     }
     Ok(())
 }

@@ -490,7 +490,7 @@ mod tests {
 
     fn rule<'a>(f: &'a [Finding], id: &str) -> &'a Finding {
         f.iter()
-            .find(|f| f.rule == id)
+            .find(|f| f.rule() == id)
             .unwrap_or_else(|| panic!("no {id} in {f:#?}"))
     }
 
@@ -500,19 +500,20 @@ mod tests {
         let s = own_goods("DE", "Rosoboronexport", "RU", "2026-09-01");
         let f = findings(&Settings::default(), &s);
         let sdn = rule(&f, "csl-sdn");
-        assert_eq!(sdn.outcome, Outcome::Review);
+        assert_eq!(sdn.outcome(), Outcome::Review);
         for part in [
             "US law does not reach this shipment",
             "does not bind the exporter directly",
             "risk finding",
             "Outcome review instead of deny",
         ] {
-            assert!(sdn.message.contains(part), "{part}: {}", sdn.message);
+            assert!(sdn.message().contains(part), "{part}: {}", sdn.message());
         }
         assert!(
-            sdn.legal_basis.starts_with("risk finding, not binding"),
+            sdn.get_legal_basis()
+                .starts_with("risk finding, not binding"),
             "{}",
-            sdn.legal_basis
+            sdn.get_legal_basis()
         );
         // A company applying the US lists as its own policy keeps the list's outcome.
         let strict = Settings {
@@ -520,7 +521,7 @@ mod tests {
             ..Settings::default()
         };
         let f = findings(&strict, &s);
-        assert_eq!(rule(&f, "csl-sdn").outcome, Outcome::Deny);
+        assert_eq!(rule(&f, "csl-sdn").outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -530,22 +531,22 @@ mod tests {
             &shipment("Rosoboronexport", "RU", None),
         );
         let sdn = rule(&f, "csl-sdn");
-        assert_eq!(sdn.outcome, Outcome::Deny);
+        assert_eq!(sdn.outcome(), Outcome::Deny);
         assert!(
-            sdn.message
+            sdn.message()
                 .contains("US law reaches this shipment: line 1 is of US origin"),
             "{}",
-            sdn.message
+            sdn.message()
         );
         assert!(
-            sdn.legal_basis.starts_with(lists::SDN.legal_basis),
+            sdn.get_legal_basis().starts_with(lists::SDN.legal_basis),
             "{}",
-            sdn.legal_basis
+            sdn.get_legal_basis()
         );
         // A US exporter, or a price in dollars for the OFAC list.
         let us = own_goods("US", "Rosoboronexport", "RU", "2026-09-01");
         assert_eq!(
-            rule(&findings(&Settings::default(), &us), "csl-sdn").outcome,
+            rule(&findings(&Settings::default(), &us), "csl-sdn").outcome(),
             Outcome::Deny
         );
     }
@@ -560,7 +561,7 @@ mod tests {
         );
         let f = findings(&Settings::default(), &s);
         let un = rule(&f, "un-security-council");
-        assert_eq!(un.outcome, Outcome::Deny);
+        assert_eq!(un.outcome(), Outcome::Deny);
         for part in [
             "KPe.001",
             "Democratic People's Republic of Korea sanctions",
@@ -569,22 +570,22 @@ mod tests {
             "bind every UN member state, KZ included",
             "Listed by the UN on 2009-04-24",
         ] {
-            assert!(un.message.contains(part), "{part}: {}", un.message);
+            assert!(un.message().contains(part), "{part}: {}", un.message());
         }
         assert!(
-            un.legal_basis.starts_with(lists::UN.legal_basis),
+            un.get_legal_basis().starts_with(lists::UN.legal_basis),
             "{}",
-            un.legal_basis
+            un.get_legal_basis()
         );
         assert!(
-            un.legal_basis
+            un.get_legal_basis()
                 .contains("UN Security Council Consolidated List generated 2026-02-27"),
             "{}",
-            un.legal_basis
+            un.get_legal_basis()
         );
         // The same party's SDN entry does not bind a Kazakh exporter of Kazakh goods.
-        if let Some(sdn) = f.iter().find(|f| f.rule == "csl-sdn") {
-            assert_eq!(sdn.outcome, Outcome::Review, "{sdn:#?}");
+        if let Some(sdn) = f.iter().find(|f| f.rule() == "csl-sdn") {
+            assert_eq!(sdn.outcome(), Outcome::Review, "{sdn:#?}");
         }
     }
 
@@ -593,8 +594,8 @@ mod tests {
         let s = own_goods("KZ", "Mamadu Ture", "GW", "2026-09-01");
         let un = findings(&Settings::default(), &s);
         let un = rule(&un, "un-security-council");
-        assert_eq!(un.outcome, Outcome::Review);
-        assert!(un.message.contains("travel ban only"), "{}", un.message);
+        assert_eq!(un.outcome(), Outcome::Review);
+        assert!(un.message().contains("travel ban only"), "{}", un.message());
     }
 
     #[test]
@@ -604,15 +605,15 @@ mod tests {
         let after = own_goods("KZ", "Khatiba al-Tawhid wal-Jihad", "SY", "2022-03-07");
         let f = findings(&Settings::default(), &before);
         let un = rule(&f, "un-security-council");
-        assert_eq!(un.outcome, Outcome::Review);
+        assert_eq!(un.outcome(), Outcome::Review);
         assert!(
-            un.message
+            un.message()
                 .contains("Listed by the UN on 2022-03-07, after the law date 2022-03-06"),
             "{}",
-            un.message
+            un.message()
         );
         let f = findings(&Settings::default(), &after);
-        assert_eq!(rule(&f, "un-security-council").outcome, Outcome::Deny);
+        assert_eq!(rule(&f, "un-security-council").outcome(), Outcome::Deny);
     }
 
     #[test]
@@ -621,15 +622,16 @@ mod tests {
             .with_as_of(exportctl_sdk::Date::ymd(2026, 7, 30));
         let f = findings(&Settings::default(), &s);
         let sdn = rule(&f, "csl-sdn");
-        assert_eq!(sdn.outcome, Outcome::Review);
+        assert_eq!(sdn.outcome(), Outcome::Review);
         assert!(
-            sdn.message.contains("Listed in the edition of 2026-07-31"),
+            sdn.message()
+                .contains("Listed in the edition of 2026-07-31"),
             "{}",
-            sdn.message
+            sdn.message()
         );
         let s = s.with_as_of(crate::LIST_DATE);
         assert_eq!(
-            rule(&findings(&Settings::default(), &s), "csl-sdn").outcome,
+            rule(&findings(&Settings::default(), &s), "csl-sdn").outcome(),
             Outcome::Deny
         );
     }
@@ -644,7 +646,7 @@ mod tests {
             let s = shipment(name, country, None);
             let f = findings(&Settings::default(), &s);
             assert!(
-                f.iter().all(|f| f.outcome <= Outcome::Review),
+                f.iter().all(|f| f.outcome() <= Outcome::Review),
                 "{name}: {f:#?}"
             );
             // Not even with the thresholds lowered: the words are not the same.
@@ -656,7 +658,7 @@ mod tests {
             let f = findings(&loose, &s);
             assert!(
                 f.iter()
-                    .all(|f| f.rule == "csl-possible-match" || f.outcome <= Outcome::Review),
+                    .all(|f| f.rule() == "csl-possible-match" || f.outcome() <= Outcome::Review),
                 "{name}: {f:#?}"
             );
         }
@@ -672,7 +674,7 @@ mod tests {
             let f = findings(&Settings::default(), &shipment(name, "RU", None));
             assert!(
                 f.iter()
-                    .any(|f| f.rule == list && f.outcome > Outcome::Review),
+                    .any(|f| f.rule() == list && f.outcome() > Outcome::Review),
                 "{name}: {f:#?}"
             );
         }
@@ -737,10 +739,10 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:#?}");
         let f = &f[0];
         assert_eq!(
-            (f.rule.as_str(), f.outcome),
+            (f.rule(), f.outcome()),
             ("csl-unverified-list", Outcome::Review)
         );
-        assert_eq!(f.parties, ["consignee"]);
+        assert_eq!(f.get_parties(), ["consignee"]);
         for part in [
             "consignee `TOO Inter-Treid Elektro` (KZ) matches",
             "Unverified List (UVL) - Bureau of Industry and Security [UVL]",
@@ -751,14 +753,14 @@ mod tests {
             "UVL statement",
             "Also matches: ",
         ] {
-            assert!(f.message.contains(part), "{part}: {}", f.message);
+            assert!(f.message().contains(part), "{part}: {}", f.message());
         }
         assert!(
-            f.legal_basis.starts_with(lists::UVL.legal_basis),
+            f.get_legal_basis().starts_with(lists::UVL.legal_basis),
             "{}",
-            f.legal_basis
+            f.get_legal_basis()
         );
-        assert!(f.legal_basis.contains("generated 2026-07-31"));
+        assert!(f.get_legal_basis().contains("generated 2026-07-31"));
     }
 
     #[test]
@@ -766,8 +768,8 @@ mod tests {
         let s = shipment("Rosoboronexport", "RU", None);
         let f = findings(&Settings::default(), &s);
         let sdn = rule(&f, "csl-sdn");
-        assert!(!sdn.message.contains("Also matches"), "{}", sdn.message);
-        let subject = sdn.subject.as_ref().expect("one entry: a subject");
+        assert!(!sdn.message().contains("Also matches"), "{}", sdn.message());
+        let subject = sdn.get_subject().expect("one entry: a subject");
         let matches = Screener::new(&Settings::default()).screen(&s.consignee());
         let best = matches.iter().find(|m| m.entry.list == List::Sdn).unwrap();
         assert_eq!(subject.party, "consignee");
@@ -777,40 +779,60 @@ mod tests {
         assert_eq!(subject.entry, crate::party_master::entry_key(best));
         assert!(subject.entry.starts_with("SDN:"), "{}", subject.entry);
         assert_eq!(subject.fingerprint, crate::fingerprint::of(&best.entry));
-        assert_eq!(sdn.parties, ["consignee"], "the subject's party, once");
+        assert_eq!(
+            sdn.get_parties(),
+            ["consignee"],
+            "the subject's party, once"
+        );
 
         // The same party again: the same key and fingerprint.
         let again = findings(&Settings::default(), &s);
-        assert_eq!(rule(&again, "csl-sdn").subject.as_ref(), Some(subject));
+        assert_eq!(rule(&again, "csl-sdn").get_subject(), Some(subject));
 
         let s = shipment("TOO Inter-Treid Elektro", "KZ", None);
         let f = findings(&Settings::default(), &s);
-        assert!(f[0].message.contains("Also matches"), "{}", f[0].message);
-        assert_eq!(f[0].subject, None, "several entries: no single subject");
+        assert!(
+            f[0].message().contains("Also matches"),
+            "{}",
+            f[0].message()
+        );
+        assert_eq!(
+            f[0].get_subject(),
+            None,
+            "several entries: no single subject"
+        );
     }
 
     #[test]
     fn russian_sdns_cite_744_8() {
         let s = shipment("Rosoboronexport", "RU", None);
         let f = findings(&Settings::default(), &s);
-        let sdn = f.iter().find(|f| f.rule == "csl-sdn").unwrap();
-        assert_eq!(sdn.outcome, Outcome::Deny);
-        assert!(sdn.message.contains("15 CFR 744.8"), "{}", sdn.message);
-        assert!(sdn.message.contains("RUSSIA-EO14024"), "{}", sdn.message);
+        let sdn = f.iter().find(|f| f.rule() == "csl-sdn").unwrap();
+        assert_eq!(sdn.outcome(), Outcome::Deny);
+        assert!(sdn.message().contains("15 CFR 744.8"), "{}", sdn.message());
+        assert!(
+            sdn.message().contains("RUSSIA-EO14024"),
+            "{}",
+            sdn.message()
+        );
     }
 
     #[test]
     fn entity_list_findings_quote_the_licence_terms() {
         let s = shipment("APEX Kazakhstan LLP", "KZ", None);
         let f = findings(&Settings::default(), &s);
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("Licence requirement: For all items subject to the EAR"),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert!(f[0].message.contains("Licence policy:"), "{}", f[0].message);
+        assert!(
+            f[0].message().contains("Licence policy:"),
+            "{}",
+            f[0].message()
+        );
     }
 
     #[test]
@@ -819,29 +841,29 @@ mod tests {
         let f = findings(&Settings::default(), &s);
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(
-            (f[0].rule.as_str(), f[0].outcome),
+            (f[0].rule(), f[0].outcome()),
             ("csl-possible-match", Outcome::Review)
         );
         assert!(
-            f[0].message.contains("possibly matches `BLUE AIRWAYS`"),
+            f[0].message().contains("possibly matches `BLUE AIRWAYS`"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("-0.100: the party's country is not among"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("as a strong match: deny"),
+            f[0].message().contains("as a strong match: deny"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].legal_basis.contains("Supp. No. 3"),
+            f[0].get_legal_basis().contains("Supp. No. 3"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -853,8 +875,12 @@ mod tests {
             .unwrap()
             .evaluate(&s)
         {
-            assert!(f.message.len() <= MAX_MESSAGE_BYTES, "{}", f.message.len());
-            assert!(f.legal_basis.len() <= MAX_LEGAL_BASIS_BYTES);
+            assert!(
+                f.message().len() <= MAX_MESSAGE_BYTES,
+                "{}",
+                f.message().len()
+            );
+            assert!(f.get_legal_basis().len() <= MAX_LEGAL_BASIS_BYTES);
         }
     }
 

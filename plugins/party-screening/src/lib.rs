@@ -274,13 +274,13 @@ mod tests {
         let f = configure::<PartyScreening>("{}").unwrap().evaluate(&s);
         let parties: std::collections::BTreeSet<&str> = f
             .iter()
-            .flat_map(|f| f.parties.iter().map(String::as_str))
+            .flat_map(|f| f.get_parties().iter().map(String::as_str))
             .collect();
         assert_eq!(
             parties,
             ["consignee", "end_user", "exporter", "other_parties[1]"].into()
         );
-        assert_eq!(f.iter().map(|f| f.outcome).max(), Some(Outcome::Deny));
+        assert_eq!(f.iter().map(|f| f.outcome()).max(), Some(Outcome::Deny));
     }
 
     #[test]

@@ -183,8 +183,12 @@ mod tests {
             "{}",
             best.entry
         );
-        assert!(best.finding.message.contains("Screened without a shipment"));
-        assert!(best.finding.legal_basis.contains(&best.edition));
+        assert!(
+            best.finding
+                .message()
+                .contains("Screened without a shipment")
+        );
+        assert!(best.finding.get_legal_basis().contains(&best.edition));
     }
 
     #[test]
@@ -192,16 +196,20 @@ mod tests {
         let later = screen("TOO Inter-Trade Electro", "KZ", Date::ymd(2026, 9, 1));
         let earlier = screen("TOO Inter-Trade Electro", "KZ", Date::ymd(2025, 1, 1));
         assert_eq!(later.len(), earlier.len());
-        assert!(earlier.iter().all(|m| m.finding.outcome <= Outcome::Review));
-        assert!(earlier[0].finding.message.contains("at most review"));
+        assert!(
+            earlier
+                .iter()
+                .all(|m| m.finding.outcome() <= Outcome::Review)
+        );
+        assert!(earlier[0].finding.message().contains("at most review"));
     }
 
     #[test]
     fn a_possible_match_is_review_under_its_own_rule() {
         let m = screen("Inter-Trade Electro LLP", "DE", Date::ymd(2026, 9, 1));
-        assert_eq!(m[0].finding.outcome, Outcome::Review);
-        assert_eq!(m[0].finding.rule, POSSIBLE_MATCH.id);
-        assert!(m[0].finding.message.contains("possibly matches"));
+        assert_eq!(m[0].finding.outcome(), Outcome::Review);
+        assert_eq!(m[0].finding.rule(), POSSIBLE_MATCH.id);
+        assert!(m[0].finding.message().contains("possibly matches"));
     }
 
     #[test]

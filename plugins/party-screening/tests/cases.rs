@@ -7,17 +7,17 @@ use party_screening::PartyScreening;
 
 /// How this policy cites: one party, its score and the list edition.
 fn names_party_score_and_edition(f: &Finding) -> Result<(), String> {
-    let [party] = f.parties.as_slice() else {
+    let [party] = f.get_parties() else {
         return Err(format!("finding without exactly one party: {f:#?}"));
     };
-    let edition = if f.rule == "un-security-council" {
+    let edition = if f.rule() == "un-security-council" {
         "UN Security Council Consolidated List generated 2026-02-27"
     } else {
         "U.S. Consolidated Screening List generated 2026-07-31"
     };
-    if !f.message.starts_with(party.as_str())
-        || !f.message.contains("score")
-        || !f.legal_basis.contains(edition)
+    if !f.message().starts_with(party.as_str())
+        || !f.message().contains("score")
+        || !f.get_legal_basis().contains(edition)
     {
         return Err(format!(
             "finding without party, score or list edition: {f:#?}"

@@ -51,10 +51,10 @@ fn clean_names_stay_below_one_percent_review_and_are_never_denied() {
     let mut worse = Vec::new();
     for (name, country) in &names {
         let findings = policy.evaluate(&shipment(name, country));
-        match findings.iter().map(|f| f.outcome).max() {
+        match findings.iter().map(|f| f.outcome()).max() {
             None | Some(Outcome::Allow) => {}
             Some(Outcome::Review) => {
-                review.push(format!("{name} ({country}): {}", findings[0].message))
+                review.push(format!("{name} ({country}): {}", findings[0].message()))
             }
             Some(_) => worse.push(format!("{name} ({country}): {findings:#?}")),
         }

@@ -65,12 +65,12 @@ fn screen(file: &str) -> (usize, Vec<String>, Vec<String>) {
     for (name, country, listed) in &names {
         let findings = policy.evaluate(&shipment(name, country));
         let line = |f: &exportctl_sdk::Finding| {
-            format!("{name} ({country}, from `{listed}`): {}", f.message)
+            format!("{name} ({country}, from `{listed}`): {}", f.message())
         };
-        match findings.iter().max_by_key(|f| f.outcome) {
+        match findings.iter().max_by_key(|f| f.outcome()) {
             None => {}
-            Some(f) if f.outcome == Outcome::Review => review.push(line(f)),
-            Some(f) if f.outcome > Outcome::Review => strong.push(line(f)),
+            Some(f) if f.outcome() == Outcome::Review => review.push(line(f)),
+            Some(f) if f.outcome() > Outcome::Review => strong.push(line(f)),
             Some(_) => {}
         }
     }

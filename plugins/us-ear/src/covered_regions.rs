@@ -353,13 +353,13 @@ mod tests {
             .line_hs(1, "8471.30")
             .consignee_region("UA", "UA-43"));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
-        assert_eq!(f[0].parties, ["consignee"]);
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
+        assert_eq!(f[0].get_parties(), ["consignee"]);
         assert!(
-            f[0].message
+            f[0].message()
                 .starts_with("consignee in UA-43 (Crimea region of Ukraine): line 1 (EAR99"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -367,7 +367,7 @@ mod tests {
     fn a_party_in_russia_placed_in_sevastopol_counts() {
         let f = run(Doc::us("2024-06-03", "RU", &["3A991.a"]).consignee_region("RU", "UA-40"));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("Sevastopol"));
+        assert!(f[0].message().contains("Sevastopol"));
     }
 
     #[test]
@@ -378,8 +378,8 @@ mod tests {
             .line_hs(2, "8523.49")
             .consignee_region("UA", "UA-43"));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::Review);
-        assert_eq!(f[0].lines, [1, 2]);
+        assert_eq!(f[0].outcome(), Outcome::Review);
+        assert_eq!(f[0].get_lines(), [1, 2]);
     }
 
     #[test]
@@ -392,11 +392,11 @@ mod tests {
         assert!(run(doc("2022-02-23")).is_empty());
         let f = run(doc("2022-02-24"));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         let crimea = Doc::us("2022-02-23", "UA", &["EAR99"])
             .line_hs(1, "8471.30")
             .consignee_region("UA", "UA-43");
-        assert_eq!(run(crimea)[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(run(crimea)[0].outcome(), Outcome::LicenceRequired);
     }
 
     #[test]
@@ -408,22 +408,22 @@ mod tests {
             .line_hs(2, "3004.90")
             .consignee_region("UA", "UA-14"));
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert_eq!(f[0].outcome, Outcome::Review);
-        assert_eq!(f[0].lines, [1, 2]);
-        assert_eq!(f[0].parties, ["consignee"]);
+        assert_eq!(f[0].outcome(), Outcome::Review);
+        assert_eq!(f[0].get_lines(), [1, 2]);
+        assert_eq!(f[0].get_parties(), ["consignee"]);
         assert!(
-            f[0].message.starts_with(
+            f[0].message().starts_with(
                 "consignee in UA-14 (Donetsk oblast, part of which is the so-called DNR region of Ukraine): \
                  15 CFR 746.6 covers the so-called Donetsk People's Republic (DNR) region, not the whole oblast"
             ),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("line 1 (EAR99, HTS 9018.19")
-                && f[0].message.contains("may be food or medicine"),
+            f[0].message().contains("line 1 (EAR99, HTS 9018.19")
+                && f[0].message().contains("may be food or medicine"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -433,20 +433,24 @@ mod tests {
             .line_hs(1, "8471.30")
             .consignee_address("ul. Bolshaya Morskaya 10, Sevastopol, Crimea"));
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert_eq!(f[0].outcome, Outcome::Review);
-        assert_eq!(f[0].parties, ["consignee"]);
+        assert_eq!(f[0].outcome(), Outcome::Review);
+        assert_eq!(f[0].get_parties(), ["consignee"]);
         assert!(
-            f[0].message.starts_with(
+            f[0].message().starts_with(
                 "consignee (address `ul. Bolshaya Morskaya 10, Sevastopol, Crimea` names `Sevastopol`, \
                  Sevastopol): no region code places the party in the Crimea region of Ukraine"
             ),
             "{}",
-            f[0].message
+            f[0].message()
         );
         // In Cyrillic, and for the so-called DNR.
         let f = run(Doc::us("2024-06-03", "RU", &["3A991.a"]).consignee_address("г. Донецк, ДНР"));
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert!(f[0].message.contains("names `Донецк`"), "{}", f[0].message);
+        assert!(
+            f[0].message().contains("names `Донецк`"),
+            "{}",
+            f[0].message()
+        );
     }
 
     #[test]
@@ -456,7 +460,7 @@ mod tests {
             .consignee_region("UA", "UA-43")
             .consignee_address("Simferopol, Crimea"));
         assert_eq!(coded.len(), 1);
-        assert_eq!(coded[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(coded[0].outcome(), Outcome::LicenceRequired);
         for address in [
             "Donetsk, Rostov oblast",
             "Krymskaya ul. 4, Krasnodar",

@@ -212,7 +212,9 @@ mod tests {
     }
 
     fn outcomes(f: &[Finding]) -> Vec<(Outcome, Vec<u32>)> {
-        f.iter().map(|f| (f.outcome, f.lines.clone())).collect()
+        f.iter()
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
+            .collect()
     }
 
     #[test]
@@ -225,11 +227,11 @@ mod tests {
                 "{dest}"
             );
             assert!(
-                f[0].message.contains("comprehensive embargo"),
+                f[0].message().contains("comprehensive embargo"),
                 "{}",
-                f[0].message
+                f[0].message()
             );
-            assert!(f[0].message.contains("policy of denial"));
+            assert!(f[0].message().contains("policy of denial"));
         }
     }
 
@@ -252,9 +254,9 @@ mod tests {
             ]
         );
         assert!(
-            f[1].message.contains("746.4(a) exempts"),
+            f[1].message().contains("746.4(a) exempts"),
             "{}",
-            f[1].message
+            f[1].message()
         );
     }
 
@@ -273,8 +275,8 @@ mod tests {
                 (Outcome::Review, vec![1])
             ]
         );
-        assert!(after[1].message.contains("License Exception SPP"));
-        assert!(after[0].legal_basis.contains("2 Sep 2025"));
+        assert!(after[1].message().contains("License Exception SPP"));
+        assert!(after[0].get_legal_basis().contains("2 Sep 2025"));
     }
 
     #[test]
@@ -289,9 +291,9 @@ mod tests {
         let f = run(Doc::us("2024-06-03", "AE", &["EAR99"]).end_user("IR"));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].message.starts_with("to IR (end_user)"),
+            f[0].message().starts_with("to IR (end_user)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 

@@ -163,8 +163,8 @@ impl Policy for UsEar {
 fn licensed(findings: &[Finding]) -> BTreeSet<u32> {
     findings
         .iter()
-        .filter(|f| f.outcome >= Outcome::LicenceRequired)
-        .flat_map(|f| f.lines.iter().copied())
+        .filter(|f| f.outcome() >= Outcome::LicenceRequired)
+        .flat_map(|f| f.get_lines().iter().copied())
         .collect()
 }
 
@@ -192,7 +192,7 @@ mod tests {
     }
 
     fn rules(f: &[Finding]) -> Vec<&str> {
-        f.iter().map(|f| f.rule.as_str()).collect()
+        f.iter().map(|f| f.rule()).collect()
     }
 
     #[test]
@@ -234,7 +234,7 @@ mod tests {
     fn a_us_export_of_5a002_to_russia_needs_a_licence_twice_over() {
         let f = evaluate("{}", Doc::us("2024-06-03", "RU", &["5A002.a"]));
         assert_eq!(rules(&f), ["us-ear-country-chart", "us-ear-russia-belarus"]);
-        assert!(f.iter().all(|f| f.outcome == Outcome::LicenceRequired));
+        assert!(f.iter().all(|f| f.outcome() == Outcome::LicenceRequired));
     }
 
     #[test]
@@ -244,7 +244,7 @@ mod tests {
             Doc::us("2024-06-03", "CN", &["5A002.a"]).line(2, &["5A002.a"]),
         );
         assert_eq!(rules(&f), ["us-ear-country-chart"]);
-        assert_eq!(f[0].lines, [1, 2]);
+        assert_eq!(f[0].get_lines(), [1, 2]);
         let f = evaluate("{}", Doc::us("2024-06-03", "CA", &["5A002.a"]));
         assert_eq!(rules(&f), ["us-ear-not-determined"]);
         let f = evaluate(
@@ -263,7 +263,7 @@ mod tests {
         let f = evaluate("{}", Doc::us("2024-06-03", "CN", &["0A502"]));
         assert!(
             f.iter()
-                .any(|f| f.rule == "us-ear-country-chart" && f.outcome == Outcome::Review),
+                .any(|f| f.rule() == "us-ear-country-chart" && f.outcome() == Outcome::Review),
             "without the 746.8 requirement the doubt is reported: {f:#?}"
         );
     }
@@ -271,9 +271,9 @@ mod tests {
     #[test]
     fn ear99_to_russia_follows_the_setting() {
         let doc = || Doc::us("2024-06-03", "RU", &["EAR99"]);
-        assert_eq!(evaluate("{}", doc())[0].outcome, Outcome::Review);
+        assert_eq!(evaluate("{}", doc())[0].outcome(), Outcome::Review);
         let strict = evaluate(r#"{"ear99_russia_belarus": "licence_required"}"#, doc());
-        assert_eq!(strict[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(strict[0].outcome(), Outcome::LicenceRequired);
         assert!(evaluate(r#"{"ear99_russia_belarus": "ignore"}"#, doc()).is_empty());
     }
 
@@ -293,7 +293,7 @@ mod tests {
             .line(3, &["0A606"])
             .end_user("RU");
         for f in evaluate("{}", doc) {
-            assert!(!f.lines.is_empty(), "{f:#?}");
+            assert!(!f.get_lines().is_empty(), "{f:#?}");
         }
     }
 }

@@ -579,9 +579,9 @@ mod tests {
     fn summary(f: &[Finding]) -> Vec<(String, Outcome)> {
         f.iter()
             .map(|f| {
-                let what = f.message.split(": licence").next().unwrap_or_default();
+                let what = f.message().split(": licence").next().unwrap_or_default();
                 let what = what.split(", but").next().unwrap_or_default();
-                (what.to_owned(), f.outcome)
+                (what.to_owned(), f.outcome())
             })
             .collect()
     }
@@ -590,11 +590,11 @@ mod tests {
     fn eccn_5a002_to_china_needs_a_licence_for_ns1_only() {
         let f = run(Doc::us("2024-06-03", "CN", &["5A002.a"]));
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert_eq!(f[0].rule, "us-ear-country-chart");
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
-        assert_eq!(f[0].lines, [1]);
+        assert_eq!(f[0].rule(), "us-ear-country-chart");
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
+        assert_eq!(f[0].get_lines(), [1]);
         assert_eq!(
-            f[0].message,
+            f[0].message(),
             "line 1: ECCN 5A002.a, reason NS1 → Country Chart column NS1 has X for CN: licence required \
              (15 CFR 738.4); subject to the EAR: exporter in the United States"
         );
@@ -609,13 +609,13 @@ mod tests {
         let doc = doc.line(31, &["5A002.b"]);
         let f = run(doc);
         assert_eq!(f.len(), 2, "{f:#?}");
-        assert_eq!(f[0].lines, (1..=30).collect::<Vec<u32>>());
+        assert_eq!(f[0].get_lines(), (1..=30).collect::<Vec<u32>>());
         assert!(
-            f[0].message.starts_with("lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 10 more: ECCN 5A002.a, reason NS1"),
+            f[0].message().starts_with("lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 10 more: ECCN 5A002.a, reason NS1"),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert_eq!(f[1].lines, [31]);
+        assert_eq!(f[1].get_lines(), [31]);
     }
 
     #[test]
@@ -629,23 +629,26 @@ mod tests {
         assert!(f.len() <= 2 * MAX_FINDINGS / 4, "{} findings", f.len());
         assert!(
             f.iter()
-                .all(|f| f.message.contains("too many distinct items"))
+                .all(|f| f.message().contains("too many distinct items"))
         );
-        assert!(f.iter().all(|f| f.message.len() <= text::MAX_MESSAGE_BYTES));
+        assert!(
+            f.iter()
+                .all(|f| f.message().len() <= text::MAX_MESSAGE_BYTES)
+        );
         let ns1 = f
             .iter()
             .find(|f| {
-                f.message.contains("column NS1 has X") && f.outcome == Outcome::LicenceRequired
+                f.message().contains("column NS1 has X") && f.outcome() == Outcome::LicenceRequired
             })
             .unwrap();
-        assert!(ns1.lines.len() > 50, "{}", ns1.lines.len());
+        assert!(ns1.get_lines().len() > 50, "{}", ns1.get_lines().len());
     }
 
     #[test]
     fn a_code_given_twice_on_a_line_counts_once() {
         let f = run(Doc::us("2024-06-03", "CN", &["5A002.a", "5A002.a"]).line(2, &["5A002.a"]));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].lines, [1, 2]);
+        assert_eq!(f[0].get_lines(), [1, 2]);
     }
 
     #[test]
@@ -670,28 +673,29 @@ mod tests {
         // 5A992.z.1: RS worldwide, even to Germany.
         let f = run(Doc::us("2024-06-03", "DE", &["5A992.z.1"]));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].rule, "us-ear-eccn-destinations");
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(f[0].rule(), "us-ear-eccn-destinations");
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("to or within any destination worldwide, including DE"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].legal_basis.ends_with("15 CFR 742.6(a)(6)(iii)(A)"),
+            f[0].get_legal_basis()
+                .ends_with("15 CFR 742.6(a)(6)(iii)(A)"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
         // 5A992 without a paragraph to China: both .z rows may apply.
         let f = run(Doc::us("2024-06-03", "CN", &["5A992"]));
         assert_eq!(f.len(), 2, "{f:#?}");
-        assert!(f.iter().all(|f| f.outcome == Outcome::Review));
+        assert!(f.iter().all(|f| f.outcome() == Outcome::Review));
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("RS applies only to 5A992.z.1 and the line gives no paragraph"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -755,10 +759,10 @@ mod tests {
     #[test]
     fn conditional_rows_are_reviewed_with_their_text() {
         let f = run(Doc::us("2024-06-03", "CN", &["0A502"]));
-        assert!(f.iter().all(|f| f.outcome == Outcome::Review));
+        assert!(f.iter().all(|f| f.outcome() == Outcome::Review));
         assert!(
             f.iter()
-                .any(|f| f.message.contains("barrel length less than 18 inches")),
+                .any(|f| f.message().contains("barrel length less than 18 inches")),
             "{f:#?}"
         );
     }
@@ -772,8 +776,8 @@ mod tests {
             run(Doc::us("2024-06-03", "TR", &[code]))
                 .iter()
                 .map(|f| {
-                    assert_eq!(f.outcome, Outcome::Review, "{f:#?}");
-                    f.message
+                    assert_eq!(f.outcome(), Outcome::Review, "{f:#?}");
+                    f.message()
                         .split(", reason ")
                         .nth(1)
                         .and_then(|m| m.split(' ').next())
@@ -786,10 +790,10 @@ mod tests {
         assert_eq!(columns("3A001.b.2"), ["NS1", "RS1"]);
         let f = run(Doc::us("2024-06-03", "TR", &["3A001.b.2"]));
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("civil telecommunications applications"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert_eq!(columns("3A001.a.1.a"), ["MT1"]);
         // Less precise than the rows: every row that may apply.
@@ -803,10 +807,12 @@ mod tests {
         // 3A001.e.2 to China: NS2 covers the entire entry (licence required); the NP1 row
         // (pulse discharge capacitors meeting 3A201.a) only may.
         let f = run(Doc::us("2024-06-03", "CN", &["3A001.e.2"]).line(2, &["3A001.z.3"]));
-        let summary: Vec<(Outcome, Vec<u32>)> =
-            f.iter().map(|f| (f.outcome, f.lines.clone())).collect();
+        let summary: Vec<(Outcome, Vec<u32>)> = f
+            .iter()
+            .map(|f| (f.outcome(), f.get_lines().to_vec()))
+            .collect();
         assert!(
-            f.iter().all(|f| f.outcome == Outcome::LicenceRequired),
+            f.iter().all(|f| f.outcome() == Outcome::LicenceRequired),
             "{f:#?}"
         );
         assert!(
@@ -817,7 +823,7 @@ mod tests {
         let f = run(Doc::us("2024-06-03", "IN", &["3A001.e.2"]));
         assert!(
             f.iter()
-                .any(|f| f.outcome == Outcome::Review && f.message.contains("reason NP1")),
+                .any(|f| f.outcome() == Outcome::Review && f.message().contains("reason NP1")),
             "{f:#?}"
         );
     }
@@ -826,12 +832,15 @@ mod tests {
     fn ranges_of_paragraphs() {
         // 3B001: NS2 for .a.1 to .a.3, .b, .e, .f.2 to .f.4, .g to .j; D:5/Macau list for .a.4, .c, …
         let f = run(Doc::us("2024-06-03", "MO", &["3B001.a.2"]));
-        assert!(f.iter().any(|f| f.message.contains("reason NS2")), "{f:#?}");
-        assert!(!f.iter().any(|f| f.message.contains("Macau")), "{f:#?}");
+        assert!(
+            f.iter().any(|f| f.message().contains("reason NS2")),
+            "{f:#?}"
+        );
+        assert!(!f.iter().any(|f| f.message().contains("Macau")), "{f:#?}");
         let f = run(Doc::us("2024-06-03", "MO", &["3B001.a.4"]));
         assert!(
             f.iter()
-                .any(|f| f.message.contains("Macau or Country Group D:5")),
+                .any(|f| f.message().contains("Macau or Country Group D:5")),
             "{f:#?}"
         );
     }
@@ -840,12 +849,12 @@ mod tests {
     fn footnote_10_requires_licences_for_firearms_to_australia_and_the_uk() {
         let f = run(Doc::us("2024-06-03", "AU", &["0A506"]));
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("footnote 10 requires a licence for AU"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(run(Doc::us("2024-06-03", "AU", &["0A501.y"])).is_empty());
         assert!(run(Doc::us("2024-06-03", "AU", &["0A506"])).len() == 1);
@@ -856,8 +865,9 @@ mod tests {
     fn footnote_7_keeps_rs2_for_india() {
         let f = run(Doc::us("2024-06-03", "IN", &["9A515.e"]));
         assert!(
-            f.iter()
-                .any(|f| f.message.contains("reason RS2 → Country Chart footnote 7")),
+            f.iter().any(|f| f
+                .message()
+                .contains("reason RS2 → Country Chart footnote 7")),
             "{f:#?}"
         );
     }
@@ -867,10 +877,10 @@ mod tests {
         let f = run(Doc::us("2024-06-03", "HK", &["5A002.a"]));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("has X for HK (Country Chart row of China)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -879,11 +889,12 @@ mod tests {
         let f = run(Doc::us("2024-06-03", "CA", &["0A983"]));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].message.contains("to every destination, including CA"),
+            f[0].message()
+                .contains("to every destination, including CA"),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert!(f[0].legal_basis.ends_with("15 CFR 738.3(a)(1)"));
+        assert!(f[0].get_legal_basis().ends_with("15 CFR 738.3(a)(1)"));
     }
 
     #[test]
@@ -910,7 +921,7 @@ mod tests {
         let doc = Doc::new("2024-06-03", "DE", "CN", &["5A002.a"]).us_content(1, "30");
         let f = run(doc);
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.ends_with("subject to the EAR: US content 30 % above the de minimis level of 25 % (general level, 15 CFR 734.4)"), "{}", f[0].message);
+        assert!(f[0].message().ends_with("subject to the EAR: US content 30 % above the de minimis level of 25 % (general level, 15 CFR 734.4)"), "{}", f[0].message());
     }
 
     #[test]
@@ -923,9 +934,9 @@ mod tests {
         let f = run(Doc::us("2024-06-03", "CA", &["5A002.a"]).end_user("CN"));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].message.contains("has X for CN (end_user)"),
+            f[0].message().contains("has X for CN (end_user)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 }

@@ -282,8 +282,8 @@ mod tests {
     fn message(doc: Doc) -> String {
         let f = run(doc);
         assert_eq!(f.len(), 1, "{f:#?}");
-        assert_eq!(f[0].outcome, Outcome::Review);
-        f[0].message.clone()
+        assert_eq!(f[0].outcome(), Outcome::Review);
+        f[0].message().to_owned()
     }
 
     #[test]

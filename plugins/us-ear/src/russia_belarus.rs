@@ -204,19 +204,19 @@ mod tests {
     fn every_ccl_item_to_russia_needs_a_licence_under_a_policy_of_denial() {
         let f = run(Doc::us("2024-07-01", "RU", &["3A991.a"]));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
-        assert_eq!(f[0].rule, "us-ear-russia-belarus");
-        assert_eq!(f[0].lines, [1]);
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
+        assert_eq!(f[0].rule(), "us-ear-russia-belarus");
+        assert_eq!(f[0].get_lines(), [1]);
         assert_eq!(
-            f[0].message,
+            f[0].message(),
             "items on the CCL to RU: line 1 (ECCN 3A991.a; exporter in the United States): a licence is \
              required for every item on the CCL to Russia (15 CFR 746.8(a)(1)); applications are reviewed \
              under a policy of denial (15 CFR 746.8(b))"
         );
         assert!(
-            f[0].legal_basis.contains("89 FR 51644"),
+            f[0].get_legal_basis().contains("89 FR 51644"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -224,15 +224,15 @@ mod tests {
     fn ear99_lines_are_reviewed_because_the_supplements_are_not_encoded() {
         let f = run(Doc::us("2024-06-03", "BY", &["EAR99"]).line_hs(1, "8471.30"));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::Review);
+        assert_eq!(f[0].outcome(), Outcome::Review);
         assert!(
-            f[0].message
+            f[0].message()
                 .starts_with("EAR99 items to BY: line 1 (EAR99, HTS 8471.30;"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("Supplement No. 2, 4, 5 or 6 to part 746")
         );
     }
@@ -241,8 +241,8 @@ mod tests {
     fn the_ear99_setting_decides_their_outcome() {
         let s = Doc::us("2024-06-03", "RU", &["EAR99"]).shipment();
         let f = check(&s, Ear99Treatment::LicenceRequired);
-        assert_eq!(f[0].outcome, Outcome::LicenceRequired);
-        assert!(f[0].message.contains("settings treat every EAR99 line"));
+        assert_eq!(f[0].outcome(), Outcome::LicenceRequired);
+        assert!(f[0].message().contains("settings treat every EAR99 line"));
         assert!(check(&s, Ear99Treatment::Ignore).is_empty());
     }
 
@@ -253,17 +253,18 @@ mod tests {
             .shipment();
         let f = check(&s, Ear99Treatment::Ignore);
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].outcome, Outcome::Review);
-        assert_eq!(f[0].lines, [1, 2]);
+        assert_eq!(f[0].outcome(), Outcome::Review);
+        assert_eq!(f[0].get_lines(), [1, 2]);
         assert!(
-            f[0].message.contains("line 1 (unclassified, HTS 8542.31;"),
+            f[0].message()
+                .contains("line 1 (unclassified, HTS 8542.31;"),
             "{}",
-            f[0].message
+            f[0].message()
         );
         assert!(
-            f[0].message.contains("line 2 (3A777 not on the CCL"),
+            f[0].message().contains("line 2 (3A777 not on the CCL"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -275,9 +276,9 @@ mod tests {
         let f = run(Doc::us("2022-03-02", "BY", &["5A002.a"]));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].legal_basis.contains("87 FR 13048"),
+            f[0].get_legal_basis().contains("87 FR 13048"),
             "{}",
-            f[0].legal_basis
+            f[0].get_legal_basis()
         );
     }
 
@@ -286,12 +287,12 @@ mod tests {
         assert!(run(Doc::us("2022-04-07", "RU", &["2B999.a"])).is_empty());
         let f = run(Doc::us("2022-04-08", "RU", &["2B999.a"]));
         assert_eq!(f.len(), 1);
-        assert!(f[0].legal_basis.contains("87 FR 22130"));
+        assert!(f[0].get_legal_basis().contains("87 FR 22130"));
         let f = run(Doc::us("2022-04-07", "RU", &["3A991.a"]));
         assert!(
-            f[0].message.contains("categories 3 to 9"),
+            f[0].message().contains("categories 3 to 9"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -299,15 +300,15 @@ mod tests {
     fn the_citation_follows_the_consolidation_of_12_june_2024() {
         let before = run(Doc::us("2024-06-11", "RU", &["5A002.a"]));
         assert!(
-            before[0].legal_basis.contains("87 FR 12226"),
+            before[0].get_legal_basis().contains("87 FR 12226"),
             "{}",
-            before[0].legal_basis
+            before[0].get_legal_basis()
         );
         let after = run(Doc::us("2024-06-12", "RU", &["5A002.a"]));
         assert!(
-            after[0].legal_basis.contains("89 FR 51644"),
+            after[0].get_legal_basis().contains("89 FR 51644"),
             "{}",
-            after[0].legal_basis
+            after[0].get_legal_basis()
         );
     }
 
@@ -316,10 +317,10 @@ mod tests {
         let f = run(Doc::us("2024-06-03", "KZ", &["5A002.a"]).end_user("RU"));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].message
+            f[0].message()
                 .starts_with("items on the CCL to RU (end_user)"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 
@@ -336,7 +337,7 @@ mod tests {
                 .line(2, &["5A002.a"])
                 .licence("US", Some(&[2]), None),
         ] {
-            assert_eq!(run(doc)[0].lines, [1]);
+            assert_eq!(run(doc)[0].get_lines(), [1]);
         }
     }
 
@@ -347,14 +348,14 @@ mod tests {
             doc = doc.line(n, &["5A002.a"]);
         }
         let f = run(doc);
-        assert_eq!(f[0].lines.len(), 500);
+        assert_eq!(f[0].get_lines().len(), 500);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("line 10 (ECCN 5A002.a; exporter in the United States) and 490 more:"),
             "{}",
-            f[0].message
+            f[0].message()
         );
-        assert!(f[0].message.len() < crate::text::MAX_MESSAGE_BYTES);
+        assert!(f[0].message().len() < crate::text::MAX_MESSAGE_BYTES);
     }
 
     #[test]
@@ -364,10 +365,10 @@ mod tests {
         let doc = Doc::new("2024-06-03", "DE", "RU", &["5A002.a"]).us_content(1, "26");
         let f = run(doc);
         assert!(
-            f[0].message
+            f[0].message()
                 .contains("US content 26 % above the de minimis level of 25 %"),
             "{}",
-            f[0].message
+            f[0].message()
         );
     }
 }

@@ -7,7 +7,7 @@ use us_ear::UsEar;
 
 /// How this policy cites: the lines and 15 CFR.
 fn cites_the_cfr(f: &Finding) -> Result<(), String> {
-    if f.lines.is_empty() || !f.legal_basis.contains("15 CFR") {
+    if f.get_lines().is_empty() || !f.get_legal_basis().contains("15 CFR") {
         return Err(format!("finding without lines or CFR citation: {f:#?}"));
     }
     Ok(())

@@ -55,15 +55,15 @@ pub struct ExpectedFinding {
 impl ExpectedFinding {
     /// Whether `finding` is this one.
     fn matches(&self, finding: &Finding) -> bool {
-        finding.rule == self.rule
+        finding.rule() == self.rule
             && self
                 .lines
                 .as_ref()
-                .is_none_or(|l| *l == finding.lines.iter().copied().collect())
+                .is_none_or(|l| *l == finding.get_lines().iter().copied().collect())
             && self
                 .parties
                 .as_ref()
-                .is_none_or(|p| *p == finding.parties.iter().cloned().collect())
+                .is_none_or(|p| *p == finding.get_parties().iter().cloned().collect())
     }
 }
 
@@ -104,8 +104,8 @@ pub fn expected_findings(expect: &Expect, findings: &[Finding]) -> Result<(), St
                 }
                 let same_rule: Vec<String> = findings
                     .iter()
-                    .filter(|f| f.rule == want.rule)
-                    .map(|f| format!("lines {:?}, parties {:?}", f.lines, f.parties))
+                    .filter(|f| f.rule() == want.rule)
+                    .map(|f| format!("lines {:?}, parties {:?}", f.get_lines(), f.get_parties()))
                     .collect();
                 if same_rule.is_empty() {
                     text.push_str("; the policy gave none of that rule");
@@ -200,7 +200,7 @@ pub fn run_cases<P: Policy>(dir: impl AsRef<Path>) -> Result<Vec<CaseRun>, Strin
 /// ```
 /// use exportctl_sdk::testing::check_findings;
 /// // With no runs there is nothing to break the rule.
-/// assert_eq!(check_findings(&[], |f| if f.lines.is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
+/// assert_eq!(check_findings(&[], |f| if f.get_lines().is_empty() { Err("no lines".into()) } else { Ok(()) }), Ok(()));
 /// ```
 pub fn check_findings(
     runs: &[CaseRun],
@@ -248,34 +248,34 @@ fn run_case<P: Policy>(case: &Case) -> Result<(Shipment<'static>, Vec<Finding>),
     let findings = policy.evaluate(&shipment);
     let outcome = findings
         .iter()
-        .map(|f| f.outcome)
+        .map(|f| f.outcome())
         .max()
         .unwrap_or(Outcome::Allow);
-    let rules: BTreeSet<String> = findings.iter().map(|f| f.rule.clone()).collect();
+    let rules: BTreeSet<String> = findings.iter().map(|f| f.rule().to_owned()).collect();
     if outcome != case.expect.outcome || rules != case.expect.rules {
         return Err(mismatch(&case.expect, outcome, &rules, &findings));
     }
     expected_findings(&case.expect, &findings)?;
     for f in &findings {
         if let Some(bad) = f
-            .lines
+            .get_lines()
             .iter()
             .find(|n| !shipment.lines().any(|l| l.number() == **n))
         {
             return Err(format!(
                 "finding {} names line {bad}, which the shipment does not have",
-                f.rule
+                f.rule()
             ));
         }
-        if f.legal_basis.trim().is_empty() {
-            return Err(format!("finding {} cites no legal basis", f.rule));
+        if f.get_legal_basis().trim().is_empty() {
+            return Err(format!("finding {} cites no legal basis", f.rule()));
         }
         // As the host does: a finding of a rule the policy does not declare
         // fails the policy closed.
-        if !P::RULES.iter().any(|r| r.id == f.rule) {
+        if !P::RULES.iter().any(|r| r.id == f.rule()) {
             return Err(format!(
                 "finding {} is of a rule the policy does not declare: add it to `Policy::RULES`",
-                f.rule
+                f.rule()
             ));
         }
     }
@@ -319,7 +319,10 @@ pub fn mismatch(
         for f in findings {
             text.push_str(&format!(
                 "\n    {} {} (lines {:?}): {}",
-                f.outcome, f.rule, f.lines, f.message
+                f.outcome(),
+                f.rule(),
+                f.get_lines(),
+                f.message()
             ));
         }
     }

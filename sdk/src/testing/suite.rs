@@ -129,7 +129,7 @@ impl<P: Policy> CaseSuite<P> {
             let findings = self.example_findings(file);
             let worst = findings
                 .iter()
-                .map(|f| f.outcome)
+                .map(|f| f.outcome())
                 .max()
                 .unwrap_or(Outcome::Allow);
             assert_eq!(worst, *outcome, "{file}: {findings:#?}");
@@ -151,7 +151,7 @@ impl<P: Policy> CaseSuite<P> {
 /// # }
 /// /// How this policy cites.
 /// fn cites_a_chpl_tier(f: &Finding) -> Result<(), String> {
-///     if f.legal_basis.contains("CHPL (23 Feb 2024) Tier") {
+///     if f.get_legal_basis().contains("CHPL (23 Feb 2024) Tier") {
 ///         Ok(())
 ///     } else {
 ///         Err(format!("finding without a tier citation: {f:#?}"))

@@ -51,9 +51,9 @@ impl Decision {
             findings
                 .into_iter()
                 .map(|f| Finding {
-                    rule: f.rule.clone(),
-                    outcome: f.outcome.as_str().to_owned(),
-                    lines: f.lines.clone(),
+                    rule: f.rule().to_owned(),
+                    outcome: f.outcome().as_str().to_owned(),
+                    lines: f.get_lines().to_vec(),
                 })
                 .collect(),
         )

@@ -6,9 +6,10 @@
 //! on with the next party.
 //!
 //! Judging a shipment, it keys its finding by subject (contract 1.2.0) by the
-//! consignee's name: `LISTED` gets a well-formed finding with its subject,
-//! `FORGED SUBJECT` one whose subject names a party the finding does not (the
-//! host must fail the policy closed), every other name no finding.
+//! consignee's name: `LISTED` gets a well-formed finding with its subject, every
+//! other name no finding. (A subject naming a party its finding does not is
+//! beyond the SDK — `Finding::subject` adds the party and a finding's fields are
+//! private — so the host's check of it is tested on raw output in `output.rs`.)
 
 use exportctl_sdk::{
     Date, Finding, FindingSubject, ListMatch, Metadata, NoSettings, Party, PartyPath, Policy, Rule,
@@ -51,12 +52,6 @@ impl Policy for Screener {
         let finding = WATCHLIST.review("the consignee is on the test watchlist");
         match shipment.consignee().name() {
             "LISTED" => vec![finding.subject(subject(PartyPath::Consignee))],
-            "FORGED SUBJECT" => {
-                // Set by hand: the SDK's `subject` would name the party.
-                let mut forged = finding.party(PartyPath::Consignee);
-                forged.subject = Some(subject(PartyPath::Exporter));
-                vec![forged]
-            }
             _ => Vec::new(),
         }
     }

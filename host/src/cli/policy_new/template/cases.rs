@@ -7,7 +7,11 @@ use exportctl_sdk::Finding;
 
 /// How this policy cites: the provision of each rule, and the lines it concerns.
 fn cites_its_provision(f: &Finding) -> Result<(), String> {
-    if !f.legal_basis.starts_with("Internal Compliance Programme §") || f.lines.is_empty() {
+    if !f
+        .get_legal_basis()
+        .starts_with("Internal Compliance Programme §")
+        || f.get_lines().is_empty()
+    {
         return Err(format!("finding without a § citation or lines: {f:#?}"));
     }
     Ok(())
