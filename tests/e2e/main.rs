@@ -66,6 +66,7 @@ mod audit;
 mod audit_report;
 mod batch;
 mod batch_csv;
+mod book;
 mod cases;
 mod cli;
 mod concurrency;

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 /// A target directory shared by every run of these tests, so the SDK and its
 /// dependencies stay compiled between runs.
-fn shared_target() -> PathBuf {
+pub(crate) fn shared_target() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| repo().join("target"), PathBuf::from)
         .join("policy-new")

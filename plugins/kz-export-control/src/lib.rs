@@ -40,6 +40,7 @@ pub struct KzExportControl {
     settings: Settings,
 }
 
+// ANCHOR: policy
 impl Policy for KzExportControl {
     type Settings = Settings;
     const RULES: &'static [Rule] = &[
@@ -50,7 +51,9 @@ impl Policy for KzExportControl {
         transit_permit::TRANSIT_PERMIT,
         russia_ban::RUSSIA_MILITARY_DUAL_USE,
     ];
+    // ANCHOR_END: policy
 
+    // ANCHOR: metadata
     fn metadata() -> Metadata {
         Metadata {
             id: "kz-export-control",
@@ -128,11 +131,13 @@ impl Policy for KzExportControl {
             ],
         }
     }
+    // ANCHOR_END: metadata
 
     fn new(settings: Settings) -> Result<Self, String> {
         Ok(KzExportControl { settings })
     }
 
+    // ANCHOR: evaluate
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
         [
             military_suspension::check(shipment),
@@ -146,6 +151,7 @@ impl Policy for KzExportControl {
         .flatten()
         .collect()
     }
+    // ANCHOR_END: evaluate
 }
 
 exportctl_sdk::export_policy!(KzExportControl);

@@ -1,3 +1,4 @@
+// ANCHOR: provision
 //! The Defence Industry Commission's suspension of military exports
 //! (27 Aug 2022 – 31 Aug 2023).
 //!
@@ -47,6 +48,8 @@ pub fn check(shipment: &Shipment) -> Option<Finding> {
             .lines(goods::numbers(&lines)),
     )
 }
+
+// ANCHOR_END: provision
 
 #[cfg(test)]
 mod tests {

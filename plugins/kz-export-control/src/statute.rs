@@ -60,6 +60,7 @@ pub fn export_licence(as_of: Date) -> &'static str {
     }
 }
 
+// ANCHOR: transit_permit
 /// The legal basis for a permit to carry military or dual-use goods across
 /// Kazakhstan on `as_of`. Between the new law and Order No. 308 the statute's
 /// permit requirement stood on its own, so it is cited without the order.
@@ -72,6 +73,7 @@ pub fn transit_permit(as_of: Date) -> &'static str {
         TRANSIT_2023
     }
 }
+// ANCHOR_END: transit_permit
 
 #[cfg(test)]
 mod tests {
