@@ -364,7 +364,7 @@ mod tests {
         let f = finding("p", Mode::Monitor, Outcome::Review);
         assert_eq!(
             serde_json::to_string(&f).unwrap(),
-            r#"{"policy":"p","rule":"r","outcome":"review","lines":[],"parties":[],"message":"","legal_basis":""}"#
+            r#"{"policy":"p","rule":"r","outcome":"review","lines":[],"parties":[],"message":"","legal_basis":"Law 1"}"#
         );
         let mut failed = report("p", Mode::Enforce);
         failed.error = Some(PolicyFailure::OutOfFuel { fuel: 7 });
