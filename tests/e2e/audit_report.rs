@@ -439,7 +439,7 @@ fn report_tables_in_headless_chromium_match_the_csv_and_the_verdicts() {
         ("decisions_per_day", 1),
         ("held_by_destination", 1),
         ("held_by_hs_chapter", 1),
-        ("findings", 2),
+        ("findings", 3),
         ("holds_open_by_age", 1),
     ] {
         let rows = table(&dom, name);
@@ -454,7 +454,7 @@ fn report_tables_in_headless_chromium_match_the_csv_and_the_verdicts() {
             assert_eq!(row.len(), header.len(), "{name}: {row:?}");
             let (key, subkey) = (
                 row[0].clone(),
-                if keys == 2 {
+                if keys > 1 {
                     row[1].clone()
                 } else {
                     String::new()
@@ -487,6 +487,33 @@ fn report_tables_in_headless_chromium_match_the_csv_and_the_verdicts() {
         assert_eq!(bars, charted_segments, "{name}: bar segments in the SVG");
     }
     assert_eq!(seen, csv, "every CSV row is in a table of the page");
+
+    // Each finding's rule is described as its policy declares it in the bundled set.
+    let listed = exportctl(&["policies", "--format", "json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let mut declared = HashMap::new();
+    for policy in listed.verdicts() {
+        for rule in policy["rules"].as_array().into_iter().flatten() {
+            declared.insert(
+                (
+                    policy["id"].as_str().unwrap().to_owned(),
+                    rule["id"].as_str().unwrap().to_owned(),
+                ),
+                rule["description"].as_str().unwrap().to_owned(),
+            );
+        }
+    }
+    let findings = table(&dom, "findings");
+    assert_eq!(findings[0][2], "What the rule catches");
+    assert!(findings.len() > 5, "{findings:?}");
+    for row in &findings[1..] {
+        let key = (row[0].clone(), row[1].clone());
+        assert_eq!(
+            declared.get(&key),
+            Some(&row[2]),
+            "{key:?}: the description shown is not the one the policy declares"
+        );
+    }
 }
 
 /// The cargo target directory (test artifacts go under it).

@@ -3,13 +3,15 @@
 //! self-contained HTML page with SVG charts.
 //!
 //! Exit status as the other audit commands: 0 ok; 2 usage (a bad URL, a missing store,
-//! a bad time, an output file that cannot be created); 1 a store that cannot be read or
-//! holds a record the report cannot count.
+//! a bad time, an output file that cannot be created, a policy set that does not load); 1
+//! a store that cannot be read or holds a record the report cannot count.
 
-use super::ExitStatus;
+use super::{ExitStatus, load_error_line, load_host};
 use clap::ValueEnum;
-use exportctl_audit::report::{ReportError, TimeRange, aggregate, csv, html};
+use exportctl::{HOST_POLICY, Host, NOT_JUDGED_RULE, POLICY_ERROR_RULE};
+use exportctl_audit::report::{Report, ReportError, TimeRange, aggregate, csv, html};
 use exportctl_audit::{Store, StoreError};
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -34,6 +36,11 @@ pub struct ReportArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// The policy set whose declared rules describe the findings in the HTML report
+    /// (default: the bundled set): a record names each finding's policy and rule, not
+    /// what the rule catches.
+    #[arg(long, value_name = "SET")]
+    policies: Option<PathBuf>,
 }
 
 /// The report's format.
@@ -61,6 +68,13 @@ pub(super) fn run(args: &ReportArgs) -> ExitStatus {
 fn report(args: &ReportArgs) -> Result<(), Failed> {
     let range = TimeRange::parse(args.from.as_deref(), args.to.as_deref()).map_err(failed)?;
     let store = Store::open_existing(&args.store).map_err(|e| failed(e.into()))?;
+    let host = match args.format {
+        ReportFormat::Html => Some(
+            load_host(args.policies.as_ref(), &[])
+                .map_err(|e| Failed(ExitStatus::InvalidInput, load_error_line(&e)))?,
+        ),
+        ReportFormat::Csv => None,
+    };
     // The output file is created before the (possibly long) count, so a bad path fails fast;
     // it is removed again if the report cannot be made.
     let (mut out, path): (Box<dyn Write>, Option<&Path>) = match &args.out {
@@ -75,7 +89,7 @@ fn report(args: &ReportArgs) -> Result<(), Failed> {
         }
         None => (Box::new(BufWriter::new(io::stdout().lock())), None),
     };
-    let result = write(args.format, &store, &range, &mut out);
+    let result = write(args.format, &store, &range, host.as_deref(), &mut out);
     if result.is_err()
         && let Some(path) = path
     {
@@ -89,9 +103,13 @@ fn write(
     format: ReportFormat,
     store: &Store,
     range: &TimeRange,
+    host: Option<&Host>,
     out: &mut dyn Write,
 ) -> Result<(), Failed> {
-    let report = aggregate(store, range).map_err(failed)?;
+    let mut report = aggregate(store, range).map_err(failed)?;
+    if let Some(host) = host {
+        report.rule_descriptions = descriptions(&report, host);
+    }
     let written = match format {
         ReportFormat::Csv => csv::write_csv(&report, &mut *out).map_err(|e| e.to_string()),
         ReportFormat::Html => html::write_html(&report, &mut *out).map_err(|e| e.to_string()),
@@ -104,6 +122,35 @@ fn write(
                 format!("cannot write the report: {e}"),
             )
         })
+}
+
+/// What each (policy, rule) of the report's findings catches: as the policy of that id
+/// in `host` declares the rule (contract 1.4.0), or, for the host's own rules, as the
+/// host defines them. A rule no loaded policy declares has no description.
+fn descriptions(report: &Report, host: &Host) -> BTreeMap<(String, String), String> {
+    let mut declared: HashMap<(&str, &str), &str> = HashMap::new();
+    for policy in host.policies() {
+        let id = policy.plugin.metadata().id.as_str();
+        for rule in policy.plugin.rules().unwrap_or_default() {
+            declared.insert((id, rule.id.as_str()), rule.description.as_str());
+        }
+    }
+    report
+        .findings
+        .keys()
+        .filter_map(|(policy, rule)| {
+            let text = match rule.as_str() {
+                POLICY_ERROR_RULE => {
+                    "the policy could not judge the shipment (a trap, a limit or a malformed result) and failed closed"
+                }
+                NOT_JUDGED_RULE if policy == HOST_POLICY => {
+                    "no enforce-mode policy in force judged the shipment, so it was not allowed"
+                }
+                _ => declared.get(&(policy.as_str(), rule.as_str()))?,
+            };
+            Some(((policy.clone(), rule.clone()), text.to_owned()))
+        })
+        .collect()
 }
 
 fn failed(e: ReportError) -> Failed {

@@ -180,6 +180,10 @@ pub struct Report {
     pub held_by_chapter: BTreeMap<String, Counts>,
     /// Findings by (policy, rule), by the finding's outcome.
     pub findings: BTreeMap<(String, String), Counts>,
+    /// What each (policy, rule) of [`Report::findings`] catches, where the caller
+    /// knows it (from the rules the policies declare); the records do not say, so
+    /// [`aggregate`] leaves this empty. Shown in the HTML report only.
+    pub rule_descriptions: BTreeMap<(String, String), String>,
     /// The newest checkpoint of the whole store, if any.
     pub checkpoint: Option<StoredCheckpoint>,
     /// Records in the whole store (in any range), to compare with the checkpoint's size.

@@ -15,6 +15,9 @@ pub const TOP_HELD: usize = 15;
 /// At most this many (policy, rule) pairs are charted (the table lists all).
 pub const TOP_FINDINGS: usize = 20;
 
+/// The description cell of a rule no loaded policy declares.
+pub const NOT_DESCRIBED: &str = "not declared by the policies loaded";
+
 /// The page could not be made or written.
 #[derive(Debug, thiserror::Error)]
 pub enum HtmlError {
@@ -180,15 +183,24 @@ pub fn write_sections(report: &Report) -> Result<String, ChartError> {
         .take(TOP_FINDINGS)
         .map(|((p, r), c)| (format!("{p} / {r}"), *c))
         .collect();
+    // The description is the rule's as the policies loaded now declare it; a rule they
+    // do not declare (an older version's, a plugin no longer in the set) has none.
+    let described = |key: &(String, String)| {
+        report
+            .rule_descriptions
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| NOT_DESCRIBED.to_owned())
+    };
     section(
         &mut page,
         tables::FINDINGS,
         "Findings by policy and rule",
-        &["Policy", "Rule"],
+        &["Policy", "Rule", "What the rule catches"],
         &Outcome::ALL,
         &findings
             .iter()
-            .map(|((p, r), c)| (vec![p.clone(), r.clone()], *c))
+            .map(|(key, c)| (vec![key.0.clone(), key.1.clone(), described(key)], *c))
             .collect::<Vec<_>>(),
         &stacked_bars(
             &top_title("Findings by policy and rule", findings.len(), TOP_FINDINGS),

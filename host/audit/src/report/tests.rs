@@ -290,10 +290,31 @@ fn html_is_self_contained_and_escapes_record_text() {
         ),
     ];
     let (_dir, url) = store_with(&records);
-    let r = aggregate(&Store::open_existing(&url).unwrap(), &TimeRange::default()).unwrap();
+    let mut r = aggregate(&Store::open_existing(&url).unwrap(), &TimeRange::default()).unwrap();
+    assert!(
+        r.rule_descriptions.is_empty(),
+        "records carry no descriptions"
+    );
+    let mut out = Vec::new();
+    write_html(&r, &mut out).unwrap();
+    let undescribed = String::from_utf8(out).unwrap();
+    assert!(
+        undescribed.contains(super::html::NOT_DESCRIBED),
+        "{undescribed}"
+    );
+    // A description the caller supplies is shown beside its rule, escaped like the rest.
+    r.rule_descriptions.insert(
+        (hostile.to_owned(), hostile.to_owned()),
+        "catches <b>this</b>".to_owned(),
+    );
     let mut out = Vec::new();
     write_html(&r, &mut out).unwrap();
     let page = String::from_utf8(out).unwrap();
+    assert!(
+        page.contains("<th scope=\"row\">catches &lt;b&gt;this&lt;/b&gt;</th>"),
+        "{page}"
+    );
+    assert!(!page.contains(super::html::NOT_DESCRIBED), "{page}");
     assert!(!page.to_lowercase().contains("<script"), "{page}");
     assert!(page.contains("&lt;/table&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     let without_ns = page.replace("http://www.w3.org/2000/svg", "");
