@@ -184,7 +184,7 @@ pub fn system_time(at: jiff::Timestamp) -> Option<SystemTime> {
 /// };
 /// apply_exemptions(verdict, shipment, &[exemption], now);
 /// for f in &verdict.exempted {
-///     println!("{} {} exempted by {}", f.finding.policy, f.finding.rule, f.exemption);
+///     println!("{} {} exempted by {}", f.finding.policy, f.finding.rule(), f.exemption);
 /// }
 /// # }
 /// ```

@@ -225,6 +225,32 @@ impl Rule {
 /// assert_eq!(finding.get_lines(), [2, 1]);
 /// assert_eq!(finding.get_legal_basis(), "Regulation (EU) 2021/821, Art. 2");
 /// ```
+///
+/// A finding that no rule made does not compile:
+///
+/// ```compile_fail
+/// use exportctl_sdk::{Finding, Outcome};
+///
+/// let forged = Finding {
+///     rule: "made-up".into(),
+///     outcome: Outcome::Allow,
+///     lines: vec![],
+///     parties: vec![],
+///     message: String::new(),
+///     legal_basis: String::new(),
+///     subject: None,
+/// };
+/// ```
+///
+/// nor does changing one's rule afterwards:
+///
+/// ```compile_fail
+/// use exportctl_sdk::Rule;
+///
+/// const ART_2: Rule = Rule::new("eu-art-2", "Regulation (EU) 2021/821, Art. 2");
+/// let mut finding = ART_2.deny("a listed item without authorisation");
+/// finding.rule = "another-rule".into();
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "records", derive(Deserialize))]
 pub struct Finding {
