@@ -174,6 +174,17 @@ pub fn corpus_report(
     })
 }
 
+/// What a policy's native and sandboxed runs must agree on, for one finding.
+fn agreed(f: &Finding) -> (String, Outcome, Vec<u32>, Vec<String>, String) {
+    (
+        f.rule().to_owned(),
+        f.outcome(),
+        f.get_lines().to_vec(),
+        f.get_parties().to_vec(),
+        f.message().to_owned(),
+    )
+}
+
 /// Of the shipment-policy pairs where a policy with a native build is in force:
 /// how many give the same findings natively as in `verdicts` (from wasm), and
 /// how many there are. Prints the first disagreements.
@@ -199,29 +210,13 @@ fn native_agreement(
                 .iter()
                 .flat_map(native)
                 .map(Finding::within_host_limits)
-                .map(|f| {
-                    (
-                        f.rule().to_owned(),
-                        f.outcome(),
-                        f.get_lines().to_vec(),
-                        f.get_parties().to_vec(),
-                        f.message().to_owned(),
-                    )
-                })
+                .map(|f| agreed(&f))
                 .collect();
             let wasm: Vec<_> = v
                 .findings
                 .iter()
                 .filter(|f| *f.policy == *p.id)
-                .map(|f| {
-                    (
-                        f.rule().to_owned(),
-                        f.outcome(),
-                        f.get_lines().to_vec(),
-                        f.get_parties().to_vec(),
-                        f.message().to_owned(),
-                    )
-                })
+                .map(|f| agreed(&f.finding))
                 .collect();
             if native == wasm {
                 native_same += 1;
