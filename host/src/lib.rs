@@ -118,6 +118,6 @@ pub use replay::{RebuildError, RecordedSet};
 pub use exportctl_sdk::Finding;
 pub use failure::PolicyFailure;
 pub use verdict::{
-    ExemptedFinding, Generation, HOST_POLICY, NOT_JUDGED_RULE, POLICY_ERROR_RULE, PolicyFinding,
-    PolicyReport, Verdict, Warning,
+    ExemptedFinding, FAIL_CLOSED, Generation, HOST_POLICY, NOT_JUDGED, NOT_JUDGED_RULE,
+    POLICY_ERROR_RULE, PolicyFinding, PolicyReport, Verdict, Warning,
 };

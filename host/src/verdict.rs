@@ -11,10 +11,13 @@ use std::sync::Arc;
 pub const POLICY_ERROR_RULE: &str = "policy-error";
 
 /// The host's fail-closed rule, whose finding a policy that failed on a shipment
-/// gets.
-pub(crate) const FAIL_CLOSED: Rule = Rule::new(
+/// gets (attributed to that policy), declared as a plugin declares its rules.
+pub const FAIL_CLOSED: Rule = Rule::new(
     POLICY_ERROR_RULE,
     "exportctl fail-closed rule: a policy that cannot judge a shipment never allows it",
+)
+.describe(
+    "the policy could not judge the shipment (a trap, a limit or a malformed result) and failed closed",
 );
 
 /// The `policy` of findings the host itself makes (not any plugin's id: plugin
@@ -25,6 +28,14 @@ pub const HOST_POLICY: &str = "exportctl";
 /// The rule id of the host's finding on a shipment that no enforce-mode policy in
 /// force judged: such a shipment is not allowed, it goes to review.
 pub const NOT_JUDGED_RULE: &str = "not-judged";
+
+/// The host's rule for a shipment that no enforce-mode policy in force judged
+/// (policy [`HOST_POLICY`]).
+pub const NOT_JUDGED: Rule = Rule::new(
+    NOT_JUDGED_RULE,
+    "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed",
+)
+.describe("no enforce-mode policy in force judged the shipment, so it was not allowed");
 
 /// The result of evaluating one shipment against a policy set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -263,10 +274,6 @@ fn not_judged(policies: &[PolicyReport], as_of: Date) -> PolicyFinding {
     if !monitor.is_empty() {
         why.push(format!("in monitor mode: {monitor}"));
     }
-    const NOT_JUDGED: Rule = Rule::new(
-        NOT_JUDGED_RULE,
-        "exportctl rule: a shipment that no enforce-mode policy in force judged is never allowed",
-    );
     PolicyFinding::host(NOT_JUDGED.review(format!(
         "no enforce-mode policy in force on {as_of} judged this shipment ({}); it was not checked, so it is not allowed",
         why.join("; ")

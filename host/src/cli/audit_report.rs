@@ -8,7 +8,7 @@
 
 use super::{ExitStatus, load_error_line, load_host};
 use clap::ValueEnum;
-use exportctl::{HOST_POLICY, Host, NOT_JUDGED_RULE, POLICY_ERROR_RULE};
+use exportctl::{FAIL_CLOSED, HOST_POLICY, Host, NOT_JUDGED};
 use exportctl_audit::report::{Report, ReportError, TimeRange, aggregate, csv, html};
 use exportctl_audit::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap};
@@ -126,7 +126,8 @@ fn write(
 
 /// What each (policy, rule) of the report's findings catches: as the policy of that id
 /// in `host` declares the rule (contract 1.4.0), or, for the host's own rules, as the
-/// host defines them. A rule no loaded policy declares has no description.
+/// host declares them ([`FAIL_CLOSED`], attributed to the failing policy, and
+/// [`NOT_JUDGED`]). A rule no loaded policy declares has no description.
 fn descriptions(report: &Report, host: &Host) -> BTreeMap<(String, String), String> {
     let mut declared: HashMap<(&str, &str), &str> = HashMap::new();
     for policy in host.policies() {
@@ -139,14 +140,12 @@ fn descriptions(report: &Report, host: &Host) -> BTreeMap<(String, String), Stri
         .findings
         .keys()
         .filter_map(|(policy, rule)| {
-            let text = match rule.as_str() {
-                POLICY_ERROR_RULE => {
-                    "the policy could not judge the shipment (a trap, a limit or a malformed result) and failed closed"
-                }
-                NOT_JUDGED_RULE if policy == HOST_POLICY => {
-                    "no enforce-mode policy in force judged the shipment, so it was not allowed"
-                }
-                _ => declared.get(&(policy.as_str(), rule.as_str()))?,
+            let text = if rule == FAIL_CLOSED.id {
+                FAIL_CLOSED.description
+            } else if rule == NOT_JUDGED.id && policy == HOST_POLICY {
+                NOT_JUDGED.description
+            } else {
+                declared.get(&(policy.as_str(), rule.as_str()))?
             };
             Some(((policy.clone(), rule.clone()), text.to_owned()))
         })
