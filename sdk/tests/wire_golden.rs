@@ -149,6 +149,9 @@ fn the_golden_shipment_gives_every_field_of_the_format() {
     assert!(s.licences().any(|l| l.lines().is_some()) && s.licences().any(|l| l.lines().is_none()));
     assert!(s.other_parties().len() >= 3 && s.transit_countries().len() >= 2);
     assert!(s.lines().any(|l| l.us_content_percent().is_some()));
-    assert!(s.lines().any(|l| l.origin_country().is_none() && l.unit().is_none()));
+    assert!(
+        s.lines()
+            .any(|l| l.origin_country().is_none() && l.unit().is_none())
+    );
     assert!(s.parties().any(|p| !p.party.name().is_ascii()));
 }

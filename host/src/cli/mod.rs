@@ -19,6 +19,8 @@ mod policies;
 mod policy;
 mod policy_build;
 mod policy_new;
+mod python_build;
+mod python_tools;
 mod recording;
 mod rescreen;
 mod rescreen_delta;

@@ -19,11 +19,13 @@ pub enum PolicyCommand {
     /// built from; give `--sdk-path` for another checkout (or when that source is
     /// gone), `--sdk-version` for the SDK from your crate registry.
     New(super::policy_new::NewArgs),
-    /// Build a policy crate into a plugin, print its path and sha256 (`--sign KEY`: sign it).
+    /// Build a policy project into a plugin, print its path and sha256 (`--sign KEY`: sign it).
     ///
-    /// The build is the reproducible one of the bundled policies; `--sign KEY` signs
-    /// the component as `policy sign` does. Needs `rustup target add
-    /// wasm32-unknown-unknown`.
+    /// A Rust crate gets the reproducible build of the bundled policies (needs `rustup
+    /// target add wasm32-unknown-unknown`). A Python project (`pyproject.toml` with
+    /// `[tool.exportctl]`) is built with componentize-py 0.25.1, installed on first use
+    /// into `EXPORTCTL_PYTHON_TOOLS` (default `~/.cache/exportctl/python-tools`).
+    /// `--sign KEY` signs the component as `policy sign` does.
     Build(super::policy_build::BuildArgs),
     /// Create a minisign key pair (`NAME.key`, readable by its owner only, and
     /// `NAME.pub`) for signing plugins. The secret key is encrypted with a

@@ -1,7 +1,9 @@
-//! `exportctl policy build [DIR]`: the reproducible build of a policy crate into a
-//! component (`exportctl_builder`, as the bundled policies are built), its sha256,
-//! and optionally its signature.
+//! `exportctl policy build [DIR]`: a policy project built into a component, its
+//! sha256, and optionally its signature. A Rust crate (`Cargo.toml`) gets the
+//! reproducible build of the bundled policies (`exportctl_builder`); a Python project
+//! (`pyproject.toml`) is built by `python_build`.
 
+use super::python_build::PythonProject;
 use clap::Args;
 use exportctl::Plugin;
 use exportctl_builder::{PluginBuild, TARGET};
@@ -11,7 +13,8 @@ use std::process::Command;
 /// Arguments of `exportctl policy build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The policy crate (its `Cargo.toml` is read for the package name).
+    /// The policy project: a Rust crate (its `Cargo.toml` is read for the package
+    /// name) or a Python project (`pyproject.toml` with `[tool.exportctl]`).
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
     /// Where to write the component (default: `DIR/<package>.wasm`).
@@ -22,15 +25,24 @@ pub struct BuildArgs {
     /// `EXPORTCTL_KEY_PASSWORD` or asked for on the terminal.
     #[arg(long, value_name = "KEY")]
     pub sign: Option<PathBuf>,
-    /// cargo's target directory (default: `DIR/target`).
+    /// cargo's target directory (default: `DIR/target`); not used for Python.
     #[arg(long, value_name = "DIR", env = "CARGO_TARGET_DIR")]
     pub target_dir: Option<PathBuf>,
 }
 
 /// Builds, writes and prints the component; returns its path for signing.
 pub(super) fn run(args: &BuildArgs) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let dir = std::fs::canonicalize(&args.dir)
-        .map_err(|e| format!("cannot open the policy crate `{}`: {e}", args.dir.display()))?;
+    let dir = std::fs::canonicalize(&args.dir).map_err(|e| {
+        format!(
+            "cannot open the policy project `{}`: {e}",
+            args.dir.display()
+        )
+    })?;
+    if !dir.join("Cargo.toml").is_file() && dir.join("pyproject.toml").is_file() {
+        let project = PythonProject::read(&dir)?;
+        let component = project.build()?;
+        return write_component(args, &dir, &project.name, &component);
+    }
     let package = package_name(&dir.join("Cargo.toml"))?;
     check_wasm_target()?;
     if !dir.join("Cargo.lock").exists() {
@@ -52,14 +64,25 @@ pub(super) fn run(args: &BuildArgs) -> Result<PathBuf, Box<dyn std::error::Error
         .into_iter()
         .next()
         .ok_or_else(|| format!("the build of `{package}` gave no component"))?;
+    write_component(args, &dir, &package, &component.component)
+}
+
+/// Writes the component (`--out`, or `DIR/<package>.wasm`) and prints where, with its
+/// sha256; returns its path for signing.
+fn write_component(
+    args: &BuildArgs,
+    dir: &Path,
+    package: &str,
+    component: &[u8],
+) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| dir.join(format!("{package}.wasm")));
-    std::fs::write(&out, &component.component)
+    std::fs::write(&out, component)
         .map_err(|e| format!("cannot write `{}`: {e}", out.display()))?;
     println!("component: {}", out.display());
-    println!("sha256:    {}", Plugin::sha256_of(&component.component));
+    println!("sha256:    {}", Plugin::sha256_of(component));
     Ok(out)
 }
 
@@ -67,7 +90,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<PathBuf, Box<dyn std::error::Error
 fn package_name(manifest: &Path) -> Result<String, Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(manifest).map_err(|e| {
         format!(
-            "cannot read `{}` ({e}): give the directory of a policy crate (`exportctl policy new` creates one)",
+            "cannot read `{}` ({e}): give the directory of a policy crate or Python project (`exportctl policy new` creates one)",
             manifest.display()
         )
     })?;
