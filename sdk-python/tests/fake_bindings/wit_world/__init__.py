@@ -1,0 +1,1 @@
+"""Stand-in for the generated `wit_world` package of the `catalogue-policy` world."""
