@@ -1,8 +1,10 @@
-//! `exportctl policy new NAME`: a policy crate that builds and tests out of the box,
-//! from the template in `policy_new/template/` (an example rule citing its provision,
-//! validated settings, three case files, a README skeleton).
+//! `exportctl policy new NAME`: a policy project that builds and tests out of the box,
+//! from the template in `policy_new/template/` (a Rust crate) or
+//! `policy_new/template-python/` (`--lang python`): an example rule citing its
+//! provision, validated settings, three case files (the same for both languages), a
+//! README skeleton.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use exportctl_sdk::Rule;
 use std::path::{Path, PathBuf};
 
@@ -20,15 +22,28 @@ pub struct NewArgs {
     /// company's own rules).
     #[arg(long, value_name = "J", default_value = "internal")]
     pub jurisdiction: String,
-    /// Depend on the SDK at this path (an exportctl checkout's `sdk/`). By default the
-    /// crate depends on the SDK source this binary was built from, when it still
-    /// exists; use this when it does not, or to build against another checkout.
+    /// The language the policy is written in.
+    #[arg(long, value_enum, default_value_t = Lang::Rust)]
+    pub lang: Lang,
+    /// Depend on the SDK at this path (an exportctl checkout's `sdk/`, or its
+    /// `sdk-python/` with `--lang python`). By default the project depends on the SDK
+    /// source this binary was built from, when it still exists; use this when it does
+    /// not, or to build against another checkout.
     #[arg(long, value_name = "PATH", conflicts_with = "sdk_version")]
     pub sdk_path: Option<PathBuf>,
     /// Depend on `exportctl-sdk` version V from your crate registry (where your
-    /// organisation publishes the SDK) instead of a source checkout.
+    /// organisation publishes the SDK) instead of a source checkout (Rust only).
     #[arg(long, value_name = "V")]
     pub sdk_version: Option<String>,
+}
+
+/// The languages a policy can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// A Rust crate (`Cargo.toml`), built reproducibly to wasm32-unknown-unknown.
+    Rust,
+    /// A Python project (`pyproject.toml`), built with componentize-py.
+    Python,
 }
 
 /// Why no crate was created.
@@ -56,6 +71,21 @@ pub enum NewError {
     /// `--sdk-path` is not an SDK crate.
     #[error("--sdk-path `{0}` is not the exportctl SDK (no Cargo.toml of `exportctl-sdk` there)")]
     SdkPath(PathBuf),
+    /// No Python SDK to depend on.
+    #[error(
+        "the Python SDK this exportctl was built from is not at `{0}`: give --sdk-path PATH (an exportctl checkout's sdk-python/)"
+    )]
+    NoDefaultPythonSdk(PathBuf),
+    /// `--sdk-path` is not the Python SDK.
+    #[error(
+        "--sdk-path `{0}` is not the exportctl Python SDK (no exportctl_sdk/__init__.py there): give an exportctl checkout's sdk-python/"
+    )]
+    PythonSdkPath(PathBuf),
+    /// The Python SDK is not published to a package index.
+    #[error(
+        "--sdk-version is for Rust policies (the crate registry); a Python policy uses the SDK of a checkout: give --sdk-path PATH (its sdk-python/)"
+    )]
+    PythonSdkVersion,
     /// A file could not be read or written.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -107,7 +137,50 @@ const TEMPLATE: [(&str, &str); 10] = [
     ),
 ];
 
-/// Creates the crate; prints where, and what to run next.
+/// The Python template: (path in the project, text). `{{module}}` is the policy's
+/// package (`acme_rules`); the case files are the Rust template's.
+const TEMPLATE_PYTHON: [(&str, &str); 11] = [
+    (
+        "pyproject.toml",
+        include_str!("policy_new/template-python/pyproject.toml.in"),
+    ),
+    (
+        ".gitignore",
+        include_str!("policy_new/template-python/gitignore"),
+    ),
+    (
+        "README.md",
+        include_str!("policy_new/template-python/README.md"),
+    ),
+    (
+        "{{module}}/__init__.py",
+        include_str!("policy_new/template-python/__init__.py.in"),
+    ),
+    (
+        "{{module}}/section_1_destinations.py",
+        include_str!("policy_new/template-python/section_1_destinations.py.in"),
+    ),
+    (
+        "{{module}}/settings.py",
+        include_str!("policy_new/template-python/settings.py.in"),
+    ),
+    (
+        "tests/test_section_1_destinations.py",
+        include_str!("policy_new/template-python/test_section_1_destinations.py.in"),
+    ),
+    (
+        "tests/test_settings.py",
+        include_str!("policy_new/template-python/test_settings.py.in"),
+    ),
+    TEMPLATE[7],
+    TEMPLATE[8],
+    TEMPLATE[9],
+];
+
+/// The Python SDK of the source tree this binary was built from.
+const BUILT_FROM_PYTHON_SDK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk-python");
+
+/// Creates the project; prints where, and what to run next.
 pub(super) fn run(args: &NewArgs) -> Result<(), NewError> {
     if !Rule::is_valid_id(&args.name) {
         return Err(NewError::Name(args.name.clone()));
@@ -125,28 +198,76 @@ pub(super) fn run(args: &NewArgs) -> Result<(), NewError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(&args.name));
     check_target(&dir)?;
-    let sdk = sdk_dependency(args)?;
+    let (template, sdk): (&[(&str, &str)], String) = match args.lang {
+        Lang::Rust => (&TEMPLATE, sdk_dependency(args)?),
+        Lang::Python => (&TEMPLATE_PYTHON, python_sdk(args)?),
+    };
     let values = [
         ("name", args.name.clone()),
         ("crate_name", args.name.replace('-', "_")),
+        ("module", args.name.replace('-', "_")),
         ("type_name", type_name(&args.name)),
         ("jurisdiction", jurisdiction.clone()),
         ("sdk", sdk),
         ("cases", format!("tests/cases/{}", args.name)),
     ];
     let fill = |text: &str| render(text, &values);
-    for (path, text) in TEMPLATE {
+    for (path, text) in template {
         write_new(&dir.join(fill(path)), &fill(text))?;
     }
     println!("created policy `{}` in {}", args.name, dir.display());
     println!("next:");
     println!("  cd {}", dir.display());
-    println!("  cargo test --release        # the example rule's tests and case files");
+    match args.lang {
+        Lang::Rust => {
+            println!("  cargo test --release        # the example rule's tests and case files");
+        }
+        Lang::Python => {
+            println!(
+                "  python3 -m pytest           # the example rule's tests (pip install pytest)"
+            );
+        }
+    }
     println!(
         "  exportctl policy build      # the plugin, {}.wasm",
         args.name
     );
+    if args.lang == Lang::Python {
+        println!(
+            "  exportctl test --plugin {}.wasm {}   # the case files, in the sandbox",
+            args.name,
+            Path::new("tests/cases").join(&args.name).display()
+        );
+    }
     Ok(())
+}
+
+/// The Python SDK directory as a TOML string: the one given, or the one this
+/// binary was built from, absolute so that the project can be moved.
+fn python_sdk(args: &NewArgs) -> Result<String, NewError> {
+    if args.sdk_version.is_some() {
+        return Err(NewError::PythonSdkVersion);
+    }
+    let path = match &args.sdk_path {
+        Some(path) => {
+            if !path.join("exportctl_sdk/__init__.py").is_file() {
+                return Err(NewError::PythonSdkPath(path.clone()));
+            }
+            path.clone()
+        }
+        None => {
+            let path = PathBuf::from(BUILT_FROM_PYTHON_SDK);
+            if !path.join("exportctl_sdk/__init__.py").is_file() {
+                return Err(NewError::NoDefaultPythonSdk(path));
+            }
+            path
+        }
+    };
+    let path = std::fs::canonicalize(&path).map_err(|source| NewError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(toml_string(&path.display().to_string()))
 }
 
 /// `text` with each `{{key}}` replaced by its value, in one pass (a value is never
@@ -298,13 +419,14 @@ mod tests {
         let keys = [
             "name",
             "crate_name",
+            "module",
             "type_name",
             "jurisdiction",
             "sdk",
             "cases",
         ];
         let values = keys.map(|k| (k, String::new()));
-        for (path, text) in TEMPLATE {
+        for (path, text) in TEMPLATE.iter().chain(&TEMPLATE_PYTHON) {
             let rendered = render(&format!("{path}\n{text}"), &values);
             assert!(!rendered.contains("{{"), "{path}: an unknown placeholder");
         }
