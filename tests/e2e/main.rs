@@ -48,6 +48,9 @@
 //! - `policy_new` — `policy new` makes a crate outside the repository that passes its own
 //!   tests, `policy build --sign` makes it a signed component a trusting set runs; bad
 //!   names and occupied directories are refused;
+//! - `python` — Python policies: the Python SDK under pytest and against the Rust SDK's
+//!   tables, the example policy's cases in the sandbox and its findings beside the Rust
+//!   policy it overlaps, a hostile Python policy failing closed or repeating itself;
 //! - `readmes` — every bundled policy's README header table agrees with its metadata;
 //! - `rule_catalogue` — the rules each plugin declares (contract 1.4.0): listed by
 //!   `policies`, `policy inspect` and `test --coverage`; an undeclared rule's finding fails
@@ -92,6 +95,7 @@ mod policy_new;
 #[allow(dead_code)]
 #[path = "../../host/audit/tests/common/postgres_server.rs"]
 mod postgres_server;
+mod python;
 mod readmes;
 mod replay;
 mod rescreen;
