@@ -705,3 +705,38 @@ fn a_new_python_policy_tests_builds_signs_and_judges_shipments() {
     let run = exportctl_in(dir.path(), &["check", "--policies", &set, &shipment], None);
     assert_eq!(run.code, 2, "{run:?}");
 }
+
+#[test]
+fn both_sdks_reduce_company_names_alike() {
+    use exportctl_sdk::entity_name;
+    let names = [
+        "ТОО «Шёлковый Путь»",
+        "Shelkovyy Put LLP",
+        "ОсОО «Тянь-Шань Компонент»",
+        "Silk Road Logistics TOO",
+        "Müller & Söhne GmbH",
+        "L.L.C. Inter-Treid Elektro",
+        "Երևան Էլեկտրոնիկա ՍՊԸ",
+        "ООО «Экспедиция Север»",
+        "A.Ş.",
+        "Limited Liability Partnership",
+        "Φειδιππίδης Α.Ε.",
+        "Xi’an Like Int'l Co., Ltd.",
+        "JSC \"Almaty Transit\"",
+        "",
+    ];
+    let program = format!(
+        "import json\n\
+         from exportctl_sdk import entity_name\n\
+         names = {names:?}\n\
+         print(json.dumps([[entity_name.comparison_key(n), entity_name.words(n)] for n in names]))",
+    );
+    let python: serde_json::Value = serde_json::from_str(&python_with_sdk(&program)).unwrap();
+    let rust = serde_json::json!(
+        names
+            .iter()
+            .map(|n| serde_json::json!([entity_name::comparison_key(n), entity_name::words(n)]))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(python, rust);
+}

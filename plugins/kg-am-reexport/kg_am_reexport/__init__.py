@@ -30,6 +30,7 @@ from .settings import Settings
 __all__ = ["KgAmReexport", "Settings"]
 
 
+# ANCHOR: policy
 class KgAmReexport(Policy):
     """Re-export red flags for shipments to Kyrgyzstan and Armenia."""
 
@@ -120,3 +121,4 @@ class KgAmReexport(Policy):
             goods_outside_business.check(shipment, goods_fit, escalation),
         )
         return [f for f in findings if f is not None]
+# ANCHOR_END: policy

@@ -9,7 +9,7 @@ them, so as end user it hides who does.
 
 The end user is the named end user, or the consignee when none is named. It is a forwarder
 when it is the same company as a party in the `freight_forwarder` role (equal name or
-alias after `entity_names` reduction, or the same registry id of the same kind), or when a
+alias after `exportctl_sdk.entity_name` reduction, or the same registry id of the same kind), or when a
 word of its name or aliases starts with a forwarder word (setting `forwarder_name_words`).
 This is the reading of `chpl-diversion`, so both policies name the same parties.
 """
@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from exportctl_sdk import Finding, Party, PartyRole, Rule, Shipment
 
-from . import entity_names, kg_am, sources
+from exportctl_sdk import entity_name
+
+from . import kg_am, sources
 from .indicators import Escalation, Kind, RedFlag
 from .parties import label
 
@@ -62,11 +64,11 @@ def name_words(name: str) -> list[str]:
     """The lower-case words of a name as written (Cyrillic stays Cyrillic), then
     transliterated to ASCII, so `Экспедиция` is found as `ekspeditsiya` and a Cyrillic
     setting word still finds it as written."""
-    return _split_words(name) + entity_names.words(name)
+    return _split_words(name) + entity_name.words(name)
 
 
 def _name_keys(party: Party) -> list[str]:
-    keys = (entity_names.comparison_key(n) for n in (party.name, *party.aliases))
+    keys = (entity_name.comparison_key(n) for n in (party.name, *party.aliases))
     return [k for k in keys if k is not None]
 
 

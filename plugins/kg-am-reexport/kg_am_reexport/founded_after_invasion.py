@@ -18,6 +18,7 @@ from .chpl_lines import describe_lines, tier_of
 from .indicators import Escalation, Kind, RedFlag
 from .parties import label
 
+# ANCHOR: rule
 RULE = Rule(
     "kg-am-founded-after-invasion",
     f"{sources.ALERT004}: customer incorporated after 24 Feb 2022; {sources.KYC} "
@@ -30,6 +31,9 @@ def founded_after_invasion(party: Party) -> bool:
     """Registered strictly after 24 Feb 2022: a company registered on the day itself is
     not flagged. No registration date, no flag (the document cannot tell)."""
     return party.registration_date is not None and party.registration_date > sources.INVASION
+
+
+# ANCHOR_END: rule
 
 
 def young_receiving_parties(shipment: Shipment) -> list[PartyRef]:
@@ -73,6 +77,7 @@ def sought_goods(line: Line) -> str | None:
     return "; ".join(why) or None
 
 
+# ANCHOR: check
 def check(shipment: Shipment, escalation: Escalation) -> Finding | None:
     """`review` (or `deny` by setting) naming the young KG/AM parties and the CHPL or
     controlled lines; `None` when there is no such party or no such line."""
@@ -93,3 +98,4 @@ def check(shipment: Shipment, escalation: Escalation) -> Finding | None:
         # The incorporation-date flag was published later: cite only the KYC guidance.
         finding = finding.with_legal_basis(f"{sources.KYC} (customer with little or no business background)")
     return finding
+# ANCHOR_END: check

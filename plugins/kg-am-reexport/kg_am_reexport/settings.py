@@ -1,7 +1,7 @@
 """The policy's settings, from the `settings` table of its policy-set entry.
 
 ```toml
-[settings]
+[policy.settings]
 # Deny (instead of review) once a shipment shows this many kinds of red flag (1 to 6).
 # Default: never; every finding stays review and a person decides.
 deny_at_red_flags = 3

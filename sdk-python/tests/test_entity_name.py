@@ -1,7 +1,7 @@
 """Name reduction: the answers of the Rust SDK's `entity_name` (its own test cases)."""
 
-from kg_am_reexport.entity_names import comparison_key, skeleton, within_one_edit, words
-from kg_am_reexport.transliteration import char
+from exportctl_sdk.entity_name import comparison_key, skeleton, within_one_edit, words
+from exportctl_sdk.transliteration import char
 
 
 def tokens(name):

@@ -1,9 +1,9 @@
-"""Writes `kg_am_reexport/transliteration.py` from the data of the `any_ascii` crate.
+"""Writes `exportctl_sdk/transliteration.py` from the data of the `any_ascii` crate.
 
 The Rust SDK's entity-name normaliser transliterates names with `any_ascii` 0.3.3 (the
 version pinned in the workspace `Cargo.toml`). This script copies the blocks of that
-crate's table that company names in the policy's region are written in, so the Python
-policy reduces names exactly as the Rust SDK does for those scripts.
+crate's table that company names in the region of the bundled policies are written in, so the Python
+SDK reduces names exactly as the Rust SDK does for those scripts.
 
 Usage: python scripts/transliteration_table.py PATH/TO/any_ascii-0.3.3/src
 """
@@ -65,7 +65,7 @@ def main(src: pathlib.Path) -> None:
         '    return table[code & 0xFF] if table is not None else ""',
         "",
     ]
-    out = pathlib.Path(__file__).resolve().parent.parent / "kg_am_reexport" / "transliteration.py"
+    out = pathlib.Path(__file__).resolve().parent.parent / "exportctl_sdk" / "transliteration.py"
     out.write_text("\n".join(lines), "utf-8")
 
 

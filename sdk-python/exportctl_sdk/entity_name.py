@@ -1,7 +1,5 @@
-"""Company names reduced for comparison: is the end user the freight forwarder?
-
-A port of the comparison key of the Rust SDK's `entity_name` module (the normaliser
-`chpl-diversion` and party screening use), so this policy and `chpl-diversion` agree on
+"""Company names reduced for comparison: the Rust SDK's `entity_name` (the normaliser
+`chpl-diversion` and party screening use), so a Python policy and a Rust one agree on
 which parties are the same company. A name goes through three steps:
 
 1. every non-ASCII character is transliterated (`transliteration`, the `any_ascii`
