@@ -139,7 +139,7 @@ const TEMPLATE: [(&str, &str); 10] = [
 
 /// The Python template: (path in the project, text). `{{module}}` is the policy's
 /// package (`acme_rules`); the case files are the Rust template's.
-const TEMPLATE_PYTHON: [(&str, &str); 11] = [
+const TEMPLATE_PYTHON: [(&str, &str); 12] = [
     (
         "pyproject.toml",
         include_str!("policy_new/template-python/pyproject.toml.in"),
@@ -171,6 +171,10 @@ const TEMPLATE_PYTHON: [(&str, &str); 11] = [
     (
         "tests/test_settings.py",
         include_str!("policy_new/template-python/test_settings.py.in"),
+    ),
+    (
+        "tests/test_cases.py",
+        include_str!("policy_new/template-python/test_cases.py.in"),
     ),
     TEMPLATE[7],
     TEMPLATE[8],
