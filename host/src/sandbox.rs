@@ -163,6 +163,11 @@ pub(crate) fn classify(
                     " (e.g. its own stack in linear memory overflowed: recursion too deep for the plugin's stack size)",
                 );
             }
+            if let Some(call) = system_call(error) {
+                reason.push_str(&format!(
+                    " ({call}: the sandbox offers no files, network, clock, environment or randomness)"
+                ));
+            }
             if let Some((_, panic)) = store
                 .data()
                 .log
@@ -190,6 +195,43 @@ pub(crate) fn classify(
             }
         }
     }
+}
+
+/// The module name of the C library (wasi-libc) in a component linked from shared
+/// libraries, as componentize-py builds a Python policy.
+const LIBC: &str = "libc.so";
+
+/// The system call a trap happened in, when it happened in one: a plugin compiled
+/// against WASI (a Python interpreter) had every WASI function replaced by a stub
+/// that traps, so its C library's call into the system ends in `unreachable`. Says
+/// which C function was called and from where, e.g. ``a call to the system
+/// (`__clock_gettime` in the plugin's C library, from `PyTime_Time`)``; `None` when
+/// the trap was not at the bottom of a C library call.
+fn system_call(error: &wasmtime::Error) -> Option<String> {
+    let frames = error.downcast_ref::<wasmtime::WasmBacktrace>()?.frames();
+    let in_libc = |f: &wasmtime::FrameInfo| f.module().name() == Some(LIBC);
+    let first = frames.iter().position(in_libc)?;
+    // Only the stub itself (nameless) may lie below the C library.
+    if frames[..first].iter().any(|f| f.func_name().is_some()) {
+        return None;
+    }
+    let mut called = None;
+    let mut caller = None;
+    for frame in &frames[first..] {
+        if in_libc(frame) {
+            called = frame.func_name().or(called);
+        } else if let Some(name) = frame.func_name() {
+            caller = Some(name);
+            break;
+        }
+    }
+    let called = called?;
+    Some(match caller {
+        Some(caller) => {
+            format!("a call to the system: `{called}` in the plugin's C library, from `{caller}`")
+        }
+        None => format!("a call to the system: `{called}` in the plugin's C library"),
+    })
 }
 
 /// How wasmtime reports that reading a call's data exceeded the store's hostcall
