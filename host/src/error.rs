@@ -89,8 +89,8 @@ pub enum LoadError {
         #[source]
         source: MetadataError,
     },
-    /// The plugin rejected its settings.
-    #[error("policy `{policy}` rejected its settings in `{origin}`{place}")]
+    /// The plugin rejected its settings, or failed while checking them.
+    #[error("policy `{policy}` {} in `{origin}`{place}", .source.what_happened())]
     Settings {
         /// The policy id.
         policy: String,
@@ -159,9 +159,37 @@ impl LoadError {
             LoadError::OverlappingVersions { .. } => {
                 Some("exactly one version may be in force on any day")
             }
+            LoadError::Settings {
+                source: SettingsError::Failed(PolicyFailure::MemoryLimit { .. }),
+                ..
+            } => Some(
+                "raise the policy's `limits.memory_mib` (a Python policy starts with about 13 MiB)",
+            ),
+            LoadError::Compile { source, .. } if mentions(source.as_ref(), MEMORY_OVER_CAP) => {
+                Some(
+                    "its initial memory is larger than the largest `limits.memory_mib` of the set: raise the policy's `limits.memory_mib` (a Python policy starts with about 13 MiB)",
+                )
+            }
             _ => None,
         }
     }
+}
+
+/// How wasmtime refuses a component whose initial linear memory is larger than the
+/// engine's instance slots (sized for the set's largest memory cap); its error type is
+/// private, so the message is matched (and pinned by the end-to-end tests).
+const MEMORY_OVER_CAP: &str = "memory has a minimum byte size of";
+
+/// Whether `error` or one of its causes says `text`.
+fn mentions(error: &(dyn std::error::Error + 'static), text: &str) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if e.to_string().contains(text) {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// What is wrong with a policy-set file.
@@ -301,6 +329,16 @@ pub enum SettingsError {
     /// No sandbox could be made to ask it.
     #[error(transparent)]
     Sandbox(Cause),
+}
+
+impl SettingsError {
+    /// How a load error says it: the plugin's refusal, or its failure to answer.
+    fn what_happened(&self) -> &'static str {
+        match self {
+            SettingsError::Rejected { .. } => "rejected its settings",
+            SettingsError::Failed(_) | SettingsError::Sandbox(_) => "could not check its settings",
+        }
+    }
 }
 
 fn list_or_none(items: &[String]) -> String {

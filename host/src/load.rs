@@ -369,10 +369,14 @@ fn configure(
 ) -> Result<(), SettingsError> {
     let mut store = sandbox::new_store(&runtime.engine, limits)
         .map_err(|e| SettingsError::Sandbox(e.into()))?;
-    let world = plugin
-        .pre()
-        .instantiate(&mut store)
-        .map_err(|e| SettingsError::Sandbox(e.into()))?;
+    let world = plugin.pre().instantiate(&mut store).map_err(|e| {
+        // An initial memory above the policy's cap is the policy's limit, not the host's.
+        if store.data().memory_limit_exceeded() {
+            SettingsError::Failed(sandbox::classify(&e, &store, limits))
+        } else {
+            SettingsError::Sandbox(e.into())
+        }
+    })?;
     match world
         .exportctl_policy_evaluator()
         .call_configure(&mut store, settings_json)

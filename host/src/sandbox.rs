@@ -25,6 +25,14 @@ pub(crate) struct StoreState {
     log_exceeded: bool,
 }
 
+impl StoreState {
+    /// Whether the plugin asked for more memory than its cap (at instantiation, for an
+    /// initial memory above it, or later).
+    pub(crate) fn memory_limit_exceeded(&self) -> bool {
+        self.limiter.exceeded
+    }
+}
+
 /// Creates the store for one sandbox with `limits` applied.
 pub(crate) fn new_store(
     engine: &wasmtime::Engine,

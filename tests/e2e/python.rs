@@ -755,3 +755,46 @@ fn both_sdks_reduce_company_names_alike() {
     );
     assert_eq!(python, rust);
 }
+
+#[test]
+fn a_memory_cap_below_a_python_policys_initial_memory_is_refused_at_load_with_the_fix() {
+    let plugin = python_plugin("tests/python-plugins/hostile");
+    let dir = temp_dir();
+    let shipment = repo()
+        .join("tests/examples/de-furniture-to-kz.json")
+        .display()
+        .to_string();
+    let entry = format!(
+        "[[policy]]\nplugin = \"{}\"\nlimits = {{ memory_mib = 8 }}\n",
+        plugin.display()
+    );
+    // The cap of every policy of the set is below the interpreter's 12.8 MiB.
+    let alone = write(
+        dir.path(),
+        "alone.toml",
+        format!("[trust]\nallow_unsigned = true\n\n{entry}"),
+    );
+    // Another policy's cap is above it: the plugin compiles, but its sandbox cannot start.
+    let beside = write(
+        dir.path(),
+        "beside.toml",
+        format!(
+            "[trust]\nallow_unsigned = true\n\n[[policy]]\nplugin = \"kz-export-control\"\n\n{entry}"
+        ),
+    );
+    for (set, says) in [
+        (&alone, "memory has a minimum byte size of"),
+        (&beside, "could not check its settings"),
+    ] {
+        let run = exportctl_in(dir.path(), &["check", "--policies", set, &shipment], None);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(says), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "raise the policy's `limits.memory_mib` (a Python policy starts with about 13 MiB)"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+}
