@@ -284,6 +284,17 @@ fn both_sdks_classify_control_codes_and_match_hs_codes_alike() {
     assert_eq!(python["matches"], rust["matches"]);
 }
 
+/// The hostile Python policy (`tests/python-plugins/hostile`).
+const HOSTILE: &str = "tests/python-plugins/hostile";
+
+/// The path of an example shipment none of the Python policies objects to by itself.
+fn furniture() -> String {
+    repo()
+        .join("tests/examples/de-furniture-to-kz.json")
+        .display()
+        .to_string()
+}
+
 /// The verdict of `check` for one shipment against a policy set file.
 fn verdict(dir: &Path, set: &str, shipment: &str) -> serde_json::Value {
     let run = exportctl_in(dir, &["check", "--policies", set, shipment], None);
@@ -306,12 +317,9 @@ fn python_set(dir: &Path, plugin: &Path, settings: &str, instance: &str) -> Stri
 
 #[test]
 fn a_hostile_python_policy_fails_closed_or_repeats_itself_exactly() {
-    let plugin = python_plugin("tests/python-plugins/hostile");
+    let plugin = python_plugin(HOSTILE);
     let dir = temp_dir();
-    let shipment = repo()
-        .join("tests/examples/de-furniture-to-kz.json")
-        .display()
-        .to_string();
+    let shipment = furniture();
     // Two shipments in one run, in a fresh sandbox each: the second must see what the first saw.
     let two = {
         let text = std::fs::read_to_string(&shipment).unwrap();
@@ -406,7 +414,7 @@ fn a_hostile_python_policy_fails_closed_or_repeats_itself_exactly() {
 
 #[test]
 fn a_python_component_imports_nothing_but_the_contract() {
-    let plugin = python_plugin("tests/python-plugins/hostile");
+    let plugin = python_plugin(HOSTILE);
     let run = exportctl_py(
         &repo(),
         &[
@@ -439,13 +447,10 @@ fn a_python_component_imports_nothing_but_the_contract() {
 
 #[test]
 fn a_bad_setting_of_a_python_policy_is_named_when_the_set_loads() {
-    let plugin = python_plugin("tests/python-plugins/hostile");
+    let plugin = python_plugin(HOSTILE);
     let dir = temp_dir();
     let set = python_set(dir.path(), &plugin, "{ attack = \"teleport\" }", "fresh");
-    let shipment = repo()
-        .join("tests/examples/de-furniture-to-kz.json")
-        .display()
-        .to_string();
+    let shipment = furniture();
     let run = exportctl_in(dir.path(), &["check", "--policies", &set, &shipment], None);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
@@ -758,12 +763,9 @@ fn both_sdks_reduce_company_names_alike() {
 
 #[test]
 fn a_memory_cap_below_a_python_policys_initial_memory_is_refused_at_load_with_the_fix() {
-    let plugin = python_plugin("tests/python-plugins/hostile");
+    let plugin = python_plugin(HOSTILE);
     let dir = temp_dir();
-    let shipment = repo()
-        .join("tests/examples/de-furniture-to-kz.json")
-        .display()
-        .to_string();
+    let shipment = furniture();
     let entry = format!(
         "[[policy]]\nplugin = \"{}\"\nlimits = {{ memory_mib = 8 }}\n",
         plugin.display()

@@ -4,6 +4,7 @@
 //! provision, validated settings, three case files (the same for both languages), a
 //! README skeleton.
 
+use super::python_build::{BUILT_FROM_SDK as BUILT_FROM_PYTHON_SDK, is_python_sdk};
 use clap::{Args, ValueEnum};
 use exportctl_sdk::Rule;
 use std::path::{Path, PathBuf};
@@ -181,9 +182,6 @@ const TEMPLATE_PYTHON: [(&str, &str); 12] = [
     TEMPLATE[9],
 ];
 
-/// The Python SDK of the source tree this binary was built from.
-const BUILT_FROM_PYTHON_SDK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk-python");
-
 /// Creates the project; prints where, and what to run next.
 pub(super) fn run(args: &NewArgs) -> Result<(), NewError> {
     if !Rule::is_valid_id(&args.name) {
@@ -254,14 +252,14 @@ fn python_sdk(args: &NewArgs) -> Result<String, NewError> {
     }
     let path = match &args.sdk_path {
         Some(path) => {
-            if !path.join("exportctl_sdk/__init__.py").is_file() {
+            if !is_python_sdk(path) {
                 return Err(NewError::PythonSdkPath(path.clone()));
             }
             path.clone()
         }
         None => {
             let path = PathBuf::from(BUILT_FROM_PYTHON_SDK);
-            if !path.join("exportctl_sdk/__init__.py").is_file() {
+            if !is_python_sdk(&path) {
                 return Err(NewError::NoDefaultPythonSdk(path));
             }
             path

@@ -31,7 +31,12 @@ const WORLD: &str = "catalogue-policy";
 const APP_MODULE: &str = "_exportctl_plugin";
 
 /// The Python SDK of the source tree this binary was built from.
-const BUILT_FROM_SDK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk-python");
+pub(super) const BUILT_FROM_SDK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk-python");
+
+/// Whether `dir` holds the Python SDK (its package `exportctl_sdk`).
+pub(super) fn is_python_sdk(dir: &Path) -> bool {
+    dir.join("exportctl_sdk/__init__.py").is_file()
+}
 
 /// A Python policy project as its `pyproject.toml` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +104,7 @@ impl PythonProject {
                 dir.join(path)
             }
         };
-        if !sdk.join("exportctl_sdk/__init__.py").is_file() {
+        if !is_python_sdk(&sdk) {
             return Err(format!(
                 "the Python SDK is not at `{}` (no exportctl_sdk/__init__.py): set `sdk` in [tool.exportctl] of `{}` to an exportctl checkout's sdk-python/",
                 sdk.display(),
