@@ -68,6 +68,15 @@ impl PythonProject {
             .and_then(toml::Value::as_str)
             .ok_or_else(|| format!("{} is missing", at("[project] name")))?
             .to_owned();
+        // The component is written as `<name>.wasm` beside the project: a name is a
+        // file name, never a path (PEP 508 names are letters, digits, `-`, `_`, `.`).
+        let file_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if !name.chars().all(file_name) || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(format!(
+                "{} = `{name}` is not a package name (letters, digits, `-`, `_` and `.`, starting with a letter or digit)",
+                at("[project] name")
+            ));
+        }
         let tool = table
             .get("tool")
             .and_then(|t| t.get("exportctl"))
@@ -260,6 +269,13 @@ mod tests {
         );
         let e = project("[project]\nname = \"x\"\n").unwrap_err();
         assert!(e.contains("[tool.exportctl] is missing"), "{e}");
+        for bad in ["../escape", "a/b", ".hidden", ""] {
+            let e = project(&format!(
+                "[project]\nname = {bad:?}\n[tool.exportctl]\npolicy = \"a:B\"\n"
+            ))
+            .unwrap_err();
+            assert!(e.contains("is not a package name"), "{bad}: {e}");
+        }
         let e = project("[project]\nname = \"x\"\n[tool.exportctl]\npolicy = \"os:system; x\"\n")
             .unwrap_err();
         assert!(e.contains("is not `module:Class`"), "{e}");
