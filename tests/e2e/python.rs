@@ -619,6 +619,27 @@ fn where_the_python_policy_overlaps_chpl_diversion_both_name_the_same_lines_and_
         "only {} cases compared",
         compared.len()
     );
+
+    // Both name a forwarder by the same default words: the Python policy keeps a copy.
+    let example = repo().join(EXAMPLE);
+    let shown = Command::new(pytest_python())
+        .args([
+            "-c",
+            "import json\nfrom kg_am_reexport.forwarder_as_end_user import DEFAULT_FORWARDER_WORDS as W\nprint(json.dumps(list(W)))",
+        ])
+        .env(
+            "PYTHONPATH",
+            format!("{}:{}", example.display(), repo().join("sdk-python").display()),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let python: Vec<String> = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(python, chpl_diversion::red_flags::DEFAULT_FORWARDER_WORDS);
 }
 
 #[test]
