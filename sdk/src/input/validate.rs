@@ -12,7 +12,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// The spec's limit for a party name (and each alias).
-const NAME_CHARS: usize = 512;
+pub(super) const NAME_CHARS: usize = 512;
 /// The spec's limit for the shipment id.
 const ID_CHARS: usize = 128;
 
@@ -23,11 +23,11 @@ pub(crate) struct Issue {
     pub message: String,
 }
 
-type Res<T> = Result<T, Issue>;
+pub(super) type Res<T> = Result<T, Issue>;
 
 /// Where a value sits in the document; rendered only when reporting a problem.
 #[derive(Clone, Copy)]
-enum Path<'a> {
+pub(super) enum Path<'a> {
     Root,
     Field(&'a Path<'a>, &'a str),
     Index(&'a Path<'a>, usize),
@@ -133,7 +133,7 @@ fn char_count(text: &str) -> usize {
     text.chars().count()
 }
 
-fn boolean(v: &Value, path: &Path<'_>) -> Res<bool> {
+pub(super) fn boolean(v: &Value, path: &Path<'_>) -> Res<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
         other => Err(path.expected("true or false", other)),
@@ -162,7 +162,7 @@ fn id<'v>(v: &'v Value<'_>, path: &Path<'_>) -> Res<&'v str> {
 pub(crate) fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= ID_CHARS * 4
-        && char_count(s) <= ID_CHARS
+        && (s.len() <= ID_CHARS || char_count(s) <= ID_CHARS)
         && !s.chars().any(char::is_control)
 }
 
@@ -239,19 +239,25 @@ fn assigned(country: Country) -> bool {
 /// occupied regions such as Crimea (`UA-43`) and Sevastopol (`UA-40`) that way,
 /// and those are exactly the parties the rules must see.
 fn region(v: &Value, path: &Path<'_>, country: Country) -> Res<String> {
-    const WHAT: &str = "an ISO 3166-2 subdivision code";
-    let s = code(v, path, WHAT)?;
+    let s = code(v, path, REGION)?;
+    region_code(s, country).map_err(|problem| path.issue(problem))
+}
+
+const REGION: &str = "an ISO 3166-2 subdivision code";
+
+/// `s` as a subdivision of `country` (see [`region`]), upper-cased, or what is wrong.
+pub(super) fn region_code(s: &str, country: Country) -> Result<String, String> {
     let upper = s.to_ascii_uppercase();
     let Some(subdivision) = rust_iso3166::iso3166_2::from_code(&upper) else {
-        return Err(path.issue(format!("{} is not {WHAT}", quote(s))));
+        return Err(format!("{} is not {REGION}", quote(s)));
     };
     let of = subdivision.country_code;
     let occupied = of == "UA" && country == Country::RU;
     if of != country.as_str() && !occupied {
-        return Err(path.issue(format!(
+        return Err(format!(
             "{} is a subdivision of {of}, not of {country}",
             quote(s)
-        )));
+        ));
     }
     Ok(upper)
 }
@@ -265,11 +271,16 @@ fn one_of<T: Copy>(v: &Value, path: &Path<'_>, options: &[(&str, T)]) -> Res<T> 
             .join(", ")
     };
     let s = code(v, path, "a known value")?;
+    one_of_text(s, options)
+        .ok_or_else(|| path.issue(format!("{} is not one of {}", quote(s), names())))
+}
+
+/// The option named exactly `s`.
+pub(super) fn one_of_text<T: Copy>(s: &str, options: &[(&str, T)]) -> Option<T> {
     options
         .iter()
         .find(|(name, _)| *name == s)
         .map(|(_, value)| *value)
-        .ok_or_else(|| path.issue(format!("{} is not one of {}", quote(s), names())))
 }
 
 fn hs_code(v: &Value, path: &Path<'_>) -> Res<HsCode> {
@@ -282,12 +293,56 @@ fn hs_code(v: &Value, path: &Path<'_>) -> Res<HsCode> {
 fn currency<'v>(v: &'v Value<'_>, path: &Path<'_>) -> Res<Text<'v>> {
     const WHAT: &str = "an ISO 4217 currency code";
     let s = code(v, path, WHAT)?;
-    let upper = upper_case(s);
-    if s.len() == 3 && iso_currency::Currency::from_code(&upper).is_some() {
-        Ok(upper)
-    } else {
-        Err(path.issue(format!("{} is not {WHAT}", quote(s))))
+    currency_code(s).ok_or_else(|| path.issue(format!("{} is not {WHAT}", quote(s))))
+}
+
+/// `s` as an ISO 4217 code, upper-case.
+pub(super) fn currency_code(s: &str) -> Option<Text<'_>> {
+    match s.as_bytes() {
+        [a, b, c] if currency_assigned([*a, *b, *c].map(|l| l.to_ascii_uppercase())) => {
+            Some(upper_case(s))
+        }
+        _ => None,
     }
+}
+
+/// Whether `code` (upper case) is an ISO 4217 code. The codes are kept as a
+/// 26 × 26 × 26 bit table built once: a shipment names a currency on every
+/// line, and looking one up by name costs a few hundred instructions.
+fn currency_assigned(code: [u8; 3]) -> bool {
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
+    let index = |code: [u8; 3]| -> Option<usize> {
+        match code {
+            [a @ b'A'..=b'Z', b @ b'A'..=b'Z', c @ b'A'..=b'Z'] => Some(
+                usize::from(a - b'A') * 26 * 26
+                    + usize::from(b - b'A') * 26
+                    + usize::from(c - b'A'),
+            ),
+            _ => None,
+        }
+    };
+    let table = TABLE.get_or_init(|| {
+        // Every three-letter code asked once (about a millisecond, at first use).
+        let mut table = vec![0u32; (26 * 26 * 26usize).div_ceil(32)];
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for c in b'A'..=b'Z' {
+                    let code = [a, b, c];
+                    let known = std::str::from_utf8(&code)
+                        .is_ok_and(|name| iso_currency::Currency::from_code(name).is_some());
+                    if let (true, Some(i)) = (known, index(code))
+                        && let Some(word) = table.get_mut(i / 32)
+                    {
+                        *word |= 1 << (i % 32);
+                    }
+                }
+            }
+        }
+        table
+    });
+    index(code)
+        .and_then(|i| table.get(i / 32).map(|word| word & (1 << (i % 32)) != 0))
+        .unwrap_or(false)
 }
 
 /// `s` in ASCII upper case, copied only when it is not already.
@@ -300,7 +355,7 @@ fn upper_case(s: &str) -> Text<'_> {
 }
 
 /// A line number: a whole number from 1 to `u32::MAX` (`1.0` counts as whole).
-fn line_number(v: &Value, path: &Path<'_>) -> Res<u32> {
+pub(super) fn line_number(v: &Value, path: &Path<'_>) -> Res<u32> {
     let bad = |shown: String| {
         path.issue(format!(
             "{shown} is not a line number (a whole number from 1 to {})",
@@ -373,15 +428,51 @@ fn is_decimal_text(s: &str) -> bool {
     }
 }
 
+/// A line's quantity: a decimal greater than 0.
+pub(super) fn quantity(v: &Value<'_>, p: &Path<'_>) -> Res<Decimal> {
+    let d = decimal(v, p)?;
+    if d > Decimal::ZERO {
+        Ok(d)
+    } else {
+        Err(p.issue(format!("{} is not greater than 0", shown(v))))
+    }
+}
+
+/// A line's US content: a decimal from 0 to 100.
+pub(super) fn us_content_percent(v: &Value<'_>, p: &Path<'_>) -> Res<Decimal> {
+    let d = decimal(v, p)?;
+    if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&d) {
+        Ok(d)
+    } else {
+        Err(p.issue(format!("{} is not between 0 and 100", shown(v))))
+    }
+}
+
+/// An amount of money: a decimal not below 0.
+pub(super) fn amount(v: &Value<'_>, p: &Path<'_>) -> Res<Decimal> {
+    let d = decimal(v, p)?;
+    if d.is_sign_negative() {
+        Err(p.issue(format!("{} is negative", shown(v))))
+    } else {
+        Ok(d)
+    }
+}
+
 /// Checks made by the limits of one parse.
-struct Validator<'l> {
-    limits: &'l InputLimits,
+pub(super) struct Validator<'l> {
+    pub(super) limits: &'l InputLimits,
 }
 
 impl Validator<'_> {
     /// A free-text field of `min` to `max` characters (and never more than the
     /// text limit).
-    fn text<'v>(&self, v: &'v Value<'_>, path: &Path<'_>, min: usize, max: usize) -> Res<&'v str> {
+    fn text<'v>(
+        &self,
+        v: &'v Value<'_>,
+        path: &Path<'_>,
+        min: usize,
+        max: usize,
+    ) -> Res<&'v str> {
         let max = max.min(self.limits.max_text_chars);
         let too_long = |n: usize| {
             path.issue(format!(
@@ -389,6 +480,7 @@ impl Validator<'_> {
             ))
         };
         match v {
+            Value::Text(s) if self.text_fits(s, min, max) => Ok(s),
             Value::Text(s) => {
                 let n = char_count(s);
                 if n > max {
@@ -406,6 +498,17 @@ impl Validator<'_> {
             Value::LongText(n) => Err(too_long(*n)),
             other => Err(path.expected("a string", other)),
         }
+    }
+
+    /// Whether `s` has `min` to `max` characters, and no more than the text limit.
+    pub(super) fn text_fits(&self, s: &str, min: usize, max: usize) -> bool {
+        let max = max.min(self.limits.max_text_chars);
+        // The byte length bounds the character count from above and, at four
+        // bytes a character, from below: most texts need no counting.
+        if s.len() <= max && (s.len() >= min.saturating_mul(4) || (min == 1 && !s.is_empty())) {
+            return true;
+        }
+        (min..=max).contains(&char_count(s))
     }
 
     fn free_text<'v>(&self, v: &'v Value<'_>, path: &Path<'_>) -> Res<&'v str> {
@@ -714,34 +817,14 @@ impl Validator<'_> {
         let description = req(r, p, "description", |v, p| self.text(v, p, 1, usize::MAX))?;
         let hs_code = req(r, p, "hs_code", hs_code)?;
         let control_codes = opt(r, p, "control_codes", |v, p| {
-            self.each(v, p, |v, p| {
-                let text = self.text(v, p, 1, usize::MAX)?;
-                if text.trim().is_empty() {
-                    return Err(p.issue("must not be blank"));
-                }
-                Ok(ControlCode::parse(text))
-            })
+            self.each(v, p, |v, p| self.control_code(v, p))
         })?
         .unwrap_or_default();
         let origin_country = opt(r, p, "origin_country", country)?;
-        let quantity = req(r, p, "quantity", |v, p| {
-            let d = decimal(v, p)?;
-            if d > Decimal::ZERO {
-                Ok(d)
-            } else {
-                Err(p.issue(format!("{} is not greater than 0", shown(v))))
-            }
-        })?;
+        let quantity = req(r, p, "quantity", quantity)?;
         let unit = opt(r, p, "unit", |v, p| self.free_text(v, p))?;
         let value = req(r, p, "value", |v, p| self.money(v, p))?;
-        let us_content_percent = opt(r, p, "us_content_percent", |v, p| {
-            let d = decimal(v, p)?;
-            if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&d) {
-                Ok(d)
-            } else {
-                Err(p.issue(format!("{} is not between 0 and 100", shown(v))))
-            }
-        })?;
+        let us_content_percent = opt(r, p, "us_content_percent", us_content_percent)?;
         Ok(Line {
             line,
             description: description.into(),
@@ -755,22 +838,27 @@ impl Validator<'_> {
         })
     }
 
+    /// A control-list classification as given: non-blank text, classified.
+    fn control_code(&self, v: &Value<'_>, p: &Path<'_>) -> Res<ControlCode> {
+        let text = self.text(v, p, 1, usize::MAX)?;
+        self.control_code_text(text)
+            .ok_or_else(|| p.issue("must not be blank"))
+    }
+
+    /// `s` as a control code: text within the limit that is not blank.
+    pub(super) fn control_code_text(&self, s: &str) -> Option<ControlCode> {
+        (self.text_fits(s, 1, usize::MAX) && !s.trim().is_empty()).then(|| ControlCode::parse(s))
+    }
+
     fn money<'v>(&self, v: &'v Value<'v>, p: &Path<'_>) -> Res<Money<'v>> {
         let r = self.record(v, p)?;
-        let amount = req(r, p, "amount", |v, p| {
-            let d = decimal(v, p)?;
-            if d.is_sign_negative() {
-                Err(p.issue(format!("{} is negative", shown(v))))
-            } else {
-                Ok(d)
-            }
-        })?;
+        let amount = req(r, p, "amount", amount)?;
         let currency = req(r, p, "currency", currency)?;
         Ok(Money { amount, currency })
     }
 }
 
-const TRANSPORT_MODES: &[(&str, TransportMode)] = &[
+pub(super) const TRANSPORT_MODES: &[(&str, TransportMode)] = &[
     ("road", TransportMode::Road),
     ("rail", TransportMode::Rail),
     ("sea", TransportMode::Sea),
@@ -780,7 +868,7 @@ const TRANSPORT_MODES: &[(&str, TransportMode)] = &[
     ("other", TransportMode::Other),
 ];
 
-const PARTY_ROLES: &[(&str, PartyRole)] = &[
+pub(super) const PARTY_ROLES: &[(&str, PartyRole)] = &[
     ("freight_forwarder", PartyRole::FreightForwarder),
     ("intermediate_consignee", PartyRole::IntermediateConsignee),
     ("notify_party", PartyRole::NotifyParty),
@@ -801,6 +889,23 @@ pub(crate) fn shipment<'v>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_currency_table_knows_exactly_the_iso_4217_codes() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for c in b'A'..=b'Z' {
+                    let code = [a, b, c];
+                    let name = std::str::from_utf8(&code).unwrap();
+                    assert_eq!(
+                        currency_assigned(code),
+                        iso_currency::Currency::from_code(name).is_some(),
+                        "{name}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_bit_table_knows_exactly_the_assigned_codes() {
