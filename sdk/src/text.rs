@@ -31,6 +31,12 @@ impl<'a> Text<'a> {
     pub fn into_owned(self) -> Text<'static> {
         Text(Cow::Owned(self.0.into_owned()))
     }
+
+    /// The same text borrowed from this one: a copy that copies no string.
+    #[cfg(feature = "input")]
+    pub(crate) fn reborrow(&self) -> Text<'_> {
+        Text(Cow::Borrowed(&self.0))
+    }
 }
 
 impl Deref for Text<'_> {
@@ -68,6 +74,12 @@ impl fmt::Display for Text<'_> {
 impl From<String> for Text<'static> {
     fn from(s: String) -> Text<'static> {
         Text(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for Text<'a> {
+    fn from(s: Cow<'a, str>) -> Text<'a> {
+        Text(s)
     }
 }
 

@@ -12,6 +12,14 @@
 //!
 //! [`Shipment::from_json`] does both for one JSON object, for tests.
 //!
+//! A JSON shipment object (a request, a line of a JSON Lines file, a file of
+//! one shipment) is read and validated in one pass over its bytes, its text
+//! borrowed, when it is valid. Any other document — one with a problem to
+//! report, or JSON the pass does not read exactly as serde_json does — is read
+//! as a tree of its known fields and validated from that, and its problems are
+//! reported from there; so messages and paths are the same whichever way a
+//! document was read. TOML documents are always read as a tree.
+//!
 //! # Example
 //!
 //! ```
@@ -66,6 +74,7 @@
 //!   128, names and aliases at most 512).
 
 mod error;
+mod one_pass;
 mod read;
 mod unknown;
 mod validate;
@@ -80,12 +89,17 @@ pub use validate::country_code;
 
 use crate::Date;
 use crate::validated::Shipment;
-use value::Value;
+use one_pass::Checked;
+use serde::de::DeserializeSeed;
+use std::borrow::Cow;
+use value::{SHIPMENT, Seed, Shape, Value};
 
 /// Bounds on what a file may make the reader do.
 ///
 /// Memory use is about the file size plus the known fields of its shipments:
-/// unknown fields and over-long strings and lists are not kept, and a file keeps
+/// unknown fields and over-long strings and lists are not kept (a valid JSON
+/// document read in one pass keeps its own text, unless it has unknown fields,
+/// in which case only its known fields are kept), and a file keeps
 /// at most one value per 8 bytes of `max_file_bytes` (a file packed with tiny
 /// values such as `[1,1,1,…]` is refused). At the default 64 MiB that bounds a
 /// hostile file to a few hundred MiB; lower `max_file_bytes` where that matters.
@@ -144,16 +158,104 @@ pub struct Document<'a> {
     /// a JSON array or TOML `[[shipment]]` list, from 0) or `file.jsonl:7` (line of a
     /// JSON Lines file, from 1).
     pub origin: String,
-    /// The known fields, as parsed (always a `Value::Record`).
-    value: Value<'a>,
+    body: Body<'a>,
+}
+
+/// What a reader made of a document.
+#[derive(Debug, Clone, PartialEq)]
+enum Body<'a> {
+    /// The known fields, as parsed (always a `Value::Record`), for the validator.
+    Tree(Value<'a>),
+    /// A JSON object read and validated in one pass (`one_pass`).
+    Checked(Box<OnePass<'a>>),
+}
+
+/// A document read in one pass, with what it was read from and under which
+/// limits, so that the tree can be rebuilt when it is needed: to name the
+/// fields the format does not know, or to validate under stricter limits.
+#[derive(Debug, Clone, PartialEq)]
+struct OnePass<'a> {
+    text: Cow<'a, str>,
+    limits: InputLimits,
+    checked: Checked<'a>,
+}
+
+impl OnePass<'_> {
+    /// The tree the two-step reader builds from the same text and limits.
+    fn tree(&self) -> Value<'_> {
+        let caps = read::caps(&self.limits);
+        // The value budget was applied when the document was read.
+        caps.values_left.set(usize::MAX);
+        let mut de = serde_json::Deserializer::from_str(&self.text);
+        // The text was read with these limits before, so this cannot fail; an
+        // empty record (which no validation accepts) stands in if it ever did.
+        Seed::new(Shape::Record(SHIPMENT), &caps)
+            .deserialize(&mut de)
+            .unwrap_or(Value::Record(Vec::new()))
+    }
+
+    /// Whether validating under `limits` could refuse what the pass accepted
+    /// under the limits it was read with.
+    fn stricter(&self, limits: &InputLimits) -> bool {
+        limits.max_text_chars < self.limits.max_text_chars
+            || limits.max_lines < self.limits.max_lines
+    }
+}
+
+impl<'a> Document<'a> {
+    /// A document a reader read as a tree.
+    fn from_tree(origin: String, value: Value<'a>) -> Document<'a> {
+        Document {
+            origin,
+            body: Body::Tree(value),
+        }
+    }
+
+    /// A JSON object read from `text` in one pass under `limits`.
+    fn checked(origin: String, text: &'a str, limits: &InputLimits, checked: Checked<'a>) -> Self {
+        let pass = OnePass {
+            text: Cow::Borrowed(text),
+            limits: *limits,
+            checked,
+        };
+        Document {
+            origin,
+            body: Body::Checked(Box::new(pass)),
+        }
+    }
 }
 
 impl Document<'_> {
     /// The same document owning its text, to outlive the string it was read from.
     pub fn into_owned(self) -> Document<'static> {
+        let body = match self.body {
+            Body::Tree(value) => Body::Tree(value.into_owned()),
+            // Its unknown fields would be kept with the text: keep the tree, which drops them.
+            // Its unknown fields would be kept with the text: keep the tree, which drops them.
+            Body::Checked(pass) if pass.checked.unknown_fields => {
+                Body::Tree(pass.tree().into_owned())
+            }
+            Body::Checked(pass) => Body::Checked(Box::new(OnePass {
+                text: Cow::Owned(pass.text.into_owned()),
+                limits: pass.limits,
+                checked: Checked {
+                    shipment: pass.checked.shipment.into_owned(),
+                    unknown_fields: pass.checked.unknown_fields,
+                },
+            })),
+        };
         Document {
             origin: self.origin,
-            value: self.value.into_owned(),
+            body,
+        }
+    }
+
+    /// The tree the document was read as, if it was.
+    #[cfg(test)]
+    fn tree(&self) -> Option<&Value<'_>> {
+        match &self.body {
+            Body::Tree(value) => Some(value),
+            Body::Checked(_) => None,
         }
     }
 
@@ -166,9 +268,12 @@ impl Document<'_> {
     /// assert_eq!(docs[0].shipment_id(), None);
     /// ```
     pub fn shipment_id(&self) -> Option<&str> {
-        match self.value.field("id") {
-            Some(Value::Text(id)) if validate::valid_id(id) => Some(id),
-            _ => None,
+        match &self.body {
+            Body::Tree(value) => match value.field("id") {
+                Some(Value::Text(id)) if validate::valid_id(id) => Some(id),
+                _ => None,
+            },
+            Body::Checked(pass) => Some(&pass.checked.shipment.id),
         }
     }
 
@@ -177,7 +282,13 @@ impl Document<'_> {
     /// document from being read (a later version of the format may add fields);
     /// a reader reports them, or refuses the document in a strict mode.
     pub fn unknown_fields(&self) -> Vec<UnknownField> {
-        unknown::unknown_fields(&self.value)
+        match &self.body {
+            Body::Tree(value) => unknown::unknown_fields(value),
+            Body::Checked(pass) if pass.checked.unknown_fields => {
+                unknown::unknown_fields(&pass.tree())
+            }
+            Body::Checked(_) => Vec::new(),
+        }
     }
 }
 
@@ -376,7 +487,18 @@ pub fn parse_shipment_all<'d>(
     as_of: Option<Date>,
     limits: &InputLimits,
 ) -> Result<Shipment<'d>, Vec<InputError>> {
-    validate::shipment(&doc.value, as_of, limits).map_err(|issues| {
+    let validated = match &doc.body {
+        Body::Tree(value) => validate::shipment(value, as_of, limits),
+        Body::Checked(pass) if !pass.stricter(limits) => {
+            let mut shipment = pass.checked.shipment.reborrow();
+            shipment.as_of = as_of.unwrap_or(shipment.date);
+            return Ok(shipment);
+        }
+        Body::Checked(pass) => {
+            validate::shipment(&pass.tree(), as_of, limits).map(Shipment::into_owned)
+        }
+    };
+    validated.map_err(|issues| {
         issues
             .into_iter()
             .map(|issue| {

@@ -2,7 +2,7 @@
 //! JSON Lines, or TOML.
 
 use super::value::{Caps, SHIPMENT, Seed, Shape, TOO_MANY_VALUES, UNKNOWN_FIELD, Value};
-use super::{Document, InputError, InputFormat, InputLimits};
+use super::{Document, InputError, InputFormat, InputLimits, one_pass};
 use serde::de::DeserializeSeed;
 use std::cell::Cell;
 use std::io::Read;
@@ -29,8 +29,8 @@ pub(crate) fn read_entries(
     };
     let entries = match format {
         InputFormat::Toml => ok_all(read_toml(text, name, &caps)?),
-        InputFormat::JsonLines => read_json_lines(text, name, &caps)?,
-        InputFormat::Auto | InputFormat::Json => read_json(text, name, &caps)
+        InputFormat::JsonLines => read_json_lines(text, name, &caps, limits)?,
+        InputFormat::Auto | InputFormat::Json => read_json(text, name, &caps, limits)
             .map_err(|e| with_toml_hint(e, text, format == InputFormat::Auto))?,
     };
     if entries.is_empty() {
@@ -155,7 +155,7 @@ fn one_line(message: &str) -> String {
 /// A document must be a shipment object.
 fn document(origin: String, value: Value<'_>) -> Result<Document<'_>, InputError> {
     match value {
-        Value::Record(_) => Ok(Document { origin, value }),
+        Value::Record(_) => Ok(Document::from_tree(origin, value)),
         other => Err(InputError::file(
             &origin,
             format!("expected a shipment object, found {}", other.kind_name()),
@@ -163,9 +163,23 @@ fn document(origin: String, value: Value<'_>) -> Result<Document<'_>, InputError
     }
 }
 
-fn read_json<'a>(text: &'a str, name: &str, caps: &Caps) -> Result<Vec<Entry<'a>>, InputError> {
+fn read_json<'a>(
+    text: &'a str,
+    name: &str,
+    caps: &Caps,
+    limits: &InputLimits,
+) -> Result<Vec<Entry<'a>>, InputError> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
+    }
+    // The usual file, one valid shipment object, in one pass.
+    if let Some(checked) = one_pass::read(text, caps, limits) {
+        return Ok(vec![Ok(Document::checked(
+            name.to_owned(),
+            text,
+            limits,
+            checked,
+        ))]);
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = Seed::new(Shape::JsonRoot, caps)
@@ -175,7 +189,7 @@ fn read_json<'a>(text: &'a str, name: &str, caps: &Caps) -> Result<Vec<Entry<'a>
         // More after the first value: JSON Lines, if the first value fits on its
         // line; otherwise garbage after a (pretty-printed) document.
         if first_line_is_one_value(text, caps) {
-            return read_json_lines(text, name, caps);
+            return read_json_lines(text, name, caps, limits);
         }
         return Err(json_error(name, &e, 1));
     }
@@ -212,12 +226,53 @@ pub(crate) fn read_json_line<'a>(
     } else {
         line
     };
-    let mut de = serde_json::Deserializer::from_str(line);
-    Seed::new(Shape::Record(SHIPMENT), &caps)
+    let at = Place {
+        name,
+        line: number,
+        origin: format!("{name}:{number}"),
+    };
+    object(line, at, Shape::Record(SHIPMENT), &caps, limits)
+}
+
+/// Where an object is, for its document and its errors.
+pub(crate) struct Place<'n> {
+    /// The file, or the origin of a request, as errors name it.
+    pub name: &'n str,
+    /// The line of the file the object starts on, from 1.
+    pub line: usize,
+    /// The document's origin.
+    pub origin: String,
+}
+
+/// One JSON shipment object (a request, a line of a file): read in one pass
+/// when it is a valid shipment (`one_pass`), otherwise as the tree the
+/// validator reports on. `shape` is what the tree reader expects at its top.
+fn object<'a>(
+    text: &'a str,
+    at: Place<'_>,
+    shape: Shape,
+    caps: &Caps,
+    limits: &InputLimits,
+) -> Entry<'a> {
+    match one_pass::read(text, caps, limits) {
+        Some(checked) => Ok(Document::checked(at.origin, text, limits, checked)),
+        None => tree_object(text, at, shape, caps),
+    }
+}
+
+/// One JSON object read as a tree, as the two-step reader reads it.
+pub(crate) fn tree_object<'a>(
+    text: &'a str,
+    at: Place<'_>,
+    shape: Shape,
+    caps: &Caps,
+) -> Entry<'a> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Seed::new(shape, caps)
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| json_error(name, &e, number))
-        .and_then(|value| document(format!("{name}:{number}"), value))
+        .map_err(|e| json_error(at.name, &e, at.line))
+        .and_then(|value| document(at.origin, value))
 }
 
 /// One shipment built as a JSON value by a reader of another format (a
@@ -251,13 +306,12 @@ pub(crate) fn read_json_object<'a>(
         ));
     }
     let text = text.strip_prefix(BOM).unwrap_or(text);
-    let caps = caps(limits);
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = Seed::new(Shape::JsonRoot, &caps)
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| json_error(origin, &e, 1))?;
-    document(origin.to_owned(), value)
+    let at = Place {
+        name: origin,
+        line: 1,
+        origin: origin.to_owned(),
+    };
+    object(text, at, Shape::JsonRoot, &caps(limits), limits)
 }
 
 /// [`read_json_object`]'s refusal of an array, as a caller that wants exactly one
@@ -278,6 +332,7 @@ fn read_json_lines<'a>(
     text: &'a str,
     name: &str,
     caps: &Caps,
+    limits: &InputLimits,
 ) -> Result<Vec<Entry<'a>>, InputError> {
     let mut documents = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -293,12 +348,12 @@ fn read_json_lines<'a>(
                 format!("more than {} shipments in one file", caps.documents),
             ));
         }
-        let mut de = serde_json::Deserializer::from_str(line);
-        let entry = Seed::new(Shape::Record(SHIPMENT), caps)
-            .deserialize(&mut de)
-            .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| json_error(name, &e, number))
-            .and_then(|value| document(format!("{name}:{number}"), value));
+        let at = Place {
+            name,
+            line: number,
+            origin: format!("{name}:{number}"),
+        };
+        let entry = object(line, at, Shape::Record(SHIPMENT), caps, limits);
         if let Err(e) = &entry
             && e.message() == TOO_MANY_VALUES
         {

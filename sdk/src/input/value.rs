@@ -125,7 +125,7 @@ pub(crate) enum Shape {
 
 const S: Shape = Shape::Scalar;
 
-const PARTY: &[(&str, Shape)] = &[
+pub(crate) const PARTY: &[(&str, Shape)] = &[
     ("name", S),
     ("country", S),
     ("region", S),
@@ -135,7 +135,7 @@ const PARTY: &[(&str, Shape)] = &[
     ("aliases", Shape::List(&S)),
 ];
 
-const OTHER_PARTY: &[(&str, Shape)] = &[
+pub(crate) const OTHER_PARTY: &[(&str, Shape)] = &[
     ("role", S),
     ("name", S),
     ("country", S),
@@ -146,20 +146,21 @@ const OTHER_PARTY: &[(&str, Shape)] = &[
     ("aliases", Shape::List(&S)),
 ];
 
-const END_USE: &[(&str, Shape)] = &[("statement", S), ("military", S), ("sector", S)];
+pub(crate) const END_USE: &[(&str, Shape)] = &[("statement", S), ("military", S), ("sector", S)];
 
-const CONTRACT: &[(&str, Shape)] = &[("reference", S), ("date", S), ("no_russia_clause", S)];
+pub(crate) const CONTRACT: &[(&str, Shape)] =
+    &[("reference", S), ("date", S), ("no_russia_clause", S)];
 
-const LICENCE: &[(&str, Shape)] = &[
+pub(crate) const LICENCE: &[(&str, Shape)] = &[
     ("id", S),
     ("jurisdiction", S),
     ("lines", Shape::List(&S)),
     ("valid_until", S),
 ];
 
-const MONEY: &[(&str, Shape)] = &[("amount", S), ("currency", S)];
+pub(crate) const MONEY: &[(&str, Shape)] = &[("amount", S), ("currency", S)];
 
-const LINE: &[(&str, Shape)] = &[
+pub(crate) const LINE: &[(&str, Shape)] = &[
     ("line", S),
     ("description", S),
     ("hs_code", S),
@@ -190,7 +191,7 @@ pub(crate) const SHIPMENT: &[(&str, Shape)] = &[
 ];
 
 /// The key TOML uses to pass a date-time through serde's data model.
-const TOML_DATETIME: &str = "$__toml_private_datetime";
+pub(crate) const TOML_DATETIME: &str = "$__toml_private_datetime";
 
 /// Limits the seed enforces while parsing.
 #[derive(Debug, Clone)]

@@ -143,6 +143,91 @@ impl Party<'_> {
     }
 }
 
+/// Copies that borrow their text from the original: what a document read and
+/// validated in one pass hands out each time it is validated.
+#[cfg(feature = "input")]
+impl Shipment<'_> {
+    pub(crate) fn reborrow(&self) -> Shipment<'_> {
+        Shipment {
+            id: self.id.reborrow(),
+            date: self.date,
+            as_of: self.as_of,
+            exporter: self.exporter.reborrow(),
+            consignee: self.consignee.reborrow(),
+            end_user: self.end_user.as_ref().map(Party::reborrow),
+            other_parties: self
+                .other_parties
+                .iter()
+                .map(|o| OtherParty {
+                    role: o.role,
+                    party: o.party.reborrow(),
+                })
+                .collect(),
+            origin_country: self.origin_country,
+            destination_country: self.destination_country,
+            transit_countries: self.transit_countries.clone(),
+            transport_mode: self.transport_mode,
+            end_use: self.end_use.as_ref().map(|e| EndUse {
+                statement: e.statement.as_ref().map(Text::reborrow),
+                military: e.military,
+                sector: e.sector.as_ref().map(Text::reborrow),
+            }),
+            contract: self.contract.as_ref().map(|c| Contract {
+                reference: c.reference.as_ref().map(Text::reborrow),
+                date: c.date,
+                no_russia_clause: c.no_russia_clause,
+            }),
+            licences: self
+                .licences
+                .iter()
+                .map(|l| Licence {
+                    id: l.id.reborrow(),
+                    jurisdiction: l.jurisdiction.reborrow(),
+                    lines: l.lines.clone(),
+                    valid_until: l.valid_until,
+                })
+                .collect(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| Line {
+                    line: l.line,
+                    description: l.description.reborrow(),
+                    hs_code: l.hs_code,
+                    control_codes: l.control_codes.clone(),
+                    origin_country: l.origin_country,
+                    quantity: l.quantity,
+                    unit: l.unit.as_ref().map(Text::reborrow),
+                    value: Money {
+                        amount: l.value.amount,
+                        currency: l.value.currency.reborrow(),
+                    },
+                    us_content_percent: l.us_content_percent,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(feature = "input")]
+impl Party<'_> {
+    fn reborrow(&self) -> Party<'_> {
+        Party {
+            name: self.name.reborrow(),
+            country: self.country,
+            region: self.region.as_ref().map(Text::reborrow),
+            address: self.address.as_ref().map(Text::reborrow),
+            registration_date: self.registration_date,
+            ids: self
+                .ids
+                .iter()
+                .map(|(k, v)| (k.reborrow(), v.reborrow()))
+                .collect(),
+            aliases: self.aliases.iter().map(Text::reborrow).collect(),
+        }
+    }
+}
+
 impl<'a> Shipment<'a> {
     /// The party at `path` as findings name parties: `exporter`, `consignee`,
     /// `end_user` (when named) or `other_parties[i]`.
