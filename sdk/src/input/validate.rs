@@ -466,13 +466,7 @@ pub(super) struct Validator<'l> {
 impl Validator<'_> {
     /// A free-text field of `min` to `max` characters (and never more than the
     /// text limit).
-    fn text<'v>(
-        &self,
-        v: &'v Value<'_>,
-        path: &Path<'_>,
-        min: usize,
-        max: usize,
-    ) -> Res<&'v str> {
+    fn text<'v>(&self, v: &'v Value<'_>, path: &Path<'_>, min: usize, max: usize) -> Res<&'v str> {
         let max = max.min(self.limits.max_text_chars);
         let too_long = |n: usize| {
             path.issue(format!(

@@ -168,56 +168,24 @@ fn every_limit_the_two_step_reader_applies_makes_the_pass_give_up() {
             "budget {budget} of {kept}"
         );
     }
+    let default = InputLimits::default();
+    let limits = |max_text_chars, max_lines, max_depth| InputLimits {
+        max_text_chars,
+        max_lines,
+        max_depth,
+        ..default
+    };
+    let (text_chars, lines, depth) = (default.max_text_chars, default.max_lines, default.max_depth);
     for (limits, short) in [
-        (
-            InputLimits {
-                max_text_chars: 30,
-                ..InputLimits::default()
-            },
-            false,
-        ),
-        (
-            InputLimits {
-                max_text_chars: 40,
-                ..InputLimits::default()
-            },
-            true,
-        ),
-        (
-            InputLimits {
-                max_lines: 2,
-                ..InputLimits::default()
-            },
-            false,
-        ),
-        (
-            InputLimits {
-                max_lines: 3,
-                ..InputLimits::default()
-            },
-            true,
-        ),
-        (
-            InputLimits {
-                max_depth: 3,
-                ..InputLimits::default()
-            },
-            false,
-        ),
-        (
-            InputLimits {
-                max_depth: 4,
-                ..InputLimits::default()
-            },
-            false,
-        ),
-        (
-            InputLimits {
-                max_depth: 5,
-                ..InputLimits::default()
-            },
-            true,
-        ),
+        // Its longest text, a description, has 37 characters; it has 3 lines,
+        // and an unknown field holds an array four containers deep.
+        (limits(30, lines, depth), false),
+        (limits(40, lines, depth), true),
+        (limits(text_chars, 2, depth), false),
+        (limits(text_chars, 3, depth), true),
+        (limits(text_chars, lines, 3), false),
+        (limits(text_chars, lines, 4), false),
+        (limits(text_chars, lines, 5), true),
     ] {
         assert_eq!(agrees(&text, &limits, None), short, "{limits:?}");
     }
