@@ -223,6 +223,50 @@ fn a_document_read_in_one_pass_validates_under_stricter_limits_as_a_tree_does() 
     );
 }
 
+/// Fields of the full document: values, records and lists, at every depth.
+const FIELDS: &[&str] = &[
+    "/id",
+    "/date",
+    "/exporter",
+    "/exporter/name",
+    "/exporter/country",
+    "/exporter/region",
+    "/exporter/ids",
+    "/exporter/ids/vat",
+    "/exporter/aliases",
+    "/consignee/region",
+    "/end_user",
+    "/other_parties",
+    "/other_parties/0/role",
+    "/origin_country",
+    "/transit_countries",
+    "/transit_countries/1",
+    "/transport_mode",
+    "/end_use",
+    "/end_use/military",
+    "/contract",
+    "/contract/date",
+    "/licences",
+    "/licences/0/lines",
+    "/licences/0/lines/1",
+    "/licences/1/jurisdiction",
+    "/lines",
+    "/lines/0",
+    "/lines/0/line",
+    "/lines/1/line",
+    "/lines/0/hs_code",
+    "/lines/0/control_codes",
+    "/lines/0/control_codes/0",
+    "/lines/0/quantity",
+    "/lines/1/quantity",
+    "/lines/0/value",
+    "/lines/0/value/amount",
+    "/lines/0/value/currency",
+    "/lines/0/us_content_percent",
+    "/lines/0/unit",
+    "/erp",
+];
+
 /// Fixed values for fixed fields, so that many variants the pass accepts are
 /// compared, not only the many it gives up on.
 const VALUES: &[&str] = &[
@@ -262,40 +306,7 @@ const VALUES: &[&str] = &[
 fn every_field_with_other_values_reads_as_the_two_step_reader_reads_it() {
     let limits = InputLimits::default();
     let (mut short, mut long) = (0, 0);
-    let paths = [
-        "/id",
-        "/date",
-        "/exporter/name",
-        "/exporter/country",
-        "/exporter/region",
-        "/exporter/ids",
-        "/exporter/ids/vat",
-        "/exporter/aliases",
-        "/consignee/region",
-        "/end_user",
-        "/other_parties",
-        "/other_parties/0/role",
-        "/origin_country",
-        "/transit_countries",
-        "/transport_mode",
-        "/end_use",
-        "/end_use/military",
-        "/contract/date",
-        "/licences",
-        "/licences/0/lines",
-        "/licences/1/jurisdiction",
-        "/lines/0/line",
-        "/lines/1/line",
-        "/lines/0/hs_code",
-        "/lines/0/control_codes",
-        "/lines/0/quantity",
-        "/lines/0/value/amount",
-        "/lines/0/value/currency",
-        "/lines/0/us_content_percent",
-        "/lines/0/unit",
-        "/erp",
-    ];
-    for path in paths {
+    for path in FIELDS {
         for value in VALUES {
             let mut doc = full();
             *doc.pointer_mut(path).expect(path) = serde_json::from_str(value).unwrap();
@@ -399,48 +410,7 @@ fn value() -> impl Strategy<Value = Json> {
 
 /// Where a field of the full document is.
 fn field() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![
-        "/id",
-        "/date",
-        "/exporter",
-        "/exporter/name",
-        "/exporter/country",
-        "/exporter/region",
-        "/exporter/ids",
-        "/exporter/ids/vat",
-        "/exporter/aliases",
-        "/consignee/region",
-        "/end_user",
-        "/other_parties",
-        "/other_parties/0/role",
-        "/origin_country",
-        "/transit_countries",
-        "/transit_countries/1",
-        "/transport_mode",
-        "/end_use",
-        "/end_use/military",
-        "/contract",
-        "/contract/date",
-        "/licences",
-        "/licences/0/lines",
-        "/licences/0/lines/1",
-        "/licences/1/jurisdiction",
-        "/lines",
-        "/lines/0",
-        "/lines/0/line",
-        "/lines/1/line",
-        "/lines/0/hs_code",
-        "/lines/0/control_codes",
-        "/lines/0/control_codes/0",
-        "/lines/0/quantity",
-        "/lines/1/quantity",
-        "/lines/0/value",
-        "/lines/0/value/amount",
-        "/lines/0/value/currency",
-        "/lines/0/us_content_percent",
-        "/lines/0/unit",
-        "/erp",
-    ])
+    prop::sample::select(FIELDS)
 }
 
 proptest! {
