@@ -41,6 +41,9 @@ const FORMAT_DEPTH: usize = 4;
 /// documents are left to the two-step reader, which reports the limit.
 const JSON_DEPTH: usize = 120;
 
+/// Most items a list is sized for before it is read: a guess, so bounded.
+const LIST_GUESS: usize = 16;
+
 /// A shipment read and validated in one pass.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Checked<'a> {
@@ -262,6 +265,10 @@ impl<'a> Pass<'a, '_> {
 
     /// A list, counted, whose items `item` reads (each counting itself); more
     /// items than the list limit give up.
+    ///
+    /// The list is sized once, at its first item, for as many items as the
+    /// rest of the text could hold if they were as long as the first (at most
+    /// [`LIST_GUESS`]), so that a list of a few lines is one allocation.
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let mut items = Vec::new();
         let cap = self.caps.list;
@@ -272,7 +279,14 @@ impl<'a> Pass<'a, '_> {
                 if items.len() >= cap {
                     return None;
                 }
-                items.push(item(p)?);
+                let start = p.scan.position();
+                let value = item(p)?;
+                if items.is_empty() {
+                    let first = p.scan.position().saturating_sub(start).max(1);
+                    let guess = 1 + p.scan.remaining() / first;
+                    items.reserve_exact(guess.min(cap).min(LIST_GUESS));
+                }
+                items.push(value);
                 Some(())
             },
         )?;

@@ -53,6 +53,16 @@ impl<'a> Scan<'a> {
         (self.peek()? == b).then(|| self.at += 1)
     }
 
+    /// How many bytes have been read.
+    pub(super) fn position(&self) -> usize {
+        self.at
+    }
+
+    /// How many bytes are left to read.
+    pub(super) fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.at)
+    }
+
     /// Whether nothing but whitespace is left.
     pub(super) fn finished(&mut self) -> bool {
         self.peek().is_none()
