@@ -102,7 +102,12 @@ impl HsCode {
     /// Parses a code of 6–10 digits; dots and spaces between digits are dropped.
     /// `None` for anything else.
     pub fn parse(text: &str) -> Option<HsCode> {
-        let trimmed = text.trim();
+        // A code that starts and ends with a digit has nothing to trim, and
+        // trimming (Unicode whitespace) costs more than the rest.
+        let trimmed = match text.as_bytes() {
+            [first, .., last] if first.is_ascii_digit() && last.is_ascii_digit() => text,
+            _ => text.trim(),
+        };
         if !trimmed.starts_with(|c: char| c.is_ascii_digit())
             || !trimmed.ends_with(|c: char| c.is_ascii_digit())
         {
