@@ -66,6 +66,7 @@ pub(crate) fn read<'a>(text: &'a str, caps: &Caps, limits: &InputLimits) -> Opti
         check: Validator { limits },
         left: caps.values_left.get(),
         unknown_fields: false,
+        orders: Orders::default(),
     };
     let shipment = pass.shipment()?;
     if !pass.scan.finished() {
@@ -86,6 +87,71 @@ struct Pass<'a, 'l> {
     check: Validator<'l>,
     left: usize,
     unknown_fields: bool,
+    orders: Orders,
+}
+
+/// The kinds of record of the format, each with its own field order.
+#[derive(Clone, Copy)]
+enum Kind {
+    Shipment,
+    Party,
+    OtherParty,
+    EndUse,
+    Contract,
+    Licence,
+    Line,
+    Money,
+}
+
+/// How many kinds of record there are.
+const KINDS: usize = 8;
+
+/// Slots of a field order: one before the first field, then one per field.
+/// A record of more fields (none has) guesses the format's order after
+/// its fifteenth.
+const ORDER_SLOTS: usize = 16;
+
+/// For each kind of record, the index of the field that followed each field
+/// (slot `i + 1`; slot 0: the first field) in the last record of that kind
+/// read. It starts as the format's order, so slot `k` holds `k`.
+struct Orders([[u8; ORDER_SLOTS]; KINDS]);
+
+impl Default for Orders {
+    fn default() -> Self {
+        // Slot k holds k: field k - 1 is followed by field k.
+        const FORMAT: [u8; ORDER_SLOTS] = {
+            let mut order = [0; ORDER_SLOTS];
+            let mut k = 0;
+            while k < ORDER_SLOTS {
+                order[k] = k as u8;
+                k += 1;
+            }
+            order
+        };
+        Orders([FORMAT; KINDS])
+    }
+}
+
+impl Orders {
+    /// The field expected after the one in slot `before`.
+    fn next(&self, kind: Kind, before: usize) -> usize {
+        self.0
+            .get(kind as usize)
+            .and_then(|order| order.get(before))
+            .map_or(before, |&i| usize::from(i))
+    }
+
+    /// Field `i` followed the one in slot `before`.
+    fn learn(&mut self, kind: Kind, before: usize, i: usize) {
+        if let (Some(slot), Ok(i)) = (
+            self.0
+                .get_mut(kind as usize)
+                .and_then(|order| order.get_mut(before)),
+            u8::try_from(i),
+        ) {
+            *slot = i;
+        }
+    }
 }
 
 /// A check's result; any problem hands the document over.
@@ -203,19 +269,27 @@ impl<'a> Pass<'a, '_> {
     /// reads the value of each known one. A field given twice gives up; an
     /// unknown one is skipped (its nesting bounded as the tree reader bounds
     /// it), counted and noted.
+    ///
+    /// The key expected after each field is the one that followed it in the
+    /// last record of the same `kind` (at first, the next in the format's
+    /// order): records of one kind in one document are written alike, so
+    /// most keys are then matched in place, whatever order the writer uses.
     fn record(
         &mut self,
         fields: &'static [(&'static str, Shape)],
+        kind: Kind,
         depth: usize,
         mut field: impl FnMut(&mut Self, &'static str) -> Option<()>,
     ) -> Option<()> {
         let mut seen = 0u32;
-        let mut next = 0;
+        // The order's slot of the field before (0: none yet).
+        let mut before = 0;
         // Containers an unknown value may hold: the tree reader refuses one
         // at `caps.depth`, serde_json at its own limit.
         let unknown_depth = self.caps.depth.min(JSON_DEPTH).checked_sub(depth + 1)?;
         if !self.scan.open(b'{', b'}')? {
             loop {
+                let next = self.orders.next(kind, before);
                 let index = self.key_index(fields, next)?;
                 match index {
                     Some(i) => {
@@ -224,7 +298,8 @@ impl<'a> Pass<'a, '_> {
                             return None;
                         }
                         seen |= bit;
-                        next = i + 1;
+                        self.orders.learn(kind, before, i);
+                        before = i + 1;
                         field(self, fields.get(i)?.0)?;
                     }
                     None => {
@@ -242,9 +317,9 @@ impl<'a> Pass<'a, '_> {
     }
 
     /// The index of the known field whose key comes next (taken with its
-    /// colon), `Some(None)` for an unknown key. The field the format puts
-    /// next is tried in place first: documents written in the format's order
-    /// find most fields that way, without reading the key on its own.
+    /// colon), `Some(None)` for an unknown key. The field expected `next` is
+    /// tried in place first: most keys are found that way, without reading
+    /// the key on its own.
     fn key_index(
         &mut self,
         fields: &[(&'static str, Shape)],
@@ -309,7 +384,7 @@ impl<'a> Pass<'a, '_> {
             (None, None, None, None);
         let (mut other_parties, mut transit_countries) = (Vec::new(), Vec::new());
         let mut licences: Vec<ReadLicence<'a>> = Vec::new();
-        self.record(SHIPMENT, 0, |p, field| {
+        self.record(SHIPMENT, Kind::Shipment, 0, |p, field| {
             match field {
                 "id" => id = Some(p.required_code(|s| valid_id(s).then(|| Text::from(s)))?),
                 "date" => date = Some(p.required_code(Date::parse)?),
@@ -370,26 +445,29 @@ impl<'a> Pass<'a, '_> {
     }
 
     fn other_party(&mut self, depth: usize) -> Option<OtherParty<'a>> {
-        match self.party_with(OTHER_PARTY, depth)? {
+        match self.party_with(OTHER_PARTY, Kind::OtherParty, depth)? {
             (Some(role), party) => Some(OtherParty { role, party }),
             (None, _) => None,
         }
     }
 
     fn party(&mut self, depth: usize) -> Option<Party<'a>> {
-        self.party_with(PARTY, depth).map(|(_, party)| party)
+        self.party_with(PARTY, Kind::Party, depth)
+            .map(|(_, party)| party)
     }
 
-    /// A party's fields (`fields`: with or without `role`), and its role if given.
+    /// A party's fields (`fields`: with or without `role`, a record of
+    /// `kind`), and its role if given.
     fn party_with(
         &mut self,
         fields: &'static [(&'static str, Shape)],
+        kind: Kind,
         depth: usize,
     ) -> Option<(Option<PartyRole>, Party<'a>)> {
         let (mut role, mut name, mut country, mut region) = (None, None, None, None);
         let (mut address, mut registration_date) = (None, None);
         let (mut ids, mut aliases) = (Vec::new(), Vec::new());
-        self.record(fields, depth, |p, field| {
+        self.record(fields, kind, depth, |p, field| {
             match field {
                 "role" => role = Some(p.required_code(|s| one_of_text(s, PARTY_ROLES))?),
                 "name" => name = Some(p.text(1, NAME_CHARS)?),
@@ -455,7 +533,7 @@ impl<'a> Pass<'a, '_> {
 
     fn end_use(&mut self, depth: usize) -> Option<EndUse<'a>> {
         let mut end_use = EndUse::default();
-        self.record(END_USE, depth, |p, field| {
+        self.record(END_USE, Kind::EndUse, depth, |p, field| {
             match field {
                 "statement" => end_use.statement = p.optional_text(0, usize::MAX)?,
                 "military" => end_use.military = p.optional(|v| validate::boolean(v, AT))?,
@@ -469,7 +547,7 @@ impl<'a> Pass<'a, '_> {
 
     fn contract(&mut self, depth: usize) -> Option<Contract<'a>> {
         let mut contract = Contract::default();
-        self.record(CONTRACT, depth, |p, field| {
+        self.record(CONTRACT, Kind::Contract, depth, |p, field| {
             match field {
                 "reference" => contract.reference = p.optional_text(0, usize::MAX)?,
                 "date" => contract.date = p.optional_code(Date::parse)?,
@@ -485,7 +563,7 @@ impl<'a> Pass<'a, '_> {
 
     fn licence(&mut self, depth: usize) -> Option<ReadLicence<'a>> {
         let (mut id, mut jurisdiction, mut lines, mut valid_until) = (None, None, None, None);
-        self.record(LICENCE, depth, |p, field| {
+        self.record(LICENCE, Kind::Licence, depth, |p, field| {
             match field {
                 "id" => id = Some(p.text(1, usize::MAX)?),
                 "jurisdiction" => {
@@ -517,7 +595,7 @@ impl<'a> Pass<'a, '_> {
         let (mut line, mut description, mut hs_code) = (None, None, None);
         let (mut quantity, mut value, mut control_codes) = (None, None, Vec::new());
         let (mut origin_country, mut unit, mut us_content_percent) = (None, None, None);
-        self.record(LINE, depth, |p, field| {
+        self.record(LINE, Kind::Line, depth, |p, field| {
             match field {
                 "line" => line = Some(p.required(|v| validate::line_number(v, AT))?),
                 "description" => {
@@ -556,7 +634,7 @@ impl<'a> Pass<'a, '_> {
 
     fn money(&mut self, depth: usize) -> Option<Money<'a>> {
         let (mut amount, mut currency) = (None, None);
-        self.record(MONEY, depth, |p, field| {
+        self.record(MONEY, Kind::Money, depth, |p, field| {
             match field {
                 "amount" => amount = Some(p.required(|v| validate::amount(v, AT))?),
                 "currency" => currency = Some(p.required_code(currency_code)?),
