@@ -319,7 +319,8 @@ impl<'a> Pass<'a, '_> {
     /// The index of the known field whose key comes next (taken with its
     /// colon), `Some(None)` for an unknown key. The field expected `next` is
     /// tried in place first: most keys are found that way, without reading
-    /// the key on its own.
+    /// the key on its own, so that case is kept small enough to inline.
+    #[inline]
     fn key_index(
         &mut self,
         fields: &[(&'static str, Shape)],
@@ -330,6 +331,17 @@ impl<'a> Pass<'a, '_> {
         {
             return Some(Some(next));
         }
+        self.key_searched(fields, next)
+    }
+
+    /// [`Pass::key_index`] for a key that is not the one expected: read, and
+    /// searched for among the fields.
+    #[inline(never)]
+    fn key_searched(
+        &mut self,
+        fields: &[(&'static str, Shape)],
+        next: usize,
+    ) -> Option<Option<usize>> {
         let key = self.scan.key()?;
         // The tree reader reads an object with this key as a TOML date.
         if key == TOML_DATETIME {
