@@ -199,23 +199,48 @@ impl<'a> Scan<'a> {
     /// its quotes; [`Scan::escaped`] says whether it holds escapes, and
     /// [`decode`] reads them. Escapes are checked here, as serde_json checks
     /// them, so a string that is taken decodes.
+    ///
+    /// Most strings end at their first special byte; the others are read by
+    /// [`Scan::string_with_escapes`], out of line.
     #[inline(always)]
     pub(super) fn string(&mut self, max_bytes: usize) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
+        let end = plain_run(self.bytes, start);
+        if self.bytes.get(end) != Some(&b'"') {
+            return self.string_with_escapes(start, end, max_bytes);
+        }
+        self.at = end + 1;
+        self.escaped = false;
+        if end - start > max_bytes {
+            return None;
+        }
+        // Both ends are next to a quote, so on character boundaries.
+        self.text.get(start..end)
+    }
+
+    /// The rest of a string from `start` (after its opening quote) whose
+    /// plain bytes end at `at` with something other than its closing quote:
+    /// an escape, or a control character or the end of the text, which
+    /// serde_json refuses.
+    #[inline(never)]
+    fn string_with_escapes(
+        &mut self,
+        start: usize,
+        mut at: usize,
+        max_bytes: usize,
+    ) -> Option<&'a str> {
         let bytes = self.bytes;
         self.escaped = false;
         loop {
-            self.at = plain_run(bytes, self.at);
-            match *bytes.get(self.at)? {
+            match *bytes.get(at)? {
                 b'"' => {
-                    let end = self.at;
-                    self.at += 1;
-                    if end - start > max_bytes {
+                    self.at = at + 1;
+                    if at - start > max_bytes {
                         return None;
                     }
                     // Both ends are next to a quote, so on character boundaries.
-                    let raw = self.text.get(start..end)?;
+                    let raw = self.text.get(start..at)?;
                     if self.escaped {
                         decode(raw)?;
                     }
@@ -224,7 +249,7 @@ impl<'a> Scan<'a> {
                 b'\\' => {
                     // The escaped byte is never the closing quote.
                     self.escaped = true;
-                    self.at += 2;
+                    at = plain_run(bytes, at + 2);
                 }
                 // serde_json refuses control characters inside strings.
                 _ => return None,
