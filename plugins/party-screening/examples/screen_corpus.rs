@@ -6,12 +6,14 @@
 //!
 //! ```sh
 //! cargo bench -p exportctl --bench evaluate -- --write-corpus /tmp/corpus.jsonl
-//! cargo run -p party-screening --release --example screen_corpus -- /tmp/corpus.jsonl [passes]
+//! cargo run -p party-screening --release --example screen_corpus -- /tmp/corpus.jsonl [passes] [settings]
 //! ```
 //!
 //! The file is JSON Lines, one shipment per line (the evaluate benchmark's corpus: 10,000
 //! generated shipments). Times are the median of `passes` (default 5) passes over the whole
-//! file after one warm-up pass.
+//! file after one warm-up pass. `settings` is the policy's settings as JSON (default `{}`);
+//! `'{"remember_parties": false}'` times screening every party afresh, as a fresh sandbox
+//! does, instead of the remembered parties of a reused one.
 
 use exportctl_sdk::{Policy, Shipment, configure};
 use party_screening::PartyScreening;
@@ -25,7 +27,7 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: screen_corpus SHIPMENTS.jsonl [passes]");
+        eprintln!("usage: screen_corpus SHIPMENTS.jsonl [passes] [settings JSON]");
         return ExitCode::from(2);
     };
     let passes = match args.next().map(|p| p.parse::<usize>()) {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let settings = args.next().unwrap_or_else(|| "{}".to_owned());
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) => {
@@ -53,7 +56,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let policy = match configure::<PartyScreening>("{}") {
+    let policy = match configure::<PartyScreening>(&settings) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("settings: {e}");
