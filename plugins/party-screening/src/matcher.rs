@@ -700,10 +700,28 @@ impl ListedName {
         let listed_best: f32 = if paired >= self.words.len() {
             self.total_weight
         } else {
-            self.heaviest.clear();
-            self.heaviest.extend(self.words.iter().map(|w| w.weight));
-            self.heaviest.sort_unstable_by(|a, b| b.total_cmp(a));
-            self.heaviest.iter().take(paired).sum()
+            // The `paired` heaviest weights, heaviest first, kept while reading them
+            // rather than sorting all: `paired` is a query's few words.
+            let top = &mut self.heaviest;
+            top.clear();
+            for w in self.words.iter().map(|w| w.weight) {
+                if top.len() == paired {
+                    match top.last_mut() {
+                        Some(last) if w.total_cmp(last).is_gt() => *last = w,
+                        _ => continue,
+                    }
+                } else {
+                    top.push(w);
+                }
+                // Move it up to its place; equal weights are equal bits, so which of
+                // them comes first does not change the sum.
+                let mut k = top.len() - 1;
+                while k > 0 && top[k].total_cmp(&top[k - 1]).is_gt() {
+                    top.swap(k, k - 1);
+                    k -= 1;
+                }
+            }
+            top.iter().sum()
         };
         let total = f64::from(query.total_weight + self.total_weight);
         let dice = if total > 0.0 {
