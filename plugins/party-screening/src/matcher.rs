@@ -275,9 +275,10 @@ pub fn candidates(query: &Query) -> Vec<u32> {
 /// [`search`] with its buffers kept between queries: screening a party runs one query
 /// per name and alias, each scoring dozens of candidates, and allocating afresh for
 /// each was a sizeable share of the time.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Searcher {
     listed: ListedName,
+    known: WordScores,
     /// (name id, weight of the query words it shares a key with)
     hits: Hits,
     merged: Vec<(u32, f32)>,
@@ -300,6 +301,7 @@ impl Default for Searcher {
     fn default() -> Searcher {
         Searcher {
             listed: ListedName::default(),
+            known: WordScores::default(),
             hits: Hits {
                 list: Vec::with_capacity(1024),
                 ends: Vec::with_capacity(32),
@@ -326,6 +328,7 @@ impl Searcher {
     ) -> Vec<Scored> {
         let mut found: Vec<Scored> = Vec::new();
         self.candidates(query);
+        self.known.reset(query.words.len());
         for &id in &self.ids {
             let Some(name) = table::name(id) else {
                 continue;
@@ -338,7 +341,7 @@ impl Searcher {
             if listed.bound(query) < min_score {
                 continue;
             }
-            let Similarity { score, same_name } = listed.similarity(query);
+            let Similarity { score, same_name } = listed.similarity_with(query, &mut self.known);
             if score < min_score {
                 continue;
             }
@@ -464,7 +467,7 @@ impl Searcher {
 
 /// The names found under the query's keys, one run per key: each run ascending by name
 /// id, as the postings are.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Hits {
     /// (name id, weight of the key), run after run.
     list: Vec<(u32, f32)>,
@@ -633,8 +636,72 @@ fn every_order_sums_to(w: &mut [f32], fixed: usize, want: u32) -> bool {
     true
 }
 
+/// Slots of [`WordScores`]' table (a power of two).
+const WORD_SCORE_SLOTS: usize = 256;
+
+/// The similarities of a query's words to the dictionary words of the candidates scored
+/// so far. Candidates are found through shared keys, so they share words: almost half
+/// the words of a query's candidates are met again, and a word's similarities depend on
+/// the query and the word alone.
+#[derive(Debug, Clone, Default)]
+struct WordScores {
+    /// Open addressing by dictionary offset: the query a slot was filled for (see
+    /// `query`), the offset, and where the word's row starts in `rows`.
+    slots: Vec<(u32, u32, u32)>,
+    /// Rows of similarities, one per word, one value per query word.
+    rows: Vec<f64>,
+    /// Numbers the queries, so starting one clears no slot: a slot of an earlier query
+    /// is free.
+    query: u32,
+    width: usize,
+    used: usize,
+}
+
+impl WordScores {
+    /// Forgets every word, for a query of `width` words.
+    fn reset(&mut self, width: usize) {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, 0, 0); WORD_SCORE_SLOTS];
+        }
+        self.query = self.query.wrapping_add(1);
+        if self.query == 0 {
+            // Numbers wrapped: slots of query 0 would look current.
+            self.slots.fill((0, 0, 0));
+            self.query = 1;
+        }
+        self.rows.clear();
+        self.width = width;
+        self.used = 0;
+    }
+
+    /// The similarities of `query`'s words to `l`, computed if not known; `None` for a
+    /// word of one name only, or once the table is three quarters full.
+    fn row(&mut self, query: &Query, l: &ListedWord<'_>) -> Option<&[f64]> {
+        let offset = l.dictionary?;
+        let mask = WORD_SCORE_SLOTS - 1;
+        // Fibonacci hashing: dictionary offsets are clustered.
+        let mut slot = (offset.wrapping_mul(0x9e37_79b9) >> 24) as usize & mask;
+        let start = loop {
+            match self.slots.get(slot) {
+                Some(&(q, o, start)) if q == self.query && o == offset => break start as usize,
+                Some(&(q, _, _)) if q == self.query => slot = (slot + 1) & mask,
+                Some(_) if 4 * self.used < 3 * WORD_SCORE_SLOTS => {
+                    let start = self.rows.len();
+                    self.rows
+                        .extend(query.words.iter().map(|q| word_similarity(q, l)));
+                    self.slots[slot] = (self.query, offset, u32::try_from(start).ok()?);
+                    self.used += 1;
+                    break start;
+                }
+                _ => return None,
+            }
+        };
+        self.rows.get(start..start + self.width)
+    }
+}
+
 /// A listed name's words, loaded for scoring (buffers reused across candidates).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ListedName {
     words: Vec<ListedWord<'static>>,
     total_weight: f32,
@@ -679,6 +746,7 @@ impl ListedName {
                 skeleton: leak(normalize::skeleton(&w)).as_bytes(),
                 text: leak(w).as_bytes(),
                 weight: 1.0,
+                dictionary: None,
             })
             .collect();
         let total_weight = words.len() as f32;
@@ -740,15 +808,49 @@ impl ListedName {
     /// Similarity of `query` and this name (see the module documentation).
     pub fn similarity(&mut self, query: &Query) -> Similarity {
         self.pairs.clear();
-        for (i, q) in query.words.iter().enumerate() {
-            for (j, l) in self.words.iter().enumerate() {
+        for (j, l) in self.words.iter().enumerate() {
+            for (i, q) in query.words.iter().enumerate() {
                 let s = word_similarity(q, l);
                 if s > 0.0 {
                     self.pairs.push((s, i, j));
                 }
             }
         }
-        self.pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        self.score(query)
+    }
+
+    /// [`ListedName::similarity`], taking the similarities of dictionary words from
+    /// `known` (and adding those it lacks).
+    fn similarity_with(&mut self, query: &Query, known: &mut WordScores) -> Similarity {
+        self.pairs.clear();
+        for (j, l) in self.words.iter().enumerate() {
+            match known.row(query, l) {
+                Some(row) => {
+                    for (i, &s) in row.iter().enumerate() {
+                        if s > 0.0 {
+                            self.pairs.push((s, i, j));
+                        }
+                    }
+                }
+                None => {
+                    for (i, q) in query.words.iter().enumerate() {
+                        let s = word_similarity(q, l);
+                        if s > 0.0 {
+                            self.pairs.push((s, i, j));
+                        }
+                    }
+                }
+            }
+        }
+        self.score(query)
+    }
+
+    /// The similarity from the word pairings in `pairs`.
+    fn score(&mut self, query: &Query) -> Similarity {
+        // Most similar first; of equally similar pairings, by query word, then listed
+        // word (the order a stable sort of the pairings by query word gave).
+        self.pairs
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut query_used = 0u64;
         let mut listed_used = 0u64;
         let mut query_same = 0u64;
@@ -997,6 +1099,7 @@ pub fn text_similarity(a: &str, b: &str) -> f64 {
         text: b.as_bytes(),
         skeleton: skeleton.as_bytes(),
         weight: 1.0,
+        dictionary: None,
     };
     q.words.first().map_or(0.0, |q| word_similarity(q, &l))
 }
@@ -1176,6 +1279,27 @@ mod tests {
         };
         assert!(hits.merge_into(&mut merged, &mut sorted, &mut spare, &mut bounds));
         assert_eq!(merged, [(7, a + a + a), (9, b + c)]);
+    }
+
+    #[test]
+    fn remembered_word_similarities_score_as_fresh_ones() {
+        let mut known = WordScores::default();
+        let mut listed = ListedName::default();
+        for text in [
+            "Inter Treid Elektro",
+            "Global Trading Company",
+            "Rosoboronesport",
+            "Shenzhen Technology",
+        ] {
+            let q = Query::new(text).unwrap();
+            known.reset(q.words.len());
+            for id in candidates(&q) {
+                listed.load(table::name(id).unwrap());
+                let remembered = listed.similarity_with(&q, &mut known);
+                assert_eq!(remembered, listed.similarity(&q), "{text} ~ {id}");
+            }
+            assert!(known.used > 0, "{text}");
+        }
     }
 
     #[test]

@@ -243,6 +243,9 @@ pub struct ListedWord<'a> {
     pub skeleton: &'a [u8],
     /// Its weight (inverse document frequency).
     pub weight: f32,
+    /// Its offset in the dictionary of shared words, which names the word across all
+    /// names; `None` for a word written in place (a word of one name only).
+    pub dictionary: Option<u32>,
 }
 
 /// Iterator over an indexed name's words.
@@ -269,6 +272,7 @@ impl Iterator for Words {
             text,
             skeleton,
             weight: f32::from(weight) / crate::normalize::WEIGHT_SCALE,
+            dictionary: None,
         })
     }
 }
@@ -285,6 +289,7 @@ fn word(offset: u32) -> Option<ListedWord<'static>> {
         text,
         skeleton,
         weight: f32::from(weight) / crate::normalize::WEIGHT_SCALE,
+        dictionary: Some(offset),
     })
 }
 
