@@ -48,6 +48,7 @@ use exportctl_sdk::{
 };
 use screen::{PartyMatch, Screener};
 pub use settings::Settings;
+use std::cell::RefCell;
 
 /// The day the embedded CSL edition was generated. For an earlier law date a CSL match
 /// is at most review: the list says who is listed on this day, not since when.
@@ -66,6 +67,10 @@ pub struct PartyScreening {
     screener: Screener,
     /// The parties this instance has screened ([`memo`]).
     memo: memo::Memo,
+    /// Search buffers, kept from shipment to shipment: setting them up afresh for each
+    /// shipment (a few kilobytes, grown again as queries need) cost as much as a
+    /// tenth of screening a shipment's parties.
+    searcher: RefCell<matcher::Searcher>,
 }
 
 impl Policy for PartyScreening {
@@ -142,19 +147,21 @@ impl Policy for PartyScreening {
             settings,
             screener,
             memo: memo::Memo::default(),
+            searcher: RefCell::new(matcher::Searcher::default()),
         })
     }
 
     /// Screens every party (with its aliases) and reports its matches.
     fn evaluate(&self, shipment: &Shipment) -> Vec<Finding> {
-        let mut searcher = matcher::Searcher::default();
-        shipment
-            .parties()
-            .flat_map(|party| {
-                let matches = self.screen(&party.party, &mut searcher);
-                findings::for_party(party, &matches, &self.settings, shipment)
-            })
-            .collect()
+        self.with_searcher(|searcher| {
+            shipment
+                .parties()
+                .flat_map(|party| {
+                    let matches = self.screen(&party.party, searcher);
+                    findings::for_party(party, &matches, &self.settings, shipment)
+                })
+                .collect()
+        })
     }
 }
 
@@ -162,12 +169,21 @@ impl ScreensParties for PartyScreening {
     /// Screens one partner of the party master, with its aliases, under the law of
     /// `date` ([`party_master`]).
     fn screen_party(&self, party: &Party<'_>, date: Date) -> Vec<ListMatch> {
-        let matches = self.screen(party, &mut matcher::Searcher::default());
+        let matches = self.with_searcher(|searcher| self.screen(party, searcher));
         party_master::list_matches(party, &matches, &self.settings, date)
     }
 }
 
 impl PartyScreening {
+    /// Runs `f` with the instance's search buffers (fresh ones if they are in use,
+    /// which a single-threaded instance never sees).
+    fn with_searcher<T>(&self, f: impl FnOnce(&mut matcher::Searcher) -> T) -> T {
+        match self.searcher.try_borrow_mut() {
+            Ok(mut searcher) => f(&mut searcher),
+            Err(_) => f(&mut matcher::Searcher::default()),
+        }
+    }
+
     /// One party's matches, remembered across shipments unless the settings say not
     /// to (`remember_parties`).
     fn screen(&self, party: &Party<'_>, searcher: &mut matcher::Searcher) -> Vec<PartyMatch> {
