@@ -458,7 +458,12 @@ impl Searcher {
             }
             merged.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
             merged.truncate(MAX_CANDIDATES);
-            merged.sort_unstable_by_key(|(id, _)| *id);
+            self.ids.clear();
+            self.ids.extend(merged.iter().map(|(id, _)| *id));
+            // Ids are distinct: sorting them alone gives the order sorting the pairs by
+            // id gave.
+            self.ids.sort_unstable();
+            return;
         }
         self.ids.clear();
         self.ids.extend(merged.iter().map(|(id, _)| *id));
