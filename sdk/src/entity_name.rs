@@ -39,6 +39,7 @@
 //! ```
 
 use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 /// Legal-form words removed wherever they stand in a name (compared exactly, after
 /// one-letter words are joined: `O.O.O.` → `ooo`).
@@ -210,9 +211,15 @@ const LEGAL_FORM_QUALIFIERS: &[&str] = &[
 
 /// Whether `word` (with its skeleton, computed if needed) is a legal-form qualifier.
 fn is_qualifier(word: &str, skeleton_of_word: &OnceCell<String>) -> bool {
+    // Equal or spelt alike, a qualifier starts with the word's first letter.
+    let first = word.as_bytes().first();
     LEGAL_FORM_QUALIFIERS
         .iter()
-        .any(|q| *q == word || (q.len() >= 5 && similar_spelling(q, word, skeleton_of_word)))
+        .zip(qualifier_skeletons())
+        .filter(|(q, _)| q.as_bytes().first() == first)
+        .any(|(q, q_skeleton)| {
+            *q == word || (q.len() >= 5 && similar_spelling(q, q_skeleton, word, skeleton_of_word))
+        })
 }
 
 /// Articles and connectives: removed, they carry no identity. Sorted.
@@ -362,22 +369,37 @@ fn push_ascii(text: &mut String, b: u8) {
 /// article), the words are kept, so no name becomes empty.
 pub fn tokens(name: &str) -> Vec<String> {
     let all = words(name);
-    let kept = identifying(&all);
-    if kept.is_empty() { all } else { kept }
+    let keep = identifying(&all);
+    if !keep.contains(&true) {
+        return all;
+    }
+    // The kept words moved, not copied.
+    all.into_iter()
+        .zip(keep)
+        .filter_map(|(w, k)| k.then_some(w))
+        .collect()
 }
 
-/// `all` without legal forms and filler words; empty when nothing else is left.
-fn identifying(all: &[String]) -> Vec<String> {
+/// Which words of `all` to keep: not legal forms or filler words. All `false` when
+/// nothing else is left.
+fn identifying(all: &[String]) -> Vec<bool> {
     let mut keep = vec![true; all.len()];
     // A word's skeleton is needed only when it is compared with a long legal form
     // starting with the same letter and more than one edit from it: computed then.
     let skeletons: Vec<OnceCell<String>> = all.iter().map(|_| OnceCell::new()).collect();
     let mut i = 0;
     while i < all.len() {
+        // A phrase can match only from a word with its first letter (spelt alike or
+        // not, `similar_spelling` wants the first letters equal).
+        let first = all[i].as_bytes().first();
         let matched = LEGAL_FORM_PHRASES
             .iter()
-            .filter(|phrase| phrase_matches(phrase, &all[i..], &skeletons[i..]))
-            .map(|phrase| phrase.len())
+            .zip(phrase_skeletons())
+            .filter(|(phrase, _)| phrase.first().and_then(|p| p.as_bytes().first()) == first)
+            .filter(|(phrase, p_skeletons)| {
+                phrase_matches(phrase, p_skeletons, &all[i..], &skeletons[i..])
+            })
+            .map(|(phrase, _)| phrase.len())
             .max();
         match matched {
             Some(len) => {
@@ -420,30 +442,57 @@ fn identifying(all: &[String]) -> Vec<String> {
             break;
         }
     }
-    all.iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(w, _)| w.clone())
-        .collect()
+    keep
 }
 
 /// Whether `phrase` stands at the start of `words`.
-fn phrase_matches(phrase: &[&str], words: &[String], skeletons: &[OnceCell<String>]) -> bool {
+fn phrase_matches(
+    phrase: &[&str],
+    phrase_skeletons: &[String],
+    words: &[String],
+    skeletons: &[OnceCell<String>],
+) -> bool {
     phrase.len() <= words.len()
         && phrase
             .iter()
             .zip(words.iter().zip(skeletons))
-            .all(|(p, (w, s))| w == p || (p.len() >= 5 && similar_spelling(p, w, s)))
+            .zip(phrase_skeletons)
+            .all(|((p, (w, s)), p_skeleton)| {
+                w == p || (p.len() >= 5 && similar_spelling(p, p_skeleton, w, s))
+            })
 }
 
 /// Whether `word` (with its skeleton, computed if needed) is `form` spelt another way:
 /// the same skeleton or one edit away. The first letters must agree, which spares
 /// computing most skeletons.
-fn similar_spelling(form: &str, word: &str, word_skeleton: &OnceCell<String>) -> bool {
+fn similar_spelling(
+    form: &str,
+    form_skeleton: &str,
+    word: &str,
+    word_skeleton: &OnceCell<String>,
+) -> bool {
     word.len() >= 5
         && form.as_bytes().first() == word.as_bytes().first()
         && (within_one_edit(form.as_bytes(), word.as_bytes())
-            || skeleton(form) == *word_skeleton.get_or_init(|| skeleton(word)))
+            || form_skeleton == word_skeleton.get_or_init(|| skeleton(word)))
+}
+
+/// The [`skeleton`] of each legal-form qualifier, in table order: computed once, not
+/// for every word compared with them.
+fn qualifier_skeletons() -> &'static [String] {
+    static SKELETONS: OnceLock<Vec<String>> = OnceLock::new();
+    SKELETONS.get_or_init(|| LEGAL_FORM_QUALIFIERS.iter().map(|q| skeleton(q)).collect())
+}
+
+/// The [`skeleton`] of each word of each legal-form phrase, in table order.
+fn phrase_skeletons() -> &'static [Vec<String>] {
+    static SKELETONS: OnceLock<Vec<Vec<String>>> = OnceLock::new();
+    SKELETONS.get_or_init(|| {
+        LEGAL_FORM_PHRASES
+            .iter()
+            .map(|phrase| phrase.iter().map(|w| skeleton(w)).collect())
+            .collect()
+    })
 }
 
 /// The skeleton of a word: a key independent of how a Cyrillic (or other) name was
@@ -524,7 +573,14 @@ fn push_sound(out: &mut String, vowel_pending: &mut bool, s: u8) {
 /// identifies a company (`LLP`, `The Company`, `--`): two such names say nothing about
 /// being the same company.
 pub fn comparison_key(name: &str) -> Option<String> {
-    let kept = identifying(&words(name));
+    let all = words(name);
+    let keep = identifying(&all);
+    let kept: Vec<&str> = all
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(w, _)| w.as_str())
+        .collect();
     (!kept.is_empty()).then(|| kept.join(" "))
 }
 
