@@ -19,16 +19,17 @@
 //!   table index + 1 (0 = none), Federal Register notice `str`, name count varint and
 //!   each name `str` (the list name first, then the alternative names).
 //! - `word_data.bin`: the dictionary of normalised words that more than
-//!   `INLINE_MAX_REFS` indexed names have, most frequent first (so the common ones share a few pages): per word its weight `u8` (idf ×
-//!   `WEIGHT_SCALE`), the word and its skeleton, each as a length `u8` and bytes. A
-//!   word is referred to by its byte offset here.
+//!   `INLINE_MAX_REFS` indexed names have, most frequent first (so the common ones share a few pages): per word
+//!   the word and its skeleton, each as a length `u8` and bytes. A word is referred to
+//!   by its byte offset here.
 //! - `name_data.bin`: per indexed name: entry varint, which of the entry's names
 //!   varint, the entry's list and type as `list | type << 4` (`u8`, so candidates are
-//!   filtered without reading the entry), word count `u8`, then per word a varint `v`:
-//!   even, `v / 2` is the word's dictionary offset; odd, the word is written here (a
-//!   rare word, see `INLINE_MAX_REFS`): its weight `u8`, `v / 2` bytes of it, then
-//!   its skeleton as a length `u8` and bytes. A name is referred to by its byte
-//!   offset.
+//!   filtered without reading the entry), word count `u8`, the letters of all its
+//!   words varint and each word's weight `u8` (idf × `WEIGHT_SCALE`) in name order (so
+//!   a candidate is weighed without reading its words), then per word a varint `v`: even, `v / 2` is the
+//!   word's dictionary offset; odd, the word is written here (a rare word, see
+//!   `INLINE_MAX_REFS`): `v / 2` bytes of it, then its skeleton as a length `u8` and
+//!   bytes. A name is referred to by its byte offset.
 //! - `keys.bin`: `(hash u32, packed u32)` pairs sorted by hash, then a sentinel pair
 //!   `(u32::MAX, end of postings)`. The packed word holds the key's postings offset in
 //!   its low 20 bits and a value in the high 12: for the name keys of
@@ -497,8 +498,8 @@ fn write_table(
     }
     let n_names = u32::try_from(names.len())?;
 
-    // The word dictionary, most frequent first, each word with its weight. A rare word
-    // (`INLINE_MAX_REFS`) is written into its names instead.
+    // The word dictionary, most frequent first. A rare word (`INLINE_MAX_REFS`) is
+    // written into its names instead. Weights are written with the names.
     let weight_of = |w: &str| -> u8 {
         let df = word_df
             .get(&normalize::word_key(w))
@@ -518,7 +519,6 @@ fn write_table(
     let mut word_offset: BTreeMap<&str, u32> = BTreeMap::new();
     for (w, _) in &words {
         word_offset.insert(w, u32::try_from(word_data.len())?);
-        word_data.push(weight_of(w));
         put_str8(&mut word_data, w)?;
         put_str8(&mut word_data, &normalize::skeleton(w))?;
     }
@@ -532,12 +532,16 @@ fn write_table(
         put_varint(&mut name_data, name.variant);
         name_data.push(name.list_kind);
         name_data.push(u8::try_from(name.tokens.len())?);
+        let letters: usize = name.tokens.iter().map(String::len).sum();
+        put_varint(&mut name_data, u32::try_from(letters)?);
+        for t in &name.tokens {
+            name_data.push(weight_of(t));
+        }
         for t in &name.tokens {
             match word_offset.get(t.as_str()) {
                 Some(offset) => put_varint(&mut name_data, offset << 1),
                 None => {
                     put_varint(&mut name_data, u32::try_from(t.len())? << 1 | 1);
-                    name_data.push(weight_of(t));
                     name_data.extend_from_slice(t.as_bytes());
                     put_str8(&mut name_data, &normalize::skeleton(t))?;
                 }

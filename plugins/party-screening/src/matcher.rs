@@ -337,10 +337,11 @@ impl Searcher {
                 continue;
             }
             let listed = &mut self.listed;
-            listed.load(name);
+            listed.weigh(&name);
             if listed.bound(query) < min_score {
                 continue;
             }
+            listed.read_words(&name);
             let Similarity { score, same_name } = listed.similarity_with(query, &mut self.known);
             if score < min_score {
                 continue;
@@ -709,6 +710,8 @@ impl WordScores {
 #[derive(Debug, Clone)]
 pub struct ListedName {
     words: Vec<ListedWord<'static>>,
+    /// The words' weights, in name order.
+    weights: Vec<f32>,
     total_weight: f32,
     compact_len: usize,
     /// Word pairings with a positive similarity: `(similarity, query word, listed word)`.
@@ -722,6 +725,7 @@ impl Default for ListedName {
     fn default() -> ListedName {
         ListedName {
             words: Vec::with_capacity(16),
+            weights: Vec::with_capacity(16),
             total_weight: 0.0,
             compact_len: 0,
             pairs: Vec::with_capacity(64),
@@ -734,10 +738,23 @@ impl Default for ListedName {
 impl ListedName {
     /// Loads `name`'s words (text, skeleton and weight, all stored in the table).
     pub fn load(&mut self, name: table::IndexedName) {
+        self.weigh(&name);
+        self.read_words(&name);
+    }
+
+    /// Loads what [`ListedName::bound`] needs, the weights and the length, which the
+    /// name's record gives before its words: most candidates go no further.
+    pub fn weigh(&mut self, name: &table::IndexedName) {
+        self.weights.clear();
+        self.weights.extend(name.weights());
+        self.total_weight = self.weights.iter().sum();
+        self.compact_len = name.letters();
+    }
+
+    /// Loads the words of a name [`ListedName::weigh`] has loaded.
+    pub fn read_words(&mut self, name: &table::IndexedName) {
         self.words.clear();
         self.words.extend(name.words());
-        self.total_weight = self.words.iter().map(|w| w.weight).sum();
-        self.compact_len = self.words.iter().map(|w| w.text.len()).sum();
     }
 
     /// Builds a listed name from raw text, normalised like the build script does, with
@@ -757,6 +774,7 @@ impl ListedName {
         let total_weight = words.len() as f32;
         let compact_len = words.iter().map(|w| w.text.len()).sum();
         ListedName {
+            weights: words.iter().map(|w| w.weight).collect(),
             words,
             total_weight,
             compact_len,
@@ -769,15 +787,15 @@ impl ListedName {
     /// perfectly with one of the heaviest listed words; and the compact ratio can reach
     /// at most `2 min / (a + b)` of the two lengths.
     pub fn bound(&mut self, query: &Query) -> f64 {
-        let paired = query.words.len().min(self.words.len());
-        let listed_best: f32 = if paired >= self.words.len() {
+        let paired = query.words.len().min(self.weights.len());
+        let listed_best: f32 = if paired >= self.weights.len() {
             self.total_weight
         } else {
             // The `paired` heaviest weights, heaviest first, kept while reading them
             // rather than sorting all: `paired` is a query's few words.
             let top = &mut self.heaviest;
             top.clear();
-            for w in self.words.iter().map(|w| w.weight) {
+            for &w in &self.weights {
                 if top.len() == paired {
                     match top.last_mut() {
                         Some(last) if w.total_cmp(last).is_gt() => *last = w,
@@ -802,7 +820,7 @@ impl ListedName {
         } else {
             0.0
         };
-        if query.words.len() == self.words.len() {
+        if query.words.len() == self.weights.len() {
             return dice.min(1.0);
         }
         let (a, b) = (query.compact.len(), self.compact_len);

@@ -219,8 +219,11 @@ pub struct IndexedName {
     pub list: List,
     /// The entry's kind.
     pub kind: EntryKind,
+    /// Its words' weights (`u8`, see [`crate::normalize::WEIGHT_SCALE`]), in name order.
+    weights: &'static [u8],
+    /// The letters of all its words.
+    letters: usize,
     words: &'static [u8],
-    count: u8,
 }
 
 impl IndexedName {
@@ -228,9 +231,24 @@ impl IndexedName {
     pub fn words(&self) -> Words {
         Words {
             r: Reader::new(self.words),
-            left: self.count,
+            weights: self.weights.iter(),
         }
     }
+
+    /// The weights of the name's words, in name order, read without its words.
+    pub fn weights(&self) -> impl ExactSizeIterator<Item = f32> + Clone + use<> {
+        self.weights.iter().map(|&w| weight(w))
+    }
+
+    /// How many letters the name's words have together.
+    pub fn letters(&self) -> usize {
+        self.letters
+    }
+}
+
+/// A stored weight as a number.
+fn weight(stored: u8) -> f32 {
+    f32::from(stored) / crate::normalize::WEIGHT_SCALE
 }
 
 /// One word of an indexed name, as the bytes the table holds: normalised words are
@@ -251,46 +269,41 @@ pub struct ListedWord<'a> {
 /// Iterator over an indexed name's words.
 pub struct Words {
     r: Reader,
-    left: u8,
+    /// The weights of the words not yet read (one per word).
+    weights: std::slice::Iter<'static, u8>,
 }
 
 impl Iterator for Words {
     type Item = ListedWord<'static>;
 
     fn next(&mut self) -> Option<ListedWord<'static>> {
-        self.left = self.left.checked_sub(1)?;
+        let weight = weight(*self.weights.next()?);
         let v = self.r.varint()?;
-        if v & 1 == 0 {
-            return word(v >> 1);
-        }
-        // A word of this name only, written in place.
-        let weight = self.r.u8()?;
-        let text = self.r.bytes((v >> 1) as usize)?;
-        let len = self.r.u8()?;
-        let skeleton = self.r.bytes(len as usize)?;
+        let (text, skeleton, dictionary) = if v & 1 == 0 {
+            let (text, skeleton) = word(v >> 1)?;
+            (text, skeleton, Some(v >> 1))
+        } else {
+            // A word of this name only, written in place.
+            let text = self.r.bytes((v >> 1) as usize)?;
+            let len = self.r.u8()?;
+            (text, self.r.bytes(len as usize)?, None)
+        };
         Some(ListedWord {
             text,
             skeleton,
-            weight: f32::from(weight) / crate::normalize::WEIGHT_SCALE,
-            dictionary: None,
+            weight,
+            dictionary,
         })
     }
 }
 
-/// The dictionary word at byte `offset`.
-fn word(offset: u32) -> Option<ListedWord<'static>> {
+/// The dictionary word at byte `offset`: its letters and skeleton.
+fn word(offset: u32) -> Option<(&'static [u8], &'static [u8])> {
     let mut r = Reader::new(WORD_DATA.get(offset as usize..)?);
-    let weight = r.u8()?;
     let len = r.u8()?;
     let text = r.bytes(len as usize)?;
     let len = r.u8()?;
-    let skeleton = r.bytes(len as usize)?;
-    Some(ListedWord {
-        text,
-        skeleton,
-        weight: f32::from(weight) / crate::normalize::WEIGHT_SCALE,
-        dictionary: Some(offset),
-    })
+    Some((text, r.bytes(len as usize)?))
 }
 
 /// The indexed name at byte `offset` of the name table (as postings give them), or
@@ -301,13 +314,16 @@ pub fn name(offset: u32) -> Option<IndexedName> {
     let variant = r.varint()?;
     let list_kind = r.u8()?;
     let count = r.u8()?;
+    let letters = r.varint()? as usize;
+    let weights = r.bytes(usize::from(count))?;
     Some(IndexedName {
         entry,
         variant,
         list: List::from_index(list_kind & 0x0f)?,
         kind: EntryKind::from_index(list_kind >> 4),
+        weights,
+        letters,
         words: r.rest(),
-        count,
     })
 }
 
@@ -551,6 +567,10 @@ mod tests {
             assert!(entry(n.entry).and_then(|e| e.name(n.variant)).is_some());
             let words: Vec<_> = n.words().collect();
             assert!(!words.is_empty(), "name {id}");
+            // The record's letter count, read before its words, is theirs.
+            assert_eq!(n.weights().len(), words.len(), "name {id}");
+            let letters: usize = words.iter().map(|w| w.text.len()).sum();
+            assert_eq!(n.letters(), letters, "name {id}");
             for w in words {
                 assert!(!w.text.is_empty() && w.weight > 0.0, "name {id}");
                 assert!(w.text.is_ascii(), "name {id}");
