@@ -338,7 +338,7 @@ impl Searcher {
             }
             let listed = &mut self.listed;
             listed.weigh(&name);
-            if listed.bound(query) < min_score {
+            if !listed.bound_reaches(query, min_score) {
                 continue;
             }
             listed.read_words(&name);
@@ -791,28 +791,7 @@ impl ListedName {
         let listed_best: f32 = if paired >= self.weights.len() {
             self.total_weight
         } else {
-            // The `paired` heaviest weights, heaviest first, kept while reading them
-            // rather than sorting all: `paired` is a query's few words.
-            let top = &mut self.heaviest;
-            top.clear();
-            for &w in &self.weights {
-                if top.len() == paired {
-                    match top.last_mut() {
-                        Some(last) if w.total_cmp(last).is_gt() => *last = w,
-                        _ => continue,
-                    }
-                } else {
-                    top.push(w);
-                }
-                // Move it up to its place; equal weights are equal bits, so which of
-                // them comes first does not change the sum.
-                let mut k = top.len() - 1;
-                while k > 0 && top[k].total_cmp(&top[k - 1]).is_gt() {
-                    top.swap(k, k - 1);
-                    k -= 1;
-                }
-            }
-            top.iter().sum()
+            heaviest_sum(&self.weights, paired, &mut self.heaviest)
         };
         let total = f64::from(query.total_weight + self.total_weight);
         let dice = if total > 0.0 {
@@ -826,6 +805,26 @@ impl ListedName {
         let (a, b) = (query.compact.len(), self.compact_len);
         let compact = 2.0 * a.min(b) as f64 / (a + b).max(1) as f64 * COMPACT_FACTOR;
         dice.max(compact).min(1.0)
+    }
+
+    /// Whether [`ListedName::bound`] reaches `min_score`, its weights summed only when
+    /// the lengths alone do not tell: a name the query has fewer words than, of about
+    /// its letters, has a compact ratio bound as high.
+    pub fn bound_reaches(&mut self, query: &Query, min_score: f64) -> bool {
+        if query.words.len() >= self.weights.len() {
+            // Every listed word can pair: `bound` is the total weight over itself, 1.
+            if query.total_weight + self.total_weight > 0.0 {
+                return min_score <= 1.0;
+            }
+        } else if min_score <= 1.0 {
+            // `bound` is then at least this (capped at 1).
+            let (a, b) = (query.compact.len(), self.compact_len);
+            let compact = 2.0 * a.min(b) as f64 / (a + b).max(1) as f64 * COMPACT_FACTOR;
+            if compact >= min_score {
+                return true;
+            }
+        }
+        self.bound(query) >= min_score
     }
 
     /// Similarity of `query` and this name (see the module documentation).
@@ -936,6 +935,41 @@ impl ListedName {
             words
         }
     }
+}
+
+/// The sum of the `k` heaviest of `weights`, heaviest first (`k` below their number),
+/// kept while reading them rather than sorting all: `k` is a query's few words, held on
+/// the stack unless there are more than eight (then in `scratch`).
+fn heaviest_sum(weights: &[f32], k: usize, scratch: &mut Vec<f32>) -> f32 {
+    let mut small = [0.0f32; 8];
+    let top: &mut [f32] = match small.get_mut(..k) {
+        Some(top) => top,
+        None => {
+            scratch.clear();
+            scratch.resize(k, 0.0);
+            scratch
+        }
+    };
+    let mut filled = 0;
+    for &w in weights {
+        let mut at = if filled < top.len() {
+            filled += 1;
+            filled - 1
+        } else {
+            match top.last() {
+                Some(last) if w.total_cmp(last).is_gt() => top.len() - 1,
+                _ => continue,
+            }
+        };
+        top[at] = w;
+        // Move it up to its place; equal weights are equal bits, so which of them
+        // comes first does not change the sum.
+        while at > 0 && top[at].total_cmp(&top[at - 1]).is_gt() {
+            top.swap(at, at - 1);
+            at -= 1;
+        }
+    }
+    top.iter().take(filled).sum()
 }
 
 /// Whether every distinctive word (by weight, in name order) is among the `paired`
@@ -1323,6 +1357,30 @@ mod tests {
             }
             assert!(known.used > 0, "{text}");
         }
+    }
+
+    #[test]
+    fn the_bound_test_decides_as_the_bound_does() {
+        let mut listed = ListedName::default();
+        let mut checked = 0;
+        for text in [
+            "Inter Treid Elektro",
+            "Global Trading Company",
+            "Rosoboronesport",
+            "Shenzhen Technology Import Export",
+            "Bank",
+        ] {
+            let q = Query::new(text).unwrap();
+            for id in candidates(&q) {
+                listed.weigh(&table::name(id).unwrap());
+                let bound = listed.bound(&q);
+                for min in [0.0, 0.3, 0.5, 0.72, 0.8, 0.9, 0.97, 1.0, 1.01] {
+                    assert_eq!(listed.bound_reaches(&q, min), bound >= min, "{text} {id}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]
