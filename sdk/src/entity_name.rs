@@ -244,10 +244,12 @@ const LONG_LEGAL_FORM_WORDS: &[&str] = &[
 
 /// Whether `word` is a legal-form word, or within one edit of a long one.
 pub fn is_legal_form(word: &str) -> bool {
-    LEGAL_FORM_WORDS.binary_search(&word).is_ok()
+    contains(LEGAL_FORM_WORDS, word)
         || (word.len() >= 6
             && LONG_LEGAL_FORM_WORDS
                 .iter()
+                // One edit changes the length by one at most.
+                .filter(|form| form.len().abs_diff(word.len()) <= 1)
                 .any(|form| within_one_edit(word.as_bytes(), form.as_bytes())))
 }
 
@@ -274,7 +276,24 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 
 /// Whether `word` is a filler word (article or connective).
 pub fn is_filler(word: &str) -> bool {
-    FILLER_WORDS.binary_search(&word).is_ok()
+    contains(FILLER_WORDS, word)
+}
+
+/// Whether the sorted `table` has `word`: a binary search comparing the short words
+/// byte by byte in place (the order of `str`), where the library's comparison calls
+/// `memcmp` for each.
+fn contains(table: &[&str], word: &str) -> bool {
+    let word = word.as_bytes();
+    table
+        .binary_search_by(|entry| {
+            let entry = entry.as_bytes();
+            entry
+                .iter()
+                .zip(word)
+                .find(|(a, b)| a != b)
+                .map_or_else(|| entry.len().cmp(&word.len()), |(a, b)| a.cmp(b))
+        })
+        .is_ok()
 }
 
 /// Transliterates, lower-cases and splits `name` into words, before legal forms are
@@ -390,12 +409,18 @@ fn identifying(all: &[String]) -> Vec<bool> {
     let mut i = 0;
     while i < all.len() {
         // A phrase can match only from a word with its first letter (spelt alike or
-        // not, `similar_spelling` wants the first letters equal).
-        let first = all[i].as_bytes().first();
+        // not, `similar_spelling` wants the first letters equal): the phrases are
+        // sorted, so those are a run of them.
+        let first = all[i].as_bytes().first().copied();
+        let first_of =
+            |phrase: &&[&str]| phrase.first().and_then(|p| p.as_bytes().first()).copied();
+        let from = LEGAL_FORM_PHRASES.partition_point(|p| first_of(p) < first);
+        let to = LEGAL_FORM_PHRASES.partition_point(|p| first_of(p) <= first);
         let matched = LEGAL_FORM_PHRASES
             .iter()
             .zip(phrase_skeletons())
-            .filter(|(phrase, _)| phrase.first().and_then(|p| p.as_bytes().first()) == first)
+            .take(to)
+            .skip(from)
             .filter(|(phrase, p_skeletons)| {
                 phrase_matches(phrase, p_skeletons, &all[i..], &skeletons[i..])
             })
@@ -592,6 +617,38 @@ mod tests {
     fn tables_are_sorted_for_binary_search() {
         for table in [LEGAL_FORM_WORDS, LEGAL_FORM_QUALIFIERS, FILLER_WORDS] {
             assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?}");
+        }
+        // Phrases are looked up by their first letter.
+        assert!(LEGAL_FORM_PHRASES.windows(2).all(|w| w[0] <= w[1]));
+        assert!(
+            LEGAL_FORM_PHRASES
+                .iter()
+                .all(|p| p.iter().all(|w| !w.is_empty()))
+        );
+    }
+
+    #[test]
+    fn table_lookups_agree_with_the_library_search() {
+        let probes = LEGAL_FORM_WORDS
+            .iter()
+            .chain(FILLER_WORDS)
+            .flat_map(|w| {
+                [
+                    w.to_string(),
+                    format!("{w}a"),
+                    w[1..].to_string(),
+                    w[..1].to_string(),
+                ]
+            })
+            .chain(["", "zz", "aaa", "zzzzzz", "a"].map(String::from));
+        for probe in probes {
+            for table in [LEGAL_FORM_WORDS, FILLER_WORDS] {
+                assert_eq!(
+                    contains(table, &probe),
+                    table.binary_search(&probe.as_str()).is_ok(),
+                    "{probe}"
+                );
+            }
         }
     }
 
