@@ -48,7 +48,7 @@
 //! [`name_keys`]: crate::normalize::name_keys
 //! [`skeleton`]: crate::normalize::skeleton
 
-use crate::normalize::{self, KeyFamily};
+use crate::normalize;
 use crate::table::{self, ListedWord};
 use rapidfuzz::distance::jaro_winkler;
 
@@ -102,7 +102,8 @@ pub const COMPACT_FACTOR: f64 = 0.97;
 struct QueryWord {
     text: String,
     skeleton: String,
-    key: String,
+    /// The hash of its [`normalize::word_key`].
+    key: u32,
     weight: f32,
     df: u32,
     /// Jaro-Winkler against this word, its pattern table built once per query, and
@@ -168,12 +169,8 @@ impl Query {
             .into_iter()
             .map(|text| {
                 let skeleton = normalize::skeleton(&text);
-                let key = if text.len() >= normalize::SKELETON_MIN_LEN {
-                    format!("~{skeleton}")
-                } else {
-                    text.clone()
-                };
-                let df = word_df(&key);
+                let key = normalize::word_key_hash(&text, &skeleton);
+                let df = table::document_frequency(key);
                 // Quantised like the stored weights, so equal words weigh the same on
                 // both sides.
                 let weight = (normalize::weight(df, n) * normalize::WEIGHT_SCALE)
@@ -204,11 +201,6 @@ impl Query {
     pub fn words(&self) -> impl Iterator<Item = &str> {
         self.words.iter().map(|w| w.text.as_str())
     }
-}
-
-/// In how many listed names a word with this [`normalize::word_key`] occurs.
-fn word_df(key: &str) -> u32 {
-    table::document_frequency(normalize::key_hash(KeyFamily::Word, key.as_bytes()))
 }
 
 /// A word some listed name writes as two words joined by punctuation (`Gaz-Oil`,
@@ -385,7 +377,7 @@ impl Searcher {
                 self.rest.push(i);
                 continue;
             }
-            let mut found = hits.extend(KeyFamily::Word, w.key.as_bytes(), w.weight);
+            let mut found = hits.extend_key(w.key, w.weight, MAX_DF);
             // Affixes find a word with a typo, which few or no listed names have as such
             // (a typo may land on another word's skeleton: `interuest` ~ `interest`).
             if w.df <= AFFIX_WORD_MAX_DF
@@ -407,12 +399,14 @@ impl Searcher {
             self.joined.clear();
             self.joined.push_str(&pair[0].text);
             self.joined.push_str(&pair[1].text);
-            let joined = normalize::word_key(&self.joined);
-            hits.extend(
-                KeyFamily::Word,
-                joined.as_bytes(),
-                pair[0].weight + pair[1].weight,
-            );
+            // Words shorter than a skeleton's minimum are keyed as written.
+            let skeleton = if self.joined.len() >= normalize::SKELETON_MIN_LEN {
+                normalize::skeleton(&self.joined)
+            } else {
+                String::new()
+            };
+            let key = normalize::word_key_hash(&self.joined, &skeleton);
+            hits.extend_key(key, pair[0].weight + pair[1].weight, MAX_DF);
         }
         let merged = &mut self.merged;
         if !hits.merge_into(merged, &mut self.sorted, &mut self.spare, &mut self.bounds) {
@@ -440,9 +434,7 @@ impl Searcher {
                 .map(|&i| &query.words[i])
                 .filter(|w| w.df <= MAX_DF)
             {
-                let Some(postings) =
-                    table::postings(normalize::key_hash(KeyFamily::Word, w.key.as_bytes()))
-                else {
+                let Some(postings) = table::postings(w.key) else {
                     continue;
                 };
                 // Both ascending: one walk through each instead of a binary search per
@@ -482,13 +474,9 @@ struct Hits {
 }
 
 impl Hits {
-    /// Appends the names under one key, each with `weight`; long lists (generic keys)
-    /// are skipped. Returns whether any name was appended.
-    fn extend(&mut self, family: KeyFamily, key: &[u8], weight: f32) -> bool {
-        self.extend_key(normalize::key_hash(family, key), weight, MAX_DF)
-    }
-
-    /// [`Hits::extend`] for a hashed key, skipping lists longer than `max_df`.
+    /// Appends the names under the key with this hash, each with `weight`; lists
+    /// longer than `max_df` (generic keys) are skipped. Returns whether any name was
+    /// appended.
     fn extend_key(&mut self, hash: u32, weight: f32, max_df: u32) -> bool {
         match table::postings(hash) {
             Some(postings) if postings.len() <= max_df => {

@@ -59,8 +59,26 @@ pub const AFFIX_MIN_WORD: usize = 6;
 /// The 32-bit FNV-1a hash of a key. Two different keys may share a hash: their
 /// postings are then merged, which only adds candidates, never loses one.
 pub fn key_hash(family: KeyFamily, key: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in std::iter::once(&(family as u8)).chain(key) {
+    fnv1a(fnv1a(FNV_OFFSET, &[family as u8]), key)
+}
+
+/// [`key_hash`] of the [`word_key`] of `word`, given its [`skeleton`], without writing
+/// the key out.
+pub fn word_key_hash(word: &str, word_skeleton: &str) -> u32 {
+    if word.len() >= SKELETON_MIN_LEN {
+        let h = fnv1a(FNV_OFFSET, &[KeyFamily::Word as u8, b'~']);
+        fnv1a(h, word_skeleton.as_bytes())
+    } else {
+        key_hash(KeyFamily::Word, word.as_bytes())
+    }
+}
+
+/// The FNV-1a offset basis.
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+
+/// FNV-1a over `bytes`, continuing from `h`.
+fn fnv1a(mut h: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -135,6 +153,17 @@ mod tests {
             key_hash(KeyFamily::Word, b"abc"),
             key_hash(KeyFamily::Prefix, b"abc")
         );
+    }
+
+    #[test]
+    fn a_word_key_hashes_as_written_out() {
+        for word in ["oil", "bank", "banke", "treid", "rosoboronexport", "35th"] {
+            assert_eq!(
+                word_key_hash(word, &skeleton(word)),
+                key_hash(KeyFamily::Word, word_key(word).as_bytes()),
+                "{word}"
+            );
+        }
     }
 
     #[test]
