@@ -334,10 +334,11 @@ impl Searcher {
                 continue;
             }
             listed.read_words(&name);
-            let Similarity { score, same_name } = listed.similarity_with(query, &mut self.known);
-            if score < min_score {
+            let Some(Similarity { score, same_name }) =
+                listed.similarity_at_least(query, &mut self.known, min_score)
+            else {
                 continue;
-            }
+            };
             match found.iter_mut().find(|s| s.entry == name.entry) {
                 Some(s) if (s.same_name, s.score) >= (same_name, score) => {}
                 Some(s) => {
@@ -831,7 +832,57 @@ impl ListedName {
 
     /// [`ListedName::similarity`], taking the similarities of dictionary words from
     /// `known` (and adding those it lacks).
+    #[cfg(test)]
     fn similarity_with(&mut self, query: &Query, known: &mut WordScores) -> Similarity {
+        self.pair_up(query, known);
+        self.score(query)
+    }
+
+    /// [`ListedName::similarity_with`] if its score reaches `min_score`, else `None`,
+    /// found without ranking the pairings when even each query word's best pairing
+    /// could not reach it: so it is for almost every candidate.
+    fn similarity_at_least(
+        &mut self,
+        query: &Query,
+        known: &mut WordScores,
+        min_score: f64,
+    ) -> Option<Similarity> {
+        self.pair_up(query, known);
+        let (a, b) = (query.compact.len(), self.compact_len);
+        let compact_tried = query.words.len() != self.words.len()
+            && 2.0 * a.min(b) as f64 / (a + b).max(1) as f64 >= COMPACT_MIN;
+        let total = f64::from(query.total_weight + self.total_weight);
+        if !compact_tried
+            && total > 0.0
+            && let Some(most) = self.most_paired_weight(query)
+            // Without the compact ratio the score is the paired weight over `total`.
+            // The margin covers the rounding of summing in another order, many times
+            // over.
+            && most * (1.0 + 1e-9) / total < min_score
+        {
+            return None;
+        }
+        let similarity = self.score(query);
+        (similarity.score >= min_score).then_some(similarity)
+    }
+
+    /// An upper bound of the weight [`ListedName::score`] pairs: each query word pairs
+    /// once at most, so at most with its largest term `s × (weight + listed weight)`
+    /// (the same products the score sums). `None` for a query of more than sixteen
+    /// words.
+    fn most_paired_weight(&self, query: &Query) -> Option<f64> {
+        let mut best = [0.0f64; 16];
+        for &(s, i, j) in &self.pairs {
+            let term = s * f64::from(query.words.get(i)?.weight + self.words.get(j)?.weight);
+            let b = best.get_mut(i)?;
+            *b = b.max(term);
+        }
+        Some(best.iter().sum())
+    }
+
+    /// Collects the word pairings with a positive similarity into `pairs`, the
+    /// similarities of dictionary words taken from `known`.
+    fn pair_up(&mut self, query: &Query, known: &mut WordScores) {
         self.pairs.clear();
         for (j, l) in self.words.iter().enumerate() {
             match known.row(query, l) {
@@ -852,7 +903,6 @@ impl ListedName {
                 }
             }
         }
-        self.score(query)
     }
 
     /// The similarity from the word pairings in `pairs`.
@@ -1341,7 +1391,15 @@ mod tests {
             for id in candidates(&q) {
                 listed.load(table::name(id).unwrap());
                 let remembered = listed.similarity_with(&q, &mut known);
-                assert_eq!(remembered, listed.similarity(&q), "{text} ~ {id}");
+                let fresh = listed.similarity(&q);
+                assert_eq!(remembered, fresh, "{text} ~ {id}");
+                for min in [0.0, 0.3, 0.5, 0.72, 0.8, 0.9, 1.0] {
+                    assert_eq!(
+                        listed.similarity_at_least(&q, &mut known, min),
+                        (fresh.score >= min).then_some(fresh),
+                        "{text} ~ {id} at {min}"
+                    );
+                }
             }
             assert!(known.used > 0, "{text}");
         }
