@@ -308,6 +308,7 @@ fn word(offset: u32) -> Option<(&'static [u8], &'static [u8])> {
 
 /// The indexed name at byte `offset` of the name table (as postings give them), or
 /// `None` for an offset that is not one.
+#[inline]
 pub fn name(offset: u32) -> Option<IndexedName> {
     let mut r = Reader::new(NAME_DATA.get(offset as usize..)?);
     let entry = r.varint()?;
