@@ -142,21 +142,28 @@ impl Query {
         let Some(plain) = Query::from_tokens(normalize::tokens(name)) else {
             return Vec::new();
         };
-        let mut split = Vec::with_capacity(plain.words.len() + 1);
-        let mut any = false;
-        for word in &plain.words {
+        // The split reading is written out only once a word splits: most names have
+        // none.
+        let mut split: Option<Vec<String>> = None;
+        for (k, word) in plain.words.iter().enumerate() {
             match split_joined(word) {
-                Some(parts) => {
-                    split.extend(parts);
-                    any = true;
+                Some(parts) => split
+                    .get_or_insert_with(|| {
+                        let before = plain.words.get(..k).unwrap_or_default();
+                        let mut split = Vec::with_capacity(plain.words.len() + 1);
+                        split.extend(before.iter().map(|w| w.text.clone()));
+                        split
+                    })
+                    .extend(parts),
+                None => {
+                    if let Some(split) = &mut split {
+                        split.push(word.text.clone());
+                    }
                 }
-                None => split.push(word.text.clone()),
             }
         }
         let mut readings = vec![plain];
-        if any {
-            readings.extend(Query::from_tokens(split));
-        }
+        readings.extend(split.and_then(Query::from_tokens));
         readings
     }
 
@@ -189,7 +196,8 @@ impl Query {
             })
             .collect();
         let total_weight = words.iter().map(|w| w.weight).sum();
-        let compact = words.iter().map(|w| w.text.as_str()).collect();
+        let mut compact = String::with_capacity(words.iter().map(|w| w.text.len()).sum());
+        compact.extend(words.iter().map(|w| w.text.as_str()));
         Some(Query {
             words,
             total_weight,
