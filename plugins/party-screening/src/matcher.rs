@@ -1073,6 +1073,15 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
         return 0.0;
     }
     let longer = q.text.len().max(l.text.len());
+    // Words further apart in length than a few edits pair only as an extension, which
+    // needs the shorter to have three quarters of the longer's letters: most pairs of
+    // unrelated words end here. (Equal skeletons are never that far apart: their slack
+    // is within the edits.)
+    if longer - shorter > max_edits(longer)
+        && (shorter as f64) < EXTENSION_MIN_SHARE * longer as f64
+    {
+        return 0.0;
+    }
     let skeleton = q.skeleton.as_bytes();
     let (short, long, short_skeleton, long_skeleton) = if text.len() <= l.text.len() {
         (text, l.text, skeleton, l.skeleton)
