@@ -722,8 +722,8 @@ impl WordScores {
 #[derive(Debug, Clone)]
 pub struct ListedName {
     words: Vec<ListedWord<'static>>,
-    /// The words' weights, in name order.
-    weights: Vec<f32>,
+    /// The words' weights as stored ([`table::weight`]), in name order.
+    weights: &'static [u8],
     total_weight: f32,
     compact_len: usize,
     /// Word pairings with a positive similarity: `(similarity, query word, listed word)`.
@@ -737,7 +737,7 @@ impl Default for ListedName {
     fn default() -> ListedName {
         ListedName {
             words: Vec::with_capacity(16),
-            weights: Vec::with_capacity(16),
+            weights: &[],
             total_weight: 0.0,
             compact_len: 0,
             pairs: Vec::with_capacity(64),
@@ -757,9 +757,8 @@ impl ListedName {
     /// Loads what [`ListedName::bound`] needs, the weights and the length, which the
     /// name's record gives before its words: most candidates go no further.
     pub fn weigh(&mut self, name: &table::IndexedName) {
-        self.weights.clear();
-        self.weights.extend(name.weights());
-        self.total_weight = self.weights.iter().sum();
+        self.weights = name.stored_weights();
+        self.total_weight = self.weights.iter().map(|&w| table::weight(w)).sum();
         self.compact_len = name.letters();
     }
 
@@ -785,8 +784,10 @@ impl ListedName {
             .collect();
         let total_weight = words.len() as f32;
         let compact_len = words.iter().map(|w| w.text.len()).sum();
+        // Weight 1, as stored.
+        let stored = normalize::WEIGHT_SCALE as u8;
         ListedName {
-            weights: words.iter().map(|w| w.weight).collect(),
+            weights: Vec::leak(vec![stored; words.len()]),
             words,
             total_weight,
             compact_len,
@@ -803,7 +804,7 @@ impl ListedName {
         let listed_best: f32 = if paired >= self.weights.len() {
             self.total_weight
         } else {
-            heaviest_sum(&self.weights, paired, &mut self.heaviest)
+            heaviest_sum(self.weights, paired, &mut self.heaviest)
         };
         let total = f64::from(query.total_weight + self.total_weight);
         let dice = if total > 0.0 {
@@ -998,10 +999,10 @@ impl ListedName {
     }
 }
 
-/// The sum of the `k` heaviest of `weights`, heaviest first (`k` below their number),
-/// kept while reading them rather than sorting all: `k` is a query's few words, held on
-/// the stack unless there are more than eight (then in `scratch`).
-fn heaviest_sum(weights: &[f32], k: usize, scratch: &mut Vec<f32>) -> f32 {
+/// The sum of the `k` heaviest of the stored `weights`, heaviest first (`k` below their
+/// number), kept while reading them rather than sorting all: `k` is a query's few
+/// words, held on the stack unless there are more than eight (then in `scratch`).
+fn heaviest_sum(weights: &[u8], k: usize, scratch: &mut Vec<f32>) -> f32 {
     let mut small = [0.0f32; 8];
     let top: &mut [f32] = match small.get_mut(..k) {
         Some(top) => top,
@@ -1012,7 +1013,7 @@ fn heaviest_sum(weights: &[f32], k: usize, scratch: &mut Vec<f32>) -> f32 {
         }
     };
     let mut filled = 0;
-    for &w in weights {
+    for w in weights.iter().map(|&w| table::weight(w)) {
         let mut at = if filled < top.len() {
             filled += 1;
             filled - 1

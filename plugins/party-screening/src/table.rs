@@ -240,14 +240,20 @@ impl IndexedName {
         self.weights.iter().map(|&w| weight(w))
     }
 
+    /// [`IndexedName::weights`] as stored, one byte per word (see [`weight`]).
+    pub fn stored_weights(&self) -> &'static [u8] {
+        self.weights
+    }
+
     /// How many letters the name's words have together.
     pub fn letters(&self) -> usize {
         self.letters
     }
 }
 
-/// A stored weight as a number.
-fn weight(stored: u8) -> f32 {
+/// A stored weight as a number: weights are stored as `weight × WEIGHT_SCALE`, rounded
+/// to a byte ([`crate::normalize::WEIGHT_SCALE`]).
+pub fn weight(stored: u8) -> f32 {
     f32::from(stored) / crate::normalize::WEIGHT_SCALE
 }
 
