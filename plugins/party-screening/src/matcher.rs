@@ -729,7 +729,7 @@ pub struct ListedName {
     /// Word pairings with a positive similarity: `(similarity, query word, listed word)`.
     pairs: Vec<(f64, usize, usize)>,
     /// Scratch for [`ListedName::bound`].
-    heaviest: Vec<f32>,
+    heaviest: Vec<u8>,
     compact: Vec<u8>,
 }
 
@@ -1001,37 +1001,37 @@ impl ListedName {
 
 /// The sum of the `k` heaviest of the stored `weights`, heaviest first (`k` below their
 /// number), kept while reading them rather than sorting all: `k` is a query's few
-/// words, held on the stack unless there are more than eight (then in `scratch`).
-fn heaviest_sum(weights: &[u8], k: usize, scratch: &mut Vec<f32>) -> f32 {
-    let mut small = [0.0f32; 8];
-    let top: &mut [f32] = match small.get_mut(..k) {
+/// words, held on the stack unless there are more than eight (then in `scratch`). They
+/// are chosen by their stored bytes, which order them as their values do (equal bytes,
+/// equal values).
+fn heaviest_sum(weights: &[u8], k: usize, scratch: &mut Vec<u8>) -> f32 {
+    let mut small = [0u8; 8];
+    let top: &mut [u8] = match small.get_mut(..k) {
         Some(top) => top,
         None => {
             scratch.clear();
-            scratch.resize(k, 0.0);
+            scratch.resize(k, 0);
             scratch
         }
     };
     let mut filled = 0;
-    for w in weights.iter().map(|&w| table::weight(w)) {
+    for &w in weights {
         let mut at = if filled < top.len() {
             filled += 1;
             filled - 1
         } else {
             match top.last() {
-                Some(last) if w.total_cmp(last).is_gt() => top.len() - 1,
+                Some(&last) if w > last => top.len() - 1,
                 _ => continue,
             }
         };
         top[at] = w;
-        // Move it up to its place; equal weights are equal bits, so which of them
-        // comes first does not change the sum.
-        while at > 0 && top[at].total_cmp(&top[at - 1]).is_gt() {
+        while at > 0 && top[at] > top[at - 1] {
             top.swap(at, at - 1);
             at -= 1;
         }
     }
-    top.iter().take(filled).sum()
+    top.iter().take(filled).map(|&w| table::weight(w)).sum()
 }
 
 /// Whether every distinctive word (by weight, in name order) is among the `paired`

@@ -282,6 +282,7 @@ pub struct Words {
 impl Iterator for Words {
     type Item = ListedWord<'static>;
 
+    #[inline]
     fn next(&mut self) -> Option<ListedWord<'static>> {
         let weight = weight(*self.weights.next()?);
         let v = self.r.varint()?;
@@ -304,6 +305,7 @@ impl Iterator for Words {
 }
 
 /// The dictionary word at byte `offset`: its letters and skeleton.
+#[inline]
 fn word(offset: u32) -> Option<(&'static [u8], &'static [u8])> {
     let mut r = Reader::new(WORD_DATA.get(offset as usize..)?);
     let len = r.u8()?;
