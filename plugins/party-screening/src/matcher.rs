@@ -1130,8 +1130,11 @@ fn word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
     if longer - shorter > max {
         return 0.0;
     }
-    let common = common_letters(q, l.text);
-    if !jw_could_reach(q, l.text, common, WORD_JW_MIN) || common + max < longer || !edits(max) {
+    // At least `longer - max` letters in common, or the words are more edits apart.
+    let Some(common) = common_letters(q, l.text, longer - max) else {
+        return 0.0;
+    };
+    if !jw_could_reach(q, l.text, common, WORD_JW_MIN) || !edits(max) {
         return 0.0;
     }
     let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
@@ -1160,18 +1163,22 @@ fn letter_counts(word: &str) -> [u8; 37] {
 }
 
 /// How many letters `q` and `listed` have in common, counted with repetition (by
-/// letter class).
-fn common_letters(q: &QueryWord, listed: &[u8]) -> usize {
+/// letter class), if at least `needed`; `None` as soon as too many letters of `listed`
+/// have found no partner for that.
+fn common_letters(q: &QueryWord, listed: &[u8], needed: usize) -> Option<usize> {
     let mut left = q.letters;
     let mut common = 0usize;
+    let mut spare = listed.len().checked_sub(needed)?;
     for &b in listed {
         let c = &mut left[letter_class(b)];
         if *c > 0 {
             *c -= 1;
             common += 1;
+        } else {
+            spare = spare.checked_sub(1)?;
         }
     }
-    common
+    Some(common)
 }
 
 /// Whether two byte strings are equal; the first bytes are compared before the rest,
