@@ -148,6 +148,10 @@ pub fn for_party(
     settings: &Settings,
     shipment: &Shipment,
 ) -> Vec<Finding> {
+    // Most parties match nothing: no list to go through.
+    if matches.is_empty() {
+        return Vec::new();
+    }
     let mut findings = Vec::new();
     let (strong, weak): (Vec<&PartyMatch>, Vec<&PartyMatch>) = matches
         .iter()
