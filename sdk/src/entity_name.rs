@@ -211,12 +211,16 @@ const LEGAL_FORM_QUALIFIERS: &[&str] = &[
 
 /// Whether `word` (with its skeleton, computed if needed) is a legal-form qualifier.
 fn is_qualifier(word: &str, skeleton_of_word: &OnceCell<String>) -> bool {
-    // Equal or spelt alike, a qualifier starts with the word's first letter.
+    // Equal or spelt alike, a qualifier starts with the word's first letter: the
+    // qualifiers are sorted, so those are a run of them.
     let first = word.as_bytes().first();
+    let from = LEGAL_FORM_QUALIFIERS.partition_point(|q| q.as_bytes().first() < first);
+    let to = LEGAL_FORM_QUALIFIERS.partition_point(|q| q.as_bytes().first() <= first);
     LEGAL_FORM_QUALIFIERS
         .iter()
         .zip(qualifier_skeletons())
-        .filter(|(q, _)| q.as_bytes().first() == first)
+        .take(to)
+        .skip(from)
         .any(|(q, q_skeleton)| {
             *q == word || (q.len() >= 5 && similar_spelling(q, q_skeleton, word, skeleton_of_word))
         })
