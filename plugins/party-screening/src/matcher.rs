@@ -1542,6 +1542,135 @@ mod tests {
         assert!(checked > 100 && ruled_out > 10, "{checked} {ruled_out}");
     }
 
+    /// [`word_similarity`] as first written, before its shortcuts: what it must agree
+    /// with, to the bit.
+    fn first_word_similarity(q: &QueryWord, l: &ListedWord<'_>) -> f64 {
+        let text = q.text.as_bytes();
+        if same_bytes(text, l.text) {
+            return 1.0;
+        }
+        let shorter = q.text.len().min(l.text.len());
+        if shorter < WORD_JW_MIN_LEN {
+            return 0.0;
+        }
+        let longer = q.text.len().max(l.text.len());
+        let skeleton = q.skeleton.as_bytes();
+        let (short, long, short_skeleton, long_skeleton) = if text.len() <= l.text.len() {
+            (text, l.text, skeleton, l.skeleton)
+        } else {
+            (l.text, text, l.skeleton, skeleton)
+        };
+        // A longer word built on the other, as written or as pronounced
+        // (`Pskovnefteproduktex` / `Pskovnefteproduct`): a related word, never the same.
+        let extends =
+            |long: &[u8], short: &[u8]| begins_with(long, short) || finishes_with(long, short);
+        if longer - shorter >= 2
+            && (extends(long, short)
+                || (long_skeleton.len() >= short_skeleton.len() + 2
+                    && extends(long_skeleton, short_skeleton)))
+        {
+            return if shorter as f64 >= EXTENSION_MIN_SHARE * longer as f64 {
+                EXTENSION_SIMILARITY
+            } else {
+                0.0
+            };
+        }
+        let edits = |max: usize| {
+            let args = rapidfuzz::distance::levenshtein::Args::default().score_cutoff(max);
+            rapidfuzz::distance::levenshtein::distance_with_args(
+                text.iter().copied(),
+                l.text.iter().copied(),
+                &args,
+            )
+            .is_some()
+        };
+        // The same skeleton is a transliteration variant when the lengths agree: a
+        // skeleton keeps where vowels are, not which or how many, so `Interrouse` and
+        // `Antares`, `Saidaika` and `Sidiki` share one.
+        if shorter >= normalize::SKELETON_MIN_LEN
+            && same_bytes(skeleton, l.skeleton)
+            && longer - shorter <= skeleton_length_slack(shorter)
+        {
+            return SKELETON_SIMILARITY;
+        }
+        // Jaro-Winkler rewards a shared beginning however the words go on; only words a
+        // few edits apart are spelling variants.
+        // Both bounds below come from the letters the words have in common: Jaro counts at
+        // most that many matches, and `k` edits leave at least `longer - k` letters in place.
+        let max = max_edits(longer);
+        if longer - shorter > max {
+            return 0.0;
+        }
+        let common = first_common_letters(q, l.text);
+        if !jw_could_reach(q, l.text, common, WORD_JW_MIN) || common + max < longer || !edits(max) {
+            return 0.0;
+        }
+        let args = jaro_winkler::Args::default().score_cutoff(WORD_JW_MIN);
+        q.jw.get_or_init(|| jaro_winkler::BatchComparator::new(q.text.bytes()))
+            .normalized_similarity_with_args(l.text.iter().copied(), &args)
+            .unwrap_or(0.0)
+    }
+
+    /// `common_letters` as first written, counting every letter.
+    fn first_common_letters(q: &QueryWord, listed: &[u8]) -> usize {
+        let mut left = q.letters;
+        let mut common = 0usize;
+        for &b in listed {
+            let c = &mut left[letter_class(b)];
+            if *c > 0 {
+                *c -= 1;
+                common += 1;
+            }
+        }
+        common
+    }
+
+    #[test]
+    fn word_similarity_agrees_with_its_first_version() {
+        // Listed words against words of other names and spellings of them a letter
+        // or two away, cut, extended and transliterated.
+        let listed: Vec<ListedWord<'static>> = table::names()
+            .step_by(11)
+            .take(2500)
+            .flat_map(|(_, n)| n.words().collect::<Vec<_>>())
+            .collect();
+        let mut queries: Vec<String> = Vec::new();
+        for w in listed.iter().step_by(23) {
+            let t = String::from_utf8(w.text.to_vec()).unwrap();
+            queries.push(t.clone());
+            if t.len() > 3 {
+                queries.push(format!("{}{}", &t[..2], &t[3..]));
+                queries.push(format!("{}{}{}", &t[..1], &t[2..3], &t[1..2]) + &t[3..]);
+                queries.push(t[..t.len() - 2].to_owned());
+                queries.push(t[2..].to_owned());
+            }
+            queries.push(format!("{t}ika"));
+            queries.push(t.replace('k', "kh").replace('y', "i").replace("c", "ts"));
+        }
+        let mut paths = [0usize; 5];
+        for text in &queries {
+            let Some(q) = Query::from_tokens(vec![text.clone()]) else {
+                continue;
+            };
+            let Some(q) = q.words.first() else {
+                continue;
+            };
+            for l in &listed {
+                let (fast, first) = (word_similarity(q, l), first_word_similarity(q, l));
+                assert_eq!(fast.to_bits(), first.to_bits(), "{text} ~ {:?}", l.text);
+                let path = match first {
+                    0.0 => 0,
+                    1.0 => 1,
+                    SKELETON_SIMILARITY => 2,
+                    EXTENSION_SIMILARITY => 3,
+                    _ => 4,
+                };
+                paths[path] += 1;
+            }
+        }
+        assert!(paths.iter().all(|&n| n > 20), "{paths:?}");
+    }
+
     #[test]
     fn a_misspelt_rare_word_is_still_found() {
         // `Rosoboroneksport` without its `k`: another skeleton, found by its prefix key.
