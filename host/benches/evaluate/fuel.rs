@@ -4,9 +4,11 @@
 //! turns into spurious failures in production.
 
 use crate::BoxError;
+use crate::policies::OnePolicy;
 use crate::table::{header, row};
 use exportctl::{Host, InstanceMode, PolicySetConfig};
 use exportctl_sdk::validated::Shipment;
+use std::sync::{Arc, Mutex};
 
 /// Fuel budgets each policy finishes every corpus shipment within, against the
 /// default budget ([`exportctl::Limits::DEFAULT_FUEL`]): a policy that needs a
@@ -69,29 +71,18 @@ pub fn headroom(config: &PolicySetConfig, corpus: &[Shipment]) -> Result<(), Box
 /// Fuel each policy burns per shipment on the corpus, and how it grows with the
 /// number of lines: a least-squares line `fuel = fixed + per_line × lines` over
 /// every shipment where the policy is in force. Fuel counts WebAssembly
-/// instructions, so these figures do not depend on the machine.
-pub fn per_line(host: &std::sync::Arc<Host>, corpus: &[Shipment]) -> Result<(), BoxError> {
-    use std::sync::{Arc, Mutex};
-    let burnt: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
-    let sink = burnt.clone();
-    let mut worker = host
-        .worker_with(InstanceMode::Reused)
-        .on_fuel(move |policy, fuel| {
-            if let Ok(mut burnt) = sink.lock() {
-                burnt.push((policy.to_owned(), fuel));
-            }
-        });
-    // Policy id → (lines, fuel) of each shipment it judged, in set order.
-    let mut samples: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
-    for s in corpus {
-        worker.evaluate(s);
-        let mut burnt = burnt.lock().map_err(|_| "fuel sink poisoned")?;
-        for (policy, fuel) in burnt.drain(..) {
-            let point = (s.lines.len() as f64, fuel as f64);
-            match samples.iter_mut().find(|(id, _)| *id == policy) {
-                Some((_, points)) => points.push(point),
-                None => samples.push((policy, vec![point])),
-            }
+/// instructions, so these figures do not depend on the machine. The set's
+/// policies come first, then each variant of one (`variants`, a policy with
+/// other settings, such as party-screening screening every party afresh).
+pub fn per_line(
+    host: &Arc<Host>,
+    variants: &[OnePolicy],
+    corpus: &[Shipment],
+) -> Result<(), BoxError> {
+    let mut samples = burnt_per_shipment(host, corpus)?;
+    for variant in variants.iter().filter(|p| !p.in_set) {
+        for (_, points) in burnt_per_shipment(&variant.host, corpus)? {
+            samples.push((variant.label.clone(), points));
         }
     }
     println!(
@@ -117,4 +108,33 @@ pub fn per_line(host: &std::sync::Arc<Host>, corpus: &[Shipment]) -> Result<(), 
         );
     }
     Ok(())
+}
+
+/// Each policy's id with the (lines, fuel) of every shipment it judged, in set order.
+type Burnt = Vec<(String, Vec<(f64, f64)>)>;
+
+/// [`Burnt`] for the corpus, from one reused worker of `host`.
+fn burnt_per_shipment(host: &Arc<Host>, corpus: &[Shipment]) -> Result<Burnt, BoxError> {
+    let burnt: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
+    let sink = burnt.clone();
+    let mut worker = host
+        .worker_with(InstanceMode::Reused)
+        .on_fuel(move |policy, fuel| {
+            if let Ok(mut burnt) = sink.lock() {
+                burnt.push((policy.to_owned(), fuel));
+            }
+        });
+    let mut samples: Burnt = Vec::new();
+    for s in corpus {
+        worker.evaluate(s);
+        let mut burnt = burnt.lock().map_err(|_| "fuel sink poisoned")?;
+        for (policy, fuel) in burnt.drain(..) {
+            let point = (s.lines.len() as f64, fuel as f64);
+            match samples.iter_mut().find(|(id, _)| *id == policy) {
+                Some((_, points)) => points.push(point),
+                None => samples.push((policy, vec![point])),
+            }
+        }
+    }
+    Ok(samples)
 }

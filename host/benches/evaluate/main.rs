@@ -142,7 +142,7 @@ fn main() -> Result<(), BoxError> {
     let report =
         report::corpus_report(&host, &policies, &corpus, &kinds, &hs_codes.chpl, parse_ns)?;
     fuel::headroom(&config, &corpus)?;
-    fuel::per_line(&host, &corpus)?;
+    fuel::per_line(&host, &policies, &corpus)?;
 
     let set = throughput::whole_set(&config, &host, &policies, &corpus)?;
     let per_policy = throughput::per_policy(&policies, &corpus, Some(&set))?;
