@@ -1,10 +1,12 @@
 //! A loop of evaluations for an instruction profiler: `N` shipments of the
-//! benchmark corpus (realistic mix) through one policy alone, reused or fresh.
+//! benchmark corpus (realistic mix, its first 1,000 shipments in turn) through
+//! one policy alone, reused or fresh; with `LINES`, only those of that many lines.
 //!
 //! ```text
 //! cargo build --manifest-path benches/peers/Cargo.toml --release --example floor_loop
 //! valgrind --tool=callgrind target/release/examples/floor_loop floor reused 1000
 //! valgrind --tool=callgrind target/release/examples/floor_loop floor reused 11000
+//! valgrind --tool=callgrind target/release/examples/floor_loop floor reused 11000 5
 //! ```
 //!
 //! The difference of the two totals over 10,000 is the instructions of one
@@ -22,8 +24,10 @@ type BoxError = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [policy, mode, n] = args.as_slice() else {
-        return Err("usage: floor_loop floor|reference reused|fresh N".into());
+    let (policy, mode, n, lines) = match args.as_slice() {
+        [p, m, n] => (p, m, n, None),
+        [p, m, n, l] => (p, m, n, Some(l.parse::<usize>()?)),
+        _ => return Err("usage: floor_loop floor|reference reused|fresh N [LINES]".into()),
     };
     let path = match policy.as_str() {
         "floor" => FLOOR_COMPONENT,
@@ -37,7 +41,13 @@ fn main() -> Result<(), BoxError> {
     };
     let n: usize = n.parse()?;
     let host = file_host(path, EngineSettings { instance_pool: 4 })?;
-    let scenario = scenarios(100)?.swap_remove(0);
+    let mut scenario = scenarios(1000)?.swap_remove(0);
+    if let Some(l) = lines {
+        scenario.shipments.retain(|s| s.lines.len() == l);
+    }
+    if scenario.shipments.is_empty() {
+        return Err("no shipment of the corpus has that many lines".into());
+    }
     let mut worker = host.worker_with(mode);
     // One call before the loop, so both runs pay the first call's set-up alike.
     worker.evaluate(&scenario.shipments[0]);
